@@ -1,0 +1,46 @@
+# govgraph — `make run` serves the seed data on 127.0.0.1:8000; `make test` runs lint and tests.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run serve test test-pg lint fmt schema check bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/govgraph db upgrade
+	$(BIN)/govgraph seed
+	$(BIN)/govgraph serve
+
+serve: install
+	$(BIN)/govgraph serve
+
+test: install lint
+	$(PY) -m pytest -q
+
+test-pg: install
+	$(PY) -m pytest -q -m postgres
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+schema: install
+	$(PY) -m api.print_schema > schema.graphql
+
+check: fmt lint test
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache govgraph.db govgraph.db-wal govgraph.db-shm

@@ -1,0 +1,98 @@
+"""The `govgraph` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from api.settings import Settings, normalize_database_url
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    url: str | None = getattr(args, "database_url", None)
+    return normalize_database_url(url) if url else Settings.from_env().database_url
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve GraphQL with uvicorn."""
+    import uvicorn
+
+    settings = Settings.from_env()
+    uvicorn.run(
+        "api.main:app",
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        log_level="info",
+        proxy_headers=False,
+    )
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """Migrate the database."""
+    from api import migrate
+
+    url = _database_url(args)
+    if args.action == "upgrade":
+        migrate.upgrade(url, args.revision or "head")
+    elif args.action == "downgrade":
+        migrate.downgrade(url, args.revision or "base")
+    print(f"database {args.action}d: {_redact(url)}")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    """Load the seed-document dataset (idempotent)."""
+    from seeds.loader import load_seed_data
+
+    summary = asyncio.run(load_seed_data(_database_url(args)))
+    for table, count in summary.items():
+        print(f"{table:28} {count:6d}")
+    return 0
+
+
+def _redact(url: str) -> str:
+    """The URL without a password, for printing."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}@{host}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every sub-command."""
+    parser = argparse.ArgumentParser(prog="govgraph", description="govgraph (协同督办) backend")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve GraphQL on GOVGRAPH_HOST:GOVGRAPH_PORT")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "downgrade"])
+    db.add_argument("revision", nargs="?", default=None)
+    db.add_argument("--database-url", default=None, help="default: GOVGRAPH_DATABASE_URL")
+    db.set_defaults(func=cmd_db)
+
+    seed = sub.add_parser("seed", help="load the seed-document dataset (idempotent)")
+    seed.add_argument("--database-url", default=None, help="default: GOVGRAPH_DATABASE_URL")
+    seed.set_defaults(func=cmd_seed)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `govgraph` console script."""
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""The typed per-request context handed to every resolver."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from api.database import Database
+from api.settings import Settings
+
+if TYPE_CHECKING:
+    from resolvers.loaders import Loaders
+
+
+@dataclass
+class Context:
+    """Database handle, loaders, settings and request id of one GraphQL operation."""
+
+    db: Database
+    loaders: Loaders
+    settings: Settings
+    request_id: str
+    request: Any = None
+    response: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def today(self) -> date:
+        """Today in the configured time zone (Asia/Shanghai): the default `asOf`."""
+        return datetime.now(ZoneInfo(self.settings.timezone)).date()

@@ -1,0 +1,53 @@
+"""The strawberry schema: per-domain query roots merged once."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.tools import merge_types
+
+from api.extensions import DatabaseLifecycle, SqlStatistics
+from resolvers.document.queries import DocumentQuery
+from resolvers.document.types import Document, Plan
+from resolvers.indicator.queries import IndicatorQuery
+from resolvers.indicator.types import MonitoringSection, Target
+from resolvers.inspection.queries import InspectionQuery
+from resolvers.inspection.types import Inspection, Rectification
+from resolvers.org_unit.queries import OrgUnitQuery
+from resolvers.org_unit.types import OrgUnit
+from resolvers.task.queries import TaskQuery
+from resolvers.task.types import Assignment, Task
+
+
+@strawberry.type
+class NodeQuery:
+    node: relay.Node | None = relay.node(description="Any object by its global id.")
+
+
+Query = merge_types(
+    "Query",
+    (NodeQuery, OrgUnitQuery, DocumentQuery, TaskQuery, InspectionQuery, IndicatorQuery),
+)
+
+schema = strawberry.Schema(
+    query=Query,
+    types=[
+        OrgUnit,
+        Document,
+        Plan,
+        Task,
+        Assignment,
+        Inspection,
+        Rectification,
+        Target,
+        MonitoringSection,
+    ],
+    extensions=[
+        # Factories: the LRU caches live at module level, shared by every request.
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        DatabaseLifecycle,
+        SqlStatistics,
+    ],
+)

@@ -1,0 +1,45 @@
+"""Tables and enums of the govgraph domain (see DESIGN.md's glossary)."""
+
+from models.audit import AuditEvent
+from models.base import metadata, stable_id
+from models.document import Document, Plan
+from models.escalation import Escalation
+from models.indicator import Indicator, Measurement, MonitoringSection, Target
+from models.inspection import (
+    Finding,
+    Inspection,
+    Rectification,
+    RectificationAssignment,
+    RectificationEvent,
+    RectificationFinding,
+)
+from models.org_unit import OrgUnit, OrgUnitAlias, OrgUnitClosure
+from models.proposal import Proposal
+from models.task import Assignment, AssignmentStatusEvent, ProgressReport, Task
+
+__all__ = [
+    "Assignment",
+    "AssignmentStatusEvent",
+    "AuditEvent",
+    "Document",
+    "Escalation",
+    "Finding",
+    "Indicator",
+    "Inspection",
+    "Measurement",
+    "MonitoringSection",
+    "OrgUnit",
+    "OrgUnitAlias",
+    "OrgUnitClosure",
+    "Plan",
+    "ProgressReport",
+    "Proposal",
+    "Rectification",
+    "RectificationAssignment",
+    "RectificationEvent",
+    "RectificationFinding",
+    "Target",
+    "Task",
+    "metadata",
+    "stable_id",
+]

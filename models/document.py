@@ -1,0 +1,69 @@
+"""Document (文件) and Plan (行动计划 / 方案)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.base import (
+    created_field,
+    enum_type,
+    id_field,
+    json_field,
+    updated_field,
+    version_field,
+)
+from models.enums import DocumentKind, PlanField, PlanKind
+
+
+class Document(SQLModel, table=True):
+    """A source document with its 文号 (docNumber), issuer and date."""
+
+    __tablename__ = "document"
+    __table_args__ = (sa.Index("ix_document_doc_number_normalized", "doc_number_normalized"),)
+
+    id: uuid.UUID = id_field()
+    doc_number: str | None = Field(default=None, max_length=100)
+    # 〔〕[]() variants of the year bracket normalised, for matching.
+    doc_number_normalized: str | None = Field(default=None, max_length=100)
+    title: str
+    kind: DocumentKind = Field(sa_type=enum_type(DocumentKind))
+    issuer_id: uuid.UUID | None = Field(default=None, foreign_key="org_unit.id", index=True)
+    issued_on: date | None = Field(default=None)
+    based_on: str | None = Field(default=None)
+    summary: str | None = Field(default=None)
+    body: str | None = Field(default=None)
+    # Extra header lines as written (addressees, disclosure, cc, publisher …).
+    attributes: dict[str, Any] = json_field(dict)
+    remarks: str | None = Field(default=None)
+    created_at: datetime = created_field()
+    updated_at: datetime = updated_field()
+    version: int = version_field()
+
+
+class Plan(SQLModel, table=True):
+    """A plan inside a document; the 2023 notice holds air, water and soil plans."""
+
+    __tablename__ = "plan"
+    __table_args__ = (sa.Index("ix_plan_document_seq", "document_id", "seq", "id"),)
+
+    id: uuid.UUID = id_field()
+    document_id: uuid.UUID = Field(foreign_key="document.id")
+    parent_id: uuid.UUID | None = Field(default=None, foreign_key="plan.id", index=True)
+    key: str = Field(max_length=64)
+    title: str
+    kind: PlanKind = Field(sa_type=enum_type(PlanKind))
+    field: PlanField = Field(sa_type=enum_type(PlanField))
+    year: int | None = Field(default=None)
+    seq: int = Field(default=0)
+    objectives: str | None = Field(default=None)
+    source: str | None = Field(default=None)
+    # Narrative measures of the plan text when the ledger is the task list.
+    narrative: list[Any] = json_field(list)
+    created_at: datetime = created_field()
+    updated_at: datetime = updated_field()
+    version: int = version_field()

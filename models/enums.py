@@ -1,0 +1,151 @@
+"""Enumerations shared by tables, domain rules and the GraphQL schema.
+
+Values are UPPER_SNAKE strings; GraphQL exposes the same names.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrgUnitKind(StrEnum):
+    """Kind of organisational unit (组织单元)."""
+
+    PROVINCE = "PROVINCE"  # 省
+    CITY = "CITY"  # 市
+    DISTRICT = "DISTRICT"  # 区 / 县 / 县级市
+    TOWN = "TOWN"  # 镇 / 乡 / 街道
+    DEPARTMENT = "DEPARTMENT"  # 部门: 局 / 分局 / 中心 / 办
+    ENTERPRISE = "ENTERPRISE"  # 企业
+    INSPECTION_TEAM = "INSPECTION_TEAM"  # 督察组
+    OTHER = "OTHER"  # 人大、政协 and other bodies
+
+
+class DeadlineKind(StrEnum):
+    """Shape of a 完成时限."""
+
+    BY_DATE = "BY_DATE"  # X月底前
+    FROM_DATE = "FROM_DATE"  # X起
+    PERIOD = "PERIOD"  # 5-9月
+    ONGOING = "ONGOING"  # 长期坚持
+    UNSPECIFIED = "UNSPECIFIED"
+
+
+class AssignmentRole(StrEnum):
+    """Role of a unit on a task: 牵头单位 or 配合单位."""
+
+    LEAD = "LEAD"
+    COOPERATING = "COOPERATING"
+
+
+class TaskStatus(StrEnum):
+    """State of a task or of one assignment."""
+
+    NOT_STARTED = "NOT_STARTED"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+
+
+class RectificationStatus(StrEnum):
+    """Close-out workflow of a rectification (整改事项)."""
+
+    NOT_STARTED = "NOT_STARTED"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    VERIFIED = "VERIFIED"
+    CLOSED = "CLOSED"  # 销号
+    REOPENED = "REOPENED"
+
+
+class EscalationLevel(StrEnum):
+    """Escalation ladder (督办)."""
+
+    REMINDER = "REMINDER"  # 提醒
+    URGE = "URGE"  # 催办
+    WARNING_LETTER = "WARNING_LETTER"  # 预警函
+    INTERVIEW = "INTERVIEW"  # 约谈
+    PUBLIC_NOTICE = "PUBLIC_NOTICE"  # 通报
+
+
+class IndicatorDirection(StrEnum):
+    """Whether a lower or a higher value is better."""
+
+    LOWER_IS_BETTER = "LOWER_IS_BETTER"
+    HIGHER_IS_BETTER = "HIGHER_IS_BETTER"
+
+
+class IndicatorKind(StrEnum):
+    """Numeric measure or ordinal water-quality class (I–V, 劣V)."""
+
+    NUMERIC = "NUMERIC"
+    WATER_CLASS = "WATER_CLASS"
+
+
+class TargetKind(StrEnum):
+    """Kind of target: binding, pre-control (预控制) or striving (力争)."""
+
+    BINDING = "BINDING"  # 约束性
+    PRE_CONTROL = "PRE_CONTROL"  # 预控制目标
+    STRIVING = "STRIVING"  # 努力争取性
+
+
+class AssessmentLevel(StrEnum):
+    """Level at which a monitoring section is assessed (考核级别)."""
+
+    NATIONAL = "NATIONAL"  # 国考
+    PROVINCIAL = "PROVINCIAL"  # 省考
+    MUNICIPAL = "MUNICIPAL"  # 市考
+    COUNTY = "COUNTY"  # 县考
+
+
+class DocumentKind(StrEnum):
+    """Kind of source document."""
+
+    NOTICE = "NOTICE"  # 通知 (印发 …)
+    RECTIFICATION_PLAN = "RECTIFICATION_PLAN"  # 整改方案
+    PROPOSAL_REPLY = "PROPOSAL_REPLY"  # 提案答复
+    NEWS = "NEWS"  # 新闻报道
+    OTHER = "OTHER"
+
+
+class PlanKind(StrEnum):
+    """Kind of plan inside a document."""
+
+    ACTION_PLAN = "ACTION_PLAN"  # 行动计划
+    PROJECT_LIST = "PROJECT_LIST"  # 重点工程
+    OTHER = "OTHER"
+
+
+class PlanField(StrEnum):
+    """Field (领域) a plan belongs to."""
+
+    AIR = "AIR"
+    WATER = "WATER"
+    SOIL = "SOIL"
+    ECOLOGY = "ECOLOGY"
+    OTHER = "OTHER"
+
+
+class ReplyCategory(StrEnum):
+    """Category of a proposal reply (A: adopted/solved, B: being solved, C: for reference)."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class ViewerRole(StrEnum):
+    """Role of an authenticated viewer."""
+
+    VIEWER = "VIEWER"
+    REPORTER = "REPORTER"
+    COORDINATOR = "COORDINATOR"
+    ADMIN = "ADMIN"
+
+
+class RoleScope(StrEnum):
+    """AssignmentRole as clients pass it in filters: LEAD, COOPERATING or ANY (either)."""
+
+    LEAD = "LEAD"
+    COOPERATING = "COOPERATING"
+    ANY = "ANY"

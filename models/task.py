@@ -1,0 +1,121 @@
+"""Task (任务 / 措施 / 台账行), Assignment (牵头 / 配合), ProgressReport and status history."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.base import (
+    created_field,
+    enum_type,
+    id_field,
+    json_field,
+    updated_field,
+    version_field,
+)
+from models.enums import AssignmentRole, DeadlineKind, TaskStatus
+
+
+class Task(SQLModel, table=True):
+    """One line of work of a plan; `parent` links subtasks from decomposition."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        sa.Index("ix_task_plan_seq", "plan_id", "seq", "id"),
+        sa.Index("ix_task_deadline_end", "deadline_end", "id"),
+        sa.Index("ix_task_status", "status", "id"),
+        sa.Index("ix_task_updated_at", "updated_at", "id"),
+        sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+        sa.CheckConstraint("weight >= 0", name="weight_nonnegative"),
+    )
+
+    id: uuid.UUID = id_field()
+    code: str = Field(max_length=120, unique=True)
+    plan_id: uuid.UUID = Field(foreign_key="plan.id")
+    document_id: uuid.UUID = Field(foreign_key="document.id", index=True)
+    parent_id: uuid.UUID | None = Field(default=None, foreign_key="task.id", index=True)
+    seq: int
+    category: str | None = Field(default=None)
+    title: str
+    description: str | None = Field(default=None)
+    remarks: str | None = Field(default=None)
+    # Raw 牵头单位 / 责任单位 text as the document writes it.
+    responsibility_text: str | None = Field(default=None)
+    deadline_kind: DeadlineKind = Field(sa_type=enum_type(DeadlineKind))
+    deadline_start: date | None = Field(default=None)
+    deadline_end: date | None = Field(default=None)
+    deadline_text: str = Field(default="")
+    weight: float = Field(default=1.0)
+    # Derived from the LEAD assignments; maintained by the service layer.
+    status: TaskStatus = Field(default=TaskStatus.NOT_STARTED, sa_type=enum_type(TaskStatus))
+    progress: float = Field(default=0.0)
+    created_at: datetime = created_field()
+    updated_at: datetime = updated_field()
+    version: int = version_field()
+
+
+class Assignment(SQLModel, table=True):
+    """A unit's share of a task, with its own status and progress."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        sa.UniqueConstraint("task_id", "org_unit_id", "role"),
+        sa.Index("ix_assignment_unit_role_task", "org_unit_id", "role", "task_id"),
+        sa.Index("ix_assignment_task_role", "task_id", "role"),
+        sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+    )
+
+    id: uuid.UUID = id_field()
+    task_id: uuid.UUID = Field(foreign_key="task.id", ondelete="CASCADE")
+    org_unit_id: uuid.UUID = Field(foreign_key="org_unit.id")
+    role: AssignmentRole = Field(sa_type=enum_type(AssignmentRole))
+    # The group reference it came from (各镇（街道）), raw, when expanded from one.
+    via_group: str | None = Field(default=None, max_length=100)
+    status: TaskStatus = Field(default=TaskStatus.NOT_STARTED, sa_type=enum_type(TaskStatus))
+    progress: float = Field(default=0.0)
+    last_reported_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = created_field()
+    updated_at: datetime = updated_field()
+    version: int = version_field()
+
+
+class ProgressReport(SQLModel, table=True):
+    """A unit's dated report on its assignment (进展 / 报送). Append-only."""
+
+    __tablename__ = "progress_report"
+    __table_args__ = (
+        sa.Index("ix_progress_report_assignment_time", "assignment_id", "reported_at", "id"),
+        sa.CheckConstraint("percent >= 0 AND percent <= 100", name="percent_range"),
+    )
+
+    id: uuid.UUID = id_field()
+    assignment_id: uuid.UUID = Field(foreign_key="assignment.id", ondelete="CASCADE")
+    reported_by_unit_id: uuid.UUID | None = Field(default=None, foreign_key="org_unit.id")
+    reported_by: str | None = Field(default=None, max_length=200)
+    reported_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    period: str | None = Field(default=None, max_length=32)
+    percent: float
+    status: TaskStatus = Field(sa_type=enum_type(TaskStatus))
+    narrative: str | None = Field(default=None)
+    evidence: list[Any] = json_field(list)
+    created_at: datetime = created_field()
+
+
+class AssignmentStatusEvent(SQLModel, table=True):
+    """Status history of an assignment: state as of any date is the latest event before it."""
+
+    __tablename__ = "assignment_status_event"
+    __table_args__ = (
+        sa.Index("ix_assignment_status_event_assignment_time", "assignment_id", "effective_at"),
+    )
+
+    id: uuid.UUID = id_field()
+    assignment_id: uuid.UUID = Field(foreign_key="assignment.id", ondelete="CASCADE")
+    report_id: uuid.UUID | None = Field(default=None, foreign_key="progress_report.id")
+    effective_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    status: TaskStatus = Field(sa_type=enum_type(TaskStatus))
+    progress: float

@@ -1,0 +1,132 @@
+"""GraphQL types Document (文件) and Plan (行动计划)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+from strawberry import relay
+
+from models import enums
+from resolvers.common import Connection, Info
+from resolvers.org_unit.types import OrgUnit, _uuid_or_none
+from resolvers.task.types import Task, TaskFilter
+
+
+@strawberry.type(description="A source document with its 文号.")
+class Document(relay.Node):
+    id: relay.NodeID[str]
+    doc_number: str | None = strawberry.field(description="文号, e.g. 城政办发〔2023〕20号.")
+    title: str = strawberry.field(description="Title.")
+    kind: enums.DocumentKind = strawberry.field(description="Kind of document.")
+    issued_on: date | None = strawberry.field(description="Date of issue.")
+    based_on: str | None = strawberry.field(description="The superior document it implements.")
+    summary: str | None = strawberry.field(description="Summary.")
+    remarks: str | None = strawberry.field(description="Remarks (e.g. 征求意见稿).")
+    issuer_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Document:
+        """From a `document` row."""
+        return cls(
+            id=str(row["id"]),
+            doc_number=row["doc_number"],
+            title=row["title"],
+            kind=enums.DocumentKind(row["kind"]),
+            issued_on=row["issued_on"],
+            based_on=row["based_on"],
+            summary=row["summary"],
+            remarks=row["remarks"],
+            issuer_id=row["issuer_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        loader = info.context.loaders.document_by_id
+        rows = await loader.load_many([_uuid_or_none(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="The issuing unit.")
+    async def issuer(self, info: Info) -> OrgUnit | None:
+        if self.issuer_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.issuer_id)
+        return OrgUnit.from_row(row) if row else None
+
+    @strawberry.field(description="Plans in the document, in document order.")
+    async def plans(self, info: Info) -> list[Plan]:
+        rows = await info.context.loaders.plans_by_document.load(uuid.UUID(self.id))
+        return [Plan.from_row(r) for r in rows]
+
+
+@strawberry.type(description="A plan inside a document (行动计划 / 方案 / 重点工程).")
+class Plan(relay.Node):
+    id: relay.NodeID[str]
+    title: str = strawberry.field(description="Title.")
+    kind: enums.PlanKind = strawberry.field(description="Action plan or project list.")
+    field: enums.PlanField = strawberry.field(description="Field: AIR, WATER, SOIL …")
+    year: int | None = strawberry.field(description="Year the plan covers.")
+    objectives: str | None = strawberry.field(description="主要目标, as written.")
+    source: str | None = strawberry.field(description="Where in the document the tasks are.")
+    document_id: strawberry.Private[uuid.UUID]
+    parent_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Plan:
+        """From a `plan` row."""
+        return cls(
+            id=str(row["id"]),
+            title=row["title"],
+            kind=enums.PlanKind(row["kind"]),
+            field=enums.PlanField(row["field"]),
+            year=row["year"],
+            objectives=row["objectives"],
+            source=row["source"],
+            document_id=row["document_id"],
+            parent_id=row["parent_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        rows = await info.context.loaders.plan_by_id.load_many([_uuid_or_none(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="The document the plan is in.")
+    async def document(self, info: Info) -> Document:
+        return Document.from_row(await info.context.loaders.document_by_id.get(self.document_id))
+
+    @strawberry.field(description="The plan this one is an annex of (e.g. key projects).")
+    async def parent(self, info: Info) -> Plan | None:
+        if self.parent_id is None:
+            return None
+        row = await info.context.loaders.plan_by_id.load(self.parent_id)
+        return Plan.from_row(row) if row else None
+
+    @strawberry.field(description="The plan's top-level tasks, by 序号.")
+    async def tasks(
+        self,
+        info: Info,
+        filter: TaskFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[Task, strawberry.lazy("resolvers.task.types")]]:
+        import sqlalchemy as sa
+
+        from resolvers.common import paginate
+        from resolvers.task.filters import task_filter_conditions, task_t
+
+        stmt = sa.select(task_t).where(
+            task_t.c.plan_id == uuid.UUID(self.id),
+            task_t.c.parent_id.is_(None),
+            *task_filter_conditions(filter),
+        )
+        order = [task_t.c.seq, task_t.c.id]
+        return await paginate(info, stmt, order, Task.from_row, first=first, after=after)

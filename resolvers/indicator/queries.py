@@ -1,0 +1,83 @@
+"""Indicator and Target queries."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+import strawberry
+
+from models import Indicator as IndicatorModel
+from models import Target as TargetModel
+from resolvers.common import Connection, Info, decode_global_id, paginate
+from resolvers.indicator.types import Indicator, Target, TargetFilter
+
+indicator_t: sa.Table = IndicatorModel.__table__  # type: ignore[attr-defined]
+target_t: sa.Table = TargetModel.__table__  # type: ignore[attr-defined]
+
+# Whole-year targets sort after the months of their year.
+_month_key = sa.func.coalesce(target_t.c.month, 13)
+
+
+def target_order() -> list[sa.ColumnElement[object]]:
+    """Indicator, year, month (year last), kind, id."""
+    return [
+        target_t.c.indicator_id,
+        target_t.c.year,
+        _month_key,
+        target_t.c.kind,
+        target_t.c.id,
+    ]
+
+
+async def targets_of_unit(info: Info, unit: uuid.UUID, year: int | None) -> list[Target]:
+    """Every target of a unit (bounded by the indicators × months of a year)."""
+    stmt = sa.select(target_t).where(target_t.c.org_unit_id == unit)
+    if year is not None:
+        stmt = stmt.where(target_t.c.year == year)
+    rows = await info.context.db.fetch_all(stmt.order_by(*target_order()).limit(1000))
+    return [Target.from_row(r) for r in rows]
+
+
+@strawberry.type
+class IndicatorQuery:
+    @strawberry.field(description="Every indicator, by code.")
+    async def indicators(self, info: Info) -> list[Indicator]:
+        rows = await info.context.db.fetch_all(
+            sa.select(indicator_t).order_by(indicator_t.c.code).limit(1000)
+        )
+        return [Indicator.from_row(r) for r in rows]
+
+    @strawberry.field(description="Targets, filtered; by indicator, year and month.")
+    async def targets(
+        self,
+        info: Info,
+        filter: TargetFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Target]:
+        stmt = sa.select(target_t)
+        if filter is not None:
+            if filter.indicator is not None:
+                stmt = stmt.where(
+                    target_t.c.indicator_id.in_(
+                        sa.select(indicator_t.c.id).where(indicator_t.c.code == filter.indicator)
+                    )
+                )
+            if filter.unit is not None:
+                stmt = stmt.where(
+                    target_t.c.org_unit_id == decode_global_id(filter.unit, "OrgUnit")
+                )
+            if filter.section is not None:
+                stmt = stmt.where(
+                    target_t.c.section_id == decode_global_id(filter.section, "MonitoringSection")
+                )
+            if filter.year is not None:
+                stmt = stmt.where(target_t.c.year == filter.year)
+            if filter.month is not None:
+                stmt = stmt.where(target_t.c.month == filter.month)
+            if filter.annual_only:
+                stmt = stmt.where(target_t.c.month.is_(None))
+            if filter.kind:
+                stmt = stmt.where(target_t.c.kind.in_([k.value for k in filter.kind]))
+        return await paginate(info, stmt, target_order(), Target.from_row, first=first, after=after)

@@ -1,0 +1,149 @@
+"""GraphQL types Indicator (指标), Target (目标), Measurement and MonitoringSection (断面)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+from strawberry import relay
+
+from models import enums
+from resolvers.common import Info
+from resolvers.org_unit.types import OrgUnit, _uuid_or_none
+
+
+@strawberry.type(description="A measured quantity, e.g. PM2.5 in µg/m³ (lower is better).")
+class Indicator:
+    code: str = strawberry.field(description="Stable code, e.g. PM25.")
+    name: str = strawberry.field(description="Name.")
+    unit: str | None = strawberry.field(description="Unit of measure.")
+    direction: enums.IndicatorDirection = strawberry.field(description="Which way is better.")
+    kind: enums.IndicatorKind = strawberry.field(description="Numeric or water class.")
+    description: str | None = strawberry.field(description="Definition notes.")
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Indicator:
+        """From an `indicator` row."""
+        return cls(
+            code=row["code"],
+            name=row["name"],
+            unit=row["unit"],
+            direction=enums.IndicatorDirection(row["direction"]),
+            kind=enums.IndicatorKind(row["kind"]),
+            description=row["description"],
+        )
+
+
+@strawberry.type(description="A water monitoring section (断面).")
+class MonitoringSection(relay.Node):
+    id: relay.NodeID[str]
+    name: str = strawberry.field(description="Section name.")
+    river: str | None = strawberry.field(description="River.")
+    assessment_level: enums.AssessmentLevel = strawberry.field(description="考核级别.")
+    target_text: str | None = strawberry.field(description="Target as written (e.g. V类).")
+    remarks: str | None = strawberry.field(description="Remarks.")
+    org_unit_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> MonitoringSection:
+        """From a `monitoring_section` row."""
+        return cls(
+            id=str(row["id"]),
+            name=row["name"],
+            river=row["river"],
+            assessment_level=enums.AssessmentLevel(row["assessment_level"]),
+            target_text=row["target_text"],
+            remarks=row["remarks"],
+            org_unit_id=row["org_unit_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        rows = await info.context.loaders.section_by_id.load_many(
+            [_uuid_or_none(i) for i in node_ids]
+        )
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="The responsible territorial unit.")
+    async def org_unit(self, info: Info) -> OrgUnit:
+        return OrgUnit.from_row(await info.context.loaders.org_unit_by_id.get(self.org_unit_id))
+
+
+@strawberry.type(description="A target for an indicator, unit or section, year and month.")
+class Target(relay.Node):
+    id: relay.NodeID[str]
+    year: int = strawberry.field(description="Year.")
+    month: int | None = strawberry.field(description="Month, or null for the whole year.")
+    kind: enums.TargetKind = strawberry.field(description="Binding, pre-control or striving.")
+    value: float | None = strawberry.field(description="Target value (class number for water).")
+    value_text: str | None = strawberry.field(description="The target as the document words it.")
+    baseline: float | None = strawberry.field(description="Baseline: previous year's actual.")
+    baseline_year: int | None = strawberry.field(description="Year of the baseline.")
+    source: str | None = strawberry.field(description="Where the target is set.")
+    remarks: str | None = strawberry.field(description="Remarks.")
+    indicator_id: strawberry.Private[uuid.UUID]
+    org_unit_id: strawberry.Private[uuid.UUID | None]
+    section_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Target:
+        """From a `target` row."""
+        return cls(
+            id=str(row["id"]),
+            year=row["year"],
+            month=row["month"],
+            kind=enums.TargetKind(row["kind"]),
+            value=row["value"],
+            value_text=row["value_text"],
+            baseline=row["baseline"],
+            baseline_year=row["baseline_year"],
+            source=row["source"],
+            remarks=row["remarks"],
+            indicator_id=row["indicator_id"],
+            org_unit_id=row["org_unit_id"],
+            section_id=row["section_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        from models import Target as TargetModel
+
+        loader = info.context.loaders.by_id(TargetModel)
+        rows = await loader.load_many([_uuid_or_none(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="The indicator.")
+    async def indicator(self, info: Info) -> Indicator:
+        return Indicator.from_row(await info.context.loaders.indicator_by_id.get(self.indicator_id))
+
+    @strawberry.field(description="The unit the target is set for.")
+    async def org_unit(self, info: Info) -> OrgUnit | None:
+        if self.org_unit_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.org_unit_id)
+        return OrgUnit.from_row(row) if row else None
+
+    @strawberry.field(description="The monitoring section the target is set for.")
+    async def section(self, info: Info) -> MonitoringSection | None:
+        if self.section_id is None:
+            return None
+        row = await info.context.loaders.section_by_id.load(self.section_id)
+        return MonitoringSection.from_row(row) if row else None
+
+
+@strawberry.input(description="Filter for targets.")
+class TargetFilter:
+    indicator: str | None = strawberry.field(default=None, description="Indicator code.")
+    unit: strawberry.ID | None = strawberry.field(default=None, description="Org unit.")
+    section: strawberry.ID | None = strawberry.field(default=None, description="Section.")
+    year: int | None = strawberry.field(default=None, description="Year.")
+    month: int | None = strawberry.field(default=None, description="Month (1–12).")
+    annual_only: bool = strawberry.field(default=False, description="Only whole-year targets.")
+    kind: list[enums.TargetKind] | None = strawberry.field(default=None, description="Kinds.")

@@ -1,0 +1,107 @@
+"""Inspection and Rectification queries."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+import strawberry
+
+from models import Inspection as InspectionModel
+from models import OrgUnitClosure, RectificationAssignment, enums
+from models import Rectification as RectificationModel
+from resolvers.common import Connection, Info, decode_global_id, paginate
+from resolvers.inspection.types import Inspection, Rectification, RectificationFilter
+from resolvers.task.filters import like_pattern
+
+inspection_t: sa.Table = InspectionModel.__table__  # type: ignore[attr-defined]
+rect_t: sa.Table = RectificationModel.__table__  # type: ignore[attr-defined]
+rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
+closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
+
+DONE = (
+    enums.RectificationStatus.COMPLETED.value,
+    enums.RectificationStatus.VERIFIED.value,
+    enums.RectificationStatus.CLOSED.value,
+)
+
+
+def responsible(unit: uuid.UUID, include_descendants: bool) -> sa.ColumnElement[bool]:
+    """The rectification has a responsible unit equal to (or under) `unit`."""
+    in_scope: sa.ColumnElement[bool] = (
+        rect_assignment_t.c.org_unit_id.in_(
+            sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == unit)
+        )
+        if include_descendants
+        else rect_assignment_t.c.org_unit_id == unit
+    )
+    return sa.exists(
+        sa.select(sa.literal(1))
+        .select_from(rect_assignment_t)
+        .where(rect_assignment_t.c.rectification_id == rect_t.c.id, in_scope)
+    )
+
+
+def rectification_conditions(flt: RectificationFilter | None) -> list[sa.ColumnElement[Any]]:
+    """Every RectificationFilter field as a WHERE condition."""
+    if flt is None:
+        return []
+    out: list[sa.ColumnElement[Any]] = []
+    if flt.status:
+        out.append(rect_t.c.status.in_([s.value for s in flt.status]))
+    if flt.inspection is not None:
+        out.append(rect_t.c.inspection_id == decode_global_id(flt.inspection, "Inspection"))
+    if flt.responsible_unit is not None:
+        out.append(responsible(decode_global_id(flt.responsible_unit, "OrgUnit"), False))
+    if flt.due_before is not None:
+        out.append(rect_t.c.deadline_end <= flt.due_before)
+    if flt.overdue_as_of is not None:
+        out.append(rect_t.c.status.not_in(DONE))
+        out.append(rect_t.c.deadline_kind != enums.DeadlineKind.ONGOING.value)
+        out.append(rect_t.c.deadline_end < flt.overdue_as_of)
+    if flt.text:
+        out.append(rect_t.c.problem.like(like_pattern(flt.text.strip()), escape="\\"))
+    return out
+
+
+async def rectification_connection(
+    info: Info,
+    flt: RectificationFilter | None,
+    *,
+    first: int | None,
+    after: str | None,
+    unit: uuid.UUID | None = None,
+    include_descendants: bool = False,
+    inspection: uuid.UUID | None = None,
+) -> Connection[Rectification]:
+    """A page of rectifications, by inspection and 序号."""
+    stmt = sa.select(rect_t).where(*rectification_conditions(flt))
+    if unit is not None:
+        stmt = stmt.where(responsible(unit, include_descendants))
+    if inspection is not None:
+        stmt = stmt.where(rect_t.c.inspection_id == inspection)
+    order = [rect_t.c.inspection_id, rect_t.c.seq, rect_t.c.id]
+    return await paginate(info, stmt, order, Rectification.from_row, first=first, after=after)
+
+
+@strawberry.type
+class InspectionQuery:
+    @strawberry.field(description="Inspections, by name.")
+    async def inspections(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Inspection]:
+        order = [inspection_t.c.name, inspection_t.c.id]
+        return await paginate(
+            info, sa.select(inspection_t), order, Inspection.from_row, first=first, after=after
+        )
+
+    @strawberry.field(description="Rectification items, filtered.")
+    async def rectifications(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: RectificationFilter | None = None,
+    ) -> Connection[Rectification]:
+        return await rectification_connection(info, filter, first=first, after=after)

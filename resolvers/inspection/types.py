@@ -1,0 +1,180 @@
+"""GraphQL types Inspection (督察), Finding (反馈问题) and Rectification (整改事项)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+from strawberry import relay
+
+from models import enums
+from resolvers.common import Connection, Deadline, Info
+from resolvers.org_unit.types import OrgUnit, _uuid_or_none
+
+
+@strawberry.type(description="A numbered problem of an inspection's feedback (反馈问题N).")
+class Finding:
+    number: int = strawberry.field(description="The feedback's problem number.")
+    section: str | None = strawberry.field(description="Chapter heading it sits under.")
+    subsection: str | None = strawberry.field(description="Sub-heading it sits under.")
+    text: str = strawberry.field(description="The problem as the feedback states it.")
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Finding:
+        """From a `finding` row."""
+        return cls(
+            number=row["number"],
+            section=row["section"],
+            subsection=row["subsection"],
+            text=row["text"],
+        )
+
+
+@strawberry.type(description="An inspection (督察) of a unit by an inspection team.")
+class Inspection(relay.Node):
+    id: relay.NodeID[str]
+    name: str = strawberry.field(description="Name of the inspection.")
+    on_site_from: date | None = strawberry.field(description="First day on site.")
+    on_site_to: date | None = strawberry.field(description="Last day on site.")
+    feedback_on: date | None = strawberry.field(description="Date the feedback was given.")
+    remarks: str | None = strawberry.field(description="Remarks.")
+    inspector_id: strawberry.Private[uuid.UUID | None]
+    subject_unit_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Inspection:
+        """From an `inspection` row."""
+        return cls(
+            id=str(row["id"]),
+            name=row["name"],
+            on_site_from=row["on_site_from"],
+            on_site_to=row["on_site_to"],
+            feedback_on=row["feedback_on"],
+            remarks=row["remarks"],
+            inspector_id=row["inspector_id"],
+            subject_unit_id=row["subject_unit_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        rows = await info.context.loaders.inspection_by_id.load_many(
+            [_uuid_or_none(i) for i in node_ids]
+        )
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="The inspection team (督察组).")
+    async def inspector(self, info: Info) -> OrgUnit | None:
+        if self.inspector_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.inspector_id)
+        return OrgUnit.from_row(row) if row else None
+
+    @strawberry.field(description="The inspected unit.")
+    async def subject_unit(self, info: Info) -> OrgUnit | None:
+        if self.subject_unit_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.subject_unit_id)
+        return OrgUnit.from_row(row) if row else None
+
+    @strawberry.field(description="The feedback's numbered problems.")
+    async def findings(self, info: Info) -> list[Finding]:
+        rows = await info.context.loaders.findings_by_inspection.load(uuid.UUID(self.id))
+        return [Finding.from_row(r) for r in rows]
+
+    @strawberry.field(description="Rectification items answering this inspection.")
+    async def rectifications(
+        self,
+        info: Info,
+        filter: RectificationFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Rectification]:
+        from resolvers.inspection.queries import rectification_connection
+
+        return await rectification_connection(
+            info, filter, first=first, after=after, inspection=uuid.UUID(self.id)
+        )
+
+
+@strawberry.type(description="A rectification item (整改事项) and its close-out state.")
+class Rectification(relay.Node):
+    id: relay.NodeID[str]
+    seq: int = strawberry.field(description="序号 in the rectification list.")
+    category: str | None = strawberry.field(description="Heading it sits under.")
+    problem: str = strawberry.field(description="The problem to rectify.")
+    goal: str | None = strawberry.field(description="整改目标.")
+    measures: list[str] = strawberry.field(description="整改措施, one entry per measure.")
+    responsibility_text: str | None = strawberry.field(
+        description="责任单位 exactly as the document writes it."
+    )
+    responsible_persons: str | None = strawberry.field(description="责任人 (internal).")
+    deadline: Deadline = strawberry.field(description="整改期限.")
+    status: enums.RectificationStatus = strawberry.field(description="Workflow state.")
+    version: int = strawberry.field(description="Row version for expectedVersion.")
+    inspection_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Rectification:
+        """From a `rectification` row."""
+        return cls(
+            id=str(row["id"]),
+            seq=row["seq"],
+            category=row["category"],
+            problem=row["problem"],
+            goal=row["goal"],
+            measures=[str(m) for m in row["measures"] or []],
+            responsibility_text=row["responsibility_text"],
+            responsible_persons=row["responsible_persons"],
+            deadline=Deadline.from_row(row),
+            status=enums.RectificationStatus(row["status"]),
+            version=row["version"],
+            inspection_id=row["inspection_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        rows = await info.context.loaders.rectification_by_id.load_many(
+            [_uuid_or_none(i) for i in node_ids]
+        )
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="Numbers of the feedback problems this item answers.")
+    async def finding_numbers(self, info: Info) -> list[int]:
+        rows = await info.context.loaders.finding_numbers_by_rectification.load(uuid.UUID(self.id))
+        return [r["number"] for r in rows]
+
+    @strawberry.field(description="Responsible units (责任单位), resolved.")
+    async def responsible_units(self, info: Info) -> list[OrgUnit]:
+        rows = await info.context.loaders.units_by_rectification.load(uuid.UUID(self.id))
+        return [OrgUnit.from_row(r) for r in rows]
+
+    @strawberry.field(description="The inspection this item answers.")
+    async def inspection(self, info: Info) -> Inspection:
+        row = await info.context.loaders.inspection_by_id.get(self.inspection_id)
+        return Inspection.from_row(row)
+
+
+@strawberry.input(description="Filter for rectification lists.")
+class RectificationFilter:
+    status: list[enums.RectificationStatus] | None = strawberry.field(
+        default=None, description="Workflow state in this set."
+    )
+    inspection: strawberry.ID | None = strawberry.field(default=None, description="Inspection.")
+    responsible_unit: strawberry.ID | None = strawberry.field(
+        default=None, description="This unit is responsible."
+    )
+    due_before: date | None = strawberry.field(
+        default=None, description="Deadline end on or before this date."
+    )
+    overdue_as_of: date | None = strawberry.field(
+        default=None, description="Not completed and the deadline ended before this date."
+    )
+    text: str | None = strawberry.field(default=None, description="Substring of the problem.")

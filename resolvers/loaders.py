@@ -1,0 +1,241 @@
+"""Request-scoped DataLoaders: one `IN (...)` statement per batch, results in key order."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from aiodataloader import DataLoader
+from sqlalchemy.engine import RowMapping
+
+from api.database import Database
+from models import (
+    Assignment,
+    Document,
+    Finding,
+    Indicator,
+    Inspection,
+    MonitoringSection,
+    OrgUnit,
+    OrgUnitAlias,
+    OrgUnitClosure,
+    Plan,
+    Rectification,
+    RectificationAssignment,
+    RectificationFinding,
+    Task,
+)
+
+MAX_BATCH = 500
+
+org_unit_t = OrgUnit.__table__  # type: ignore[attr-defined]
+
+
+class RowByKeyLoader(DataLoader[Hashable, RowMapping | None]):
+    """Loads one row per key from `table` where `column IN (keys)`; None for misses."""
+
+    def __init__(self, db: Database, table: sa.Table, column: str = "id") -> None:
+        super().__init__(max_batch_size=MAX_BATCH)
+        self.db, self.table, self.column = db, table, column
+
+    async def batch_load_fn(self, keys: Sequence[Hashable]) -> list[RowMapping | None]:
+        col = self.table.c[self.column]
+        rows = await self.db.fetch_all(sa.select(self.table).where(col.in_(list(keys))))
+        by_key = {row[self.column]: row for row in rows}
+        return [by_key.get(key) for key in keys]
+
+    async def get(self, key: Hashable) -> RowMapping:
+        """The row of a key that must exist (a required relation)."""
+        row: RowMapping | None = await self.load(key)
+        if row is None:
+            raise LookupError(f"{self.table.name} {key} not found")
+        return row
+
+
+class RowsByKeyLoader(DataLoader[Hashable, list[RowMapping]]):
+    """Loads every row per key (one-to-many), in `order_by` order."""
+
+    def __init__(
+        self,
+        db: Database,
+        statement: sa.Select[Any],
+        key: sa.ColumnElement[Any],
+        order_by: Sequence[sa.ColumnElement[Any]] = (),
+    ) -> None:
+        super().__init__(max_batch_size=MAX_BATCH)
+        self.db, self.statement, self.key, self.order_by = db, statement, key, order_by
+
+    async def batch_load_fn(self, keys: Sequence[Hashable]) -> list[list[RowMapping]]:
+        stmt = (
+            self.statement.add_columns(self.key.label("_key"))
+            .where(self.key.in_(list(keys)))
+            .order_by(*self.order_by)
+        )
+        grouped: dict[Any, list[RowMapping]] = defaultdict(list)
+        for row in await self.db.fetch_all(stmt):
+            grouped[row["_key"]].append(row)
+        return [grouped.get(key, []) for key in keys]
+
+
+def _table(model: Any) -> sa.Table:
+    table: sa.Table = model.__table__
+    return table
+
+
+class Loaders:
+    """Every loader of one request, created on first use."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._cache: dict[str, DataLoader[Any, Any]] = {}
+
+    def _get(self, name: str, factory: Any) -> Any:
+        loader = self._cache.get(name)
+        if loader is None:
+            loader = self._cache[name] = factory()
+        return loader
+
+    def by_id(self, model: Any) -> RowByKeyLoader:
+        """`<Model>ByIdLoader` for any table with an `id` column."""
+        return self._get(  # type: ignore[no-any-return]
+            f"{model.__name__}ById", lambda: RowByKeyLoader(self.db, _table(model))
+        )
+
+    @property
+    def org_unit_by_id(self) -> RowByKeyLoader:
+        """OrgUnitByIdLoader."""
+        return self.by_id(OrgUnit)
+
+    @property
+    def aliases_by_org_unit(self) -> RowsByKeyLoader:
+        """AliasesByOrgUnitLoader."""
+        t = _table(OrgUnitAlias)
+        return self._get(  # type: ignore[no-any-return]
+            "AliasesByOrgUnit",
+            lambda: RowsByKeyLoader(self.db, sa.select(t.c.alias), t.c.org_unit_id, [t.c.alias]),
+        )
+
+    @property
+    def children_by_org_unit(self) -> RowsByKeyLoader:
+        """ChildrenByOrgUnitLoader, in sort order then name."""
+        t = org_unit_t
+        return self._get(  # type: ignore[no-any-return]
+            "ChildrenByOrgUnit",
+            lambda: RowsByKeyLoader(
+                self.db, sa.select(t), t.c.parent_id, [t.c.sort_order, t.c.name, t.c.id]
+            ),
+        )
+
+    @property
+    def ancestors_by_org_unit(self) -> RowsByKeyLoader:
+        """AncestorsByOrgUnitLoader: root first, the unit itself excluded."""
+        t, c = org_unit_t, _table(OrgUnitClosure)
+        stmt = sa.select(t).join(c, c.c.ancestor_id == t.c.id).where(c.c.depth > 0)
+        return self._get(  # type: ignore[no-any-return]
+            "AncestorsByOrgUnit",
+            lambda: RowsByKeyLoader(self.db, stmt, c.c.descendant_id, [c.c.depth.desc()]),
+        )
+
+    @property
+    def assignments_by_task(self) -> RowsByKeyLoader:
+        """AssignmentsByTaskLoader: leads first, then by unit order."""
+        a, u = _table(Assignment), org_unit_t
+        stmt = sa.select(a).join(u, u.c.id == a.c.org_unit_id)
+        return self._get(  # type: ignore[no-any-return]
+            "AssignmentsByTask",
+            lambda: RowsByKeyLoader(
+                self.db, stmt, a.c.task_id, [a.c.role, u.c.sort_order, u.c.name]
+            ),
+        )
+
+    @property
+    def subtasks_by_task(self) -> RowsByKeyLoader:
+        """SubtasksByTaskLoader."""
+        t = _table(Task)
+        return self._get(  # type: ignore[no-any-return]
+            "SubtasksByTask",
+            lambda: RowsByKeyLoader(self.db, sa.select(t), t.c.parent_id, [t.c.seq, t.c.id]),
+        )
+
+    @property
+    def plans_by_document(self) -> RowsByKeyLoader:
+        """PlansByDocumentLoader."""
+        p = _table(Plan)
+        return self._get(  # type: ignore[no-any-return]
+            "PlansByDocument",
+            lambda: RowsByKeyLoader(self.db, sa.select(p), p.c.document_id, [p.c.seq, p.c.id]),
+        )
+
+    @property
+    def findings_by_inspection(self) -> RowsByKeyLoader:
+        """FindingsByInspectionLoader, by number."""
+        f = _table(Finding)
+        return self._get(  # type: ignore[no-any-return]
+            "FindingsByInspection",
+            lambda: RowsByKeyLoader(self.db, sa.select(f), f.c.inspection_id, [f.c.number]),
+        )
+
+    @property
+    def finding_numbers_by_rectification(self) -> RowsByKeyLoader:
+        """FindingNumbersByRectificationLoader."""
+        f, rf = _table(Finding), _table(RectificationFinding)
+        stmt = sa.select(f.c.number).join(rf, rf.c.finding_id == f.c.id)
+        return self._get(  # type: ignore[no-any-return]
+            "FindingNumbersByRectification",
+            lambda: RowsByKeyLoader(self.db, stmt, rf.c.rectification_id, [f.c.number]),
+        )
+
+    @property
+    def units_by_rectification(self) -> RowsByKeyLoader:
+        """ResponsibleUnitsByRectificationLoader."""
+        ra, u = _table(RectificationAssignment), org_unit_t
+        stmt = sa.select(u, ra.c.role, ra.c.via_group).join(ra, ra.c.org_unit_id == u.c.id)
+        return self._get(  # type: ignore[no-any-return]
+            "UnitsByRectification",
+            lambda: RowsByKeyLoader(
+                self.db, stmt, ra.c.rectification_id, [ra.c.role, u.c.sort_order, u.c.name]
+            ),
+        )
+
+    @property
+    def document_by_id(self) -> RowByKeyLoader:
+        """DocumentByIdLoader."""
+        return self.by_id(Document)
+
+    @property
+    def plan_by_id(self) -> RowByKeyLoader:
+        """PlanByIdLoader."""
+        return self.by_id(Plan)
+
+    @property
+    def task_by_id(self) -> RowByKeyLoader:
+        """TaskByIdLoader."""
+        return self.by_id(Task)
+
+    @property
+    def inspection_by_id(self) -> RowByKeyLoader:
+        """InspectionByIdLoader."""
+        return self.by_id(Inspection)
+
+    @property
+    def rectification_by_id(self) -> RowByKeyLoader:
+        """RectificationByIdLoader."""
+        return self.by_id(Rectification)
+
+    @property
+    def indicator_by_id(self) -> RowByKeyLoader:
+        """IndicatorByIdLoader."""
+        return self.by_id(Indicator)
+
+    @property
+    def section_by_id(self) -> RowByKeyLoader:
+        """MonitoringSectionByIdLoader."""
+        return self.by_id(MonitoringSection)
+
+
+def as_uuid(value: Any) -> uuid.UUID:
+    """Row values come back as UUID on both dialects; accept strings too."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

@@ -1,0 +1,159 @@
+"""GraphQL type OrgUnit (组织单元)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+from strawberry import relay
+
+from models import enums
+from resolvers.common import Connection, Info
+from resolvers.loaders import as_uuid
+
+if TYPE_CHECKING:
+    from resolvers.indicator.types import Target
+    from resolvers.inspection.types import Rectification, RectificationFilter
+    from resolvers.task.types import Task, TaskFilter
+
+
+@strawberry.type(description="Any unit: government level, department, town, enterprise, team.")
+class OrgUnit(relay.Node):
+    id: relay.NodeID[str]
+    code: str = strawberry.field(description="Stable code (administrative division code).")
+    name: str = strawberry.field(description="Canonical name.")
+    kind: enums.OrgUnitKind = strawberry.field(description="Level or kind of unit.")
+    depth: int = strawberry.field(description="Depth in the tree (province = 0).")
+    remarks: str | None = strawberry.field(description="Remarks.")
+    parent_id: strawberry.Private[uuid.UUID | None]
+    line_parent_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> OrgUnit:
+        """From an `org_unit` row."""
+        return cls(
+            id=str(row["id"]),
+            code=row["code"],
+            name=row["name"],
+            kind=enums.OrgUnitKind(row["kind"]),
+            depth=row["depth"],
+            remarks=row["remarks"],
+            parent_id=row["parent_id"],
+            line_parent_id=row["line_parent_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        rows = await info.context.loaders.org_unit_by_id.load_many(
+            [_uuid_or_none(i) for i in node_ids]
+        )
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @property
+    def row_id(self) -> uuid.UUID:
+        """The row id."""
+        return uuid.UUID(self.id)
+
+    @strawberry.field(description="Other names the documents use (区城管局 = 区城市管理局).")
+    async def aliases(self, info: Info) -> list[str]:
+        rows = await info.context.loaders.aliases_by_org_unit.load(self.row_id)
+        return [r["alias"] for r in rows]
+
+    @strawberry.field(description="The government or unit it belongs to (块).")
+    async def parent(self, info: Info) -> OrgUnit | None:
+        if self.parent_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.parent_id)
+        return OrgUnit.from_row(row) if row else None
+
+    @strawberry.field(description="The superior unit of its professional line (条).")
+    async def line_parent(self, info: Info) -> OrgUnit | None:
+        if self.line_parent_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.line_parent_id)
+        return OrgUnit.from_row(row) if row else None
+
+    @strawberry.field(description="Direct children in the 块 tree.")
+    async def children(self, info: Info, kind: enums.OrgUnitKind | None = None) -> list[OrgUnit]:
+        rows = await info.context.loaders.children_by_org_unit.load(self.row_id)
+        return [OrgUnit.from_row(r) for r in rows if kind is None or r["kind"] == kind]
+
+    @strawberry.field(description="Ancestors, root first.")
+    async def ancestors(self, info: Info) -> list[OrgUnit]:
+        rows = await info.context.loaders.ancestors_by_org_unit.load(self.row_id)
+        return [OrgUnit.from_row(r) for r in rows]
+
+    @strawberry.field(description="Tasks assigned to this unit (or its subtree) in a role.")
+    async def tasks(
+        self,
+        info: Info,
+        role: enums.RoleScope = enums.RoleScope.LEAD,
+        include_descendants: bool = False,
+        filter: Annotated[TaskFilter, strawberry.lazy("resolvers.task.types")] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[Task, strawberry.lazy("resolvers.task.types")]]:
+        from resolvers.task.queries import task_connection
+
+        return await task_connection(
+            info,
+            filter,
+            first=first,
+            after=after,
+            unit=self.row_id,
+            role=role,
+            include_descendants=include_descendants,
+        )
+
+    @strawberry.field(description="Rectification items of this unit (or its subtree).")
+    async def rectifications(
+        self,
+        info: Info,
+        include_descendants: bool = False,
+        filter: Annotated[RectificationFilter, strawberry.lazy("resolvers.inspection.types")]
+        | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[Rectification, strawberry.lazy("resolvers.inspection.types")]]:
+        from resolvers.inspection.queries import rectification_connection
+
+        return await rectification_connection(
+            info,
+            filter,
+            first=first,
+            after=after,
+            unit=self.row_id,
+            include_descendants=include_descendants,
+        )
+
+    @strawberry.field(description="Targets set for this unit, optionally for one year.")
+    async def targets(
+        self, info: Info, year: int | None = None
+    ) -> list[Annotated[Target, strawberry.lazy("resolvers.indicator.types")]]:
+        from resolvers.indicator.queries import targets_of_unit
+
+        return await targets_of_unit(info, self.row_id, year)
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return as_uuid(value)
+    except ValueError:
+        return None
+
+
+@strawberry.input(description="Filter for orgUnits.")
+class OrgUnitFilter:
+    kind: list[enums.OrgUnitKind] | None = strawberry.field(default=None, description="Kinds.")
+    parent: strawberry.ID | None = strawberry.field(default=None, description="Direct parent.")
+    ancestor: strawberry.ID | None = strawberry.field(
+        default=None, description="Only units in this unit's subtree (itself included)."
+    )
+    name: str | None = strawberry.field(
+        default=None, description="Name or alias contains this text."
+    )

@@ -1,0 +1,201 @@
+"""GraphQL types Task (任务 / 台账行), Assignment and TaskFilter."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from sqlalchemy.engine import RowMapping
+from strawberry import relay
+
+from models import enums
+from resolvers.common import Deadline, Info
+from resolvers.org_unit.types import OrgUnit
+
+if TYPE_CHECKING:
+    from resolvers.document.types import Document, Plan
+
+
+@strawberry.type(description="A unit's share of a task (牵头 or 配合), with its own state.")
+class Assignment(relay.Node):
+    id: relay.NodeID[str]
+    role: enums.RoleScope = strawberry.field(description="LEAD (牵头) or COOPERATING (配合).")
+    status: enums.TaskStatus = strawberry.field(description="State of this share.")
+    progress: float = strawberry.field(description="Percent complete, 0–100.")
+    via_group: str | None = strawberry.field(
+        description="The group reference it was expanded from, e.g. 各镇（街道）."
+    )
+    version: int = strawberry.field(description="Row version for expectedVersion.")
+    task_id: strawberry.Private[uuid.UUID]
+    org_unit_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Assignment:
+        """From an `assignment` row."""
+        return cls(
+            id=str(row["id"]),
+            role=enums.RoleScope(row["role"]),
+            status=enums.TaskStatus(row["status"]),
+            progress=row["progress"],
+            via_group=row["via_group"],
+            version=row["version"],
+            task_id=row["task_id"],
+            org_unit_id=row["org_unit_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        from models import Assignment as AssignmentModel
+        from resolvers.org_unit.types import _uuid_or_none
+
+        loader = info.context.loaders.by_id(AssignmentModel)
+        rows = await loader.load_many([_uuid_or_none(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="The responsible unit.")
+    async def unit(self, info: Info) -> OrgUnit:
+        row = await info.context.loaders.org_unit_by_id.get(self.org_unit_id)
+        return OrgUnit.from_row(row)
+
+    @strawberry.field(description="The task.")
+    async def task(self, info: Info) -> Task:
+        row = await info.context.loaders.task_by_id.get(self.task_id)
+        return Task.from_row(row)
+
+
+@strawberry.type(description="One line of work (任务 / 措施 / 台账行).")
+class Task(relay.Node):
+    id: relay.NodeID[str]
+    code: str = strawberry.field(description="Stable code: document / plan / 序号.")
+    seq: int = strawberry.field(description="序号 within the plan (or the parent task).")
+    category: str | None = strawberry.field(description="任务类别.")
+    title: str = strawberry.field(description="Short title.")
+    description: str | None = strawberry.field(description="具体措施: the full measure text.")
+    remarks: str | None = strawberry.field(description="备注.")
+    responsibility_text: str | None = strawberry.field(
+        description="The 牵头单位 / 责任单位 text exactly as the document writes it."
+    )
+    deadline: Deadline = strawberry.field(description="完成时限.")
+    status: enums.TaskStatus = strawberry.field(
+        description="Current state, derived from the LEAD assignments."
+    )
+    progress: float = strawberry.field(description="Mean percent of the LEAD assignments.")
+    weight: float = strawberry.field(description="Weight in weighted progress (default 1).")
+    version: int = strawberry.field(description="Row version for expectedVersion.")
+    plan_id: strawberry.Private[uuid.UUID]
+    document_id: strawberry.Private[uuid.UUID]
+    parent_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Task:
+        """From a `task` row."""
+        return cls(
+            id=str(row["id"]),
+            code=row["code"],
+            seq=row["seq"],
+            category=row["category"],
+            title=row["title"],
+            description=row["description"],
+            remarks=row["remarks"],
+            responsibility_text=row["responsibility_text"],
+            deadline=Deadline.from_row(row),
+            status=enums.TaskStatus(row["status"]),
+            progress=row["progress"],
+            weight=row["weight"],
+            version=row["version"],
+            plan_id=row["plan_id"],
+            document_id=row["document_id"],
+            parent_id=row["parent_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        from resolvers.org_unit.types import _uuid_or_none
+
+        rows = await info.context.loaders.task_by_id.load_many([_uuid_or_none(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="The plan it belongs to.")
+    async def plan(
+        self, info: Info
+    ) -> Annotated[Plan, strawberry.lazy("resolvers.document.types")]:
+        from resolvers.document.types import Plan
+
+        return Plan.from_row(await info.context.loaders.plan_by_id.get(self.plan_id))
+
+    @strawberry.field(description="The source document.")
+    async def document(
+        self, info: Info
+    ) -> Annotated[Document, strawberry.lazy("resolvers.document.types")]:
+        from resolvers.document.types import Document
+
+        return Document.from_row(await info.context.loaders.document_by_id.get(self.document_id))
+
+    @strawberry.field(description="The task this one was decomposed from.")
+    async def parent(self, info: Info) -> Task | None:
+        if self.parent_id is None:
+            return None
+        row = await info.context.loaders.task_by_id.load(self.parent_id)
+        return Task.from_row(row) if row else None
+
+    @strawberry.field(description="Subtasks decomposed from this task.")
+    async def subtasks(self, info: Info) -> list[Task]:
+        rows = await info.context.loaders.subtasks_by_task.load(uuid.UUID(self.id))
+        return [Task.from_row(r) for r in rows]
+
+    @strawberry.field(description="Every assignment: leads first.")
+    async def assignments(self, info: Info) -> list[Assignment]:
+        rows = await info.context.loaders.assignments_by_task.load(uuid.UUID(self.id))
+        return [Assignment.from_row(r) for r in rows]
+
+    async def _units(self, info: Info, role: enums.AssignmentRole) -> list[OrgUnit]:
+        rows = await info.context.loaders.assignments_by_task.load(uuid.UUID(self.id))
+        ids = [r["org_unit_id"] for r in rows if r["role"] == role]
+        units = await info.context.loaders.org_unit_by_id.load_many(ids)
+        return [OrgUnit.from_row(u) for u in units if u is not None]
+
+    @strawberry.field(description="Lead units (牵头单位).")
+    async def lead_units(self, info: Info) -> list[OrgUnit]:
+        return await self._units(info, enums.AssignmentRole.LEAD)
+
+    @strawberry.field(description="Cooperating units (配合单位).")
+    async def cooperating_units(self, info: Info) -> list[OrgUnit]:
+        return await self._units(info, enums.AssignmentRole.COOPERATING)
+
+
+@strawberry.input(description="Filter for task lists.")
+class TaskFilter:
+    status: list[enums.TaskStatus] | None = strawberry.field(
+        default=None, description="Current status in this set."
+    )
+    category: str | None = strawberry.field(default=None, description="任务类别, exactly.")
+    plan: strawberry.ID | None = strawberry.field(default=None, description="Plan id.")
+    document: strawberry.ID | None = strawberry.field(default=None, description="Document id.")
+    doc_number: str | None = strawberry.field(
+        default=None, description="文号; 〔〕[]() variants match."
+    )
+    lead_unit: strawberry.ID | None = strawberry.field(
+        default=None, description="Has a LEAD assignment to this unit."
+    )
+    deadline_kind: list[enums.DeadlineKind] | None = strawberry.field(
+        default=None, description="Deadline kind in this set."
+    )
+    due_before: date | None = strawberry.field(
+        default=None, description="Deadline end on or before this date."
+    )
+    due_after: date | None = strawberry.field(
+        default=None, description="Deadline end on or after this date."
+    )
+    overdue_as_of: date | None = strawberry.field(
+        default=None, description="Not completed and the deadline ended before this date."
+    )
+    text: str | None = strawberry.field(
+        default=None, description="Substring of title or description (Chinese text works)."
+    )

@@ -1,0 +1,634 @@
+"""Builds the seed dataset's rows from the reviewed YAML files in seeds/data/.
+
+Pure: reads files, resolves unit names, parses deadlines and returns rows per table with
+deterministic ids (`stable_id`), so loading twice yields the same database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from models import stable_id
+from models.enums import (
+    AssignmentRole,
+    OrgUnitKind,
+    RectificationStatus,
+    TaskStatus,
+)
+from seeds.parsing.deadline import ParsedDeadline, parse_deadline
+from seeds.parsing.names import (
+    AmbiguousUnitError,
+    UnitIndex,
+    UnitRecord,
+    UnknownUnitError,
+    normalize_doc_number,
+    normalize_name,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TITLE_LIMIT = 60
+
+
+class SeedDataError(ValueError):
+    """The seed files are inconsistent (unknown unit names, duplicate keys …)."""
+
+
+@dataclass
+class Dataset:
+    """Rows per table name, in insertion order."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        """Append a row to a table."""
+        self.rows[table].append(row)
+        return row
+
+
+def read_yaml(path: Path) -> Any:
+    """A YAML file's content."""
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def title_from_measure(measure: str) -> str:
+    """A short title: the measure's first sentence, capped at 60 characters."""
+    text = " ".join(measure.split())
+    for stop in ("。", "；", ";"):
+        if stop in text:
+            text = text.split(stop, 1)[0]
+            break
+    return text if len(text) <= TITLE_LIMIT else text[: TITLE_LIMIT - 1] + "…"
+
+
+def start_of_day(day: date | None) -> datetime:
+    """Midnight of `day` in Asia/Shanghai, as UTC."""
+    day = day or date(2000, 1, 1)
+    return datetime.combine(day, time(0, 0), SHANGHAI).astimezone(UTC)
+
+
+def deadline_columns(parsed: ParsedDeadline) -> dict[str, Any]:
+    """The four deadline columns of a parsed deadline."""
+    return {
+        "deadline_kind": parsed.kind.value,
+        "deadline_start": parsed.start,
+        "deadline_end": parsed.end,
+        "deadline_text": parsed.text,
+    }
+
+
+class Builder:
+    """Turns the YAML files into rows."""
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        self.data_dir = data_dir
+        self.out = Dataset()
+        self.units: dict[str, dict[str, Any]] = {}  # by canonical name
+        self.index: UnitIndex | None = None
+        self.indicators: dict[str, uuid.UUID] = {}
+        self.errors: list[str] = []
+        self.now = datetime(2026, 1, 1, tzinfo=UTC)  # fixed: re-seeding writes identical rows
+
+    # -- org units -------------------------------------------------------------------------
+    def build_org_units(self) -> None:
+        """org_unit, org_unit_alias and org_unit_closure rows."""
+        spec = read_yaml(self.data_dir / "org_units.yaml")
+        records: list[UnitRecord] = []
+        for order, item in enumerate(spec["units"]):
+            name = item["name"]
+            if name in self.units:
+                raise SeedDataError(f"duplicate unit name {name}")
+            unit_id = stable_id("org_unit", item["code"])
+            parent = self.units.get(item["parent"]) if item.get("parent") else None
+            if item.get("parent") and parent is None:
+                raise SeedDataError(f"{name}: parent {item['parent']} must come earlier")
+            row = self.out.add(
+                "org_unit",
+                {
+                    "id": unit_id,
+                    "code": str(item["code"]),
+                    "name": name,
+                    "kind": OrgUnitKind(item["kind"]).value,
+                    "parent_id": parent["id"] if parent else None,
+                    "line_parent_id": None,
+                    "path": (parent["path"] if parent else "/") + unit_id.hex + "/",
+                    "depth": parent["depth"] + 1 if parent else 0,
+                    "sort_order": order,
+                    "remarks": item.get("remarks"),
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                    "version": 1,
+                },
+            )
+            self.units[name] = row
+            aliases = tuple(dict.fromkeys(str(a) for a in item.get("aliases") or []))
+            seen: set[str] = set()
+            for alias in aliases:
+                normalized = normalize_name(alias)
+                if normalized in seen:
+                    continue
+                seen.add(normalized)
+                self.out.add(
+                    "org_unit_alias",
+                    {
+                        "id": stable_id("org_unit_alias", unit_id, normalized),
+                        "org_unit_id": unit_id,
+                        "alias": alias,
+                        "normalized": normalized,
+                    },
+                )
+            records.append(
+                UnitRecord(
+                    id=unit_id,
+                    name=name,
+                    kind=OrgUnitKind(item["kind"]),
+                    parent_id=row["parent_id"],
+                    aliases=aliases,
+                )
+            )
+        for item in spec["units"]:
+            if item.get("line_parent"):
+                line_parent = self.units.get(item["line_parent"])
+                if line_parent is None:
+                    raise SeedDataError(f"{item['name']}: unknown line_parent")
+                self.units[item["name"]]["line_parent_id"] = line_parent["id"]
+        by_id = {row["id"]: row for row in self.units.values()}
+        for row in self.units.values():
+            depth = 0
+            current: dict[str, Any] | None = row
+            while current is not None:
+                self.out.add(
+                    "org_unit_closure",
+                    {"ancestor_id": current["id"], "descendant_id": row["id"], "depth": depth},
+                )
+                current = by_id.get(current["parent_id"]) if current["parent_id"] else None
+                depth += 1
+        self.index = UnitIndex(records)
+
+    def resolve(self, name: str, context: uuid.UUID | None) -> tuple[list[uuid.UUID], str | None]:
+        """Unit ids for a name as written, and the group text when it was a group reference."""
+        assert self.index is not None
+        try:
+            resolution = self.index.resolve(name, context=context)
+        except (UnknownUnitError, AmbiguousUnitError) as exc:
+            self.errors.append(f"{name}: {exc}")
+            return [], None
+        group = name if resolution.group is not None else None
+        return list(resolution.unit_ids), group
+
+    def unit_id(self, name: str | None, context: uuid.UUID | None) -> uuid.UUID | None:
+        """The single unit a name stands for (None for a null name)."""
+        if not name:
+            return None
+        ids, group = self.resolve(name, context)
+        if group is not None or len(ids) > 1:
+            self.errors.append(f"{name}: a single unit is required here")
+            return None
+        return ids[0] if ids else None
+
+    # -- indicators ------------------------------------------------------------------------
+    def build_indicators(self) -> None:
+        """indicator rows."""
+        for item in read_yaml(self.data_dir / "indicators.yaml")["indicators"]:
+            ind_id = stable_id("indicator", item["code"])
+            self.indicators[item["code"]] = ind_id
+            self.out.add(
+                "indicator",
+                {
+                    "id": ind_id,
+                    "code": item["code"],
+                    "name": item["name"],
+                    "unit": item.get("unit"),
+                    "direction": item["direction"],
+                    "kind": item["kind"],
+                    "description": item.get("description"),
+                },
+            )
+
+    # -- documents -------------------------------------------------------------------------
+    def build_document(self, spec: dict[str, Any]) -> tuple[uuid.UUID, uuid.UUID | None, str]:
+        """The document row; returns (id, context government id, label for codes)."""
+        doc = spec["document"]
+        context = self.unit_id(doc.get("context"), None)
+        issuer = self.unit_id(doc.get("issuer"), context)
+        doc_number = doc.get("doc_number")
+        label = doc_number or doc.get("code") or doc["title"]
+        doc_id = stable_id("document", label)
+        known = {
+            "doc_number",
+            "title",
+            "kind",
+            "issuer",
+            "context",
+            "issued_on",
+            "based_on",
+            "summary",
+            "remarks",
+            "body",
+        }
+        self.out.add(
+            "document",
+            {
+                "id": doc_id,
+                "doc_number": doc_number,
+                "doc_number_normalized": normalize_doc_number(doc_number) if doc_number else None,
+                "title": doc["title"],
+                "kind": doc["kind"],
+                "issuer_id": issuer,
+                "issued_on": doc.get("issued_on"),
+                "based_on": doc.get("based_on"),
+                "summary": doc.get("summary"),
+                "body": doc.get("body"),
+                "attributes": _json_safe({k: v for k, v in doc.items() if k not in known}),
+                "remarks": doc.get("remarks"),
+                "created_at": self.now,
+                "updated_at": self.now,
+                "version": 1,
+            },
+        )
+        return doc_id, context, label
+
+    def build_plans(
+        self, spec: dict[str, Any], doc_id: uuid.UUID, context: uuid.UUID | None, label: str
+    ) -> None:
+        """plan, task, assignment and initial status-event rows."""
+        issued_on = spec["document"].get("issued_on")
+        plan_ids: dict[str, uuid.UUID] = {}
+        for seq, plan in enumerate(spec.get("plans") or [], start=1):
+            plan_id = stable_id("plan", doc_id, plan["key"])
+            plan_ids[plan["key"]] = plan_id
+            self.out.add(
+                "plan",
+                {
+                    "id": plan_id,
+                    "document_id": doc_id,
+                    "parent_id": plan_ids.get(plan.get("parent") or ""),
+                    "key": plan["key"],
+                    "title": plan["title"],
+                    "kind": plan["kind"],
+                    "field": plan["field"],
+                    "year": plan.get("year"),
+                    "seq": seq,
+                    "objectives": plan.get("objectives"),
+                    "source": plan.get("source"),
+                    "narrative": plan.get("narrative_measures") or [],
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                    "version": 1,
+                },
+            )
+            for task in plan.get("tasks") or []:
+                self.build_task(task, plan, plan_id, doc_id, context, label, issued_on)
+
+    def build_task(
+        self,
+        task: dict[str, Any],
+        plan: dict[str, Any],
+        plan_id: uuid.UUID,
+        doc_id: uuid.UUID,
+        context: uuid.UUID | None,
+        label: str,
+        issued_on: date | None,
+    ) -> None:
+        """One task with its assignments."""
+        task_id = stable_id("task", plan_id, task["seq"])
+        measure = str(task.get("measure") or "").strip()
+        title = task.get("title") or title_from_measure(measure)
+        parsed = parse_deadline(task.get("deadline"), default_year=plan.get("year"))
+        self.out.add(
+            "task",
+            {
+                "id": task_id,
+                "code": f"{label}/{plan['key']}/{int(task['seq']):03d}",
+                "plan_id": plan_id,
+                "document_id": doc_id,
+                "parent_id": None,
+                "seq": int(task["seq"]),
+                "category": task.get("category"),
+                "title": title,
+                "description": measure or None,
+                "remarks": task.get("remarks"),
+                "responsibility_text": task.get("responsibility"),
+                **deadline_columns(parsed),
+                "weight": float(task.get("weight") or 1.0),
+                "status": TaskStatus.NOT_STARTED.value,
+                "progress": 0.0,
+                "created_at": self.now,
+                "updated_at": self.now,
+                "version": 1,
+            },
+        )
+        seen: set[tuple[uuid.UUID, str]] = set()
+        leads: set[uuid.UUID] = set()
+        for role, names in (
+            (AssignmentRole.LEAD, task.get("leads") or []),
+            (AssignmentRole.COOPERATING, task.get("cooperating") or []),
+        ):
+            for name in names:
+                ids, group = self.resolve(str(name), context)
+                for unit_id in ids:
+                    # A unit named as lead and (through a group) as cooperating stays a lead.
+                    if (unit_id, role.value) in seen or (
+                        role is AssignmentRole.COOPERATING and unit_id in leads
+                    ):
+                        continue
+                    seen.add((unit_id, role.value))
+                    if role is AssignmentRole.LEAD:
+                        leads.add(unit_id)
+                    assignment_id = stable_id("assignment", task_id, unit_id, role.value)
+                    self.out.add(
+                        "assignment",
+                        {
+                            "id": assignment_id,
+                            "task_id": task_id,
+                            "org_unit_id": unit_id,
+                            "role": role.value,
+                            "via_group": group,
+                            "status": TaskStatus.NOT_STARTED.value,
+                            "progress": 0.0,
+                            "last_reported_at": None,
+                            "created_at": self.now,
+                            "updated_at": self.now,
+                            "version": 1,
+                        },
+                    )
+                    self.out.add(
+                        "assignment_status_event",
+                        {
+                            "id": stable_id("assignment_status_event", assignment_id, 0),
+                            "assignment_id": assignment_id,
+                            "report_id": None,
+                            "effective_at": start_of_day(issued_on),
+                            "status": TaskStatus.NOT_STARTED.value,
+                            "progress": 0.0,
+                        },
+                    )
+        if not leads:
+            self.errors.append(f"task {label}/{plan['key']}/{task['seq']}: no lead unit")
+
+    # -- targets, measurements, sections ----------------------------------------------------
+    def build_indicator_data(
+        self, spec: dict[str, Any], doc_id: uuid.UUID, context: uuid.UUID | None
+    ) -> None:
+        """monitoring_section, target and measurement rows of a document."""
+        sections: dict[str, uuid.UUID] = {}
+        for item in spec.get("monitoring_sections") or []:
+            unit = self.unit_id(item["unit"], context)
+            section_id = stable_id("monitoring_section", unit, item["name"])
+            sections[item["name"]] = section_id
+            self.out.add(
+                "monitoring_section",
+                {
+                    "id": section_id,
+                    "name": item["name"],
+                    "org_unit_id": unit,
+                    "river": item.get("river"),
+                    "assessment_level": item["assessment_level"],
+                    "target_text": item.get("target_text"),
+                    "remarks": item.get("remarks"),
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                    "version": 1,
+                },
+            )
+        for item in spec.get("targets") or []:
+            unit = self.unit_id(item.get("unit"), context)
+            section = sections.get(item["section"]) if item.get("section") else None
+            if item.get("section") and section is None:
+                self.errors.append(f"target: unknown section {item['section']}")
+            indicator = self._indicator(item["indicator"])
+            self.out.add(
+                "target",
+                {
+                    "id": stable_id(
+                        "target",
+                        indicator,
+                        unit,
+                        section,
+                        item["year"],
+                        item.get("month"),
+                        item["kind"],
+                    ),
+                    "indicator_id": indicator,
+                    "org_unit_id": unit,
+                    "section_id": section,
+                    "year": item["year"],
+                    "month": item.get("month"),
+                    "kind": item["kind"],
+                    "value": _float(item.get("value")),
+                    "value_text": _str(item.get("value_text")),
+                    "baseline": _float(item.get("baseline")),
+                    "baseline_year": item.get("baseline_year"),
+                    "document_id": doc_id,
+                    "source": item.get("source"),
+                    "remarks": item.get("remarks"),
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                    "version": 1,
+                },
+            )
+        for item in spec.get("measurements") or []:
+            unit = self.unit_id(item.get("unit"), context)
+            section = sections.get(item["section"]) if item.get("section") else None
+            indicator = self._indicator(item["indicator"])
+            self.out.add(
+                "measurement",
+                {
+                    "id": stable_id(
+                        "measurement",
+                        indicator,
+                        unit,
+                        section,
+                        item["year"],
+                        item.get("month"),
+                        item.get("source"),
+                    ),
+                    "indicator_id": indicator,
+                    "org_unit_id": unit,
+                    "section_id": section,
+                    "year": item["year"],
+                    "month": item.get("month"),
+                    "value": float(item["value"]),
+                    "source": item.get("source"),
+                    "document_id": doc_id,
+                    "remarks": item.get("remarks"),
+                    "recorded_at": self.now,
+                },
+            )
+
+    def _indicator(self, code: str) -> uuid.UUID | None:
+        indicator = self.indicators.get(code)
+        if indicator is None:
+            self.errors.append(f"unknown indicator {code}")
+        return indicator
+
+    # -- inspections -----------------------------------------------------------------------
+    def build_inspection(
+        self, spec: dict[str, Any], doc_id: uuid.UUID, context: uuid.UUID | None
+    ) -> None:
+        """inspection, finding, rectification and responsibility rows."""
+        item = spec.get("inspection")
+        if not item:
+            return
+        inspection_id = stable_id("inspection", item["name"])
+        self.out.add(
+            "inspection",
+            {
+                "id": inspection_id,
+                "name": item["name"],
+                "inspector_id": self.unit_id(item.get("inspector"), context),
+                "subject_unit_id": self.unit_id(item.get("subject_unit"), context),
+                "sunk_unit_ids": [
+                    str(self.unit_id(name, context)) for name in item.get("sunk_units") or []
+                ],
+                "on_site_from": item.get("on_site_from"),
+                "on_site_to": item.get("on_site_to"),
+                "feedback_on": item.get("feedback_on"),
+                "document_id": doc_id,
+                "remarks": item.get("remarks"),
+                "created_at": self.now,
+                "updated_at": self.now,
+                "version": 1,
+            },
+        )
+        findings: dict[int, uuid.UUID] = {}
+        for finding in spec.get("findings") or []:
+            finding_id = stable_id("finding", inspection_id, finding["number"])
+            findings[int(finding["number"])] = finding_id
+            self.out.add(
+                "finding",
+                {
+                    "id": finding_id,
+                    "inspection_id": inspection_id,
+                    "number": int(finding["number"]),
+                    "section": finding.get("section"),
+                    "subsection": finding.get("subsection"),
+                    "text": finding["text"],
+                },
+            )
+        year = (item.get("feedback_on") or date(2024, 1, 1)).year
+        for rect in spec.get("rectifications") or []:
+            rect_id = stable_id("rectification", doc_id, rect["seq"])
+            parsed = parse_deadline(rect.get("deadline"), default_year=year)
+            self.out.add(
+                "rectification",
+                {
+                    "id": rect_id,
+                    "inspection_id": inspection_id,
+                    "document_id": doc_id,
+                    "seq": int(rect["seq"]),
+                    "category": rect.get("category"),
+                    "problem": rect["problem"],
+                    "goal": rect.get("goal"),
+                    "measures": list(rect.get("measures") or []),
+                    "responsibility_text": rect.get("responsibility"),
+                    "responsible_persons": rect.get("responsible_persons"),
+                    **deadline_columns(parsed),
+                    "status": RectificationStatus(rect.get("status") or "NOT_STARTED").value,
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                    "version": 1,
+                },
+            )
+            for number in rect.get("findings") or []:
+                linked = findings.get(int(number))
+                if linked is None:
+                    self.errors.append(f"rectification {rect['seq']}: unknown finding {number}")
+                    continue
+                self.out.add(
+                    "rectification_finding",
+                    {"rectification_id": rect_id, "finding_id": linked},
+                )
+            seen: set[uuid.UUID] = set()
+            for name in rect.get("responsible_units") or []:
+                ids, group = self.resolve(str(name), context)
+                for unit_id in ids:
+                    if unit_id in seen:
+                        continue
+                    seen.add(unit_id)
+                    self.out.add(
+                        "rectification_assignment",
+                        {
+                            "id": stable_id("rectification_assignment", rect_id, unit_id),
+                            "rectification_id": rect_id,
+                            "org_unit_id": unit_id,
+                            "role": AssignmentRole.LEAD.value,
+                            "via_group": group,
+                        },
+                    )
+
+    # -- proposals -------------------------------------------------------------------------
+    def build_proposal(
+        self, spec: dict[str, Any], doc_id: uuid.UUID, context: uuid.UUID | None
+    ) -> None:
+        """proposal row."""
+        item = spec.get("proposal")
+        if not item:
+            return
+        self.out.add(
+            "proposal",
+            {
+                "id": stable_id("proposal", item["code"]),
+                "code": item["code"],
+                "session": item.get("session"),
+                "title": item["title"],
+                "proposer": item.get("proposer"),
+                "handling_unit_id": self.unit_id(item.get("handling_unit"), context),
+                "year": item.get("year"),
+                "reply_category": item.get("reply_category"),
+                "reply_document_id": doc_id,
+                "reply_text": item.get("reply_text"),
+                "replied_on": item.get("replied_on"),
+                "created_at": self.now,
+                "updated_at": self.now,
+                "version": 1,
+            },
+        )
+
+    def build(self) -> Dataset:
+        """Every table's rows; SeedDataError listing every problem found."""
+        self.build_org_units()
+        self.build_indicators()
+        for path in sorted((self.data_dir / "documents").glob("*.yaml")):
+            spec = read_yaml(path)
+            doc_id, context, label = self.build_document(spec)
+            self.build_plans(spec, doc_id, context, label)
+            self.build_indicator_data(spec, doc_id, context)
+            self.build_inspection(spec, doc_id, context)
+            self.build_proposal(spec, doc_id, context)
+        if self.errors:
+            raise SeedDataError("seed data problems:\n  " + "\n  ".join(self.errors))
+        return self.out
+
+
+def _json_safe(value: Any) -> Any:
+    """YAML dates become ISO strings in JSON columns."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def build_dataset(data_dir: Path = DATA_DIR) -> Dataset:
+    """The whole seed dataset."""
+    return Builder(data_dir).build()

@@ -1,0 +1,56 @@
+"""`govgraph seed`: writes the seed dataset in one transaction; re-running changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+import models
+from api.db import create_engine
+from seeds.dataset import Dataset, build_dataset
+
+CHUNK = 500
+
+
+def _insert_ignoring_existing(dialect: str, table: sa.Table) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING: rows with a seeded id that exists are left alone."""
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+async def write_dataset(conn: AsyncConnection, dataset: Dataset) -> None:
+    """Insert every row of the dataset, parents before children."""
+    for table in models.metadata.sorted_tables:
+        rows = dataset.rows.get(table.name)
+        if not rows:
+            continue
+        stmt = _insert_ignoring_existing(conn.dialect.name, table)
+        for start in range(0, len(rows), CHUNK):
+            await conn.execute(stmt, rows[start : start + CHUNK])
+
+
+async def table_counts(conn: AsyncConnection) -> dict[str, int]:
+    """Row count of every table."""
+    counts: dict[str, int] = {}
+    for table in models.metadata.sorted_tables:
+        counts[table.name] = int(
+            (await conn.execute(sa.select(sa.func.count()).select_from(table))).scalar() or 0
+        )
+    return counts
+
+
+async def load_seed_data(database_url: str) -> dict[str, int]:
+    """Load the seed dataset into a migrated database; returns row counts per table."""
+    dataset = build_dataset()
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await write_dataset(conn, dataset)
+        async with engine.connect() as conn:
+            return await table_counts(conn)
+    finally:
+        await engine.dispose()

@@ -1,0 +1,63 @@
+"""Responsibility text (责任单位) split into lead (牵头) and cooperating (配合) unit names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from seeds.parsing.names import split_unit_list
+
+__all__ = ["Responsibility", "parse_responsibility"]
+
+
+@dataclass(frozen=True, slots=True)
+class Responsibility:
+    """Lead and cooperating unit names of one task, as written (not yet resolved)."""
+
+    leads: list[str]
+    cooperating: list[str]
+    text: str
+
+
+_LINE_BREAK_RE = re.compile(r"[^\S\r\n]*[\r\n]+[^\S\r\n]*")
+_WRAP_OPENING = "〔[［【"
+_WRAP_CLOSING = "〕]］】"
+_OPENING = "（〔［[【("
+_CLOSING = "）〕］]】)"
+_PREFIX_RE = re.compile(r"^(?:责任单位|责任主体)[:：]")
+# "A、B按职责分工牵头，C配合": the lead side may carry how the leads share the work.
+_LEAD_RE = re.compile(r"(?:按职责分工|按职责|分别)?牵头")
+_COOPERATE_RE = re.compile(r"配合$")
+_EDGE_SEPARATORS = "、，,；; \u3000"
+
+
+def parse_responsibility(text: str) -> Responsibility:
+    """Split a 责任单位 cell or bracket into lead and cooperating unit names."""
+    # Line breaks are PDF extraction artefacts ("〔责任\n单位：…") and go; spaces stay, as
+    # table cells separate units by them ("区生态环境分局 晋城市凤禹排水有限公司").
+    body = _unwrap(_LINE_BREAK_RE.sub("", text).strip())
+    body = _PREFIX_RE.sub("", body)
+    lead_match = _LEAD_RE.search(body)
+    if lead_match is None:
+        # Without 牵头 every unit leads, except a bare "… 配合" list, which only cooperates.
+        if _COOPERATE_RE.search(body):
+            return Responsibility([], split_unit_list(_COOPERATE_RE.sub("", body)), text.strip())
+        return Responsibility(split_unit_list(body), [], text.strip())
+    leads = body[: lead_match.start()].strip()
+    rest = body[lead_match.end() :].strip().strip(_EDGE_SEPARATORS)
+    cooperating = _COOPERATE_RE.sub("", rest)
+    return Responsibility(split_unit_list(leads), split_unit_list(cooperating), text.strip())
+
+
+def _unwrap(body: str) -> str:
+    """Drop a wrapping 〔…〕 (or […], mixed pairs included) around the whole text."""
+    if body[:1] in _WRAP_OPENING:
+        body = body[1:]
+    if body[-1:] in _WRAP_CLOSING and _balance(body) < 0:
+        body = body[:-1]
+    return body
+
+
+def _balance(text: str) -> int:
+    """Opening minus closing brackets of any kind."""
+    return sum(char in _OPENING for char in text) - sum(char in _CLOSING for char in text)

@@ -1,0 +1,45 @@
+"""The HTTP surface: /healthz, GraphiQL on browser GET, GraphQL over GET and POST."""
+
+from __future__ import annotations
+
+import httpx
+
+from api.app import create_app
+from api.settings import Settings
+from tests.conftest import TestDatabase
+
+
+def _client(db: TestDatabase) -> httpx.AsyncClient:
+    app = create_app(Settings(database_url=db.url), engine=db.engine)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+
+
+async def test_healthz_reports_the_database(seeded_db: TestDatabase) -> None:
+    async with _client(seeded_db) as http:
+        response = await http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": seeded_db.dialect}
+
+
+async def test_browser_get_serves_graphiql(seeded_db: TestDatabase) -> None:
+    async with _client(seeded_db) as http:
+        response = await http.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+async def test_query_over_get(seeded_db: TestDatabase) -> None:
+    async with _client(seeded_db) as http:
+        response = await http.get(
+            "/graphql",
+            params={"query": '{ orgUnit(name: "城区") { name kind } }'},
+            headers={"accept": "application/json"},
+        )
+    assert response.status_code == 200
+    assert response.json()["data"]["orgUnit"] == {"name": "城区", "kind": "DISTRICT"}
+
+
+async def test_debug_off_hides_sql_statistics(seeded_db: TestDatabase) -> None:
+    async with _client(seeded_db) as http:
+        response = await http.post("/graphql", json={"query": "{ indicators { code } }"})
+    assert "sql" not in (response.json().get("extensions") or {})
