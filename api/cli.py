@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from api.settings import Settings, normalize_database_url
+from seeds.dataset import DATA_DIR
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -46,9 +48,14 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 def cmd_seed(args: argparse.Namespace) -> int:
     """Load the seed-document dataset (idempotent)."""
+    from seeds.dataset import SeedDataError
     from seeds.loader import load_seed_data
 
-    summary = asyncio.run(load_seed_data(_database_url(args)))
+    try:
+        summary = asyncio.run(load_seed_data(_database_url(args), args.data_dir))
+    except SeedDataError as exc:
+        print(f"govgraph seed: nothing written.\n{exc}", file=sys.stderr)
+        return 2
     for table, count in summary.items():
         print(f"{table:28} {count:6d}")
     return 0
@@ -83,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed", help="load the seed-document dataset (idempotent)")
     seed.add_argument("--database-url", default=None, help="default: GOVGRAPH_DATABASE_URL")
+    seed.add_argument(
+        "--data-dir", type=Path, default=DATA_DIR, help="reviewed YAML files (default: built in)"
+    )
     seed.set_defaults(func=cmd_seed)
     return parser
 

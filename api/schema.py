@@ -16,6 +16,7 @@ from resolvers.inspection.queries import InspectionQuery
 from resolvers.inspection.types import Inspection, Rectification
 from resolvers.org_unit.queries import OrgUnitQuery
 from resolvers.org_unit.types import OrgUnit
+from resolvers.proposal.queries import ProposalQuery
 from resolvers.task.queries import TaskQuery
 from resolvers.task.types import Assignment, Task
 
@@ -27,7 +28,15 @@ class NodeQuery:
 
 Query = merge_types(
     "Query",
-    (NodeQuery, OrgUnitQuery, DocumentQuery, TaskQuery, InspectionQuery, IndicatorQuery),
+    (
+        NodeQuery,
+        OrgUnitQuery,
+        DocumentQuery,
+        TaskQuery,
+        InspectionQuery,
+        IndicatorQuery,
+        ProposalQuery,
+    ),
 )
 
 schema = strawberry.Schema(

@@ -100,6 +100,8 @@ class Measurement(SQLModel, table=True):
     year: int
     month: int | None = Field(default=None)
     value: float
+    # The value as the source words it ("38微克/立方米", "Ⅲ类").
+    value_text: str | None = Field(default=None)
     source: str | None = Field(default=None)
     document_id: uuid.UUID | None = Field(default=None, foreign_key="document.id", index=True)
     remarks: str | None = Field(default=None)

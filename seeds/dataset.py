@@ -10,17 +10,27 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import yaml
 
 from models import stable_id
 from models.enums import (
+    AssessmentLevel,
     AssignmentRole,
+    DeadlineKind,
+    DocumentKind,
+    IndicatorDirection,
+    IndicatorKind,
     OrgUnitKind,
+    PlanField,
+    PlanKind,
     RectificationStatus,
+    ReplyCategory,
+    TargetKind,
     TaskStatus,
 )
 from seeds.parsing.deadline import ParsedDeadline, parse_deadline
@@ -33,6 +43,7 @@ from seeds.parsing.names import (
     normalize_name,
 )
 
+E = TypeVar("E", bound=StrEnum)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TITLE_LIMIT = 60
@@ -54,10 +65,25 @@ class Dataset:
         return row
 
 
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records each mapping's line as `__line__`, for error messages."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[LINE] = node.start_mark.line + 1
+        return mapping
+
+
+LINE = "__line__"
+
+
 def read_yaml(path: Path) -> Any:
-    """A YAML file's content."""
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """A YAML file's content; every mapping carries its line number under `__line__`."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise SeedDataError(f"{path.name}: not valid YAML: {exc}") from exc
 
 
 def title_from_measure(measure: str) -> str:
@@ -96,28 +122,67 @@ class Builder:
         self.index: UnitIndex | None = None
         self.indicators: dict[str, uuid.UUID] = {}
         self.errors: list[str] = []
+        self.file = ""
+        self.current: dict[str, Any] | None = None  # the mapping being built, for errors
         self.now = datetime(2026, 1, 1, tzinfo=UTC)  # fixed: re-seeding writes identical rows
+
+    def at(self, item: dict[str, Any] | None) -> str:
+        """`file:line` of a YAML mapping."""
+        line = item.get(LINE) if isinstance(item, dict) else None
+        return f"{self.file}:{line}" if line else self.file
+
+    def error(self, item: dict[str, Any] | None, message: str) -> None:
+        """Record a problem at an item's file and line; building goes on to find the rest."""
+        self.errors.append(f"{self.at(item)}: {message}")
+
+    def enum(self, enum: type[E], item: dict[str, Any], key: str, default: E | None = None) -> E:
+        """A valid enum member from `item[key]`, or an error naming the allowed values."""
+        value = item.get(key)
+        if value is None and default is not None:
+            return default
+        try:
+            return enum(str(value))
+        except ValueError:
+            allowed = ", ".join(m.value for m in enum)
+            self.error(item, f"{key}: {value!r} is not one of {allowed}")
+            return next(iter(enum))
+
+    def deadline(self, item: dict[str, Any], default_year: int | None) -> ParsedDeadline:
+        """The parsed 完成时限; an optional `deadline_kind` pins the kind the parser must find."""
+        parsed = parse_deadline(item.get("deadline"), default_year=default_year)
+        if item.get("deadline_kind") is not None:
+            pinned = self.enum(DeadlineKind, item, "deadline_kind")
+            if pinned is not parsed.kind and pinned.value == item.get("deadline_kind"):
+                self.error(
+                    item,
+                    f"deadline {parsed.text!r} parses as {parsed.kind.value}, "
+                    f"but deadline_kind says {pinned.value}",
+                )
+        return parsed
 
     # -- org units -------------------------------------------------------------------------
     def build_org_units(self) -> None:
         """org_unit, org_unit_alias and org_unit_closure rows."""
-        spec = read_yaml(self.data_dir / "org_units.yaml")
+        self.file = "org_units.yaml"
+        spec = read_yaml(self.data_dir / self.file)
         records: list[UnitRecord] = []
         for order, item in enumerate(spec["units"]):
             name = item["name"]
             if name in self.units:
-                raise SeedDataError(f"duplicate unit name {name}")
+                self.error(item, f"duplicate unit name {name}")
+                continue
             unit_id = stable_id("org_unit", item["code"])
+            kind = self.enum(OrgUnitKind, item, "kind")
             parent = self.units.get(item["parent"]) if item.get("parent") else None
             if item.get("parent") and parent is None:
-                raise SeedDataError(f"{name}: parent {item['parent']} must come earlier")
+                self.error(item, f"{name}: parent {item['parent']} must be listed earlier")
             row = self.out.add(
                 "org_unit",
                 {
                     "id": unit_id,
                     "code": str(item["code"]),
                     "name": name,
-                    "kind": OrgUnitKind(item["kind"]).value,
+                    "kind": kind.value,
                     "parent_id": parent["id"] if parent else None,
                     "line_parent_id": None,
                     "path": (parent["path"] if parent else "/") + unit_id.hex + "/",
@@ -150,7 +215,7 @@ class Builder:
                 UnitRecord(
                     id=unit_id,
                     name=name,
-                    kind=OrgUnitKind(item["kind"]),
+                    kind=kind,
                     parent_id=row["parent_id"],
                     aliases=aliases,
                 )
@@ -158,8 +223,9 @@ class Builder:
         for item in spec["units"]:
             if item.get("line_parent"):
                 line_parent = self.units.get(item["line_parent"])
-                if line_parent is None:
-                    raise SeedDataError(f"{item['name']}: unknown line_parent")
+                if line_parent is None or item["name"] not in self.units:
+                    self.error(item, f"unknown line_parent {item['line_parent']}")
+                    continue
                 self.units[item["name"]]["line_parent_id"] = line_parent["id"]
         by_id = {row["id"]: row for row in self.units.values()}
         for row in self.units.values():
@@ -180,7 +246,7 @@ class Builder:
         try:
             resolution = self.index.resolve(name, context=context)
         except (UnknownUnitError, AmbiguousUnitError) as exc:
-            self.errors.append(f"{name}: {exc}")
+            self.error(self.current, f"unit {name!r}: {exc}")
             return [], None
         group = name if resolution.group is not None else None
         return list(resolution.unit_ids), group
@@ -191,14 +257,15 @@ class Builder:
             return None
         ids, group = self.resolve(name, context)
         if group is not None or len(ids) > 1:
-            self.errors.append(f"{name}: a single unit is required here")
+            self.error(self.current, f"{name!r}: a single unit is required here")
             return None
         return ids[0] if ids else None
 
     # -- indicators ------------------------------------------------------------------------
     def build_indicators(self) -> None:
         """indicator rows."""
-        for item in read_yaml(self.data_dir / "indicators.yaml")["indicators"]:
+        self.file = "indicators.yaml"
+        for item in read_yaml(self.data_dir / self.file)["indicators"]:
             ind_id = stable_id("indicator", item["code"])
             self.indicators[item["code"]] = ind_id
             self.out.add(
@@ -208,8 +275,8 @@ class Builder:
                     "code": item["code"],
                     "name": item["name"],
                     "unit": item.get("unit"),
-                    "direction": item["direction"],
-                    "kind": item["kind"],
+                    "direction": self.enum(IndicatorDirection, item, "direction").value,
+                    "kind": self.enum(IndicatorKind, item, "kind").value,
                     "description": item.get("description"),
                 },
             )
@@ -218,6 +285,7 @@ class Builder:
     def build_document(self, spec: dict[str, Any]) -> tuple[uuid.UUID, uuid.UUID | None, str]:
         """The document row; returns (id, context government id, label for codes)."""
         doc = spec["document"]
+        self.current = doc
         context = self.unit_id(doc.get("context"), None)
         issuer = self.unit_id(doc.get("issuer"), context)
         doc_number = doc.get("doc_number")
@@ -242,7 +310,7 @@ class Builder:
                 "doc_number": doc_number,
                 "doc_number_normalized": normalize_doc_number(doc_number) if doc_number else None,
                 "title": doc["title"],
-                "kind": doc["kind"],
+                "kind": self.enum(DocumentKind, doc, "kind").value,
                 "issuer_id": issuer,
                 "issued_on": doc.get("issued_on"),
                 "based_on": doc.get("based_on"),
@@ -264,6 +332,7 @@ class Builder:
         issued_on = spec["document"].get("issued_on")
         plan_ids: dict[str, uuid.UUID] = {}
         for seq, plan in enumerate(spec.get("plans") or [], start=1):
+            self.current = plan
             plan_id = stable_id("plan", doc_id, plan["key"])
             plan_ids[plan["key"]] = plan_id
             self.out.add(
@@ -274,13 +343,13 @@ class Builder:
                     "parent_id": plan_ids.get(plan.get("parent") or ""),
                     "key": plan["key"],
                     "title": plan["title"],
-                    "kind": plan["kind"],
-                    "field": plan["field"],
+                    "kind": self.enum(PlanKind, plan, "kind").value,
+                    "field": self.enum(PlanField, plan, "field").value,
                     "year": plan.get("year"),
                     "seq": seq,
                     "objectives": plan.get("objectives"),
                     "source": plan.get("source"),
-                    "narrative": plan.get("narrative_measures") or [],
+                    "narrative": _json_safe(plan.get("narrative_measures") or []),
                     "created_at": self.now,
                     "updated_at": self.now,
                     "version": 1,
@@ -300,10 +369,11 @@ class Builder:
         issued_on: date | None,
     ) -> None:
         """One task with its assignments."""
+        self.current = task
         task_id = stable_id("task", plan_id, task["seq"])
         measure = str(task.get("measure") or "").strip()
         title = task.get("title") or title_from_measure(measure)
-        parsed = parse_deadline(task.get("deadline"), default_year=plan.get("year"))
+        parsed = self.deadline(task, plan.get("year"))
         self.out.add(
             "task",
             {
@@ -373,7 +443,7 @@ class Builder:
                         },
                     )
         if not leads:
-            self.errors.append(f"task {label}/{plan['key']}/{task['seq']}: no lead unit")
+            self.error(task, f"task {plan['key']}/{task['seq']}: no lead unit")
 
     # -- targets, measurements, sections ----------------------------------------------------
     def build_indicator_data(
@@ -382,6 +452,7 @@ class Builder:
         """monitoring_section, target and measurement rows of a document."""
         sections: dict[str, uuid.UUID] = {}
         for item in spec.get("monitoring_sections") or []:
+            self.current = item
             unit = self.unit_id(item["unit"], context)
             section_id = stable_id("monitoring_section", unit, item["name"])
             sections[item["name"]] = section_id
@@ -392,7 +463,7 @@ class Builder:
                     "name": item["name"],
                     "org_unit_id": unit,
                     "river": item.get("river"),
-                    "assessment_level": item["assessment_level"],
+                    "assessment_level": self.enum(AssessmentLevel, item, "assessment_level").value,
                     "target_text": item.get("target_text"),
                     "remarks": item.get("remarks"),
                     "created_at": self.now,
@@ -401,10 +472,11 @@ class Builder:
                 },
             )
         for item in spec.get("targets") or []:
+            self.current = item
             unit = self.unit_id(item.get("unit"), context)
             section = sections.get(item["section"]) if item.get("section") else None
             if item.get("section") and section is None:
-                self.errors.append(f"target: unknown section {item['section']}")
+                self.error(item, f"unknown section {item['section']}")
             indicator = self._indicator(item["indicator"])
             self.out.add(
                 "target",
@@ -416,14 +488,14 @@ class Builder:
                         section,
                         item["year"],
                         item.get("month"),
-                        item["kind"],
+                        item.get("kind"),
                     ),
                     "indicator_id": indicator,
                     "org_unit_id": unit,
                     "section_id": section,
                     "year": item["year"],
                     "month": item.get("month"),
-                    "kind": item["kind"],
+                    "kind": self.enum(TargetKind, item, "kind").value,
                     "value": _float(item.get("value")),
                     "value_text": _str(item.get("value_text")),
                     "baseline": _float(item.get("baseline")),
@@ -437,6 +509,7 @@ class Builder:
                 },
             )
         for item in spec.get("measurements") or []:
+            self.current = item
             unit = self.unit_id(item.get("unit"), context)
             section = sections.get(item["section"]) if item.get("section") else None
             indicator = self._indicator(item["indicator"])
@@ -458,6 +531,7 @@ class Builder:
                     "year": item["year"],
                     "month": item.get("month"),
                     "value": float(item["value"]),
+                    "value_text": _str(item.get("value_text")),
                     "source": item.get("source"),
                     "document_id": doc_id,
                     "remarks": item.get("remarks"),
@@ -468,7 +542,7 @@ class Builder:
     def _indicator(self, code: str) -> uuid.UUID | None:
         indicator = self.indicators.get(code)
         if indicator is None:
-            self.errors.append(f"unknown indicator {code}")
+            self.error(self.current, f"unknown indicator {code}")
         return indicator
 
     # -- inspections -----------------------------------------------------------------------
@@ -479,6 +553,7 @@ class Builder:
         item = spec.get("inspection")
         if not item:
             return
+        self.current = item
         inspection_id = stable_id("inspection", item["name"])
         self.out.add(
             "inspection",
@@ -517,8 +592,9 @@ class Builder:
             )
         year = (item.get("feedback_on") or date(2024, 1, 1)).year
         for rect in spec.get("rectifications") or []:
+            self.current = rect
             rect_id = stable_id("rectification", doc_id, rect["seq"])
-            parsed = parse_deadline(rect.get("deadline"), default_year=year)
+            parsed = self.deadline(rect, year)
             self.out.add(
                 "rectification",
                 {
@@ -529,11 +605,13 @@ class Builder:
                     "category": rect.get("category"),
                     "problem": rect["problem"],
                     "goal": rect.get("goal"),
-                    "measures": list(rect.get("measures") or []),
+                    "measures": _json_safe(list(rect.get("measures") or [])),
                     "responsibility_text": rect.get("responsibility"),
                     "responsible_persons": rect.get("responsible_persons"),
                     **deadline_columns(parsed),
-                    "status": RectificationStatus(rect.get("status") or "NOT_STARTED").value,
+                    "status": self.enum(
+                        RectificationStatus, rect, "status", RectificationStatus.NOT_STARTED
+                    ).value,
                     "created_at": self.now,
                     "updated_at": self.now,
                     "version": 1,
@@ -542,7 +620,7 @@ class Builder:
             for number in rect.get("findings") or []:
                 linked = findings.get(int(number))
                 if linked is None:
-                    self.errors.append(f"rectification {rect['seq']}: unknown finding {number}")
+                    self.error(rect, f"unknown finding {number}")
                     continue
                 self.out.add(
                     "rectification_finding",
@@ -574,6 +652,7 @@ class Builder:
         item = spec.get("proposal")
         if not item:
             return
+        self.current = item
         self.out.add(
             "proposal",
             {
@@ -584,7 +663,11 @@ class Builder:
                 "proposer": item.get("proposer"),
                 "handling_unit_id": self.unit_id(item.get("handling_unit"), context),
                 "year": item.get("year"),
-                "reply_category": item.get("reply_category"),
+                "reply_category": (
+                    self.enum(ReplyCategory, item, "reply_category").value
+                    if item.get("reply_category")
+                    else None
+                ),
                 "reply_document_id": doc_id,
                 "reply_text": item.get("reply_text"),
                 "replied_on": item.get("replied_on"),
@@ -599,6 +682,7 @@ class Builder:
         self.build_org_units()
         self.build_indicators()
         for path in sorted((self.data_dir / "documents").glob("*.yaml")):
+            self.file = f"documents/{path.name}"
             spec = read_yaml(path)
             doc_id, context, label = self.build_document(spec)
             self.build_plans(spec, doc_id, context, label)
@@ -615,7 +699,7 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
+        return {str(k): _json_safe(v) for k, v in value.items() if k != LINE}
     if isinstance(value, list):
         return [_json_safe(v) for v in value]
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 import models
 from api.db import create_engine
-from seeds.dataset import Dataset, build_dataset
+from seeds.dataset import DATA_DIR, Dataset, build_dataset
 
 CHUNK = 500
 
@@ -43,9 +44,13 @@ async def table_counts(conn: AsyncConnection) -> dict[str, int]:
     return counts
 
 
-async def load_seed_data(database_url: str) -> dict[str, int]:
-    """Load the seed dataset into a migrated database; returns row counts per table."""
-    dataset = build_dataset()
+async def load_seed_data(database_url: str, data_dir: Path = DATA_DIR) -> dict[str, int]:
+    """Load the seed dataset into a migrated database; returns row counts per table.
+
+    The whole dataset is built and checked before anything is written (SeedDataError lists
+    every problem with its file and line), then written in one transaction.
+    """
+    dataset = build_dataset(data_dir)
     engine = create_engine(database_url)
     try:
         async with engine.begin() as conn:

@@ -8,12 +8,20 @@ import sqlalchemy as sa
 import strawberry
 
 from models import Indicator as IndicatorModel
+from models import Measurement as MeasurementModel
 from models import Target as TargetModel
 from resolvers.common import Connection, Info, decode_global_id, paginate
-from resolvers.indicator.types import Indicator, Target, TargetFilter
+from resolvers.indicator.types import (
+    Indicator,
+    Measurement,
+    MeasurementFilter,
+    Target,
+    TargetFilter,
+)
 
 indicator_t: sa.Table = IndicatorModel.__table__  # type: ignore[attr-defined]
 target_t: sa.Table = TargetModel.__table__  # type: ignore[attr-defined]
+measurement_t: sa.Table = MeasurementModel.__table__  # type: ignore[attr-defined]
 
 # Whole-year targets sort after the months of their year.
 _month_key = sa.func.coalesce(target_t.c.month, 13)
@@ -81,3 +89,35 @@ class IndicatorQuery:
             if filter.kind:
                 stmt = stmt.where(target_t.c.kind.in_([k.value for k in filter.kind]))
         return await paginate(info, stmt, target_order(), Target.from_row, first=first, after=after)
+
+    @strawberry.field(description="Measurements, filtered; by indicator, year and month.")
+    async def measurements(
+        self,
+        info: Info,
+        filter: MeasurementFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Measurement]:
+        m = measurement_t
+        stmt = sa.select(m)
+        if filter is not None:
+            if filter.indicator is not None:
+                stmt = stmt.where(
+                    m.c.indicator_id.in_(
+                        sa.select(indicator_t.c.id).where(indicator_t.c.code == filter.indicator)
+                    )
+                )
+            if filter.unit is not None:
+                stmt = stmt.where(m.c.org_unit_id == decode_global_id(filter.unit, "OrgUnit"))
+            if filter.section is not None:
+                stmt = stmt.where(
+                    m.c.section_id == decode_global_id(filter.section, "MonitoringSection")
+                )
+            if filter.year is not None:
+                stmt = stmt.where(m.c.year == filter.year)
+            if filter.month is not None:
+                stmt = stmt.where(m.c.month == filter.month)
+            if filter.annual_only:
+                stmt = stmt.where(m.c.month.is_(None))
+        order = [m.c.indicator_id, m.c.year, sa.func.coalesce(m.c.month, 13), m.c.id]
+        return await paginate(info, stmt, order, Measurement.from_row, first=first, after=after)

@@ -147,3 +147,59 @@ class TargetFilter:
     month: int | None = strawberry.field(default=None, description="Month (1–12).")
     annual_only: bool = strawberry.field(default=False, description="Only whole-year targets.")
     kind: list[enums.TargetKind] | None = strawberry.field(default=None, description="Kinds.")
+
+
+@strawberry.type(description="An observed value of an indicator (监测值).")
+class Measurement:
+    year: int = strawberry.field(description="Year.")
+    month: int | None = strawberry.field(description="Month, or null for the whole year.")
+    value: float = strawberry.field(description="Value (class number for water classes).")
+    value_text: str | None = strawberry.field(description="The value as the source words it.")
+    source: str | None = strawberry.field(description="Where the value comes from.")
+    remarks: str | None = strawberry.field(description="Remarks, e.g. the quoted sentence.")
+    indicator_id: strawberry.Private[uuid.UUID]
+    org_unit_id: strawberry.Private[uuid.UUID | None]
+    section_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Measurement:
+        """From a `measurement` row."""
+        return cls(
+            year=row["year"],
+            month=row["month"],
+            value=row["value"],
+            value_text=row["value_text"],
+            source=row["source"],
+            remarks=row["remarks"],
+            indicator_id=row["indicator_id"],
+            org_unit_id=row["org_unit_id"],
+            section_id=row["section_id"],
+        )
+
+    @strawberry.field(description="The indicator.")
+    async def indicator(self, info: Info) -> Indicator:
+        return Indicator.from_row(await info.context.loaders.indicator_by_id.get(self.indicator_id))
+
+    @strawberry.field(description="The unit measured.")
+    async def org_unit(self, info: Info) -> OrgUnit | None:
+        if self.org_unit_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.org_unit_id)
+        return OrgUnit.from_row(row) if row else None
+
+    @strawberry.field(description="The monitoring section measured.")
+    async def section(self, info: Info) -> MonitoringSection | None:
+        if self.section_id is None:
+            return None
+        row = await info.context.loaders.section_by_id.load(self.section_id)
+        return MonitoringSection.from_row(row) if row else None
+
+
+@strawberry.input(description="Filter for measurements.")
+class MeasurementFilter:
+    indicator: str | None = strawberry.field(default=None, description="Indicator code.")
+    unit: strawberry.ID | None = strawberry.field(default=None, description="Org unit.")
+    section: strawberry.ID | None = strawberry.field(default=None, description="Section.")
+    year: int | None = strawberry.field(default=None, description="Year.")
+    month: int | None = strawberry.field(default=None, description="Month (1–12).")
+    annual_only: bool = strawberry.field(default=False, description="Only whole-year values.")

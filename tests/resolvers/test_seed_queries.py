@@ -310,3 +310,191 @@ async def test_graphql_counts_agree_with_sql(
     field = {"task": "tasks", "rectification": "rectifications", "target": "targets"}[table]
     data = await client.query(f"{{ {field} {{ totalCount }} }}")
     assert data[field]["totalCount"] == expected
+
+
+class TestDocumentsAndPlans:
+    async def test_the_2023_notice_holds_three_plans_and_the_project_list(
+        self, client: GraphQLClient
+    ) -> None:
+        data = await client.query(
+            """{ documents(docNumber: "城政办发[2023]20号") { totalCount edges { node {
+                 docNumber kind issuedOn issuer { name }
+                 plans { title kind field year parent { field }
+                   tasks(first: 1) { totalCount } } } } } }"""
+        )
+        assert data["documents"]["totalCount"] == 1
+        doc = data["documents"]["edges"][0]["node"]
+        assert doc["docNumber"] == "城政办发〔2023〕20号"
+        assert doc["issuedOn"] == "2023-05-31"
+        assert doc["issuer"]["name"] == "城区人民政府办公室"
+        plans = {(p["kind"], p["field"]): p for p in doc["plans"]}
+        assert {k: p["tasks"]["totalCount"] for k, p in plans.items()} == {
+            ("ACTION_PLAN", "AIR"): 34,
+            ("ACTION_PLAN", "WATER"): 14,
+            ("ACTION_PLAN", "SOIL"): 14,
+            ("PROJECT_LIST", "WATER"): 3,
+        }
+        assert plans[("PROJECT_LIST", "WATER")]["parent"] == {"field": "WATER"}
+        assert all(p["year"] == 2023 for p in doc["plans"])
+
+    async def test_key_water_projects_deadlines_and_enterprise_leads(
+        self, client: GraphQLClient
+    ) -> None:
+        data = await client.query(
+            """{ plans(field: WATER, first: 10) { edges { node { kind tasks { edges { node {
+                 seq deadline { kind end text } leadUnits { name kind } } } } } } } }"""
+        )
+        projects = next(
+            e["node"] for e in data["plans"]["edges"] if e["node"]["kind"] == "PROJECT_LIST"
+        )
+        rows = {e["node"]["seq"]: e["node"] for e in projects["tasks"]["edges"]}
+        assert {s: r["deadline"]["end"] for s, r in rows.items()} == {
+            1: "2023-12-31",
+            2: "2023-10-31",
+            3: "2023-05-31",
+        }
+        assert rows[2]["leadUnits"] == [
+            {"name": "山西省晋城晋普山煤业有限责任公司", "kind": "ENTERPRISE"}
+        ]
+        first = {u["name"] for u in rows[1]["leadUnits"]}
+        # 相关镇（街道） expands to the towns; the company's short name resolves to the unit.
+        assert {"城区生态环境分局", "晋城市凤禹排水有限责任公司", "南村镇"} <= first
+
+    async def test_cooperating_and_multi_lead_assignments_of_the_water_and_soil_plans(
+        self, client: GraphQLClient
+    ) -> None:
+        tasks = await _all_tasks(client, "城政办发〔2023〕20号")
+        water = {t["seq"]: t for t in tasks if t["code"].split("/")[1] == "water"}
+        soil = {t["seq"]: t for t in tasks if t["plan"]["field"] == "SOIL"}
+        assert [u["name"] for u in water[5]["leadUnits"]] == ["城区生态环境分局"]
+        assert [u["name"] for u in water[5]["cooperatingUnits"]] == ["城区行政审批局"]
+        assert {u["name"] for u in water[2]["leadUnits"]} == {
+            "城区水务局",
+            "晋城市凤禹排水有限责任公司",
+        }
+        assert {u["name"] for u in soil[3]["leadUnits"]} == {
+            "城区农业农村局",
+            "城区自然资源局",
+            "城区市场监管局",
+            "城区生态环境分局",
+        }
+        assert all(u["name"].endswith(("镇", "街道")) for u in soil[3]["cooperatingUnits"])
+        # Water task 10 names towns among its leads: no 牵头 keyword, everyone leads.
+        assert any(u["name"] == "南村镇" for u in water[10]["leadUnits"])
+        assert water[10]["cooperatingUnits"] == []
+
+    async def test_deadlines_of_the_air_ledger_parse_to_month_ends(
+        self, client: GraphQLClient
+    ) -> None:
+        tasks = await _all_tasks(client, "城政办发〔2023〕20号")
+        air = {t["seq"]: t["deadline"] for t in tasks if t["plan"]["field"] == "AIR"}
+        assert air[6] == {
+            "kind": "BY_DATE",
+            "start": None,
+            "end": "2023-02-28",
+            "text": "2023年2月底前",
+        }
+        assert air[4]["end"] == "2023-09-30"
+        assert air[22]["kind"] == "FROM_DATE"
+        assert air[22]["start"] == "2023-05-01"
+        kinds = [d["kind"] for d in air.values()]
+        assert kinds.count("ONGOING") == 16
+        assert "UNSPECIFIED" not in kinds
+
+
+class TestIndicators:
+    @pytest.mark.parametrize(
+        ("code", "month", "value", "baseline"),
+        [
+            ("SO2", 1, 12, 12),
+            ("SO2", None, 8, 9),
+            ("NO2", 2, 30, 29),
+            ("PM10", 3, 114, 134),
+            ("PM10", None, 75, 80),
+            ("CO", None, 2, 2),
+            ("O3", 6, 234, 234),
+            ("O3", None, 178, 180),
+            ("PM25", 2, 70, 50),
+            ("PM25", 12, 39, 41),
+        ],
+    )
+    async def test_pre_control_table_cells(
+        self,
+        client: GraphQLClient,
+        code: str,
+        month: int | None,
+        value: float,
+        baseline: float,
+    ) -> None:
+        data = await client.query(
+            """query ($c: String!) { targets(filter: {indicator: $c, kind: [PRE_CONTROL]},
+                 first: 20) { edges { node { month value baseline } } } }""",
+            {"c": code},
+        )
+        cells = {e["node"]["month"]: e["node"] for e in data["targets"]["edges"]}
+        assert (cells[month]["value"], cells[month]["baseline"]) == (value, baseline)
+
+    async def test_the_2022_actuals_are_measurements_too(self, client: GraphQLClient) -> None:
+        data = await client.query(
+            """{ measurements(filter: {indicator: "PM25", year: 2022}, first: 20) {
+                 totalCount edges { node { month value orgUnit { name } } } } }"""
+        )
+        assert data["measurements"]["totalCount"] == 13
+        values = [e["node"]["value"] for e in data["measurements"]["edges"]]
+        assert values == [80, 50, 48, 34, 23, 22, 21, 22, 31, 38, 44, 41, 38]
+
+    async def test_county_news_figures(self, client: GraphQLClient) -> None:
+        data = await client.query("""{ yangcheng: orgUnit(name: "阳城县") { id } }""")
+        found = await client.query(
+            """query ($u: ID!) { measurements(filter: {unit: $u, year: 2024}) { edges { node {
+                 value valueText indicator { code } source } } } }""",
+            {"u": data["yangcheng"]["id"]},
+        )
+        by_code = {
+            e["node"]["indicator"]["code"]: e["node"] for e in found["measurements"]["edges"]
+        }
+        assert by_code["PM25"]["value"] == 38
+        assert "科学导报" in by_code["PM25"]["source"]
+
+    async def test_striving_targets_of_the_air_plan(self, client: GraphQLClient) -> None:
+        data = await client.query(
+            """{ targets(filter: {kind: [STRIVING], year: 2023}, first: 50) { edges { node {
+                 value indicator { code } orgUnit { name } } } } }"""
+        )
+        striving = {
+            e["node"]["indicator"]["code"]: e["node"]["value"]
+            for e in data["targets"]["edges"]
+            if e["node"]["orgUnit"] and e["node"]["orgUnit"]["name"] == "城区"
+        }
+        assert striving == {"PM25": 36, "PM10": 75, "O3": 178, "SO2": 8, "NO2": 27, "CO": 1.6}
+
+
+class TestProposal:
+    async def test_ta0379_reply(self, client: GraphQLClient) -> None:
+        data = await client.query(
+            """{ proposal(code: "TA0379") { title proposer session replyCategory replyText
+                 handlingUnit { name } replyDocument { kind } } }"""
+        )
+        proposal = data["proposal"]
+        assert proposal["title"] == "关于更好提高人居环境质量的建议"
+        assert proposal["replyCategory"] == "A"
+        assert proposal["handlingUnit"] == {"name": "晋城市生态环境局"}
+        assert proposal["replyDocument"] == {"kind": "PROPOSAL_REPLY"}
+        assert "276 条主要道路" in proposal["replyText"] or "276条主要道路" in proposal["replyText"]
+
+
+class TestRectificationUnits:
+    async def test_units_of_items_five_and_two(self, client: GraphQLClient) -> None:
+        data = await client.query(
+            """{ rectifications(first: 20) { edges { node { seq responsibilityText
+                 responsibleUnits { name kind } } } } }"""
+        )
+        items = {e["node"]["seq"]: e["node"] for e in data["rectifications"]["edges"]}
+        assert {u["name"] for u in items[5]["responsibleUnits"]} == {
+            "城区民营经济局",
+            "城区行政审批局",
+        }
+        second = {u["name"] for u in items[2]["responsibleUnits"]}
+        assert "北石店镇" in second
+        assert {"钟家庄街道", "西上庄街道"} <= second
+        assert items[2]["responsibilityText"].startswith("北石店镇党委、政府")

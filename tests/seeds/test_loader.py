@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models
-from seeds.dataset import build_dataset
+import seeds.dataset
+from seeds.dataset import SeedDataError, build_dataset
 from seeds.loader import load_seed_data
 from tests.conftest import TestDatabase
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def _fingerprint(engine: AsyncEngine) -> dict[str, str]:
@@ -97,3 +103,63 @@ def test_cli_upgrade_and_seed_are_repeatable(tmp_path: Path) -> None:
     counts = dict(line.split() for line in outputs[0].splitlines())
     assert counts["task"] == "65"
     assert counts["rectification"] == "17"
+
+
+def _break_seed_files(tmp_path: Path) -> tuple[Path, int, int]:
+    """A copy of seeds/data with an unknown unit and a malformed deadline kind."""
+    data = tmp_path / "data"
+    shutil.copytree(Path(seeds.dataset.DATA_DIR), data)
+    plans = data / "documents" / "2023-chengqu-action-plans.yaml"
+    lines = plans.read_text(encoding="utf-8").splitlines()
+    lead_line = next(i for i, line in enumerate(lines) if "leads: [区民营经济局]" in line)
+    lines[lead_line] = lines[lead_line].replace("区民营经济局", "区不存在局")
+    row_line = max(i for i in range(lead_line) if lines[i].lstrip().startswith("- seq:"))
+    deadline_line = next(
+        i for i, line in enumerate(lines) if i > lead_line + 3 and "deadline: 长期坚持" in line
+    )
+    indent = lines[deadline_line][: len(lines[deadline_line]) - len(lines[deadline_line].lstrip())]
+    lines.insert(deadline_line + 1, f"{indent}deadline_kind: SOMETIME")
+    kind_row = max(i for i in range(deadline_line) if lines[i].lstrip().startswith("- seq:"))
+    plans.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return data, row_line + 1, kind_row + 1
+
+
+async def test_bad_seed_file_names_file_and_row_and_writes_nothing(
+    seeded_db: TestDatabase, tmp_path: Path
+) -> None:
+    data, unit_row, kind_row = _break_seed_files(tmp_path)
+    before = await _fingerprint(seeded_db.engine)
+    await seeded_db.engine.dispose()
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "seed",
+            "--database-url",
+            seeded_db.url,
+            "--data-dir",
+            str(data),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert (
+        f"documents/2023-chengqu-action-plans.yaml:{unit_row}: unit '区不存在局'" in result.stderr
+    )
+    assert f"documents/2023-chengqu-action-plans.yaml:{kind_row}: deadline_kind: 'SOMETIME'" in (
+        result.stderr
+    )
+    assert await _fingerprint(seeded_db.engine) == before
+
+
+def test_bad_yaml_is_reported_with_the_file(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(Path(seeds.dataset.DATA_DIR), data)
+    (data / "indicators.yaml").write_text("indicators: [\n", encoding="utf-8")
+    with pytest.raises(SeedDataError, match=r"indicators\.yaml: not valid YAML"):
+        build_dataset(data)
