@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import strawberry
@@ -13,8 +13,9 @@ from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
 from api.context import Context
-from api.pagination import PaginationError, decode_cursor, encode_cursor, page_size
 from models import enums
+from resolvers import pagination
+from resolvers.pagination import Connection, Edge, OrderKey, PageInfo, ascending
 
 Info = strawberry.Info[Context, None]
 
@@ -33,7 +34,18 @@ PlanKind = strawberry.enum(enums.PlanKind)
 PlanField = strawberry.enum(enums.PlanField)
 ReplyCategory = strawberry.enum(enums.ReplyCategory)
 
-T = TypeVar("T")
+__all__ = [
+    "Connection",
+    "Deadline",
+    "Edge",
+    "Info",
+    "OrderKey",
+    "PageInfo",
+    "ascending",
+    "decode_global_id",
+    "global_id",
+    "paginate",
+]
 
 
 @strawberry.type(
@@ -56,44 +68,7 @@ class Deadline:
         )
 
 
-@strawberry.type(description="Relay page information.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="More items after this page.")
-    has_previous_page: bool = strawberry.field(description="Items before this page.")
-    start_cursor: str | None = strawberry.field(description="Cursor of the first edge.")
-    end_cursor: str | None = strawberry.field(description="Cursor of the last edge.")
-
-
-@strawberry.type(description="An edge of a connection.")
-class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="Opaque cursor of this edge.")
-    node: T = strawberry.field(description="The item.")
-
-
-@strawberry.type(description="A page of items with keyset cursors.")
-class Connection(Generic[T]):
-    edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
-    page_info: PageInfo = strawberry.field(description="Paging state.")
-    count_fn: strawberry.Private[Callable[[], Awaitable[int]]]
-
-    @strawberry.field(description="Number of items over all pages.")
-    async def total_count(self) -> int:
-        return await self.count_fn()
-
-
-def _coerce(column: sa.ColumnElement[Any], value: Any) -> Any:
-    if value is None:
-        return None
-    python_type: Any
-    try:
-        python_type = column.type.python_type
-    except NotImplementedError:
-        return value
-    if python_type is uuid.UUID:
-        return uuid.UUID(str(value))
-    if python_type is date:
-        return date.fromisoformat(str(value))
-    return value
+T = TypeVar("T")
 
 
 async def paginate(
@@ -106,48 +81,10 @@ async def paginate(
     after: str | None,
     descending: bool = False,
 ) -> Connection[T]:
-    """One keyset page of `statement` ordered by `order` (whose last column is unique).
-
-    All columns ascend, or all descend (`descending`), so one row comparison is the cursor.
-
-    The count runs only if the client selects `totalCount`.
-    """
-    db = info.context.db
-    try:
-        size = page_size(first)
-        key = decode_cursor(after, len(order)) if after else None
-    except PaginationError as exc:
-        raise ValueError(str(exc)) from exc
-    labelled = [col.label(f"_k{i}") for i, col in enumerate(order)]
-    page = statement.add_columns(*labelled)
-    if key is not None:
-        bound = [sa.literal(_coerce(col, v), col.type) for col, v in zip(order, key, strict=True)]
-        keys, after_key = sa.tuple_(*order), sa.tuple_(*bound)
-        page = page.where(keys < after_key if descending else keys > after_key)
-    sort = [col.desc() for col in order] if descending else list(order)
-    rows = list(await db.fetch_all(page.order_by(*sort).limit(size + 1)))
-    has_next = len(rows) > size
-    rows = rows[:size]
-    edges = [
-        Edge(cursor=encode_cursor([row[f"_k{i}"] for i in range(len(order))]), node=build(row))
-        for row in rows
-    ]
-
-    async def count() -> int:
-        total = await db.scalar(
-            sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
-        )
-        return int(total or 0)
-
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=has_next,
-            has_previous_page=key is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        count_fn=count,
+    """A keyset page of `statement` by `order` columns (the last one unique), one direction."""
+    keys = [OrderKey(column, descending) for column in order]
+    return await pagination.paginate(
+        info.context.db, statement, keys, build, first=first, after=after
     )
 
 

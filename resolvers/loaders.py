@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from aiodataloader import DataLoader
@@ -30,6 +30,7 @@ from models import (
 )
 
 MAX_BATCH = 500
+L = TypeVar("L", bound=DataLoader[Any, Any])
 
 org_unit_t = OrgUnit.__table__  # type: ignore[attr-defined]
 
@@ -90,7 +91,18 @@ class Loaders:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._cache: dict[str, DataLoader[Any, Any]] = {}
+        self._cache: dict[Hashable, DataLoader[Any, Any]] = {}
+
+    def get(self, name: Hashable, factory: Callable[[], L]) -> L:
+        """The request's loader registered under `name`, created by `factory` on first use.
+
+        Domains register their own loaders here, keyed by name and arguments, e.g.
+        ("TaskRollupByUnit", as_of, role) so one batch serves every node with those arguments.
+        """
+        loader = self._cache.get(name)
+        if loader is None:
+            loader = self._cache[name] = factory()
+        return loader  # type: ignore[return-value]
 
     def _get(self, name: str, factory: Any) -> Any:
         loader = self._cache.get(name)

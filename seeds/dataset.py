@@ -47,6 +47,7 @@ E = TypeVar("E", bound=StrEnum)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TITLE_LIMIT = 60
+FIXED_STAMP = datetime(2023, 1, 1, tzinfo=UTC)
 
 
 class SeedDataError(ValueError):
@@ -124,7 +125,7 @@ class Builder:
         self.errors: list[str] = []
         self.file = ""
         self.current: dict[str, Any] | None = None  # the mapping being built, for errors
-        self.now = datetime(2026, 1, 1, tzinfo=UTC)  # fixed: re-seeding writes identical rows
+        self.now = FIXED_STAMP  # fixed: re-seeding writes identical rows
 
     def at(self, item: dict[str, Any] | None) -> str:
         """`file:line` of a YAML mapping."""
@@ -283,8 +284,14 @@ class Builder:
 
     # -- documents -------------------------------------------------------------------------
     def build_document(self, spec: dict[str, Any]) -> tuple[uuid.UUID, uuid.UUID | None, str]:
-        """The document row; returns (id, context government id, label for codes)."""
+        """The document row; returns (id, context government id, label for codes).
+
+        Rows of a document are stamped as created on its date (or its inspection's feedback
+        date), so "state as of" a past date sees them from then on.
+        """
         doc = spec["document"]
+        dated = doc.get("issued_on") or (spec.get("inspection") or {}).get("feedback_on")
+        self.now = start_of_day(dated) if dated else FIXED_STAMP
         self.current = doc
         context = self.unit_id(doc.get("context"), None)
         issuer = self.unit_id(doc.get("issuer"), context)
@@ -617,6 +624,23 @@ class Builder:
                     "version": 1,
                 },
             )
+            status = RectificationStatus(self.out.rows["rectification"][-1]["status"])
+            if status is not RectificationStatus.NOT_STARTED:
+                # The document states a state: record it as history so as-of queries see it.
+                self.out.add(
+                    "rectification_event",
+                    {
+                        "id": stable_id("rectification_event", rect_id, 0),
+                        "rectification_id": rect_id,
+                        "from_status": None,
+                        "to_status": status.value,
+                        "actor_unit_id": None,
+                        "actor": "seed",
+                        "occurred_at": self.now,
+                        "evidence": [],
+                        "comment": self.file,
+                    },
+                )
             for number in rect.get("findings") or []:
                 linked = findings.get(int(number))
                 if linked is None:

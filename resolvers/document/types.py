@@ -5,15 +5,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
+import sqlalchemy as sa
 import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
 from models import enums
-from resolvers.common import Connection, Info
+from resolvers.common import Info
 from resolvers.org_unit.types import OrgUnit, _uuid_or_none
+from resolvers.pagination import page_loader
+from resolvers.task.connection import TaskConnection, TaskSet
+from resolvers.task.filters import task_filter_conditions, task_t
+from resolvers.task.order import TaskOrder, task_order
+from resolvers.task.rollup import TaskRollup, filter_key, plan_task_rollup
 from resolvers.task.types import Task, TaskFilter
 
 
@@ -110,23 +116,45 @@ class Plan(relay.Node):
         row = await info.context.loaders.plan_by_id.load(self.parent_id)
         return Plan.from_row(row) if row else None
 
-    @strawberry.field(description="The plan's top-level tasks, by 序号.")
+    @strawberry.field(description="The plan's top-level tasks, by 序号 unless ordered.")
     async def tasks(
         self,
         info: Info,
         filter: TaskFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Annotated[Task, strawberry.lazy("resolvers.task.types")]]:
-        import sqlalchemy as sa
+        order_by: list[TaskOrder] | None = None,
+    ) -> TaskConnection:
+        conditions = task_filter_conditions(filter)
 
-        from resolvers.common import paginate
-        from resolvers.task.filters import task_filter_conditions, task_t
+        def statement(plans: list[Any]) -> sa.Select[Any]:
+            return sa.select(task_t, task_t.c.plan_id.label("_parent")).where(
+                task_t.c.plan_id.in_(plans), task_t.c.parent_id.is_(None), *conditions
+            )
 
-        stmt = sa.select(task_t).where(
-            task_t.c.plan_id == uuid.UUID(self.id),
-            task_t.c.parent_id.is_(None),
-            *task_filter_conditions(filter),
+        def task_set(plan: Any) -> dict[str, Any]:
+            return {
+                "task_set": TaskSet(
+                    [*conditions, task_t.c.plan_id == plan, task_t.c.parent_id.is_(None)]
+                )
+            }
+
+        loader = page_loader(
+            info.context,
+            ("TasksByPlan", filter_key(filter), tuple(order_by or ())),
+            statement,
+            task_order(order_by),
+            Task.from_row,
+            first=first,
+            after=after,
+            cls=TaskConnection,
+            extra=task_set,
         )
-        order = [task_t.c.seq, task_t.c.id]
-        return await paginate(info, stmt, order, Task.from_row, first=first, after=after)
+        connection: TaskConnection = await loader.load(uuid.UUID(self.id))
+        return connection
+
+    @strawberry.field(description="Task counts and progress of the plan, as of a date.")
+    async def task_rollup(
+        self, info: Info, as_of: date | None = None, filter: TaskFilter | None = None
+    ) -> TaskRollup:
+        return await plan_task_rollup(info, uuid.UUID(self.id), as_of=as_of, flt=filter)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.engine import RowMapping
@@ -13,6 +14,15 @@ from strawberry import relay
 from models import enums
 from resolvers.common import Info
 from resolvers.org_unit.types import OrgUnit, _uuid_or_none
+from resolvers.rollups.attainment import (
+    AttainmentBasis,
+    AttainmentByTargetLoader,
+    AttainmentResult,
+    AttainmentStatus,
+)
+
+strawberry.enum(AttainmentStatus, description="How a target stands as of a date.")
+strawberry.enum(AttainmentBasis, description="Which measurement a target is compared with.")
 
 
 @strawberry.type(description="A measured quantity, e.g. PM2.5 in µg/m³ (lower is better).")
@@ -72,6 +82,30 @@ class MonitoringSection(relay.Node):
     @strawberry.field(description="The responsible territorial unit.")
     async def org_unit(self, info: Info) -> OrgUnit:
         return OrgUnit.from_row(await info.context.loaders.org_unit_by_id.get(self.org_unit_id))
+
+
+@strawberry.type(description="How the measurements compare with a target as of a date.")
+class Attainment:
+    as_of: date = strawberry.field(description="Evaluated as of the end of this day.")
+    status: AttainmentStatus = strawberry.field(description="How the target stands.")
+    basis: AttainmentBasis = strawberry.field(description="What the status compares.")
+    actual: float | None = strawberry.field(description="The compared value (class number).")
+    target: float | None = strawberry.field(description="The target value.")
+    months_measured: int = strawberry.field(description="Measured months that count.")
+    gap: float | None = strawberry.field(description="actual − target.")
+
+    @classmethod
+    def from_result(cls, result: AttainmentResult) -> Attainment:
+        """From a classified AttainmentResult."""
+        return cls(
+            as_of=result.as_of,
+            status=result.status,
+            basis=result.basis,
+            actual=result.actual,
+            target=result.target,
+            months_measured=result.months_measured,
+            gap=result.gap,
+        )
 
 
 @strawberry.type(description="A target for an indicator, unit or section, year and month.")
@@ -136,6 +170,22 @@ class Target(relay.Node):
             return None
         row = await info.context.loaders.section_by_id.load(self.section_id)
         return MonitoringSection.from_row(row) if row else None
+
+    @strawberry.field(description="How the measurements compare with this target as of a date.")
+    async def attainment(
+        self,
+        info: Info,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(description="As of the end of this day; default today."),
+        ] = None,
+    ) -> Attainment:
+        day = as_of or info.context.today()
+        loader = info.context.loaders.get(
+            ("AttainmentByTarget", day),
+            lambda: AttainmentByTargetLoader(info.context.db, day),
+        )
+        return Attainment.from_result(await loader.load(uuid.UUID(self.id)))
 
 
 @strawberry.input(description="Filter for targets.")

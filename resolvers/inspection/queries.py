@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from collections.abc import Hashable
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +15,7 @@ from models import OrgUnitClosure, RectificationAssignment, enums
 from models import Rectification as RectificationModel
 from resolvers.common import Connection, Info, decode_global_id, paginate
 from resolvers.inspection.types import Inspection, Rectification, RectificationFilter
+from resolvers.pagination import OrderKey, ascending, page_loader
 from resolvers.task.filters import like_pattern
 
 inspection_t: sa.Table = InspectionModel.__table__  # type: ignore[attr-defined]
@@ -83,6 +86,91 @@ async def rectification_connection(
         stmt = stmt.where(rect_t.c.inspection_id == inspection)
     order = [rect_t.c.inspection_id, rect_t.c.seq, rect_t.c.id]
     return await paginate(info, stmt, order, Rectification.from_row, first=first, after=after)
+
+
+def _order() -> list[OrderKey]:
+    return ascending(rect_t.c.inspection_id, rect_t.c.seq, rect_t.c.id)
+
+
+async def unit_rectification_connection(
+    info: Info,
+    unit: uuid.UUID,
+    flt: RectificationFilter | None,
+    *,
+    include_descendants: bool,
+    first: int | None,
+    after: str | None,
+) -> Connection[Rectification]:
+    """OrgUnit.rectifications: one windowed statement for the units of a level."""
+    conditions = rectification_conditions(flt)
+
+    def statement(units: list[Any]) -> sa.Select[Any]:
+        scope = sa.select(
+            closure_t.c.ancestor_id.label("root_id"), closure_t.c.descendant_id.label("unit_id")
+        ).where(closure_t.c.ancestor_id.in_(units))
+        if not include_descendants:
+            scope = scope.where(closure_t.c.depth == 0)
+        scope_cte = scope.cte("unit_scope")
+        pairs = (
+            sa.select(scope_cte.c.root_id, rect_assignment_t.c.rectification_id)
+            .select_from(
+                scope_cte.join(
+                    rect_assignment_t, rect_assignment_t.c.org_unit_id == scope_cte.c.unit_id
+                )
+            )
+            .distinct()
+            .subquery()
+        )
+        return (
+            sa.select(rect_t, pairs.c.root_id.label("_parent"))
+            .select_from(pairs.join(rect_t, rect_t.c.id == pairs.c.rectification_id))
+            .where(*conditions)
+        )
+
+    loader = page_loader(
+        info.context,
+        ("RectificationsByUnit", include_descendants, _filter_key(flt)),
+        statement,
+        _order(),
+        Rectification.from_row,
+        first=first,
+        after=after,
+    )
+    connection: Connection[Rectification] = await loader.load(unit)
+    return connection
+
+
+async def inspection_rectification_connection(
+    info: Info,
+    inspection: uuid.UUID,
+    flt: RectificationFilter | None,
+    *,
+    first: int | None,
+    after: str | None,
+) -> Connection[Rectification]:
+    """Inspection.rectifications: one windowed statement for the inspections of a level."""
+    conditions = rectification_conditions(flt)
+
+    def statement(inspections: list[Any]) -> sa.Select[Any]:
+        return sa.select(rect_t, rect_t.c.inspection_id.label("_parent")).where(
+            rect_t.c.inspection_id.in_(inspections), *conditions
+        )
+
+    loader = page_loader(
+        info.context,
+        ("RectificationsByInspection", _filter_key(flt)),
+        statement,
+        _order(),
+        Rectification.from_row,
+        first=first,
+        after=after,
+    )
+    connection: Connection[Rectification] = await loader.load(inspection)
+    return connection
+
+
+def _filter_key(flt: RectificationFilter | None) -> Hashable:
+    return None if flt is None else repr(sorted(dataclasses.asdict(flt).items()))
 
 
 @strawberry.type

@@ -95,10 +95,10 @@ class Inspection(relay.Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Rectification]:
-        from resolvers.inspection.queries import rectification_connection
+        from resolvers.inspection.queries import inspection_rectification_connection
 
-        return await rectification_connection(
-            info, filter, first=first, after=after, inspection=uuid.UUID(self.id)
+        return await inspection_rectification_connection(
+            info, uuid.UUID(self.id), filter, first=first, after=after
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -16,8 +17,12 @@ from resolvers.loaders import as_uuid
 
 if TYPE_CHECKING:
     from resolvers.indicator.types import Target
+    from resolvers.inspection.rollup import RectificationRollup
     from resolvers.inspection.types import Rectification, RectificationFilter
-    from resolvers.task.types import Task, TaskFilter
+    from resolvers.task.connection import TaskConnection
+    from resolvers.task.order import TaskOrder
+    from resolvers.task.rollup import TaskRollup
+    from resolvers.task.types import TaskFilter
 
 
 @strawberry.type(description="Any unit: government level, department, town, enterprise, team.")
@@ -97,17 +102,41 @@ class OrgUnit(relay.Node):
         filter: Annotated[TaskFilter, strawberry.lazy("resolvers.task.types")] | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Annotated[Task, strawberry.lazy("resolvers.task.types")]]:
-        from resolvers.task.queries import task_connection
+        order_by: list[Annotated[TaskOrder, strawberry.lazy("resolvers.task.order")]] | None = None,
+    ) -> Annotated[TaskConnection, strawberry.lazy("resolvers.task.connection")]:
+        from resolvers.task.connection import unit_task_connection
 
-        return await task_connection(
+        return await unit_task_connection(
             info,
+            self.row_id,
             filter,
-            first=first,
-            after=after,
-            unit=self.row_id,
             role=role,
             include_descendants=include_descendants,
+            first=first,
+            after=after,
+            order_by=order_by,
+        )
+
+    @strawberry.field(
+        description="Task counts and progress of this unit (and by default its subtree)."
+    )
+    async def task_rollup(
+        self,
+        info: Info,
+        as_of: date | None = None,
+        include_descendants: bool = True,
+        role: enums.RoleScope = enums.RoleScope.LEAD,
+        filter: Annotated[TaskFilter, strawberry.lazy("resolvers.task.types")] | None = None,
+    ) -> Annotated[TaskRollup, strawberry.lazy("resolvers.task.rollup")]:
+        from resolvers.task.rollup import unit_task_rollup
+
+        return await unit_task_rollup(
+            info,
+            self.row_id,
+            as_of=as_of,
+            include_descendants=include_descendants,
+            role=role,
+            flt=filter,
         )
 
     @strawberry.field(description="Rectification items of this unit (or its subtree).")
@@ -120,15 +149,27 @@ class OrgUnit(relay.Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Annotated[Rectification, strawberry.lazy("resolvers.inspection.types")]]:
-        from resolvers.inspection.queries import rectification_connection
+        from resolvers.inspection.queries import unit_rectification_connection
 
-        return await rectification_connection(
+        return await unit_rectification_connection(
             info,
+            self.row_id,
             filter,
+            include_descendants=include_descendants,
             first=first,
             after=after,
-            unit=self.row_id,
-            include_descendants=include_descendants,
+        )
+
+    @strawberry.field(
+        description="Rectification counts per workflow state of this unit (and its subtree)."
+    )
+    async def rectification_rollup(
+        self, info: Info, as_of: date | None = None, include_descendants: bool = True
+    ) -> Annotated[RectificationRollup, strawberry.lazy("resolvers.inspection.rollup")]:
+        from resolvers.inspection.rollup import unit_rectification_rollup
+
+        return await unit_rectification_rollup(
+            info, self.row_id, as_of=as_of, include_descendants=include_descendants
         )
 
     @strawberry.field(description="Targets set for this unit, optionally for one year.")

@@ -1,0 +1,282 @@
+"""Target attainment (DESIGN.md, "Rollup semantics"): how measurements compare with a target.
+
+Evaluated as of a date (`asOf`, the end of that day):
+- only measurements of the target's indicator, org unit (or monitoring section) and year count,
+  and only those whose period has ended by asOf: a month's period ends on its last day, a year's
+  on 31 December. No exceptions;
+- a monthly target (month set) compares that month's measurement (MONTHLY_VALUE): MET or
+  MISSED; without one, NO_DATA;
+- an annual target (month null) compares the annual measurement (ANNUAL_VALUE) once the year
+  has ended: MET or MISSED. Otherwise it compares the mean of the year's monthly measurements
+  whose month has ended (YEAR_TO_DATE_MEAN): after the year ends MET or MISSED; before, MET
+  while on track and AT_RISK when worse than the target. Without measurements, NO_DATA;
+- LOWER_IS_BETTER is met when actual <= target, HIGHER_IS_BETTER when actual >= target.
+  WATER_CLASS indicators are ordinal (1..5 = I..V, 6 = 劣V): a lower class is better whatever
+  direction is stored, and the actual is rounded up to a whole class before comparing;
+- a target without a value (only worded, e.g. "完成省定目标") is NO_DATA;
+- gap = actual − target (null when either is null); monthsMeasured counts the measured months
+  that count (for a monthly target: 1 or 0).
+Concentrations are never summed: values are compared, or averaged over months, never added up.
+
+The aggregation is one grouped SELECT per batch of targets (`attainment_statement`); the
+classification is the pure function `classify`.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from aiodataloader import DataLoader
+
+from api.database import Database
+from models import Indicator, Measurement, Target
+from models.enums import IndicatorDirection, IndicatorKind
+from resolvers.loaders import MAX_BATCH, as_uuid
+
+indicator_t: sa.Table = Indicator.__table__  # type: ignore[attr-defined]
+target_t: sa.Table = Target.__table__  # type: ignore[attr-defined]
+measurement_t: sa.Table = Measurement.__table__  # type: ignore[attr-defined]
+
+# A mean of whole classes such as 3.0 may come back as 3.0000000000000004.
+_CLASS_TOLERANCE = 1e-9
+
+
+class AttainmentStatus(StrEnum):
+    """How a target stands."""
+
+    MET = "MET"
+    AT_RISK = "AT_RISK"  # year to date worse than the target before the year ends
+    MISSED = "MISSED"
+    NO_DATA = "NO_DATA"
+
+
+class AttainmentBasis(StrEnum):
+    """Which measurement the status compares with the target."""
+
+    ANNUAL_VALUE = "ANNUAL_VALUE"
+    MONTHLY_VALUE = "MONTHLY_VALUE"
+    YEAR_TO_DATE_MEAN = "YEAR_TO_DATE_MEAN"
+    NONE = "NONE"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetTerms:
+    """What a target asks for: indicator direction and kind, period and value."""
+
+    year: int
+    month: int | None
+    value: float | None
+    direction: IndicatorDirection
+    kind: IndicatorKind = IndicatorKind.NUMERIC
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """The measurements of a target's indicator, unit or section and year (from SQL).
+
+    `month_value` and `annual_value` are given whether or not their period has ended
+    (`classify` applies that rule); the year-to-date figures cover ended months only.
+    """
+
+    month_value: float | None = None
+    annual_value: float | None = None
+    year_to_date_mean: float | None = None
+    months_measured: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AttainmentResult:
+    """The attainment of one target as of a date."""
+
+    as_of: date
+    status: AttainmentStatus
+    basis: AttainmentBasis
+    actual: float | None
+    target: float | None
+    months_measured: int
+
+    @property
+    def gap(self) -> float | None:
+        """actual − target; None when either is missing."""
+        if self.actual is None or self.target is None:
+            return None
+        return self.actual - self.target
+
+
+def first_open_month(as_of: date) -> int:
+    """Month index (year·12 + month − 1) of the first month not ended by the end of `as_of`.
+
+    A month ends on its last day, so on 30 June June has ended: the first open month is the
+    month of the next day.
+    """
+    next_day = as_of + timedelta(days=1)
+    return next_day.year * 12 + next_day.month - 1
+
+
+def period_ended(year: int, month: int | None, as_of: date) -> bool:
+    """Whether a month (or, month None, the year) has ended by the end of `as_of`."""
+    return year * 12 + (11 if month is None else month - 1) < first_open_month(as_of)
+
+
+def is_met(actual: float, target: float, terms: TargetTerms) -> bool:
+    """Whether `actual` attains `target` in the indicator's direction (or class order)."""
+    if terms.kind is IndicatorKind.WATER_CLASS:
+        # Classes are ordinal: a mean of 3.4 means some months were class IV, so the water did
+        # not hold class III; round up to the worse class so a mean never earns a better one.
+        return math.ceil(actual - _CLASS_TOLERANCE) <= target
+    if terms.direction is IndicatorDirection.LOWER_IS_BETTER:
+        return actual <= target
+    return actual >= target
+
+
+def classify(terms: TargetTerms, observed: Observed, as_of: date) -> AttainmentResult:
+    """The attainment of a target given its measurements, as of the end of `as_of`."""
+
+    def result(
+        status: AttainmentStatus, basis: AttainmentBasis, actual: float | None, months: int
+    ) -> AttainmentResult:
+        return AttainmentResult(as_of, status, basis, actual, terms.value, months)
+
+    if terms.month is not None:
+        measured = observed.month_value is not None and period_ended(terms.year, terms.month, as_of)
+        months = 1 if measured else 0
+        if terms.value is None or not measured or observed.month_value is None:
+            return result(AttainmentStatus.NO_DATA, AttainmentBasis.NONE, None, months)
+        met = is_met(observed.month_value, terms.value, terms)
+        status = AttainmentStatus.MET if met else AttainmentStatus.MISSED
+        return result(status, AttainmentBasis.MONTHLY_VALUE, observed.month_value, months)
+
+    months = observed.months_measured
+    if terms.value is None:
+        return result(AttainmentStatus.NO_DATA, AttainmentBasis.NONE, None, months)
+    year_ended = period_ended(terms.year, None, as_of)
+    if observed.annual_value is not None and year_ended:
+        met = is_met(observed.annual_value, terms.value, terms)
+        status = AttainmentStatus.MET if met else AttainmentStatus.MISSED
+        return result(status, AttainmentBasis.ANNUAL_VALUE, observed.annual_value, months)
+    if observed.year_to_date_mean is None or months == 0:
+        return result(AttainmentStatus.NO_DATA, AttainmentBasis.NONE, None, months)
+    mean = observed.year_to_date_mean
+    if is_met(mean, terms.value, terms):
+        status = AttainmentStatus.MET
+    else:
+        status = AttainmentStatus.MISSED if year_ended else AttainmentStatus.AT_RISK
+    return result(status, AttainmentBasis.YEAR_TO_DATE_MEAN, mean, months)
+
+
+def attainment_statement(target_ids: Sequence[uuid.UUID], as_of: date) -> sa.Select[Any]:
+    """One row per target of `target_ids`: its terms and aggregated measurements as of a date.
+
+    Columns: target_id, year, month, value, direction, kind, month_value, annual_value,
+    year_to_date_mean, months_measured.
+    """
+    t, m, i = target_t, measurement_t, indicator_t
+    same_place = sa.or_(
+        sa.and_(t.c.section_id.is_not(None), m.c.section_id == t.c.section_id),
+        # A unit's own value, not one of its sections'.
+        sa.and_(
+            t.c.section_id.is_(None),
+            m.c.section_id.is_(None),
+            m.c.org_unit_id == t.c.org_unit_id,
+        ),
+    )
+    # Corrections are appended, not rewritten: the latest recorded value of a period counts.
+    latest = (
+        sa.select(
+            t.c.id.label("target_id"),
+            m.c.year,
+            m.c.month,
+            m.c.value,
+            sa.func.row_number()
+            .over(
+                partition_by=(t.c.id, m.c.month),
+                order_by=(m.c.recorded_at.desc(), m.c.id.desc()),
+            )
+            .label("recency"),
+        )
+        .select_from(
+            t.join(
+                m,
+                sa.and_(m.c.indicator_id == t.c.indicator_id, m.c.year == t.c.year, same_place),
+            )
+        )
+        .where(t.c.id.in_(list(target_ids)))
+        .subquery("latest_measurement")
+    )
+    ended_month = sa.and_(
+        latest.c.month.is_not(None),
+        latest.c.year * 12 + latest.c.month - 1
+        < sa.bindparam("first_open", first_open_month(as_of)),
+    )
+    return (
+        sa.select(
+            t.c.id.label("target_id"),
+            t.c.year,
+            t.c.month,
+            t.c.value,
+            i.c.direction,
+            i.c.kind,
+            sa.func.max(sa.case((latest.c.month == t.c.month, latest.c.value))).label(
+                "month_value"
+            ),
+            sa.func.max(sa.case((latest.c.month.is_(None), latest.c.value))).label("annual_value"),
+            sa.func.avg(sa.case((ended_month, latest.c.value))).label("year_to_date_mean"),
+            sa.func.count(sa.case((ended_month, 1))).label("months_measured"),
+        )
+        .select_from(
+            t.join(i, i.c.id == t.c.indicator_id).outerjoin(
+                latest, sa.and_(latest.c.target_id == t.c.id, latest.c.recency == 1)
+            )
+        )
+        .where(t.c.id.in_(list(target_ids)))
+        .group_by(t.c.id, t.c.year, t.c.month, t.c.value, i.c.direction, i.c.kind)
+    )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def result_from_row(row: Any, as_of: date) -> AttainmentResult:
+    """Classify one row of `attainment_statement`."""
+    terms = TargetTerms(
+        year=int(row["year"]),
+        month=row["month"],
+        value=_float(row["value"]),
+        direction=IndicatorDirection(row["direction"]),
+        kind=IndicatorKind(row["kind"]),
+    )
+    observed = Observed(
+        month_value=_float(row["month_value"]),
+        annual_value=_float(row["annual_value"]),
+        year_to_date_mean=_float(row["year_to_date_mean"]),
+        months_measured=int(row["months_measured"]),
+    )
+    return classify(terms, observed, as_of)
+
+
+class AttainmentByTargetLoader(DataLoader[uuid.UUID, AttainmentResult]):
+    """Attainment of many targets as of one date: one `attainment_statement` per batch.
+
+    Register it per date: `loaders.get(("AttainmentByTarget", as_of), factory)`.
+    """
+
+    def __init__(self, db: Database, as_of: date) -> None:
+        super().__init__(max_batch_size=MAX_BATCH)
+        self.db, self.as_of = db, as_of
+
+    async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[AttainmentResult]:
+        rows = await self.db.fetch_all(attainment_statement(keys, self.as_of))
+        by_id = {as_uuid(row["target_id"]): result_from_row(row, self.as_of) for row in rows}
+        # A target deleted since its row was read has nothing to compare.
+        missing = AttainmentResult(
+            self.as_of, AttainmentStatus.NO_DATA, AttainmentBasis.NONE, None, None, 0
+        )
+        return [by_id.get(key, missing) for key in keys]

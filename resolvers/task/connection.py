@@ -1,0 +1,128 @@
+"""TaskConnection: a page of tasks that can also roll up its whole filtered set."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+import strawberry
+
+from models import enums
+from resolvers.common import Connection, Info
+from resolvers.pagination import OrderKey, page_loader, paginate
+from resolvers.rollups.task import counts_from_row, rollup_statement, tasks_of_units, unit_scope
+from resolvers.task.filters import assigned_to, task_filter_conditions, task_t
+from resolvers.task.order import TaskOrder, task_order
+from resolvers.task.rollup import TaskRollup, filter_key, resolve_as_of
+from resolvers.task.types import Task, TaskFilter
+
+
+@dataclass(frozen=True)
+class TaskSet:
+    """What a TaskConnection lists: filter conditions and, optionally, a unit scope."""
+
+    conditions: list[sa.ColumnElement[bool]] = field(default_factory=list)
+    unit: uuid.UUID | None = None
+    role: enums.RoleScope = enums.RoleScope.LEAD
+    include_descendants: bool = False
+
+    def statement(self) -> sa.Select[Any]:
+        """The tasks of the set."""
+        stmt = sa.select(task_t).where(*self.conditions)
+        if self.unit is not None:
+            stmt = stmt.where(assigned_to(self.unit, self.role, self.include_descendants))
+        return stmt
+
+
+@strawberry.type(name="TaskConnection", description="A page of tasks with keyset cursors.")
+class TaskConnection(Connection[Task]):
+    task_set: strawberry.Private[TaskSet]
+
+    @strawberry.field(description="Rollup of every task of this list (all pages), as of a date.")
+    async def rollup(self, info: Info, as_of: date | None = None) -> TaskRollup:
+        day, current = resolve_as_of(info, as_of)
+        ids = self.task_set.statement().with_only_columns(task_t.c.id).subquery()
+        units = None
+        root: Any = sa.literal(0)
+        if self.task_set.unit is not None:
+            units = unit_scope([self.task_set.unit], self.task_set.include_descendants).cte(
+                "unit_scope"
+            )
+            root = sa.literal(self.task_set.unit, sa.Uuid())
+        scoped = sa.select(root.label("root_id"), ids.c.id.label("task_id"))
+        row = await info.context.db.fetch_one(
+            rollup_statement(scoped, as_of=day, current=current, units=units)
+        )
+        return TaskRollup.from_counts(counts_from_row(row, day))
+
+
+async def task_connection(
+    info: Info,
+    flt: TaskFilter | None,
+    *,
+    first: int | None,
+    after: str | None,
+    order_by: list[TaskOrder] | None = None,
+) -> TaskConnection:
+    """A page of all tasks matching the filter."""
+    task_set = TaskSet(conditions=task_filter_conditions(flt))
+    page = await paginate(
+        info.context.db,
+        task_set.statement(),
+        task_order(order_by),
+        Task.from_row,
+        first=first,
+        after=after,
+        cls=TaskConnection,
+        task_set=task_set,
+    )
+    assert isinstance(page, TaskConnection)
+    return page
+
+
+async def unit_task_connection(
+    info: Info,
+    unit: uuid.UUID,
+    flt: TaskFilter | None,
+    *,
+    role: enums.RoleScope,
+    include_descendants: bool,
+    first: int | None,
+    after: str | None,
+    order_by: list[TaskOrder] | None = None,
+) -> TaskConnection:
+    """OrgUnit.tasks: one windowed statement for every unit of the level asking alike."""
+    conditions = task_filter_conditions(flt)
+    order: list[OrderKey] = task_order(order_by)
+
+    def statement(units: list[Any]) -> sa.Select[Any]:
+        scope = unit_scope(units, include_descendants).cte("unit_scope")
+        pairs = tasks_of_units(scope, role, None).subquery()
+        return (
+            sa.select(task_t, pairs.c.root_id.label("_parent"))
+            .select_from(pairs.join(task_t, task_t.c.id == pairs.c.task_id))
+            .where(*conditions)
+        )
+
+    loader = page_loader(
+        info.context,
+        (
+            "TasksByUnit",
+            role,
+            include_descendants,
+            filter_key(flt),
+            tuple(order_by or ()),
+        ),
+        statement,
+        order,
+        Task.from_row,
+        first=first,
+        after=after,
+        cls=TaskConnection,
+        extra=lambda parent: {"task_set": TaskSet(conditions, parent, role, include_descendants)},
+    )
+    connection: TaskConnection = await loader.load(unit)
+    return connection

@@ -1,0 +1,55 @@
+"""TaskOrder: sort orders of task lists, each ending on the id so cursors are stable."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+import sqlalchemy as sa
+import strawberry
+
+from models.enums import TaskStatus
+from resolvers.pagination import OrderKey
+from resolvers.task.filters import task_t
+
+
+@strawberry.enum(description="Sort order of a task list; several may be combined.")
+class TaskOrder(StrEnum):
+    DEADLINE_ASC = "DEADLINE_ASC"
+    DEADLINE_DESC = "DEADLINE_DESC"
+    SEQ_ASC = "SEQ_ASC"
+    SEQ_DESC = "SEQ_DESC"
+    STATUS_ASC = "STATUS_ASC"
+    STATUS_DESC = "STATUS_DESC"
+    UPDATED_ASC = "UPDATED_ASC"
+    UPDATED_DESC = "UPDATED_DESC"
+
+
+# Tasks without an end date (长期坚持, X起) sort after every dated one.
+_deadline = sa.func.coalesce(task_t.c.deadline_end, sa.literal(date(9999, 12, 31), sa.Date()))
+_status = sa.case(
+    (task_t.c.status == TaskStatus.NOT_STARTED.value, 0),
+    (task_t.c.status == TaskStatus.IN_PROGRESS.value, 1),
+    else_=2,
+)
+_columns: dict[str, sa.ColumnElement[object]] = {
+    "DEADLINE": _deadline,
+    "SEQ": task_t.c.code,  # document / plan / 序号, zero-padded
+    "STATUS": _status,
+    "UPDATED": task_t.c.updated_at,
+}
+
+
+def task_order(order_by: list[TaskOrder] | None) -> list[OrderKey]:
+    """Order keys for `orderBy` (default: SEQ_ASC), ending on the id."""
+    keys: list[OrderKey] = []
+    seen: set[str] = set()
+    for item in order_by or [TaskOrder.SEQ_ASC]:
+        name, direction = item.value.rsplit("_", 1)
+        if name in seen:
+            continue
+        seen.add(name)
+        keys.append(OrderKey(_columns[name], direction == "DESC"))
+    last_descending = keys[-1].descending if keys else False
+    keys.append(OrderKey(task_t.c.id, last_descending))
+    return keys

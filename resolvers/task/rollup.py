@@ -1,0 +1,157 @@
+"""GraphQL TaskRollup and the loaders that batch rollups of many units or plans."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Hashable, Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+import strawberry
+from aiodataloader import DataLoader
+
+from api.database import Database
+from models import enums
+from resolvers.common import Info
+from resolvers.rollups.task import (
+    RollupCounts,
+    counts_from_row,
+    end_of_day,
+    rollup_statement,
+    tasks_of_plans,
+    tasks_of_units,
+    unit_scope,
+)
+from resolvers.task.filters import task_filter_conditions
+from resolvers.task.types import TaskFilter
+
+
+@strawberry.type(description="Task counts and progress of a scope, as of a date (DESIGN.md).")
+class TaskRollup:
+    as_of: date = strawberry.field(description="The day evaluated (end of day, Asia/Shanghai).")
+    total: int = strawberry.field(description="Tasks in scope, each counted once.")
+    completed: int = strawberry.field(description="All in-scope leads completed.")
+    in_progress: int = strawberry.field(description="Started, not completed.")
+    not_started: int = strawberry.field(description="No in-scope lead has started.")
+    overdue: int = strawberry.field(description="Not completed and the deadline ended before asOf.")
+    due_soon: int = strawberry.field(description="Not completed, due within 14 days after asOf.")
+    ongoing: int = strawberry.field(description="长期坚持: never overdue, not rated.")
+    completion_rate: float | None = strawberry.field(
+        description="Completed / (total − ongoing); null when nothing is rated."
+    )
+    weighted_progress: float | None = strawberry.field(
+        description="Σ weight·progress / Σ weight over non-ongoing tasks (percent)."
+    )
+
+    @classmethod
+    def from_counts(cls, counts: RollupCounts) -> TaskRollup:
+        """From the SQL aggregate."""
+        return cls(
+            as_of=counts.as_of,
+            total=counts.total,
+            completed=counts.completed,
+            in_progress=counts.in_progress,
+            not_started=counts.not_started,
+            overdue=counts.overdue,
+            due_soon=counts.due_soon,
+            ongoing=counts.ongoing,
+            completion_rate=counts.completion_rate,
+            weighted_progress=counts.weighted_progress,
+        )
+
+
+def filter_key(flt: TaskFilter | None) -> Hashable:
+    """A hashable key for a TaskFilter, so equal filters share a loader."""
+    return None if flt is None else repr(sorted(dataclasses.asdict(flt).items()))
+
+
+class TaskRollupLoader(DataLoader[Hashable, RollupCounts]):
+    """Rollups of many roots (units or plans) with the same arguments: one statement a batch."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        kind: str,
+        as_of: date,
+        current: bool,
+        include_descendants: bool = True,
+        role: enums.RoleScope = enums.RoleScope.LEAD,
+        flt: TaskFilter | None = None,
+    ) -> None:
+        super().__init__(max_batch_size=500)
+        self.db, self.kind, self.as_of, self.current = db, kind, as_of, current
+        self.include_descendants, self.role = include_descendants, role
+        self.conditions = task_filter_conditions(flt)
+
+    async def batch_load_fn(self, roots: Sequence[Hashable]) -> list[RollupCounts]:
+        cutoff = None if self.current else end_of_day(self.as_of)
+        units: sa.CTE | None = None
+        if self.kind == "unit":
+            units = unit_scope(list(roots), self.include_descendants).cte("unit_scope")
+            scoped = tasks_of_units(units, self.role, cutoff)
+        else:
+            scoped = tasks_of_plans(list(roots))
+        stmt = rollup_statement(
+            scoped, as_of=self.as_of, current=self.current, units=units, conditions=self.conditions
+        )
+        rows = {row["root_id"]: row for row in await self.db.fetch_all(stmt)}
+        return [counts_from_row(rows.get(root), self.as_of) for root in roots]
+
+
+def resolve_as_of(info: Info, as_of: date | None) -> tuple[date, bool]:
+    """The asOf date (default today, Asia/Shanghai) and whether it is today or later."""
+    today = info.context.today()
+    day = as_of or today
+    return day, day >= today
+
+
+async def unit_task_rollup(
+    info: Info,
+    unit: uuid.UUID,
+    *,
+    as_of: date | None,
+    include_descendants: bool,
+    role: enums.RoleScope,
+    flt: TaskFilter | None,
+) -> TaskRollup:
+    """OrgUnit.taskRollup, batched over every unit asking with the same arguments."""
+    day, current = resolve_as_of(info, as_of)
+    loader = info.context.loaders.get(
+        ("TaskRollupByUnit", day, current, include_descendants, role, filter_key(flt)),
+        lambda: TaskRollupLoader(
+            info.context.db,
+            kind="unit",
+            as_of=day,
+            current=current,
+            include_descendants=include_descendants,
+            role=role,
+            flt=flt,
+        ),
+    )
+    return TaskRollup.from_counts(await loader.load(unit))
+
+
+async def plan_task_rollup(
+    info: Info, plan: uuid.UUID, *, as_of: date | None, flt: TaskFilter | None = None
+) -> TaskRollup:
+    """Plan.taskRollup, batched over every plan asking with the same arguments."""
+    day, current = resolve_as_of(info, as_of)
+    loader = info.context.loaders.get(
+        ("TaskRollupByPlan", day, current, filter_key(flt)),
+        lambda: TaskRollupLoader(info.context.db, kind="plan", as_of=day, current=current, flt=flt),
+    )
+    return TaskRollup.from_counts(await loader.load(plan))
+
+
+async def set_task_rollup(
+    info: Info, task_ids: sa.Select[Any], *, as_of: date | None
+) -> TaskRollup:
+    """The rollup of an arbitrary set of tasks (a connection's filtered set)."""
+    day, current = resolve_as_of(info, as_of)
+    ids = task_ids.subquery()
+    scoped = sa.select(sa.literal(0).label("root_id"), ids.c.id.label("task_id"))
+    row = await info.context.db.fetch_one(rollup_statement(scoped, as_of=day, current=current))
+    return TaskRollup.from_counts(counts_from_row(row, day))
