@@ -8,6 +8,7 @@ Under CI=true an unreachable PostgreSQL fails the run instead of skipping.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import uuid
@@ -205,11 +206,25 @@ class GraphQLClient:
         return result
 
 
-@pytest.fixture
-async def client(seeded_db: TestDatabase) -> AsyncIterator[GraphQLClient]:
-    """A GraphQL client over the seeded database (debug on: SQL statistics in extensions)."""
-    settings = Settings(database_url=seeded_db.url, debug=True)
-    app = create_app(settings, engine=seeded_db.engine)
+@contextlib.asynccontextmanager
+async def graphql_client(db: TestDatabase) -> AsyncIterator[GraphQLClient]:
+    """A GraphQL client over `db` (debug on: SQL statistics in extensions)."""
+    settings = Settings(database_url=db.url, debug=True)
+    app = create_app(settings, engine=db.engine)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield GraphQLClient(http)
+
+
+@pytest.fixture
+async def client(seeded_db: TestDatabase) -> AsyncIterator[GraphQLClient]:
+    """A GraphQL client over the seeded database."""
+    async with graphql_client(seeded_db) as gql:
+        yield gql
+
+
+@pytest.fixture
+async def empty_client(empty_db: TestDatabase) -> AsyncIterator[GraphQLClient]:
+    """A GraphQL client over an empty migrated database (tests insert their own rows)."""
+    async with graphql_client(empty_db) as gql:
+        yield gql

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,9 +25,9 @@ def table(name: str) -> sa.Table:
     return models.metadata.tables[name]
 
 
-async def insert(conn: AsyncConnection, name: str, **values: Any) -> dict[str, Any]:
+async def insert(conn: AsyncConnection, table_name: str, **values: Any) -> dict[str, Any]:
     """Insert one row and return it as a dict."""
-    await conn.execute(table(name).insert().values(**values))
+    await conn.execute(table(table_name).insert().values(**values))
     return values
 
 
@@ -197,7 +197,8 @@ async def assign(
     )
     await add_event(conn, row, TaskStatus.NOT_STARTED, 0.0, since)
     if status is not TaskStatus.NOT_STARTED:
-        await add_event(conn, row, status, progress, since)
+        # A moment later: events at one instant would have no defined order.
+        await add_event(conn, row, status, progress, since + timedelta(seconds=1))
     return row
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import sqlalchemy as sa
 import strawberry
@@ -11,6 +12,8 @@ from models import Indicator as IndicatorModel
 from models import Measurement as MeasurementModel
 from models import Target as TargetModel
 from resolvers.common import Connection, Info, decode_global_id, paginate
+from resolvers.indicator import rankings as ranking
+from resolvers.indicator.rankings import RankingBasis, RankingEntry, RankingKind, RankingOrder
 from resolvers.indicator.types import (
     Indicator,
     Measurement,
@@ -121,3 +124,39 @@ class IndicatorQuery:
                 stmt = stmt.where(m.c.month.is_(None))
         order = [m.c.indicator_id, m.c.year, sa.func.coalesce(m.c.month, 13), m.c.id]
         return await paginate(info, stmt, order, Measurement.from_row, first=first, after=after)
+
+    @strawberry.field(description="Districts or towns ranked by an indicator's value or change.")
+    async def rankings(
+        self,
+        info: Info,
+        indicator: Annotated[str, strawberry.argument(description="Indicator code, e.g. PM25.")],
+        year: Annotated[int, strawberry.argument(description="Year of the values.")],
+        kind: Annotated[RankingKind, strawberry.argument(description="Which units to rank.")],
+        month: Annotated[
+            int | None, strawberry.argument(description="Month (1–12); null: annual values.")
+        ] = None,
+        within: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only units in this unit's subtree."),
+        ] = None,
+        by: Annotated[
+            RankingBasis, strawberry.argument(description="Rank by value or improvement.")
+        ] = RankingBasis.VALUE,
+        order: Annotated[
+            RankingOrder, strawberry.argument(description="Best or worst first.")
+        ] = RankingOrder.BEST_FIRST,
+        first: Annotated[
+            int | None, strawberry.argument(description="How many entries (at most 100).")
+        ] = 20,
+    ) -> list[RankingEntry]:
+        return await ranking.rankings(
+            info,
+            indicator=indicator,
+            year=year,
+            month=month,
+            kind=kind,
+            within=within,
+            by=by,
+            order=order,
+            first=first,
+        )

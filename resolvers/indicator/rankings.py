@@ -183,6 +183,7 @@ async def rankings(
         raise ValueError(str(exc)) from exc
     if month is not None and not 1 <= month <= 12:
         raise ValueError("`month` must be between 1 and 12")
+    scope = decode_global_id(within, "OrgUnit") if within is not None else None
     db = info.context.db
     row = await db.fetch_one(
         sa.select(indicator_t.c.id, indicator_t.c.direction, indicator_t.c.kind).where(
@@ -203,7 +204,7 @@ async def rankings(
         year=year,
         month=month,
         kind=kind,
-        within=decode_global_id(within, "OrgUnit") if within is not None else None,
+        within=scope,
         by=by,
         order=order,
         limit=limit,
