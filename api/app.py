@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
+from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -17,6 +18,7 @@ from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api.auth import AuthenticationError, viewer_from_header
 from api.context import Context
 from api.database import Database
 from api.db import create_engine
@@ -35,13 +37,18 @@ class GovGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         assert self.engine is not None, "engine is created by the app's lifespan"
+        try:
+            viewer = viewer_from_header(self.settings.secret, request.headers.get("authorization"))
+        except AuthenticationError as exc:
+            raise HTTPException(401, str(exc)) from exc
         db = Database(self.engine)
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         return Context(
             db=db,
             loaders=Loaders(db),
             settings=self.settings,
-            request_id=request_id,
+            request_id=request_id[:64],
+            viewer=viewer,
             request=request,
             response=response,
         )

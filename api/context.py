@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from api.auth import ANONYMOUS, Viewer
 from api.database import Database
 from api.settings import Settings
 
@@ -22,9 +23,18 @@ class Context:
     loaders: Loaders
     settings: Settings
     request_id: str
+    viewer: Viewer = ANONYMOUS
     request: Any = None
     response: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        """The request's clock (UTC); one value for every row a request writes."""
+        stamp = self.extra.get("now")
+        if stamp is None:
+            stamp = self.extra["now"] = datetime.now(UTC)
+        assert isinstance(stamp, datetime)
+        return stamp
 
     def today(self) -> date:
         """Today in the configured time zone (Asia/Shanghai): the default `asOf`."""

@@ -25,6 +25,7 @@ class Database:
         self._lock = asyncio.Lock()
         self.statements = 0
         self.elapsed_ms = 0.0
+        self.wrote = False  # a mutation kept its writes: commit at the end of the operation
 
     @property
     def dialect(self) -> str:
@@ -35,6 +36,10 @@ class Database:
         if self._connection is None:
             self._connection = await self.engine.connect()
         return self._connection
+
+    async def connection(self) -> AsyncConnection:
+        """The request's connection, for services that write (mutations run one at a time)."""
+        return await self._conn()
 
     async def fetch_all(self, statement: Executable) -> Sequence[RowMapping]:
         """Run a SELECT and return its rows as mappings."""

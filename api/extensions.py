@@ -17,9 +17,9 @@ class DatabaseLifecycle(SchemaExtension):
         yield
         context = self.execution_context.context
         if isinstance(context, Context):
+            # Mutation fields keep or undo their own writes (savepoints); commit what is kept.
             is_write = self.execution_context.operation_type == OperationType.MUTATION
-            ok = not (self.execution_context.result and self.execution_context.result.errors)
-            await context.db.close(commit=is_write and ok)
+            await context.db.close(commit=is_write and context.db.wrote)
 
 
 class SqlStatistics(SchemaExtension):

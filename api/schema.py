@@ -17,6 +17,7 @@ from resolvers.inspection.types import Inspection, Rectification
 from resolvers.org_unit.queries import OrgUnitQuery
 from resolvers.org_unit.types import OrgUnit
 from resolvers.proposal.queries import ProposalQuery
+from resolvers.task.mutations import TaskMutation
 from resolvers.task.queries import TaskQuery
 from resolvers.task.types import Assignment, Task
 
@@ -39,8 +40,11 @@ Query = merge_types(
     ),
 )
 
+Mutation = merge_types("Mutation", (TaskMutation,))
+
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     types=[
         OrgUnit,
         Document,

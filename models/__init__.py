@@ -4,6 +4,7 @@ from models.audit import AuditEvent
 from models.base import metadata, stable_id
 from models.document import Document, Plan
 from models.escalation import Escalation
+from models.idempotency import IdempotencyKey
 from models.indicator import Indicator, Measurement, MonitoringSection, Target
 from models.inspection import (
     Finding,
@@ -24,6 +25,7 @@ __all__ = [
     "Document",
     "Escalation",
     "Finding",
+    "IdempotencyKey",
     "Indicator",
     "Inspection",
     "Measurement",

@@ -38,6 +38,19 @@ class Task(SQLModel, table=True):
     plan_id: uuid.UUID = Field(foreign_key="plan.id")
     document_id: uuid.UUID = Field(foreign_key="document.id", index=True)
     parent_id: uuid.UUID | None = Field(default=None, foreign_key="task.id", index=True)
+    # For a subtask: the parent task's assignment whose share it splits (decomposeTask).
+    # use_alter: task and assignment reference each other; inserts order task first.
+    origin_assignment_id: uuid.UUID | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Uuid(),
+            sa.ForeignKey(
+                "assignment.id", use_alter=True, name="fk_task_origin_assignment_id_assignment"
+            ),
+            nullable=True,
+            index=True,
+        ),
+    )
     seq: int
     category: str | None = Field(default=None)
     title: str

@@ -184,11 +184,23 @@ async def empty_db(request: pytest.FixtureRequest, goldens: Goldens) -> AsyncIte
     await db.engine.dispose()
 
 
+TEST_SECRET = "test-secret-not-for-production-use-only"
+
+
 class GraphQLClient:
     """Posts GraphQL over HTTP to the ASGI app, as clients call it."""
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.AsyncClient, token: str | None = None) -> None:
         self.http = http
+        self.token = token
+
+    def as_viewer(self, unit_id: Any, role: str = "REPORTER") -> GraphQLClient:
+        """The same client, authenticated as `role` of `unit_id`."""
+        from api.auth import mint_token
+        from models.enums import ViewerRole
+
+        token = mint_token(TEST_SECRET, unit_id=unit_id, role=ViewerRole(role))
+        return GraphQLClient(self.http, token)
 
     async def query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The `data` of a successful response; fails the test on errors."""
@@ -199,8 +211,9 @@ class GraphQLClient:
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The whole response body."""
+        headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
         response = await self.http.post(
-            "/graphql", json={"query": query, "variables": variables or {}}
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
         result: dict[str, Any] = response.json()
         return result
@@ -209,7 +222,7 @@ class GraphQLClient:
 @contextlib.asynccontextmanager
 async def graphql_client(db: TestDatabase) -> AsyncIterator[GraphQLClient]:
     """A GraphQL client over `db` (debug on: SQL statistics in extensions)."""
-    settings = Settings(database_url=db.url, debug=True)
+    settings = Settings(database_url=db.url, debug=True, secret=TEST_SECRET)
     app = create_app(settings, engine=db.engine)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:

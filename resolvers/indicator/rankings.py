@@ -104,7 +104,9 @@ def ranking_statement(
     units = sa.select(u.c.id).where(u.c.kind == kind.value)
     if within is not None:
         units = units.where(
-            u.c.id.in_(sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == within))
+            u.c.id.in_(
+                sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == within)
+            )
         )
     current = latest_values(year).where(m.c.org_unit_id.in_(units)).cte("current_value")
     previous = (

@@ -12,11 +12,12 @@ from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
 from models import enums
-from resolvers.common import Deadline, Info
+from resolvers.common import Connection, Deadline, Info
 from resolvers.org_unit.types import OrgUnit
 
 if TYPE_CHECKING:
     from resolvers.document.types import Document, Plan
+    from resolvers.task.report import ProgressReport
 
 
 @strawberry.type(description="A unit's share of a task (牵头 or 配合), with its own state.")
@@ -33,7 +34,7 @@ class Assignment(relay.Node):
     org_unit_id: strawberry.Private[uuid.UUID]
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> Assignment:
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> Assignment:
         """From an `assignment` row."""
         return cls(
             id=str(row["id"]),
@@ -160,6 +161,14 @@ class Task(relay.Node):
         ids = [r["org_unit_id"] for r in rows if r["role"] == role]
         units = await info.context.loaders.org_unit_by_id.load_many(ids)
         return [OrgUnit.from_row(u) for u in units if u is not None]
+
+    @strawberry.field(description="Progress reports on this task's assignments, newest first.")
+    async def reports(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[ProgressReport, strawberry.lazy("resolvers.task.report")]]:
+        from resolvers.task.report import task_reports
+
+        return await task_reports(info, uuid.UUID(self.id), first=first, after=after)
 
     @strawberry.field(description="Lead units (牵头单位).")
     async def lead_units(self, info: Info) -> list[OrgUnit]:

@@ -1,0 +1,104 @@
+"""Authentication: signed bearer tokens (JWT, HS256) carrying a unit and a role.
+
+`govgraph token --unit NAME --role ROLE` mints one. Without GOVGRAPH_SECRET no token can be
+verified and every request is the anonymous read-only demo viewer (`make run`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from models.enums import ViewerRole
+
+ISSUER = "govgraph"
+ALGORITHM = "HS256"
+DEFAULT_TTL = timedelta(hours=12)
+
+ROLE_RANK = {
+    ViewerRole.VIEWER: 0,
+    ViewerRole.REPORTER: 1,
+    ViewerRole.COORDINATOR: 2,
+    ViewerRole.ADMIN: 3,
+}
+
+
+class AuthenticationError(ValueError):
+    """A bearer token that is malformed, badly signed, expired or from another issuer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is asking: a unit and a role, or nobody (anonymous, read-only)."""
+
+    subject: str
+    unit_id: uuid.UUID | None = None
+    role: ViewerRole | None = None
+
+    @property
+    def anonymous(self) -> bool:
+        """No verified identity."""
+        return self.unit_id is None or self.role is None
+
+    def at_least(self, role: ViewerRole) -> bool:
+        """Whether the viewer's role is `role` or higher."""
+        return self.role is not None and ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+ANONYMOUS = Viewer(subject="anonymous")
+
+
+def mint_token(
+    secret: str,
+    *,
+    unit_id: uuid.UUID,
+    role: ViewerRole,
+    subject: str | None = None,
+    ttl: timedelta = DEFAULT_TTL,
+    now: datetime | None = None,
+) -> str:
+    """A signed token for a unit and a role."""
+    issued = now or datetime.now(UTC)
+    claims = {
+        "iss": ISSUER,
+        "sub": subject or f"{role.value.lower()}@{unit_id}",
+        "unit": str(unit_id),
+        "role": role.value,
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + ttl).timestamp()),
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def verify_token(secret: str, token: str) -> Viewer:
+    """The viewer a token stands for; AuthenticationError when it does not verify."""
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["exp", "iss", "sub"]},
+        )
+        return Viewer(
+            subject=str(claims["sub"]),
+            unit_id=uuid.UUID(str(claims["unit"])),
+            role=ViewerRole(claims["role"]),
+        )
+    except (jwt.PyJWTError, KeyError, ValueError) as exc:
+        raise AuthenticationError(f"invalid token: {exc}") from exc
+
+
+def viewer_from_header(secret: str | None, authorization: str | None) -> Viewer:
+    """The viewer of an `Authorization: Bearer …` header (anonymous without one)."""
+    if not authorization:
+        return ANONYMOUS
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("expected `Authorization: Bearer <token>`")
+    if not secret:
+        raise AuthenticationError("this server verifies no tokens (GOVGRAPH_SECRET unset)")
+    return verify_token(secret, token.strip())

@@ -1,0 +1,99 @@
+"""GraphQL type ProgressReport (进展报送) and Task.reports."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import strawberry
+from sqlalchemy.engine import RowMapping
+from strawberry import relay
+
+from models import Assignment as AssignmentModel
+from models import ProgressReport as ProgressReportModel
+from models import enums
+from resolvers.common import Connection, Info
+from resolvers.org_unit.types import OrgUnit
+from resolvers.pagination import OrderKey, page_loader
+
+report_t: sa.Table = ProgressReportModel.__table__  # type: ignore[attr-defined]
+assignment_t: sa.Table = AssignmentModel.__table__  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A link to supporting material of a report.")
+class Evidence:
+    url: str = strawberry.field(description="Link (http or https).")
+    title: str | None = strawberry.field(description="What it shows.")
+
+
+@strawberry.type(description="A unit's dated report on its share of a task. Append-only.")
+class ProgressReport(relay.Node):
+    id: relay.NodeID[str]
+    reported_at: datetime = strawberry.field(description="When it was reported.")
+    period: str | None = strawberry.field(description="Reporting period, e.g. 2023-06.")
+    percent: float = strawberry.field(description="Percent complete reported.")
+    status: enums.TaskStatus = strawberry.field(description="State reported.")
+    narrative: str | None = strawberry.field(description="What was done.")
+    evidence: list[Evidence] = strawberry.field(description="Supporting links.")
+    reported_by: str | None = strawberry.field(description="Who reported (internal).")
+    assignment_id: strawberry.Private[uuid.UUID]
+    unit_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> ProgressReport:
+        """From a `progress_report` row."""
+        return cls(
+            id=str(row["id"]),
+            reported_at=row["reported_at"],
+            period=row["period"],
+            percent=row["percent"],
+            status=enums.TaskStatus(row["status"]),
+            narrative=row["narrative"],
+            evidence=[Evidence(url=e["url"], title=e.get("title")) for e in row["evidence"] or []],
+            reported_by=row["reported_by"],
+            assignment_id=row["assignment_id"],
+            unit_id=row["reported_by_unit_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Any, required: bool = False) -> list[Any]:
+        from resolvers.org_unit.types import _uuid_or_none
+
+        loader = info.context.loaders.by_id(ProgressReportModel)
+        rows = await loader.load_many([_uuid_or_none(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="The reporting unit.")
+    async def unit(self, info: Info) -> OrgUnit | None:
+        if self.unit_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.unit_id)
+        return OrgUnit.from_row(row) if row else None
+
+
+async def task_reports(
+    info: Info, task_id: uuid.UUID, *, first: int | None, after: str | None
+) -> Connection[ProgressReport]:
+    """Task.reports: newest first, batched over the tasks of a level."""
+
+    def statement(tasks: list[Any]) -> sa.Select[Any]:
+        return (
+            sa.select(report_t, assignment_t.c.task_id.label("_parent"))
+            .select_from(report_t.join(assignment_t, assignment_t.c.id == report_t.c.assignment_id))
+            .where(assignment_t.c.task_id.in_(tasks))
+        )
+
+    order = [OrderKey(report_t.c.reported_at, True), OrderKey(report_t.c.id, True)]
+    loader = page_loader(
+        info.context,
+        "ReportsByTask",
+        statement,
+        order,
+        ProgressReport.from_row,
+        first=first,
+        after=after,
+    )
+    connection: Connection[ProgressReport] = await loader.load(task_id)
+    return connection

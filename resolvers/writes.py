@@ -1,0 +1,158 @@
+"""Shared machinery of every write: roles, scope checks, versions, audit, savepoints.
+
+Services take the request's Context, check role, scope, workflow and `expectedVersion`, write,
+and append an AuditEvent in the same transaction. Each mutation field runs in a SAVEPOINT:
+a DomainError rolls back everything that field wrote and becomes a payload error; the request
+transaction commits at the end of the operation.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from api.context import Context
+from models import AuditEvent, OrgUnit, OrgUnitClosure
+from models.enums import ViewerRole
+from resolvers.errors import DomainError, ErrorCode, UserError
+
+audit_t: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
+unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
+closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
+
+R = TypeVar("R")
+
+
+def require_role(ctx: Context, role: ViewerRole) -> uuid.UUID:
+    """The viewer's unit; anonymous is a top-level error, a lower role a FORBIDDEN payload."""
+    viewer = ctx.viewer
+    if viewer.anonymous or viewer.unit_id is None:
+        raise GraphQLError("authentication required: send `Authorization: Bearer <token>`")
+    if not viewer.at_least(role):
+        raise DomainError(ErrorCode.FORBIDDEN, f"this needs the {role.value} role or higher")
+    return viewer.unit_id
+
+
+async def is_within(conn: AsyncConnection, unit: Any, ancestor: Any) -> bool:
+    """Whether `unit` is `ancestor` or in its subtree."""
+    found = await conn.execute(
+        sa.select(sa.literal(1)).where(
+            closure_t.c.ancestor_id == ancestor, closure_t.c.descendant_id == unit
+        )
+    )
+    return found.first() is not None
+
+
+async def fetch_row(
+    conn: AsyncConnection, table: sa.Table, row_id: uuid.UUID, *, field: str
+) -> dict[str, Any]:
+    """A row that must exist; NOT_FOUND naming the input field otherwise."""
+    row = (await conn.execute(sa.select(table).where(table.c.id == row_id))).mappings().first()
+    if row is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no such {table.name}", field)
+    return dict(row)
+
+
+async def update_versioned(
+    conn: AsyncConnection,
+    table: sa.Table,
+    row_id: uuid.UUID,
+    values: Mapping[str, Any],
+    *,
+    expected_version: int | None,
+) -> int:
+    """Compare-and-set: bump `version` if it still equals `expected_version` (None: any).
+
+    The check and the write are one UPDATE, so concurrent writers cannot both pass it.
+    Returns the new version.
+    """
+    condition = table.c.id == row_id
+    if expected_version is not None:
+        condition = sa.and_(condition, table.c.version == expected_version)
+    result = await conn.execute(
+        table.update()
+        .where(condition)
+        .values(**values, version=table.c.version + 1)
+        .returning(table.c.version)
+    )
+    new_version = result.scalar()
+    if new_version is None:
+        exists = await conn.execute(sa.select(table.c.version).where(table.c.id == row_id))
+        current = exists.scalar()
+        if current is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"no such {table.name}")
+        raise DomainError(
+            ErrorCode.VERSION_CONFLICT,
+            f"{table.name} is at version {current}, not {expected_version}: reload and retry",
+            "expectedVersion",
+        )
+    return int(new_version)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+async def audit(
+    ctx: Context,
+    conn: AsyncConnection,
+    *,
+    action: str,
+    target_type: str,
+    target_id: uuid.UUID | None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    scope_unit: uuid.UUID | None = None,
+) -> None:
+    """Append an AuditEvent in the write's transaction."""
+    await conn.execute(
+        audit_t.insert().values(
+            id=uuid.uuid4(),
+            actor=ctx.viewer.subject,
+            actor_unit_id=ctx.viewer.unit_id,
+            scope_unit_id=scope_unit,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            before=_jsonable(dict(before)) if before is not None else None,
+            after=_jsonable(dict(after)) if after is not None else None,
+            occurred_at=ctx.now(),
+            request_id=ctx.request_id,
+        )
+    )
+
+
+async def run_mutation(
+    ctx: Context, body: Callable[[AsyncConnection], Awaitable[R]]
+) -> tuple[R | None, list[UserError]]:
+    """Run a mutation's body in a savepoint; a DomainError undoes it and becomes errors."""
+    conn = await ctx.db.connection()
+    savepoint = await conn.begin_nested()
+    try:
+        result = await body(conn)
+    except DomainError as error:
+        await savepoint.rollback()
+        return None, [UserError.from_error(error)]
+    except BaseException:
+        await savepoint.rollback()
+        raise
+    await savepoint.commit()
+    ctx.db.wrote = True
+    return result, []
