@@ -12,6 +12,7 @@ from resolvers.document.queries import DocumentQuery
 from resolvers.document.types import Document, Plan
 from resolvers.indicator.queries import IndicatorQuery
 from resolvers.indicator.types import MonitoringSection, Target
+from resolvers.inspection.mutations import InspectionMutation
 from resolvers.inspection.queries import InspectionQuery
 from resolvers.inspection.types import Inspection, Rectification
 from resolvers.org_unit.queries import OrgUnitQuery
@@ -40,7 +41,7 @@ Query = merge_types(
     ),
 )
 
-Mutation = merge_types("Mutation", (TaskMutation,))
+Mutation = merge_types("Mutation", (TaskMutation, InspectionMutation))
 
 schema = strawberry.Schema(
     query=Query,

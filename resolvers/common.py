@@ -58,7 +58,7 @@ class Deadline:
     text: str = strawberry.field(description="The deadline as the document words it.")
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> Deadline:
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> Deadline:
         """From `deadline_kind/start/end/text` columns."""
         return cls(
             kind=enums.DeadlineKind(row["deadline_kind"]),

@@ -25,6 +25,7 @@ from models import (
     Plan,
     Rectification,
     RectificationAssignment,
+    RectificationEvent,
     RectificationFinding,
     Task,
 )
@@ -209,6 +210,17 @@ class Loaders:
             "UnitsByRectification",
             lambda: RowsByKeyLoader(
                 self.db, stmt, ra.c.rectification_id, [ra.c.role, u.c.sort_order, u.c.name]
+            ),
+        )
+
+    @property
+    def events_by_rectification(self) -> RowsByKeyLoader:
+        """EventsByRectificationLoader, oldest first."""
+        e = _table(RectificationEvent)
+        return self._get(  # type: ignore[no-any-return]
+            "EventsByRectification",
+            lambda: RowsByKeyLoader(
+                self.db, sa.select(e), e.c.rectification_id, [e.c.occurred_at, e.c.id]
             ),
         )
 

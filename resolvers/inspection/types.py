@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy.engine import RowMapping
@@ -14,6 +14,9 @@ from strawberry import relay
 from models import enums
 from resolvers.common import Connection, Deadline, Info
 from resolvers.org_unit.types import OrgUnit, _uuid_or_none
+
+if TYPE_CHECKING:
+    from resolvers.task.report import Evidence
 
 
 @strawberry.type(description="A numbered problem of an inspection's feedback (反馈问题N).")
@@ -120,7 +123,7 @@ class Rectification(relay.Node):
     inspection_id: strawberry.Private[uuid.UUID]
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> Rectification:
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> Rectification:
         """From a `rectification` row."""
         return cls(
             id=str(row["id"]),
@@ -156,6 +159,11 @@ class Rectification(relay.Node):
         rows = await info.context.loaders.units_by_rectification.load(uuid.UUID(self.id))
         return [OrgUnit.from_row(r) for r in rows]
 
+    @strawberry.field(description="Workflow history, oldest first.")
+    async def events(self, info: Info) -> list[RectificationEvent]:
+        rows = await info.context.loaders.events_by_rectification.load(uuid.UUID(self.id))
+        return [RectificationEvent.from_row(r) for r in rows]
+
     @strawberry.field(description="The inspection this item answers.")
     async def inspection(self, info: Info) -> Inspection:
         row = await info.context.loaders.inspection_by_id.get(self.inspection_id)
@@ -178,3 +186,40 @@ class RectificationFilter:
         default=None, description="Not completed and the deadline ended before this date."
     )
     text: str | None = strawberry.field(default=None, description="Substring of the problem.")
+
+
+@strawberry.type(description="One workflow transition of a rectification: who, when, why.")
+class RectificationEvent:
+    from_status: enums.RectificationStatus | None = strawberry.field(description="State before.")
+    to_status: enums.RectificationStatus = strawberry.field(description="State after.")
+    actor: str | None = strawberry.field(description="Who made it (internal).")
+    occurred_at: datetime = strawberry.field(description="When.")
+    comment: str | None = strawberry.field(description="Comment.")
+    evidence: list[Annotated[Evidence, strawberry.lazy("resolvers.task.report")]] = (
+        strawberry.field(description="Supporting links.")
+    )
+    actor_unit_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> RectificationEvent:
+        """From a `rectification_event` row."""
+        from resolvers.task.report import Evidence
+
+        return cls(
+            from_status=enums.RectificationStatus(row["from_status"])
+            if row["from_status"]
+            else None,
+            to_status=enums.RectificationStatus(row["to_status"]),
+            actor=row["actor"],
+            occurred_at=row["occurred_at"],
+            comment=row["comment"],
+            evidence=[Evidence(url=e["url"], title=e.get("title")) for e in row["evidence"] or []],
+            actor_unit_id=row["actor_unit_id"],
+        )
+
+    @strawberry.field(description="The acting unit.")
+    async def actor_unit(self, info: Info) -> OrgUnit | None:
+        if self.actor_unit_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.actor_unit_id)
+        return OrgUnit.from_row(row) if row else None

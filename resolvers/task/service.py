@@ -84,6 +84,17 @@ def check_text(value: str | None, name: str, *, required: bool = False, limit: i
         raise DomainError(ErrorCode.INVALID_INPUT, f"{name} is longer than {limit}", name)
 
 
+def check_evidence(links: list[Evidence]) -> None:
+    """Evidence is a list of at most 50 http(s) links."""
+    if len(links) > 50:
+        raise DomainError(ErrorCode.INVALID_INPUT, "at most 50 evidence links", "evidence")
+    for link in links:
+        if not link.url.startswith(("http://", "https://")) or len(link.url) > 2000:
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, "evidence urls are http(s) links", "evidence"
+            )
+
+
 def check_date(value: date | None, name: str) -> None:
     """Dates within 1990–2100."""
     if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
@@ -300,11 +311,7 @@ async def report_progress(
     check_text(narrative, "narrative", limit=MAX_TEXT)
     check_text(period, "period", limit=32)
     links = evidence or []
-    for link in links:
-        if not link.url.startswith(("http://", "https://")) or len(link.url) > 2000:
-            raise DomainError(
-                ErrorCode.INVALID_INPUT, "evidence urls are http(s) links", "evidence"
-            )
+    check_evidence(links)
     new_status = derive_status(percent, status, TaskStatus(assignment["status"]))
     progress = 100.0 if new_status is TaskStatus.COMPLETED else float(percent)
     report_id = uuid.uuid4()

@@ -1,0 +1,65 @@
+"""Rectification mutations: transitionRectification."""
+
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from models import enums
+from resolvers.common import Info
+from resolvers.errors import UserError
+from resolvers.inspection import service
+from resolvers.inspection.types import Rectification, RectificationEvent
+from resolvers.task.mutations import EvidenceInput, input_id
+from resolvers.task.service import Evidence
+from resolvers.writes import run_mutation
+
+
+@strawberry.input(description="Move a rectification one step along its close-out workflow.")
+class TransitionRectificationInput:
+    rectification: strawberry.ID = strawberry.field(description="The rectification.")
+    to: enums.RectificationStatus = strawberry.field(description="The state to move to.")
+    expected_version: int = strawberry.field(description="The version the move is based on.")
+    evidence: list[EvidenceInput] | None = strawberry.field(
+        default=None, description="Supporting links (整改佐证材料)."
+    )
+    comment: str | None = strawberry.field(default=None, description="Comment.")
+
+
+@strawberry.type(description="Result of transitionRectification.")
+class TransitionRectificationPayload:
+    rectification: Rectification | None = strawberry.field(description="The item after the move.")
+    event: RectificationEvent | None = strawberry.field(description="The recorded transition.")
+    errors: list[UserError] = strawberry.field(description="Why it was rejected, if it was.")
+
+
+@strawberry.type
+class InspectionMutation:
+    @strawberry.mutation(
+        description="Start, complete, verify, close (销号) or reopen a rectification."
+    )
+    async def transition_rectification(
+        self, info: Info, input: TransitionRectificationInput
+    ) -> TransitionRectificationPayload:
+        ctx = info.context
+
+        async def body(conn: AsyncConnection) -> TransitionRectificationPayload:
+            rect, event = await service.transition_rectification(
+                ctx,
+                conn,
+                rectification_id=input_id(input.rectification, "Rectification", "rectification"),
+                to=input.to,
+                expected_version=input.expected_version,
+                evidence=[Evidence(e.url, e.title) for e in input.evidence or []],
+                comment=input.comment,
+            )
+            return TransitionRectificationPayload(
+                rectification=Rectification.from_row(rect),
+                event=RectificationEvent.from_row(event),
+                errors=[],
+            )
+
+        result, errors = await run_mutation(ctx, body)
+        return result or TransitionRectificationPayload(
+            rectification=None, event=None, errors=errors
+        )
