@@ -12,12 +12,15 @@ import sqlalchemy as sa
 from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api import idempotency
 from api.auth import AuthenticationError, viewer_from_header
 from api.context import Context
 from api.database import Database
@@ -41,7 +44,7 @@ class GovGraphQL(GraphQL[Context, None]):
             viewer = viewer_from_header(self.settings.secret, request.headers.get("authorization"))
         except AuthenticationError as exc:
             raise HTTPException(401, str(exc)) from exc
-        db = Database(self.engine)
+        db = idempotency.held_database(request) or Database(self.engine)
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         return Context(
             db=db,
@@ -55,6 +58,26 @@ class GovGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and idempotency.HEADER in Headers(scope=scope):
+            assert self.engine is not None, "engine is created by the app's lifespan"
+            response = await idempotency.respond(
+                Request(scope, receive),
+                secret=self.settings.secret,
+                engine=self.engine,
+                run=self._respond,
+            )
+            await response(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+    async def _respond(self, request: Request) -> Response:
+        """strawberry's HTTP handling (GraphQL.__call__), for a request already read from."""
+        try:
+            return await self.run(request)
+        except HTTPException as exc:
+            return PlainTextResponse(exc.reason, status_code=exc.status_code)
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:

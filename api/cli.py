@@ -61,6 +61,23 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_idempotency(args: argparse.Namespace) -> int:
+    """Maintain stored Idempotency-Key responses."""
+    from api.db import create_engine
+    from api.idempotency import purge_expired
+
+    async def purge() -> int:
+        engine = create_engine(_database_url(args))
+        try:
+            return await purge_expired(engine)
+        finally:
+            await engine.dispose()
+
+    deleted = asyncio.run(purge())
+    print(f"deleted {deleted} expired idempotency keys")
+    return 0
+
+
 def _redact(url: str) -> str:
     """The URL without a password, for printing."""
     if "@" not in url or "://" not in url:
@@ -94,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, default=DATA_DIR, help="reviewed YAML files (default: built in)"
     )
     seed.set_defaults(func=cmd_seed)
+
+    keys = sub.add_parser("idempotency", help="stored Idempotency-Key responses")
+    keys.add_argument("action", choices=["purge"], help="purge: delete expired keys")
+    keys.add_argument("--database-url", default=None, help="default: GOVGRAPH_DATABASE_URL")
+    keys.set_defaults(func=cmd_idempotency)
     return parser
 
 

@@ -26,6 +26,9 @@ class Database:
         self.statements = 0
         self.elapsed_ms = 0.0
         self.wrote = False  # a mutation kept its writes: commit at the end of the operation
+        # The caller owns the transaction (an idempotent request stores its response in it):
+        # close() leaves it open until release().
+        self.held = False
 
     @property
     def dialect(self) -> str:
@@ -71,6 +74,8 @@ class Database:
 
     async def close(self, *, commit: bool = False) -> None:
         """Commit (writes) or roll back (reads), and return the connection to the pool."""
+        if self.held:
+            return
         connection, self._connection = self._connection, None
         if connection is None:
             return
@@ -81,3 +86,8 @@ class Database:
                 await connection.rollback()
         finally:
             await connection.close()
+
+    async def release(self, *, commit: bool) -> None:
+        """End a held transaction: commit or roll back, and return the connection."""
+        self.held = False
+        await self.close(commit=commit)

@@ -18,7 +18,7 @@ from resolvers.inspection.types import Inspection, Rectification
 from resolvers.org_unit.queries import OrgUnitQuery
 from resolvers.org_unit.types import OrgUnit
 from resolvers.proposal.queries import ProposalQuery
-from resolvers.task.mutations import TaskMutation
+from resolvers.task.mutations import TaskEditMutation, TaskMutation
 from resolvers.task.queries import TaskQuery
 from resolvers.task.types import Assignment, Task
 
@@ -41,7 +41,7 @@ Query = merge_types(
     ),
 )
 
-Mutation = merge_types("Mutation", (TaskMutation, InspectionMutation))
+Mutation = merge_types("Mutation", (TaskMutation, TaskEditMutation, InspectionMutation))
 
 schema = strawberry.Schema(
     query=Query,

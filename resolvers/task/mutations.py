@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
+import sqlalchemy as sa
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import enums
 from resolvers.common import Info, decode_global_id
 from resolvers.errors import DomainError, ErrorCode, UserError
+from resolvers.org_unit.types import OrgUnit
 from resolvers.task import service
 from resolvers.task.report import ProgressReport
+from resolvers.task.service import task_t
 from resolvers.task.types import Assignment, Task
 from resolvers.writes import run_mutation
 
@@ -90,3 +94,219 @@ class TaskMutation:
 
         result, errors = await run_mutation(ctx, body)
         return result or ReportProgressPayload(report=None, assignment=None, errors=errors)
+
+
+@strawberry.input(description="A deadline as 完成时限 text (parsed) or as explicit parts.")
+class DeadlineInput:
+    text: str | None = strawberry.field(default=None, description="e.g. 2023年10月底前.")
+    kind: enums.DeadlineKind | None = strawberry.field(
+        default=None, description="Explicit kind; overrides what the text parses to."
+    )
+    start: date | None = strawberry.field(default=None, description="First day.")
+    end: date | None = strawberry.field(default=None, description="Last day.")
+
+
+def _deadline(value: DeadlineInput | None) -> service.DeadlineInput | None:
+    if value is None:
+        return None
+    return service.DeadlineInput(value.text, value.kind, value.start, value.end)
+
+
+def _ids(values: list[strawberry.ID] | None, field: str) -> list[uuid.UUID]:
+    return [input_id(v, "OrgUnit", field) for v in values or []]
+
+
+@strawberry.input(description="A new task of a plan (a 台账 row).")
+class CreateTaskInput:
+    plan: strawberry.ID = strawberry.field(description="The plan.")
+    title: str = strawberry.field(description="Short title.")
+    description: str | None = strawberry.field(default=None, description="具体措施.")
+    category: str | None = strawberry.field(default=None, description="任务类别.")
+    remarks: str | None = strawberry.field(default=None, description="备注.")
+    seq: int | None = strawberry.field(default=None, description="序号; next free by default.")
+    deadline: DeadlineInput | None = strawberry.field(default=None, description="完成时限.")
+    weight: float | None = strawberry.field(default=None, description="Weight (default 1).")
+    leads: list[strawberry.ID] | None = strawberry.field(default=None, description="Lead units.")
+    lead_names: list[str] | None = strawberry.field(
+        default=None, description="Lead units by name, alias or group (各镇（街道）)."
+    )
+    cooperating: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Cooperating units."
+    )
+    cooperating_names: list[str] | None = strawberry.field(
+        default=None, description="Cooperating units by name, alias or group."
+    )
+
+
+@strawberry.input(description="Changes to a task; omitted fields stay as they are.")
+class UpdateTaskInput:
+    task: strawberry.ID = strawberry.field(description="The task.")
+    expected_version: int = strawberry.field(description="The version the edit is based on.")
+    title: str | None = strawberry.field(default=None, description="Short title.")
+    description: str | None = strawberry.field(default=None, description="具体措施.")
+    category: str | None = strawberry.field(default=None, description="任务类别.")
+    remarks: str | None = strawberry.field(default=None, description="备注.")
+    seq: int | None = strawberry.field(default=None, description="序号.")
+    deadline: DeadlineInput | None = strawberry.field(default=None, description="完成时限.")
+    weight: float | None = strawberry.field(default=None, description="Weight.")
+
+
+@strawberry.input(description="Add lead or cooperating units to a task.")
+class AssignTaskInput:
+    task: strawberry.ID = strawberry.field(description="The task.")
+    role: enums.RoleScope = strawberry.field(description="LEAD or COOPERATING.")
+    units: list[strawberry.ID] | None = strawberry.field(default=None, description="Units.")
+    names: list[str] | None = strawberry.field(
+        default=None, description="Units by name, alias or group reference (各镇（街道）)."
+    )
+    expected_version: int | None = strawberry.field(
+        default=None, description="The task's version the change is based on."
+    )
+
+
+@strawberry.input(description="One subtask of a decomposition.")
+class SubtaskInput:
+    title: str = strawberry.field(description="Short title.")
+    description: str | None = strawberry.field(default=None, description="What to do.")
+    deadline: DeadlineInput | None = strawberry.field(
+        default=None, description="Deadline; the parent's by default."
+    )
+    weight: float | None = strawberry.field(default=None, description="Weight.")
+    leads: list[strawberry.ID] = strawberry.field(description="Lead units (subordinates).")
+    cooperating: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Cooperating units (subordinates)."
+    )
+
+
+@strawberry.input(description="Split the viewer's unit's share of a task into subtasks.")
+class DecomposeTaskInput:
+    task: strawberry.ID = strawberry.field(description="The task the viewer's unit leads.")
+    subtasks: list[SubtaskInput] = strawberry.field(description="The subtasks.")
+
+
+@strawberry.type(description="Result of a mutation that writes one task.")
+class TaskPayload:
+    task: Task | None = strawberry.field(description="The task after the write.")
+    errors: list[UserError] = strawberry.field(description="Why it was rejected, if it was.")
+
+
+@strawberry.type(description="Result of assignTask.")
+class AssignTaskPayload:
+    task: Task | None = strawberry.field(description="The task after the change.")
+    added: list[OrgUnit] = strawberry.field(description="Units newly assigned.")
+    errors: list[UserError] = strawberry.field(description="Why it was rejected, if it was.")
+
+
+@strawberry.type(description="Result of decomposeTask.")
+class DecomposeTaskPayload:
+    task: Task | None = strawberry.field(description="The decomposed task.")
+    subtasks: list[Task] = strawberry.field(description="The new subtasks.")
+    errors: list[UserError] = strawberry.field(description="Why it was rejected, if it was.")
+
+
+def _fields(source: CreateTaskInput | UpdateTaskInput) -> service.TaskFields:
+    return service.TaskFields(
+        title=source.title,
+        description=source.description,
+        category=source.category,
+        remarks=source.remarks,
+        deadline=_deadline(source.deadline),
+        weight=source.weight,
+        seq=source.seq,
+    )
+
+
+@strawberry.type
+class TaskEditMutation:
+    @strawberry.mutation(description="Create a task in a plan with its lead and cooperating units.")
+    async def create_task(self, info: Info, input: CreateTaskInput) -> TaskPayload:
+        ctx = info.context
+
+        async def body(conn: AsyncConnection) -> TaskPayload:
+            row = await service.create_task(
+                ctx,
+                conn,
+                plan_id=input_id(input.plan, "Plan", "plan"),
+                fields=_fields(input),
+                leads=_ids(input.leads, "leads"),
+                lead_names=input.lead_names or [],
+                cooperating=_ids(input.cooperating, "cooperating"),
+                cooperating_names=input.cooperating_names or [],
+            )
+            return TaskPayload(task=Task.from_row(row), errors=[])
+
+        result, errors = await run_mutation(ctx, body)
+        return result or TaskPayload(task=None, errors=errors)
+
+    @strawberry.mutation(description="Edit a task (expectedVersion required).")
+    async def update_task(self, info: Info, input: UpdateTaskInput) -> TaskPayload:
+        ctx = info.context
+
+        async def body(conn: AsyncConnection) -> TaskPayload:
+            row = await service.update_task(
+                ctx,
+                conn,
+                task_id=input_id(input.task, "Task", "task"),
+                fields=_fields(input),
+                expected_version=input.expected_version,
+            )
+            return TaskPayload(task=Task.from_row(row), errors=[])
+
+        result, errors = await run_mutation(ctx, body)
+        return result or TaskPayload(task=None, errors=errors)
+
+    @strawberry.mutation(description="Assign lead or cooperating units, by id, name or group.")
+    async def assign_task(self, info: Info, input: AssignTaskInput) -> AssignTaskPayload:
+        ctx = info.context
+
+        async def body(conn: AsyncConnection) -> AssignTaskPayload:
+            if input.role is enums.RoleScope.ANY:
+                raise DomainError(ErrorCode.INVALID_INPUT, "role is LEAD or COOPERATING", "role")
+            row, added = await service.assign_task(
+                ctx,
+                conn,
+                task_id=input_id(input.task, "Task", "task"),
+                role=enums.AssignmentRole(input.role.value),
+                units=_ids(input.units, "units"),
+                names=input.names or [],
+                expected_version=input.expected_version,
+            )
+            units = await ctx.loaders.org_unit_by_id.load_many(added)
+            return AssignTaskPayload(
+                task=Task.from_row(row),
+                added=[OrgUnit.from_row(u) for u in units if u is not None],
+                errors=[],
+            )
+
+        result, errors = await run_mutation(ctx, body)
+        return result or AssignTaskPayload(task=None, added=[], errors=errors)
+
+    @strawberry.mutation(description="Split the viewer's unit's share into subtasks.")
+    async def decompose_task(self, info: Info, input: DecomposeTaskInput) -> DecomposeTaskPayload:
+        ctx = info.context
+
+        async def body(conn: AsyncConnection) -> DecomposeTaskPayload:
+            task_id = input_id(input.task, "Task", "task")
+            specs = [
+                service.SubtaskSpec(
+                    fields=service.TaskFields(
+                        title=s.title,
+                        description=s.description,
+                        deadline=_deadline(s.deadline),
+                        weight=s.weight,
+                    ),
+                    leads=_ids(s.leads, "subtasks.leads"),
+                    cooperating=_ids(s.cooperating, "subtasks.cooperating"),
+                )
+                for s in input.subtasks
+            ]
+            rows = await service.decompose_task(ctx, conn, task_id=task_id, subtasks=specs)
+            parent = await conn.execute(sa.select(task_t).where(task_t.c.id == task_id))
+            return DecomposeTaskPayload(
+                task=Task.from_row(parent.mappings().one()),
+                subtasks=[Task.from_row(r) for r in rows],
+                errors=[],
+            )
+
+        result, errors = await run_mutation(ctx, body)
+        return result or DecomposeTaskPayload(task=None, subtasks=[], errors=errors)

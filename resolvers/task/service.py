@@ -19,7 +19,14 @@ from models import Assignment, AssignmentStatusEvent, Document, Plan, ProgressRe
 from models.enums import AssignmentRole, DeadlineKind, TaskStatus, ViewerRole
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import task_changed
-from resolvers.writes import audit, fetch_row, is_within, require_role, update_versioned
+from resolvers.writes import (
+    audit,
+    closure_t,
+    fetch_row,
+    is_within,
+    require_role,
+    update_versioned,
+)
 from seeds.parsing.deadline import ParsedDeadline, parse_deadline
 
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
@@ -353,3 +360,428 @@ async def report_progress(
         scope_unit=assignment["org_unit_id"],
     )
     return report, after
+
+
+# -- creating and editing tasks --------------------------------------------------------------
+
+
+async def _check_units(
+    conn: AsyncConnection, units: list[uuid.UUID], viewer_unit: uuid.UUID, field_name: str
+) -> None:
+    """Every unit exists inside the viewer's subtree (outside it: like a missing unit)."""
+    for unit in units:
+        if not await is_within(conn, unit, viewer_unit):
+            raise DomainError(ErrorCode.UNKNOWN_UNIT, "no such unit in your scope", field_name)
+
+
+async def _expand(
+    conn: AsyncConnection,
+    viewer_unit: uuid.UUID,
+    ids: list[uuid.UUID],
+    names: list[str],
+    field_name: str,
+) -> list[tuple[uuid.UUID, str | None]]:
+    """Unit ids plus names / group references resolved, deduplicated, in input order."""
+    from resolvers.units import resolve_name
+
+    out: dict[uuid.UUID, str | None] = {unit: None for unit in ids}
+    for name in names:
+        try:
+            named = await resolve_name(conn, name, viewer_unit)
+        except DomainError as error:
+            raise DomainError(error.code, error.message, field_name) from error
+        for unit in named.unit_ids:
+            out.setdefault(unit, named.via_group)
+    await _check_units(conn, list(out), viewer_unit, field_name)
+    return list(out.items())
+
+
+async def _add_assignments(
+    ctx: Context,
+    conn: AsyncConnection,
+    task_id: uuid.UUID,
+    units: list[tuple[uuid.UUID, str | None]],
+    role: AssignmentRole,
+) -> list[uuid.UUID]:
+    """New assignments (skipping ones that exist) with their initial status events."""
+    existing = {
+        (row.org_unit_id, row.role)
+        for row in await conn.execute(
+            sa.select(assignment_t.c.org_unit_id, assignment_t.c.role).where(
+                assignment_t.c.task_id == task_id
+            )
+        )
+    }
+    added: list[uuid.UUID] = []
+    for unit, via_group in units:
+        if (unit, role.value) in existing:
+            continue
+        if role is AssignmentRole.COOPERATING and (unit, AssignmentRole.LEAD.value) in existing:
+            continue  # a lead that a group also names stays a lead
+        assignment_id = uuid.uuid4()
+        await conn.execute(
+            assignment_t.insert().values(
+                id=assignment_id,
+                task_id=task_id,
+                org_unit_id=unit,
+                role=role.value,
+                via_group=via_group,
+                status=TaskStatus.NOT_STARTED.value,
+                progress=0.0,
+                created_at=ctx.now(),
+                updated_at=ctx.now(),
+                version=1,
+            )
+        )
+        await conn.execute(
+            event_t.insert().values(
+                id=uuid.uuid4(),
+                assignment_id=assignment_id,
+                effective_at=ctx.now(),
+                status=TaskStatus.NOT_STARTED.value,
+                progress=0.0,
+            )
+        )
+        existing.add((unit, role.value))
+        added.append(unit)
+    return added
+
+
+async def _plan_in_scope(
+    conn: AsyncConnection, plan_id: uuid.UUID, viewer_unit: uuid.UUID
+) -> dict[str, Any]:
+    """A plan whose document was issued inside the viewer's subtree."""
+    plan = await fetch_row(conn, plan_t, plan_id, field="plan")
+    document = await fetch_row(conn, document_t, plan["document_id"], field="plan")
+    issuer = document["issuer_id"]
+    if issuer is None or not await is_within(conn, issuer, viewer_unit):
+        raise DomainError(ErrorCode.NOT_FOUND, "no such plan in your scope", "plan")
+    return plan
+
+
+def _task_values(fields: TaskFields, default_year: int | None) -> dict[str, Any]:
+    check_text(fields.title, "title", limit=500)
+    check_text(fields.description, "description", limit=MAX_TEXT)
+    check_text(fields.category, "category", limit=200)
+    check_text(fields.remarks, "remarks", limit=MAX_TEXT)
+    check_weight(fields.weight)
+    if fields.seq is not None and not 1 <= fields.seq <= 1_000_000:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "seq must be a positive number", "seq")
+    values: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "title": fields.title.strip() if fields.title else None,
+            "description": fields.description,
+            "category": fields.category,
+            "remarks": fields.remarks,
+            "weight": fields.weight,
+            "seq": fields.seq,
+        }.items()
+        if v is not None
+    }
+    if fields.deadline is not None:
+        parsed = resolve_deadline(fields.deadline, default_year)
+        values |= {
+            "deadline_kind": parsed.kind.value,
+            "deadline_start": parsed.start,
+            "deadline_end": parsed.end,
+            "deadline_text": parsed.text,
+        }
+    return values
+
+
+async def create_task(
+    ctx: Context,
+    conn: AsyncConnection,
+    *,
+    plan_id: uuid.UUID,
+    fields: TaskFields,
+    leads: list[uuid.UUID],
+    lead_names: list[str],
+    cooperating: list[uuid.UUID],
+    cooperating_names: list[str],
+) -> dict[str, Any]:
+    """A new task of a plan with its lead and cooperating units."""
+    viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
+    plan = await _plan_in_scope(conn, plan_id, viewer_unit)
+    check_text(fields.title, "title", required=True, limit=500)
+    lead_units = await _expand(conn, viewer_unit, leads, lead_names, "leads")
+    if not lead_units:
+        raise DomainError(ErrorCode.INVALID_INPUT, "a task has at least one lead unit", "leads")
+    coop_units = await _expand(conn, viewer_unit, cooperating, cooperating_names, "cooperating")
+    values = _task_values(fields, plan["year"])
+    if "seq" not in values:
+        top = await conn.execute(
+            sa.select(sa.func.max(task_t.c.seq)).where(
+                task_t.c.plan_id == plan_id, task_t.c.parent_id.is_(None)
+            )
+        )
+        values["seq"] = int(top.scalar() or 0) + 1
+    taken = await conn.execute(
+        sa.select(task_t.c.id).where(
+            task_t.c.plan_id == plan_id, task_t.c.parent_id.is_(None), task_t.c.seq == values["seq"]
+        )
+    )
+    if taken.first() is not None:
+        raise DomainError(ErrorCode.DUPLICATE, f"序号 {values['seq']} exists in this plan", "seq")
+    document = await fetch_row(conn, document_t, plan["document_id"], field="plan")
+    label = document["doc_number"] or str(document["id"])
+    task_id = uuid.uuid4()
+    row = {
+        "id": task_id,
+        "code": f"{label}/{plan['key']}/{values['seq']:03d}",
+        "plan_id": plan_id,
+        "document_id": plan["document_id"],
+        "parent_id": None,
+        "deadline_kind": DeadlineKind.UNSPECIFIED.value,
+        "deadline_text": "",
+        "weight": 1.0,
+        "status": TaskStatus.NOT_STARTED.value,
+        "progress": 0.0,
+        "created_at": ctx.now(),
+        "updated_at": ctx.now(),
+        "version": 1,
+        **values,
+    }
+    await conn.execute(task_t.insert().values(**row))
+    await _add_assignments(ctx, conn, task_id, lead_units, AssignmentRole.LEAD)
+    await _add_assignments(ctx, conn, task_id, coop_units, AssignmentRole.COOPERATING)
+    await audit(
+        ctx,
+        conn,
+        action="createTask",
+        target_type="Task",
+        target_id=task_id,
+        after=row
+        | {"leads": [u for u, _ in lead_units], "cooperating": [u for u, _ in coop_units]},
+        scope_unit=viewer_unit,
+    )
+    task_changed(ctx, task_id)
+    return await fetch_row(conn, task_t, task_id, field="task")
+
+
+_assignments_in_subtrees = assignment_t.join(
+    closure_t, closure_t.c.descendant_id == assignment_t.c.org_unit_id
+)
+
+
+async def _task_in_scope(
+    conn: AsyncConnection, task_id: uuid.UUID, viewer_unit: uuid.UUID
+) -> dict[str, Any]:
+    """A task the viewer manages: issued in its subtree or led by a unit in its subtree."""
+    task = await fetch_row(conn, task_t, task_id, field="task")
+    document = await fetch_row(conn, document_t, task["document_id"], field="task")
+    if document["issuer_id"] is not None and await is_within(
+        conn, document["issuer_id"], viewer_unit
+    ):
+        return task
+    led = await conn.execute(
+        sa.select(sa.literal(1))
+        .select_from(
+            assignment_t.join(closure_t, closure_t.c.descendant_id == assignment_t.c.org_unit_id)
+        )
+        .where(
+            assignment_t.c.task_id == task_id,
+            assignment_t.c.role == AssignmentRole.LEAD.value,
+            closure_t.c.ancestor_id == viewer_unit,
+        )
+    )
+    if led.first() is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such task in your scope", "task")
+    return task
+
+
+async def update_task(
+    ctx: Context,
+    conn: AsyncConnection,
+    *,
+    task_id: uuid.UUID,
+    fields: TaskFields,
+    expected_version: int,
+) -> dict[str, Any]:
+    """Edit a task's fields (compare-and-set on its version)."""
+    viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
+    task = await _task_in_scope(conn, task_id, viewer_unit)
+    if fields.title is not None:
+        check_text(fields.title, "title", required=True, limit=500)
+    plan = await fetch_row(conn, plan_t, task["plan_id"], field="task")
+    values = _task_values(fields, plan["year"])
+    if "seq" in values and values["seq"] != task["seq"]:
+        taken = await conn.execute(
+            sa.select(task_t.c.id).where(
+                task_t.c.plan_id == task["plan_id"],
+                task_t.c.parent_id.is_(task["parent_id"])
+                if task["parent_id"] is None
+                else task_t.c.parent_id == task["parent_id"],
+                task_t.c.seq == values["seq"],
+            )
+        )
+        if taken.first() is not None:
+            raise DomainError(ErrorCode.DUPLICATE, f"序号 {values['seq']} exists", "seq")
+    version = await update_versioned(
+        conn,
+        task_t,
+        task_id,
+        values | {"updated_at": ctx.now()},
+        expected_version=expected_version,
+    )
+    after = {**task, **values, "version": version, "updated_at": ctx.now()}
+    await audit(
+        ctx,
+        conn,
+        action="updateTask",
+        target_type="Task",
+        target_id=task_id,
+        before={k: task[k] for k in values} | {"version": task["version"]},
+        after={k: after[k] for k in values} | {"version": version},
+        scope_unit=viewer_unit,
+    )
+    task_changed(ctx, task_id)
+    return after
+
+
+async def assign_task(
+    ctx: Context,
+    conn: AsyncConnection,
+    *,
+    task_id: uuid.UUID,
+    role: AssignmentRole,
+    units: list[uuid.UUID],
+    names: list[str],
+    expected_version: int | None,
+) -> tuple[dict[str, Any], list[uuid.UUID]]:
+    """Add lead or cooperating units (ids, names or group references) to a task."""
+    viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
+    await _task_in_scope(conn, task_id, viewer_unit)
+    resolved = await _expand(conn, viewer_unit, units, names, "units")
+    if not resolved:
+        raise DomainError(ErrorCode.INVALID_INPUT, "name at least one unit", "units")
+    version = await update_versioned(
+        conn, task_t, task_id, {"updated_at": ctx.now()}, expected_version=expected_version
+    )
+    added = await _add_assignments(ctx, conn, task_id, resolved, role)
+    await recompute_task(ctx, conn, task_id)
+    await audit(
+        ctx,
+        conn,
+        action="assignTask",
+        target_type="Task",
+        target_id=task_id,
+        after={"role": role.value, "added": added, "version": version},
+        scope_unit=viewer_unit,
+    )
+    task = await fetch_row(conn, task_t, task_id, field="task")
+    return task, added
+
+
+async def decompose_task(
+    ctx: Context,
+    conn: AsyncConnection,
+    *,
+    task_id: uuid.UUID,
+    subtasks: list[SubtaskSpec],
+) -> list[dict[str, Any]]:
+    """The viewer's unit splits its lead share into subtasks for its subordinates."""
+    viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
+    task = await fetch_row(conn, task_t, task_id, field="task")
+    share = (
+        (
+            await conn.execute(
+                sa.select(assignment_t).where(
+                    assignment_t.c.task_id == task_id,
+                    assignment_t.c.org_unit_id == viewer_unit,
+                    assignment_t.c.role == AssignmentRole.LEAD.value,
+                )
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if share is None:
+        if await _visible(conn, task_id, viewer_unit):
+            raise DomainError(
+                ErrorCode.FORBIDDEN, "only a lead unit decomposes its own share", "task"
+            )
+        raise DomainError(ErrorCode.NOT_FOUND, "no such task in your scope", "task")
+    if not subtasks:
+        raise DomainError(ErrorCode.INVALID_INPUT, "give at least one subtask", "subtasks")
+    if len(subtasks) > 200:
+        raise DomainError(ErrorCode.INVALID_INPUT, "at most 200 subtasks", "subtasks")
+    plan = await fetch_row(conn, plan_t, task["plan_id"], field="task")
+    first_seq = int(
+        (
+            await conn.execute(
+                sa.select(sa.func.coalesce(sa.func.max(task_t.c.seq), 0)).where(
+                    task_t.c.parent_id == task_id
+                )
+            )
+        ).scalar()
+        or 0
+    )
+    created: list[dict[str, Any]] = []
+    for offset, spec in enumerate(subtasks, start=1):
+        check_text(spec.fields.title, "subtasks.title", required=True, limit=500)
+        if not spec.leads:
+            raise DomainError(ErrorCode.INVALID_INPUT, "every subtask has a lead", "subtasks.leads")
+        for unit in [*spec.leads, *spec.cooperating]:
+            if unit == viewer_unit or not await is_within(conn, unit, viewer_unit):
+                raise DomainError(
+                    ErrorCode.UNKNOWN_UNIT,
+                    "subtasks go to units under the decomposing unit",
+                    "subtasks.leads",
+                )
+        values = _task_values(spec.fields, plan["year"])
+        seq = first_seq + offset
+        sub_id = uuid.uuid4()
+        row = {
+            "id": sub_id,
+            "code": f"{task['code']}/{seq:02d}",
+            "plan_id": task["plan_id"],
+            "document_id": task["document_id"],
+            "parent_id": task_id,
+            "origin_assignment_id": share["id"],
+            "deadline_kind": task["deadline_kind"],
+            "deadline_start": task["deadline_start"],
+            "deadline_end": task["deadline_end"],
+            "deadline_text": task["deadline_text"],
+            "weight": 1.0,
+            "status": TaskStatus.NOT_STARTED.value,
+            "progress": 0.0,
+            "created_at": ctx.now(),
+            "updated_at": ctx.now(),
+            "version": 1,
+            **values,
+            "seq": seq,
+        }
+        await conn.execute(task_t.insert().values(**row))
+        await _add_assignments(
+            ctx, conn, sub_id, [(u, None) for u in spec.leads], AssignmentRole.LEAD
+        )
+        await _add_assignments(
+            ctx, conn, sub_id, [(u, None) for u in spec.cooperating], AssignmentRole.COOPERATING
+        )
+        created.append(await fetch_row(conn, task_t, sub_id, field="task"))
+        task_changed(ctx, sub_id)
+    await audit(
+        ctx,
+        conn,
+        action="decomposeTask",
+        target_type="Task",
+        target_id=task_id,
+        after={"subtasks": [r["id"] for r in created], "share": share["id"]},
+        scope_unit=viewer_unit,
+    )
+    await follow_subtasks(ctx, conn, created[0]["id"])
+    return created
+
+
+async def _visible(conn: AsyncConnection, task_id: uuid.UUID, viewer_unit: uuid.UUID) -> bool:
+    """The task has an assignment inside the viewer's subtree."""
+    found = await conn.execute(
+        sa.select(sa.literal(1))
+        .select_from(
+            assignment_t.join(closure_t, closure_t.c.descendant_id == assignment_t.c.org_unit_id)
+        )
+        .where(assignment_t.c.task_id == task_id, closure_t.c.ancestor_id == viewer_unit)
+    )
+    return found.first() is not None

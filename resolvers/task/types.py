@@ -93,7 +93,7 @@ class Task(relay.Node):
     parent_id: strawberry.Private[uuid.UUID | None]
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> Task:
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> Task:
         """From a `task` row."""
         return cls(
             id=str(row["id"]),

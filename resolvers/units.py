@@ -1,0 +1,103 @@
+"""Resolving the units a write names: ids, names and aliases, group references (各镇（街道）)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from models import OrgUnit, OrgUnitAlias, OrgUnitClosure
+from models.enums import OrgUnitKind
+from resolvers.errors import DomainError, ErrorCode
+from seeds.parsing.names import GroupScope, normalize_name, parse_group_reference
+
+unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
+alias_t: sa.Table = OrgUnitAlias.__table__  # type: ignore[attr-defined]
+closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
+
+TERRITORIAL = (
+    OrgUnitKind.PROVINCE.value,
+    OrgUnitKind.CITY.value,
+    OrgUnitKind.DISTRICT.value,
+    OrgUnitKind.TOWN.value,
+)
+
+
+@dataclass(frozen=True)
+class NamedUnits:
+    """Units a name stands for, and the group text when it was a group reference."""
+
+    unit_ids: list[uuid.UUID]
+    via_group: str | None
+
+
+async def government_of(
+    conn: AsyncConnection, unit: uuid.UUID, kind: OrgUnitKind | None = None
+) -> uuid.UUID | None:
+    """The nearest territorial unit at or above `unit` (of `kind`, when given)."""
+    kinds = (kind.value,) if kind else TERRITORIAL
+    row = await conn.execute(
+        sa.select(closure_t.c.ancestor_id)
+        .join(unit_t, unit_t.c.id == closure_t.c.ancestor_id)
+        .where(closure_t.c.descendant_id == unit, unit_t.c.kind.in_(kinds))
+        .order_by(closure_t.c.depth)
+        .limit(1)
+    )
+    found: uuid.UUID | None = row.scalar()
+    return found
+
+
+async def resolve_name(conn: AsyncConnection, name: str, context: uuid.UUID) -> NamedUnits:
+    """A unit name as documents write it, relative to the acting unit's government.
+
+    Group references expand to the government's towns, streets, departments or counties;
+    other names match canonical names and aliases inside the government's subtree.
+    """
+    government = await government_of(conn, context)
+    if government is None:
+        raise DomainError(ErrorCode.UNKNOWN_UNIT, f"no government above the acting unit: {name}")
+    group = parse_group_reference(name)
+    if group is not None:
+        anchor = government
+        if group.level is not None:
+            anchor = await government_of(conn, government, group.level) or government
+        if group.scope is GroupScope.ALL_COUNTIES:
+            anchor = await government_of(conn, government, OrgUnitKind.CITY) or government
+        children = sa.select(unit_t.c.id).where(unit_t.c.parent_id == anchor)
+        if group.scope is GroupScope.ALL_TOWNS:
+            children = children.where(unit_t.c.kind == OrgUnitKind.TOWN.value)
+        elif group.scope is GroupScope.ALL_STREETS:
+            children = children.where(
+                unit_t.c.kind == OrgUnitKind.TOWN.value,
+                sa.or_(unit_t.c.name.like("%街道%"), unit_t.c.name.like("%办事处")),
+            )
+        elif group.scope is GroupScope.ALL_DEPARTMENTS:
+            children = children.where(unit_t.c.kind == OrgUnitKind.DEPARTMENT.value)
+        else:
+            children = children.where(unit_t.c.kind == OrgUnitKind.DISTRICT.value)
+        ids = [row.id for row in await conn.execute(children.order_by(unit_t.c.name))]
+        if not ids:
+            raise DomainError(ErrorCode.UNKNOWN_UNIT, f"{name} names no unit here")
+        return NamedUnits(ids, name)
+    normalized = normalize_name(name)
+    subtree = sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == government)
+    matches = await conn.execute(
+        sa.select(unit_t.c.id)
+        .where(
+            unit_t.c.id.in_(subtree),
+            sa.or_(
+                unit_t.c.name == name.strip(),
+                unit_t.c.id.in_(
+                    sa.select(alias_t.c.org_unit_id).where(alias_t.c.normalized == normalized)
+                ),
+            ),
+        )
+        .limit(2)
+    )
+    ids = [row.id for row in matches]
+    if len(ids) != 1:
+        reason = "is ambiguous" if ids else "is not a unit of this government"
+        raise DomainError(ErrorCode.UNKNOWN_UNIT, f"{name} {reason}")
+    return NamedUnits(ids, None)
