@@ -146,7 +146,6 @@ async def respond(
     secret: str | None,
     engine: AsyncEngine,
     run: Callable[[Request], Awaitable[Response]],
-    wait_seconds: float = WAIT_SECONDS,
 ) -> Response:
     """Answer `request` through `run`, applying a mutation's `Idempotency-Key`."""
     try:
@@ -163,7 +162,7 @@ async def respond(
     db.held = True
     try:
         conn = await db.connection()
-        answer = await _claim(conn, entry, datetime.now(UTC), wait_seconds)
+        answer = await _claim(conn, entry, datetime.now(UTC), WAIT_SECONDS)
         if answer is not None:
             await db.release(commit=False)
             return answer

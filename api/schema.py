@@ -10,6 +10,7 @@ from strawberry.tools import merge_types
 from api.extensions import DatabaseLifecycle, SqlStatistics
 from resolvers.document.queries import DocumentQuery
 from resolvers.document.types import Document, Plan
+from resolvers.escalation.mutations import EscalationMutation
 from resolvers.indicator.queries import IndicatorQuery
 from resolvers.indicator.types import MonitoringSection, Target
 from resolvers.inspection.mutations import InspectionMutation
@@ -41,7 +42,9 @@ Query = merge_types(
     ),
 )
 
-Mutation = merge_types("Mutation", (TaskMutation, TaskEditMutation, InspectionMutation))
+Mutation = merge_types(
+    "Mutation", (TaskMutation, TaskEditMutation, InspectionMutation, EscalationMutation)
+)
 
 schema = strawberry.Schema(
     query=Query,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///govgraph.db"
 
@@ -33,6 +35,10 @@ class Settings:
     debug: bool = False
     timezone: str = "Asia/Shanghai"
     secret: str | None = field(default=None, repr=False)
+
+    def today(self) -> date:
+        """Today in the configured time zone."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -16,6 +16,7 @@ from resolvers.common import Connection, Deadline, Info
 from resolvers.org_unit.types import OrgUnit, _uuid_or_none
 
 if TYPE_CHECKING:
+    from resolvers.escalation.types import Escalation
     from resolvers.task.report import Evidence
 
 
@@ -163,6 +164,14 @@ class Rectification(relay.Node):
     async def events(self, info: Info) -> list[RectificationEvent]:
         rows = await info.context.loaders.events_by_rectification.load(uuid.UUID(self.id))
         return [RectificationEvent.from_row(r) for r in rows]
+
+    @strawberry.field(description="Escalations (督办) about it, newest first.")
+    async def escalations(
+        self, info: Info
+    ) -> list[Annotated[Escalation, strawberry.lazy("resolvers.escalation.types")]]:
+        from resolvers.escalation.types import escalations_of
+
+        return await escalations_of(info, "rectification_id", uuid.UUID(self.id))
 
     @strawberry.field(description="The inspection this item answers.")
     async def inspection(self, info: Info) -> Inspection:

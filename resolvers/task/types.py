@@ -17,6 +17,7 @@ from resolvers.org_unit.types import OrgUnit
 
 if TYPE_CHECKING:
     from resolvers.document.types import Document, Plan
+    from resolvers.escalation.types import Escalation
     from resolvers.task.report import ProgressReport
 
 
@@ -169,6 +170,14 @@ class Task(relay.Node):
         from resolvers.task.report import task_reports
 
         return await task_reports(info, uuid.UUID(self.id), first=first, after=after)
+
+    @strawberry.field(description="Escalations (督办) about it, newest first.")
+    async def escalations(
+        self, info: Info
+    ) -> list[Annotated[Escalation, strawberry.lazy("resolvers.escalation.types")]]:
+        from resolvers.escalation.types import escalations_of
+
+        return await escalations_of(info, "task_id", uuid.UUID(self.id))
 
     @strawberry.field(description="Lead units (牵头单位).")
     async def lead_units(self, info: Info) -> list[OrgUnit]:

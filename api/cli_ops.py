@@ -1,0 +1,113 @@
+"""Operator commands: `govgraph token` and `govgraph escalate-overdue`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from api.auth import mint_token
+from api.db import create_engine
+from api.settings import Settings, normalize_database_url
+from models import OrgUnit
+from models.enums import ViewerRole
+
+
+def _url(args: argparse.Namespace) -> str:
+    url: str | None = args.database_url
+    return normalize_database_url(url) if url else Settings.from_env().database_url
+
+
+async def _find_unit(url: str, name: str) -> Any:
+    from resolvers.org_unit.queries import name_match_statement
+
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            row = (await conn.execute(name_match_statement(name).limit(1))).mappings().first()
+    finally:
+        await engine.dispose()
+    return row
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    """Mint a bearer token for a unit (name or alias) and a role."""
+    secret = Settings.from_env().secret
+    if not secret:
+        print("govgraph token: set GOVGRAPH_SECRET first", file=sys.stderr)
+        return 2
+    unit = asyncio.run(_find_unit(_url(args), args.unit))
+    if unit is None:
+        print(f"govgraph token: no unit named {args.unit}", file=sys.stderr)
+        return 2
+    token = mint_token(
+        secret,
+        unit_id=unit["id"],
+        role=ViewerRole(args.role),
+        subject=args.subject,
+        ttl=timedelta(hours=args.ttl_hours),
+    )
+    print(token)
+    return 0
+
+
+async def _escalate(url: str, as_of: date, policy_path: Path | None, dry_run: bool) -> int:
+    from resolvers.escalation.policy import DEFAULT_POLICY, load_policy
+    from resolvers.escalation.service import escalate_overdue
+
+    policy = load_policy(policy_path) if policy_path else DEFAULT_POLICY
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            issued = await escalate_overdue(
+                conn, as_of=as_of, policy=policy, now=datetime.now(UTC), dry_run=dry_run
+            )
+            units = OrgUnit.__table__  # type: ignore[attr-defined]
+            names = {
+                row.id: row.name for row in await conn.execute(sa.select(units.c.id, units.c.name))
+            }
+    finally:
+        await engine.dispose()
+    by_level: dict[str, int] = {}
+    for row in issued:
+        by_level[row["level"]] = by_level.get(row["level"], 0) + 1
+        print(
+            f"{row['level']:15} → {names.get(row['addressed_to_id'], row['addressed_to_id'])}"
+            f"  {row['reason']}"
+        )
+    verb = "would issue" if dry_run else "issued"
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(by_level.items())) or "nothing"
+    print(f"{verb} as of {as_of}: {summary}")
+    return 0
+
+
+def cmd_escalate_overdue(args: argparse.Namespace) -> int:
+    """Issue the next escalation step for every overdue item (idempotent per day)."""
+    as_of = date.fromisoformat(args.as_of) if args.as_of else Settings.from_env().today()
+    policy = Path(args.policy) if args.policy else None
+    return asyncio.run(_escalate(_url(args), as_of, policy, args.dry_run))
+
+
+def add_commands(sub: Any) -> None:
+    """Register the operator sub-commands."""
+    token = sub.add_parser("token", help="mint a bearer token for a unit and role")
+    token.add_argument("--unit", required=True, help="unit name or alias")
+    token.add_argument("--role", required=True, choices=[r.value for r in ViewerRole])
+    token.add_argument("--ttl-hours", type=float, default=12.0)
+    token.add_argument("--subject", default=None, help="who the token is for (audit actor)")
+    token.add_argument("--database-url", default=None)
+    token.set_defaults(func=cmd_token)
+
+    escalate = sub.add_parser(
+        "escalate-overdue", help="issue the next 督办 step for overdue items (daily cron)"
+    )
+    escalate.add_argument("--as-of", default=None, help="date (default: today, Asia/Shanghai)")
+    escalate.add_argument("--policy", default=None, help="YAML/JSON ladder (default built in)")
+    escalate.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    escalate.add_argument("--database-url", default=None)
+    escalate.set_defaults(func=cmd_escalate_overdue)
