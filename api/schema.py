@@ -8,9 +8,12 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
 from api.extensions import DatabaseLifecycle, SqlStatistics
+from resolvers.audit import AuditQuery
+from resolvers.document.mutations import DocumentMutation
 from resolvers.document.queries import DocumentQuery
 from resolvers.document.types import Document, Plan
 from resolvers.escalation.mutations import EscalationMutation
+from resolvers.indicator.mutations import IndicatorMutation
 from resolvers.indicator.queries import IndicatorQuery
 from resolvers.indicator.types import MonitoringSection, Target
 from resolvers.inspection.mutations import InspectionMutation
@@ -39,11 +42,20 @@ Query = merge_types(
         InspectionQuery,
         IndicatorQuery,
         ProposalQuery,
+        AuditQuery,
     ),
 )
 
 Mutation = merge_types(
-    "Mutation", (TaskMutation, TaskEditMutation, InspectionMutation, EscalationMutation)
+    "Mutation",
+    (
+        TaskMutation,
+        TaskEditMutation,
+        InspectionMutation,
+        EscalationMutation,
+        IndicatorMutation,
+        DocumentMutation,
+    ),
 )
 
 schema = strawberry.Schema(

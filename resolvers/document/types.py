@@ -36,7 +36,7 @@ class Document(relay.Node):
     issuer_id: strawberry.Private[uuid.UUID | None]
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> Document:
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> Document:
         """From a `document` row."""
         return cls(
             id=str(row["id"]),
@@ -84,7 +84,7 @@ class Plan(relay.Node):
     parent_id: strawberry.Private[uuid.UUID | None]
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> Plan:
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> Plan:
         """From a `plan` row."""
         return cls(
             id=str(row["id"]),

@@ -35,7 +35,7 @@ class Indicator:
     description: str | None = strawberry.field(description="Definition notes.")
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> Indicator:
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> Indicator:
         """From an `indicator` row."""
         return cls(
             code=row["code"],
@@ -58,7 +58,7 @@ class MonitoringSection(relay.Node):
     org_unit_id: strawberry.Private[uuid.UUID]
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> MonitoringSection:
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> MonitoringSection:
         """From a `monitoring_section` row."""
         return cls(
             id=str(row["id"]),
@@ -120,12 +120,13 @@ class Target(relay.Node):
     baseline_year: int | None = strawberry.field(description="Year of the baseline.")
     source: str | None = strawberry.field(description="Where the target is set.")
     remarks: str | None = strawberry.field(description="Remarks.")
+    version: int = strawberry.field(description="Row version for expectedVersion.")
     indicator_id: strawberry.Private[uuid.UUID]
     org_unit_id: strawberry.Private[uuid.UUID | None]
     section_id: strawberry.Private[uuid.UUID | None]
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> Target:
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> Target:
         """From a `target` row."""
         return cls(
             id=str(row["id"]),
@@ -138,6 +139,7 @@ class Target(relay.Node):
             baseline_year=row["baseline_year"],
             source=row["source"],
             remarks=row["remarks"],
+            version=row["version"],
             indicator_id=row["indicator_id"],
             org_unit_id=row["org_unit_id"],
             section_id=row["section_id"],
@@ -212,7 +214,7 @@ class Measurement:
     section_id: strawberry.Private[uuid.UUID | None]
 
     @classmethod
-    def from_row(cls, row: RowMapping) -> Measurement:
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> Measurement:
         """From a `measurement` row."""
         return cls(
             year=row["year"],

@@ -1,0 +1,164 @@
+"""Document and plan services: registering a 文件 and the plans it contains."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from api.context import Context
+from models import Document, Plan
+from models.enums import DocumentKind, PlanField, PlanKind, ViewerRole
+from resolvers.errors import DomainError, ErrorCode
+from resolvers.task.service import MAX_TEXT, check_date, check_text
+from resolvers.writes import audit, fetch_row, is_within, require_role
+from seeds.parsing.names import normalize_doc_number
+
+document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
+plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
+
+
+async def create_document(
+    ctx: Context,
+    conn: AsyncConnection,
+    *,
+    title: str,
+    kind: DocumentKind,
+    doc_number: str | None,
+    issuer: uuid.UUID | None,
+    issued_on: date | None,
+    based_on: str | None,
+    summary: str | None,
+) -> dict[str, Any]:
+    """A document issued by the viewer's unit or a unit under it."""
+    viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
+    check_text(title, "title", required=True, limit=500)
+    check_text(doc_number, "docNumber", limit=100)
+    check_text(based_on, "basedOn", limit=MAX_TEXT)
+    check_text(summary, "summary", limit=MAX_TEXT)
+    check_date(issued_on, "issuedOn")
+    issuer = issuer or viewer_unit
+    if not await is_within(conn, issuer, viewer_unit):
+        raise DomainError(ErrorCode.NOT_FOUND, "no such unit in your scope", "issuer")
+    normalized = normalize_doc_number(doc_number) if doc_number else None
+    if normalized:
+        taken = await conn.execute(
+            sa.select(document_t.c.id).where(document_t.c.doc_number_normalized == normalized)
+        )
+        if taken.first() is not None:
+            raise DomainError(ErrorCode.DUPLICATE, f"{doc_number} is registered", "docNumber")
+    document_id = uuid.uuid4()
+    row: dict[str, Any] = {
+        "id": document_id,
+        "doc_number": doc_number.strip() if doc_number else None,
+        "doc_number_normalized": normalized,
+        "title": title.strip(),
+        "kind": kind.value,
+        "issuer_id": issuer,
+        "issued_on": issued_on,
+        "based_on": based_on,
+        "summary": summary,
+        "body": None,
+        "attributes": {},
+        "remarks": None,
+        "created_at": ctx.now(),
+        "updated_at": ctx.now(),
+        "version": 1,
+    }
+    await conn.execute(document_t.insert().values(**row))
+    await audit(
+        ctx,
+        conn,
+        action="createDocument",
+        target_type="Document",
+        target_id=document_id,
+        after=row,
+        scope_unit=issuer,
+    )
+    return row
+
+
+async def create_plan(
+    ctx: Context,
+    conn: AsyncConnection,
+    *,
+    document_id: uuid.UUID,
+    title: str,
+    kind: PlanKind,
+    field: PlanField,
+    year: int | None,
+    key: str | None,
+    objectives: str | None,
+    parent: uuid.UUID | None,
+) -> dict[str, Any]:
+    """A plan in a document the viewer's subtree issued."""
+    viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
+    document = await fetch_row(conn, document_t, document_id, field="document")
+    if document["issuer_id"] is None or not await is_within(
+        conn, document["issuer_id"], viewer_unit
+    ):
+        raise DomainError(ErrorCode.NOT_FOUND, "no such document in your scope", "document")
+    check_text(title, "title", required=True, limit=500)
+    check_text(objectives, "objectives", limit=MAX_TEXT)
+    if year is not None and not 1990 <= year <= 2100:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "year must be 1990–2100", "year")
+    if key is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", key):
+        raise DomainError(ErrorCode.INVALID_INPUT, "key is lower-case letters, digits and -", "key")
+    if parent is not None:
+        parent_row = await fetch_row(conn, plan_t, parent, field="parent")
+        if parent_row["document_id"] != document_id:
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, "the parent is in another document", "parent"
+            )
+    seq = (
+        int(
+            (
+                await conn.execute(
+                    sa.select(sa.func.coalesce(sa.func.max(plan_t.c.seq), 0)).where(
+                        plan_t.c.document_id == document_id
+                    )
+                )
+            ).scalar()
+            or 0
+        )
+        + 1
+    )
+    key = key or f"plan-{seq}"
+    taken = await conn.execute(
+        sa.select(plan_t.c.id).where(plan_t.c.document_id == document_id, plan_t.c.key == key)
+    )
+    if taken.first() is not None:
+        raise DomainError(ErrorCode.DUPLICATE, f"key {key} exists in the document", "key")
+    plan_id = uuid.uuid4()
+    row: dict[str, Any] = {
+        "id": plan_id,
+        "document_id": document_id,
+        "parent_id": parent,
+        "key": key,
+        "title": title.strip(),
+        "kind": kind.value,
+        "field": field.value,
+        "year": year,
+        "seq": seq,
+        "objectives": objectives,
+        "source": None,
+        "narrative": [],
+        "created_at": ctx.now(),
+        "updated_at": ctx.now(),
+        "version": 1,
+    }
+    await conn.execute(plan_t.insert().values(**row))
+    await audit(
+        ctx,
+        conn,
+        action="createPlan",
+        target_type="Plan",
+        target_id=plan_id,
+        after=row,
+        scope_unit=document["issuer_id"],
+    )
+    return row

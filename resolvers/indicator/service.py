@@ -1,0 +1,247 @@
+"""Indicator services: recording measurements and setting targets."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from api.context import Context
+from models import Indicator, Measurement, MonitoringSection, Target
+from models.enums import IndicatorKind, TargetKind, ViewerRole
+from resolvers.errors import DomainError, ErrorCode
+from resolvers.task.service import MAX_TEXT, check_text
+from resolvers.writes import audit, fetch_row, is_within, require_role, update_versioned
+
+indicator_t: sa.Table = Indicator.__table__  # type: ignore[attr-defined]
+measurement_t: sa.Table = Measurement.__table__  # type: ignore[attr-defined]
+target_t: sa.Table = Target.__table__  # type: ignore[attr-defined]
+section_t: sa.Table = MonitoringSection.__table__  # type: ignore[attr-defined]
+
+
+async def _indicator(conn: AsyncConnection, code: str) -> dict[str, Any]:
+    row = (
+        (await conn.execute(sa.select(indicator_t).where(indicator_t.c.code == code)))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no indicator {code}", "indicator")
+    return dict(row)
+
+
+async def _subject(
+    conn: AsyncConnection,
+    viewer_unit: uuid.UUID,
+    unit: uuid.UUID | None,
+    section: uuid.UUID | None,
+) -> None:
+    """Exactly one of unit or section, inside the viewer's subtree."""
+    if (unit is None) == (section is None):
+        raise DomainError(ErrorCode.INVALID_INPUT, "give a unit or a section", "unit")
+    owner = unit
+    if section is not None:
+        owner = (await fetch_row(conn, section_t, section, field="section"))["org_unit_id"]
+    assert owner is not None
+    if not await is_within(conn, owner, viewer_unit):
+        raise DomainError(
+            ErrorCode.NOT_FOUND, "no such unit in your scope", "unit" if unit else "section"
+        )
+
+
+def _check_period(year: int, month: int | None) -> None:
+    if not 1990 <= year <= 2100:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "year must be 1990–2100", "year")
+    if month is not None and not 1 <= month <= 12:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "month must be 1–12", "month")
+
+
+def _check_value(indicator: dict[str, Any], value: float | None, field: str) -> None:
+    if value is None:
+        return
+    if not math.isfinite(value):
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "value must be a finite number", field)
+    if indicator["kind"] == IndicatorKind.WATER_CLASS.value and value not in (1, 2, 3, 4, 5, 6):
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "water classes are 1–5 (I–V) or 6 (劣V)", field)
+    if value < 0:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "value must not be negative", field)
+
+
+async def record_measurement(
+    ctx: Context,
+    conn: AsyncConnection,
+    *,
+    indicator: str,
+    unit: uuid.UUID | None,
+    section: uuid.UUID | None,
+    year: int,
+    month: int | None,
+    value: float,
+    value_text: str | None,
+    source: str | None,
+    remarks: str | None,
+) -> dict[str, Any]:
+    """Record (or correct) an observed value; one row per indicator, subject, period, source."""
+    viewer_unit = require_role(ctx, ViewerRole.REPORTER)
+    ind = await _indicator(conn, indicator)
+    await _subject(conn, viewer_unit, unit, section)
+    _check_period(year, month)
+    _check_value(ind, value, "value")
+    check_text(value_text, "valueText", limit=200)
+    check_text(source, "source", limit=500)
+    check_text(remarks, "remarks", limit=MAX_TEXT)
+    m = measurement_t
+    key = sa.and_(
+        m.c.indicator_id == ind["id"],
+        m.c.org_unit_id.is_(None) if unit is None else m.c.org_unit_id == unit,
+        m.c.section_id.is_(None) if section is None else m.c.section_id == section,
+        m.c.year == year,
+        m.c.month.is_(None) if month is None else m.c.month == month,
+        m.c.source.is_(None) if source is None else m.c.source == source,
+    )
+    existing = (await conn.execute(sa.select(m).where(key))).mappings().first()
+    values = {
+        "value": float(value),
+        "value_text": value_text,
+        "remarks": remarks,
+        "recorded_at": ctx.now(),
+    }
+    if existing is None:
+        row = {
+            "id": uuid.uuid4(),
+            "indicator_id": ind["id"],
+            "org_unit_id": unit,
+            "section_id": section,
+            "year": year,
+            "month": month,
+            "source": source,
+            "document_id": None,
+            **values,
+        }
+        await conn.execute(m.insert().values(**row))
+    else:
+        await conn.execute(m.update().where(m.c.id == existing["id"]).values(**values))
+        row = {**existing, **values}
+    await audit(
+        ctx,
+        conn,
+        action="recordMeasurement",
+        target_type="Measurement",
+        target_id=row["id"],
+        before={"value": existing["value"]} if existing else None,
+        after={"indicator": indicator, "year": year, "month": month, "value": value},
+        scope_unit=unit,
+    )
+    return row
+
+
+async def create_target(
+    ctx: Context,
+    conn: AsyncConnection,
+    *,
+    indicator: str,
+    unit: uuid.UUID | None,
+    section: uuid.UUID | None,
+    year: int,
+    month: int | None,
+    kind: TargetKind,
+    value: float | None,
+    value_text: str | None,
+    baseline: float | None,
+    baseline_year: int | None,
+    source: str | None,
+    remarks: str | None,
+) -> dict[str, Any]:
+    """A target for a unit or section and a year (and month)."""
+    viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
+    ind = await _indicator(conn, indicator)
+    await _subject(conn, viewer_unit, unit, section)
+    _check_period(year, month)
+    _check_value(ind, value, "value")
+    _check_value(ind, baseline, "baseline")
+    if value is None and not value_text:
+        raise DomainError(ErrorCode.INVALID_INPUT, "give a value or a valueText", "value")
+    check_text(value_text, "valueText", limit=200)
+    check_text(source, "source", limit=500)
+    check_text(remarks, "remarks", limit=MAX_TEXT)
+    t = target_t
+    duplicate = await conn.execute(
+        sa.select(t.c.id).where(
+            t.c.indicator_id == ind["id"],
+            t.c.org_unit_id.is_(None) if unit is None else t.c.org_unit_id == unit,
+            t.c.section_id.is_(None) if section is None else t.c.section_id == section,
+            t.c.year == year,
+            t.c.month.is_(None) if month is None else t.c.month == month,
+            t.c.kind == kind.value,
+        )
+    )
+    if duplicate.first() is not None:
+        raise DomainError(ErrorCode.DUPLICATE, "that target exists: update it instead", "kind")
+    row = {
+        "id": uuid.uuid4(),
+        "indicator_id": ind["id"],
+        "org_unit_id": unit,
+        "section_id": section,
+        "year": year,
+        "month": month,
+        "kind": kind.value,
+        "value": value,
+        "value_text": value_text,
+        "baseline": baseline,
+        "baseline_year": baseline_year if baseline is not None else None,
+        "document_id": None,
+        "source": source,
+        "remarks": remarks,
+        "created_at": ctx.now(),
+        "updated_at": ctx.now(),
+        "version": 1,
+    }
+    await conn.execute(t.insert().values(**row))
+    await audit(
+        ctx,
+        conn,
+        action="createTarget",
+        target_type="Target",
+        target_id=row["id"],
+        after=row,
+        scope_unit=unit,
+    )
+    return row
+
+
+async def update_target_value(
+    ctx: Context,
+    conn: AsyncConnection,
+    *,
+    target_id: uuid.UUID,
+    value: float | None,
+    value_text: str | None,
+    expected_version: int,
+) -> dict[str, Any]:
+    """Change a target's value (compare-and-set)."""
+    viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
+    target = await fetch_row(conn, target_t, target_id, field="target")
+    await _subject(conn, viewer_unit, target["org_unit_id"], target["section_id"])
+    ind = await fetch_row(conn, indicator_t, target["indicator_id"], field="target")
+    _check_value(ind, value, "value")
+    version = await update_versioned(
+        conn,
+        target_t,
+        target_id,
+        {"value": value, "value_text": value_text, "updated_at": ctx.now()},
+        expected_version=expected_version,
+    )
+    await audit(
+        ctx,
+        conn,
+        action="updateTarget",
+        target_type="Target",
+        target_id=target_id,
+        before={"value": target["value"], "version": target["version"]},
+        after={"value": value, "version": version},
+        scope_unit=target["org_unit_id"],
+    )
+    return {**target, "value": value, "value_text": value_text, "version": version}
