@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/govgraph db upgrade
 	$(BIN)/govgraph seed
-	$(BIN)/govgraph serve
+	GOVGRAPH_ANONYMOUS=$${GOVGRAPH_ANONYMOUS:-demo} $(BIN)/govgraph serve
 
 serve: install
 	$(BIN)/govgraph serve

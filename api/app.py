@@ -13,48 +13,79 @@ from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UnsetType
 
-from api import idempotency
+from api import events, idempotency, websocket
+from api.api_keys import viewer_for_key
 from api.auth import AuthenticationError, viewer_from_header
+from api.body_limit import BodySizeLimit
 from api.context import Context
+from api.dashboard import routes as dashboard_routes
 from api.database import Database
 from api.db import create_engine
 from api.schema import schema
 from api.settings import Settings
 from resolvers.loaders import Loaders
+from resolvers.scope import scope_for
 
 
 class GovGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI view with our typed context and orjson encoding."""
 
+    graphql_transport_ws_handler_class = websocket.GraphQLTransportWSHandler
+
     def __init__(self, settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
         self.settings = settings
         self.engine: AsyncEngine | None = None
+        self.broker: events.Broker | None = None  # created by the app's lifespan
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         assert self.engine is not None, "engine is created by the app's lifespan"
         try:
-            viewer = viewer_from_header(self.settings.secret, request.headers.get("authorization"))
+            # A WebSocket authenticates at connection_init (on_ws_connect).
+            authorization = (
+                None if isinstance(request, WebSocket) else request.headers.get("authorization")
+            )
+            api_key = None if isinstance(request, WebSocket) else request.headers.get("x-api-key")
+            if authorization and authorization.lower().startswith("apikey "):
+                api_key, authorization = authorization[7:].strip(), None
+            if api_key:
+                viewer = await viewer_for_key(self.engine, api_key)
+            else:
+                viewer = viewer_from_header(self.settings.secret, authorization)
         except AuthenticationError as exc:
             raise HTTPException(401, str(exc)) from exc
+        if viewer.anonymous and not self.settings.anonymous and not isinstance(request, WebSocket):
+            raise HTTPException(401, "authentication required: send a bearer token or an API key")
         db = idempotency.held_database(request) or Database(self.engine)
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         return Context(
             db=db,
-            loaders=Loaders(db),
+            loaders=Loaders(db, scope_for(viewer)),
             settings=self.settings,
             request_id=request_id[:64],
             viewer=viewer,
             request=request,
             response=response,
+            broker=self.broker,
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        await websocket.authenticate(self.settings, context)
+        return await super().on_ws_connect(context)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -62,12 +93,17 @@ class GovGraphQL(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and idempotency.HEADER in Headers(scope=scope):
             assert self.engine is not None, "engine is created by the app's lifespan"
+            request = Request(scope, receive)
             response = await idempotency.respond(
-                Request(scope, receive),
+                request,
                 secret=self.settings.secret,
                 engine=self.engine,
                 run=self._respond,
             )
+            if response.media_type == "application/json":
+                # The held transaction committed (respond raises when it fails): its
+                # change events can go out now (in-process broker; PostgreSQL notified).
+                await events.publish_deferred(request)
             await response(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
@@ -89,9 +125,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         own = engine is None
         graphql.engine = engine or create_engine(settings.database_url)
+        graphql.broker = events.create_broker(graphql.engine)
         try:
+            await graphql.broker.start()
             yield
         finally:
+            await graphql.broker.close()
+            graphql.broker = None
             if own:
                 await graphql.engine.dispose()
 
@@ -107,9 +147,18 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # subscriptions: graphql-transport-ws only
             Route("/healthz", healthz, methods=["GET"]),
+            *dashboard_routes(),  # /dashboard: the reference dashboard (static files)
         ],
         lifespan=lifespan,
+        middleware=[
+            Middleware(
+                BodySizeLimit,
+                limit=settings.max_body_bytes,
+                upload_limit=settings.max_upload_bytes,
+            )
+        ],
     )
     if engine is not None:
         # Usable without running the lifespan (httpx's ASGI transport does not run it).

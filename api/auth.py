@@ -37,6 +37,13 @@ class Viewer:
     subject: str
     unit_id: uuid.UUID | None = None
     role: ViewerRole | None = None
+    # A sharing partner's API key: read-only, shared fields only.
+    partner: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        """ADMIN sees and may write everything."""
+        return self.role is ViewerRole.ADMIN
 
     @property
     def anonymous(self) -> bool:

@@ -93,8 +93,70 @@ def cmd_escalate_overdue(args: argparse.Namespace) -> int:
     return asyncio.run(_escalate(_url(args), as_of, policy, args.dry_run))
 
 
+async def _keys(args: argparse.Namespace) -> int:
+    from api import api_keys
+
+    engine = create_engine(_url(args))
+    try:
+        async with engine.begin() as conn:
+            if args.action == "create":
+                from resolvers.org_unit.queries import name_match_statement
+
+                unit = (
+                    (await conn.execute(name_match_statement(args.unit).limit(1)))
+                    .mappings()
+                    .first()
+                )
+                if unit is None:
+                    print(f"govgraph key: no unit named {args.unit}", file=sys.stderr)
+                    return 2
+                expires = (
+                    datetime.now(UTC) + timedelta(days=args.expires_days)
+                    if args.expires_days
+                    else None
+                )
+                issued = await api_keys.create_key(
+                    conn,
+                    name=args.name,
+                    unit_id=unit["id"],
+                    disclosure=args.disclosure,
+                    expires_at=expires,
+                )
+                print(f"key {issued.prefix} for {unit['name']} ({args.disclosure}); store it now:")
+                print(issued.secret)
+            elif args.action == "revoke":
+                if not await api_keys.revoke_key(conn, args.prefix):
+                    print(f"govgraph key: no live key {args.prefix}", file=sys.stderr)
+                    return 2
+                print(f"revoked {args.prefix}")
+            else:
+                keys, units = api_keys.api_key_t, OrgUnit.__table__  # type: ignore[attr-defined]
+                rows = await conn.execute(
+                    sa.select(keys, units.c.name.label("unit"))
+                    .join(units, units.c.id == keys.c.org_unit_id)
+                    .order_by(keys.c.created_at)
+                )
+                for row in rows:
+                    state = "revoked" if row.revoked_at else "live"
+                    print(
+                        f"{row.prefix}  {state:7}  {row.disclosure:8}  {row.unit}  {row.name}"
+                        f"  expires {row.expires_at or 'never'}"
+                    )
+    finally:
+        await engine.dispose()
+    return 0
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    """Create, revoke or list sharing partners' API keys."""
+    return asyncio.run(_keys(args))
+
+
 def add_commands(sub: Any) -> None:
     """Register the operator sub-commands."""
+    from seeds.cli import add_generate_command
+
+    add_generate_command(sub)
     token = sub.add_parser("token", help="mint a bearer token for a unit and role")
     token.add_argument("--unit", required=True, help="unit name or alias")
     token.add_argument("--role", required=True, choices=[r.value for r in ViewerRole])
@@ -102,6 +164,20 @@ def add_commands(sub: Any) -> None:
     token.add_argument("--subject", default=None, help="who the token is for (audit actor)")
     token.add_argument("--database-url", default=None)
     token.set_defaults(func=cmd_token)
+
+    key = sub.add_parser("key", help="sharing partners' API keys")
+    key_sub = key.add_subparsers(dest="action", required=True)
+    create = key_sub.add_parser("create", help="issue a key (shown once)")
+    create.add_argument("--name", required=True, help="the partner system")
+    create.add_argument("--unit", required=True, help="unit whose subtree the key reads")
+    create.add_argument("--disclosure", choices=["SHARED", "INTERNAL"], default="SHARED")
+    create.add_argument("--expires-days", type=float, default=None)
+    revoke = key_sub.add_parser("revoke", help="revoke a key by its prefix")
+    revoke.add_argument("prefix")
+    listing = key_sub.add_parser("list", help="list keys (never the secrets)")
+    for parser in (create, revoke, listing):
+        parser.add_argument("--database-url", default=None)
+    key.set_defaults(func=cmd_key)
 
     escalate = sub.add_parser(
         "escalate-overdue", help="issue the next 督办 step for overdue items (daily cron)"

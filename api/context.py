@@ -12,7 +12,9 @@ from api.database import Database
 from api.settings import Settings
 
 if TYPE_CHECKING:
+    from api.events import Broker
     from resolvers.loaders import Loaders
+    from resolvers.scope import Scope
 
 
 @dataclass
@@ -27,6 +29,14 @@ class Context:
     request: Any = None
     response: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    broker: Broker | None = None  # change events of committed writes (api/events.py)
+
+    @property
+    def scope(self) -> Scope:
+        """What the viewer may see (resolvers.scope)."""
+        from resolvers.scope import scope_for
+
+        return scope_for(self.viewer)
 
     def now(self) -> datetime:
         """The request's clock (UTC); one value for every row a request writes."""

@@ -7,7 +7,13 @@ from strawberry import relay
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
-from api.extensions import DatabaseLifecycle, SqlStatistics
+from api.extensions import (
+    DatabaseLifecycle,
+    MaskInternalErrors,
+    PartnerIntrospection,
+    SqlStatistics,
+)
+from api.limits import QueryLimits
 from resolvers.audit import AuditQuery
 from resolvers.document.mutations import DocumentMutation
 from resolvers.document.queries import DocumentQuery
@@ -22,6 +28,7 @@ from resolvers.inspection.types import Inspection, Rectification
 from resolvers.org_unit.queries import OrgUnitQuery
 from resolvers.org_unit.types import OrgUnit
 from resolvers.proposal.queries import ProposalQuery
+from resolvers.subscriptions import Subscription
 from resolvers.task.mutations import TaskEditMutation, TaskMutation
 from resolvers.task.queries import TaskQuery
 from resolvers.task.types import Assignment, Task
@@ -61,6 +68,7 @@ Mutation = merge_types(
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=[
         OrgUnit,
         Document,
@@ -76,7 +84,10 @@ schema = strawberry.Schema(
         # Factories: the LRU caches live at module level, shared by every request.
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        QueryLimits,
+        PartnerIntrospection,
         DatabaseLifecycle,
         SqlStatistics,
+        MaskInternalErrors,
     ],
 )

@@ -35,6 +35,16 @@ class Settings:
     debug: bool = False
     timezone: str = "Asia/Shanghai"
     secret: str | None = field(default=None, repr=False)
+    # The read-only demo viewer for requests without credentials (`make run` turns it on).
+    anonymous: bool = False
+    statement_timeout_ms: int = 10_000
+    max_depth: int = 15
+    max_aliases: int = 30
+    max_tokens: int = 5_000
+    max_cost: int = 50_000
+    max_body_bytes: int = 1_000_000
+    max_upload_bytes: int = 20_000_000
+    introspection: bool = True
 
     def today(self) -> date:
         """Today in the configured time zone."""
@@ -51,4 +61,13 @@ class Settings:
             port=int(os.environ.get("GOVGRAPH_PORT", "8000")),
             debug=_flag("GOVGRAPH_DEBUG"),
             secret=os.environ.get("GOVGRAPH_SECRET"),
+            anonymous=os.environ.get("GOVGRAPH_ANONYMOUS", "").strip().lower()
+            in {"1", "true", "yes", "on", "demo"},
+            statement_timeout_ms=int(os.environ.get("GOVGRAPH_STATEMENT_TIMEOUT_MS", "10000")),
+            max_depth=int(os.environ.get("GOVGRAPH_MAX_DEPTH", "15")),
+            max_aliases=int(os.environ.get("GOVGRAPH_MAX_ALIASES", "30")),
+            max_tokens=int(os.environ.get("GOVGRAPH_MAX_TOKENS", "5000")),
+            max_cost=int(os.environ.get("GOVGRAPH_MAX_COST", "50000")),
+            max_body_bytes=int(os.environ.get("GOVGRAPH_MAX_BODY_BYTES", "1000000")),
+            introspection=not _flag("GOVGRAPH_DISABLE_INTROSPECTION"),
         )

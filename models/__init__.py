@@ -1,7 +1,9 @@
 """Tables and enums of the govgraph domain (see DESIGN.md's glossary)."""
 
+from models.api_key import ApiKey
 from models.audit import AuditEvent
 from models.base import metadata, stable_id
+from models.change_log import ChangeLogEntry, ChangeLogUnit
 from models.document import Document, Plan
 from models.escalation import Escalation
 from models.idempotency import IdempotencyKey
@@ -19,9 +21,12 @@ from models.proposal import Proposal
 from models.task import Assignment, AssignmentStatusEvent, ProgressReport, Task
 
 __all__ = [
+    "ApiKey",
     "Assignment",
     "AssignmentStatusEvent",
     "AuditEvent",
+    "ChangeLogEntry",
+    "ChangeLogUnit",
     "Document",
     "Escalation",
     "Finding",

@@ -149,3 +149,10 @@ class RoleScope(StrEnum):
     LEAD = "LEAD"
     COOPERATING = "COOPERATING"
     ANY = "ANY"
+
+
+class ChangeType(StrEnum):
+    """Kind of object in the change feed (changes) that partners mirror."""
+
+    TASK = "TASK"
+    RECTIFICATION = "RECTIFICATION"

@@ -29,6 +29,7 @@ from models import (
     RectificationFinding,
     Task,
 )
+from resolvers.scope import EVERYTHING, Scope, visibility
 
 MAX_BATCH = 500
 L = TypeVar("L", bound=DataLoader[Any, Any])
@@ -39,13 +40,22 @@ org_unit_t = OrgUnit.__table__  # type: ignore[attr-defined]
 class RowByKeyLoader(DataLoader[Hashable, RowMapping | None]):
     """Loads one row per key from `table` where `column IN (keys)`; None for misses."""
 
-    def __init__(self, db: Database, table: sa.Table, column: str = "id") -> None:
+    def __init__(
+        self,
+        db: Database,
+        table: sa.Table,
+        column: str = "id",
+        visible: sa.ColumnElement[bool] | None = None,
+    ) -> None:
         super().__init__(max_batch_size=MAX_BATCH)
         self.db, self.table, self.column = db, table, column
+        self.visible = visible if visible is not None else sa.true()
 
     async def batch_load_fn(self, keys: Sequence[Hashable]) -> list[RowMapping | None]:
         col = self.table.c[self.column]
-        rows = await self.db.fetch_all(sa.select(self.table).where(col.in_(list(keys))))
+        rows = await self.db.fetch_all(
+            sa.select(self.table).where(col.in_(list(keys)), self.visible)
+        )
         by_key = {row[self.column]: row for row in rows}
         return [by_key.get(key) for key in keys]
 
@@ -90,8 +100,9 @@ def _table(model: Any) -> sa.Table:
 class Loaders:
     """Every loader of one request, created on first use."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, scope: Scope = EVERYTHING) -> None:
         self.db = db
+        self.scope = scope
         self._cache: dict[Hashable, DataLoader[Any, Any]] = {}
 
     def get(self, name: Hashable, factory: Callable[[], L]) -> L:
@@ -113,8 +124,10 @@ class Loaders:
 
     def by_id(self, model: Any) -> RowByKeyLoader:
         """`<Model>ByIdLoader` for any table with an `id` column."""
+        table = _table(model)
         return self._get(  # type: ignore[no-any-return]
-            f"{model.__name__}ById", lambda: RowByKeyLoader(self.db, _table(model))
+            f"{model.__name__}ById",
+            lambda: RowByKeyLoader(self.db, table, visible=visibility(self.scope, table)),
         )
 
     @property
@@ -128,7 +141,12 @@ class Loaders:
         t = _table(OrgUnitAlias)
         return self._get(  # type: ignore[no-any-return]
             "AliasesByOrgUnit",
-            lambda: RowsByKeyLoader(self.db, sa.select(t.c.alias), t.c.org_unit_id, [t.c.alias]),
+            lambda: RowsByKeyLoader(
+                self.db,
+                sa.select(t.c.alias).where(visibility(self.scope, t)),
+                t.c.org_unit_id,
+                [t.c.alias],
+            ),
         )
 
     @property
@@ -138,7 +156,10 @@ class Loaders:
         return self._get(  # type: ignore[no-any-return]
             "ChildrenByOrgUnit",
             lambda: RowsByKeyLoader(
-                self.db, sa.select(t), t.c.parent_id, [t.c.sort_order, t.c.name, t.c.id]
+                self.db,
+                sa.select(t).where(visibility(self.scope, t)),
+                t.c.parent_id,
+                [t.c.sort_order, t.c.name, t.c.id],
             ),
         )
 
@@ -146,7 +167,11 @@ class Loaders:
     def ancestors_by_org_unit(self) -> RowsByKeyLoader:
         """AncestorsByOrgUnitLoader: root first, the unit itself excluded."""
         t, c = org_unit_t, _table(OrgUnitClosure)
-        stmt = sa.select(t).join(c, c.c.ancestor_id == t.c.id).where(c.c.depth > 0)
+        stmt = (
+            sa.select(t)
+            .join(c, c.c.ancestor_id == t.c.id)
+            .where(c.c.depth > 0, visibility(self.scope, t))
+        )
         return self._get(  # type: ignore[no-any-return]
             "AncestorsByOrgUnit",
             lambda: RowsByKeyLoader(self.db, stmt, c.c.descendant_id, [c.c.depth.desc()]),
@@ -156,7 +181,7 @@ class Loaders:
     def assignments_by_task(self) -> RowsByKeyLoader:
         """AssignmentsByTaskLoader: leads first, then by unit order."""
         a, u = _table(Assignment), org_unit_t
-        stmt = sa.select(a).join(u, u.c.id == a.c.org_unit_id)
+        stmt = sa.select(a).join(u, u.c.id == a.c.org_unit_id).where(visibility(self.scope, a))
         return self._get(  # type: ignore[no-any-return]
             "AssignmentsByTask",
             lambda: RowsByKeyLoader(
@@ -170,7 +195,12 @@ class Loaders:
         t = _table(Task)
         return self._get(  # type: ignore[no-any-return]
             "SubtasksByTask",
-            lambda: RowsByKeyLoader(self.db, sa.select(t), t.c.parent_id, [t.c.seq, t.c.id]),
+            lambda: RowsByKeyLoader(
+                self.db,
+                sa.select(t).where(visibility(self.scope, t)),
+                t.c.parent_id,
+                [t.c.seq, t.c.id],
+            ),
         )
 
     @property
@@ -179,7 +209,12 @@ class Loaders:
         p = _table(Plan)
         return self._get(  # type: ignore[no-any-return]
             "PlansByDocument",
-            lambda: RowsByKeyLoader(self.db, sa.select(p), p.c.document_id, [p.c.seq, p.c.id]),
+            lambda: RowsByKeyLoader(
+                self.db,
+                sa.select(p).where(visibility(self.scope, p)),
+                p.c.document_id,
+                [p.c.seq, p.c.id],
+            ),
         )
 
     @property
@@ -188,7 +223,12 @@ class Loaders:
         f = _table(Finding)
         return self._get(  # type: ignore[no-any-return]
             "FindingsByInspection",
-            lambda: RowsByKeyLoader(self.db, sa.select(f), f.c.inspection_id, [f.c.number]),
+            lambda: RowsByKeyLoader(
+                self.db,
+                sa.select(f).where(visibility(self.scope, f)),
+                f.c.inspection_id,
+                [f.c.number],
+            ),
         )
 
     @property
@@ -205,7 +245,11 @@ class Loaders:
     def units_by_rectification(self) -> RowsByKeyLoader:
         """ResponsibleUnitsByRectificationLoader."""
         ra, u = _table(RectificationAssignment), org_unit_t
-        stmt = sa.select(u, ra.c.role, ra.c.via_group).join(ra, ra.c.org_unit_id == u.c.id)
+        stmt = (
+            sa.select(u, ra.c.role, ra.c.via_group)
+            .join(ra, ra.c.org_unit_id == u.c.id)
+            .where(visibility(self.scope, u))
+        )
         return self._get(  # type: ignore[no-any-return]
             "UnitsByRectification",
             lambda: RowsByKeyLoader(
@@ -220,7 +264,10 @@ class Loaders:
         return self._get(  # type: ignore[no-any-return]
             "EventsByRectification",
             lambda: RowsByKeyLoader(
-                self.db, sa.select(e), e.c.rectification_id, [e.c.occurred_at, e.c.id]
+                self.db,
+                sa.select(e).where(visibility(self.scope, e)),
+                e.c.rectification_id,
+                [e.c.occurred_at, e.c.id],
             ),
         )
 

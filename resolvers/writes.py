@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from api.context import Context
 from models import AuditEvent, OrgUnit, OrgUnitClosure
 from models.enums import ViewerRole
+from resolvers.changes.log import forget_changes, log_changes
 from resolvers.errors import DomainError, ErrorCode, UserError
 
 audit_t: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -142,15 +143,22 @@ async def audit(
 async def run_mutation(
     ctx: Context, body: Callable[[AsyncConnection], Awaitable[R]]
 ) -> tuple[R | None, list[UserError]]:
-    """Run a mutation's body in a savepoint; a DomainError undoes it and becomes errors."""
+    """Run a mutation's body in a savepoint; a DomainError undoes it and becomes errors.
+
+    What the body changed (its resolvers/events notes) goes to the change log inside the
+    same savepoint: the one place every write reaches the `changes` feed.
+    """
     conn = await ctx.db.connection()
     savepoint = await conn.begin_nested()
     try:
         result = await body(conn)
+        await log_changes(ctx, conn)
     except DomainError as error:
+        forget_changes(ctx)
         await savepoint.rollback()
         return None, [UserError.from_error(error)]
     except BaseException:
+        forget_changes(ctx)
         await savepoint.rollback()
         raise
     await savepoint.commit()

@@ -222,7 +222,7 @@ class GraphQLClient:
 @contextlib.asynccontextmanager
 async def graphql_client(db: TestDatabase) -> AsyncIterator[GraphQLClient]:
     """A GraphQL client over `db` (debug on: SQL statistics in extensions)."""
-    settings = Settings(database_url=db.url, debug=True, secret=TEST_SECRET)
+    settings = Settings(database_url=db.url, debug=True, secret=TEST_SECRET, anonymous=True)
     app = create_app(settings, engine=db.engine)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:

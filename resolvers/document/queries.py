@@ -12,6 +12,7 @@ from models import Plan as PlanModel
 from models import enums
 from resolvers.common import Connection, Info, decode_global_id, paginate
 from resolvers.document.types import Document, Plan
+from resolvers.scope import visibility
 from seeds.parsing.names import normalize_doc_number
 
 document_t: sa.Table = DocumentModel.__table__  # type: ignore[attr-defined]
@@ -29,7 +30,7 @@ class DocumentQuery:
         doc_number: str | None = None,
         kind: enums.DocumentKind | None = None,
     ) -> Connection[Document]:
-        stmt = sa.select(document_t)
+        stmt = sa.select(document_t).where(visibility(info.context.scope, document_t))
         if doc_number is not None:
             stmt = stmt.where(
                 document_t.c.doc_number_normalized == normalize_doc_number(doc_number)
@@ -55,7 +56,7 @@ class DocumentQuery:
         field: enums.PlanField | None = None,
         year: int | None = None,
     ) -> Connection[Plan]:
-        stmt = sa.select(plan_t)
+        stmt = sa.select(plan_t).where(visibility(info.context.scope, plan_t))
         if document is not None:
             stmt = stmt.where(plan_t.c.document_id == decode_global_id(document, "Document"))
         if field is not None:

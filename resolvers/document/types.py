@@ -16,6 +16,7 @@ from models import enums
 from resolvers.common import Info
 from resolvers.org_unit.types import OrgUnit, _uuid_or_none
 from resolvers.pagination import page_loader
+from resolvers.scope import task_visible
 from resolvers.task.connection import TaskConnection, TaskSet
 from resolvers.task.filters import task_filter_conditions, task_t
 from resolvers.task.order import TaskOrder, task_order
@@ -125,7 +126,7 @@ class Plan(relay.Node):
         after: str | None = None,
         order_by: list[TaskOrder] | None = None,
     ) -> TaskConnection:
-        conditions = task_filter_conditions(filter)
+        conditions = [*task_filter_conditions(filter), task_visible(info.context.scope)]
 
         def statement(plans: list[Any]) -> sa.Select[Any]:
             return sa.select(task_t, task_t.c.plan_id.label("_parent")).where(
@@ -135,7 +136,8 @@ class Plan(relay.Node):
         def task_set(plan: Any) -> dict[str, Any]:
             return {
                 "task_set": TaskSet(
-                    [*conditions, task_t.c.plan_id == plan, task_t.c.parent_id.is_(None)]
+                    [*conditions, task_t.c.plan_id == plan, task_t.c.parent_id.is_(None)],
+                    scope=info.context.scope,
                 )
             }
 

@@ -16,6 +16,7 @@ from models import Escalation as EscalationModel
 from models import enums
 from resolvers.common import Info
 from resolvers.org_unit.types import OrgUnit
+from resolvers.scope import EVERYTHING, Scope, visibility
 
 escalation_t: sa.Table = EscalationModel.__table__  # type: ignore[attr-defined]
 
@@ -51,15 +52,15 @@ class Escalation:
 class EscalationsByLoader(DataLoader[Any, list[RowMapping]]):
     """Escalations per task or rectification, newest first: one statement per batch."""
 
-    def __init__(self, db: Database, column: str) -> None:
+    def __init__(self, db: Database, column: str, scope: Scope = EVERYTHING) -> None:
         super().__init__(max_batch_size=500)
-        self.db, self.column = db, column
+        self.db, self.column, self.scope = db, column, scope
 
     async def batch_load_fn(self, keys: Any) -> list[list[RowMapping]]:
         col = escalation_t.c[self.column]
         rows = await self.db.fetch_all(
             sa.select(escalation_t)
-            .where(col.in_(list(keys)))
+            .where(col.in_(list(keys)), visibility(self.scope, escalation_t))
             .order_by(escalation_t.c.issued_on.desc(), escalation_t.c.created_at.desc())
         )
         grouped: dict[Any, list[RowMapping]] = {k: [] for k in keys}
@@ -71,7 +72,8 @@ class EscalationsByLoader(DataLoader[Any, list[RowMapping]]):
 async def escalations_of(info: Info, column: str, key: uuid.UUID) -> list[Escalation]:
     """Task.escalations / Rectification.escalations, batched (bounded: the 200 newest)."""
     loader = info.context.loaders.get(
-        ("EscalationsBy", column), lambda: EscalationsByLoader(info.context.db, column)
+        ("EscalationsBy", column),
+        lambda: EscalationsByLoader(info.context.db, column, info.context.scope),
     )
     rows = await loader.load(key)
     return [Escalation.from_row(r) for r in rows[:200]]

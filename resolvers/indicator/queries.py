@@ -21,6 +21,7 @@ from resolvers.indicator.types import (
     Target,
     TargetFilter,
 )
+from resolvers.scope import visibility
 
 indicator_t: sa.Table = IndicatorModel.__table__  # type: ignore[attr-defined]
 target_t: sa.Table = TargetModel.__table__  # type: ignore[attr-defined]
@@ -43,7 +44,9 @@ def target_order() -> list[sa.ColumnElement[object]]:
 
 async def targets_of_unit(info: Info, unit: uuid.UUID, year: int | None) -> list[Target]:
     """Every target of a unit (bounded by the indicators × months of a year)."""
-    stmt = sa.select(target_t).where(target_t.c.org_unit_id == unit)
+    stmt = sa.select(target_t).where(
+        target_t.c.org_unit_id == unit, visibility(info.context.scope, target_t)
+    )
     if year is not None:
         stmt = stmt.where(target_t.c.year == year)
     rows = await info.context.db.fetch_all(stmt.order_by(*target_order()).limit(1000))
@@ -67,7 +70,7 @@ class IndicatorQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Target]:
-        stmt = sa.select(target_t)
+        stmt = sa.select(target_t).where(visibility(info.context.scope, target_t))
         if filter is not None:
             if filter.indicator is not None:
                 stmt = stmt.where(
@@ -102,7 +105,7 @@ class IndicatorQuery:
         after: str | None = None,
     ) -> Connection[Measurement]:
         m = measurement_t
-        stmt = sa.select(m)
+        stmt = sa.select(m).where(visibility(info.context.scope, m))
         if filter is not None:
             if filter.indicator is not None:
                 stmt = stmt.where(

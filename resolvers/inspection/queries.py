@@ -16,6 +16,7 @@ from models import Rectification as RectificationModel
 from resolvers.common import Connection, Info, decode_global_id, paginate
 from resolvers.inspection.types import Inspection, Rectification, RectificationFilter
 from resolvers.pagination import OrderKey, ascending, page_loader
+from resolvers.scope import visibility
 from resolvers.task.filters import like_pattern
 
 inspection_t: sa.Table = InspectionModel.__table__  # type: ignore[attr-defined]
@@ -79,7 +80,9 @@ async def rectification_connection(
     inspection: uuid.UUID | None = None,
 ) -> Connection[Rectification]:
     """A page of rectifications, by inspection and 序号."""
-    stmt = sa.select(rect_t).where(*rectification_conditions(flt))
+    stmt = sa.select(rect_t).where(
+        *rectification_conditions(flt), visibility(info.context.scope, rect_t)
+    )
     if unit is not None:
         stmt = stmt.where(responsible(unit, include_descendants))
     if inspection is not None:
@@ -102,7 +105,7 @@ async def unit_rectification_connection(
     after: str | None,
 ) -> Connection[Rectification]:
     """OrgUnit.rectifications: one windowed statement for the units of a level."""
-    conditions = rectification_conditions(flt)
+    conditions = [*rectification_conditions(flt), visibility(info.context.scope, rect_t)]
 
     def statement(units: list[Any]) -> sa.Select[Any]:
         scope = sa.select(
@@ -149,7 +152,7 @@ async def inspection_rectification_connection(
     after: str | None,
 ) -> Connection[Rectification]:
     """Inspection.rectifications: one windowed statement for the inspections of a level."""
-    conditions = rectification_conditions(flt)
+    conditions = [*rectification_conditions(flt), visibility(info.context.scope, rect_t)]
 
     def statement(inspections: list[Any]) -> sa.Select[Any]:
         return sa.select(rect_t, rect_t.c.inspection_id.label("_parent")).where(
@@ -181,7 +184,12 @@ class InspectionQuery:
     ) -> Connection[Inspection]:
         order = [inspection_t.c.name, inspection_t.c.id]
         return await paginate(
-            info, sa.select(inspection_t), order, Inspection.from_row, first=first, after=after
+            info,
+            sa.select(inspection_t).where(visibility(info.context.scope, inspection_t)),
+            order,
+            Inspection.from_row,
+            first=first,
+            after=after,
         )
 
     @strawberry.field(description="Rectification items, filtered.")

@@ -14,8 +14,10 @@ from resolvers.common import Info
 from resolvers.rollups.rectification import (
     RectificationCounts,
     counts_from_row,
+    rect_t,
     rectification_rollup_statement,
 )
+from resolvers.scope import EVERYTHING, Scope, visibility
 from resolvers.task.rollup import resolve_as_of
 
 
@@ -59,11 +61,17 @@ class RectificationRollupLoader(DataLoader[Hashable, RectificationCounts]):
     """Rollups of many units with the same arguments: one statement per batch."""
 
     def __init__(
-        self, db: Database, *, as_of: date, current: bool, include_descendants: bool
+        self,
+        db: Database,
+        *,
+        as_of: date,
+        current: bool,
+        include_descendants: bool,
+        scope: Scope = EVERYTHING,
     ) -> None:
         super().__init__(max_batch_size=500)
         self.db, self.as_of, self.current = db, as_of, current
-        self.include_descendants = include_descendants
+        self.include_descendants, self.scope = include_descendants, scope
 
     async def batch_load_fn(self, roots: Sequence[Hashable]) -> list[RectificationCounts]:
         stmt = rectification_rollup_statement(
@@ -71,6 +79,7 @@ class RectificationRollupLoader(DataLoader[Hashable, RectificationCounts]):
             include_descendants=self.include_descendants,
             as_of=self.as_of,
             current=self.current,
+            visible=visibility(self.scope, rect_t),
         )
         rows = {row["root_id"]: row for row in await self.db.fetch_all(stmt)}
         return [counts_from_row(rows.get(root), self.as_of) for root in roots]
@@ -84,7 +93,11 @@ async def unit_rectification_rollup(
     loader = info.context.loaders.get(
         ("RectificationRollupByUnit", day, current, include_descendants),
         lambda: RectificationRollupLoader(
-            info.context.db, as_of=day, current=current, include_descendants=include_descendants
+            info.context.db,
+            as_of=day,
+            current=current,
+            include_descendants=include_descendants,
+            scope=info.context.scope,
         ),
     )
     return RectificationRollup.from_counts(await loader.load(unit))

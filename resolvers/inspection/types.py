@@ -14,6 +14,7 @@ from strawberry import relay
 from models import enums
 from resolvers.common import Connection, Deadline, Info
 from resolvers.org_unit.types import OrgUnit, _uuid_or_none
+from resolvers.scope import internal_hidden
 
 if TYPE_CHECKING:
     from resolvers.escalation.types import Escalation
@@ -117,7 +118,7 @@ class Rectification(relay.Node):
     responsibility_text: str | None = strawberry.field(
         description="责任单位 exactly as the document writes it."
     )
-    responsible_persons: str | None = strawberry.field(description="责任人 (internal).")
+    persons: strawberry.Private[str | None]
     deadline: Deadline = strawberry.field(description="整改期限.")
     status: enums.RectificationStatus = strawberry.field(description="Workflow state.")
     version: int = strawberry.field(description="Row version for expectedVersion.")
@@ -134,7 +135,7 @@ class Rectification(relay.Node):
             goal=row["goal"],
             measures=[str(m) for m in row["measures"] or []],
             responsibility_text=row["responsibility_text"],
-            responsible_persons=row["responsible_persons"],
+            persons=row["responsible_persons"],
             deadline=Deadline.from_row(row),
             status=enums.RectificationStatus(row["status"]),
             version=row["version"],
@@ -149,6 +150,10 @@ class Rectification(relay.Node):
             [_uuid_or_none(i) for i in node_ids]
         )
         return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="责任人 (internal: null for sharing partners).")
+    def responsible_persons(self, info: Info) -> str | None:
+        return None if internal_hidden(info) else self.persons
 
     @strawberry.field(description="Numbers of the feedback problems this item answers.")
     async def finding_numbers(self, info: Info) -> list[int]:
@@ -201,7 +206,7 @@ class RectificationFilter:
 class RectificationEvent:
     from_status: enums.RectificationStatus | None = strawberry.field(description="State before.")
     to_status: enums.RectificationStatus = strawberry.field(description="State after.")
-    actor: str | None = strawberry.field(description="Who made it (internal).")
+    actor_name: strawberry.Private[str | None]
     occurred_at: datetime = strawberry.field(description="When.")
     comment: str | None = strawberry.field(description="Comment.")
     evidence: list[Annotated[Evidence, strawberry.lazy("resolvers.task.report")]] = (
@@ -219,12 +224,16 @@ class RectificationEvent:
             if row["from_status"]
             else None,
             to_status=enums.RectificationStatus(row["to_status"]),
-            actor=row["actor"],
+            actor_name=row["actor"],
             occurred_at=row["occurred_at"],
             comment=row["comment"],
             evidence=[Evidence(url=e["url"], title=e.get("title")) for e in row["evidence"] or []],
             actor_unit_id=row["actor_unit_id"],
         )
+
+    @strawberry.field(description="Who made it (internal: null for sharing partners).")
+    def actor(self, info: Info) -> str | None:
+        return None if internal_hidden(info) else self.actor_name
 
     @strawberry.field(description="The acting unit.")
     async def actor_unit(self, info: Info) -> OrgUnit | None:

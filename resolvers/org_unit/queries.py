@@ -9,6 +9,7 @@ from models import OrgUnit as OrgUnitModel
 from models import OrgUnitAlias, OrgUnitClosure
 from resolvers.common import Connection, Info, decode_global_id, paginate
 from resolvers.org_unit.types import OrgUnit, OrgUnitFilter
+from resolvers.scope import visibility
 from seeds.parsing.names import normalize_name
 
 unit_t: sa.Table = OrgUnitModel.__table__  # type: ignore[attr-defined]
@@ -39,7 +40,8 @@ class OrgUnitQuery:
             return OrgUnit.from_row(row) if row else None
         if name is None or not name.strip():
             return None
-        row = await info.context.db.fetch_one(name_match_statement(name).limit(1))
+        stmt = name_match_statement(name).where(visibility(info.context.scope, unit_t))
+        row = await info.context.db.fetch_one(stmt.limit(1))
         return OrgUnit.from_row(row) if row else None
 
     @strawberry.field(description="Units, by tree order (depth, sort order, name).")
@@ -50,7 +52,7 @@ class OrgUnitQuery:
         after: str | None = None,
         filter: OrgUnitFilter | None = None,
     ) -> Connection[OrgUnit]:
-        stmt = sa.select(unit_t)
+        stmt = sa.select(unit_t).where(visibility(info.context.scope, unit_t))
         if filter is not None:
             if filter.kind:
                 stmt = stmt.where(unit_t.c.kind.in_([k.value for k in filter.kind]))

@@ -56,7 +56,12 @@ class RectificationCounts:
 
 
 def rectification_rollup_statement(
-    roots: list[Any], *, include_descendants: bool, as_of: date, current: bool
+    roots: list[Any],
+    *,
+    include_descendants: bool,
+    as_of: date,
+    current: bool,
+    visible: sa.ColumnElement[bool] | None = None,
 ) -> sa.Select[Any]:
     """One row of counts per root unit."""
     scope = sa.select(
@@ -102,7 +107,7 @@ def rectification_rollup_statement(
             rect_t.c.deadline_end,
         )
         .select_from(scoped.join(rect_t, rect_t.c.id == scoped.c.rectification_id))
-        .where(exists)
+        .where(exists, visible if visible is not None else sa.true())
         .subquery()
     )
     done = per_item.c.state.in_(DONE_STATES)

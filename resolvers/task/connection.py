@@ -14,6 +14,7 @@ from models import enums
 from resolvers.common import Connection, Info
 from resolvers.pagination import OrderKey, page_loader, paginate
 from resolvers.rollups.task import counts_from_row, rollup_statement, tasks_of_units, unit_scope
+from resolvers.scope import EVERYTHING, Scope, task_visible
 from resolvers.task.filters import assigned_to, task_filter_conditions, task_t
 from resolvers.task.order import TaskOrder, task_order
 from resolvers.task.rollup import TaskRollup, filter_key, resolve_as_of
@@ -26,12 +27,13 @@ class TaskSet:
 
     conditions: list[sa.ColumnElement[bool]] = field(default_factory=list)
     unit: uuid.UUID | None = None
+    scope: Scope = EVERYTHING
     role: enums.RoleScope = enums.RoleScope.LEAD
     include_descendants: bool = False
 
     def statement(self) -> sa.Select[Any]:
         """The tasks of the set."""
-        stmt = sa.select(task_t).where(*self.conditions)
+        stmt = sa.select(task_t).where(*self.conditions, task_visible(self.scope))
         if self.unit is not None:
             stmt = stmt.where(assigned_to(self.unit, self.role, self.include_descendants))
         return stmt
@@ -68,7 +70,7 @@ async def task_connection(
     order_by: list[TaskOrder] | None = None,
 ) -> TaskConnection:
     """A page of all tasks matching the filter."""
-    task_set = TaskSet(conditions=task_filter_conditions(flt))
+    task_set = TaskSet(conditions=task_filter_conditions(flt), scope=info.context.scope)
     page = await paginate(
         info.context.db,
         task_set.statement(),
@@ -95,7 +97,8 @@ async def unit_task_connection(
     order_by: list[TaskOrder] | None = None,
 ) -> TaskConnection:
     """OrgUnit.tasks: one windowed statement for every unit of the level asking alike."""
-    conditions = task_filter_conditions(flt)
+    scope = info.context.scope
+    conditions = [*task_filter_conditions(flt), task_visible(scope)]
     order: list[OrderKey] = task_order(order_by)
 
     def statement(units: list[Any]) -> sa.Select[Any]:
@@ -122,7 +125,15 @@ async def unit_task_connection(
         first=first,
         after=after,
         cls=TaskConnection,
-        extra=lambda parent: {"task_set": TaskSet(conditions, parent, role, include_descendants)},
+        extra=lambda parent: {
+            "task_set": TaskSet(
+                conditions,
+                unit=parent,
+                role=role,
+                include_descendants=include_descendants,
+                scope=scope,
+            )
+        },
     )
     connection: TaskConnection = await loader.load(unit)
     return connection

@@ -17,6 +17,7 @@ from models import enums
 from resolvers.common import Connection, Info
 from resolvers.org_unit.types import OrgUnit
 from resolvers.pagination import OrderKey, page_loader
+from resolvers.scope import internal_hidden, visibility
 
 report_t: sa.Table = ProgressReportModel.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = AssignmentModel.__table__  # type: ignore[attr-defined]
@@ -37,7 +38,7 @@ class ProgressReport(relay.Node):
     status: enums.TaskStatus = strawberry.field(description="State reported.")
     narrative: str | None = strawberry.field(description="What was done.")
     evidence: list[Evidence] = strawberry.field(description="Supporting links.")
-    reported_by: str | None = strawberry.field(description="Who reported (internal).")
+    reporter: strawberry.Private[str | None]
     assignment_id: strawberry.Private[uuid.UUID]
     unit_id: strawberry.Private[uuid.UUID | None]
 
@@ -52,7 +53,7 @@ class ProgressReport(relay.Node):
             status=enums.TaskStatus(row["status"]),
             narrative=row["narrative"],
             evidence=[Evidence(url=e["url"], title=e.get("title")) for e in row["evidence"] or []],
-            reported_by=row["reported_by"],
+            reporter=row["reported_by"],
             assignment_id=row["assignment_id"],
             unit_id=row["reported_by_unit_id"],
         )
@@ -64,6 +65,10 @@ class ProgressReport(relay.Node):
         loader = info.context.loaders.by_id(ProgressReportModel)
         rows = await loader.load_many([_uuid_or_none(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="Who reported (internal: null for sharing partners).")
+    def reported_by(self, info: Info) -> str | None:
+        return None if internal_hidden(info) else self.reporter
 
     @strawberry.field(description="The reporting unit.")
     async def unit(self, info: Info) -> OrgUnit | None:
@@ -77,12 +82,13 @@ async def task_reports(
     info: Info, task_id: uuid.UUID, *, first: int | None, after: str | None
 ) -> Connection[ProgressReport]:
     """Task.reports: newest first, batched over the tasks of a level."""
+    scope = info.context.scope
 
     def statement(tasks: list[Any]) -> sa.Select[Any]:
         return (
             sa.select(report_t, assignment_t.c.task_id.label("_parent"))
             .select_from(report_t.join(assignment_t, assignment_t.c.id == report_t.c.assignment_id))
-            .where(assignment_t.c.task_id.in_(tasks))
+            .where(assignment_t.c.task_id.in_(tasks), visibility(scope, report_t))
         )
 
     order = [OrderKey(report_t.c.reported_at, True), OrderKey(report_t.c.id, True)]

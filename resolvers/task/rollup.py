@@ -24,6 +24,7 @@ from resolvers.rollups.task import (
     tasks_of_units,
     unit_scope,
 )
+from resolvers.scope import EVERYTHING, Scope, task_visible
 from resolvers.task.filters import task_filter_conditions
 from resolvers.task.types import TaskFilter
 
@@ -80,11 +81,12 @@ class TaskRollupLoader(DataLoader[Hashable, RollupCounts]):
         include_descendants: bool = True,
         role: enums.RoleScope = enums.RoleScope.LEAD,
         flt: TaskFilter | None = None,
+        scope: Scope = EVERYTHING,
     ) -> None:
         super().__init__(max_batch_size=500)
         self.db, self.kind, self.as_of, self.current = db, kind, as_of, current
         self.include_descendants, self.role = include_descendants, role
-        self.conditions = task_filter_conditions(flt)
+        self.conditions = [*task_filter_conditions(flt), task_visible(scope)]
 
     async def batch_load_fn(self, roots: Sequence[Hashable]) -> list[RollupCounts]:
         cutoff = None if self.current else end_of_day(self.as_of)
@@ -129,6 +131,7 @@ async def unit_task_rollup(
             include_descendants=include_descendants,
             role=role,
             flt=flt,
+            scope=info.context.scope,
         ),
     )
     return TaskRollup.from_counts(await loader.load(unit))
@@ -141,7 +144,14 @@ async def plan_task_rollup(
     day, current = resolve_as_of(info, as_of)
     loader = info.context.loaders.get(
         ("TaskRollupByPlan", day, current, filter_key(flt)),
-        lambda: TaskRollupLoader(info.context.db, kind="plan", as_of=day, current=current, flt=flt),
+        lambda: TaskRollupLoader(
+            info.context.db,
+            kind="plan",
+            as_of=day,
+            current=current,
+            flt=flt,
+            scope=info.context.scope,
+        ),
     )
     return TaskRollup.from_counts(await loader.load(plan))
 

@@ -10,7 +10,7 @@ from tests.conftest import TestDatabase
 
 
 def _client(db: TestDatabase) -> httpx.AsyncClient:
-    app = create_app(Settings(database_url=db.url), engine=db.engine)
+    app = create_app(Settings(database_url=db.url, anonymous=True), engine=db.engine)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
 
 

@@ -199,7 +199,9 @@ async def city(empty_db: TestDatabase) -> City:
 @pytest.fixture
 async def city_client(empty_db: TestDatabase, city: City) -> AsyncIterator[GraphQLClient]:
     """A GraphQL client over the hand-built city (debug on), as the `client` fixture builds it."""
-    app = create_app(Settings(database_url=empty_db.url, debug=True), engine=empty_db.engine)
+    app = create_app(
+        Settings(database_url=empty_db.url, debug=True, anonymous=True), engine=empty_db.engine
+    )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield GraphQLClient(http)

@@ -122,7 +122,14 @@ async def test_only_the_responsible_unit_completes_and_only_a_superior_verifies(
         ("COMPLETED", "VERIFIED"),
         ("VERIFIED", "CLOSED"),
     ]
-    assert events[0]["actorUnit"] == {"name": "城区生态环境分局"}
+    # The team sees who acted only where the unit is in its own scope; 城区 sees its bureau.
+    assert events[0]["actorUnit"] is None
+    seen = await supervisor.query(
+        "query ($id: ID!) { node(id: $id) { ... on Rectification {"
+        " events { actorUnit { name } } } } }",
+        {"id": item["id"]},
+    )
+    assert seen["node"]["events"][0]["actorUnit"] == {"name": "城区生态环境分局"}
     assert closed["event"]["evidence"] == [{"url": "https://example.org/evidence.pdf"}]
     assert closed["event"]["comment"] == "→CLOSED"
     reopened = await move(supervisor, "REOPENED", 5)

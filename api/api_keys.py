@@ -1,0 +1,106 @@
+"""API keys of sharing partners: `gg_<prefix>_<secret>`, stored as sha256, revocable.
+
+A key reads (never writes) one unit's subtree at a disclosure tier: SHARED hides
+responsible persons and other internal fields; INTERNAL is for another government system.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from api.auth import AuthenticationError, Viewer
+from models import ApiKey
+from models.enums import ViewerRole
+
+api_key_t: sa.Table = ApiKey.__table__  # type: ignore[attr-defined]
+PREFIX_LENGTH = 10
+DISCLOSURES = ("SHARED", "INTERNAL")
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A new key: the secret is shown once and never stored."""
+
+    id: uuid.UUID
+    prefix: str
+    secret: str
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+async def create_key(
+    conn: AsyncConnection,
+    *,
+    name: str,
+    unit_id: uuid.UUID,
+    disclosure: str = "SHARED",
+    expires_at: datetime | None = None,
+) -> IssuedKey:
+    """Store a new key's hash; return the key itself (once)."""
+    if disclosure not in DISCLOSURES:
+        raise ValueError(f"disclosure is one of {', '.join(DISCLOSURES)}")
+    prefix = secrets.token_hex(PREFIX_LENGTH // 2)
+    key = f"gg_{prefix}_{secrets.token_urlsafe(32)}"
+    key_id = uuid.uuid4()
+    await conn.execute(
+        api_key_t.insert().values(
+            id=key_id,
+            name=name,
+            prefix=prefix,
+            key_hash=_hash(key),
+            org_unit_id=unit_id,
+            disclosure=disclosure,
+            created_at=datetime.now(UTC),
+            expires_at=expires_at,
+        )
+    )
+    return IssuedKey(key_id, prefix, key)
+
+
+async def revoke_key(conn: AsyncConnection, prefix: str) -> bool:
+    """Revoke a key by its prefix; False when there is no such live key."""
+    result = await conn.execute(
+        api_key_t.update()
+        .where(api_key_t.c.prefix == prefix, api_key_t.c.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    )
+    return bool(result.rowcount)
+
+
+async def viewer_for_key(engine: AsyncEngine, key: str) -> Viewer:
+    """The read-only partner viewer of a key; AuthenticationError when it is not valid."""
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != "gg" or len(parts[1]) != PREFIX_LENGTH:
+        raise AuthenticationError("malformed API key")
+    async with engine.connect() as conn:
+        row = (
+            (await conn.execute(sa.select(api_key_t).where(api_key_t.c.prefix == parts[1])))
+            .mappings()
+            .first()
+        )
+    # Compare digests in constant time; an unknown prefix fails the same way.
+    expected = row["key_hash"] if row else _hash("")
+    if not hmac.compare_digest(expected, _hash(key)) or row is None:
+        raise AuthenticationError("unknown API key")
+    now = datetime.now(UTC)
+    if row["revoked_at"] is not None:
+        raise AuthenticationError("revoked API key")
+    expires = row["expires_at"]
+    if expires is not None and (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) < now:
+        raise AuthenticationError("expired API key")
+    return Viewer(
+        subject=f"key:{row['name']}",
+        unit_id=row["org_unit_id"],
+        role=ViewerRole.VIEWER,
+        partner=row["disclosure"] == "SHARED",
+    )

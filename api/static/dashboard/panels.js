@@ -1,0 +1,294 @@
+// The dashboard's panels: each renders its part of the DashboardScreen result.
+
+import {
+  PLAN_FIELD,
+  RECTIFICATION_STATES,
+  RECTIFICATION_STATUS,
+  TASK_STATUS,
+  UNIT_KIND,
+  daysBetween,
+  h,
+  number,
+  percent,
+  rectificationOverdueDays,
+} from "./format.js";
+
+function replace(id, ...nodes) {
+  document.getElementById(id).replaceChildren(...nodes.filter((n) => n !== null && n !== undefined));
+}
+
+function empty(text) {
+  return h("p", { class: "empty" }, text);
+}
+
+/** Rollup cards: total, completed, in progress, overdue, due soon, completion rate. */
+export function renderCards(rollup) {
+  const rated = rollup.total - rollup.ongoing;
+  const cards = [
+    ["total", "任务总数", number(rollup.total), `长期坚持 ${rollup.ongoing} 项`, ""],
+    ["completed", "已完成", number(rollup.completed), `未启动 ${rollup.notStarted} 项`, "good"],
+    ["inProgress", "推进中", number(rollup.inProgress), `加权进度 ${progressText(rollup)}`, "info"],
+    ["overdue", "已逾期", number(rollup.overdue), "未完成且已过完成时限", rollup.overdue ? "bad" : ""],
+    ["dueSoon", "临期（14天内）", number(rollup.dueSoon), "未完成，14 天内到期", rollup.dueSoon ? "warn" : ""],
+    [
+      "completionRate",
+      "完成率",
+      percent(rollup.completionRate),
+      rated > 0 ? `${rollup.completed} / ${rated} 项（不含长期坚持）` : "无可考核任务",
+      "accent",
+    ],
+  ];
+  replace(
+    "cards",
+    ...cards.map(([metric, label, value, note, tone]) =>
+      h(
+        "div",
+        { class: `card ${tone}`, dataset: { metric } },
+        h("div", { class: "card-label" }, label),
+        h("div", { class: "card-value", dataset: { testid: `metric-${metric}` } }, value),
+        h("div", { class: "card-note" }, note),
+      ),
+    ),
+  );
+}
+
+function progressText(rollup) {
+  const value = rollup.weightedProgress;
+  return value === null || value === undefined ? "—" : `${value.toFixed(1)}%`;
+}
+
+/** A stacked bar: completed / in progress / not started, with the overdue share marked. */
+function stackedBar(rollup) {
+  const total = rollup.total || 1;
+  const part = (count, cls, title) =>
+    count > 0
+      ? h("span", { class: `seg ${cls}`, style: `width:${(count / total) * 100}%`, title })
+      : null;
+  return h(
+    "div",
+    { class: "bar", role: "img", "aria-label": `完成 ${rollup.completed}，推进中 ${rollup.inProgress}` },
+    part(rollup.completed, "done", `已完成 ${rollup.completed}`),
+    part(rollup.inProgress, "doing", `推进中 ${rollup.inProgress}`),
+    part(rollup.notStarted, "todo", `未启动 ${rollup.notStarted}`),
+  );
+}
+
+/** Child units with their own rollups and completion bars; a click selects the unit. */
+export function renderChildren(children, onSelect) {
+  const withTasks = children.filter((c) => c.taskRollup.total > 0);
+  const idle = children.length - withTasks.length;
+  document.getElementById("children-sub").textContent = children.length
+    ? `${withTasks.length} 个单位牵头任务${idle ? `，另 ${idle} 个单位暂无` : ""}`
+    : "";
+  if (!withTasks.length) {
+    replace("children", empty(children.length ? "下级单位暂无牵头任务" : "无下级单位"));
+    return;
+  }
+  withTasks.sort(
+    (a, b) =>
+      b.taskRollup.overdue - a.taskRollup.overdue ||
+      b.taskRollup.total - a.taskRollup.total ||
+      a.name.localeCompare(b.name, "zh-CN"),
+  );
+  const rows = withTasks.map((child) => {
+    const r = child.taskRollup;
+    return h(
+      "tr",
+      { dataset: { unitId: child.id, testid: "child-row", name: child.name } },
+      h(
+        "td",
+        { class: "name", title: child.name },
+        h(
+          "button",
+          { type: "button", class: "link", onclick: () => onSelect(child.id) },
+          child.name,
+        ),
+        h("span", { class: "tag" }, UNIT_KIND[child.kind] || child.kind),
+      ),
+      h("td", { class: "num", dataset: { col: "total" } }, number(r.total)),
+      h("td", { class: "num", dataset: { col: "completed" } }, number(r.completed)),
+      h("td", { class: `num ${r.overdue ? "bad-text" : ""}`, dataset: { col: "overdue" } }, number(r.overdue)),
+      h(
+        "td",
+        { class: "bar-cell" },
+        stackedBar(r),
+        h("span", { class: "rate", dataset: { col: "completionRate" } }, percent(r.completionRate)),
+      ),
+    );
+  });
+  replace(
+    "children",
+    h(
+      "div",
+      { class: "scroll tall" },
+      h(
+      "table",
+      { class: "table", dataset: { testid: "children-table" } },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", {}, "单位"),
+          h("th", { class: "num" }, "任务"),
+          h("th", { class: "num" }, "完成"),
+          h("th", { class: "num" }, "逾期"),
+          h("th", {}, "完成率"),
+        ),
+      ),
+      h("tbody", {}, rows),
+      ),
+    ),
+  );
+}
+
+function overdueRow(task, asOf, onSelect) {
+  const days = task.deadline.end ? daysBetween(task.deadline.end, asOf) : null;
+  return h(
+    "li",
+    { class: "item", dataset: { testid: "overdue-item", taskId: task.id } },
+    h(
+      "div",
+      { class: "item-head" },
+      h("span", { class: "days", dataset: { days: String(days) } }, days === null ? "逾期" : `逾期 ${days} 天`),
+      h("span", { class: "tag" }, `${PLAN_FIELD[task.plan.field] || ""}·${task.seq}`),
+      h("span", { class: "deadline" }, `时限：${task.deadline.text}`),
+      h("span", { class: `status s-${task.status}` }, TASK_STATUS[task.status] || task.status),
+    ),
+    h("div", { class: "item-title", title: task.title }, task.title),
+    h(
+      "div",
+      { class: "item-units" },
+      "牵头：",
+      task.leadUnits.flatMap((unit, i) => [
+        i ? "、" : null,
+        h("button", { type: "button", class: "link", onclick: () => onSelect(unit.id) }, unit.name),
+      ]),
+    ),
+  );
+}
+
+/** The overdue list (deadline ascending) with a "more" button that pages with `after`. */
+export function renderOverdue(connection, asOf, { onSelect, onMore }) {
+  document.getElementById("overdue-sub").textContent = `共 ${connection.totalCount} 项，按完成时限排序`;
+  document.getElementById("overdue").dataset.total = String(connection.totalCount);
+  if (!connection.totalCount) {
+    replace("overdue", empty("截至统计日无逾期任务"));
+    return;
+  }
+  const list = h("ol", { class: "list", dataset: { testid: "overdue-list" } });
+  const more = h("button", { type: "button", class: "ghost more" }, "加载更多");
+  const append = (page) => {
+    list.append(...page.edges.map((edge) => overdueRow(edge.node, asOf, onSelect)));
+    more.hidden = !page.pageInfo.hasNextPage;
+    more.dataset.after = page.pageInfo.endCursor || "";
+    more.textContent = `加载更多（已显示 ${list.children.length} / ${page.totalCount}）`;
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      append(await onMore(more.dataset.after));
+    } finally {
+      more.disabled = false;
+    }
+  });
+  append(connection);
+  replace("overdue", h("div", { class: "scroll tall" }, list), more);
+}
+
+/** Rectification items by workflow state: counts along the workflow, then the items. */
+export function renderRectifications(rollup, connection, asOf) {
+  document.getElementById("rect-sub").textContent =
+    `共 ${rollup.total} 项 · 完成率 ${percent(rollup.completionRate)}`;
+  replace(
+    "rect-states",
+    ...RECTIFICATION_STATES.map(([status, field, label]) =>
+      h(
+        "div",
+        { class: `state st-${status}`, dataset: { state: status, testid: `rect-${field}` } },
+        h("b", {}, number(rollup[field])),
+        h("span", {}, label),
+      ),
+    ),
+    h(
+      "div",
+      { class: `state st-OVERDUE ${rollup.overdue ? "alert" : ""}`, dataset: { state: "OVERDUE", testid: "rect-overdue" } },
+      h("b", {}, number(rollup.overdue)),
+      h("span", {}, "逾期"),
+    ),
+  );
+  document.getElementById("rectifications").dataset.total = String(connection.totalCount);
+  if (!connection.totalCount) {
+    replace("rectifications", empty("本单位及下级单位无整改事项"));
+    return;
+  }
+  const order = Object.fromEntries(RECTIFICATION_STATES.map(([status], i) => [status, i]));
+  const items = connection.edges
+    .map((edge) => edge.node)
+    .sort((a, b) => order[a.status] - order[b.status] || a.seq - b.seq);
+  const rows = items.map((item) => {
+    const days = rectificationOverdueDays(item, asOf);
+    const units = item.responsibleUnits.map((u) => u.name);
+    return h(
+      "tr",
+      { dataset: { testid: "rect-row", status: item.status } },
+      h("td", { class: "num" }, item.seq),
+      h("td", { class: "problem", title: item.problem }, item.problem),
+      h(
+        "td",
+        { class: "units", title: units.join("、") },
+        units.length > 2 ? `${units.slice(0, 2).join("、")} 等 ${units.length} 个` : units.join("、"),
+      ),
+      h(
+        "td",
+        { class: "due" },
+        h("div", {}, item.deadline.text),
+        days > 0 ? h("span", { class: "days small" }, `逾期 ${days} 天`) : null,
+      ),
+      h("td", {}, h("span", { class: `status r-${item.status}` }, RECTIFICATION_STATUS[item.status])),
+    );
+  });
+  const note =
+    connection.totalCount > items.length
+      ? h("p", { class: "hint" }, `显示前 ${items.length} 项，共 ${connection.totalCount} 项`)
+      : null;
+  replace(
+    "rectifications",
+    h(
+      "div",
+      { class: "scroll" },
+      h(
+        "table",
+        { class: "table compact" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { class: "num" }, "序号"),
+            h("th", {}, "问题"),
+            h("th", {}, "责任单位"),
+            h("th", {}, "整改期限"),
+            h("th", {}, "状态"),
+          ),
+        ),
+        h("tbody", {}, rows),
+      ),
+    ),
+    note,
+  );
+}
+
+/** Breadcrumbs: ancestors (clickable) and the unit. */
+export function renderCrumbs(unit, onSelect) {
+  replace(
+    "crumbs",
+    ...unit.ancestors.flatMap((a) => [
+      h("button", { type: "button", class: "crumb", onclick: () => onSelect(a.id) }, a.name),
+      h("span", { class: "sep", "aria-hidden": "true" }, "›"),
+    ]),
+    h("span", { class: "crumb current", dataset: { testid: "current-unit" } }, unit.name),
+  );
+}

@@ -1,0 +1,344 @@
+"""The change log behind the `changes` feed: appending a write's entries, positions, reading.
+
+Order. Entries are served in (xid, seq) order, where `xid` is the writing transaction's id.
+On PostgreSQL a sequence number is taken at INSERT time, so a transaction holding seq 10 can
+commit after one holding seq 11: a reader that served 11 and moved its cursor past 10 would
+never see 10. So a reader only serves entries of transactions that have *finished*: those
+with `xid` below the oldest transaction still running (`pg_snapshot_xmin` of a snapshot
+taken before the page is read). Nothing can be appended below that bound any more, so a
+cursor (xid, seq) never skips an entry; a long write only delays the feed until it ends.
+SQLite serialises writers (one write transaction at a time, seq taken inside it), so there
+seq order is commit order and every entry has xid 0.
+
+Each entry names the object and the units it hung on before and after the write (its
+assignments' units and its document's issuer; for a rectification its responsible units
+and inspector). A viewer gets an entry when the object is visible to it now (the current
+state) or when one of those units is in its subtree (a tombstone when no longer visible).
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Executable
+
+from api.context import Context
+from models import (
+    Assignment,
+    ChangeLogEntry,
+    ChangeLogUnit,
+    Document,
+    Inspection,
+    Rectification,
+    RectificationAssignment,
+    Task,
+)
+from models.enums import ChangeType
+from resolvers.events import Unlogged, take_unlogged
+from resolvers.scope import Scope, in_subtree
+
+log_t: sa.Table = ChangeLogEntry.__table__  # type: ignore[attr-defined]
+log_unit_t: sa.Table = ChangeLogUnit.__table__  # type: ignore[attr-defined]
+task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
+assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
+document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
+rect_t: sa.Table = Rectification.__table__  # type: ignore[attr-defined]
+rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
+inspection_t: sa.Table = Inspection.__table__  # type: ignore[attr-defined]
+
+KINDS = {"task": ChangeType.TASK, "rectification": ChangeType.RECTIFICATION}
+CHUNK = 500
+
+
+# -- appending -------------------------------------------------------------------------------
+
+
+async def current_xid(conn: AsyncConnection) -> int:
+    """The writing transaction's id on PostgreSQL (top level, also inside a savepoint); 0."""
+    if conn.dialect.name != "postgresql":
+        return 0
+    value = await conn.scalar(sa.text("SELECT pg_current_xact_id()::text::bigint"))
+    return int(value)
+
+
+def _chunks(items: Sequence[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
+    for start in range(0, len(items), CHUNK):
+        yield list(items[start : start + CHUNK])
+
+
+async def attached_units(
+    conn: AsyncConnection, kind: ChangeType, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """Units each object hangs on now (what makes it visible to their subtrees)."""
+    out: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for chunk in _chunks(ids):
+        if kind is ChangeType.TASK:
+            statement = sa.union_all(
+                sa.select(assignment_t.c.task_id, assignment_t.c.org_unit_id).where(
+                    assignment_t.c.task_id.in_(chunk)
+                ),
+                sa.select(task_t.c.id, document_t.c.issuer_id)
+                .join(document_t, document_t.c.id == task_t.c.document_id)
+                .where(task_t.c.id.in_(chunk), document_t.c.issuer_id.is_not(None)),
+            )
+        else:
+            statement = sa.union_all(
+                sa.select(
+                    rect_assignment_t.c.rectification_id, rect_assignment_t.c.org_unit_id
+                ).where(rect_assignment_t.c.rectification_id.in_(chunk)),
+                sa.select(rect_t.c.id, inspection_t.c.inspector_id)
+                .join(inspection_t, inspection_t.c.id == rect_t.c.inspection_id)
+                .where(rect_t.c.id.in_(chunk), inspection_t.c.inspector_id.is_not(None)),
+            )
+        for object_id, unit_id in await conn.execute(statement):
+            out[object_id].add(unit_id)
+    return out
+
+
+async def append(
+    conn: AsyncConnection, notes: Unlogged, *, changed_at: datetime
+) -> list[int]:
+    """One entry per noted object, in the caller's transaction; returns their seqs."""
+    by_kind: dict[ChangeType, dict[uuid.UUID, set[uuid.UUID]]] = defaultdict(dict)
+    for (kind, object_id), former in notes.items():
+        change_type = KINDS.get(kind)
+        if change_type is not None:
+            by_kind[change_type][object_id] = set(former)
+    if not by_kind:
+        return []
+    xid = await current_xid(conn)
+    seqs: list[int] = []
+    for change_type in ChangeType:  # a stable order: tasks first, then by id
+        objects = by_kind.get(change_type)
+        if not objects:
+            continue
+        ids = sorted(objects)
+        units = await attached_units(conn, change_type, ids)
+        for chunk in _chunks(ids):
+            inserted = await conn.execute(
+                log_t.insert().returning(log_t.c.seq, sort_by_parameter_order=True),
+                [
+                    {
+                        "xid": xid,
+                        "object_type": change_type.value,
+                        "object_id": object_id,
+                        "changed_at": changed_at,
+                    }
+                    for object_id in chunk
+                ],
+            )
+            chunk_seqs = [row.seq for row in inserted]
+            unit_rows = [
+                {"seq": seq, "org_unit_id": unit}
+                for seq, object_id in zip(chunk_seqs, chunk, strict=True)
+                for unit in sorted(units.get(object_id, set()) | objects[object_id])
+            ]
+            if unit_rows:
+                await conn.execute(log_unit_t.insert(), unit_rows)
+            seqs.extend(chunk_seqs)
+    return seqs
+
+
+async def log_changes(ctx: Context, conn: AsyncConnection) -> None:
+    """Append the entries of what the request noted since the last call (run_mutation)."""
+    notes = take_unlogged(ctx)
+    if notes:
+        await append(conn, notes, changed_at=ctx.now())
+
+
+def forget_changes(ctx: Context) -> None:
+    """Drop notes of a write that rolled back: nothing of it reaches the log."""
+    take_unlogged(ctx)
+
+
+# -- positions and cursors -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Position:
+    """A place in the log: every entry at or before (xid, seq) has been served."""
+
+    xid: int
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """A feed position; during the initial load also the load's place (type, last id)."""
+
+    log: Position
+    baseline_type: int | None = None
+    baseline_after: uuid.UUID | None = None
+
+    @property
+    def in_baseline(self) -> bool:
+        """Still listing the objects that existed when the feed was started."""
+        return self.baseline_type is not None
+
+    def encode(self) -> str:
+        """Opaque, URL-safe."""
+        parts: list[Any] = ["c1", self.log.xid, self.log.seq]
+        if self.baseline_type is not None:
+            after = self.baseline_after.hex if self.baseline_after else None
+            parts += [self.baseline_type, after]
+        return base64.urlsafe_b64encode(orjson.dumps(parts)).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        """ValueError for anything that is not a cursor of this feed."""
+        try:
+            parts = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+            if not isinstance(parts, list) or parts[0] != "c1" or len(parts) not in (3, 5):
+                raise ValueError
+            log = Position(int(parts[1]), int(parts[2]))
+            if len(parts) == 3:
+                return cls(log)
+            after = uuid.UUID(hex=parts[4]) if parts[4] else None
+            return cls(log, int(parts[3]), after)
+        except (ValueError, TypeError, IndexError, orjson.JSONDecodeError) as exc:
+            raise ValueError("invalid changes cursor") from exc
+
+
+class Reader(Protocol):
+    """What the feed reads through: the request's Database, or a ConnectionReader."""
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+
+    async def scalar(self, statement: Executable) -> Any:
+        """First column of the first row."""
+
+    async def fetch_all(self, statement: Executable) -> Sequence[RowMapping]:
+        """Every row, as mappings."""
+
+
+class ConnectionReader:
+    """A Reader over one connection (the snapshot export's own transaction)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self.conn.dialect.name
+
+    async def scalar(self, statement: Executable) -> Any:
+        """First column of the first row."""
+        return (await self.conn.execute(statement)).scalar()
+
+    async def fetch_all(self, statement: Executable) -> Sequence[RowMapping]:
+        """Every row, as mappings."""
+        return (await self.conn.execute(statement)).mappings().all()
+
+
+async def horizon(reader: Reader) -> int:
+    """PostgreSQL: the oldest transaction id still running; entries below it are final."""
+    value = await reader.scalar(
+        sa.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+    )
+    return int(value)
+
+
+async def present(reader: Reader) -> Position:
+    """The position of "now": what has committed is before it, later writes after it.
+
+    PostgreSQL: (oldest running xid, 0), since transactions still running may append below
+    any later xid; SQLite: the last seq (read in the caller's read transaction).
+    """
+    if reader.dialect == "postgresql":
+        return Position(await horizon(reader), 0)
+    last = await reader.scalar(sa.select(sa.func.coalesce(sa.func.max(log_t.c.seq), 0)))
+    return Position(0, int(last or 0))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A log entry as a viewer reads it."""
+
+    position: Position
+    object_type: ChangeType
+    object_id: uuid.UUID
+    changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPage:
+    """Entries for one page, where the reader stands after them, and whether more wait."""
+
+    entries: list[Entry]
+    end: Position
+    has_more: bool
+
+
+async def read_entries(
+    reader: Reader,
+    scope: Scope,
+    after: Position,
+    types: Sequence[ChangeType],
+    limit: int,
+    visible: Mapping[ChangeType, sa.ColumnElement[bool]],
+) -> EntryPage:
+    """Up to `limit` entries after `after` that concern the viewer.
+
+    `visible` holds, per type, the viewer's predicate on `change_log.object_id`. When no
+    relevant entry is left below the bound, the end position jumps to the bound, past the
+    entries of other branches, so an idle partner's cursor keeps up with the log.
+    """
+    position = sa.tuple_(log_t.c.xid, log_t.c.seq) > sa.tuple_(
+        sa.literal(after.xid, sa.BigInteger()), sa.literal(after.seq, sa.BigInteger())
+    )
+    conditions: list[sa.ColumnElement[bool]] = [
+        position,
+        log_t.c.object_type.in_([t.value for t in types]),
+    ]
+    if reader.dialect == "postgresql":
+        # Taken before the page is read: every transaction below it has finished, and the
+        # page's own (later) snapshot sees all of them that committed.
+        bound = Position(await horizon(reader), 0)
+        conditions.append(log_t.c.xid < bound.xid)
+    else:
+        bound = await present(reader)
+        conditions.append(log_t.c.seq <= bound.seq)
+    if not scope.unrestricted:
+        concerned = sa.exists(
+            sa.select(sa.literal(1)).where(
+                log_unit_t.c.seq == log_t.c.seq, in_subtree(scope, log_unit_t.c.org_unit_id)
+            )
+        )
+        visible_now = [
+            sa.and_(log_t.c.object_type == t.value, visible[t]) for t in types if t in visible
+        ]
+        conditions.append(sa.or_(concerned, *visible_now))
+    rows = await reader.fetch_all(
+        sa.select(
+            log_t.c.xid, log_t.c.seq, log_t.c.object_type, log_t.c.object_id, log_t.c.changed_at
+        )
+        .where(*conditions)
+        .order_by(log_t.c.xid, log_t.c.seq)
+        .limit(limit + 1)
+    )
+    entries = [
+        Entry(
+            Position(r["xid"], r["seq"]),
+            ChangeType(r["object_type"]),
+            r["object_id"],
+            r["changed_at"],
+        )
+        for r in rows
+    ]
+    if len(entries) > limit:
+        entries = entries[:limit]
+        return EntryPage(entries, entries[-1].position if entries else after, True)
+    return EntryPage(entries, max(after, bound, *(e.position for e in entries)), False)

@@ -1,0 +1,380 @@
+"""Access control: scope per viewer, roles, sharing keys, anonymous access, limits, masking."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from api.api_keys import create_key
+from api.app import create_app
+from api.db import create_engine
+from api.settings import Settings
+from resolvers.common import decode_global_id, global_id
+from tests.conftest import TEST_SECRET, GraphQLClient, TestDatabase, graphql_client
+from tests.factories import table
+
+units_t = table("org_unit")
+
+
+async def _unit_ids(db: TestDatabase) -> dict[str, uuid.UUID]:
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(sa.select(units_t.c.name, units_t.c.id))
+        return {row.name: row.id for row in rows}
+
+
+TASKS = "{ tasks(first: 100) { totalCount edges { node { id } } } }"
+NODE = "query ($id: ID!) { node(id: $id) { id } }"
+ROLLUP = '{ orgUnit(name: "城区") { taskRollup { total } } }'
+
+
+@pytest.fixture
+async def units(seeded_db: TestDatabase) -> dict[str, uuid.UUID]:
+    return await _unit_ids(seeded_db)
+
+
+async def _task_of(client: GraphQLClient, text: str) -> str:
+    data = await client.query(
+        "query ($t: String!) { tasks(filter: {text: $t}) { edges { node { id } } } }", {"t": text}
+    )
+    task_id: str = data["tasks"]["edges"][0]["node"]["id"]
+    return task_id
+
+
+class TestScopeMatrix:
+    @pytest.mark.parametrize(
+        ("viewer", "role", "sees_town_task", "sees_district_unit"),
+        [
+            ("南村镇", "VIEWER", True, True),  # its own subtree (+ ancestors by name)
+            ("南村镇", "REPORTER", True, True),
+            ("钟家庄街道", "COORDINATOR", False, True),  # a sibling branch
+            ("阳城县", "COORDINATOR", False, False),  # another district
+            ("城区", "COORDINATOR", True, True),
+            ("山西省", "ADMIN", True, True),
+        ],
+    )
+    async def test_reads_are_limited_to_the_subtree(
+        self,
+        client: GraphQLClient,
+        units: dict[str, uuid.UUID],
+        viewer: str,
+        role: str,
+        sees_town_task: bool,
+        sees_district_unit: bool,
+        seeded_db: TestDatabase,
+    ) -> None:
+        # Air row 31 (秸秆禁烧) is led by 南村镇 and three streets, not by 钟家庄's peers only;
+        # row 3 (铸造园区 空气站) is led by 南村镇 and the district bureau.
+        town_task = await _task_of(client, "空气站")
+        who = client.as_viewer(units[viewer], role)
+        seen = await who.query(NODE, {"id": town_task})
+        assert (seen["node"] is not None) == sees_town_task
+        district = await who.query(NODE, {"id": global_id("OrgUnit", units["城区"])})
+        assert (district["node"] is not None) == sees_district_unit
+        listed = await who.query(TASKS)
+        _, visible_tasks = await _visible(seeded_db.url, units[viewer])
+        expected = 65 if role == "ADMIN" else len(visible_tasks)
+        assert listed["tasks"]["totalCount"] == expected
+        if viewer == "南村镇":
+            assert expected == 37  # 11 it leads, 26 it cooperates on (各镇（街道）配合)
+        # Another branch's unit behaves like a unit that does not exist.
+        other = await who.query(NODE, {"id": global_id("OrgUnit", units["高平市"])})
+        assert (other["node"] is not None) == (role == "ADMIN")
+
+    async def test_rollups_and_nested_relations_stay_in_scope(
+        self, client: GraphQLClient, units: dict[str, uuid.UUID]
+    ) -> None:
+        town = client.as_viewer(units["南村镇"], "VIEWER")
+        data = await town.query(
+            """{ orgUnit(name: "城区") { taskRollup { total } children { name } }
+                 rectifications { totalCount } }"""
+        )
+        district = data["orgUnit"]
+        # Only what 南村镇 may see: its 37 tasks, all led inside 城区.
+        assert district["taskRollup"]["total"] == 37
+        assert [c["name"] for c in district["children"]] == ["南村镇"]
+        assert data["rectifications"]["totalCount"] == 3
+        co_led = await town.query(
+            "query ($id: ID!) { node(id: $id) { ... on Task { leadUnits { name } } } }",
+            {"id": await _task_of(client, "空气站")},
+        )
+        # The co-lead (the district bureau) is another branch: not shown.
+        assert co_led["node"]["leadUnits"] == [{"name": "南村镇"}]
+
+    async def test_writes_check_role_and_scope(
+        self, client: GraphQLClient, units: dict[str, uuid.UUID]
+    ) -> None:
+        create = """mutation ($plan: ID!) { createTask(input: {plan: $plan, title: "x",
+            leadNames: ["南村镇"]}) { errors { code } } }"""
+        plans = await client.query("{ plans(field: AIR) { edges { node { id } } } }")
+        plan = plans["plans"]["edges"][0]["node"]["id"]
+        for viewer, role, code in [
+            ("南村镇", "VIEWER", "FORBIDDEN"),
+            ("南村镇", "COORDINATOR", "NOT_FOUND"),  # the plan was issued above it
+            ("阳城县", "COORDINATOR", "NOT_FOUND"),
+        ]:
+            who = client.as_viewer(units[viewer], role)
+            data = await who.query(create, {"plan": plan})
+            assert [e["code"] for e in data["createTask"]["errors"]] == [code], viewer
+
+
+@pytest.fixture
+async def partner(seeded_db: TestDatabase, units: dict[str, uuid.UUID]) -> str:
+    async with seeded_db.engine.begin() as conn:
+        issued = await create_key(conn, name="省平台", unit_id=units["城区"])
+    return issued.secret
+
+
+async def _post(
+    db: TestDatabase, body: dict[str, Any], headers: dict[str, str], **kw: Any
+) -> httpx.Response:
+    app = create_app(Settings(database_url=db.url, secret=TEST_SECRET, **kw), engine=db.engine)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+        return await http.post("/graphql", json=body, headers=headers)
+
+
+class TestSharingKeys:
+    async def test_key_reads_its_subtree_without_internal_fields(
+        self, seeded_db: TestDatabase, partner: str
+    ) -> None:
+        response = await _post(
+            seeded_db,
+            {
+                "query": "{ rectifications(first: 20) { totalCount edges { node {"
+                " responsiblePersons } } } tasks { totalCount } }"
+            },
+            {"x-api-key": partner},
+        )
+        data = response.json()["data"]
+        assert data["rectifications"]["totalCount"] == 17
+        assert all(e["node"]["responsiblePersons"] is None for e in data["rectifications"]["edges"])
+        assert data["tasks"]["totalCount"] == 65
+
+    async def test_key_is_read_only_and_without_introspection(
+        self, seeded_db: TestDatabase, partner: str
+    ) -> None:
+        introspection = await _post(
+            seeded_db, {"query": "{ __schema { types { name } } }"}, {"x-api-key": partner}
+        )
+        assert introspection.json()["errors"][0]["extensions"]["code"] == "INTROSPECTION_DISABLED"
+        write = await _post(
+            seeded_db,
+            {
+                "query": 'mutation { recordMeasurement(input: {indicator: "PM25", year: 2023,'
+                " value: 1}) { errors { code } } }"
+            },
+            {"authorization": f"ApiKey {partner}"},
+        )
+        assert write.json()["data"]["recordMeasurement"]["errors"] == [{"code": "FORBIDDEN"}]
+
+    async def test_revoked_expired_and_forged_keys_are_refused(
+        self, seeded_db: TestDatabase, partner: str, units: dict[str, uuid.UUID]
+    ) -> None:
+        from api.api_keys import revoke_key
+
+        async with seeded_db.engine.begin() as conn:
+            expired = await create_key(
+                conn,
+                name="old",
+                unit_id=units["城区"],
+                expires_at=datetime.now(UTC) - timedelta(days=1),
+            )
+            await revoke_key(conn, partner.split("_")[1])
+        for key in (partner, expired.secret, partner[:-3] + "abc", "gg_nope"):
+            response = await _post(seeded_db, {"query": TASKS}, {"x-api-key": key})
+            assert response.status_code == 401, key
+
+
+class TestAnonymous:
+    async def test_refused_unless_the_demo_viewer_is_on(self, seeded_db: TestDatabase) -> None:
+        refused = await _post(seeded_db, {"query": TASKS}, {})
+        assert refused.status_code == 401
+        demo = await _post(seeded_db, {"query": TASKS}, {}, anonymous=True)
+        assert demo.json()["data"]["tasks"]["totalCount"] == 65
+        bad = await _post(seeded_db, {"query": TASKS}, {"authorization": "Bearer x.y.z"})
+        assert bad.status_code == 401
+
+
+class TestLimits:
+    @pytest.mark.parametrize(
+        ("limit", "under", "over"),
+        [
+            (
+                "max_depth",
+                '{ orgUnit(name: "城区") { parent { parent { name } } } }',
+                '{ orgUnit(name: "城区") { parent { parent { parent { name } } } } }',
+            ),
+            (
+                "max_aliases",
+                "{ a: indicators { code } b: indicators { code } }",
+                "{ a: indicators { code } b: indicators { code } c: indicators { code } }",
+            ),
+            ("max_tokens", "{ indicators { code } }", "{ indicators { code name } }"),
+            (
+                "max_cost",
+                "{ tasks(first: 10) { edges { node { title } } } }",
+                "{ tasks(first: 11) { edges { node { title } } } }",
+            ),
+        ],
+    )
+    async def test_just_under_and_just_over(
+        self, seeded_db: TestDatabase, limit: str, under: str, over: str
+    ) -> None:
+        limits = {"max_depth": 4, "max_aliases": 2, "max_tokens": 6, "max_cost": 32}
+        kw = {limit: limits[limit], "anonymous": True}
+        ok = await _post(seeded_db, {"query": under}, {}, **kw)
+        assert "errors" not in ok.json(), ok.json()
+        refused = await _post(seeded_db, {"query": over}, {}, **kw)
+        error = refused.json()["errors"][0]
+        assert error["extensions"]["code"] == "QUERY_LIMIT"
+        assert limit in error["message"]
+
+    async def test_body_size_limit(self, seeded_db: TestDatabase) -> None:
+        padding = " " * 2_000
+        ok = await _post(
+            seeded_db,
+            {"query": "{ indicators { code } }" + padding[:100]},
+            {},
+            anonymous=True,
+            max_body_bytes=1_000,
+        )
+        assert ok.status_code == 200
+        big = await _post(
+            seeded_db,
+            {"query": "{ indicators { code } }" + padding},
+            {},
+            anonymous=True,
+            max_body_bytes=1_000,
+        )
+        assert big.status_code == 413
+
+
+async def test_internal_errors_are_masked(tmp_path: Path) -> None:
+    # A database that cannot be opened: the error must not leak paths or SQL.
+    missing = tmp_path / "no" / "such" / "dir" / "x.db"
+    url = f"sqlite+aiosqlite:///{missing}"
+    engine = create_engine(url)
+    app = create_app(Settings(database_url=url, anonymous=True), engine=engine)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+        response = await http.post(
+            "/graphql", json={"query": "{ indicators { code } }"}, headers={"x-request-id": "r-1"}
+        )
+    await engine.dispose()
+    error = response.json()["errors"][0]
+    assert error["message"] == "internal error (request id r-1)"
+    assert "sqlite" not in response.text.lower()
+    assert str(missing) not in response.text
+
+
+# -- property: nothing outside the viewer's scope appears ----------------------------------
+
+PROPERTY_QUERIES = [
+    "{ tasks(first: 100) { edges { node { id assignments { unit { id } } leadUnits { id } } } } }",
+    "{ orgUnits(first: 100) { edges { node { id children { id } parent { id } } } } }",
+    "{ rectifications(first: 50) { edges { node { id responsibleUnits { id } } } } }",
+    '{ orgUnit(name: "城区") { id children { id tasks(includeDescendants: true, first: 50) {'
+    " edges { node { id cooperatingUnits { id } } } } } } }",
+    "{ targets(first: 100) { edges { node { id orgUnit { id } } } } }",
+]
+
+
+def _ids(value: Any, out: set[str]) -> set[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "id" and isinstance(item, str):
+                out.add(item)
+            else:
+                _ids(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _ids(item, out)
+    return out
+
+
+async def _visible(db_url: str, viewer: uuid.UUID) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
+    """Units (subtree + ancestors) and tasks (assigned into or issued in the subtree)."""
+    engine = create_engine(db_url)
+    async with engine.connect() as conn:
+        closure = table("org_unit_closure")
+        subtree = {
+            r[0]
+            for r in await conn.execute(
+                sa.select(closure.c.descendant_id).where(closure.c.ancestor_id == viewer)
+            )
+        }
+        above = {
+            r[0]
+            for r in await conn.execute(
+                sa.select(closure.c.ancestor_id).where(closure.c.descendant_id == viewer)
+            )
+        }
+        a, t, d = table("assignment"), table("task"), table("document")
+        assigned = {
+            r[0]
+            for r in await conn.execute(sa.select(a.c.task_id).where(a.c.org_unit_id.in_(subtree)))
+        }
+        issued = {
+            r[0]
+            for r in await conn.execute(
+                sa.select(t.c.id)
+                .join(d, d.c.id == t.c.document_id)
+                .where(d.c.issuer_id.in_(subtree))
+            )
+        }
+    await engine.dispose()
+    return subtree | above, assigned | issued
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_nothing_outside_scope_appears(
+    golden_sqlite: dict[str, Path], tmp_path: Path, data: st.DataObject
+) -> None:
+    path = tmp_path / "property.db"
+    if not path.exists():
+        shutil.copy(golden_sqlite["seeded"], path)
+    url = f"sqlite+aiosqlite:///{path}"
+
+    async def check() -> None:
+        engine = create_engine(url)
+        async with engine.connect() as conn:
+            names = sorted(r.name for r in await conn.execute(sa.select(units_t.c.name)))
+        name = data.draw(st.sampled_from(names), label="viewer")
+        role = data.draw(st.sampled_from(["VIEWER", "REPORTER", "COORDINATOR"]), label="role")
+        query = data.draw(st.sampled_from(PROPERTY_QUERIES), label="query")
+        async with engine.connect() as conn:
+            viewer = (
+                await conn.execute(sa.select(units_t.c.id).where(units_t.c.name == name))
+            ).scalar_one()
+        units, tasks = await _visible(url, viewer)
+        db = TestDatabase(dialect="sqlite", url=url, engine=engine)
+        async with graphql_client(db) as client:
+            body = await client.as_viewer(viewer, role).execute(query)
+        await engine.dispose()
+        assert "errors" not in body, body
+        for gid in _ids(body["data"], set()):
+            from strawberry import relay
+
+            kind = relay.GlobalID.from_id(gid).type_name
+            row = decode_global_id(gid)
+            if kind == "OrgUnit":
+                assert row in units, (name, query)
+            elif kind == "Task":
+                assert row in tasks, (name, query)
+
+    asyncio.run(check())
