@@ -42,5 +42,11 @@ schema: install
 
 check: fmt lint test
 
+# Not part of `make test`: generates a dataset, runs govgraph, PostGraphile and the raw-SQL floor
+# on the local PostgreSQL and writes bench/RESULTS.md (sizes: BENCH_UNITS, BENCH_TASKS, ...).
+bench: install
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	$(PY) -m bench.run
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache govgraph.db govgraph.db-wal govgraph.db-shm

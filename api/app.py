@@ -124,7 +124,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         own = engine is None
-        graphql.engine = engine or create_engine(settings.database_url)
+        graphql.engine = engine or create_engine(
+            settings.database_url, statement_timeout_ms=settings.statement_timeout_ms
+        )
         graphql.broker = events.create_broker(graphql.engine)
         try:
             await graphql.broker.start()

@@ -22,8 +22,14 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An AsyncEngine; SQLite gets foreign keys and WAL, PostgreSQL a sized pool."""
+def create_engine(
+    url: str, *, statement_timeout_ms: int | None = None, **kwargs: Any
+) -> AsyncEngine:
+    """An AsyncEngine; SQLite gets foreign keys and WAL, PostgreSQL a sized pool.
+
+    `statement_timeout_ms` bounds every statement of the server's connections on PostgreSQL
+    (a runaway query is cancelled, the request fails, the worker lives on).
+    """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, **kwargs)
         sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -32,6 +38,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", False)
+    if statement_timeout_ms:
+        connect_args = kwargs.setdefault("connect_args", {})
+        connect_args.setdefault("server_settings", {})["statement_timeout"] = str(
+            statement_timeout_ms
+        )
     return create_async_engine(url, **kwargs)
 
 

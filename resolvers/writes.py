@@ -23,6 +23,7 @@ from models import AuditEvent, OrgUnit, OrgUnitClosure
 from models.enums import ViewerRole
 from resolvers.changes.log import forget_changes, log_changes
 from resolvers.errors import DomainError, ErrorCode, UserError
+from resolvers.events import CHANGES, pending_changes
 
 audit_t: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
@@ -125,19 +126,43 @@ async def audit(
     """Append an AuditEvent in the write's transaction."""
     await conn.execute(
         audit_t.insert().values(
-            id=uuid.uuid4(),
-            actor=ctx.viewer.subject,
-            actor_unit_id=ctx.viewer.unit_id,
-            scope_unit_id=scope_unit,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            before=_jsonable(dict(before)) if before is not None else None,
-            after=_jsonable(dict(after)) if after is not None else None,
-            occurred_at=ctx.now(),
-            request_id=ctx.request_id,
+            **audit_row(
+                ctx,
+                action=action,
+                target_type=target_type,
+                target_id=target_id,
+                before=before,
+                after=after,
+                scope_unit=scope_unit,
+            )
         )
     )
+
+
+def audit_row(
+    ctx: Context,
+    *,
+    action: str,
+    target_type: str,
+    target_id: uuid.UUID | None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    scope_unit: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    """The values of one AuditEvent; bulk writers insert many in one statement."""
+    return {
+        "id": uuid.uuid4(),
+        "actor": ctx.viewer.subject,
+        "actor_unit_id": ctx.viewer.unit_id,
+        "scope_unit_id": scope_unit,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "before": _jsonable(dict(before)) if before is not None else None,
+        "after": _jsonable(dict(after)) if after is not None else None,
+        "occurred_at": ctx.now(),
+        "request_id": ctx.request_id,
+    }
 
 
 async def run_mutation(
@@ -150,15 +175,19 @@ async def run_mutation(
     """
     conn = await ctx.db.connection()
     savepoint = await conn.begin_nested()
+    # Subscriptions must not hear of a field that is undone: keep the notes from before it.
+    notes = set(pending_changes(ctx))
     try:
         result = await body(conn)
         await log_changes(ctx, conn)
     except DomainError as error:
         forget_changes(ctx)
+        ctx.extra[CHANGES] = notes
         await savepoint.rollback()
         return None, [UserError.from_error(error)]
     except BaseException:
         forget_changes(ctx)
+        ctx.extra[CHANGES] = notes
         await savepoint.rollback()
         raise
     await savepoint.commit()

@@ -378,3 +378,15 @@ def test_nothing_outside_scope_appears(
                 assert row in tasks, (name, query)
 
     asyncio.run(check())
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_statement_timeout_cancels_a_runaway_statement(seeded_db: TestDatabase) -> None:
+    engine = create_engine(seeded_db.url, statement_timeout_ms=100)
+    try:
+        async with engine.connect() as conn:
+            with pytest.raises(sa.exc.DBAPIError, match="statement timeout"):
+                await conn.execute(sa.text("SELECT pg_sleep(2)"))
+    finally:
+        await engine.dispose()

@@ -45,6 +45,7 @@ const state = {
   loads: 0,
   liveEvents: 0,
   queryTab: "screen",
+  initialUnit: params.get("unit"),
 };
 
 function setBodyState(value, detail = "") {
@@ -74,17 +75,23 @@ function openTokenPanel(open) {
   if (open) $("token-input").focus();
 }
 
-function describeToken() {
+/** The token's claims (a JWT's middle part), for display and the default unit; null if opaque. */
+function tokenClaims() {
   const token = getToken();
-  if (!token) return "当前：匿名演示访问（服务器开启 GOVGRAPH_ANONYMOUS=demo 时可用，只读）。";
-  let claims = null;
+  if (!token) return null;
   try {
     const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
     const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
-    claims = JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    claims = null;
+    return null;
   }
+}
+
+function describeToken() {
+  const token = getToken();
+  if (!token) return "当前：匿名演示访问（服务器开启 GOVGRAPH_ANONYMOUS=demo 时可用，只读）。";
+  const claims = tokenClaims();
   const tail = `…${token.slice(-6)}`;
   if (!claims) return `当前：使用令牌 ${tail}（无法解读其内容，由服务器校验）。`;
   const expires = claims.exp ? new Date(claims.exp * 1000).toLocaleString("zh-CN", { hour12: false }) : "—";
@@ -157,7 +164,13 @@ async function loadTree() {
 }
 
 function screenVariables() {
-  return { unit: state.unitId, asOf: state.asOf, overdueFirst: 20, rectificationsFirst: 50 };
+  return {
+    unit: state.unitId,
+    asOf: state.asOf,
+    overdueFirst: 20,
+    rectificationsFirst: 50,
+    tasksFirst: 20,
+  };
 }
 
 /** The screen: one DashboardScreen query, then every panel from its result. */
@@ -194,8 +207,8 @@ function render() {
   const select = (id) => selectUnit(id);
   renderCrumbs(unit, select);
   renderCards(unit.taskRollup);
-  renderChildren(unit.children, select);
-  renderOverdue(unit.overdue, state.asOf, {
+  renderChildren(unit.children, unit.tasks, state.asOf, select);
+  renderOverdue(unit.overdue, unit.taskRollup, state.asOf, {
     onSelect: select,
     onMore: async (after) => {
       const data = await graphql(state.queries.overduePage, {
@@ -207,7 +220,7 @@ function render() {
       return data.unit.overdue;
     },
   });
-  renderRectifications(unit.rectificationRollup, unit.rectifications, state.asOf);
+  renderRectifications(unit.rectificationRollup, unit.rectifications, state.asOf, todayInShanghai());
   renderIndicatorChoice();
   renderChart();
   renderQueryBox();
@@ -366,8 +379,16 @@ async function start() {
     handleFailure(error);
     return;
   }
-  const wanted = params.get("unit");
-  const unit = (wanted && state.tree.find(wanted)) || state.tree.find(state.unitId || "") || state.tree.defaultUnit();
+  // ?unit= once, then the unit on screen, then the token's own unit, then the narrowest unit
+  // covering every visible task.
+  const wanted = state.initialUnit;
+  state.initialUnit = null;
+  const claims = tokenClaims();
+  const unit =
+    (wanted && state.tree.find(wanted)) ||
+    (state.unitId && state.tree.find(state.unitId)) ||
+    (claims && claims.unit && state.tree.findByRowId(String(claims.unit))) ||
+    state.tree.defaultUnit();
   if (!unit) {
     showError(new Error("当前令牌看不到任何单位"));
     return;
@@ -396,12 +417,14 @@ function wire() {
     $("token-input").value = "";
     openTokenPanel(false);
     stopLive();
+    state.unitId = null; // a new token starts at its own unit
     start();
   });
   $("token-clear").addEventListener("click", () => {
     setToken("");
     openTokenPanel(false);
     stopLive();
+    state.unitId = null;
     start();
   });
   $("indicator").addEventListener("change", (event) => {

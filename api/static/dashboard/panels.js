@@ -73,15 +73,67 @@ function stackedBar(rollup) {
   );
 }
 
-/** Child units with their own rollups and completion bars; a click selects the unit. */
-export function renderChildren(children, onSelect) {
+/** The unit's own LEAD tasks (for a unit whose children lead none), deadline first. */
+function renderOwnTasks(tasks, asOf) {
+  document.getElementById("children-title").textContent = "本单位牵头任务";
+  document.getElementById("children-sub").textContent =
+    `共 ${tasks.totalCount} 项${tasks.totalCount > tasks.edges.length ? `，显示前 ${tasks.edges.length} 项` : ""}`;
+  const rows = tasks.edges.map(({ node: task }) => {
+    const overdue =
+      task.status !== "COMPLETED" && task.deadline.end && daysBetween(task.deadline.end, asOf) > 0;
+    return h(
+      "tr",
+      { dataset: { testid: "own-task-row", taskId: task.id } },
+      h("td", { class: "nowrap" }, h("span", { class: "tag" }, `${PLAN_FIELD[task.plan.field] || ""}·${task.seq}`)),
+      h("td", { class: "problem", title: task.title }, task.title),
+      h("td", { class: `due ${overdue ? "bad-text" : ""}` }, task.deadline.text),
+      h("td", {}, h("span", { class: `status s-${task.status}` }, TASK_STATUS[task.status] || task.status)),
+      h(
+        "td",
+        { class: "bar-cell small" },
+        h(
+          "div",
+          { class: "bar" },
+          h("span", { class: `seg ${task.status === "COMPLETED" ? "done" : "doing"}`, style: `width:${task.progress}%` }),
+        ),
+        h("span", { class: "rate" }, `${Math.round(task.progress)}%`),
+      ),
+    );
+  });
+  replace(
+    "children",
+    h(
+      "div",
+      { class: "scroll tall" },
+      h(
+        "table",
+        { class: "table compact", dataset: { testid: "own-tasks-table" } },
+        h(
+          "thead",
+          {},
+          h("tr", {}, h("th", {}, "序号"), h("th", {}, "任务"), h("th", {}, "完成时限"), h("th", {}, "状态"), h("th", {}, "进度")),
+        ),
+        h("tbody", {}, rows),
+      ),
+    ),
+  );
+}
+
+/** Child units with their own rollups and completion bars (a click selects the unit); a unit
+ * whose children lead nothing shows its own tasks instead. */
+export function renderChildren(children, ownTasks, asOf, onSelect) {
   const withTasks = children.filter((c) => c.taskRollup.total > 0);
   const idle = children.length - withTasks.length;
+  document.getElementById("children-title").textContent = "下级单位任务进展";
   document.getElementById("children-sub").textContent = children.length
     ? `${withTasks.length} 个单位牵头任务${idle ? `，另 ${idle} 个单位暂无` : ""}`
     : "";
+  if (!withTasks.length && ownTasks.totalCount) {
+    renderOwnTasks(ownTasks, asOf);
+    return;
+  }
   if (!withTasks.length) {
-    replace("children", empty(children.length ? "下级单位暂无牵头任务" : "无下级单位"));
+    replace("children", empty(children.length ? "下级单位暂无牵头任务" : "无下级单位，本单位无牵头任务"));
     return;
   }
   withTasks.sort(
@@ -170,8 +222,13 @@ function overdueRow(task, asOf, onSelect) {
 }
 
 /** The overdue list (deadline ascending) with a "more" button that pages with `after`. */
-export function renderOverdue(connection, asOf, { onSelect, onMore }) {
-  document.getElementById("overdue-sub").textContent = `共 ${connection.totalCount} 项，按完成时限排序`;
+export function renderOverdue(connection, rollup, asOf, { onSelect, onMore }) {
+  // The list holds every task not completed overall; the card counts the unit's own shares.
+  // A task whose in-scope leads are done while another lead is not is in the list only.
+  const othersPending = connection.totalCount - rollup.overdue;
+  document.getElementById("overdue-sub").textContent =
+    `共 ${connection.totalCount} 项，按完成时限排序` +
+    (othersPending > 0 ? `（其中 ${othersPending} 项本单位负责部分已完成，待其他牵头单位完成）` : "");
   document.getElementById("overdue").dataset.total = String(connection.totalCount);
   if (!connection.totalCount) {
     replace("overdue", empty("截至统计日无逾期任务"));
@@ -198,9 +255,10 @@ export function renderOverdue(connection, asOf, { onSelect, onMore }) {
 }
 
 /** Rectification items by workflow state: counts along the workflow, then the items. */
-export function renderRectifications(rollup, connection, asOf) {
+export function renderRectifications(rollup, connection, asOf, today) {
   document.getElementById("rect-sub").textContent =
-    `共 ${rollup.total} 项 · 完成率 ${percent(rollup.completionRate)}`;
+    `共 ${rollup.total} 项 · 完成率 ${percent(rollup.completionRate)}` +
+    (asOf === today ? "" : `（统计截至 ${asOf}；下方列表为最新状态）`);
   replace(
     "rect-states",
     ...RECTIFICATION_STATES.map(([status, field, label]) =>

@@ -1,0 +1,215 @@
+"""The raw-SQL floor: each benchmark operation is one hand-written SQL statement that builds
+the whole JSON response in PostgreSQL, returned as is by a minimal Starlette endpoint.
+
+`uvicorn bench.floor:app` with BENCH_DATABASE_URL (a plain postgresql:// URL).
+POST /q/<name> with {"variables": {...}}; the names are those of bench/queries.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Any
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+ZERO = (
+    "json_build_object('total', 0, 'completed', 0, 'inProgress', 0, 'notStarted', 0, "
+    "'overdue', 0, 'dueSoon', 0, 'ongoing', 0, 'completionRate', NULL, "
+    "'weightedProgress', NULL)"
+)
+
+
+def rollup_ctes(roots: str, today: str) -> str:
+    """CTEs ending in rollup(root, r): each root's TaskRollup as JSON (present state)."""
+    return f"""
+scope AS (
+  SELECT c.ancestor_id AS root, c.descendant_id AS unit_id
+  FROM org_unit_closure c WHERE c.ancestor_id IN ({roots})
+), per_task AS (
+  SELECT s.root, a.task_id, count(*) AS n,
+         count(*) FILTER (WHERE a.status = 'COMPLETED') AS done,
+         count(*) FILTER (WHERE a.status <> 'NOT_STARTED') AS started,
+         avg(CASE WHEN a.status = 'COMPLETED' THEN 100.0 ELSE a.progress END) AS mean
+  FROM scope s JOIN assignment a ON a.org_unit_id = s.unit_id AND a.role = 'LEAD'
+  GROUP BY s.root, a.task_id
+), st AS (
+  SELECT p.root, p.n = p.done AS completed, p.started > 0 AS started,
+         CASE WHEN p.n = p.done THEN 100.0 ELSE coalesce(p.mean, 0) END AS progress,
+         t.deadline_kind = 'ONGOING' AS ongoing, t.deadline_end, t.weight
+  FROM per_task p JOIN task t ON t.id = p.task_id
+), rollup AS (
+  SELECT root, json_build_object(
+    'total', count(*),
+    'completed', count(*) FILTER (WHERE completed),
+    'inProgress', count(*) FILTER (WHERE NOT completed AND started),
+    'notStarted', count(*) FILTER (WHERE NOT completed AND NOT started),
+    'overdue', count(*) FILTER (WHERE NOT completed AND NOT ongoing AND deadline_end < {today}),
+    'dueSoon', count(*) FILTER (WHERE NOT completed AND NOT ongoing
+                                AND deadline_end BETWEEN {today} AND {today} + 14),
+    'ongoing', count(*) FILTER (WHERE ongoing),
+    'completionRate', (count(*) FILTER (WHERE completed AND NOT ongoing))::float8
+                      / nullif(count(*) FILTER (WHERE NOT ongoing), 0),
+    'weightedProgress', sum(CASE WHEN ongoing THEN 0 ELSE weight * progress END)
+                        / nullif(sum(CASE WHEN ongoing THEN 0 ELSE weight END), 0)
+  ) AS r
+  FROM st GROUP BY root
+)"""
+
+
+SUBTREE_TASK_IDS = """SELECT a.task_id FROM org_unit_closure c
+  JOIN assignment a ON a.org_unit_id = c.descendant_id AND a.role = 'LEAD'
+  WHERE c.ancestor_id = $1"""
+
+
+def _units(role: str, task: str) -> str:
+    return f"""(SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name)), '[]')
+      FROM assignment a JOIN org_unit u ON u.id = a.org_unit_id
+      WHERE a.task_id = {task} AND a.role = '{role}')"""
+
+
+SQL: dict[str, str] = {
+    "Q1": f"""WITH {rollup_ctes("SELECT id FROM org_unit WHERE id = $1 OR parent_id = $1", "$2")},
+overdue AS (
+  SELECT t.* FROM task t WHERE t.id IN ({SUBTREE_TASK_IDS})
+  AND t.status <> 'COMPLETED' AND t.deadline_kind <> 'ONGOING' AND t.deadline_end < $2
+)
+SELECT json_build_object('data', json_build_object('orgUnit', json_build_object(
+  'id', u.id, 'name', u.name,
+  'taskRollup', coalesce((SELECT r FROM rollup WHERE root = u.id), {ZERO}),
+  'children', (SELECT coalesce(json_agg(json_build_object('id', c.id, 'name', c.name,
+      'kind', c.kind, 'taskRollup', coalesce(r.r, {ZERO})) ORDER BY c.sort_order, c.code), '[]')
+    FROM org_unit c LEFT JOIN rollup r ON r.root = c.id WHERE c.parent_id = u.id),
+  'tasks', json_build_object(
+    'totalCount', (SELECT count(*) FROM overdue),
+    'edges', (SELECT coalesce(json_agg(json_build_object('node', json_build_object(
+        'id', o.id, 'code', o.code, 'title', o.title, 'status', o.status,
+        'progress', o.progress,
+        'deadline', json_build_object('end', o.deadline_end, 'text', o.deadline_text),
+        'leadUnits', {_units("LEAD", "o.id")})) ORDER BY o.deadline_end, o.id), '[]')
+      FROM (SELECT * FROM overdue ORDER BY deadline_end, id LIMIT 20) o)))))::text
+FROM org_unit u WHERE u.id = $1""",
+    "Q2": f"""WITH tasks AS (SELECT t.* FROM task t WHERE t.id IN ({SUBTREE_TASK_IDS})),
+page AS (SELECT * FROM tasks ORDER BY coalesce(deadline_end, '9999-12-31'), id LIMIT 100)
+SELECT json_build_object('data', json_build_object('orgUnit', json_build_object('tasks',
+  json_build_object(
+    'totalCount', (SELECT count(*) FROM tasks),
+    'edges', (SELECT coalesce(json_agg(json_build_object('node', json_build_object(
+        'id', p.id, 'code', p.code, 'seq', p.seq, 'category', p.category, 'title', p.title,
+        'status', p.status, 'progress', p.progress,
+        'deadline', json_build_object('kind', p.deadline_kind, 'end', p.deadline_end,
+                                      'text', p.deadline_text),
+        'leadUnits', {_units("LEAD", "p.id")},
+        'cooperatingUnits', {_units("COOPERATING", "p.id")},
+        'reports', json_build_object('edges', (SELECT coalesce(json_agg(json_build_object(
+            'node', json_build_object('reportedAt', r.reported_at, 'percent', r.percent,
+                                      'status', r.status, 'narrative', r.narrative))), '[]')
+          FROM (SELECT r.* FROM progress_report r
+                JOIN assignment a ON a.id = r.assignment_id WHERE a.task_id = p.id
+                ORDER BY r.reported_at DESC, r.id DESC LIMIT 1) r))))
+        ORDER BY coalesce(p.deadline_end, '9999-12-31'), p.id), '[]')
+      FROM page p)))))::text""",
+    "Q3": f"""WITH {rollup_ctes("$1", "$2")}
+SELECT json_build_object('data', json_build_object('orgUnit', json_build_object(
+  'id', u.id, 'name', u.name,
+  'taskRollup', coalesce((SELECT r FROM rollup WHERE root = u.id), {ZERO}))))::text
+FROM org_unit u WHERE u.id = $1""",
+    "Q4": """WITH towns AS (
+  SELECT d.id, d.name, d.depth, d.sort_order, d.code
+  FROM org_unit_closure c JOIN org_unit d ON d.id = c.descendant_id
+  WHERE c.ancestor_id = $1 AND d.kind = 'TOWN'
+  ORDER BY d.depth, d.sort_order, d.code, d.id LIMIT 50
+)
+SELECT json_build_object('data', json_build_object('orgUnits', json_build_object('edges',
+  coalesce(json_agg(json_build_object('node', json_build_object('id', w.id, 'name', w.name,
+    'tasks', json_build_object(
+      'totalCount', (SELECT count(*) FROM assignment a
+                     WHERE a.org_unit_id = w.id AND a.role = 'LEAD'),
+      'edges', (SELECT coalesce(json_agg(json_build_object('node', json_build_object(
+          'id', k.id, 'code', k.code, 'title', k.title, 'status', k.status,
+          'progress', k.progress, 'deadline', json_build_object('end', k.deadline_end)))
+          ORDER BY k.code, k.id), '[]')
+        FROM (SELECT t.* FROM assignment a JOIN task t ON t.id = a.task_id
+              WHERE a.org_unit_id = w.id AND a.role = 'LEAD'
+              ORDER BY t.code, t.id LIMIT 50) k))))
+    ORDER BY w.depth, w.sort_order, w.code, w.id), '[]'))))::text
+FROM towns w""",
+    "W": """WITH upd AS (
+  UPDATE assignment SET status = $3, progress = $2, version = version + 1,
+    last_reported_at = now(), updated_at = now()
+  WHERE id = $1 RETURNING id, task_id, org_unit_id
+), rep AS (
+  INSERT INTO progress_report (id, assignment_id, reported_by_unit_id, reported_by,
+    reported_at, period, percent, status, narrative, evidence, created_at)
+  SELECT gen_random_uuid(), id, org_unit_id, 'bench', now(), to_char(now(), 'YYYY-MM'),
+    $2, $3, $4, '[]'::jsonb, now() FROM upd
+  RETURNING id, assignment_id
+), ev AS (
+  INSERT INTO assignment_status_event (id, assignment_id, report_id, effective_at, status,
+    progress)
+  SELECT gen_random_uuid(), assignment_id, id, now(), $3, $2 FROM rep
+), tk AS (
+  UPDATE task t SET status = s.st, progress = s.pr, updated_at = now()
+  FROM (SELECT
+      CASE WHEN count(*) = count(*) FILTER (WHERE x.st = 'COMPLETED') THEN 'COMPLETED'
+           WHEN count(*) FILTER (WHERE x.st <> 'NOT_STARTED') > 0 THEN 'IN_PROGRESS'
+           ELSE 'NOT_STARTED' END AS st,
+      CASE WHEN count(*) = count(*) FILTER (WHERE x.st = 'COMPLETED') THEN 100
+           ELSE avg(CASE WHEN x.st = 'COMPLETED' THEN 100 ELSE x.pr END) END AS pr
+    FROM (SELECT CASE WHEN l.id = $1 THEN $3 ELSE l.status END AS st,
+                 CASE WHEN l.id = $1 THEN $2 ELSE l.progress END AS pr
+          FROM assignment l
+          WHERE l.task_id = (SELECT task_id FROM upd) AND l.role = 'LEAD') x) s
+  WHERE t.id = (SELECT task_id FROM upd)
+), au AS (
+  INSERT INTO audit_event (id, actor, actor_unit_id, scope_unit_id, action, target_type,
+    target_id, after, occurred_at)
+  SELECT gen_random_uuid(), 'bench', u.org_unit_id, u.org_unit_id, 'reportProgress',
+    'ProgressReport', r.id, jsonb_build_object('percent', $2::float8), now()
+  FROM upd u, rep r
+)
+SELECT json_build_object('data', json_build_object('reportProgress', json_build_object(
+  'report', (SELECT json_build_object('id', id, 'percent', $2::float8, 'status', $3::text)
+             FROM rep),
+  'errors', '[]'::json)))::text""",
+}
+
+
+def _arguments(name: str, variables: dict[str, Any]) -> list[Any]:
+    if name in ("Q1", "Q3"):
+        return [variables["unit"], date.fromisoformat(variables["today"])]
+    if name == "W":
+        percent = float(variables["percent"])
+        status = "COMPLETED" if percent >= 100 else "IN_PROGRESS"
+        return [variables["assignment"], min(percent, 100.0), status, variables.get("narrative")]
+    return [variables["unit"]]
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    url = os.environ["BENCH_DATABASE_URL"]
+    size = int(os.environ.get("POOL_SIZE", "10"))
+    app.state.pool = await asyncpg.create_pool(url, min_size=size, max_size=size)
+    try:
+        yield
+    finally:
+        await app.state.pool.close()
+
+
+async def query(request: Request) -> Response:
+    name = request.path_params["name"]
+    body = json.loads(await request.body())
+    args = _arguments(name, body.get("variables") or {})
+    async with request.app.state.pool.acquire() as conn:
+        text = await conn.fetchval(SQL[name], *args)
+    return Response(text or '{"data":null}', media_type="application/json")
+
+
+app = Starlette(routes=[Route("/q/{name}", query, methods=["POST"])], lifespan=lifespan)

@@ -1,0 +1,175 @@
+"""Which plan a ledger goes into: by id, by 文号 (and plan key), or per row (文号, 方案).
+
+A plan is importable by a viewer when its document's issuer is in the viewer's subtree (the
+rule of createTask); anything else is NOT_FOUND, like a plan that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from models import Document, Plan
+from resolvers.errors import DomainError, ErrorCode
+from resolvers.writes import is_within
+from seeds.parsing.names import normalize_doc_number
+
+plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
+document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class PlanRef:
+    """The plan named by the caller; all None: each row names its own (文号, 方案)."""
+
+    plan_id: uuid.UUID | None = None
+    doc_number: str | None = None
+    plan_key: str | None = None
+    issuer_id: uuid.UUID | None = None  # picks the document when several share a 文号
+
+    @property
+    def given(self) -> bool:
+        """Whether the caller named a plan."""
+        return self.plan_id is not None or bool(self.doc_number)
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    """A plan with what an import needs of its document."""
+
+    id: uuid.UUID
+    key: str
+    title: str
+    year: int | None
+    document_id: uuid.UUID
+    doc_number: str | None
+    label: str  # prefix of task codes: the 文号, else the document id
+    issuer_id: uuid.UUID  # names and group references are read from its government
+
+    @property
+    def ref(self) -> tuple[str, str] | None:
+        """(normalised 文号, key), as rows name their plan."""
+        if not self.doc_number:
+            return None
+        return normalize_doc_number(self.doc_number), self.key
+
+
+def _info(plan: Any, document: Any) -> PlanInfo:
+    return PlanInfo(
+        id=plan["id"],
+        key=plan["key"],
+        title=plan["title"],
+        year=plan["year"],
+        document_id=document["id"],
+        doc_number=document["doc_number"],
+        label=document["doc_number"] or str(document["id"]),
+        issuer_id=document["issuer_id"],
+    )
+
+
+async def _documents(
+    conn: AsyncConnection, doc_number: str, issuer_id: uuid.UUID | None, viewer_unit: uuid.UUID
+) -> list[Any]:
+    """Documents with this 文号 issued inside the viewer's subtree."""
+    statement = sa.select(document_t).where(
+        document_t.c.doc_number_normalized == normalize_doc_number(doc_number),
+        document_t.c.issuer_id.is_not(None),
+    )
+    if issuer_id is not None:
+        statement = statement.where(document_t.c.issuer_id == issuer_id)
+    rows = (await conn.execute(statement.order_by(document_t.c.id))).mappings().all()
+    return [row for row in rows if await is_within(conn, row["issuer_id"], viewer_unit)]
+
+
+async def find_plan(conn: AsyncConnection, ref: PlanRef, viewer_unit: uuid.UUID) -> PlanInfo:
+    """The plan the caller named, in the viewer's scope; NOT_FOUND / INVALID_INPUT otherwise."""
+    if ref.plan_id is not None:
+        plan = (
+            (await conn.execute(sa.select(plan_t).where(plan_t.c.id == ref.plan_id)))
+            .mappings()
+            .first()
+        )
+        document = None
+        if plan is not None:
+            document = (
+                (
+                    await conn.execute(
+                        sa.select(document_t).where(document_t.c.id == plan["document_id"])
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        if (
+            plan is None
+            or document is None
+            or document["issuer_id"] is None
+            or not await is_within(conn, document["issuer_id"], viewer_unit)
+        ):
+            raise DomainError(ErrorCode.NOT_FOUND, "no such plan in your scope", "plan")
+        return _info(plan, document)
+    assert ref.doc_number
+    documents = await _documents(conn, ref.doc_number, ref.issuer_id, viewer_unit)
+    if not documents:
+        raise DomainError(
+            ErrorCode.NOT_FOUND, f"no document {ref.doc_number} in your scope", "docNumber"
+        )
+    if len(documents) > 1:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            f"{len(documents)} documents carry {ref.doc_number}: name the issuer",
+            "issuer",
+        )
+    (document,) = documents
+    plans = (
+        (
+            await conn.execute(
+                sa.select(plan_t)
+                .where(plan_t.c.document_id == document["id"])
+                .order_by(plan_t.c.seq, plan_t.c.id)
+            )
+        )
+        .mappings()
+        .all()
+    )
+    if ref.plan_key:
+        plans = [plan for plan in plans if plan["key"] == ref.plan_key]
+        if not plans:
+            raise DomainError(
+                ErrorCode.NOT_FOUND, f"{ref.doc_number} has no plan {ref.plan_key}", "planKey"
+            )
+    if len(plans) != 1:
+        keys = ", ".join(plan["key"] for plan in plans) or "none"
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            f"{ref.doc_number} holds several plans ({keys}): name one by its key",
+            "planKey",
+        )
+    return _info(plans[0], document)
+
+
+class PlanFinder:
+    """Plans named per row by (文号, 方案), looked up once each; None when not importable."""
+
+    def __init__(self, conn: AsyncConnection, viewer_unit: uuid.UUID, issuer_id: uuid.UUID | None):
+        self.conn, self.viewer_unit, self.issuer_id = conn, viewer_unit, issuer_id
+        self._found: dict[tuple[str, str], PlanInfo | None] = {}
+
+    async def get(self, doc_number: str, key: str) -> PlanInfo | None:
+        """The plan of a row, or None (unknown, ambiguous or outside the viewer's scope)."""
+        ref = (normalize_doc_number(doc_number), key)
+        if ref not in self._found:
+            try:
+                found: PlanInfo | None = await find_plan(
+                    self.conn,
+                    PlanRef(doc_number=doc_number, plan_key=key, issuer_id=self.issuer_id),
+                    self.viewer_unit,
+                )
+            except DomainError:
+                found = None
+            self._found[ref] = found
+        return self._found[ref]
