@@ -30,7 +30,9 @@ from api.body_limit import BodySizeLimit
 from api.context import Context
 from api.dashboard import routes as dashboard_routes
 from api.database import Database
+from api.exports import routes as export_routes
 from api.db import create_engine
+from api.metrics import MetricsMiddleware, metrics
 from api.schema import schema
 from api.settings import Settings
 from resolvers.loaders import Loaders
@@ -47,6 +49,9 @@ class GovGraphQL(GraphQL[Context, None]):
             schema,
             graphql_ide="graphiql",
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # importLedger's file (GraphQL multipart request spec). No CSRF exposure: writes
+            # need an Authorization / API-key header, which no cross-site form can send.
+            multipart_uploads_enabled=True,
         )
         self.settings = settings
         self.engine: AsyncEngine | None = None
@@ -151,15 +156,18 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),  # subscriptions: graphql-transport-ws only
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
             *dashboard_routes(),  # /dashboard: the reference dashboard (static files)
+            *export_routes(graphql),  # /export/ledger.xlsx|csv, /export/snapshot.json
         ],
         lifespan=lifespan,
         middleware=[
+            Middleware(MetricsMiddleware),
             Middleware(
                 BodySizeLimit,
                 limit=settings.max_body_bytes,
                 upload_limit=settings.max_upload_bytes,
-            )
+            ),
         ],
     )
     if engine is not None:

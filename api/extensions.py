@@ -11,6 +11,7 @@ from strawberry.types.graphql import OperationType
 
 from api.context import Context
 from api.events import defer_until_commit
+from api.metrics import GRAPHQL_ERRORS, SQL_STATEMENTS
 from resolvers.events import pending_changes
 
 logger = logging.getLogger("govgraph")
@@ -50,6 +51,11 @@ class SqlStatistics(SchemaExtension):
 
     def get_results(self) -> dict[str, object]:
         context = self.execution_context.context
+        if isinstance(context, Context):
+            SQL_STATEMENTS.observe(context.db.statements)
+            result = self.execution_context.result
+            if result is not None and result.errors:
+                GRAPHQL_ERRORS.inc()
         if not isinstance(context, Context) or not context.settings.debug:
             return {}
         return {

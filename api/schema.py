@@ -15,6 +15,7 @@ from api.extensions import (
 )
 from api.limits import QueryLimits
 from resolvers.audit import AuditQuery
+from resolvers.changes.queries import ChangeQuery
 from resolvers.document.mutations import DocumentMutation
 from resolvers.document.queries import DocumentQuery
 from resolvers.document.types import Document, Plan
@@ -25,6 +26,7 @@ from resolvers.indicator.types import MonitoringSection, Target
 from resolvers.inspection.mutations import InspectionMutation
 from resolvers.inspection.queries import InspectionQuery
 from resolvers.inspection.types import Inspection, Rectification
+from resolvers.ledger.mutations import LedgerMutation
 from resolvers.org_unit.queries import OrgUnitQuery
 from resolvers.org_unit.types import OrgUnit
 from resolvers.proposal.queries import ProposalQuery
@@ -50,6 +52,7 @@ Query = merge_types(
         IndicatorQuery,
         ProposalQuery,
         AuditQuery,
+        ChangeQuery,
     ),
 )
 
@@ -62,6 +65,7 @@ Mutation = merge_types(
         EscalationMutation,
         IndicatorMutation,
         DocumentMutation,
+        LedgerMutation,
     ),
 )
 

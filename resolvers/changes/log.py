@@ -105,9 +105,7 @@ async def attached_units(
     return out
 
 
-async def append(
-    conn: AsyncConnection, notes: Unlogged, *, changed_at: datetime
-) -> list[int]:
+async def append(conn: AsyncConnection, notes: Unlogged, *, changed_at: datetime) -> list[int]:
     """One entry per noted object, in the caller's transaction; returns their seqs."""
     by_kind: dict[ChangeType, dict[uuid.UUID, set[uuid.UUID]]] = defaultdict(dict)
     for (kind, object_id), former in notes.items():

@@ -149,8 +149,9 @@ class TestScreenQuery:
             )
             assert "errors" not in body, body["errors"]
             counts[name] = body["extensions"]["sql"]["statements"]
-        # Ancestors' targets load per ancestor: a deeper unit may cost one statement more.
-        assert max(counts.values()) - min(counts.values()) <= 2, counts
+        # The district's 43 children (26 leading tasks) cost nothing over the town's none;
+        # a unit without targets skips the attainment batch.
+        assert counts["城区"] == counts["南村镇"], counts
         assert max(counts.values()) <= 30, counts
 
     async def test_the_tree_pages_through_every_unit(self, client: GraphQLClient) -> None:

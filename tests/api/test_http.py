@@ -43,3 +43,13 @@ async def test_debug_off_hides_sql_statistics(seeded_db: TestDatabase) -> None:
     async with _client(seeded_db) as http:
         response = await http.post("/graphql", json={"query": "{ indicators { code } }"})
     assert "sql" not in (response.json().get("extensions") or {})
+
+
+async def test_metrics_count_requests(seeded_db: TestDatabase) -> None:
+    async with _client(seeded_db) as http:
+        await http.post("/graphql", json={"query": "{ indicators { code } }"})
+        response = await http.get("/metrics")
+    assert response.status_code == 200
+    text = response.text
+    assert 'govgraph_http_requests_total{method="POST",path="/graphql",status="200"}' in text
+    assert "govgraph_sql_statements_per_operation_count" in text
