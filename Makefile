@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test test-pg lint fmt schema check bench clean
+.PHONY: install run serve test test-pg conformance lint fmt schema check bench clean
 
 install: $(STAMP)
 
@@ -27,6 +27,11 @@ test: install lint
 
 test-pg: install
 	$(PY) -m pytest -q -m postgres
+
+# The graphql-http audit (GraphQL over HTTP) against uvicorn over a seeded SQLite file; fails on
+# any error. npm installs the pinned suite into tests/conformance/node_modules (gitignored).
+conformance: install
+	$(PY) -m tests.conformance.audit
 
 lint: install
 	$(BIN)/ruff check .

@@ -9,29 +9,31 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from api import events, idempotency, websocket
+from api import events, graphql_http, idempotency, uploads, websocket
 from api.api_keys import viewer_for_key
 from api.auth import AuthenticationError, viewer_from_header
 from api.body_limit import BodySizeLimit
 from api.context import Context
 from api.dashboard import routes as dashboard_routes
-from api.database import Database
-from api.exports import routes as export_routes
+from api.database import Database, rls_scope
 from api.db import create_engine
+from api.exports import routes as export_routes
 from api.metrics import MetricsMiddleware, metrics
 from api.schema import schema
 from api.settings import Settings
@@ -43,6 +45,7 @@ class GovGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI view with our typed context and orjson encoding."""
 
     graphql_transport_ws_handler_class = websocket.GraphQLTransportWSHandler
+    websocket_adapter_class = websocket.TextWebSocketAdapter
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(
@@ -76,10 +79,12 @@ class GovGraphQL(GraphQL[Context, None]):
         if viewer.anonymous and not self.settings.anonymous and not isinstance(request, WebSocket):
             raise HTTPException(401, "authentication required: send a bearer token or an API key")
         db = idempotency.held_database(request) or Database(self.engine)
+        scope = scope_for(viewer)
+        await db.use_rls_scope(rls_scope(self.settings, scope.root))  # GOVGRAPH_RLS=1
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         return Context(
             db=db,
-            loaders=Loaders(db, scope_for(viewer)),
+            loaders=Loaders(db, scope),
             settings=self.settings,
             request_id=request_id[:64],
             viewer=viewer,
@@ -95,30 +100,82 @@ class GovGraphQL(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        """Multipart uploads (importLedger), with every file read and closed right away."""
+        parsed: dict[str, str] = await uploads.materialize(await super().parse_multipart(request))
+        return parsed
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and idempotency.HEADER in Headers(scope=scope):
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        if idempotency.HEADER in request.headers:
             assert self.engine is not None, "engine is created by the app's lifespan"
-            request = Request(scope, receive)
             response = await idempotency.respond(
                 request,
                 secret=self.settings.secret,
                 engine=self.engine,
                 run=self._respond,
             )
-            if response.media_type == "application/json":
+            if graphql_http.is_graphql_result(response.headers.get("content-type", "")):
                 # The held transaction committed (respond raises when it fails): its
                 # change events can go out now (in-process broker; PostgreSQL notified).
                 await events.publish_deferred(request)
-            await response(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
+            response = graphql_http.conform(request, response)  # a replay: the Accept'ed type
+        else:
+            response = await self._respond(request)
+        await response(scope, receive, send)
 
     async def _respond(self, request: Request) -> Response:
-        """strawberry's HTTP handling (GraphQL.__call__), for a request already read from."""
+        """strawberry's HTTP handling with GraphQL over HTTP's media types and status codes."""
         try:
-            return await self.run(request)
+            response = await self.run(request)
         except HTTPException as exc:
-            return PlainTextResponse(exc.reason, status_code=exc.status_code)
+            return graphql_http.error_response(exc)
+        return graphql_http.conform(request, response)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST":
+            refused = graphql_http.post_content_type_error(
+                request.content_type, multipart=self.multipart_uploads_enabled
+            )
+            if refused is not None:
+                raise refused
+        return await super().parse_http_body(request)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as exc:
+            if request_adapter.method == "GET" and isinstance(
+                exc.__cause__, InvalidOperationTypeError
+            ):
+                raise graphql_http.MethodNotAllowed(f"{exc.reason}: use POST") from exc.__cause__
+            raise
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if graphql_http.is_request_error(result):
+            # Nothing executed: no `data` entry (GraphQL spec, "Response"), 400 for
+            # graphql-response+json (graphql_http.conform).
+            graphql_http.mark_request_error(request, result.errors or [])
+            response.pop("data", None)
+        return response
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
@@ -130,7 +187,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         own = engine is None
         graphql.engine = engine or create_engine(
-            settings.database_url, statement_timeout_ms=settings.statement_timeout_ms
+            settings.database_url,
+            statement_timeout_ms=settings.statement_timeout_ms,
+            rls_role=settings.rls_role if settings.rls else None,
         )
         graphql.broker = events.create_broker(graphql.engine)
         try:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from api.cli_ledger import add_ledger_commands
 from api.cli_ops import add_commands
 from api.settings import Settings, normalize_database_url
 from seeds.dataset import DATA_DIR
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govgraph", description="govgraph (协同督办) backend")
     sub = parser.add_subparsers(dest="command", required=True)
     add_commands(sub)
+    add_ledger_commands(sub)
 
     serve = sub.add_parser("serve", help="serve GraphQL on GOVGRAPH_HOST:GOVGRAPH_PORT")
     serve.add_argument("--host", default=None)

@@ -1,15 +1,40 @@
-"""A request's database handle: one connection, serialised, counting statements."""
+"""A request's database handle: one connection, serialised, counting statements.
+
+In row-level-security mode (GOVGRAPH_RLS=1, PostgreSQL) the handle scopes its transaction:
+`set_config('govgraph.scope_root', <unit id or ''>, true)` first, so the policies of migration
+0006 return only the viewer's rows whatever the statement asks for.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
+
+from api.settings import Settings
+
+SCOPE_SETTING = "govgraph.scope_root"
+
+
+def rls_scope(settings: Settings, root: uuid.UUID | None) -> str | None:
+    """The scope setting of a viewer rooted at `root` ('' for everything); None: RLS mode off."""
+    if not settings.rls:
+        return None
+    return "" if root is None else str(root)
+
+
+async def _set_scope(connection: AsyncConnection, value: str) -> None:
+    # Transaction-local: gone at commit or rollback, undone by a savepoint's rollback.
+    await connection.execute(
+        sa.select(sa.func.set_config(SCOPE_SETTING, value, True)),
+    )
 
 
 class Database:
@@ -19,8 +44,10 @@ class Database:
     concurrently, so every statement goes through `_lock`.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, rls_scope: str | None = None) -> None:
         self.engine = engine
+        # RLS mode: the transaction's govgraph.scope_root (rls_scope()); None: mode off.
+        self.rls_scope = rls_scope
         self._connection: AsyncConnection | None = None
         self._lock = asyncio.Lock()
         self.statements = 0
@@ -37,8 +64,37 @@ class Database:
 
     async def _conn(self) -> AsyncConnection:
         if self._connection is None:
-            self._connection = await self.engine.connect()
+            connection = await self.engine.connect()
+            try:
+                if self.rls_scope is not None:
+                    await _set_scope(connection, self.rls_scope)
+            except BaseException:
+                await connection.close()
+                raise
+            self._connection = connection
         return self._connection
+
+    async def use_rls_scope(self, value: str | None) -> None:
+        """Scope this handle's transaction (at once when its connection is open already: an
+        idempotent request's held transaction)."""
+        self.rls_scope = value
+        if value is not None and self._connection is not None:
+            async with self._lock:
+                await _set_scope(self._connection, value)
+
+    async def lift_rls_scope(self) -> None:
+        """RLS mode: whole tables for a write service (it checks role and scope itself, and
+        keeps derived state over rows the viewer cannot see), until restore_rls_scope() or the
+        rollback of the savepoint it was lifted in."""
+        if self.rls_scope and self._connection is not None:
+            async with self._lock:
+                await _set_scope(self._connection, "")
+
+    async def restore_rls_scope(self) -> None:
+        """Back to the viewer's scope after lift_rls_scope()."""
+        if self.rls_scope and self._connection is not None:
+            async with self._lock:
+                await _set_scope(self._connection, self.rls_scope)
 
     async def connection(self) -> AsyncConnection:
         """The request's connection, for services that write (mutations run one at a time)."""

@@ -23,14 +23,22 @@ def _sqlite_begin(connection: Any) -> None:
 
 
 def create_engine(
-    url: str, *, statement_timeout_ms: int | None = None, **kwargs: Any
+    url: str,
+    *,
+    statement_timeout_ms: int | None = None,
+    rls_role: str | None = None,
+    **kwargs: Any,
 ) -> AsyncEngine:
     """An AsyncEngine; SQLite gets foreign keys and WAL, PostgreSQL a sized pool.
 
     `statement_timeout_ms` bounds every statement of the server's connections on PostgreSQL
-    (a runaway query is cancelled, the request fails, the worker lives on).
+    (a runaway query is cancelled, the request fails, the worker lives on). `rls_role`
+    (GOVGRAPH_RLS=1) makes every connection run as that role from its start, so row-level
+    security applies to it (migration 0006; the login user must be a member of the role).
     """
     if url.startswith("sqlite"):
+        if rls_role:
+            raise ValueError("row-level security (GOVGRAPH_RLS=1) needs PostgreSQL")
         engine = create_async_engine(url, **kwargs)
         sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine.sync_engine, "begin", _sqlite_begin)
@@ -38,11 +46,11 @@ def create_engine(
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", False)
+    server_settings = kwargs.setdefault("connect_args", {}).setdefault("server_settings", {})
     if statement_timeout_ms:
-        connect_args = kwargs.setdefault("connect_args", {})
-        connect_args.setdefault("server_settings", {})["statement_timeout"] = str(
-            statement_timeout_ms
-        )
+        server_settings["statement_timeout"] = str(statement_timeout_ms)
+    if rls_role:
+        server_settings["role"] = rls_role  # as SET ROLE, from the connection's start
     return create_async_engine(url, **kwargs)
 
 

@@ -35,6 +35,7 @@ from starlette.responses import Response, StreamingResponse
 
 from api.auth import AuthenticationError, Viewer, viewer_from_header
 from api.database import Database
+from api.graphql_http import is_graphql_result
 from models.idempotency import IdempotencyKey
 
 HEADER = "idempotency-key"
@@ -169,9 +170,7 @@ async def respond(
         setattr(request.state, _STATE_ATTRIBUTE, db)
         response = await run(request)
         content_type = response.headers.get("content-type", "")
-        if isinstance(response, StreamingResponse) or not content_type.startswith(
-            "application/json"
-        ):
+        if isinstance(response, StreamingResponse) or not is_graphql_result(content_type):
             # Not a GraphQL result (a 400 from the view, a stream): nothing to keep or replay.
             await db.release(commit=False)
             return response

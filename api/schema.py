@@ -34,6 +34,7 @@ from resolvers.subscriptions import Subscription
 from resolvers.task.mutations import TaskEditMutation, TaskMutation
 from resolvers.task.queries import TaskQuery
 from resolvers.task.types import Assignment, Task
+from resolvers.viewer import ViewerQuery
 
 
 @strawberry.type
@@ -53,6 +54,7 @@ Query = merge_types(
         ProposalQuery,
         AuditQuery,
         ChangeQuery,
+        ViewerQuery,
     ),
 )
 

@@ -45,6 +45,10 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_upload_bytes: int = 20_000_000
     introspection: bool = True
+    # Row-level security (PostgreSQL): the database enforces the viewer's scope too, the
+    # server's statements running as `rls_role` (migration 0006).
+    rls: bool = False
+    rls_role: str = "govgraph_app"
 
     def today(self) -> date:
         """Today in the configured time zone."""
@@ -70,4 +74,6 @@ class Settings:
             max_cost=int(os.environ.get("GOVGRAPH_MAX_COST", "50000")),
             max_body_bytes=int(os.environ.get("GOVGRAPH_MAX_BODY_BYTES", "1000000")),
             introspection=not _flag("GOVGRAPH_DISABLE_INTROSPECTION"),
+            rls=_flag("GOVGRAPH_RLS"),
+            rls_role=os.environ.get("GOVGRAPH_RLS_ROLE", "govgraph_app"),
         )

@@ -15,10 +15,14 @@ missing credential closes the socket with 4403.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
@@ -28,7 +32,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Connec
 from api.api_keys import viewer_for_key
 from api.auth import AuthenticationError, Viewer, viewer_from_header
 from api.context import Context
-from api.database import Database
+from api.database import Database, rls_scope
 from api.settings import Settings
 from resolvers.loaders import Loaders
 from resolvers.scope import scope_for
@@ -43,14 +47,29 @@ _operation_context: ContextVar[Context | None] = ContextVar(
 
 def operation_context(connection: Context, operation_id: str) -> Context:
     """A copy of the connection's context for one operation."""
-    db = Database(connection.db.engine)
+    scope = scope_for(connection.viewer)
+    db = Database(connection.db.engine, rls_scope=rls_scope(connection.settings, scope.root))
     return dataclasses.replace(
         connection,
         db=db,
-        loaders=Loaders(db, scope_for(connection.viewer)),
+        loaders=Loaders(db, scope),
         request_id=f"{connection.request_id[:40]}:{operation_id}"[:64],
         extra={},
     )
+
+
+class TextWebSocketAdapter(ASGIWebSocketAdapter):
+    """Sends every message as a text frame. graphql-transport-ws messages are JSON text, and
+    browser clients (graphql-ws, Apollo) reject the binary frames that strawberry sends when
+    the view's encode_json returns bytes (ours does: orjson)."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        """The message as one text frame."""
+        encoded = self.view.encode_json(message)
+        try:
+            await self.ws.send_text(encoded.decode() if isinstance(encoded, bytes) else encoded)
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
 
 
 class GraphQLTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):

@@ -89,7 +89,7 @@ class Proxy:
             back = asyncio.create_task(self._pipe(up_reader, writer))
             await self._messages(reader, up_writer)
             back.cancel()
-        except (asyncio.IncompleteReadError, ConnectionError):
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
             pass
         finally:
             writer.close()

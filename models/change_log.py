@@ -3,6 +3,7 @@
 Every write appends one entry per object it changed (in the write's transaction, from the
 notes of resolvers/events.py), with the units the object hangs on before and after the
 write (ChangeLogUnit): a viewer whose subtree lost an object still gets its tombstone.
+`seq` order is commit order (resolvers/changes/log.py serialises appends until commit).
 """
 
 from __future__ import annotations
@@ -24,18 +25,12 @@ class ChangeLogEntry(SQLModel, table=True):
     """One changed object of one committed transaction."""
 
     __tablename__ = "change_log"
-    __table_args__ = (
-        sa.Index("ix_change_log_xid_seq", "xid", "seq"),
-        {"sqlite_autoincrement": True},
-    )
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     seq: int | None = Field(
         default=None,
         sa_column=sa.Column(SEQUENCE_TYPE, primary_key=True, autoincrement=True),
     )
-    # PostgreSQL: the writing transaction's id (pg_current_xact_id), so readers serve an entry
-    # only once no older transaction is still running. SQLite serialises writers: always 0.
-    xid: int = Field(default=0, sa_type=sa.BigInteger(), nullable=False)
     object_type: ChangeType = Field(sa_type=enum_type(ChangeType))
     object_id: uuid.UUID
     changed_at: datetime = Field(sa_type=sa.DateTime(timezone=True))

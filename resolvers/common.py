@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 import strawberry
@@ -86,6 +86,33 @@ async def paginate(
     return await pagination.paginate(
         info.context.db, statement, keys, build, first=first, after=after
     )
+
+
+def row_uuid(value: str) -> uuid.UUID | None:
+    """A node id's row id; None (a miss) when it is not a UUID."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+class RowNode:
+    """Mixin of Relay nodes backed by one table: `node(id:)` loads through the scoped loader.
+
+    The loader applies the viewer's scope, so a row outside it resolves to null like a
+    missing one.
+    """
+
+    ROW_MODEL: ClassVar[Any]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        loader = info.context.loaders.by_id(cls.ROW_MODEL)
+        rows = await loader.load_many([row_uuid(i) for i in node_ids])
+        build = cls.from_row  # type: ignore[attr-defined]
+        return [build(r) if r else None for r in rows]
 
 
 def decode_global_id(value: str | strawberry.ID | relay.GlobalID, *types: str) -> uuid.UUID:

@@ -45,7 +45,7 @@ async def event_database(ctx: Context) -> AsyncIterator[Database]:
     The operation's context carries it while the event's fields resolve; the context is the
     operation's own (api/websocket.py), so no other operation sees the swap.
     """
-    db = Database(ctx.db.engine)
+    db = Database(ctx.db.engine, rls_scope=ctx.db.rls_scope)
     ctx.db, ctx.loaders = db, Loaders(db, ctx.loaders.scope)
     try:
         yield db

@@ -175,6 +175,8 @@ async def run_mutation(
     """
     conn = await ctx.db.connection()
     savepoint = await conn.begin_nested()
+    # GOVGRAPH_RLS=1: the service sees whole tables (its rollback restores the viewer's scope).
+    await ctx.db.lift_rls_scope()
     # Subscriptions must not hear of a field that is undone: keep the notes from before it.
     notes = set(pending_changes(ctx))
     try:
@@ -191,5 +193,6 @@ async def run_mutation(
         await savepoint.rollback()
         raise
     await savepoint.commit()
+    await ctx.db.restore_rls_scope()
     ctx.db.wrote = True
     return result, []

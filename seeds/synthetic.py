@@ -410,7 +410,8 @@ class Province:
             end = add_months(issued, rng.randint(2, 22))
             text = f"{end.year}年{end.month}月底前"
         elif kind == "PERIOD":
-            text = f"{issued.year + rng.randint(0, 1)}年5-9月"
+            # The coming May–September: this year's if it has not begun yet.
+            text = f"{issued.year + (issued.month >= 5) + rng.randint(0, 1)}年5-9月"
         elif kind == "FROM_DATE":
             start = add_months(issued, rng.randint(0, 3)) + timedelta(days=1)
             text = f"{start.year}年{start.month}月起"

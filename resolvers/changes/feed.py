@@ -86,28 +86,28 @@ async def read_feed(
             rows = await reader.fetch_all(statement.order_by(table.c.id).limit(room + 1))
             ids = [row["id"] for row in rows]
             for object_id in ids[:room]:
-                item_cursor = Cursor(cursor.log, index, object_id)
+                item_cursor = Cursor(cursor.seq, index, object_id)
                 items.append(FeedItem(item_cursor, change_type, object_id, None))
             if len(ids) > room:
                 return FeedPage(items, items[-1].cursor, True)
             index, after = index + 1, None
         if index < len(ORDER) and any(t in types for t in ORDER[index:]):
             # The page is full with types still to list.
-            end = Cursor(cursor.log, index, None)
+            end = Cursor(cursor.seq, index, None)
             return FeedPage(items, end, True)
-        cursor = Cursor(cursor.log)  # the load is done: the log from where it started
+        cursor = Cursor(cursor.seq)  # the load is done: the log from where it started
         if len(items) >= first:
             return FeedPage(items, cursor, True)
     page = await read_entries(
         reader,
         scope,
-        cursor.log,
+        cursor.seq,
         types,
         first - len(items),
         {t: visible(scope, t, log_t.c.object_id) for t in types},
     )
     for entry in page.entries:
         items.append(
-            FeedItem(Cursor(entry.position), entry.object_type, entry.object_id, entry.changed_at)
+            FeedItem(Cursor(entry.seq), entry.object_type, entry.object_id, entry.changed_at)
         )
     return FeedPage(items, Cursor(page.end), page.has_more)

@@ -1,14 +1,14 @@
 """The change log behind the `changes` feed: appending a write's entries, positions, reading.
 
-Order. Entries are served in (xid, seq) order, where `xid` is the writing transaction's id.
-On PostgreSQL a sequence number is taken at INSERT time, so a transaction holding seq 10 can
-commit after one holding seq 11: a reader that served 11 and moved its cursor past 10 would
-never see 10. So a reader only serves entries of transactions that have *finished*: those
-with `xid` below the oldest transaction still running (`pg_snapshot_xmin` of a snapshot
-taken before the page is read). Nothing can be appended below that bound any more, so a
-cursor (xid, seq) never skips an entry; a long write only delays the feed until it ends.
-SQLite serialises writers (one write transaction at a time, seq taken inside it), so there
-seq order is commit order and every entry has xid 0.
+Order. A reader pages through the log by `seq`, so seq order must be commit order: on
+PostgreSQL a transaction holding seq 10 could otherwise commit after one holding seq 11,
+and a reader that had served 11 would never see 10. So appending takes a transaction-scoped
+advisory lock (`pg_advisory_xact_lock`), held until the writer commits or rolls back: the
+next writer takes its seqs only after this one's entries are visible. Appends come last in a
+mutation (run_mutation's savepoint), so the lock covers little more than the commit; only
+the log's tail is serialised, and the lock is per database. SQLite serialises writers
+anyway (one write transaction at a time). A reader first reads the last committed seq, then
+the page below it: nothing can commit below that bound any more, so a cursor never skips.
 
 Each entry names the object and the units it hung on before and after the write (its
 assignments' units and its document's issuer; for a rectification its responsible units
@@ -63,12 +63,14 @@ CHUNK = 500
 # -- appending -------------------------------------------------------------------------------
 
 
-async def current_xid(conn: AsyncConnection) -> int:
-    """The writing transaction's id on PostgreSQL (top level, also inside a savepoint); 0."""
-    if conn.dialect.name != "postgresql":
-        return 0
-    value = await conn.scalar(sa.text("SELECT pg_current_xact_id()::text::bigint"))
-    return int(value)
+# pg_advisory_xact_lock key of the log's tail ("govlog").
+TAIL_LOCK = 0x676F766C6F67
+
+
+async def lock_tail(conn: AsyncConnection) -> None:
+    """PostgreSQL: hold the log's tail until this transaction ends (commit order = seq)."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(TAIL_LOCK)))
 
 
 def _chunks(items: Sequence[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
@@ -114,7 +116,7 @@ async def append(conn: AsyncConnection, notes: Unlogged, *, changed_at: datetime
             by_kind[change_type][object_id] = set(former)
     if not by_kind:
         return []
-    xid = await current_xid(conn)
+    await lock_tail(conn)
     seqs: list[int] = []
     for change_type in ChangeType:  # a stable order: tasks first, then by id
         objects = by_kind.get(change_type)
@@ -127,7 +129,6 @@ async def append(conn: AsyncConnection, notes: Unlogged, *, changed_at: datetime
                 log_t.insert().returning(log_t.c.seq, sort_by_parameter_order=True),
                 [
                     {
-                        "xid": xid,
                         "object_type": change_type.value,
                         "object_id": object_id,
                         "changed_at": changed_at,
@@ -162,19 +163,13 @@ def forget_changes(ctx: Context) -> None:
 # -- positions and cursors -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Position:
-    """A place in the log: every entry at or before (xid, seq) has been served."""
-
-    xid: int
-    seq: int
-
-
 @dataclass(frozen=True, slots=True)
 class Cursor:
-    """A feed position; during the initial load also the load's place (type, last id)."""
+    """A feed position (every entry up to `seq` served); during the initial load also the
+    load's place: the type being listed and the last id listed.
+    """
 
-    log: Position
+    seq: int
     baseline_type: int | None = None
     baseline_after: uuid.UUID | None = None
 
@@ -185,7 +180,7 @@ class Cursor:
 
     def encode(self) -> str:
         """Opaque, URL-safe."""
-        parts: list[Any] = ["c1", self.log.xid, self.log.seq]
+        parts: list[Any] = ["c1", self.seq]
         if self.baseline_type is not None:
             after = self.baseline_after.hex if self.baseline_after else None
             parts += [self.baseline_type, after]
@@ -196,23 +191,21 @@ class Cursor:
         """ValueError for anything that is not a cursor of this feed."""
         try:
             parts = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-            if not isinstance(parts, list) or parts[0] != "c1" or len(parts) not in (3, 5):
+            if not isinstance(parts, list) or parts[0] != "c1" or len(parts) not in (2, 4):
                 raise ValueError
-            log = Position(int(parts[1]), int(parts[2]))
-            if len(parts) == 3:
-                return cls(log)
-            after = uuid.UUID(hex=parts[4]) if parts[4] else None
-            return cls(log, int(parts[3]), after)
+            seq = int(parts[1])
+            if seq < 0:
+                raise ValueError
+            if len(parts) == 2:
+                return cls(seq)
+            after = uuid.UUID(hex=parts[3]) if parts[3] else None
+            return cls(seq, int(parts[2]), after)
         except (ValueError, TypeError, IndexError, orjson.JSONDecodeError) as exc:
             raise ValueError("invalid changes cursor") from exc
 
 
 class Reader(Protocol):
     """What the feed reads through: the request's Database, or a ConnectionReader."""
-
-    @property
-    def dialect(self) -> str:
-        """`sqlite` or `postgresql`."""
 
     async def scalar(self, statement: Executable) -> Any:
         """First column of the first row."""
@@ -227,11 +220,6 @@ class ConnectionReader:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    @property
-    def dialect(self) -> str:
-        """`sqlite` or `postgresql`."""
-        return self.conn.dialect.name
-
     async def scalar(self, statement: Executable) -> Any:
         """First column of the first row."""
         return (await self.conn.execute(statement)).scalar()
@@ -241,31 +229,17 @@ class ConnectionReader:
         return (await self.conn.execute(statement)).mappings().all()
 
 
-async def horizon(reader: Reader) -> int:
-    """PostgreSQL: the oldest transaction id still running; entries below it are final."""
-    value = await reader.scalar(
-        sa.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-    )
-    return int(value)
-
-
-async def present(reader: Reader) -> Position:
-    """The position of "now": what has committed is before it, later writes after it.
-
-    PostgreSQL: (oldest running xid, 0), since transactions still running may append below
-    any later xid; SQLite: the last seq (read in the caller's read transaction).
-    """
-    if reader.dialect == "postgresql":
-        return Position(await horizon(reader), 0)
+async def present(reader: Reader) -> int:
+    """The last committed seq: what has committed is at or before it, later writes after."""
     last = await reader.scalar(sa.select(sa.func.coalesce(sa.func.max(log_t.c.seq), 0)))
-    return Position(0, int(last or 0))
+    return int(last or 0)
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
     """A log entry as a viewer reads it."""
 
-    position: Position
+    seq: int
     object_type: ChangeType
     object_id: uuid.UUID
     changed_at: datetime
@@ -276,39 +250,32 @@ class EntryPage:
     """Entries for one page, where the reader stands after them, and whether more wait."""
 
     entries: list[Entry]
-    end: Position
+    end: int
     has_more: bool
 
 
 async def read_entries(
     reader: Reader,
     scope: Scope,
-    after: Position,
+    after: int,
     types: Sequence[ChangeType],
     limit: int,
     visible: Mapping[ChangeType, sa.ColumnElement[bool]],
 ) -> EntryPage:
-    """Up to `limit` entries after `after` that concern the viewer.
+    """Up to `limit` entries after seq `after` that concern the viewer.
 
     `visible` holds, per type, the viewer's predicate on `change_log.object_id`. When no
     relevant entry is left below the bound, the end position jumps to the bound, past the
     entries of other branches, so an idle partner's cursor keeps up with the log.
     """
-    position = sa.tuple_(log_t.c.xid, log_t.c.seq) > sa.tuple_(
-        sa.literal(after.xid, sa.BigInteger()), sa.literal(after.seq, sa.BigInteger())
-    )
+    # Read before the page: every entry up to it has committed (commit order is seq order),
+    # so the page's own (later) snapshot sees all of them.
+    bound = await present(reader)
     conditions: list[sa.ColumnElement[bool]] = [
-        position,
+        log_t.c.seq > after,
+        log_t.c.seq <= bound,
         log_t.c.object_type.in_([t.value for t in types]),
     ]
-    if reader.dialect == "postgresql":
-        # Taken before the page is read: every transaction below it has finished, and the
-        # page's own (later) snapshot sees all of them that committed.
-        bound = Position(await horizon(reader), 0)
-        conditions.append(log_t.c.xid < bound.xid)
-    else:
-        bound = await present(reader)
-        conditions.append(log_t.c.seq <= bound.seq)
     if not scope.unrestricted:
         concerned = sa.exists(
             sa.select(sa.literal(1)).where(
@@ -320,23 +287,15 @@ async def read_entries(
         ]
         conditions.append(sa.or_(concerned, *visible_now))
     rows = await reader.fetch_all(
-        sa.select(
-            log_t.c.xid, log_t.c.seq, log_t.c.object_type, log_t.c.object_id, log_t.c.changed_at
-        )
+        sa.select(log_t.c.seq, log_t.c.object_type, log_t.c.object_id, log_t.c.changed_at)
         .where(*conditions)
-        .order_by(log_t.c.xid, log_t.c.seq)
+        .order_by(log_t.c.seq)
         .limit(limit + 1)
     )
     entries = [
-        Entry(
-            Position(r["xid"], r["seq"]),
-            ChangeType(r["object_type"]),
-            r["object_id"],
-            r["changed_at"],
-        )
-        for r in rows
+        Entry(r["seq"], ChangeType(r["object_type"]), r["object_id"], r["changed_at"]) for r in rows
     ]
     if len(entries) > limit:
         entries = entries[:limit]
-        return EntryPage(entries, entries[-1].position if entries else after, True)
-    return EntryPage(entries, max(after, bound, *(e.position for e in entries)), False)
+        return EntryPage(entries, entries[-1].seq if entries else after, True)
+    return EntryPage(entries, max(after, bound), False)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
+from models import Document as DocumentModel
+from models import Plan as PlanModel
 from models import enums
-from resolvers.common import Info
-from resolvers.org_unit.types import OrgUnit, _uuid_or_none
+from resolvers.common import Info, RowNode
+from resolvers.org_unit.types import OrgUnit
 from resolvers.pagination import page_loader
 from resolvers.scope import task_visible
 from resolvers.task.connection import TaskConnection, TaskSet
@@ -25,7 +26,8 @@ from resolvers.task.types import Task, TaskFilter
 
 
 @strawberry.type(description="A source document with its 文号.")
-class Document(relay.Node):
+class Document(RowNode, relay.Node):
+    ROW_MODEL: ClassVar[Any] = DocumentModel
     id: relay.NodeID[str]
     doc_number: str | None = strawberry.field(description="文号, e.g. 城政办发〔2023〕20号.")
     title: str = strawberry.field(description="Title.")
@@ -51,14 +53,6 @@ class Document(relay.Node):
             issuer_id=row["issuer_id"],
         )
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        loader = info.context.loaders.document_by_id
-        rows = await loader.load_many([_uuid_or_none(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
-
     @strawberry.field(description="The issuing unit.")
     async def issuer(self, info: Info) -> OrgUnit | None:
         if self.issuer_id is None:
@@ -73,7 +67,8 @@ class Document(relay.Node):
 
 
 @strawberry.type(description="A plan inside a document (行动计划 / 方案 / 重点工程).")
-class Plan(relay.Node):
+class Plan(RowNode, relay.Node):
+    ROW_MODEL: ClassVar[Any] = PlanModel
     id: relay.NodeID[str]
     title: str = strawberry.field(description="Title.")
     kind: enums.PlanKind = strawberry.field(description="Action plan or project list.")
@@ -98,13 +93,6 @@ class Plan(relay.Node):
             document_id=row["document_id"],
             parent_id=row["parent_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        rows = await info.context.loaders.plan_by_id.load_many([_uuid_or_none(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="The document the plan is in.")
     async def document(self, info: Info) -> Document:

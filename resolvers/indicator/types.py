@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
+from models import MonitoringSection as SectionModel
+from models import Target as TargetModel
 from models import enums
-from resolvers.common import Info
-from resolvers.org_unit.types import OrgUnit, _uuid_or_none
+from resolvers.common import Info, RowNode
+from resolvers.org_unit.types import OrgUnit
 from resolvers.rollups.attainment import (
     AttainmentBasis,
     AttainmentByTargetLoader,
@@ -48,7 +49,8 @@ class Indicator:
 
 
 @strawberry.type(description="A water monitoring section (断面).")
-class MonitoringSection(relay.Node):
+class MonitoringSection(RowNode, relay.Node):
+    ROW_MODEL: ClassVar[Any] = SectionModel
     id: relay.NodeID[str]
     name: str = strawberry.field(description="Section name.")
     river: str | None = strawberry.field(description="River.")
@@ -69,15 +71,6 @@ class MonitoringSection(relay.Node):
             remarks=row["remarks"],
             org_unit_id=row["org_unit_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        rows = await info.context.loaders.section_by_id.load_many(
-            [_uuid_or_none(i) for i in node_ids]
-        )
-        return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="The responsible territorial unit.")
     async def org_unit(self, info: Info) -> OrgUnit:
@@ -109,7 +102,8 @@ class Attainment:
 
 
 @strawberry.type(description="A target for an indicator, unit or section, year and month.")
-class Target(relay.Node):
+class Target(RowNode, relay.Node):
+    ROW_MODEL: ClassVar[Any] = TargetModel
     id: relay.NodeID[str]
     year: int = strawberry.field(description="Year.")
     month: int | None = strawberry.field(description="Month, or null for the whole year.")
@@ -144,16 +138,6 @@ class Target(relay.Node):
             org_unit_id=row["org_unit_id"],
             section_id=row["section_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        from models import Target as TargetModel
-
-        loader = info.context.loaders.by_id(TargetModel)
-        rows = await loader.load_many([_uuid_or_none(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="The indicator.")
     async def indicator(self, info: Info) -> Indicator:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
+from models import Inspection as InspectionModel
+from models import Rectification as RectificationModel
 from models import enums
-from resolvers.common import Connection, Deadline, Info
-from resolvers.org_unit.types import OrgUnit, _uuid_or_none
+from resolvers.common import Connection, Deadline, Info, RowNode
+from resolvers.org_unit.types import OrgUnit
 from resolvers.scope import internal_hidden
 
 if TYPE_CHECKING:
@@ -40,7 +41,8 @@ class Finding:
 
 
 @strawberry.type(description="An inspection (督察) of a unit by an inspection team.")
-class Inspection(relay.Node):
+class Inspection(RowNode, relay.Node):
+    ROW_MODEL: ClassVar[Any] = InspectionModel
     id: relay.NodeID[str]
     name: str = strawberry.field(description="Name of the inspection.")
     on_site_from: date | None = strawberry.field(description="First day on site.")
@@ -63,15 +65,6 @@ class Inspection(relay.Node):
             inspector_id=row["inspector_id"],
             subject_unit_id=row["subject_unit_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        rows = await info.context.loaders.inspection_by_id.load_many(
-            [_uuid_or_none(i) for i in node_ids]
-        )
-        return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="The inspection team (督察组).")
     async def inspector(self, info: Info) -> OrgUnit | None:
@@ -108,7 +101,8 @@ class Inspection(relay.Node):
 
 
 @strawberry.type(description="A rectification item (整改事项) and its close-out state.")
-class Rectification(relay.Node):
+class Rectification(RowNode, relay.Node):
+    ROW_MODEL: ClassVar[Any] = RectificationModel
     id: relay.NodeID[str]
     seq: int = strawberry.field(description="序号 in the rectification list.")
     category: str | None = strawberry.field(description="Heading it sits under.")
@@ -141,15 +135,6 @@ class Rectification(relay.Node):
             version=row["version"],
             inspection_id=row["inspection_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        rows = await info.context.loaders.rectification_by_id.load_many(
-            [_uuid_or_none(i) for i in node_ids]
-        )
-        return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="责任人 (internal: null for sharing partners).")
     def responsible_persons(self, info: Info) -> str | None:

@@ -205,10 +205,10 @@ async def import_ledger(
     if fixed is not None:
         plans.setdefault(fixed.id, fixed)
     report.plans = list(plans.values())
-    existing = await _load_existing(conn, list(plans))
+    existing = await _load_existing(conn, desired)
     writes = _diff(desired, existing, report)
     await _check_removals(conn, writes, report)
-    report.not_in_file = _not_in_file(existing, desired)
+    report.not_in_file = await _not_in_file(conn, list(plans), desired)
     if report.errors or dry_run:
         report.errors.sort(key=lambda p: (p.row or 0, p.column or ""))
         return report
@@ -298,34 +298,48 @@ async def _desired(
 
 
 async def _load_existing(
-    conn: AsyncConnection, plan_ids: list[uuid.UUID]
+    conn: AsyncConnection, desired: Sequence[_Desired]
 ) -> dict[tuple[uuid.UUID, tuple[int, ...]], _Existing]:
-    """Every task of the plans by (plan, 序号 path), with its assignments."""
-    if not plan_ids:
-        return {}
-    tasks = [
-        dict(row)
-        for row in (
-            await conn.execute(sa.select(task_t).where(task_t.c.plan_id.in_(plan_ids)))
-        ).mappings()
-    ]
-    by_id = {task["id"]: task for task in tasks}
+    """The tasks the rows name, by (plan, 序号 path), with their assignments.
 
-    def path(task: dict[str, Any], depth: int = 0) -> tuple[int, ...] | None:
-        parent = by_id.get(task["parent_id"]) if task["parent_id"] else None
-        if task["parent_id"] is None:
-            return (task["seq"],)
-        if parent is None or depth > 50:
-            return None
-        above = path(parent, depth + 1)
-        return None if above is None else (*above, task["seq"])
-
+    Only those: a plan may hold far more tasks than the file lists. Subtask paths (3.1)
+    are followed down from the top-level tasks the rows name.
+    """
+    prefixes: dict[uuid.UUID, set[tuple[int, ...]]] = defaultdict(set)
+    for item in desired:
+        path = item.row.seq
+        prefixes[item.plan.id].update(path[:end] for end in range(1, len(path) + 1))
     existing: dict[tuple[uuid.UUID, tuple[int, ...]], _Existing] = {}
-    by_task: dict[uuid.UUID, _Existing] = {}
-    for task in tasks:
-        key = path(task)
-        if key is not None:
-            existing[(task["plan_id"], key)] = by_task[task["id"]] = _Existing(task)
+    key_of: dict[uuid.UUID, tuple[uuid.UUID, tuple[int, ...]]] = {}
+    frontier: list[uuid.UUID] = []
+    for plan_id, paths in prefixes.items():
+        seqs = sorted(path[0] for path in paths if len(path) == 1)
+        for start in range(0, len(seqs), CHUNK):
+            rows = await conn.execute(
+                sa.select(task_t).where(
+                    task_t.c.plan_id == plan_id,
+                    task_t.c.parent_id.is_(None),
+                    task_t.c.seq.in_(seqs[start : start + CHUNK]),
+                )
+            )
+            for row in rows.mappings():
+                key = (plan_id, (row["seq"],))
+                existing[key], key_of[row["id"]] = _Existing(dict(row)), key
+                frontier.append(row["id"])
+    depth = max((len(path) for paths in prefixes.values() for path in paths), default=1)
+    for _level in range(depth - 1):
+        parents, frontier = frontier, []
+        for start in range(0, len(parents), CHUNK):
+            rows = await conn.execute(
+                sa.select(task_t).where(task_t.c.parent_id.in_(parents[start : start + CHUNK]))
+            )
+            for row in rows.mappings():
+                plan_id, above = key_of[row["parent_id"]]
+                key = (plan_id, (*above, row["seq"]))
+                if key[1] in prefixes[plan_id]:
+                    existing[key], key_of[row["id"]] = _Existing(dict(row)), key
+                    frontier.append(row["id"])
+    by_task = {item.row["id"]: item for item in existing.values()}
     ids = list(by_task)
     for start in range(0, len(ids), CHUNK):
         rows = await conn.execute(
@@ -393,9 +407,11 @@ def _diff(
         if row.category != task["category"]:
             values["category"] = row.category
             changed.append("category")
-        if row.measure != task["description"]:
+        # A task without 具体措施 (a subtask given only a title) exports its title there.
+        measure = task["description"] if task["description"] is not None else task["title"]
+        if row.measure != measure:
             values["description"] = row.measure
-            if task["description"] is None or task["title"] == title_from_measure(
+            if task["description"] is not None and task["title"] == title_from_measure(
                 task["description"]
             ):
                 values["title"] = title_from_measure(row.measure)  # a title of its own stays
@@ -474,11 +490,22 @@ async def _check_removals(
         )
 
 
-def _not_in_file(
-    existing: dict[tuple[uuid.UUID, tuple[int, ...]], _Existing], desired: Sequence[_Desired]
+async def _not_in_file(
+    conn: AsyncConnection, plan_ids: list[uuid.UUID], desired: Sequence[_Desired]
 ) -> int:
-    listed = {(d.plan.id, d.row.seq) for d in desired}
-    return sum(1 for key in existing if len(key[1]) == 1 and key not in listed)
+    """Top-level tasks of the plans that no row names (they are left as they are)."""
+    if not plan_ids:
+        return 0
+    listed: dict[uuid.UUID, set[int]] = defaultdict(set)
+    for item in desired:
+        if len(item.row.seq) == 1:
+            listed[item.plan.id].add(item.row.seq[0])
+    rows = await conn.execute(
+        sa.select(task_t.c.plan_id, task_t.c.seq).where(
+            task_t.c.plan_id.in_(plan_ids), task_t.c.parent_id.is_(None)
+        )
+    )
+    return sum(1 for plan_id, seq in rows if seq not in listed[plan_id])
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -499,6 +526,7 @@ async def _apply(
     audits: list[dict[str, Any]] = []
     recompute: list[uuid.UUID] = []
     former: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    removed: list[uuid.UUID] = []  # assignments taken off (their status events cascade)
     done = 0
     for write in writes:
         row, plan = write.desired.row, write.desired.plan
@@ -551,13 +579,12 @@ async def _apply(
                     expected_version=assignment["version"],
                 )
             if write.remove:
-                await conn.execute(
-                    assignment_t.delete().where(
-                        assignment_t.c.id.in_([a["id"] for a in write.remove])
-                    )
-                )
+                removed.extend(a["id"] for a in write.remove)
                 former[task_id] = [a["org_unit_id"] for a in write.remove]
-            if write.add or write.remove or write.switch:
+            untouched = task["status"] == TaskStatus.NOT_STARTED.value and not task["progress"]
+            if write.switch or ((write.add or write.remove) and not untouched):
+                # Units taken off never reported and new ones start at 0: a task nobody has
+                # started stays NOT_STARTED at 0%; any other may change its derived state.
                 recompute.append(task_id)
             audits.append(
                 audit_row(
@@ -595,6 +622,9 @@ async def _apply(
         done += 1
         if progress and done % 500 == 0:
             progress("preparing", done, len(writes))
+    for start in range(0, len(removed), CHUNK):
+        chunk = removed[start : start + CHUNK]
+        await conn.execute(assignment_t.delete().where(assignment_t.c.id.in_(chunk)))
     await _insert(conn, task_t, new_tasks, progress, "writing tasks")
     await _insert(conn, assignment_t, new_assignments, progress, "writing assignments")
     await _insert(
@@ -614,9 +644,11 @@ async def _apply(
         progress,
         "writing status events",
     )
-    for task_id in recompute:
+    for done, task_id in enumerate(recompute, start=1):
         await recompute_task(ctx, conn, task_id)
         await follow_subtasks(ctx, conn, task_id)
+        if progress and done % 500 == 0:
+            progress("recomputing task state", done, len(recompute))
     await _insert(conn, audit_t, audits, progress, "writing audit events")
     for write in writes:
         assert write.task_id is not None

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
+from models import OrgUnit as OrgUnitModel
 from models import enums
-from resolvers.common import Connection, Info
-from resolvers.loaders import as_uuid
+from resolvers.common import Connection, Info, RowNode
 
 if TYPE_CHECKING:
     from resolvers.indicator.types import Target
@@ -26,7 +25,8 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="Any unit: government level, department, town, enterprise, team.")
-class OrgUnit(relay.Node):
+class OrgUnit(RowNode, relay.Node):
+    ROW_MODEL: ClassVar[Any] = OrgUnitModel
     id: relay.NodeID[str]
     code: str = strawberry.field(description="Stable code (administrative division code).")
     name: str = strawberry.field(description="Canonical name.")
@@ -49,15 +49,6 @@ class OrgUnit(relay.Node):
             parent_id=row["parent_id"],
             line_parent_id=row["line_parent_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        rows = await info.context.loaders.org_unit_by_id.load_many(
-            [_uuid_or_none(i) for i in node_ids]
-        )
-        return [cls.from_row(r) if r else None for r in rows]
 
     @property
     def row_id(self) -> uuid.UUID:
@@ -179,13 +170,6 @@ class OrgUnit(relay.Node):
         from resolvers.indicator.queries import targets_of_unit
 
         return await targets_of_unit(info, self.row_id, year)
-
-
-def _uuid_or_none(value: str) -> uuid.UUID | None:
-    try:
-        return as_uuid(value)
-    except ValueError:
-        return None
 
 
 @strawberry.input(description="Filter for orgUnits.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 import strawberry
@@ -14,7 +14,7 @@ from strawberry import relay
 from models import Assignment as AssignmentModel
 from models import ProgressReport as ProgressReportModel
 from models import enums
-from resolvers.common import Connection, Info
+from resolvers.common import Connection, Info, RowNode
 from resolvers.org_unit.types import OrgUnit
 from resolvers.pagination import OrderKey, page_loader
 from resolvers.scope import internal_hidden, visibility
@@ -30,7 +30,8 @@ class Evidence:
 
 
 @strawberry.type(description="A unit's dated report on its share of a task. Append-only.")
-class ProgressReport(relay.Node):
+class ProgressReport(RowNode, relay.Node):
+    ROW_MODEL: ClassVar[Any] = ProgressReportModel
     id: relay.NodeID[str]
     reported_at: datetime = strawberry.field(description="When it was reported.")
     period: str | None = strawberry.field(description="Reporting period, e.g. 2023-06.")
@@ -57,14 +58,6 @@ class ProgressReport(relay.Node):
             assignment_id=row["assignment_id"],
             unit_id=row["reported_by_unit_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Any, required: bool = False) -> list[Any]:
-        from resolvers.org_unit.types import _uuid_or_none
-
-        loader = info.context.loaders.by_id(ProgressReportModel)
-        rows = await loader.load_many([_uuid_or_none(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="Who reported (internal: null for sharing partners).")
     def reported_by(self, info: Info) -> str | None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
+from models import Assignment as AssignmentModel
+from models import Task as TaskModel
 from models import enums
-from resolvers.common import Connection, Deadline, Info
+from resolvers.common import Connection, Deadline, Info, RowNode
 from resolvers.org_unit.types import OrgUnit
 
 if TYPE_CHECKING:
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A unit's share of a task (牵头 or 配合), with its own state.")
-class Assignment(relay.Node):
+class Assignment(RowNode, relay.Node):
+    ROW_MODEL: ClassVar[Any] = AssignmentModel
     id: relay.NodeID[str]
     role: enums.RoleScope = strawberry.field(description="LEAD (牵头) or COOPERATING (配合).")
     status: enums.TaskStatus = strawberry.field(description="State of this share.")
@@ -48,17 +50,6 @@ class Assignment(relay.Node):
             org_unit_id=row["org_unit_id"],
         )
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        from models import Assignment as AssignmentModel
-        from resolvers.org_unit.types import _uuid_or_none
-
-        loader = info.context.loaders.by_id(AssignmentModel)
-        rows = await loader.load_many([_uuid_or_none(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
-
     @strawberry.field(description="The responsible unit.")
     async def unit(self, info: Info) -> OrgUnit:
         row = await info.context.loaders.org_unit_by_id.get(self.org_unit_id)
@@ -71,7 +62,8 @@ class Assignment(relay.Node):
 
 
 @strawberry.type(description="One line of work (任务 / 措施 / 台账行).")
-class Task(relay.Node):
+class Task(RowNode, relay.Node):
+    ROW_MODEL: ClassVar[Any] = TaskModel
     id: relay.NodeID[str]
     code: str = strawberry.field(description="Stable code: document / plan / 序号.")
     seq: int = strawberry.field(description="序号 within the plan (or the parent task).")
@@ -114,15 +106,6 @@ class Task(relay.Node):
             document_id=row["document_id"],
             parent_id=row["parent_id"],
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        from resolvers.org_unit.types import _uuid_or_none
-
-        rows = await info.context.loaders.task_by_id.load_many([_uuid_or_none(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="The plan it belongs to.")
     async def plan(

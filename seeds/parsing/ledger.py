@@ -310,6 +310,7 @@ def parse_rows(sheet: LedgerSheet) -> tuple[list[LedgerRow], list[RowProblem]]:
     rows: list[LedgerRow] = []
     problems: list[RowProblem] = []
     category: str | None = None
+    plan_of_category: tuple[str, str] | None = None
     seen: dict[tuple[object, tuple[int, ...]], int] = {}
 
     def problem(row: SheetRow, key: str | None, code: ProblemCode, message: str) -> None:
@@ -322,8 +323,14 @@ def parse_rows(sheet: LedgerSheet) -> tuple[list[LedgerRow], list[RowProblem]]:
         if not filled:
             continue
         if not measure and len(filled) == 1 and _seq(seq_text) is None:
-            category = filled[0]  # a heading row: 一、产业结构优化调整
+            category = filled[0]  # a heading row: 一、产业结构优化调整, for the rows below
+            plan_of_category = None
             continue
+        row_plan = (row.text("doc_number"), row.text("plan_key"))
+        if row_plan != plan_of_category:
+            # A category never carries over into another plan's rows (an export lists several).
+            category = category if plan_of_category is None else None
+            plan_of_category = row_plan
         if row.text("category"):
             category = row.text("category")
         if not seq_text:

@@ -6,7 +6,7 @@ import httpx
 
 from api.app import create_app
 from api.settings import Settings
-from tests.conftest import TestDatabase
+from tests.conftest import GraphQLClient, TestDatabase
 
 
 def _client(db: TestDatabase) -> httpx.AsyncClient:
@@ -53,3 +53,20 @@ async def test_metrics_count_requests(seeded_db: TestDatabase) -> None:
     text = response.text
     assert 'govgraph_http_requests_total{method="POST",path="/graphql",status="200"}' in text
     assert "govgraph_sql_statements_per_operation_count" in text
+
+
+async def test_me_describes_the_viewer(client: GraphQLClient, seeded_db: TestDatabase) -> None:
+    anonymous = await client.query("{ me { subject role partner unrestricted unit { name } } }")
+    assert anonymous["me"] == {
+        "subject": "anonymous",
+        "role": None,
+        "partner": False,
+        "unrestricted": True,
+        "unit": None,
+    }
+    data = await client.query('{ orgUnit(name: "南村镇") { id } }')
+    from resolvers.common import decode_global_id
+
+    town = client.as_viewer(decode_global_id(data["orgUnit"]["id"]), "REPORTER")
+    me = await town.query("{ me { role unrestricted unit { name } } }")
+    assert me["me"] == {"role": "REPORTER", "unrestricted": False, "unit": {"name": "南村镇"}}

@@ -45,6 +45,7 @@ const state = {
   loads: 0,
   liveEvents: 0,
   queryTab: "screen",
+  me: null,
   initialUnit: params.get("unit"),
 };
 
@@ -75,37 +76,26 @@ function openTokenPanel(open) {
   if (open) $("token-input").focus();
 }
 
-/** The token's claims (a JWT's middle part), for display and the default unit; null if opaque. */
-function tokenClaims() {
+function describeViewer() {
+  const me = state.me;
   const token = getToken();
-  if (!token) return null;
-  try {
-    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return null;
-  }
-}
-
-function describeToken() {
-  const token = getToken();
-  if (!token) return "当前：匿名演示访问（服务器开启 GOVGRAPH_ANONYMOUS=demo 时可用，只读）。";
-  const claims = tokenClaims();
+  if (!token) return "当前：未使用令牌（匿名）。服务器开启 GOVGRAPH_ANONYMOUS=demo 时可匿名只读访问。";
   const tail = `…${token.slice(-6)}`;
-  if (!claims) return `当前：使用令牌 ${tail}（无法解读其内容，由服务器校验）。`;
-  const expires = claims.exp ? new Date(claims.exp * 1000).toLocaleString("zh-CN", { hour12: false }) : "—";
-  return `当前：使用令牌 ${tail}，角色 ${claims.role || "—"}，有效期至 ${expires}。令牌只保存在本标签页（sessionStorage）。`;
+  if (!me) return `当前：使用令牌 ${tail}。`;
+  const who = me.unit ? `${me.unit.name} · ${me.role || "—"}` : me.role || "—";
+  return `当前：使用令牌 ${tail}（${who}），只保存在本标签页（sessionStorage）。`;
 }
 
 function refreshTokenState() {
-  $("token-state").textContent = describeToken();
+  $("token-state").textContent = describeViewer();
   $("token-toggle").textContent = getToken() ? "访问令牌 ●" : "访问令牌";
 }
 
 function showAuthRequired(error) {
   setBodyState("auth", error.message);
   stopLive();
+  $("live").dataset.mode = "off";
+  $("live-text").textContent = "未连接";
   const hadToken = Boolean(getToken());
   showBanner(
     "auth",
@@ -154,12 +144,14 @@ async function loadTree() {
   let after = null;
   for (;;) {
     const data = await graphql(state.queries.tree, { first: 100, after });
+    state.me = data.me;
     const page = data.orgUnits;
     units.push(...page.edges.map((edge) => edge.node));
     if (!page.pageInfo.hasNextPage) break;
     after = page.pageInfo.endCursor;
   }
   state.tree.load(units);
+  refreshTokenState();
   $("foot").textContent = `单位 ${units.length} 个`;
 }
 
@@ -379,15 +371,15 @@ async function start() {
     handleFailure(error);
     return;
   }
-  // ?unit= once, then the unit on screen, then the token's own unit, then the narrowest unit
+  // ?unit= once, then the unit on screen, then the viewer's own unit, then the narrowest unit
   // covering every visible task.
   const wanted = state.initialUnit;
   state.initialUnit = null;
-  const claims = tokenClaims();
+  const own = state.me && state.me.unit;
   const unit =
     (wanted && state.tree.find(wanted)) ||
     (state.unitId && state.tree.find(state.unitId)) ||
-    (claims && claims.unit && state.tree.findByRowId(String(claims.unit))) ||
+    (own && state.tree.find(own.id)) ||
     state.tree.defaultUnit();
   if (!unit) {
     showError(new Error("当前令牌看不到任何单位"));

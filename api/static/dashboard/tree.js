@@ -40,19 +40,6 @@ export class UnitTree {
     return null;
   }
 
-  /** The unit whose row id (a token's `unit` claim) this is: ids are Relay global ids,
-   * base64 of "OrgUnit:<uuid>". */
-  findByRowId(rowId) {
-    for (const unit of this.units.values()) {
-      try {
-        if (atob(unit.id) === `OrgUnit:${rowId}`) return unit;
-      } catch {
-        // not base64: ids of another encoding never match
-      }
-    }
-    return null;
-  }
-
   /** The narrowest unit that still covers every visible task (the viewer's natural scope). */
   defaultUnit() {
     const roots = [...this.roots].sort((a, b) => b.taskRollup.total - a.taskRollup.total);

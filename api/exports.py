@@ -1,0 +1,182 @@
+"""Downloads: /export/ledger.xlsx, /export/ledger.csv and /export/snapshot.json.
+
+Authenticated like /graphql (bearer token or API key; the anonymous demo viewer where the
+settings allow it) and scoped by the viewer. Query parameters:
+
+- `unit`: a global id or a unit name/alias (default: the viewer's unit);
+- ledger only: `plan` (global id), `docNumber` (文号), `role` (ANY, the default, or LEAD).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from api.context import Context
+from models import OrgUnit
+from models.enums import RoleScope
+from resolvers.changes.snapshot import snapshot_chunks
+from resolvers.common import decode_global_id
+from resolvers.ledger.export import ExportQuery, csv_chunks, ledger_rows, write_xlsx
+from resolvers.scope import Scope, in_subtree, unit_visible
+
+if TYPE_CHECKING:
+    from api.app import GovGraphQL
+
+unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SPOOL_BYTES = 8 * 1024 * 1024
+READ_BYTES = 64 * 1024
+
+
+class ExportError(Exception):
+    """A bad request: status and message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+async def find_unit(ctx: Context, text: str | None, *, subtree_only: bool) -> dict[str, Any]:
+    """The unit a parameter names (global id or name), as the viewer may see it; 404 else."""
+    from resolvers.org_unit.queries import name_match_statement
+
+    scope = ctx.scope
+    visible = in_subtree(scope, unit_t.c.id) if subtree_only else unit_visible(scope, unit_t.c.id)
+    if not text:
+        if ctx.viewer.unit_id is None:
+            raise ExportError(400, "name the unit: ?unit=<id or name>")
+        statement = sa.select(unit_t).where(unit_t.c.id == ctx.viewer.unit_id)
+    else:
+        try:
+            statement = sa.select(unit_t).where(unit_t.c.id == decode_global_id(text, "OrgUnit"))
+        except ValueError:
+            statement = name_match_statement(text)
+    row = await ctx.db.fetch_one(statement.where(visible).limit(1))
+    if row is None:
+        raise ExportError(404, "no such unit")
+    return dict(row)
+
+
+def _attachment(name: str) -> str:
+    return (
+        f"attachment; filename=\"export{name[name.rfind('.') :]}\"; filename*=UTF-8''{quote(name)}"
+    )
+
+
+def routes(graphql: GovGraphQL) -> list[Route]:
+    """The download routes, sharing /graphql's authentication and engine."""
+
+    async def context(request: Request) -> Context:
+        ctx = await graphql.get_context(request, None)
+        return ctx
+
+    async def ledger_query(ctx: Context, request: Request) -> tuple[ExportQuery, str]:
+        params = request.query_params
+        unit = await find_unit(ctx, params.get("unit"), subtree_only=False)
+        plan_id = None
+        if params.get("plan"):
+            try:
+                plan_id = decode_global_id(params["plan"], "Plan")
+            except ValueError as exc:
+                raise ExportError(404, "no such plan") from exc
+        role_text = params.get("role", RoleScope.ANY.value).upper()
+        if role_text not in (RoleScope.ANY.value, RoleScope.LEAD.value):
+            raise ExportError(400, "role is ANY or LEAD")
+        query = ExportQuery(
+            unit_id=unit["id"],
+            as_of=ctx.today(),
+            plan_id=plan_id,
+            doc_number=params.get("docNumber"),
+            role=RoleScope(role_text),
+        )
+        return query, f"{unit['name']}台账"
+
+    async def guarded(request: Request, handler: Any) -> Response:
+        try:
+            ctx = await context(request)
+        except HTTPException as exc:
+            return PlainTextResponse(exc.reason, status_code=exc.status_code)
+        try:
+            response: Response = await handler(ctx, request)
+            return response
+        except ExportError as exc:
+            return PlainTextResponse(exc.message, status_code=exc.status)
+        finally:
+            await ctx.db.close()
+
+    async def ledger_csv(request: Request) -> Response:
+        async def handle(ctx: Context, request: Request) -> Response:
+            query, name = await ledger_query(ctx, request)
+            scope = ctx.scope
+            assert graphql.engine is not None
+            engine = graphql.engine
+
+            async def body() -> AsyncIterator[bytes]:
+                async with engine.connect() as conn, conn.begin():
+                    async for chunk in csv_chunks(ledger_rows(conn, scope, query)):
+                        yield chunk
+
+            return StreamingResponse(
+                body(),
+                media_type="text/csv; charset=utf-8",
+                headers={"content-disposition": _attachment(f"{name}.csv")},
+            )
+
+        return await guarded(request, handle)
+
+    async def ledger_xlsx(request: Request) -> Response:
+        async def handle(ctx: Context, request: Request) -> Response:
+            query, name = await ledger_query(ctx, request)
+            assert graphql.engine is not None
+            # The workbook is complete only at its end (a zip): spool it, then stream it.
+            spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+            try:
+                async with graphql.engine.connect() as conn, conn.begin():
+                    await write_xlsx(ledger_rows(conn, ctx.scope, query), spool)
+            except BaseException:
+                spool.close()
+                raise
+            spool.seek(0)
+
+            def read() -> Iterator[bytes]:
+                try:
+                    while chunk := spool.read(READ_BYTES):
+                        yield chunk
+                finally:
+                    spool.close()
+
+            return StreamingResponse(
+                read(),
+                media_type=XLSX,
+                headers={"content-disposition": _attachment(f"{name}.xlsx")},
+            )
+
+        return await guarded(request, handle)
+
+    async def snapshot(request: Request) -> Response:
+        async def handle(ctx: Context, request: Request) -> Response:
+            unit = await find_unit(ctx, request.query_params.get("unit"), subtree_only=True)
+            scope = Scope(root=unit["id"], disclosure=ctx.scope.disclosure)
+            assert graphql.engine is not None
+            return StreamingResponse(
+                snapshot_chunks(graphql.engine, scope, unit),
+                media_type="application/json",
+                headers={"content-disposition": _attachment(f"{unit['name']}.json")},
+            )
+
+        return await guarded(request, handle)
+
+    return [
+        Route("/export/ledger.csv", ledger_csv, methods=["GET"]),
+        Route("/export/ledger.xlsx", ledger_xlsx, methods=["GET"]),
+        Route("/export/snapshot.json", snapshot, methods=["GET"]),
+    ]

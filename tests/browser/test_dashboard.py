@@ -1,0 +1,355 @@
+"""The reference dashboard in a real browser, against a real server over the seed data."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import LiveServer, Page, start_server
+
+pytestmark = pytest.mark.browser
+
+READY = "body[data-state=ready][data-loading=false]"
+# Bounded waits: a pushed event arrives in well under a second; polling (?poll=3) within 3 s.
+LIVE_WAIT_MS = 10_000
+POLL_SECONDS = 3
+POLL_WAIT_MS = 15_000
+
+# The test's own query (not the page's): what the page must show, straight from the API.
+EXPECTED = """
+query Expected($unit: ID!, $asOf: Date!) {
+  orgUnit(id: $unit) {
+    name
+    taskRollup(asOf: $asOf) {
+      total completed inProgress notStarted overdue dueSoon ongoing completionRate
+    }
+    children { name taskRollup(asOf: $asOf) { total completed overdue completionRate } }
+    tasks(includeDescendants: true, filter: {overdueAsOf: $asOf}, first: 100) {
+      totalCount edges { node { id } }
+    }
+    rectificationRollup(asOf: $asOf) {
+      total notStarted inProgress completed verified closed reopened overdue
+    }
+    rectifications(includeDescendants: true, first: 100) { totalCount }
+  }
+}
+"""
+
+PAGE_STATE = """() => {
+  const text = (el) => (el ? el.textContent.trim() : null);
+  const q = (sel) => document.querySelector(sel);
+  return {
+    unitId: document.body.dataset.unitId,
+    unitName: document.body.dataset.unitName,
+    asOf: document.body.dataset.asOf,
+    current: text(q('[data-testid=current-unit]')),
+    cards: Object.fromEntries([...document.querySelectorAll('#cards [data-metric]')].map(
+      (c) => [c.dataset.metric, text(c.querySelector('.card-value'))])),
+    children: [...document.querySelectorAll('[data-testid=child-row]')].map((row) => ({
+      name: row.dataset.name,
+      total: text(row.querySelector('[data-col=total]')),
+      completed: text(row.querySelector('[data-col=completed]')),
+      overdue: text(row.querySelector('[data-col=overdue]')),
+      completionRate: text(row.querySelector('[data-col=completionRate]')),
+    })),
+    overdueTotal: q('#overdue').dataset.total,
+    overdueIds: [...document.querySelectorAll('[data-testid=overdue-item]')].map(
+      (li) => li.dataset.taskId),
+    rectStates: Object.fromEntries([...document.querySelectorAll('#rect-states [data-state]')]
+      .map((s) => [s.dataset.testid.replace('rect-', ''), text(s.querySelector('b'))])),
+    ownTasks: document.querySelectorAll('[data-testid=own-task-row]').length,
+    rectTotal: q('#rectifications').dataset.total,
+    rectRows: document.querySelectorAll('[data-testid=rect-row]').length,
+    chart: q('#targets-chart').dataset.state,
+    chartCanvas: Boolean(q('#targets-chart canvas')),
+    chartSubtitle: text(q('#targets-sub')),
+    live: q('#live').dataset.mode,
+    liveEvents: Number(document.body.dataset.liveEvents || 0),
+    loads: Number(document.body.dataset.loads || 0),
+  };
+}"""
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def state_of(dashboard: Page) -> dict[str, Any]:
+    """What the page shows, read from the DOM."""
+    state: dict[str, Any] = dashboard.page.evaluate(PAGE_STATE)
+    return state
+
+
+def open_dashboard(dashboard: Page, server: LiveServer, query: str = "") -> dict[str, Any]:
+    dashboard.page.goto(f"{server.base_url}/dashboard{query}")
+    dashboard.page.wait_for_selector(READY)
+    return state_of(dashboard)
+
+
+def assert_page_matches_api(
+    state: dict[str, Any], server: LiveServer, token: str | None = None
+) -> None:
+    """Every number on the page equals the API's for the same unit and day."""
+    unit = server.query(EXPECTED, {"unit": state["unitId"], "asOf": state["asOf"]}, token)[
+        "orgUnit"
+    ]
+    assert state["current"] == unit["name"] == state["unitName"]
+    rollup = unit["taskRollup"]
+    assert state["cards"] == {
+        "total": str(rollup["total"]),
+        "completed": str(rollup["completed"]),
+        "inProgress": str(rollup["inProgress"]),
+        "overdue": str(rollup["overdue"]),
+        "dueSoon": str(rollup["dueSoon"]),
+        "completionRate": _rate(rollup["completionRate"]),
+    }
+    expected_children = sorted(
+        (
+            {
+                "name": child["name"],
+                "total": str(child["taskRollup"]["total"]),
+                "completed": str(child["taskRollup"]["completed"]),
+                "overdue": str(child["taskRollup"]["overdue"]),
+                "completionRate": _rate(child["taskRollup"]["completionRate"]),
+            }
+            for child in unit["children"]
+            if child["taskRollup"]["total"] > 0
+        ),
+        key=lambda row: row["name"],
+    )
+    assert sorted(state["children"], key=lambda row: row["name"]) == expected_children
+    # The list: tasks not completed overall (a co-lead may still be at work on a task whose
+    # in-scope shares are done; the card counts those as done, the list still shows them).
+    overdue = unit["tasks"]
+    assert state["overdueTotal"] == str(overdue["totalCount"])
+    assert overdue["totalCount"] >= rollup["overdue"]
+    # The first page of the list, in deadline order: the same tasks as the API's set.
+    assert len(state["overdueIds"]) == min(20, overdue["totalCount"])
+    assert set(state["overdueIds"]) <= {edge["node"]["id"] for edge in overdue["edges"]}
+    rect = unit["rectificationRollup"]
+    assert state["rectStates"] == {
+        field: str(rect[field])
+        for field in (
+            "notStarted",
+            "inProgress",
+            "completed",
+            "verified",
+            "closed",
+            "reopened",
+            "overdue",
+        )
+    }
+    assert state["rectTotal"] == str(unit["rectifications"]["totalCount"])
+    assert state["rectRows"] == min(50, unit["rectifications"]["totalCount"])
+
+
+class TestDashboard:
+    def test_loads_without_console_errors_with_every_panel_populated(
+        self, dashboard: Page, live_server: LiveServer
+    ) -> None:
+        state = open_dashboard(dashboard, live_server)
+        # The narrowest unit covering every task of the seed data.
+        assert state["unitName"] == "城区"
+        assert state["cards"]["total"] == "65"
+        assert len(state["children"]) > 10
+        assert state["overdueIds"]
+        assert state["chart"] == "chart"
+        assert state["chartCanvas"]
+        assert "PM2.5" in state["chartSubtitle"]
+        assert state["rectRows"] == 17
+        page = dashboard.page
+        assert page.locator("#targets-title").inner_text().startswith("PM2.5")
+        page.locator("#query-box summary").click()
+        assert "query DashboardScreen" in page.locator("[data-testid=query-text]").inner_text()
+        assert '"unit"' in page.locator("[data-testid=query-variables]").inner_text()
+        page.wait_for_timeout(300)  # one more frame for the chart before the picture
+        dashboard.screenshot("district")
+        assert dashboard.errors == []
+
+    def test_numbers_equal_the_api(self, dashboard: Page, live_server: LiveServer) -> None:
+        state = open_dashboard(dashboard, live_server)
+        assert_page_matches_api(state, live_server)
+        # A past day: the same query with another asOf.
+        dashboard.page.fill("[data-testid=as-of]", "2023-10-20")
+        dashboard.page.dispatch_event("[data-testid=as-of]", "change")
+        dashboard.page.wait_for_selector(f'{READY}[data-as-of="2023-10-20"]')
+        past = state_of(dashboard)
+        assert past["cards"]["dueSoon"] != "0"  # deadlines at the end of October and early November
+        assert_page_matches_api(past, live_server)
+        dashboard.screenshot("as-of-2023-10-20")
+        assert dashboard.errors == []
+
+    def test_choosing_a_child_unit_updates_every_panel(
+        self, dashboard: Page, live_server: LiveServer
+    ) -> None:
+        page = dashboard.page
+        before = open_dashboard(dashboard, live_server)
+        # From the child units table…
+        page.locator('[data-testid=child-row][data-name="城区生态环境分局"] button.link').click()
+        page.wait_for_selector(f'{READY}[data-unit-name="城区生态环境分局"]')
+        bureau = state_of(dashboard)
+        assert bureau["loads"] == before["loads"] + 1
+        assert bureau["cards"] != before["cards"]
+        assert_page_matches_api(bureau, live_server)
+        # …and from the tree.
+        page.locator('[data-testid=tree-unit][data-name="南村镇"] .tree-name').click()
+        page.wait_for_selector(f'{READY}[data-unit-name="南村镇"]')
+        town = state_of(dashboard)
+        assert_page_matches_api(town, live_server)
+        assert town["cards"]["total"] == "11"
+        # A town has no child units: the panel lists its own tasks instead.
+        assert town["children"] == []
+        assert town["ownTasks"] == 11
+        assert (
+            page.locator('[data-testid=tree-unit][aria-selected="true"]')
+            .inner_text()
+            .startswith("南村镇")
+        )
+        # The town has no targets of its own: the chart shows its district's.
+        assert town["chart"] == "chart"
+        assert "目标设于城区" in town["chartSubtitle"]
+        assert "unit=%E5%8D%97%E6%9D%91%E9%95%87" in page.url  # ?unit=南村镇: a shareable link
+        page.wait_for_timeout(300)
+        dashboard.screenshot("town")
+        assert dashboard.errors == []
+
+    def test_a_progress_report_through_the_api_appears_in_the_page(
+        self, dashboard: Page, live_server: LiveServer
+    ) -> None:
+        page = dashboard.page
+        before = open_dashboard(dashboard, live_server, f"?unit=南村镇&poll={POLL_SECONDS}")
+        assert before["unitName"] == "南村镇"
+        live = _wait_for_live(dashboard)
+        share = _open_share(live_server, "南村镇", before["asOf"])
+        token = live_server.token("南村镇", "REPORTER")
+        result = live_server.query(
+            """mutation ($input: ReportProgressInput!) {
+              reportProgress(input: $input) {
+                assignment { status } errors { code field message } } }""",
+            {
+                "input": {
+                    "assignment": share["id"],
+                    "percent": 100,
+                    "narrative": "浏览器测试：已完成",
+                    "expectedVersion": share["version"],
+                }
+            },
+            token=token,
+        )["reportProgress"]
+        assert result["errors"] == []
+        assert result["assignment"]["status"] == "COMPLETED"
+        completed = int(before["cards"]["completed"]) + 1
+        page.wait_for_function(
+            "n => document.querySelector('[data-testid=metric-completed]').textContent === n",
+            arg=str(completed),
+            timeout=LIVE_WAIT_MS if live else POLL_WAIT_MS,
+        )
+        page.wait_for_selector(READY)
+        after = state_of(dashboard)
+        if live:
+            assert after["liveEvents"] >= 1  # it came through rollupChanged, not a poll
+        assert_page_matches_api(after, live_server)
+        assert int(after["cards"]["overdue"]) == int(before["cards"]["overdue"]) - 1
+        # The task's other lead (城区生态环境分局) has not finished: still in the list, explained.
+        assert "本单位负责部分已完成" in page.locator("#overdue-sub").inner_text()
+        dashboard.screenshot("after-report-" + ("pushed" if live else "polled"))
+        assert dashboard.errors == []
+
+    def test_a_rejected_token_shows_the_message_and_a_token_box(
+        self, dashboard: Page, live_server: LiveServer
+    ) -> None:
+        page = dashboard.page
+        requests: list[dict[str, str]] = []
+        page.on(
+            "request",
+            lambda request: requests.append(request.headers) if request.method == "POST" else None,
+        )
+        page.goto(f"{live_server.base_url}/dashboard?token=not-a-valid-token")
+        page.wait_for_selector("body[data-state=auth]")
+        assert page.locator("[data-testid=banner]").is_visible()
+        assert "令牌" in page.locator("[data-testid=banner]").inner_text()
+        assert page.locator("[data-testid=token-input]").is_visible()
+        assert "token=" not in page.url  # moved to sessionStorage
+        dashboard.screenshot("token-rejected")
+        viewer = live_server.token("城区", "VIEWER")
+        page.fill("[data-testid=token-input]", viewer)
+        page.click("[data-testid=token-apply]")
+        page.wait_for_selector(f"{READY}[data-unit-name]")
+        assert page.locator("[data-testid=banner]").is_hidden()
+        assert page.evaluate("sessionStorage.getItem('govgraph.token')") == viewer
+        assert requests[-1].get("authorization") == f"Bearer {viewer}"
+        assert_page_matches_api(state_of(dashboard), live_server)
+        # The only console errors are the browser's own reports of the refused requests.
+        assert dashboard.errors
+        assert all("401" in error for error in dashboard.errors), dashboard.errors
+
+
+@pytest.fixture(scope="module")
+def closed_server(
+    live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The app as deployed: GOVGRAPH_ANONYMOUS unset (a copy of the seeded database)."""
+    directory = tmp_path_factory.mktemp("closed-server")
+    source = Path(live_server.env["GOVGRAPH_DATABASE_URL"].removeprefix("sqlite:///"))
+    shutil.copy(source, directory / "govgraph.db")
+    server = start_server(directory, anonymous_demo=False)
+    yield server
+    server.stop()
+
+
+def test_without_the_demo_viewer_the_page_asks_for_a_token(
+    dashboard: Page, closed_server: LiveServer
+) -> None:
+    page = dashboard.page
+    anonymous = closed_server.execute("{ indicators { code } }")
+    try:
+        body = anonymous.json()
+    except ValueError:  # a plain-text 401
+        body = {}
+    codes = {(error.get("extensions") or {}).get("code") for error in body.get("errors") or []}
+    refused = anonymous.status_code in (401, 403) or "UNAUTHENTICATED" in codes
+    page.goto(f"{closed_server.base_url}/dashboard")
+    if refused:
+        page.wait_for_selector("body[data-state=auth]")
+        assert "匿名" in page.locator("[data-testid=banner]").inner_text()
+        assert page.locator("[data-testid=token-input]").is_visible()
+        dashboard.screenshot("anonymous-refused")
+        token = closed_server.token("南村镇", "VIEWER")
+        page.fill("[data-testid=token-input]", token)
+        page.click("[data-testid=token-apply]")
+        # A token starts at its own unit.
+        page.wait_for_selector(f'{READY}[data-unit-name="南村镇"]')
+        assert_page_matches_api(state_of(dashboard), closed_server, token)
+    else:
+        page.wait_for_selector(f"{READY}[data-unit-name]")
+        assert_page_matches_api(state_of(dashboard), closed_server)
+
+
+def _wait_for_live(dashboard: Page) -> bool:
+    """Whether the page's subscription is up (bounded wait); otherwise it polls."""
+    try:
+        dashboard.page.wait_for_selector("#live[data-mode=live]", timeout=5_000)
+    except Exception:  # Playwright's TimeoutError: the server offers no subscription
+        return False
+    return True
+
+
+def _open_share(server: LiveServer, unit: str, as_of: str) -> dict[str, Any]:
+    """`unit`'s open LEAD share of an overdue task that another unit leads too."""
+    data = server.query(
+        """query ($name: String!, $asOf: Date!) { orgUnit(name: $name) {
+            tasks(filter: {overdueAsOf: $asOf}, first: 100) { edges { node {
+              assignments { id role status version unit { name } } } } } } }""",
+        {"name": unit, "asOf": as_of},
+    )
+    for edge in data["orgUnit"]["tasks"]["edges"]:
+        leads = [a for a in edge["node"]["assignments"] if a["role"] == "LEAD"]
+        own = [a for a in leads if a["unit"]["name"] == unit and a["status"] != "COMPLETED"]
+        if own and len(leads) > 1:
+            share: dict[str, Any] = own[0]
+            return share
+    raise AssertionError(f"{unit} has no open share of a co-led overdue task")
