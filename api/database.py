@@ -30,6 +30,16 @@ def rls_scope(settings: Settings, root: uuid.UUID | None) -> str | None:
     return "" if root is None else str(root)
 
 
+async def apply_rls_scope(connection: AsyncConnection, value: str | None) -> None:
+    """Scope `connection`'s transaction (a no-op when RLS mode is off: `value` None).
+
+    For code reading through a connection of its own rather than a Database (streamed
+    exports): call it first thing in the transaction, with `ctx.db.rls_scope`.
+    """
+    if value is not None:
+        await _set_scope(connection, value)
+
+
 async def _set_scope(connection: AsyncConnection, value: str) -> None:
     # Transaction-local: gone at commit or rollback, undone by a savepoint's rollback.
     await connection.execute(

@@ -21,6 +21,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from api.context import Context
+from api.database import apply_rls_scope
 from models import OrgUnit
 from models.enums import RoleScope
 from resolvers.changes.snapshot import snapshot_chunks
@@ -116,12 +117,13 @@ def routes(graphql: GovGraphQL) -> list[Route]:
     async def ledger_csv(request: Request) -> Response:
         async def handle(ctx: Context, request: Request) -> Response:
             query, name = await ledger_query(ctx, request)
-            scope = ctx.scope
+            scope, rls = ctx.scope, ctx.db.rls_scope
             assert graphql.engine is not None
             engine = graphql.engine
 
             async def body() -> AsyncIterator[bytes]:
                 async with engine.connect() as conn, conn.begin():
+                    await apply_rls_scope(conn, rls)  # GOVGRAPH_RLS=1: the database's wall too
                     async for chunk in csv_chunks(ledger_rows(conn, scope, query)):
                         yield chunk
 
@@ -141,6 +143,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
             spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
             try:
                 async with graphql.engine.connect() as conn, conn.begin():
+                    await apply_rls_scope(conn, ctx.db.rls_scope)
                     await write_xlsx(ledger_rows(conn, ctx.scope, query), spool)
             except BaseException:
                 spool.close()
@@ -168,7 +171,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
             scope = Scope(root=unit["id"], disclosure=ctx.scope.disclosure)
             assert graphql.engine is not None
             return StreamingResponse(
-                snapshot_chunks(graphql.engine, scope, unit),
+                snapshot_chunks(graphql.engine, scope, unit, rls_scope=ctx.db.rls_scope),
                 media_type="application/json",
                 headers={"content-disposition": _attachment(f"{unit['name']}.json")},
             )

@@ -320,17 +320,21 @@ def export_subprocess(url: str, fmt: str, out: Path) -> tuple[float, float]:
     return time.perf_counter() - started, peak_kib / 1024
 
 
-def record(lines: list[str]) -> None:
-    """Replace the ledger section of bench/RESULTS.md (or append it)."""
-    section = "\n".join([BEGIN, *lines, END])
+def record(dialect: str, lines: list[str]) -> None:
+    """Replace this dialect's block of the "Ledger import" section of bench/RESULTS.md."""
+    begin, end = f"<!-- ledger-import:{dialect}:begin -->", f"<!-- ledger-import:{dialect}:end -->"
+    block = "\n".join([begin, *lines, end])
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        _old, tail = rest.split(END, 1)
-        text = head + section + tail
+    if BEGIN not in text or END not in text:
+        text = text.rstrip("\n") + f"\n\n{BEGIN}\n## Ledger import\n{END}\n"
+    head, rest = text.split(BEGIN, 1)
+    section, tail = rest.split(END, 1)
+    if begin in section and end in section:
+        before, after = section.split(begin, 1)
+        section = before + block + after.split(end, 1)[1]
     else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+        section = section.rstrip("\n") + "\n\n" + block + "\n"
+    RESULTS.write_text(head + BEGIN + section + END + tail, encoding="utf-8")
 
 
 def main() -> int:
@@ -398,7 +402,7 @@ def main() -> int:
     if args.export_rows:
         command += f" --export-rows {args.export_rows}"
     lines = [
-        "## Ledger import",
+        f"### {dialect}",
         "",
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- command: `{command}`",
@@ -419,7 +423,7 @@ def main() -> int:
         *(["", *big] if big else []),
     ]
     if not args.no_write:
-        record(lines)
+        record(dialect.lower(), lines)
         print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
     print("\n".join(lines))
     return 0

@@ -38,8 +38,9 @@ class Result:
 
     @property
     def rate(self) -> float:
-        """Requests per second."""
-        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+        """Successful responses per second (an error, e.g. a timeout, counts for nothing)."""
+        ok = len(self.latencies) - self.errors
+        return ok / self.elapsed if self.elapsed else 0.0
 
     def percentile(self, p: float) -> float:
         """The p-th percentile latency in milliseconds (nearest rank)."""

@@ -127,10 +127,11 @@ async def prepare(cfg: Config) -> str:
             made = ""
     finally:
         await admin.close()
+    # Reused or new, the schema is brought to head (upgrade is idempotent).
+    await asyncio.to_thread(
+        _run, [str(BIN / "govgraph"), "db", "upgrade", "--database-url", cfg.url]
+    )
     if not made:
-        await asyncio.to_thread(
-            _run, [str(BIN / "govgraph"), "db", "upgrade", "--database-url", cfg.url]
-        )
         command = [
             "govgraph", "generate", "--units", str(cfg.units), "--tasks", str(cfg.tasks),
             "--reports", str(cfg.reports), "--seed", str(cfg.seed), "--database-url", cfg.url,
@@ -399,7 +400,7 @@ async def count_statements(cfg: Config, requests: Requests, results: dict[str, P
 # -- report -------------------------------------------------------------------------------------
 def table(cfg: Config, results: dict[str, PeerResult]) -> list[str]:
     rows = [
-        "| query | peer | req/s | p50 ms | p99 ms | errors | peak RSS/worker MB "
+        "| query | peer | ok req/s | p50 ms | p99 ms | errors | peak RSS/worker MB "
         "| SQL statements/request | ÷ PostGraphile | ÷ floor |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -443,7 +444,9 @@ def goals(results: dict[str, PeerResult]) -> list[str]:
     return lines
 
 
-def write_report(cfg: Config, dataset: str, results: dict[str, PeerResult], seconds: float) -> None:
+def write_report(
+    cfg: Config, dataset: str, results: dict[str, PeerResult], seconds: float, load_avg: str
+) -> None:
     reuse = f"BENCH_LABEL={LABEL} BENCH_DATABASE={cfg.database} BENCH_REUSE=1 " if cfg.reuse else ""
     command = reuse + (
         f"BENCH_UNITS={cfg.units} BENCH_TASKS={cfg.tasks} BENCH_REPORTS={cfg.reports} "
@@ -458,10 +461,13 @@ def write_report(cfg: Config, dataset: str, results: dict[str, PeerResult], seco
         f"- command: `{command}` (took {seconds / 60:.1f} min)",
         f"- dataset: {dataset}; seed {cfg.seed}",
         f"- machine: {os.cpu_count()} cores; PostgreSQL, servers and load generator on it, "
-        "over loopback",
+        f"over loopback; 1-minute load average at start and end {load_avg} (anything above "
+        "the benchmark's own load is other work on the machine: compare ratios, not absolutes)",
         f"- each peer: {cfg.workers} workers; {cfg.concurrency} keep-alive connections; "
         f"{cfg.warmup} warm-up then {cfg.requests} measured requests per query "
         f"(Q3, a whole-province rollup: {cfg.budget('Q3')[1]})",
+        "- ok req/s: successful responses per second (errors, e.g. statement timeouts, count "
+        "for nothing); p50/p99 over all requests; ratios of ok req/s",
         "- statements: SQL statements per request counted by bench/pgcount.py on the wire, "
         "one worker, one request at a time (transaction control and pool resets excluded)",
         "",
@@ -484,8 +490,15 @@ def write_report(cfg: Config, dataset: str, results: dict[str, PeerResult], seco
 
 
 async def main() -> None:
+    # Stopping the driver (SIGTERM, or SIGINT even when started in the background) stops the
+    # servers it started: cancelling the run unwinds through their `finally: stop(...)`.
+    task = asyncio.current_task()
+    assert task is not None
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(signum, task.cancel)
     cfg = Config()
     started = time.perf_counter()
+    load_start = os.getloadavg()[0]
     if not NODE.exists():
         raise SystemExit("bench/node_modules is missing: run `npm ci` in bench/ (make bench does)")
     dataset = await prepare(cfg)
@@ -493,7 +506,8 @@ async def main() -> None:
     requests = Requests(await parameters(cfg))
     results = await measure(cfg, requests)
     await count_statements(cfg, requests, results)
-    write_report(cfg, dataset, results, time.perf_counter() - started)
+    load_avg = f"{load_start:.1f} / {os.getloadavg()[0]:.1f}"
+    write_report(cfg, dataset, results, time.perf_counter() - started, load_avg)
     print("\n".join(table(cfg, results)))
 
 

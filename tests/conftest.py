@@ -220,13 +220,23 @@ class GraphQLClient:
 
 
 @contextlib.asynccontextmanager
-async def graphql_client(db: TestDatabase) -> AsyncIterator[GraphQLClient]:
-    """A GraphQL client over `db` (debug on: SQL statistics in extensions)."""
-    settings = Settings(database_url=db.url, debug=True, secret=TEST_SECRET, anonymous=True)
-    app = create_app(settings, engine=db.engine)
+async def graphql_client(db: TestDatabase, *, rls: bool = False) -> AsyncIterator[GraphQLClient]:
+    """A GraphQL client over `db` (debug on: SQL statistics in extensions).
+
+    `rls`: row-level-security mode (PostgreSQL), the app connecting as govgraph_app.
+    """
+    settings = Settings(
+        database_url=db.url, debug=True, secret=TEST_SECRET, anonymous=True, rls=rls
+    )
+    engine = create_engine(db.url, rls_role=settings.rls_role) if rls else db.engine
+    app = create_app(settings, engine=engine)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield GraphQLClient(http)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield GraphQLClient(http)
+    finally:
+        if rls:
+            await engine.dispose()
 
 
 @pytest.fixture

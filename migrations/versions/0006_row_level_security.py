@@ -7,7 +7,8 @@ Create Date: 2026-11-24
 PostgreSQL only (SQLite has no row-level security; nothing happens there).
 
 The second wall behind resolvers/scope.py. The server, with GOVGRAPH_RLS=1, runs its
-statements as the role `govgraph_app` (SET ROLE at connection start, api/db.py) and starts each
+statements as the role `govgraph_app` (the `role` setting from each connection's start, as
+SET ROLE would; api/db.py) and starts each
 request's transaction with `set_config('govgraph.scope_root', <unit id or ''>, true)`
 (api/database.py). The policies below then return only the rows resolvers/scope.py lets that
 viewer see; '' (ADMIN, the demo viewer) or no setting at all sees everything.
@@ -139,34 +140,6 @@ def upgrade() -> None:
         return
     schema = bind.execute(sa.text('SELECT current_schema()')).scalar_one()
     search_path = f'SET search_path = "{schema}", pg_temp'
-    # Roles are per cluster: another database may have created it (or be creating it now).
-    op.execute(f"""
-        DO $$
-        BEGIN
-            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') THEN
-                BEGIN
-                    CREATE ROLE {ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
-                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-                END;
-            END IF;
-            -- The migrating (owner) role switches to it with SET ROLE when GOVGRAPH_RLS=1.
-            IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-               AND NOT pg_has_role(current_user, '{ROLE}', 'MEMBER') THEN
-                EXECUTE format('GRANT {ROLE} TO %I', current_user);
-            END IF;
-        END $$
-    """)
-    op.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {ROLE}')
-    op.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO {ROLE}')
-    op.execute(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO {ROLE}')
-    op.execute(
-        f'ALTER DEFAULT PRIVILEGES IN SCHEMA "{schema}"'
-        f' GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {ROLE}'
-    )
-    op.execute(
-        f'ALTER DEFAULT PRIVILEGES IN SCHEMA "{schema}" GRANT USAGE, SELECT ON SEQUENCES TO {ROLE}'
-    )
-
     # The scope of the current transaction: NULL (unrestricted) when unset or ''.
     op.execute("""
         CREATE FUNCTION govgraph_scope_root() RETURNS uuid
@@ -180,7 +153,49 @@ def upgrade() -> None:
             AS $$ {body} $$
         """)
         op.execute(f'REVOKE ALL ON FUNCTION {name}(uuid) FROM PUBLIC')
-        op.execute(f'GRANT EXECUTE ON FUNCTION {name}(uuid) TO {ROLE}')
+
+    # Roles are per cluster: another database may have created it (or be creating it now).
+    # Without the right to create or grant it, the schema is still migrated and a warning
+    # says what a superuser must do before GOVGRAPH_RLS=1 can be used.
+    grants = '; '.join([
+        f'GRANT USAGE ON SCHEMA "{schema}" TO {ROLE}',
+        f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO {ROLE}',
+        f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO {ROLE}',
+        f'ALTER DEFAULT PRIVILEGES IN SCHEMA "{schema}"'
+        f' GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {ROLE}',
+        f'ALTER DEFAULT PRIVILEGES IN SCHEMA "{schema}" GRANT USAGE, SELECT ON SEQUENCES TO {ROLE}',
+        *(f'GRANT EXECUTE ON FUNCTION {name}(uuid) TO {ROLE}' for name in FUNCTIONS),
+    ])
+    op.execute(f"""
+        DO $$
+        BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') THEN
+                BEGIN
+                    CREATE ROLE {ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+                EXCEPTION
+                    WHEN duplicate_object OR unique_violation THEN NULL;
+                    WHEN insufficient_privilege THEN
+                        RAISE WARNING 'govgraph: role {ROLE} not created (%); GOVGRAPH_RLS=1 '
+                            'needs it: as a superuser, CREATE ROLE {ROLE} NOLOGIN, GRANT {ROLE} '
+                            'TO %, and grant it the tables (see migration 0006)',
+                            SQLERRM, current_user;
+                        RETURN;
+                END;
+            END IF;
+            -- The migrating (owner) role switches to it when GOVGRAPH_RLS=1 (api/db.py).
+            IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+               AND NOT pg_has_role(current_user, '{ROLE}', 'MEMBER') THEN
+                BEGIN
+                    EXECUTE format('GRANT {ROLE} TO %I', current_user);
+                EXCEPTION WHEN insufficient_privilege THEN
+                    RAISE WARNING 'govgraph: % cannot be granted {ROLE} (%): a superuser must '
+                        'GRANT {ROLE} TO it before GOVGRAPH_RLS=1 can be used', current_user,
+                        SQLERRM;
+                END;
+            END IF;
+            {grants};
+        END $$
+    """)
 
     for table, condition in POLICIES.items():
         op.execute(f'ALTER TABLE {table} ENABLE ROW LEVEL SECURITY')
@@ -225,6 +240,6 @@ def downgrade() -> None:
         DO $$
         BEGIN
             DROP ROLE IF EXISTS {ROLE};
-        EXCEPTION WHEN dependent_objects_still_exist THEN NULL;
+        EXCEPTION WHEN dependent_objects_still_exist OR insufficient_privilege THEN NULL;
         END $$
     """)

@@ -4,11 +4,14 @@ Order. A reader pages through the log by `seq`, so seq order must be commit orde
 PostgreSQL a transaction holding seq 10 could otherwise commit after one holding seq 11,
 and a reader that had served 11 would never see 10. So appending takes a transaction-scoped
 advisory lock (`pg_advisory_xact_lock`), held until the writer commits or rolls back: the
-next writer takes its seqs only after this one's entries are visible. Appends come last in a
-mutation (run_mutation's savepoint), so the lock covers little more than the commit; only
-the log's tail is serialised, and the lock is per database. SQLite serialises writers
-anyway (one write transaction at a time). A reader first reads the last committed seq, then
-the page below it: nothing can commit below that bound any more, so a cursor never skips.
+next writer takes its seqs only after this one's entries are visible. Appends come at the
+end of a mutation's body (run_mutation), so the lock is held from there to the request's
+commit (the payload's resolution included): only the tails of concurrent writes queue, per
+database. (An operation with several mutation fields holds it across the later fields; two
+such operations writing the same rows can deadlock, which PostgreSQL detects and refuses one
+of, as with any lock.) SQLite serialises writers anyway (one write transaction at a time).
+A reader first reads the last committed seq, then the page up to it: nothing can commit at
+or below that bound any more, so a cursor never skips an entry.
 
 Each entry names the object and the units it hung on before and after the write (its
 assignments' units and its document's issuer; for a rectification its responsible units

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models
+from api.database import apply_rls_scope
 from resolvers.changes.log import ConnectionReader, Cursor, present
 from resolvers.common import global_id
 from resolvers.scope import Disclosure, Scope, rectification_visible, unit_visible, visibility
@@ -128,16 +129,21 @@ def _default(value: Any) -> Any:
 
 
 async def snapshot_chunks(
-    engine: AsyncEngine, scope: Scope, unit: dict[str, Any]
+    engine: AsyncEngine, scope: Scope, unit: dict[str, Any], *, rls_scope: str | None = None
 ) -> AsyncIterator[bytes]:
-    """The snapshot of `scope` (rooted at `unit`) as JSON text, a chunk at a time."""
+    """The snapshot of `scope` (rooted at `unit`) as JSON text, a chunk at a time.
+
+    `rls_scope`: the viewer's row-level-security scope (GOVGRAPH_RLS=1), set on the
+    transaction first, so PostgreSQL's policies stand behind the predicates here too.
+    """
     options: dict[str, Any] = {}
     if engine.dialect.name == "postgresql":
         options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
     async with engine.connect() as conn:
         conn = await conn.execution_options(**options)
         async with conn.begin():
-            # First statement: the transaction's snapshot and the feed position are one.
+            await apply_rls_scope(conn, rls_scope)
+            # One snapshot for the whole transaction: the feed position and every collection.
             cursor = Cursor(await present(ConnectionReader(conn)))
             head = {
                 "asOf": datetime.now(UTC).isoformat(),

@@ -31,6 +31,7 @@ from models import Target as TargetModel
 from models.enums import IndicatorDirection, IndicatorKind
 from resolvers.common import Info, decode_global_id
 from resolvers.org_unit.types import OrgUnit
+from resolvers.scope import in_subtree
 
 indicator_t: sa.Table = IndicatorModel.__table__  # type: ignore[attr-defined]
 measurement_t: sa.Table = MeasurementModel.__table__  # type: ignore[attr-defined]
@@ -82,8 +83,12 @@ def ranking_statement(
     by: RankingBasis,
     order: RankingOrder,
     limit: int,
+    visible: sa.ColumnElement[bool] | None = None,
 ) -> sa.Select[Any]:
-    """The ranked units: org_unit columns plus r_rank, r_value, r_baseline, r_change, r_rate."""
+    """The ranked units: org_unit columns plus r_rank, r_value, r_baseline, r_change, r_rate.
+
+    `visible` restricts the units ranked (the viewer's scope).
+    """
     m, u, t = measurement_t, org_unit_t, target_t
 
     def latest_values(value_year: int) -> sa.Select[Any]:
@@ -102,6 +107,8 @@ def ranking_statement(
         )
 
     units = sa.select(u.c.id).where(u.c.kind == kind.value)
+    if visible is not None:
+        units = units.where(visible)
     if within is not None:
         units = units.where(
             u.c.id.in_(
@@ -210,6 +217,8 @@ async def rankings(
         by=by,
         order=order,
         limit=limit,
+        # Units of the viewer's subtree only (their measurements are what it may see).
+        visible=in_subtree(info.context.scope, org_unit_t.c.id),
     )
     return [
         RankingEntry(

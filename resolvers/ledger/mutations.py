@@ -146,8 +146,12 @@ async def _read(upload: Any, limit: int) -> tuple[bytes, str | None]:
     name = getattr(upload, "filename", None)
     if isinstance(upload, bytes | bytearray):
         data = bytes(upload)
-    else:
+    elif callable(getattr(upload, "read", None)):
         data = await upload.read(limit + 1)
+    else:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, "send the file as a multipart upload (GraphQL spec)", "file"
+        )
     if len(data) > limit:
         raise DomainError(ErrorCode.OUT_OF_RANGE, f"the file is over {limit} bytes", "file")
     return data, name

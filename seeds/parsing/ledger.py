@@ -136,6 +136,7 @@ class LedgerRow:
     number: int
     seq: tuple[int, ...]
     category: str | None
+    category_inherited: bool  # the cell was blank: the category comes from above
     measure: str
     deadline_text: str
     lead_text: str
@@ -381,6 +382,7 @@ def parse_rows(sheet: LedgerSheet) -> tuple[list[LedgerRow], list[RowProblem]]:
                 number=row.number,
                 seq=seq,
                 category=category,
+                category_inherited=not row.text("category"),
                 measure=measure,
                 deadline_text=row.text("deadline"),
                 lead_text=lead_text,

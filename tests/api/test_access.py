@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,11 @@ from hypothesis import strategies as st
 
 from api.api_keys import create_key
 from api.app import create_app
+from api.database import Database, rls_scope
 from api.db import create_engine
 from api.settings import Settings
 from resolvers.common import decode_global_id, global_id
+from resolvers.scope import Scope
 from tests.conftest import TEST_SECRET, GraphQLClient, TestDatabase, graphql_client
 from tests.factories import table
 
@@ -109,6 +112,18 @@ class TestScopeMatrix:
         )
         # The co-lead (the district bureau) is another branch: not shown.
         assert co_led["node"]["leadUnits"] == [{"name": "南村镇"}]
+
+    async def test_rankings_stay_in_scope(
+        self, client: GraphQLClient, units: dict[str, uuid.UUID]
+    ) -> None:
+        query = '{ rankings(indicator: "PM25", year: 2024, kind: DISTRICT) { unit { name } } }'
+        for viewer, role, ranked in [
+            ("阳城县", "VIEWER", ["阳城县"]),
+            ("城区", "COORDINATOR", []),  # 阳城县's value is another branch's
+            ("山西省", "ADMIN", ["阳城县"]),
+        ]:
+            data = await client.as_viewer(units[viewer], role).query(query)
+            assert [e["unit"]["name"] for e in data["rankings"]] == ranked, viewer
 
     async def test_writes_check_role_and_scope(
         self, client: GraphQLClient, units: dict[str, uuid.UUID]
@@ -338,6 +353,35 @@ async def _visible(db_url: str, viewer: uuid.UUID) -> tuple[set[uuid.UUID], set[
     return subtree | above, assigned | issued
 
 
+async def _check_nothing_outside_scope(url: str, data: st.DataObject, *, rls: bool = False) -> None:
+    """One random viewer, role and query: every id in the answer is in the viewer's scope."""
+    engine = create_engine(url)
+    async with engine.connect() as conn:
+        names = sorted(r.name for r in await conn.execute(sa.select(units_t.c.name)))
+    name = data.draw(st.sampled_from(names), label="viewer")
+    role = data.draw(st.sampled_from(["VIEWER", "REPORTER", "COORDINATOR"]), label="role")
+    query = data.draw(st.sampled_from(PROPERTY_QUERIES), label="query")
+    async with engine.connect() as conn:
+        viewer = (
+            await conn.execute(sa.select(units_t.c.id).where(units_t.c.name == name))
+        ).scalar_one()
+    units, tasks = await _visible(url, viewer)
+    db = TestDatabase(dialect=engine.dialect.name, url=url, engine=engine)
+    async with graphql_client(db, rls=rls) as client:
+        body = await client.as_viewer(viewer, role).execute(query)
+    await engine.dispose()
+    assert "errors" not in body, body
+    for gid in _ids(body["data"], set()):
+        from strawberry import relay
+
+        kind = relay.GlobalID.from_id(gid).type_name
+        row = decode_global_id(gid)
+        if kind == "OrgUnit":
+            assert row in units, (name, query)
+        elif kind == "Task":
+            assert row in tasks, (name, query)
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -348,36 +392,7 @@ def test_nothing_outside_scope_appears(
     path = tmp_path / "property.db"
     if not path.exists():
         shutil.copy(golden_sqlite["seeded"], path)
-    url = f"sqlite+aiosqlite:///{path}"
-
-    async def check() -> None:
-        engine = create_engine(url)
-        async with engine.connect() as conn:
-            names = sorted(r.name for r in await conn.execute(sa.select(units_t.c.name)))
-        name = data.draw(st.sampled_from(names), label="viewer")
-        role = data.draw(st.sampled_from(["VIEWER", "REPORTER", "COORDINATOR"]), label="role")
-        query = data.draw(st.sampled_from(PROPERTY_QUERIES), label="query")
-        async with engine.connect() as conn:
-            viewer = (
-                await conn.execute(sa.select(units_t.c.id).where(units_t.c.name == name))
-            ).scalar_one()
-        units, tasks = await _visible(url, viewer)
-        db = TestDatabase(dialect="sqlite", url=url, engine=engine)
-        async with graphql_client(db) as client:
-            body = await client.as_viewer(viewer, role).execute(query)
-        await engine.dispose()
-        assert "errors" not in body, body
-        for gid in _ids(body["data"], set()):
-            from strawberry import relay
-
-            kind = relay.GlobalID.from_id(gid).type_name
-            row = decode_global_id(gid)
-            if kind == "OrgUnit":
-                assert row in units, (name, query)
-            elif kind == "Task":
-                assert row in tasks, (name, query)
-
-    asyncio.run(check())
+    asyncio.run(_check_nothing_outside_scope(f"sqlite+aiosqlite:///{path}", data))
 
 
 @pytest.mark.postgres
@@ -389,4 +404,132 @@ async def test_statement_timeout_cancels_a_runaway_statement(seeded_db: TestData
             with pytest.raises(sa.exc.DBAPIError, match="statement timeout"):
                 await conn.execute(sa.text("SELECT pg_sleep(2)"))
     finally:
+        await engine.dispose()
+
+
+# -- row-level security (GOVGRAPH_RLS=1, PostgreSQL): the database as a second wall ---------
+
+RLS_ROLE = Settings().rls_role
+
+
+@pytest.fixture
+def resolver_scope_bypassed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every predicate of resolvers/scope.py answers "everything": only the database filters."""
+    monkeypatch.setattr(Scope, "unrestricted", property(lambda _self: True))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+class TestScopeMatrixWithRLS(TestScopeMatrix):
+    """The scope matrix again, the app in RLS mode (connected as govgraph_app)."""
+
+    @pytest.fixture
+    async def client(self, seeded_db: TestDatabase) -> AsyncIterator[GraphQLClient]:
+        async with graphql_client(seeded_db, rls=True) as gql:
+            yield gql
+
+    async def test_a_write_service_sees_whole_tables(
+        self, client: GraphQLClient, units: dict[str, uuid.UUID], seeded_db: TestDatabase
+    ) -> None:
+        # 空气站 is led by 南村镇 and the district bureau: the task's progress after the town's
+        # report averages both leads, although the bureau's share is outside the town's scope.
+        task = await _task_of(client, "空气站")
+        town = client.as_viewer(units["南村镇"], "REPORTER")
+        data = await town.query(
+            "query ($id: ID!) { node(id: $id) { ... on Task {"
+            " assignments { id role unit { name } } } } }",
+            {"id": task},
+        )
+        share = next(a["id"] for a in data["node"]["assignments"] if a["unit"]["name"] == "南村镇")
+        report = await town.query(
+            "mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {"
+            " errors { code } } }",
+            {"input": {"assignment": share, "percent": 60}},
+        )
+        assert report["reportProgress"]["errors"] == []
+        a, t = table("assignment"), table("task")
+        async with seeded_db.engine.connect() as conn:  # the owner: no row-level security
+            leads = (
+                await conn.execute(
+                    sa.select(a.c.progress, a.c.status).where(
+                        a.c.task_id == decode_global_id(task), a.c.role == "LEAD"
+                    )
+                )
+            ).all()
+            progress = (
+                await conn.execute(sa.select(t.c.progress).where(t.c.id == decode_global_id(task)))
+            ).scalar_one()
+        assert len(leads) >= 2
+        expected = sum(100.0 if r.status == "COMPLETED" else r.progress for r in leads) / len(leads)
+        assert progress == pytest.approx(expected)
+
+
+@pytest.mark.usefixtures("resolver_scope_bypassed")
+class TestScopeMatrixRLSAlone(TestScopeMatrixWithRLS):
+    """The reads of the matrix with the resolvers' predicates switched off: the database alone
+    keeps every viewer in its subtree."""
+
+    # Writes: the services check role and scope (run_mutation lifts the database scope).
+    test_writes_check_role_and_scope = None
+    test_a_write_service_sees_whole_tables = None
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_nothing_outside_scope_appears_with_rls(
+    seeded_db: TestDatabase, monkeypatch: pytest.MonkeyPatch, data: st.DataObject
+) -> None:
+    with monkeypatch.context() as patch:
+        if data.draw(st.booleans(), label="resolver predicates off"):
+            patch.setattr(Scope, "unrestricted", property(lambda _self: True))
+        asyncio.run(_check_nothing_outside_scope(seeded_db.url, data, rls=True))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_the_database_itself_refuses_another_branch(
+    seeded_db: TestDatabase, units: dict[str, uuid.UUID]
+) -> None:
+    """The app's connection setup (govgraph_app, the request's scope) and no predicate at all."""
+    engine = create_engine(seeded_db.url, rls_role=RLS_ROLE)
+    rls = Settings(database_url=seeded_db.url, rls=True)
+    task_t, rect_t = table("task"), table("rectification")
+    town = Database(engine, rls_scope=rls_scope(rls, units["南村镇"]))
+    everything = Database(engine, rls_scope=rls_scope(rls, None))
+    try:
+        _, visible_tasks = await _visible(seeded_db.url, units["南村镇"])
+        tasks = {r["id"] for r in await town.fetch_all(sa.select(task_t.c.id))}
+        assert tasks == visible_tasks
+        assert len(tasks) == 37
+        names = {r["name"] for r in await town.fetch_all(sa.select(units_t.c.name))}
+        assert names == {"山西省", "晋城市", "城区", "南村镇"}  # the town and its ancestors
+        assert await town.scalar(sa.select(sa.func.count()).select_from(rect_t)) == 3
+        other = sa.select(units_t.c.id).where(units_t.c.name == "高平市")
+        assert await town.fetch_one(other) is None
+        assert await everything.fetch_one(other) is not None
+        assert await everything.scalar(sa.select(sa.func.count()).select_from(task_t)) == 65
+        # Writes while a viewer's scope is in force: refused (services lift the scope).
+        conn = await town.connection()
+        updated = await conn.execute(task_t.update().values(title="x"))
+        assert updated.rowcount == 0
+        with pytest.raises(sa.exc.DBAPIError, match="row-level security"):
+            await conn.execute(
+                units_t.insert().values(
+                    id=uuid.uuid4(),
+                    code="x",
+                    name="x",
+                    kind="TOWN",
+                    path="x",
+                    depth=0,
+                    sort_order=0,
+                    version=1,
+                )
+            )
+    finally:
+        await town.close()
+        await everything.close()
         await engine.dispose()

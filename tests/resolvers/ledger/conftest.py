@@ -50,6 +50,7 @@ class Ledger:
         filename: str = "台账.xlsx",
         *,
         viewer: GraphQLClient | None = None,
+        extra_headers: dict[str, str] | None = None,
         **variables: Any,
     ) -> dict[str, Any]:
         """importLedger as a multipart request; returns the payload (or the whole body)."""
@@ -57,6 +58,7 @@ class Ledger:
         variables.setdefault("plan", self.plan)
         operations = {"query": IMPORT, "variables": {"input": {**variables, "file": None}}}
         headers = {"authorization": f"Bearer {client.token}"} if client.token else {}
+        headers |= extra_headers or {}
         response = await client.http.post(
             "/graphql",
             data={

@@ -1,0 +1,361 @@
+"""A ledger's rows against the plan's tasks: what each row creates, changes or leaves.
+
+Reads only: the rows are checked like createTask's input (texts, deadline, units resolved
+against the government of the plan's issuer and kept inside the viewer's subtree), the tasks
+they name are loaded, and each row gets its outcome and its writes (resolvers/ledger/write.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from models import Escalation, ProgressReport
+from models.enums import AssignmentRole, TaskStatus
+from resolvers.errors import DomainError
+from resolvers.ledger.plans import PlanInfo
+from resolvers.ledger.report import ImportReport, Outcome, RowResult
+from resolvers.task.service import (
+    DeadlineInput,
+    assignment_t,
+    check_text,
+    resolve_deadline,
+    task_t,
+)
+from resolvers.units import resolve_name
+from resolvers.writes import is_within
+from seeds.dataset import title_from_measure
+from seeds.parsing.deadline import ParsedDeadline
+from seeds.parsing.ledger import LedgerRow, ProblemCode, RowProblem, row_deadline
+
+report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
+escalation_t: sa.Table = Escalation.__table__  # type: ignore[attr-defined]
+
+CHUNK = 1000
+LEAD, COOPERATING = AssignmentRole.LEAD.value, AssignmentRole.COOPERATING.value
+
+
+@dataclass
+class Desired:
+    """A row as the task it should become."""
+
+    row: LedgerRow
+    plan: PlanInfo
+    deadline: ParsedDeadline
+    units: dict[uuid.UUID, tuple[str, str | None]]  # unit → (role, via_group), leads first
+
+
+@dataclass
+class Existing:
+    """A task of an involved plan, with its assignments by (unit, role)."""
+
+    row: dict[str, Any]
+    assignments: dict[tuple[uuid.UUID, str], dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Write:
+    """The writes of one row."""
+
+    desired: Desired
+    existing: Existing | None
+    values: dict[str, Any]  # task columns to set
+    add: list[tuple[uuid.UUID, str, str | None]] = field(default_factory=list)
+    remove: list[dict[str, Any]] = field(default_factory=list)  # assignment rows
+    switch: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (row, new role)
+    changed: tuple[str, ...] = ()
+    task_id: uuid.UUID | None = None  # the task's id once written
+
+
+class Names:
+    """Unit names resolved once per (government context, name); scope checked per unit."""
+
+    def __init__(self, conn: AsyncConnection, viewer_unit: uuid.UUID) -> None:
+        self.conn, self.viewer_unit = conn, viewer_unit
+        self._names: dict[tuple[uuid.UUID, str], tuple[list[uuid.UUID], str | None] | str] = {}
+        self._within: dict[uuid.UUID, bool] = {}
+
+    async def resolve(self, name: str, context: uuid.UUID) -> tuple[list[uuid.UUID], str | None]:
+        """(unit ids, group text) of a name; DomainError when unknown or out of scope."""
+        key = (context, name)
+        if key not in self._names:
+            try:
+                named = await resolve_name(self.conn, name, context)
+                for unit in named.unit_ids:
+                    if unit not in self._within:
+                        self._within[unit] = await is_within(self.conn, unit, self.viewer_unit)
+                if not all(self._within[unit] for unit in named.unit_ids):
+                    self._names[key] = f"{name} is not a unit in your scope"
+                else:
+                    self._names[key] = (named.unit_ids, named.via_group)
+            except DomainError as error:
+                self._names[key] = error.message
+        found = self._names[key]
+        if isinstance(found, str):
+            raise LookupError(found)
+        return found
+
+
+async def desired_task(
+    row: LedgerRow, plan: PlanInfo, names: Names, report: ImportReport
+) -> Desired | None:
+    """The row checked like createTask's input, its units resolved; None on errors."""
+    ok = True
+    for value, name, limit in (
+        (row.measure, "具体措施", 5000),
+        (row.category, "任务类别", 200),
+        (row.remarks, "备注", 5000),
+    ):
+        try:
+            check_text(value, name, limit=limit)
+        except DomainError as error:
+            report.errors.append(
+                RowProblem(row.number, name, ProblemCode.TEXT_TOO_LONG, error.message)
+            )
+            ok = False
+    deadline, warning = row_deadline(row, plan.year)
+    try:
+        deadline = resolve_deadline(DeadlineInput(text=row.deadline_text), plan.year)
+    except DomainError as error:
+        report.errors.append(
+            RowProblem(row.number, "完成时限", ProblemCode.UNPARSED_DEADLINE, error.message)
+        )
+        ok = False
+    if warning is not None:
+        report.warnings.append(warning)
+    units: dict[uuid.UUID, tuple[str, str | None]] = {}
+    for role, column, unit_names in (
+        (LEAD, "牵头单位", row.leads),
+        (COOPERATING, "配合单位", row.cooperating),
+    ):
+        for name in unit_names:
+            try:
+                ids, group = await names.resolve(name, plan.issuer_id)
+            except LookupError as error:
+                report.errors.append(
+                    RowProblem(row.number, column, ProblemCode.UNKNOWN_UNIT, str(error))
+                )
+                ok = False
+                continue
+            for unit in ids:
+                # A lead that a group also names stays a lead (as in createTask).
+                units.setdefault(unit, (role, group))
+    return Desired(row, plan, deadline, units) if ok else None
+
+
+async def load_existing(
+    conn: AsyncConnection, desired: Sequence[Desired]
+) -> dict[tuple[uuid.UUID, tuple[int, ...]], Existing]:
+    """The tasks the rows name, by (plan, 序号 path), with their assignments.
+
+    Only those: a plan may hold far more tasks than the file lists. Subtask paths (3.1)
+    are followed down from the top-level tasks the rows name.
+    """
+    prefixes: dict[uuid.UUID, set[tuple[int, ...]]] = defaultdict(set)
+    for item in desired:
+        path = item.row.seq
+        prefixes[item.plan.id].update(path[:end] for end in range(1, len(path) + 1))
+    existing: dict[tuple[uuid.UUID, tuple[int, ...]], Existing] = {}
+    key_of: dict[uuid.UUID, tuple[uuid.UUID, tuple[int, ...]]] = {}
+    frontier: list[uuid.UUID] = []
+    for plan_id, paths in prefixes.items():
+        seqs = sorted(path[0] for path in paths if len(path) == 1)
+        for start in range(0, len(seqs), CHUNK):
+            rows = await conn.execute(
+                sa.select(task_t).where(
+                    task_t.c.plan_id == plan_id,
+                    task_t.c.parent_id.is_(None),
+                    task_t.c.seq.in_(seqs[start : start + CHUNK]),
+                )
+            )
+            for row in rows.mappings():
+                key = (plan_id, (row["seq"],))
+                existing[key], key_of[row["id"]] = Existing(dict(row)), key
+                frontier.append(row["id"])
+    depth = max((len(path) for paths in prefixes.values() for path in paths), default=1)
+    for _level in range(depth - 1):
+        parents, frontier = frontier, []
+        for start in range(0, len(parents), CHUNK):
+            rows = await conn.execute(
+                sa.select(task_t).where(task_t.c.parent_id.in_(parents[start : start + CHUNK]))
+            )
+            for row in rows.mappings():
+                plan_id, above = key_of[row["parent_id"]]
+                key = (plan_id, (*above, row["seq"]))
+                if key[1] in prefixes[plan_id]:
+                    existing[key], key_of[row["id"]] = Existing(dict(row)), key
+                    frontier.append(row["id"])
+    by_task = {item.row["id"]: item for item in existing.values()}
+    ids = list(by_task)
+    for start in range(0, len(ids), CHUNK):
+        rows = await conn.execute(
+            sa.select(assignment_t).where(assignment_t.c.task_id.in_(ids[start : start + CHUNK]))
+        )
+        for row in rows.mappings():
+            by_task[row["task_id"]].assignments[(row["org_unit_id"], row["role"])] = dict(row)
+    return existing
+
+
+def _deadline_unchanged(task: dict[str, Any], parsed: ParsedDeadline) -> bool:
+    if parsed.text == task["deadline_text"]:
+        return True
+    # A deadline given as dates (no text) exports as words that parse back to the same dates.
+    return task["deadline_text"] == "" and (parsed.kind.value, parsed.start, parsed.end) == (
+        task["deadline_kind"],
+        task["deadline_start"],
+        task["deadline_end"],
+    )
+
+
+def diff(
+    desired: Sequence[Desired],
+    existing: dict[tuple[uuid.UUID, tuple[int, ...]], Existing],
+    report: ImportReport,
+) -> list[Write]:
+    """Each row's writes, and its outcome in the report."""
+    writes: list[Write] = []
+    for wanted in desired:
+        row, plan = wanted.row, wanted.plan
+        found = existing.get((plan.id, row.seq))
+        deadline = {
+            "deadline_kind": wanted.deadline.kind.value,
+            "deadline_start": wanted.deadline.start,
+            "deadline_end": wanted.deadline.end,
+            "deadline_text": wanted.deadline.text,
+        }
+        if found is None:
+            if len(row.seq) > 1:
+                report.errors.append(
+                    RowProblem(
+                        row.number,
+                        "序号",
+                        ProblemCode.NO_SUCH_SUBTASK,
+                        f"no subtask {row.seq_text}: subtasks come from decomposeTask",
+                    )
+                )
+                continue
+            values = {
+                "category": row.category,
+                "title": title_from_measure(row.measure),
+                "description": row.measure,
+                "remarks": row.remarks,
+                "responsibility_text": row.lead_text,
+                **deadline,
+            }
+            write = Write(wanted, None, values)
+            write.add = [(unit, role, via) for unit, (role, via) in wanted.units.items()]
+            writes.append(write)
+            report.rows.append(RowResult(row.number, row.seq_text, plan.id, Outcome.CREATED, None))
+            continue
+        task = found.row
+        values = {}
+        changed: list[str] = []
+        # A blank 任务类别 inherits the category above, but never gives one to a task that
+        # has none (a subtask, a task created without): the file cannot say "none".
+        inherited_only = row.category_inherited and task["category"] is None
+        if row.category != task["category"] and not inherited_only:
+            values["category"] = row.category
+            changed.append("category")
+        # A task without 具体措施 (a subtask given only a title) exports its title there.
+        measure = task["description"] if task["description"] is not None else task["title"]
+        if row.measure != measure:
+            values["description"] = row.measure
+            if task["description"] is not None and task["title"] == title_from_measure(
+                task["description"]
+            ):
+                values["title"] = title_from_measure(row.measure)  # a title of its own stays
+            changed.append("description")
+        if not _deadline_unchanged(task, wanted.deadline):
+            values |= deadline
+            changed.append("deadline")
+        if row.remarks != task["remarks"]:
+            values["remarks"] = row.remarks
+            changed.append("remarks")
+        write = Write(wanted, found, values)
+        current = found.assignments
+        wanted_keys = {(unit, role) for unit, (role, _via) in wanted.units.items()}
+        for (unit, role), assignment in current.items():
+            if (unit, role) in wanted_keys:
+                continue
+            new_role = wanted.units.get(unit, (None, None))[0]
+            held = [r for (u, r) in current if u == unit]
+            if new_role is not None and len(held) == 1:
+                write.switch.append((assignment, new_role))  # 牵头 ↔ 配合 keeps its history
+            else:
+                write.remove.append(assignment)
+        switched = {assignment["org_unit_id"] for assignment, _role in write.switch}
+        write.add = [
+            (unit, role, via)
+            for unit, (role, via) in wanted.units.items()
+            if (unit, role) not in current and unit not in switched
+        ]
+        if write.add or write.remove or write.switch:
+            values["responsibility_text"] = row.lead_text
+            changed.append("units")
+        write.changed = tuple(changed)
+        outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
+        report.rows.append(
+            RowResult(row.number, row.seq_text, plan.id, outcome, task["id"], write.changed)
+        )
+        if changed:
+            writes.append(write)
+    return writes
+
+
+async def check_removals(conn: AsyncConnection, writes: list[Write], report: ImportReport) -> None:
+    """A unit with history on the task (reports, subtasks, escalations) is not taken off."""
+    removals = {a["id"]: (w, a) for w in writes for a in w.remove}
+    if not removals:
+        return
+    ids = list(removals)
+    used: set[uuid.UUID] = {
+        a["id"]
+        for _w, a in removals.values()
+        if a["last_reported_at"] is not None or a["status"] != TaskStatus.NOT_STARTED.value
+    }
+    for column in (
+        report_t.c.assignment_id,
+        task_t.c.origin_assignment_id,
+        escalation_t.c.assignment_id,
+    ):
+        for start in range(0, len(ids), CHUNK):
+            rows = await conn.execute(
+                sa.select(column).distinct().where(column.in_(ids[start : start + CHUNK]))
+            )
+            used.update(value for (value,) in rows)
+    for assignment_id in sorted(used, key=str):
+        write, assignment = removals[assignment_id]
+        role = "牵头单位" if assignment["role"] == LEAD else "配合单位"
+        report.errors.append(
+            RowProblem(
+                write.desired.row.number,
+                role,
+                ProblemCode.ASSIGNMENT_IN_USE,
+                f"unit {assignment['org_unit_id']} has reported, decomposed or been escalated "
+                "on this task and stays on it: name it in the row",
+            )
+        )
+
+
+async def not_in_file(
+    conn: AsyncConnection, plan_ids: list[uuid.UUID], desired: Sequence[Desired]
+) -> int:
+    """Top-level tasks of the plans that no row names (they are left as they are)."""
+    if not plan_ids:
+        return 0
+    listed: dict[uuid.UUID, set[int]] = defaultdict(set)
+    for item in desired:
+        if len(item.row.seq) == 1:
+            listed[item.plan.id].add(item.row.seq[0])
+    rows = await conn.execute(
+        sa.select(task_t.c.plan_id, task_t.c.seq).where(
+            task_t.c.plan_id.in_(plan_ids), task_t.c.parent_id.is_(None)
+        )
+    )
+    return sum(1 for plan_id, seq in rows if seq not in listed[plan_id])

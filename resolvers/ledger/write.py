@@ -1,0 +1,209 @@
+"""Writing an import's rows: bulk inserts of tasks, assignments, status events and audit
+events; compare-and-set updates of changed tasks; units taken off; derived state recomputed;
+one change note per task (the change log and subscriptions take them from there).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from api.context import Context
+from models.enums import TaskStatus
+from resolvers.events import task_changed
+from resolvers.ledger.diff import Write
+from resolvers.ledger.plans import PlanInfo
+from resolvers.task.service import (
+    assignment_t,
+    event_t,
+    follow_subtasks,
+    recompute_task,
+    task_t,
+)
+from resolvers.writes import audit_row, audit_t, update_versioned
+
+CHUNK = 1000
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+async def apply(
+    ctx: Context,
+    conn: AsyncConnection,
+    writes: list[Write],
+    viewer_unit: uuid.UUID,
+    progress: Progress | None,
+) -> None:
+    """Every row's writes, in bulk statements where rows allow."""
+    now = ctx.now()
+    codes = await _taken_codes(conn, {w.desired.plan.id for w in writes if w.existing is None})
+    new_tasks: list[dict[str, Any]] = []
+    new_assignments: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    recompute: list[uuid.UUID] = []
+    former: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    removed: list[uuid.UUID] = []  # assignments taken off (their status events cascade)
+    done = 0
+    for write in writes:
+        row, plan = write.desired.row, write.desired.plan
+        if write.existing is None:
+            task_id = write.task_id = uuid.uuid4()
+            code = _code(plan, row.seq[0], codes)
+            task = {
+                "id": task_id,
+                "code": code,
+                "plan_id": plan.id,
+                "document_id": plan.document_id,
+                "parent_id": None,
+                "origin_assignment_id": None,
+                "seq": row.seq[0],
+                "weight": 1.0,
+                "status": TaskStatus.NOT_STARTED.value,
+                "progress": 0.0,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+                **write.values,
+            }
+            new_tasks.append(task)
+            audits.append(
+                audit_row(
+                    ctx,
+                    action="importLedger",
+                    target_type="Task",
+                    target_id=task_id,
+                    after=task | {"units": [[u, r] for u, r, _v in write.add], "row": row.number},
+                    scope_unit=viewer_unit,
+                )
+            )
+        else:
+            task = write.existing.row
+            task_id = write.task_id = task["id"]
+            await update_versioned(
+                conn,
+                task_t,
+                task_id,
+                write.values | {"updated_at": now},
+                expected_version=task["version"],
+            )
+            for assignment, role in write.switch:
+                await update_versioned(
+                    conn,
+                    assignment_t,
+                    assignment["id"],
+                    {"role": role, "updated_at": now},
+                    expected_version=assignment["version"],
+                )
+            if write.remove:
+                removed.extend(a["id"] for a in write.remove)
+                former[task_id] = [a["org_unit_id"] for a in write.remove]
+            untouched = task["status"] == TaskStatus.NOT_STARTED.value and not task["progress"]
+            if write.switch or ((write.add or write.remove) and not untouched):
+                # Units taken off never reported and new ones start at 0: a task nobody has
+                # started stays NOT_STARTED at 0%; any other may change its derived state.
+                recompute.append(task_id)
+            audits.append(
+                audit_row(
+                    ctx,
+                    action="importLedger",
+                    target_type="Task",
+                    target_id=task_id,
+                    before={k: task.get(k) for k in write.values} | {"version": task["version"]},
+                    after=write.values
+                    | {
+                        "added": [[u, r] for u, r, _v in write.add],
+                        "removed": [[a["org_unit_id"], a["role"]] for a in write.remove],
+                        "switched": [[a["org_unit_id"], r] for a, r in write.switch],
+                        "row": row.number,
+                    },
+                    scope_unit=viewer_unit,
+                )
+            )
+        for unit, role, via in write.add:
+            new_assignments.append(
+                {
+                    "id": uuid.uuid4(),
+                    "task_id": task_id,
+                    "org_unit_id": unit,
+                    "role": role,
+                    "via_group": via,
+                    "status": TaskStatus.NOT_STARTED.value,
+                    "progress": 0.0,
+                    "last_reported_at": None,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+            )
+        done += 1
+        if progress and done % 500 == 0:
+            progress("preparing", done, len(writes))
+    for start in range(0, len(removed), CHUNK):
+        chunk = removed[start : start + CHUNK]
+        await conn.execute(assignment_t.delete().where(assignment_t.c.id.in_(chunk)))
+    await _insert(conn, task_t, new_tasks, progress, "writing tasks")
+    await _insert(conn, assignment_t, new_assignments, progress, "writing assignments")
+    await _insert(
+        conn,
+        event_t,
+        [
+            {
+                "id": uuid.uuid4(),
+                "assignment_id": a["id"],
+                "report_id": None,
+                "effective_at": now,
+                "status": TaskStatus.NOT_STARTED.value,
+                "progress": 0.0,
+            }
+            for a in new_assignments
+        ],
+        progress,
+        "writing status events",
+    )
+    for done, task_id in enumerate(recompute, start=1):
+        await recompute_task(ctx, conn, task_id)
+        await follow_subtasks(ctx, conn, task_id)
+        if progress and done % 500 == 0:
+            progress("recomputing task state", done, len(recompute))
+    await _insert(conn, audit_t, audits, progress, "writing audit events")
+    for write in writes:
+        assert write.task_id is not None
+        task_changed(ctx, write.task_id, former_units=former.get(write.task_id, ()))
+
+
+async def _insert(
+    conn: AsyncConnection,
+    table: sa.Table,
+    rows: list[dict[str, Any]],
+    progress: Progress | None,
+    phase: str,
+) -> None:
+    for start in range(0, len(rows), CHUNK):
+        await conn.execute(table.insert(), rows[start : start + CHUNK])
+        if progress:
+            progress(phase, min(start + CHUNK, len(rows)), len(rows))
+
+
+async def _taken_codes(conn: AsyncConnection, plan_ids: set[uuid.UUID]) -> set[str]:
+    """Task codes in use by the plans' documents (a code is unique across tasks)."""
+    if not plan_ids:
+        return set()
+    documents = sa.select(task_t.c.document_id).where(task_t.c.plan_id.in_(plan_ids))
+    rows = await conn.execute(sa.select(task_t.c.code).where(task_t.c.document_id.in_(documents)))
+    return {code for (code,) in rows}
+
+
+def _code(plan: PlanInfo, seq: int, taken: set[str]) -> str:
+    """`文号/plan/序号` as createTask writes it; a suffix when an edited task holds it."""
+    code = f"{plan.label}/{plan.key}/{seq:03d}"
+    suffix = 1
+    while code in taken:
+        suffix += 1
+        code = f"{plan.label}/{plan.key}/{seq:03d}-{suffix}"
+    taken.add(code)
+    return code
