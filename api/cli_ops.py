@@ -35,6 +35,19 @@ async def _find_unit(url: str, name: str) -> Any:
     return row
 
 
+def parse_ttl(text: str) -> timedelta:
+    """A token lifetime such as 90s, 30m, 12h or 7d (a bare number is hours)."""
+    units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+    value, unit = (text[:-1], text[-1]) if text[-1:] in units else (text, "h")
+    try:
+        amount = float(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a lifetime: {text}") from exc
+    if amount <= 0:
+        raise argparse.ArgumentTypeError("a lifetime is positive")
+    return timedelta(**{units[unit]: amount})
+
+
 def cmd_token(args: argparse.Namespace) -> int:
     """Mint a bearer token for a unit (name or alias) and a role."""
     secret = Settings.from_env().secret
@@ -50,7 +63,7 @@ def cmd_token(args: argparse.Namespace) -> int:
         unit_id=unit["id"],
         role=ViewerRole(args.role),
         subject=args.subject,
-        ttl=timedelta(hours=args.ttl_hours),
+        ttl=args.ttl,
     )
     print(token)
     return 0
@@ -160,7 +173,12 @@ def add_commands(sub: Any) -> None:
     token = sub.add_parser("token", help="mint a bearer token for a unit and role")
     token.add_argument("--unit", required=True, help="unit name or alias")
     token.add_argument("--role", required=True, choices=[r.value for r in ViewerRole])
-    token.add_argument("--ttl-hours", type=float, default=12.0)
+    token.add_argument(
+        "--ttl",
+        type=parse_ttl,
+        default=timedelta(hours=12),
+        help="lifetime: 90s, 30m, 12h or 7d (default 12h)",
+    )
     token.add_argument("--subject", default=None, help="who the token is for (audit actor)")
     token.add_argument("--database-url", default=None)
     token.set_defaults(func=cmd_token)

@@ -533,3 +533,30 @@ async def test_the_database_itself_refuses_another_branch(
         await town.close()
         await everything.close()
         await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def synthetic_sqlite(
+    golden_sqlite: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A generated province (cities, districts, towns, departments, multi-lead tasks)."""
+    from seeds.synthetic import Sizes
+    from seeds.synthetic_load import generate
+
+    path = tmp_path_factory.mktemp("synthetic") / "province.db"
+    shutil.copy(golden_sqlite["empty"], path)
+    await generate(f"sqlite+aiosqlite:///{path}", Sizes(units=80, tasks=300, reports=600), seed=7)
+    return path
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_nothing_outside_scope_appears_on_a_generated_tree(
+    synthetic_sqlite: Path, tmp_path: Path, data: st.DataObject
+) -> None:
+    path = tmp_path / "generated.db"
+    if not path.exists():
+        shutil.copy(synthetic_sqlite, path)
+    asyncio.run(_check_nothing_outside_scope(f"sqlite+aiosqlite:///{path}", data))

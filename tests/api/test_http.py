@@ -70,3 +70,20 @@ async def test_me_describes_the_viewer(client: GraphQLClient, seeded_db: TestDat
     town = client.as_viewer(decode_global_id(data["orgUnit"]["id"]), "REPORTER")
     me = await town.query("{ me { role unrestricted unit { name } } }")
     assert me["me"] == {"role": "REPORTER", "unrestricted": False, "unit": {"name": "南村镇"}}
+
+
+def test_token_lifetimes_parse() -> None:
+    import argparse
+    from datetime import timedelta
+
+    import pytest
+
+    from api.cli_ops import parse_ttl
+
+    assert parse_ttl("30m") == timedelta(minutes=30)
+    assert parse_ttl("7d") == timedelta(days=7)
+    assert parse_ttl("2") == timedelta(hours=2)
+    with pytest.raises(argparse.ArgumentTypeError):
+        parse_ttl("soon")
+    with pytest.raises(argparse.ArgumentTypeError):
+        parse_ttl("-1h")
