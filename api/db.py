@@ -49,6 +49,12 @@ def create_engine(
     server_settings = kwargs.setdefault("connect_args", {}).setdefault("server_settings", {})
     if statement_timeout_ms:
         server_settings["statement_timeout"] = str(statement_timeout_ms)
+        # The server's statements are prepared once per connection; after five runs
+        # PostgreSQL may switch to a generic plan that assumes a tiny subtree and turns a
+        # province rollup from 0.5 s into a timeout (bench/RESULTS.md). Plan per execution,
+        # and skip JIT, whose compile time outweighs these short analytical statements.
+        server_settings.setdefault("plan_cache_mode", "force_custom_plan")
+        server_settings.setdefault("jit", "off")
     if rls_role:
         server_settings["role"] = rls_role  # as SET ROLE, from the connection's start
     return create_async_engine(url, **kwargs)

@@ -560,3 +560,16 @@ def test_nothing_outside_scope_appears_on_a_generated_tree(
     if not path.exists():
         shutil.copy(synthetic_sqlite, path)
     asyncio.run(_check_nothing_outside_scope(f"sqlite+aiosqlite:///{path}", data))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_server_connections_plan_per_execution(seeded_db: TestDatabase) -> None:
+    engine = create_engine(seeded_db.url, statement_timeout_ms=5_000)
+    try:
+        async with engine.connect() as conn:
+            mode = (await conn.execute(sa.text("SHOW plan_cache_mode"))).scalar()
+            jit = (await conn.execute(sa.text("SHOW jit"))).scalar()
+    finally:
+        await engine.dispose()
+    assert (mode, jit) == ("force_custom_plan", "off")
