@@ -1,10 +1,11 @@
-"""Operator commands: `govgraph token` and `govgraph escalate-overdue`."""
+"""Operator commands: `govgraph token`, `escalate-overdue`, `key` and `rebuild-rollups`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -165,6 +166,32 @@ def cmd_key(args: argparse.Namespace) -> int:
     return asyncio.run(_keys(args))
 
 
+async def _rebuild_rollups(url: str) -> dict[str, int]:
+    from resolvers.rollups.maintained import rebuild_task_rollups
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            counts = await rebuild_task_rollups(conn)
+        if engine.dialect.name == "postgresql":
+            async with engine.connect() as conn:
+                auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                await auto.exec_driver_sql("VACUUM (ANALYZE) rollup_member, rollup_bucket")
+    finally:
+        await engine.dispose()
+    return counts
+
+
+def cmd_rebuild_rollups(args: argparse.Namespace) -> int:
+    """Recompute the maintained task rollups from the assignments (one transaction)."""
+    started = time.perf_counter()
+    counts = asyncio.run(_rebuild_rollups(_url(args)))
+    for table, count in counts.items():
+        print(f"{table:28} {count:9d}")
+    print(f"rebuilt in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def add_commands(sub: Any) -> None:
     """Register the operator sub-commands."""
     from seeds.cli import add_generate_command
@@ -205,3 +232,9 @@ def add_commands(sub: Any) -> None:
     escalate.add_argument("--dry-run", action="store_true", help="report, write nothing")
     escalate.add_argument("--database-url", default=None)
     escalate.set_defaults(func=cmd_escalate_overdue)
+
+    rebuild = sub.add_parser(
+        "rebuild-rollups", help="recompute the maintained task rollups from the assignments"
+    )
+    rebuild.add_argument("--database-url", default=None)
+    rebuild.set_defaults(func=cmd_rebuild_rollups)

@@ -125,12 +125,25 @@ class Database:
         rows = await self.fetch_all(statement)
         return rows[0] if rows else None
 
-    async def scalar(self, statement: Executable) -> Any:
-        """Run a SELECT and return the first column of its first row."""
+    async def scalar(self, statement: Executable, params: dict[str, Any] | None = None) -> Any:
+        """Run a SELECT and return the first column of its first row.
+
+        `params` set the values of the statement's named bind parameters.
+        """
         async with self._lock:
             conn = await self._conn()
             started = time.perf_counter()
-            value = (await conn.execute(statement)).scalar()
+            value = (await conn.execute(statement, params)).scalar()
+            self._count(started)
+            return value
+
+    async def scalar_sql(self, sql: str, args: Sequence[Any]) -> Any:
+        """Run driver-level SQL (positional parameters) and return its first value: the
+        compiled read path executes its cached statement text this way."""
+        async with self._lock:
+            conn = await self._conn()
+            started = time.perf_counter()
+            value = (await conn.exec_driver_sql(sql, tuple(args))).scalar()
             self._count(started)
             return value
 

@@ -62,6 +62,7 @@ class SqlStatistics(SchemaExtension):
             "sql": {
                 "statements": context.db.statements,
                 "ms": round(context.db.elapsed_ms, 3),
+                "compiled": bool(context.extra.get("compiled")),
             }
         }
 

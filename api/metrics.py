@@ -64,3 +64,10 @@ class MetricsMiddleware:
 async def metrics(_request: Request) -> Response:
     """The Prometheus text exposition of this process."""
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+COMPILED = Counter(
+    "govgraph_graphql_reads_total",
+    "Queries by execution path: compiled (one SQL statement) or resolvers",
+    ["path"],
+)

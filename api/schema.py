@@ -7,6 +7,7 @@ from strawberry import relay
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
+from api.compiled import CompiledReads
 from api.extensions import (
     DatabaseLifecycle,
     MaskInternalErrors,
@@ -95,5 +96,6 @@ schema = strawberry.Schema(
         DatabaseLifecycle,
         SqlStatistics,
         MaskInternalErrors,
+        CompiledReads,  # last: compilable queries skip the resolvers (resolvers/compiled)
     ],
 )

@@ -45,6 +45,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_upload_bytes: int = 20_000_000
     introspection: bool = True
+    # The compiled read path (PostgreSQL): compilable queries run as one SQL statement.
+    compiled: bool = True
     # Row-level security (PostgreSQL): the database enforces the viewer's scope too, the
     # server's statements running as `rls_role` (migration 0006).
     rls: bool = False
@@ -76,4 +78,6 @@ class Settings:
             introspection=not _flag("GOVGRAPH_DISABLE_INTROSPECTION"),
             rls=_flag("GOVGRAPH_RLS"),
             rls_role=os.environ.get("GOVGRAPH_RLS_ROLE", "govgraph_app"),
+            compiled=os.environ.get("GOVGRAPH_COMPILED", "1").strip().lower()
+            not in {"0", "false", "no", "off"},
         )

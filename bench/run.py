@@ -42,11 +42,10 @@ NODE = BENCH / "node_modules" / ".bin" / "node"
 RESULTS = BENCH / "RESULTS.md"
 LABEL = os.environ.get("BENCH_LABEL", "default")
 BEGIN, END = f"<!-- bench:{LABEL}:begin -->", f"<!-- bench:{LABEL}:end -->"
-# govgraph-nocache: the same server with SQLAlchemy's prepared-statement cache off, so that
-# PostgreSQL plans every statement for its parameters (see RESULTS.md: generic plans).
-PEERS = ("floor", "postgraphile", "govgraph", "govgraph-nocache")
-OURS = ("govgraph", "govgraph-nocache")
-NOCACHE = "?prepared_statement_cache_size=0"
+# govgraph-resolvers: the same server with the compiled read path off (GOVGRAPH_COMPILED=0):
+# every field through its resolver and dataloaders, as before issue 8's compiled path.
+PEERS = ("floor", "postgraphile", "govgraph", "govgraph-resolvers")
+OURS = ("govgraph", "govgraph-resolvers")
 SECRET = "bench-secret-" + "0123456789abcdef" * 2
 
 
@@ -269,8 +268,8 @@ def start(peer: str, cfg: Config, port: int, url: str, workers: int, debug: bool
         command = [str(NODE), str(BENCH / "postgraphile" / "server.mjs")]
     else:
         app = "api.main:app" if peer in OURS else "bench.floor:app"
-        url += NOCACHE if peer == "govgraph-nocache" else ""
         env.update(
+            GOVGRAPH_COMPILED="0" if peer == "govgraph-resolvers" else "1",
             GOVGRAPH_DATABASE_URL=url,
             BENCH_DATABASE_URL=url,
             GOVGRAPH_SECRET=SECRET,
@@ -374,7 +373,7 @@ async def count_statements(cfg: Config, requests: Requests, results: dict[str, P
     proxy = Proxy(proxy_port, ("127.0.0.1", int(cfg.server.rsplit(":", 1)[1])))
     await proxy.start()
     try:
-        for k, peer in enumerate(PEERS[:3]):
+        for k, peer in enumerate(PEERS):
             port = cfg.port + 20 + k
             process = start(peer, cfg, port, cfg.via(proxy_port), 1, debug=True)
             try:
@@ -394,7 +393,6 @@ async def count_statements(cfg: Config, requests: Requests, results: dict[str, P
                 stop(process)
     finally:
         await proxy.stop()
-    results["govgraph-nocache"].statements = results["govgraph"].statements
 
 
 # -- report -------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from models.inspection import (
 )
 from models.org_unit import OrgUnit, OrgUnitAlias, OrgUnitClosure
 from models.proposal import Proposal
+from models.rollup import RollupBucket, RollupMember
 from models.task import Assignment, AssignmentStatusEvent, ProgressReport, Task
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "RectificationAssignment",
     "RectificationEvent",
     "RectificationFinding",
+    "RollupBucket",
+    "RollupMember",
     "Target",
     "Task",
     "metadata",

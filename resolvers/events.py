@@ -49,6 +49,12 @@ def pending_changes(ctx: Context) -> set[tuple[str, uuid.UUID]]:
     return changes
 
 
+def noted_tasks(ctx: Context) -> set[uuid.UUID]:
+    """The tasks noted since the change log last took the notes (the running mutation's)."""
+    unlogged: Unlogged = ctx.extra.get(UNLOGGED, {})
+    return {row_id for kind, row_id in unlogged if kind == "task"}
+
+
 def take_unlogged(ctx: Context) -> Unlogged:
     """The notes not yet in the change log (and forget them)."""
     unlogged: Unlogged = ctx.extra.pop(UNLOGGED, {})

@@ -23,7 +23,8 @@ from models import AuditEvent, OrgUnit, OrgUnitClosure
 from models.enums import ViewerRole
 from resolvers.changes.log import forget_changes, log_changes
 from resolvers.errors import DomainError, ErrorCode, UserError
-from resolvers.events import CHANGES, pending_changes
+from resolvers.events import CHANGES, noted_tasks, pending_changes
+from resolvers.rollups.maintained import refresh_task_rollups
 
 audit_t: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
@@ -171,7 +172,9 @@ async def run_mutation(
     """Run a mutation's body in a savepoint; a DomainError undoes it and becomes errors.
 
     What the body changed (its resolvers/events notes) goes to the change log inside the
-    same savepoint: the one place every write reaches the `changes` feed.
+    same savepoint: the one place every write reaches the `changes` feed. The noted tasks'
+    maintained rollups are refreshed there too, after the log took its tail lock (on
+    PostgreSQL that serialises the refreshes of concurrent writes until they commit).
     """
     conn = await ctx.db.connection()
     savepoint = await conn.begin_nested()
@@ -181,7 +184,9 @@ async def run_mutation(
     notes = set(pending_changes(ctx))
     try:
         result = await body(conn)
+        touched = noted_tasks(ctx)
         await log_changes(ctx, conn)
+        await refresh_task_rollups(conn, touched)
     except DomainError as error:
         forget_changes(ctx)
         ctx.extra[CHANGES] = notes

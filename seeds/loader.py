@@ -24,7 +24,9 @@ def _insert_ignoring_existing(dialect: str, table: sa.Table) -> Any:
 
 
 async def write_dataset(conn: AsyncConnection, dataset: Dataset) -> None:
-    """Insert every row of the dataset, parents before children."""
+    """Insert every row of the dataset, parents before children; then rebuild the rollups."""
+    from resolvers.rollups.maintained import rebuild_task_rollups
+
     for table in models.metadata.sorted_tables:
         rows = dataset.rows.get(table.name)
         if not rows:
@@ -32,6 +34,7 @@ async def write_dataset(conn: AsyncConnection, dataset: Dataset) -> None:
         stmt = _insert_ignoring_existing(conn.dialect.name, table)
         for start in range(0, len(rows), CHUNK):
             await conn.execute(stmt, rows[start : start + CHUNK])
+    await rebuild_task_rollups(conn)
 
 
 async def table_counts(conn: AsyncConnection) -> dict[str, int]:

@@ -2,7 +2,9 @@
 
 PostgreSQL takes the rows by COPY (asyncpg's copy_records_to_table) in chunks, with every
 constraint and index of the migrations in place, then VACUUM (ANALYZE) so the planner knows
-the new tables; SQLite takes them by executemany, for tests and small demos.
+the new tables; SQLite takes them by executemany, for tests and small demos. The maintained
+rollups (resolvers/rollups/maintained.py) are rebuilt set-based at the end, in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -96,6 +98,12 @@ async def write_province(
                 f"{writer.counts['progress_report']:>9} reports  "
                 f"({time.perf_counter() - started:.0f} s)"
             )
+    from resolvers.rollups.maintained import rebuild_task_rollups
+
+    rebuilt = time.perf_counter()
+    writer.counts.update(await rebuild_task_rollups(conn))
+    if log:
+        log(f"  rollups rebuilt in {time.perf_counter() - rebuilt:.1f} s")
     return writer.counts
 
 

@@ -220,13 +220,21 @@ class GraphQLClient:
 
 
 @contextlib.asynccontextmanager
-async def graphql_client(db: TestDatabase, *, rls: bool = False) -> AsyncIterator[GraphQLClient]:
+async def graphql_client(
+    db: TestDatabase, *, rls: bool = False, compiled: bool = True
+) -> AsyncIterator[GraphQLClient]:
     """A GraphQL client over `db` (debug on: SQL statistics in extensions).
 
     `rls`: row-level-security mode (PostgreSQL), the app connecting as govgraph_app.
+    `compiled`: the compiled read path (PostgreSQL) on, as in production, or off.
     """
     settings = Settings(
-        database_url=db.url, debug=True, secret=TEST_SECRET, anonymous=True, rls=rls
+        database_url=db.url,
+        debug=True,
+        secret=TEST_SECRET,
+        anonymous=True,
+        rls=rls,
+        compiled=compiled,
     )
     engine = create_engine(db.url, rls_role=settings.rls_role) if rls else db.engine
     app = create_app(settings, engine=engine)

@@ -1,7 +1,8 @@
 """Factories for hand-built fixtures: each inserts rows with SQLAlchemy core and returns them.
 
 They write through a connection the test passes (`save`), so a test decides when to commit.
-Units keep the closure table and materialised path the seed loader would write.
+Units keep the closure table and materialised path the seed loader would write; assignments
+refresh their task's maintained rollups as every write does (resolvers/rollups/maintained.py).
 """
 
 from __future__ import annotations
@@ -179,6 +180,8 @@ async def assign(
     since: datetime = datetime(2023, 1, 1, tzinfo=UTC),
 ) -> dict[str, Any]:
     """An assignment with its initial status event at `since` (and current state `status`)."""
+    from resolvers.rollups.maintained import refresh_task_rollups
+
     now = datetime.now(UTC)
     row = await insert(
         conn,
@@ -199,6 +202,7 @@ async def assign(
     if status is not TaskStatus.NOT_STARTED:
         # A moment later: events at one instant would have no defined order.
         await add_event(conn, row, status, progress, since + timedelta(seconds=1))
+    await refresh_task_rollups(conn, [task["id"]])
     return row
 
 

@@ -123,15 +123,18 @@ def rollup_statement(
     current: bool,
     units: sa.CTE | None = None,
     conditions: list[sa.ColumnElement[bool]] | None = None,
+    nesting: str | None = None,
 ) -> sa.Select[Any]:
     """One row of counts per root_id of `scoped` (root_id, task_id).
 
     `units` (root_id, unit_id) marks which lead assignments are in scope; without it every
     lead is. `current` reads the assignments' present state instead of the history (asOf is
-    today or later). `conditions` filter the tasks (TaskFilter).
+    today or later). `conditions` filter the tasks (TaskFilter). `nesting` (a name suffix)
+    renders the CTEs inside the statement, so it can be a correlated subquery.
     """
     cutoff = None if current else end_of_day(as_of)
-    st = scoped.cte("scoped_task")
+    nested = nesting is not None
+    st = scoped.cte(f"scoped_task{nesting or ''}", nesting=nested)
     lead = assignment_t.alias("lead")
     if current:
         status = lead.c.status
@@ -184,7 +187,7 @@ def rollup_statement(
         )
         .select_from(joined)
         .group_by(st.c.root_id, st.c.task_id)
-    ).cte("task_state")
+    ).cte(f"task_state{nesting or ''}", nesting=nested)
 
     ts = per_task
     use_in = ts.c.n_in > 0

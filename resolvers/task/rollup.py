@@ -11,10 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 import strawberry
 from aiodataloader import DataLoader
+from sqlalchemy.engine import RowMapping
 
 from api.database import Database
 from models import enums
 from resolvers.common import Info
+from resolvers.rollups.maintained import maintained_rollup_in_subtree, maintained_rollup_statement
 from resolvers.rollups.task import (
     RollupCounts,
     counts_from_row,
@@ -86,21 +88,53 @@ class TaskRollupLoader(DataLoader[Hashable, RollupCounts]):
         super().__init__(max_batch_size=500)
         self.db, self.kind, self.as_of, self.current = db, kind, as_of, current
         self.include_descendants, self.role = include_descendants, role
-        self.conditions = [*task_filter_conditions(flt), task_visible(scope)]
+        filtered = task_filter_conditions(flt)
+        self.conditions = [*filtered, task_visible(scope)]
+        self.scope = scope
+        # Today or later, leads of the whole subtree, every task: the maintained buckets.
+        self.maintained = (
+            kind == "unit"
+            and current
+            and include_descendants
+            and role is enums.RoleScope.LEAD
+            and not filtered
+        )
 
     async def batch_load_fn(self, roots: Sequence[Hashable]) -> list[RollupCounts]:
+        rows: dict[Any, Any] = {}
+        live = list(roots)
+        if self.maintained:
+            rows = {row["root_id"]: row for row in await self._maintained(live)}
+            if self.scope.root is not None:
+                # Roots outside the viewer's subtree (its ancestors) count visible tasks only.
+                live = [root for root in roots if root not in rows]
+            else:
+                live = []
+        if live:
+            rows |= {row["root_id"]: row for row in await self._live(live)}
+        return [counts_from_row(rows.get(root), self.as_of) for root in roots]
+
+    async def _maintained(self, roots: list[Any]) -> Sequence[RowMapping]:
+        """Rows of the roots the buckets answer for (all, or those in the viewer's subtree)."""
+        if self.scope.root is None:
+            return await self.db.fetch_all(maintained_rollup_statement(roots, self.as_of))
+        return await self.db.fetch_all(
+            maintained_rollup_in_subtree(roots, self.as_of, self.scope.root)
+        )
+
+    async def _live(self, roots: list[Any]) -> Sequence[RowMapping]:
+        """The aggregation over assignments (and the status history for past dates)."""
         cutoff = None if self.current else end_of_day(self.as_of)
         units: sa.CTE | None = None
         if self.kind == "unit":
-            units = unit_scope(list(roots), self.include_descendants).cte("unit_scope")
+            units = unit_scope(roots, self.include_descendants).cte("unit_scope")
             scoped = tasks_of_units(units, self.role, cutoff)
         else:
-            scoped = tasks_of_plans(list(roots))
+            scoped = tasks_of_plans(roots)
         stmt = rollup_statement(
             scoped, as_of=self.as_of, current=self.current, units=units, conditions=self.conditions
         )
-        rows = {row["root_id"]: row for row in await self.db.fetch_all(stmt)}
-        return [counts_from_row(rows.get(root), self.as_of) for root in roots]
+        return await self.db.fetch_all(stmt)
 
 
 def resolve_as_of(info: Info, as_of: date | None) -> tuple[date, bool]:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from models.enums import OrgUnitKind
 from resolvers.common import global_id
+from resolvers.rollups.maintained import refresh_task_rollups
 from tests.conftest import GraphQLClient, TestDatabase, graphql_client
 from tests.factories import create_plan, create_unit, table
 
@@ -100,6 +101,7 @@ async def _province(db: TestDatabase, tasks: int) -> uuid.UUID:
         await conn.execute(table("task").insert(), task_rows)
         await conn.execute(table("assignment").insert(), assignment_rows)
         await conn.execute(table("assignment_status_event").insert(), event_rows)
+        await refresh_task_rollups(conn, [row["id"] for row in task_rows])
     city_id: uuid.UUID = city["id"]
     return city_id
 

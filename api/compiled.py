@@ -1,0 +1,176 @@
+"""The compiled read path as a schema extension (resolvers/compiled).
+
+After parsing, validation and the query limits, a query whose every field has a compile
+rule is answered by one SQL statement that builds the JSON in PostgreSQL; strawberry then
+skips execution. Anything else, and everything on SQLite or with GOVGRAPH_COMPILED=0, runs
+through the resolvers as before.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Hashable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import orjson
+import sqlalchemy as sa
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import FragmentDefinitionNode, get_operation_ast
+from graphql.execution.values import get_variable_values
+from starlette.requests import Request
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from api.context import Context
+from api.metrics import COMPILED
+from resolvers.common import decode_global_id
+from resolvers.compiled.compiler import (
+    Env,
+    NotCompilable,
+    RollupSource,
+    bound_variables,
+    compile_operation,
+    param_key,
+)
+from resolvers.compiled.rollups import rollup_statement_for
+
+ROLLUPS = RollupSource(rollup_statement_for)
+logger = logging.getLogger("govgraph")
+
+
+class Plans:
+    """Compiled statements by query, operation, scope, day and the variables that shape
+    them (unit ids are bind parameters, so one plan serves every unit). LRU-bounded."""
+
+    def __init__(self, maxsize: int = 512) -> None:
+        self.maxsize = maxsize
+        self._plans: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable) -> Any:
+        plan = self._plans.get(key)
+        if plan is not None:
+            self._plans.move_to_end(key)
+        return plan
+
+    def put(self, key: Hashable, plan: Any) -> None:
+        self._plans[key] = plan
+        if len(self._plans) > self.maxsize:
+            self._plans.popitem(last=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A compiled statement as driver SQL and its positional arguments; bound variables'
+    positions are filled per request. Kilobytes, not the statement tree's hundreds."""
+
+    sql: str
+    names: tuple[str, ...]
+    values: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, statement: sa.Select[Any], dialect: Any) -> Plan:
+        compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        params = compiled.construct_params()
+        processors = cast(dict[str, Any], compiled._bind_processors)
+        names = tuple(compiled.positiontup or ())
+        values = []
+        for name in names:
+            value = params[name]
+            processor = processors.get(name)
+            values.append(processor(value) if processor is not None else value)
+        return cls(str(compiled), names, tuple(values))
+
+    def arguments(self, params: dict[str, Any]) -> list[Any]:
+        """The positional arguments with the request's bound variables."""
+        if not params:
+            return list(self.values)
+        return [params.get(n, v) for n, v in zip(self.names, self.values, strict=True)]
+
+
+PLANS = Plans()
+UNCOMPILABLE = object()  # cached too: such queries go straight to the resolvers
+
+
+class CompiledReads(SchemaExtension):
+    """Answers compilable queries with one SQL statement (PostgreSQL)."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        ec = self.execution_context
+        context = ec.context
+        if (
+            isinstance(context, Context)
+            and context.settings.compiled
+            and ec.operation_type == OperationType.QUERY
+            and context.db.dialect == "postgresql"
+        ):
+            data = await self._compiled(context)
+            COMPILED.labels("resolvers" if data is None else "compiled").inc()
+            if data is not None:
+                context.extra["compiled"] = True
+                ec.result = GraphQLExecutionResult(data=data, errors=None)
+        yield
+
+    async def _compiled(self, context: Context) -> Any:
+        ec = self.execution_context
+        document = ec.graphql_document
+        if document is None:
+            return None
+        operation = get_operation_ast(document, ec.operation_name)
+        if operation is None:
+            return None
+        schema = ec.schema._schema
+        variables = get_variable_values(
+            schema, operation.variable_definitions or (), ec.variables or {}
+        )
+        if isinstance(variables, list):  # bad variables: the resolvers report them
+            return None
+        raw = ec.variables or {}
+        bound = bound_variables(operation)
+        today = context.today()
+        shaping = {k: v for k, v in raw.items() if k not in bound}
+        key = (
+            ec.query,
+            ec.operation_name,
+            context.scope,
+            today,
+            orjson.dumps(shaping, option=orjson.OPT_SORT_KEYS),
+            tuple(sorted((k, raw.get(k) is None) for k in bound)),
+        )
+        plan = PLANS.get(key)
+        if plan is UNCOMPILABLE:
+            return None
+        if plan is None:
+            fragments = {
+                d.name.value: d
+                for d in document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            env = Env(schema, fragments, variables, context.scope, today, ROLLUPS, bound=bound)
+            try:
+                statement = compile_operation(env, operation)
+            except NotCompilable:
+                if not bound:  # with bound ids it may be just this value (a malformed id)
+                    PLANS.put(key, UNCOMPILABLE)
+                return None
+            except Exception:  # a compiler bug must not fail the query: resolvers answer
+                logger.exception("request %s: compiling failed", context.request_id)
+                PLANS.put(key, UNCOMPILABLE)
+                return None
+            plan = Plan.of(statement, context.db.engine.dialect)
+            PLANS.put(key, plan)
+            params = env.params
+        else:
+            try:
+                params = {
+                    param_key(k): decode_global_id(raw[k], "OrgUnit")
+                    for k in bound
+                    if raw.get(k) is not None
+                }
+            except ValueError:
+                return None  # the resolvers report the malformed id
+        text = await context.db.scalar_sql(plan.sql, plan.arguments(params))
+        if isinstance(context.request, Request):
+            return orjson.Fragment(text)  # written into the response as is
+        return orjson.loads(text)

@@ -1,0 +1,57 @@
+"""Task rollups maintained on write (resolvers/rollups/maintained.py).
+
+RollupMember: one row per (unit, task) where the task has a LEAD assignment to a unit of the
+unit's subtree, with the task's present state in that scope (DESIGN.md, "Rollup semantics").
+RollupBucket: the members of a unit grouped by what a rollup as of today or later needs to
+tell them apart, with their counts and sums; a unit's rollup is a sum over its buckets.
+Both are derived data: every write that changes assignments or tasks refreshes the rows of
+its tasks in its own transaction, and `govgraph rebuild-rollups` recomputes them all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+class RollupMember(SQLModel, table=True):
+    """A task in the rollup of a unit and its subtree (role LEAD), with its state there."""
+
+    __tablename__ = "rollup_member"
+    __table_args__ = (sa.Index("ix_rollup_member_task_id", "task_id"),)
+
+    root_id: uuid.UUID = Field(foreign_key="org_unit.id", primary_key=True, ondelete="CASCADE")
+    task_id: uuid.UUID = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    deadline_end: date | None = Field(default=None)
+    # Not ONGOING (长期坚持): counts toward completionRate and weightedProgress.
+    rated: bool
+    # Every in-scope lead completed / at least one in-scope lead started.
+    completed: bool
+    started: bool
+    # The mean percent of the in-scope leads (completed ones at 100); 100 when completed.
+    progress: float
+    weight: float
+
+
+class RollupBucket(SQLModel, table=True):
+    """Members of a unit with the same (rated, completed, started, due date): counts, sums.
+
+    `dated`: rated, not completed and with a deadline end, which is `due_on`; the others
+    share `due_on` = 1970-01-01 (never compared: they are never overdue nor due soon).
+    """
+
+    __tablename__ = "rollup_bucket"
+
+    root_id: uuid.UUID = Field(foreign_key="org_unit.id", primary_key=True, ondelete="CASCADE")
+    rated: bool = Field(primary_key=True)
+    completed: bool = Field(primary_key=True)
+    started: bool = Field(primary_key=True)
+    dated: bool = Field(primary_key=True)
+    due_on: date = Field(primary_key=True)
+    tasks: int
+    # Over all members of the bucket; readers count them only when `rated`.
+    weight_sum: float
+    weighted_progress_sum: float

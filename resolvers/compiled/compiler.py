@@ -1,0 +1,846 @@
+"""Compiled read path: a validated query and the viewer's scope as ONE SQL statement.
+
+For the fields dashboards and sync clients read most (units, their children, task lists with
+leads, cooperating units and latest reports, task rollups), the whole response is built by
+PostgreSQL with `json_build_object` / `json_agg`, as Hasura does, and returned as text: no
+resolver runs, no row reaches Python. Any field, argument or directive without a rule here
+raises NotCompilable and the operation runs through the resolvers as before, so the compiled
+path is an optimisation only; tests/compiled holds the differential test proving both paths
+answer alike.
+
+The SQL reuses the resolvers' own pieces (scope predicates, TaskFilter conditions, sort keys,
+rollup statements), so the two paths cannot drift apart on semantics; each level refers to
+its parent row by alias name (`outer`) so nested derived tables stay correlated.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    ListValueNode,
+    NamedTypeNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    is_abstract_type,
+)
+from graphql.execution.values import get_argument_values
+from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
+
+from models import (
+    Assignment,
+    Document,
+    OrgUnit,
+    OrgUnitAlias,
+    OrgUnitClosure,
+    Plan,
+    ProgressReport,
+    Task,
+    enums,
+)
+from resolvers.common import decode_global_id
+from resolvers.compiled import sql
+from resolvers.pagination import OrderKey, _arguments, after_predicate
+from resolvers.scope import (
+    Disclosure,
+    Scope,
+    document_visible,
+    in_subtree,
+    plan_visible,
+    task_visible,
+    unit_visible,
+)
+
+unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
+task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
+assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
+closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
+report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
+plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
+document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
+alias_t: sa.Table = OrgUnitAlias.__table__  # type: ignore[attr-defined]
+
+MAX_PAIRS = 50  # json_build_object takes at most 100 arguments
+
+
+class NotCompilable(Exception):
+    """The operation needs the resolvers (a field, argument or directive without a rule)."""
+
+
+Row = Any  # a FROM clause (table alias or subquery) whose columns a level reads
+
+
+@dataclass
+class Env:
+    """What compiling one operation needs."""
+
+    schema: GraphQLSchema
+    fragments: dict[str, FragmentDefinitionNode]
+    variables: Any  # graphql-core's coerced VariableValues
+    scope: Scope
+    today: date
+    rollups: RollupSource
+    # Variables compiled as bind parameters (unit ids): the statement serves any value.
+    bound: frozenset[str] = frozenset()
+    params: dict[str, Any] = field(default_factory=dict)
+    _names: itertools.count[int] = field(default_factory=itertools.count)
+
+    def alias(self, table: sa.Table, prefix: str) -> Any:
+        """A fresh alias, so nested levels never share a name."""
+        return table.alias(f"{prefix}{next(self._names)}")
+
+    def name(self, prefix: str) -> str:
+        """A fresh name for a derived table."""
+        return f"{prefix}{next(self._names)}"
+
+    def unit_id(self, value: Any, node: Any) -> sa.ColumnElement[Any]:
+        """A unit id argument: a bind parameter when it is a bound variable, else a constant.
+
+        A malformed id is the resolvers' to report.
+        """
+        try:
+            unit = decode_global_id(value, "OrgUnit")
+        except ValueError as exc:
+            raise NotCompilable(str(exc)) from exc
+        if isinstance(node, VariableNode) and node.name.value in self.bound:
+            key = param_key(node.name.value)
+            self.params[key] = unit
+            return sa.bindparam(key, value=unit, type_=sa.Uuid())
+        return sa.literal(unit, sa.Uuid())
+
+
+def param_key(variable: str) -> str:
+    """The bind parameter of a bound variable."""
+    return f"gqlvar_{variable}"
+
+
+# Where a variable may be a bind parameter: (root field, argument, input field or None).
+BINDABLE = {
+    ("orgUnit", "id", None),
+    ("orgUnits", "filter", "ancestor"),
+    ("orgUnits", "filter", "parent"),
+}
+
+
+def bound_variables(operation: OperationDefinitionNode) -> frozenset[str]:
+    """ID variables used only where the compiler binds them (BINDABLE), so one compiled
+    statement serves every value; any other use puts the variable in the plan's cache key."""
+    ids = {
+        d.variable.name.value
+        for d in operation.variable_definitions or ()
+        if _type_name(d.type) == "ID"
+    }
+    safe: set[str] = set()
+    unsafe: set[str] = set()
+
+    def variables(value: Any) -> list[str]:
+        if isinstance(value, VariableNode):
+            return [value.name.value]
+        if isinstance(value, ObjectValueNode):
+            return [v for f in value.fields or () for v in variables(f.value)]
+        if isinstance(value, ListValueNode):
+            return [v for item in value.values or () for v in variables(item)]
+        return []
+
+    def walk(selection_set: SelectionSetNode | None, root: bool) -> None:
+        if selection_set is None:
+            return
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                for argument in selection.arguments or ():
+                    value = argument.value
+                    if (
+                        root
+                        and isinstance(value, VariableNode)
+                        and ((selection.name.value, argument.name.value, None) in BINDABLE)
+                    ):
+                        safe.add(value.name.value)
+                        continue
+                    if root and isinstance(value, ObjectValueNode):
+                        for f in value.fields or ():
+                            site = (selection.name.value, argument.name.value, f.name.value)
+                            if isinstance(f.value, VariableNode) and site in BINDABLE:
+                                safe.add(f.value.name.value)
+                            else:
+                                unsafe.update(variables(f.value))
+                        continue
+                    unsafe.update(variables(value))
+                walk(selection.selection_set, False)
+            elif isinstance(selection, InlineFragmentNode):
+                walk(selection.selection_set, root)
+            else:  # fragment spreads: their variables stay in the key
+                unsafe.add("*")
+
+    walk(operation.selection_set, True)
+    if "*" in unsafe:
+        return frozenset()
+    return frozenset((safe - unsafe) & ids)
+
+
+def _type_name(node: Any) -> str:
+    while not isinstance(node, NamedTypeNode):
+        node = node.type
+    return str(node.name.value)
+
+
+@dataclass
+class Field:
+    """One response key: its merged field nodes, definition and coerced arguments."""
+
+    key: str
+    nodes: list[FieldNode]
+    definition: GraphQLField
+    args: dict[str, Any]
+
+    @property
+    def type(self) -> GraphQLObjectType:
+        named = get_named_type(self.definition.type)
+        if not isinstance(named, GraphQLObjectType):
+            raise NotCompilable(f"{self.key}: not an object type")
+        return named
+
+
+Handler = Callable[[Env, Field, Row], sa.ColumnElement[Any]]
+
+
+@dataclass
+class RollupSource:
+    """How TaskRollup rows are computed: (roots, as_of, current, include_descendants, role,
+    scope) → a statement of rollup_statement's columns per root_id. Set by the caller."""
+
+    statement: Callable[..., sa.Select[Any]]
+
+
+def outer(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """A parent level's column, referenced by name so nested derived tables correlate."""
+    table = column.table
+    return sa.literal_column(f"{table.name}.{column.name}", column.type)
+
+
+# -- selections -------------------------------------------------------------------------------
+
+
+def collect(
+    env: Env, type_: GraphQLObjectType, selection_sets: list[SelectionSetNode]
+) -> dict[str, list[FieldNode]]:
+    """Response key → field nodes, fragments expanded, in response order."""
+    out: dict[str, list[FieldNode]] = {}
+
+    def applies(condition: Any) -> bool:
+        if condition is None:
+            return True
+        target = env.schema.get_type(condition.name.value)
+        if target is type_:
+            return True
+        return bool(is_abstract_type(target) and env.schema.is_sub_type(target, type_))
+
+    def walk(selection_set: SelectionSetNode) -> None:
+        for selection in selection_set.selections:
+            if selection.directives:
+                raise NotCompilable("directives")
+            if isinstance(selection, FieldNode):
+                key = selection.alias.value if selection.alias else selection.name.value
+                out.setdefault(key, []).append(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                if applies(selection.type_condition):
+                    walk(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = env.fragments[selection.name.value]
+                if fragment.directives:
+                    raise NotCompilable("directives")
+                if applies(fragment.type_condition):
+                    walk(fragment.selection_set)
+
+    for selection_set in selection_sets:
+        walk(selection_set)
+    return out
+
+
+def fields_of(env: Env, type_: GraphQLObjectType, nodes: list[FieldNode]) -> list[Field]:
+    """The sub-fields of `nodes` on `type_`, arguments coerced."""
+    sets = [n.selection_set for n in nodes if n.selection_set is not None]
+    out = []
+    for key, field_nodes in collect(env, type_, sets).items():
+        name = field_nodes[0].name.value
+        if name == "__typename":
+            definition = GraphQLField(type_)  # placeholder; handled before use
+            out.append(Field(key, field_nodes, definition, {}))
+            continue
+        definition = type_.fields.get(name)
+        if definition is None:
+            raise NotCompilable(f"{type_.name}.{name}")
+        args = get_argument_values(definition, field_nodes[0], env.variables)
+        out.append(Field(key, field_nodes, definition, args))
+    return out
+
+
+def build_object(env: Env, type_: GraphQLObjectType, nodes: list[FieldNode], row: Row) -> Any:
+    """json_build_object of the selected fields of one `type_` row."""
+    handlers = HANDLERS.get(type_.name)
+    if handlers is None:
+        raise NotCompilable(type_.name)
+    pairs: list[sa.ColumnElement[Any]] = []
+    for f in fields_of(env, type_, nodes):
+        name = f.nodes[0].name.value
+        if name == "__typename":
+            value: sa.ColumnElement[Any] = sql.text_literal(type_.name)
+        else:
+            handler = handlers.get(name)
+            if handler is None:
+                raise NotCompilable(f"{type_.name}.{name}")
+            value = handler(env, f, row)
+        pairs += [sql.text_literal(f.key), value]
+    if not pairs or len(pairs) > 2 * MAX_PAIRS:
+        raise NotCompilable(f"{type_.name}: {len(pairs) // 2} fields")
+    return sa.func.json_build_object(*pairs, type_=JSON)
+
+
+# -- generic field rules ----------------------------------------------------------------------
+
+
+def column(name: str) -> Handler:
+    return lambda env, f, row: row.c[name]
+
+
+def node_id(type_name: str) -> Handler:
+    return lambda env, f, row: sql.global_id(type_name, row.c.id)
+
+
+def same_row(env: Env, f: Field, row: Row) -> Any:
+    """A nested object read from the same row (Task.deadline)."""
+    return build_object(env, f.type, f.nodes, row)
+
+
+def connection(
+    env: Env,
+    f: Field,
+    base: sa.Select[Any],
+    order: list[OrderKey],
+    *,
+    first: int | None,
+    after: str | None,
+) -> Any:
+    """A Relay connection over `base` as api/pagination.py pages it (keyset, size + 1)."""
+    try:
+        size, key = _arguments(first, after, len(order))
+    except ValueError as exc:
+        raise NotCompilable(str(exc)) from exc
+    conn_type = f.type
+    wanted = fields_of(env, conn_type, f.nodes)
+    sorts = [k.sort() for k in order]
+    needs_page = any(w.nodes[0].name.value in {"edges", "pageInfo"} for w in wanted)
+    page: Any = None
+    if needs_page:
+        numbered = base.add_columns(
+            *(sql.sortable(k.column).label(f"_k{i}") for i, k in enumerate(order)),
+            sa.func.row_number().over(order_by=sorts).label("_rn"),
+        )
+        if key is not None:
+            numbered = numbered.where(after_predicate(order, key))
+        page = numbered.order_by(*sorts).limit(size + 1).subquery(env.name("page"))
+    pairs: list[sa.ColumnElement[Any]] = []
+    for w in wanted:
+        name = w.nodes[0].name.value
+        value: Any
+        if name == "__typename":
+            value = sql.text_literal(conn_type.name)
+        elif name == "totalCount":
+            counted = (
+                base.with_only_columns(sa.literal(1), maintain_column_froms=True)
+                .order_by(None)
+                .subquery(env.name("all"))
+            )
+            value = sa.select(sa.func.count()).select_from(counted).scalar_subquery()
+        elif name == "edges":
+            value = _edges(env, w, page, size, len(order))
+        elif name == "pageInfo":
+            value = _page_info(env, w, page, size, len(order), key is not None)
+        else:
+            raise NotCompilable(f"{conn_type.name}.{name}")
+        pairs += [sql.text_literal(w.key), value]
+    obj = sa.func.json_build_object(*pairs, type_=JSON)
+    if page is None:
+        return obj
+    return sa.select(obj).select_from(page).scalar_subquery()
+
+
+def _cursor(page: Any, arity: int) -> sa.ColumnElement[str]:
+    return sql.cursor([page.c[f"_k{i}"] for i in range(arity)])
+
+
+def _edges(env: Env, f: Field, page: Any, size: int, arity: int) -> Any:
+    edge_type = f.type
+    pairs: list[sa.ColumnElement[Any]] = []
+    for w in fields_of(env, edge_type, f.nodes):
+        name = w.nodes[0].name.value
+        if name == "__typename":
+            value: Any = sql.text_literal(edge_type.name)
+        elif name == "cursor":
+            value = _cursor(page, arity)
+        elif name == "node":
+            value = build_object(env, w.type, w.nodes, page)
+        else:
+            raise NotCompilable(f"{edge_type.name}.{name}")
+        pairs += [sql.text_literal(w.key), value]
+    edge = sa.func.json_build_object(*pairs, type_=JSON)
+    items = sa.func.json_agg(aggregate_order_by(edge, page.c._rn)).filter(page.c._rn <= size)
+    return sa.func.coalesce(items, sa.literal_column("'[]'::json", JSON))
+
+
+def _page_info(env: Env, f: Field, page: Any, size: int, arity: int, has_previous: bool) -> Any:
+    info_type = f.type
+    cursor = _cursor(page, arity)
+    in_page = page.c._rn <= size
+
+    def nth(direction: Any) -> Any:
+        agg = sa.func.json_agg(aggregate_order_by(cursor, direction)).filter(in_page)
+        return sa.type_coerce(agg, JSON)[0].astext
+
+    pairs: list[sa.ColumnElement[Any]] = []
+    for w in fields_of(env, info_type, f.nodes):
+        name = w.nodes[0].name.value
+        value: Any
+        if name == "__typename":
+            value = sql.text_literal(info_type.name)
+        elif name == "hasNextPage":
+            value = sa.func.count() > size
+        elif name == "hasPreviousPage":
+            value = sa.literal_column("true" if has_previous else "false", sa.Boolean)
+        elif name == "startCursor":
+            value = nth(page.c._rn)
+        elif name == "endCursor":
+            value = nth(page.c._rn.desc())
+        else:
+            raise NotCompilable(f"{info_type.name}.{name}")
+        pairs += [sql.text_literal(w.key), value]
+    return sa.func.json_build_object(*pairs, type_=JSON)
+
+
+# -- OrgUnit ----------------------------------------------------------------------------------
+
+
+def unit_object(env: Env, f: Field, where: list[sa.ColumnElement[bool]], alias: Any) -> Any:
+    """One visible unit (or null) as an object."""
+    obj = build_object(env, f.type, f.nodes, alias)
+    return (
+        sa.select(obj)
+        .select_from(alias)
+        .where(*where, unit_visible(env.scope, alias.c.id))
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def unit_list(
+    env: Env, f: Field, where: list[sa.ColumnElement[bool]], order: list[Any], alias: Any
+) -> Any:
+    """Visible units as a list, in `order`."""
+    obj = build_object(env, f.type, f.nodes, alias)
+    agg = sa.func.json_agg(aggregate_order_by(obj, *order))
+    stmt = sa.select(sa.func.coalesce(agg, sa.literal_column("'[]'::json", JSON)))
+    return (
+        stmt.select_from(alias).where(*where, unit_visible(env.scope, alias.c.id)).scalar_subquery()
+    )
+
+
+def related_unit(fk: str) -> Handler:
+    def handler(env: Env, f: Field, row: Row) -> Any:
+        u = env.alias(unit_t, "u")
+        return unit_object(env, f, [u.c.id == outer(row.c[fk])], u)
+
+    return handler
+
+
+def unit_children(env: Env, f: Field, row: Row) -> Any:
+    u = env.alias(unit_t, "u")
+    where = [u.c.parent_id == outer(row.c.id)]
+    if f.args.get("kind") is not None:
+        where.append(u.c.kind == f.args["kind"].value)
+    return unit_list(env, f, where, [u.c.sort_order, u.c.name, u.c.id], u)
+
+
+def unit_tasks(env: Env, f: Field, row: Row) -> Any:
+    from resolvers.task.filters import task_filter_conditions
+    from resolvers.task.order import task_order
+
+    role: enums.RoleScope = f.args["role"]
+    include_descendants: bool = f.args["includeDescendants"]
+    a = env.alias(assignment_t, "a")
+    unit = outer(row.c.id)
+    if include_descendants:
+        c = env.alias(closure_t, "c")
+        in_scope = sa.select(a.c.task_id).join(c, c.c.descendant_id == a.c.org_unit_id)
+        in_scope = in_scope.where(c.c.ancestor_id == unit)
+    else:
+        in_scope = sa.select(a.c.task_id).where(a.c.org_unit_id == unit)
+    if role is not enums.RoleScope.ANY:
+        in_scope = in_scope.where(a.c.role == role.value)
+    try:
+        filtered = task_filter_conditions(task_filter(f.args.get("filter")))
+    except ValueError as exc:  # a malformed id in the filter: the resolvers report it
+        raise NotCompilable(str(exc)) from exc
+    conditions = [*filtered, task_visible(env.scope)]
+    base = sa.select(task_t).where(task_t.c.id.in_(in_scope), *conditions)
+    return connection(
+        env,
+        f,
+        base,
+        task_order(f.args.get("orderBy")),
+        first=f.args.get("first"),
+        after=f.args.get("after"),
+    )
+
+
+def task_filter(raw: dict[str, Any] | None) -> Any:
+    """A TaskFilter from coerced input (camelCase keys)."""
+    if raw is None:
+        return None
+    from resolvers.task.types import TaskFilter
+
+    return TaskFilter(**{_snake(k): v for k, v in raw.items()})
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
+    if f.args.get("filter") is not None:
+        raise NotCompilable("taskRollup(filter:)")
+    as_of: date | None = f.args.get("asOf")
+    day = as_of or env.today
+    statement = env.rollups.statement(
+        outer(row.c.id),
+        as_of=day,
+        current=day >= env.today,
+        include_descendants=f.args["includeDescendants"],
+        role=f.args["role"],
+        scope=env.scope,
+        name=env.name("r"),
+    )
+    return rollup_object(env, f, statement.subquery(env.name("r")), day)
+
+
+def rollup_object(env: Env, f: Field, r: Any, day: date) -> Any:
+    """TaskRollup fields from a rollup row (one or none: sums make none zeros)."""
+
+    def total(name: str) -> Any:
+        return sa.func.coalesce(sa.func.sum(r.c[name]), 0)
+
+    rated = total("total") - total("ongoing")
+    weight = total("weight_sum")
+    formulas: dict[str, Any] = {
+        "asOf": sa.literal(day, sa.Date),
+        "total": total("total"),
+        "completed": total("completed"),
+        "inProgress": total("in_progress"),
+        "notStarted": total("not_started"),
+        "overdue": total("overdue"),
+        "dueSoon": total("due_soon"),
+        "ongoing": total("ongoing"),
+        "completionRate": sa.case(
+            (rated > 0, sa.cast(total("completed_rated"), sa.Float) / sa.cast(rated, sa.Float))
+        ),
+        "weightedProgress": sa.case(
+            (
+                weight > 0,
+                sa.cast(total("weighted_progress_sum"), sa.Float) / sa.cast(weight, sa.Float),
+            )
+        ),
+    }
+    pairs: list[sa.ColumnElement[Any]] = []
+    for w in fields_of(env, f.type, f.nodes):
+        name = w.nodes[0].name.value
+        if name == "__typename":
+            value = sql.text_literal(f.type.name)
+        elif name in formulas:
+            value = formulas[name]
+        else:
+            raise NotCompilable(f"TaskRollup.{name}")
+        pairs += [sql.text_literal(w.key), value]
+    return sa.select(sa.func.json_build_object(*pairs, type_=JSON)).select_from(r).scalar_subquery()
+
+
+# -- Task -------------------------------------------------------------------------------------
+
+
+def task_units(role: enums.AssignmentRole) -> Handler:
+    """Task.leadUnits / cooperatingUnits: the visible assignments' visible units."""
+
+    def handler(env: Env, f: Field, row: Row) -> Any:
+        a, u = env.alias(assignment_t, "a"), env.alias(unit_t, "u")
+        obj = build_object(env, f.type, f.nodes, u)
+        agg = sa.func.json_agg(aggregate_order_by(obj, a.c.role, u.c.sort_order, u.c.name))
+        return (
+            sa.select(sa.func.coalesce(agg, sa.literal_column("'[]'::json", JSON)))
+            .select_from(a.join(u, u.c.id == a.c.org_unit_id))
+            .where(
+                a.c.task_id == outer(row.c.id),
+                a.c.role == role.value,
+                task_visible(env.scope, a.c.task_id),
+                unit_visible(env.scope, a.c.org_unit_id),
+            )
+            .scalar_subquery()
+        )
+
+    return handler
+
+
+def task_reports(env: Env, f: Field, row: Row) -> Any:
+    r, a = env.alias(report_t, "r"), env.alias(assignment_t, "a")
+    visible = r.c.assignment_id.in_(
+        sa.select(assignment_t.c.id).where(
+            task_visible(env.scope, assignment_t.c.task_id),
+            in_subtree(env.scope, assignment_t.c.org_unit_id),
+        )
+    )
+    base = (
+        sa.select(*r.c)
+        .select_from(r.join(a, a.c.id == r.c.assignment_id))
+        .where(a.c.task_id == outer(row.c.id), visible if not env.scope.unrestricted else sa.true())
+    )
+    order = [OrderKey(r.c.reported_at, True), OrderKey(r.c.id, True)]
+    return connection(env, f, base, order, first=f.args.get("first"), after=f.args.get("after"))
+
+
+def reported_by(env: Env, f: Field, row: Row) -> Any:
+    if env.scope.disclosure is Disclosure.SHARED:
+        return sa.null()
+    return row.c.reported_by
+
+
+def reported_at(env: Env, f: Field, row: Row) -> Any:
+    return sql.python_datetime(row.c.reported_at)
+
+
+def unit_ancestors(env: Env, f: Field, row: Row) -> Any:
+    """OrgUnit.ancestors: root first, the unit itself excluded."""
+    u, c = env.alias(unit_t, "u"), env.alias(closure_t, "c")
+    obj = build_object(env, f.type, f.nodes, u)
+    agg = sa.func.json_agg(aggregate_order_by(obj, c.c.depth.desc()))
+    return (
+        sa.select(sa.func.coalesce(agg, sa.literal_column("'[]'::json", JSON)))
+        .select_from(u.join(c, c.c.ancestor_id == u.c.id))
+        .where(
+            c.c.descendant_id == outer(row.c.id),
+            c.c.depth > 0,
+            unit_visible(env.scope, u.c.id),
+        )
+        .scalar_subquery()
+    )
+
+
+def unit_aliases(env: Env, f: Field, row: Row) -> Any:
+    """OrgUnit.aliases, alphabetical."""
+    a = env.alias(alias_t, "al")
+    agg = sa.func.json_agg(aggregate_order_by(a.c.alias, a.c.alias))
+    return (
+        sa.select(sa.func.coalesce(agg, sa.literal_column("'[]'::json", JSON)))
+        .where(a.c.org_unit_id == outer(row.c.id), unit_visible(env.scope, a.c.org_unit_id))
+        .scalar_subquery()
+    )
+
+
+def related(table: sa.Table, prefix: str, fk: str, visible: Callable[..., Any]) -> Handler:
+    """A required or optional object by foreign key, null when not visible."""
+
+    def handler(env: Env, f: Field, row: Row) -> Any:
+        t = env.alias(table, prefix)
+        obj = build_object(env, f.type, f.nodes, t)
+        return (
+            sa.select(obj)
+            .where(t.c.id == outer(row.c[fk]), visible(env.scope, t.c.id))
+            .scalar_subquery()
+        )
+
+    return handler
+
+
+HANDLERS: dict[str, dict[str, Handler]] = {
+    "OrgUnit": {
+        "id": node_id("OrgUnit"),
+        "code": column("code"),
+        "name": column("name"),
+        "kind": column("kind"),
+        "depth": column("depth"),
+        "remarks": column("remarks"),
+        "parent": related_unit("parent_id"),
+        "lineParent": related_unit("line_parent_id"),
+        "children": unit_children,
+        "ancestors": unit_ancestors,
+        "aliases": unit_aliases,
+        "tasks": unit_tasks,
+        "taskRollup": unit_task_rollup,
+    },
+    "Task": {
+        "id": node_id("Task"),
+        "code": column("code"),
+        "seq": column("seq"),
+        "category": column("category"),
+        "title": column("title"),
+        "description": column("description"),
+        "remarks": column("remarks"),
+        "responsibilityText": column("responsibility_text"),
+        "status": column("status"),
+        "progress": column("progress"),
+        "weight": column("weight"),
+        "version": column("version"),
+        "deadline": same_row,
+        "plan": related(plan_t, "pl", "plan_id", plan_visible),
+        "document": related(document_t, "doc", "document_id", document_visible),
+        "leadUnits": task_units(enums.AssignmentRole.LEAD),
+        "cooperatingUnits": task_units(enums.AssignmentRole.COOPERATING),
+        "reports": task_reports,
+    },
+    "Plan": {
+        "id": node_id("Plan"),
+        "title": column("title"),
+        "kind": column("kind"),
+        "field": column("field"),
+        "year": column("year"),
+        "objectives": column("objectives"),
+        "source": column("source"),
+        "document": related(document_t, "doc", "document_id", document_visible),
+    },
+    "Document": {
+        "id": node_id("Document"),
+        "docNumber": column("doc_number"),
+        "title": column("title"),
+        "kind": column("kind"),
+        "issuedOn": column("issued_on"),
+        "basedOn": column("based_on"),
+        "summary": column("summary"),
+        "remarks": column("remarks"),
+        "issuer": related_unit("issuer_id"),
+    },
+    "Deadline": {
+        "kind": column("deadline_kind"),
+        "start": column("deadline_start"),
+        "end": column("deadline_end"),
+        "text": column("deadline_text"),
+    },
+    "ProgressReport": {
+        "id": node_id("ProgressReport"),
+        "reportedAt": reported_at,
+        "period": column("period"),
+        "percent": column("percent"),
+        "status": column("status"),
+        "narrative": column("narrative"),
+        "reportedBy": reported_by,
+        "unit": related_unit("reported_by_unit_id"),
+    },
+}
+
+
+# -- Query ------------------------------------------------------------------------------------
+
+
+def query_org_unit(env: Env, f: Field) -> Any:
+    if f.args.get("id") is None or f.args.get("name") is not None:
+        raise NotCompilable("orgUnit(name:)")
+    unit_id = env.unit_id(f.args["id"], argument_node(f, "id"))
+    u = env.alias(unit_t, "u")
+    return unit_object(env, f, [u.c.id == unit_id], u)
+
+
+def query_org_units(env: Env, f: Field) -> Any:
+    flt = f.args.get("filter") or {}
+    if flt.get("name"):
+        raise NotCompilable("orgUnits(filter: {name})")
+    u = env.alias(unit_t, "u")
+    base = sa.select(*u.c).where(unit_visible(env.scope, u.c.id))
+    if flt.get("kind"):
+        base = base.where(u.c.kind.in_([k.value for k in flt["kind"]]))
+    if flt.get("parent") is not None:
+        parent = env.unit_id(flt["parent"], argument_node(f, "filter", "parent"))
+        base = base.where(u.c.parent_id == parent)
+    if flt.get("ancestor") is not None:
+        root = env.unit_id(flt["ancestor"], argument_node(f, "filter", "ancestor"))
+        base = base.where(
+            u.c.id.in_(sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == root))
+        )
+    order = [OrderKey(u.c.depth), OrderKey(u.c.sort_order), OrderKey(u.c.code), OrderKey(u.c.id)]
+    return connection(env, f, base, order, first=f.args.get("first"), after=f.args.get("after"))
+
+
+def query_tasks(env: Env, f: Field) -> Any:
+    from resolvers.task.filters import task_filter_conditions
+    from resolvers.task.order import task_order
+
+    try:
+        conditions = task_filter_conditions(task_filter(f.args.get("filter")))
+    except ValueError as exc:
+        raise NotCompilable(str(exc)) from exc
+    base = sa.select(task_t).where(*conditions, task_visible(env.scope))
+    return connection(
+        env,
+        f,
+        base,
+        task_order(f.args.get("orderBy")),
+        first=f.args.get("first"),
+        after=f.args.get("after"),
+    )
+
+
+def argument_node(f: Field, argument: str, input_field: str | None = None) -> Any:
+    """The AST value of an argument (or of one field of an input object argument)."""
+    for node in f.nodes[0].arguments or ():
+        if node.name.value == argument:
+            value = node.value
+            if input_field is None:
+                return value
+            if isinstance(value, ObjectValueNode):
+                for item in value.fields:
+                    if item.name.value == input_field:
+                        return item.value
+            return None
+    return None
+
+
+QUERY_FIELDS: dict[str, Callable[[Env, Field], Any]] = {
+    "orgUnit": query_org_unit,
+    "orgUnits": query_org_units,
+    "tasks": query_tasks,
+}
+
+
+def compile_operation(env: Env, operation: OperationDefinitionNode) -> sa.Select[Any]:
+    """SELECT of one text column: the response's `data` object as JSON."""
+    if operation.operation.value != "query":
+        raise NotCompilable("not a query")
+    if operation.directives:
+        raise NotCompilable("directives")
+    root = env.schema.query_type
+    assert root is not None
+    pairs: list[sa.ColumnElement[Any]] = []
+    for key, nodes in collect(env, root, [operation.selection_set]).items():
+        name = nodes[0].name.value
+        if name == "__typename":
+            value: Any = sql.text_literal(root.name)
+        else:
+            rule = QUERY_FIELDS.get(name)
+            if rule is None:
+                raise NotCompilable(f"Query.{name}")
+            definition = root.fields[name]
+            args = get_argument_values(definition, nodes[0], env.variables)
+            value = rule(env, Field(key, nodes, definition, args))
+        pairs += [sql.text_literal(key), value]
+    if not pairs or len(pairs) > 2 * MAX_PAIRS:
+        raise NotCompilable("root fields")
+    return sa.select(sa.cast(sa.func.json_build_object(*pairs, type_=JSON), sa.Text))

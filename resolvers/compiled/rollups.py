@@ -1,0 +1,53 @@
+"""TaskRollup statements for compiled SQL: rows of rollup_statement's columns for one root,
+correlated to the enclosing unit row (several rows are summed by the caller)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from models import enums
+from resolvers.rollups.maintained import maintained_rollup_statement
+from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_units, unit_scope
+from resolvers.scope import Scope, subtree, task_visible
+
+
+def rollup_statement_for(
+    root: sa.ColumnElement[Any],
+    *,
+    as_of: date,
+    current: bool,
+    include_descendants: bool,
+    role: enums.RoleScope,
+    scope: Scope,
+    name: str,
+) -> sa.Select[Any]:
+    """The rollup of the unit `root`, as the resolvers compute it (resolvers/task/rollup.py).
+
+    Today or later, LEAD, whole subtree: the maintained buckets, for any root the viewer's
+    scope covers entirely; its ancestors (and every other case) aggregate live.
+    """
+    maintained = current and include_descendants and role is enums.RoleScope.LEAD
+    if maintained and scope.unrestricted:
+        return maintained_rollup_statement(root, as_of)
+    live_only: list[sa.ColumnElement[bool]] = []
+    if maintained:
+        live_only = [root.not_in(subtree(scope))]
+    cutoff = None if current else end_of_day(as_of)
+    units_select = unit_scope([root], include_descendants).where(*live_only)
+    units = units_select.cte(f"unit_scope_{name}", nesting=True)
+    scoped = tasks_of_units(units, role, cutoff)
+    live = rollup_statement(
+        scoped,
+        as_of=as_of,
+        current=current,
+        units=units,
+        conditions=[task_visible(scope)],
+        nesting=f"_{name}",
+    )
+    if not maintained:
+        return live
+    bucketed = maintained_rollup_statement(root, as_of).where(root.in_(subtree(scope)))
+    return sa.union_all(bucketed, live).subquery(f"either_{name}").select()

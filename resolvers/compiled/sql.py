@@ -1,0 +1,85 @@
+"""PostgreSQL expressions that render values exactly as the resolvers' JSON does.
+
+The compiled read path builds the response in PostgreSQL; these helpers make its text equal
+to what strawberry and orjson write for the same row: Relay global ids (standard base64 of
+"Type:uuid"), keyset cursors (api/pagination.py: url-safe base64 of the compact JSON array
+of the sort key, unpadded), and datetimes as Python's `isoformat()` of a UTC datetime.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+TEXT = sa.Text()
+
+
+def text_literal(value: str) -> sa.ColumnElement[str]:
+    """A constant text (response keys, type names) inlined in the SQL, so one compiled
+    statement serves every request; quotes doubled (standard_conforming_strings)."""
+    quoted = value.replace("'", "''")
+    return sa.literal_column(f"'{quoted}'::text", TEXT)
+
+
+def base64(data: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
+    """Standard base64 of a text's UTF-8 bytes, without PostgreSQL's line breaks."""
+    encoded = sa.func.encode(sa.func.convert_to(data, "UTF8"), "base64")
+    return sa.func.replace(encoded, sa.literal_column("E'\\n'"), "")
+
+
+def global_id(type_name: str, row_id: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
+    """strawberry's relay GlobalID of a row: base64("Type:<uuid>")."""
+    return base64(sa.func.concat(text_literal(f"{type_name}:"), sa.cast(row_id, TEXT)))
+
+
+def _utc(value: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    return sa.func.timezone("UTC", value)
+
+
+def python_datetime(value: sa.ColumnElement[Any], separator: str = "T") -> sa.ColumnElement[str]:
+    """A timestamptz as Python formats the aware UTC datetime asyncpg returns.
+
+    `isoformat()` (separator "T") or `str()` (" "): microseconds only when not zero.
+    """
+    assert separator in {"T", " "}
+    stamp = sa.func.to_char(_utc(value), f'YYYY-MM-DD"{separator}"HH24:MI:SS')
+    micros = sa.func.to_char(_utc(value), ".US")
+    has_micros = sa.cast(sa.func.date_part("microseconds", value), sa.Integer) % 1_000_000 != 0
+    fraction = sa.case((has_micros, micros), else_=text_literal(""))
+    return sa.case(
+        (value.is_(None), sa.null()),
+        else_=sa.func.concat(stamp, fraction, text_literal("+00:00")),
+    )
+
+
+def json_text(value: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
+    """A value as compact JSON text; null for SQL NULL."""
+    return sa.func.coalesce(sa.cast(sa.func.to_json(value), TEXT), text_literal("null"))
+
+
+def cursor(values: list[sa.ColumnElement[Any]]) -> sa.ColumnElement[str]:
+    """api.pagination.encode_cursor of a sort key, computed in SQL.
+
+    Numbers stay numbers, anything else becomes its Python `str()`: dates and uuids print
+    the same in both, datetimes need python_datetime(…, " ").
+    """
+    parts: list[sa.ColumnElement[Any]] = []
+    for i, value in enumerate(values):
+        if i:
+            parts.append(text_literal(","))
+        parts.append(json_text(value))
+    array = sa.func.concat(text_literal("["), *parts, text_literal("]"))
+    urlsafe = sa.func.translate(base64(array), "+/", "-_")
+    return sa.func.rtrim(urlsafe, "=")
+
+
+def sortable(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """A sort key value as it goes into a cursor (datetimes as Python's str())."""
+    if isinstance(column.type, sa.DateTime):
+        return python_datetime(column, " ")
+    if isinstance(column.type, sa.Date):
+        # asyncpg binds date.max (the "no end" sort key) as 'infinity'; Python reads it back
+        # as 9999-12-31.
+        return sa.func.least(column, sa.literal_column("DATE '9999-12-31'", sa.Date))
+    return column

@@ -1,0 +1,284 @@
+"""Unit task rollups from aggregates maintained on write (models/rollup.py).
+
+A unit's rollup as of today or later (role LEAD, descendants included, no TaskFilter) is a
+sum over its rollup_bucket rows: the tasks with a LEAD assignment in its subtree, grouped by
+(rated, completed, started, due date), with their counts and weight sums. The rows are
+derived exactly as `rollup_statement` derives a task's present state in a scope:
+- rollup_member: one row per (unit R, task T) with a LEAD assignment of T to a unit of R's
+  subtree; T's state in R from those leads (completed when all are, started when any is
+  not NOT_STARTED, progress their mean with completed at 100; 100 when completed);
+- rollup_bucket: R's members grouped; `dated` marks the rated, uncompleted tasks with a
+  deadline end (`due_on`), the only ones that can be overdue or due soon.
+
+Maintenance: run_mutation (resolvers/writes.py) refreshes the tasks a write noted
+(resolvers/events.py `task_changed`) in the write's savepoint, after the change log took its
+tail lock, so refreshes are serialised and commit in order; bulk loaders rebuild. A refresh
+adds the difference between the tasks' new and stored members to the buckets in one upsert
+(`tasks = tasks + delta`: concurrent writers never lose an increment), in key order, then
+replaces the members. Buckets that fall to zero tasks stay, with their sums reset to 0.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from models import Assignment, OrgUnitClosure, RollupBucket, RollupMember, Task
+from models.enums import AssignmentRole, DeadlineKind, TaskStatus
+from resolvers.rollups.task import DUE_SOON_DAYS
+
+member_t: sa.Table = RollupMember.__table__  # type: ignore[attr-defined]
+bucket_t: sa.Table = RollupBucket.__table__  # type: ignore[attr-defined]
+task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
+assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
+closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
+
+# `due_on` of the buckets that are not dated (never compared with a date).
+UNDATED = date(1970, 1, 1)
+KEY = ("root_id", "rated", "completed", "started", "dated", "due_on")
+CHUNK = 1000
+
+COMPLETED = TaskStatus.COMPLETED.value
+NOT_STARTED = TaskStatus.NOT_STARTED.value
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _sum_if(
+    condition: sa.ColumnElement[Any], value: sa.ColumnElement[Any], zero: float = 0
+) -> sa.ColumnElement[Any]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=zero)), zero)
+
+
+def rollup_columns(bucket: sa.FromClause, as_of: date) -> list[sa.ColumnElement[Any]]:
+    """The counts of `rollup_statement` (total … weighted_progress_sum) over `bucket` rows."""
+    b = bucket.c
+    tasks = b.tasks
+    soon = as_of + timedelta(days=DUE_SOON_DAYS)
+    open_ = sa.not_(b.completed)
+    return [
+        sa.func.coalesce(sa.func.sum(tasks), 0).label("total"),
+        _sum_if(b.completed, tasks).label("completed"),
+        _sum_if(sa.and_(open_, b.started), tasks).label("in_progress"),
+        _sum_if(sa.and_(open_, sa.not_(b.started)), tasks).label("not_started"),
+        _sum_if(sa.and_(b.dated, b.due_on < as_of), tasks).label("overdue"),
+        _sum_if(sa.and_(b.dated, b.due_on >= as_of, b.due_on <= soon), tasks).label("due_soon"),
+        _sum_if(sa.not_(b.rated), tasks).label("ongoing"),
+        _sum_if(sa.and_(b.completed, b.rated), tasks).label("completed_rated"),
+        _sum_if(b.rated, b.weight_sum, 0.0).label("weight_sum"),
+        _sum_if(b.rated, b.weighted_progress_sum, 0.0).label("weighted_progress_sum"),
+    ]
+
+
+def maintained_rollup_statement(
+    roots: Sequence[uuid.UUID] | sa.ColumnElement[Any], as_of: date
+) -> sa.Select[Any]:
+    """One row per root with buckets: root_id and the columns of `rollup_statement`.
+
+    For asOf today or later, role LEAD, descendants included, no filter, every task visible
+    (or the roots inside the viewer's subtree). `roots` is a list of unit ids, or a column
+    (`outer.id`) to correlate with; a root without buckets has no row (zero counts).
+    """
+    bucket = bucket_t.alias("rollup_bucket")
+    if isinstance(roots, sa.ColumnElement):
+        condition = bucket.c.root_id == roots
+    else:
+        condition = bucket.c.root_id.in_(list(roots))
+    return (
+        sa.select(bucket.c.root_id, *rollup_columns(bucket, as_of))
+        .where(condition)
+        .group_by(bucket.c.root_id)
+    )
+
+
+def maintained_rollup_in_subtree(
+    roots: Sequence[uuid.UUID], as_of: date, subtree_root: uuid.UUID
+) -> sa.Select[Any]:
+    """One row per root that lies in `subtree_root`'s subtree (zeros when it has no buckets).
+
+    Roots outside the subtree have no row: their rollups count only the tasks the viewer
+    may see, which the live aggregation does.
+    """
+    inside = (
+        sa.select(closure_t.c.descendant_id.label("root_id"))
+        .where(closure_t.c.ancestor_id == subtree_root, closure_t.c.descendant_id.in_(roots))
+        .subquery("inside")
+    )
+    bucket = bucket_t.alias("rollup_bucket")
+    return (
+        sa.select(inside.c.root_id, *rollup_columns(bucket, as_of))
+        .select_from(inside.outerjoin(bucket, bucket.c.root_id == inside.c.root_id))
+        .group_by(inside.c.root_id)
+    )
+
+
+# -- maintaining -----------------------------------------------------------------------------
+
+
+def member_select(task_ids: Sequence[uuid.UUID] | None = None) -> sa.Select[Any]:
+    """The members of the tasks (all tasks: None), computed from assignments and the closure.
+
+    Columns in the order of rollup_member: root_id, task_id, deadline_end, rated, completed,
+    started, progress, weight.
+    """
+    a = assignment_t
+    done = sa.func.sum(sa.case((a.c.status == COMPLETED, 1), else_=0))
+    started = sa.func.sum(sa.case((a.c.status != NOT_STARTED, 1), else_=0))
+    completed = done == sa.func.count()
+    mean = sa.func.avg(sa.case((a.c.status == COMPLETED, 100.0), else_=a.c.progress))
+    stmt = (
+        sa.select(
+            closure_t.c.ancestor_id.label("root_id"),
+            task_t.c.id.label("task_id"),
+            task_t.c.deadline_end.label("deadline_end"),
+            (task_t.c.deadline_kind != DeadlineKind.ONGOING.value).label("rated"),
+            completed.label("completed"),
+            (started > 0).label("started"),
+            sa.case((completed, 100.0), else_=sa.func.coalesce(mean, 0.0)).label("progress"),
+            task_t.c.weight.label("weight"),
+        )
+        .select_from(
+            a.join(closure_t, closure_t.c.descendant_id == a.c.org_unit_id).join(
+                task_t, task_t.c.id == a.c.task_id
+            )
+        )
+        .where(a.c.role == AssignmentRole.LEAD.value)
+        .group_by(closure_t.c.ancestor_id, task_t.c.id)
+    )
+    if task_ids is not None:
+        stmt = stmt.where(a.c.task_id.in_(task_ids))
+    return stmt
+
+
+def _bucket_key(members: sa.FromClause) -> list[sa.ColumnElement[Any]]:
+    """(root_id, rated, completed, started, dated, due_on) of member rows."""
+    m = members.c
+    dated = sa.and_(m.rated, sa.not_(m.completed), m.deadline_end.is_not(None))
+    due_on = sa.case((dated, m.deadline_end), else_=sa.literal(UNDATED, sa.Date()))
+    return [
+        m.root_id.label("root_id"),
+        m.rated.label("rated"),
+        m.completed.label("completed"),
+        m.started.label("started"),
+        dated.label("dated"),
+        due_on.label("due_on"),
+    ]
+
+
+def _upsert(conn: AsyncConnection, rows: sa.Select[Any]) -> Any:
+    """INSERT … SELECT into the buckets, adding to the ones that exist."""
+    columns = [*KEY, "tasks", "weight_sum", "weighted_progress_sum"]
+    insert: Any = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(bucket_t)
+    stmt = insert.from_select(columns, rows)
+    tasks = bucket_t.c.tasks + stmt.excluded.tasks
+
+    def added(column: str) -> sa.ColumnElement[Any]:
+        # A bucket left without tasks sums to exactly 0 (no rounding residue).
+        return sa.case((tasks == 0, 0.0), else_=bucket_t.c[column] + stmt.excluded[column])
+
+    return stmt.on_conflict_do_update(
+        index_elements=list(KEY),
+        set_={
+            "tasks": tasks,
+            "weight_sum": added("weight_sum"),
+            "weighted_progress_sum": added("weighted_progress_sum"),
+        },
+    )
+
+
+async def refresh_task_rollups(conn: AsyncConnection, task_ids: Iterable[uuid.UUID]) -> None:
+    """Recompute the members of these tasks and move the difference into the buckets."""
+    ids = sorted(set(task_ids))
+    for start in range(0, len(ids), CHUNK):
+        await _refresh(conn, ids[start : start + CHUNK])
+
+
+async def _refresh(conn: AsyncConnection, ids: list[uuid.UUID]) -> None:
+    stored = sa.select(*member_t.c).where(member_t.c.task_id.in_(ids)).subquery("stored")
+    fresh = member_select(ids).subquery("fresh")
+    old_key, new_key = _bucket_key(stored), _bucket_key(fresh)
+    both = sa.union_all(
+        sa.select(
+            *old_key,
+            sa.literal(-1).label("sign"),
+            (-stored.c.weight).label("weight"),
+            (-stored.c.weight * stored.c.progress).label("weighted"),
+        ),
+        sa.select(
+            *new_key,
+            sa.literal(1).label("sign"),
+            fresh.c.weight.label("weight"),
+            (fresh.c.weight * fresh.c.progress).label("weighted"),
+        ),
+    ).subquery("delta")
+    key = [both.c[name] for name in KEY]
+    delta = (
+        sa.select(
+            *key,
+            sa.func.sum(both.c.sign),
+            sa.func.sum(both.c.weight),
+            sa.func.sum(both.c.weighted),
+        )
+        # SQLite's upsert needs a WHERE in its SELECT (a parsing ambiguity otherwise).
+        .where(sa.true())
+        .group_by(*key)
+        .having(
+            sa.or_(
+                sa.func.sum(both.c.sign) != 0,
+                sa.func.sum(both.c.weight) != 0,
+                sa.func.sum(both.c.weighted) != 0,
+            )
+        )
+        # Key order: concurrent writers lock shared buckets in the same order.
+        .order_by(*key)
+    )
+    await conn.execute(_upsert(conn, delta))
+    await conn.execute(member_t.delete().where(member_t.c.task_id.in_(ids)))
+    await conn.execute(member_t.insert().from_select(list(member_t.c.keys()), member_select(ids)))
+
+
+async def rebuild_task_rollups(conn: AsyncConnection) -> dict[str, int]:
+    """Recompute every member and bucket from the assignments; returns the row counts.
+
+    PostgreSQL: waits for in-flight writes to commit and holds new ones (the change log's
+    tail lock) until this transaction ends, so none refreshes against half-built rows.
+    """
+    from resolvers.changes.log import lock_tail
+
+    await lock_tail(conn)
+    if conn.dialect.name == "postgresql":
+        await conn.execute(sa.text("TRUNCATE rollup_bucket, rollup_member"))
+    else:
+        await conn.execute(bucket_t.delete())
+        await conn.execute(member_t.delete())
+    await conn.execute(member_t.insert().from_select(list(member_t.c.keys()), member_select()))
+    key = _bucket_key(member_t)
+    weighted = member_t.c.weight * member_t.c.progress
+    if conn.dialect.name == "postgresql":
+        # Floating-point sums in task order: the same data gives the same bits, wherever
+        # the rows lie on disk (generate is deterministic by seed).
+        order = (member_t.c.task_id,)
+        sums = [
+            sa.func.sum(postgresql.aggregate_order_by(member_t.c.weight, *order)),
+            sa.func.sum(postgresql.aggregate_order_by(weighted, *order)),
+        ]
+    else:
+        sums = [sa.func.sum(member_t.c.weight), sa.func.sum(weighted)]
+    await conn.execute(
+        bucket_t.insert().from_select(
+            [*KEY, "tasks", "weight_sum", "weighted_progress_sum"],
+            sa.select(*key, sa.func.count(), *sums).group_by(*key),
+        )
+    )
+    counts: dict[str, int] = {}
+    for table in (member_t, bucket_t):
+        count = await conn.scalar(sa.select(sa.func.count()).select_from(table))
+        counts[table.name] = int(count or 0)
+    return counts

@@ -1,0 +1,337 @@
+"""The compiled read path answers exactly as the resolvers do (issue 8).
+
+Every query of the corpus runs twice per viewer over the same PostgreSQL database: once with
+the compiled path (one SQL statement building the JSON) and once through the resolvers
+(GOVGRAPH_COMPILED=0). The responses must be equal, key order included, and the queries
+meant to compile must actually have compiled (extensions.sql.compiled), in one statement.
+Datasets: the seed (the Jincheng documents) and a generated province.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from api.api_keys import create_key
+from api.app import create_app
+from api.auth import mint_token
+from api.db import create_engine
+from api.settings import Settings, normalize_database_url
+from models.enums import ViewerRole
+from resolvers.common import global_id
+from tests.conftest import TEST_SECRET, Goldens, TestDatabase, _pg_database_url
+
+pytestmark = pytest.mark.postgres
+
+ROLLUP = (
+    "asOf total completed inProgress notStarted overdue dueSoon ongoing completionRate "
+    "weightedProgress __typename"
+)
+
+# (name, query, variables(units) -> dict, compiles)
+DASHBOARD = f"""query Q1($unit: ID!, $today: Date!) {{ orgUnit(id: $unit) {{
+  id name taskRollup {{ {ROLLUP} }}
+  children {{ id name kind taskRollup {{ {ROLLUP} }} }}
+  tasks(includeDescendants: true, filter: {{overdueAsOf: $today}}, orderBy: [DEADLINE_ASC],
+        first: 20) {{
+    totalCount
+    edges {{ cursor node {{ id code title status progress deadline {{ end text }}
+      leadUnits {{ id name }} }} }}
+  }} }} }}"""
+
+TASK_PAGE = """query Q2($unit: ID!, $first: Int, $after: String, $order: [TaskOrder!]) {
+  orgUnit(id: $unit) {
+  tasks(includeDescendants: true, orderBy: $order, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename }
+    edges { __typename cursor node { __typename id code seq category title description remarks
+      responsibilityText status progress weight version deadline { kind start end text }
+      leadUnits { id name code } cooperatingUnits { id name }
+      reports(first: 2) { totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor node { id reportedAt period percent status narrative reportedBy
+          unit { id name } } } } } }
+  } } }"""
+
+ROLLUPS = f"""query R($unit: ID!, $past: Date!, $future: Date!) {{ orgUnit(id: $unit) {{
+  now: taskRollup {{ {ROLLUP} }}
+  past: taskRollup(asOf: $past) {{ {ROLLUP} }}
+  future: taskRollup(asOf: $future) {{ total overdue dueSoon }}
+  own: taskRollup(includeDescendants: false) {{ total completed weightedProgress }}
+  any: taskRollup(role: ANY) {{ total inProgress completionRate }}
+  cooperating: taskRollup(role: COOPERATING, asOf: $past) {{ total notStarted }}
+}} }}"""
+
+NESTED = """query Q4($unit: ID!) {
+  orgUnits(first: 50, filter: {ancestor: $unit}) { totalCount pageInfo { endCursor hasNextPage }
+    edges { cursor node { id name depth
+      tasks(first: 5, role: ANY, orderBy: [STATUS_DESC, UPDATED_ASC]) { totalCount
+        edges { cursor node { id code status progress deadline { end } } } } } } } }"""
+
+FRAGMENTS = """query F($unit: ID!) {
+  a: orgUnit(id: $unit) { ...Unit kids: children { ...Unit } towns: children(kind: TOWN) { id } }
+  b: orgUnit(id: $unit) { ... on OrgUnit { name } ... on Node { id } __typename }
+  __typename
+}
+fragment Unit on OrgUnit { __typename id code name kind depth remarks aliases
+  parent { id name parent { id } } lineParent { id name } ancestors { id name kind } }"""
+
+TASK_LIST = """query T($filter: TaskFilter, $order: [TaskOrder!], $after: String) {
+  tasks(filter: $filter, orderBy: $order, first: 7, after: $after) {
+    totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id code status deadline { kind end } leadUnits { name }
+      plan { id title kind field year objectives source document { id docNumber } }
+      document { __typename id docNumber title kind issuedOn basedOn summary remarks
+        issuer { id name } } } } } }"""
+
+SAME_ID_TWICE = """query L($unit: ID!) { orgUnit(id: $unit) { name
+  tasks(role: ANY, filter: {leadUnit: $unit}, first: 4) { totalCount
+    edges { node { code leadUnits { name } } } } } }"""
+
+CHILDREN_OF = """query C($parent: ID, $kinds: [OrgUnitKind!]) {
+  orgUnits(filter: {parent: $parent, kind: $kinds}, first: 6) { totalCount
+    edges { cursor node { id name kind parent { name } } } pageInfo { endCursor } } }"""
+
+FALLBACK = """query N($unit: ID!) { orgUnit(id: $unit) { id name rectificationRollup { total }
+  tasks(first: 3) { edges { node { id escalations { id level } } } } } }"""
+
+
+@dataclass
+class Case:
+    name: str
+    query: str
+    variables: dict[str, Any]
+    compiles: bool = True
+
+
+def unit_ids(rows: list[Any]) -> list[str]:
+    return [str(global_id("OrgUnit", r.id)) for r in rows]
+
+
+async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
+    """Queries over this database's units, and the units to view it as."""
+    async with db.engine.connect() as conn:
+        units = (
+            await conn.execute(
+                sa.text(
+                    "SELECT u.id, u.kind, u.depth, (SELECT count(*) FROM assignment a "
+                    "WHERE a.org_unit_id = u.id) AS n FROM org_unit u ORDER BY u.depth, u.code"
+                )
+            )
+        ).all()
+        today = (
+            await conn.execute(sa.text("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date"))
+        ).scalar()
+    root = units[0]
+    district = next((u for u in units if u.kind == "DISTRICT"), units[0])
+    busy = max(units, key=lambda u: u.n)
+    town = next((u for u in units if u.kind == "TOWN" and u.n > 0), busy)
+    picks = [root, district, busy, town]
+    ids = unit_ids(picks)
+    cases: list[Case] = []
+    for gid in ids:
+        cases += [
+            Case("dashboard", DASHBOARD, {"unit": gid, "today": str(today)}),
+            Case("rollups", ROLLUPS, {"unit": gid, "past": "2023-06-30", "future": "2030-01-01"}),
+            Case("fragments", FRAGMENTS, {"unit": gid}),
+            Case("fallback", FALLBACK, {"unit": gid}, compiles=False),
+            Case("same id twice", SAME_ID_TWICE, {"unit": gid}),
+            Case("children of", CHILDREN_OF, {"parent": gid, "kinds": None}),
+            Case("towns of", CHILDREN_OF, {"parent": gid, "kinds": ["TOWN", "DEPARTMENT"]}),
+        ]
+    for gid in ids[:3]:
+        cases += [
+            Case("task page", TASK_PAGE, {"unit": gid, "first": 25, "order": ["DEADLINE_ASC"]}),
+            Case(
+                "task page by status",
+                TASK_PAGE,
+                {"unit": gid, "first": 3, "order": ["STATUS_ASC", "SEQ_DESC"]},
+            ),
+            Case("nested", NESTED, {"unit": gid}),
+        ]
+    filters: list[dict[str, Any]] = [
+        {},
+        {"status": ["IN_PROGRESS", "COMPLETED"]},
+        {"deadlineKind": ["BY_DATE"], "dueBefore": "2024-06-30"},
+        {"overdueAsOf": str(today)},
+        {"text": "整治"},
+        {"leadUnit": ids[2]},
+    ]
+    orders = (["SEQ_ASC"], ["DEADLINE_DESC"], ["UPDATED_DESC", "STATUS_ASC"])
+    for i, flt in enumerate(filters):
+        cases.append(Case("task list", TASK_LIST, {"filter": flt, "order": orders[i % 3]}))
+    for order in orders:
+        cases.append(Case("task list", TASK_LIST, {"filter": {}, "order": order}))
+    cases += [
+        Case("every unit", CHILDREN_OF, {"parent": None, "kinds": None}),
+        Case(
+            "bad lead unit",
+            SAME_ID_TWICE.replace("leadUnit: $unit", 'leadUnit: "x"'),
+            {"unit": ids[0]},
+            compiles=False,
+        ),
+        Case(
+            "missing unit",
+            DASHBOARD,
+            {"unit": str(global_id("OrgUnit", uuid.uuid4())), "today": str(today)},
+        ),
+        Case("bad id", FRAGMENTS, {"unit": "not-an-id"}, compiles=False),
+        Case(
+            "page too large",
+            TASK_LIST,
+            {"filter": {}, "order": []} | {"after": "bad"},
+            compiles=False,
+        ),
+    ]
+    return cases, [u.id for u in picks]
+
+
+def shape(value: Any) -> Any:
+    """A response with key order kept and every number a float (100 and 100.0 are one).
+
+    Floats are compared to 12 significant digits: sums of floats in a different order (two
+    query plans) may differ in the last bit.
+    """
+    if isinstance(value, dict):
+        return [(k, shape(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [shape(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    return float(f"{float(value):.12g}")
+
+
+def difference(a: Any, b: Any, path: str = "") -> str | None:
+    """Where two shapes first differ, for the failure message."""
+    if type(a) is not type(b):
+        return f"{path}: {a!r} != {b!r}"
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items != {len(b)}: {a!r:.300} / {b!r:.300}"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            found = difference(x, y, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    if isinstance(a, tuple):
+        if a[0] != b[0]:
+            return f"{path}: key {a[0]} != {b[0]}"
+        return difference(a[1], b[1], f"{path}.{a[0]}")
+    return None if a == b else f"{path}: {a!r} != {b!r}"
+
+
+@dataclass
+class Clients:
+    compiled: httpx.AsyncClient
+    resolvers: httpx.AsyncClient
+
+
+@pytest.fixture
+async def clients_for(goldens: Goldens) -> AsyncIterator[Any]:
+    opened: list[httpx.AsyncClient] = []
+    engines: list[Any] = []
+
+    async def make(db: TestDatabase, rls: bool = False) -> Clients:
+        out = []
+        for compiled in (True, False):
+            settings = Settings(
+                database_url=db.url,
+                debug=True,
+                secret=TEST_SECRET,
+                anonymous=True,
+                compiled=compiled,
+                rls=rls,
+            )
+            engine = db.engine
+            if rls:  # the database's policies filter too, the app connecting as govgraph_app
+                engine = create_engine(db.url, rls_role=settings.rls_role)
+                engines.append(engine)
+            app = create_app(settings, engine=engine)
+            http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+            opened.append(http)
+            out.append(http)
+        return Clients(*out)
+
+    yield make
+    for http in opened:
+        await http.aclose()
+    for engine in engines:
+        await engine.dispose()
+
+
+async def compare(clients: Clients, cases: list[Case], headers: dict[str, str], who: str) -> int:
+    compiled_count = 0
+    for case in cases:
+        body = {"query": case.query, "variables": case.variables}
+        fast_response = await clients.compiled.post("/graphql", json=body, headers=headers)
+        slow_response = await clients.resolvers.post("/graphql", json=body, headers=headers)
+        assert fast_response.status_code == slow_response.status_code, case.name
+        try:
+            fast, slow = fast_response.json(), slow_response.json()
+        except ValueError as exc:
+            raise AssertionError(
+                f"{case.name}: {fast_response.text[:300]!r} / {slow_response.text[:300]!r}"
+            ) from exc
+        fast_ext, slow_ext = fast.pop("extensions", {}), slow.pop("extensions", {})
+        assert slow_ext.get("sql", {}).get("compiled") is False
+        label = f"{case.name} {case.variables} as {who}"
+        assert shape(fast) == shape(slow), f"{label}: {difference(shape(fast), shape(slow))}"
+        did_compile = fast_ext.get("sql", {}).get("compiled")
+        assert did_compile is case.compiles, label
+        if did_compile:
+            compiled_count += 1
+            assert fast_ext["sql"]["statements"] == 1, label
+            assert "errors" not in fast, label
+    return compiled_count
+
+
+async def run_corpus(db: TestDatabase, clients_for: Any, rls: bool = False) -> None:
+    clients = await clients_for(db, rls)
+    cases, viewers = await corpus(db)
+    async with db.engine.begin() as conn:
+        partner = await create_key(conn, name="partner", unit_id=viewers[1])
+    audiences: list[tuple[str, dict[str, str]]] = [
+        ("demo viewer (everything)", {}),
+        ("partner", {"x-api-key": partner.secret}),
+    ]
+    # The province sees everything (like ADMIN); the others their subtree and its ancestors.
+    for unit in viewers[1:]:
+        token = mint_token(TEST_SECRET, unit_id=unit, role=ViewerRole.REPORTER)
+        audiences.append((f"REPORTER of {unit}", {"authorization": f"Bearer {token}"}))
+    if rls:  # the database's policies on top: the restricted viewers are what matters
+        audiences = audiences[1:3] + audiences[-1:]
+    compiled = 0
+    for who, headers in audiences:
+        compiled += await compare(clients, cases, headers, who)
+    assert compiled >= len(audiences) * 20  # most of the corpus took the compiled path
+
+
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("rls", [False, True], ids=["scope-in-sql", "row-level-security"])
+async def test_compiled_equals_resolvers_on_the_seed(
+    seeded_db: TestDatabase, clients_for: Any, rls: bool
+) -> None:
+    await run_corpus(seeded_db, clients_for, rls)
+
+
+async def test_compiled_equals_resolvers_on_a_generated_province(
+    goldens: Goldens, clients_for: Any
+) -> None:
+    from seeds.synthetic import Sizes
+    from seeds.synthetic_load import generate
+
+    if goldens.pg is None:
+        pytest.skip("PostgreSQL unreachable (outside CI)")
+    name = await goldens.pg_databases.create(uuid.uuid4().hex[:10], template=goldens.pg["empty"])
+    url = normalize_database_url(_pg_database_url(name))
+    await generate(url, Sizes(units=60, tasks=400, reports=1200), seed=11)
+    db = TestDatabase(dialect="postgresql", url=url, engine=create_engine(url))
+    try:
+        await run_corpus(db, clients_for)
+    finally:
+        await db.engine.dispose()

@@ -1,0 +1,38 @@
+"""Imports keep the maintained task rollups equal to the live aggregation."""
+
+from __future__ import annotations
+
+from api.settings import Settings
+from tests.ledger_files import air_ledger, edit, xlsx_bytes
+from tests.resolvers.ledger.conftest import Ledger
+from tests.resolvers.rollups.check import as_of_dates, mismatches, snapshot
+
+DATES = as_of_dates(Settings().today())
+
+
+async def _check(ledger: Ledger) -> None:
+    async with ledger.db.engine.connect() as conn:
+        assert await mismatches(conn, DATES) == []
+
+
+class TestImportRefreshesRollups:
+    async def test_created_updated_and_removed_units_match_live(self, ledger: Ledger) -> None:
+        rows = air_ledger()
+        payload = await ledger.upload(xlsx_bytes(rows))
+        assert payload["errors"] == []
+        await _check(ledger)
+        rows = edit(rows, 2, deadline="2024年6月底前")
+        rows = edit(rows, 3, leads="区生态环境分局")  # 南村镇 no longer leads
+        rows = edit(rows, 6, leads="区生态环境分局", cooperating="区城管局")
+        payload = await ledger.upload(xlsx_bytes(rows))
+        assert payload["errors"] == []
+        assert payload["report"]["updated"] >= 3
+        await _check(ledger)
+
+    async def test_dry_run_leaves_the_rollups_unchanged(self, ledger: Ledger) -> None:
+        async with ledger.db.engine.connect() as conn:
+            before = await snapshot(conn)
+        payload = await ledger.upload(xlsx_bytes(air_ledger()), dryRun=True)
+        assert payload["report"]["written"] is False
+        async with ledger.db.engine.connect() as conn:
+            assert await snapshot(conn) == before
