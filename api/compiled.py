@@ -170,7 +170,7 @@ class CompiledReads(SchemaExtension):
                 }
             except ValueError:
                 return None  # the resolvers report the malformed id
-        text = await context.db.scalar_sql(plan.sql, plan.arguments(params))
+        text = await context.db.scalar_sql(plan.sql, plan.arguments(params), single=True)
         if isinstance(context.request, Request):
             return orjson.Fragment(text)  # written into the response as is
         return orjson.loads(text)

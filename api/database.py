@@ -72,10 +72,13 @@ class Database:
         """`sqlite` or `postgresql`."""
         return self.engine.dialect.name
 
-    async def _conn(self) -> AsyncConnection:
+    async def _conn(self, *, autocommit: bool = False) -> AsyncConnection:
         if self._connection is None:
             connection = await self.engine.connect()
             try:
+                if autocommit and self.rls_scope is None and not self.held:
+                    # One read statement: no BEGIN and ROLLBACK round trips around it.
+                    await connection.execution_options(isolation_level="AUTOCOMMIT")
                 if self.rls_scope is not None:
                     await _set_scope(connection, self.rls_scope)
             except BaseException:
@@ -137,11 +140,15 @@ class Database:
             self._count(started)
             return value
 
-    async def scalar_sql(self, sql: str, args: Sequence[Any]) -> Any:
+    async def scalar_sql(self, sql: str, args: Sequence[Any], *, single: bool = False) -> Any:
         """Run driver-level SQL (positional parameters) and return its first value: the
-        compiled read path executes its cached statement text this way."""
+        compiled read path executes its cached statement text this way.
+
+        `single`: the request's only statement, a read: when it opens the connection, no
+        transaction is begun (autocommit; not in RLS mode, whose scope is transaction-local).
+        """
         async with self._lock:
-            conn = await self._conn()
+            conn = await self._conn(autocommit=single)
             started = time.perf_counter()
             value = (await conn.exec_driver_sql(sql, tuple(args))).scalar()
             self._count(started)

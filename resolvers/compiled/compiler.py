@@ -272,9 +272,15 @@ def collect(
     return out
 
 
-def fields_of(env: Env, type_: GraphQLObjectType, nodes: list[FieldNode]) -> list[Field]:
-    """The sub-fields of `nodes` on `type_`, arguments coerced."""
-    sets = [n.selection_set for n in nodes if n.selection_set is not None]
+def fields_of(
+    env: Env, type_: GraphQLObjectType, nodes: list[FieldNode] | list[SelectionSetNode]
+) -> list[Field]:
+    """The sub-fields of field `nodes` (or of selection sets) on `type_`, arguments coerced."""
+    sets: list[SelectionSetNode] = []
+    for node in nodes:
+        selection_set = node if isinstance(node, SelectionSetNode) else node.selection_set
+        if selection_set is not None:
+            sets.append(selection_set)
     out = []
     for key, field_nodes in collect(env, type_, sets).items():
         name = field_nodes[0].name.value
@@ -290,25 +296,43 @@ def fields_of(env: Env, type_: GraphQLObjectType, nodes: list[FieldNode]) -> lis
     return out
 
 
-def build_object(env: Env, type_: GraphQLObjectType, nodes: list[FieldNode], row: Row) -> Any:
-    """json_build_object of the selected fields of one `type_` row."""
-    handlers = HANDLERS.get(type_.name)
-    if handlers is None:
-        raise NotCompilable(type_.name)
+def json_object(
+    env: Env,
+    type_: GraphQLObjectType,
+    nodes: list[FieldNode] | list[SelectionSetNode],
+    value: Callable[[str, Field], Any],
+) -> Any:
+    """json_build_object of the selected fields of `type_`, in response order.
+
+    `value(field name, field)` gives each field's SQL; it raises NotCompilable for a field
+    without a rule. `__typename` is the type's name.
+    """
     pairs: list[sa.ColumnElement[Any]] = []
     for f in fields_of(env, type_, nodes):
         name = f.nodes[0].name.value
-        if name == "__typename":
-            value: sa.ColumnElement[Any] = sql.text_literal(type_.name)
-        else:
-            handler = handlers.get(name)
-            if handler is None:
-                raise NotCompilable(f"{type_.name}.{name}")
-            value = handler(env, f, row)
-        pairs += [sql.text_literal(f.key), value]
+        sql_value = sql.text_literal(type_.name) if name == "__typename" else value(name, f)
+        pairs += [sql.text_literal(f.key), sql_value]
     if not pairs or len(pairs) > 2 * MAX_PAIRS:
         raise NotCompilable(f"{type_.name}: {len(pairs) // 2} fields")
     return sa.func.json_build_object(*pairs, type_=JSON)
+
+
+def rule(table: dict[str, Any], type_name: str, name: str) -> Any:
+    """The rule for a field, or NotCompilable."""
+    found = table.get(name)
+    if found is None:
+        raise NotCompilable(f"{type_name}.{name}")
+    return found
+
+
+def build_object(env: Env, type_: GraphQLObjectType, nodes: list[FieldNode], row: Row) -> Any:
+    """The selected fields of one `type_` row, by the rules of HANDLERS."""
+    handlers = HANDLERS.get(type_.name)
+    if handlers is None:
+        raise NotCompilable(type_.name)
+    return json_object(
+        env, type_, nodes, lambda name, f: rule(handlers, type_.name, name)(env, f, row)
+    )
 
 
 # -- generic field rules ----------------------------------------------------------------------
@@ -354,27 +378,22 @@ def connection(
         if key is not None:
             numbered = numbered.where(after_predicate(order, key))
         page = numbered.order_by(*sorts).limit(size + 1).subquery(env.name("page"))
-    pairs: list[sa.ColumnElement[Any]] = []
-    for w in wanted:
-        name = w.nodes[0].name.value
-        value: Any
-        if name == "__typename":
-            value = sql.text_literal(conn_type.name)
-        elif name == "totalCount":
+
+    def value(name: str, w: Field) -> Any:
+        if name == "totalCount":
             counted = (
                 base.with_only_columns(sa.literal(1), maintain_column_froms=True)
                 .order_by(None)
                 .subquery(env.name("all"))
             )
-            value = sa.select(sa.func.count()).select_from(counted).scalar_subquery()
-        elif name == "edges":
-            value = _edges(env, w, page, size, len(order))
-        elif name == "pageInfo":
-            value = _page_info(env, w, page, size, len(order), key is not None)
-        else:
-            raise NotCompilable(f"{conn_type.name}.{name}")
-        pairs += [sql.text_literal(w.key), value]
-    obj = sa.func.json_build_object(*pairs, type_=JSON)
+            return sa.select(sa.func.count()).select_from(counted).scalar_subquery()
+        if name == "edges":
+            return _edges(env, w, page, size, len(order))
+        if name == "pageInfo":
+            return _page_info(env, w, page, size, len(order), key is not None)
+        raise NotCompilable(f"{conn_type.name}.{name}")
+
+    obj = json_object(env, conn_type, f.nodes, value)
     if page is None:
         return obj
     return sa.select(obj).select_from(page).scalar_subquery()
@@ -385,20 +404,11 @@ def _cursor(page: Any, arity: int) -> sa.ColumnElement[str]:
 
 
 def _edges(env: Env, f: Field, page: Any, size: int, arity: int) -> Any:
-    edge_type = f.type
-    pairs: list[sa.ColumnElement[Any]] = []
-    for w in fields_of(env, edge_type, f.nodes):
-        name = w.nodes[0].name.value
-        if name == "__typename":
-            value: Any = sql.text_literal(edge_type.name)
-        elif name == "cursor":
-            value = _cursor(page, arity)
-        elif name == "node":
-            value = build_object(env, w.type, w.nodes, page)
-        else:
-            raise NotCompilable(f"{edge_type.name}.{name}")
-        pairs += [sql.text_literal(w.key), value]
-    edge = sa.func.json_build_object(*pairs, type_=JSON)
+    rules = {
+        "cursor": lambda w: _cursor(page, arity),
+        "node": lambda w: build_object(env, w.type, w.nodes, page),
+    }
+    edge = json_object(env, f.type, f.nodes, lambda name, w: rule(rules, f.type.name, name)(w))
     items = sa.func.json_agg(aggregate_order_by(edge, page.c._rn)).filter(page.c._rn <= size)
     return sa.func.coalesce(items, sa.literal_column("'[]'::json", JSON))
 
@@ -412,24 +422,13 @@ def _page_info(env: Env, f: Field, page: Any, size: int, arity: int, has_previou
         agg = sa.func.json_agg(aggregate_order_by(cursor, direction)).filter(in_page)
         return sa.type_coerce(agg, JSON)[0].astext
 
-    pairs: list[sa.ColumnElement[Any]] = []
-    for w in fields_of(env, info_type, f.nodes):
-        name = w.nodes[0].name.value
-        value: Any
-        if name == "__typename":
-            value = sql.text_literal(info_type.name)
-        elif name == "hasNextPage":
-            value = sa.func.count() > size
-        elif name == "hasPreviousPage":
-            value = sa.literal_column("true" if has_previous else "false", sa.Boolean)
-        elif name == "startCursor":
-            value = nth(page.c._rn)
-        elif name == "endCursor":
-            value = nth(page.c._rn.desc())
-        else:
-            raise NotCompilable(f"{info_type.name}.{name}")
-        pairs += [sql.text_literal(w.key), value]
-    return sa.func.json_build_object(*pairs, type_=JSON)
+    rules: dict[str, Any] = {
+        "hasNextPage": sa.func.count() > size,
+        "hasPreviousPage": sa.literal_column("true" if has_previous else "false", sa.Boolean),
+        "startCursor": nth(page.c._rn),
+        "endCursor": nth(page.c._rn.desc()),
+    }
+    return json_object(env, info_type, f.nodes, lambda name, w: rule(rules, info_type.name, name))
 
 
 # -- OrgUnit ----------------------------------------------------------------------------------
@@ -564,17 +563,8 @@ def rollup_object(env: Env, f: Field, r: Any, day: date) -> Any:
             )
         ),
     }
-    pairs: list[sa.ColumnElement[Any]] = []
-    for w in fields_of(env, f.type, f.nodes):
-        name = w.nodes[0].name.value
-        if name == "__typename":
-            value = sql.text_literal(f.type.name)
-        elif name in formulas:
-            value = formulas[name]
-        else:
-            raise NotCompilable(f"TaskRollup.{name}")
-        pairs += [sql.text_literal(w.key), value]
-    return sa.select(sa.func.json_build_object(*pairs, type_=JSON)).select_from(r).scalar_subquery()
+    obj = json_object(env, f.type, f.nodes, lambda name, w: rule(formulas, f.type.name, name))
+    return sa.select(obj).select_from(r).scalar_subquery()
 
 
 # -- Task -------------------------------------------------------------------------------------
@@ -828,19 +818,10 @@ def compile_operation(env: Env, operation: OperationDefinitionNode) -> sa.Select
         raise NotCompilable("directives")
     root = env.schema.query_type
     assert root is not None
-    pairs: list[sa.ColumnElement[Any]] = []
-    for key, nodes in collect(env, root, [operation.selection_set]).items():
-        name = nodes[0].name.value
-        if name == "__typename":
-            value: Any = sql.text_literal(root.name)
-        else:
-            rule = QUERY_FIELDS.get(name)
-            if rule is None:
-                raise NotCompilable(f"Query.{name}")
-            definition = root.fields[name]
-            args = get_argument_values(definition, nodes[0], env.variables)
-            value = rule(env, Field(key, nodes, definition, args))
-        pairs += [sql.text_literal(key), value]
-    if not pairs or len(pairs) > 2 * MAX_PAIRS:
-        raise NotCompilable("root fields")
-    return sa.select(sa.cast(sa.func.json_build_object(*pairs, type_=JSON), sa.Text))
+    data = json_object(
+        env,
+        root,
+        [operation.selection_set],
+        lambda name, f: rule(QUERY_FIELDS, root.name, name)(env, f),
+    )
+    return sa.select(sa.cast(data, sa.Text))
