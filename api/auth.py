@@ -6,7 +6,9 @@ verified and every request is the anonymous read-only demo viewer (`make run`).
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -80,8 +82,29 @@ def mint_token(
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
+_VERIFIED: OrderedDict[tuple[str, str], tuple[Viewer, int]] = OrderedDict()
+VERIFIED_CACHE_SIZE = 1024
+
+
 def verify_token(secret: str, token: str) -> Viewer:
-    """The viewer a token stands for; AuthenticationError when it does not verify."""
+    """The viewer a token stands for; AuthenticationError when it does not verify.
+
+    A verified token is remembered until its expiry (dashboards send the same token with
+    every request); an expired or unknown one is checked in full.
+    """
+    key = (secret, token)
+    known = _VERIFIED.get(key)
+    if known is not None and known[1] > time.time():
+        _VERIFIED.move_to_end(key)
+        return known[0]
+    viewer, expires = _verify(secret, token)
+    _VERIFIED[key] = (viewer, expires)
+    if len(_VERIFIED) > VERIFIED_CACHE_SIZE:
+        _VERIFIED.popitem(last=False)
+    return viewer
+
+
+def _verify(secret: str, token: str) -> tuple[Viewer, int]:
     try:
         claims = jwt.decode(
             token,
@@ -90,11 +113,12 @@ def verify_token(secret: str, token: str) -> Viewer:
             issuer=ISSUER,
             options={"require": ["exp", "iss", "sub"]},
         )
-        return Viewer(
+        viewer = Viewer(
             subject=str(claims["sub"]),
             unit_id=uuid.UUID(str(claims["unit"])),
             role=ViewerRole(claims["role"]),
         )
+        return viewer, int(claims["exp"])
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
         raise AuthenticationError(f"invalid token: {exc}") from exc
 

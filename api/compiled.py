@@ -40,9 +40,8 @@ ROLLUPS = RollupSource(rollup_statement_for)
 logger = logging.getLogger("govgraph")
 
 
-class Plans:
-    """Compiled statements by query, operation, scope, day and the variables that shape
-    them (unit ids are bind parameters, so one plan serves every unit). LRU-bounded."""
+class LruCache:
+    """A bounded mapping that forgets the least recently used entry."""
 
     def __init__(self, maxsize: int = 512) -> None:
         self.maxsize = maxsize
@@ -89,7 +88,10 @@ class Plan:
         return [params.get(n, v) for n, v in zip(self.names, self.values, strict=True)]
 
 
-PLANS = Plans()
+# Plans by query, operation, scope, day and the variables that shape them (unit ids are bind
+# parameters, so one plan serves every unit); per worker process.
+PLANS = LruCache()
+BOUND = LruCache()  # bound_variables() by query and operation name
 UNCOMPILABLE = object()  # cached too: such queries go straight to the resolvers
 
 
@@ -120,14 +122,11 @@ class CompiledReads(SchemaExtension):
         operation = get_operation_ast(document, ec.operation_name)
         if operation is None:
             return None
-        schema = ec.schema._schema
-        variables = get_variable_values(
-            schema, operation.variable_definitions or (), ec.variables or {}
-        )
-        if isinstance(variables, list):  # bad variables: the resolvers report them
-            return None
         raw = ec.variables or {}
-        bound = bound_variables(operation)
+        bound = BOUND.get((ec.query, ec.operation_name))
+        if bound is None:
+            bound = bound_variables(operation)
+            BOUND.put((ec.query, ec.operation_name), bound)
         today = context.today()
         shaping = {k: v for k, v in raw.items() if k not in bound}
         key = (
@@ -142,6 +141,10 @@ class CompiledReads(SchemaExtension):
         if plan is UNCOMPILABLE:
             return None
         if plan is None:
+            schema = ec.schema._schema
+            variables = get_variable_values(schema, operation.variable_definitions or (), raw)
+            if isinstance(variables, list):  # bad variables: the resolvers report them
+                return None
             fragments = {
                 d.name.value: d
                 for d in document.definitions

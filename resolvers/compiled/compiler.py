@@ -356,47 +356,68 @@ def connection(
     f: Field,
     base: sa.Select[Any],
     order: list[OrderKey],
+    table: Any,
     *,
     first: int | None,
     after: str | None,
 ) -> Any:
-    """A Relay connection over `base` as api/pagination.py pages it (keyset, size + 1)."""
+    """A Relay connection over `base` (rows of `table`) as api/pagination.py pages it.
+
+    The matching set is computed once, narrow (id and sort keys): a CTE when totalCount is
+    counted from it too. The page (size + 1 rows, for hasNextPage) is cut from it and only
+    then joined back to `table` for the nodes' columns.
+    """
     try:
         size, key = _arguments(first, after, len(order))
     except ValueError as exc:
         raise NotCompilable(str(exc)) from exc
     conn_type = f.type
-    wanted = fields_of(env, conn_type, f.nodes)
-    sorts = [k.sort() for k in order]
-    needs_page = any(w.nodes[0].name.value in {"edges", "pageInfo"} for w in wanted)
+    wanted = {w.nodes[0].name.value for w in fields_of(env, conn_type, f.nodes)}
+    arity = len(order)
+    narrow = base.with_only_columns(
+        table.c.id.label("_id"),
+        *(k.column.label(f"_o{i}") for i, k in enumerate(order)),
+        maintain_column_froms=True,
+    ).order_by(None)
+    shared = "totalCount" in wanted and bool(wanted & {"edges", "pageInfo"})
+    matching: Any = (
+        narrow.cte(env.name("set"), nesting=True) if shared else narrow.subquery(env.name("set"))
+    )
     page: Any = None
-    if needs_page:
-        numbered = base.add_columns(
-            *(sql.sortable(k.column).label(f"_k{i}") for i, k in enumerate(order)),
+    if wanted & {"edges", "pageInfo"}:
+        keys = [OrderKey(matching.c[f"_o{i}"], k.descending) for i, k in enumerate(order)]
+        sorts = [k.sort() for k in keys]
+        top = sa.select(
+            matching.c._id,
+            *(sql.sortable(k.column).label(f"_k{i}") for i, k in enumerate(keys)),
             sa.func.row_number().over(order_by=sorts).label("_rn"),
         )
         if key is not None:
-            numbered = numbered.where(after_predicate(order, key))
-        page = numbered.order_by(*sorts).limit(size + 1).subquery(env.name("page"))
+            top = top.where(after_predicate(keys, key))
+        top_rows = top.order_by(*sorts).limit(size + 1).subquery(env.name("top"))
+        rows = env.alias(getattr(table, "element", table), "n")  # the table of an alias
+        page = (
+            sa.select(*rows.c, *(top_rows.c[f"_k{i}"] for i in range(arity)), top_rows.c._rn)
+            .select_from(top_rows.join(rows, rows.c.id == top_rows.c._id))
+            .subquery(env.name("page"))
+        )
 
     def value(name: str, w: Field) -> Any:
         if name == "totalCount":
-            counted = (
-                base.with_only_columns(sa.literal(1), maintain_column_froms=True)
-                .order_by(None)
-                .subquery(env.name("all"))
-            )
-            return sa.select(sa.func.count()).select_from(counted).scalar_subquery()
+            return sa.select(sa.func.count()).select_from(matching).scalar_subquery()
         if name == "edges":
-            return _edges(env, w, page, size, len(order))
+            return _edges(env, w, page, size, arity)
         if name == "pageInfo":
-            return _page_info(env, w, page, size, len(order), key is not None)
+            return _page_info(env, w, page, size, arity, key is not None)
         raise NotCompilable(f"{conn_type.name}.{name}")
 
     obj = json_object(env, conn_type, f.nodes, value)
     if page is None:
         return obj
-    return sa.select(obj).select_from(page).scalar_subquery()
+    stmt = sa.select(obj).select_from(page)
+    if shared:
+        stmt = stmt.add_cte(matching, nest_here=True)
+    return stmt.scalar_subquery()
 
 
 def _cursor(page: Any, arity: int) -> sa.ColumnElement[str]:
@@ -501,6 +522,7 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
         f,
         base,
         task_order(f.args.get("orderBy")),
+        task_t,
         first=f.args.get("first"),
         after=f.args.get("after"),
     )
@@ -606,7 +628,7 @@ def task_reports(env: Env, f: Field, row: Row) -> Any:
         .where(a.c.task_id == outer(row.c.id), visible if not env.scope.unrestricted else sa.true())
     )
     order = [OrderKey(r.c.reported_at, True), OrderKey(r.c.id, True)]
-    return connection(env, f, base, order, first=f.args.get("first"), after=f.args.get("after"))
+    return connection(env, f, base, order, r, first=f.args.get("first"), after=f.args.get("after"))
 
 
 def reported_by(env: Env, f: Field, row: Row) -> Any:
@@ -766,7 +788,7 @@ def query_org_units(env: Env, f: Field) -> Any:
             u.c.id.in_(sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == root))
         )
     order = [OrderKey(u.c.depth), OrderKey(u.c.sort_order), OrderKey(u.c.code), OrderKey(u.c.id)]
-    return connection(env, f, base, order, first=f.args.get("first"), after=f.args.get("after"))
+    return connection(env, f, base, order, u, first=f.args.get("first"), after=f.args.get("after"))
 
 
 def query_tasks(env: Env, f: Field) -> Any:
@@ -783,6 +805,7 @@ def query_tasks(env: Env, f: Field) -> Any:
         f,
         base,
         task_order(f.args.get("orderBy")),
+        task_t,
         first=f.args.get("first"),
         after=f.args.get("after"),
     )

@@ -87,3 +87,31 @@ def test_token_lifetimes_parse() -> None:
         parse_ttl("soon")
     with pytest.raises(argparse.ArgumentTypeError):
         parse_ttl("-1h")
+
+
+def test_a_remembered_token_still_expires() -> None:
+    """verify_token remembers verified tokens, but never past their expiry."""
+    import time
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    import pytest
+
+    from api import auth
+    from models.enums import ViewerRole
+
+    secret = "s" * 32
+    token = auth.mint_token(
+        secret,
+        unit_id=uuid.uuid4(),
+        role=ViewerRole.VIEWER,
+        ttl=timedelta(seconds=60),
+        now=datetime.now(UTC) - timedelta(seconds=59),  # one second left
+    )
+    assert auth.verify_token(secret, token).role is ViewerRole.VIEWER
+    assert (secret, token) in auth._VERIFIED
+    with pytest.raises(auth.AuthenticationError):
+        auth.verify_token("t" * 32, token)  # another secret never reuses the memory
+    time.sleep(2)
+    with pytest.raises(auth.AuthenticationError):
+        auth.verify_token(secret, token)  # remembered, expired: checked in full, refused
