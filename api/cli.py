@@ -23,14 +23,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve GraphQL with uvicorn."""
     import uvicorn
 
+    from api.server import NoDelayH11Protocol
+
     settings = Settings.from_env()
     uvicorn.run(
         "api.main:app",
         host=args.host or settings.host,
         port=args.port or settings.port,
         workers=args.workers,
-        log_level="info",
+        log_level=args.log_level,
+        access_log=not args.no_access_log,
         proxy_headers=False,
+        http=NoDelayH11Protocol,
     )
     return 0
 
@@ -101,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    serve.add_argument("--no-access-log", action="store_true", help="no line per request")
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database migrations")

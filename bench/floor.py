@@ -1,7 +1,8 @@
 """The raw-SQL floor: each benchmark operation is one hand-written SQL statement that builds
 the whole JSON response in PostgreSQL, returned as is by a minimal Starlette endpoint.
 
-`uvicorn bench.floor:app` with BENCH_DATABASE_URL (a plain postgresql:// URL).
+`python -m bench.floor --port P --workers N` (uvicorn, TCP_NODELAY on every connection like
+`govgraph serve`) with BENCH_DATABASE_URL (a plain postgresql:// URL).
 POST /q/<name> with {"variables": {...}}; the names are those of bench/queries.py.
 """
 
@@ -203,3 +204,33 @@ async def query(request: Request) -> Response:
 
 
 app = Starlette(routes=[Route("/q/{name}", query, methods=["POST"])], lifespan=lifespan)
+
+
+def main() -> None:
+    """Serve the floor like `govgraph serve` serves govgraph (same uvicorn protocol)."""
+    import argparse
+
+    import uvicorn
+
+    from api.server import NoDelayH11Protocol
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8760)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--log-level", default="warning")
+    parser.add_argument("--no-access-log", action="store_true")
+    args = parser.parse_args()
+    uvicorn.run(
+        "bench.floor:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        access_log=not args.no_access_log,
+        http=NoDelayH11Protocol,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -115,3 +115,30 @@ def test_a_remembered_token_still_expires() -> None:
     time.sleep(2)
     with pytest.raises(auth.AuthenticationError):
         auth.verify_token(secret, token)  # remembered, expired: checked in full, refused
+
+
+def test_served_connections_get_tcp_nodelay() -> None:
+    """`govgraph serve --workers N` binds like this socket (protocol 0), whose accepted
+    connections asyncio leaves with Nagle on; api/server.py turns it off on each."""
+    import socket
+
+    from api.server import set_nodelay
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # as uvicorn binds it
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    client = socket.create_connection(listener.getsockname())
+    accepted, _ = listener.accept()
+
+    class Transport:
+        def get_extra_info(self, name: str) -> object:
+            return accepted if name == "socket" else None
+
+    try:
+        assert accepted.proto == 0  # why asyncio's own TCP_NODELAY skips it
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+        set_nodelay(Transport())
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        for s in (client, accepted, listener):
+            s.close()

@@ -191,6 +191,25 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
     return cases, [u.id for u in picks]
 
 
+async def next_pages(clients: Clients, cases: list[Case]) -> list[Case]:
+    """Second pages: the same queries `after` the first page's endCursor (as the resolvers
+    wrote it), so cursors made by one path are read by the other."""
+    out = []
+    for case in cases:
+        if case.query not in (TASK_LIST, TASK_PAGE) or not case.compiles:
+            continue
+        body = {"query": case.query, "variables": case.variables}
+        data = (await clients.resolvers.post("/graphql", json=body)).json().get("data") or {}
+        connection = data.get("tasks") or (data.get("orgUnit") or {}).get("tasks")
+        if connection and connection["pageInfo"]["hasNextPage"]:
+            after = connection["pageInfo"]["endCursor"]
+            out.append(
+                Case(f"{case.name}, next page", case.query, case.variables | {"after": after})
+            )
+    assert len(out) >= 3  # the corpus pages through several lists
+    return out
+
+
 def shape(value: Any) -> Any:
     """A response with key order kept and every number a float (100 and 100.0 are one).
 
@@ -293,6 +312,7 @@ async def compare(clients: Clients, cases: list[Case], headers: dict[str, str], 
 async def run_corpus(db: TestDatabase, clients_for: Any, rls: bool = False) -> None:
     clients = await clients_for(db, rls)
     cases, viewers = await corpus(db)
+    cases += await next_pages(clients, cases)
     async with db.engine.begin() as conn:
         partner = await create_key(conn, name="partner", unit_id=viewers[1])
     audiences: list[tuple[str, dict[str, str]]] = [
