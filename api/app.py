@@ -25,7 +25,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from api import events, graphql_http, idempotency, uploads, websocket
+from api import compiled, events, graphql_http, idempotency, uploads, websocket
 from api.api_keys import viewer_for_key
 from api.auth import AuthenticationError, viewer_from_header
 from api.body_limit import BodySizeLimit
@@ -34,6 +34,7 @@ from api.dashboard import routes as dashboard_routes
 from api.database import Database, rls_scope
 from api.db import create_engine
 from api.exports import routes as export_routes
+from api.graphql_http import JSON
 from api.metrics import MetricsMiddleware, metrics
 from api.schema import schema
 from api.settings import Settings
@@ -124,8 +125,39 @@ class GovGraphQL(GraphQL[Context, None]):
                 await events.publish_deferred(request)
             response = graphql_http.conform(request, response)  # a replay: the Accept'ed type
         else:
-            response = await self._respond(request)
+            response = await self._answer_from_plan(request) or await self._respond(request)
         await response(scope, receive, send)
+
+    async def _answer_from_plan(self, request: Request) -> Response | None:
+        """A POSTed query with a cached compiled plan (api/compiled.py), answered without
+        GraphQL parsing, validation or execution; None for everything else."""
+        if request.method != "POST" or not self.settings.compiled or self.settings.rls:
+            return None
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() != JSON:
+            return None
+        try:
+            body = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+            return None
+        variables, operation_name = body.get("variables") or {}, body.get("operationName")
+        if not isinstance(variables, dict) or not isinstance(operation_name, str | None):
+            return None
+        if body.get("extensions"):
+            return None
+        try:
+            context = await self.get_context(request, None)
+        except HTTPException:
+            return None  # the full path answers with the refusal
+        if context.db.dialect != "postgresql":
+            return None
+        answer = await compiled.answer_from_plan(context, body["query"], operation_name, variables)
+        if answer is None:
+            await context.db.close()
+            return None
+        media_type = graphql_http.response_media_type(request.headers.get("accept"))
+        return Response(answer, media_type=media_type)
 
     async def _respond(self, request: Request) -> Response:
         """strawberry's HTTP handling with GraphQL over HTTP's media types and status codes."""

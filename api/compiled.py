@@ -24,7 +24,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from api.context import Context
-from api.metrics import COMPILED
+from api.metrics import COMPILED, SQL_STATEMENTS
 from resolvers.common import decode_global_id
 from resolvers.compiled.compiler import (
     Env,
@@ -123,20 +123,15 @@ class CompiledReads(SchemaExtension):
         if operation is None:
             return None
         raw = ec.variables or {}
-        bound = BOUND.get((ec.query, ec.operation_name))
+        # The operation name as the client sent it (None for a one-operation document), so
+        # the HTTP layer finds the plan without parsing (answer_from_plan).
+        requested = ec._provided_operation_name
+        bound = BOUND.get((ec.query, requested))
         if bound is None:
             bound = bound_variables(operation)
-            BOUND.put((ec.query, ec.operation_name), bound)
+            BOUND.put((ec.query, requested), bound)
         today = context.today()
-        shaping = {k: v for k, v in raw.items() if k not in bound}
-        key = (
-            ec.query,
-            ec.operation_name,
-            context.scope,
-            today,
-            orjson.dumps(shaping, option=orjson.OPT_SORT_KEYS),
-            tuple(sorted((k, raw.get(k) is None) for k in bound)),
-        )
+        key = plan_key(context, ec.query or "", requested, raw, bound, today)
         plan = PLANS.get(key)
         if plan is UNCOMPILABLE:
             return None
@@ -166,14 +161,72 @@ class CompiledReads(SchemaExtension):
             params = env.params
         else:
             try:
-                params = {
-                    param_key(k): decode_global_id(raw[k], "OrgUnit")
-                    for k in bound
-                    if raw.get(k) is not None
-                }
+                params = bound_params(raw, bound)
             except ValueError:
                 return None  # the resolvers report the malformed id
         text = await context.db.scalar_sql(plan.sql, plan.arguments(params), single=True)
         if isinstance(context.request, Request):
             return orjson.Fragment(text)  # written into the response as is
         return orjson.loads(text)
+
+
+def plan_key(
+    context: Context,
+    query: str,
+    operation_name: str | None,
+    raw: dict[str, Any],
+    bound: frozenset[str],
+    today: Any,
+) -> Hashable:
+    """A plan's cache key: what shapes its SQL (bound variables only by being null or not)."""
+    shaping = {k: v for k, v in raw.items() if k not in bound}
+    return (
+        query,
+        operation_name,
+        context.scope,
+        today,
+        orjson.dumps(shaping, option=orjson.OPT_SORT_KEYS),
+        tuple(sorted((k, raw.get(k) is None) for k in bound)),
+    )
+
+
+def bound_params(raw: dict[str, Any], bound: frozenset[str]) -> dict[str, Any]:
+    """The bind parameters of a request's bound variables; ValueError for a malformed id."""
+    return {
+        param_key(k): decode_global_id(raw[k], "OrgUnit") for k in bound if raw.get(k) is not None
+    }
+
+
+async def answer_from_plan(
+    context: Context, query: str, operation_name: str | None, raw: dict[str, Any]
+) -> bytes | None:
+    """The whole response body of a query a cached plan answers, before any GraphQL work.
+
+    A plan exists only after the same query, operation, scope, day and shaping variables went
+    through parsing, validation, the query limits and compilation (CompiledReads): it is a
+    persisted query, found by its text. None sends the request down the full path.
+    """
+    bound = BOUND.get((query, operation_name))
+    if bound is None:
+        return None
+    plan = PLANS.get(plan_key(context, query, operation_name, raw, bound, context.today()))
+    if not isinstance(plan, Plan):
+        return None
+    try:
+        params = bound_params(raw, bound)
+    except ValueError:
+        return None
+    try:
+        text = await context.db.scalar_sql(plan.sql, plan.arguments(params), single=True)
+    except Exception:  # e.g. a timeout: the full path runs it and reports it as usual
+        logger.exception("request %s: cached plan failed", context.request_id)
+        await context.db.close()
+        return None
+    await context.db.close()
+    COMPILED.labels("compiled").inc()
+    SQL_STATEMENTS.observe(context.db.statements)
+    body: dict[str, Any] = {"data": orjson.Fragment(text)}
+    if context.settings.debug:
+        sql = {"statements": context.db.statements, "ms": round(context.db.elapsed_ms, 3)}
+        body["extensions"] = {"sql": sql | {"compiled": True}}
+    return orjson.dumps(body)
