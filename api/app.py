@@ -144,7 +144,7 @@ class GovGraphQL(GraphQL[Context, None]):
         variables, operation_name = body.get("variables") or {}, body.get("operationName")
         if not isinstance(variables, dict) or not isinstance(operation_name, str | None):
             return None
-        if body.get("extensions"):
+        if body.get("extensions") or not compiled.answerable(body["query"], operation_name):
             return None
         try:
             context = await self.get_context(request, None)

@@ -92,6 +92,7 @@ class Plan:
 # parameters, so one plan serves every unit); per worker process.
 PLANS = LruCache()
 BOUND = LruCache()  # bound_variables() by query and operation name
+ANSWERABLE = LruCache()  # (query, operation name) with at least one compiled plan
 UNCOMPILABLE = object()  # cached too: such queries go straight to the resolvers
 
 
@@ -158,6 +159,7 @@ class CompiledReads(SchemaExtension):
                 return None
             plan = Plan.of(statement, context.db.engine.dialect)
             PLANS.put(key, plan)
+            ANSWERABLE.put((ec.query, requested), True)
             params = env.params
         else:
             try:
@@ -195,6 +197,12 @@ def bound_params(raw: dict[str, Any], bound: frozenset[str]) -> dict[str, Any]:
     return {
         param_key(k): decode_global_id(raw[k], "OrgUnit") for k in bound if raw.get(k) is not None
     }
+
+
+def answerable(query: str, operation_name: str | None) -> bool:
+    """Whether some plan was compiled for this query text: only then is the HTTP layer's
+    shortcut worth building a request context (the others never take it)."""
+    return ANSWERABLE.get((query, operation_name)) is not None
 
 
 async def answer_from_plan(

@@ -335,6 +335,12 @@ def build_object(env: Env, type_: GraphQLObjectType, nodes: list[FieldNode], row
     )
 
 
+def json_list(item: Any, *order: Any) -> Any:
+    """json_agg of `item` in `order`; `[]` (not null) when there are no rows."""
+    agg = sa.func.json_agg(aggregate_order_by(item, *order))
+    return sa.func.coalesce(agg, sa.literal_column("'[]'::json", JSON))
+
+
 # -- generic field rules ----------------------------------------------------------------------
 
 
@@ -472,8 +478,7 @@ def unit_list(
 ) -> Any:
     """Visible units as a list, in `order`."""
     obj = build_object(env, f.type, f.nodes, alias)
-    agg = sa.func.json_agg(aggregate_order_by(obj, *order))
-    stmt = sa.select(sa.func.coalesce(agg, sa.literal_column("'[]'::json", JSON)))
+    stmt = sa.select(json_list(obj, *order))
     return (
         stmt.select_from(alias).where(*where, unit_visible(env.scope, alias.c.id)).scalar_subquery()
     )
@@ -598,9 +603,8 @@ def task_units(role: enums.AssignmentRole) -> Handler:
     def handler(env: Env, f: Field, row: Row) -> Any:
         a, u = env.alias(assignment_t, "a"), env.alias(unit_t, "u")
         obj = build_object(env, f.type, f.nodes, u)
-        agg = sa.func.json_agg(aggregate_order_by(obj, a.c.role, u.c.sort_order, u.c.name))
         return (
-            sa.select(sa.func.coalesce(agg, sa.literal_column("'[]'::json", JSON)))
+            sa.select(json_list(obj, a.c.role, u.c.sort_order, u.c.name))
             .select_from(a.join(u, u.c.id == a.c.org_unit_id))
             .where(
                 a.c.task_id == outer(row.c.id),
@@ -645,9 +649,8 @@ def unit_ancestors(env: Env, f: Field, row: Row) -> Any:
     """OrgUnit.ancestors: root first, the unit itself excluded."""
     u, c = env.alias(unit_t, "u"), env.alias(closure_t, "c")
     obj = build_object(env, f.type, f.nodes, u)
-    agg = sa.func.json_agg(aggregate_order_by(obj, c.c.depth.desc()))
     return (
-        sa.select(sa.func.coalesce(agg, sa.literal_column("'[]'::json", JSON)))
+        sa.select(json_list(obj, c.c.depth.desc()))
         .select_from(u.join(c, c.c.ancestor_id == u.c.id))
         .where(
             c.c.descendant_id == outer(row.c.id),
@@ -661,9 +664,8 @@ def unit_ancestors(env: Env, f: Field, row: Row) -> Any:
 def unit_aliases(env: Env, f: Field, row: Row) -> Any:
     """OrgUnit.aliases, alphabetical."""
     a = env.alias(alias_t, "al")
-    agg = sa.func.json_agg(aggregate_order_by(a.c.alias, a.c.alias))
     return (
-        sa.select(sa.func.coalesce(agg, sa.literal_column("'[]'::json", JSON)))
+        sa.select(json_list(a.c.alias, a.c.alias))
         .where(a.c.org_unit_id == outer(row.c.id), unit_visible(env.scope, a.c.org_unit_id))
         .scalar_subquery()
     )

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import enums
-from resolvers.rollups.maintained import maintained_rollup_statement
+from resolvers.rollups.maintained import buckets_answer, maintained_rollup_statement
 from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_units, unit_scope
 from resolvers.scope import Scope, subtree, task_visible
 
@@ -29,7 +29,7 @@ def rollup_statement_for(
     Today or later, LEAD, whole subtree: the maintained buckets, for any root the viewer's
     scope covers entirely; its ancestors (and every other case) aggregate live.
     """
-    maintained = current and include_descendants and role is enums.RoleScope.LEAD
+    maintained = buckets_answer(current=current, include_descendants=include_descendants, role=role)
     if maintained and scope.unrestricted:
         return maintained_rollup_statement(root, as_of)
     live_only: list[sa.ColumnElement[bool]] = []

@@ -30,7 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Assignment, OrgUnitClosure, RollupBucket, RollupMember, Task
-from models.enums import AssignmentRole, DeadlineKind, TaskStatus
+from models.enums import AssignmentRole, DeadlineKind, RoleScope, TaskStatus
 from resolvers.rollups.task import DUE_SOON_DAYS
 
 member_t: sa.Table = RollupMember.__table__  # type: ignore[attr-defined]
@@ -75,6 +75,17 @@ def rollup_columns(bucket: sa.FromClause, as_of: date) -> list[sa.ColumnElement[
         _sum_if(b.rated, b.weight_sum, 0.0).label("weight_sum"),
         _sum_if(b.rated, b.weighted_progress_sum, 0.0).label("weighted_progress_sum"),
     ]
+
+
+def buckets_answer(
+    *, current: bool, include_descendants: bool, role: RoleScope, filtered: bool = False
+) -> bool:
+    """Whether the buckets hold a rollup: today or later, LEAD, the whole subtree, every task.
+
+    For a restricted viewer they answer only for roots inside its subtree (its ancestors'
+    rollups count visible tasks only): both read paths check that per root.
+    """
+    return current and include_descendants and role is RoleScope.LEAD and not filtered
 
 
 def maintained_rollup_statement(

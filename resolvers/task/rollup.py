@@ -16,7 +16,11 @@ from sqlalchemy.engine import RowMapping
 from api.database import Database
 from models import enums
 from resolvers.common import Info
-from resolvers.rollups.maintained import maintained_rollup_in_subtree, maintained_rollup_statement
+from resolvers.rollups.maintained import (
+    buckets_answer,
+    maintained_rollup_in_subtree,
+    maintained_rollup_statement,
+)
 from resolvers.rollups.task import (
     RollupCounts,
     counts_from_row,
@@ -91,13 +95,11 @@ class TaskRollupLoader(DataLoader[Hashable, RollupCounts]):
         filtered = task_filter_conditions(flt)
         self.conditions = [*filtered, task_visible(scope)]
         self.scope = scope
-        # Today or later, leads of the whole subtree, every task: the maintained buckets.
-        self.maintained = (
-            kind == "unit"
-            and current
-            and include_descendants
-            and role is enums.RoleScope.LEAD
-            and not filtered
+        self.maintained = kind == "unit" and buckets_answer(
+            current=current,
+            include_descendants=include_descendants,
+            role=role,
+            filtered=bool(filtered),
         )
 
     async def batch_load_fn(self, roots: Sequence[Hashable]) -> list[RollupCounts]:

@@ -54,17 +54,17 @@ async def test_a_repeated_query_is_answered_from_its_plan(
 ) -> None:
     """The second time a query comes (same scope, shaping variables), the HTTP layer answers
     from the cached plan, before GraphQL; another viewer's scope never reuses it."""
-    from api import compiled
+    from api.app import GovGraphQL
 
     answers: list[bool] = []
-    original = compiled.answer_from_plan
+    original = GovGraphQL._answer_from_plan
 
-    async def spy(*args: Any, **kwargs: Any) -> bytes | None:
-        answer = await original(*args, **kwargs)
+    async def spy(self: GovGraphQL, request: Any) -> Any:
+        answer = await original(self, request)
         answers.append(answer is not None)
         return answer
 
-    monkeypatch.setattr(compiled, "answer_from_plan", spy)
+    monkeypatch.setattr(GovGraphQL, "_answer_from_plan", spy)
     query = "query P($u: ID!) { orgUnit(id: $u) { name taskRollup { total } } }"
     async with graphql_client(seeded_db) as client:
         units = await client.query("{ orgUnits(first: 3) { edges { node { id name } } } }")
