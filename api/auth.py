@@ -9,55 +9,20 @@ from __future__ import annotations
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
 
 from models.enums import ViewerRole
+from models.viewer import ANONYMOUS, Viewer
 
 ISSUER = "govgraph"
 ALGORITHM = "HS256"
 DEFAULT_TTL = timedelta(hours=12)
 
-ROLE_RANK = {
-    ViewerRole.VIEWER: 0,
-    ViewerRole.REPORTER: 1,
-    ViewerRole.COORDINATOR: 2,
-    ViewerRole.ADMIN: 3,
-}
-
 
 class AuthenticationError(ValueError):
     """A bearer token that is malformed, badly signed, expired or from another issuer."""
-
-
-@dataclass(frozen=True, slots=True)
-class Viewer:
-    """Who is asking: a unit and a role, or nobody (anonymous, read-only)."""
-
-    subject: str
-    unit_id: uuid.UUID | None = None
-    role: ViewerRole | None = None
-    # A sharing partner's API key: read-only, shared fields only.
-    partner: bool = False
-
-    @property
-    def is_admin(self) -> bool:
-        """ADMIN sees and may write everything."""
-        return self.role is ViewerRole.ADMIN
-
-    @property
-    def anonymous(self) -> bool:
-        """No verified identity."""
-        return self.unit_id is None or self.role is None
-
-    def at_least(self, role: ViewerRole) -> bool:
-        """Whether the viewer's role is `role` or higher."""
-        return self.role is not None and ROLE_RANK[self.role] >= ROLE_RANK[role]
-
-
-ANONYMOUS = Viewer(subject="anonymous")
 
 
 def mint_token(

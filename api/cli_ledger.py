@@ -21,13 +21,13 @@ from typing import Any, TextIO
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from api.auth import Viewer
 from api.context import Context
 from api.database import Database
 from api.db import create_engine
 from api.settings import Settings, normalize_database_url
 from models import Document, OrgUnit, OrgUnitClosure, Plan
 from models.enums import RoleScope, ViewerRole
+from models.viewer import Viewer
 
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]

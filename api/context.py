@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from api.auth import ANONYMOUS, Viewer
 from api.database import Database
 from api.settings import Settings
+from models.viewer import ANONYMOUS, Viewer
 
 if TYPE_CHECKING:
     from api.events import Broker

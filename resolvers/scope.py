@@ -24,7 +24,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from api.auth import Viewer
 from models import (
     Assignment,
     Document,
@@ -34,6 +33,7 @@ from models import (
     RectificationAssignment,
     Task,
 )
+from models.viewer import Viewer
 
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]

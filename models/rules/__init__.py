@@ -1,0 +1,1 @@
+"""Domain rules as pure functions and SQL expressions: one home per rule (DESIGN.md)."""
