@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from api.auth import AuthenticationError, Viewer
+from api.auth import AuthenticationError
 from models import ApiKey
 from models.enums import ViewerRole
+from models.viewer import Viewer
 
 api_key_t: sa.Table = ApiKey.__table__  # type: ignore[attr-defined]
 PREFIX_LENGTH = 10

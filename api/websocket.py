@@ -30,10 +30,11 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
 from api.api_keys import viewer_for_key
-from api.auth import AuthenticationError, Viewer, viewer_from_header
+from api.auth import AuthenticationError, viewer_from_header
 from api.context import Context
 from api.database import Database, rls_scope
 from api.settings import Settings
+from models.viewer import Viewer
 from resolvers.loaders import Loaders
 from resolvers.scope import scope_for
 
