@@ -501,7 +501,8 @@ def unit_children(env: Env, f: Field, row: Row) -> Any:
 
 
 def unit_tasks(env: Env, f: Field, row: Row) -> Any:
-    from resolvers.task.filters import task_filter_conditions
+    from resolvers.rollups.task import unit_scope
+    from resolvers.task.filters import shares_state, state_tests, task_filter_conditions
     from resolvers.task.order import task_order
 
     role: enums.RoleScope = f.args["role"]
@@ -517,9 +518,18 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
     if role is not enums.RoleScope.ANY:
         in_scope = in_scope.where(a.c.role == role.value)
     try:
-        filtered = task_filter_conditions(task_filter(f.args.get("filter")))
+        flt = task_filter(f.args.get("filter"))
+        filtered = task_filter_conditions(flt)
     except ValueError as exc:  # a malformed id in the filter: the resolvers report it
         raise NotCompilable(str(exc)) from exc
+    if state_tests(flt):
+        # Judged by the unit's shares, as the resolvers judge them (resolvers/task/filters.py).
+        name = env.name("j")
+        units = unit_scope([unit], include_descendants).cte(f"units_{name}", nesting=True)
+        filtered = [
+            *filtered,
+            *shares_state(flt, units=units, role=role, root=unit, task=task_t.c.id, name=name),
+        ]
     conditions = [*filtered, task_visible(env.scope)]
     base = sa.select(task_t).where(task_t.c.id.in_(in_scope), *conditions)
     return connection(
@@ -794,11 +804,12 @@ def query_org_units(env: Env, f: Field) -> Any:
 
 
 def query_tasks(env: Env, f: Field) -> Any:
-    from resolvers.task.filters import task_filter_conditions
+    from resolvers.task.filters import task_filter_conditions, whole_task_state
     from resolvers.task.order import task_order
 
     try:
-        conditions = task_filter_conditions(task_filter(f.args.get("filter")))
+        flt = task_filter(f.args.get("filter"))
+        conditions = [*task_filter_conditions(flt), *whole_task_state(flt)]
     except ValueError as exc:
         raise NotCompilable(str(exc)) from exc
     base = sa.select(task_t).where(*conditions, task_visible(env.scope))

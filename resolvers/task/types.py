@@ -195,7 +195,21 @@ class TaskFilter:
         default=None, description="Deadline end on or after this date."
     )
     overdue_as_of: date | None = strawberry.field(
-        default=None, description="Not completed and the deadline ended before this date."
+        default=None,
+        description=(
+            "Overdue as of this date (end of day): not completed, not 长期坚持, and the deadline"
+            " ended before it. Judged like the rollup beside the list: in OrgUnit.tasks by the"
+            " shares of the unit (and its subtree with includeDescendants), so the count equals"
+            " OrgUnit.taskRollup(asOf).overdue; elsewhere by all lead shares (the task as a"
+            " whole, as Plan.taskRollup counts it)."
+        ),
+    )
+    due_soon_as_of: date | None = strawberry.field(
+        default=None,
+        description=(
+            "Due soon as of this date: not completed, not overdue, the deadline ending within"
+            " 14 days from it. Judged in the list's scope like overdueAsOf (= taskRollup.dueSoon)."
+        ),
     )
     text: str | None = strawberry.field(
         default=None, description="Substring of title or description (Chinese text works)."
