@@ -38,6 +38,7 @@ from api.graphql_http import JSON
 from api.metrics import MetricsMiddleware, metrics
 from api.schema import schema
 from api.settings import Settings
+from models.rules import calendar
 from resolvers.loaders import Loaders
 from resolvers.scope import scope_for
 
@@ -213,6 +214,7 @@ class GovGraphQL(GraphQL[Context, None]):
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
     """The ASGI app. Tests pass an engine; otherwise the lifespan creates one from settings."""
     settings = settings or Settings.from_env()
+    calendar.configure(settings.timezone)  # one day boundary for the whole process
     graphql = GovGraphQL(settings)
 
     @contextlib.asynccontextmanager

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from api.database import Database
 from api.settings import Settings
+from models.rules import calendar
 from models.viewer import ANONYMOUS, Viewer
 
 if TYPE_CHECKING:
@@ -48,4 +48,4 @@ class Context:
 
     def today(self) -> date:
         """Today in the configured time zone (Asia/Shanghai): the default `asOf`."""
-        return datetime.now(ZoneInfo(self.settings.timezone)).date()
+        return calendar.today()

@@ -49,3 +49,9 @@ def start_of_day(day: date) -> datetime:
 def end_of_day(day: date) -> datetime:
     """The first instant after `day` in the configured zone, in UTC: events before it count."""
     return start_of_day(day + timedelta(days=1))
+
+
+def cutoff(as_of: date, now: datetime | None = None) -> datetime | None:
+    """How to read state as of `as_of`: None (the present state) for today or later, else the
+    end of that day (the history up to it)."""
+    return None if as_of >= today(now) else end_of_day(as_of)

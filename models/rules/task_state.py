@@ -322,3 +322,23 @@ def task_states(
         (started > 0).label("started"),
         progress_from(completed, mean).label("progress"),
     ).cte(f"task_state{suffix}", nesting=nested)
+
+
+def share_status(share: Any, cutoff: datetime | None) -> Any:
+    """A share's status: its present state (cutoff None) or its latest event's before `cutoff`
+    (NULL when it had none: it did not exist yet, see `share_existed`)."""
+    if cutoff is None:
+        return share.c.status
+    return (
+        sa.select(event_t.c.status)
+        .where(event_t.c.assignment_id == share.c.id, event_t.c.effective_at < cutoff)
+        .order_by(event_t.c.effective_at.desc(), event_t.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def share_overdue(share: Any, kind: Any, end: Any, as_of: date, cutoff: datetime | None) -> Any:
+    """A unit's own share is overdue as of `as_of`: the rules applied to that share alone."""
+    completed = sa.func.coalesce(share_status(share, cutoff), NOT_STARTED) == COMPLETED
+    return sa.and_(share_existed(share, cutoff), overdue(completed, kind, end, as_of))

@@ -182,7 +182,15 @@ class RectificationFilter:
         default=None, description="Deadline end on or before this date."
     )
     overdue_as_of: date | None = strawberry.field(
-        default=None, description="Not completed and the deadline ended before this date."
+        default=None,
+        description=(
+            "Overdue as of this date (end of day): not COMPLETED, VERIFIED or CLOSED by then,"
+            " not 长期坚持, the deadline ended before it (= rectificationRollup(asOf).overdue)."
+        ),
+    )
+    due_soon_as_of: date | None = strawberry.field(
+        default=None,
+        description="Due soon as of this date: open, deadline ending within 14 days from it.",
     )
     text: str | None = strawberry.field(default=None, description="Substring of the problem.")
 

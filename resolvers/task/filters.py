@@ -122,7 +122,7 @@ class StateTest:
     @property
     def cutoff(self) -> datetime | None:
         """The end of the day judged, or None when it is today or later (present state)."""
-        return None if self.as_of >= calendar.today() else calendar.end_of_day(self.as_of)
+        return calendar.cutoff(self.as_of)
 
 
 def state_tests(flt: TaskFilter | None) -> list[StateTest]:
