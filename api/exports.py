@@ -10,6 +10,7 @@ settings allow it) and scoped by the viewer. Query parameters:
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -92,9 +93,15 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         role_text = params.get("role", RoleScope.ANY.value).upper()
         if role_text not in (RoleScope.ANY.value, RoleScope.LEAD.value):
             raise ExportError(400, "role is ANY or LEAD")
+        as_of = ctx.today()
+        if params.get("asOf"):
+            try:
+                as_of = date.fromisoformat(params["asOf"])
+            except ValueError as exc:
+                raise ExportError(400, "asOf is a date, YYYY-MM-DD") from exc
         query = ExportQuery(
             unit_id=unit["id"],
-            as_of=ctx.today(),
+            as_of=as_of,
             plan_id=plan_id,
             doc_number=params.get("docNumber"),
             role=RoleScope(role_text),
