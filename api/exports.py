@@ -10,8 +10,8 @@ settings allow it) and scoped by the viewer. Query parameters:
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
