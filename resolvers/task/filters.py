@@ -143,6 +143,7 @@ def judged_pairs(
     units: Any = None,
     role: enums.RoleScope = enums.RoleScope.LEAD,
     name: str = "",
+    task_ids: list[uuid.UUID] | None = None,
 ) -> sa.Select[Any]:
     """(root_id, task_id) passing `test`: per root of `units` (root_id, unit_id) judged by the
     shares in its scope, or (0, task_id) judged by all lead shares when `units` is None."""
@@ -155,6 +156,8 @@ def judged_pairs(
             test.window(task_t.c.deadline_kind, task_t.c.deadline_end),
             rules.task_existed(task_t.c.id, cutoff),
         )
+        if task_ids is not None:
+            scoped = scoped.where(task_t.c.id.in_(task_ids))
     states = rules.task_states(scoped, cutoff=cutoff, units=units, nesting=f"_{test.name}{name}")
     return (
         sa.select(states.c.root_id, states.c.task_id)

@@ -60,6 +60,17 @@ class Assignment(RowNode, relay.Node):
         row = await info.context.loaders.task_by_id.get(self.task_id)
         return Task.from_row(row)
 
+    @strawberry.field(
+        description=(
+            "This unit's own share is overdue as of the date (default today): not completed by"
+            " then, not 长期坚持, the task's deadline ended before it. What escalations judge."
+        )
+    )
+    async def overdue(self, info: Info, as_of: date | None = None) -> bool:
+        from resolvers.task.overdue import share_overdue
+
+        return await share_overdue(info, uuid.UUID(self.id), as_of)
+
 
 @strawberry.type(description="One line of work (任务 / 措施 / 台账行).")
 class Task(RowNode, relay.Node):
@@ -106,6 +117,18 @@ class Task(RowNode, relay.Node):
             document_id=row["document_id"],
             parent_id=row["parent_id"],
         )
+
+    @strawberry.field(
+        description=(
+            "The task as a whole is overdue as of the date (default today): some lead share not"
+            " completed by then, not 长期坚持, the deadline ended before it. What Plan.taskRollup"
+            " counts; a unit's own view is its Assignment.overdue."
+        )
+    )
+    async def overdue(self, info: Info, as_of: date | None = None) -> bool:
+        from resolvers.task.overdue import task_overdue
+
+        return await task_overdue(info, uuid.UUID(self.id), as_of)
 
     @strawberry.field(description="The plan it belongs to.")
     async def plan(

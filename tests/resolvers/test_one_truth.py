@@ -298,6 +298,22 @@ class TestSharesAgainstTheWholeTask:
             {"d": day},
         )
         assert shared["id"] in {e["node"]["id"] for e in whole["tasks"]["edges"]}
+        # Both meanings, named apart in the schema: the task overdue, the town's share not.
+        yesterday = (calendar.today() - timedelta(days=1)).isoformat()
+        node = (
+            await admin.query(
+                """query ($id: ID!, $d: Date!) { node(id: $id) { ... on Task {
+                  overdue past: overdue(asOf: $d)
+                  assignments { id overdue past: overdue(asOf: $d) } } } }""",
+                {"id": shared["id"], "d": yesterday},
+            )
+        )["node"]
+        assert node["overdue"] is True
+        mine = next(a for a in node["assignments"] if a["id"] == share["id"])
+        assert mine["overdue"] is False
+        assert mine["past"] is True  # as of yesterday the share was still open
+        others = [a for a in node["assignments"] if a["id"] != share["id"]]
+        assert any(a["overdue"] for a in others)
 
 
 async def _unit(client: GraphQLClient, name: str) -> str:
