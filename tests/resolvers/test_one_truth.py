@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 import models
 from models.rules import calendar
+from models.rules import task_state as rules
 from resolvers.common import global_id
 from resolvers.escalation.service import overdue_items
 from seeds.synthetic import Sizes
@@ -326,3 +327,95 @@ def _raw(node_id: str) -> str:
     import base64
 
     return base64.b64decode(node_id).decode().split(":", 1)[1]
+
+
+FEED = """
+query ($since: String) {
+  changes(since: $since, first: 100, types: [TASK]) {
+    edges { node { objectId deleted object { ... on Task { status deadline { kind end } } } } }
+    pageInfo { hasNextPage endCursor } } }
+"""
+
+
+class TestMirrorFromSnapshotAndFeed:
+    async def test_a_mirror_replayed_through_the_feed_counts_what_the_list_counts(
+        self, client: GraphQLClient
+    ) -> None:
+        """A partner's mirror (snapshot, then the change feed) judged with the rules' Python
+        twin gives Query.tasks(overdueAsOf)'s count, before and after writes."""
+        district = uuid.UUID(_raw(await _unit(client, "城区")))
+        viewer = client.as_viewer(district, "VIEWER")
+        headers = {"authorization": f"Bearer {viewer.token}"}
+        body = (
+            await client.http.get("/export/snapshot.json", params={"unit": "城区"}, headers=headers)
+        ).json()
+        mirror = {
+            global_id("Task", _raw(t["id"])) if ":" not in t["id"] else t["id"]: (
+                t["status"],
+                t["deadlineKind"],
+                date.fromisoformat(t["deadlineEnd"]) if t["deadlineEnd"] else None,
+            )
+            for t in body["tasks"]
+        }
+        cursor = body["changesCursor"]
+        today = calendar.today()
+        count = "query ($d: Date!) { tasks(filter: { overdueAsOf: $d }) { totalCount } }"
+
+        async def listed() -> int:
+            data = await viewer.query(count, {"d": today.isoformat()})
+            total: int = data["tasks"]["totalCount"]
+            return total
+
+        def mirrored() -> int:
+            return sum(
+                rules.is_overdue(status == "COMPLETED", kind, end, today)
+                for status, kind, end in mirror.values()
+            )
+
+        before = await listed()
+        assert mirrored() == before > 0
+        # Finish every share of two overdue single-lead tasks, as their units report.
+        overdue = await client.as_viewer(district, "ADMIN").query(
+            """query ($d: Date!) { tasks(filter: { overdueAsOf: $d }, first: 50) { edges {
+                node { leadUnits { id } assignments { id role version unit { id } } } } } }""",
+            {"d": today.isoformat()},
+        )
+        finished = 0
+        for edge in overdue["tasks"]["edges"]:
+            node = edge["node"]
+            if len(node["leadUnits"]) != 1 or finished == 2:
+                continue
+            share = next(a for a in node["assignments"] if a["role"] == "LEAD")
+            reporter = client.as_viewer(uuid.UUID(_raw(share["unit"]["id"])), "REPORTER")
+            result = await reporter.query(
+                """mutation ($input: ReportProgressInput!) {
+                  reportProgress(input: $input) { errors { code } } }""",
+                {
+                    "input": {
+                        "assignment": share["id"],
+                        "percent": 100,
+                        "expectedVersion": share["version"],
+                    }
+                },
+            )
+            assert result["reportProgress"]["errors"] == []
+            finished += 1
+        assert finished == 2
+        while True:
+            page = (await viewer.query(FEED, {"since": cursor}))["changes"]
+            for edge in page["edges"]:
+                change = edge["node"]
+                if change["deleted"]:
+                    mirror.pop(change["objectId"], None)
+                else:
+                    task = change["object"]
+                    end = task["deadline"]["end"]
+                    mirror[change["objectId"]] = (
+                        task["status"],
+                        task["deadline"]["kind"],
+                        date.fromisoformat(end) if end else None,
+                    )
+            cursor = page["pageInfo"]["endCursor"]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+        assert mirrored() == await listed() == before - 2
