@@ -115,7 +115,7 @@ async def _root_of(conn: AsyncConnection, unit_id: uuid.UUID) -> uuid.UUID:
 
 async def _system_unit(conn: AsyncConnection, args: argparse.Namespace) -> uuid.UUID:
     """Where the system acts from: the root of the tree that issued the plan."""
-    from seeds.parsing.names import normalize_doc_number
+    from models.rules.names import normalize_doc_number
 
     issuers: list[uuid.UUID] = []
     if args.plan:
@@ -151,11 +151,11 @@ async def _system_unit(conn: AsyncConnection, args: argparse.Namespace) -> uuid.
 
 
 async def _import(args: argparse.Namespace, progress: Progress) -> int:
+    from models.rules.ledger import LedgerFormatError, read_ledger
     from resolvers.ledger.plans import PlanRef
     from resolvers.ledger.service import ImportReport, import_ledger
     from resolvers.loaders import Loaders
     from resolvers.writes import run_mutation
-    from seeds.parsing.ledger import LedgerFormatError, read_ledger
 
     path: Path = args.file
     try:

@@ -26,11 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Document, OrgUnit, Plan, ProgressReport
 from models.enums import DeadlineKind, RoleScope, TaskStatus
+from models.rules.ledger import EXPORT_COLUMNS, render_deadline, render_seq
+from models.rules.names import normalize_doc_number
 from resolvers.scope import Scope, task_visible, visibility
 from resolvers.task.filters import assigned_to
 from resolvers.task.service import assignment_t, task_t
-from seeds.parsing.ledger import EXPORT_COLUMNS, render_deadline, render_seq
-from seeds.parsing.names import normalize_doc_number
 
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]

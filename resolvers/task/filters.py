@@ -8,9 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import Assignment, Document, OrgUnitClosure, Task, enums
+from models.rules.names import normalize_doc_number
 from resolvers.common import decode_global_id
 from resolvers.task.types import TaskFilter
-from seeds.parsing.names import normalize_doc_number
 
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from api.context import Context
 from models import Assignment, AssignmentStatusEvent, Document, Plan, ProgressReport, Task
 from models.enums import AssignmentRole, DeadlineKind, TaskStatus, ViewerRole
+from models.rules.deadline import ParsedDeadline, parse_deadline
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import task_changed
 from resolvers.writes import (
@@ -27,7 +28,6 @@ from resolvers.writes import (
     require_role,
     update_versioned,
 )
-from seeds.parsing.deadline import ParsedDeadline, parse_deadline
 
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
