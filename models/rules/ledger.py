@@ -201,6 +201,7 @@ def _cell_text(value: object) -> str:
 
 
 def _read_xlsx(data: bytes) -> LedgerSheet:
+    # Lazy: openpyxl is heavy and only .xlsx files need it.
     from openpyxl import load_workbook
 
     try:

@@ -29,7 +29,7 @@ from models.enums import DeadlineKind, RoleScope, TaskStatus
 from models.rules.ledger import EXPORT_COLUMNS, render_deadline, render_seq
 from models.rules.names import normalize_doc_number
 from resolvers.scope import Scope, task_visible, visibility
-from resolvers.task.filters import assigned_to
+from resolvers.task.predicates import assigned_to
 from resolvers.task.service import assignment_t, task_t
 
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
@@ -269,6 +269,7 @@ async def csv_chunks(chunks: AsyncIterator[list[list[Any]]]) -> AsyncIterator[by
 
 
 def _xlsx_cells(sheet: Any, row: Sequence[Any]) -> list[Any]:
+    # Lazy: openpyxl is heavy and only .xlsx exports need it.
     from openpyxl.cell import WriteOnlyCell
 
     cells: list[Any] = []
@@ -284,6 +285,7 @@ def _xlsx_cells(sheet: Any, row: Sequence[Any]) -> list[Any]:
 
 async def write_xlsx(chunks: AsyncIterator[list[list[Any]]], target: IO[bytes]) -> int:
     """Write the rows as an .xlsx workbook to `target`; returns the number of data rows."""
+    # Lazy: openpyxl is heavy and only .xlsx exports need it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

@@ -166,7 +166,7 @@ class LedgerMutation:
         ctx = info.context
 
         async def body(conn: AsyncConnection) -> ImportLedgerPayload:
-            data, name = await _read(input.file, ctx.settings.max_upload_bytes)
+            data, name = await _read(input.file, ctx.max_upload_bytes)
             try:
                 sheet = read_ledger(data, name)
             except LedgerFormatError as exc:
