@@ -21,13 +21,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from api.context import Context
-from api.database import apply_rls_scope
+from api.context import RequestContext
 from models import OrgUnit
 from models.enums import RoleScope
 from resolvers.changes.snapshot import snapshot_chunks
 from resolvers.common import decode_global_id
+from resolvers.database import apply_rls_scope
 from resolvers.ledger.export import ExportQuery, csv_chunks, ledger_rows, write_xlsx
+from resolvers.org_unit.queries import name_match_statement
 from resolvers.scope import Scope, in_subtree, unit_visible
 
 if TYPE_CHECKING:
@@ -47,9 +48,8 @@ class ExportError(Exception):
         self.status, self.message = status, message
 
 
-async def find_unit(ctx: Context, text: str | None, *, subtree_only: bool) -> dict[str, Any]:
+async def find_unit(ctx: RequestContext, text: str | None, *, subtree_only: bool) -> dict[str, Any]:
     """The unit a parameter names (global id or name), as the viewer may see it; 404 else."""
-    from resolvers.org_unit.queries import name_match_statement
 
     scope = ctx.scope
     visible = in_subtree(scope, unit_t.c.id) if subtree_only else unit_visible(scope, unit_t.c.id)
@@ -77,11 +77,11 @@ def _attachment(name: str) -> str:
 def routes(graphql: GovGraphQL) -> list[Route]:
     """The download routes, sharing /graphql's authentication and engine."""
 
-    async def context(request: Request) -> Context:
+    async def context(request: Request) -> RequestContext:
         ctx = await graphql.get_context(request, None)
         return ctx
 
-    async def ledger_query(ctx: Context, request: Request) -> tuple[ExportQuery, str]:
+    async def ledger_query(ctx: RequestContext, request: Request) -> tuple[ExportQuery, str]:
         params = request.query_params
         unit = await find_unit(ctx, params.get("unit"), subtree_only=False)
         plan_id = None
@@ -122,7 +122,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
             await ctx.db.close()
 
     async def ledger_csv(request: Request) -> Response:
-        async def handle(ctx: Context, request: Request) -> Response:
+        async def handle(ctx: RequestContext, request: Request) -> Response:
             query, name = await ledger_query(ctx, request)
             scope, rls = ctx.scope, ctx.db.rls_scope
             assert graphql.engine is not None
@@ -143,7 +143,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         return await guarded(request, handle)
 
     async def ledger_xlsx(request: Request) -> Response:
-        async def handle(ctx: Context, request: Request) -> Response:
+        async def handle(ctx: RequestContext, request: Request) -> Response:
             query, name = await ledger_query(ctx, request)
             assert graphql.engine is not None
             # The workbook is complete only at its end (a zip): spool it, then stream it.
@@ -173,7 +173,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         return await guarded(request, handle)
 
     async def snapshot(request: Request) -> Response:
-        async def handle(ctx: Context, request: Request) -> Response:
+        async def handle(ctx: RequestContext, request: Request) -> Response:
             unit = await find_unit(ctx, request.query_params.get("unit"), subtree_only=True)
             scope = Scope(root=unit["id"], disclosure=ctx.scope.disclosure)
             assert graphql.engine is not None

@@ -26,7 +26,9 @@ shares are done and another lead's are not.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -34,6 +36,7 @@ import sqlalchemy as sa
 
 from models.enums import AssignmentRole, DeadlineKind, RoleScope, TaskStatus
 from models.org_unit import OrgUnitClosure
+from models.rules import calendar
 from models.task import Assignment, AssignmentStatusEvent, Task
 
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
@@ -342,3 +345,60 @@ def share_overdue(share: Any, kind: Any, end: Any, as_of: date, cutoff: datetime
     """A unit's own share is overdue as of `as_of`: the rules applied to that share alone."""
     completed = sa.func.coalesce(share_status(share, cutoff), NOT_STARTED) == COMPLETED
     return sa.and_(share_existed(share, cutoff), overdue(completed, kind, end, as_of))
+
+
+# -- judging tasks in a scope (list filters, exports, Task.overdue) -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StateTest:
+    """A TaskFilter test of a task's state as of a day: overdueAsOf or dueSoonAsOf."""
+
+    name: str  # "overdue" | "due_soon"
+    as_of: date
+
+    def holds(self, completed: Any, kind: Any, end: Any) -> sa.ColumnElement[bool]:
+        """The rule (models/rules/task_state.py) on a task's state and deadline."""
+        rule = overdue if self.name == "overdue" else due_soon
+        return rule(completed, kind, end, self.as_of)
+
+    def window(self, kind: Any, end: Any) -> sa.ColumnElement[bool]:
+        """What the deadline must satisfy whatever the state (narrows the tasks to judge)."""
+        judged = past_due(end, self.as_of) if self.name == "overdue" else None
+        if judged is None:
+            judged = due_within(end, self.as_of)
+        return sa.and_(rated(kind), end.is_not(None), judged)
+
+    @property
+    def cutoff(self) -> datetime | None:
+        """The end of the day judged, or None when it is today or later (present state)."""
+        return calendar.cutoff(self.as_of)
+
+
+def judged_pairs(
+    test: StateTest,
+    *,
+    units: Any = None,
+    role: RoleScope = RoleScope.LEAD,
+    name: str = "",
+    task_ids: list[uuid.UUID] | None = None,
+) -> sa.Select[Any]:
+    """(root_id, task_id) passing `test`: per root of `units` (root_id, unit_id) judged by the
+    shares in its scope, or (0, task_id) judged by all lead shares when `units` is None."""
+    cutoff = test.cutoff
+    judged = task_t.alias(f"judged_{test.name}{name}")
+    if units is not None:
+        scoped = tasks_of_units(units, role, cutoff)
+    else:
+        scoped = sa.select(sa.literal(0).label("root_id"), task_t.c.id.label("task_id")).where(
+            test.window(task_t.c.deadline_kind, task_t.c.deadline_end),
+            task_existed(task_t.c.id, cutoff),
+        )
+        if task_ids is not None:
+            scoped = scoped.where(task_t.c.id.in_(task_ids))
+    states = task_states(scoped, cutoff=cutoff, units=units, nesting=f"_{test.name}{name}")
+    return (
+        sa.select(states.c.root_id, states.c.task_id)
+        .select_from(states.join(judged, judged.c.id == states.c.task_id))
+        .where(test.holds(states.c.completed, judged.c.deadline_kind, judged.c.deadline_end))
+    )

@@ -54,6 +54,7 @@ from models import (
     Task,
     enums,
 )
+from models.rules.task_state import unit_scope
 from resolvers.common import decode_global_id
 from resolvers.compiled import sql
 from resolvers.pagination import OrderKey, _arguments, after_predicate
@@ -66,6 +67,14 @@ from resolvers.scope import (
     task_visible,
     unit_visible,
 )
+from resolvers.task.filters import (
+    shares_state,
+    state_tests,
+    task_filter_conditions,
+    whole_task_state,
+)
+from resolvers.task.order import task_order
+from resolvers.task.types import TaskFilter
 
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
@@ -367,7 +376,7 @@ def connection(
     first: int | None,
     after: str | None,
 ) -> Any:
-    """A Relay connection over `base` (rows of `table`) as api/pagination.py pages it.
+    """A Relay connection over `base` (rows of `table`) as resolvers/pagination.py pages it.
 
     The matching set is computed once, narrow (id and sort keys): a CTE when totalCount is
     counted from it too. The page (size + 1 rows, for hasNextPage) is cut from it and only
@@ -501,10 +510,6 @@ def unit_children(env: Env, f: Field, row: Row) -> Any:
 
 
 def unit_tasks(env: Env, f: Field, row: Row) -> Any:
-    from resolvers.rollups.task import unit_scope
-    from resolvers.task.filters import shares_state, state_tests, task_filter_conditions
-    from resolvers.task.order import task_order
-
     role: enums.RoleScope = f.args["role"]
     include_descendants: bool = f.args["includeDescendants"]
     a = env.alias(assignment_t, "a")
@@ -547,7 +552,6 @@ def task_filter(raw: dict[str, Any] | None) -> Any:
     """A TaskFilter from coerced input (camelCase keys)."""
     if raw is None:
         return None
-    from resolvers.task.types import TaskFilter
 
     return TaskFilter(**{_snake(k): v for k, v in raw.items()})
 
@@ -804,9 +808,6 @@ def query_org_units(env: Env, f: Field) -> Any:
 
 
 def query_tasks(env: Env, f: Field) -> Any:
-    from resolvers.task.filters import task_filter_conditions, whole_task_state
-    from resolvers.task.order import task_order
-
     try:
         flt = task_filter(f.args.get("filter"))
         conditions = [*task_filter_conditions(flt), *whole_task_state(flt)]

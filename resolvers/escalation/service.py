@@ -10,7 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.context import Context
 from models import (
     Assignment,
     Escalation,
@@ -30,6 +29,7 @@ from models.rules import task_state as task_rules
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.escalation.policy import LADDER, Policy
 from resolvers.events import rectification_changed, task_changed
+from resolvers.service_context import ServiceContext
 from resolvers.task.service import MAX_TEXT, check_date, check_text
 from resolvers.writes import audit, audit_t, closure_t, fetch_row, require_role
 
@@ -53,7 +53,7 @@ async def _is_superior(conn: AsyncConnection, superior: uuid.UUID, unit: uuid.UU
 
 
 async def escalate(
-    ctx: Context,
+    ctx: ServiceContext,
     conn: AsyncConnection,
     *,
     level: EscalationLevel,

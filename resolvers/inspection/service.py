@@ -8,12 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.context import Context
 from models import Inspection, Rectification, RectificationAssignment, RectificationEvent
 from models.enums import RectificationStatus, ViewerRole
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import rectification_changed
 from resolvers.inspection.workflow import Actor, actor_for, next_states
+from resolvers.service_context import ServiceContext
 from resolvers.task.service import MAX_TEXT, Evidence, check_evidence, check_text
 from resolvers.writes import audit, closure_t, fetch_row, require_role, update_versioned
 
@@ -57,7 +57,7 @@ async def _relation(conn: AsyncConnection, viewer_unit: uuid.UUID, rect: dict[st
 
 
 async def transition_rectification(
-    ctx: Context,
+    ctx: ServiceContext,
     conn: AsyncConnection,
     *,
     rectification_id: uuid.UUID,

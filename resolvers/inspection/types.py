@@ -93,6 +93,7 @@ class Inspection(RowNode, relay.Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Rectification]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.inspection.queries import inspection_rectification_connection
 
         return await inspection_rectification_connection(
@@ -159,6 +160,7 @@ class Rectification(RowNode, relay.Node):
     async def escalations(
         self, info: Info
     ) -> list[Annotated[Escalation, strawberry.lazy("resolvers.escalation.types")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.escalation.types import escalations_of
 
         return await escalations_of(info, "rectification_id", uuid.UUID(self.id))
@@ -210,6 +212,7 @@ class RectificationEvent:
     @classmethod
     def from_row(cls, row: RowMapping | dict[str, Any]) -> RectificationEvent:
         """From a `rectification_event` row."""
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.task.report import Evidence
 
         return cls(

@@ -27,12 +27,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from models import Document, OrgUnit, Plan, ProgressReport
 from models.enums import DeadlineKind, RoleScope, TaskStatus
 from models.rules import calendar
-from models.rules.task_state import unit_scope
+from models.rules.ledger import EXPORT_COLUMNS, render_deadline, render_seq
+from models.rules.names import normalize_doc_number
+from models.rules.task_state import StateTest, judged_pairs, unit_scope
 from resolvers.scope import Scope, task_visible, visibility
-from resolvers.task.filters import StateTest, assigned_to, judged_pairs
+from resolvers.task.predicates import assigned_to
 from resolvers.task.service import assignment_t, task_t
-from seeds.parsing.ledger import EXPORT_COLUMNS, render_deadline, render_seq
-from seeds.parsing.names import normalize_doc_number
 
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
@@ -273,6 +273,7 @@ async def csv_chunks(chunks: AsyncIterator[list[list[Any]]]) -> AsyncIterator[by
 
 
 def _xlsx_cells(sheet: Any, row: Sequence[Any]) -> list[Any]:
+    # Lazy: openpyxl is heavy and only .xlsx exports need it.
     from openpyxl.cell import WriteOnlyCell
 
     cells: list[Any] = []
@@ -288,6 +289,7 @@ def _xlsx_cells(sheet: Any, row: Sequence[Any]) -> list[Any]:
 
 async def write_xlsx(chunks: AsyncIterator[list[list[Any]]], target: IO[bytes]) -> int:
     """Write the rows as an .xlsx workbook to `target`; returns the number of data rows."""
+    # Lazy: openpyxl is heavy and only .xlsx exports need it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Document, Plan
+from models.rules.names import normalize_doc_number
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.writes import is_within
-from seeds.parsing.names import normalize_doc_number
 
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from models import Assignment, OrgUnitClosure, RollupBucket, RollupMember, Task
 from models.enums import AssignmentRole, RoleScope
 from models.rules import task_state as rules
+from resolvers.changes.log import lock_tail
 
 member_t: sa.Table = RollupMember.__table__  # type: ignore[attr-defined]
 bucket_t: sa.Table = RollupBucket.__table__  # type: ignore[attr-defined]
@@ -256,7 +257,6 @@ async def rebuild_task_rollups(conn: AsyncConnection) -> dict[str, int]:
     PostgreSQL: waits for in-flight writes to commit and holds new ones (the change log's
     tail lock) until this transaction ends, so none refreshes against half-built rows.
     """
-    from resolvers.changes.log import lock_tail
 
     await lock_tail(conn)
     if conn.dialect.name == "postgresql":

@@ -18,8 +18,8 @@ from aiodataloader import DataLoader
 from models import Assignment, Task
 from models.rules import calendar
 from models.rules import task_state as rules
+from models.rules.task_state import StateTest, judged_pairs
 from resolvers.common import Info
-from resolvers.task.filters import StateTest, judged_pairs
 
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]

@@ -13,9 +13,9 @@ import strawberry
 from aiodataloader import DataLoader
 from sqlalchemy.engine import RowMapping
 
-from api.database import Database
 from models import enums
 from resolvers.common import Info
+from resolvers.database import Database
 from resolvers.rollups.maintained import (
     buckets_answer,
     maintained_rollup_in_subtree,

@@ -14,11 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.context import Context
 from models import Assignment, AssignmentStatusEvent, Document, Plan, ProgressReport, Task
 from models.enums import AssignmentRole, DeadlineKind, TaskStatus, ViewerRole
+from models.rules.deadline import ParsedDeadline, parse_deadline
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import task_changed
+from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
+from resolvers.units import resolve_name
 from resolvers.writes import (
     audit,
     closure_t,
@@ -27,7 +29,6 @@ from resolvers.writes import (
     require_role,
     update_versioned,
 )
-from seeds.parsing.deadline import ParsedDeadline, parse_deadline
 
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
@@ -382,7 +383,6 @@ async def _expand(
     field_name: str,
 ) -> list[tuple[uuid.UUID, str | None]]:
     """Unit ids plus names / group references resolved, deduplicated, in input order."""
-    from resolvers.units import resolve_name
 
     out: dict[uuid.UUID, str | None] = {unit: None for unit in ids}
     for name in names:

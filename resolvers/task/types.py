@@ -134,6 +134,7 @@ class Task(RowNode, relay.Node):
     async def plan(
         self, info: Info
     ) -> Annotated[Plan, strawberry.lazy("resolvers.document.types")]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.document.types import Plan
 
         return Plan.from_row(await info.context.loaders.plan_by_id.get(self.plan_id))
@@ -142,6 +143,7 @@ class Task(RowNode, relay.Node):
     async def document(
         self, info: Info
     ) -> Annotated[Document, strawberry.lazy("resolvers.document.types")]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.document.types import Document
 
         return Document.from_row(await info.context.loaders.document_by_id.get(self.document_id))
@@ -173,6 +175,7 @@ class Task(RowNode, relay.Node):
     async def reports(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[ProgressReport, strawberry.lazy("resolvers.task.report")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.task.report import task_reports
 
         return await task_reports(info, uuid.UUID(self.id), first=first, after=after)
@@ -181,6 +184,7 @@ class Task(RowNode, relay.Node):
     async def escalations(
         self, info: Info
     ) -> list[Annotated[Escalation, strawberry.lazy("resolvers.escalation.types")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.escalation.types import escalations_of
 
         return await escalations_of(info, "task_id", uuid.UUID(self.id))
