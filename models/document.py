@@ -33,9 +33,7 @@ class Document(SQLModel, table=True):
             "doc_number_normalized",
             unique=True,
             sqlite_where=sa.text("doc_number_normalized IS NOT NULL AND issuer_id IS NOT NULL"),
-            postgresql_where=sa.text(
-                "doc_number_normalized IS NOT NULL AND issuer_id IS NOT NULL"
-            ),
+            postgresql_where=sa.text("doc_number_normalized IS NOT NULL AND issuer_id IS NOT NULL"),
         ),
         sa.Index(
             "uq_document_doc_number_without_issuer",
