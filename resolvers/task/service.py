@@ -581,12 +581,12 @@ async def _insert_numbered(
     """Insert a plan's task at its 序号, or at the next free one when none was given.
 
     The unique indexes hold 序号 and code (migration 0008): a given 序号 that is taken is
-    DUPLICATE. Without one, the plan's row lock makes concurrent createTasks number one
-    after the other; a number taken meanwhile by a renumbering, or a code an older task
-    holds, moves on to the next.
+    DUPLICATE. Under the plan's row lock (updateTask's renumbering and importLedger take it
+    too) concurrent createTasks number one after the other; a code an older task holds
+    moves a numbered one on to the next 序号.
     """
+    await lock_row(conn, plan_t, row["plan_id"])
     if not given:
-        await lock_row(conn, plan_t, row["plan_id"])
         row["seq"] = await _next_seq(conn, row["plan_id"])
     for _attempt in range(20):
         row["code"] = task_code(prefix, row["seq"], subtask=False)
@@ -663,7 +663,10 @@ async def update_task(
 ) -> dict[str, Any]:
     """Edit a task's fields (compare-and-set on its version)."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    await _task_in_scope(conn, task_id, viewer_unit)
+    scoped = await _task_in_scope(conn, task_id, viewer_unit)
+    if fields.seq is not None:
+        # 序号 are numbered under the plan's row lock (createTask, importLedger): plan first.
+        await lock_row(conn, plan_t, scoped["plan_id"])
     # Read under the row lock the update takes: the audit's "before" is what it replaces.
     task = await fetch_row(conn, task_t, task_id, field="task", for_update=True)
     if fields.title is not None:
