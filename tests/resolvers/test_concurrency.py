@@ -299,6 +299,36 @@ class TestUniqueSlots:
         )
         assert stored == 1
 
+    async def test_concurrent_create_task_with_one_seq_stores_one(
+        self, client: GraphQLClient, seeded_db: TestDatabase
+    ) -> None:
+        district = await _as(client, "城区")
+        plan = (await _air_tasks(client))[0]["plan"]["id"]
+        results = await _all(
+            [
+                district.execute(
+                    CREATE_TASK,
+                    {
+                        "input": {
+                            "plan": plan,
+                            "title": f"新任务{i}",
+                            "seq": 700,
+                            "leadNames": ["区住建局"],
+                        }
+                    },
+                )
+                for i in range(N)
+            ]
+        )
+        assert sum(1 for r in results if r["errors"] == []) == 1
+        assert sorted(e["code"] for r in results for e in r["errors"]) == ["DUPLICATE"] * (N - 1)
+        stored = await _scalar(
+            seeded_db,
+            "SELECT count(*) FROM task WHERE plan_id = :p AND seq = 700",
+            p=decode_global_id(plan),
+        )
+        assert stored == 1
+
     async def test_concurrent_create_task_without_seq_numbers_each(
         self, client: GraphQLClient, seeded_db: TestDatabase
     ) -> None:
