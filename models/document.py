@@ -24,7 +24,25 @@ class Document(SQLModel, table=True):
     """A source document with its 文号 (docNumber), issuer and date."""
 
     __tablename__ = "document"
-    __table_args__ = (sa.Index("ix_document_doc_number_normalized", "doc_number_normalized"),)
+    __table_args__ = (
+        sa.Index("ix_document_doc_number_normalized", "doc_number_normalized"),
+        # One document per issuer and 文号 (normalised); documents without a 文号 are free.
+        sa.Index(
+            "uq_document_issuer_doc_number",
+            "issuer_id",
+            "doc_number_normalized",
+            unique=True,
+            sqlite_where=sa.text("doc_number_normalized IS NOT NULL AND issuer_id IS NOT NULL"),
+            postgresql_where=sa.text("doc_number_normalized IS NOT NULL AND issuer_id IS NOT NULL"),
+        ),
+        sa.Index(
+            "uq_document_doc_number_without_issuer",
+            "doc_number_normalized",
+            unique=True,
+            sqlite_where=sa.text("doc_number_normalized IS NOT NULL AND issuer_id IS NULL"),
+            postgresql_where=sa.text("doc_number_normalized IS NOT NULL AND issuer_id IS NULL"),
+        ),
+    )
 
     id: uuid.UUID = id_field()
     doc_number: str | None = Field(default=None, max_length=100)

@@ -11,6 +11,25 @@ from sqlmodel import Field, SQLModel
 from models.base import created_field, enum_type, id_field, updated_field, version_field
 from models.enums import AssessmentLevel, IndicatorDirection, IndicatorKind, TargetKind
 
+# A slot's month: an annual row (month NULL) is month 0, so NULL cannot escape uniqueness.
+MONTH_KEY = sa.text("coalesce(month, 0)")
+OF_UNIT, OF_SECTION = sa.text("section_id IS NULL"), sa.text("section_id IS NOT NULL")
+
+
+def slot_index(name: str, subject: str, *rest: str, of: sa.TextClause) -> sa.Index:
+    """One row per indicator, subject (a unit's own, or a section's), year and month."""
+    return sa.Index(
+        name,
+        "indicator_id",
+        subject,
+        "year",
+        MONTH_KEY,
+        *rest,
+        unique=True,
+        sqlite_where=of,
+        postgresql_where=of,
+    )
+
 
 class Indicator(SQLModel, table=True):
     """A measured quantity, e.g. PM2.5 annual mean in µg/m³ (lower is better)."""
@@ -50,6 +69,9 @@ class Target(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_target_unit_year", "org_unit_id", "year", "month"),
         sa.Index("ix_target_indicator_year", "indicator_id", "year", "month"),
+        # A target per slot and kind (a year may hold a 预控制 and a 力争 target).
+        slot_index("uq_target_unit_slot", "org_unit_id", "kind", of=OF_UNIT),
+        slot_index("uq_target_section_slot", "section_id", "kind", of=OF_SECTION),
         sa.CheckConstraint("month IS NULL OR (month >= 1 AND month <= 12)", name="month_range"),
         sa.CheckConstraint(
             "org_unit_id IS NOT NULL OR section_id IS NOT NULL", name="unit_or_section"
@@ -85,6 +107,9 @@ class Measurement(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_measurement_unit_year", "org_unit_id", "indicator_id", "year", "month"),
         sa.Index("ix_measurement_indicator_year", "indicator_id", "year", "month"),
+        # A measurement per period: recording it again corrects it (recordMeasurement).
+        slot_index("uq_measurement_unit_period", "org_unit_id", of=OF_UNIT),
+        slot_index("uq_measurement_section_period", "section_id", of=OF_SECTION),
         sa.CheckConstraint("month IS NULL OR (month >= 1 AND month <= 12)", name="month_range"),
         sa.CheckConstraint(
             "org_unit_id IS NOT NULL OR section_id IS NOT NULL", name="unit_or_section"

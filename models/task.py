@@ -26,6 +26,24 @@ class Task(SQLModel, table=True):
     __tablename__ = "task"
     __table_args__ = (
         sa.Index("ix_task_plan_seq", "plan_id", "seq", "id"),
+        # 序号 per plan for its tasks, per parent task for subtasks (decomposeTask numbers
+        # them 1, 2, … under their parent); `code` is unique on its own.
+        sa.Index(
+            "uq_task_plan_seq",
+            "plan_id",
+            "seq",
+            unique=True,
+            sqlite_where=sa.text("parent_id IS NULL"),
+            postgresql_where=sa.text("parent_id IS NULL"),
+        ),
+        sa.Index(
+            "uq_task_parent_seq",
+            "parent_id",
+            "seq",
+            unique=True,
+            sqlite_where=sa.text("parent_id IS NOT NULL"),
+            postgresql_where=sa.text("parent_id IS NOT NULL"),
+        ),
         sa.Index("ix_task_deadline_end", "deadline_end", "id"),
         sa.Index("ix_task_status", "status", "id"),
         sa.Index("ix_task_updated_at", "updated_at", "id"),

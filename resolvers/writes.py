@@ -9,12 +9,15 @@ transaction commits at the end of the operation.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import AuditEvent, OrgUnit, OrgUnitClosure
@@ -55,13 +58,73 @@ async def is_within(conn: AsyncConnection, unit: Any, ancestor: Any) -> bool:
 
 
 async def fetch_row(
-    conn: AsyncConnection, table: sa.Table, row_id: uuid.UUID, *, field: str
+    conn: AsyncConnection,
+    table: sa.Table,
+    row_id: uuid.UUID,
+    *,
+    field: str,
+    for_update: bool = False,
 ) -> dict[str, Any]:
-    """A row that must exist; NOT_FOUND naming the input field otherwise."""
-    row = (await conn.execute(sa.select(table).where(table.c.id == row_id))).mappings().first()
+    """A row that must exist; NOT_FOUND naming the input field otherwise.
+
+    `for_update`: read it under the row lock its update takes (see `lock_row`), so what the
+    caller reads (an audit's "before", derived state's inputs) is what it then changes.
+    """
+    query = sa.select(table).where(table.c.id == row_id)
+    if for_update:
+        query = query.with_for_update(key_share=True)
+    row = (await conn.execute(query)).mappings().first()
     if row is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"no such {table.name}", field)
     return dict(row)
+
+
+async def lock_row(conn: AsyncConnection, table: sa.Table, row_id: uuid.UUID) -> None:
+    """Lock a row until the transaction ends, before reading what is derived into it.
+
+    PostgreSQL: `SELECT … FOR NO KEY UPDATE`, the lock an UPDATE takes; it does not wait
+    for rows inserted with a foreign key to this one (their KEY SHARE lock). Concurrent
+    writers queue on it, and each reads the others' committed rows after it (READ
+    COMMITTED: every statement sees what committed before it began). SQLite serialises
+    writers anyway, and the clause is left out there.
+    """
+    await conn.execute(
+        sa.select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True)
+    )
+
+
+async def insert_unique(conn: AsyncConnection, table: sa.Table, row: Mapping[str, Any]) -> bool:
+    """`INSERT … ON CONFLICT DO NOTHING`: whether the row went in.
+
+    False when a unique index already holds its slot (migration 0008), committed or being
+    written by a concurrent transaction (PostgreSQL waits for it to end). The caller turns
+    that into DUPLICATE, or into an update of the row that holds the slot.
+    """
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table).values(**row).on_conflict_do_nothing().returning(table.c.id)
+    return (await conn.execute(statement)).first() is not None
+
+
+def _unique_violation(error: IntegrityError) -> bool:
+    orig = error.orig
+    return getattr(orig, "sqlstate", None) == "23505" or (
+        getattr(orig, "sqlite_errorname", None)
+        in {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+    )
+
+
+@asynccontextmanager
+async def unique_or(conn: AsyncConnection, error: DomainError) -> AsyncIterator[None]:
+    """Writes that a unique index may refuse (an UPDATE has no ON CONFLICT): in a SAVEPOINT,
+    so a unique violation undoes just them and becomes `error`; other writes are untouched.
+    """
+    try:
+        async with conn.begin_nested():
+            yield
+    except IntegrityError as exc:
+        if not _unique_violation(exc):
+            raise
+        raise error from exc
 
 
 async def update_versioned(

@@ -16,7 +16,7 @@ from models.rules.names import normalize_doc_number
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
 from resolvers.task.service import MAX_TEXT, check_date, check_text
-from resolvers.writes import audit, fetch_row, is_within, require_role
+from resolvers.writes import audit, fetch_row, insert_unique, is_within, require_role
 
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
@@ -45,12 +45,6 @@ async def create_document(
     if not await is_within(conn, issuer, viewer_unit):
         raise DomainError(ErrorCode.NOT_FOUND, "no such unit in your scope", "issuer")
     normalized = normalize_doc_number(doc_number) if doc_number else None
-    if normalized:
-        taken = await conn.execute(
-            sa.select(document_t.c.id).where(document_t.c.doc_number_normalized == normalized)
-        )
-        if taken.first() is not None:
-            raise DomainError(ErrorCode.DUPLICATE, f"{doc_number} is registered", "docNumber")
     document_id = uuid.uuid4()
     row: dict[str, Any] = {
         "id": document_id,
@@ -69,7 +63,11 @@ async def create_document(
         "updated_at": ctx.now(),
         "version": 1,
     }
-    await conn.execute(document_t.insert().values(**row))
+    # One document per issuer and normalised 文号 (migration 0008): the index decides.
+    if not await insert_unique(conn, document_t, row):
+        raise DomainError(
+            ErrorCode.DUPLICATE, f"{doc_number} is registered by this issuer", "docNumber"
+        )
     await audit(
         ctx,
         conn,

@@ -14,7 +14,14 @@ from models.enums import IndicatorKind, TargetKind, ViewerRole
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
 from resolvers.task.service import MAX_TEXT, check_text
-from resolvers.writes import audit, fetch_row, is_within, require_role, update_versioned
+from resolvers.writes import (
+    audit,
+    fetch_row,
+    insert_unique,
+    is_within,
+    require_role,
+    update_versioned,
+)
 
 indicator_t: sa.Table = Indicator.__table__  # type: ignore[attr-defined]
 measurement_t: sa.Table = Measurement.__table__  # type: ignore[attr-defined]
@@ -84,7 +91,11 @@ async def record_measurement(
     source: str | None,
     remarks: str | None,
 ) -> dict[str, Any]:
-    """Record (or correct) an observed value; one row per indicator, subject, period, source."""
+    """Record (or correct) an observed value: one row per indicator, subject and period.
+
+    Recording a period again corrects its row (value, text, source, remarks): an upsert held
+    by the unique slot (migration 0008), the "before" read under the row's lock.
+    """
     viewer_unit = require_role(ctx, ViewerRole.REPORTER)
     ind = await _indicator(conn, indicator)
     await _subject(conn, viewer_unit, unit, section)
@@ -94,35 +105,38 @@ async def record_measurement(
     check_text(source, "source", limit=500)
     check_text(remarks, "remarks", limit=MAX_TEXT)
     m = measurement_t
-    key = sa.and_(
-        m.c.indicator_id == ind["id"],
-        m.c.org_unit_id.is_(None) if unit is None else m.c.org_unit_id == unit,
-        m.c.section_id.is_(None) if section is None else m.c.section_id == section,
-        m.c.year == year,
-        m.c.month.is_(None) if month is None else m.c.month == month,
-        m.c.source.is_(None) if source is None else m.c.source == source,
-    )
-    existing = (await conn.execute(sa.select(m).where(key))).mappings().first()
     values = {
         "value": float(value),
         "value_text": value_text,
+        "source": source,
         "remarks": remarks,
         "recorded_at": ctx.now(),
     }
-    if existing is None:
-        row = {
-            "id": uuid.uuid4(),
-            "indicator_id": ind["id"],
-            "org_unit_id": unit,
-            "section_id": section,
-            "year": year,
-            "month": month,
-            "source": source,
-            "document_id": None,
-            **values,
-        }
-        await conn.execute(m.insert().values(**row))
-    else:
+    row = {
+        "id": uuid.uuid4(),
+        "indicator_id": ind["id"],
+        "org_unit_id": unit,
+        "section_id": section,
+        "year": year,
+        "month": month,
+        "document_id": None,
+        **values,
+    }
+    existing = None
+    if not await insert_unique(conn, m, row):
+        # The period's row exists (committed, or its writer has just committed): correct it.
+        slot = sa.and_(
+            m.c.indicator_id == ind["id"],
+            m.c.section_id == section if section is not None else m.c.section_id.is_(None),
+            m.c.org_unit_id == unit if section is None else sa.true(),
+            m.c.year == year,
+            sa.func.coalesce(m.c.month, 0) == (month or 0),
+        )
+        existing = (
+            (await conn.execute(sa.select(m).where(slot).with_for_update(key_share=True)))
+            .mappings()
+            .one()
+        )
         await conn.execute(m.update().where(m.c.id == existing["id"]).values(**values))
         row = {**existing, **values}
     await audit(
@@ -168,18 +182,6 @@ async def create_target(
     check_text(source, "source", limit=500)
     check_text(remarks, "remarks", limit=MAX_TEXT)
     t = target_t
-    duplicate = await conn.execute(
-        sa.select(t.c.id).where(
-            t.c.indicator_id == ind["id"],
-            t.c.org_unit_id.is_(None) if unit is None else t.c.org_unit_id == unit,
-            t.c.section_id.is_(None) if section is None else t.c.section_id == section,
-            t.c.year == year,
-            t.c.month.is_(None) if month is None else t.c.month == month,
-            t.c.kind == kind.value,
-        )
-    )
-    if duplicate.first() is not None:
-        raise DomainError(ErrorCode.DUPLICATE, "that target exists: update it instead", "kind")
     row = {
         "id": uuid.uuid4(),
         "indicator_id": ind["id"],
@@ -199,7 +201,9 @@ async def create_target(
         "updated_at": ctx.now(),
         "version": 1,
     }
-    await conn.execute(t.insert().values(**row))
+    # One target per slot and kind (migration 0008): the index decides, not a prior read.
+    if not await insert_unique(conn, t, row):
+        raise DomainError(ErrorCode.DUPLICATE, "that target exists: update it instead", "kind")
     await audit(
         ctx,
         conn,
@@ -223,7 +227,7 @@ async def update_target_value(
 ) -> dict[str, Any]:
     """Change a target's value (compare-and-set)."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    target = await fetch_row(conn, target_t, target_id, field="target")
+    target = await fetch_row(conn, target_t, target_id, field="target", for_update=True)
     await _subject(conn, viewer_unit, target["org_unit_id"], target["section_id"])
     ind = await fetch_row(conn, indicator_t, target["indicator_id"], field="target")
     _check_value(ind, value, "value")

@@ -68,7 +68,7 @@ async def transition_rectification(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Move a rectification one step; returns (rectification row, event row)."""
     viewer_unit = require_role(ctx, ViewerRole.REPORTER)
-    rect = await fetch_row(conn, rect_t, rectification_id, field="rectification")
+    rect = await fetch_row(conn, rect_t, rectification_id, field="rectification", for_update=True)
     relation = await _relation(conn, viewer_unit, rect)
     if relation == "NONE":
         raise DomainError(ErrorCode.NOT_FOUND, "no such rectification", "rectification")

@@ -40,7 +40,8 @@ from resolvers.ledger.plans import PlanFinder, PlanInfo, PlanRef, find_plan
 from resolvers.ledger.report import ImportReport, Outcome, RowResult
 from resolvers.ledger.write import Progress, apply
 from resolvers.service_context import ServiceContext
-from resolvers.writes import require_role
+from resolvers.task.service import plan_t
+from resolvers.writes import lock_row, require_role
 
 __all__ = ["ImportReport", "Outcome", "Progress", "RowResult", "import_ledger"]
 
@@ -79,6 +80,11 @@ async def import_ledger(
     if fixed is not None:
         plans.setdefault(fixed.id, fixed)
     report.plans = list(plans.values())
+    if not dry_run:
+        # 序号 are numbered under the plan's row lock (createTask, updateTask): an import
+        # reads the plan's tasks after concurrent writers of it committed, in plan order.
+        for plan_id in sorted(plans):
+            await lock_row(conn, plan_t, plan_id)
     existing = await load_existing(conn, desired)
     writes = diff(desired, existing, report)
     await check_removals(conn, writes, report)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Assignment, AssignmentStatusEvent, Document, Plan, ProgressReport, Task
 from models.enums import AssignmentRole, DeadlineKind, TaskStatus, ViewerRole
+from models.rules import task_state as rules
 from models.rules.deadline import ParsedDeadline, parse_deadline
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import task_changed
@@ -25,8 +26,11 @@ from resolvers.writes import (
     audit,
     closure_t,
     fetch_row,
+    insert_unique,
     is_within,
+    lock_row,
     require_role,
+    unique_or,
     update_versioned,
 )
 
@@ -164,32 +168,25 @@ def derive_status(percent: float, status: TaskStatus | None, current: TaskStatus
 
 
 async def recompute_task(ctx: Context, conn: AsyncConnection, task_id: uuid.UUID) -> None:
-    """A task's status and progress from its LEAD assignments (DESIGN.md)."""
+    """A task's status and progress from its LEAD assignments (DESIGN.md).
+
+    Under the task's row lock: concurrent reports on its shares recompute one after the
+    other, each from the shares as the ones before it left them (not from a snapshot taken
+    before they committed, which left ten towns' simultaneous 100% as a task at 10%).
+    """
+    await lock_row(conn, task_t, task_id)
     a = assignment_t
+    n, done, started, mean = rules.shares_aggregate(a.c.status, a.c.progress)
+    completed = rules.completed_from(n, done)
     row = (
         await conn.execute(
             sa.select(
-                sa.func.count().label("n"),
-                sa.func.coalesce(
-                    sa.func.sum(sa.case((a.c.status == TaskStatus.COMPLETED.value, 1), else_=0)), 0
-                ).label("done"),
-                sa.func.coalesce(
-                    sa.func.sum(sa.case((a.c.status != TaskStatus.NOT_STARTED.value, 1), else_=0)),
-                    0,
-                ).label("started"),
-                sa.func.avg(
-                    sa.case((a.c.status == TaskStatus.COMPLETED.value, 100.0), else_=a.c.progress)
-                ).label("progress"),
+                rules.status_from(n, done, started).label("status"),
+                rules.progress_from(completed, mean).label("progress"),
             ).where(a.c.task_id == task_id, a.c.role == AssignmentRole.LEAD.value)
         )
     ).one()
-    if row.n and row.done == row.n:
-        status = TaskStatus.COMPLETED
-    elif row.started:
-        status = TaskStatus.IN_PROGRESS
-    else:
-        status = TaskStatus.NOT_STARTED
-    progress = 100.0 if status is TaskStatus.COMPLETED else float(row.progress or 0.0)
+    status, progress = TaskStatus(row.status), float(row.progress)
     await conn.execute(
         task_t.update()
         .where(task_t.c.id == task_id)
@@ -242,10 +239,15 @@ async def follow_subtasks(ctx: Context, conn: AsyncConnection, task_id: uuid.UUI
     task = (await conn.execute(sa.select(task_t).where(task_t.c.id == task_id))).mappings().first()
     if task is None or task["origin_assignment_id"] is None:
         return
+    # The share derived from its subtasks is read, and its subtasks after it, under its row
+    # lock: concurrent subtask reports follow one after the other (share, then parent task:
+    # the order reportProgress on the share itself locks them in).
     origin = (
         (
             await conn.execute(
-                sa.select(assignment_t).where(assignment_t.c.id == task["origin_assignment_id"])
+                sa.select(assignment_t)
+                .where(assignment_t.c.id == task["origin_assignment_id"])
+                .with_for_update(key_share=True)
             )
         )
         .mappings()
@@ -306,7 +308,9 @@ async def report_progress(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A unit's report on its own assignment; returns (report row, assignment row)."""
     viewer_unit = require_role(ctx, ViewerRole.REPORTER)
-    assignment = await fetch_row(conn, assignment_t, assignment_id, field="assignment")
+    assignment = await fetch_row(
+        conn, assignment_t, assignment_id, field="assignment", for_update=True
+    )
     if not await is_within(conn, assignment["org_unit_id"], viewer_unit):
         # Outside the viewer's subtree: indistinguishable from a missing assignment.
         raise DomainError(ErrorCode.NOT_FOUND, "no such assignment", "assignment")
@@ -510,26 +514,11 @@ async def create_task(
         raise DomainError(ErrorCode.INVALID_INPUT, "a task has at least one lead unit", "leads")
     coop_units = await _expand(conn, viewer_unit, cooperating, cooperating_names, "cooperating")
     values = _task_values(fields, plan["year"])
-    if "seq" not in values:
-        top = await conn.execute(
-            sa.select(sa.func.max(task_t.c.seq)).where(
-                task_t.c.plan_id == plan_id, task_t.c.parent_id.is_(None)
-            )
-        )
-        values["seq"] = int(top.scalar() or 0) + 1
-    taken = await conn.execute(
-        sa.select(task_t.c.id).where(
-            task_t.c.plan_id == plan_id, task_t.c.parent_id.is_(None), task_t.c.seq == values["seq"]
-        )
-    )
-    if taken.first() is not None:
-        raise DomainError(ErrorCode.DUPLICATE, f"序号 {values['seq']} exists in this plan", "seq")
     document = await fetch_row(conn, document_t, plan["document_id"], field="plan")
     label = document["doc_number"] or str(document["id"])
     task_id = uuid.uuid4()
     row = {
         "id": task_id,
-        "code": f"{label}/{plan['key']}/{values['seq']:03d}",
         "plan_id": plan_id,
         "document_id": plan["document_id"],
         "parent_id": None,
@@ -543,7 +532,7 @@ async def create_task(
         "version": 1,
         **values,
     }
-    await conn.execute(task_t.insert().values(**row))
+    await _insert_numbered(conn, row, prefix=f"{label}/{plan['key']}", given="seq" in values)
     await _add_assignments(ctx, conn, task_id, lead_units, AssignmentRole.LEAD)
     await _add_assignments(ctx, conn, task_id, coop_units, AssignmentRole.COOPERATING)
     await audit(
@@ -558,6 +547,67 @@ async def create_task(
     )
     task_changed(ctx, task_id)
     return await fetch_row(conn, task_t, task_id, field="task")
+
+
+def task_code(prefix: str, seq: int, *, subtask: bool) -> str:
+    """A task's code: `文号/plan/序号` (three digits), a subtask's `parent code/序号` (two)."""
+    return f"{prefix}/{seq:02d}" if subtask else f"{prefix}/{seq:03d}"
+
+
+async def _next_seq(conn: AsyncConnection, plan_id: uuid.UUID) -> int:
+    top = await conn.execute(
+        sa.select(sa.func.max(task_t.c.seq)).where(
+            task_t.c.plan_id == plan_id, task_t.c.parent_id.is_(None)
+        )
+    )
+    return int(top.scalar() or 0) + 1
+
+
+async def _insert_numbered(
+    conn: AsyncConnection, row: dict[str, Any], *, prefix: str, given: bool
+) -> None:
+    """Insert a plan's task at its 序号, or at the next free one when none was given.
+
+    The unique indexes hold 序号 and code (migration 0008): a given 序号 that is taken is
+    DUPLICATE. Under the plan's row lock (updateTask's renumbering and importLedger take it
+    too) concurrent createTasks number one after the other; a code an older task holds
+    moves a numbered one on to the next 序号.
+    """
+    await lock_row(conn, plan_t, row["plan_id"])
+    if not given:
+        row["seq"] = await _next_seq(conn, row["plan_id"])
+    for _attempt in range(20):
+        row["code"] = task_code(prefix, row["seq"], subtask=False)
+        if await insert_unique(conn, task_t, row):
+            return
+        if given:
+            break
+        row["seq"] = max(row["seq"] + 1, await _next_seq(conn, row["plan_id"]))
+    raise DomainError(
+        ErrorCode.DUPLICATE, f"序号 {row['seq']} or code {row['code']} is taken", "seq"
+    )
+
+
+async def _recode_subtasks(
+    ctx: Context, conn: AsyncConnection, parent_id: uuid.UUID, old: str, new: str
+) -> None:
+    """A renumbered task's subtasks (and theirs) take its new code as their prefix."""
+    children = await conn.execute(
+        sa.select(task_t.c.id, task_t.c.code)
+        .where(task_t.c.parent_id == parent_id)
+        .with_for_update(key_share=True)
+    )
+    for child in children.all():
+        if not child.code.startswith(f"{old}/"):
+            continue
+        code = new + child.code[len(old) :]
+        await conn.execute(
+            task_t.update()
+            .where(task_t.c.id == child.id)
+            .values(code=code, updated_at=ctx.now(), version=task_t.c.version + 1)
+        )
+        task_changed(ctx, child.id)
+        await _recode_subtasks(ctx, conn, child.id, child.code, code)
 
 
 _assignments_in_subtrees = assignment_t.join(
@@ -601,30 +651,35 @@ async def update_task(
 ) -> dict[str, Any]:
     """Edit a task's fields (compare-and-set on its version)."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    task = await _task_in_scope(conn, task_id, viewer_unit)
+    scoped = await _task_in_scope(conn, task_id, viewer_unit)
+    if fields.seq is not None:
+        # 序号 are numbered under the plan's row lock (createTask, importLedger): plan first.
+        await lock_row(conn, plan_t, scoped["plan_id"])
+    # Read under the row lock the update takes: the audit's "before" is what it replaces.
+    task = await fetch_row(conn, task_t, task_id, field="task", for_update=True)
     if fields.title is not None:
         check_text(fields.title, "title", required=True, limit=500)
     plan = await fetch_row(conn, plan_t, task["plan_id"], field="task")
     values = _task_values(fields, plan["year"])
-    if "seq" in values and values["seq"] != task["seq"]:
-        taken = await conn.execute(
-            sa.select(task_t.c.id).where(
-                task_t.c.plan_id == task["plan_id"],
-                task_t.c.parent_id.is_(task["parent_id"])
-                if task["parent_id"] is None
-                else task_t.c.parent_id == task["parent_id"],
-                task_t.c.seq == values["seq"],
-            )
+    renumbered = "seq" in values and values["seq"] != task["seq"]
+    if renumbered:
+        # The code follows the 序号, as at creation, and frees the old one's code.
+        if task["parent_id"] is None:
+            prefix = task["code"].rsplit("/", 1)[0]
+        else:
+            prefix = (await fetch_row(conn, task_t, task["parent_id"], field="task"))["code"]
+        values["code"] = task_code(prefix, values["seq"], subtask=task["parent_id"] is not None)
+    taken = DomainError(ErrorCode.DUPLICATE, f"序号 {values.get('seq')} is taken", "seq")
+    async with unique_or(conn, taken):
+        version = await update_versioned(
+            conn,
+            task_t,
+            task_id,
+            values | {"updated_at": ctx.now()},
+            expected_version=expected_version,
         )
-        if taken.first() is not None:
-            raise DomainError(ErrorCode.DUPLICATE, f"序号 {values['seq']} exists", "seq")
-    version = await update_versioned(
-        conn,
-        task_t,
-        task_id,
-        values | {"updated_at": ctx.now()},
-        expected_version=expected_version,
-    )
+        if renumbered:
+            await _recode_subtasks(ctx, conn, task_id, task["code"], values["code"])
     after = {**task, **values, "version": version, "updated_at": ctx.now()}
     await audit(
         ctx,
@@ -707,6 +762,10 @@ async def decompose_task(
         raise DomainError(ErrorCode.INVALID_INPUT, "give at least one subtask", "subtasks")
     if len(subtasks) > 200:
         raise DomainError(ErrorCode.INVALID_INPUT, "at most 200 subtasks", "subtasks")
+    # Share, then parent task (the order reports lock them in): concurrent decompositions
+    # number their subtasks one after the other, under the parent's current code.
+    await lock_row(conn, assignment_t, share["id"])
+    task = await fetch_row(conn, task_t, task_id, field="task", for_update=True)
     plan = await fetch_row(conn, plan_t, task["plan_id"], field="task")
     first_seq = int(
         (
@@ -735,7 +794,7 @@ async def decompose_task(
         sub_id = uuid.uuid4()
         row = {
             "id": sub_id,
-            "code": f"{task['code']}/{seq:02d}",
+            "code": task_code(task["code"], seq, subtask=True),
             "plan_id": task["plan_id"],
             "document_id": task["document_id"],
             "parent_id": task_id,
@@ -753,7 +812,10 @@ async def decompose_task(
             **values,
             "seq": seq,
         }
-        await conn.execute(task_t.insert().values(**row))
+        if not await insert_unique(conn, task_t, row):
+            raise DomainError(
+                ErrorCode.DUPLICATE, f"code {row['code']} is taken by another task", "subtasks"
+            )
         await _add_assignments(
             ctx, conn, sub_id, [(u, None) for u in spec.leads], AssignmentRole.LEAD
         )

@@ -34,8 +34,17 @@ async def _fingerprint(engine: AsyncEngine) -> dict[str, str]:
 
 async def _wipe(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
-        await conn.execute(sa.text("UPDATE task SET origin_assignment_id = NULL, parent_id = NULL"))
+        await conn.execute(sa.text("UPDATE task SET origin_assignment_id = NULL"))
         for table in reversed(models.metadata.sorted_tables):
+            if table.name == "task":
+                # Subtasks before their parents (a subtask's 序号 is unique under its parent
+                # only, so they cannot all be made top-level first).
+                leaves = sa.text(
+                    "DELETE FROM task WHERE id NOT IN"
+                    " (SELECT parent_id FROM task WHERE parent_id IS NOT NULL)"
+                )
+                while (await conn.execute(leaves)).rowcount:
+                    pass
             await conn.execute(table.delete())
 
 

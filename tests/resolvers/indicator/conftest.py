@@ -35,7 +35,7 @@ from api.settings import Settings
 from models.enums import OrgUnitKind
 from resolvers.common import global_id
 from tests.conftest import GraphQLClient, TestDatabase
-from tests.factories import create_indicator, create_unit, insert
+from tests.factories import create_indicator, create_unit, insert, table
 
 EARLIER = datetime(2023, 7, 1, tzinfo=UTC)
 LATER = datetime(2023, 7, 5, tzinfo=UTC)
@@ -155,11 +155,18 @@ async def build_city(conn: AsyncConnection) -> City:
 
     east, west = units["东区"], units["西区"]
     for month in range(1, 13):
-        # June is first recorded wrongly, then corrected by a later row.
-        await add_measurement(
-            conn, pm25, 2023, month, 38, unit=east, recorded_at=LATER if month == 6 else EARLIER
+        await add_measurement(conn, pm25, 2023, month, 60 if month == 6 else 38, unit=east)
+    # June is first recorded wrongly, then corrected: one row per period (migration 0008).
+    measurement = table("measurement")
+    await conn.execute(
+        measurement.update()
+        .where(
+            measurement.c.org_unit_id == east["id"],
+            measurement.c.indicator_id == pm25["id"],
+            measurement.c.month == 6,
         )
-    await add_measurement(conn, pm25, 2023, 6, 60, unit=east, recorded_at=EARLIER)
+        .values(value=38, recorded_at=LATER)
+    )
     await add_measurement(conn, pm25, 2023, None, 37, unit=east)
     for month in range(1, 6):
         await add_measurement(conn, pm25, 2023, month, 45, unit=west)

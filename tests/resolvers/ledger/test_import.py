@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
@@ -233,3 +234,14 @@ class TestImportLedgerAccess:
         payload = await ledger.upload(csv_bytes(rows), "台账.csv", viewer=office)
         assert [e["code"] for e in payload["report"]["rowErrors"]] == ["UNKNOWN_UNIT"]
         assert "scope" in payload["report"]["rowErrors"][0]["message"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_concurrent_imports_of_one_file_create_each_task_once(ledger: Ledger) -> None:
+    # Ten uploads at once: the plan's row lock orders them, the later ones find the rows.
+    data = xlsx_bytes(air_ledger())
+    payloads = await asyncio.gather(*(ledger.upload(data) for _ in range(10)))
+    assert [p.get("errors") for p in payloads] == [[]] * 10  # no top-level INTERNAL_ERROR
+    assert sorted(_outcomes(p) for p in payloads) == [(0, 0, 34)] * 9 + [(34, 0, 0)]
+    assert sorted(await ledger.tasks()) == list(range(1, 35))

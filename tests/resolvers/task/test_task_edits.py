@@ -294,3 +294,138 @@ class TestAssignAndDecompose:
             {"input": {"task": task["id"], "subtasks": [{"title": "x", "leads": [other_town]}]}},
         )
         assert [e["code"] for e in not_lead["decomposeTask"]["errors"]] == ["NOT_FOUND"]
+
+
+RENUMBER = """
+mutation ($input: UpdateTaskInput!) { updateTask(input: $input) {
+  task { code seq version subtasks { code seq } } errors { code field } } }
+"""
+
+
+class TestRenumberTask:
+    async def test_renumbering_moves_the_code_and_frees_the_old_seq(
+        self, client: GraphQLClient, seeded_db: TestDatabase
+    ) -> None:
+        from resolvers.common import global_id
+        from tests.factories import create_unit, table
+
+        units = table("org_unit")
+        async with seeded_db.engine.begin() as conn:
+            town = (
+                await conn.execute(
+                    sa.select(units.c.id, units.c.path, units.c.depth).where(
+                        units.c.name == "南村镇"
+                    )
+                )
+            ).one()
+            village = await create_unit(
+                conn, "南村镇甲村", parent={"id": town.id, "path": town.path, "depth": town.depth}
+            )
+        data = await client.query(
+            '{ tasks(filter: {text: "秸秆禁烧"}) { edges { node { id code seq version } } } }'
+        )
+        task = data["tasks"]["edges"][0]["node"]
+        split = await (await _as(client, "南村镇")).query(
+            DECOMPOSE,
+            {
+                "input": {
+                    "task": task["id"],
+                    "subtasks": [
+                        {"title": "甲村巡查", "leads": [global_id("OrgUnit", village["id"])]}
+                    ],
+                }
+            },
+        )
+        assert split["decomposeTask"]["subtasks"][0]["code"] == f"{task['code']}/01"
+        district = await _as(client, "城区")
+        moved = await district.query(
+            RENUMBER,
+            {"input": {"task": task["id"], "expectedVersion": task["version"], "seq": 301}},
+        )
+        prefix = task["code"].rsplit("/", 1)[0]
+        assert moved["updateTask"]["errors"] == []
+        assert moved["updateTask"]["task"]["code"] == f"{prefix}/301"
+        assert moved["updateTask"]["task"]["subtasks"] == [{"code": f"{prefix}/301/01", "seq": 1}]
+        # The old 序号 (and its code) is free for a new task.
+        reused = await district.query(
+            CREATE,
+            {
+                "input": {
+                    "plan": await _air_plan(client),
+                    "title": "新增秸秆禁烧任务",
+                    "seq": task["seq"],
+                    "leadNames": ["区住建局"],
+                }
+            },
+        )
+        assert reused["createTask"]["errors"] == []
+        assert reused["createTask"]["task"]["code"] == task["code"]
+        # A 序号 a sibling holds is a DUPLICATE payload error; the task stays as it was.
+        taken = await district.query(
+            RENUMBER,
+            {
+                "input": {
+                    "task": task["id"],
+                    "expectedVersion": moved["updateTask"]["task"]["version"],
+                    "seq": task["seq"],
+                    "title": "改名",
+                }
+            },
+        )
+        assert [(e["code"], e["field"]) for e in taken["updateTask"]["errors"]] == [
+            ("DUPLICATE", "seq")
+        ]
+        again = await client.query(
+            "query ($id: ID!) { node(id: $id) { ... on Task { code seq version } } }",
+            {"id": task["id"]},
+        )
+        assert again["node"] == {
+            "code": f"{prefix}/301",
+            "seq": 301,
+            "version": moved["updateTask"]["task"]["version"],
+        }
+
+    async def test_renumbering_a_subtask_keeps_its_parent_prefix(
+        self, client: GraphQLClient, seeded_db: TestDatabase
+    ) -> None:
+        from resolvers.common import global_id
+        from tests.factories import create_unit, table
+
+        units = table("org_unit")
+        async with seeded_db.engine.begin() as conn:
+            town = (
+                await conn.execute(
+                    sa.select(units.c.id, units.c.path, units.c.depth).where(
+                        units.c.name == "南村镇"
+                    )
+                )
+            ).one()
+            village = await create_unit(
+                conn, "南村镇甲村", parent={"id": town.id, "path": town.path, "depth": town.depth}
+            )
+        data = await client.query(
+            '{ tasks(filter: {text: "秸秆禁烧"}) { edges { node { id code } } } }'
+        )
+        task = data["tasks"]["edges"][0]["node"]
+        lead = global_id("OrgUnit", village["id"])
+        split = await (await _as(client, "南村镇")).query(
+            DECOMPOSE,
+            {
+                "input": {
+                    "task": task["id"],
+                    "subtasks": [
+                        {"title": "甲村", "leads": [lead]},
+                        {"title": "乙", "leads": [lead]},
+                    ],
+                }
+            },
+        )
+        first = split["decomposeTask"]["subtasks"][0]
+        moved = await (await _as(client, "南村镇")).query(
+            RENUMBER, {"input": {"task": first["id"], "expectedVersion": 1, "seq": 7}}
+        )
+        assert moved["updateTask"]["task"]["code"] == f"{task['code']}/07"
+        clash = await (await _as(client, "南村镇")).query(
+            RENUMBER, {"input": {"task": first["id"], "expectedVersion": 2, "seq": 2}}
+        )
+        assert [e["code"] for e in clash["updateTask"]["errors"]] == ["DUPLICATE"]
