@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -78,6 +79,15 @@ alias_t: sa.Table = OrgUnitAlias.__table__  # type: ignore[attr-defined]
 
 MAX_PAIRS = 50  # json_build_object takes at most 100 arguments
 
+# What is viewer- or day-specific is a bind parameter of the plan, never a constant in it, so
+# one plan serves every viewer of a query shape (request_params gives the values):
+SCOPE_ROOT = "scope_root"  # the viewer's subtree root (restricted plans only)
+SCOPE_SHARED = "scope_shared"  # the viewer is a sharing partner (disclosure SHARED)
+TODAY = "today"  # the default asOf
+# A stand-in root for compiling: the real one never enters a plan, so a Python-side use of
+# it would show as wrong answers in the differential test, never as another viewer's rows.
+NO_ROOT = uuid.UUID(int=0)
+
 
 class NotCompilable(Exception):
     """The operation needs the resolvers (a field, argument or directive without a rule)."""
@@ -99,7 +109,35 @@ class Env:
     # Variables compiled as bind parameters (unit ids): the statement serves any value.
     bound: frozenset[str] = frozenset()
     params: dict[str, Any] = field(default_factory=dict)
+    # (explicit asOf, whether it counted as today or later): the plan holds while today
+    # leaves every answer unchanged (Plan.fresh).
+    day_checks: list[tuple[date, bool]] = field(default_factory=list)
     _names: itertools.count[int] = field(default_factory=itertools.count)
+
+    def __post_init__(self) -> None:
+        """The viewer's scope becomes bind parameters (see SCOPE_ROOT)."""
+        self.params |= request_params(self.scope, self.today)
+        if not self.scope.unrestricted:
+            self.scope = Scope(root=NO_ROOT, disclosure=Disclosure.INTERNAL, parameter=SCOPE_ROOT)
+
+    def day(self, as_of: date | None) -> tuple[Any, bool]:
+        """An asOf argument in SQL and whether it is today or later (the present state).
+
+        The default (today) is the parameter TODAY; an explicit date is a constant, and its
+        comparison with today is recorded in day_checks.
+        """
+        if as_of is None:
+            return sa.bindparam(TODAY, self.today, type_=sa.Date()), True
+        current = as_of >= self.today
+        self.day_checks.append((as_of, current))
+        return as_of, current
+
+    def hidden(self) -> sa.ColumnElement[bool]:
+        """Whether internal fields are hidden from the viewer (a sharing partner)."""
+        if self.scope.unrestricted:
+            return sa.false()
+        # Hidden unless the request says otherwise.
+        return sa.bindparam(SCOPE_SHARED, True, type_=sa.Boolean())
 
     def alias(self, table: sa.Table, prefix: str) -> Any:
         """A fresh alias, so nested levels never share a name."""
@@ -128,6 +166,15 @@ class Env:
 def param_key(variable: str) -> str:
     """The bind parameter of a bound variable."""
     return f"gqlvar_{variable}"
+
+
+def request_params(scope: Scope, today: date) -> dict[str, Any]:
+    """The values of a request's viewer and day parameters (SCOPE_ROOT, SCOPE_SHARED, TODAY)."""
+    return {
+        SCOPE_ROOT: scope.root,
+        SCOPE_SHARED: scope.disclosure is Disclosure.SHARED,
+        TODAY: today,
+    }
 
 
 # Where a variable may be a bind parameter: (root field, argument, input field or None).
@@ -549,12 +596,11 @@ def _snake(name: str) -> str:
 def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
     if f.args.get("filter") is not None:
         raise NotCompilable("taskRollup(filter:)")
-    as_of: date | None = f.args.get("asOf")
-    day = as_of or env.today
+    day, current = env.day(f.args.get("asOf"))
     statement = env.rollups.statement(
         outer(row.c.id),
         as_of=day,
-        current=day >= env.today,
+        current=current,
         include_descendants=f.args["includeDescendants"],
         role=f.args["role"],
         scope=env.scope,
@@ -563,7 +609,7 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
     return rollup_object(env, f, statement.subquery(env.name("r")), day)
 
 
-def rollup_object(env: Env, f: Field, r: Any, day: date) -> Any:
+def rollup_object(env: Env, f: Field, r: Any, day: Any) -> Any:
     """TaskRollup fields from a rollup row (one or none: sums make none zeros)."""
 
     def total(name: str) -> Any:
@@ -572,7 +618,7 @@ def rollup_object(env: Env, f: Field, r: Any, day: date) -> Any:
     rated = total("total") - total("ongoing")
     weight = total("weight_sum")
     formulas: dict[str, Any] = {
-        "asOf": sa.literal(day, sa.Date),
+        "asOf": day if isinstance(day, sa.ColumnElement) else sa.literal(day, sa.Date),
         "total": total("total"),
         "completed": total("completed"),
         "inProgress": total("in_progress"),
@@ -636,9 +682,10 @@ def task_reports(env: Env, f: Field, row: Row) -> Any:
 
 
 def reported_by(env: Env, f: Field, row: Row) -> Any:
-    if env.scope.disclosure is Disclosure.SHARED:
-        return sa.null()
-    return row.c.reported_by
+    hidden = env.hidden()
+    if isinstance(hidden, sa.sql.elements.False_):
+        return row.c.reported_by
+    return sa.case((hidden, sa.null()), else_=row.c.reported_by)
 
 
 def reported_at(env: Env, f: Field, row: Row) -> Any:
