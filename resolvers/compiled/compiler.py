@@ -55,6 +55,7 @@ from models import (
     Task,
     enums,
 )
+from resolvers import fields
 from resolvers.common import decode_global_id
 from resolvers.compiled import sql
 from resolvers.pagination import OrderKey, _arguments, after_predicate
@@ -393,6 +394,11 @@ def json_list(item: Any, *order: Any) -> Any:
 
 def column(name: str) -> Handler:
     return lambda env, f, row: row.c[name]
+
+
+def registered(registry: fields.Registry) -> dict[str, Handler]:
+    """The rules of a type's scalar fields from the shared registry (resolvers/fields.py)."""
+    return {name: column(c.column) for name, c in registry.items()}
 
 
 def node_id(type_name: str) -> Handler:
@@ -736,11 +742,7 @@ def related(table: sa.Table, prefix: str, fk: str, visible: Callable[..., Any]) 
 HANDLERS: dict[str, dict[str, Handler]] = {
     "OrgUnit": {
         "id": node_id("OrgUnit"),
-        "code": column("code"),
-        "name": column("name"),
-        "kind": column("kind"),
-        "depth": column("depth"),
-        "remarks": column("remarks"),
+        **registered(fields.ORG_UNIT),
         "parent": related_unit("parent_id"),
         "lineParent": related_unit("line_parent_id"),
         "children": unit_children,
@@ -751,17 +753,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     },
     "Task": {
         "id": node_id("Task"),
-        "code": column("code"),
-        "seq": column("seq"),
-        "category": column("category"),
-        "title": column("title"),
-        "description": column("description"),
-        "remarks": column("remarks"),
-        "responsibilityText": column("responsibility_text"),
-        "status": column("status"),
-        "progress": column("progress"),
-        "weight": column("weight"),
-        "version": column("version"),
+        **registered(fields.TASK),
         "deadline": same_row,
         "plan": related(plan_t, "pl", "plan_id", plan_visible),
         "document": related(document_t, "doc", "document_id", document_visible),
@@ -790,12 +782,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "remarks": column("remarks"),
         "issuer": related_unit("issuer_id"),
     },
-    "Deadline": {
-        "kind": column("deadline_kind"),
-        "start": column("deadline_start"),
-        "end": column("deadline_end"),
-        "text": column("deadline_text"),
-    },
+    "Deadline": registered(fields.DEADLINE),
     "ProgressReport": {
         "id": node_id("ProgressReport"),
         "reportedAt": reported_at,
