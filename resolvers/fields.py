@@ -66,7 +66,42 @@ DEADLINE: Registry = {
     "text": Column("deadline_text"),
 }
 
-REGISTRY: dict[str, Registry] = {"OrgUnit": ORG_UNIT, "Task": TASK, "Deadline": DEADLINE}
+PLAN: Registry = {
+    "title": Column("title"),
+    "kind": Column("kind", enums.PlanKind),
+    "field": Column("field", enums.PlanField),
+    "year": Column("year"),
+    "objectives": Column("objectives"),
+    "source": Column("source"),
+}
+
+DOCUMENT: Registry = {
+    "docNumber": Column("doc_number"),
+    "title": Column("title"),
+    "kind": Column("kind", enums.DocumentKind),
+    "issuedOn": Column("issued_on"),
+    "basedOn": Column("based_on"),
+    "summary": Column("summary"),
+    "remarks": Column("remarks"),
+}
+
+# reportedAt (a timestamp rendered as Python does), evidence and reportedBy (disclosure)
+# keep rules of their own.
+PROGRESS_REPORT: Registry = {
+    "period": Column("period"),
+    "percent": Column("percent"),
+    "status": Column("status", enums.TaskStatus),
+    "narrative": Column("narrative"),
+}
+
+REGISTRY: dict[str, Registry] = {
+    "OrgUnit": ORG_UNIT,
+    "Task": TASK,
+    "Deadline": DEADLINE,
+    "Plan": PLAN,
+    "Document": DOCUMENT,
+    "ProgressReport": PROGRESS_REPORT,
+}
 
 
 def python_name(field: str) -> str:
