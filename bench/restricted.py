@@ -148,7 +148,9 @@ async def measure(cfg: Any, requests: Requests, peers: tuple[str, ...]) -> dict[
     return out
 
 
-def section(cfg: Any, dataset: str, results: dict[str, PeerRows], seconds: float) -> list[str]:
+def section(
+    cfg: Any, dataset: str, results: dict[str, PeerRows], seconds: float, label: str
+) -> list[str]:
     """The restricted-viewer section of bench/RESULTS.md."""
     n = VIEWERS
     command = (
@@ -159,7 +161,7 @@ def section(cfg: Any, dataset: str, results: dict[str, PeerRows], seconds: float
         f"BENCH_CONCURRENCY={cfg.concurrency} make bench"
     )
     lines = [
-        "## Restricted viewers (issue 13)",
+        f"### Restricted viewers: the {label} run (issue 13)",
         "",
         f"- command: `{command}` (took {seconds / 60:.1f} min)",
         f"- dataset: {dataset}",

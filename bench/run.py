@@ -530,7 +530,7 @@ async def measure_restricted(cfg: Config, dataset: str, params: Params) -> None:
     units = await restricted.viewer_units(cfg.url, restricted.VIEWERS)
     requests = restricted.Requests(SECRET, units, params.province, params.today)
     results = await restricted.measure(cfg, requests, OURS)
-    lines = restricted.section(cfg, dataset, results, time.perf_counter() - started)
+    lines = restricted.section(cfg, dataset, results, time.perf_counter() - started, LABEL)
     load_avg = f"{load_start:.1f} / {os.getloadavg()[0]:.1f}"
     lines[2:2] = [
         f"- date: {datetime.now(ZoneInfo('UTC')).strftime('%Y-%m-%d %H:%M UTC')}; machine: "
