@@ -16,7 +16,6 @@ its parent row by alias name (`outer`) so nested derived tables stay correlated.
 from __future__ import annotations
 
 import itertools
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -592,11 +591,7 @@ def task_filter(raw: dict[str, Any] | None) -> Any:
         return None
     from resolvers.task.types import TaskFilter
 
-    return TaskFilter(**{_snake(k): v for k, v in raw.items()})
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    return TaskFilter(**{fields.python_name(k): v for k, v in raw.items()})
 
 
 def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
