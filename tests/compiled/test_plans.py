@@ -242,3 +242,17 @@ async def test_today_is_a_parameter_of_the_plan(
     assert {a["orgUnit"]["fixed"]["asOf"] for a in answers} == {"2024-06-30"}
     # Before 2024-06-30 "fixed" is the present state, after it the history.
     assert answers[0]["orgUnit"]["fixed"] != answers[-2]["orgUnit"]["fixed"]
+
+
+@pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
+async def test_metrics_report_the_plan_cache_size(seeded_db: TestDatabase) -> None:
+    """/metrics shows this worker's plan cache size (govgraph_compiled_plans)."""
+    import re
+
+    from api.compiled import plan_cache_size
+
+    async with graphql_client(seeded_db) as client:
+        text = (await client.http.get("/metrics")).text
+    found = re.search(r"^govgraph_compiled_plans (\S+)$", text, re.MULTILINE)
+    assert found is not None
+    assert float(found.group(1)) == plan_cache_size()
