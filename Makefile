@@ -50,8 +50,10 @@ check: fmt lint test
 
 # Not part of `make test`: generates a dataset, runs govgraph, PostGraphile and the raw-SQL floor
 # on the local PostgreSQL and writes bench/RESULTS.md (sizes: BENCH_UNITS, BENCH_TASKS, ...).
+# BENCH_PART=restricted runs only the restricted-viewer rows (govgraph alone: no npm needed).
 bench: install
-	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	if [ "$${BENCH_PART:-all}" != restricted ]; then \
+		cd bench && npm ci --no-audit --no-fund --loglevel=error; fi
 	$(PY) -m bench.run
 
 clean:

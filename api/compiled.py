@@ -12,6 +12,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 import orjson
@@ -24,7 +25,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from api.context import RequestContext
-from api.metrics import COMPILED, SQL_STATEMENTS
+from api.metrics import COMPILED, COMPILED_PLANS, SQL_STATEMENTS
 from resolvers.common import decode_global_id
 from resolvers.compiled.compiler import (
     Env,
@@ -33,6 +34,7 @@ from resolvers.compiled.compiler import (
     bound_variables,
     compile_operation,
     param_key,
+    request_params,
 )
 from resolvers.compiled.rollups import rollup_statement_for
 
@@ -58,18 +60,31 @@ class LruCache:
         if len(self._plans) > self.maxsize:
             self._plans.popitem(last=False)
 
+    def __len__(self) -> int:
+        return len(self._plans)
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
     """A compiled statement as driver SQL and its positional arguments; bound variables'
-    positions are filled per request. Kilobytes, not the statement tree's hundreds."""
+    positions and the viewer's and day's parameters (request_params) are filled per request.
+    Kilobytes, not the statement tree's hundreds.
+
+    `day_checks`: the explicit asOf dates the compiler compared with today, and the outcome;
+    the plan answers only while today gives the same outcomes (fresh).
+    """
 
     sql: str
     names: tuple[str, ...]
     values: tuple[Any, ...]
+    day_checks: tuple[tuple[date, bool], ...] = ()
+
+    def fresh(self, today: date) -> bool:
+        """Whether the plan still answers for `today`."""
+        return all((day >= today) is current for day, current in self.day_checks)
 
     @classmethod
-    def of(cls, statement: sa.Select[Any], dialect: Any) -> Plan:
+    def of(cls, statement: sa.Select[Any], dialect: Any, day_checks: tuple[Any, ...] = ()) -> Plan:
         compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
         params = compiled.construct_params()
         processors = cast(dict[str, Any], compiled._bind_processors)
@@ -79,21 +94,30 @@ class Plan:
             value = params[name]
             processor = processors.get(name)
             values.append(processor(value) if processor is not None else value)
-        return cls(str(compiled), names, tuple(values))
+        return cls(str(compiled), names, tuple(values), tuple(day_checks))
 
     def arguments(self, params: dict[str, Any]) -> list[Any]:
-        """The positional arguments with the request's bound variables."""
+        """The positional arguments with the request's parameters."""
         if not params:
             return list(self.values)
         return [params.get(n, v) for n, v in zip(self.names, self.values, strict=True)]
 
 
-# Plans by query, operation, scope, day and the variables that shape them (unit ids are bind
-# parameters, so one plan serves every unit); per worker process.
+# Plans by query, operation, whether the scope is restricted, and the variables that shape
+# them (unit ids, the viewer's scope root and disclosure and today are bind parameters, so one
+# plan serves every unit and every viewer); per worker process.
 PLANS = LruCache()
 BOUND = LruCache()  # bound_variables() by query and operation name
 ANSWERABLE = LruCache()  # (query, operation name) with at least one compiled plan
 UNCOMPILABLE = object()  # cached too: such queries go straight to the resolvers
+
+
+def plan_cache_size() -> int:
+    """How many plans (and uncompilable markers) this worker holds."""
+    return len(PLANS)
+
+
+COMPILED_PLANS.set_function(plan_cache_size)
 
 
 class CompiledReads(SchemaExtension):
@@ -132,11 +156,11 @@ class CompiledReads(SchemaExtension):
             bound = bound_variables(operation)
             BOUND.put((ec.query, requested), bound)
         today = context.today()
-        key = plan_key(context, ec.query or "", requested, raw, bound, today)
+        key = plan_key(context, ec.query or "", requested, raw, bound)
         plan = PLANS.get(key)
         if plan is UNCOMPILABLE:
             return None
-        if plan is None:
+        if plan is None or not plan.fresh(today):
             schema = ec.schema._schema
             variables = get_variable_values(schema, operation.variable_definitions or (), raw)
             if isinstance(variables, list):  # bad variables: the resolvers report them
@@ -157,13 +181,13 @@ class CompiledReads(SchemaExtension):
                 logger.exception("request %s: compiling failed", context.request_id)
                 PLANS.put(key, UNCOMPILABLE)
                 return None
-            plan = Plan.of(statement, context.db.engine.dialect)
+            plan = Plan.of(statement, context.db.engine.dialect, tuple(env.day_checks))
             PLANS.put(key, plan)
             ANSWERABLE.put((ec.query, requested), True)
             params = env.params
         else:
             try:
-                params = bound_params(raw, bound)
+                params = bound_params(raw, bound) | request_params(context.scope, today)
             except ValueError:
                 return None  # the resolvers report the malformed id
         text = await context.db.scalar_sql(plan.sql, plan.arguments(params), single=True)
@@ -178,15 +202,17 @@ def plan_key(
     operation_name: str | None,
     raw: dict[str, Any],
     bound: frozenset[str],
-    today: Any,
 ) -> Hashable:
-    """A plan's cache key: what shapes its SQL (bound variables only by being null or not)."""
+    """A plan's cache key: what shapes its SQL (bound variables only by being null or not).
+
+    Of the viewer only whether its scope is restricted: its root and disclosure are bind
+    parameters. Today is not in it either (Plan.fresh).
+    """
     shaping = {k: v for k, v in raw.items() if k not in bound}
     return (
         query,
         operation_name,
-        context.scope,
-        today,
+        context.scope.unrestricted,
         orjson.dumps(shaping, option=orjson.OPT_SORT_KEYS),
         tuple(sorted((k, raw.get(k) is None) for k in bound)),
     )
@@ -210,18 +236,19 @@ async def answer_from_plan(
 ) -> bytes | None:
     """The whole response body of a query a cached plan answers, before any GraphQL work.
 
-    A plan exists only after the same query, operation, scope, day and shaping variables went
+    A plan exists only after the same query, operation, kind of scope and shaping variables went
     through parsing, validation, the query limits and compilation (CompiledReads): it is a
     persisted query, found by its text. None sends the request down the full path.
     """
     bound = BOUND.get((query, operation_name))
     if bound is None:
         return None
-    plan = PLANS.get(plan_key(context, query, operation_name, raw, bound, context.today()))
-    if not isinstance(plan, Plan):
+    today = context.today()
+    plan = PLANS.get(plan_key(context, query, operation_name, raw, bound))
+    if not isinstance(plan, Plan) or not plan.fresh(today):
         return None
     try:
-        params = bound_params(raw, bound)
+        params = bound_params(raw, bound) | request_params(context.scope, today)
     except ValueError:
         return None
     try:

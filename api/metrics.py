@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -70,4 +70,8 @@ COMPILED = Counter(
     "govgraph_graphql_reads_total",
     "Queries by execution path: compiled (one SQL statement) or resolvers",
     ["path"],
+)
+COMPILED_PLANS = Gauge(
+    "govgraph_compiled_plans",
+    "Compiled plans (and uncompilable markers) cached by this worker (api/compiled.py)",
 )

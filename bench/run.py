@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from bench import load
+from bench import load, restricted
 from bench.pgcount import Proxy
 from bench.queries import GOVGRAPH, POSTGRAPHILE, QUERIES
 
@@ -457,7 +457,6 @@ def write_report(
         f"BENCH_REQUESTS={cfg.requests} make bench"
     )
     section = [
-        BEGIN,
         f"## Benchmark run: {LABEL} dataset (issue 8)",
         "",
         f"- date: {datetime.now(ZoneInfo('UTC')).strftime('%Y-%m-%d %H:%M UTC')}",
@@ -479,12 +478,17 @@ def write_report(
         "Goals (ratios of req/s):",
         "",
         *goals(results),
-        END,
     ]
+    write_section(BEGIN, END, section)
+
+
+def write_section(begin: str, end: str, lines: list[str]) -> None:
+    """Replace the text between the markers in bench/RESULTS.md (append when missing)."""
+    section = [begin, *lines, end]
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        tail = rest.split(end, 1)[1]
         text = head + "\n".join(section) + tail
     else:
         text = text.rstrip("\n") + "\n\n" + "\n".join(section) + "\n"
@@ -502,16 +506,39 @@ async def main() -> None:
     cfg = Config()
     started = time.perf_counter()
     load_start = os.getloadavg()[0]
-    if not NODE.exists():
+    # BENCH_PART=restricted: only the restricted-viewer rows (no PostGraphile, no floor).
+    everything = os.environ.get("BENCH_PART", "all") != "restricted"
+    if everything and not NODE.exists():
         raise SystemExit("bench/node_modules is missing: run `npm ci` in bench/ (make bench does)")
     dataset = await prepare(cfg)
     log(f"dataset: {dataset}")
-    requests = Requests(await parameters(cfg))
-    results = await measure(cfg, requests)
-    await count_statements(cfg, requests, results)
+    params = await parameters(cfg)
+    if everything:
+        requests = Requests(params)
+        results = await measure(cfg, requests)
+        await count_statements(cfg, requests, results)
+        load_avg = f"{load_start:.1f} / {os.getloadavg()[0]:.1f}"
+        write_report(cfg, dataset, results, time.perf_counter() - started, load_avg)
+        print("\n".join(table(cfg, results)))
+    await measure_restricted(cfg, dataset, params)
+
+
+async def measure_restricted(cfg: Config, dataset: str, params: Params) -> None:
+    """The restricted-viewer rows (bench/restricted.py), in their own section."""
+    started = time.perf_counter()
+    load_start = os.getloadavg()[0]
+    units = await restricted.viewer_units(cfg.url, restricted.VIEWERS)
+    requests = restricted.Requests(SECRET, units, params.province, params.today)
+    results = await restricted.measure(cfg, requests, OURS)
+    lines = restricted.section(cfg, dataset, results, time.perf_counter() - started, LABEL)
     load_avg = f"{load_start:.1f} / {os.getloadavg()[0]:.1f}"
-    write_report(cfg, dataset, results, time.perf_counter() - started, load_avg)
-    print("\n".join(table(cfg, results)))
+    lines[2:2] = [
+        f"- date: {datetime.now(ZoneInfo('UTC')).strftime('%Y-%m-%d %H:%M UTC')}; machine: "
+        f"{os.cpu_count()} cores shared with other work, 1-minute load average at start and "
+        f"end {load_avg}",
+    ]
+    label = f"{LABEL}:restricted"
+    write_section(f"<!-- bench:{label}:begin -->", f"<!-- bench:{label}:end -->", lines)
 
 
 if __name__ == "__main__":

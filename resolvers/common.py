@@ -14,7 +14,7 @@ from strawberry import relay
 
 from models import enums
 from resolvers import error_types as error_types  # registers ErrorCode and UserError
-from resolvers import pagination
+from resolvers import fields, pagination
 from resolvers.context import Context
 from resolvers.ids import encode_global_id
 from resolvers.pagination import Connection, Edge, OrderKey, PageInfo, ascending
@@ -61,13 +61,8 @@ class Deadline:
 
     @classmethod
     def from_row(cls, row: RowMapping | dict[str, Any]) -> Deadline:
-        """From `deadline_kind/start/end/text` columns."""
-        return cls(
-            kind=enums.DeadlineKind(row["deadline_kind"]),
-            start=row["deadline_start"],
-            end=row["deadline_end"],
-            text=row["deadline_text"],
-        )
+        """From `deadline_kind/start/end/text` columns (resolvers/fields.py)."""
+        return cls(**fields.from_row(fields.DEADLINE, row))
 
 
 T = TypeVar("T")

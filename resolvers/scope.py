@@ -53,10 +53,16 @@ class Disclosure(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """A subtree root (None: everything) and a disclosure tier."""
+    """A subtree root (None: everything) and a disclosure tier.
+
+    `parameter` names a bind parameter that holds the root in the SQL instead of the value
+    (the compiled read path: one plan serves every viewer of a query shape; a plan run
+    without the parameter sees nothing).
+    """
 
     root: uuid.UUID | None
     disclosure: Disclosure = Disclosure.INTERNAL
+    parameter: str | None = None
 
     @property
     def unrestricted(self) -> bool:
@@ -77,14 +83,22 @@ def scope_for(viewer: Viewer) -> Scope:
     )
 
 
+def root_of(scope: Scope) -> Any:
+    """The scope root in SQL: its value, or the bind parameter `scope.parameter` (no default:
+    NULL matches no unit)."""
+    if scope.parameter is None:
+        return scope.root
+    return sa.bindparam(scope.parameter, None, type_=sa.Uuid())
+
+
 def subtree(scope: Scope) -> sa.Select[Any]:
     """Ids of the units in the scope's subtree."""
-    return sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == scope.root)
+    return sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == root_of(scope))
 
 
 def ancestors(scope: Scope) -> sa.Select[Any]:
     """Ids of the scope root's ancestors (and itself)."""
-    return sa.select(closure_t.c.ancestor_id).where(closure_t.c.descendant_id == scope.root)
+    return sa.select(closure_t.c.ancestor_id).where(closure_t.c.descendant_id == root_of(scope))
 
 
 def unit_visible(scope: Scope, column: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:

@@ -16,7 +16,7 @@ its parent row by alias name (`outer`) so nested derived tables stay correlated.
 from __future__ import annotations
 
 import itertools
-import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,6 +55,7 @@ from models import (
     enums,
 )
 from models.rules.task_state import unit_scope
+from resolvers import fields
 from resolvers.common import decode_global_id
 from resolvers.compiled import sql
 from resolvers.pagination import OrderKey, _arguments, after_predicate
@@ -87,6 +88,15 @@ alias_t: sa.Table = OrgUnitAlias.__table__  # type: ignore[attr-defined]
 
 MAX_PAIRS = 50  # json_build_object takes at most 100 arguments
 
+# What is viewer- or day-specific is a bind parameter of the plan, never a constant in it, so
+# one plan serves every viewer of a query shape (request_params gives the values):
+SCOPE_ROOT = "scope_root"  # the viewer's subtree root (restricted plans only)
+SCOPE_SHARED = "scope_shared"  # the viewer is a sharing partner (disclosure SHARED)
+TODAY = "today"  # the default asOf
+# A stand-in root for compiling: the real one never enters a plan, so a Python-side use of
+# it would show as wrong answers in the differential test, never as another viewer's rows.
+NO_ROOT = uuid.UUID(int=0)
+
 
 class NotCompilable(Exception):
     """The operation needs the resolvers (a field, argument or directive without a rule)."""
@@ -108,7 +118,35 @@ class Env:
     # Variables compiled as bind parameters (unit ids): the statement serves any value.
     bound: frozenset[str] = frozenset()
     params: dict[str, Any] = field(default_factory=dict)
+    # (explicit asOf, whether it counted as today or later): the plan holds while today
+    # leaves every answer unchanged (Plan.fresh).
+    day_checks: list[tuple[date, bool]] = field(default_factory=list)
     _names: itertools.count[int] = field(default_factory=itertools.count)
+
+    def __post_init__(self) -> None:
+        """The viewer's scope becomes bind parameters (see SCOPE_ROOT)."""
+        self.params |= request_params(self.scope, self.today)
+        if not self.scope.unrestricted:
+            self.scope = Scope(root=NO_ROOT, disclosure=Disclosure.INTERNAL, parameter=SCOPE_ROOT)
+
+    def day(self, as_of: date | None) -> tuple[Any, bool]:
+        """An asOf argument in SQL and whether it is today or later (the present state).
+
+        The default (today) is the parameter TODAY; an explicit date is a constant, and its
+        comparison with today is recorded in day_checks.
+        """
+        if as_of is None:
+            return sa.bindparam(TODAY, self.today, type_=sa.Date()), True
+        current = as_of >= self.today
+        self.day_checks.append((as_of, current))
+        return as_of, current
+
+    def hidden(self) -> sa.ColumnElement[bool]:
+        """Whether internal fields are hidden from the viewer (a sharing partner)."""
+        if self.scope.unrestricted:
+            return sa.false()
+        # Hidden unless the request says otherwise.
+        return sa.bindparam(SCOPE_SHARED, True, type_=sa.Boolean())
 
     def alias(self, table: sa.Table, prefix: str) -> Any:
         """A fresh alias, so nested levels never share a name."""
@@ -137,6 +175,15 @@ class Env:
 def param_key(variable: str) -> str:
     """The bind parameter of a bound variable."""
     return f"gqlvar_{variable}"
+
+
+def request_params(scope: Scope, today: date) -> dict[str, Any]:
+    """The values of a request's viewer and day parameters (SCOPE_ROOT, SCOPE_SHARED, TODAY)."""
+    return {
+        SCOPE_ROOT: scope.root,
+        SCOPE_SHARED: scope.disclosure is Disclosure.SHARED,
+        TODAY: today,
+    }
 
 
 # Where a variable may be a bind parameter: (root field, argument, input field or None).
@@ -357,6 +404,11 @@ def column(name: str) -> Handler:
     return lambda env, f, row: row.c[name]
 
 
+def registered(registry: fields.Registry) -> dict[str, Handler]:
+    """The rules of a type's scalar fields from the shared registry (resolvers/fields.py)."""
+    return {name: column(c.column) for name, c in registry.items()}
+
+
 def node_id(type_name: str) -> Handler:
     return lambda env, f, row: sql.global_id(type_name, row.c.id)
 
@@ -528,7 +580,10 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
     except ValueError as exc:  # a malformed id in the filter: the resolvers report it
         raise NotCompilable(str(exc)) from exc
     if state_tests(flt):
-        # Judged by the unit's shares, as the resolvers judge them (resolvers/task/filters.py).
+        # Judged by the unit's shares, as the resolvers judge them (resolvers/task/filters.py);
+        # each date read as present state or history is a day check of the plan.
+        for test in state_tests(flt):
+            env.day(test.as_of)
         name = env.name("j")
         units = unit_scope([unit], include_descendants).cte(f"units_{name}", nesting=True)
         filtered = [
@@ -553,22 +608,17 @@ def task_filter(raw: dict[str, Any] | None) -> Any:
     if raw is None:
         return None
 
-    return TaskFilter(**{_snake(k): v for k, v in raw.items()})
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    return TaskFilter(**{fields.python_name(k): v for k, v in raw.items()})
 
 
 def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
     if f.args.get("filter") is not None:
         raise NotCompilable("taskRollup(filter:)")
-    as_of: date | None = f.args.get("asOf")
-    day = as_of or env.today
+    day, current = env.day(f.args.get("asOf"))
     statement = env.rollups.statement(
         outer(row.c.id),
         as_of=day,
-        current=day >= env.today,
+        current=current,
         include_descendants=f.args["includeDescendants"],
         role=f.args["role"],
         scope=env.scope,
@@ -577,7 +627,7 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
     return rollup_object(env, f, statement.subquery(env.name("r")), day)
 
 
-def rollup_object(env: Env, f: Field, r: Any, day: date) -> Any:
+def rollup_object(env: Env, f: Field, r: Any, day: Any) -> Any:
     """TaskRollup fields from a rollup row (one or none: sums make none zeros)."""
 
     def total(name: str) -> Any:
@@ -586,7 +636,7 @@ def rollup_object(env: Env, f: Field, r: Any, day: date) -> Any:
     rated = total("total") - total("ongoing")
     weight = total("weight_sum")
     formulas: dict[str, Any] = {
-        "asOf": sa.literal(day, sa.Date),
+        "asOf": day if isinstance(day, sa.ColumnElement) else sa.literal(day, sa.Date),
         "total": total("total"),
         "completed": total("completed"),
         "inProgress": total("in_progress"),
@@ -650,9 +700,10 @@ def task_reports(env: Env, f: Field, row: Row) -> Any:
 
 
 def reported_by(env: Env, f: Field, row: Row) -> Any:
-    if env.scope.disclosure is Disclosure.SHARED:
-        return sa.null()
-    return row.c.reported_by
+    hidden = env.hidden()
+    if isinstance(hidden, sa.sql.elements.False_):
+        return row.c.reported_by
+    return sa.case((hidden, sa.null()), else_=row.c.reported_by)
 
 
 def reported_at(env: Env, f: Field, row: Row) -> Any:
@@ -703,11 +754,7 @@ def related(table: sa.Table, prefix: str, fk: str, visible: Callable[..., Any]) 
 HANDLERS: dict[str, dict[str, Handler]] = {
     "OrgUnit": {
         "id": node_id("OrgUnit"),
-        "code": column("code"),
-        "name": column("name"),
-        "kind": column("kind"),
-        "depth": column("depth"),
-        "remarks": column("remarks"),
+        **registered(fields.ORG_UNIT),
         "parent": related_unit("parent_id"),
         "lineParent": related_unit("line_parent_id"),
         "children": unit_children,
@@ -718,17 +765,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     },
     "Task": {
         "id": node_id("Task"),
-        "code": column("code"),
-        "seq": column("seq"),
-        "category": column("category"),
-        "title": column("title"),
-        "description": column("description"),
-        "remarks": column("remarks"),
-        "responsibilityText": column("responsibility_text"),
-        "status": column("status"),
-        "progress": column("progress"),
-        "weight": column("weight"),
-        "version": column("version"),
+        **registered(fields.TASK),
         "deadline": same_row,
         "plan": related(plan_t, "pl", "plan_id", plan_visible),
         "document": related(document_t, "doc", "document_id", document_visible),
@@ -738,38 +775,19 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     },
     "Plan": {
         "id": node_id("Plan"),
-        "title": column("title"),
-        "kind": column("kind"),
-        "field": column("field"),
-        "year": column("year"),
-        "objectives": column("objectives"),
-        "source": column("source"),
+        **registered(fields.PLAN),
         "document": related(document_t, "doc", "document_id", document_visible),
     },
     "Document": {
         "id": node_id("Document"),
-        "docNumber": column("doc_number"),
-        "title": column("title"),
-        "kind": column("kind"),
-        "issuedOn": column("issued_on"),
-        "basedOn": column("based_on"),
-        "summary": column("summary"),
-        "remarks": column("remarks"),
+        **registered(fields.DOCUMENT),
         "issuer": related_unit("issuer_id"),
     },
-    "Deadline": {
-        "kind": column("deadline_kind"),
-        "start": column("deadline_start"),
-        "end": column("deadline_end"),
-        "text": column("deadline_text"),
-    },
+    "Deadline": registered(fields.DEADLINE),
     "ProgressReport": {
         "id": node_id("ProgressReport"),
         "reportedAt": reported_at,
-        "period": column("period"),
-        "percent": column("percent"),
-        "status": column("status"),
-        "narrative": column("narrative"),
+        **registered(fields.PROGRESS_REPORT),
         "reportedBy": reported_by,
         "unit": related_unit("reported_by_unit_id"),
     },
@@ -811,6 +829,8 @@ def query_tasks(env: Env, f: Field) -> Any:
     try:
         flt = task_filter(f.args.get("filter"))
         conditions = [*task_filter_conditions(flt), *whole_task_state(flt)]
+        for test in state_tests(flt):
+            env.day(test.as_of)  # present state or history: a day check of the plan
     except ValueError as exc:
         raise NotCompilable(str(exc)) from exc
     base = sa.select(task_t).where(*conditions, task_visible(env.scope))

@@ -3,7 +3,6 @@ correlated to the enclosing unit row (several rows are summed by the caller)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +16,7 @@ from resolvers.scope import Scope, subtree, task_visible
 def rollup_statement_for(
     root: sa.ColumnElement[Any],
     *,
-    as_of: date,
+    as_of: Any,  # a date, or the plan's TODAY parameter (then `current`)
     current: bool,
     include_descendants: bool,
     role: enums.RoleScope,
@@ -25,6 +24,8 @@ def rollup_statement_for(
     name: str,
 ) -> sa.Select[Any]:
     """The rollup of the unit `root`, as the resolvers compute it (resolvers/task/rollup.py).
+
+    The scope's root may be a bind parameter (resolvers.scope.Scope.parameter).
 
     Today or later, LEAD, whole subtree: the maintained buckets, for any root the viewer's
     scope covers entirely; its ancestors (and every other case) aggregate live.

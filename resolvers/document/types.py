@@ -14,6 +14,7 @@ from strawberry import relay
 from models import Document as DocumentModel
 from models import Plan as PlanModel
 from models import enums
+from resolvers import fields
 from resolvers.common import Info, RowNode
 from resolvers.org_unit.types import OrgUnit
 from resolvers.pagination import page_loader
@@ -43,13 +44,7 @@ class Document(RowNode, relay.Node):
         """From a `document` row."""
         return cls(
             id=str(row["id"]),
-            doc_number=row["doc_number"],
-            title=row["title"],
-            kind=enums.DocumentKind(row["kind"]),
-            issued_on=row["issued_on"],
-            based_on=row["based_on"],
-            summary=row["summary"],
-            remarks=row["remarks"],
+            **fields.from_row(fields.DOCUMENT, row),
             issuer_id=row["issuer_id"],
         )
 
@@ -84,12 +79,7 @@ class Plan(RowNode, relay.Node):
         """From a `plan` row."""
         return cls(
             id=str(row["id"]),
-            title=row["title"],
-            kind=enums.PlanKind(row["kind"]),
-            field=enums.PlanField(row["field"]),
-            year=row["year"],
-            objectives=row["objectives"],
-            source=row["source"],
+            **fields.from_row(fields.PLAN, row),
             document_id=row["document_id"],
             parent_id=row["parent_id"],
         )

@@ -12,6 +12,7 @@ from strawberry import relay
 
 from models import OrgUnit as OrgUnitModel
 from models import enums
+from resolvers import fields
 from resolvers.common import Connection, Info, RowNode
 
 if TYPE_CHECKING:
@@ -41,11 +42,7 @@ class OrgUnit(RowNode, relay.Node):
         """From an `org_unit` row."""
         return cls(
             id=str(row["id"]),
-            code=row["code"],
-            name=row["name"],
-            kind=enums.OrgUnitKind(row["kind"]),
-            depth=row["depth"],
-            remarks=row["remarks"],
+            **fields.from_row(fields.ORG_UNIT, row),
             parent_id=row["parent_id"],
             line_parent_id=row["line_parent_id"],
         )

@@ -14,6 +14,7 @@ from strawberry import relay
 from models import Assignment as AssignmentModel
 from models import ProgressReport as ProgressReportModel
 from models import enums
+from resolvers import fields
 from resolvers.common import Connection, Info, RowNode
 from resolvers.org_unit.types import OrgUnit
 from resolvers.pagination import OrderKey, page_loader
@@ -49,10 +50,7 @@ class ProgressReport(RowNode, relay.Node):
         return cls(
             id=str(row["id"]),
             reported_at=row["reported_at"],
-            period=row["period"],
-            percent=row["percent"],
-            status=enums.TaskStatus(row["status"]),
-            narrative=row["narrative"],
+            **fields.from_row(fields.PROGRESS_REPORT, row),
             evidence=[Evidence(url=e["url"], title=e.get("title")) for e in row["evidence"] or []],
             reporter=row["reported_by"],
             assignment_id=row["assignment_id"],

@@ -13,6 +13,7 @@ from strawberry import relay
 from models import Assignment as AssignmentModel
 from models import Task as TaskModel
 from models import enums
+from resolvers import fields
 from resolvers.common import Connection, Deadline, Info, RowNode
 from resolvers.org_unit.types import OrgUnit
 
@@ -101,18 +102,8 @@ class Task(RowNode, relay.Node):
         """From a `task` row."""
         return cls(
             id=str(row["id"]),
-            code=row["code"],
-            seq=row["seq"],
-            category=row["category"],
-            title=row["title"],
-            description=row["description"],
-            remarks=row["remarks"],
-            responsibility_text=row["responsibility_text"],
+            **fields.from_row(fields.TASK, row),
             deadline=Deadline.from_row(row),
-            status=enums.TaskStatus(row["status"]),
-            progress=row["progress"],
-            weight=row["weight"],
-            version=row["version"],
             plan_id=row["plan_id"],
             document_id=row["document_id"],
             parent_id=row["parent_id"],

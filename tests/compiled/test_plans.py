@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from graphql import OperationDefinitionNode, parse
 
 from resolvers.common import decode_global_id
 from resolvers.compiled.compiler import bound_variables
-from tests.conftest import TestDatabase, graphql_client
+from tests.conftest import TEST_SECRET, GraphQLClient, TestDatabase, graphql_client
 
 
 def bound(query: str) -> set[str]:
@@ -52,8 +53,9 @@ def test_bound_variables(query: str, expected: set[str]) -> None:
 async def test_a_repeated_query_is_answered_from_its_plan(
     seeded_db: TestDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The second time a query comes (same scope, shaping variables), the HTTP layer answers
-    from the cached plan, before GraphQL; another viewer's scope never reuses it."""
+    """The second time a query comes (same kind of scope, shaping variables), the HTTP layer
+    answers from the cached plan, before GraphQL; a restricted viewer never runs the plan of
+    an unrestricted one, but the next restricted viewer runs the first one's."""
     from api.app import GovGraphQL
 
     answers: list[bool] = []
@@ -73,8 +75,184 @@ async def test_a_repeated_query_is_answered_from_its_plan(
         second = await client.execute(query, {"u": ids[1]})  # same plan, another unit
         town = client.as_viewer(decode_global_id(ids[2]), "REPORTER")
         scoped = await town.execute(query, {"u": ids[1]})
-    assert answers[-3:] == [False, True, False]
+        other = client.as_viewer(decode_global_id(ids[1]), "VIEWER")
+        own = await other.execute(query, {"u": ids[1]})
+    assert answers[-4:] == [False, True, False, True]
+    assert own["data"]["orgUnit"]["name"] == units["orgUnits"]["edges"][1]["node"]["name"]
     assert first["data"]["orgUnit"]["name"] == units["orgUnits"]["edges"][0]["node"]["name"]
     assert second["data"]["orgUnit"]["name"] == units["orgUnits"]["edges"][1]["node"]["name"]
     assert second["extensions"]["sql"] == second["extensions"]["sql"] | {"compiled": True}
     assert "errors" not in scoped
+
+
+VIEWER_SHAPE = """query V($u: ID!) { orgUnit(id: $u) { id name
+  taskRollup { asOf total overdue }
+  tasks(includeDescendants: true, first: 30, orderBy: [DEADLINE_ASC]) { totalCount
+    edges { node { id code leadUnits { id name } cooperatingUnits { name }
+      reports(first: 3) { edges { node { percent reportedBy unit { name } } } } } } } } }"""
+
+
+async def _ids(db: TestDatabase, sql: str) -> list[Any]:
+    async with db.engine.connect() as conn:
+        return list((await conn.execute(sa.text(sql))).scalars())
+
+
+async def _both(
+    fast: GraphQLClient, slow: GraphQLClient, headers: dict[str, str], query: str, unit: Any
+) -> Any:
+    """The compiled answer, checked equal to the resolvers' answer for the same viewer."""
+    from resolvers.common import global_id
+
+    body = {"query": query, "variables": {"u": str(global_id("OrgUnit", unit))}}
+    got = (await fast.http.post("/graphql", json=body, headers=headers)).json()
+    want = (await slow.http.post("/graphql", json=body, headers=headers)).json()
+    assert got.pop("extensions")["sql"]["compiled"] is True
+    want.pop("extensions")
+    assert got == want
+    return got["data"]
+
+
+async def _report(db: TestDatabase, gql: GraphQLClient, unit: Any, percent: float = 40) -> None:
+    """A progress report now on a few of the unit's shares, by its REPORTER."""
+    from resolvers.common import global_id
+
+    shares = await _ids(
+        db, f"SELECT id FROM assignment WHERE org_unit_id = '{unit}' AND role = 'LEAD' LIMIT 3"
+    )
+    reporter = gql.as_viewer(unit, "REPORTER")
+    for share in shares:
+        done = await reporter.query(
+            "mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {"
+            " errors { code } } }",
+            {"input": {"assignment": str(global_id("Assignment", share)), "percent": percent}},
+        )
+        assert done["reportProgress"]["errors"] == []
+
+
+def _bearer(unit: Any, role: str = "VIEWER") -> dict[str, str]:
+    from api.auth import mint_token
+    from models.enums import ViewerRole
+
+    return {
+        "authorization": f"Bearer {mint_token(TEST_SECRET, unit_id=unit, role=ViewerRole(role))}"
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_one_plan_serves_every_viewer_of_a_query_shape(seeded_db: TestDatabase) -> None:
+    """Town viewers, a district viewer and a partner key ask the same query: one restricted
+    plan serves them all (scope root and disclosure are bind parameters), and each gets what
+    the resolvers give it: its own branch, never the rows of the viewer who compiled it."""
+    from api.api_keys import create_key
+    from api.compiled import plan_cache_size
+
+    towns = await _ids(
+        seeded_db,
+        "SELECT u.id FROM org_unit u WHERE u.kind = 'TOWN' AND EXISTS "
+        "(SELECT 1 FROM assignment a WHERE a.org_unit_id = u.id) ORDER BY u.code LIMIT 4",
+    )
+    (district,) = await _ids(seeded_db, f"SELECT parent_id FROM org_unit WHERE id = '{towns[0]}'")
+    async with seeded_db.engine.begin() as conn:
+        partner = await create_key(conn, name="partner", unit_id=district)
+    assert len(towns) == 4
+    async with (
+        graphql_client(seeded_db) as fast,
+        graphql_client(seeded_db, compiled=False) as slow,
+    ):
+        # A report on each town's shares: who reported is internal (hidden from partners).
+        for town in towns:
+            await _report(seeded_db, fast, town)
+        before = plan_cache_size()
+        own = [await _both(fast, slow, _bearer(t), VIEWER_SHAPE, t) for t in towns]
+        whole = await _both(fast, slow, _bearer(district), VIEWER_SHAPE, district)
+        other = await _both(fast, slow, _bearer(towns[0]), VIEWER_SHAPE, towns[1])
+        shared = await _both(fast, slow, {"x-api-key": partner.secret}, VIEWER_SHAPE, district)
+        after = plan_cache_size()
+    assert after - before == 1  # one plan for every restricted viewer of this shape
+    totals = [o["orgUnit"]["tasks"]["totalCount"] for o in own]
+    assert all(totals)
+    assert len(set(totals)) > 1  # each its own branch, not the first one's
+    assert whole["orgUnit"]["tasks"]["totalCount"] > max(totals)
+    assert other["orgUnit"] is None  # another town: invisible, as if missing
+    reports = [
+        r["node"] for e in whole["orgUnit"]["tasks"]["edges"] for r in e["node"]["reports"]["edges"]
+    ]
+    shared_reports = [
+        r["node"]
+        for e in shared["orgUnit"]["tasks"]["edges"]
+        for r in e["node"]["reports"]["edges"]
+    ]
+    assert any(r["reportedBy"] for r in reports)  # internal viewers see who reported
+    assert shared_reports
+    assert not any(r["reportedBy"] for r in shared_reports)
+
+
+DAYS_SHAPE = """query D($u: ID!) { orgUnit(id: $u) {
+  now: taskRollup { asOf total overdue dueSoon completed weightedProgress }
+  fixed: taskRollup(asOf: "2024-06-30") {
+    asOf total overdue dueSoon completed inProgress notStarted weightedProgress } } }"""
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_today_is_a_parameter_of_the_plan(
+    seeded_db: TestDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default asOf (today) is bound per request: a plan made yesterday answers today.
+    A plan that compared an explicit asOf with today is made again once today passes it
+    (the present state before, the history after)."""
+    from datetime import date
+
+    from api.compiled import plan_cache_size
+    from api.context import Context
+
+    (district,) = await _ids(
+        seeded_db,
+        "SELECT u.parent_id FROM org_unit u WHERE u.kind = 'TOWN' AND EXISTS "
+        "(SELECT 1 FROM assignment a WHERE a.org_unit_id = u.id) ORDER BY u.code LIMIT 1",
+    )
+    answers = []
+    async with (
+        graphql_client(seeded_db) as fast,
+        graphql_client(seeded_db, compiled=False) as slow,
+    ):
+        # Reports made now: the present state differs from the state as of 2024-06-30.
+        towns = await _ids(
+            seeded_db,
+            f"SELECT c.descendant_id FROM org_unit_closure c JOIN org_unit u "
+            f"ON u.id = c.descendant_id WHERE c.ancestor_id = '{district}' AND u.kind = 'TOWN' "
+            "AND EXISTS (SELECT 1 FROM assignment a "
+            "WHERE a.org_unit_id = u.id AND a.role = 'LEAD')",
+        )
+        for town in towns[:3]:
+            await _report(seeded_db, fast, town, percent=100)
+        before = plan_cache_size()
+        for today in (date(2024, 6, 1), date(2024, 6, 20), date(2024, 7, 10)):
+            monkeypatch.setattr(Context, "today", lambda self, today=today: today)
+            for headers in ({}, _bearer(district)):
+                answers.append(await _both(fast, slow, headers, DAYS_SHAPE, district))
+        after = plan_cache_size()
+    assert after - before == 2  # one plan per kind of scope, over three days
+    assert [a["orgUnit"]["now"]["asOf"] for a in answers[::2]] == [
+        "2024-06-01",
+        "2024-06-20",
+        "2024-07-10",
+    ]
+    assert {a["orgUnit"]["fixed"]["asOf"] for a in answers} == {"2024-06-30"}
+    # Before 2024-06-30 "fixed" is the present state, after it the history.
+    assert answers[0]["orgUnit"]["fixed"] != answers[-2]["orgUnit"]["fixed"]
+
+
+@pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
+async def test_metrics_report_the_plan_cache_size(seeded_db: TestDatabase) -> None:
+    """/metrics shows this worker's plan cache size (govgraph_compiled_plans)."""
+    import re
+
+    from api.compiled import plan_cache_size
+
+    async with graphql_client(seeded_db) as client:
+        text = (await client.http.get("/metrics")).text
+    found = re.search(r"^govgraph_compiled_plans (\S+)$", text, re.MULTILINE)
+    assert found is not None
+    assert float(found.group(1)) == plan_cache_size()
