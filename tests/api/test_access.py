@@ -94,7 +94,7 @@ class TestScopeMatrix:
         assert (other["node"] is not None) == (role == "ADMIN")
 
     async def test_rollups_and_nested_relations_stay_in_scope(
-        self, client: GraphQLClient, units: dict[str, uuid.UUID]
+        self, client: GraphQLClient, units: dict[str, uuid.UUID], seeded_db: TestDatabase
     ) -> None:
         town = client.as_viewer(units["南村镇"], "VIEWER")
         data = await town.query(
@@ -104,14 +104,19 @@ class TestScopeMatrix:
         district = data["orgUnit"]
         # Only what 南村镇 may see: its 37 tasks, all led inside 城区.
         assert district["taskRollup"]["total"] == 37
-        assert [c["name"] for c in district["children"]] == ["南村镇"]
+        # Its siblings show as units only where they share a task with it (co-assigned).
+        children = [c["name"] for c in district["children"]]
+        assert "南村镇" in children
+        units_seen, _ = await _visible(seeded_db.url, units["南村镇"])
+        assert {units[name] for name in children} <= units_seen
         assert data["rectifications"]["totalCount"] == 3
         co_led = await town.query(
             "query ($id: ID!) { node(id: $id) { ... on Task { leadUnits { name } } } }",
             {"id": await _task_of(client, "空气站")},
         )
-        # The co-lead (the district bureau) is another branch: not shown.
-        assert co_led["node"]["leadUnits"] == [{"name": "南村镇"}]
+        # The co-lead (the district bureau) is another branch, but it shares this task: a
+        # unit assigned to a task sees the other units on it.
+        assert {u["name"] for u in co_led["node"]["leadUnits"]} == {"南村镇", "城区生态环境分局"}
 
     async def test_rankings_stay_in_scope(
         self, client: GraphQLClient, units: dict[str, uuid.UUID]
@@ -320,7 +325,8 @@ def _ids(value: Any, out: set[str]) -> set[str]:
 
 
 async def _visible(db_url: str, viewer: uuid.UUID) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
-    """Units (subtree + ancestors) and tasks (assigned into or issued in the subtree)."""
+    """Units (subtree, ancestors, units co-assigned on a visible task, and the 条 superiors
+    of those) and tasks (assigned into or issued in the subtree)."""
     engine = create_engine(db_url)
     async with engine.connect() as conn:
         closure = table("org_unit_closure")
@@ -349,8 +355,22 @@ async def _visible(db_url: str, viewer: uuid.UUID) -> tuple[set[uuid.UUID], set[
                 .where(d.c.issuer_id.in_(subtree))
             )
         }
+        tasks = assigned | issued
+        co_assigned = {
+            r[0]
+            for r in await conn.execute(sa.select(a.c.org_unit_id).where(a.c.task_id.in_(tasks)))
+        }
+        seen = subtree | above | co_assigned
+        line = {
+            r[0]
+            for r in await conn.execute(
+                sa.select(units_t.c.line_parent_id).where(
+                    units_t.c.id.in_(seen), units_t.c.line_parent_id.is_not(None)
+                )
+            )
+        }
     await engine.dispose()
-    return subtree | above, assigned | issued
+    return seen | line, tasks
 
 
 async def _check_nothing_outside_scope(url: str, data: st.DataObject, *, rls: bool = False) -> None:
