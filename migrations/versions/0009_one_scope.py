@@ -26,7 +26,7 @@ from alembic import op
 from models.rules import scope_rls
 
 revision: str = "0009"
-down_revision: str | None = "0008"
+down_revision: str | None = "0007"  # temporary: "0008" on merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
