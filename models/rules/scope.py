@@ -34,7 +34,10 @@ Writes (NOT_FOUND when the object is invisible, FORBIDDEN when visible but not w
 - creating a task in a plan (`can_edit_plan`): COORDINATOR or higher over the plan's issuer;
 - decomposing a share (`can_decompose`): COORDINATOR or higher of the unit holding the lead
   share (the share is the viewer's own unit's);
-- naming units in a write (`can_name_unit`): units in the subtree.
+- naming units in a write (`can_name_unit`): units in the subtree;
+- escalating to a unit (`can_escalate_to`): COORDINATOR or higher of a unit above it;
+- rectification transitions: visible by `rectification_visible`, then the workflow decides
+  (responsible unit / supervising unit; ADMIN may act as either).
 """
 
 from __future__ import annotations
@@ -408,6 +411,17 @@ def can_name_unit(viewer: Viewer, unit: Column) -> Predicate:
 def can_write_unit(viewer: Viewer, role: ViewerRole, unit: Column) -> Predicate:
     """A write of `role` or higher on something of `unit` (a target's owner, an issuer...)."""
     return _writes(viewer, role, lambda scope: in_subtree(scope, unit))
+
+
+def can_escalate_to(viewer: Viewer, unit: Column) -> Predicate:
+    """escalate: COORDINATOR or higher of a unit strictly above `unit` (ADMIN: any unit)."""
+    if viewer.is_admin:
+        return _writes(viewer, ViewerRole.COORDINATOR, lambda scope: sa.true())
+    return _writes(
+        viewer,
+        ViewerRole.COORDINATOR,
+        lambda scope: sa.and_(in_subtree(scope, unit), unit != viewer.unit_id),
+    )
 
 
 def _writes(viewer: Viewer, role: ViewerRole, within: Callable[[Scope], Predicate]) -> Predicate:

@@ -38,10 +38,11 @@ def function_name(name: str) -> str:
     return f"govgraph_scope_{name}"
 
 
+_DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
+
+
 def _sql(expression: sa.ClauseElement) -> str:
-    text = str(
-        expression.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
-    )
+    text = str(expression.compile(dialect=_DIALECT, compile_kwargs={"literal_binds": True}))
     return text.replace(f"'{_ROOT}'", "root")
 
 
@@ -55,7 +56,9 @@ def function_bodies() -> dict[str, str]:
 
 
 def _member(column: sa.ColumnElement[uuid.UUID], name: str) -> sa.ColumnElement[bool]:
-    call = sa.literal_column(f"{function_name(name)}(govgraph_scope_root())")
+    call: sa.ColumnElement[uuid.UUID] = sa.literal_column(
+        f"{function_name(name)}(govgraph_scope_root())"
+    )
     return column.in_(sa.select(call))
 
 

@@ -15,13 +15,32 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.context import Context
-from models import Assignment, AssignmentStatusEvent, Document, Plan, ProgressReport, Task
+from models import (
+    Assignment,
+    AssignmentStatusEvent,
+    Document,
+    OrgUnit,
+    Plan,
+    ProgressReport,
+    Task,
+)
 from models.enums import AssignmentRole, DeadlineKind, TaskStatus, ViewerRole
+from models.rules.scope import (
+    can_decompose,
+    can_edit_plan,
+    can_edit_task,
+    can_name_unit,
+    can_report_on,
+    plan_visible,
+    scope_for,
+    share_visible,
+    task_visible,
+)
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import task_changed
 from resolvers.writes import (
     audit,
-    closure_t,
+    fetch_checked,
     fetch_row,
     is_within,
     require_role,
@@ -35,6 +54,7 @@ event_t: sa.Table = AssignmentStatusEvent.__table__  # type: ignore[attr-defined
 report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
+unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_TEXT = 5000
@@ -303,16 +323,19 @@ async def report_progress(
     period: str | None = None,
     expected_version: int | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A unit's report on its own assignment; returns (report row, assignment row)."""
+    """A unit's report on its share (or a superior's for a unit below it): returns (report
+    row, assignment row). Scope: models/rules/scope.py can_report_on.
+    """
     viewer_unit = require_role(ctx, ViewerRole.REPORTER)
-    assignment = await fetch_row(conn, assignment_t, assignment_id, field="assignment")
-    if not await is_within(conn, assignment["org_unit_id"], viewer_unit):
-        # Outside the viewer's subtree: indistinguishable from a missing assignment.
-        raise DomainError(ErrorCode.NOT_FOUND, "no such assignment", "assignment")
-    if assignment["org_unit_id"] != viewer_unit:
-        raise DomainError(
-            ErrorCode.FORBIDDEN, "only the assigned unit reports on its share", "assignment"
-        )
+    assignment = await fetch_checked(
+        conn,
+        sa.select(assignment_t).where(assignment_t.c.id == assignment_id),
+        visible=share_visible(scope_for(ctx.viewer), assignment_t.c.id),
+        writable=can_report_on(ctx.viewer, assignment_t.c.org_unit_id),
+        field="assignment",
+        noun="assignment",
+        forbidden="a unit reports on its own share (or one of a unit below it)",
+    )
     if not 0 <= percent <= 100:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "percent must be between 0 and 100", "percent")
     check_text(narrative, "narrative", limit=MAX_TEXT)
@@ -366,15 +389,20 @@ async def report_progress(
 
 
 async def _check_units(
-    conn: AsyncConnection, units: list[uuid.UUID], viewer_unit: uuid.UUID, field_name: str
+    ctx: Context, conn: AsyncConnection, units: list[uuid.UUID], field_name: str
 ) -> None:
-    """Every unit exists inside the viewer's subtree (outside it: like a missing unit)."""
-    for unit in units:
-        if not await is_within(conn, unit, viewer_unit):
-            raise DomainError(ErrorCode.UNKNOWN_UNIT, "no such unit in your scope", field_name)
+    """Every unit exists and a write may name it (can_name_unit; else like a missing unit)."""
+    if not units:
+        return
+    found = await conn.execute(
+        sa.select(unit_t.c.id).where(unit_t.c.id.in_(units), can_name_unit(ctx.viewer, unit_t.c.id))
+    )
+    if len({row.id for row in found}) != len(set(units)):
+        raise DomainError(ErrorCode.UNKNOWN_UNIT, "no such unit in your scope", field_name)
 
 
 async def _expand(
+    ctx: Context,
     conn: AsyncConnection,
     viewer_unit: uuid.UUID,
     ids: list[uuid.UUID],
@@ -392,7 +420,7 @@ async def _expand(
             raise DomainError(error.code, error.message, field_name) from error
         for unit in named.unit_ids:
             out.setdefault(unit, named.via_group)
-    await _check_units(conn, list(out), viewer_unit, field_name)
+    await _check_units(ctx, conn, list(out), field_name)
     return list(out.items())
 
 
@@ -447,16 +475,19 @@ async def _add_assignments(
     return added
 
 
-async def _plan_in_scope(
-    conn: AsyncConnection, plan_id: uuid.UUID, viewer_unit: uuid.UUID
-) -> dict[str, Any]:
-    """A plan whose document was issued inside the viewer's subtree."""
-    plan = await fetch_row(conn, plan_t, plan_id, field="plan")
-    document = await fetch_row(conn, document_t, plan["document_id"], field="plan")
-    issuer = document["issuer_id"]
-    if issuer is None or not await is_within(conn, issuer, viewer_unit):
-        raise DomainError(ErrorCode.NOT_FOUND, "no such plan in your scope", "plan")
-    return plan
+async def _plan_in_scope(ctx: Context, conn: AsyncConnection, plan_id: uuid.UUID) -> dict[str, Any]:
+    """A plan the viewer may add tasks to: can_edit_plan (its issuer or a unit above it)."""
+    return await fetch_checked(
+        conn,
+        sa.select(plan_t)
+        .join(document_t, document_t.c.id == plan_t.c.document_id)
+        .where(plan_t.c.id == plan_id),
+        visible=plan_visible(scope_for(ctx.viewer), plan_t.c.id),
+        writable=can_edit_plan(ctx.viewer, document_t.c.issuer_id),
+        field="plan",
+        noun="plan",
+        forbidden="tasks are added by the plan's issuer or a unit above it",
+    )
 
 
 def _task_values(fields: TaskFields, default_year: int | None) -> dict[str, Any]:
@@ -503,12 +534,14 @@ async def create_task(
 ) -> dict[str, Any]:
     """A new task of a plan with its lead and cooperating units."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    plan = await _plan_in_scope(conn, plan_id, viewer_unit)
+    plan = await _plan_in_scope(ctx, conn, plan_id)
     check_text(fields.title, "title", required=True, limit=500)
-    lead_units = await _expand(conn, viewer_unit, leads, lead_names, "leads")
+    lead_units = await _expand(ctx, conn, viewer_unit, leads, lead_names, "leads")
     if not lead_units:
         raise DomainError(ErrorCode.INVALID_INPUT, "a task has at least one lead unit", "leads")
-    coop_units = await _expand(conn, viewer_unit, cooperating, cooperating_names, "cooperating")
+    coop_units = await _expand(
+        ctx, conn, viewer_unit, cooperating, cooperating_names, "cooperating"
+    )
     values = _task_values(fields, plan["year"])
     if "seq" not in values:
         top = await conn.execute(
@@ -560,35 +593,23 @@ async def create_task(
     return await fetch_row(conn, task_t, task_id, field="task")
 
 
-_assignments_in_subtrees = assignment_t.join(
-    closure_t, closure_t.c.descendant_id == assignment_t.c.org_unit_id
-)
+async def _task_in_scope(ctx: Context, conn: AsyncConnection, task_id: uuid.UUID) -> dict[str, Any]:
+    """A task the viewer may edit: can_edit_task (its document's issuer or a unit above it).
 
-
-async def _task_in_scope(
-    conn: AsyncConnection, task_id: uuid.UUID, viewer_unit: uuid.UUID
-) -> dict[str, Any]:
-    """A task the viewer manages: issued in its subtree or led by a unit in its subtree."""
-    task = await fetch_row(conn, task_t, task_id, field="task")
-    document = await fetch_row(conn, document_t, task["document_id"], field="task")
-    if document["issuer_id"] is not None and await is_within(
-        conn, document["issuer_id"], viewer_unit
-    ):
-        return task
-    led = await conn.execute(
-        sa.select(sa.literal(1))
-        .select_from(
-            assignment_t.join(closure_t, closure_t.c.descendant_id == assignment_t.c.org_unit_id)
-        )
-        .where(
-            assignment_t.c.task_id == task_id,
-            assignment_t.c.role == AssignmentRole.LEAD.value,
-            closure_t.c.ancestor_id == viewer_unit,
-        )
+    NOT_FOUND when the viewer cannot see it; FORBIDDEN when it sees it (a lead or cooperating
+    unit, say) but does not issue it.
+    """
+    return await fetch_checked(
+        conn,
+        sa.select(task_t)
+        .join(document_t, document_t.c.id == task_t.c.document_id)
+        .where(task_t.c.id == task_id),
+        visible=task_visible(scope_for(ctx.viewer), task_t.c.id),
+        writable=can_edit_task(ctx.viewer, document_t.c.issuer_id),
+        field="task",
+        noun="task",
+        forbidden="a task is edited by its plan's issuer or a unit above it",
     )
-    if led.first() is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such task in your scope", "task")
-    return task
 
 
 async def update_task(
@@ -601,7 +622,7 @@ async def update_task(
 ) -> dict[str, Any]:
     """Edit a task's fields (compare-and-set on its version)."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    task = await _task_in_scope(conn, task_id, viewer_unit)
+    task = await _task_in_scope(ctx, conn, task_id)
     if fields.title is not None:
         check_text(fields.title, "title", required=True, limit=500)
     plan = await fetch_row(conn, plan_t, task["plan_id"], field="task")
@@ -652,8 +673,8 @@ async def assign_task(
 ) -> tuple[dict[str, Any], list[uuid.UUID]]:
     """Add lead or cooperating units (ids, names or group references) to a task."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    await _task_in_scope(conn, task_id, viewer_unit)
-    resolved = await _expand(conn, viewer_unit, units, names, "units")
+    await _task_in_scope(ctx, conn, task_id)
+    resolved = await _expand(ctx, conn, viewer_unit, units, names, "units")
     if not resolved:
         raise DomainError(ErrorCode.INVALID_INPUT, "name at least one unit", "units")
     version = await update_versioned(
@@ -683,26 +704,28 @@ async def decompose_task(
 ) -> list[dict[str, Any]]:
     """The viewer's unit splits its lead share into subtasks for its subordinates."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    task = await fetch_row(conn, task_t, task_id, field="task")
-    share = (
-        (
-            await conn.execute(
-                sa.select(assignment_t).where(
-                    assignment_t.c.task_id == task_id,
-                    assignment_t.c.org_unit_id == viewer_unit,
-                    assignment_t.c.role == AssignmentRole.LEAD.value,
-                )
-            )
+    # The viewer's own lead share, if any: can_decompose decides on it.
+    own = (
+        sa.select(assignment_t)
+        .where(
+            assignment_t.c.task_id == task_id,
+            can_decompose(ctx.viewer, assignment_t.c.org_unit_id, assignment_t.c.role),
         )
-        .mappings()
-        .first()
+        .subquery("own_share")
     )
-    if share is None:
-        if await _visible(conn, task_id, viewer_unit):
-            raise DomainError(
-                ErrorCode.FORBIDDEN, "only a lead unit decomposes its own share", "task"
-            )
-        raise DomainError(ErrorCode.NOT_FOUND, "no such task in your scope", "task")
+    found = await fetch_checked(
+        conn,
+        sa.select(task_t, own.c.id.label("share_id"))
+        .outerjoin(own, own.c.task_id == task_t.c.id)
+        .where(task_t.c.id == task_id),
+        visible=task_visible(scope_for(ctx.viewer), task_t.c.id),
+        writable=own.c.id.is_not(None),
+        field="task",
+        noun="task",
+        forbidden="only a lead unit decomposes its own share",
+    )
+    share = await fetch_row(conn, assignment_t, found.pop("share_id"), field="task")
+    task = found
     if not subtasks:
         raise DomainError(ErrorCode.INVALID_INPUT, "give at least one subtask", "subtasks")
     if len(subtasks) > 200:
@@ -773,15 +796,3 @@ async def decompose_task(
     )
     await follow_subtasks(ctx, conn, created[0]["id"])
     return created
-
-
-async def _visible(conn: AsyncConnection, task_id: uuid.UUID, viewer_unit: uuid.UUID) -> bool:
-    """The task has an assignment inside the viewer's subtree."""
-    found = await conn.execute(
-        sa.select(sa.literal(1))
-        .select_from(
-            assignment_t.join(closure_t, closure_t.c.descendant_id == assignment_t.c.org_unit_id)
-        )
-        .where(assignment_t.c.task_id == task_id, closure_t.c.ancestor_id == viewer_unit)
-    )
-    return found.first() is not None

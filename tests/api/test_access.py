@@ -139,7 +139,8 @@ class TestScopeMatrix:
         plan = plans["plans"]["edges"][0]["node"]["id"]
         for viewer, role, code in [
             ("南村镇", "VIEWER", "FORBIDDEN"),
-            ("南村镇", "COORDINATOR", "NOT_FOUND"),  # the plan was issued above it
+            # It sees the plan (it leads tasks in it); the plan was issued above it.
+            ("南村镇", "COORDINATOR", "FORBIDDEN"),
             ("阳城县", "COORDINATOR", "NOT_FOUND"),
         ]:
             who = client.as_viewer(units[viewer], role)
