@@ -526,8 +526,11 @@ async def test_the_database_itself_refuses_another_branch(
         tasks = {r["id"] for r in await town.fetch_all(sa.select(task_t.c.id))}
         assert tasks == visible_tasks
         assert len(tasks) == 37
-        names = {r["name"] for r in await town.fetch_all(sa.select(units_t.c.name))}
-        assert names == {"山西省", "晋城市", "城区", "南村镇"}  # the town and its ancestors
+        ids = {r["id"] for r in await town.fetch_all(sa.select(units_t.c.id))}
+        # The town, its ancestors, the units on its tasks and their 条 superiors.
+        units_seen, _ = await _visible(seeded_db.url, units["南村镇"])
+        assert ids == units_seen
+        assert {units[n] for n in ("山西省", "晋城市", "城区", "南村镇", "城区生态环境分局")} <= ids
         assert await town.scalar(sa.select(sa.func.count()).select_from(rect_t)) == 3
         other = sa.select(units_t.c.id).where(units_t.c.name == "高平市")
         assert await town.fetch_one(other) is None
