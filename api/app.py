@@ -29,20 +29,22 @@ from api import compiled, events, graphql_http, idempotency, uploads, websocket
 from api.api_keys import viewer_for_key
 from api.auth import AuthenticationError, viewer_from_header
 from api.body_limit import BodySizeLimit
-from api.context import Context
+from api.context import RequestContext
 from api.dashboard import routes as dashboard_routes
-from api.database import Database, rls_scope
+from api.database import rls_scope
 from api.db import create_engine
 from api.exports import routes as export_routes
 from api.graphql_http import JSON
 from api.metrics import MetricsMiddleware, metrics
 from api.schema import schema
 from api.settings import Settings
+from models.rules import calendar
+from resolvers.database import Database
 from resolvers.loaders import Loaders
 from resolvers.scope import scope_for
 
 
-class GovGraphQL(GraphQL[Context, None]):
+class GovGraphQL(GraphQL[RequestContext, None]):
     """strawberry's ASGI view with our typed context and orjson encoding."""
 
     graphql_transport_ws_handler_class = websocket.GraphQLTransportWSHandler
@@ -61,7 +63,7 @@ class GovGraphQL(GraphQL[Context, None]):
         self.engine: AsyncEngine | None = None
         self.broker: events.Broker | None = None  # created by the app's lifespan
 
-    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         assert self.engine is not None, "engine is created by the app's lifespan"
         try:
             # A WebSocket authenticates at connection_init (on_ws_connect).
@@ -83,10 +85,11 @@ class GovGraphQL(GraphQL[Context, None]):
         scope = scope_for(viewer)
         await db.use_rls_scope(rls_scope(self.settings, scope.root))  # GOVGRAPH_RLS=1
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        return Context(
+        return RequestContext(
             db=db,
             loaders=Loaders(db, scope),
             settings=self.settings,
+            max_upload_bytes=self.settings.max_upload_bytes,
             request_id=request_id[:64],
             viewer=viewer,
             request=request,
@@ -94,7 +97,7 @@ class GovGraphQL(GraphQL[Context, None]):
             broker=self.broker,
         )
 
-    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+    async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
         await websocket.authenticate(self.settings, context)
         return await super().on_ws_connect(context)
 
@@ -183,7 +186,7 @@ class GovGraphQL(GraphQL[Context, None]):
         request: Request,
         request_adapter: AsyncHTTPRequestAdapter,
         sub_response: Response,
-        context: Context,
+        context: RequestContext,
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
@@ -213,6 +216,7 @@ class GovGraphQL(GraphQL[Context, None]):
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
     """The ASGI app. Tests pass an engine; otherwise the lifespan creates one from settings."""
     settings = settings or Settings.from_env()
+    calendar.configure(settings.timezone)  # one day boundary for the whole process
     graphql = GovGraphQL(settings)
 
     @contextlib.asynccontextmanager

@@ -6,12 +6,15 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
+from api import migrate
 from api.cli_ledger import add_ledger_commands
 from api.cli_ops import add_commands
+from api.cli_seed import add_seed_command
+from api.db import create_engine
+from api.idempotency import purge_expired
 from api.settings import Settings, normalize_database_url
-from seeds.dataset import DATA_DIR
+from models.rules import calendar
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -21,6 +24,7 @@ def _database_url(args: argparse.Namespace) -> str:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve GraphQL with uvicorn."""
+    # Lazy: only `serve` needs uvicorn and the server protocol.
     import uvicorn
 
     from api.server import NoDelayH11Protocol
@@ -41,8 +45,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_db(args: argparse.Namespace) -> int:
     """Migrate the database."""
-    from api import migrate
-
     url = _database_url(args)
     if args.action == "upgrade":
         migrate.upgrade(url, args.revision or "head")
@@ -52,25 +54,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_seed(args: argparse.Namespace) -> int:
-    """Load the seed-document dataset (idempotent)."""
-    from seeds.dataset import SeedDataError
-    from seeds.loader import load_seed_data
-
-    try:
-        summary = asyncio.run(load_seed_data(_database_url(args), args.data_dir))
-    except SeedDataError as exc:
-        print(f"govgraph seed: nothing written.\n{exc}", file=sys.stderr)
-        return 2
-    for table, count in summary.items():
-        print(f"{table:28} {count:6d}")
-    return 0
-
-
 def cmd_idempotency(args: argparse.Namespace) -> int:
     """Maintain stored Idempotency-Key responses."""
-    from api.db import create_engine
-    from api.idempotency import purge_expired
 
     async def purge() -> int:
         engine = create_engine(_database_url(args))
@@ -117,12 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("--database-url", default=None, help="default: GOVGRAPH_DATABASE_URL")
     db.set_defaults(func=cmd_db)
 
-    seed = sub.add_parser("seed", help="load the seed-document dataset (idempotent)")
-    seed.add_argument("--database-url", default=None, help="default: GOVGRAPH_DATABASE_URL")
-    seed.add_argument(
-        "--data-dir", type=Path, default=DATA_DIR, help="reviewed YAML files (default: built in)"
-    )
-    seed.set_defaults(func=cmd_seed)
+    add_seed_command(sub)
 
     keys = sub.add_parser("idempotency", help="stored Idempotency-Key responses")
     keys.add_argument("action", choices=["purge"], help="purge: delete expired keys")
@@ -134,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `govgraph` console script."""
     args = build_parser().parse_args(argv)
+    calendar.configure(Settings.from_env().timezone)  # GOVGRAPH_TIMEZONE: one day boundary
     code: int = args.func(args)
     return code
 

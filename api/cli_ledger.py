@@ -21,13 +21,24 @@ from typing import Any, TextIO
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from api.context import Context
-from api.database import Database
 from api.db import create_engine
+from api.events import PostgresBroker
 from api.settings import Settings, normalize_database_url
 from models import Document, OrgUnit, OrgUnitClosure, Plan
 from models.enums import RoleScope, ViewerRole
+from models.rules.ledger import LedgerFormatError, read_ledger
+from models.rules.names import normalize_doc_number
 from models.viewer import Viewer
+from resolvers.common import decode_global_id
+from resolvers.database import Database
+from resolvers.events import pending_changes
+from resolvers.ledger.export import ExportQuery, csv_chunks, ledger_rows, write_xlsx
+from resolvers.ledger.plans import PlanRef
+from resolvers.ledger.service import ImportReport, Outcome, import_ledger
+from resolvers.org_unit.queries import name_match_statement
+from resolvers.scope import EVERYTHING, Scope
+from resolvers.service_context import ServiceContext
+from resolvers.writes import run_mutation
 
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
@@ -81,8 +92,6 @@ def _url(args: argparse.Namespace) -> str:
 
 
 async def _unit(conn: AsyncConnection, name: str) -> dict[str, Any]:
-    from resolvers.org_unit.queries import name_match_statement
-
     row = (await conn.execute(name_match_statement(name).limit(1))).mappings().first()
     if row is None:
         raise CommandError(f"no unit named {name}")
@@ -90,8 +99,6 @@ async def _unit(conn: AsyncConnection, name: str) -> dict[str, Any]:
 
 
 def _plan_id(text: str) -> uuid.UUID:
-    from resolvers.common import decode_global_id
-
     try:
         return decode_global_id(text, "Plan")
     except ValueError:
@@ -115,7 +122,6 @@ async def _root_of(conn: AsyncConnection, unit_id: uuid.UUID) -> uuid.UUID:
 
 async def _system_unit(conn: AsyncConnection, args: argparse.Namespace) -> uuid.UUID:
     """Where the system acts from: the root of the tree that issued the plan."""
-    from seeds.parsing.names import normalize_doc_number
 
     issuers: list[uuid.UUID] = []
     if args.plan:
@@ -151,12 +157,6 @@ async def _system_unit(conn: AsyncConnection, args: argparse.Namespace) -> uuid.
 
 
 async def _import(args: argparse.Namespace, progress: Progress) -> int:
-    from resolvers.ledger.plans import PlanRef
-    from resolvers.ledger.service import ImportReport, import_ledger
-    from resolvers.loaders import Loaders
-    from resolvers.writes import run_mutation
-    from seeds.parsing.ledger import LedgerFormatError, read_ledger
-
     path: Path = args.file
     try:
         data = await asyncio.to_thread(path.read_bytes)
@@ -172,7 +172,6 @@ async def _import(args: argparse.Namespace, progress: Progress) -> int:
         len(sheet.rows),
         len(sheet.rows),
     )
-    settings = Settings.from_env()
     engine = create_engine(_url(args))
     try:
         db = Database(engine)
@@ -197,10 +196,8 @@ async def _import(args: argparse.Namespace, progress: Progress) -> int:
             plan_key=args.plan_key,
             issuer_id=issuer_id,
         )
-        ctx = Context(
+        ctx = ServiceContext(
             db=db,
-            loaders=Loaders(db),
-            settings=settings,
             request_id=f"cli-{uuid.uuid4().hex[:12]}",
             viewer=viewer,
         )
@@ -224,19 +221,15 @@ async def _import(args: argparse.Namespace, progress: Progress) -> int:
     return 1 if report.errors else 0
 
 
-async def _notify(engine: AsyncEngine, conn: AsyncConnection, ctx: Context) -> None:
+async def _notify(engine: AsyncEngine, conn: AsyncConnection, ctx: ServiceContext) -> None:
     """PostgreSQL: tell live subscribers (other processes) at commit, as the server does."""
     if engine.dialect.name != "postgresql":
         return
-    from api.events import PostgresBroker
-    from resolvers.events import pending_changes
 
     await PostgresBroker(engine).publish_in_transaction(conn, pending_changes(ctx))
 
 
 def _print_report(report: Any, out: TextIO) -> None:
-    from resolvers.ledger.service import Outcome
-
     for plan in report.plans:
         out.write(f"plan {plan.doc_number or plan.document_id} {plan.key}: {plan.title}\n")
     list_created = report.count(Outcome.CREATED) <= 50  # a first import lists no rows
@@ -287,9 +280,6 @@ async def _counted(
 
 
 async def _export(args: argparse.Namespace, progress: Progress) -> tuple[Path | None, int]:
-    from resolvers.ledger.export import ExportQuery, csv_chunks, ledger_rows, write_xlsx
-    from resolvers.scope import EVERYTHING, Scope
-
     fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise CommandError(f"format {fmt}: xlsx or csv")

@@ -12,11 +12,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from api import api_keys
 from api.auth import mint_token
+from api.cli_seed import add_generate_command
 from api.db import create_engine
 from api.settings import Settings, normalize_database_url
 from models import OrgUnit
 from models.enums import ViewerRole
+from resolvers.escalation.policy import DEFAULT_POLICY, load_policy
+from resolvers.escalation.service import escalate_overdue
+from resolvers.org_unit.queries import name_match_statement
+from resolvers.rollups.maintained import rebuild_task_rollups
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -25,8 +31,6 @@ def _url(args: argparse.Namespace) -> str:
 
 
 async def _find_unit(url: str, name: str) -> Any:
-    from resolvers.org_unit.queries import name_match_statement
-
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
@@ -71,9 +75,6 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 async def _escalate(url: str, as_of: date, policy_path: Path | None, dry_run: bool) -> int:
-    from resolvers.escalation.policy import DEFAULT_POLICY, load_policy
-    from resolvers.escalation.service import escalate_overdue
-
     policy = load_policy(policy_path) if policy_path else DEFAULT_POLICY
     engine = create_engine(url)
     try:
@@ -108,14 +109,10 @@ def cmd_escalate_overdue(args: argparse.Namespace) -> int:
 
 
 async def _keys(args: argparse.Namespace) -> int:
-    from api import api_keys
-
     engine = create_engine(_url(args))
     try:
         async with engine.begin() as conn:
             if args.action == "create":
-                from resolvers.org_unit.queries import name_match_statement
-
                 unit = (
                     (await conn.execute(name_match_statement(args.unit).limit(1)))
                     .mappings()
@@ -167,8 +164,6 @@ def cmd_key(args: argparse.Namespace) -> int:
 
 
 async def _rebuild_rollups(url: str) -> dict[str, int]:
-    from resolvers.rollups.maintained import rebuild_task_rollups
-
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
@@ -194,7 +189,6 @@ def cmd_rebuild_rollups(args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any) -> None:
     """Register the operator sub-commands."""
-    from seeds.cli import add_generate_command
 
     add_generate_command(sub)
     token = sub.add_parser("token", help="mint a bearer token for a unit and role")

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from api.context import Context
+from api.context import RequestContext
 from api.metrics import COMPILED, SQL_STATEMENTS
 from resolvers.common import decode_global_id
 from resolvers.compiled.compiler import (
@@ -103,7 +103,7 @@ class CompiledReads(SchemaExtension):
         ec = self.execution_context
         context = ec.context
         if (
-            isinstance(context, Context)
+            isinstance(context, RequestContext)
             and context.settings.compiled
             and ec.operation_type == OperationType.QUERY
             and context.db.dialect == "postgresql"
@@ -111,11 +111,11 @@ class CompiledReads(SchemaExtension):
             data = await self._compiled(context)
             COMPILED.labels("resolvers" if data is None else "compiled").inc()
             if data is not None:
-                context.extra["compiled"] = True
+                context.compiled = True
                 ec.result = GraphQLExecutionResult(data=data, errors=None)
         yield
 
-    async def _compiled(self, context: Context) -> Any:
+    async def _compiled(self, context: RequestContext) -> Any:
         ec = self.execution_context
         document = ec.graphql_document
         if document is None:
@@ -173,7 +173,7 @@ class CompiledReads(SchemaExtension):
 
 
 def plan_key(
-    context: Context,
+    context: RequestContext,
     query: str,
     operation_name: str | None,
     raw: dict[str, Any],
@@ -206,7 +206,7 @@ def answerable(query: str, operation_name: str | None) -> bool:
 
 
 async def answer_from_plan(
-    context: Context, query: str, operation_name: str | None, raw: dict[str, Any]
+    context: RequestContext, query: str, operation_name: str | None, raw: dict[str, Any]
 ) -> bytes | None:
     """The whole response body of a query a cached plan answers, before any GraphQL work.
 

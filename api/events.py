@@ -23,16 +23,18 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol
+from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.requests import HTTPConnection
 
+from resolvers.events import Broker, Change
+
 logger = logging.getLogger(__name__)
 
-Change = tuple[str, uuid.UUID]
+__all__ = ["Broker", "Change", "InProcessBroker", "PostgresBroker", "Subscriber", "create_broker"]
 
 CHANNEL = "govgraph_changes"
 # PostgreSQL refuses payloads of 8000 bytes or more; stay well below.
@@ -82,33 +84,6 @@ class Subscriber:
 
     async def __anext__(self) -> Change:
         return await self.get()
-
-
-class Broker(Protocol):
-    """Delivers the changes of committed writes to every subscriber of every process."""
-
-    async def start(self) -> None:
-        """Begin receiving (the app's lifespan calls it)."""
-
-    async def close(self) -> None:
-        """Stop receiving and release connections."""
-
-    async def publish(self, changes: Iterable[Change]) -> None:
-        """Deliver the changes of a write that has committed."""
-
-    async def publish_in_transaction(
-        self, connection: AsyncConnection, changes: Iterable[Change]
-    ) -> bool:
-        """Deliver `changes` when `connection`'s transaction commits (never if it rolls
-        back); False when this broker cannot, so the caller calls `publish` after the commit.
-        """
-
-    def subscribe(self) -> contextlib.AbstractContextManager[Subscriber]:
-        """A queue receiving every change published from now until the block exits."""
-
-    @property
-    def subscriber_count(self) -> int:
-        """Subscribers of this process."""
 
 
 class _FanOut:

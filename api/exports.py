@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -20,13 +21,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from api.context import Context
-from api.database import apply_rls_scope
+from api.context import RequestContext
 from models import OrgUnit
 from models.enums import RoleScope
 from resolvers.changes.snapshot import snapshot_chunks
 from resolvers.common import decode_global_id
+from resolvers.database import apply_rls_scope
 from resolvers.ledger.export import ExportQuery, csv_chunks, ledger_rows, write_xlsx
+from resolvers.org_unit.queries import name_match_statement
 from resolvers.scope import Scope, in_subtree, unit_visible
 
 if TYPE_CHECKING:
@@ -46,9 +48,8 @@ class ExportError(Exception):
         self.status, self.message = status, message
 
 
-async def find_unit(ctx: Context, text: str | None, *, subtree_only: bool) -> dict[str, Any]:
+async def find_unit(ctx: RequestContext, text: str | None, *, subtree_only: bool) -> dict[str, Any]:
     """The unit a parameter names (global id or name), as the viewer may see it; 404 else."""
-    from resolvers.org_unit.queries import name_match_statement
 
     scope = ctx.scope
     visible = in_subtree(scope, unit_t.c.id) if subtree_only else unit_visible(scope, unit_t.c.id)
@@ -76,11 +77,11 @@ def _attachment(name: str) -> str:
 def routes(graphql: GovGraphQL) -> list[Route]:
     """The download routes, sharing /graphql's authentication and engine."""
 
-    async def context(request: Request) -> Context:
+    async def context(request: Request) -> RequestContext:
         ctx = await graphql.get_context(request, None)
         return ctx
 
-    async def ledger_query(ctx: Context, request: Request) -> tuple[ExportQuery, str]:
+    async def ledger_query(ctx: RequestContext, request: Request) -> tuple[ExportQuery, str]:
         params = request.query_params
         unit = await find_unit(ctx, params.get("unit"), subtree_only=False)
         plan_id = None
@@ -92,9 +93,15 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         role_text = params.get("role", RoleScope.ANY.value).upper()
         if role_text not in (RoleScope.ANY.value, RoleScope.LEAD.value):
             raise ExportError(400, "role is ANY or LEAD")
+        as_of = ctx.today()
+        if params.get("asOf"):
+            try:
+                as_of = date.fromisoformat(params["asOf"])
+            except ValueError as exc:
+                raise ExportError(400, "asOf is a date, YYYY-MM-DD") from exc
         query = ExportQuery(
             unit_id=unit["id"],
-            as_of=ctx.today(),
+            as_of=as_of,
             plan_id=plan_id,
             doc_number=params.get("docNumber"),
             role=RoleScope(role_text),
@@ -115,7 +122,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
             await ctx.db.close()
 
     async def ledger_csv(request: Request) -> Response:
-        async def handle(ctx: Context, request: Request) -> Response:
+        async def handle(ctx: RequestContext, request: Request) -> Response:
             query, name = await ledger_query(ctx, request)
             scope, rls = ctx.scope, ctx.db.rls_scope
             assert graphql.engine is not None
@@ -136,7 +143,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         return await guarded(request, handle)
 
     async def ledger_xlsx(request: Request) -> Response:
-        async def handle(ctx: Context, request: Request) -> Response:
+        async def handle(ctx: RequestContext, request: Request) -> Response:
             query, name = await ledger_query(ctx, request)
             assert graphql.engine is not None
             # The workbook is complete only at its end (a zip): spool it, then stream it.
@@ -166,7 +173,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         return await guarded(request, handle)
 
     async def snapshot(request: Request) -> Response:
-        async def handle(ctx: Context, request: Request) -> Response:
+        async def handle(ctx: RequestContext, request: Request) -> Response:
             unit = await find_unit(ctx, request.query_params.get("unit"), subtree_only=True)
             scope = Scope(root=unit["id"], disclosure=ctx.scope.disclosure)
             assert graphql.engine is not None

@@ -9,9 +9,10 @@ from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, validate
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from api.context import Context
+from api.context import RequestContext
 from api.events import defer_until_commit
 from api.metrics import GRAPHQL_ERRORS, SQL_STATEMENTS
+from resolvers.errors import AuthenticationRequired
 from resolvers.events import pending_changes
 
 logger = logging.getLogger("govgraph")
@@ -23,7 +24,7 @@ class DatabaseLifecycle(SchemaExtension):
     async def on_operation(self) -> AsyncIterator[None]:
         yield
         context = self.execution_context.context
-        if isinstance(context, Context):
+        if isinstance(context, RequestContext):
             # Mutation fields keep or undo their own writes (savepoints); commit what is kept.
             is_write = self.execution_context.operation_type == OperationType.MUTATION
             commit = is_write and context.db.wrote
@@ -51,18 +52,18 @@ class SqlStatistics(SchemaExtension):
 
     def get_results(self) -> dict[str, object]:
         context = self.execution_context.context
-        if isinstance(context, Context):
+        if isinstance(context, RequestContext):
             SQL_STATEMENTS.observe(context.db.statements)
             result = self.execution_context.result
             if result is not None and result.errors:
                 GRAPHQL_ERRORS.inc()
-        if not isinstance(context, Context) or not context.settings.debug:
+        if not isinstance(context, RequestContext) or not context.settings.debug:
             return {}
         return {
             "sql": {
                 "statements": context.db.statements,
                 "ms": round(context.db.elapsed_ms, 3),
-                "compiled": bool(context.extra.get("compiled")),
+                "compiled": context.compiled,
             }
         }
 
@@ -70,21 +71,23 @@ class SqlStatistics(SchemaExtension):
 class MaskInternalErrors(SchemaExtension):
     """Bugs reach clients as a reference, never a stack trace or SQL; they are logged in full.
 
-    GraphQL errors (validation, limits, authentication) and ValueErrors raised for bad
-    arguments are the client's to see; anything else is masked. Sharing partners also get
-    no "Did you mean …" field suggestions.
+    GraphQL errors (validation, limits, authentication), a service's AuthenticationRequired
+    (an anonymous write) and ValueErrors raised for bad arguments are the client's to see;
+    anything else is masked. Sharing partners also get no "Did you mean …" field suggestions.
     """
 
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         context = self.execution_context.context
-        if not result or not result.errors or not isinstance(context, Context):
+        if not result or not result.errors or not isinstance(context, RequestContext):
             return
         masked = []
         for error in result.errors:
             original = error.original_error
-            if original is not None and not isinstance(original, GraphQLError | ValueError):
+            if original is not None and not isinstance(
+                original, GraphQLError | ValueError | AuthenticationRequired
+            ):
                 logger.error("request %s: %s", context.request_id, error.message, exc_info=original)
                 error = GraphQLError(
                     f"internal error (request id {context.request_id})",
@@ -109,7 +112,7 @@ class PartnerIntrospection(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context.context
         document = self.execution_context.graphql_document
-        if isinstance(context, Context) and document is not None:
+        if isinstance(context, RequestContext) and document is not None:
             if context.viewer.partner or not context.settings.introspection:
                 errors = validate(
                     self.execution_context.schema._schema,

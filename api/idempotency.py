@@ -34,10 +34,10 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response, StreamingResponse
 
 from api.auth import AuthenticationError, viewer_from_header
-from api.database import Database
 from api.graphql_http import is_graphql_result
 from models.idempotency import IdempotencyKey
 from models.viewer import Viewer
+from resolvers.database import Database
 
 HEADER = "idempotency-key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -31,8 +31,8 @@ from graphql import (
 from graphql.language import Lexer, Source, TokenKind
 from strawberry.extensions import SchemaExtension
 
-from api.context import Context
-from api.pagination import DEFAULT_PAGE_SIZE
+from api.context import RequestContext
+from resolvers.pagination import DEFAULT_PAGE_SIZE
 
 LIST_WEIGHT = 10
 
@@ -131,7 +131,7 @@ class QueryLimits(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context.context
         document = self.execution_context.graphql_document
-        if isinstance(context, Context) and document is not None:
+        if isinstance(context, RequestContext) and document is not None:
             settings = context.settings
             query = self.execution_context.query or ""
             if count_tokens(query, settings.max_tokens) > settings.max_tokens:

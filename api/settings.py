@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
+
+from models.rules import calendar
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///govgraph.db"
 
@@ -33,7 +34,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     debug: bool = False
-    timezone: str = "Asia/Shanghai"
+    # The day boundary of every date (models/rules/calendar.py): GOVGRAPH_TIMEZONE.
+    timezone: str = calendar.DEFAULT_TIMEZONE
     secret: str | None = field(default=None, repr=False)
     # The read-only demo viewer for requests without credentials (`make run` turns it on).
     anonymous: bool = False
@@ -54,7 +56,7 @@ class Settings:
 
     def today(self) -> date:
         """Today in the configured time zone."""
-        return datetime.now(ZoneInfo(self.timezone)).date()
+        return calendar.today()
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -66,6 +68,7 @@ class Settings:
             host=os.environ.get("GOVGRAPH_HOST", "127.0.0.1"),
             port=int(os.environ.get("GOVGRAPH_PORT", "8000")),
             debug=_flag("GOVGRAPH_DEBUG"),
+            timezone=os.environ.get("GOVGRAPH_TIMEZONE") or calendar.DEFAULT_TIMEZONE,
             secret=os.environ.get("GOVGRAPH_SECRET"),
             anonymous=os.environ.get("GOVGRAPH_ANONYMOUS", "").strip().lower()
             in {"1", "true", "yes", "on", "demo"},

@@ -31,22 +31,21 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Connec
 
 from api.api_keys import viewer_for_key
 from api.auth import AuthenticationError, viewer_from_header
-from api.context import Context
-from api.database import Database, rls_scope
+from api.context import RequestContext
+from api.database import rls_scope
 from api.settings import Settings
 from models.viewer import Viewer
+from resolvers.database import Database
 from resolvers.loaders import Loaders
 from resolvers.scope import scope_for
 
-CONNECTION_PARAMS = "connection_params"
-
 # The context of the operation whose task is running (unset in the connection's own task).
-_operation_context: ContextVar[Context | None] = ContextVar(
+_operation_context: ContextVar[RequestContext | None] = ContextVar(
     "govgraph_operation_context", default=None
 )
 
 
-def operation_context(connection: Context, operation_id: str) -> Context:
+def operation_context(connection: RequestContext, operation_id: str) -> RequestContext:
     """A copy of the connection's context for one operation."""
     scope = scope_for(connection.viewer)
     db = Database(connection.db.engine, rls_scope=rls_scope(connection.settings, scope.root))
@@ -55,7 +54,10 @@ def operation_context(connection: Context, operation_id: str) -> Context:
         db=db,
         loaders=Loaders(db, scope),
         request_id=f"{connection.request_id[:40]}:{operation_id}"[:64],
-        extra={},
+        changes=set(),
+        unlogged={},
+        clock=None,
+        compiled=False,
     )
 
 
@@ -73,26 +75,26 @@ class TextWebSocketAdapter(ASGIWebSocketAdapter):
             raise WebSocketDisconnected from exc
 
 
-class GraphQLTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+class GraphQLTransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
     """strawberry's handler, giving each operation a context of its own."""
 
     @property
-    def context(self) -> Context:
+    def context(self) -> RequestContext:
         """The running operation's context, or the connection's outside operations."""
         return _operation_context.get() or self._connection_context
 
     @context.setter
-    def context(self, value: Context) -> None:
+    def context(self, value: RequestContext) -> None:
         self._connection_context = value
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         """Keep the payload for `authenticate` (strawberry keeps it only on dict contexts)."""
         payload = message.get("payload")
         if isinstance(payload, dict):
-            self._connection_context.extra[CONNECTION_PARAMS] = payload
+            self._connection_context.connection_params = payload
         await super().handle_connection_init(message)
 
-    async def run_operation(self, operation: Operation[Context, None]) -> None:
+    async def run_operation(self, operation: Operation[RequestContext, None]) -> None:
         """Run the operation (in its own task) with its own context."""
         context = operation_context(self._connection_context, operation.id)
         _operation_context.set(context)  # this task's copy of the context variables only
@@ -111,8 +113,8 @@ def _credentials(source: Any) -> tuple[str | None, str | None]:
     return found.get("authorization"), found.get("x-api-key")
 
 
-async def _viewer(settings: Settings, context: Context) -> Viewer:
-    authorization, api_key = _credentials(context.extra.get(CONNECTION_PARAMS) or {})
+async def _viewer(settings: Settings, context: RequestContext) -> Viewer:
+    authorization, api_key = _credentials(context.connection_params or {})
     if authorization is None and api_key is None and context.request is not None:
         authorization, api_key = _credentials(context.request.headers)
     if authorization and authorization.lower().startswith("apikey "):
@@ -122,7 +124,7 @@ async def _viewer(settings: Settings, context: Context) -> Viewer:
     return viewer_from_header(settings.secret, authorization)
 
 
-async def authenticate(settings: Settings, context: Context) -> None:
+async def authenticate(settings: Settings, context: RequestContext) -> None:
     """Set the connection's viewer; bad or missing credentials reject the connection."""
     try:
         viewer = await _viewer(settings, context)

@@ -145,12 +145,12 @@ def timed(label: str, figures: dict[str, float]) -> Iterator[None]:
 async def prepare(url: str) -> None:
     """Migrate, seed, and add the document and plan the ledger goes into."""
     import models
+    from api.cli_seed import seed_database
     from api.db import create_engine
     from api.migrate import upgrade
-    from seeds.loader import load_seed_data
 
     await asyncio.to_thread(upgrade, url)
-    await load_seed_data(url)
+    await seed_database(url)
     engine = create_engine(url)
     tables = models.metadata.tables
     now = datetime.now(UTC)

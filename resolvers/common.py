@@ -12,9 +12,11 @@ import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
-from api.context import Context
 from models import enums
+from resolvers import error_types as error_types  # registers ErrorCode and UserError
 from resolvers import pagination
+from resolvers.context import Context
+from resolvers.ids import encode_global_id
 from resolvers.pagination import Connection, Edge, OrderKey, PageInfo, ascending
 
 Info = strawberry.Info[Context, None]
@@ -128,4 +130,4 @@ def decode_global_id(value: str | strawberry.ID | relay.GlobalID, *types: str) -
 
 def global_id(type_name: str, row_id: Any) -> strawberry.ID:
     """A Relay global id."""
-    return strawberry.ID(str(relay.GlobalID(type_name, str(row_id))))
+    return strawberry.ID(encode_global_id(type_name, row_id))

@@ -3,16 +3,18 @@
 What a caller can act on (a stale version, an illegal transition, a role too low, an unknown
 or out-of-scope id) is a payload error beside a null result; bugs and bad queries are
 top-level errors. Unknown and out-of-scope ids share NOT_FOUND so existence never leaks.
+
+No GraphQL here (services raise these): resolvers/error_types.py makes ErrorCode and UserError
+GraphQL types, and api/extensions.py turns AuthenticationRequired into the top-level error
+clients get.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
-import strawberry
 
-
-@strawberry.enum(description="Why a mutation was rejected.")
 class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     FORBIDDEN = "FORBIDDEN"
@@ -32,11 +34,22 @@ class DomainError(Exception):
         self.code, self.message, self.field = code, message, field
 
 
-@strawberry.type(description="Why a mutation was rejected, and which input field it concerns.")
+class AuthenticationRequired(Exception):
+    """An anonymous caller asked for a write: a top-level error, not a payload error (the
+    write pipeline undoes whatever the call wrote, as for any exception but DomainError)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
 class UserError:
-    code: ErrorCode = strawberry.field(description="Machine-readable reason.")
-    message: str = strawberry.field(description="Human-readable explanation.")
-    field: str | None = strawberry.field(description="The input field at fault, if one is.")
+    """A payload error: why a mutation was rejected, and which input field it concerns."""
+
+    code: ErrorCode
+    message: str
+    field: str | None
 
     @classmethod
     def from_error(cls, error: DomainError) -> UserError:

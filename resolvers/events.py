@@ -8,54 +8,91 @@ A write that takes a unit off an object (or deletes the object) passes that unit
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterable
+from typing import Protocol
 
-from api.context import Context
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-CHANGES = "changes"
-UNLOGGED = "changes_unlogged"
+from resolvers.service_context import Change, ServiceContext, Unlogged
 
-# (kind, id) → units the object was attached to before the write and no longer is.
-Unlogged = dict[tuple[str, uuid.UUID], set[uuid.UUID]]
+__all__ = ["Broker", "Change", "ChangeQueue", "Unlogged"]
+
+
+class ChangeQueue(Protocol):
+    """One subscriber's queue of changes (api/events.py's Subscriber)."""
+
+    async def next_batch(self) -> set[Change]:
+        """The next change and every change already queued behind it."""
+
+    def drain(self) -> set[Change]:
+        """Every change queued now, without waiting."""
+
+
+class Broker(Protocol):
+    """Delivers the changes of committed writes to every subscriber of every process.
+
+    api/events.py implements it (in-process and PostgreSQL LISTEN/NOTIFY); subscriptions
+    receive it through the request's context.
+    """
+
+    async def start(self) -> None:
+        """Begin receiving (the app's lifespan calls it)."""
+
+    async def close(self) -> None:
+        """Stop receiving and release connections."""
+
+    async def publish(self, changes: Iterable[Change]) -> None:
+        """Deliver the changes of a write that has committed."""
+
+    async def publish_in_transaction(
+        self, connection: AsyncConnection, changes: Iterable[Change]
+    ) -> bool:
+        """Deliver `changes` when `connection`'s transaction commits (never if it rolls
+        back); False when this broker cannot, so the caller calls `publish` after the commit.
+        """
+
+    def subscribe(self) -> contextlib.AbstractContextManager[ChangeQueue]:
+        """A queue receiving every change published from now until the block exits."""
+
+    @property
+    def subscriber_count(self) -> int:
+        """Subscribers of this process."""
 
 
 def _note(
-    ctx: Context, kind: str, row_id: uuid.UUID, former_units: Iterable[uuid.UUID] = ()
+    ctx: ServiceContext, kind: str, row_id: uuid.UUID, former_units: Iterable[uuid.UUID] = ()
 ) -> None:
-    changes: set[tuple[str, uuid.UUID]] = ctx.extra.setdefault(CHANGES, set())
-    changes.add((kind, row_id))
-    unlogged: Unlogged = ctx.extra.setdefault(UNLOGGED, {})
-    unlogged.setdefault((kind, row_id), set()).update(former_units)
+    ctx.changes.add((kind, row_id))
+    ctx.unlogged.setdefault((kind, row_id), set()).update(former_units)
 
 
 def task_changed(
-    ctx: Context, task_id: uuid.UUID, *, former_units: Iterable[uuid.UUID] = ()
+    ctx: ServiceContext, task_id: uuid.UUID, *, former_units: Iterable[uuid.UUID] = ()
 ) -> None:
     """A task's state, fields or assignments changed (`former_units`: units taken off it)."""
     _note(ctx, "task", task_id, former_units)
 
 
 def rectification_changed(
-    ctx: Context, rectification_id: uuid.UUID, *, former_units: Iterable[uuid.UUID] = ()
+    ctx: ServiceContext, rectification_id: uuid.UUID, *, former_units: Iterable[uuid.UUID] = ()
 ) -> None:
     """A rectification's state or fields changed."""
     _note(ctx, "rectification", rectification_id, former_units)
 
 
-def pending_changes(ctx: Context) -> set[tuple[str, uuid.UUID]]:
+def pending_changes(ctx: ServiceContext) -> set[Change]:
     """Everything the request's committed writes changed."""
-    changes: set[tuple[str, uuid.UUID]] = ctx.extra.get(CHANGES, set())
-    return changes
+    return ctx.changes
 
 
-def noted_tasks(ctx: Context) -> set[uuid.UUID]:
+def noted_tasks(ctx: ServiceContext) -> set[uuid.UUID]:
     """The tasks noted since the change log last took the notes (the running mutation's)."""
-    unlogged: Unlogged = ctx.extra.get(UNLOGGED, {})
-    return {row_id for kind, row_id in unlogged if kind == "task"}
+    return {row_id for kind, row_id in ctx.unlogged if kind == "task"}
 
 
-def take_unlogged(ctx: Context) -> Unlogged:
+def take_unlogged(ctx: ServiceContext) -> Unlogged:
     """The notes not yet in the change log (and forget them)."""
-    unlogged: Unlogged = ctx.extra.pop(UNLOGGED, {})
+    unlogged, ctx.unlogged = ctx.unlogged, {}
     return unlogged

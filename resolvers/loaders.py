@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
@@ -11,7 +10,6 @@ import sqlalchemy as sa
 from aiodataloader import DataLoader
 from sqlalchemy.engine import RowMapping
 
-from api.database import Database
 from models import (
     Assignment,
     Document,
@@ -29,9 +27,9 @@ from models import (
     RectificationFinding,
     Task,
 )
+from resolvers.database import MAX_BATCH, Database
 from resolvers.scope import EVERYTHING, Scope, visibility
 
-MAX_BATCH = 500
 L = TypeVar("L", bound=DataLoader[Any, Any])
 
 org_unit_t = OrgUnit.__table__  # type: ignore[attr-defined]
@@ -305,8 +303,3 @@ class Loaders:
     def section_by_id(self) -> RowByKeyLoader:
         """MonitoringSectionByIdLoader."""
         return self.by_id(MonitoringSection)
-
-
-def as_uuid(value: Any) -> uuid.UUID:
-    """Row values come back as UUID on both dialects; accept strings too."""
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

@@ -1,5 +1,8 @@
 """Relay connections paged in SQL with keyset cursors, alone or batched per parent.
 
+Cursors are opaque: the base64 of a row's sort key (encode_cursor / decode_cursor); `first`
+is bounded to 1..100, default 20 (page_size).
+
 A page is ordered by `OrderKey`s ending on a unique column, so a cursor (the sort key of the
 last row) is stable under inserts. Nested connections (`children { tasks(first: 5) }`) are
 batched: one statement with ROW_NUMBER() OVER (PARTITION BY parent) for every parent of a
@@ -8,6 +11,7 @@ level, and one grouped COUNT for their `totalCount`s.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
@@ -15,17 +19,53 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+import orjson
 import sqlalchemy as sa
 import strawberry
 from aiodataloader import DataLoader
 from sqlalchemy.engine import RowMapping
 
-from api.context import Context
-from api.database import Database
-from api.pagination import PaginationError, decode_cursor, encode_cursor, page_size
+from resolvers.context import Context
+from resolvers.database import Database
 
 T = TypeVar("T")
 PARENT = "_parent"
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+class PaginationError(ValueError):
+    """Bad `first` or `after` argument."""
+
+
+def page_size(first: int | None) -> int:
+    """`first` bounded to 1..100, default 20."""
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if first < 0:
+        raise PaginationError("`first` must not be negative")
+    if first > MAX_PAGE_SIZE:
+        raise PaginationError(f"`first` must be at most {MAX_PAGE_SIZE}")
+    return first
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    """An opaque cursor for a row's sort key."""
+    payload = orjson.dumps([v if isinstance(v, int | float | None) else str(v) for v in values])
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, arity: int) -> list[Any]:
+    """The sort key a cursor stands for; a malformed cursor is a PaginationError."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, orjson.JSONDecodeError) as exc:
+        raise PaginationError("invalid cursor") from exc
+    if not isinstance(values, list) or len(values) != arity:
+        raise PaginationError("invalid cursor")
+    return values
 
 
 @strawberry.type(description="Relay page information.")

@@ -1,6 +1,7 @@
 """Subscription root (`graphql-transport-ws`): taskChanged and rollupChanged.
 
-Both listen to the app's broker (api/events.py), which carries the ids of what committed
+Both listen to the app's broker (resolvers/events.py's Broker, on the context; api/events.py
+implements it), which carries the ids of what committed
 writes changed. Every event is checked and loaded on a database handle of its own, opened for
 that event and closed after it: a subscription never holds a connection (nor an open read
 transaction, which on SQLite would pin an old snapshot) while it waits.
@@ -17,13 +18,13 @@ import sqlalchemy as sa
 import strawberry
 from graphql import GraphQLError
 
-from api.context import Context
-from api.database import Database
-from api.events import Broker, Subscriber
 from models import OrgUnit as OrgUnitModel
 from models import Task as TaskModel
 from models.enums import RoleScope
 from resolvers.common import Info, decode_global_id
+from resolvers.context import Context
+from resolvers.database import Database
+from resolvers.events import Broker, ChangeQueue
 from resolvers.loaders import Loaders
 from resolvers.rollups.task import tasks_of_units, unit_scope
 from resolvers.scope import task_visible, unit_visible
@@ -83,7 +84,7 @@ def _tasks_in_scope(unit: uuid.UUID, include_descendants: bool, role: RoleScope)
     return tasks_of_units(units, role, None).subquery("tasks_in_scope")
 
 
-async def _changed_tasks(changes: Subscriber) -> set[uuid.UUID]:
+async def _changed_tasks(changes: ChangeQueue) -> set[uuid.UUID]:
     """Ids of the tasks in the next batch of changes (waits for a batch that has some)."""
     while True:
         ids = {row_id for kind, row_id in await changes.next_batch() if kind == TASK}

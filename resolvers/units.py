@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import OrgUnit, OrgUnitAlias, OrgUnitClosure
 from models.enums import OrgUnitKind
+from models.rules.names import GroupScope, normalize_name, parse_group_reference
 from resolvers.errors import DomainError, ErrorCode
-from seeds.parsing.names import GroupScope, normalize_name, parse_group_reference
 
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 alias_t: sa.Table = OrgUnitAlias.__table__  # type: ignore[attr-defined]

@@ -15,18 +15,17 @@ from enum import Enum
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.context import Context
 from models import AuditEvent, OrgUnit, OrgUnitClosure
 from models.enums import ViewerRole
 from models.rules.scope import can_name_unit
 from models.viewer import Viewer
 from resolvers.changes.log import forget_changes, log_changes
-from resolvers.errors import DomainError, ErrorCode, UserError
-from resolvers.events import CHANGES, noted_tasks, pending_changes
+from resolvers.errors import AuthenticationRequired, DomainError, ErrorCode, UserError
+from resolvers.events import noted_tasks, pending_changes
 from resolvers.rollups.maintained import refresh_task_rollups
+from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
 
 audit_t: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
@@ -39,7 +38,9 @@ def require_role(ctx: Context, role: ViewerRole) -> uuid.UUID:
     """The viewer's unit; anonymous is a top-level error, a lower role a FORBIDDEN payload."""
     viewer = ctx.viewer
     if viewer.anonymous or viewer.unit_id is None:
-        raise GraphQLError("authentication required: send `Authorization: Bearer <token>`")
+        raise AuthenticationRequired(
+            "authentication required: send `Authorization: Bearer <token>`"
+        )
     if not viewer.at_least(role):
         raise DomainError(ErrorCode.FORBIDDEN, f"this needs the {role.value} role or higher")
     return viewer.unit_id
@@ -231,12 +232,12 @@ async def run_mutation(
         await refresh_task_rollups(conn, touched)
     except DomainError as error:
         forget_changes(ctx)
-        ctx.extra[CHANGES] = notes
+        ctx.changes = notes
         await savepoint.rollback()
         return None, [UserError.from_error(error)]
     except BaseException:
         forget_changes(ctx)
-        ctx.extra[CHANGES] = notes
+        ctx.changes = notes
         await savepoint.rollback()
         raise
     await savepoint.commit()

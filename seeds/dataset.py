@@ -33,8 +33,9 @@ from models.enums import (
     TargetKind,
     TaskStatus,
 )
-from seeds.parsing.deadline import ParsedDeadline, parse_deadline
-from seeds.parsing.names import (
+from models.rules.deadline import ParsedDeadline, parse_deadline
+from models.rules.ledger import title_from_measure
+from models.rules.names import (
     AmbiguousUnitError,
     UnitIndex,
     UnitRecord,
@@ -46,7 +47,6 @@ from seeds.parsing.names import (
 E = TypeVar("E", bound=StrEnum)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TITLE_LIMIT = 60
 FIXED_STAMP = datetime(2023, 1, 1, tzinfo=UTC)
 
 
@@ -85,16 +85,6 @@ def read_yaml(path: Path) -> Any:
             return yaml.load(handle, Loader=_LineLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise SeedDataError(f"{path.name}: not valid YAML: {exc}") from exc
-
-
-def title_from_measure(measure: str) -> str:
-    """A short title: the measure's first sentence, capped at 60 characters."""
-    text = " ".join(measure.split())
-    for stop in ("。", "；", ";"):
-        if stop in text:
-            text = text.split(stop, 1)[0]
-            break
-    return text if len(text) <= TITLE_LIMIT else text[: TITLE_LIMIT - 1] + "…"
 
 
 def start_of_day(day: date | None) -> datetime:

@@ -7,10 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import models
-from api.db import create_engine
+from resolvers.rollups.maintained import rebuild_task_rollups
 from seeds.dataset import DATA_DIR, Dataset, build_dataset
 
 CHUNK = 500
@@ -25,8 +25,6 @@ def _insert_ignoring_existing(dialect: str, table: sa.Table) -> Any:
 
 async def write_dataset(conn: AsyncConnection, dataset: Dataset) -> None:
     """Insert every row of the dataset, parents before children; then rebuild the rollups."""
-    from resolvers.rollups.maintained import rebuild_task_rollups
-
     for table in models.metadata.sorted_tables:
         rows = dataset.rows.get(table.name)
         if not rows:
@@ -47,18 +45,15 @@ async def table_counts(conn: AsyncConnection) -> dict[str, int]:
     return counts
 
 
-async def load_seed_data(database_url: str, data_dir: Path = DATA_DIR) -> dict[str, int]:
+async def load_seed_data(engine: AsyncEngine, data_dir: Path = DATA_DIR) -> dict[str, int]:
     """Load the seed dataset into a migrated database; returns row counts per table.
 
     The whole dataset is built and checked before anything is written (SeedDataError lists
-    every problem with its file and line), then written in one transaction.
+    every problem with its file and line), then written in one transaction. The caller owns
+    the engine (api/cli_seed.py makes one from a URL).
     """
     dataset = build_dataset(data_dir)
-    engine = create_engine(database_url)
-    try:
-        async with engine.begin() as conn:
-            await write_dataset(conn, dataset)
-        async with engine.connect() as conn:
-            return await table_counts(conn)
-    finally:
-        await engine.dispose()
+    async with engine.begin() as conn:
+        await write_dataset(conn, dataset)
+    async with engine.connect() as conn:
+        return await table_counts(conn)

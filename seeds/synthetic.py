@@ -27,8 +27,8 @@ from datetime import date, timedelta
 
 from models import stable_id
 from models.enums import OrgUnitKind
-from seeds.parsing.deadline import ParsedDeadline
-from seeds.parsing.names import normalize_name
+from models.rules.deadline import ParsedDeadline
+from models.rules.names import normalize_name
 from seeds.synthetic_model import (
     COMPLETED,
     DEFAULT_AS_OF,

@@ -17,10 +17,10 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import models
-from api.db import create_engine
+from resolvers.rollups.maintained import rebuild_task_rollups
 from seeds.synthetic import DEFAULT_AS_OF, Province, Row, Sizes
 from seeds.synthetic_extras import extra_tables
 from seeds.synthetic_rows import task_batches
@@ -98,8 +98,6 @@ async def write_province(
                 f"{writer.counts['progress_report']:>9} reports  "
                 f"({time.perf_counter() - started:.0f} s)"
             )
-    from resolvers.rollups.maintained import rebuild_task_rollups
-
     rebuilt = time.perf_counter()
     writer.counts.update(await rebuild_task_rollups(conn))
     if log:
@@ -108,14 +106,14 @@ async def write_province(
 
 
 async def generate(
-    database_url: str,
+    engine: AsyncEngine,
     sizes: Sizes,
     *,
     seed: int = 1,
     as_of: date = DEFAULT_AS_OF,
     log: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Build and write the province; rows written per table."""
+    """Build and write the province; rows written per table (the caller owns the engine)."""
     started = time.perf_counter()
     province = Province(sizes, seed, as_of)
     if log:
@@ -123,16 +121,12 @@ async def generate(
             f"planned {len(province.units)} units, {len(province.tasks)} tasks, "
             f"{len(province.fates)} assignments in {time.perf_counter() - started:.1f} s"
         )
-    engine = create_engine(database_url)
-    try:
-        async with engine.begin() as conn:
-            counts = await write_province(conn, province, log)
-        if engine.dialect.name == "postgresql":
-            async with engine.connect() as conn:
-                auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-                await auto.exec_driver_sql("VACUUM (ANALYZE)")
-    finally:
-        await engine.dispose()
+    async with engine.begin() as conn:
+        counts = await write_province(conn, province, log)
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await auto.exec_driver_sql("VACUUM (ANALYZE)")
     if log:
         log(f"written in {time.perf_counter() - started:.1f} s")
     return dict(sorted(counts.items()))

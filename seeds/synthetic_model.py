@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from models.enums import OrgUnitKind, PlanField
-from seeds.parsing.deadline import ParsedDeadline
+from models.rules.deadline import ParsedDeadline
 
 Row = dict[str, Any]
 SHANGHAI = ZoneInfo("Asia/Shanghai")

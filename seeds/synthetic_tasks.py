@@ -14,7 +14,7 @@ from array import array
 from datetime import date, datetime, timedelta
 
 from models.enums import DeadlineKind, OrgUnitKind
-from seeds.parsing.deadline import ParsedDeadline, parse_deadline
+from models.rules.deadline import ParsedDeadline, parse_deadline
 from seeds.synthetic_model import (
     COMPLETED,
     FIELDS,

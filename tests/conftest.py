@@ -23,10 +23,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import create_app
+from api.cli_seed import seed_database
 from api.db import create_engine
 from api.migrate import upgrade
 from api.settings import Settings, normalize_database_url
-from seeds.loader import load_seed_data
 
 PG_URL = os.environ.get("GOVGRAPH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -101,7 +101,7 @@ async def golden_sqlite(tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
     empty, seeded = base / "empty.db", base / "seeded.db"
     await asyncio.to_thread(upgrade, sqlite_url(empty))
     shutil.copy(empty, seeded)
-    await load_seed_data(sqlite_url(seeded))
+    await seed_database(sqlite_url(seeded))
     return {"empty": empty, "seeded": seeded}
 
 
@@ -113,7 +113,7 @@ async def golden_pg(pg_available: bool, pg_databases: PgDatabases) -> dict[str, 
     empty = await pg_databases.create("empty")
     await asyncio.to_thread(upgrade, normalize_database_url(_pg_database_url(empty)))
     seeded = await pg_databases.create("seeded", template=empty)
-    await load_seed_data(normalize_database_url(_pg_database_url(seeded)))
+    await seed_database(normalize_database_url(_pg_database_url(seeded)))
     return {"empty": empty, "seeded": seeded}
 
 

@@ -70,7 +70,7 @@ async def create_unit(
     ]
     await conn.execute(closure.insert(), rows)
     for alias in aliases:
-        from seeds.parsing.names import normalize_name
+        from models.rules.names import normalize_name
 
         await insert(
             conn,

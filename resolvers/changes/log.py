@@ -35,7 +35,6 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
-from api.context import Context
 from models import (
     ChangeLogEntry,
     ChangeLogUnit,
@@ -43,6 +42,7 @@ from models import (
 from models.enums import ChangeType
 from models.rules.scope import Scope, in_subtree, rectification_anchors, task_anchors
 from resolvers.events import Unlogged, take_unlogged
+from resolvers.service_context import ServiceContext
 
 log_t: sa.Table = ChangeLogEntry.__table__  # type: ignore[attr-defined]
 log_unit_t: sa.Table = ChangeLogUnit.__table__  # type: ignore[attr-defined]
@@ -129,14 +129,14 @@ async def append(conn: AsyncConnection, notes: Unlogged, *, changed_at: datetime
     return seqs
 
 
-async def log_changes(ctx: Context, conn: AsyncConnection) -> None:
+async def log_changes(ctx: ServiceContext, conn: AsyncConnection) -> None:
     """Append the entries of what the request noted since the last call (run_mutation)."""
     notes = take_unlogged(ctx)
     if notes:
         await append(conn, notes, changed_at=ctx.now())
 
 
-def forget_changes(ctx: Context) -> None:
+def forget_changes(ctx: ServiceContext) -> None:
     """Drop notes of a write that rolled back: nothing of it reaches the log."""
     take_unlogged(ctx)
 

@@ -9,13 +9,12 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 
-from api.pagination import PaginationError, page_size
 from models.enums import ChangeType as ChangeTypeEnum
 from resolvers.changes.feed import FeedItem, read_feed
 from resolvers.changes.log import Cursor
 from resolvers.common import Info, global_id
 from resolvers.inspection.types import Rectification
-from resolvers.pagination import PageInfo
+from resolvers.pagination import PageInfo, PaginationError, page_size
 from resolvers.task.types import Task
 
 ChangeType = strawberry.enum(ChangeTypeEnum, description="Kind of object in the change feed.")

@@ -21,9 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models
-from api.database import apply_rls_scope
 from resolvers.changes.log import ConnectionReader, Cursor, present
-from resolvers.common import global_id
+from resolvers.database import apply_rls_scope
+from resolvers.ids import encode_global_id
 from resolvers.scope import Disclosure, Scope, rectification_visible, unit_visible, visibility
 
 CHUNK = 1000
@@ -105,7 +105,7 @@ def _encoder(table: sa.Table, disclosure: Disclosure) -> Callable[[Any], dict[st
         for name, key, node_type in columns:
             value = row[name]
             if node_type is not None and value is not None:
-                value = str(global_id(node_type, value))
+                value = encode_global_id(node_type, value)
             elif isinstance(value, uuid.UUID):
                 value = str(value)
             elif isinstance(value, Enum):
@@ -147,7 +147,7 @@ async def snapshot_chunks(
             cursor = Cursor(await present(ConnectionReader(conn)))
             head = {
                 "asOf": datetime.now(UTC).isoformat(),
-                "unit": {"id": str(global_id("OrgUnit", unit["id"])), "name": unit["name"]},
+                "unit": {"id": encode_global_id("OrgUnit", unit["id"]), "name": unit["name"]},
                 "disclosure": scope.disclosure.value,
                 "changesCursor": cursor.encode(),
             }

@@ -54,6 +54,7 @@ from models import (
     Task,
     enums,
 )
+from models.rules.task_state import unit_scope
 from resolvers.common import decode_global_id
 from resolvers.compiled import sql
 from resolvers.pagination import OrderKey, _arguments, after_predicate
@@ -66,6 +67,14 @@ from resolvers.scope import (
     task_visible,
     unit_visible,
 )
+from resolvers.task.filters import (
+    shares_state,
+    state_tests,
+    task_filter_conditions,
+    whole_task_state,
+)
+from resolvers.task.order import task_order
+from resolvers.task.types import TaskFilter
 
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
@@ -367,7 +376,7 @@ def connection(
     first: int | None,
     after: str | None,
 ) -> Any:
-    """A Relay connection over `base` (rows of `table`) as api/pagination.py pages it.
+    """A Relay connection over `base` (rows of `table`) as resolvers/pagination.py pages it.
 
     The matching set is computed once, narrow (id and sort keys): a CTE when totalCount is
     counted from it too. The page (size + 1 rows, for hasNextPage) is cut from it and only
@@ -501,9 +510,6 @@ def unit_children(env: Env, f: Field, row: Row) -> Any:
 
 
 def unit_tasks(env: Env, f: Field, row: Row) -> Any:
-    from resolvers.task.filters import task_filter_conditions
-    from resolvers.task.order import task_order
-
     role: enums.RoleScope = f.args["role"]
     include_descendants: bool = f.args["includeDescendants"]
     a = env.alias(assignment_t, "a")
@@ -517,9 +523,18 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
     if role is not enums.RoleScope.ANY:
         in_scope = in_scope.where(a.c.role == role.value)
     try:
-        filtered = task_filter_conditions(task_filter(f.args.get("filter")))
+        flt = task_filter(f.args.get("filter"))
+        filtered = task_filter_conditions(flt)
     except ValueError as exc:  # a malformed id in the filter: the resolvers report it
         raise NotCompilable(str(exc)) from exc
+    if state_tests(flt):
+        # Judged by the unit's shares, as the resolvers judge them (resolvers/task/filters.py).
+        name = env.name("j")
+        units = unit_scope([unit], include_descendants).cte(f"units_{name}", nesting=True)
+        filtered = [
+            *filtered,
+            *shares_state(flt, units=units, role=role, root=unit, task=task_t.c.id, name=name),
+        ]
     conditions = [*filtered, task_visible(env.scope)]
     base = sa.select(task_t).where(task_t.c.id.in_(in_scope), *conditions)
     return connection(
@@ -537,7 +552,6 @@ def task_filter(raw: dict[str, Any] | None) -> Any:
     """A TaskFilter from coerced input (camelCase keys)."""
     if raw is None:
         return None
-    from resolvers.task.types import TaskFilter
 
     return TaskFilter(**{_snake(k): v for k, v in raw.items()})
 
@@ -790,11 +804,9 @@ def query_org_units(env: Env, f: Field) -> Any:
 
 
 def query_tasks(env: Env, f: Field) -> Any:
-    from resolvers.task.filters import task_filter_conditions
-    from resolvers.task.order import task_order
-
     try:
-        conditions = task_filter_conditions(task_filter(f.args.get("filter")))
+        flt = task_filter(f.args.get("filter"))
+        conditions = [*task_filter_conditions(flt), *whole_task_state(flt)]
     except ValueError as exc:
         raise NotCompilable(str(exc)) from exc
     base = sa.select(task_t).where(*conditions, task_visible(env.scope))

@@ -2,7 +2,7 @@
 
 The compiled read path builds the response in PostgreSQL; these helpers make its text equal
 to what strawberry and orjson write for the same row: Relay global ids (standard base64 of
-"Type:uuid"), keyset cursors (api/pagination.py: url-safe base64 of the compact JSON array
+"Type:uuid"), keyset cursors (resolvers/pagination.py: url-safe base64 of the compact JSON array
 of the sort key, unpadded), and datetimes as Python's `isoformat()` of a UTC datetime.
 """
 

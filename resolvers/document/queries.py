@@ -10,10 +10,10 @@ import strawberry
 from models import Document as DocumentModel
 from models import Plan as PlanModel
 from models import enums
+from models.rules.names import normalize_doc_number
 from resolvers.common import Connection, Info, decode_global_id, paginate
 from resolvers.document.types import Document, Plan
 from resolvers.scope import visibility
-from seeds.parsing.names import normalize_doc_number
 
 document_t: sa.Table = DocumentModel.__table__  # type: ignore[attr-defined]
 plan_t: sa.Table = PlanModel.__table__  # type: ignore[attr-defined]

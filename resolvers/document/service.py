@@ -10,14 +10,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.context import Context
 from models import Document, Plan
 from models.enums import DocumentKind, PlanField, PlanKind, ViewerRole
+from models.rules.names import normalize_doc_number
 from models.rules.scope import can_edit_plan, document_visible, scope_for
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
 from resolvers.task.service import MAX_TEXT, check_date, check_text
 from resolvers.writes import audit, fetch_checked, fetch_row, in_write_scope, require_role
-from seeds.parsing.names import normalize_doc_number
 
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from resolvers.org_unit.types import OrgUnit
 from resolvers.pagination import page_loader
 from resolvers.scope import task_visible
 from resolvers.task.connection import TaskConnection, TaskSet
-from resolvers.task.filters import task_filter_conditions, task_t
+from resolvers.task.filters import task_filter_conditions, task_t, whole_task_state
 from resolvers.task.order import TaskOrder, task_order
 from resolvers.task.rollup import TaskRollup, filter_key, plan_task_rollup
 from resolvers.task.types import Task, TaskFilter
@@ -114,7 +114,11 @@ class Plan(RowNode, relay.Node):
         after: str | None = None,
         order_by: list[TaskOrder] | None = None,
     ) -> TaskConnection:
-        conditions = [*task_filter_conditions(filter), task_visible(info.context.scope)]
+        conditions = [
+            *task_filter_conditions(filter),
+            *whole_task_state(filter),
+            task_visible(info.context.scope),
+        ]
 
         def statement(plans: list[Any]) -> sa.Select[Any]:
             return sa.select(task_t, task_t.c.plan_id.label("_parent")).where(

@@ -10,7 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.context import Context
 from models import (
     Assignment,
     Escalation,
@@ -21,16 +20,17 @@ from models import (
 )
 from models.enums import (
     AssignmentRole,
-    DeadlineKind,
     EscalationLevel,
-    RectificationStatus,
-    TaskStatus,
     ViewerRole,
 )
+from models.rules import calendar
+from models.rules import rectification_state as rect_rules
+from models.rules import task_state as task_rules
 from models.rules.scope import can_escalate_to, scope_for, unit_visible
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.escalation.policy import LADDER, Policy
 from resolvers.events import rectification_changed, task_changed
+from resolvers.service_context import ServiceContext
 from resolvers.task.service import MAX_TEXT, check_date, check_text
 from resolvers.writes import audit, audit_t, fetch_checked, fetch_row, require_role
 
@@ -41,15 +41,9 @@ rect_t: sa.Table = Rectification.__table__  # type: ignore[attr-defined]
 rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 
-DONE_RECTIFICATION = (
-    RectificationStatus.COMPLETED.value,
-    RectificationStatus.VERIFIED.value,
-    RectificationStatus.CLOSED.value,
-)
-
 
 async def escalate(
-    ctx: Context,
+    ctx: ServiceContext,
     conn: AsyncConnection,
     *,
     level: EscalationLevel,
@@ -179,6 +173,7 @@ async def overdue_items(conn: AsyncConnection, as_of: date) -> list[Overdue]:
     (the root) has nobody above it to escalate and is left out.
     """
     a, t, u = assignment_t, task_t, unit_t
+    cutoff = calendar.cutoff(as_of)
     shares = await conn.execute(
         sa.select(
             a.c.id,
@@ -192,9 +187,8 @@ async def overdue_items(conn: AsyncConnection, as_of: date) -> list[Overdue]:
         .select_from(a.join(t, t.c.id == a.c.task_id).join(u, u.c.id == a.c.org_unit_id))
         .where(
             a.c.role == AssignmentRole.LEAD.value,
-            a.c.status != TaskStatus.COMPLETED.value,
-            t.c.deadline_kind != DeadlineKind.ONGOING.value,
-            t.c.deadline_end < as_of,
+            # The unit's own share, judged as OrgUnit.tasks(overdueAsOf) judges it.
+            task_rules.share_overdue(a, t.c.deadline_kind, t.c.deadline_end, as_of, cutoff),
             u.c.parent_id.is_not(None),
         )
         .order_by(t.c.deadline_end, a.c.id)
@@ -203,7 +197,7 @@ async def overdue_items(conn: AsyncConnection, as_of: date) -> list[Overdue]:
         Overdue(
             addressed_to=row.org_unit_id,
             issued_by=row.parent_id,
-            days_overdue=(as_of - row.deadline_end).days,
+            days_overdue=task_rules.days_overdue(row.deadline_end, as_of),
             last_level=EscalationLevel(row.last_level) if row.last_level else None,
             last_issued_on=row.last_day,
             task_id=row.task_id,
@@ -229,9 +223,7 @@ async def overdue_items(conn: AsyncConnection, as_of: date) -> list[Overdue]:
             ra.join(r, r.c.id == ra.c.rectification_id).join(u, u.c.id == ra.c.org_unit_id)
         )
         .where(
-            r.c.status.not_in(DONE_RECTIFICATION),
-            r.c.deadline_kind != DeadlineKind.ONGOING.value,
-            r.c.deadline_end < as_of,
+            rect_rules.overdue(r, as_of, cutoff),
             u.c.parent_id.is_not(None),
         )
         .order_by(r.c.deadline_end, r.c.id, ra.c.org_unit_id)
@@ -240,7 +232,7 @@ async def overdue_items(conn: AsyncConnection, as_of: date) -> list[Overdue]:
         Overdue(
             addressed_to=row.org_unit_id,
             issued_by=row.parent_id,
-            days_overdue=(as_of - row.deadline_end).days,
+            days_overdue=task_rules.days_overdue(row.deadline_end, as_of),
             last_level=EscalationLevel(row.last_level) if row.last_level else None,
             last_issued_on=row.last_day,
             rectification_id=row.id,

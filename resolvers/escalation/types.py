@@ -11,10 +11,10 @@ import strawberry
 from aiodataloader import DataLoader
 from sqlalchemy.engine import RowMapping
 
-from api.database import Database
 from models import Escalation as EscalationModel
 from models import enums
 from resolvers.common import Info
+from resolvers.database import Database
 from resolvers.org_unit.types import OrgUnit
 from resolvers.scope import EVERYTHING, Scope, visibility
 

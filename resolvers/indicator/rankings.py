@@ -22,7 +22,6 @@ from typing import Any
 import sqlalchemy as sa
 import strawberry
 
-from api.pagination import PaginationError, page_size
 from models import Indicator as IndicatorModel
 from models import Measurement as MeasurementModel
 from models import OrgUnit as OrgUnitModel
@@ -31,6 +30,7 @@ from models import Target as TargetModel
 from models.enums import IndicatorDirection, IndicatorKind
 from resolvers.common import Info, decode_global_id
 from resolvers.org_unit.types import OrgUnit
+from resolvers.pagination import PaginationError, page_size
 from resolvers.scope import in_subtree
 
 indicator_t: sa.Table = IndicatorModel.__table__  # type: ignore[attr-defined]

@@ -9,10 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.context import Context
 from models import Indicator, Measurement, MonitoringSection, Target
 from models.enums import IndicatorKind, TargetKind, ViewerRole
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
 from resolvers.task.service import MAX_TEXT, check_text
 from resolvers.writes import audit, fetch_row, in_write_scope, require_role, update_versioned
 

@@ -11,8 +11,10 @@ import sqlalchemy as sa
 import strawberry
 
 from models import Inspection as InspectionModel
-from models import OrgUnitClosure, RectificationAssignment, enums
+from models import OrgUnitClosure, RectificationAssignment
 from models import Rectification as RectificationModel
+from models.rules import calendar
+from models.rules import rectification_state as rect_rules
 from resolvers.common import Connection, Info, decode_global_id, paginate
 from resolvers.inspection.types import Inspection, Rectification, RectificationFilter
 from resolvers.pagination import OrderKey, ascending, page_loader
@@ -23,12 +25,6 @@ inspection_t: sa.Table = InspectionModel.__table__  # type: ignore[attr-defined]
 rect_t: sa.Table = RectificationModel.__table__  # type: ignore[attr-defined]
 rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
-
-DONE = (
-    enums.RectificationStatus.COMPLETED.value,
-    enums.RectificationStatus.VERIFIED.value,
-    enums.RectificationStatus.CLOSED.value,
-)
 
 
 def responsible(unit: uuid.UUID, include_descendants: bool) -> sa.ColumnElement[bool]:
@@ -61,9 +57,11 @@ def rectification_conditions(flt: RectificationFilter | None) -> list[sa.ColumnE
     if flt.due_before is not None:
         out.append(rect_t.c.deadline_end <= flt.due_before)
     if flt.overdue_as_of is not None:
-        out.append(rect_t.c.status.not_in(DONE))
-        out.append(rect_t.c.deadline_kind != enums.DeadlineKind.ONGOING.value)
-        out.append(rect_t.c.deadline_end < flt.overdue_as_of)
+        day = flt.overdue_as_of
+        out.append(rect_rules.overdue(rect_t, day, calendar.cutoff(day)))
+    if flt.due_soon_as_of is not None:
+        day = flt.due_soon_as_of
+        out.append(rect_rules.due_soon(rect_t, day, calendar.cutoff(day)))
     if flt.text:
         out.append(rect_t.c.problem.like(like_pattern(flt.text.strip()), escape="\\"))
     return out

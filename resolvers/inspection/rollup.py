@@ -9,8 +9,8 @@ from datetime import date
 import strawberry
 from aiodataloader import DataLoader
 
-from api.database import Database
 from resolvers.common import Info
+from resolvers.database import Database
 from resolvers.rollups.rectification import (
     RectificationCounts,
     counts_from_row,

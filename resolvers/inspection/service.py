@@ -8,13 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.context import Context
 from models import Inspection, Rectification, RectificationAssignment, RectificationEvent
 from models.enums import RectificationStatus, ViewerRole
 from models.rules.scope import rectification_visible, scope_for
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import rectification_changed
 from resolvers.inspection.workflow import Actor, actor_for, next_states
+from resolvers.service_context import ServiceContext
 from resolvers.task.service import MAX_TEXT, Evidence, check_evidence, check_text
 from resolvers.writes import (
     audit,
@@ -64,7 +64,7 @@ async def _relation(conn: AsyncConnection, viewer_unit: uuid.UUID, rect: dict[st
 
 
 async def transition_rectification(
-    ctx: Context,
+    ctx: ServiceContext,
     conn: AsyncConnection,
     *,
     rectification_id: uuid.UUID,

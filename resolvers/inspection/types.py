@@ -93,6 +93,7 @@ class Inspection(RowNode, relay.Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Rectification]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.inspection.queries import inspection_rectification_connection
 
         return await inspection_rectification_connection(
@@ -159,6 +160,7 @@ class Rectification(RowNode, relay.Node):
     async def escalations(
         self, info: Info
     ) -> list[Annotated[Escalation, strawberry.lazy("resolvers.escalation.types")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.escalation.types import escalations_of
 
         return await escalations_of(info, "rectification_id", uuid.UUID(self.id))
@@ -182,7 +184,15 @@ class RectificationFilter:
         default=None, description="Deadline end on or before this date."
     )
     overdue_as_of: date | None = strawberry.field(
-        default=None, description="Not completed and the deadline ended before this date."
+        default=None,
+        description=(
+            "Overdue as of this date (end of day): not COMPLETED, VERIFIED or CLOSED by then,"
+            " not 长期坚持, the deadline ended before it (= rectificationRollup(asOf).overdue)."
+        ),
+    )
+    due_soon_as_of: date | None = strawberry.field(
+        default=None,
+        description="Due soon as of this date: open, deadline ending within 14 days from it.",
     )
     text: str | None = strawberry.field(default=None, description="Substring of the problem.")
 
@@ -202,6 +212,7 @@ class RectificationEvent:
     @classmethod
     def from_row(cls, row: RowMapping | dict[str, Any]) -> RectificationEvent:
         """From a `rectification_event` row."""
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.task.report import Evidence
 
         return cls(

@@ -18,6 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Escalation, ProgressReport
 from models.enums import AssignmentRole, TaskStatus
+from models.rules.deadline import ParsedDeadline
+from models.rules.ledger import (
+    LedgerRow,
+    ProblemCode,
+    RowProblem,
+    row_deadline,
+    title_from_measure,
+)
 from models.viewer import Viewer
 from resolvers.errors import DomainError
 from resolvers.ledger.plans import PlanInfo
@@ -31,9 +39,6 @@ from resolvers.task.service import (
 )
 from resolvers.units import resolve_name
 from resolvers.writes import may_name_unit
-from seeds.dataset import title_from_measure
-from seeds.parsing.deadline import ParsedDeadline
-from seeds.parsing.ledger import LedgerRow, ProblemCode, RowProblem, row_deadline
 
 report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
 escalation_t: sa.Table = Escalation.__table__  # type: ignore[attr-defined]

@@ -26,11 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Document, OrgUnit, Plan, ProgressReport
 from models.enums import DeadlineKind, RoleScope, TaskStatus
+from models.rules import calendar
+from models.rules.ledger import EXPORT_COLUMNS, render_deadline, render_seq
+from models.rules.names import normalize_doc_number
+from models.rules.task_state import StateTest, judged_pairs, unit_scope
 from resolvers.scope import Scope, task_visible, visibility
-from resolvers.task.filters import assigned_to
+from resolvers.task.predicates import assigned_to
 from resolvers.task.service import assignment_t, task_t
-from seeds.parsing.ledger import EXPORT_COLUMNS, render_deadline, render_seq
-from seeds.parsing.names import normalize_doc_number
 
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
@@ -84,6 +86,12 @@ def export_statement(scope: Scope, query: ExportQuery) -> sa.Select[Any]:
             task_visible(scope, task_t.c.id),
             assigned_to(query.unit_id, query.role, include_descendants=True),
         )
+    )
+    units = unit_scope([query.unit_id], True).cte("export_units")
+    judged = judged_pairs(StateTest("overdue", query.as_of), units=units, role=query.role)
+    overdue = judged.subquery("export_overdue")
+    statement = statement.add_columns(
+        task_t.c.id.in_(sa.select(overdue.c.task_id)).label("overdue")
     )
     if query.plan_id is not None:
         statement = statement.where(task_t.c.plan_id == query.plan_id)
@@ -215,15 +223,11 @@ async def _chunk_rows(
         report = latest.get(row["id"])
         news = ""
         if report is not None:
-            day = report["reported_at"].date().isoformat()
+            day = calendar.local_date(report["reported_at"]).isoformat()
             news = f"{day} {report['name']}：{report['narrative'] or _progress(report['percent'])}"
         kind = DeadlineKind(row["deadline_kind"])
-        overdue = (
-            row["status"] != TaskStatus.COMPLETED.value
-            and kind is not DeadlineKind.ONGOING
-            and row["deadline_end"] is not None
-            and row["deadline_end"] < as_of
-        )
+        # The unit's shares judged as of the export's date: OrgUnit.tasks' overdueAsOf.
+        overdue = bool(row["overdue"])
         out.append(
             [
                 row["category"] or "",
@@ -269,6 +273,7 @@ async def csv_chunks(chunks: AsyncIterator[list[list[Any]]]) -> AsyncIterator[by
 
 
 def _xlsx_cells(sheet: Any, row: Sequence[Any]) -> list[Any]:
+    # Lazy: openpyxl is heavy and only .xlsx exports need it.
     from openpyxl.cell import WriteOnlyCell
 
     cells: list[Any] = []
@@ -284,6 +289,7 @@ def _xlsx_cells(sheet: Any, row: Sequence[Any]) -> list[Any]:
 
 async def write_xlsx(chunks: AsyncIterator[list[list[Any]]], target: IO[bytes]) -> int:
     """Write the rows as an .xlsx workbook to `target`; returns the number of data rows."""
+    # Lazy: openpyxl is heavy and only .xlsx exports need it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

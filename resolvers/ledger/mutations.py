@@ -10,13 +10,13 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.file_uploads import Upload
 
+from models.rules.ledger import LedgerFormatError, ProblemCode, RowProblem, read_ledger
 from resolvers.common import Info, decode_global_id
 from resolvers.errors import DomainError, ErrorCode, UserError
 from resolvers.ledger import service
 from resolvers.ledger.plans import PlanRef
 from resolvers.task.types import Task
 from resolvers.writes import run_mutation
-from seeds.parsing.ledger import LedgerFormatError, ProblemCode, RowProblem, read_ledger
 
 LedgerProblemCode = strawberry.enum(
     ProblemCode, name="LedgerProblemCode", description="Why a ledger row was refused."
@@ -166,7 +166,7 @@ class LedgerMutation:
         ctx = info.context
 
         async def body(conn: AsyncConnection) -> ImportLedgerPayload:
-            data, name = await _read(input.file, ctx.settings.max_upload_bytes)
+            data, name = await _read(input.file, ctx.max_upload_bytes)
             try:
                 sheet = read_ledger(data, name)
             except LedgerFormatError as exc:

@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Document, Plan
+from models.rules.names import normalize_doc_number
 from models.rules.scope import can_edit_plan, plan_visible, scope_for
 from models.viewer import Viewer
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.writes import fetch_checked
-from seeds.parsing.names import normalize_doc_number
 
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]

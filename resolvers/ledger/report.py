@@ -6,8 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from models.rules.ledger import RowProblem
 from resolvers.ledger.plans import PlanInfo
-from seeds.parsing.ledger import RowProblem
 
 
 class Outcome(StrEnum):

@@ -24,8 +24,8 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.context import Context
 from models.enums import ViewerRole
+from models.rules.ledger import LedgerRow, LedgerSheet, ProblemCode, RowProblem, parse_rows
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.ledger.diff import (
     Desired,
@@ -39,14 +39,14 @@ from resolvers.ledger.diff import (
 from resolvers.ledger.plans import PlanFinder, PlanInfo, PlanRef, find_plan
 from resolvers.ledger.report import ImportReport, Outcome, RowResult
 from resolvers.ledger.write import Progress, apply
+from resolvers.service_context import ServiceContext
 from resolvers.writes import require_role
-from seeds.parsing.ledger import LedgerRow, LedgerSheet, ProblemCode, RowProblem, parse_rows
 
 __all__ = ["ImportReport", "Outcome", "Progress", "RowResult", "import_ledger"]
 
 
 async def import_ledger(
-    ctx: Context,
+    ctx: ServiceContext,
     conn: AsyncConnection,
     sheet: LedgerSheet,
     ref: PlanRef,

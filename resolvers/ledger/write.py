@@ -13,11 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.context import Context
 from models.enums import TaskStatus
 from resolvers.events import task_changed
 from resolvers.ledger.diff import Write
 from resolvers.ledger.plans import PlanInfo
+from resolvers.service_context import ServiceContext
 from resolvers.task.service import (
     assignment_t,
     event_t,
@@ -33,7 +33,7 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
 async def apply(
-    ctx: Context,
+    ctx: ServiceContext,
     conn: AsyncConnection,
     writes: list[Write],
     viewer_unit: uuid.UUID,

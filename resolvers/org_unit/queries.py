@@ -7,10 +7,10 @@ import strawberry
 
 from models import OrgUnit as OrgUnitModel
 from models import OrgUnitAlias, OrgUnitClosure
+from models.rules.names import normalize_name
 from resolvers.common import Connection, Info, decode_global_id, paginate
 from resolvers.org_unit.types import OrgUnit, OrgUnitFilter
 from resolvers.scope import visibility
-from seeds.parsing.names import normalize_name
 
 unit_t: sa.Table = OrgUnitModel.__table__  # type: ignore[attr-defined]
 alias_t: sa.Table = OrgUnitAlias.__table__  # type: ignore[attr-defined]

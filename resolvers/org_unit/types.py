@@ -95,6 +95,7 @@ class OrgUnit(RowNode, relay.Node):
         after: str | None = None,
         order_by: list[Annotated[TaskOrder, strawberry.lazy("resolvers.task.order")]] | None = None,
     ) -> Annotated[TaskConnection, strawberry.lazy("resolvers.task.connection")]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.task.connection import unit_task_connection
 
         return await unit_task_connection(
@@ -119,6 +120,7 @@ class OrgUnit(RowNode, relay.Node):
         role: enums.RoleScope = enums.RoleScope.LEAD,
         filter: Annotated[TaskFilter, strawberry.lazy("resolvers.task.types")] | None = None,
     ) -> Annotated[TaskRollup, strawberry.lazy("resolvers.task.rollup")]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.task.rollup import unit_task_rollup
 
         return await unit_task_rollup(
@@ -140,6 +142,7 @@ class OrgUnit(RowNode, relay.Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Annotated[Rectification, strawberry.lazy("resolvers.inspection.types")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.inspection.queries import unit_rectification_connection
 
         return await unit_rectification_connection(
@@ -157,6 +160,7 @@ class OrgUnit(RowNode, relay.Node):
     async def rectification_rollup(
         self, info: Info, as_of: date | None = None, include_descendants: bool = True
     ) -> Annotated[RectificationRollup, strawberry.lazy("resolvers.inspection.rollup")]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.inspection.rollup import unit_rectification_rollup
 
         return await unit_rectification_rollup(
@@ -167,6 +171,7 @@ class OrgUnit(RowNode, relay.Node):
     async def targets(
         self, info: Info, year: int | None = None
     ) -> list[Annotated[Target, strawberry.lazy("resolvers.indicator.types")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.indicator.queries import targets_of_unit
 
         return await targets_of_unit(info, self.row_id, year)

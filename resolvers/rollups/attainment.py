@@ -35,10 +35,9 @@ from typing import Any
 import sqlalchemy as sa
 from aiodataloader import DataLoader
 
-from api.database import Database
 from models import Indicator, Measurement, Target
 from models.enums import IndicatorDirection, IndicatorKind
-from resolvers.loaders import MAX_BATCH, as_uuid
+from resolvers.database import MAX_BATCH, Database, as_uuid
 
 indicator_t: sa.Table = Indicator.__table__  # type: ignore[attr-defined]
 target_t: sa.Table = Target.__table__  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,8 +30,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Assignment, OrgUnitClosure, RollupBucket, RollupMember, Task
-from models.enums import AssignmentRole, DeadlineKind, RoleScope, TaskStatus
-from resolvers.rollups.task import DUE_SOON_DAYS
+from models.enums import AssignmentRole, RoleScope
+from models.rules import task_state as rules
+from resolvers.changes.log import lock_tail
 
 member_t: sa.Table = RollupMember.__table__  # type: ignore[attr-defined]
 bucket_t: sa.Table = RollupBucket.__table__  # type: ignore[attr-defined]
@@ -43,9 +44,6 @@ closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
 UNDATED = date(1970, 1, 1)
 KEY = ("root_id", "rated", "completed", "started", "dated", "due_on")
 CHUNK = 1000
-
-COMPLETED = TaskStatus.COMPLETED.value
-NOT_STARTED = TaskStatus.NOT_STARTED.value
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -61,15 +59,15 @@ def rollup_columns(bucket: sa.FromClause, as_of: date) -> list[sa.ColumnElement[
     """The counts of `rollup_statement` (total … weighted_progress_sum) over `bucket` rows."""
     b = bucket.c
     tasks = b.tasks
-    soon = as_of + timedelta(days=DUE_SOON_DAYS)
     open_ = sa.not_(b.completed)
     return [
         sa.func.coalesce(sa.func.sum(tasks), 0).label("total"),
         _sum_if(b.completed, tasks).label("completed"),
         _sum_if(sa.and_(open_, b.started), tasks).label("in_progress"),
         _sum_if(sa.and_(open_, sa.not_(b.started)), tasks).label("not_started"),
-        _sum_if(sa.and_(b.dated, b.due_on < as_of), tasks).label("overdue"),
-        _sum_if(sa.and_(b.dated, b.due_on >= as_of, b.due_on <= soon), tasks).label("due_soon"),
+        # `dated` is the rules' `pending`, so these are rules.overdue and rules.due_soon.
+        _sum_if(sa.and_(b.dated, rules.past_due(b.due_on, as_of)), tasks).label("overdue"),
+        _sum_if(sa.and_(b.dated, rules.due_within(b.due_on, as_of)), tasks).label("due_soon"),
         _sum_if(sa.not_(b.rated), tasks).label("ongoing"),
         _sum_if(sa.and_(b.completed, b.rated), tasks).label("completed_rated"),
         _sum_if(b.rated, b.weight_sum, 0.0).label("weight_sum"),
@@ -140,19 +138,17 @@ def member_select(task_ids: Sequence[uuid.UUID] | None = None) -> sa.Select[Any]
     started, progress, weight.
     """
     a = assignment_t
-    done = sa.func.sum(sa.case((a.c.status == COMPLETED, 1), else_=0))
-    started = sa.func.sum(sa.case((a.c.status != NOT_STARTED, 1), else_=0))
-    completed = done == sa.func.count()
-    mean = sa.func.avg(sa.case((a.c.status == COMPLETED, 100.0), else_=a.c.progress))
+    n, done, started, mean = rules.shares_aggregate(a.c.status, a.c.progress)
+    completed = rules.completed_from(n, done)
     stmt = (
         sa.select(
             closure_t.c.ancestor_id.label("root_id"),
             task_t.c.id.label("task_id"),
             task_t.c.deadline_end.label("deadline_end"),
-            (task_t.c.deadline_kind != DeadlineKind.ONGOING.value).label("rated"),
+            rules.rated(task_t.c.deadline_kind).label("rated"),
             completed.label("completed"),
             (started > 0).label("started"),
-            sa.case((completed, 100.0), else_=sa.func.coalesce(mean, 0.0)).label("progress"),
+            rules.progress_from(completed, mean).label("progress"),
             task_t.c.weight.label("weight"),
         )
         .select_from(
@@ -171,7 +167,7 @@ def member_select(task_ids: Sequence[uuid.UUID] | None = None) -> sa.Select[Any]
 def _bucket_key(members: sa.FromClause) -> list[sa.ColumnElement[Any]]:
     """(root_id, rated, completed, started, dated, due_on) of member rows."""
     m = members.c
-    dated = sa.and_(m.rated, sa.not_(m.completed), m.deadline_end.is_not(None))
+    dated = rules.pending_rated(m.completed, m.rated, m.deadline_end)
     due_on = sa.case((dated, m.deadline_end), else_=sa.literal(UNDATED, sa.Date()))
     return [
         m.root_id.label("root_id"),
@@ -261,7 +257,6 @@ async def rebuild_task_rollups(conn: AsyncConnection) -> dict[str, int]:
     PostgreSQL: waits for in-flight writes to commit and holds new ones (the change log's
     tail lock) until this transaction ends, so none refreshes against half-built rows.
     """
-    from resolvers.changes.log import lock_tail
 
     await lock_tail(conn)
     if conn.dialect.name == "postgresql":

@@ -10,25 +10,21 @@ VERIFIED or CLOSED and the deadline ended before asOf (ONGOING deadlines never d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
 from models import OrgUnitClosure, Rectification, RectificationAssignment, RectificationEvent
-from models.enums import DeadlineKind, RectificationStatus
-from resolvers.rollups.task import DUE_SOON_DAYS, end_of_day
+from models.enums import RectificationStatus
+from models.rules import rectification_state as rules
+from models.rules import task_state as task_rules
+from models.rules.calendar import end_of_day
 
 rect_t: sa.Table = Rectification.__table__  # type: ignore[attr-defined]
 rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
 rect_event_t: sa.Table = RectificationEvent.__table__  # type: ignore[attr-defined]
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
-
-DONE_STATES = (
-    RectificationStatus.COMPLETED.value,
-    RectificationStatus.VERIFIED.value,
-    RectificationStatus.CLOSED.value,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,23 +74,9 @@ def rectification_rollup_statement(
         .distinct()
         .cte("scoped_rectification")
     )
-    if current:
-        state: sa.ColumnElement[Any] = rect_t.c.status
-        exists: sa.ColumnElement[bool] = sa.true()
-    else:
-        cutoff = end_of_day(as_of)
-        latest = (
-            sa.select(rect_event_t.c.to_status)
-            .where(
-                rect_event_t.c.rectification_id == rect_t.c.id,
-                rect_event_t.c.occurred_at < cutoff,
-            )
-            .order_by(rect_event_t.c.occurred_at.desc(), rect_event_t.c.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        state = sa.func.coalesce(latest, RectificationStatus.NOT_STARTED.value)
-        exists = rect_t.c.created_at < cutoff
+    cutoff = None if current else end_of_day(as_of)
+    state = rules.status_as_of(rect_t, cutoff)
+    exists = rules.existed(rect_t, cutoff)
 
     def count_if(*conds: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
         return sa.func.coalesce(sa.func.sum(sa.case((sa.and_(*conds), 1), else_=0)), 0)
@@ -110,9 +92,9 @@ def rectification_rollup_statement(
         .where(exists, visible if visible is not None else sa.true())
         .subquery()
     )
-    done = per_item.c.state.in_(DONE_STATES)
-    rated = per_item.c.deadline_kind != DeadlineKind.ONGOING.value
-    ended = per_item.c.deadline_end.is_not(None)
+    done = rules.done(per_item.c.state)
+    kind, end = per_item.c.deadline_kind, per_item.c.deadline_end
+    rated = task_rules.rated(kind)
     counts = [
         count_if(per_item.c.state == s.value).label(s.value.lower()) for s in RectificationStatus
     ]
@@ -120,14 +102,8 @@ def rectification_rollup_statement(
         per_item.c.root_id,
         sa.func.count().label("total"),
         *counts,
-        count_if(sa.not_(done), rated, ended, per_item.c.deadline_end < as_of).label("overdue"),
-        count_if(
-            sa.not_(done),
-            rated,
-            ended,
-            per_item.c.deadline_end >= as_of,
-            per_item.c.deadline_end <= as_of + timedelta(days=DUE_SOON_DAYS),
-        ).label("due_soon"),
+        count_if(task_rules.overdue(done, kind, end, as_of)).label("overdue"),
+        count_if(task_rules.due_soon(done, kind, end, as_of)).label("due_soon"),
         count_if(sa.not_(rated)).label("ongoing"),
         count_if(done, rated).label("done_rated"),
     ).group_by(per_item.c.root_id)

@@ -15,7 +15,13 @@ from resolvers.common import Connection, Info
 from resolvers.pagination import OrderKey, page_loader, paginate
 from resolvers.rollups.task import counts_from_row, rollup_statement, tasks_of_units, unit_scope
 from resolvers.scope import EVERYTHING, Scope, task_visible
-from resolvers.task.filters import assigned_to, task_filter_conditions, task_t
+from resolvers.task.filters import (
+    assigned_to,
+    shares_state,
+    task_filter_conditions,
+    task_t,
+    whole_task_state,
+)
 from resolvers.task.order import TaskOrder, task_order
 from resolvers.task.rollup import TaskRollup, filter_key, resolve_as_of
 from resolvers.task.types import Task, TaskFilter
@@ -30,12 +36,19 @@ class TaskSet:
     scope: Scope = EVERYTHING
     role: enums.RoleScope = enums.RoleScope.LEAD
     include_descendants: bool = False
+    # The filter's state tests (overdueAsOf, dueSoonAsOf), judged by the unit's shares.
+    flt: TaskFilter | None = None
 
     def statement(self) -> sa.Select[Any]:
         """The tasks of the set."""
         stmt = sa.select(task_t).where(*self.conditions, task_visible(self.scope))
         if self.unit is not None:
             stmt = stmt.where(assigned_to(self.unit, self.role, self.include_descendants))
+            units = unit_scope([self.unit], self.include_descendants).cte("set_units")
+            root = sa.literal(self.unit, sa.Uuid())
+            stmt = stmt.where(
+                *shares_state(self.flt, units=units, role=self.role, root=root, task=task_t.c.id)
+            )
         return stmt
 
 
@@ -70,7 +83,10 @@ async def task_connection(
     order_by: list[TaskOrder] | None = None,
 ) -> TaskConnection:
     """A page of all tasks matching the filter."""
-    task_set = TaskSet(conditions=task_filter_conditions(flt), scope=info.context.scope)
+    task_set = TaskSet(
+        conditions=[*task_filter_conditions(flt), *whole_task_state(flt)],
+        scope=info.context.scope,
+    )
     page = await paginate(
         info.context.db,
         task_set.statement(),
@@ -104,10 +120,13 @@ async def unit_task_connection(
     def statement(units: list[Any]) -> sa.Select[Any]:
         scope = unit_scope(units, include_descendants).cte("unit_scope")
         pairs = tasks_of_units(scope, role, None).subquery()
+        judged = shares_state(
+            flt, units=scope, role=role, root=pairs.c.root_id, task=pairs.c.task_id
+        )
         return (
             sa.select(task_t, pairs.c.root_id.label("_parent"))
             .select_from(pairs.join(task_t, task_t.c.id == pairs.c.task_id))
-            .where(*conditions)
+            .where(*conditions, *judged)
         )
 
     loader = page_loader(
@@ -132,6 +151,7 @@ async def unit_task_connection(
                 role=role,
                 include_descendants=include_descendants,
                 scope=scope,
+                flt=flt,
             )
         },
     )

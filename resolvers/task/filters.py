@@ -1,53 +1,45 @@
-"""TaskFilter and unit scope as SQL predicates on the task table."""
+"""TaskFilter as SQL predicates on the task table (the unit-scope predicates it uses are
+resolvers/task/predicates.py, shared with the services)."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import sqlalchemy as sa
 
-from models import Assignment, Document, OrgUnitClosure, Task, enums
+from models import Document, enums
+from models.rules.names import normalize_doc_number
+from models.rules.task_state import StateTest, judged_pairs
 from resolvers.common import decode_global_id
+from resolvers.task.predicates import (
+    assigned_to,
+    assignment_t,
+    closure_t,
+    like_pattern,
+    task_t,
+    units_in_scope,
+)
 from resolvers.task.types import TaskFilter
-from seeds.parsing.names import normalize_doc_number
 
-task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
-assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
+__all__ = [
+    "assigned_to",
+    "assignment_t",
+    "closure_t",
+    "like_pattern",
+    "task_filter_conditions",
+    "task_t",
+    "units_in_scope",
+]
+
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
-closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with % and _ escaped."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def units_in_scope(unit: uuid.UUID, include_descendants: bool) -> sa.ColumnElement[bool]:
-    """Predicate on `assignment.org_unit_id`: the unit, or the unit and its subtree."""
-    if not include_descendants:
-        return assignment_t.c.org_unit_id == unit
-    return assignment_t.c.org_unit_id.in_(
-        sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == unit)
-    )
-
-
-def assigned_to(
-    unit: uuid.UUID, role: enums.RoleScope, include_descendants: bool
-) -> sa.ColumnElement[bool]:
-    """The task has an assignment in `role` (ANY = either) to a unit in scope."""
-    conditions: list[sa.ColumnElement[Any]] = [
-        assignment_t.c.task_id == task_t.c.id,
-        units_in_scope(unit, include_descendants),
-    ]
-    if role is not enums.RoleScope.ANY:
-        conditions.append(assignment_t.c.role == role.value)
-    return sa.exists(sa.select(sa.literal(1)).select_from(assignment_t).where(*conditions))
 
 
 def task_filter_conditions(flt: TaskFilter | None) -> list[sa.ColumnElement[bool]]:
-    """Every TaskFilter field as a WHERE condition."""
+    """Every TaskFilter field but the state tests (see `state_tests`) as a WHERE condition.
+
+    Lists outside a unit add `whole_task_state(flt)`; unit lists and unit rollups add
+    `shares_state(...)`, so a list and the rollup beside it judge alike.
+    """
     if flt is None:
         return []
     out: list[sa.ColumnElement[bool]] = []
@@ -81,10 +73,6 @@ def task_filter_conditions(flt: TaskFilter | None) -> list[sa.ColumnElement[bool
         out.append(task_t.c.deadline_end <= flt.due_before)
     if flt.due_after is not None:
         out.append(task_t.c.deadline_end >= flt.due_after)
-    if flt.overdue_as_of is not None:
-        out.append(task_t.c.status != enums.TaskStatus.COMPLETED.value)
-        out.append(task_t.c.deadline_kind != enums.DeadlineKind.ONGOING.value)
-        out.append(task_t.c.deadline_end < flt.overdue_as_of)
     if flt.text:
         pattern = like_pattern(flt.text.strip())
         out.append(
@@ -94,3 +82,43 @@ def task_filter_conditions(flt: TaskFilter | None) -> list[sa.ColumnElement[bool
             )
         )
     return out
+
+
+def state_tests(flt: TaskFilter | None) -> list[StateTest]:
+    """The filter's tests of task state (they depend on the scope a list is judged in)."""
+    if flt is None:
+        return []
+    tests = []
+    if flt.overdue_as_of is not None:
+        tests.append(StateTest("overdue", flt.overdue_as_of))
+    if flt.due_soon_as_of is not None:
+        tests.append(StateTest("due_soon", flt.due_soon_as_of))
+    return tests
+
+
+def whole_task_state(flt: TaskFilter | None) -> list[sa.ColumnElement[bool]]:
+    """The state tests judged on the task as a whole (lists outside a unit)."""
+    out: list[sa.ColumnElement[bool]] = []
+    for test in state_tests(flt):
+        pairs = judged_pairs(test).subquery(f"whole_{test.name}")
+        out.append(task_t.c.id.in_(sa.select(pairs.c.task_id)))
+    return out
+
+
+def shares_state(
+    flt: TaskFilter | None,
+    *,
+    units: Any,
+    role: enums.RoleScope,
+    root: sa.ColumnElement[Any],
+    task: sa.ColumnElement[Any],
+    name: str = "",
+) -> list[sa.ColumnElement[bool]]:
+    """The state tests judged by the shares in each root's scope (unit lists and rollups).
+
+    `name` suffixes the statement's CTE names (several in one statement: compiled reads).
+    """
+    return [
+        sa.tuple_(root, task).in_(judged_pairs(test, units=units, role=role, name=name))
+        for test in state_tests(flt)
+    ]

@@ -13,9 +13,9 @@ import strawberry
 from aiodataloader import DataLoader
 from sqlalchemy.engine import RowMapping
 
-from api.database import Database
 from models import enums
 from resolvers.common import Info
+from resolvers.database import Database
 from resolvers.rollups.maintained import (
     buckets_answer,
     maintained_rollup_in_subtree,
@@ -31,7 +31,13 @@ from resolvers.rollups.task import (
     unit_scope,
 )
 from resolvers.scope import EVERYTHING, Scope, task_visible
-from resolvers.task.filters import task_filter_conditions
+from resolvers.task.filters import (
+    assignment_t,
+    shares_state,
+    state_tests,
+    task_filter_conditions,
+    whole_task_state,
+)
 from resolvers.task.types import TaskFilter
 
 
@@ -93,13 +99,14 @@ class TaskRollupLoader(DataLoader[Hashable, RollupCounts]):
         self.db, self.kind, self.as_of, self.current = db, kind, as_of, current
         self.include_descendants, self.role = include_descendants, role
         filtered = task_filter_conditions(flt)
+        self.flt = flt
         self.conditions = [*filtered, task_visible(scope)]
         self.scope = scope
         self.maintained = kind == "unit" and buckets_answer(
             current=current,
             include_descendants=include_descendants,
             role=role,
-            filtered=bool(filtered),
+            filtered=bool(filtered) or bool(state_tests(flt)),
         )
 
     async def batch_load_fn(self, roots: Sequence[Hashable]) -> list[RollupCounts]:
@@ -130,9 +137,17 @@ class TaskRollupLoader(DataLoader[Hashable, RollupCounts]):
         units: sa.CTE | None = None
         if self.kind == "unit":
             units = unit_scope(roots, self.include_descendants).cte("unit_scope")
-            scoped = tasks_of_units(units, self.role, cutoff)
+            scoped = tasks_of_units(units, self.role, cutoff).where(
+                *shares_state(
+                    self.flt,
+                    units=units,
+                    role=self.role,
+                    root=units.c.root_id,
+                    task=assignment_t.c.task_id,
+                )
+            )
         else:
-            scoped = tasks_of_plans(roots)
+            scoped = tasks_of_plans(roots, cutoff).where(*whole_task_state(self.flt))
         stmt = rollup_statement(
             scoped, as_of=self.as_of, current=self.current, units=units, conditions=self.conditions
         )

@@ -14,7 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.context import Context
 from models import (
     Assignment,
     AssignmentStatusEvent,
@@ -25,6 +24,7 @@ from models import (
     Task,
 )
 from models.enums import AssignmentRole, DeadlineKind, TaskStatus, ViewerRole
+from models.rules.deadline import ParsedDeadline, parse_deadline
 from models.rules.scope import (
     can_decompose,
     can_edit_plan,
@@ -38,6 +38,8 @@ from models.rules.scope import (
 )
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import task_changed
+from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
+from resolvers.units import resolve_name
 from resolvers.writes import (
     audit,
     fetch_checked,
@@ -46,7 +48,6 @@ from resolvers.writes import (
     require_role,
     update_versioned,
 )
-from seeds.parsing.deadline import ParsedDeadline, parse_deadline
 
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
@@ -410,7 +411,6 @@ async def _expand(
     field_name: str,
 ) -> list[tuple[uuid.UUID, str | None]]:
     """Unit ids plus names / group references resolved, deduplicated, in input order."""
-    from resolvers.units import resolve_name
 
     out: dict[uuid.UUID, str | None] = {unit: None for unit in ids}
     for name in names:

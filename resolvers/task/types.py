@@ -60,6 +60,17 @@ class Assignment(RowNode, relay.Node):
         row = await info.context.loaders.task_by_id.get(self.task_id)
         return Task.from_row(row)
 
+    @strawberry.field(
+        description=(
+            "This unit's own share is overdue as of the date (default today): not completed by"
+            " then, not 长期坚持, the task's deadline ended before it. What escalations judge."
+        )
+    )
+    async def overdue(self, info: Info, as_of: date | None = None) -> bool:
+        from resolvers.task.overdue import share_overdue
+
+        return await share_overdue(info, uuid.UUID(self.id), as_of)
+
 
 @strawberry.type(description="One line of work (任务 / 措施 / 台账行).")
 class Task(RowNode, relay.Node):
@@ -107,10 +118,23 @@ class Task(RowNode, relay.Node):
             parent_id=row["parent_id"],
         )
 
+    @strawberry.field(
+        description=(
+            "The task as a whole is overdue as of the date (default today): some lead share not"
+            " completed by then, not 长期坚持, the deadline ended before it. What Plan.taskRollup"
+            " counts; a unit's own view is its Assignment.overdue."
+        )
+    )
+    async def overdue(self, info: Info, as_of: date | None = None) -> bool:
+        from resolvers.task.overdue import task_overdue
+
+        return await task_overdue(info, uuid.UUID(self.id), as_of)
+
     @strawberry.field(description="The plan it belongs to.")
     async def plan(
         self, info: Info
     ) -> Annotated[Plan, strawberry.lazy("resolvers.document.types")]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.document.types import Plan
 
         return Plan.from_row(await info.context.loaders.plan_by_id.get(self.plan_id))
@@ -119,6 +143,7 @@ class Task(RowNode, relay.Node):
     async def document(
         self, info: Info
     ) -> Annotated[Document, strawberry.lazy("resolvers.document.types")]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.document.types import Document
 
         return Document.from_row(await info.context.loaders.document_by_id.get(self.document_id))
@@ -150,6 +175,7 @@ class Task(RowNode, relay.Node):
     async def reports(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[ProgressReport, strawberry.lazy("resolvers.task.report")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.task.report import task_reports
 
         return await task_reports(info, uuid.UUID(self.id), first=first, after=after)
@@ -158,6 +184,7 @@ class Task(RowNode, relay.Node):
     async def escalations(
         self, info: Info
     ) -> list[Annotated[Escalation, strawberry.lazy("resolvers.escalation.types")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
         from resolvers.escalation.types import escalations_of
 
         return await escalations_of(info, "task_id", uuid.UUID(self.id))
@@ -195,7 +222,21 @@ class TaskFilter:
         default=None, description="Deadline end on or after this date."
     )
     overdue_as_of: date | None = strawberry.field(
-        default=None, description="Not completed and the deadline ended before this date."
+        default=None,
+        description=(
+            "Overdue as of this date (end of day): not completed, not 长期坚持, and the deadline"
+            " ended before it. Judged like the rollup beside the list: in OrgUnit.tasks by the"
+            " shares of the unit (and its subtree with includeDescendants), so the count equals"
+            " OrgUnit.taskRollup(asOf).overdue; elsewhere by all lead shares (the task as a"
+            " whole, as Plan.taskRollup counts it)."
+        ),
+    )
+    due_soon_as_of: date | None = strawberry.field(
+        default=None,
+        description=(
+            "Due soon as of this date: not completed, not overdue, the deadline ending within"
+            " 14 days from it. Judged in the list's scope like overdueAsOf (= taskRollup.dueSoon)."
+        ),
     )
     text: str | None = strawberry.field(
         default=None, description="Substring of title or description (Chinese text works)."

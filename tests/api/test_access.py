@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 
 from api.api_keys import create_key
 from api.app import create_app
-from api.database import Database, rls_scope
+from api.database import rls_scope
 from api.db import create_engine
 from api.settings import Settings
 from resolvers.common import decode_global_id, global_id
+from resolvers.database import Database
 from resolvers.scope import Scope
 from tests.conftest import TEST_SECRET, GraphQLClient, TestDatabase, graphql_client
 from tests.factories import table
@@ -564,12 +565,14 @@ async def synthetic_sqlite(
     golden_sqlite: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     """A generated province (cities, districts, towns, departments, multi-lead tasks)."""
+    from api.cli_seed import generate_database
     from seeds.synthetic import Sizes
-    from seeds.synthetic_load import generate
 
     path = tmp_path_factory.mktemp("synthetic") / "province.db"
     shutil.copy(golden_sqlite["empty"], path)
-    await generate(f"sqlite+aiosqlite:///{path}", Sizes(units=80, tasks=300, reports=600), seed=7)
+    await generate_database(
+        f"sqlite+aiosqlite:///{path}", Sizes(units=80, tasks=300, reports=600), seed=7
+    )
     return path
 
 

@@ -342,14 +342,14 @@ async def test_compiled_equals_resolvers_on_the_seed(
 async def test_compiled_equals_resolvers_on_a_generated_province(
     goldens: Goldens, clients_for: Any
 ) -> None:
+    from api.cli_seed import generate_database
     from seeds.synthetic import Sizes
-    from seeds.synthetic_load import generate
 
     if goldens.pg is None:
         pytest.skip("PostgreSQL unreachable (outside CI)")
     name = await goldens.pg_databases.create(uuid.uuid4().hex[:10], template=goldens.pg["empty"])
     url = normalize_database_url(_pg_database_url(name))
-    await generate(url, Sizes(units=60, tasks=400, reports=1200), seed=11)
+    await generate_database(url, Sizes(units=60, tasks=400, reports=1200), seed=11)
     db = TestDatabase(dialect="postgresql", url=url, engine=create_engine(url))
     try:
         await run_corpus(db, clients_for)

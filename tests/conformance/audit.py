@@ -135,9 +135,9 @@ def summary(results: list[AuditResult]) -> str:
 
 
 def main() -> int:
+    from api.cli_seed import seed_database
     from api.migrate import upgrade
     from api.settings import normalize_database_url
-    from seeds.loader import load_seed_data
 
     install()
     # The audit sends broken requests on purpose: their GraphQL errors are not news.
@@ -145,7 +145,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="govgraph-conformance-") as directory:
         url = normalize_database_url(f"sqlite:///{directory}/conformance.db")
         upgrade(url)
-        asyncio.run(load_seed_data(url))
+        asyncio.run(seed_database(url))
         os.environ.update(GOVGRAPH_DATABASE_URL=url, GOVGRAPH_ANONYMOUS="demo")
         with serve(Settings.from_env()) as endpoint:
             results = run_audit(endpoint)

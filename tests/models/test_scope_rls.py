@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from api.database import apply_rls_scope, rls_scope
+from api.database import rls_scope
 from api.db import create_engine
 from api.settings import Settings
 from models import metadata
@@ -21,6 +21,7 @@ from models.enums import ViewerRole
 from models.rules.scope import scope_for, visibility
 from models.rules.scope_rls import policy_conditions
 from models.viewer import Viewer
+from resolvers.database import apply_rls_scope
 from tests.conftest import TestDatabase
 
 SETTINGS = Settings(rls=True)

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models
 import seeds.dataset
+from api.cli_seed import seed_database
 from seeds.dataset import SeedDataError, build_dataset
-from seeds.loader import load_seed_data
 from tests.conftest import TestDatabase
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,9 +36,9 @@ async def _fingerprint(engine: AsyncEngine) -> dict[str, str]:
 
 
 async def test_seed_twice_gives_the_same_database(empty_db: TestDatabase) -> None:
-    first = await load_seed_data(empty_db.url)
+    first = await seed_database(empty_db.url)
     before = await _fingerprint(empty_db.engine)
-    second = await load_seed_data(empty_db.url)
+    second = await seed_database(empty_db.url)
     assert second == first
     assert await _fingerprint(empty_db.engine) == before
     dataset = build_dataset()

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models
 from api.cli import main
+from api.cli_seed import generate_database
 from seeds.synthetic import DEFAULT_AS_OF, Province, Sizes, tree_shape
-from seeds.synthetic_load import NotEmptyError, generate
+from seeds.synthetic_load import NotEmptyError
 from tests.conftest import TestDatabase, graphql_client
 
 SMALL = Sizes(units=60, tasks=500, reports=2000)
@@ -45,10 +46,10 @@ async def _scalar(engine: AsyncEngine, sql: str) -> Any:
 
 class TestGenerate:
     async def test_same_seed_gives_identical_tables(self, empty_db: TestDatabase) -> None:
-        counts = await generate(empty_db.url, SMALL, seed=1)
+        counts = await generate_database(empty_db.url, SMALL, seed=1)
         first = await _fingerprint(empty_db.engine)
         await _wipe(empty_db.engine)
-        assert await generate(empty_db.url, SMALL, seed=1) == counts
+        assert await generate_database(empty_db.url, SMALL, seed=1) == counts
         assert await _fingerprint(empty_db.engine) == first
         assert counts["org_unit"] == 60
         assert counts["task"] == 500
@@ -57,12 +58,12 @@ class TestGenerate:
         assert counts["assignment_status_event"] == counts["assignment"] + 2000
 
     async def test_writes_only_into_an_empty_database(self, empty_db: TestDatabase) -> None:
-        await generate(empty_db.url, Sizes(units=40, tasks=50, reports=100), seed=3)
+        await generate_database(empty_db.url, Sizes(units=40, tasks=50, reports=100), seed=3)
         with pytest.raises(NotEmptyError):
-            await generate(empty_db.url, Sizes(units=40, tasks=50, reports=100), seed=3)
+            await generate_database(empty_db.url, Sizes(units=40, tasks=50, reports=100), seed=3)
 
     async def test_state_agrees_with_history(self, empty_db: TestDatabase) -> None:
-        await generate(empty_db.url, SMALL, seed=2)
+        await generate_database(empty_db.url, SMALL, seed=2)
         engine = empty_db.engine
         checks = {
             "task without a lead": """SELECT count(*) FROM task t WHERE NOT EXISTS (
@@ -119,7 +120,7 @@ class TestGenerate:
         assert states == 6
 
     async def test_rollup_from_history_matches_present_state(self, empty_db: TestDatabase) -> None:
-        await generate(empty_db.url, SMALL, seed=4)
+        await generate_database(empty_db.url, SMALL, seed=4)
         as_of = DEFAULT_AS_OF.isoformat()
         async with empty_db.engine.connect() as conn:
             province = (

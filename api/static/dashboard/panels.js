@@ -222,13 +222,11 @@ function overdueRow(task, asOf, onSelect) {
 }
 
 /** The overdue list (deadline ascending) with a "more" button that pages with `after`. */
-export function renderOverdue(connection, rollup, asOf, { onSelect, onMore }) {
-  // The list holds every task not completed overall; the card counts the unit's own shares.
-  // A task whose in-scope leads are done while another lead is not is in the list only.
-  const othersPending = connection.totalCount - rollup.overdue;
+export function renderOverdue(connection, _rollup, asOf, { onSelect, onMore }) {
+  // The list and the card judge alike: by this unit's own shares (OrgUnit.tasks overdueAsOf
+  // = taskRollup.overdue), so a task whose shares here are done leaves both at once.
   document.getElementById("overdue-sub").textContent =
-    `共 ${connection.totalCount} 项，按完成时限排序` +
-    (othersPending > 0 ? `（其中 ${othersPending} 项本单位负责部分已完成，待其他牵头单位完成）` : "");
+    `共 ${connection.totalCount} 项（按本单位负责部分计），按完成时限排序`;
   document.getElementById("overdue").dataset.total = String(connection.totalCount);
   if (!connection.totalCount) {
     replace("overdue", empty("截至统计日无逾期任务"));

@@ -19,9 +19,9 @@ from api.app import create_app
 from api.cli import main
 from api.settings import Settings
 from models.enums import RoleScope
+from models.rules.ledger import EXPORT_COLUMNS
 from resolvers.ledger.export import ExportQuery, csv_chunks, ledger_rows
 from resolvers.scope import EVERYTHING
-from seeds.parsing.ledger import EXPORT_COLUMNS
 from tests.conftest import TEST_SECRET, GraphQLClient
 from tests.ledger_files import air_ledger, read_xlsx, xlsx_bytes
 from tests.resolvers.ledger.conftest import DOC_NUMBER, Ledger

@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import models
+from api.cli_seed import generate_database
 from api.db import create_engine
 from api.settings import Settings
 from resolvers.common import global_id
 from resolvers.rollups.maintained import rebuild_task_rollups, refresh_task_rollups
 from seeds.synthetic import Sizes
-from seeds.synthetic_load import generate
 from tests.conftest import (
     DIALECTS,
     Goldens,
@@ -66,7 +66,9 @@ class TestAfterBulkLoads:
         await _check(seeded_db)
 
     async def test_generated_province_matches_live(self, empty_db: TestDatabase) -> None:
-        counts = await generate(empty_db.url, Sizes(units=60, tasks=400, reports=1600), seed=5)
+        counts = await generate_database(
+            empty_db.url, Sizes(units=60, tasks=400, reports=1600), seed=5
+        )
         assert counts["rollup_member"] > counts["task"]
         await _check(empty_db)
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models.enums import DeadlineKind
-from seeds.parsing.deadline import HEATING_SEASON_START, ParsedDeadline, parse_deadline
+from models.rules.deadline import HEATING_SEASON_START, ParsedDeadline, parse_deadline
 
 BY = DeadlineKind.BY_DATE
 FROM = DeadlineKind.FROM_DATE

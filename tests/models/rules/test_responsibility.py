@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from seeds.parsing.responsibility import Responsibility, parse_responsibility
+from models.rules.responsibility import Responsibility, parse_responsibility
 
 ECO = "区生态环境分局"
 NDRC = "区发改（能源）局"

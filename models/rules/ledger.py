@@ -27,9 +27,9 @@ from datetime import date, datetime, time
 from enum import StrEnum
 
 from models.enums import DeadlineKind
-from seeds.parsing.deadline import ParsedDeadline, parse_deadline
-from seeds.parsing.names import normalize_doc_number, split_unit_list
-from seeds.parsing.responsibility import parse_responsibility
+from models.rules.deadline import ParsedDeadline, parse_deadline
+from models.rules.names import normalize_doc_number, split_unit_list
+from models.rules.responsibility import parse_responsibility
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -45,7 +45,21 @@ __all__ = [
     "render_deadline",
     "render_seq",
     "row_deadline",
+    "title_from_measure",
 ]
+
+TITLE_LIMIT = 60
+
+
+def title_from_measure(measure: str) -> str:
+    """A task's short title: the measure's first sentence, capped at 60 characters."""
+    text = " ".join(measure.split())
+    for stop in ("。", "；", ";"):
+        if stop in text:
+            text = text.split(stop, 1)[0]
+            break
+    return text if len(text) <= TITLE_LIMIT else text[: TITLE_LIMIT - 1] + "…"
+
 
 # Column keys and the header texts that name them (compared without spaces, NFKC).
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -187,6 +201,7 @@ def _cell_text(value: object) -> str:
 
 
 def _read_xlsx(data: bytes) -> LedgerSheet:
+    # Lazy: openpyxl is heavy and only .xlsx files need it.
     from openpyxl import load_workbook
 
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from seeds.parsing.names import split_unit_list
+from models.rules.names import split_unit_list
 
 __all__ = ["Responsibility", "parse_responsibility"]
 

@@ -1,4 +1,4 @@
-"""Reading 台账 files (seeds/parsing/ledger.py): formats, encodings, header, merged cells, rows."""
+"""Reading 台账 files (models/rules/ledger.py): formats, encodings, header, merged cells, rows."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from models.enums import DeadlineKind
-from seeds.parsing.deadline import parse_deadline
-from seeds.parsing.ledger import (
+from models.rules.deadline import parse_deadline
+from models.rules.ledger import (
     LedgerFormatError,
     ProblemCode,
     parse_rows,

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models.enums import OrgUnitKind
-from seeds.parsing.names import (
+from models.rules.names import (
     AmbiguousUnitError,
     GroupReference,
     GroupScope,

@@ -1,0 +1,25 @@
+"""The typed per-request context handed to every resolver (`info.context`).
+
+api/ builds it for each operation (api/context.py adds what only the HTTP layer reads); the
+services below take it as their ServiceContext.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from resolvers.events import Broker
+from resolvers.loaders import Loaders
+from resolvers.service_context import ServiceContext
+
+# importLedger's default upload limit (GOVGRAPH settings: max_upload_bytes).
+MAX_UPLOAD_BYTES = 20_000_000
+
+
+@dataclass(kw_only=True)
+class Context(ServiceContext):
+    """A ServiceContext plus the operation's loaders and the change broker."""
+
+    loaders: Loaders
+    broker: Broker | None = None  # change events of committed writes (api/events.py)
+    max_upload_bytes: int = MAX_UPLOAD_BYTES
