@@ -129,8 +129,12 @@ async def rollup_events(
             ids = await _changed_tasks(changes)
             in_scope = _tasks_in_scope(unit, True, RoleScope.LEAD)
             async with event_database(ctx) as db:
+                # Wakes only for tasks the viewer sees (models/rules/scope.py), as the rollup
+                # it then computes counts only those.
                 relevant = await db.scalar(
-                    sa.select(in_scope.c.task_id).where(in_scope.c.task_id.in_(ids)).limit(1)
+                    sa.select(in_scope.c.task_id)
+                    .where(in_scope.c.task_id.in_(ids), task_visible(ctx.scope, in_scope.c.task_id))
+                    .limit(1)
                 )
             if relevant is None:
                 continue

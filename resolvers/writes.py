@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import AuditEvent, OrgUnit, OrgUnitClosure
 from models.enums import ViewerRole
+from models.rules.scope import can_name_unit
+from models.viewer import Viewer
 from resolvers.changes.log import forget_changes, log_changes
 from resolvers.errors import AuthenticationRequired, DomainError, ErrorCode, UserError
 from resolvers.events import noted_tasks, pending_changes
@@ -48,13 +50,53 @@ def require_role(ctx: Context, role: ViewerRole) -> uuid.UUID:
 
 
 async def is_within(conn: AsyncConnection, unit: Any, ancestor: Any) -> bool:
-    """Whether `unit` is `ancestor` or in its subtree."""
+    """Whether `unit` is `ancestor` or in its subtree (a tree fact, not a scope check)."""
     found = await conn.execute(
         sa.select(sa.literal(1)).where(
             closure_t.c.ancestor_id == ancestor, closure_t.c.descendant_id == unit
         )
     )
     return found.first() is not None
+
+
+async def in_write_scope(ctx: Context, conn: AsyncConnection, unit: Any) -> bool:
+    """Whether a write of this viewer may name `unit` (models/rules/scope.py can_name_unit)."""
+    return await may_name_unit(conn, ctx.viewer, unit)
+
+
+async def may_name_unit(conn: AsyncConnection, viewer: Viewer, unit: Any) -> bool:
+    """`unit` exists and `viewer`'s writes may name it (can_name_unit), in one statement."""
+    found = await conn.execute(
+        sa.select(unit_t.c.id).where(unit_t.c.id == unit, can_name_unit(viewer, unit_t.c.id))
+    )
+    return found.first() is not None
+
+
+async def fetch_checked(
+    conn: AsyncConnection,
+    statement: sa.Select[Any],
+    *,
+    visible: sa.ColumnElement[bool],
+    writable: sa.ColumnElement[bool],
+    field: str,
+    noun: str,
+    forbidden: str,
+) -> dict[str, Any]:
+    """The row `statement` selects, checked by scope predicates in the same statement.
+
+    NOT_FOUND when there is no row or the viewer cannot see it (existence never leaks),
+    FORBIDDEN when it sees the row but `writable` is false.
+    """
+    checked = statement.add_columns(
+        sa.case((visible, 1), else_=0).label("scope_visible_"),
+        sa.case((writable, 1), else_=0).label("scope_writable_"),
+    )
+    row = (await conn.execute(checked)).mappings().first()
+    if row is None or not row["scope_visible_"]:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no such {noun} in your scope", field)
+    if not row["scope_writable_"]:
+        raise DomainError(ErrorCode.FORBIDDEN, forbidden, field)
+    return {k: v for k, v in row.items() if k not in ("scope_visible_", "scope_writable_")}
 
 
 async def fetch_row(

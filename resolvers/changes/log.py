@@ -36,28 +36,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
 from models import (
-    Assignment,
     ChangeLogEntry,
     ChangeLogUnit,
-    Document,
-    Inspection,
-    Rectification,
-    RectificationAssignment,
-    Task,
 )
 from models.enums import ChangeType
+from models.rules.scope import Scope, in_subtree, rectification_anchors, task_anchors
 from resolvers.events import Unlogged, take_unlogged
-from resolvers.scope import Scope, in_subtree
 from resolvers.service_context import ServiceContext
 
 log_t: sa.Table = ChangeLogEntry.__table__  # type: ignore[attr-defined]
 log_unit_t: sa.Table = ChangeLogUnit.__table__  # type: ignore[attr-defined]
-task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
-assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
-document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
-rect_t: sa.Table = Rectification.__table__  # type: ignore[attr-defined]
-rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
-inspection_t: sa.Table = Inspection.__table__  # type: ignore[attr-defined]
 
 KINDS = {"task": ChangeType.TASK, "rectification": ChangeType.RECTIFICATION}
 CHUNK = 500
@@ -84,27 +72,17 @@ def _chunks(items: Sequence[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
 async def attached_units(
     conn: AsyncConnection, kind: ChangeType, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, set[uuid.UUID]]:
-    """Units each object hangs on now (what makes it visible to their subtrees)."""
+    """Units each object hangs on now (what makes it visible to their subtrees).
+
+    The anchors of models/rules/scope.py, the same pairs task_visible and
+    rectification_visible test the viewer's subtree against.
+    """
+    anchors = task_anchors() if kind is ChangeType.TASK else rectification_anchors()
     out: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     for chunk in _chunks(ids):
-        if kind is ChangeType.TASK:
-            statement = sa.union_all(
-                sa.select(assignment_t.c.task_id, assignment_t.c.org_unit_id).where(
-                    assignment_t.c.task_id.in_(chunk)
-                ),
-                sa.select(task_t.c.id, document_t.c.issuer_id)
-                .join(document_t, document_t.c.id == task_t.c.document_id)
-                .where(task_t.c.id.in_(chunk), document_t.c.issuer_id.is_not(None)),
-            )
-        else:
-            statement = sa.union_all(
-                sa.select(
-                    rect_assignment_t.c.rectification_id, rect_assignment_t.c.org_unit_id
-                ).where(rect_assignment_t.c.rectification_id.in_(chunk)),
-                sa.select(rect_t.c.id, inspection_t.c.inspector_id)
-                .join(inspection_t, inspection_t.c.id == rect_t.c.inspection_id)
-                .where(rect_t.c.id.in_(chunk), inspection_t.c.inspector_id.is_not(None)),
-            )
+        statement = sa.union_all(
+            *(anchor.where(anchor.selected_columns[0].in_(chunk)) for anchor in anchors)
+        )
         for object_id, unit_id in await conn.execute(statement):
             out[object_id].add(unit_id)
     return out

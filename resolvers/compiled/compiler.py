@@ -63,7 +63,7 @@ from resolvers.scope import (
     Disclosure,
     Scope,
     document_visible,
-    in_subtree,
+    own_share,
     plan_visible,
     task_visible,
     unit_visible,
@@ -684,12 +684,8 @@ def task_units(role: enums.AssignmentRole) -> Handler:
 
 def task_reports(env: Env, f: Field, row: Row) -> Any:
     r, a = env.alias(report_t, "r"), env.alias(assignment_t, "a")
-    visible = r.c.assignment_id.in_(
-        sa.select(assignment_t.c.id).where(
-            task_visible(env.scope, assignment_t.c.task_id),
-            in_subtree(env.scope, assignment_t.c.org_unit_id),
-        )
-    )
+    # Reports (narratives) of the viewer's own shares only: models/rules/scope.py.
+    visible = own_share(env.scope, r.c.assignment_id)
     base = (
         sa.select(*r.c)
         .select_from(r.join(a, a.c.id == r.c.assignment_id))

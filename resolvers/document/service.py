@@ -13,10 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from models import Document, Plan
 from models.enums import DocumentKind, PlanField, PlanKind, ViewerRole
 from models.rules.names import normalize_doc_number
+from models.rules.scope import can_edit_plan, document_visible, scope_for
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
 from resolvers.task.service import MAX_TEXT, check_date, check_text
-from resolvers.writes import audit, fetch_row, insert_unique, is_within, require_role
+from resolvers.writes import (
+    audit,
+    fetch_checked,
+    fetch_row,
+    in_write_scope,
+    insert_unique,
+    require_role,
+)
 
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
@@ -42,7 +50,7 @@ async def create_document(
     check_text(summary, "summary", limit=MAX_TEXT)
     check_date(issued_on, "issuedOn")
     issuer = issuer or viewer_unit
-    if not await is_within(conn, issuer, viewer_unit):
+    if not await in_write_scope(ctx, conn, issuer):
         raise DomainError(ErrorCode.NOT_FOUND, "no such unit in your scope", "issuer")
     normalized = normalize_doc_number(doc_number) if doc_number else None
     document_id = uuid.uuid4()
@@ -94,12 +102,16 @@ async def create_plan(
     parent: uuid.UUID | None,
 ) -> dict[str, Any]:
     """A plan in a document the viewer's subtree issued."""
-    viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    document = await fetch_row(conn, document_t, document_id, field="document")
-    if document["issuer_id"] is None or not await is_within(
-        conn, document["issuer_id"], viewer_unit
-    ):
-        raise DomainError(ErrorCode.NOT_FOUND, "no such document in your scope", "document")
+    require_role(ctx, ViewerRole.COORDINATOR)
+    document = await fetch_checked(
+        conn,
+        sa.select(document_t).where(document_t.c.id == document_id),
+        visible=document_visible(scope_for(ctx.viewer), document_t.c.id),
+        writable=can_edit_plan(ctx.viewer, document_t.c.issuer_id),
+        field="document",
+        noun="document",
+        forbidden="plans are added by the document's issuer or a unit above it",
+    )
     check_text(title, "title", required=True, limit=500)
     check_text(objectives, "objectives", limit=MAX_TEXT)
     if year is not None and not 1990 <= year <= 2100:

@@ -26,12 +26,13 @@ from models.enums import (
 from models.rules import calendar
 from models.rules import rectification_state as rect_rules
 from models.rules import task_state as task_rules
+from models.rules.scope import can_escalate_to, scope_for, unit_visible
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.escalation.policy import LADDER, Policy
 from resolvers.events import rectification_changed, task_changed
 from resolvers.service_context import ServiceContext
 from resolvers.task.service import MAX_TEXT, check_date, check_text
-from resolvers.writes import audit, audit_t, closure_t, fetch_row, require_role
+from resolvers.writes import audit, audit_t, fetch_checked, fetch_row, require_role
 
 escalation_t: sa.Table = Escalation.__table__  # type: ignore[attr-defined]
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
@@ -39,17 +40,6 @@ assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
 rect_t: sa.Table = Rectification.__table__  # type: ignore[attr-defined]
 rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
-
-
-async def _is_superior(conn: AsyncConnection, superior: uuid.UUID, unit: uuid.UUID) -> bool:
-    found = await conn.execute(
-        sa.select(sa.literal(1)).where(
-            closure_t.c.ancestor_id == superior,
-            closure_t.c.descendant_id == unit,
-            closure_t.c.depth > 0,
-        )
-    )
-    return found.first() is not None
 
 
 async def escalate(
@@ -70,11 +60,16 @@ async def escalate(
         raise DomainError(
             ErrorCode.INVALID_INPUT, "name exactly one task, assignment or rectification"
         )
-    await fetch_row(conn, unit_t, addressed_to, field="addressedTo")
-    if not await _is_superior(conn, viewer_unit, addressed_to):
-        raise DomainError(
-            ErrorCode.FORBIDDEN, "only a superior unit escalates to a unit", "addressedTo"
-        )
+    # The addressed unit: NOT_FOUND unless visible; a superior of it (or ADMIN) escalates.
+    await fetch_checked(
+        conn,
+        sa.select(unit_t.c.id).where(unit_t.c.id == addressed_to),
+        visible=unit_visible(scope_for(ctx.viewer), unit_t.c.id),
+        writable=can_escalate_to(ctx.viewer, unit_t.c.id),
+        field="addressedTo",
+        noun="unit",
+        forbidden="only a superior unit escalates to a unit",
+    )
     check_text(reason, "reason", limit=MAX_TEXT)
     day = issued_on or ctx.today()
     check_date(day, "issuedOn")

@@ -17,8 +17,8 @@ from resolvers.task.service import MAX_TEXT, check_text
 from resolvers.writes import (
     audit,
     fetch_row,
+    in_write_scope,
     insert_unique,
-    is_within,
     require_role,
     update_versioned,
 )
@@ -41,8 +41,8 @@ async def _indicator(conn: AsyncConnection, code: str) -> dict[str, Any]:
 
 
 async def _subject(
+    ctx: Context,
     conn: AsyncConnection,
-    viewer_unit: uuid.UUID,
     unit: uuid.UUID | None,
     section: uuid.UUID | None,
 ) -> None:
@@ -53,7 +53,7 @@ async def _subject(
     if section is not None:
         owner = (await fetch_row(conn, section_t, section, field="section"))["org_unit_id"]
     assert owner is not None
-    if not await is_within(conn, owner, viewer_unit):
+    if not await in_write_scope(ctx, conn, owner):
         raise DomainError(
             ErrorCode.NOT_FOUND, "no such unit in your scope", "unit" if unit else "section"
         )
@@ -96,9 +96,9 @@ async def record_measurement(
     Recording a period again corrects its row (value, text, source, remarks): an upsert held
     by the unique slot (migration 0008), the "before" read under the row's lock.
     """
-    viewer_unit = require_role(ctx, ViewerRole.REPORTER)
+    require_role(ctx, ViewerRole.REPORTER)
     ind = await _indicator(conn, indicator)
-    await _subject(conn, viewer_unit, unit, section)
+    await _subject(ctx, conn, unit, section)
     _check_period(year, month)
     _check_value(ind, value, "value")
     check_text(value_text, "valueText", limit=200)
@@ -170,9 +170,9 @@ async def create_target(
     remarks: str | None,
 ) -> dict[str, Any]:
     """A target for a unit or section and a year (and month)."""
-    viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
+    require_role(ctx, ViewerRole.COORDINATOR)
     ind = await _indicator(conn, indicator)
-    await _subject(conn, viewer_unit, unit, section)
+    await _subject(ctx, conn, unit, section)
     _check_period(year, month)
     _check_value(ind, value, "value")
     _check_value(ind, baseline, "baseline")
@@ -226,9 +226,9 @@ async def update_target_value(
     expected_version: int,
 ) -> dict[str, Any]:
     """Change a target's value (compare-and-set)."""
-    viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
+    require_role(ctx, ViewerRole.COORDINATOR)
     target = await fetch_row(conn, target_t, target_id, field="target", for_update=True)
-    await _subject(conn, viewer_unit, target["org_unit_id"], target["section_id"])
+    await _subject(ctx, conn, target["org_unit_id"], target["section_id"])
     ind = await fetch_row(conn, indicator_t, target["indicator_id"], field="target")
     _check_value(ind, value, "value")
     version = await update_versioned(

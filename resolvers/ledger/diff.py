@@ -26,6 +26,7 @@ from models.rules.ledger import (
     row_deadline,
     title_from_measure,
 )
+from models.viewer import Viewer
 from resolvers.errors import DomainError
 from resolvers.ledger.plans import PlanInfo
 from resolvers.ledger.report import ImportReport, Outcome, RowResult
@@ -37,7 +38,7 @@ from resolvers.task.service import (
     task_t,
 )
 from resolvers.units import resolve_name
-from resolvers.writes import is_within
+from resolvers.writes import may_name_unit
 
 report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
 escalation_t: sa.Table = Escalation.__table__  # type: ignore[attr-defined]
@@ -81,8 +82,8 @@ class Write:
 class Names:
     """Unit names resolved once per (government context, name); scope checked per unit."""
 
-    def __init__(self, conn: AsyncConnection, viewer_unit: uuid.UUID) -> None:
-        self.conn, self.viewer_unit = conn, viewer_unit
+    def __init__(self, conn: AsyncConnection, viewer: Viewer) -> None:
+        self.conn, self.viewer = conn, viewer
         self._names: dict[tuple[uuid.UUID, str], tuple[list[uuid.UUID], str | None] | str] = {}
         self._within: dict[uuid.UUID, bool] = {}
 
@@ -94,7 +95,7 @@ class Names:
                 named = await resolve_name(self.conn, name, context)
                 for unit in named.unit_ids:
                     if unit not in self._within:
-                        self._within[unit] = await is_within(self.conn, unit, self.viewer_unit)
+                        self._within[unit] = await may_name_unit(self.conn, self.viewer, unit)
                 if not all(self._within[unit] for unit in named.unit_ids):
                     self._names[key] = f"{name} is not a unit in your scope"
                 else:

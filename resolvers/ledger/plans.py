@@ -1,7 +1,8 @@
 """Which plan a ledger goes into: by id, by 文号 (and plan key), or per row (文号, 方案).
 
-A plan is importable by a viewer when its document's issuer is in the viewer's subtree (the
-rule of createTask); anything else is NOT_FOUND, like a plan that does not exist.
+A plan is importable by a viewer when it may edit the plan's tasks (models/rules/scope.py
+can_edit_plan, the rule of createTask: the issuer or a unit above it; ADMIN anywhere); a plan
+the viewer cannot see is NOT_FOUND, like one that does not exist.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Document, Plan
 from models.rules.names import normalize_doc_number
+from models.rules.scope import can_edit_plan, plan_visible, scope_for
+from models.viewer import Viewer
 from resolvers.errors import DomainError, ErrorCode
-from resolvers.writes import is_within
+from resolvers.writes import fetch_checked
 
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
@@ -72,48 +75,45 @@ def _info(plan: Any, document: Any) -> PlanInfo:
 
 
 async def _documents(
-    conn: AsyncConnection, doc_number: str, issuer_id: uuid.UUID | None, viewer_unit: uuid.UUID
+    conn: AsyncConnection, doc_number: str, issuer_id: uuid.UUID | None, viewer: Viewer
 ) -> list[Any]:
-    """Documents with this 文号 issued inside the viewer's subtree."""
+    """Documents with this 文号 whose plans the viewer may import into (can_edit_plan)."""
     statement = sa.select(document_t).where(
         document_t.c.doc_number_normalized == normalize_doc_number(doc_number),
-        document_t.c.issuer_id.is_not(None),
+        can_edit_plan(viewer, document_t.c.issuer_id),
     )
     if issuer_id is not None:
         statement = statement.where(document_t.c.issuer_id == issuer_id)
-    rows = (await conn.execute(statement.order_by(document_t.c.id))).mappings().all()
-    return [row for row in rows if await is_within(conn, row["issuer_id"], viewer_unit)]
+    return list((await conn.execute(statement.order_by(document_t.c.id))).mappings().all())
 
 
-async def find_plan(conn: AsyncConnection, ref: PlanRef, viewer_unit: uuid.UUID) -> PlanInfo:
-    """The plan the caller named, in the viewer's scope; NOT_FOUND / INVALID_INPUT otherwise."""
+async def find_plan(conn: AsyncConnection, ref: PlanRef, viewer: Viewer) -> PlanInfo:
+    """The plan the caller named, importable by the viewer (models/rules/scope.py
+    can_edit_plan); NOT_FOUND when invisible, FORBIDDEN when visible only, INVALID_INPUT."""
     if ref.plan_id is not None:
-        plan = (
-            (await conn.execute(sa.select(plan_t).where(plan_t.c.id == ref.plan_id)))
-            .mappings()
-            .first()
+        plan = await fetch_checked(
+            conn,
+            sa.select(plan_t)
+            .join(document_t, document_t.c.id == plan_t.c.document_id)
+            .where(plan_t.c.id == ref.plan_id),
+            visible=plan_visible(scope_for(viewer), plan_t.c.id),
+            writable=can_edit_plan(viewer, document_t.c.issuer_id),
+            field="plan",
+            noun="plan",
+            forbidden="a plan's ledger is imported by its issuer or a unit above it",
         )
-        document = None
-        if plan is not None:
-            document = (
-                (
-                    await conn.execute(
-                        sa.select(document_t).where(document_t.c.id == plan["document_id"])
-                    )
+        document = (
+            (
+                await conn.execute(
+                    sa.select(document_t).where(document_t.c.id == plan["document_id"])
                 )
-                .mappings()
-                .first()
             )
-        if (
-            plan is None
-            or document is None
-            or document["issuer_id"] is None
-            or not await is_within(conn, document["issuer_id"], viewer_unit)
-        ):
-            raise DomainError(ErrorCode.NOT_FOUND, "no such plan in your scope", "plan")
+            .mappings()
+            .one()
+        )
         return _info(plan, document)
     assert ref.doc_number
-    documents = await _documents(conn, ref.doc_number, ref.issuer_id, viewer_unit)
+    documents = await _documents(conn, ref.doc_number, ref.issuer_id, viewer)
     if not documents:
         raise DomainError(
             ErrorCode.NOT_FOUND, f"no document {ref.doc_number} in your scope", "docNumber"
@@ -155,8 +155,8 @@ async def find_plan(conn: AsyncConnection, ref: PlanRef, viewer_unit: uuid.UUID)
 class PlanFinder:
     """Plans named per row by (文号, 方案), looked up once each; None when not importable."""
 
-    def __init__(self, conn: AsyncConnection, viewer_unit: uuid.UUID, issuer_id: uuid.UUID | None):
-        self.conn, self.viewer_unit, self.issuer_id = conn, viewer_unit, issuer_id
+    def __init__(self, conn: AsyncConnection, viewer: Viewer, issuer_id: uuid.UUID | None):
+        self.conn, self.viewer, self.issuer_id = conn, viewer, issuer_id
         self._found: dict[tuple[str, str], PlanInfo | None] = {}
 
     async def get(self, doc_number: str, key: str) -> PlanInfo | None:
@@ -167,7 +167,7 @@ class PlanFinder:
                 found: PlanInfo | None = await find_plan(
                     self.conn,
                     PlanRef(doc_number=doc_number, plan_key=key, issuer_id=self.issuer_id),
-                    self.viewer_unit,
+                    self.viewer,
                 )
             except DomainError:
                 found = None

@@ -60,9 +60,9 @@ async def import_ledger(
     report = ImportReport(dry_run=dry_run)
     rows, problems = parse_rows(sheet)
     report.errors.extend(problems)
-    fixed = await find_plan(conn, ref, viewer_unit) if ref.given else None
-    finder = PlanFinder(conn, viewer_unit, ref.issuer_id)
-    names = Names(conn, viewer_unit)
+    fixed = await find_plan(conn, ref, ctx.viewer) if ref.given else None
+    finder = PlanFinder(conn, ctx.viewer, ref.issuer_id)
+    names = Names(conn, ctx.viewer)
     plans: dict[uuid.UUID, PlanInfo] = {}
     desired: list[Desired] = []
     for index, row in enumerate(rows, start=1):

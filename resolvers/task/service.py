@@ -14,17 +14,36 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from models import Assignment, AssignmentStatusEvent, Document, Plan, ProgressReport, Task
+from models import (
+    Assignment,
+    AssignmentStatusEvent,
+    Document,
+    OrgUnit,
+    Plan,
+    ProgressReport,
+    Task,
+)
 from models.enums import AssignmentRole, DeadlineKind, TaskStatus, ViewerRole
 from models.rules import task_state as rules
 from models.rules.deadline import ParsedDeadline, parse_deadline
+from models.rules.scope import (
+    can_decompose,
+    can_edit_plan,
+    can_edit_task,
+    can_name_unit,
+    can_report_on,
+    plan_visible,
+    scope_for,
+    share_visible,
+    task_visible,
+)
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import task_changed
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
 from resolvers.units import resolve_name
 from resolvers.writes import (
     audit,
-    closure_t,
+    fetch_checked,
     fetch_row,
     insert_unique,
     is_within,
@@ -40,6 +59,7 @@ event_t: sa.Table = AssignmentStatusEvent.__table__  # type: ignore[attr-defined
 report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
+unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_TEXT = 5000
@@ -306,18 +326,21 @@ async def report_progress(
     period: str | None = None,
     expected_version: int | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A unit's report on its own assignment; returns (report row, assignment row)."""
+    """A unit's report on its share (or a superior's for a unit below it): returns (report
+    row, assignment row). Scope: models/rules/scope.py can_report_on.
+    """
     viewer_unit = require_role(ctx, ViewerRole.REPORTER)
-    assignment = await fetch_row(
-        conn, assignment_t, assignment_id, field="assignment", for_update=True
+    assignment = await fetch_checked(
+        conn,
+        sa.select(assignment_t)
+        .where(assignment_t.c.id == assignment_id)
+        .with_for_update(key_share=True),
+        visible=share_visible(scope_for(ctx.viewer), assignment_t.c.id),
+        writable=can_report_on(ctx.viewer, assignment_t.c.org_unit_id),
+        field="assignment",
+        noun="assignment",
+        forbidden="a unit reports on its own share (or one of a unit below it)",
     )
-    if not await is_within(conn, assignment["org_unit_id"], viewer_unit):
-        # Outside the viewer's subtree: indistinguishable from a missing assignment.
-        raise DomainError(ErrorCode.NOT_FOUND, "no such assignment", "assignment")
-    if assignment["org_unit_id"] != viewer_unit:
-        raise DomainError(
-            ErrorCode.FORBIDDEN, "only the assigned unit reports on its share", "assignment"
-        )
     if not 0 <= percent <= 100:
         raise DomainError(ErrorCode.OUT_OF_RANGE, "percent must be between 0 and 100", "percent")
     check_text(narrative, "narrative", limit=MAX_TEXT)
@@ -371,15 +394,20 @@ async def report_progress(
 
 
 async def _check_units(
-    conn: AsyncConnection, units: list[uuid.UUID], viewer_unit: uuid.UUID, field_name: str
+    ctx: Context, conn: AsyncConnection, units: list[uuid.UUID], field_name: str
 ) -> None:
-    """Every unit exists inside the viewer's subtree (outside it: like a missing unit)."""
-    for unit in units:
-        if not await is_within(conn, unit, viewer_unit):
-            raise DomainError(ErrorCode.UNKNOWN_UNIT, "no such unit in your scope", field_name)
+    """Every unit exists and a write may name it (can_name_unit; else like a missing unit)."""
+    if not units:
+        return
+    found = await conn.execute(
+        sa.select(unit_t.c.id).where(unit_t.c.id.in_(units), can_name_unit(ctx.viewer, unit_t.c.id))
+    )
+    if len({row.id for row in found}) != len(set(units)):
+        raise DomainError(ErrorCode.UNKNOWN_UNIT, "no such unit in your scope", field_name)
 
 
 async def _expand(
+    ctx: Context,
     conn: AsyncConnection,
     viewer_unit: uuid.UUID,
     ids: list[uuid.UUID],
@@ -396,7 +424,7 @@ async def _expand(
             raise DomainError(error.code, error.message, field_name) from error
         for unit in named.unit_ids:
             out.setdefault(unit, named.via_group)
-    await _check_units(conn, list(out), viewer_unit, field_name)
+    await _check_units(ctx, conn, list(out), field_name)
     return list(out.items())
 
 
@@ -451,16 +479,19 @@ async def _add_assignments(
     return added
 
 
-async def _plan_in_scope(
-    conn: AsyncConnection, plan_id: uuid.UUID, viewer_unit: uuid.UUID
-) -> dict[str, Any]:
-    """A plan whose document was issued inside the viewer's subtree."""
-    plan = await fetch_row(conn, plan_t, plan_id, field="plan")
-    document = await fetch_row(conn, document_t, plan["document_id"], field="plan")
-    issuer = document["issuer_id"]
-    if issuer is None or not await is_within(conn, issuer, viewer_unit):
-        raise DomainError(ErrorCode.NOT_FOUND, "no such plan in your scope", "plan")
-    return plan
+async def _plan_in_scope(ctx: Context, conn: AsyncConnection, plan_id: uuid.UUID) -> dict[str, Any]:
+    """A plan the viewer may add tasks to: can_edit_plan (its issuer or a unit above it)."""
+    return await fetch_checked(
+        conn,
+        sa.select(plan_t)
+        .join(document_t, document_t.c.id == plan_t.c.document_id)
+        .where(plan_t.c.id == plan_id),
+        visible=plan_visible(scope_for(ctx.viewer), plan_t.c.id),
+        writable=can_edit_plan(ctx.viewer, document_t.c.issuer_id),
+        field="plan",
+        noun="plan",
+        forbidden="tasks are added by the plan's issuer or a unit above it",
+    )
 
 
 def _task_values(fields: TaskFields, default_year: int | None) -> dict[str, Any]:
@@ -507,12 +538,14 @@ async def create_task(
 ) -> dict[str, Any]:
     """A new task of a plan with its lead and cooperating units."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    plan = await _plan_in_scope(conn, plan_id, viewer_unit)
+    plan = await _plan_in_scope(ctx, conn, plan_id)
     check_text(fields.title, "title", required=True, limit=500)
-    lead_units = await _expand(conn, viewer_unit, leads, lead_names, "leads")
+    lead_units = await _expand(ctx, conn, viewer_unit, leads, lead_names, "leads")
     if not lead_units:
         raise DomainError(ErrorCode.INVALID_INPUT, "a task has at least one lead unit", "leads")
-    coop_units = await _expand(conn, viewer_unit, cooperating, cooperating_names, "cooperating")
+    coop_units = await _expand(
+        ctx, conn, viewer_unit, cooperating, cooperating_names, "cooperating"
+    )
     values = _task_values(fields, plan["year"])
     document = await fetch_row(conn, document_t, plan["document_id"], field="plan")
     label = document["doc_number"] or str(document["id"])
@@ -610,35 +643,27 @@ async def _recode_subtasks(
         await _recode_subtasks(ctx, conn, child.id, child.code, code)
 
 
-_assignments_in_subtrees = assignment_t.join(
-    closure_t, closure_t.c.descendant_id == assignment_t.c.org_unit_id
-)
+async def _task_in_scope(ctx: Context, conn: AsyncConnection, task_id: uuid.UUID) -> dict[str, Any]:
+    """A task the viewer may edit: can_edit_task (its document's issuer or a unit above it).
 
-
-async def _task_in_scope(
-    conn: AsyncConnection, task_id: uuid.UUID, viewer_unit: uuid.UUID
-) -> dict[str, Any]:
-    """A task the viewer manages: issued in its subtree or led by a unit in its subtree."""
-    task = await fetch_row(conn, task_t, task_id, field="task")
-    document = await fetch_row(conn, document_t, task["document_id"], field="task")
-    if document["issuer_id"] is not None and await is_within(
-        conn, document["issuer_id"], viewer_unit
-    ):
-        return task
-    led = await conn.execute(
-        sa.select(sa.literal(1))
-        .select_from(
-            assignment_t.join(closure_t, closure_t.c.descendant_id == assignment_t.c.org_unit_id)
-        )
-        .where(
-            assignment_t.c.task_id == task_id,
-            assignment_t.c.role == AssignmentRole.LEAD.value,
-            closure_t.c.ancestor_id == viewer_unit,
-        )
+    NOT_FOUND when the viewer cannot see it; FORBIDDEN when it sees it (a lead or cooperating
+    unit, say) but does not issue it.
+    """
+    origin = assignment_t.alias("origin")
+    # A subtask's issuer is the unit whose share it splits (decomposeTask).
+    issuer = sa.func.coalesce(origin.c.org_unit_id, document_t.c.issuer_id)
+    return await fetch_checked(
+        conn,
+        sa.select(task_t)
+        .join(document_t, document_t.c.id == task_t.c.document_id)
+        .outerjoin(origin, origin.c.id == task_t.c.origin_assignment_id)
+        .where(task_t.c.id == task_id),
+        visible=task_visible(scope_for(ctx.viewer), task_t.c.id),
+        writable=can_edit_task(ctx.viewer, issuer),
+        field="task",
+        noun="task",
+        forbidden="a task is edited by its plan's issuer or a unit above it",
     )
-    if led.first() is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such task in your scope", "task")
-    return task
 
 
 async def update_task(
@@ -651,7 +676,7 @@ async def update_task(
 ) -> dict[str, Any]:
     """Edit a task's fields (compare-and-set on its version)."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    scoped = await _task_in_scope(conn, task_id, viewer_unit)
+    scoped = await _task_in_scope(ctx, conn, task_id)
     if fields.seq is not None:
         # 序号 are numbered under the plan's row lock (createTask, importLedger): plan first.
         await lock_row(conn, plan_t, scoped["plan_id"])
@@ -707,8 +732,8 @@ async def assign_task(
 ) -> tuple[dict[str, Any], list[uuid.UUID]]:
     """Add lead or cooperating units (ids, names or group references) to a task."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    await _task_in_scope(conn, task_id, viewer_unit)
-    resolved = await _expand(conn, viewer_unit, units, names, "units")
+    await _task_in_scope(ctx, conn, task_id)
+    resolved = await _expand(ctx, conn, viewer_unit, units, names, "units")
     if not resolved:
         raise DomainError(ErrorCode.INVALID_INPUT, "name at least one unit", "units")
     version = await update_versioned(
@@ -738,26 +763,28 @@ async def decompose_task(
 ) -> list[dict[str, Any]]:
     """The viewer's unit splits its lead share into subtasks for its subordinates."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    task = await fetch_row(conn, task_t, task_id, field="task")
-    share = (
-        (
-            await conn.execute(
-                sa.select(assignment_t).where(
-                    assignment_t.c.task_id == task_id,
-                    assignment_t.c.org_unit_id == viewer_unit,
-                    assignment_t.c.role == AssignmentRole.LEAD.value,
-                )
-            )
+    # The viewer's own lead share, if any: can_decompose decides on it.
+    own = (
+        sa.select(assignment_t)
+        .where(
+            assignment_t.c.task_id == task_id,
+            can_decompose(ctx.viewer, assignment_t.c.org_unit_id, assignment_t.c.role),
         )
-        .mappings()
-        .first()
+        .subquery("own_share")
     )
-    if share is None:
-        if await _visible(conn, task_id, viewer_unit):
-            raise DomainError(
-                ErrorCode.FORBIDDEN, "only a lead unit decomposes its own share", "task"
-            )
-        raise DomainError(ErrorCode.NOT_FOUND, "no such task in your scope", "task")
+    found = await fetch_checked(
+        conn,
+        sa.select(task_t, own.c.id.label("share_id"))
+        .outerjoin(own, own.c.task_id == task_t.c.id)
+        .where(task_t.c.id == task_id),
+        visible=task_visible(scope_for(ctx.viewer), task_t.c.id),
+        writable=own.c.id.is_not(None),
+        field="task",
+        noun="task",
+        forbidden="only a lead unit decomposes its own share",
+    )
+    share = await fetch_row(conn, assignment_t, found.pop("share_id"), field="task")
+    task = found
     if not subtasks:
         raise DomainError(ErrorCode.INVALID_INPUT, "give at least one subtask", "subtasks")
     if len(subtasks) > 200:
@@ -835,15 +862,3 @@ async def decompose_task(
     )
     await follow_subtasks(ctx, conn, created[0]["id"])
     return created
-
-
-async def _visible(conn: AsyncConnection, task_id: uuid.UUID, viewer_unit: uuid.UUID) -> bool:
-    """The task has an assignment inside the viewer's subtree."""
-    found = await conn.execute(
-        sa.select(sa.literal(1))
-        .select_from(
-            assignment_t.join(closure_t, closure_t.c.descendant_id == assignment_t.c.org_unit_id)
-        )
-        .where(assignment_t.c.task_id == task_id, closure_t.c.ancestor_id == viewer_unit)
-    )
-    return found.first() is not None

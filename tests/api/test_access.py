@@ -95,7 +95,7 @@ class TestScopeMatrix:
         assert (other["node"] is not None) == (role == "ADMIN")
 
     async def test_rollups_and_nested_relations_stay_in_scope(
-        self, client: GraphQLClient, units: dict[str, uuid.UUID]
+        self, client: GraphQLClient, units: dict[str, uuid.UUID], seeded_db: TestDatabase
     ) -> None:
         town = client.as_viewer(units["南村镇"], "VIEWER")
         data = await town.query(
@@ -105,14 +105,19 @@ class TestScopeMatrix:
         district = data["orgUnit"]
         # Only what 南村镇 may see: its 37 tasks, all led inside 城区.
         assert district["taskRollup"]["total"] == 37
-        assert [c["name"] for c in district["children"]] == ["南村镇"]
+        # Its siblings show as units only where they share a task with it (co-assigned).
+        children = [c["name"] for c in district["children"]]
+        assert "南村镇" in children
+        units_seen, _ = await _visible(seeded_db.url, units["南村镇"])
+        assert {units[name] for name in children} <= units_seen
         assert data["rectifications"]["totalCount"] == 3
         co_led = await town.query(
             "query ($id: ID!) { node(id: $id) { ... on Task { leadUnits { name } } } }",
             {"id": await _task_of(client, "空气站")},
         )
-        # The co-lead (the district bureau) is another branch: not shown.
-        assert co_led["node"]["leadUnits"] == [{"name": "南村镇"}]
+        # The co-lead (the district bureau) is another branch, but it shares this task: a
+        # unit assigned to a task sees the other units on it.
+        assert {u["name"] for u in co_led["node"]["leadUnits"]} == {"南村镇", "城区生态环境分局"}
 
     async def test_rankings_stay_in_scope(
         self, client: GraphQLClient, units: dict[str, uuid.UUID]
@@ -135,7 +140,8 @@ class TestScopeMatrix:
         plan = plans["plans"]["edges"][0]["node"]["id"]
         for viewer, role, code in [
             ("南村镇", "VIEWER", "FORBIDDEN"),
-            ("南村镇", "COORDINATOR", "NOT_FOUND"),  # the plan was issued above it
+            # It sees the plan (it leads tasks in it); the plan was issued above it.
+            ("南村镇", "COORDINATOR", "FORBIDDEN"),
             ("阳城县", "COORDINATOR", "NOT_FOUND"),
         ]:
             who = client.as_viewer(units[viewer], role)
@@ -321,7 +327,8 @@ def _ids(value: Any, out: set[str]) -> set[str]:
 
 
 async def _visible(db_url: str, viewer: uuid.UUID) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
-    """Units (subtree + ancestors) and tasks (assigned into or issued in the subtree)."""
+    """Units (subtree, ancestors, units co-assigned on a visible task, and the 条 superiors
+    of those) and tasks (assigned into or issued in the subtree)."""
     engine = create_engine(db_url)
     async with engine.connect() as conn:
         closure = table("org_unit_closure")
@@ -350,8 +357,22 @@ async def _visible(db_url: str, viewer: uuid.UUID) -> tuple[set[uuid.UUID], set[
                 .where(d.c.issuer_id.in_(subtree))
             )
         }
+        tasks = assigned | issued
+        co_assigned = {
+            r[0]
+            for r in await conn.execute(sa.select(a.c.org_unit_id).where(a.c.task_id.in_(tasks)))
+        }
+        seen = subtree | above | co_assigned
+        line = {
+            r[0]
+            for r in await conn.execute(
+                sa.select(units_t.c.line_parent_id).where(
+                    units_t.c.id.in_(seen), units_t.c.line_parent_id.is_not(None)
+                )
+            )
+        }
     await engine.dispose()
-    return subtree | above, assigned | issued
+    return seen | line, tasks
 
 
 async def _check_nothing_outside_scope(url: str, data: st.DataObject, *, rls: bool = False) -> None:
@@ -506,8 +527,11 @@ async def test_the_database_itself_refuses_another_branch(
         tasks = {r["id"] for r in await town.fetch_all(sa.select(task_t.c.id))}
         assert tasks == visible_tasks
         assert len(tasks) == 37
-        names = {r["name"] for r in await town.fetch_all(sa.select(units_t.c.name))}
-        assert names == {"山西省", "晋城市", "城区", "南村镇"}  # the town and its ancestors
+        ids = {r["id"] for r in await town.fetch_all(sa.select(units_t.c.id))}
+        # The town, its ancestors, the units on its tasks and their 条 superiors.
+        units_seen, _ = await _visible(seeded_db.url, units["南村镇"])
+        assert ids == units_seen
+        assert {units[n] for n in ("山西省", "晋城市", "城区", "南村镇", "城区生态环境分局")} <= ids
         assert await town.scalar(sa.select(sa.func.count()).select_from(rect_t)) == 3
         other = sa.select(units_t.c.id).where(units_t.c.name == "高平市")
         assert await town.fetch_one(other) is None

@@ -307,6 +307,35 @@ class TestSubscriptionsInProcess:
                 assert changes == [("task", decode_global_id(share["task_id"]))] * 2
                 assert probe.drain() == set()
 
+    async def test_a_rollup_subscriber_wakes_only_for_tasks_it_sees(
+        self, seeded_db: TestDatabase
+    ) -> None:
+        """The wake-up check uses the viewer's scope (models/rules/scope.py): a write to a task
+        the viewer cannot see sends it nothing, not even an unchanged rollup."""
+        app = create_app(_settings(seeded_db), seeded_db.engine)
+        async with serve(app) as host, http_client(host) as client:
+            broker = broker_of(app)
+            town_id, district_id = await _unit(client, "南村镇"), await _unit(client, "城区")
+            bureau = _viewer(client, await _unit(client, "城区生态环境分局"))
+            town = _viewer(client, town_id)
+            share = await _assignment(client, 3, "南村镇")
+            hidden = await _assignment(client, 1, "城区生态环境分局")  # not 南村镇's to see
+            assert "南村镇" not in hidden["units"]
+            token = mint_token(
+                TEST_SECRET, unit_id=decode_global_id(town_id), role=ViewerRole.VIEWER
+            )
+            async with subscriptions(host, token) as ws:
+                await ws.subscribe("rollup", ROLLUP_CHANGED, {"unit": district_id})
+                await wait_for_subscribers(broker, 1)
+                before = await _rollup(town, district_id)
+                assert (await _report(bureau, hidden["id"], 30))["errors"] == []
+                await asyncio.sleep(0.5)  # past any coalescing window of that write
+                assert ws.events["rollup"].qsize() == 0
+                assert (await _report(town, share["id"], 40))["errors"] == []
+                first = (await ws.next("rollup"))["rollupChanged"]
+                assert first != before
+                assert first == await _rollup(town, district_id)
+
     @pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
     async def test_rollup_bursts_coalesce(self, seeded_db: TestDatabase) -> None:
         app = create_app(_settings(seeded_db), seeded_db.engine)

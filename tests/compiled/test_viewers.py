@@ -126,8 +126,9 @@ def decoded_ids(value: Any) -> Iterator[tuple[str, uuid.UUID]]:
 
 
 async def in_scope(conn: Any, root: uuid.UUID) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
-    """Units (subtree and ancestors) and tasks (assigned into the subtree or issued in it)
-    a viewer rooted at `root` may see, from the closure table (DESIGN.md, "Access")."""
+    """Units (subtree, ancestors, units co-assigned on its tasks and their 条 superiors) and
+    tasks (assigned into the subtree or issued in it) a viewer rooted at `root` may see, from
+    the closure and assignment tables (DESIGN.md, "Access"), not from the predicates."""
     units = set(
         (
             await conn.execute(
@@ -153,6 +154,18 @@ async def in_scope(conn: Any, root: uuid.UUID) -> tuple[set[uuid.UUID], set[uuid
             )
         ).scalars()
     )
+    # Units assigned to a visible task are visible as units (its co-assigned units), and so
+    # is the 条 superior (line_parent) of every visible unit (README, Access).
+    if tasks:
+        co_assigned = await conn.execute(
+            sa.text("SELECT org_unit_id FROM assignment WHERE task_id = ANY(:t)"),
+            {"t": list(tasks)},
+        )
+        units |= set(co_assigned.scalars())
+    line_parents = await conn.execute(
+        sa.text("SELECT line_parent_id FROM org_unit WHERE id = ANY(:u)"), {"u": list(units)}
+    )
+    units |= {u for u in line_parents.scalars() if u is not None}
     return units, tasks
 
 

@@ -82,8 +82,13 @@ class TestExportLedger:
         assert [
             r for r in rows if not ("南村镇" in r[4] + r[5] or "镇（街道）" in r[4] + r[5])
         ] == []
+        # A sibling co-assigned with it is a visible unit: its ledger holds only the tasks the
+        # two share; another branch's unit is like one that does not exist.
         sibling = await download(town, "/export/ledger.csv", unit="北石店镇")
-        assert sibling.status_code == 404
+        _header, *shared = csv_rows(sibling.content)
+        assert [r for r in shared if "镇（街道）" not in r[4] + r[5] + r[6]] == []
+        other = await download(town, "/export/ledger.csv", unit="阳城县")
+        assert other.status_code == 404
         role = await download(town, "/export/ledger.csv", unit="城区", role="OWNER")
         assert role.status_code == 400
 

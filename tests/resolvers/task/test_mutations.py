@@ -160,21 +160,30 @@ class TestReportProgress:
         assert [(e["code"], e["field"]) for e in result["errors"]] == [(code, field)]
         assert await _counts(seeded_db) == before
 
-    async def test_someone_elses_share_in_scope_is_forbidden(
+    async def test_a_co_leads_share_is_visible_but_forbidden(
         self, client: GraphQLClient, seeded_db: TestDatabase
     ) -> None:
+        # AIR 3 is led by 南村镇 and the district bureau: each sees the other's share (a unit
+        # assigned to a task sees the other units on it) and reports only on its own.
         share = await _assignment(client, "AIR", 3, "南村镇")
-        district = client.as_viewer(_row_id(await _unit(client, "城区")), "COORDINATOR")
+        bureau = client.as_viewer(_row_id(await _unit(client, "城区生态环境分局")), "COORDINATOR")
         before = await _counts(seeded_db)
-        data = await district.query(REPORT, {"input": {"assignment": share["id"], "percent": 5}})
+        data = await bureau.query(REPORT, {"input": {"assignment": share["id"], "percent": 5}})
         assert [e["code"] for e in data["reportProgress"]["errors"]] == ["FORBIDDEN"]
         assert await _counts(seeded_db) == before
 
+    async def test_a_superior_reports_on_a_share_below_it(self, client: GraphQLClient) -> None:
+        # A unit reports on its own share: the assignment's unit in the viewer's subtree.
+        share = await _assignment(client, "AIR", 3, "南村镇")
+        district = client.as_viewer(_row_id(await _unit(client, "城区")), "REPORTER")
+        data = await district.query(REPORT, {"input": {"assignment": share["id"], "percent": 5}})
+        assert data["reportProgress"]["errors"] == []
+
     async def test_out_of_scope_and_unknown_ids_are_not_found(self, client: GraphQLClient) -> None:
         bureau_share = await _assignment(client, "AIR", 3, "城区生态环境分局")
-        town = client.as_viewer(_row_id(await _unit(client, "南村镇")), "REPORTER")
+        other = client.as_viewer(_row_id(await _unit(client, "阳城县")), "REPORTER")
         for assignment in (bureau_share["id"], "QXNzaWdubWVudDpub3Bl", "not-an-id"):
-            data = await town.query(REPORT, {"input": {"assignment": assignment, "percent": 5}})
+            data = await other.query(REPORT, {"input": {"assignment": assignment, "percent": 5}})
             assert [e["code"] for e in data["reportProgress"]["errors"]] == ["NOT_FOUND"]
 
     async def test_viewer_role_cannot_report(self, client: GraphQLClient) -> None:

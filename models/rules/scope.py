@@ -1,0 +1,446 @@
+"""Scope (DESIGN.md, "Access"): what a viewer may see and write, as SQL predicates.
+
+The one home of scope. Reads (both read engines, loaders, rollups, exports, the change feed,
+subscriptions), writes (every service's check) and PostgreSQL's row-level security (generated
+from this module by models/rules/scope_rls.py) all build on the pieces below, so what a viewer
+reads and what it may write cannot drift apart.
+
+Reads. A viewer sees its unit's subtree and what is assigned to it, never other branches:
+- tasks: a task with an assignment (any role) to a unit in the subtree, or from a document
+  issued in the subtree (the task's *anchors*: the change log attaches entries to the same
+  units, resolvers/changes/log.py);
+- units: the subtree and its ancestors (context); the units assigned to a visible task
+  (co-assigned units: a bureau on a five-lead task sees the other four leads and their
+  shares' state, as units only: name and kind, not their other tasks, reports or subtrees);
+  and the 条 superior (`line_parent`) of each of those;
+- assignments (shares): every share of a visible task, with its status and progress;
+  progress reports (narratives): only those of shares in the subtree;
+- rectifications: a responsible unit in the subtree, or made by an inspection team in it;
+- documents and plans: issued in the subtree, or holding a visible task;
+- targets, measurements, sections, proposals, escalations, audit events, rollup rows: of a
+  unit in the subtree.
+ADMIN (the system administrator, whatever its unit) and the anonymous demo viewer of
+`make run` see everything. A sharing partner (API key) gets its unit's subtree with the SHARED
+disclosure tier (no responsible persons, actors or internal notes), read-only.
+
+Writes (NOT_FOUND when the object is invisible, FORBIDDEN when visible but not writable):
+- ADMIN writes wherever it reads, that is everywhere;
+- reporting on a share (`can_report_on`): REPORTER or higher and the share's unit in the
+  subtree (a unit reports on its own share; a superior may report for a unit below it);
+- editing the task itself (`can_edit_task`: title, deadline, description, weight, 序号,
+  leads and cooperating units): COORDINATOR or higher whose unit is the task document's
+  issuer or an ancestor of it, i.e. the plan's issuer and the units above it. A town that
+  leads a district task reports on its share and decomposes it; it does not retitle it;
+- creating a task in a plan (`can_edit_plan`): COORDINATOR or higher over the plan's issuer;
+- decomposing a share (`can_decompose`): COORDINATOR or higher of the unit holding the lead
+  share (the share is the viewer's own unit's);
+- naming units in a write (`can_name_unit`): units in the subtree;
+- escalating to a unit (`can_escalate_to`): COORDINATOR or higher of a unit above it;
+- rectification transitions: visible by `rectification_visible`, then the workflow decides
+  (responsible unit / supervising unit; ADMIN may act as either).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+
+from models import (
+    Assignment,
+    Document,
+    Inspection,
+    MonitoringSection,
+    OrgUnit,
+    OrgUnitClosure,
+    Plan,
+    Rectification,
+    RectificationAssignment,
+    Task,
+)
+from models.enums import AssignmentRole, ViewerRole
+from models.viewer import Viewer
+
+closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
+unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
+assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
+task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
+document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
+plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
+rect_t: sa.Table = Rectification.__table__  # type: ignore[attr-defined]
+rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
+inspection_t: sa.Table = Inspection.__table__  # type: ignore[attr-defined]
+section_t: sa.Table = MonitoringSection.__table__  # type: ignore[attr-defined]
+
+Column = sa.ColumnElement[Any]
+Predicate = sa.ColumnElement[bool]
+
+
+class Disclosure(StrEnum):
+    """How much of a visible row a viewer may read."""
+
+    INTERNAL = "INTERNAL"  # government users: every field
+    SHARED = "SHARED"  # sharing partners: no responsible persons, actors or internal notes
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A subtree root (None: everything) and a disclosure tier.
+
+    `parameter` names a bind parameter that holds the root in the SQL instead of the value
+    (the compiled read path: one plan serves every viewer of a query shape; a plan run
+    without the parameter sees nothing).
+    """
+
+    root: uuid.UUID | None
+    disclosure: Disclosure = Disclosure.INTERNAL
+    parameter: str | None = None
+
+    @property
+    def unrestricted(self) -> bool:
+        """Sees every row."""
+        return self.root is None
+
+
+EVERYTHING = Scope(root=None)
+
+
+def scope_for(viewer: Viewer) -> Scope:
+    """A viewer's scope: its unit's subtree; ADMIN and the anonymous demo viewer see all."""
+    if viewer.unit_id is None or viewer.is_admin:
+        return EVERYTHING
+    return Scope(
+        root=viewer.unit_id,
+        disclosure=Disclosure.SHARED if viewer.partner else Disclosure.INTERNAL,
+    )
+
+
+# -- the pieces: subtree and ancestors -------------------------------------------------------
+
+
+def root_of(scope: Scope) -> Any:
+    """The scope root in SQL: its value, or the bind parameter `scope.parameter` (no default:
+    NULL matches no unit)."""
+    if scope.parameter is None:
+        return scope.root
+    return sa.bindparam(scope.parameter, None, type_=sa.Uuid())
+
+
+def subtree(scope: Scope) -> sa.Select[Any]:
+    """Ids of the units in the scope's subtree."""
+    return sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == root_of(scope))
+
+
+def ancestors(scope: Scope) -> sa.Select[Any]:
+    """Ids of the scope root's ancestors (and itself)."""
+    return sa.select(closure_t.c.ancestor_id).where(closure_t.c.descendant_id == root_of(scope))
+
+
+def in_subtree(scope: Scope, column: Column) -> Predicate:
+    """`column` (an org unit id) is in the subtree (ancestors excluded)."""
+    if scope.unrestricted:
+        return sa.true()
+    return column.in_(subtree(scope))
+
+
+# -- anchors: the units whose subtrees see an object -----------------------------------------
+
+
+def task_anchors() -> list[sa.Select[Any]]:
+    """(task_id, unit_id) pairs: a task is visible to the subtrees of these units.
+
+    Its assignments' units (any role) and its document's issuer. task_visible and the change
+    log's attached units (resolvers/changes/log.py) are both built from these.
+    """
+    return [
+        sa.select(assignment_t.c.task_id.label("object_id"), assignment_t.c.org_unit_id),
+        sa.select(task_t.c.id.label("object_id"), document_t.c.issuer_id.label("org_unit_id"))
+        .join(document_t, document_t.c.id == task_t.c.document_id)
+        .where(document_t.c.issuer_id.is_not(None)),
+    ]
+
+
+def rectification_anchors() -> list[sa.Select[Any]]:
+    """(rectification_id, unit_id): its responsible units and its inspection team."""
+    return [
+        sa.select(
+            rect_assignment_t.c.rectification_id.label("object_id"),
+            rect_assignment_t.c.org_unit_id,
+        ),
+        sa.select(rect_t.c.id.label("object_id"), inspection_t.c.inspector_id.label("org_unit_id"))
+        .join(inspection_t, inspection_t.c.id == rect_t.c.inspection_id)
+        .where(inspection_t.c.inspector_id.is_not(None)),
+    ]
+
+
+def _anchored(scope: Scope, anchors: list[sa.Select[Any]], column: Column) -> Predicate:
+    """`column` is an object with an anchor in the subtree."""
+    return sa.or_(
+        *(
+            column.in_(
+                anchor.with_only_columns(anchor.selected_columns[0]).where(
+                    anchor.selected_columns[1].in_(subtree(scope))
+                )
+            )
+            for anchor in anchors
+        )
+    )
+
+
+# -- read predicates -------------------------------------------------------------------------
+
+
+def task_visible(scope: Scope, task_id: Column | None = None) -> Predicate:
+    """The task (default: `task.id`) is assigned into the subtree or issued inside it."""
+    if scope.unrestricted:
+        return sa.true()
+    return _anchored(scope, task_anchors(), task_id if task_id is not None else task_t.c.id)
+
+
+def unit_visible(scope: Scope, column: Column) -> Predicate:
+    """`column` (an org unit id) is in the subtree, an ancestor, co-assigned, or a 条 superior.
+
+    Co-assigned: assigned (any role) to a visible task. 条 superior: the `line_parent` of a
+    unit of the first three kinds. Seeing a unit shows the unit itself (name, kind); what hangs
+    below it or is assigned to it stays under the other predicates.
+    """
+    if scope.unrestricted:
+        return sa.true()
+    co_assigned = sa.select(assignment_t.c.org_unit_id).where(
+        task_visible(scope, assignment_t.c.task_id)
+    )
+    base = sa.or_(column.in_(subtree(scope)), column.in_(ancestors(scope)), column.in_(co_assigned))
+    line = unit_t.alias("line_of")
+    line_parents = sa.select(line.c.line_parent_id).where(
+        line.c.line_parent_id.is_not(None),
+        sa.or_(
+            line.c.id.in_(subtree(scope)),
+            line.c.id.in_(ancestors(scope)),
+            line.c.id.in_(co_assigned),
+        ),
+    )
+    return sa.or_(base, column.in_(line_parents))
+
+
+def share_visible(scope: Scope, assignment_id: Column) -> Predicate:
+    """An assignment (a unit's share) of a visible task: its unit, status and progress."""
+    if scope.unrestricted:
+        return sa.true()
+    return assignment_id.in_(
+        sa.select(assignment_t.c.id).where(task_visible(scope, assignment_t.c.task_id))
+    )
+
+
+def own_share(scope: Scope, assignment_id: Column) -> Predicate:
+    """An assignment of a unit in the subtree: its progress reports (narratives) are visible."""
+    if scope.unrestricted:
+        return sa.true()
+    return assignment_id.in_(
+        sa.select(assignment_t.c.id).where(assignment_t.c.org_unit_id.in_(subtree(scope)))
+    )
+
+
+def rectification_visible(scope: Scope, rectification_id: Column) -> Predicate:
+    """A responsible unit of the rectification, or its inspection team, is in the subtree."""
+    if scope.unrestricted:
+        return sa.true()
+    return _anchored(scope, rectification_anchors(), rectification_id)
+
+
+def document_visible(scope: Scope, document_id: Column) -> Predicate:
+    """Issued in the subtree, or holding a visible task."""
+    if scope.unrestricted:
+        return sa.true()
+    issued = sa.select(document_t.c.id).where(document_t.c.issuer_id.in_(subtree(scope)))
+    holding = sa.select(task_t.c.document_id).where(task_visible(scope))
+    return sa.or_(document_id.in_(issued), document_id.in_(holding))
+
+
+def plan_visible(scope: Scope, plan_id: Column) -> Predicate:
+    """The plan's document is visible."""
+    if scope.unrestricted:
+        return sa.true()
+    return plan_id.in_(sa.select(plan_t.c.id).where(document_visible(scope, plan_t.c.document_id)))
+
+
+def section_visible(scope: Scope, section_id: Column) -> Predicate:
+    """A monitoring section of a unit in the subtree."""
+    if scope.unrestricted:
+        return sa.true()
+    return section_id.in_(
+        sa.select(section_t.c.id).where(section_t.c.org_unit_id.in_(subtree(scope)))
+    )
+
+
+def subject_visible(scope: Scope, unit: Column, section: Column) -> Predicate:
+    """A target's or measurement's unit, or its section's unit, is in the subtree."""
+    if scope.unrestricted:
+        return sa.true()
+    return sa.or_(unit.in_(subtree(scope)), section_visible(scope, section))
+
+
+def inspection_visible(scope: Scope, inspection_id: Column) -> Predicate:
+    """An inspection with a visible rectification, or of (or by) a unit in the subtree."""
+    if scope.unrestricted:
+        return sa.true()
+    with_items = sa.select(rect_t.c.inspection_id).where(rectification_visible(scope, rect_t.c.id))
+    of_units = sa.select(inspection_t.c.id).where(
+        sa.or_(
+            inspection_t.c.subject_unit_id.in_(subtree(scope)),
+            inspection_t.c.inspector_id.in_(subtree(scope)),
+        )
+    )
+    return sa.or_(inspection_id.in_(with_items), inspection_id.in_(of_units))
+
+
+# -- rows of every table ---------------------------------------------------------------------
+
+# The named id sets a row condition tests membership in: name -> (table whose ids the set
+# holds, predicate on such an id). RLS turns each into one SQL function (scope_rls.py).
+SETS: dict[str, tuple[sa.Table, Callable[[Scope, Column], Predicate]]] = {
+    "subtree": (unit_t, in_subtree),
+    "units": (unit_t, unit_visible),
+    "tasks": (task_t, lambda scope, column: task_visible(scope, column)),
+    "shares": (assignment_t, share_visible),
+    "own_shares": (assignment_t, own_share),
+    "documents": (document_t, document_visible),
+    "plans": (plan_t, plan_visible),
+    "rectifications": (rect_t, rectification_visible),
+    "inspections": (inspection_t, inspection_visible),
+    "sections": (section_t, section_visible),
+}
+
+Member = Callable[[Column, str], Predicate]
+
+
+def row_condition(table: sa.Table, member: Member) -> Predicate | None:
+    """A restricted viewer's condition on `table`'s rows, from memberships in the SETS.
+
+    None: the table is not scoped (reference data, or not a viewer's business at all).
+    `member(column, set name)` says how membership is written: as the set's predicate
+    (visibility) or as a call of its SQL function (row-level security).
+    """
+    c = table.c
+    match table.name:
+        case "org_unit":
+            return member(c.id, "units")
+        case "org_unit_alias":
+            return member(c.org_unit_id, "units")
+        case "task":
+            return member(c.id, "tasks")
+        case "assignment":
+            # Every share of a visible task (its unit is then visible: co-assigned).
+            return member(c.task_id, "tasks")
+        case "assignment_status_event":
+            return member(c.assignment_id, "shares")
+        case "progress_report":
+            return member(c.assignment_id, "own_shares")
+        case "plan":
+            return member(c.id, "plans")
+        case "document":
+            return member(c.id, "documents")
+        case "rectification":
+            return member(c.id, "rectifications")
+        case "rectification_event" | "rectification_finding":
+            return member(c.rectification_id, "rectifications")
+        case "rectification_assignment":
+            return sa.and_(
+                member(c.rectification_id, "rectifications"), member(c.org_unit_id, "units")
+            )
+        case "inspection":
+            return member(c.id, "inspections")
+        case "finding":
+            return member(c.inspection_id, "inspections")
+        case "target" | "measurement":
+            return sa.or_(member(c.org_unit_id, "subtree"), member(c.section_id, "sections"))
+        case "monitoring_section":
+            return member(c.org_unit_id, "subtree")
+        case "proposal":
+            return member(c.handling_unit_id, "subtree")
+        case "escalation":
+            return member(c.addressed_to_id, "subtree")
+        case "audit_event":
+            # auditEvents: writes scoped to a unit in the subtree.
+            return member(c.scope_unit_id, "subtree")
+        case "rollup_member" | "rollup_bucket":
+            return member(c.root_id, "subtree")
+    return None
+
+
+# Tables whose rows every viewer reads whole (reference data).
+UNSCOPED = frozenset({"indicator"})
+
+
+def visibility(scope: Scope, table: sa.Table) -> Predicate:
+    """The scope predicate for any table's rows (true for reference data)."""
+    if scope.unrestricted or table.name in UNSCOPED:
+        return sa.true()
+    condition = row_condition(table, lambda column, name: SETS[name][1](scope, column))
+    # Unknown tables are invisible until someone decides otherwise.
+    return sa.false() if condition is None else condition
+
+
+# -- write predicates ------------------------------------------------------------------------
+
+
+def can_report_on(viewer: Viewer, share_unit: Column) -> Predicate:
+    """reportProgress: REPORTER or higher, and the share's unit (`share_unit`) in the subtree."""
+    return _writes(viewer, ViewerRole.REPORTER, lambda scope: in_subtree(scope, share_unit))
+
+
+def can_edit_task(viewer: Viewer, document_issuer: Column) -> Predicate:
+    """Editing a task itself: COORDINATOR or higher over its issuer.
+
+    `document_issuer`: who issued the task — its document's issuer_id, or for a subtask
+    (decomposeTask) the unit whose share it splits, which issued it. A unit that only leads or
+    cooperates on the task may read it and report on its share, not edit it.
+    """
+    return _writes(
+        viewer,
+        ViewerRole.COORDINATOR,
+        lambda scope: sa.and_(document_issuer.is_not(None), in_subtree(scope, document_issuer)),
+    )
+
+
+def can_edit_plan(viewer: Viewer, document_issuer: Column) -> Predicate:
+    """Creating tasks in a plan, editing a document: COORDINATOR or higher over its issuer."""
+    return can_edit_task(viewer, document_issuer)
+
+
+def can_decompose(viewer: Viewer, share_unit: Column, share_role: Column) -> Predicate:
+    """decomposeTask: COORDINATOR or higher of the unit holding the LEAD share itself."""
+    if viewer.unit_id is None or not viewer.at_least(ViewerRole.COORDINATOR):
+        return sa.false()
+    return sa.and_(share_unit == viewer.unit_id, share_role == AssignmentRole.LEAD.value)
+
+
+def can_name_unit(viewer: Viewer, unit: Column) -> Predicate:
+    """A unit a write may name (as lead, cooperating, owner, issuer): one in the subtree."""
+    return _writes(viewer, ViewerRole.VIEWER, lambda scope: in_subtree(scope, unit))
+
+
+def can_write_unit(viewer: Viewer, role: ViewerRole, unit: Column) -> Predicate:
+    """A write of `role` or higher on something of `unit` (a target's owner, an issuer...)."""
+    return _writes(viewer, role, lambda scope: in_subtree(scope, unit))
+
+
+def can_escalate_to(viewer: Viewer, unit: Column) -> Predicate:
+    """escalate: COORDINATOR or higher of a unit strictly above `unit` (ADMIN: any unit)."""
+    if viewer.is_admin:
+        return _writes(viewer, ViewerRole.COORDINATOR, lambda scope: sa.true())
+    return _writes(
+        viewer,
+        ViewerRole.COORDINATOR,
+        lambda scope: sa.and_(in_subtree(scope, unit), unit != viewer.unit_id),
+    )
+
+
+def _writes(viewer: Viewer, role: ViewerRole, within: Callable[[Scope], Predicate]) -> Predicate:
+    """The role check, then ADMIN everywhere, anyone else within its scope."""
+    if viewer.anonymous or viewer.partner or not viewer.at_least(role):
+        return sa.false()
+    return within(scope_for(viewer))
