@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision: str = '0010'
-down_revision: str | None = '0009'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
