@@ -14,7 +14,14 @@ from models.enums import IndicatorKind, TargetKind, ViewerRole
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
 from resolvers.task.service import MAX_TEXT, check_text
-from resolvers.writes import audit, fetch_row, is_within, require_role, update_versioned
+from resolvers.writes import (
+    audit,
+    fetch_row,
+    is_within,
+    lock_row,
+    require_role,
+    update_versioned,
+)
 
 indicator_t: sa.Table = Indicator.__table__  # type: ignore[attr-defined]
 measurement_t: sa.Table = Measurement.__table__  # type: ignore[attr-defined]
@@ -223,7 +230,7 @@ async def update_target_value(
 ) -> dict[str, Any]:
     """Change a target's value (compare-and-set)."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
-    target = await fetch_row(conn, target_t, target_id, field="target")
+    target = await lock_row(conn, target_t, target_id, field="target")
     await _subject(conn, viewer_unit, target["org_unit_id"], target["section_id"])
     ind = await fetch_row(conn, indicator_t, target["indicator_id"], field="target")
     _check_value(ind, value, "value")

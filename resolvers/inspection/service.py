@@ -15,7 +15,13 @@ from resolvers.events import rectification_changed
 from resolvers.inspection.workflow import Actor, actor_for, next_states
 from resolvers.service_context import ServiceContext
 from resolvers.task.service import MAX_TEXT, Evidence, check_evidence, check_text
-from resolvers.writes import audit, closure_t, fetch_row, require_role, update_versioned
+from resolvers.writes import (
+    audit,
+    closure_t,
+    lock_row,
+    require_role,
+    update_versioned,
+)
 
 rect_t: sa.Table = Rectification.__table__  # type: ignore[attr-defined]
 rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
@@ -68,7 +74,7 @@ async def transition_rectification(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Move a rectification one step; returns (rectification row, event row)."""
     viewer_unit = require_role(ctx, ViewerRole.REPORTER)
-    rect = await fetch_row(conn, rect_t, rectification_id, field="rectification")
+    rect = await lock_row(conn, rect_t, rectification_id, field="rectification")
     relation = await _relation(conn, viewer_unit, rect)
     if relation == "NONE":
         raise DomainError(ErrorCode.NOT_FOUND, "no such rectification", "rectification")

@@ -26,6 +26,7 @@ from resolvers.writes import (
     closure_t,
     fetch_row,
     is_within,
+    lock_row,
     require_role,
     update_versioned,
 )
@@ -306,7 +307,7 @@ async def report_progress(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A unit's report on its own assignment; returns (report row, assignment row)."""
     viewer_unit = require_role(ctx, ViewerRole.REPORTER)
-    assignment = await fetch_row(conn, assignment_t, assignment_id, field="assignment")
+    assignment = await lock_row(conn, assignment_t, assignment_id, field="assignment")
     if not await is_within(conn, assignment["org_unit_id"], viewer_unit):
         # Outside the viewer's subtree: indistinguishable from a missing assignment.
         raise DomainError(ErrorCode.NOT_FOUND, "no such assignment", "assignment")
@@ -569,7 +570,7 @@ async def _task_in_scope(
     conn: AsyncConnection, task_id: uuid.UUID, viewer_unit: uuid.UUID
 ) -> dict[str, Any]:
     """A task the viewer manages: issued in its subtree or led by a unit in its subtree."""
-    task = await fetch_row(conn, task_t, task_id, field="task")
+    task = await lock_row(conn, task_t, task_id, field="task")
     document = await fetch_row(conn, document_t, task["document_id"], field="task")
     if document["issuer_id"] is not None and await is_within(
         conn, document["issuer_id"], viewer_unit
