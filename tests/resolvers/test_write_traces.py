@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 import sqlalchemy as sa
 
 import models
@@ -600,3 +601,32 @@ async def test_a_rejected_write_leaves_no_trace(
             sa.select(outbox_t.c.id).where(outbox_t.c.request_id == "trace-rejected")
         )
         assert left.first() is None
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_audit_before_values_are_read_under_the_row_lock(
+    client: GraphQLClient, seeded_db: TestDatabase, tmp_path: Path
+) -> None:
+    """Twenty unconditional reports on one share at once: each audit event's "before" is the
+    state its write replaced, so the versions before form one chain (none read twice)."""
+    env = Env(db=seeded_db, client=client, tmp_path=tmp_path)
+    _task, share = await env.nancun_share()
+    query = _payload("assignment { version }", "reportProgress", "ReportProgressInput")
+
+    async def write(i: int) -> None:
+        variables = {"input": {"assignment": share, "percent": i}}
+        payload = await env.post(f"lock-{i}", query, variables, as_="南村镇", role="REPORTER")
+        assert payload["errors"] == []
+
+    await asyncio.gather(*(write(i) for i in range(20)))
+    async with seeded_db.engine.connect() as conn:
+        rows = await conn.execute(
+            sa.select(audit_t.c.before, audit_t.c.after).where(
+                audit_t.c.action == "reportProgress",
+                audit_t.c.target_id == decode_global_id(share),
+            )
+        )
+        befores = [row.before["version"] for row in rows]
+    assert len(befores) == 20
+    assert sorted(befores) == list(range(min(befores), min(befores) + 20))
