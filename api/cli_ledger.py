@@ -1,7 +1,8 @@
 """`govgraph import-ledger` and `govgraph export-ledger`: 台账 files in and out.
 
-The import runs the importLedger service through run_mutation (the same rules, audit and
-change log as the mutation) in one transaction. By default the command acts as the system
+The import runs the importLedger service through run_mutation, in the write pipeline's unit
+of work (the same rules and the same audit, change-log, rollup and outbox traces as the
+mutation), in one transaction. By default the command acts as the system
 (ADMIN of the tree holding the plan); `--as-unit NAME` acts as a COORDINATOR of that unit.
 Progress goes to stderr (a live line on a terminal, a line every few seconds otherwise);
 results go to stdout. Exit status: 0 done, 1 row errors (nothing written), 2 other errors.

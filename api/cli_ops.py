@@ -1,4 +1,11 @@
-"""Operator commands: `govgraph token`, `escalate-overdue`, `key` and `rebuild-rollups`."""
+"""Operator commands: `govgraph token`, `escalate-overdue`, `key` and `rebuild-rollups`.
+
+The commands that change data (`escalate-overdue`, `key create`, `key revoke`,
+`rebuild-rollups`) run in the write pipeline's unit of work (resolvers/unit_of_work.py) through
+`run_command`: a ServiceContext whose viewer is the command itself (actor "govgraph
+escalate-overdue" …, ADMIN of no unit), one transaction, audit events, change-log entries,
+rollups and outbox events as the unit of work's table says for each. `token` writes nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +13,33 @@ import argparse
 import asyncio
 import sys
 import time
+import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import api_keys
 from api.auth import mint_token
 from api.cli_seed import add_generate_command
 from api.db import create_engine
+from api.events import PostgresBroker
 from api.settings import Settings, normalize_database_url
 from models import OrgUnit
 from models.enums import ViewerRole
+from models.viewer import Viewer
+from resolvers.database import Database
 from resolvers.escalation.policy import DEFAULT_POLICY, load_policy
 from resolvers.escalation.service import escalate_overdue
 from resolvers.org_unit.queries import name_match_statement
 from resolvers.rollups.maintained import rebuild_task_rollups
+from resolvers.service_context import ServiceContext
+from resolvers.unit_of_work import UnitOfWork, unit_of_work
+
+R = TypeVar("R")
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -74,18 +91,54 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+async def run_command(
+    engine: AsyncEngine,
+    actor: str,
+    body: Callable[[ServiceContext, UnitOfWork], Awaitable[R]],
+    *,
+    commit: bool = True,
+    clock: datetime | None = None,
+) -> R:
+    """Run a command's write in a unit of work, as `actor`, and commit it (unless `commit` is
+    False: a dry run). PostgreSQL: live subscribers of other processes hear of the changes at
+    commit, as they do of the server's writes."""
+    db = Database(engine)
+    ctx = ServiceContext(
+        db=db,
+        request_id=f"cli-{uuid.uuid4().hex[:12]}",
+        viewer=Viewer(subject=actor, role=ViewerRole.ADMIN),
+        clock=clock,
+    )
+    done = False
+    try:
+        async with unit_of_work(ctx) as work:
+            result = await body(ctx, work)
+        if commit and ctx.changes and engine.dialect.name == "postgresql":
+            await PostgresBroker(engine).publish_in_transaction(work.conn, ctx.changes)
+        await db.close(commit=commit)
+        done = True
+    finally:
+        if not done:
+            await db.close(commit=False)
+    return result
+
+
 async def _escalate(url: str, as_of: date, policy_path: Path | None, dry_run: bool) -> int:
     policy = load_policy(policy_path) if policy_path else DEFAULT_POLICY
     engine = create_engine(url)
+
+    async def body(ctx: ServiceContext, work: UnitOfWork) -> tuple[list[dict[str, Any]], Any]:
+        issued = await escalate_overdue(ctx, work.conn, as_of=as_of, policy=policy, dry_run=dry_run)
+        units = OrgUnit.__table__  # type: ignore[attr-defined]
+        names = {
+            row.id: row.name for row in await work.conn.execute(sa.select(units.c.id, units.c.name))
+        }
+        return issued, names
+
     try:
-        async with engine.begin() as conn:
-            issued = await escalate_overdue(
-                conn, as_of=as_of, policy=policy, now=datetime.now(UTC), dry_run=dry_run
-            )
-            units = OrgUnit.__table__  # type: ignore[attr-defined]
-            names = {
-                row.id: row.name for row in await conn.execute(sa.select(units.c.id, units.c.name))
-            }
+        issued, names = await run_command(
+            engine, "govgraph escalate-overdue", body, commit=not dry_run
+        )
     finally:
         await engine.dispose()
     by_level: dict[str, int] = {}
@@ -108,39 +161,96 @@ def cmd_escalate_overdue(args: argparse.Namespace) -> int:
     return asyncio.run(_escalate(_url(args), as_of, policy, args.dry_run))
 
 
+async def create_key(
+    ctx: ServiceContext,
+    work: UnitOfWork,
+    *,
+    name: str,
+    unit: dict[str, Any],
+    disclosure: str,
+    expires_at: datetime | None,
+) -> api_keys.IssuedKey:
+    """Issue a sharing partner's key, audited (never its secret) with an outbox event."""
+    issued = await api_keys.create_key(
+        work.conn, name=name, unit_id=unit["id"], disclosure=disclosure, expires_at=expires_at
+    )
+    work.audit(
+        action="createKey",
+        target_type="ApiKey",
+        target_id=issued.id,
+        after={
+            "name": name,
+            "prefix": issued.prefix,
+            "org_unit_id": unit["id"],
+            "disclosure": disclosure,
+            "expires_at": expires_at,
+        },
+        scope_unit=unit["id"],
+    )
+    return issued
+
+
+async def revoke_key(ctx: ServiceContext, work: UnitOfWork, prefix: str) -> bool:
+    """Revoke a live key, audited with its state before (read under the row lock)."""
+    keys = api_keys.api_key_t
+    statement = sa.select(keys).where(keys.c.prefix == prefix, keys.c.revoked_at.is_(None))
+    if work.conn.dialect.name == "postgresql":
+        statement = statement.with_for_update(key_share=True)
+    key = (await work.conn.execute(statement)).mappings().first()
+    if key is None or not await api_keys.revoke_key(work.conn, prefix):
+        return False
+    work.audit(
+        action="revokeKey",
+        target_type="ApiKey",
+        target_id=key["id"],
+        before={"prefix": prefix, "revoked_at": None},
+        after={"prefix": prefix, "revoked": True},
+        scope_unit=key["org_unit_id"],
+    )
+    return True
+
+
 async def _keys(args: argparse.Namespace) -> int:
     engine = create_engine(_url(args))
     try:
-        async with engine.begin() as conn:
-            if args.action == "create":
+        if args.action == "create":
+            async with engine.connect() as conn:
                 unit = (
                     (await conn.execute(name_match_statement(args.unit).limit(1)))
                     .mappings()
                     .first()
                 )
-                if unit is None:
-                    print(f"govgraph key: no unit named {args.unit}", file=sys.stderr)
-                    return 2
-                expires = (
-                    datetime.now(UTC) + timedelta(days=args.expires_days)
-                    if args.expires_days
-                    else None
-                )
-                issued = await api_keys.create_key(
-                    conn,
+            if unit is None:
+                print(f"govgraph key: no unit named {args.unit}", file=sys.stderr)
+                return 2
+            expires = (
+                datetime.now(UTC) + timedelta(days=args.expires_days) if args.expires_days else None
+            )
+
+            async def create(ctx: ServiceContext, work: UnitOfWork) -> api_keys.IssuedKey:
+                return await create_key(
+                    ctx,
+                    work,
                     name=args.name,
-                    unit_id=unit["id"],
+                    unit=dict(unit),
                     disclosure=args.disclosure,
                     expires_at=expires,
                 )
-                print(f"key {issued.prefix} for {unit['name']} ({args.disclosure}); store it now:")
-                print(issued.secret)
-            elif args.action == "revoke":
-                if not await api_keys.revoke_key(conn, args.prefix):
-                    print(f"govgraph key: no live key {args.prefix}", file=sys.stderr)
-                    return 2
-                print(f"revoked {args.prefix}")
-            else:
+
+            issued = await run_command(engine, "govgraph key create", create)
+            print(f"key {issued.prefix} for {unit['name']} ({args.disclosure}); store it now:")
+            print(issued.secret)
+        elif args.action == "revoke":
+
+            async def revoke(ctx: ServiceContext, work: UnitOfWork) -> bool:
+                return await revoke_key(ctx, work, args.prefix)
+
+            if not await run_command(engine, "govgraph key revoke", revoke):
+                print(f"govgraph key: no live key {args.prefix}", file=sys.stderr)
+                return 2
+            print(f"revoked {args.prefix}")
+        else:
+            async with engine.connect() as conn:
                 keys, units = api_keys.api_key_t, OrgUnit.__table__  # type: ignore[attr-defined]
                 rows = await conn.execute(
                     sa.select(keys, units.c.name.label("unit"))
@@ -163,11 +273,17 @@ def cmd_key(args: argparse.Namespace) -> int:
     return asyncio.run(_keys(args))
 
 
+async def rebuild_rollups(ctx: ServiceContext, work: UnitOfWork) -> dict[str, int]:
+    """Recompute every maintained rollup, audited with the row counts."""
+    counts = await rebuild_task_rollups(work.conn)
+    work.audit(action="rebuildRollups", target_type="RollupBucket", target_id=None, after=counts)
+    return counts
+
+
 async def _rebuild_rollups(url: str) -> dict[str, int]:
     engine = create_engine(url)
     try:
-        async with engine.begin() as conn:
-            counts = await rebuild_task_rollups(conn)
+        counts = await run_command(engine, "govgraph rebuild-rollups", rebuild_rollups)
         if engine.dialect.name == "postgresql":
             async with engine.connect() as conn:
                 auto = await conn.execution_options(isolation_level="AUTOCOMMIT")

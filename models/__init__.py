@@ -17,6 +17,7 @@ from models.inspection import (
     RectificationFinding,
 )
 from models.org_unit import OrgUnit, OrgUnitAlias, OrgUnitClosure
+from models.outbox import OutboxEvent
 from models.proposal import Proposal
 from models.rollup import RollupBucket, RollupMember
 from models.task import Assignment, AssignmentStatusEvent, ProgressReport, Task
@@ -39,6 +40,7 @@ __all__ = [
     "OrgUnit",
     "OrgUnitAlias",
     "OrgUnitClosure",
+    "OutboxEvent",
     "Plan",
     "ProgressReport",
     "Proposal",

@@ -1,7 +1,8 @@
 """Change notes a write leaves on its request; published once the transaction commits.
 
-The same notes feed the change log (resolvers/changes/log.py): run_mutation appends one
-entry per noted object in the mutation's savepoint, so a rolled-back write logs nothing.
+The same notes feed the change log (resolvers/changes/log.py): the unit of work
+(resolvers/unit_of_work.py) appends one entry per noted object in the write's savepoint, so
+a rolled-back write logs nothing.
 A write that takes a unit off an object (or deletes the object) passes that unit as
 `former_units`, so viewers of the unit's subtree get a tombstone for it.
 """

@@ -31,8 +31,10 @@ class ServiceContext:
     viewer: Viewer = ANONYMOUS
     # Changes of the writes kept so far, published once the transaction commits.
     changes: set[Change] = field(default_factory=set)
-    # Changes not yet in the change log (run_mutation appends them in the write's savepoint).
+    # Changes not yet in the change log (the unit of work appends them in its savepoint).
     unlogged: Unlogged = field(default_factory=dict)
+    # The running write's unit of work (resolvers/unit_of_work.py), None between writes.
+    work: object | None = None
     # The request's clock, fixed at its first reading (now()).
     clock: datetime | None = None
 

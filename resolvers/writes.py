@@ -1,9 +1,10 @@
-"""Shared machinery of every write: roles, scope checks, versions, audit, savepoints.
+"""Shared machinery of every write: roles, scope checks, versions, audit, mutations.
 
 Services take the request's Context, check role, scope, workflow and `expectedVersion`, write,
-and append an AuditEvent in the same transaction. Each mutation field runs in a SAVEPOINT:
-a DomainError rolls back everything that field wrote and becomes a payload error; the request
-transaction commits at the end of the operation.
+and record an AuditEvent. Each mutation field runs in a unit of work (resolvers/unit_of_work.py:
+a SAVEPOINT that writes the audit events, change log, rollups and outbox events): a DomainError
+rolls back everything that field wrote and becomes a payload error; the request transaction
+commits at the end of the operation.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from datetime import date, datetime
-from enum import Enum
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -20,17 +19,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from models import AuditEvent, OrgUnit, OrgUnitClosure
+from models import OrgUnit, OrgUnitClosure
 from models.enums import ViewerRole
 from models.rules.scope import can_name_unit
 from models.viewer import Viewer
-from resolvers.changes.log import forget_changes, log_changes
 from resolvers.errors import AuthenticationRequired, DomainError, ErrorCode, UserError
-from resolvers.events import noted_tasks, pending_changes
-from resolvers.rollups.maintained import refresh_task_rollups
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
+from resolvers.unit_of_work import audit_row, audit_t, current_work, lock_row, unit_of_work
 
-audit_t: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
+__all__ = ["audit_row", "audit_t", "lock_row"]
+
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
 
@@ -121,20 +119,6 @@ async def fetch_row(
     return dict(row)
 
 
-async def lock_row(conn: AsyncConnection, table: sa.Table, row_id: uuid.UUID) -> None:
-    """Lock a row until the transaction ends, before reading what is derived into it.
-
-    PostgreSQL: `SELECT … FOR NO KEY UPDATE`, the lock an UPDATE takes; it does not wait
-    for rows inserted with a foreign key to this one (their KEY SHARE lock). Concurrent
-    writers queue on it, and each reads the others' committed rows after it (READ
-    COMMITTED: every statement sees what committed before it began). SQLite serialises
-    writers anyway, and the clause is left out there.
-    """
-    await conn.execute(
-        sa.select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True)
-    )
-
-
 async def insert_unique(conn: AsyncConnection, table: sa.Table, row: Mapping[str, Any]) -> bool:
     """`INSERT … ON CONFLICT DO NOTHING`: whether the row went in.
 
@@ -205,20 +189,6 @@ async def update_versioned(
     return int(new_version)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 async def audit(
     ctx: Context,
     conn: AsyncConnection,
@@ -230,80 +200,29 @@ async def audit(
     after: Mapping[str, Any] | None = None,
     scope_unit: uuid.UUID | None = None,
 ) -> None:
-    """Append an AuditEvent in the write's transaction."""
-    await conn.execute(
-        audit_t.insert().values(
-            **audit_row(
-                ctx,
-                action=action,
-                target_type=target_type,
-                target_id=target_id,
-                before=before,
-                after=after,
-                scope_unit=scope_unit,
-            )
-        )
+    """Record an AuditEvent in the running unit of work (written with the write's traces)."""
+    current_work(ctx).audit(
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        before=before,
+        after=after,
+        scope_unit=scope_unit,
     )
-
-
-def audit_row(
-    ctx: Context,
-    *,
-    action: str,
-    target_type: str,
-    target_id: uuid.UUID | None,
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-    scope_unit: uuid.UUID | None = None,
-) -> dict[str, Any]:
-    """The values of one AuditEvent; bulk writers insert many in one statement."""
-    return {
-        "id": uuid.uuid4(),
-        "actor": ctx.viewer.subject,
-        "actor_unit_id": ctx.viewer.unit_id,
-        "scope_unit_id": scope_unit,
-        "action": action,
-        "target_type": target_type,
-        "target_id": target_id,
-        "before": _jsonable(dict(before)) if before is not None else None,
-        "after": _jsonable(dict(after)) if after is not None else None,
-        "occurred_at": ctx.now(),
-        "request_id": ctx.request_id,
-    }
 
 
 async def run_mutation(
     ctx: Context, body: Callable[[AsyncConnection], Awaitable[R]]
 ) -> tuple[R | None, list[UserError]]:
-    """Run a mutation's body in a savepoint; a DomainError undoes it and becomes errors.
+    """Run a mutation's body in a unit of work; a DomainError undoes it and becomes errors.
 
-    What the body changed (its resolvers/events notes) goes to the change log inside the
-    same savepoint: the one place every write reaches the `changes` feed. The noted tasks'
-    maintained rollups are refreshed there too, after the log took its tail lock (on
-    PostgreSQL that serialises the refreshes of concurrent writes until they commit).
+    The unit of work (resolvers/unit_of_work.py) writes the body's audit events, change-log
+    entries, maintained rollups and outbox events in the body's savepoint; a DomainError rolls
+    all of it back and leaves no trace.
     """
-    conn = await ctx.db.connection()
-    savepoint = await conn.begin_nested()
-    # GOVGRAPH_RLS=1: the service sees whole tables (its rollback restores the viewer's scope).
-    await ctx.db.lift_rls_scope()
-    # Subscriptions must not hear of a field that is undone: keep the notes from before it.
-    notes = set(pending_changes(ctx))
     try:
-        result = await body(conn)
-        touched = noted_tasks(ctx)
-        await log_changes(ctx, conn)
-        await refresh_task_rollups(conn, touched)
+        async with unit_of_work(ctx) as work:
+            result = await body(work.conn)
     except DomainError as error:
-        forget_changes(ctx)
-        ctx.changes = notes
-        await savepoint.rollback()
         return None, [UserError.from_error(error)]
-    except BaseException:
-        forget_changes(ctx)
-        ctx.changes = notes
-        await savepoint.rollback()
-        raise
-    await savepoint.commit()
-    await ctx.db.restore_rls_scope()
-    ctx.db.wrote = True
     return result, []

@@ -5,13 +5,13 @@ PostgreSQL a transaction holding seq 10 could otherwise commit after one holding
 and a reader that had served 11 would never see 10. So appending takes a transaction-scoped
 advisory lock (`pg_advisory_xact_lock`), held until the writer commits or rolls back: the
 next writer takes its seqs only after this one's entries are visible. Appends come at the
-end of a mutation's body (run_mutation), so the lock is held from there to the request's
-commit (the payload's resolution included): only the tails of concurrent writes queue, per
-database. (An operation with several mutation fields holds it across the later fields; two
-such operations writing the same rows can deadlock, which PostgreSQL detects and refuses one
-of, as with any lock.) SQLite serialises writers anyway (one write transaction at a time).
-A reader first reads the last committed seq, then the page up to it: nothing can commit at
-or below that bound any more, so a cursor never skips an entry.
+end of a write's unit of work (resolvers/unit_of_work.py), so the lock is held from there to
+the request's commit (the payload's resolution included): only the tails of concurrent writes
+queue, per database. (An operation with several mutation fields holds it across the later
+fields; two such operations writing the same rows can deadlock, which PostgreSQL detects and
+refuses one of, as with any lock.) SQLite serialises writers anyway (one write transaction
+at a time). A reader first reads the last committed seq, then the page up to it: nothing can
+commit at or below that bound any more, so a cursor never skips an entry.
 
 Each entry names the object and the units it hung on before and after the write (its
 assignments' units and its document's issuer; for a rectification its responsible units
@@ -41,8 +41,7 @@ from models import (
 )
 from models.enums import ChangeType
 from models.rules.scope import Scope, in_subtree, rectification_anchors, task_anchors
-from resolvers.events import Unlogged, take_unlogged
-from resolvers.service_context import ServiceContext
+from resolvers.events import Unlogged
 
 log_t: sa.Table = ChangeLogEntry.__table__  # type: ignore[attr-defined]
 log_unit_t: sa.Table = ChangeLogUnit.__table__  # type: ignore[attr-defined]
@@ -88,8 +87,18 @@ async def attached_units(
     return out
 
 
-async def append(conn: AsyncConnection, notes: Unlogged, *, changed_at: datetime) -> list[int]:
-    """One entry per noted object, in the caller's transaction; returns their seqs."""
+async def append(
+    conn: AsyncConnection,
+    notes: Unlogged,
+    *,
+    changed_at: datetime,
+    logged: dict[tuple[str, uuid.UUID], tuple[int, set[uuid.UUID]]] | None = None,
+) -> list[int]:
+    """One entry per noted object, in the caller's transaction; returns their seqs.
+
+    `logged`, when given, receives each entry's seq and units by (kind, object id): the unit
+    of work's outbox events carry them.
+    """
     by_kind: dict[ChangeType, dict[uuid.UUID, set[uuid.UUID]]] = defaultdict(dict)
     for (kind, object_id), former in notes.items():
         change_type = KINDS.get(kind)
@@ -123,22 +132,17 @@ async def append(conn: AsyncConnection, notes: Unlogged, *, changed_at: datetime
                 for seq, object_id in zip(chunk_seqs, chunk, strict=True)
                 for unit in sorted(units.get(object_id, set()) | objects[object_id])
             ]
+            if logged is not None:
+                kind = next(k for k, t in KINDS.items() if t is change_type)
+                for seq, object_id in zip(chunk_seqs, chunk, strict=True):
+                    logged[kind, object_id] = (
+                        seq,
+                        units.get(object_id, set()) | objects[object_id],
+                    )
             if unit_rows:
                 await conn.execute(log_unit_t.insert(), unit_rows)
             seqs.extend(chunk_seqs)
     return seqs
-
-
-async def log_changes(ctx: ServiceContext, conn: AsyncConnection) -> None:
-    """Append the entries of what the request noted since the last call (run_mutation)."""
-    notes = take_unlogged(ctx)
-    if notes:
-        await append(conn, notes, changed_at=ctx.now())
-
-
-def forget_changes(ctx: ServiceContext) -> None:
-    """Drop notes of a write that rolled back: nothing of it reaches the log."""
-    take_unlogged(ctx)
 
 
 # -- positions and cursors -------------------------------------------------------------------

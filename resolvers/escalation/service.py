@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,7 +32,8 @@ from resolvers.escalation.policy import LADDER, Policy
 from resolvers.events import rectification_changed, task_changed
 from resolvers.service_context import ServiceContext
 from resolvers.task.service import MAX_TEXT, check_date, check_text
-from resolvers.writes import audit, audit_t, fetch_checked, fetch_row, require_role
+from resolvers.unit_of_work import current_work
+from resolvers.writes import audit, fetch_checked, fetch_row, require_role
 
 escalation_t: sa.Table = Escalation.__table__  # type: ignore[attr-defined]
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
@@ -40,6 +41,8 @@ assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
 rect_t: sa.Table = Rectification.__table__  # type: ignore[attr-defined]
 rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
+
+CHUNK = 1000
 
 
 async def escalate(
@@ -243,12 +246,19 @@ async def overdue_items(conn: AsyncConnection, as_of: date) -> list[Overdue]:
 
 
 async def escalate_overdue(
-    conn: AsyncConnection, *, as_of: date, policy: Policy, now: datetime, dry_run: bool = False
+    ctx: ServiceContext,
+    conn: AsyncConnection,
+    *,
+    as_of: date,
+    policy: Policy,
+    dry_run: bool = False,
 ) -> list[dict[str, Any]]:
     """Issue the next due rung for every overdue item; idempotent for a day.
 
     An item that already received an escalation on `as_of` gets nothing more that day, so
-    running the command twice (or from two cron hosts) issues each step once.
+    running the command twice (or from two cron hosts) issues each step once. Runs in a unit
+    of work (resolvers/unit_of_work.py): each escalation is audited, changes its task or
+    rectification (change log, rollups) and gives an `escalation.issued` outbox event.
     """
     issued: list[dict[str, Any]] = []
     for item in await overdue_items(conn, as_of):
@@ -257,7 +267,7 @@ async def escalate_overdue(
         step = policy.next_step(item.last_level, item.days_overdue)
         if step is None:
             continue
-        row = {
+        row: dict[str, Any] = {
             "id": uuid.uuid4(),
             "level": step.level.value,
             "task_id": item.task_id,
@@ -267,31 +277,23 @@ async def escalate_overdue(
             "addressed_to_id": item.addressed_to,
             "issued_on": as_of,
             "reason": f"逾期{item.days_overdue}天（督办规则：逾期满{step.days_overdue}天）",
-            "created_at": now,
+            "created_at": ctx.now(),
         }
         issued.append(row)
     if issued and not dry_run:
-        await conn.execute(escalation_t.insert(), issued)
-        await conn.execute(
-            audit_t.insert(),
-            [
-                {
-                    "id": uuid.uuid4(),
-                    "actor": "govgraph escalate-overdue",
-                    "actor_unit_id": None,
-                    "scope_unit_id": row["addressed_to_id"],
-                    "action": "escalate",
-                    "target_type": "Escalation",
-                    "target_id": row["id"],
-                    "before": None,
-                    "after": {
-                        k: (str(v) if isinstance(v, uuid.UUID | date | datetime) else v)
-                        for k, v in row.items()
-                    },
-                    "occurred_at": now,
-                    "request_id": None,
-                }
-                for row in issued
-            ],
-        )
+        work = current_work(ctx)
+        for start in range(0, len(issued), CHUNK):
+            await conn.execute(escalation_t.insert(), issued[start : start + CHUNK])
+        for row in issued:
+            work.audit(
+                action="escalate",
+                target_type="Escalation",
+                target_id=row["id"],
+                after=row,
+                scope_unit=row["addressed_to_id"],
+            )
+            if row["task_id"] is not None:
+                task_changed(ctx, row["task_id"])
+            if row["rectification_id"] is not None:
+                rectification_changed(ctx, row["rectification_id"])
     return issued

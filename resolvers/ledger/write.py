@@ -1,6 +1,7 @@
-"""Writing an import's rows: bulk inserts of tasks, assignments, status events and audit
-events; compare-and-set updates of changed tasks; units taken off; derived state recomputed;
-one change note per task (the change log and subscriptions take them from there).
+"""Writing an import's rows: bulk inserts of tasks, assignments and status events; audit
+events recorded in the unit of work; compare-and-set updates of changed tasks (their audit
+"before" is the version they replace); units taken off; derived state recomputed; one change
+note per task (the unit of work's change log, rollups and outbox take them from there).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from resolvers.task.service import (
     recompute_task,
     task_t,
 )
-from resolvers.writes import audit_row, audit_t, update_versioned
+from resolvers.unit_of_work import current_work
+from resolvers.writes import update_versioned
 
 CHUNK = 1000
 
@@ -44,7 +46,7 @@ async def apply(
     codes = await _taken_codes(conn, {w.desired.plan.id for w in writes if w.existing is None})
     new_tasks: list[dict[str, Any]] = []
     new_assignments: list[dict[str, Any]] = []
-    audits: list[dict[str, Any]] = []
+    work = current_work(ctx)  # audit events are written with the import's other traces
     recompute: list[uuid.UUID] = []
     former: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     removed: list[uuid.UUID] = []  # assignments taken off (their status events cascade)
@@ -71,15 +73,12 @@ async def apply(
                 **write.values,
             }
             new_tasks.append(task)
-            audits.append(
-                audit_row(
-                    ctx,
-                    action="importLedger",
-                    target_type="Task",
-                    target_id=task_id,
-                    after=task | {"units": [[u, r] for u, r, _v in write.add], "row": row.number},
-                    scope_unit=viewer_unit,
-                )
+            work.audit(
+                action="importLedger",
+                target_type="Task",
+                target_id=task_id,
+                after=task | {"units": [[u, r] for u, r, _v in write.add], "row": row.number},
+                scope_unit=viewer_unit,
             )
         else:
             task = write.existing.row
@@ -107,22 +106,19 @@ async def apply(
                 # Units taken off never reported and new ones start at 0: a task nobody has
                 # started stays NOT_STARTED at 0%; any other may change its derived state.
                 recompute.append(task_id)
-            audits.append(
-                audit_row(
-                    ctx,
-                    action="importLedger",
-                    target_type="Task",
-                    target_id=task_id,
-                    before={k: task.get(k) for k in write.values} | {"version": task["version"]},
-                    after=write.values
-                    | {
-                        "added": [[u, r] for u, r, _v in write.add],
-                        "removed": [[a["org_unit_id"], a["role"]] for a in write.remove],
-                        "switched": [[a["org_unit_id"], r] for a, r in write.switch],
-                        "row": row.number,
-                    },
-                    scope_unit=viewer_unit,
-                )
+            work.audit(
+                action="importLedger",
+                target_type="Task",
+                target_id=task_id,
+                before={k: task.get(k) for k in write.values} | {"version": task["version"]},
+                after=write.values
+                | {
+                    "added": [[u, r] for u, r, _v in write.add],
+                    "removed": [[a["org_unit_id"], a["role"]] for a in write.remove],
+                    "switched": [[a["org_unit_id"], r] for a, r in write.switch],
+                    "row": row.number,
+                },
+                scope_unit=viewer_unit,
             )
         for unit, role, via in write.add:
             new_assignments.append(
@@ -170,7 +166,6 @@ async def apply(
         await follow_subtasks(ctx, conn, task_id)
         if progress and done % 500 == 0:
             progress("recomputing task state", done, len(recompute))
-    await _insert(conn, audit_t, audits, progress, "writing audit events")
     for write in writes:
         assert write.task_id is not None
         task_changed(ctx, write.task_id, former_units=former.get(write.task_id, ()))

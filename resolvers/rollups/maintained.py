@@ -10,7 +10,7 @@ derived exactly as `rollup_statement` derives a task's present state in a scope:
 - rollup_bucket: R's members grouped; `dated` marks the rated, uncompleted tasks with a
   deadline end (`due_on`), the only ones that can be overdue or due soon.
 
-Maintenance: run_mutation (resolvers/writes.py) refreshes the tasks a write noted
+Maintenance: the unit of work (resolvers/unit_of_work.py) refreshes the tasks a write noted
 (resolvers/events.py `task_changed`) in the write's savepoint, after the change log took its
 tail lock, so refreshes are serialised and commit in order; bulk loaders rebuild. A refresh
 adds the difference between the tasks' new and stored members to the buckets in one upsert

@@ -9,10 +9,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from api.cli_ops import run_command
 from models.enums import EscalationLevel
 from resolvers.common import decode_global_id
 from resolvers.escalation.policy import DEFAULT_POLICY, PolicyError, load_policy
 from resolvers.escalation.service import escalate_overdue
+from resolvers.service_context import ServiceContext
+from resolvers.unit_of_work import UnitOfWork
 from tests.conftest import GraphQLClient, TestDatabase
 
 ESCALATE = """
@@ -121,8 +124,10 @@ async def test_escalate_overdue_climbs_one_step_a_day_and_is_idempotent(
     now = datetime(2023, 7, 15, tzinfo=UTC)
 
     async def run(day: date) -> int:
-        async with seeded_db.engine.begin() as conn:
-            issued = await escalate_overdue(conn, as_of=day, policy=DEFAULT_POLICY, now=now)
+        async def body(ctx: ServiceContext, work: UnitOfWork) -> list[dict[str, Any]]:
+            return await escalate_overdue(ctx, work.conn, as_of=day, policy=DEFAULT_POLICY)
+
+        issued = await run_command(seeded_db.engine, "test", body, clock=now)
         return len(issued)
 
     first = await run(date(2023, 7, 15))
