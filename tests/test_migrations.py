@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection
@@ -25,6 +26,7 @@ async def test_migrated_schema_matches_models(empty_db: TestDatabase) -> None:
     assert diff == []
 
 
+@pytest.mark.private_db
 async def test_downgrade_to_base_and_up_again(empty_db: TestDatabase) -> None:
     await empty_db.engine.dispose()
     await asyncio.to_thread(downgrade, empty_db.url, "base")
