@@ -17,6 +17,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,6 @@ PG_URL = os.environ.get("GOVGRAPH_TEST_DATABASE_URL", "postgresql://postgres@127
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 RUN_ID = uuid.uuid4().hex[:8]  # per process: each xdist worker has its own
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, ... under xdist
-DROP_CONNECTIONS = 8
 
 
 def _pg_database_url(name: str) -> str:
@@ -62,11 +62,23 @@ async def pg_available() -> bool:
     return True
 
 
+async def _drop(names: list[str]) -> None:
+    conn = await _pg_admin()
+    try:
+        for name in names:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
 class PgDatabases:
-    """Creates databases for this run and drops them at the end."""
+    """Creates databases for this run and drops them: a test's as soon as it is done, in a
+    thread of its own (on PostgreSQL 15 each DROP DATABASE waits for a checkpoint, seconds on a
+    busy server, while the tests go on), the rest at the end."""
 
     def __init__(self) -> None:
         self.created: list[str] = []
+        self._dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-database")
 
     async def create(self, suffix: str, template: str | None = None) -> str:
         name = f"govgraph_t{RUN_ID}_{WORKER}_{suffix}"
@@ -80,28 +92,22 @@ class PgDatabases:
         self.created.append(name)
         return name
 
+    def drop_soon(self, name: str) -> None:
+        """Drop `name` in the background (the caller has closed its connections)."""
+        self.created.remove(name)
+        self._dropper.submit(asyncio.run, _drop([name]))
+
     async def drop_all(self) -> None:
-        # Each DROP DATABASE waits for a checkpoint (PostgreSQL 15): side by side, the drops
-        # share checkpoints instead of queueing for one each.
-        names = list(reversed(self.created))
-        width = min(DROP_CONNECTIONS, len(names))
-
-        async def drop(batch: list[str]) -> None:
-            conn = await _pg_admin()
-            try:
-                for name in batch:
-                    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            finally:
-                await conn.close()
-
-        await asyncio.gather(*(drop(names[i::width]) for i in range(width)))
+        await asyncio.to_thread(self._dropper.shutdown, wait=True)
+        await _drop(list(reversed(self.created)))
+        self.created.clear()
 
 
 @pytest.fixture(scope="session")
 async def pg_databases(pg_available: bool) -> AsyncIterator[PgDatabases]:
     dbs = PgDatabases()
     yield dbs
-    if pg_available and dbs.created:
+    if pg_available:
         await dbs.drop_all()
 
 
@@ -220,6 +226,8 @@ async def open_database(
             yield db
         finally:
             await db.engine.dispose()
+            if dialect == "postgresql":
+                goldens.pg_databases.drop_soon(db.engine.url.database or "")
         return
     if goldens.shared is None:
         pytest.skip("PostgreSQL unreachable (outside CI)")

@@ -98,8 +98,13 @@ async def one_connection_engine(
     async def creator() -> asyncpg.Connection:
         nonlocal handed_out
         if handed_out:
-            refused.append("a second connection while the first was in use")
-            raise SecondConnectionError(MARK_HINT)
+            refused.append(
+                "the engine discarded the test's connection (after a disconnect or a "
+                "cancelled statement) and asked for another"
+                if raw.is_closed()
+                else "a second connection while the first was in use"
+            )
+            raise SecondConnectionError(f"{refused[-1]}: {MARK_HINT}")
         handed_out = True
         return raw
 

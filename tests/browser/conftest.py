@@ -63,6 +63,14 @@ def _apt_install(packages: list[str]) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist, every browser test on one worker: one server and one Chromium."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(scope="session")
 def chromium_executable() -> str:
     """Debian's Chromium; installed here under CI=true, else the tests skip without it."""
