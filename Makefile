@@ -22,11 +22,15 @@ run: install
 serve: install
 	$(BIN)/govgraph serve
 
+# pytest-xdist on every core (PYTEST_WORKERS=1 for one process); tests/browser share a worker.
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
+
 test: install lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_XDIST)
 
 test-pg: install
-	$(PY) -m pytest -q -m postgres
+	$(PY) -m pytest -q $(PYTEST_XDIST) -m postgres
 
 # The graphql-http audit (GraphQL over HTTP) against uvicorn over a seeded SQLite file; fails on
 # any error. npm installs the pinned suite into tests/conformance/node_modules (gitignored).

@@ -1,7 +1,11 @@
 """Real databases for tests: SQLite always, PostgreSQL at GOVGRAPH_TEST_DATABASE_URL.
 
-Golden databases are migrated with `upgrade head` (and seeded) once per session; SQLite tests
-get a copy of the golden file, PostgreSQL tests a database cloned from a golden template.
+Golden databases are migrated with `upgrade head` (and seeded) once per session, that is once
+per xdist worker (`make test` runs `pytest -n auto`). SQLite tests get a copy of the golden
+file. PostgreSQL tests share the worker's migrated database over one connection in a
+transaction rolled back after the test (tests/one_connection.py); a test that needs a database
+of its own (several connections, LISTEN/NOTIFY, RLS roles, locks, another engine or process on
+the URL) carries `@pytest.mark.private_db` and gets one cloned from the golden template.
 Under CI=true an unreachable PostgreSQL fails the run instead of skipping.
 """
 
@@ -13,6 +17,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,10 +32,12 @@ from api.cli_seed import seed_database
 from api.db import create_engine
 from api.migrate import upgrade
 from api.settings import Settings, normalize_database_url
+from tests.one_connection import MARK_HINT, NO_DATABASE, one_connection_engine, sequence_resets
 
 PG_URL = os.environ.get("GOVGRAPH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-RUN_ID = uuid.uuid4().hex[:8]
+RUN_ID = uuid.uuid4().hex[:8]  # per process: each xdist worker has its own
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, ... under xdist
 
 
 def _pg_database_url(name: str) -> str:
@@ -55,14 +62,26 @@ async def pg_available() -> bool:
     return True
 
 
+async def _drop(names: list[str]) -> None:
+    conn = await _pg_admin()
+    try:
+        for name in names:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
 class PgDatabases:
-    """Creates databases for this run and drops them at the end."""
+    """Creates databases for this run and drops them: a test's as soon as it is done, in a
+    thread of its own (on PostgreSQL 15 each DROP DATABASE waits for a checkpoint, seconds on a
+    busy server, while the tests go on), the rest at the end."""
 
     def __init__(self) -> None:
         self.created: list[str] = []
+        self._dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-database")
 
     async def create(self, suffix: str, template: str | None = None) -> str:
-        name = f"govgraph_t{RUN_ID}_{suffix}"
+        name = f"govgraph_t{RUN_ID}_{WORKER}_{suffix}"
         conn = await _pg_admin()
         try:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -73,20 +92,22 @@ class PgDatabases:
         self.created.append(name)
         return name
 
+    def drop_soon(self, name: str) -> None:
+        """Drop `name` in the background (the caller has closed its connections)."""
+        self.created.remove(name)
+        self._dropper.submit(asyncio.run, _drop([name]))
+
     async def drop_all(self) -> None:
-        conn = await _pg_admin()
-        try:
-            for name in reversed(self.created):
-                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
+        await asyncio.to_thread(self._dropper.shutdown, wait=True)
+        await _drop(list(reversed(self.created)))
+        self.created.clear()
 
 
 @pytest.fixture(scope="session")
 async def pg_databases(pg_available: bool) -> AsyncIterator[PgDatabases]:
     dbs = PgDatabases()
     yield dbs
-    if pg_available and dbs.created:
+    if pg_available:
         await dbs.drop_all()
 
 
@@ -118,13 +139,42 @@ async def golden_pg(pg_available: bool, pg_databases: PgDatabases) -> dict[str, 
 
 
 @dataclass
+class SharedPg:
+    """This worker's PostgreSQL databases that fast-path tests share (one per kind)."""
+
+    names: dict[str, str]
+    sequence_resets: dict[str, str | None]
+
+
+@pytest.fixture(scope="session")
+async def shared_pg(golden_pg: dict[str, str] | None, pg_databases: PgDatabases) -> SharedPg | None:
+    """Clones of the golden templates for this worker's fast-path tests (the templates stay
+    free of connections, so private databases can still be cloned from them)."""
+    if golden_pg is None:
+        return None
+    names: dict[str, str] = {}
+    resets: dict[str, str | None] = {}
+    for kind, template in golden_pg.items():
+        names[kind] = await pg_databases.create(f"shared_{kind}", template=template)
+        resets[kind] = await sequence_resets(_pg_database_url(names[kind]))
+    return SharedPg(names, resets)
+
+
 class TestDatabase:
-    """A database for one test."""
+    """A database for one test: `engine` for the test and the app, `url` for the app's settings.
+
+    On the PostgreSQL fast path (`shared`), `engine` holds the test's one connection and `url`
+    names a database that does not exist: another engine or process on it fails loudly (mark
+    the test `private_db`).
+    """
 
     __test__ = False
-    dialect: str
-    url: str
-    engine: AsyncEngine
+
+    def __init__(self, dialect: str, url: str, engine: AsyncEngine, *, shared: bool = False):
+        self.dialect = dialect
+        self.url = url
+        self.engine = engine
+        self.shared = shared
 
 
 @dataclass
@@ -135,6 +185,7 @@ class Goldens:
     pg: dict[str, str] | None
     pg_databases: PgDatabases
     tmp_path: Path
+    shared: SharedPg | None = None
 
 
 @pytest.fixture
@@ -142,14 +193,17 @@ def goldens(
     golden_sqlite: dict[str, Path],
     golden_pg: dict[str, str] | None,
     pg_databases: PgDatabases,
+    shared_pg: SharedPg | None,
     tmp_path: Path,
 ) -> Goldens:
-    return Goldens(golden_sqlite, golden_pg, pg_databases, tmp_path)
+    return Goldens(golden_sqlite, golden_pg, pg_databases, tmp_path, shared_pg)
 
 
 async def _database(dialect: str, goldens: Goldens, kind: str) -> TestDatabase:
+    """A private database (a file copy, or a clone of the golden template); the caller
+    disposes of its engine."""
     if dialect == "sqlite":
-        path = goldens.tmp_path / f"{kind}.db"
+        path = goldens.tmp_path / f"{kind}-{uuid.uuid4().hex[:8]}.db"
         shutil.copy(goldens.sqlite[kind], path)
         url = sqlite_url(path)
     else:
@@ -160,28 +214,59 @@ async def _database(dialect: str, goldens: Goldens, kind: str) -> TestDatabase:
     return TestDatabase(dialect=dialect, url=url, engine=create_engine(url))
 
 
+@contextlib.asynccontextmanager
+async def open_database(
+    dialect: str, goldens: Goldens, kind: str, *, private: bool = False
+) -> AsyncIterator[TestDatabase]:
+    """A database for one test: on PostgreSQL the worker's shared one over one connection,
+    rolled back on exit, unless `private` (then a clone of the template, as on SQLite a copy)."""
+    if dialect == "sqlite" or private:
+        db = await _database(dialect, goldens, kind)
+        try:
+            yield db
+        finally:
+            await db.engine.dispose()
+            if dialect == "postgresql":
+                goldens.pg_databases.drop_soon(db.engine.url.database or "")
+        return
+    if goldens.shared is None:
+        pytest.skip("PostgreSQL unreachable (outside CI)")
+    dsn = _pg_database_url(goldens.shared.names[kind])
+    url = normalize_database_url(_pg_database_url(NO_DATABASE))
+    async with one_connection_engine(dsn, url, goldens.shared.sequence_resets[kind]) as (
+        engine,
+        refused,
+    ):
+        yield TestDatabase(dialect=dialect, url=url, engine=engine, shared=True)
+    if refused:
+        pytest.fail(f"{refused[0]}: {MARK_HINT}")
+
+
 DIALECTS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
 ]
 
 
+def _private(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("private_db") is not None
+
+
 @pytest.fixture(params=DIALECTS)
 async def seeded_db(
     request: pytest.FixtureRequest, goldens: Goldens
 ) -> AsyncIterator[TestDatabase]:
-    """A private copy of the seeded database, on SQLite and on PostgreSQL."""
-    db = await _database(request.param, goldens, "seeded")
-    yield db
-    await db.engine.dispose()
+    """The seeded database, on SQLite (a private copy) and on PostgreSQL (the worker's, in a
+    transaction rolled back after the test; a private clone under `@pytest.mark.private_db`)."""
+    async with open_database(request.param, goldens, "seeded", private=_private(request)) as db:
+        yield db
 
 
 @pytest.fixture(params=DIALECTS)
 async def empty_db(request: pytest.FixtureRequest, goldens: Goldens) -> AsyncIterator[TestDatabase]:
-    """A private migrated, empty database, on SQLite and on PostgreSQL."""
-    db = await _database(request.param, goldens, "empty")
-    yield db
-    await db.engine.dispose()
+    """A migrated, empty database, on SQLite and on PostgreSQL, as `seeded_db`."""
+    async with open_database(request.param, goldens, "empty", private=_private(request)) as db:
+        yield db
 
 
 TEST_SECRET = "test-secret-not-for-production-use-only"
@@ -236,6 +321,8 @@ async def graphql_client(
         rls=rls,
         compiled=compiled,
     )
+    if rls and db.shared:
+        pytest.fail(f"row-level security connects as another role: {MARK_HINT}")
     engine = create_engine(db.url, rls_role=settings.rls_role) if rls else db.engine
     app = create_app(settings, engine=engine)
     transport = httpx.ASGITransport(app=app)

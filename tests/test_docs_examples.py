@@ -204,6 +204,7 @@ mutation ($input: ReportProgressInput!) { reportProgress(input: $input) { errors
 """
 
 
+@pytest.mark.private_db  # the PostgreSQL broker LISTENs on a connection of its own
 @pytest.mark.parametrize("path", SUBSCRIPTIONS, ids=[p.stem for p in SUBSCRIPTIONS])
 async def test_every_subscription_example_runs_over_a_websocket(
     seeded_db: TestDatabase, path: Path

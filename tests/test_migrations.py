@@ -33,6 +33,7 @@ async def test_migrated_schema_matches_models(empty_db: TestDatabase) -> None:
     assert diff == []
 
 
+@pytest.mark.private_db
 async def test_downgrade_to_base_and_up_again(empty_db: TestDatabase) -> None:
     await empty_db.engine.dispose()
     await asyncio.to_thread(downgrade, empty_db.url, "base")
@@ -54,6 +55,7 @@ async def _copy(conn: Any, table: sa.Table, where: Any, **changes: Any) -> dict[
     return copy
 
 
+@pytest.mark.private_db
 async def test_upgrade_resolves_duplicates_deterministically(seeded_db: TestDatabase) -> None:
     """Rows written before 0008 that break its indexes: one kept per slot, by a fixed rule."""
     target, measurement = models.metadata.tables["target"], models.metadata.tables["measurement"]

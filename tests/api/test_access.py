@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.api_keys import create_key
 from api.app import create_app
@@ -85,7 +86,7 @@ class TestScopeMatrix:
         district = await who.query(NODE, {"id": global_id("OrgUnit", units["城区"])})
         assert (district["node"] is not None) == sees_district_unit
         listed = await who.query(TASKS)
-        _, visible_tasks = await _visible(seeded_db.url, units[viewer])
+        _, visible_tasks = await _visible(seeded_db.engine, units[viewer])
         expected = 65 if role == "ADMIN" else len(visible_tasks)
         assert listed["tasks"]["totalCount"] == expected
         if viewer == "南村镇":
@@ -108,7 +109,7 @@ class TestScopeMatrix:
         # Its siblings show as units only where they share a task with it (co-assigned).
         children = [c["name"] for c in district["children"]]
         assert "南村镇" in children
-        units_seen, _ = await _visible(seeded_db.url, units["南村镇"])
+        units_seen, _ = await _visible(seeded_db.engine, units["南村镇"])
         assert {units[name] for name in children} <= units_seen
         assert data["rectifications"]["totalCount"] == 3
         co_led = await town.query(
@@ -326,10 +327,9 @@ def _ids(value: Any, out: set[str]) -> set[str]:
     return out
 
 
-async def _visible(db_url: str, viewer: uuid.UUID) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
+async def _visible(engine: AsyncEngine, viewer: uuid.UUID) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
     """Units (subtree, ancestors, units co-assigned on a visible task, and the 条 superiors
     of those) and tasks (assigned into or issued in the subtree)."""
-    engine = create_engine(db_url)
     async with engine.connect() as conn:
         closure = table("org_unit_closure")
         subtree = {
@@ -371,7 +371,6 @@ async def _visible(db_url: str, viewer: uuid.UUID) -> tuple[set[uuid.UUID], set[
                 )
             )
         }
-    await engine.dispose()
     return seen | line, tasks
 
 
@@ -387,7 +386,7 @@ async def _check_nothing_outside_scope(url: str, data: st.DataObject, *, rls: bo
         viewer = (
             await conn.execute(sa.select(units_t.c.id).where(units_t.c.name == name))
         ).scalar_one()
-    units, tasks = await _visible(url, viewer)
+    units, tasks = await _visible(engine, viewer)
     db = TestDatabase(dialect=engine.dialect.name, url=url, engine=engine)
     async with graphql_client(db, rls=rls) as client:
         body = await client.as_viewer(viewer, role).execute(query)
@@ -418,6 +417,7 @@ def test_nothing_outside_scope_appears(
 
 
 @pytest.mark.postgres
+@pytest.mark.private_db
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
 async def test_statement_timeout_cancels_a_runaway_statement(seeded_db: TestDatabase) -> None:
     engine = create_engine(seeded_db.url, statement_timeout_ms=100)
@@ -441,6 +441,7 @@ def resolver_scope_bypassed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.private_db
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
 class TestScopeMatrixWithRLS(TestScopeMatrix):
     """The scope matrix again, the app in RLS mode (connected as govgraph_app)."""
@@ -497,6 +498,7 @@ class TestScopeMatrixRLSAlone(TestScopeMatrixWithRLS):
 
 
 @pytest.mark.postgres
+@pytest.mark.private_db
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -512,6 +514,7 @@ def test_nothing_outside_scope_appears_with_rls(
 
 
 @pytest.mark.postgres
+@pytest.mark.private_db
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
 async def test_the_database_itself_refuses_another_branch(
     seeded_db: TestDatabase, units: dict[str, uuid.UUID]
@@ -523,13 +526,13 @@ async def test_the_database_itself_refuses_another_branch(
     town = Database(engine, rls_scope=rls_scope(rls, units["南村镇"]))
     everything = Database(engine, rls_scope=rls_scope(rls, None))
     try:
-        _, visible_tasks = await _visible(seeded_db.url, units["南村镇"])
+        _, visible_tasks = await _visible(seeded_db.engine, units["南村镇"])
         tasks = {r["id"] for r in await town.fetch_all(sa.select(task_t.c.id))}
         assert tasks == visible_tasks
         assert len(tasks) == 37
         ids = {r["id"] for r in await town.fetch_all(sa.select(units_t.c.id))}
         # The town, its ancestors, the units on its tasks and their 条 superiors.
-        units_seen, _ = await _visible(seeded_db.url, units["南村镇"])
+        units_seen, _ = await _visible(seeded_db.engine, units["南村镇"])
         assert ids == units_seen
         assert {units[n] for n in ("山西省", "晋城市", "城区", "南村镇", "城区生态环境分局")} <= ids
         assert await town.scalar(sa.select(sa.func.count()).select_from(rect_t)) == 3
@@ -590,6 +593,7 @@ def test_nothing_outside_scope_appears_on_a_generated_tree(
 
 
 @pytest.mark.postgres
+@pytest.mark.private_db
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
 async def test_server_connections_plan_per_execution(seeded_db: TestDatabase) -> None:
     engine = create_engine(seeded_db.url, statement_timeout_ms=5_000)

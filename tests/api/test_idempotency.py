@@ -173,6 +173,7 @@ class TestIdempotencyKey:
         assert replay.headers["idempotent-replayed"] == "true"
         assert replay.content == first.content
 
+    @pytest.mark.private_db
     async def test_concurrent_duplicates_are_applied_once(
         self, town: Town, seeded_db: TestDatabase
     ) -> None:
@@ -192,6 +193,7 @@ class TestIdempotencyKey:
         assert after["progress_report"] == before["progress_report"] + 1
         assert after["idempotency_key"] == before["idempotency_key"] + 1
 
+    @pytest.mark.private_db
     async def test_a_duplicate_waiting_past_the_bound_gets_409(
         self, town: Town, seeded_db: TestDatabase, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -232,6 +234,7 @@ class TestIdempotencyKey:
         replay = await _post(client, _report(assignment), "old")
         assert replay.content == again.content
 
+    @pytest.mark.private_db  # the command line opens its own engine
     async def test_purge_deletes_expired_keys(
         self, town: Town, seeded_db: TestDatabase, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -224,6 +224,7 @@ def _viewer(client: GraphQLClient, unit: str) -> GraphQLClient:
     return client.as_viewer(decode_global_id(unit, "OrgUnit"), "REPORTER")
 
 
+@pytest.mark.private_db  # on PostgreSQL the broker LISTENs on a connection of its own
 class TestSubscriptionsInProcess:
     async def test_committed_writes_reach_task_and_rollup_subscribers(
         self, seeded_db: TestDatabase
@@ -427,6 +428,7 @@ class TestSubscriptionsInProcess:
 
 
 @pytest.mark.postgres
+@pytest.mark.private_db
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
 async def test_an_event_crosses_worker_processes(seeded_db: TestDatabase, tmp_path: Path) -> None:
     """Two uvicorn workers on one PostgreSQL: written on A, delivered to B's subscriber."""
@@ -514,6 +516,7 @@ def _tail(logs: list[Path]) -> str:
     return "\n".join(log.read_text(errors="replace")[-2000:] for log in logs)
 
 
+@pytest.mark.private_db
 class TestBroker:
     def test_payloads_carry_ids_only_under_the_notify_limit(self) -> None:
         changes = {("task", uuid.uuid4()) for _ in range(500)} | {("rectification", uuid.uuid4())}

@@ -1,7 +1,7 @@
 """Browser tests: Playwright driving Debian's Chromium (headless) against a real server.
 
-The server is `uvicorn api.main:app` in a subprocess on a free loopback port, over a SQLite file
-made by `govgraph db upgrade` + `govgraph seed`, with the anonymous demo viewer on and the test
+The server is `uvicorn api.main:app` in a subprocess on a free loopback port, over a copy of the
+session's migrated and seeded SQLite file, with the anonymous demo viewer on and the test
 secret (so the tests can mint tokens). Outside CI a missing Chromium skips these tests; under
 CI=true the set-up installs it with apt-get (CI runs as root) and a failure fails the run.
 Screenshots go to each test's tmp dir and are copied to `artifacts/browser/` (gitignored).
@@ -61,6 +61,14 @@ def _apt_install(packages: list[str]) -> None:
         env=env,
         timeout=1200,
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist, every browser test on one worker: one server and one Chromium."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -215,9 +223,13 @@ def start_server(directory: Path, *, anonymous_demo: bool) -> LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, golden_sqlite: dict[str, Path]
+) -> Iterator[LiveServer]:
     """The app with the anonymous demo viewer (`make run`), over the seed data."""
-    server = start_server(tmp_path_factory.mktemp("live-server"), anonymous_demo=True)
+    directory = tmp_path_factory.mktemp("live-server")
+    shutil.copy(golden_sqlite["seeded"], directory / "govgraph.db")  # as `make run` seeds it
+    server = start_server(directory, anonymous_demo=True)
     yield server
     server.stop()
 

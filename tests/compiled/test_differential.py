@@ -332,7 +332,13 @@ async def run_corpus(db: TestDatabase, clients_for: Any, rls: bool = False) -> N
 
 
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
-@pytest.mark.parametrize("rls", [False, True], ids=["scope-in-sql", "row-level-security"])
+@pytest.mark.parametrize(
+    "rls",
+    [
+        pytest.param(False, id="scope-in-sql"),
+        pytest.param(True, id="row-level-security", marks=pytest.mark.private_db),
+    ],
+)
 async def test_compiled_equals_resolvers_on_the_seed(
     seeded_db: TestDatabase, clients_for: Any, rls: bool
 ) -> None:

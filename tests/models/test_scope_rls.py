@@ -44,6 +44,7 @@ def _key(table: sa.Table) -> list[sa.Column[Any]]:
     return list(table.primary_key.columns)
 
 
+@pytest.mark.private_db
 @pytest.mark.postgres
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
 async def test_rows_under_rls_are_the_rows_the_predicates_select(

@@ -19,6 +19,7 @@ from tests.conftest import GraphQLClient, TestDatabase
 
 pytestmark = [
     pytest.mark.postgres,
+    pytest.mark.private_db,  # many concurrent writers: connections of their own
     pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True),
 ]
 

@@ -170,6 +170,7 @@ async def _check_sample(
     return problems
 
 
+@pytest.mark.private_db
 @pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "resolvers"])
 async def test_every_surface_agrees_on_a_generated_province(
     empty_db: TestDatabase, compiled: bool

@@ -542,6 +542,7 @@ async def check_traces(env: Env, name: str, mark: Mark, since: int) -> None:
             assert _members(stored) == _members(fresh), f"{name}: rollups not refreshed"
 
 
+@pytest.mark.private_db
 async def test_every_writer_leaves_audit_change_log_rollups_and_outbox(
     client: GraphQLClient, seeded_db: TestDatabase, tmp_path: Path
 ) -> None:
@@ -603,6 +604,7 @@ async def test_a_rejected_write_leaves_no_trace(
         assert left.first() is None
 
 
+@pytest.mark.private_db
 @pytest.mark.postgres
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
 async def test_audit_before_values_are_read_under_the_row_lock(

@@ -35,6 +35,7 @@ async def _fingerprint(engine: AsyncEngine) -> dict[str, str]:
     return out
 
 
+@pytest.mark.private_db
 async def test_seed_twice_gives_the_same_database(empty_db: TestDatabase) -> None:
     first = await seed_database(empty_db.url)
     before = await _fingerprint(empty_db.engine)
@@ -124,6 +125,7 @@ def _break_seed_files(tmp_path: Path) -> tuple[Path, int, int]:
     return data, row_line + 1, kind_row + 1
 
 
+@pytest.mark.private_db
 async def test_bad_seed_file_names_file_and_row_and_writes_nothing(
     seeded_db: TestDatabase, tmp_path: Path
 ) -> None:

@@ -53,6 +53,7 @@ async def _scalar(engine: AsyncEngine, sql: str) -> Any:
         return await conn.scalar(sa.text(sql))
 
 
+@pytest.mark.private_db  # the generator opens its own engine on the URL
 class TestGenerate:
     async def test_same_seed_gives_identical_tables(self, empty_db: TestDatabase) -> None:
         counts = await generate_database(empty_db.url, SMALL, seed=1)

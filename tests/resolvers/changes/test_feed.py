@@ -259,6 +259,7 @@ class Writer:
 
 
 @pytest.mark.postgres
+@pytest.mark.private_db
 async def test_log_entries_commit_in_seq_order(ledger: Ledger) -> None:
     """A writer appending while another's entries are uncommitted waits for that commit, so
     no reader can serve a higher seq and later find a lower one committed behind it.

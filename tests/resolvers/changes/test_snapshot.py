@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+import pytest
 
 from api.api_keys import create_key
 from resolvers.changes.snapshot import snapshot_chunks
@@ -65,6 +66,7 @@ class TestSnapshot:
         _, changes = await sync(district, {}, cursor)
         assert [c["object"]["title"] for c in changes] == ["快照措施1"]
 
+    @pytest.mark.private_db
     async def test_consistent_as_of_one_transaction(self, ledger: Ledger) -> None:
         """A write committed while the snapshot streams is not in it, and the feed has it."""
         unit = {"id": ledger.units["城区"], "name": "城区"}

@@ -64,6 +64,7 @@ class TestExportLedger:
         grouped = dict(zip(header, rows[13], strict=True))
         assert (grouped["牵头单位"], grouped["配合单位"]) == ("城区市场监管局、各镇（街道）", "")
 
+    @pytest.mark.private_db  # the export opens a second connection
     async def test_xlsx_download(self, ledger: Ledger) -> None:
         response = await download(
             ledger.as_unit("城区", "VIEWER"), "/export/ledger.xlsx", unit="城区"
@@ -105,6 +106,7 @@ class TestExportLedger:
             )
             assert forged.status_code == 401
 
+    @pytest.mark.private_db  # the xlsx export opens a second connection
     async def test_an_exported_file_imports_back_unchanged(self, ledger: Ledger) -> None:
         """Seed tasks, an imported plan with reports: export, import, nothing changes."""
         await ledger.upload(xlsx_bytes(air_ledger()))

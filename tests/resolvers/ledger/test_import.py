@@ -236,6 +236,7 @@ class TestImportLedgerAccess:
         assert "scope" in payload["report"]["rowErrors"][0]["message"]
 
 
+@pytest.mark.private_db
 @pytest.mark.postgres
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
 async def test_concurrent_imports_of_one_file_create_each_task_once(ledger: Ledger) -> None:

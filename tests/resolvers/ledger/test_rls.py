@@ -15,6 +15,7 @@ from tests.resolvers.ledger.conftest import Ledger
 
 
 @pytest.mark.postgres
+@pytest.mark.private_db
 async def test_ledger_and_sharing_work_behind_row_level_security(ledger: Ledger) -> None:
     if ledger.db.dialect != "postgresql":
         pytest.skip("row-level security is PostgreSQL's")

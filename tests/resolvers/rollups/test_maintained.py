@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models
 from api.cli_seed import generate_database
-from api.db import create_engine
 from api.settings import Settings
 from resolvers.common import global_id
 from resolvers.rollups.maintained import rebuild_task_rollups, refresh_task_rollups
@@ -23,8 +23,8 @@ from tests.conftest import (
     Goldens,
     GraphQLClient,
     TestDatabase,
-    _database,
     graphql_client,
+    open_database,
 )
 from tests.resolvers.rollups.check import as_of_dates, mismatches, snapshot
 
@@ -65,6 +65,7 @@ class TestAfterBulkLoads:
             assert await conn.scalar(sa.select(sa.func.count()).select_from(bucket_t))
         await _check(seeded_db)
 
+    @pytest.mark.private_db  # the generator opens its own engine on the URL
     async def test_generated_province_matches_live(self, empty_db: TestDatabase) -> None:
         counts = await generate_database(
             empty_db.url, Sizes(units=60, tasks=400, reports=1600), seed=5
@@ -109,6 +110,7 @@ class TestRebuild:
             await refresh_task_rollups(conn, tasks)
             assert await snapshot(conn) == before
 
+    @pytest.mark.private_db  # the command line opens its own engine on the URL
     async def test_cli_rebuilds(self, seeded_db: TestDatabase) -> None:
         from api.cli_ops import _rebuild_rollups
 
@@ -123,46 +125,42 @@ class TestRebuild:
 # -- writes through the API ------------------------------------------------------------------
 
 
-async def _ids(client: GraphQLClient, url: str) -> dict[str, Any]:
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as conn:
-            root = (
-                await conn.execute(sa.select(unit_t.c.id).where(unit_t.c.depth == 0).limit(1))
-            ).scalar_one()
-            return {
-                "root": root,
-                "units": [r.id for r in await conn.execute(sa.select(unit_t.c.id))],
-                "assignments": [
-                    (r.id, r.org_unit_id)
-                    for r in await conn.execute(
-                        sa.select(assignment_t.c.id, assignment_t.c.org_unit_id)
+async def _ids(client: GraphQLClient, engine: AsyncEngine) -> dict[str, Any]:
+    async with engine.connect() as conn:
+        root = (
+            await conn.execute(sa.select(unit_t.c.id).where(unit_t.c.depth == 0).limit(1))
+        ).scalar_one()
+        return {
+            "root": root,
+            "units": [r.id for r in await conn.execute(sa.select(unit_t.c.id))],
+            "assignments": [
+                (r.id, r.org_unit_id)
+                for r in await conn.execute(
+                    sa.select(assignment_t.c.id, assignment_t.c.org_unit_id)
+                )
+            ],
+            "tasks": [
+                (r.id, r.version)
+                for r in await conn.execute(sa.select(task_t.c.id, task_t.c.version))
+            ],
+            "plans": [r.id for r in await conn.execute(sa.select(plan_t.c.id))],
+            "leads": [
+                (r.task_id, r.org_unit_id)
+                for r in await conn.execute(
+                    sa.select(assignment_t.c.task_id, assignment_t.c.org_unit_id).where(
+                        assignment_t.c.role == "LEAD"
                     )
-                ],
-                "tasks": [
-                    (r.id, r.version)
-                    for r in await conn.execute(sa.select(task_t.c.id, task_t.c.version))
-                ],
-                "plans": [r.id for r in await conn.execute(sa.select(plan_t.c.id))],
-                "leads": [
-                    (r.task_id, r.org_unit_id)
-                    for r in await conn.execute(
-                        sa.select(assignment_t.c.task_id, assignment_t.c.org_unit_id).where(
-                            assignment_t.c.role == "LEAD"
-                        )
+                )
+            ],
+            "below": {
+                (r.ancestor_id, r.descendant_id)
+                for r in await conn.execute(
+                    sa.select(closure_t.c.ancestor_id, closure_t.c.descendant_id).where(
+                        closure_t.c.depth > 0
                     )
-                ],
-                "below": {
-                    (r.ancestor_id, r.descendant_id)
-                    for r in await conn.execute(
-                        sa.select(closure_t.c.ancestor_id, closure_t.c.descendant_id).where(
-                            closure_t.c.depth > 0
-                        )
-                    )
-                },
-            }
-    finally:
-        await engine.dispose()
+                )
+            },
+        }
 
 
 def _pick(data: st.DataObject, items: Any, label: str) -> Any:
@@ -250,14 +248,11 @@ async def _write(client: GraphQLClient, ids: dict[str, Any], data: st.DataObject
 
 async def _writes_then_check(dialect: str, goldens: Goldens, data: st.DataObject) -> None:
     # A fresh copy of the seed per example: the same draws meet the same rows.
-    db = await _database(dialect, goldens, "seeded")
-    try:
+    async with open_database(dialect, goldens, "seeded") as db:
         async with graphql_client(db) as client:
             for _ in range(data.draw(st.integers(1, 6), label="writes")):
-                await _write(client, await _ids(client, db.url), data)
+                await _write(client, await _ids(client, db.engine), data)
         await _check(db)
-    finally:
-        await db.engine.dispose()
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
@@ -277,7 +272,7 @@ class TestRejectedWrites:
     async def test_a_rejected_write_leaves_the_rollups_unchanged(
         self, seeded_db: TestDatabase, client: GraphQLClient
     ) -> None:
-        ids = await _ids(client, seeded_db.url)
+        ids = await _ids(client, seeded_db.engine)
         unit = sorted({a for a, _ in ids["below"]})[-1]
         below = sorted(d for a, d in ids["below"] if a == unit)
         task = ids["tasks"][0][0]
@@ -293,7 +288,7 @@ class TestRejectedWrites:
             },
         )
         assert body["assignTask"]["errors"] == []
-        ids = await _ids(client, seeded_db.url)
+        ids = await _ids(client, seeded_db.engine)
         async with seeded_db.engine.connect() as conn:
             before = await snapshot(conn)
         # The first subtask is written, the second is refused: the whole field is undone.
@@ -328,7 +323,7 @@ class TestRejectedWrites:
     async def test_an_accepted_write_moves_the_buckets(
         self, seeded_db: TestDatabase, client: GraphQLClient
     ) -> None:
-        ids = await _ids(client, seeded_db.url)
+        ids = await _ids(client, seeded_db.engine)
         assignment, unit = ids["assignments"][0]
         async with seeded_db.engine.connect() as conn:
             before = await snapshot(conn)

@@ -215,6 +215,7 @@ class TestReportProgress:
 
 
 @pytest.mark.postgres
+@pytest.mark.private_db
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
 async def test_fifty_concurrent_writers_lose_no_update(
     client: GraphQLClient, seeded_db: TestDatabase
