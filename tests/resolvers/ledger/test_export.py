@@ -64,6 +64,28 @@ class TestExportLedger:
         grouped = dict(zip(header, rows[13], strict=True))
         assert (grouped["牵头单位"], grouped["配合单位"]) == ("城区市场监管局、各镇（街道）", "")
 
+    async def test_latest_progress_is_dated_in_beijing_time(self, ledger: Ledger) -> None:
+        """A report at 01:10 Beijing time on 05-05 (17:10 UTC on 05-04) exports as 05-05."""
+        await ledger.upload(xlsx_bytes(air_ledger()))
+        task_id = (await ledger.tasks())[3]["id"]
+        await _report(ledger, task_id, "南村镇", 30, "夜间巡查")
+        report_t = models.metadata.tables["progress_report"]
+        async with ledger.db.engine.begin() as conn:
+            await conn.execute(
+                report_t.update()
+                .where(report_t.c.narrative == "夜间巡查")
+                .values(reported_at=datetime(2024, 5, 4, 17, 10, tzinfo=UTC))
+            )
+        response = await download(
+            ledger.as_unit("城区", "VIEWER"),
+            "/export/ledger.csv",
+            unit="城区",
+            docNumber=DOC_NUMBER,
+        )
+        header, *rows = csv_rows(response.content)
+        row = dict(zip(header, rows[2], strict=True))
+        assert row["最新进展"] == "2024-05-05 南村镇：夜间巡查"
+
     @pytest.mark.private_db  # the export opens a second connection
     async def test_xlsx_download(self, ledger: Ledger) -> None:
         response = await download(

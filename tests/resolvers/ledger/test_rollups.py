@@ -36,3 +36,31 @@ class TestImportRefreshesRollups:
         assert payload["report"]["written"] is False
         async with ledger.db.engine.connect() as conn:
             assert await snapshot(conn) == before
+
+
+PLAN_AND_UNIT = """
+query ($plan: ID!, $d: Date!) {
+  plan: node(id: $plan) { ... on Plan {
+    taskRollup(asOf: $d) { total overdue }
+    tasks(filter: { overdueAsOf: $d }) { totalCount } } }
+  unit: orgUnit(name: "城区") {
+    taskRollup(asOf: $d, filter: { plan: $plan }) { total overdue } }
+}
+"""
+
+
+class TestImportedTasksAsOfAPastDate:
+    async def test_plan_and_unit_rollups_agree_before_the_import(self, ledger: Ledger) -> None:
+        """Tasks imported today did not exist on a past date: the plan's rollup said 3
+        overdue for it where the units' said 0; now a task exists from its first share."""
+        payload = await ledger.upload(xlsx_bytes(air_ledger()))
+        assert payload["errors"] == []
+        viewer = ledger.as_unit("城区", "VIEWER")
+        past = await viewer.query(PLAN_AND_UNIT, {"plan": ledger.plan, "d": "2024-11-10"})
+        assert past["plan"]["taskRollup"] == {"total": 0, "overdue": 0}
+        assert past["plan"]["tasks"]["totalCount"] == 0
+        assert past["unit"]["taskRollup"] == past["plan"]["taskRollup"]
+        today = Settings().today().isoformat()
+        now = await viewer.query(PLAN_AND_UNIT, {"plan": ledger.plan, "d": today})
+        assert now["plan"]["taskRollup"]["overdue"] == now["plan"]["tasks"]["totalCount"] > 0
+        assert now["unit"]["taskRollup"] == now["plan"]["taskRollup"]
