@@ -92,11 +92,15 @@ def is_overdue(completed: bool, kind: DeadlineKind | str, end: date | None, as_o
 
 def is_due_soon(completed: bool, kind: DeadlineKind | str, end: date | None, as_of: date) -> bool:
     """Pending and the deadline's end within DUE_SOON_DAYS days from `as_of` (inclusive)."""
-    return (
-        is_pending(completed, kind, end)
-        and end is not None
-        and as_of <= end <= as_of + timedelta(days=DUE_SOON_DAYS)
-    )
+    return is_pending(completed, kind, end) and end is not None and as_of <= end <= soon_end(as_of)
+
+
+def soon_end(as_of: Any) -> Any:
+    """The last day of the due-soon window from `as_of` (a date, or a SQL date expression in
+    compiled plans); the calendar's last day when the window runs past it."""
+    if isinstance(as_of, date) and as_of > date.max - timedelta(days=DUE_SOON_DAYS):
+        return date.max
+    return as_of + timedelta(days=DUE_SOON_DAYS)
 
 
 def days_overdue(end: date, as_of: date) -> int:
@@ -131,7 +135,7 @@ def past_due(end: sa.ColumnElement[Any], as_of: date | sa.ColumnElement[Any]) ->
 
 def due_within(end: sa.ColumnElement[Any], as_of: date) -> sa.ColumnElement[bool]:
     """The end is within DUE_SOON_DAYS days from `as_of` (with `pending`: due soon)."""
-    return sa.and_(end >= as_of, end <= as_of + timedelta(days=DUE_SOON_DAYS))
+    return sa.and_(end >= as_of, end <= soon_end(as_of))
 
 
 def overdue(
@@ -357,17 +361,17 @@ class StateTest:
     name: str  # "overdue" | "due_soon"
     as_of: date
 
+    def deadline(self, end: Any) -> sa.ColumnElement[bool]:
+        """The deadline part of the rule: ended before the day, or ending within the window."""
+        return past_due(end, self.as_of) if self.name == "overdue" else due_within(end, self.as_of)
+
     def holds(self, completed: Any, kind: Any, end: Any) -> sa.ColumnElement[bool]:
-        """The rule (models/rules/task_state.py) on a task's state and deadline."""
-        rule = overdue if self.name == "overdue" else due_soon
-        return rule(completed, kind, end, self.as_of)
+        """The rule (`overdue` or `due_soon`) on a task's state and deadline."""
+        return sa.and_(pending(completed, kind, end), self.deadline(end))
 
     def window(self, kind: Any, end: Any) -> sa.ColumnElement[bool]:
         """What the deadline must satisfy whatever the state (narrows the tasks to judge)."""
-        judged = past_due(end, self.as_of) if self.name == "overdue" else None
-        if judged is None:
-            judged = due_within(end, self.as_of)
-        return sa.and_(rated(kind), end.is_not(None), judged)
+        return sa.and_(pending(sa.false(), kind, end), self.deadline(end))
 
     @property
     def cutoff(self) -> datetime | None:

@@ -78,3 +78,11 @@ def test_the_day_boundary_is_the_configured_zone() -> None:
     assert calendar.end_of_day(date(2024, 5, 5)) == datetime(2024, 5, 5, 16, 0, tzinfo=UTC)
     assert calendar.cutoff(date(2024, 5, 5), now=moment) is None
     assert calendar.cutoff(date(2024, 5, 4), now=moment) == datetime(2024, 5, 4, 16, 0, tzinfo=UTC)
+
+
+def test_the_due_soon_window_stops_at_the_calendars_end() -> None:
+    last = date.max
+    assert rules.soon_end(last) == last
+    assert rules.is_due_soon(False, DeadlineKind.BY_DATE, last, last - timedelta(days=3))
+    end = sa.literal(last, sa.Date())
+    assert _sql(rules.due_soon(sa.literal(False), sa.literal("BY_DATE"), end, last))

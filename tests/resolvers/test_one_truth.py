@@ -425,3 +425,28 @@ class TestMirrorFromSnapshotAndFeed:
             if not page["pageInfo"]["hasNextPage"]:
                 break
         assert mirrored() == await listed() == before - 2
+
+
+EDGE_DATES = """
+query ($d: Date!) {
+  orgUnit(name: "城区") {
+    taskRollup(asOf: $d) { overdue dueSoon }
+    rectificationRollup(asOf: $d) { overdue dueSoon }
+    tasks(includeDescendants: true, filter: { overdueAsOf: $d, dueSoonAsOf: $d }) { totalCount }
+  }
+  plans(first: 1) { edges { node { taskRollup(asOf: $d) { dueSoon } } } }
+  tasks(first: 1, filter: { dueSoonAsOf: $d }) { totalCount edges { node { overdue(asOf: $d) } } }
+}
+"""
+
+
+class TestDatesAtTheCalendarsEnds:
+    @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+    async def test_every_surface_answers_without_an_internal_error(
+        self, client: GraphQLClient, day: str
+    ) -> None:
+        body = await client.execute(EDGE_DATES, {"d": day})
+        assert "errors" not in body, body["errors"]
+        assert body["data"]["orgUnit"]["taskRollup"]["dueSoon"] == 0
+        response = await client.http.get("/export/ledger.csv", params={"unit": "城区", "asOf": day})
+        assert response.status_code == 200
