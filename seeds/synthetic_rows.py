@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from models.enums import AssignmentRole, TaskStatus
+from models.rules import task_state as task_rules
 from seeds.synthetic import COMPLETED, SHANGHAI, Province, Row, TaskSpec, start_of_day
 from seeds.synthetic_names import REPORT_PHRASES
 
@@ -165,16 +166,8 @@ def _task_rows(
 
 def derived_state(leads: list[tuple[str, float]]) -> tuple[str, float]:
     """A task's (status, progress) from its leads' (status, progress), as recompute_task."""
-    done = sum(1 for s, _ in leads if s == TaskStatus.COMPLETED.value)
-    if leads and done == len(leads):
-        return TaskStatus.COMPLETED.value, 100.0
-    started = any(s != TaskStatus.NOT_STARTED.value for s, _ in leads)
-    mean = (
-        sum(100.0 if s == TaskStatus.COMPLETED.value else p for s, p in leads) / len(leads)
-        if leads
-        else 0.0
-    )
-    return (TaskStatus.IN_PROGRESS.value if started else TaskStatus.NOT_STARTED.value), mean
+    status = task_rules.state_from_shares(s for s, _ in leads)
+    return status.value, task_rules.progress_from_shares(leads)
 
 
 def _task_row(

@@ -275,33 +275,18 @@ async def follow_subtasks(ctx: Context, conn: AsyncConnection, task_id: uuid.UUI
     )
     if origin is None or origin["last_reported_at"] is not None:
         return
+    # The share follows its subtasks by the rule a task follows its lead shares.
+    n, done, started, mean = rules.shares_aggregate(task_t.c.status, task_t.c.progress)
+    completed = rules.completed_from(n, done)
     siblings = (
         await conn.execute(
             sa.select(
-                sa.func.count().label("n"),
-                sa.func.coalesce(
-                    sa.func.sum(
-                        sa.case((task_t.c.status == TaskStatus.COMPLETED.value, 1), else_=0)
-                    ),
-                    0,
-                ).label("done"),
-                sa.func.coalesce(
-                    sa.func.sum(
-                        sa.case((task_t.c.status != TaskStatus.NOT_STARTED.value, 1), else_=0)
-                    ),
-                    0,
-                ).label("started"),
-                sa.func.avg(task_t.c.progress).label("progress"),
+                rules.status_from(n, done, started).label("status"),
+                rules.progress_from(completed, mean).label("progress"),
             ).where(task_t.c.origin_assignment_id == origin["id"])
         )
     ).one()
-    if siblings.n and siblings.done == siblings.n:
-        status = TaskStatus.COMPLETED
-    elif siblings.started:
-        status = TaskStatus.IN_PROGRESS
-    else:
-        status = TaskStatus.NOT_STARTED
-    progress = 100.0 if status is TaskStatus.COMPLETED else float(siblings.progress or 0.0)
+    status, progress = TaskStatus(siblings.status), float(siblings.progress)
     if (status.value, progress) == (origin["status"], origin["progress"]):
         return
     await _set_assignment_state(
