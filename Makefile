@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test test-pg conformance lint fmt schema check bench clean
+.PHONY: install run serve test test-pg conformance lint fmt schema graphiql check bench clean
 
 install: $(STAMP)
 
@@ -49,6 +49,11 @@ fmt: install
 
 schema: install
 	$(PY) -m api.print_schema > schema.graphql
+
+# Re-fetch GraphiQL and React (npm, pinned versions in the script) into api/static/graphiql/vendor
+# and rewrite the page's integrity (sha384) attributes.
+graphiql: install
+	$(PY) scripts/vendor_graphiql.py
 
 check: fmt lint test
 

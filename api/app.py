@@ -25,7 +25,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from api import compiled, events, graphql_http, idempotency, uploads, websocket
+from api import compiled, events, graphiql, graphql_http, idempotency, uploads, websocket
 from api.api_keys import viewer_for_key
 from api.auth import AuthenticationError, viewer_from_header
 from api.body_limit import BodySizeLimit
@@ -100,6 +100,9 @@ class GovGraphQL(GraphQL[RequestContext, None]):
     async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
         await websocket.authenticate(self.settings, context)
         return await super().on_ws_connect(context)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql.page()  # the package's own assets, no CDN (api/graphiql.py)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -252,6 +255,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             WebSocketRoute("/graphql", graphql),  # subscriptions: graphql-transport-ws only
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
+            *graphiql.routes(),  # /static/graphiql: GraphiQL's page assets
             *dashboard_routes(),  # /dashboard: the reference dashboard (static files)
             *export_routes(graphql),  # /export/ledger.xlsx|csv, /export/snapshot.json
         ],
