@@ -78,6 +78,26 @@ async def revoke_key(conn: AsyncConnection, prefix: str) -> bool:
     return bool(result.rowcount)
 
 
+async def key_id(engine: AsyncEngine, key: str) -> uuid.UUID | None:
+    """The id of the key whose secret this is (revoked and expired ones too), else None: whose
+    rate-limit budget a request spends (api/rate_limit.py), not whether it may read."""
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != "gg" or len(parts[1]) != PREFIX_LENGTH:
+        return None
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                sa.select(api_key_t.c.id, api_key_t.c.key_hash).where(
+                    api_key_t.c.prefix == parts[1]
+                )
+            )
+        ).first()
+    if row is None or not hmac.compare_digest(row.key_hash, _hash(key)):
+        return None
+    found: uuid.UUID = row.id
+    return found
+
+
 async def viewer_for_key(engine: AsyncEngine, key: str) -> Viewer:
     """The read-only partner viewer of a key; AuthenticationError when it is not valid."""
     parts = key.split("_", 2)

@@ -26,7 +26,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from api import compiled, events, graphiql, graphql_http, idempotency, uploads, websocket
-from api.api_keys import viewer_for_key
+from api.api_keys import key_id, viewer_for_key
 from api.auth import AuthenticationError, viewer_from_header
 from api.body_limit import BodySizeLimit
 from api.context import RequestContext
@@ -36,6 +36,7 @@ from api.db import create_engine
 from api.exports import routes as export_routes
 from api.graphql_http import JSON
 from api.metrics import MetricsMiddleware, metrics
+from api.rate_limit import RateLimit, RateLimiter
 from api.schema import schema
 from api.settings import Settings
 from models.rules import calendar
@@ -221,6 +222,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     settings = settings or Settings.from_env()
     calendar.configure(settings.timezone)  # one day boundary for the whole process
     graphql = GovGraphQL(settings)
+    limiter = RateLimiter(settings)  # per viewer, key or address (api/rate_limit.py)
+
+    async def find_key(key: str) -> uuid.UUID | None:
+        assert graphql.engine is not None
+        return await key_id(graphql.engine, key)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -237,6 +243,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         finally:
             await graphql.broker.close()
             graphql.broker = None
+            await limiter.close()
             if own:
                 await graphql.engine.dispose()
 
@@ -262,6 +269,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         lifespan=lifespan,
         middleware=[
             Middleware(MetricsMiddleware),
+            Middleware(RateLimit, limiter=limiter, settings=settings, find_key=find_key),
             Middleware(
                 BodySizeLimit,
                 limit=settings.max_body_bytes,
@@ -269,6 +277,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             ),
         ],
     )
+    app.state.rate_limiter = limiter
     if engine is not None:
         # Usable without running the lifespan (httpx's ASGI transport does not run it).
         graphql.engine = engine

@@ -22,6 +22,18 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+DEFAULT_RATE_LIMIT = "600/minute"
+DEFAULT_RATE_LIMIT_HEAVY = "30/minute"
+
+
+def _limit(name: str, default: str | None) -> str | None:
+    """A rate limit from the environment: unset is the default, `off` (or `0`) none."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    return None if value.lower() in {"off", "0", "none", "false", "no"} else value
+
+
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -53,6 +65,15 @@ class Settings:
     # server's statements running as `rls_role` (migration 0006).
     rls: bool = False
     rls_role: str = "govgraph_app"
+    # Rate limits (api/rate_limit.py), in the `limits` notation ("600/minute", "10/second;
+    # 600/hour"); None: no limit. Off here, for code and tests that build Settings; the server
+    # (from_env) turns them on with generous defaults.
+    rate_limit: str | None = None
+    rate_limit_key: str | None = None  # partner API keys (None: rate_limit)
+    rate_limit_heavy: str | None = None  # imports (uploads) and exports, on top
+    # Redis shared by every worker for the budgets (None: each process keeps its own).
+    redis_url: str | None = field(default=None, repr=False)
+    rate_limit_prefix: str = "govgraph"  # the budgets' Redis key prefix
 
     def today(self) -> date:
         """Today in the configured time zone."""
@@ -83,4 +104,9 @@ class Settings:
             rls_role=os.environ.get("GOVGRAPH_RLS_ROLE", "govgraph_app"),
             compiled=os.environ.get("GOVGRAPH_COMPILED", "1").strip().lower()
             not in {"0", "false", "no", "off"},
+            rate_limit=_limit("GOVGRAPH_RATE_LIMIT", DEFAULT_RATE_LIMIT),
+            rate_limit_key=_limit("GOVGRAPH_RATE_LIMIT_KEY", None),
+            rate_limit_heavy=_limit("GOVGRAPH_RATE_LIMIT_HEAVY", DEFAULT_RATE_LIMIT_HEAVY),
+            redis_url=os.environ.get("GOVGRAPH_REDIS_URL") or None,
+            rate_limit_prefix=os.environ.get("GOVGRAPH_RATE_LIMIT_PREFIX") or "govgraph",
         )

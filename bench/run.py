@@ -273,6 +273,8 @@ def start(peer: str, cfg: Config, port: int, url: str, workers: int, debug: bool
             BENCH_DATABASE_URL=url,
             GOVGRAPH_SECRET=SECRET,
             GOVGRAPH_DEBUG="1" if debug else "0",
+            GOVGRAPH_RATE_LIMIT="off",  # the load generator is one caller at full speed
+            GOVGRAPH_RATE_LIMIT_HEAVY="off",
         )
         # Both serve through uvicorn with TCP_NODELAY on every connection (api/server.py:
         # uvicorn's own CLI with --workers leaves it off, adding ~40 ms to each response).
