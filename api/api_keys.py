@@ -46,6 +46,7 @@ async def create_key(
     unit_id: uuid.UUID,
     disclosure: str = "SHARED",
     expires_at: datetime | None = None,
+    rate_limit: str | None = None,
 ) -> IssuedKey:
     """Store a new key's hash; return the key itself (once)."""
     if disclosure not in DISCLOSURES:
@@ -63,6 +64,7 @@ async def create_key(
             disclosure=disclosure,
             created_at=datetime.now(UTC),
             expires_at=expires_at,
+            rate_limit=rate_limit,
         )
     )
     return IssuedKey(key_id, prefix, key)
@@ -78,24 +80,31 @@ async def revoke_key(conn: AsyncConnection, prefix: str) -> bool:
     return bool(result.rowcount)
 
 
-async def key_id(engine: AsyncEngine, key: str) -> uuid.UUID | None:
-    """The id of the key whose secret this is (revoked and expired ones too), else None: whose
-    rate-limit budget a request spends (api/rate_limit.py), not whether it may read."""
+@dataclass(frozen=True)
+class KeyBudget:
+    """Whose rate-limit budget a key's request spends: the key's id, and its own limit."""
+
+    id: uuid.UUID
+    rate_limit: str | None
+
+
+async def key_budget(engine: AsyncEngine, key: str) -> KeyBudget | None:
+    """The budget of the key whose secret this is (revoked and expired ones too), else None:
+    whose budget a request spends (api/rate_limit.py), not whether it may read."""
     parts = key.split("_", 2)
     if len(parts) != 3 or parts[0] != "gg" or len(parts[1]) != PREFIX_LENGTH:
         return None
     async with engine.connect() as conn:
         row = (
             await conn.execute(
-                sa.select(api_key_t.c.id, api_key_t.c.key_hash).where(
+                sa.select(api_key_t.c.id, api_key_t.c.key_hash, api_key_t.c.rate_limit).where(
                     api_key_t.c.prefix == parts[1]
                 )
             )
         ).first()
     if row is None or not hmac.compare_digest(row.key_hash, _hash(key)):
         return None
-    found: uuid.UUID = row.id
-    return found
+    return KeyBudget(row.id, row.rate_limit)
 
 
 async def viewer_for_key(engine: AsyncEngine, key: str) -> Viewer:

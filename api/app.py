@@ -26,7 +26,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from api import compiled, events, graphiql, graphql_http, idempotency, uploads, websocket
-from api.api_keys import key_id, viewer_for_key
+from api.api_keys import KeyBudget, key_budget, viewer_for_key
 from api.auth import AuthenticationError, viewer_from_header
 from api.body_limit import BodySizeLimit
 from api.context import RequestContext
@@ -224,9 +224,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     graphql = GovGraphQL(settings)
     limiter = RateLimiter(settings)  # per viewer, key or address (api/rate_limit.py)
 
-    async def find_key(key: str) -> uuid.UUID | None:
+    async def find_key(key: str) -> KeyBudget | None:
         assert graphql.engine is not None
-        return await key_id(graphql.engine, key)
+        return await key_budget(graphql.engine, key)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

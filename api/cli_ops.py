@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from limits import parse_many
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import api_keys
@@ -169,10 +170,16 @@ async def create_key(
     unit: dict[str, Any],
     disclosure: str,
     expires_at: datetime | None,
+    rate_limit: str | None = None,
 ) -> api_keys.IssuedKey:
     """Issue a sharing partner's key, audited (never its secret) with an outbox event."""
     issued = await api_keys.create_key(
-        work.conn, name=name, unit_id=unit["id"], disclosure=disclosure, expires_at=expires_at
+        work.conn,
+        name=name,
+        unit_id=unit["id"],
+        disclosure=disclosure,
+        expires_at=expires_at,
+        rate_limit=rate_limit,
     )
     work.audit(
         action="createKey",
@@ -184,6 +191,7 @@ async def create_key(
             "org_unit_id": unit["id"],
             "disclosure": disclosure,
             "expires_at": expires_at,
+            "rate_limit": rate_limit,
         },
         scope_unit=unit["id"],
     )
@@ -235,6 +243,7 @@ async def _keys(args: argparse.Namespace) -> int:
                     unit=dict(unit),
                     disclosure=args.disclosure,
                     expires_at=expires,
+                    rate_limit=args.rate_limit,
                 )
 
             issued = await run_command(engine, "govgraph key create", create)
@@ -262,10 +271,20 @@ async def _keys(args: argparse.Namespace) -> int:
                     print(
                         f"{row.prefix}  {state:7}  {row.disclosure:8}  {row.unit}  {row.name}"
                         f"  expires {row.expires_at or 'never'}"
+                        f"  rate {row.rate_limit or 'default'}"
                     )
     finally:
         await engine.dispose()
     return 0
+
+
+def _rate_limit(text: str) -> str:
+    """A rate limit in the `limits` notation ("120/minute", "2/second;100/hour")."""
+    try:
+        parse_many(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a rate limit: {text!r} (e.g. 120/minute)") from exc
+    return text
 
 
 def cmd_key(args: argparse.Namespace) -> int:
@@ -327,6 +346,12 @@ def add_commands(sub: Any) -> None:
     create.add_argument("--unit", required=True, help="unit whose subtree the key reads")
     create.add_argument("--disclosure", choices=["SHARED", "INTERNAL"], default="SHARED")
     create.add_argument("--expires-days", type=float, default=None)
+    create.add_argument(
+        "--rate-limit",
+        type=_rate_limit,
+        default=None,
+        help="the key's own rate limit, e.g. 120/minute (default: GOVGRAPH_RATE_LIMIT_KEY)",
+    )
     revoke = key_sub.add_parser("revoke", help="revoke a key by its prefix")
     revoke.add_argument("prefix")
     listing = key_sub.add_parser("list", help="list keys (never the secrets)")

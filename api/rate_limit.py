@@ -1,9 +1,10 @@
 """Rate limits per caller: a viewer, a partner's API key, or else a client address.
 
 Every request to /graphql (HTTP, and WebSocket connection attempts) and /export/ spends one unit
-of its caller's budget (GOVGRAPH_RATE_LIMIT, partner keys GOVGRAPH_RATE_LIMIT_KEY); uploads (the
-ledger import) and exports spend one of a second, stricter budget too
-(GOVGRAPH_RATE_LIMIT_HEAVY). /healthz, /metrics and static files are never limited.
+of its caller's budget: GOVGRAPH_RATE_LIMIT; a partner key's own `api_key.rate_limit` (`govgraph
+key create --rate-limit`), else GOVGRAPH_RATE_LIMIT_KEY. Uploads (the ledger import) and exports
+spend one of a second, stricter budget too (GOVGRAPH_RATE_LIMIT_HEAVY). /healthz, /metrics and
+static files are never limited.
 
 The caller is the verified identity, never a claimed one, so nobody can spend another caller's
 budget: a bearer token that verifies (the token's unit, role and subject), an API key whose
@@ -38,6 +39,7 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.api_keys import KeyBudget
 from api.auth import AuthenticationError, viewer_from_header
 from api.graphql_http import response_media_type
 from api.settings import Settings
@@ -56,10 +58,12 @@ STORAGE_ERRORS = Counter(
 
 LIMITED_PATHS = ("/graphql", "/export/")
 HEAVY_PATHS = ("/export/",)
-KNOWN_KEYS = 4096  # API keys remembered (sha256 of the key -> key id) by this process
+KNOWN_KEYS = 4096  # API keys remembered (sha256 of the key -> budget) by this process
+KEY_MEMORY_SECONDS = 300
 
-# Looks up an API key: its id when the secret matches (revoked or expired alike), else None.
-KeyLookup = Callable[[str], Awaitable[uuid.UUID | None]]
+# Looks up an API key: its id and own limit when the secret matches (revoked or expired
+# alike), else None.
+KeyLookup = Callable[[str], Awaitable[KeyBudget | None]]
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class Caller:
 
     kind: str
     identity: str
+    # A partner key's own limit (api_key.rate_limit), instead of GOVGRAPH_RATE_LIMIT_KEY.
+    rate_limit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,7 @@ class RateLimiter:
             parse_many(settings.rate_limit_key) if settings.rate_limit_key else self.requests
         )
         self.heavy = parse_many(settings.rate_limit_heavy) if settings.rate_limit_heavy else []
+        self.own_limits: dict[str, list[RateLimitItem]] = {}  # keys' own limits, parsed
         self.storage: Storage
         if settings.redis_url:
             self.storage = RedisStorage(
@@ -118,7 +125,19 @@ class RateLimiter:
         return None
 
     def _requests(self, caller: Caller) -> list[RateLimitItem]:
-        return self.key_requests if caller.kind == "key" else self.requests
+        if caller.kind != "key":
+            return self.requests
+        if caller.rate_limit is None:
+            return self.key_requests
+        own = self.own_limits.get(caller.rate_limit)
+        if own is None:
+            try:
+                own = parse_many(caller.rate_limit)
+            except ValueError:  # stored by hand and unreadable: the default, and say so
+                logger.warning("API key %s: unreadable rate limit", caller.identity)
+                own = self.key_requests
+            self.own_limits[caller.rate_limit] = own
+        return own
 
     async def close(self) -> None:
         """Close the Redis connections (the memory storage holds none)."""
@@ -135,7 +154,7 @@ class RateLimit:
     ) -> None:
         self.app, self.limiter, self.settings = app, limiter, settings
         self.find_key = find_key
-        self.known_keys: OrderedDict[str, uuid.UUID] = OrderedDict()
+        self.known_keys: OrderedDict[str, tuple[float, KeyBudget]] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -173,9 +192,9 @@ class RateLimit:
         if authorization and authorization.lower().startswith("apikey "):
             api_key, authorization = authorization[7:].strip(), None
         if api_key:
-            key_id = await self._key_id(api_key)
-            if key_id is not None:
-                return Caller("key", str(key_id))
+            budget = await self._key_budget(api_key)
+            if budget is not None:
+                return Caller("key", str(budget.id), budget.rate_limit)
         elif authorization:
             try:
                 viewer = viewer_from_header(self.settings.secret, authorization)
@@ -187,23 +206,25 @@ class RateLimit:
         client = scope.get("client")
         return Caller("address", client[0] if client else "unknown")
 
-    async def _key_id(self, key: str) -> uuid.UUID | None:
-        """The key's id when its secret matches; a matching key is remembered by its hash."""
+    async def _key_budget(self, key: str) -> KeyBudget | None:
+        """The key's budget when its secret matches; a matching key is remembered by its hash
+        (for KEY_MEMORY_SECONDS: a changed limit applies after at most that long)."""
         digest = hashlib.sha256(key.encode()).hexdigest()
         known = self.known_keys.get(digest)
-        if known is not None:
+        if known is not None and known[0] > time.monotonic():
             self.known_keys.move_to_end(digest)
-            return known
+            return known[1]
         try:
-            key_id = await self.find_key(key)
+            budget = await self.find_key(key)
         except Exception:  # the database is down: the address's budget, /graphql says why
             logger.warning("rate limit: API key lookup failed", exc_info=True)
             return None
-        if key_id is not None:
-            self.known_keys[digest] = key_id
+        if budget is not None:
+            self.known_keys[digest] = (time.monotonic() + KEY_MEMORY_SECONDS, budget)
+            self.known_keys.move_to_end(digest)
             if len(self.known_keys) > KNOWN_KEYS:
                 self.known_keys.popitem(last=False)
-        return key_id
+        return budget
 
 
 def _message(refusal: Refusal) -> str:

@@ -28,3 +28,6 @@ class ApiKey(SQLModel, table=True):
     expires_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     last_used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # The key's own rate limit ("120/minute", the `limits` notation); None: the server's
+    # GOVGRAPH_RATE_LIMIT_KEY (api/rate_limit.py).
+    rate_limit: str | None = Field(default=None, max_length=100)

@@ -26,6 +26,7 @@ from websockets.exceptions import ConnectionClosed
 from api.api_keys import create_key
 from api.app import create_app
 from api.auth import mint_token
+from api.cli import main
 from api.rate_limit import RateLimiter
 from api.settings import Settings
 from models import OrgUnit
@@ -187,6 +188,28 @@ async def test_exports_and_imports_spend_the_stricter_budget(seeded_db: TestData
         )
         _assert_refused(upload)
         assert (await http.post("/graphql", json=QUERY, headers=viewer)).status_code == 200
+    await _close(app)
+
+
+@pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
+async def test_a_key_created_with_its_own_rate_limit_keeps_to_it(
+    seeded_db: TestDatabase, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`govgraph key create --rate-limit` (migration 0015's api_key.rate_limit)."""
+    await seeded_db.engine.dispose()  # the command opens the SQLite file itself
+    base = ["key", "create", "--name", "快速伙伴", "--unit", "城区"]
+    database = ["--database-url", seeded_db.url]
+    with pytest.raises(SystemExit):
+        await asyncio.to_thread(main, [*base, "--rate-limit", "lots", *database])
+    assert "not a rate limit" in capsys.readouterr().err
+    assert await asyncio.to_thread(main, [*base, "--rate-limit", "1/minute", *database]) == 0
+    own = {"x-api-key": capsys.readouterr().out.split()[-1]}
+    assert await asyncio.to_thread(main, ["key", "list", *database]) == 0
+    assert "rate 1/minute" in capsys.readouterr().out
+    app = _app(seeded_db, rate_limit="5/minute", rate_limit_key="5/minute")
+    async with _client(app) as http:
+        assert (await http.post("/graphql", json=QUERY, headers=own)).status_code == 200
+        _assert_refused(await http.post("/graphql", json=QUERY, headers=own))
     await _close(app)
 
 
