@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,8 @@ class TestVendoredEcharts:
 
     def test_static_files_are_package_data(self) -> None:
         pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
-        assert 'api = ["static/dashboard/*", "static/dashboard/**/*"]' in pyproject
+        package_data = tomllib.loads(pyproject)["tool"]["setuptools"]["package-data"]["api"]
+        assert {"static/dashboard/*", "static/dashboard/**/*"} <= set(package_data)
 
 
 SCREEN_VARIABLES = {"asOf": "2023-10-20"}

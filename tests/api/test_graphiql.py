@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import tomllib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -60,6 +61,12 @@ async def test_integrity_hashes_match_the_served_files(http: httpx.AsyncClient) 
         digest = base64.b64encode(hashlib.sha384(served.content).digest()).decode()
         assert integrity == f"sha384-{digest}", url
         assert "script-src 'self'" in served.headers["content-security-policy"]
+
+
+def test_the_page_and_its_builds_are_package_data() -> None:
+    pyproject = (PACKAGE_DIR.parent / "pyproject.toml").read_text()
+    package_data = tomllib.loads(pyproject)["tool"]["setuptools"]["package-data"]["api"]
+    assert {"static/graphiql/*", "static/graphiql/**/*"} <= set(package_data)
 
 
 def test_vendored_licences_ship_with_the_builds() -> None:
