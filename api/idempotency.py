@@ -163,6 +163,7 @@ async def respond(
     db = Database(engine)
     db.held = True
     try:
+        await db.begin_write()  # SQLite: the key and the mutation are one writer's
         conn = await db.connection()
         answer = await _claim(conn, entry, datetime.now(UTC), WAIT_SECONDS)
         if answer is not None:

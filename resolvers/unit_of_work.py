@@ -246,6 +246,7 @@ async def unit_of_work(ctx: ServiceContext) -> AsyncIterator[UnitOfWork]:
     """
     if ctx.work is not None:
         raise RuntimeError("units of work do not nest")
+    await ctx.db.begin_write()  # SQLite: one writer at a time, waiting instead of failing
     conn = await ctx.db.connection()
     savepoint = await conn.begin_nested()
     # GOVGRAPH_RLS=1: the service sees whole tables (its rollback restores the viewer's scope).
