@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from resolvers.database import SQLITE_BEGIN_OPTION
+from resolvers.database import SQLITE_BEGIN_OPTION, SQLITE_BEGIN_WAIT_OPTION
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -27,8 +27,15 @@ def _sqlite_begin(connection: Any) -> None:
     # A writer's transaction takes the write lock at BEGIN (resolvers/database.py's
     # begin_write): a deferred one that read first could not upgrade once another writer
     # had committed (SQLITE_BUSY_SNAPSHOT, "database is locked", which no timeout waits out).
-    mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "")
-    connection.exec_driver_sql(f"BEGIN {mode}".strip())
+    options = connection.get_execution_options()
+    wait_ms = options.get(SQLITE_BEGIN_WAIT_OPTION)
+    if wait_ms is not None:  # a bounded wait for this BEGIN, then the usual timeout again
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms):d}")
+    try:
+        connection.exec_driver_sql(f"BEGIN {options.get(SQLITE_BEGIN_OPTION, '')}".strip())
+    finally:
+        if wait_ms is not None:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def create_engine(

@@ -21,8 +21,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
 SCOPE_SETTING = "govgraph.scope_root"
-# Execution option read by api/db.py's SQLite BEGIN: "IMMEDIATE" for a writer's transaction.
+# Execution options read by api/db.py's SQLite BEGIN: "IMMEDIATE" for a writer's transaction,
+# and a busy timeout (ms) for that BEGIN alone (a bounded wait, then WriterBusy).
 SQLITE_BEGIN_OPTION = "govgraph_sqlite_begin"
+SQLITE_BEGIN_WAIT_OPTION = "govgraph_sqlite_begin_wait_ms"
+
+
+class WriterBusy(Exception):
+    """begin_write(wait_seconds=…) gave up: another writer held SQLite that long."""
+
+
 # Keys per `IN (...)` batch (loaders, batched rollups).
 MAX_BATCH = 500
 
@@ -127,7 +135,7 @@ class Database:
             async with self._lock:
                 await _set_scope(self._connection, self.rls_scope)
 
-    async def begin_write(self) -> None:
+    async def begin_write(self, *, wait_seconds: float | None = None) -> None:
         """SQLite: become the engine's one writer until this transaction ends.
 
         SQLite allows one writer at a time. Concurrent requests whose deferred transactions
@@ -137,12 +145,20 @@ class Database:
         SQLite's write lock from its start; another process's writer is waited for up to
         the busy timeout). A read-only transaction already open is ended first: nothing was
         written in it (every write passes here first). PostgreSQL: a no-op (row locks).
+
+        `wait_seconds` bounds both waits (WriterBusy past it): an idempotent request's claim.
         """
         if self.dialect != "sqlite" or self._writer is not None:
             return
         lock = writer_lock(self.engine)
-        await lock.acquire()
+        try:
+            await asyncio.wait_for(lock.acquire(), wait_seconds)
+        except TimeoutError as exc:
+            raise WriterBusy("another write holds the database") from exc
         self._writer = lock
+        options: dict[str, Any] = {SQLITE_BEGIN_OPTION: "IMMEDIATE"}
+        if wait_seconds is not None:
+            options[SQLITE_BEGIN_WAIT_OPTION] = max(1, int(wait_seconds * 1000))
         try:
             async with self._lock:
                 connection = self._connection
@@ -150,8 +166,15 @@ class Database:
                     await connection.rollback()
                 if connection is None:
                     connection = await self._conn()
-                await connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
-                await connection.begin()
+                await connection.execution_options(**options)
+                try:
+                    await connection.begin()
+                except sa.exc.OperationalError as exc:
+                    if wait_seconds is not None and "locked" in str(exc.orig):
+                        raise WriterBusy("another write holds the database") from exc
+                    raise
+                finally:
+                    await connection.execution_options(**{SQLITE_BEGIN_WAIT_OPTION: None})
         except BaseException:
             self._release_writer()
             raise
