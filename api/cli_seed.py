@@ -67,7 +67,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
         )
         if report.changed_since:
             print(
-                "govgraph seed: the built-in dataset has changed since; load it into a new database."
+                "govgraph seed: the built-in dataset has changed since; "
+                "load it into a new database."
             )
         return 0
     for table, count in report.counts.items():

@@ -40,7 +40,8 @@ async def test_seed_twice_gives_the_same_database(empty_db: TestDatabase) -> Non
     first = await seed_database(empty_db.url)
     before = await _fingerprint(empty_db.engine)
     second = await seed_database(empty_db.url)
-    assert first.written and not second.written
+    assert first.written
+    assert not second.written
     assert second.counts == first.counts
     assert await _fingerprint(empty_db.engine) == before
     dataset = build_dataset()

@@ -68,7 +68,10 @@ async def test_a_database_seeded_before_seed_runs_were_recorded(seeded_db: TestD
 
 async def test_an_empty_database_is_seeded_and_recorded(empty_db: TestDatabase) -> None:
     report = await seed_database(empty_db.url)
-    assert report.written and report.counts["task"] == 34 + 14 + 14 + 3
+    assert report.written
+    assert report.counts["task"] == 34 + 14 + 14 + 3
     again = await seed_database(empty_db.url)
-    assert not again.written and again.seeded_at == report.seeded_at
-    assert again.counts == report.counts and not again.changed_since
+    assert not again.written
+    assert again.seeded_at == report.seeded_at
+    assert again.counts == report.counts
+    assert not again.changed_since
