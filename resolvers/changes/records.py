@@ -23,7 +23,7 @@ import sqlalchemy as sa
 import models
 from models.enums import ChangeType
 from resolvers.changes.log import CHUNK, Reader, root_table
-from resolvers.changes.snapshot import NODE_TYPES, PREDICATES, encoder
+from resolvers.changes.snapshot import NODE_TYPES, PREDICATES, encoder, json_value
 from resolvers.ids import encode_global_id
 from resolvers.scope import Scope
 
@@ -111,7 +111,7 @@ async def read_records(
             rows = await reader.fetch_all(_statement(part, scope, unique[start : start + CHUNK]))
             grouped: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
             for row in rows:
-                grouped[row["_owner"]].append(encode(row))
+                grouped[row["_owner"]].append(json_value(encode(row)))
             for owner, encoded in grouped.items():
                 out[owner][part.collection] = encoded
     return out

@@ -126,6 +126,12 @@ def _json(value: Any) -> bytes:
     return orjson.dumps(value, default=_default)
 
 
+def json_value(row: dict[str, Any]) -> Any:
+    """An encoded row as the snapshot's JSON text holds it (dates as ISO text …): the change
+    feed's rows are these values, so a mirror compares equal to a new snapshot."""
+    return orjson.loads(_json(row))
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()

@@ -74,3 +74,13 @@ async def import_air_ledger(db: TestDatabase, source: Path) -> None:
         db, ["import-ledger", str(source), "--doc-number", DOC, "--plan-key", "air"]
     )
     assert status == 0
+
+
+async def unit_id(db: TestDatabase, name: str) -> uuid.UUID:
+    """A seeded unit's id by name."""
+    unit = models.metadata.tables["org_unit"]
+    async with db.engine.connect() as conn:
+        found: uuid.UUID = (
+            await conn.execute(sa.select(unit.c.id).where(unit.c.name == name))
+        ).scalar_one()
+        return found
