@@ -69,6 +69,8 @@ query ($since: String, $unit: ID) { changes(since: $since, first: 100, unit: $un
   edges { node { type objectId deleted records } } pageInfo { hasNextPage endCursor } } }
 """
 
+PLAN = "mutation ($i: CreatePlanInput!) { createPlan(input: $i) { plan { id } errors { code } } }"
+
 Snapshot = dict[str, Any]
 
 
@@ -206,7 +208,7 @@ class World:
             },
         )
         await self.gql(
-            "mutation ($i: CreatePlanInput!) { createPlan(input: $i) { plan { id } errors { code } } }",
+            PLAN,
             {
                 "i": {
                     "document": doc["createDocument"]["document"]["id"],
@@ -231,7 +233,8 @@ class World:
 
     async def report_progress(self) -> None:
         data = await self.gql(
-            '{ tasks(filter: {text: "秸秆禁烧"}) { edges { node { assignments { id unit { id } } } } } }',
+            '{ tasks(filter: {text: "秸秆禁烧"}) { edges { node { '
+            "assignments { id unit { id } } } } } }",
             {},
         )
         share = data["tasks"]["edges"][0]["node"]["assignments"][0]
@@ -315,7 +318,7 @@ class World:
             {"i": {"title": "城区补充通知", "kind": "NOTICE", "issuer": await self.unit("城区")}},
         )
         await self.gql(
-            "mutation ($i: CreatePlanInput!) { createPlan(input: $i) { plan { id } errors { code } } }",
+            PLAN,
             {
                 "i": {
                     "document": doc["createDocument"]["document"]["id"],
@@ -388,7 +391,6 @@ async def test_snapshot_and_feed_converge_after_writes_and_a_restart(
                 changed = differences(partner.snapshot, fresh)
                 assert len(changed) > 20, partner.name  # the writes changed the partner's view
                 assert differences(mirror, fresh) == [], partner.name
-                print(partner.name, len(changed), "objects changed;", sorted(partner.types))
                 # The feed carried the snapshot's other objects, and the task that left.
                 assert {"TASK", "TARGET", "MEASUREMENT", "ESCALATION", "DOCUMENT"} <= partner.types
                 assert ("TASK", city_task["id"]) in partner.tombstones, partner.name
