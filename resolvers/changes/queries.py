@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
@@ -102,7 +102,7 @@ async def _change(info: Info, item: FeedItem, records: Records) -> Change:
         deleted=deleted,
         changed_at=item.changed_at,
         object=None if deleted else await _object(info, item),
-        records=records,
+        records=cast(Any, records),  # the JSON scalar: plain JSON values
     )
 
 
