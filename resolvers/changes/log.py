@@ -130,6 +130,12 @@ def anchors(change_type: ChangeType) -> list[sa.Select[Any]]:
 # -- appending -------------------------------------------------------------------------------
 
 
+# A "c1" cursor's initial-load type index → the index of that type in ChangeType's order.
+C1_TYPES = [
+    list(ChangeType).index(ChangeType.TASK),
+    list(ChangeType).index(ChangeType.RECTIFICATION),
+]
+
 # pg_advisory_xact_lock key of the log's tail ("govlog").
 TAIL_LOCK = 0x676F766C6F67
 
@@ -336,6 +342,8 @@ class Cursor:
             if not isinstance(parts, list) or not parts:
                 raise ValueError
             if parts[0] == "c1" and len(parts) in (2, 4):  # before cursors carried a view
+                if len(parts) == 4:  # its initial load listed tasks, then rectifications
+                    parts[2] = C1_TYPES[int(parts[2])]
                 parts = ["c2", parts[1], None, None, *parts[2:]]
             if parts[0] != "c2" or len(parts) not in (4, 6):
                 raise ValueError
