@@ -57,14 +57,13 @@ async def _set_scope(connection: AsyncConnection, value: str) -> None:
     )
 
 
-_writer_locks: weakref.WeakKeyDictionary[Any, dict[asyncio.AbstractEventLoop, asyncio.Lock]] = (
-    weakref.WeakKeyDictionary()
-)
+_LoopLocks = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
+_writer_locks: weakref.WeakKeyDictionary[Any, _LoopLocks] = weakref.WeakKeyDictionary()
 
 
 def writer_lock(engine: AsyncEngine) -> asyncio.Lock:
     """The one-writer-at-a-time lock of a SQLite engine (per event loop)."""
-    locks = _writer_locks.setdefault(engine.sync_engine, {})
+    locks = _writer_locks.setdefault(engine.sync_engine, weakref.WeakKeyDictionary())
     loop = asyncio.get_running_loop()
     lock = locks.get(loop)
     if lock is None:
