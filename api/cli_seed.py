@@ -17,7 +17,7 @@ from typing import Any
 from api.db import create_engine
 from api.settings import Settings, normalize_database_url
 from seeds.dataset import DATA_DIR, SeedDataError
-from seeds.loader import load_seed_data
+from seeds.loader import SeedReport, load_seed_data
 from seeds.synthetic import DEFAULT_AS_OF, Sizes
 from seeds.synthetic_load import NotEmptyError, generate
 
@@ -27,8 +27,8 @@ def _database_url(args: argparse.Namespace) -> str:
     return normalize_database_url(url) if url else Settings.from_env().database_url
 
 
-async def seed_database(database_url: str, data_dir: Path = DATA_DIR) -> dict[str, int]:
-    """Load the seed dataset into the migrated database at `database_url` (idempotent)."""
+async def seed_database(database_url: str, data_dir: Path = DATA_DIR) -> SeedReport:
+    """Load the seed dataset into the migrated database at `database_url`, once."""
     engine = create_engine(database_url)
     try:
         return await load_seed_data(engine, data_dir)
@@ -53,13 +53,25 @@ async def generate_database(
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    """Load the seed-document dataset (idempotent)."""
+    """Load the seed-document dataset, once per database."""
     try:
-        summary = asyncio.run(seed_database(_database_url(args), args.data_dir))
+        report = asyncio.run(seed_database(_database_url(args), args.data_dir))
     except SeedDataError as exc:
         print(f"govgraph seed: nothing written.\n{exc}", file=sys.stderr)
         return 2
-    for table, count in summary.items():
+    if not report.written:
+        print(
+            f"govgraph seed: this database was seeded on {report.seeded_at:%Y-%m-%d %H:%M} UTC; "
+            "nothing written (seeding runs once per database: what users changed or deleted "
+            "since stays so)."
+        )
+        if report.changed_since:
+            print(
+                "govgraph seed: the built-in dataset has changed since; "
+                "load it into a new database."
+            )
+        return 0
+    for table, count in report.counts.items():
         print(f"{table:28} {count:6d}")
     return 0
 
@@ -89,7 +101,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def add_seed_command(sub: Any) -> None:
     """Register `govgraph seed`."""
-    seed = sub.add_parser("seed", help="load the seed-document dataset (idempotent)")
+    seed = sub.add_parser("seed", help="load the seed-document dataset (once per database)")
     seed.add_argument("--database-url", default=None, help="default: GOVGRAPH_DATABASE_URL")
     seed.add_argument(
         "--data-dir", type=Path, default=DATA_DIR, help="reviewed YAML files (default: built in)"

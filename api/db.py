@@ -7,6 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from resolvers.database import SQLITE_BEGIN_OPTION, SQLITE_BEGIN_WAIT_OPTION
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT: let SQLAlchemy emit BEGIN.
@@ -14,12 +18,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # Another process's writer (a CLI command beside the server) is waited for this long.
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A writer's transaction takes the write lock at BEGIN (resolvers/database.py's
+    # begin_write): a deferred one that read first could not upgrade once another writer
+    # had committed (SQLITE_BUSY_SNAPSHOT, "database is locked", which no timeout waits out).
+    options = connection.get_execution_options()
+    wait_ms = options.get(SQLITE_BEGIN_WAIT_OPTION)
+    if wait_ms is not None:  # a bounded wait for this BEGIN, then the usual timeout again
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms):d}")
+    try:
+        connection.exec_driver_sql(f"BEGIN {options.get(SQLITE_BEGIN_OPTION, '')}".strip())
+    finally:
+        if wait_ms is not None:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def create_engine(
@@ -29,7 +45,8 @@ def create_engine(
     rls_role: str | None = None,
     **kwargs: Any,
 ) -> AsyncEngine:
-    """An AsyncEngine; SQLite gets foreign keys and WAL, PostgreSQL a sized pool.
+    """An AsyncEngine; SQLite gets foreign keys, WAL, a busy timeout and writers that lock at
+    BEGIN (one at a time per engine: resolvers/database.py), PostgreSQL a sized pool.
 
     `statement_timeout_ms` bounds every statement of the server's connections on PostgreSQL
     (a runaway query is cancelled, the request fails, the worker lives on). `rls_role`

@@ -37,7 +37,7 @@ from api.auth import AuthenticationError, viewer_from_header
 from api.graphql_http import is_graphql_result
 from models.idempotency import IdempotencyKey
 from models.viewer import Viewer
-from resolvers.database import Database
+from resolvers.database import Database, WriterBusy
 
 HEADER = "idempotency-key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -163,6 +163,11 @@ async def respond(
     db = Database(engine)
     db.held = True
     try:
+        try:  # SQLite: the key and the mutation are one writer's (a bounded wait)
+            await db.begin_write(wait_seconds=WAIT_SECONDS)
+        except WriterBusy:
+            await db.release(commit=False)
+            return _in_progress()
         conn = await db.connection()
         answer = await _claim(conn, entry, datetime.now(UTC), WAIT_SECONDS)
         if answer is not None:

@@ -20,6 +20,7 @@ from models.org_unit import OrgUnit, OrgUnitAlias, OrgUnitClosure
 from models.outbox import OutboxEvent
 from models.proposal import Proposal
 from models.rollup import RollupBucket, RollupMember
+from models.seed_run import SeedRun
 from models.task import Assignment, AssignmentStatusEvent, ProgressReport, Task
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "RectificationFinding",
     "RollupBucket",
     "RollupMember",
+    "SeedRun",
     "Target",
     "Task",
     "metadata",

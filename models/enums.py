@@ -152,7 +152,20 @@ class RoleScope(StrEnum):
 
 
 class ChangeType(StrEnum):
-    """Kind of object in the change feed (changes) that partners mirror."""
+    """Kind of object in the change feed (changes) that partners mirror.
 
-    TASK = "TASK"
-    RECTIFICATION = "RECTIFICATION"
+    One per object of the snapshot (/export/snapshot.json), with the collections it carries
+    (resolvers/changes/records.py): a change replaces the object's rows in a mirror.
+    """
+
+    ORG_UNIT = "ORG_UNIT"  # with its aliases
+    INDICATOR = "INDICATOR"
+    MONITORING_SECTION = "MONITORING_SECTION"
+    DOCUMENT = "DOCUMENT"  # with its plans
+    TASK = "TASK"  # with its assignments and their progress reports
+    INSPECTION = "INSPECTION"  # with its findings
+    RECTIFICATION = "RECTIFICATION"  # with its findings, responsible units and events
+    TARGET = "TARGET"
+    MEASUREMENT = "MEASUREMENT"
+    ESCALATION = "ESCALATION"
+    PROPOSAL = "PROPOSAL"

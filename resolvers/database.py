@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
 SCOPE_SETTING = "govgraph.scope_root"
+# Execution options read by api/db.py's SQLite BEGIN: "IMMEDIATE" for a writer's transaction,
+# and a busy timeout (ms) for that BEGIN alone (a bounded wait, then WriterBusy).
+SQLITE_BEGIN_OPTION = "govgraph_sqlite_begin"
+SQLITE_BEGIN_WAIT_OPTION = "govgraph_sqlite_begin_wait_ms"
+
+
+class WriterBusy(Exception):
+    """begin_write(wait_seconds=…) gave up: another writer held SQLite that long."""
+
+
 # Keys per `IN (...)` batch (loaders, batched rollups).
 MAX_BATCH = 500
 
@@ -46,6 +57,20 @@ async def _set_scope(connection: AsyncConnection, value: str) -> None:
     )
 
 
+_LoopLocks = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
+_writer_locks: weakref.WeakKeyDictionary[Any, _LoopLocks] = weakref.WeakKeyDictionary()
+
+
+def writer_lock(engine: AsyncEngine) -> asyncio.Lock:
+    """The one-writer-at-a-time lock of a SQLite engine (per event loop)."""
+    locks = _writer_locks.setdefault(engine.sync_engine, weakref.WeakKeyDictionary())
+    loop = asyncio.get_running_loop()
+    lock = locks.get(loop)
+    if lock is None:
+        lock = locks[loop] = asyncio.Lock()
+    return lock
+
+
 class Database:
     """Lazily opens one connection per request; loaders' batches share it under a lock.
 
@@ -65,6 +90,7 @@ class Database:
         # The caller owns the transaction (an idempotent request stores its response in it):
         # close() leaves it open until release().
         self.held = False
+        self._writer: asyncio.Lock | None = None  # SQLite: the engine's writer lock, held
 
     @property
     def dialect(self) -> str:
@@ -107,6 +133,55 @@ class Database:
         if self.rls_scope and self._connection is not None:
             async with self._lock:
                 await _set_scope(self._connection, self.rls_scope)
+
+    async def begin_write(self, *, wait_seconds: float | None = None) -> None:
+        """SQLite: become the engine's one writer until this transaction ends.
+
+        SQLite allows one writer at a time. Concurrent requests whose deferred transactions
+        had read before writing fail to upgrade ("database is locked") however long they
+        would wait; so a writer first takes this engine's lock (requests queue here, in
+        order, without holding a thread) and then a transaction begun IMMEDIATE (holding
+        SQLite's write lock from its start; another process's writer is waited for up to
+        the busy timeout). A read-only transaction already open is ended first: nothing was
+        written in it (every write passes here first). PostgreSQL: a no-op (row locks).
+
+        `wait_seconds` bounds both waits (WriterBusy past it): an idempotent request's claim.
+        """
+        if self.dialect != "sqlite" or self._writer is not None:
+            return
+        lock = writer_lock(self.engine)
+        try:
+            await asyncio.wait_for(lock.acquire(), wait_seconds)
+        except TimeoutError as exc:
+            raise WriterBusy("another write holds the database") from exc
+        self._writer = lock
+        options: dict[str, Any] = {SQLITE_BEGIN_OPTION: "IMMEDIATE"}
+        if wait_seconds is not None:
+            options[SQLITE_BEGIN_WAIT_OPTION] = max(1, int(wait_seconds * 1000))
+        try:
+            async with self._lock:
+                connection = self._connection
+                if connection is not None and connection.in_transaction():
+                    await connection.rollback()
+                if connection is None:
+                    connection = await self._conn()
+                await connection.execution_options(**options)
+                try:
+                    await connection.begin()
+                except sa.exc.OperationalError as exc:
+                    if wait_seconds is not None and "locked" in str(exc.orig):
+                        raise WriterBusy("another write holds the database") from exc
+                    raise
+                finally:
+                    await connection.execution_options(**{SQLITE_BEGIN_WAIT_OPTION: None})
+        except BaseException:
+            self._release_writer()
+            raise
+
+    def _release_writer(self) -> None:
+        lock, self._writer = self._writer, None
+        if lock is not None:
+            lock.release()
 
     async def connection(self) -> AsyncConnection:
         """The request's connection, for services that write (mutations run one at a time)."""
@@ -163,6 +238,7 @@ class Database:
             return
         connection, self._connection = self._connection, None
         if connection is None:
+            self._release_writer()
             return
         try:
             if commit:
@@ -170,7 +246,10 @@ class Database:
             else:
                 await connection.rollback()
         finally:
-            await connection.close()
+            try:
+                await connection.close()
+            finally:
+                self._release_writer()
 
     async def release(self, *, commit: bool) -> None:
         """End a held transaction: commit or roll back, and return the connection."""

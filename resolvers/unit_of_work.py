@@ -10,8 +10,10 @@ same savepoint, the traces of what the body did:
    `audit(ctx, conn, ...)`, which records into the running unit of work). A body reads the
    "before" values of a row it changes with `lock_row` (`SELECT … FOR NO KEY UPDATE` on
    PostgreSQL, the lock its UPDATE would take anyway), so they are the values it replaces.
-2. change log: one entry per task or rectification the body noted (resolvers/events.py),
-   with the units it hung on before and after (resolvers/changes/log.py).
+2. change log: one entry per object the body noted (resolvers/events.py: tasks and
+   rectifications) or audited (documents, plans, targets, measurements, escalations:
+   LOGGED_TARGETS), with the units it hung on before and after, and the objects whose
+   visibility a task or rectification carries (resolvers/changes/log.py).
 3. rollups: the maintained rollups of the noted tasks, refreshed after the log took its tail
    lock (resolvers/rollups/maintained.py).
 4. outbox: an `outbox_event` row (models/outbox.py) per change-log entry (`task.changed`,
@@ -26,14 +28,14 @@ recorded traces: a rejected write leaves none of the four. Which traces apply to
 |-----------------------------------------------------|-------|------------|---------|--------|
 | task and rectification mutations, importLedger      | yes   | yes        | tasks   | yes    |
 | escalate, `govgraph escalate-overdue`               | yes   | yes        | tasks   | yes    |
-| createDocument, createPlan, recordMeasurement,      | yes   | —          | —       | yes    |
+| createDocument, createPlan, recordMeasurement,      | yes   | yes        | —       | yes    |
 | createTarget, updateTarget                          |       |            |         |        |
 | `govgraph key create` / `key revoke`                | yes   | —          | —       | yes    |
 | `govgraph rebuild-rollups`                          | yes   | —          | all     | —      |
 
-"—": the write changes no task or rectification, so there is no change-log object and no
-task rollup to refresh (the change feed carries tasks and rectifications only); rebuilding the
-rollups changes no object anyone is told about.
+"—": the write changes no object the snapshot carries (api keys, rollups), so there is no
+change-log entry, or no task rollup to refresh; rebuilding the rollups changes no object
+anyone is told about.
 """
 
 from __future__ import annotations
@@ -59,6 +61,18 @@ audit_t: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
 outbox_t: sa.Table = OutboxEvent.__table__  # type: ignore[attr-defined]
 
 CHUNK = 1000
+
+# Audited target types whose objects the snapshot carries and the change log does not hear of
+# through the change notes: the note kind each logs (resolvers/changes/log.py's KINDS).
+LOGGED_TARGETS: dict[str, str] = {
+    "Document": "document",
+    "Plan": "plan",
+    "Target": "target",
+    "Measurement": "measurement",
+    "Escalation": "escalation",
+}
+# Change-log kinds that give a `<kind>.changed` outbox event (the others have their own).
+CHANGED_EVENTS = frozenset({"task", "rectification"})
 
 # Audited actions whose object the change log does not carry: the outbox event each gives.
 # (Writes to tasks and rectifications give `task.changed` / `rectification.changed`.)
@@ -168,6 +182,9 @@ class UnitOfWork:
             scope_unit=scope_unit,
         )
         self.audits.append(row)
+        kind = LOGGED_TARGETS.get(target_type)
+        if kind is not None and target_id is not None:
+            self.ctx.unlogged.setdefault((kind, target_id), set())
         event_type = OUTBOX_EVENTS.get(action)
         if event_type is not None:
             self.emit(
@@ -217,6 +234,8 @@ class UnitOfWork:
         await refresh_task_rollups(conn, touched)
         actions = sorted({row["action"] for row in audits})
         for (kind, object_id), (seq, units) in sorted(logged.items(), key=lambda i: i[1][0]):
+            if kind not in CHANGED_EVENTS:
+                continue
             self.emit(
                 f"{kind}.changed",
                 object_type=kind,
@@ -246,6 +265,7 @@ async def unit_of_work(ctx: ServiceContext) -> AsyncIterator[UnitOfWork]:
     """
     if ctx.work is not None:
         raise RuntimeError("units of work do not nest")
+    await ctx.db.begin_write()  # SQLite: one writer at a time, waiting instead of failing
     conn = await ctx.db.connection()
     savepoint = await conn.begin_nested()
     # GOVGRAPH_RLS=1: the service sees whole tables (its rollback restores the viewer's scope).

@@ -15,8 +15,16 @@ commit at or below that bound any more, so a cursor never skips an entry.
 
 Each entry names the object and the units it hung on before and after the write (its
 assignments' units and its document's issuer; for a rectification its responsible units
-and inspector). A viewer gets an entry when the object is visible to it now (the current
-state) or when one of those units is in its subtree (a tombstone when no longer visible).
+and inspector; for a target or measurement its unit ...: `anchors`). A viewer gets an entry
+when the object is visible to it now (the current state) or when one of those units is in
+its subtree (a tombstone when no longer visible).
+
+Every type the snapshot carries has entries (models/enums.py ChangeType). Besides the
+objects a write noted, an append logs the objects whose visibility a task or rectification
+carries along (`_carried`): a task's document (with its plans: visible while it holds a
+visible task) and its units with their 条 superiors (visible while co-assigned), a
+rectification's inspection; those entries hang on the task's (rectification's) units, so a
+viewer that gained or lost them through the write hears of it.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
+import models
 from models import (
     ChangeLogEntry,
     ChangeLogUnit,
@@ -46,12 +55,86 @@ from resolvers.events import Unlogged
 log_t: sa.Table = ChangeLogEntry.__table__  # type: ignore[attr-defined]
 log_unit_t: sa.Table = ChangeLogUnit.__table__  # type: ignore[attr-defined]
 
-KINDS = {"task": ChangeType.TASK, "rectification": ChangeType.RECTIFICATION}
+# Note kinds (resolvers/events.py) → change types: "task", "org_unit", "target" …; a "plan"
+# note logs its document (a document's change carries its plans).
+KINDS = {t.value.lower(): t for t in ChangeType}
+PLAN_KIND = "plan"
 CHUNK = 500
+
+# The table holding each type's objects (the object's own row: its id is the entry's).
+ROOT_TABLES = {
+    ChangeType.ORG_UNIT: "org_unit",
+    ChangeType.INDICATOR: "indicator",
+    ChangeType.MONITORING_SECTION: "monitoring_section",
+    ChangeType.DOCUMENT: "document",
+    ChangeType.TASK: "task",
+    ChangeType.INSPECTION: "inspection",
+    ChangeType.RECTIFICATION: "rectification",
+    ChangeType.TARGET: "target",
+    ChangeType.MEASUREMENT: "measurement",
+    ChangeType.ESCALATION: "escalation",
+    ChangeType.PROPOSAL: "proposal",
+}
+
+
+def root_table(change_type: ChangeType) -> sa.Table:
+    """The table of a change type's objects."""
+    return models.metadata.tables[ROOT_TABLES[change_type]]
+
+
+def _pairs(table: str, object_column: str, unit_column: str) -> sa.Select[Any]:
+    t = models.metadata.tables[table]
+    return sa.select(t.c[object_column].label("object_id"), t.c[unit_column].label("org_unit_id"))
+
+
+def _subject_anchors(table_name: str) -> list[sa.Select[Any]]:
+    """A target's or measurement's unit, or its section's unit (scope.subject_visible)."""
+    t = models.metadata.tables[table_name]
+    section = models.metadata.tables["monitoring_section"]
+    return [
+        _pairs(table_name, "id", "org_unit_id").where(t.c.org_unit_id.is_not(None)),
+        sa.select(t.c.id.label("object_id"), section.c.org_unit_id).join(
+            section, section.c.id == t.c.section_id
+        ),
+    ]
+
+
+def anchors(change_type: ChangeType) -> list[sa.Select[Any]]:
+    """(object id, unit id) pairs: the units whose subtrees see an object of this type
+    (the units models/rules/scope.py's row conditions test; none for reference data)."""
+    match change_type:
+        case ChangeType.TASK:
+            return task_anchors()
+        case ChangeType.RECTIFICATION:
+            return rectification_anchors()
+        case ChangeType.ORG_UNIT:
+            return [_pairs("org_unit", "id", "id")]
+        case ChangeType.MONITORING_SECTION:
+            return [_pairs("monitoring_section", "id", "org_unit_id")]
+        case ChangeType.DOCUMENT:
+            return [_pairs("document", "id", "issuer_id")]
+        case ChangeType.INSPECTION:
+            return [
+                _pairs("inspection", "id", "inspector_id"),
+                _pairs("inspection", "id", "subject_unit_id"),
+            ]
+        case ChangeType.TARGET | ChangeType.MEASUREMENT:
+            return _subject_anchors(ROOT_TABLES[change_type])
+        case ChangeType.ESCALATION:
+            return [_pairs("escalation", "id", "addressed_to_id")]
+        case ChangeType.PROPOSAL:
+            return [_pairs("proposal", "id", "handling_unit_id")]
+    return []
 
 
 # -- appending -------------------------------------------------------------------------------
 
+
+# A "c1" cursor's initial-load type index → the index of that type in ChangeType's order.
+C1_TYPES = [
+    list(ChangeType).index(ChangeType.TASK),
+    list(ChangeType).index(ChangeType.RECTIFICATION),
+]
 
 # pg_advisory_xact_lock key of the log's tail ("govlog").
 TAIL_LOCK = 0x676F766C6F67
@@ -74,17 +157,88 @@ async def attached_units(
     """Units each object hangs on now (what makes it visible to their subtrees).
 
     The anchors of models/rules/scope.py, the same pairs task_visible and
-    rectification_visible test the viewer's subtree against.
+    rectification_visible test the viewer's subtree against (`anchors`).
     """
-    anchors = task_anchors() if kind is ChangeType.TASK else rectification_anchors()
+    pairs = anchors(kind)
     out: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    if not pairs:
+        return out
     for chunk in _chunks(ids):
         statement = sa.union_all(
-            *(anchor.where(anchor.selected_columns[0].in_(chunk)) for anchor in anchors)
+            *(anchor.where(anchor.selected_columns[0].in_(chunk)) for anchor in pairs)
         )
         for object_id, unit_id in await conn.execute(statement):
-            out[object_id].add(unit_id)
+            if unit_id is not None:
+                out[object_id].add(unit_id)
     return out
+
+
+async def _column_of(
+    conn: AsyncConnection, table_name: str, column: str, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """`column` of each row of `ids` (rows gone or NULL values left out)."""
+    table = models.metadata.tables[table_name]
+    out: dict[uuid.UUID, uuid.UUID] = {}
+    for chunk in _chunks(ids):
+        rows = await conn.execute(
+            sa.select(table.c.id, table.c[column]).where(table.c.id.in_(chunk))
+        )
+        out.update({row_id: value for row_id, value in rows if value is not None})
+    return out
+
+
+Objects = dict[ChangeType, dict[uuid.UUID, set[uuid.UUID]]]
+
+
+async def _carried(conn: AsyncConnection, by_kind: Objects) -> None:
+    """Add the objects whose visibility the noted tasks and rectifications carry along,
+    each hanging on the units of the objects that carried it (module docstring)."""
+
+    def carry(change_type: ChangeType, object_id: uuid.UUID, units: set[uuid.UUID]) -> None:
+        by_kind[change_type].setdefault(object_id, set()).update(units)
+
+    tasks = by_kind.get(ChangeType.TASK, {})
+    if tasks:
+        ids = sorted(tasks)
+        now = await attached_units(conn, ChangeType.TASK, ids)
+        documents = await _column_of(conn, "task", "document_id", ids)
+        for task_id in ids:
+            units = now.get(task_id, set()) | tasks[task_id]
+            if task_id in documents:
+                carry(ChangeType.DOCUMENT, documents[task_id], units)
+            for unit in units:
+                carry(ChangeType.ORG_UNIT, unit, units)
+        carried_units = by_kind.get(ChangeType.ORG_UNIT, {})
+        line_parents = await _column_of(conn, "org_unit", "line_parent_id", sorted(carried_units))
+        for unit, parent in line_parents.items():
+            carry(ChangeType.ORG_UNIT, parent, carried_units[unit])
+    rectifications = by_kind.get(ChangeType.RECTIFICATION, {})
+    if rectifications:
+        ids = sorted(rectifications)
+        now = await attached_units(conn, ChangeType.RECTIFICATION, ids)
+        inspections = await _column_of(conn, "rectification", "inspection_id", ids)
+        for rect_id, inspection in inspections.items():
+            carry(
+                ChangeType.INSPECTION, inspection, now.get(rect_id, set()) | rectifications[rect_id]
+            )
+
+
+async def _noted(conn: AsyncConnection, notes: Unlogged) -> Objects:
+    """The noted objects by type with the units they hung on before; plans as documents."""
+    by_kind: Objects = defaultdict(dict)
+    plans: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for (kind, object_id), former in notes.items():
+        if kind == PLAN_KIND:
+            plans[object_id] = set(former)
+            continue
+        change_type = KINDS.get(kind)
+        if change_type is not None:
+            by_kind[change_type].setdefault(object_id, set()).update(former)
+    if plans:
+        documents = await _column_of(conn, "plan", "document_id", sorted(plans))
+        for plan_id, document_id in documents.items():
+            by_kind[ChangeType.DOCUMENT].setdefault(document_id, set()).update(plans[plan_id])
+    return by_kind
 
 
 async def append(
@@ -99,16 +253,13 @@ async def append(
     `logged`, when given, receives each entry's seq and units by (kind, object id): the unit
     of work's outbox events carry them.
     """
-    by_kind: dict[ChangeType, dict[uuid.UUID, set[uuid.UUID]]] = defaultdict(dict)
-    for (kind, object_id), former in notes.items():
-        change_type = KINDS.get(kind)
-        if change_type is not None:
-            by_kind[change_type][object_id] = set(former)
+    by_kind = await _noted(conn, notes)
     if not by_kind:
         return []
     await lock_tail(conn)
+    await _carried(conn, by_kind)
     seqs: list[int] = []
-    for change_type in ChangeType:  # a stable order: tasks first, then by id
+    for change_type in ChangeType:  # a stable order: by type, then by id
         objects = by_kind.get(change_type)
         if not objects:
             continue
@@ -133,7 +284,7 @@ async def append(
                 for unit in sorted(units.get(object_id, set()) | objects[object_id])
             ]
             if logged is not None:
-                kind = next(k for k, t in KINDS.items() if t is change_type)
+                kind = change_type.value.lower()
                 for seq, object_id in zip(chunk_seqs, chunk, strict=True):
                     logged[kind, object_id] = (
                         seq,
@@ -152,20 +303,32 @@ async def append(
 class Cursor:
     """A feed position (every entry up to `seq` served); during the initial load also the
     load's place: the type being listed and the last id listed.
+
+    It carries the view it was made for: `unit`, the subtree followed (`changes(unit:)`, a
+    snapshot's unit; None: the viewer's whole scope), and `disclosure`, the tier its objects
+    were read with (None in cursors of older versions). Following it continues that view.
     """
 
     seq: int
     baseline_type: int | None = None
     baseline_after: uuid.UUID | None = None
+    unit: uuid.UUID | None = None
+    disclosure: str | None = None
 
     @property
     def in_baseline(self) -> bool:
         """Still listing the objects that existed when the feed was started."""
         return self.baseline_type is not None
 
+    def at(
+        self, seq: int, baseline_type: int | None = None, baseline_after: uuid.UUID | None = None
+    ) -> Cursor:
+        """Another position in the same view."""
+        return Cursor(seq, baseline_type, baseline_after, self.unit, self.disclosure)
+
     def encode(self) -> str:
         """Opaque, URL-safe."""
-        parts: list[Any] = ["c1", self.seq]
+        parts: list[Any] = ["c2", self.seq, self.unit.hex if self.unit else None, self.disclosure]
         if self.baseline_type is not None:
             after = self.baseline_after.hex if self.baseline_after else None
             parts += [self.baseline_type, after]
@@ -176,16 +339,26 @@ class Cursor:
         """ValueError for anything that is not a cursor of this feed."""
         try:
             parts = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-            if not isinstance(parts, list) or parts[0] != "c1" or len(parts) not in (2, 4):
+            if not isinstance(parts, list) or not parts:
+                raise ValueError
+            if parts[0] == "c1" and len(parts) in (2, 4):  # before cursors carried a view
+                if len(parts) == 4:  # its initial load listed tasks, then rectifications
+                    parts[2] = C1_TYPES[int(parts[2])]
+                parts = ["c2", parts[1], None, None, *parts[2:]]
+            if parts[0] != "c2" or len(parts) not in (4, 6):
                 raise ValueError
             seq = int(parts[1])
             if seq < 0:
                 raise ValueError
-            if len(parts) == 2:
-                return cls(seq)
-            after = uuid.UUID(hex=parts[3]) if parts[3] else None
-            return cls(seq, int(parts[2]), after)
-        except (ValueError, TypeError, IndexError, orjson.JSONDecodeError) as exc:
+            unit = uuid.UUID(hex=parts[2]) if parts[2] else None
+            disclosure = parts[3]
+            if disclosure is not None and not isinstance(disclosure, str):
+                raise ValueError
+            if len(parts) == 4:
+                return cls(seq, unit=unit, disclosure=disclosure)
+            after = uuid.UUID(hex=parts[5]) if parts[5] else None
+            return cls(seq, int(parts[4]), after, unit, disclosure)
+        except (ValueError, TypeError, IndexError, AttributeError, orjson.JSONDecodeError) as exc:
             raise ValueError("invalid changes cursor") from exc
 
 

@@ -2,7 +2,9 @@
 
 One read transaction (REPEATABLE READ on PostgreSQL; SQLite's WAL snapshot) gives every
 collection as of one instant, with the change-feed cursor of that instant: a partner loads
-the snapshot, then follows `changes(since: changesCursor)` and misses nothing. Rows stream out
+the snapshot, then follows `changes(since: changesCursor)` and misses nothing: the cursor
+carries the snapshot's unit and disclosure tier, so the feed continues the same view, and
+each change carries its object's rows as this snapshot writes them (records.py). Rows stream out
 a chunk at a time through a server-side cursor; every collection is filtered by the scope
 predicates of resolvers/scope.py, and a SHARED (partner) viewer gets no responsible persons
 or actors. Ids of objects that are GraphQL nodes are their global ids, as in the feed.
@@ -86,7 +88,11 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _encoder(table: sa.Table, disclosure: Disclosure) -> Callable[[Any], dict[str, Any]]:
+# The predicate of each collection (the change feed's rows use the same: records.py).
+PREDICATES = {key: predicate for key, _, predicate in COLLECTIONS}
+
+
+def encoder(table: sa.Table, disclosure: Disclosure) -> Callable[[Any], dict[str, Any]]:
     """Row → JSON object: camelCase keys, global ids for nodes, internal fields dropped."""
     hidden = INTERNAL.get(table.name, set()) if disclosure is Disclosure.SHARED else set()
     columns: list[tuple[str, str, str | None]] = []
@@ -120,6 +126,12 @@ def _json(value: Any) -> bytes:
     return orjson.dumps(value, default=_default)
 
 
+def json_value(row: dict[str, Any]) -> Any:
+    """An encoded row as the snapshot's JSON text holds it (dates as ISO text …): the change
+    feed's rows are these values, so a mirror compares equal to a new snapshot."""
+    return orjson.loads(_json(row))
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -144,7 +156,12 @@ async def snapshot_chunks(
         async with conn.begin():
             await apply_rls_scope(conn, rls_scope)
             # One snapshot for the whole transaction: the feed position and every collection.
-            cursor = Cursor(await present(ConnectionReader(conn)))
+            # The feed continues this view: the unit's subtree at this disclosure tier.
+            cursor = Cursor(
+                await present(ConnectionReader(conn)),
+                unit=scope.root,
+                disclosure=scope.disclosure.value,
+            )
             head = {
                 "asOf": datetime.now(UTC).isoformat(),
                 "unit": {"id": encode_global_id("OrgUnit", unit["id"]), "name": unit["name"]},
@@ -154,7 +171,7 @@ async def snapshot_chunks(
             yield _json(head)[:-1]  # the object stays open for the collections
             for key, table_name, predicate in COLLECTIONS:
                 table = models.metadata.tables[table_name]
-                encode = _encoder(table, scope.disclosure)
+                encode = encoder(table, scope.disclosure)
                 order = list(table.primary_key.columns)
                 result = await conn.stream(
                     sa.select(table)
