@@ -1,7 +1,7 @@
 """a partner key's own rate limit
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07
 
 api_key.rate_limit (models/api_key.py): the key's budget in the `limits` notation
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = '0015'
-down_revision: str | None = '0010'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
