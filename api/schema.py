@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from api.compiled import CompiledReads
 from api.extensions import (
@@ -13,6 +15,7 @@ from api.extensions import (
     MaskInternalErrors,
     PartnerIntrospection,
     SqlStatistics,
+    log_errors,
 )
 from api.limits import QueryLimits
 from resolvers.audit import AuditQuery
@@ -72,7 +75,18 @@ Mutation = merge_types(
     ),
 )
 
-schema = strawberry.Schema(
+
+class GovSchema(strawberry.Schema):
+    """strawberry's schema, logging client errors as one line each and bugs with their
+    traceback (strawberry logs every error with its source excerpt and any traceback)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors, execution_context.context if execution_context else None)
+
+
+schema = GovSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
