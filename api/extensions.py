@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator
 
 from graphql import GraphQLError, GraphQLSyntaxError, NoSchemaIntrospectionCustomRule, validate
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from api.context import RequestContext
@@ -18,6 +19,19 @@ from resolvers.events import pending_changes
 logger = logging.getLogger("govgraph")
 
 
+class ParseOnce(ParserCache):
+    """strawberry's ParserCache, except that a syntax error is left to strawberry's own parse,
+    which makes it the operation's error: raised from this hook it would escape the other
+    extensions (unmasked over HTTP, a bare `complete` and a traceback over WebSocket)."""
+
+    def on_parse(self) -> Iterator[None]:
+        with contextlib.suppress(GraphQLError):
+            self.execution_context.graphql_document = self.cached_parse_document(
+                self.execution_context.query, **self.execution_context.parse_options
+            )
+        yield
+
+
 class DatabaseLifecycle(SchemaExtension):
     """Closes the request's connection after the operation: commit mutations, roll back reads."""
 
@@ -26,7 +40,11 @@ class DatabaseLifecycle(SchemaExtension):
         context = self.execution_context.context
         if isinstance(context, RequestContext):
             # Mutation fields keep or undo their own writes (savepoints); commit what is kept.
-            is_write = self.execution_context.operation_type == OperationType.MUTATION
+            # No document (a syntax error): nothing ran.
+            is_write = (
+                self.execution_context.graphql_document is not None
+                and self.execution_context.operation_type == OperationType.MUTATION
+            )
             commit = is_write and context.db.wrote
             broker = context.broker
             changes = pending_changes(context) if commit and broker is not None else set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ValidationCache
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -13,6 +13,7 @@ from api.compiled import CompiledReads
 from api.extensions import (
     DatabaseLifecycle,
     MaskInternalErrors,
+    ParseOnce,
     PartnerIntrospection,
     SqlStatistics,
     log_errors,
@@ -103,7 +104,7 @@ schema = GovSchema(
     ],
     extensions=[
         # Factories: the LRU caches live at module level, shared by every request.
-        lambda: ParserCache(maxsize=256),
+        lambda: ParseOnce(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         QueryLimits,
         PartnerIntrospection,
