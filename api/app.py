@@ -161,6 +161,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         except HTTPException:
             return None  # the full path answers with the refusal
         if context.db.dialect != "postgresql":
+            await context.db.close()  # the token's unit check may have opened it
             return None
         answer = await compiled.answer_from_plan(context, body["query"], operation_name, variables)
         if answer is None:
