@@ -210,6 +210,51 @@ class TestCredentialsForTheConnectionsLife:
             finally:
                 await ws.close()
 
+    @pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
+    async def test_a_socket_whose_unit_is_deleted_closes(
+        self, seeded_db: TestDatabase, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(websocket.GraphQLTransportWSHandler, "recheck_seconds", 0.3)
+        app = create_app(_settings(seeded_db), seeded_db.engine)
+        now = [0.0]
+        _graphql_view(app).known_units = KnownUnits(ttl=60, clock=lambda: now[0])
+        unit_id = await _insert_unit(seeded_db, "将撤并的镇")
+        async with serve(app) as host:
+            token = mint_token(TEST_SECRET, unit_id=unit_id, role=ViewerRole.VIEWER)
+            ws = await _connect(host, {"Authorization": f"Bearer {token}"})
+            try:
+                await _subscribe(ws, "q", "{ me { role } }", {})
+                async with asyncio.timeout(WAIT):
+                    assert json.loads(await ws.recv())["type"] == "next"
+                    assert json.loads(await ws.recv())["type"] == "complete"
+                async with seeded_db.engine.begin() as conn:
+                    await conn.execute(unit_t.delete().where(unit_t.c.id == unit_id))
+                now[0] += 61  # what the server remembered has lapsed
+                assert await _closed(ws) == 4403
+            finally:
+                await ws.close()
+
+
+async def _insert_unit(db: TestDatabase, name: str) -> uuid.UUID:
+    """A unit of its own (no task, no key), to delete again."""
+    unit_id, stamp = uuid.uuid4(), datetime.now(UTC)
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            unit_t.insert().values(
+                id=unit_id,
+                code=f"gone-{unit_id.hex[:8]}",
+                name=name,
+                kind=OrgUnitKind.TOWN,
+                path=f"/{unit_id}/",
+                depth=0,
+                sort_order=0,
+                created_at=stamp,
+                updated_at=stamp,
+                version=1,
+            )
+        )
+    return unit_id
+
 
 class subscriptions_with_key:
     """`subscriptions(host)` authenticated by an API key in the connection_init payload."""
@@ -278,23 +323,7 @@ class TestTokensNameExistingUnits:
         app = create_app(_settings(seeded_db), seeded_db.engine)
         now = [0.0]
         _graphql_view(app).known_units = KnownUnits(ttl=60, clock=lambda: now[0])
-        unit_id = uuid.uuid4()
-        async with seeded_db.engine.begin() as conn:
-            stamp = datetime.now(UTC)
-            await conn.execute(
-                unit_t.insert().values(
-                    id=unit_id,
-                    code="gone-1",
-                    name="将撤并的街道",
-                    kind=OrgUnitKind.TOWN,
-                    path=f"/{unit_id}/",
-                    depth=0,
-                    sort_order=0,
-                    created_at=stamp,
-                    updated_at=stamp,
-                    version=1,
-                )
-            )
+        unit_id = await _insert_unit(seeded_db, "将撤并的街道")
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             viewer = GraphQLClient(http).as_viewer(unit_id, "ADMIN")
