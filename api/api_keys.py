@@ -107,8 +107,23 @@ async def key_budget(engine: AsyncEngine, key: str) -> KeyBudget | None:
     return KeyBudget(row.id, row.rate_limit)
 
 
+@dataclass(frozen=True)
+class VerifiedKey:
+    """A valid key: its partner viewer, and what an open connection keeps checking."""
+
+    viewer: Viewer
+    id: uuid.UUID
+    expires_at: datetime | None
+
+
 async def viewer_for_key(engine: AsyncEngine, key: str) -> Viewer:
     """The read-only partner viewer of a key; AuthenticationError when it is not valid."""
+    return (await verify_key(engine, key)).viewer
+
+
+async def verify_key(engine: AsyncEngine, key: str) -> VerifiedKey:
+    """The key's viewer, id and expiry; AuthenticationError when it is not valid (unknown,
+    revoked or expired)."""
     parts = key.split("_", 2)
     if len(parts) != 3 or parts[0] != "gg" or len(parts[1]) != PREFIX_LENGTH:
         raise AuthenticationError("malformed API key")
@@ -126,11 +141,14 @@ async def viewer_for_key(engine: AsyncEngine, key: str) -> Viewer:
     if row["revoked_at"] is not None:
         raise AuthenticationError("revoked API key")
     expires = row["expires_at"]
-    if expires is not None and (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) < now:
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)  # SQLite keeps no zone
+    if expires is not None and expires < now:
         raise AuthenticationError("expired API key")
-    return Viewer(
+    viewer = Viewer(
         subject=f"key:{row['name']}",
         unit_id=row["org_unit_id"],
         role=ViewerRole.VIEWER,
         partner=row["disclosure"] == "SHARED",
     )
+    return VerifiedKey(viewer, row["id"], expires)

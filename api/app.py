@@ -27,7 +27,7 @@ from strawberry.types.unset import UnsetType
 
 from api import compiled, events, graphiql, graphql_http, idempotency, uploads, websocket
 from api.api_keys import KeyBudget, key_budget, viewer_for_key
-from api.auth import AuthenticationError, viewer_from_header
+from api.auth import AuthenticationError, KnownUnits, viewer_from_header
 from api.body_limit import BodySizeLimit
 from api.context import RequestContext
 from api.dashboard import routes as dashboard_routes
@@ -63,6 +63,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         self.settings = settings
         self.engine: AsyncEngine | None = None
         self.broker: events.Broker | None = None  # created by the app's lifespan
+        self.known_units = KnownUnits()  # the units tokens name exist (api/auth.py)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         assert self.engine is not None, "engine is created by the app's lifespan"
@@ -83,6 +84,12 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         if viewer.anonymous and not self.settings.anonymous and not isinstance(request, WebSocket):
             raise HTTPException(401, "authentication required: send a bearer token or an API key")
         db = idempotency.held_database(request) or Database(self.engine)
+        if not api_key:
+            try:
+                await self.known_units.require(db, viewer)  # a token names an existing unit
+            except AuthenticationError as exc:
+                await db.close()  # a held transaction stays its owner's to end
+                raise HTTPException(401, str(exc)) from exc
         scope = scope_for(viewer)
         await db.use_rls_scope(rls_scope(self.settings, scope.root))  # GOVGRAPH_RLS=1
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
@@ -99,7 +106,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         )
 
     async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
-        await websocket.authenticate(self.settings, context)
+        await websocket.authenticate(self.settings, context, self.known_units)
         return await super().on_ws_connect(context)
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -158,6 +165,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         except HTTPException:
             return None  # the full path answers with the refusal
         if context.db.dialect != "postgresql":
+            await context.db.close()  # the token's unit check may have opened it
             return None
         answer = await compiled.answer_from_plan(context, body["query"], operation_name, variables)
         if answer is None:

@@ -2,6 +2,11 @@
 
 `govgraph token --unit NAME --role ROLE` mints one. Without GOVGRAPH_SECRET no token can be
 verified and every request is the anonymous read-only demo viewer (`make run`).
+
+A signature proves who minted a token, not that its unit exists: a token minted against
+another database, or for a unit deleted since, names no unit here, and an ADMIN one would read
+everything. `KnownUnits` refuses those (HTTP 401, WebSocket 4403) and remembers the units it
+found for a minute, so the check costs a dictionary look-up on nearly every request.
 """
 
 from __future__ import annotations
@@ -9,12 +14,18 @@ from __future__ import annotations
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import jwt
+import sqlalchemy as sa
 
+from models import OrgUnit
 from models.enums import ViewerRole
 from models.viewer import ANONYMOUS, Viewer
+from resolvers.database import Database
+
+unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 
 ISSUER = "govgraph"
 ALGORITHM = "HS256"
@@ -52,7 +63,13 @@ VERIFIED_CACHE_SIZE = 1024
 
 
 def verify_token(secret: str, token: str) -> Viewer:
-    """The viewer a token stands for; AuthenticationError when it does not verify.
+    """The viewer a token stands for; AuthenticationError when it does not verify."""
+    return verified_token(secret, token)[0]
+
+
+def verified_token(secret: str, token: str) -> tuple[Viewer, int]:
+    """The viewer a token stands for and its expiry (`exp`, epoch seconds); AuthenticationError
+    when it does not verify.
 
     A verified token is remembered until its expiry (dashboards send the same token with
     every request); an expired or unknown one is checked in full.
@@ -61,12 +78,12 @@ def verify_token(secret: str, token: str) -> Viewer:
     known = _VERIFIED.get(key)
     if known is not None and known[1] > time.time():
         _VERIFIED.move_to_end(key)
-        return known[0]
-    viewer, expires = _verify(secret, token)
-    _VERIFIED[key] = (viewer, expires)
+        return known
+    verified = _verify(secret, token)
+    _VERIFIED[key] = verified
     if len(_VERIFIED) > VERIFIED_CACHE_SIZE:
         _VERIFIED.popitem(last=False)
-    return viewer
+    return verified
 
 
 def _verify(secret: str, token: str) -> tuple[Viewer, int]:
@@ -90,11 +107,61 @@ def _verify(secret: str, token: str) -> tuple[Viewer, int]:
 
 def viewer_from_header(secret: str | None, authorization: str | None) -> Viewer:
     """The viewer of an `Authorization: Bearer …` header (anonymous without one)."""
+    return credentials_from_header(secret, authorization)[0]
+
+
+def credentials_from_header(
+    secret: str | None, authorization: str | None
+) -> tuple[Viewer, int | None]:
+    """The viewer of an `Authorization: Bearer …` header and its token's expiry (epoch
+    seconds); anonymous, without expiry, without a header."""
     if not authorization:
-        return ANONYMOUS
+        return ANONYMOUS, None
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationError("expected `Authorization: Bearer <token>`")
     if not secret:
         raise AuthenticationError("this server verifies no tokens (GOVGRAPH_SECRET unset)")
-    return verify_token(secret, token.strip())
+    return verified_token(secret, token.strip())
+
+
+class KnownUnits:
+    """The units tokens name, checked to exist; found ones are remembered for `ttl` seconds.
+
+    Only what was found is remembered: a unit created after a refusal is accepted at once, a
+    deleted one is refused within `ttl` seconds (an open WebSocket at its next check). One per
+    app (its engine's database); `clock` is monotonic seconds.
+    """
+
+    def __init__(
+        self, ttl: float = 60.0, size: int = 4096, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.ttl, self.size, self.clock = ttl, size, clock
+        self._found: OrderedDict[uuid.UUID, float] = OrderedDict()  # unit id -> valid until
+
+    async def require(self, db: Database, viewer: Viewer) -> None:
+        """AuthenticationError unless the unit of a token's viewer exists (the anonymous viewer
+        has none: nothing to check; API keys reference theirs, callers skip them).
+
+        Runs on the request's handle before anything else uses it, on its connection directly:
+        the look-up is authentication, not one of the operation's counted statements.
+        """
+        unit_id = viewer.unit_id
+        if unit_id is None:
+            return
+        now = self.clock()
+        until = self._found.get(unit_id)
+        if until is not None and until > now:
+            return
+        conn = await db.connection()
+        found = await conn.scalar(sa.select(unit_t.c.id).where(unit_t.c.id == unit_id))
+        if found is None:
+            self._found.pop(unit_id, None)
+            raise AuthenticationError(
+                f"the token's unit {unit_id} does not exist (deleted, or never in this"
+                " database): ask for a new token"
+            )
+        self._found[unit_id] = now + self.ttl
+        self._found.move_to_end(unit_id)
+        if len(self._found) > self.size:
+            self._found.popitem(last=False)

@@ -35,6 +35,7 @@ from models.viewer import Viewer
 from resolvers.database import Database
 from resolvers.escalation.policy import DEFAULT_POLICY, load_policy
 from resolvers.escalation.service import escalate_overdue
+from resolvers.events import api_key_revoked
 from resolvers.org_unit.queries import name_match_statement
 from resolvers.rollups.maintained import rebuild_task_rollups
 from resolvers.service_context import ServiceContext
@@ -215,6 +216,7 @@ async def revoke_key(ctx: ServiceContext, work: UnitOfWork, prefix: str) -> bool
         after={"prefix": prefix, "revoked": True},
         scope_unit=key["org_unit_id"],
     )
+    api_key_revoked(ctx, key["id"])  # open connections of the key close (api/websocket.py)
     return True
 
 

@@ -4,11 +4,33 @@ the HTTP and WebSocket layer reads (settings, the request, whether the compiled 
 
 from __future__ import annotations
 
+import time
+import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from api.auth import AuthenticationError
 from api.settings import Settings
 from resolvers.context import Context
+
+
+@dataclass(frozen=True, kw_only=True)
+class Credentials:
+    """What authenticated a WebSocket connection, checked again for the connection's life
+    (api/websocket.py): the token's or key's expiry, and `recheck` (raises
+    AuthenticationError: a revoked key, a unit that no longer exists)."""
+
+    expires_at: float | None = None  # epoch seconds
+    key_id: uuid.UUID | None = None  # an API key's id: its revocation is announced by that id
+    recheck: Callable[[], Awaitable[None]]
+
+    async def check(self) -> None:
+        """AuthenticationError once the credentials no longer hold."""
+        if self.expires_at is not None and time.time() >= self.expires_at:
+            kind = "API key" if self.key_id is not None else "token"
+            raise AuthenticationError(f"the {kind} has expired")
+        await self.recheck()
 
 
 @dataclass(kw_only=True)
@@ -22,3 +44,5 @@ class RequestContext(Context):
     compiled: bool = False
     # The WebSocket connection_init payload (credentials; api/websocket.py).
     connection_params: dict[str, Any] | None = None
+    # A WebSocket connection's credentials, kept checking while it is open (None: anonymous).
+    credentials: Credentials | None = None

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ValidationCache
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from api.compiled import CompiledReads
 from api.extensions import (
     DatabaseLifecycle,
     MaskInternalErrors,
+    ParseOnce,
     PartnerIntrospection,
     SqlStatistics,
+    log_errors,
 )
 from api.limits import QueryLimits
 from resolvers.audit import AuditQuery
@@ -72,7 +76,18 @@ Mutation = merge_types(
     ),
 )
 
-schema = strawberry.Schema(
+
+class GovSchema(strawberry.Schema):
+    """strawberry's schema, logging client errors as one line each and bugs with their
+    traceback (strawberry logs every error with its source excerpt and any traceback)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors, execution_context.context if execution_context else None)
+
+
+schema = GovSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
@@ -89,7 +104,7 @@ schema = strawberry.Schema(
     ],
     extensions=[
         # Factories: the LRU caches live at module level, shared by every request.
-        lambda: ParserCache(maxsize=256),
+        lambda: ParseOnce(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         QueryLimits,
         PartnerIntrospection,

@@ -18,7 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from resolvers.service_context import Change, ServiceContext, Unlogged
 
-__all__ = ["Broker", "Change", "ChangeQueue", "Unlogged"]
+__all__ = ["API_KEY", "Broker", "Change", "ChangeQueue", "Unlogged"]
+
+# The kind of change that announces a revoked API key (`("api_key", key id)`): no object of
+# the change log, only a signal to the connections the key opened (api/websocket.py).
+API_KEY = "api_key"
 
 
 class ChangeQueue(Protocol):
@@ -81,6 +85,12 @@ def rectification_changed(
 ) -> None:
     """A rectification's state or fields changed."""
     _note(ctx, "rectification", rectification_id, former_units)
+
+
+def api_key_revoked(ctx: ServiceContext, key_id: uuid.UUID) -> None:
+    """A sharing partner's key was revoked: every process closes the connections it opened
+    (published like a write's changes; PostgreSQL delivers it across processes at commit)."""
+    ctx.changes.add((API_KEY, key_id))
 
 
 def pending_changes(ctx: ServiceContext) -> set[Change]:

@@ -118,19 +118,29 @@ async def task_events(
 async def rollup_events(
     info: Info, broker: Broker, unit: uuid.UUID
 ) -> AsyncGenerator[TaskRollup, None]:
-    """The unit's current taskRollup after writes change a task it leads (subtree included);
-    bursts coalesce into one event per ROLLUP_COALESCE_SECONDS.
+    """The unit's current taskRollup each time it changes, as the viewer sees it; bursts
+    coalesce into one event per ROLLUP_COALESCE_SECONDS.
+
+    Wakes only for tasks the viewer sees led in the unit's subtree (models/rules/scope.py), and
+    sends only a rollup that differs from the last one sent (or from the one at subscription):
+    a write the viewer cannot see (another district's share of a task it sees, its progress
+    report) changes nothing the viewer's rollup counts, so it sends nothing, not even the
+    timing of that write.
     """
     ctx = info.context
     loop = asyncio.get_running_loop()
     quiet_until = 0.0
+    last = await _current_rollup(info, unit)
     with broker.subscribe() as changes:
+        # A write may have committed between the two: its change reached no queue.
+        if (rollup := await _current_rollup(info, unit)) != last:
+            last = rollup
+            quiet_until = loop.time() + ROLLUP_COALESCE_SECONDS
+            yield rollup
         while True:
             ids = await _changed_tasks(changes)
             in_scope = _tasks_in_scope(unit, True, RoleScope.LEAD)
             async with event_database(ctx) as db:
-                # Wakes only for tasks the viewer sees (models/rules/scope.py), as the rollup
-                # it then computes counts only those.
                 relevant = await db.scalar(
                     sa.select(in_scope.c.task_id)
                     .where(in_scope.c.task_id.in_(ids), task_visible(ctx.scope, in_scope.c.task_id))
@@ -142,17 +152,21 @@ async def rollup_events(
                 await asyncio.sleep(wait)
             # Whatever arrived meanwhile is committed, so the rollup computed now covers it.
             changes.drain()
-            async with event_database(ctx):
-                rollup = await unit_task_rollup(
-                    info,
-                    unit,
-                    as_of=None,
-                    include_descendants=True,
-                    role=RoleScope.LEAD,
-                    flt=None,
-                )
+            rollup = await _current_rollup(info, unit)
+            if rollup == last:
+                continue
+            last = rollup
             quiet_until = loop.time() + ROLLUP_COALESCE_SECONDS
             yield rollup
+
+
+async def _current_rollup(info: Info, unit: uuid.UUID) -> TaskRollup:
+    """The unit's taskRollup (subtree, LEAD, today) as the viewer sees it, on a handle of its
+    own."""
+    async with event_database(info.context):
+        return await unit_task_rollup(
+            info, unit, as_of=None, include_descendants=True, role=RoleScope.LEAD, flt=None
+        )
 
 
 @strawberry.type
@@ -172,8 +186,8 @@ class Subscription:
 
     @strawberry.subscription(
         description=(
-            "The unit's taskRollup (subtree, LEAD, as of today) after committed writes change"
-            " a task in its scope; at most one event per 200 ms."
+            "The unit's taskRollup (subtree, LEAD, as of today) each time committed writes"
+            " change it as the viewer sees it; at most one event per 200 ms."
         )
     )
     async def rollup_changed(
