@@ -39,6 +39,7 @@ from api.metrics import MetricsMiddleware, metrics
 from api.schema import schema
 from api.settings import Settings
 from models.rules import calendar
+from resolvers import cursors
 from resolvers.database import Database
 from resolvers.loaders import Loaders
 from resolvers.scope import scope_for
@@ -217,6 +218,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     """The ASGI app. Tests pass an engine; otherwise the lifespan creates one from settings."""
     settings = settings or Settings.from_env()
     calendar.configure(settings.timezone)  # one day boundary for the whole process
+    cursors.configure(settings.secret)  # the cursors' signing key (resolvers/cursors.py)
     graphql = GovGraphQL(settings)
 
     @contextlib.asynccontextmanager

@@ -81,7 +81,13 @@ async def paginate(
     """A keyset page of `statement` by `order` columns (the last one unique), one direction."""
     keys = [OrderKey(column, descending) for column in order]
     return await pagination.paginate(
-        info.context.db, statement, keys, build, first=first, after=after
+        info.context.db,
+        statement,
+        keys,
+        build,
+        first=first,
+        after=after,
+        digest=pagination.list_digest(info),
     )
 
 

@@ -26,7 +26,7 @@ RANGE = "1900-01-01..2199-12-31"
 BAD_DATES = ["9999-12-31", "0001-01-01", "1899-12-31", "2200-01-01"]
 
 # Every place a Date argument or input field is read, as (query, variables) with $d the date.
-DATE_QUERIES = [
+DATE_QUERIES: list[tuple[str, dict[str, Any]]] = [
     ('query ($d: Date) { orgUnit(name: "城区") { taskRollup(asOf: $d) { total } } }', {}),
     ('query ($d: Date) { orgUnit(name: "城区") { rectificationRollup(asOf: $d) { total } } }', {}),
     ("query ($d: Date) { tasks(filter: {overdueAsOf: $d}) { totalCount } }", {}),
