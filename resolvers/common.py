@@ -77,8 +77,10 @@ async def paginate(
     first: int | None,
     after: str | None,
     descending: bool = False,
+    parent: str = "",
 ) -> Connection[T]:
-    """A keyset page of `statement` by `order` columns (the last one unique), one direction."""
+    """A keyset page of `statement` by `order` columns (the last one unique), one direction;
+    `parent`: see pagination.paginate."""
     keys = [OrderKey(column, descending) for column in order]
     return await pagination.paginate(
         info.context.db,
@@ -88,6 +90,7 @@ async def paginate(
         first=first,
         after=after,
         digest=pagination.list_digest(info),
+        parent=parent,
     )
 
 

@@ -37,6 +37,12 @@ TAG_BYTES = 16
 BLOCK = 64  # SHA-256's block size: the HMAC pads the key to it
 KEY_ENV = "GOVGRAPH_CURSOR_KEY"
 PAGING_ARGUMENTS = frozenset({"first", "after"})
+# Input fields of a root list's `filter` that name the objects it lists below: they are the
+# list's parent (`parents`), not part of its digest, so the compiled path can bind them as
+# parameters and one plan serves every value (resolvers/compiled/compiler.py BINDABLE).
+PARENT_FILTERS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("Query", "orgUnits"): ("parent", "ancestor")
+}
 
 _key = b""
 
@@ -89,10 +95,18 @@ def list_digest(owner: str, field: str, arguments: Mapping[str, Any]) -> str:
     """The identity of a connection field's list, but for its parent: the field and its
     coerced arguments other than `first` and `after`."""
     shaping = {k: v for k, v in arguments.items() if k not in PAGING_ARGUMENTS}
+    named = PARENT_FILTERS.get((owner, field))
+    if named and isinstance(shaping.get("filter"), Mapping):
+        shaping["filter"] = {k: v for k, v in shaping["filter"].items() if k not in named}
     text = orjson.dumps(
         [owner, field, _canonical(shaping)], option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
     )
     return hashlib.sha256(text).hexdigest()[:32]
+
+
+def parents(ids: Sequence[Any]) -> str:
+    """The parent part of a list named by several ids (PARENT_FILTERS), absent ones empty."""
+    return "/".join("" if i is None else str(i) for i in ids)
 
 
 def message(digest: str, parent: str, payload: str) -> str:

@@ -191,14 +191,16 @@ async def paginate(
     first: int | None,
     after: str | None,
     digest: str,
+    parent: str = "",
     cls: type[Connection[T]] = Connection,
     **extra: Any,
 ) -> Connection[T]:
-    """One keyset page of `statement`, a root list (`digest`: list_digest); the count runs
-    only if `totalCount` is selected."""
+    """One keyset page of `statement`, a root list (`digest`: list_digest; `parent`: the ids
+    its filter lists below, cursors.PARENT_FILTERS); the count runs only if `totalCount` is
+    selected."""
     size, key = _arguments(first, after, len(order))
     if after:
-        cursors.verify(after, digest, "")
+        cursors.verify(after, digest, parent)
     page = statement.add_columns(*(k.column.label(f"_k{i}") for i, k in enumerate(order)))
     if key is not None:
         page = page.where(after_predicate(order, key))
@@ -219,7 +221,7 @@ async def paginate(
         count,
         cls,
         digest=digest,
-        parent="",
+        parent=parent,
         **extra,
     )
 

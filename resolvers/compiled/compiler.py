@@ -209,8 +209,8 @@ def bound_variables(operation: OperationDefinitionNode) -> frozenset[str]:
     statement serves every value; any other use puts the variable in the plan's cache key.
 
     Cursors are bound to their list (resolvers/cursors.py): an operation passing `after`
-    binds nothing (the cursor is checked against the plan's constant parent), nor does a
-    connection whose own arguments are bindable (orgUnits(filter:)) when it returns cursors.
+    binds nothing, so the cursor is checked against the plan's constant parent. Bound ids
+    of orgUnits(filter:) are that list's parent (cursors.PARENT_FILTERS), signed in SQL.
     """
     if _uses(
         operation.selection_set, lambda f: any(a.name.value == "after" for a in f.arguments or ())
@@ -248,14 +248,9 @@ def bound_variables(operation: OperationDefinitionNode) -> frozenset[str]:
                         safe.add(value.name.value)
                         continue
                     if root and isinstance(value, ObjectValueNode):
-                        cursors_out = _uses(selection.selection_set, _is_cursor)
                         for f in value.fields or ():
                             site = (selection.name.value, argument.name.value, f.name.value)
-                            if (
-                                isinstance(f.value, VariableNode)
-                                and site in BINDABLE
-                                and not cursors_out
-                            ):
+                            if isinstance(f.value, VariableNode) and site in BINDABLE:
                                 safe.add(f.value.name.value)
                             else:
                                 unsafe.update(variables(f.value))
@@ -271,13 +266,6 @@ def bound_variables(operation: OperationDefinitionNode) -> frozenset[str]:
     if "*" in unsafe:
         return frozenset()
     return frozenset((safe - unsafe) & ids)
-
-
-CURSOR_FIELDS = frozenset({"cursor", "startCursor", "endCursor"})
-
-
-def _is_cursor(node: FieldNode) -> bool:
-    return node.name.value in CURSOR_FIELDS
 
 
 def _uses(selection_set: SelectionSetNode | None, test: Callable[[FieldNode], bool]) -> bool:
@@ -473,7 +461,8 @@ def connection(
     table: Any,
     *,
     owner: str,
-    parent: Row | None,
+    parent: sa.ColumnElement[str] | None,
+    known: str | None,
 ) -> Any:
     """A Relay connection over `base` (rows of `table`) as resolvers/pagination.py pages it.
 
@@ -481,21 +470,20 @@ def connection(
     counted from it too. The page (size + 1 rows, for hasNextPage) is cut from it and only
     then joined back to `table` for the nodes' columns.
 
-    `owner` and `parent` (None at the root) make the list's identity (resolvers/cursors.py):
-    cursors are signed in SQL; an `after` is checked here, so only where the parent is a
-    constant of the plan (else the resolvers page, and check, per parent).
+    `owner` and `parent` (the parent part as SQL text; None: "") make the list's identity
+    (resolvers/cursors.py): cursors are signed in SQL. An `after` is checked here, so only
+    where the parent is `known`, a constant of the plan (else the resolvers page, and check,
+    per parent).
     """
     first, after = f.args.get("first"), f.args.get("after")
     digest = cursors.list_digest(owner, f.nodes[0].name.value, f.args)
-    parent_id = None if parent is None else outer(parent.c.id)
     try:
         size, key = _arguments(first, after, len(order))
         if after:
-            known = "" if parent is None else env.known_ids.get(parent.name)
             if known is None:
                 raise NotCompilable("after: a cursor of a list below a list")
-            cursors.verify(after, digest, str(known))
-            env.cursor_checks.append((after, digest, str(known)))
+            cursors.verify(after, digest, known)
+            env.cursor_checks.append((after, digest, known))
     except ValueError as exc:
         raise NotCompilable(str(exc)) from exc
     conn_type = f.type
@@ -513,7 +501,7 @@ def connection(
     page: Any = None
 
     def sign(page: Any) -> sa.ColumnElement[str]:
-        return sql.signed_cursor([page.c[f"_k{i}"] for i in range(arity)], digest, parent_id)
+        return sql.signed_cursor([page.c[f"_k{i}"] for i in range(arity)], digest, parent)
 
     if wanted & {"edges", "pageInfo"}:
         keys = [OrderKey(matching.c[f"_o{i}"], k.descending) for i, k in enumerate(order)]
@@ -655,8 +643,16 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
         ]
     conditions = [*filtered, task_visible(env.scope)]
     base = sa.select(task_t).where(task_t.c.id.in_(in_scope), *conditions)
+    known = env.known_ids.get(row.name)
     return connection(
-        env, f, base, task_order(f.args.get("orderBy")), task_t, owner="OrgUnit", parent=row
+        env,
+        f,
+        base,
+        task_order(f.args.get("orderBy")),
+        task_t,
+        owner="OrgUnit",
+        parent=sa.cast(outer(row.c.id), sa.Text),
+        known=None if known is None else str(known),
     )
 
 
@@ -749,7 +745,8 @@ def task_reports(env: Env, f: Field, row: Row) -> Any:
         .where(a.c.task_id == outer(row.c.id), visible if not env.scope.unrestricted else sa.true())
     )
     order = [OrderKey(r.c.reported_at, True), OrderKey(r.c.id, True)]
-    return connection(env, f, base, order, r, owner="Task", parent=row)
+    parent = sa.cast(outer(row.c.id), sa.Text)
+    return connection(env, f, base, order, r, owner="Task", parent=parent, known=None)
 
 
 def reported_by(env: Env, f: Field, row: Row) -> Any:
@@ -868,16 +865,32 @@ def query_org_units(env: Env, f: Field) -> Any:
     base = sa.select(*u.c).where(unit_visible(env.scope, u.c.id))
     if flt.get("kind"):
         base = base.where(u.c.kind.in_([k.value for k in flt["kind"]]))
+    parent_id = root_id = None
     if flt.get("parent") is not None:
-        parent = env.unit_id(flt["parent"], argument_node(f, "filter", "parent"))
-        base = base.where(u.c.parent_id == parent)
+        parent_id = env.unit_id(flt["parent"], argument_node(f, "filter", "parent"))
+        base = base.where(u.c.parent_id == parent_id)
     if flt.get("ancestor") is not None:
-        root = env.unit_id(flt["ancestor"], argument_node(f, "filter", "ancestor"))
+        root_id = root = env.unit_id(flt["ancestor"], argument_node(f, "filter", "ancestor"))
         base = base.where(
             u.c.id.in_(sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == root))
         )
     order = [OrderKey(u.c.depth), OrderKey(u.c.sort_order), OrderKey(u.c.code), OrderKey(u.c.id)]
-    return connection(env, f, base, order, u, owner="Query", parent=None)
+    # The filter's units are the list's parent (resolvers/cursors.py PARENT_FILTERS).
+    parent = sa.func.concat(*_id_text(parent_id), sql.text_literal("/"), *_id_text(root_id))
+    known = None
+    if f.args.get("after"):  # nothing is bound (bound_variables): the ids are constants
+        known = cursors.parents(
+            [
+                decode_global_id(flt[k], "OrgUnit") if flt.get(k) else None
+                for k in ("parent", "ancestor")
+            ]
+        )
+    return connection(env, f, base, order, u, owner="Query", parent=parent, known=known)
+
+
+def _id_text(value: sa.ColumnElement[Any] | None) -> list[sa.ColumnElement[str]]:
+    """An id as the text of a cursor's parent part ('' when absent)."""
+    return [sql.text_literal("") if value is None else sa.cast(value, sa.Text)]
 
 
 def query_tasks(env: Env, f: Field) -> Any:
@@ -890,7 +903,7 @@ def query_tasks(env: Env, f: Field) -> Any:
         raise NotCompilable(str(exc)) from exc
     base = sa.select(task_t).where(*conditions, task_visible(env.scope))
     order = task_order(f.args.get("orderBy"))
-    return connection(env, f, base, order, task_t, owner="Query", parent=None)
+    return connection(env, f, base, order, task_t, owner="Query", parent=None, known="")
 
 
 def argument_node(f: Field, argument: str, input_field: str | None = None) -> Any:

@@ -33,6 +33,10 @@ UNITS = """
 query ($after: String) { orgUnits(first: 5, after: $after) {
   edges { node { id } } pageInfo { endCursor } } }
 """
+UNITS_UNDER = """
+query ($a: ID!, $after: String) { orgUnits(first: 2, after: $after, filter: {ancestor: $a}) {
+  edges { cursor node { id } } pageInfo { endCursor } } }
+"""
 FOREIGN = "cursor does not belong to this list"
 
 
@@ -116,6 +120,11 @@ async def test_foreign_cursors_are_refused(seeded_db: TestDatabase, compiled: bo
         _refused(await client.execute(TASKS, {"after": of_city}))
         _refused(await client.execute(UNITS, {"after": plain}))
         _refused(await client.execute(TASKS, {"after": units}))
+        # orgUnits below another unit (its bound filter ids are the list's parent)
+        under_city = await _end(client, UNITS_UNDER, {"a": city}, "orgUnits")
+        _refused(await client.execute(UNITS_UNDER, {"a": county, "after": under_city}))
+        _refused(await client.execute(UNITS, {"after": under_city}))
+        assert (await client.execute(UNITS_UNDER, {"a": city, "after": under_city}))["data"]
         # each list still takes its own
         assert (await client.execute(TASKS, {"after": by_deadline, "order": ["DEADLINE_ASC"]}))[
             "data"
