@@ -40,6 +40,7 @@ from api.rate_limit import RateLimit, RateLimiter
 from api.schema import schema
 from api.settings import Settings
 from models.rules import calendar
+from resolvers import cursors
 from resolvers.database import Database
 from resolvers.loaders import Loaders
 from resolvers.scope import scope_for
@@ -229,6 +230,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     """The ASGI app. Tests pass an engine; otherwise the lifespan creates one from settings."""
     settings = settings or Settings.from_env()
     calendar.configure(settings.timezone)  # one day boundary for the whole process
+    cursors.configure(settings.secret)  # the cursors' signing key (resolvers/cursors.py)
     graphql = GovGraphQL(settings)
     limiter = RateLimiter(settings)  # per viewer, key or address (api/rate_limit.py)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import secrets
 import sys
 from collections.abc import Sequence
 
@@ -15,6 +17,7 @@ from api.db import create_engine
 from api.idempotency import purge_expired
 from api.settings import Settings, normalize_database_url
 from models.rules import calendar
+from resolvers import cursors
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -30,6 +33,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.server import NoDelayH11Protocol
 
     settings = Settings.from_env()
+    if not settings.secret:
+        # Workers sign cursors with one key (resolvers/cursors.py); a secret would derive it.
+        os.environ.setdefault(cursors.KEY_ENV, secrets.token_hex(32))
     uvicorn.run(
         "api.main:app",
         host=args.host or settings.host,

@@ -31,6 +31,7 @@ from api.events import PostgresBroker
 from api.settings import Settings, normalize_database_url
 from models import OrgUnit
 from models.enums import ViewerRole
+from models.rules import calendar
 from models.viewer import Viewer
 from resolvers.database import Database
 from resolvers.escalation.policy import DEFAULT_POLICY, load_policy
@@ -158,7 +159,7 @@ async def _escalate(url: str, as_of: date, policy_path: Path | None, dry_run: bo
 
 def cmd_escalate_overdue(args: argparse.Namespace) -> int:
     """Issue the next escalation step for every overdue item (idempotent per day)."""
-    as_of = date.fromisoformat(args.as_of) if args.as_of else Settings.from_env().today()
+    as_of = calendar.parse_date(args.as_of) if args.as_of else Settings.from_env().today()
     policy = Path(args.policy) if args.policy else None
     return asyncio.run(_escalate(_url(args), as_of, policy, args.dry_run))
 

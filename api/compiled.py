@@ -26,6 +26,7 @@ from strawberry.types.graphql import OperationType
 
 from api.context import RequestContext
 from api.metrics import COMPILED, COMPILED_PLANS, SQL_STATEMENTS
+from resolvers import cursors
 from resolvers.common import decode_global_id
 from resolvers.compiled.compiler import (
     Env,
@@ -78,13 +79,28 @@ class Plan:
     names: tuple[str, ...]
     values: tuple[Any, ...]
     day_checks: tuple[tuple[date, bool], ...] = ()
+    cursor_checks: tuple[tuple[str, str, str], ...] = ()
 
     def fresh(self, today: date) -> bool:
-        """Whether the plan still answers for `today`."""
-        return all((day >= today) is current for day, current in self.day_checks)
+        """Whether the plan still answers for `today`, with the cursors it was made for still
+        signed by the current key (resolvers/cursors.py)."""
+        if not all((day >= today) is current for day, current in self.day_checks):
+            return False
+        try:
+            for cursor, digest, parent in self.cursor_checks:
+                cursors.verify(cursor, digest, parent)
+        except ValueError:
+            return False
+        return True
 
     @classmethod
-    def of(cls, statement: sa.Select[Any], dialect: Any, day_checks: tuple[Any, ...] = ()) -> Plan:
+    def of(
+        cls,
+        statement: sa.Select[Any],
+        dialect: Any,
+        day_checks: tuple[Any, ...] = (),
+        cursor_checks: tuple[Any, ...] = (),
+    ) -> Plan:
         compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
         params = compiled.construct_params()
         processors = cast(dict[str, Any], compiled._bind_processors)
@@ -94,7 +110,7 @@ class Plan:
             value = params[name]
             processor = processors.get(name)
             values.append(processor(value) if processor is not None else value)
-        return cls(str(compiled), names, tuple(values), tuple(day_checks))
+        return cls(str(compiled), names, tuple(values), tuple(day_checks), tuple(cursor_checks))
 
     def arguments(self, params: dict[str, Any]) -> list[Any]:
         """The positional arguments with the request's parameters."""
@@ -181,7 +197,12 @@ class CompiledReads(SchemaExtension):
                 logger.exception("request %s: compiling failed", context.request_id)
                 PLANS.put(key, UNCOMPILABLE)
                 return None
-            plan = Plan.of(statement, context.db.engine.dialect, tuple(env.day_checks))
+            plan = Plan.of(
+                statement,
+                context.db.engine.dialect,
+                tuple(env.day_checks),
+                tuple(env.cursor_checks),
+            )
             PLANS.put(key, plan)
             ANSWERABLE.put((ec.query, requested), True)
             params = env.params

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -24,6 +23,7 @@ from starlette.routing import Route
 from api.context import RequestContext
 from models import OrgUnit
 from models.enums import RoleScope
+from models.rules import calendar
 from resolvers.changes.snapshot import snapshot_chunks
 from resolvers.common import decode_global_id
 from resolvers.database import apply_rls_scope
@@ -96,9 +96,9 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         as_of = ctx.today()
         if params.get("asOf"):
             try:
-                as_of = date.fromisoformat(params["asOf"])
+                as_of = calendar.parse_date(params["asOf"])
             except ValueError as exc:
-                raise ExportError(400, "asOf is a date, YYYY-MM-DD") from exc
+                raise ExportError(400, f"asOf: {exc}") from exc
         query = ExportQuery(
             unit_id=unit["id"],
             as_of=as_of,

@@ -30,6 +30,7 @@ from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from starlette.datastructures import UploadFile
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response, StreamingResponse
 
@@ -78,14 +79,18 @@ def storage_key(subject: str, key: str) -> str:
     return f"{subject}\n{key}"
 
 
-def request_hash(data: Mapping[str, Any]) -> str:
-    """sha256 of the canonical JSON of {query, variables, operationName}."""
+def request_hash(data: Mapping[str, Any], uploads: Mapping[str, Any] | None = None) -> str:
+    """sha256 of the canonical JSON of {query, variables, operationName} (and of a multipart
+    request's map and files)."""
+    identity = {
+        "query": data.get("query"),
+        "variables": data.get("variables") or {},
+        "operationName": data.get("operationName"),
+    }
+    if uploads is not None:
+        identity["uploads"] = uploads
     canonical = json.dumps(
-        {
-            "query": data.get("query"),
-            "variables": data.get("variables") or {},
-            "operationName": data.get("operationName"),
-        },
+        identity,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -115,23 +120,30 @@ async def read_request(
     request: Request, viewer: Viewer | None
 ) -> IdempotentRequest | Response | None:
     """The key and body hash, a 400 response for a bad key, or None when the header does not
-    apply (not a POST, no verified viewer, not a JSON mutation: queries ignore it).
+    apply (not a POST, no verified viewer, not a mutation: queries ignore it).
+
+    JSON bodies and multipart uploads (importLedger) alike: a multipart request's hash covers
+    its operations, its map and each file part's name, file name and bytes, so a retry that
+    sends the same file under another multipart boundary is the same request.
     """
     client_key = request.headers.get(HEADER)
     content_type = request.headers.get("content-type", "")
-    if (
-        client_key is None
-        or request.method != "POST"
-        or viewer is None
-        or viewer.anonymous
-        or "application/json" not in content_type
-    ):
+    if client_key is None or request.method != "POST" or viewer is None or viewer.anonymous:
         return None
-    try:
-        data = json.loads(await request.body())
-    except ValueError:
-        return None
-    if not isinstance(data, dict) or not is_mutation(data):
+    if "application/json" in content_type:
+        try:
+            data = json.loads(await request.body())
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or not is_mutation(data):
+            return None
+        digest = request_hash(data)
+    elif "multipart/form-data" in content_type:
+        parsed = await _multipart(request)
+        if parsed is None or not is_mutation(parsed[0]):
+            return None
+        digest = request_hash(parsed[0], parsed[1])
+    else:
         return None
     if not is_valid_key(client_key):
         return error_response(
@@ -139,7 +151,48 @@ async def read_request(
             "IDEMPOTENCY_KEY_INVALID",
             f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable ASCII characters",
         )
-    return IdempotentRequest(storage_key(viewer.subject, client_key), request_hash(data))
+    return IdempotentRequest(storage_key(viewer.subject, client_key), digest)
+
+
+async def _multipart(request: Request) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """A multipart request's operations and what else identifies it (map, files' digests);
+    None when it is not a GraphQL multipart request (the view answers it).
+
+    The form is parsed from the cached body by a request of its own, so the view parses
+    (and limits) its form as it always does.
+    """
+    body = await request.body()  # cached: the view reads it again
+    shadow = Request(request.scope)
+    shadow._body = body
+    try:
+        form = await shadow.form()
+    except Exception:  # a malformed form: the view reports it
+        return None
+    try:
+        operations, mapping = form.get("operations"), form.get("map")
+        if not isinstance(operations, str) or not isinstance(mapping, str):
+            return None
+        try:
+            data, files_map = json.loads(operations), json.loads(mapping)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or not isinstance(files_map, dict):
+            return None
+        files: dict[str, Any] = {}
+        for name in sorted(str(k) for k in files_map):
+            part = form.get(name)
+            if isinstance(part, UploadFile):
+                digest = hashlib.sha256()
+                while chunk := await part.read(1 << 16):
+                    digest.update(chunk)
+                files[name] = [part.filename, digest.hexdigest()]
+            elif part is not None:
+                files[name] = ["", hashlib.sha256(part.encode()).hexdigest()]
+            else:
+                files[name] = None
+        return data, {"map": files_map, "files": files}
+    finally:
+        await form.close()
 
 
 async def respond(

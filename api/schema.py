@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
-from strawberry import relay
 from strawberry.extensions import ValidationCache
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -21,6 +20,7 @@ from api.extensions import (
 from api.limits import QueryLimits
 from resolvers.audit import AuditQuery
 from resolvers.changes.queries import ChangeQuery
+from resolvers.common import NodeQuery
 from resolvers.document.mutations import DocumentMutation
 from resolvers.document.queries import DocumentQuery
 from resolvers.document.types import Document, Plan
@@ -35,17 +35,12 @@ from resolvers.ledger.mutations import LedgerMutation
 from resolvers.org_unit.queries import OrgUnitQuery
 from resolvers.org_unit.types import OrgUnit
 from resolvers.proposal.queries import ProposalQuery
+from resolvers.scalars import OVERRIDES as SCALARS
 from resolvers.subscriptions import Subscription
 from resolvers.task.mutations import TaskEditMutation, TaskMutation
 from resolvers.task.queries import TaskQuery
 from resolvers.task.types import Assignment, Task
 from resolvers.viewer import ViewerQuery
-
-
-@strawberry.type
-class NodeQuery:
-    node: relay.Node | None = relay.node(description="Any object by its global id.")
-
 
 Query = merge_types(
     "Query",
@@ -102,6 +97,7 @@ schema = GovSchema(
         Target,
         MonitoringSection,
     ],
+    scalar_overrides=SCALARS,  # Date and DateTime within the accepted range
     extensions=[
         # Factories: the LRU caches live at module level, shared by every request.
         lambda: ParseOnce(maxsize=256),

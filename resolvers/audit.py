@@ -17,7 +17,7 @@ from models import AuditEvent as AuditEventModel
 from models import OrgUnitClosure
 from models.enums import ViewerRole
 from resolvers.common import Connection, Info, decode_global_id
-from resolvers.pagination import OrderKey, paginate
+from resolvers.pagination import OrderKey, list_digest, paginate
 from resolvers.scope import visibility
 
 audit_t: sa.Table = AuditEventModel.__table__  # type: ignore[attr-defined]
@@ -103,7 +103,13 @@ class AuditQuery:
                 stmt = stmt.where(a.c.occurred_at < filter.until)
         order = [OrderKey(a.c.occurred_at, True), OrderKey(a.c.id, True)]
         return await paginate(
-            info.context.db, stmt, order, AuditEvent.from_row, first=first, after=after
+            info.context.db,
+            stmt,
+            order,
+            AuditEvent.from_row,
+            first=first,
+            after=after,
+            digest=list_digest(info),
         )
 
 

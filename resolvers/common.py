@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 import strawberry
@@ -16,7 +15,7 @@ from models import enums
 from resolvers import error_types as error_types  # registers ErrorCode and UserError
 from resolvers import fields, pagination
 from resolvers.context import Context
-from resolvers.ids import encode_global_id
+from resolvers.ids import decode_global_id, encode_global_id, row_uuid, split_global_id
 from resolvers.pagination import Connection, Edge, OrderKey, PageInfo, ascending
 
 Info = strawberry.Info[Context, None]
@@ -47,6 +46,7 @@ __all__ = [
     "decode_global_id",
     "global_id",
     "paginate",
+    "row_uuid",
 ]
 
 
@@ -77,20 +77,21 @@ async def paginate(
     first: int | None,
     after: str | None,
     descending: bool = False,
+    parent: str = "",
 ) -> Connection[T]:
-    """A keyset page of `statement` by `order` columns (the last one unique), one direction."""
+    """A keyset page of `statement` by `order` columns (the last one unique), one direction;
+    `parent`: see pagination.paginate."""
     keys = [OrderKey(column, descending) for column in order]
     return await pagination.paginate(
-        info.context.db, statement, keys, build, first=first, after=after
+        info.context.db,
+        statement,
+        keys,
+        build,
+        first=first,
+        after=after,
+        digest=pagination.list_digest(info),
+        parent=parent,
     )
-
-
-def row_uuid(value: str) -> uuid.UUID | None:
-    """A node id's row id; None (a miss) when it is not a UUID."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 class RowNode:
@@ -107,20 +108,43 @@ class RowNode:
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         loader = info.context.loaders.by_id(cls.ROW_MODEL)
-        rows = await loader.load_many([row_uuid(i) for i in node_ids])
+        ids = [row_uuid(i) for i in node_ids]
+        rows = await loader.load_many([i for i in ids if i is not None])
+        found = iter(rows)
         build = cls.from_row  # type: ignore[attr-defined]
-        return [build(r) if r else None for r in rows]
+        out = []
+        for i in ids:
+            row = next(found) if i is not None else None
+            out.append(build(row) if row else None)
+        return out
+
+    @classmethod
+    async def node(cls, info: Info, row_id: str) -> Any:
+        """The visible row `row_id` of this type, or None (also for a malformed id)."""
+        nodes = await cls.resolve_nodes(info=info, node_ids=[row_id])
+        return nodes[0]
 
 
-def decode_global_id(value: str | strawberry.ID | relay.GlobalID, *types: str) -> uuid.UUID:
-    """The UUID of a global id of one of `types`; ValueError otherwise."""
-    try:
-        gid = value if isinstance(value, relay.GlobalID) else relay.GlobalID.from_id(str(value))
-        if types and gid.type_name not in types:
-            raise ValueError(f"expected an id of {'/'.join(types)}, got {gid.type_name}")
-        return uuid.UUID(gid.node_id)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"invalid id: {value}") from exc
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its global id.")
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The ID of the object.")],
+    ) -> relay.Node | None:
+        """Relay's `node`: null for an id that names no visible object, malformed ids too
+        (not base64, no type, an unknown type, not a UUID), as the Relay specification has it
+        (resolvers/ids.py decodes)."""
+        parts = split_global_id(id)
+        if parts is None:
+            return None
+        definition = info.schema.get_type_by_name(parts[0])
+        origin = getattr(definition, "origin", None)
+        if not (isinstance(origin, type) and issubclass(origin, RowNode)):
+            return None
+        node: relay.Node | None = await origin.node(info, parts[1])
+        return node
 
 
 def global_id(type_name: str, row_id: Any) -> strawberry.ID:

@@ -26,6 +26,22 @@ class ErrorCode(StrEnum):
     UNKNOWN_UNIT = "UNKNOWN_UNIT"
 
 
+BAD_USER_INPUT = "BAD_USER_INPUT"
+
+
+class InvalidArgument(ValueError):
+    """A query argument the client got wrong (a malformed or mistyped id, a forged or foreign
+    cursor, a date out of range): a top-level error with `extensions.code` BAD_USER_INPUT and
+    a message saying what is accepted, never INTERNAL_ERROR (graphql-core copies
+    `extensions` from the exception). A ValueError, so callers without GraphQL (exports, the
+    command line) catch it as any bad value. Mutations report the same as payload errors."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extensions = {"code": BAD_USER_INPUT}
+
+
 class DomainError(Exception):
     """A rule of the domain refused a write; nothing of it is kept."""
 

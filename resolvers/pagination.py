@@ -1,7 +1,8 @@
 """Relay connections paged in SQL with keyset cursors, alone or batched per parent.
 
-Cursors are opaque: the base64 of a row's sort key (encode_cursor / decode_cursor); `first`
-is bounded to 1..100, default 20 (page_size).
+Cursors are opaque, signed and bound to their list (resolvers/cursors.py: the row's sort key
+and a tag over the connection field, its parent and its other arguments); `first` is bounded
+to 1..100, default 20 (page_size).
 
 A page is ordered by `OrderKey`s ending on a unique column, so a cursor (the sort key of the
 last row) is stable under inserts. Nested connections (`children { tasks(first: 5) }`) are
@@ -11,7 +12,6 @@ level, and one grouped COUNT for their `totalCount`s.
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
@@ -19,14 +19,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-import orjson
 import sqlalchemy as sa
 import strawberry
 from aiodataloader import DataLoader
+from graphql.execution.values import VariableValues, get_argument_values
 from sqlalchemy.engine import RowMapping
 
+from resolvers import cursors
 from resolvers.context import Context
 from resolvers.database import Database
+from resolvers.errors import InvalidArgument
 
 T = TypeVar("T")
 PARENT = "_parent"
@@ -35,8 +37,8 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-class PaginationError(ValueError):
-    """Bad `first` or `after` argument."""
+class PaginationError(InvalidArgument):
+    """Bad `first` or `after` argument (BAD_USER_INPUT)."""
 
 
 def page_size(first: int | None) -> int:
@@ -50,22 +52,16 @@ def page_size(first: int | None) -> int:
     return first
 
 
-def encode_cursor(values: Sequence[Any]) -> str:
-    """An opaque cursor for a row's sort key."""
-    payload = orjson.dumps([v if isinstance(v, int | float | None) else str(v) for v in values])
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, arity: int) -> list[Any]:
-    """The sort key a cursor stands for; a malformed cursor is a PaginationError."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, orjson.JSONDecodeError) as exc:
-        raise PaginationError("invalid cursor") from exc
-    if not isinstance(values, list) or len(values) != arity:
-        raise PaginationError("invalid cursor")
-    return values
+def list_digest(info: strawberry.Info[Context, None]) -> str:
+    """The identity of the connection field `info` resolves, but for its parent
+    (resolvers/cursors.py): its type and field and its coerced arguments."""
+    raw = info._raw_info
+    definition = raw.parent_type.fields[raw.field_name]
+    variables: Any = raw.variable_values  # strawberry's executor: the plain coerced dict
+    if not isinstance(variables, VariableValues):
+        variables = VariableValues({}, dict(variables or {}))
+    arguments = get_argument_values(definition, raw.field_nodes[0], variables)
+    return cursors.list_digest(raw.parent_type.name, raw.field_name, arguments)
 
 
 @strawberry.type(description="Relay page information.")
@@ -147,12 +143,8 @@ def after_predicate(order: Sequence[OrderKey], values: Sequence[Any]) -> sa.Colu
 
 
 def _arguments(first: int | None, after: str | None, arity: int) -> tuple[int, list[Any] | None]:
-    try:
-        size = page_size(first)
-        key = decode_cursor(after, arity) if after else None
-    except PaginationError as exc:
-        raise ValueError(str(exc)) from exc
-    return size, key
+    """`first` bounded and the sort key of `after` (its tag is checked per parent)."""
+    return page_size(first), cursors.decode(after, arity) if after else None
 
 
 def _connection(
@@ -163,12 +155,18 @@ def _connection(
     has_previous: bool,
     count: Callable[[], Awaitable[int]],
     cls: type[Connection[T]] = Connection,
+    *,
+    digest: str,
+    parent: str,
     **extra: Any,
 ) -> Connection[T]:
     has_next = len(rows) > size
     rows = rows[:size]
     edges = [
-        Edge(cursor=encode_cursor([row[f"_k{i}"] for i in range(arity)]), node=build(row))
+        Edge(
+            cursor=cursors.encode([row[f"_k{i}"] for i in range(arity)], digest, parent),
+            node=build(row),
+        )
         for row in rows
     ]
     return cls(
@@ -192,11 +190,17 @@ async def paginate(
     *,
     first: int | None,
     after: str | None,
+    digest: str,
+    parent: str = "",
     cls: type[Connection[T]] = Connection,
     **extra: Any,
 ) -> Connection[T]:
-    """One keyset page of `statement`; the count runs only if `totalCount` is selected."""
+    """One keyset page of `statement`, a root list (`digest`: list_digest; `parent`: the ids
+    its filter lists below, cursors.PARENT_FILTERS); the count runs only if `totalCount` is
+    selected."""
     size, key = _arguments(first, after, len(order))
+    if after:
+        cursors.verify(after, digest, parent)
     page = statement.add_columns(*(k.column.label(f"_k{i}") for i, k in enumerate(order)))
     if key is not None:
         page = page.where(after_predicate(order, key))
@@ -208,7 +212,18 @@ async def paginate(
         )
         return int(total or 0)
 
-    return _connection(rows, size, len(order), build, key is not None, count, cls, **extra)
+    return _connection(
+        rows,
+        size,
+        len(order),
+        build,
+        key is not None,
+        count,
+        cls,
+        digest=digest,
+        parent=parent,
+        **extra,
+    )
 
 
 class PageLoader(DataLoader[Hashable, Any], Generic[T]):
@@ -227,11 +242,13 @@ class PageLoader(DataLoader[Hashable, Any], Generic[T]):
         *,
         first: int | None,
         after: str | None,
+        digest: str,
         cls: type[Connection[T]] = Connection,
         extra: Callable[[Any], dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(max_batch_size=500)
         self.extra = extra
+        self.after, self.digest = after, digest
         self.db, self.statement, self.order, self.build, self.cls = (
             db,
             statement,
@@ -242,7 +259,18 @@ class PageLoader(DataLoader[Hashable, Any], Generic[T]):
         self.size, self.key = _arguments(first, after, len(self.order))
         self.counts = CountLoader(db, statement)
 
-    async def batch_load_fn(self, parents: Sequence[Hashable]) -> list[Connection[T]]:
+    async def batch_load_fn(
+        self, parents: Sequence[Hashable]
+    ) -> list[Connection[T] | InvalidArgument]:
+        refused: dict[Hashable, InvalidArgument] = {}
+        if self.after:
+            for parent in parents:  # a cursor belongs to one parent's list
+                try:
+                    cursors.verify(self.after, self.digest, str(parent))
+                except InvalidArgument as exc:
+                    refused[parent] = exc
+            if len(refused) == len(parents):  # nobody's cursor: its key is not to be read
+                return [refused[parent] for parent in parents]
         base = self.statement(list(parents))
         numbered = base.add_columns(
             *(k.column.label(f"_k{i}") for i, k in enumerate(self.order)),
@@ -261,8 +289,11 @@ class PageLoader(DataLoader[Hashable, Any], Generic[T]):
         grouped: dict[Any, list[RowMapping]] = defaultdict(list)
         for row in rows:
             grouped[row[PARENT]].append(row)
-        out: list[Connection[T]] = []
+        out: list[Connection[T] | InvalidArgument] = []
         for parent in parents:
+            if parent in refused:
+                out.append(refused[parent])
+                continue
 
             async def count(parent: Hashable = parent) -> int:
                 total: int = await self.counts.load(parent)
@@ -277,6 +308,8 @@ class PageLoader(DataLoader[Hashable, Any], Generic[T]):
                     self.key is not None,
                     count,
                     self.cls,
+                    digest=self.digest,
+                    parent=str(parent),
                     **(self.extra(parent) if self.extra else {}),
                 )
             )
@@ -300,7 +333,7 @@ class CountLoader(DataLoader[Hashable, int]):
 
 
 def page_loader(
-    context: Context,
+    info: strawberry.Info[Context, None],
     name: Hashable,
     statement: Callable[[list[Any]], sa.Select[Any]],
     order: Sequence[OrderKey],
@@ -313,11 +346,21 @@ def page_loader(
 ) -> PageLoader[T]:
     """The request's PageLoader for one nested connection field and its arguments.
 
-    `name` must carry every argument `statement` depends on besides the parents.
+    `name` must carry every argument `statement` depends on besides the parents; cursors are
+    signed for the field `info` resolves (list_digest) and each parent.
     """
+    context, digest = info.context, list_digest(info)
     return context.loaders.get(
-        (name, first, after),
+        (name, first, after, digest),
         lambda: PageLoader(
-            context.db, statement, order, build, first=first, after=after, cls=cls, extra=extra
+            context.db,
+            statement,
+            order,
+            build,
+            first=first,
+            after=after,
+            digest=digest,
+            cls=cls,
+            extra=extra,
         ),
     )

@@ -22,7 +22,15 @@ same savepoint, the traces of what the body did:
    delivers them; subscriptions keep hearing of changes through the broker after commit.
 
 A DomainError (or anything else) raised in the block rolls the savepoint back and discards the
-recorded traces: a rejected write leaves none of the four. Which traces apply to which writer:
+recorded traces: a rejected write leaves none of the four.
+
+A write that changes nothing writes nothing. Its audit says so (an event whose "before" equals
+its "after" is not recorded; update_versioned in resolvers/writes.py leaves an unchanged row and
+its version alone), and a block that records no audit and no outbox event is rolled back like a
+rejected one, minus the error: no version bump, audit, change log, rollup refresh or outbox, and
+subscriptions hear nothing. Every writer audits what it changes, so "no audit" is "no change".
+
+Which traces apply to which writer:
 
 | writer                                              | audit | change log | rollups | outbox |
 |-----------------------------------------------------|-------|------------|---------|--------|
@@ -171,7 +179,10 @@ class UnitOfWork:
         after: Mapping[str, Any] | None = None,
         scope_unit: uuid.UUID | None = None,
     ) -> None:
-        """Record an AuditEvent (and its outbox event when OUTBOX_EVENTS names one)."""
+        """Record an AuditEvent (and its outbox event when OUTBOX_EVENTS names one); an event
+        whose `before` equals its `after` changed nothing and is not recorded."""
+        if before is not None and jsonable(dict(before)) == jsonable(dict(after or {})):
+            return
         row = audit_row(
             self.ctx,
             action=action,
@@ -194,6 +205,10 @@ class UnitOfWork:
                 units=[scope_unit] if scope_unit is not None else [],
                 payload={"action": action, "auditEventId": row["id"], "after": row["after"]},
             )
+
+    def changed(self) -> bool:
+        """Whether the block recorded anything to keep (an audit or an outbox event)."""
+        return bool(self.audits or self.events)
 
     def emit(
         self,
@@ -277,13 +292,19 @@ async def unit_of_work(ctx: ServiceContext) -> AsyncIterator[UnitOfWork]:
     ctx.work = work
     try:
         yield work
-        await work.flush()
+        changed = work.changed()
+        if changed:
+            await work.flush()
     except BaseException:
         ctx.changes, ctx.unlogged = notes, unlogged
         await savepoint.rollback()
         raise
     finally:
         ctx.work = None
+    if not changed:  # nothing changed: whatever the block touched goes, with its notes
+        ctx.changes, ctx.unlogged = notes, unlogged
+        await savepoint.rollback()
+        return
     await savepoint.commit()
     await ctx.db.restore_rls_scope()
     ctx.db.wrote = True

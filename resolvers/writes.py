@@ -153,6 +153,10 @@ async def unique_or(conn: AsyncConnection, error: DomainError) -> AsyncIterator[
         raise error from exc
 
 
+# Columns every update sets whatever it changes: they alone make no change (update_versioned).
+BOOKKEEPING = frozenset({"updated_at"})
+
+
 async def update_versioned(
     conn: AsyncConnection,
     table: sa.Table,
@@ -160,33 +164,59 @@ async def update_versioned(
     values: Mapping[str, Any],
     *,
     expected_version: int | None,
+    changed: bool | None = None,
 ) -> int:
     """Compare-and-set: bump `version` if it still equals `expected_version` (None: any).
 
     The check and the write are one UPDATE, so concurrent writers cannot both pass it.
-    Returns the new version.
+    Returns the new version. A write that changes nothing writes nothing: unless `changed`
+    says otherwise, the UPDATE applies only when a value other than BOOKKEEPING differs from
+    the row's (`IS DISTINCT FROM`, so NULLs compare), and otherwise returns the current version
+    unbumped (still VERSION_CONFLICT when `expected_version` is stale). `changed=True` bumps
+    whatever the values (the caller changed rows the version stands for), `False` only checks.
     """
     condition = table.c.id == row_id
     if expected_version is not None:
         condition = sa.and_(condition, table.c.version == expected_version)
-    result = await conn.execute(
-        table.update()
-        .where(condition)
-        .values(**values, version=table.c.version + 1)
-        .returning(table.c.version)
-    )
-    new_version = result.scalar()
+    differs = _differs(table, values) if changed is None else sa.true() if changed else None
+    new_version = None
+    if differs is not None:
+        result = await conn.execute(
+            table.update()
+            .where(condition, differs)
+            .values(**values, version=table.c.version + 1)
+            .returning(table.c.version)
+        )
+        new_version = result.scalar()
     if new_version is None:
         exists = await conn.execute(sa.select(table.c.version).where(table.c.id == row_id))
         current = exists.scalar()
         if current is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"no such {table.name}")
-        raise DomainError(
-            ErrorCode.VERSION_CONFLICT,
-            f"{table.name} is at version {current}, not {expected_version}: reload and retry",
-            "expectedVersion",
-        )
+        if expected_version is not None and current != expected_version:
+            raise DomainError(
+                ErrorCode.VERSION_CONFLICT,
+                f"{table.name} is at version {current}, not {expected_version}: reload and retry",
+                "expectedVersion",
+            )
+        return int(current)  # nothing to change
     return int(new_version)
+
+
+def _differs(table: sa.Table, values: Mapping[str, Any]) -> sa.ColumnElement[bool] | None:
+    """Whether the row differs from `values` (bookkeeping aside); None: nothing to compare.
+
+    JSON columns have no equality in PostgreSQL: a value for one always counts as a change.
+    """
+    terms = []
+    for name, value in values.items():
+        if name in BOOKKEEPING:
+            continue
+        column = table.c[name]
+        if isinstance(column.type, sa.JSON):
+            return sa.true()
+        terms.append(column.is_distinct_from(sa.literal(value, column.type)))
+    return sa.or_(*terms) if terms else None
 
 
 async def audit(

@@ -4,6 +4,11 @@ Dates (asOf, deadlines, 最新进展 in exports, escalation days) are days in th
 zone, Asia/Shanghai unless GOVGRAPH_TIMEZONE says otherwise; instants are stored in UTC. "As
 of D" means up to the end of day D there: an event counts when it happened before
 `end_of_day(D)`.
+
+Accepted dates run from MIN_DATE to MAX_DATE (1900-01-01..2199-12-31): every date a client
+sends (asOf, filters, deadlines, issue dates, export parameters, command-line options) is
+checked here, so no cutoff, "due soon" window or sort key overflows Python's or the database's
+range, whatever the zone. The ledger's own 完成时限 text is parsed apart (models/rules/deadline).
 """
 
 from __future__ import annotations
@@ -13,6 +18,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2199, 12, 31)
+DATE_RANGE = f"{MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}"
 
 _zone = ZoneInfo(os.environ.get("GOVGRAPH_TIMEZONE") or DEFAULT_TIMEZONE)
 
@@ -55,3 +64,29 @@ def cutoff(as_of: date, now: datetime | None = None) -> datetime | None:
     """How to read state as of `as_of`: None (the present state) for today or later, else the
     end of that day (the history up to it)."""
     return None if as_of >= today(now) else end_of_day(as_of)
+
+
+class DateOutOfRange(ValueError):
+    """A date outside MIN_DATE..MAX_DATE, or text that is not a date."""
+
+
+def check_date(day: date) -> date:
+    """`day` when it lies in the accepted range; DateOutOfRange (a ValueError) otherwise."""
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise DateOutOfRange(f"{day.isoformat()} is outside the accepted dates {DATE_RANGE}")
+    return day
+
+
+def check_datetime(moment: datetime) -> datetime:
+    """`moment` when its day lies in the accepted range (see check_date)."""
+    check_date(moment.date())
+    return moment
+
+
+def parse_date(text: str) -> date:
+    """A YYYY-MM-DD date in the accepted range; DateOutOfRange (a ValueError) otherwise."""
+    try:
+        day = date.fromisoformat(text)
+    except (TypeError, ValueError) as exc:
+        raise DateOutOfRange(f"not a date: expected YYYY-MM-DD within {DATE_RANGE}") from exc
+    return check_date(day)

@@ -55,7 +55,7 @@ from models import (
     enums,
 )
 from models.rules.task_state import unit_scope
-from resolvers import fields
+from resolvers import cursors, fields
 from resolvers.common import decode_global_id
 from resolvers.compiled import sql
 from resolvers.pagination import OrderKey, _arguments, after_predicate
@@ -121,6 +121,12 @@ class Env:
     # (explicit asOf, whether it counted as today or later): the plan holds while today
     # leaves every answer unchanged (Plan.fresh).
     day_checks: list[tuple[date, bool]] = field(default_factory=list)
+    # Rows whose id is a constant of the plan (orgUnit(id:) without bound variables), by the
+    # alias's name: a cursor passed to their connections is checked while compiling.
+    known_ids: dict[str, uuid.UUID] = field(default_factory=dict)
+    # The cursors checked while compiling, (cursor, list digest, parent): a cached plan
+    # answers only while they still verify (the signing key may have changed).
+    cursor_checks: list[tuple[str, str, str]] = field(default_factory=list)
     _names: itertools.count[int] = field(default_factory=itertools.count)
 
     def __post_init__(self) -> None:
@@ -178,11 +184,15 @@ def param_key(variable: str) -> str:
 
 
 def request_params(scope: Scope, today: date) -> dict[str, Any]:
-    """The values of a request's viewer and day parameters (SCOPE_ROOT, SCOPE_SHARED, TODAY)."""
+    """The values of a request's viewer and day parameters (SCOPE_ROOT, SCOPE_SHARED, TODAY)
+    and the cursors' signing keys."""
+    inner_key, outer_key = cursors.padded_keys()
     return {
         SCOPE_ROOT: scope.root,
         SCOPE_SHARED: scope.disclosure is Disclosure.SHARED,
         TODAY: today,
+        sql.CURSOR_INNER_KEY: inner_key,
+        sql.CURSOR_OUTER_KEY: outer_key,
     }
 
 
@@ -196,7 +206,16 @@ BINDABLE = {
 
 def bound_variables(operation: OperationDefinitionNode) -> frozenset[str]:
     """ID variables used only where the compiler binds them (BINDABLE), so one compiled
-    statement serves every value; any other use puts the variable in the plan's cache key."""
+    statement serves every value; any other use puts the variable in the plan's cache key.
+
+    Cursors are bound to their list (resolvers/cursors.py): an operation passing `after`
+    binds nothing, so the cursor is checked against the plan's constant parent. Bound ids
+    of orgUnits(filter:) are that list's parent (cursors.PARENT_FILTERS), signed in SQL.
+    """
+    if _uses(
+        operation.selection_set, lambda f: any(a.name.value == "after" for a in f.arguments or ())
+    ):
+        return frozenset()
     ids = {
         d.variable.name.value
         for d in operation.variable_definitions or ()
@@ -247,6 +266,22 @@ def bound_variables(operation: OperationDefinitionNode) -> frozenset[str]:
     if "*" in unsafe:
         return frozenset()
     return frozenset((safe - unsafe) & ids)
+
+
+def _uses(selection_set: SelectionSetNode | None, test: Callable[[FieldNode], bool]) -> bool:
+    """Whether a field of `selection_set` or below passes `test` (fragment spreads: yes)."""
+    if selection_set is None:
+        return False
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            if test(selection) or _uses(selection.selection_set, test):
+                return True
+        elif isinstance(selection, InlineFragmentNode):
+            if _uses(selection.selection_set, test):
+                return True
+        else:
+            return True
+    return False
 
 
 def _type_name(node: Any) -> str:
@@ -425,17 +460,30 @@ def connection(
     order: list[OrderKey],
     table: Any,
     *,
-    first: int | None,
-    after: str | None,
+    owner: str,
+    parent: sa.ColumnElement[str] | None,
+    known: str | None,
 ) -> Any:
     """A Relay connection over `base` (rows of `table`) as resolvers/pagination.py pages it.
 
     The matching set is computed once, narrow (id and sort keys): a CTE when totalCount is
     counted from it too. The page (size + 1 rows, for hasNextPage) is cut from it and only
     then joined back to `table` for the nodes' columns.
+
+    `owner` and `parent` (the parent part as SQL text; None: "") make the list's identity
+    (resolvers/cursors.py): cursors are signed in SQL. An `after` is checked here, so only
+    where the parent is `known`, a constant of the plan (else the resolvers page, and check,
+    per parent).
     """
+    first, after = f.args.get("first"), f.args.get("after")
+    digest = cursors.list_digest(owner, f.nodes[0].name.value, f.args)
     try:
         size, key = _arguments(first, after, len(order))
+        if after:
+            if known is None:
+                raise NotCompilable("after: a cursor of a list below a list")
+            cursors.verify(after, digest, known)
+            env.cursor_checks.append((after, digest, known))
     except ValueError as exc:
         raise NotCompilable(str(exc)) from exc
     conn_type = f.type
@@ -451,6 +499,10 @@ def connection(
         narrow.cte(env.name("set"), nesting=True) if shared else narrow.subquery(env.name("set"))
     )
     page: Any = None
+
+    def sign(page: Any) -> sa.ColumnElement[str]:
+        return sql.signed_cursor([page.c[f"_k{i}"] for i in range(arity)], digest, parent)
+
     if wanted & {"edges", "pageInfo"}:
         keys = [OrderKey(matching.c[f"_o{i}"], k.descending) for i, k in enumerate(order)]
         sorts = [k.sort() for k in keys]
@@ -473,9 +525,9 @@ def connection(
         if name == "totalCount":
             return sa.select(sa.func.count()).select_from(matching).scalar_subquery()
         if name == "edges":
-            return _edges(env, w, page, size, arity)
+            return _edges(env, w, page, size, sign)
         if name == "pageInfo":
-            return _page_info(env, w, page, size, arity, key is not None)
+            return _page_info(env, w, page, size, sign, key is not None)
         raise NotCompilable(f"{conn_type.name}.{name}")
 
     obj = json_object(env, conn_type, f.nodes, value)
@@ -487,13 +539,12 @@ def connection(
     return stmt.scalar_subquery()
 
 
-def _cursor(page: Any, arity: int) -> sa.ColumnElement[str]:
-    return sql.cursor([page.c[f"_k{i}"] for i in range(arity)])
+Signer = Callable[[Any], sa.ColumnElement[str]]
 
 
-def _edges(env: Env, f: Field, page: Any, size: int, arity: int) -> Any:
+def _edges(env: Env, f: Field, page: Any, size: int, sign: Signer) -> Any:
     rules = {
-        "cursor": lambda w: _cursor(page, arity),
+        "cursor": lambda w: sign(page),
         "node": lambda w: build_object(env, w.type, w.nodes, page),
     }
     edge = json_object(env, f.type, f.nodes, lambda name, w: rule(rules, f.type.name, name)(w))
@@ -501,9 +552,9 @@ def _edges(env: Env, f: Field, page: Any, size: int, arity: int) -> Any:
     return sa.func.coalesce(items, sa.literal_column("'[]'::json", JSON))
 
 
-def _page_info(env: Env, f: Field, page: Any, size: int, arity: int, has_previous: bool) -> Any:
+def _page_info(env: Env, f: Field, page: Any, size: int, sign: Signer, has_previous: bool) -> Any:
     info_type = f.type
-    cursor = _cursor(page, arity)
+    cursor = sign(page)
     in_page = page.c._rn <= size
 
     def nth(direction: Any) -> Any:
@@ -592,14 +643,16 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
         ]
     conditions = [*filtered, task_visible(env.scope)]
     base = sa.select(task_t).where(task_t.c.id.in_(in_scope), *conditions)
+    known = env.known_ids.get(row.name)
     return connection(
         env,
         f,
         base,
         task_order(f.args.get("orderBy")),
         task_t,
-        first=f.args.get("first"),
-        after=f.args.get("after"),
+        owner="OrgUnit",
+        parent=sa.cast(outer(row.c.id), sa.Text),
+        known=None if known is None else str(known),
     )
 
 
@@ -692,7 +745,8 @@ def task_reports(env: Env, f: Field, row: Row) -> Any:
         .where(a.c.task_id == outer(row.c.id), visible if not env.scope.unrestricted else sa.true())
     )
     order = [OrderKey(r.c.reported_at, True), OrderKey(r.c.id, True)]
-    return connection(env, f, base, order, r, first=f.args.get("first"), after=f.args.get("after"))
+    parent = sa.cast(outer(row.c.id), sa.Text)
+    return connection(env, f, base, order, r, owner="Task", parent=parent, known=None)
 
 
 def reported_by(env: Env, f: Field, row: Row) -> Any:
@@ -798,6 +852,8 @@ def query_org_unit(env: Env, f: Field) -> Any:
         raise NotCompilable("orgUnit(name:)")
     unit_id = env.unit_id(f.args["id"], argument_node(f, "id"))
     u = env.alias(unit_t, "u")
+    if not env.bound:  # a constant: its connections can check a cursor
+        env.known_ids[u.name] = decode_global_id(f.args["id"], "OrgUnit")
     return unit_object(env, f, [u.c.id == unit_id], u)
 
 
@@ -809,16 +865,32 @@ def query_org_units(env: Env, f: Field) -> Any:
     base = sa.select(*u.c).where(unit_visible(env.scope, u.c.id))
     if flt.get("kind"):
         base = base.where(u.c.kind.in_([k.value for k in flt["kind"]]))
+    parent_id = root_id = None
     if flt.get("parent") is not None:
-        parent = env.unit_id(flt["parent"], argument_node(f, "filter", "parent"))
-        base = base.where(u.c.parent_id == parent)
+        parent_id = env.unit_id(flt["parent"], argument_node(f, "filter", "parent"))
+        base = base.where(u.c.parent_id == parent_id)
     if flt.get("ancestor") is not None:
-        root = env.unit_id(flt["ancestor"], argument_node(f, "filter", "ancestor"))
+        root_id = root = env.unit_id(flt["ancestor"], argument_node(f, "filter", "ancestor"))
         base = base.where(
             u.c.id.in_(sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == root))
         )
     order = [OrderKey(u.c.depth), OrderKey(u.c.sort_order), OrderKey(u.c.code), OrderKey(u.c.id)]
-    return connection(env, f, base, order, u, first=f.args.get("first"), after=f.args.get("after"))
+    # The filter's units are the list's parent (resolvers/cursors.py PARENT_FILTERS).
+    parent = sa.func.concat(*_id_text(parent_id), sql.text_literal("/"), *_id_text(root_id))
+    known = None
+    if f.args.get("after"):  # nothing is bound (bound_variables): the ids are constants
+        known = cursors.parents(
+            [
+                decode_global_id(flt[k], "OrgUnit") if flt.get(k) else None
+                for k in ("parent", "ancestor")
+            ]
+        )
+    return connection(env, f, base, order, u, owner="Query", parent=parent, known=known)
+
+
+def _id_text(value: sa.ColumnElement[Any] | None) -> list[sa.ColumnElement[str]]:
+    """An id as the text of a cursor's parent part ('' when absent)."""
+    return [sql.text_literal("") if value is None else sa.cast(value, sa.Text)]
 
 
 def query_tasks(env: Env, f: Field) -> Any:
@@ -830,15 +902,8 @@ def query_tasks(env: Env, f: Field) -> Any:
     except ValueError as exc:
         raise NotCompilable(str(exc)) from exc
     base = sa.select(task_t).where(*conditions, task_visible(env.scope))
-    return connection(
-        env,
-        f,
-        base,
-        task_order(f.args.get("orderBy")),
-        task_t,
-        first=f.args.get("first"),
-        after=f.args.get("after"),
-    )
+    order = task_order(f.args.get("orderBy"))
+    return connection(env, f, base, order, task_t, owner="Query", parent=None, known="")
 
 
 def argument_node(f: Field, argument: str, input_field: str | None = None) -> Any:

@@ -2,8 +2,9 @@
 
 The compiled read path builds the response in PostgreSQL; these helpers make its text equal
 to what strawberry and orjson write for the same row: Relay global ids (standard base64 of
-"Type:uuid"), keyset cursors (resolvers/pagination.py: url-safe base64 of the compact JSON array
-of the sort key, unpadded), and datetimes as Python's `isoformat()` of a UTC datetime.
+"Type:uuid"), keyset cursors (resolvers/cursors.py: url-safe base64 of the compact JSON array
+of the sort key, unpadded, then its HMAC tag), and datetimes as Python's `isoformat()` of a UTC
+datetime.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+
+from resolvers import cursors
 
 TEXT = sa.Text()
 
@@ -58,8 +61,36 @@ def json_text(value: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
     return sa.func.coalesce(sa.cast(sa.func.to_json(value), TEXT), text_literal("null"))
 
 
+# Bind parameters of HMAC's padded keys (resolvers/cursors.padded_keys): never in the SQL text.
+CURSOR_INNER_KEY = "cursor_ikey"
+CURSOR_OUTER_KEY = "cursor_okey"
+
+
+def _urlsafe(data: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
+    """Url-safe base64 of bytes, unpadded."""
+    encoded = sa.func.replace(sa.func.encode(data, "base64"), sa.literal_column("E'\\n'"), "")
+    return sa.func.rtrim(sa.func.translate(encoded, "+/", "-_"), "=")
+
+
+def signed_cursor(
+    values: list[sa.ColumnElement[Any]], digest: str, parent: sa.ColumnElement[str] | None
+) -> sa.ColumnElement[str]:
+    """resolvers/cursors.encode of a sort key in the list (`digest`, `parent`; None at the
+    root), computed in SQL: HMAC-SHA256 as sha256(okey || sha256(ikey || message)), truncated."""
+    payload = cursor(values)
+    parent_text = text_literal("") if parent is None else sa.cast(parent, TEXT)
+    message = sa.func.concat(text_literal(f"{digest}:"), parent_text, text_literal(":"), payload)
+    ikey, okey = cursors.padded_keys()  # the request's keys replace them (request_params)
+    inner_key = sa.bindparam(CURSOR_INNER_KEY, ikey, type_=sa.LargeBinary())
+    outer_key = sa.bindparam(CURSOR_OUTER_KEY, okey, type_=sa.LargeBinary())
+    inner = sa.func.sha256(inner_key.op("||")(sa.func.convert_to(message, "UTF8")))
+    mac = sa.func.sha256(outer_key.op("||")(inner))
+    tag = _urlsafe(sa.func.substring(mac, 1, 16))
+    return sa.func.concat(payload, text_literal("."), tag)
+
+
 def cursor(values: list[sa.ColumnElement[Any]]) -> sa.ColumnElement[str]:
-    """api.pagination.encode_cursor of a sort key, computed in SQL.
+    """resolvers/cursors.encode_key of a sort key (the unsigned part), computed in SQL.
 
     Numbers stay numbers, anything else becomes its Python `str()`: dates and uuids print
     the same in both, datetimes need python_datetime(…, " ").

@@ -124,7 +124,7 @@ class Plan(RowNode, relay.Node):
             }
 
         loader = page_loader(
-            info.context,
+            info,
             ("TasksByPlan", filter_key(filter), tuple(order_by or ())),
             statement,
             task_order(order_by),

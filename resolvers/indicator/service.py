@@ -137,16 +137,22 @@ async def record_measurement(
             .mappings()
             .one()
         )
-        await conn.execute(m.update().where(m.c.id == existing["id"]).values(**values))
-        row = {**existing, **values}
+        corrected = {k: v for k, v in values.items() if k != "recorded_at"}
+        if any(existing[k] != v for k, v in corrected.items()):  # the same values: no write
+            await conn.execute(m.update().where(m.c.id == existing["id"]).values(**values))
+            row = {**existing, **values}
+        else:
+            row = dict(existing)
+    period = {"indicator": indicator, "year": year, "month": month}
+    corrections = ("value", "value_text", "source", "remarks")
     await audit(
         ctx,
         conn,
         action="recordMeasurement",
         target_type="Measurement",
         target_id=row["id"],
-        before={"value": existing["value"]} if existing else None,
-        after={"indicator": indicator, "year": year, "month": month, "value": value},
+        before=period | {k: existing[k] for k in corrections} if existing else None,
+        after=period | {k: row[k] for k in corrections},
         scope_unit=unit,
     )
     return row

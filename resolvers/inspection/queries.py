@@ -129,7 +129,7 @@ async def unit_rectification_connection(
         )
 
     loader = page_loader(
-        info.context,
+        info,
         ("RectificationsByUnit", include_descendants, _filter_key(flt)),
         statement,
         _order(),
@@ -158,7 +158,7 @@ async def inspection_rectification_connection(
         )
 
     loader = page_loader(
-        info.context,
+        info,
         ("RectificationsByInspection", _filter_key(flt)),
         statement,
         _order(),

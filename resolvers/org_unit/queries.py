@@ -8,6 +8,7 @@ import strawberry
 from models import OrgUnit as OrgUnitModel
 from models import OrgUnitAlias, OrgUnitClosure
 from models.rules.names import normalize_name
+from resolvers import cursors
 from resolvers.common import Connection, Info, decode_global_id, paginate
 from resolvers.org_unit.types import OrgUnit, OrgUnitFilter
 from resolvers.scope import visibility
@@ -53,11 +54,13 @@ class OrgUnitQuery:
         filter: OrgUnitFilter | None = None,
     ) -> Connection[OrgUnit]:
         stmt = sa.select(unit_t).where(visibility(info.context.scope, unit_t))
+        parent = root = None  # the list's parent (resolvers/cursors.py PARENT_FILTERS)
         if filter is not None:
             if filter.kind:
                 stmt = stmt.where(unit_t.c.kind.in_([k.value for k in filter.kind]))
             if filter.parent is not None:
-                stmt = stmt.where(unit_t.c.parent_id == decode_global_id(filter.parent, "OrgUnit"))
+                parent = decode_global_id(filter.parent, "OrgUnit")
+                stmt = stmt.where(unit_t.c.parent_id == parent)
             if filter.ancestor is not None:
                 root = decode_global_id(filter.ancestor, "OrgUnit")
                 stmt = stmt.where(
@@ -78,4 +81,12 @@ class OrgUnitQuery:
                     )
                 )
         order = [unit_t.c.depth, unit_t.c.sort_order, unit_t.c.code, unit_t.c.id]
-        return await paginate(info, stmt, order, OrgUnit.from_row, first=first, after=after)
+        return await paginate(
+            info,
+            stmt,
+            order,
+            OrgUnit.from_row,
+            first=first,
+            after=after,
+            parent=cursors.parents([parent, root]),
+        )

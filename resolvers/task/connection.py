@@ -12,7 +12,7 @@ import strawberry
 
 from models import enums
 from resolvers.common import Connection, Info
-from resolvers.pagination import OrderKey, page_loader, paginate
+from resolvers.pagination import OrderKey, list_digest, page_loader, paginate
 from resolvers.rollups.task import counts_from_row, rollup_statement, tasks_of_units, unit_scope
 from resolvers.scope import EVERYTHING, Scope, task_visible
 from resolvers.task.filters import (
@@ -94,6 +94,7 @@ async def task_connection(
         Task.from_row,
         first=first,
         after=after,
+        digest=list_digest(info),
         cls=TaskConnection,
         task_set=task_set,
     )
@@ -130,7 +131,7 @@ async def unit_task_connection(
         )
 
     loader = page_loader(
-        info.context,
+        info,
         (
             "TasksByUnit",
             role,

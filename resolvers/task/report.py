@@ -84,7 +84,7 @@ async def task_reports(
 
     order = [OrderKey(report_t.c.reported_at, True), OrderKey(report_t.c.id, True)]
     loader = page_loader(
-        info.context,
+        info,
         "ReportsByTask",
         statement,
         order,

@@ -207,9 +207,15 @@ async def recompute_task(ctx: Context, conn: AsyncConnection, task_id: uuid.UUID
         )
     ).one()
     status, progress = TaskStatus(row.status), float(row.progress)
-    await conn.execute(
+    await conn.execute(  # the same state is not rewritten (resolvers/unit_of_work.py)
         task_t.update()
-        .where(task_t.c.id == task_id)
+        .where(
+            task_t.c.id == task_id,
+            sa.or_(
+                task_t.c.status.is_distinct_from(status.value),
+                task_t.c.progress.is_distinct_from(progress),
+            ),
+        )
         .values(status=status.value, progress=progress, updated_at=ctx.now())
     )
     task_changed(ctx, task_id)
@@ -236,6 +242,8 @@ async def _set_assignment_state(
     version = await update_versioned(
         conn, assignment_t, assignment["id"], values, expected_version=expected_version
     )
+    if version == assignment["version"]:
+        return version  # the same state: no history event (resolvers/unit_of_work.py)
     await conn.execute(
         event_t.insert().values(
             id=uuid.uuid4(),
@@ -691,6 +699,8 @@ async def update_task(
         if renumbered:
             await _recode_subtasks(ctx, conn, task_id, task["code"], values["code"])
     after = {**task, **values, "version": version, "updated_at": ctx.now()}
+    if version == task["version"]:
+        after = dict(task)  # nothing changed (update_versioned): the task as it is
     await audit(
         ctx,
         conn,
@@ -721,17 +731,26 @@ async def assign_task(
     resolved = await _expand(ctx, conn, viewer_unit, units, names, "units")
     if not resolved:
         raise DomainError(ErrorCode.INVALID_INPUT, "name at least one unit", "units")
-    version = await update_versioned(
-        conn, task_t, task_id, {"updated_at": ctx.now()}, expected_version=expected_version
-    )
+    before = await fetch_row(conn, task_t, task_id, field="task", for_update=True)
     added = await _add_assignments(ctx, conn, task_id, resolved, role)
-    await recompute_task(ctx, conn, task_id)
+    # Units it already has: no new version, no audit (resolvers/unit_of_work.py).
+    version = await update_versioned(
+        conn,
+        task_t,
+        task_id,
+        {"updated_at": ctx.now()},
+        expected_version=expected_version,
+        changed=bool(added),
+    )
+    if added:
+        await recompute_task(ctx, conn, task_id)
     await audit(
         ctx,
         conn,
         action="assignTask",
         target_type="Task",
         target_id=task_id,
+        before={"role": role.value, "added": [], "version": before["version"]},
         after={"role": role.value, "added": added, "version": version},
         scope_unit=viewer_unit,
     )

@@ -96,12 +96,12 @@ class TestStatusCodes:
     async def test_field_errors_are_200(self, http: httpx.AsyncClient) -> None:
         response = await http.post(
             "/graphql",
-            json={"query": '{ node(id: "not-an-id") { id } indicators { code } }'},
+            json={"query": '{ orgUnit(id: "not-an-id") { id } indicators { code } }'},
             headers=GQL,
         )
         body = response.json()
         assert response.status_code == 200, body
-        assert body["errors"][0]["path"] == ["node"]
+        assert body["errors"][0]["path"] == ["orgUnit"]
         assert body["data"]["indicators"]
 
     async def test_mutation_over_get_is_405(self, http: httpx.AsyncClient) -> None:

@@ -441,7 +441,10 @@ query ($d: Date!) {
 
 
 class TestDatesAtTheCalendarsEnds:
-    @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+    """The accepted range's ends (models/rules/calendar.py) are answered everywhere; dates
+    beyond them are input errors (tests/api/test_hostile_inputs.py), never internal ones."""
+
+    @pytest.mark.parametrize("day", [calendar.MIN_DATE.isoformat(), calendar.MAX_DATE.isoformat()])
     async def test_every_surface_answers_without_an_internal_error(
         self, client: GraphQLClient, day: str
     ) -> None:
@@ -450,3 +453,13 @@ class TestDatesAtTheCalendarsEnds:
         assert body["data"]["orgUnit"]["taskRollup"]["dueSoon"] == 0
         response = await client.http.get("/export/ledger.csv", params={"unit": "城区", "asOf": day})
         assert response.status_code == 200
+
+    @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+    async def test_beyond_them_every_surface_refuses_the_date(
+        self, client: GraphQLClient, day: str
+    ) -> None:
+        body = await client.execute(EDGE_DATES, {"d": day})
+        assert body.get("data") is None, body
+        assert {e["extensions"]["code"] for e in body["errors"]} == {"BAD_USER_INPUT"}
+        response = await client.http.get("/export/ledger.csv", params={"unit": "城区", "asOf": day})
+        assert response.status_code == 400

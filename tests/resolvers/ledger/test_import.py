@@ -165,12 +165,16 @@ class TestImportLedger:
         assert [(e["row"], e["code"]) for e in wrong["report"]["rowErrors"]] == [(3, "WRONG_PLAN")]
 
     async def test_a_retried_upload_is_harmless(self, ledger: Ledger) -> None:
-        # Idempotency-Key replays JSON requests only; an import is idempotent by itself.
+        # With the same Idempotency-Key the stored report comes back (test_idempotent_import);
+        # without one an import is idempotent by itself.
         data = xlsx_bytes(air_ledger())
         first = await ledger.upload(data, extra_headers={"idempotency-key": "ledger-1"})
         counts = await ledger.counts()
         again = await ledger.upload(data, extra_headers={"idempotency-key": "ledger-1"})
-        assert (_outcomes(first), _outcomes(again)) == ((34, 0, 0), (0, 0, 34))
+        assert (_outcomes(first), _outcomes(again)) == ((34, 0, 0), (34, 0, 0))
+        assert await ledger.counts() == counts
+        unkeyed = await ledger.upload(data)
+        assert _outcomes(unkeyed) == (0, 0, 34)
         assert await ledger.counts() == counts
 
     async def test_failed_import_leaves_nothing(
