@@ -82,6 +82,8 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         if viewer.anonymous and not self.settings.anonymous and not isinstance(request, WebSocket):
             raise HTTPException(401, "authentication required: send a bearer token or an API key")
         db = idempotency.held_database(request) or Database(self.engine)
+        if not isinstance(request, WebSocket):
+            _request_databases(request).append(db)  # closed at the request's end at the latest
         scope = scope_for(viewer)
         await db.use_rls_scope(rls_scope(self.settings, scope.root))  # GOVGRAPH_RLS=1
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
@@ -114,6 +116,16 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        try:
+            response = await self._answer(request)
+        finally:
+            # Whatever ended the request (an error outside the operation, a cancelled client),
+            # its handles end here: a no-op for those the operation closed already.
+            for db in _request_databases(request):
+                await db.close()
+        await response(scope, receive, send)
+
+    async def _answer(self, request: Request) -> Response:
         if idempotency.HEADER in request.headers:
             assert self.engine is not None, "engine is created by the app's lifespan"
             response = await idempotency.respond(
@@ -129,7 +141,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             response = graphql_http.conform(request, response)  # a replay: the Accept'ed type
         else:
             response = await self._answer_from_plan(request) or await self._respond(request)
-        await response(scope, receive, send)
+        return response
 
     async def _answer_from_plan(self, request: Request) -> Response | None:
         """A POSTed query with a cached compiled plan (api/compiled.py), answered without
@@ -211,6 +223,15 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             graphql_http.mark_request_error(request, result.errors or [])
             response.pop("data", None)
         return response
+
+
+def _request_databases(request: Request) -> list[Database]:
+    """The database handles the request's contexts opened (request.state)."""
+    databases: list[Database] | None = getattr(request.state, "govgraph_databases", None)
+    if databases is None:
+        databases = []
+        request.state.govgraph_databases = databases
+    return databases
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:

@@ -22,7 +22,14 @@ class DatabaseLifecycle(SchemaExtension):
     """Closes the request's connection after the operation: commit mutations, roll back reads."""
 
     async def on_operation(self) -> AsyncIterator[None]:
-        yield
+        try:
+            yield
+        except BaseException:
+            # The operation failed outside the resolvers (an extension raised): nothing kept.
+            context = self.execution_context.context
+            if isinstance(context, RequestContext):
+                await context.db.close(commit=False)
+            raise
         context = self.execution_context.context
         if isinstance(context, RequestContext):
             # Mutation fields keep or undo their own writes (savepoints); commit what is kept.
