@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -25,7 +24,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from api import compiled, events, graphql_http, idempotency, uploads, websocket
+from api import compiled, errors, events, graphql_http, hygiene, idempotency, uploads, websocket
 from api.api_keys import viewer_for_key
 from api.auth import AuthenticationError, viewer_from_header
 from api.body_limit import BodySizeLimit
@@ -40,6 +39,7 @@ from api.schema import schema
 from api.settings import Settings
 from models.rules import calendar
 from resolvers.database import Database
+from resolvers.errors import RequestErrorCode as Code
 from resolvers.loaders import Loaders
 from resolvers.scope import scope_for
 
@@ -86,13 +86,13 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             _request_databases(request).append(db)  # closed at the request's end at the latest
         scope = scope_for(viewer)
         await db.use_rls_scope(rls_scope(self.settings, scope.root))  # GOVGRAPH_RLS=1
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.govgraph_partner = viewer.partner  # for the boundary's last net
         return RequestContext(
             db=db,
             loaders=Loaders(db, scope),
             settings=self.settings,
             max_upload_bytes=self.settings.max_upload_bytes,
-            request_id=request_id[:64],
+            request_id=errors.request_id(request),
             viewer=viewer,
             request=request,
             response=response,
@@ -106,9 +106,29 @@ class GovGraphQL(GraphQL[RequestContext, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    def parse_json(self, data: str | bytes) -> Any:
+        """JSON of a request (body, GET `variables`/`extensions`, multipart `operations` and
+        `map`): invalid JSON or UTF-8, or nesting past orjson's limit, is a 400 naming it."""
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            message = f"the request body is not valid JSON: {exc}"
+            if "depth limit" in str(exc):  # orjson stops at 1024 levels
+                message = "the request body is nested too deeply (over 1024 levels of JSON)"
+            raise graphql_http.RequestError(400, message, Code.BAD_REQUEST) from exc
+
     async def parse_multipart(self, request: Any) -> dict[str, str]:
         """Multipart uploads (importLedger), with every file read and closed right away."""
-        parsed: dict[str, str] = await uploads.materialize(await super().parse_multipart(request))
+        try:
+            parsed: dict[str, str] = await uploads.materialize(
+                await super().parse_multipart(request)
+            )
+        finally:
+            # Files the map does not name, or all of them when `operations` or `map` is
+            # refused, are closed too (the request's form is cached: this is the same one).
+            form = (await request.get_form_data()).files
+            if hasattr(form, "close"):
+                await form.close()
         return parsed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -152,7 +172,8 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             return None
         try:
             body = orjson.loads(await request.body())
-        except orjson.JSONDecodeError:
+            hygiene.check_request(body)  # refused here: the full path answers the refusal
+        except (orjson.JSONDecodeError, HTTPException):
             return None
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
             return None
@@ -179,7 +200,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         try:
             response = await self.run(request)
         except HTTPException as exc:
-            return graphql_http.error_response(exc)
+            return graphql_http.error_response(request, exc)
         return graphql_http.conform(request, response)
 
     async def parse_http_body(
@@ -191,7 +212,20 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             )
             if refused is not None:
                 raise refused
-        return await super().parse_http_body(request)
+        if request.method == "GET":
+            data: Any = self.parse_query_params(request.query_params)
+        elif request.content_type and request.content_type.lower().startswith(JSON):
+            data = self.parse_json(await request.get_body())
+        else:
+            data = await self.parse_multipart(request)
+        hygiene.check_request(data)  # one object, clean strings, bounded depth
+        return GraphQLRequestData(
+            query=data.get("query"),
+            variables=data.get("variables"),
+            operation_name=data.get("operationName"),
+            extensions=data.get("extensions"),
+            protocol="http",
+        )
 
     async def execute_single(
         self,
@@ -216,6 +250,13 @@ class GovGraphQL(GraphQL[RequestContext, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
+        if result.errors:
+            # The boundary's last net: errors raised outside the operation's resolvers (an
+            # extension, a query limit) get their code and the request id here.
+            partner = bool(getattr(request.state, "govgraph_partner", False))
+            result.errors = errors.shield(
+                result.errors, errors.request_id(request), partner=partner
+            )
         response = await super().process_result(request, result)
         if graphql_http.is_request_error(result):
             # Nothing executed: no `data` entry (GraphQL spec, "Response"), 400 for

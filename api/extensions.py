@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Iterator
 
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, validate
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from api import errors
 from api.context import RequestContext
 from api.events import defer_until_commit
 from api.metrics import GRAPHQL_ERRORS, SQL_STATEMENTS
-from resolvers.errors import AuthenticationRequired
 from resolvers.events import pending_changes
-
-logger = logging.getLogger("govgraph")
 
 
 class DatabaseLifecycle(SchemaExtension):
@@ -76,11 +73,10 @@ class SqlStatistics(SchemaExtension):
 
 
 class MaskInternalErrors(SchemaExtension):
-    """Bugs reach clients as a reference, never a stack trace or SQL; they are logged in full.
-
-    GraphQL errors (validation, limits, authentication), a service's AuthenticationRequired
-    (an anonymous write) and ValueErrors raised for bad arguments are the client's to see;
-    anything else is masked. Sharing partners also get no "Did you mean …" field suggestions.
+    """The error boundary of an operation (api/errors.py): each error gets a stable
+    `extensions.code` and the request id; bugs reach clients as a reference, never a stack
+    trace or SQL (they are logged in full by the schema's process_errors); sharing partners
+    get no "Did you mean …" field suggestions.
     """
 
     def on_operation(self) -> Iterator[None]:
@@ -89,28 +85,9 @@ class MaskInternalErrors(SchemaExtension):
         context = self.execution_context.context
         if not result or not result.errors or not isinstance(context, RequestContext):
             return
-        masked = []
-        for error in result.errors:
-            original = error.original_error
-            if original is not None and not isinstance(
-                original, GraphQLError | ValueError | AuthenticationRequired
-            ):
-                logger.error("request %s: %s", context.request_id, error.message, exc_info=original)
-                error = GraphQLError(
-                    f"internal error (request id {context.request_id})",
-                    nodes=error.nodes,
-                    path=error.path,
-                    extensions={"code": "INTERNAL_ERROR", "requestId": context.request_id},
-                )
-            elif context.viewer.partner and "Did you mean" in error.message:
-                error = GraphQLError(
-                    error.message.split(" Did you mean")[0],
-                    nodes=error.nodes,
-                    path=error.path,
-                    extensions=error.extensions,
-                )
-            masked.append(error)
-        result.errors = masked
+        result.errors = errors.shield(
+            result.errors, context.request_id, partner=context.viewer.partner
+        )
 
 
 class PartnerIntrospection(SchemaExtension):
@@ -121,12 +98,12 @@ class PartnerIntrospection(SchemaExtension):
         document = self.execution_context.graphql_document
         if isinstance(context, RequestContext) and document is not None:
             if context.viewer.partner or not context.settings.introspection:
-                errors = validate(
+                refused = validate(
                     self.execution_context.schema._schema,
                     document,
                     [NoSchemaIntrospectionCustomRule],
                 )
-                if errors:
+                if refused:
                     raise GraphQLError(
                         "introspection is disabled for this client",
                         extensions={"code": "INTROSPECTION_DISABLED"},

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
+from api import errors
 from api.compiled import CompiledReads
+from api.context import RequestContext
 from api.extensions import (
     DatabaseLifecycle,
     MaskInternalErrors,
     PartnerIntrospection,
     SqlStatistics,
 )
+from api.hygiene import NoUnsafeStrings
 from api.limits import QueryLimits
 from resolvers.audit import AuditQuery
 from resolvers.changes.queries import ChangeQuery
@@ -72,7 +78,20 @@ Mutation = merge_types(
     ),
 )
 
-schema = strawberry.Schema(
+
+class GovGraphSchema(strawberry.Schema):
+    """The schema, logging its errors through the error boundary (api/errors.py): client
+    errors as one line, bugs with their traceback (strawberry logs every error with one)."""
+
+    def process_errors(
+        self, errors_: list[GraphQLError], execution_context: Any | None = None
+    ) -> None:
+        context = getattr(execution_context, "context", None)
+        rid = context.request_id if isinstance(context, RequestContext) else "-"
+        errors.report(errors_, rid)
+
+
+schema = GovGraphSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
@@ -91,6 +110,7 @@ schema = strawberry.Schema(
         # Factories: the LRU caches live at module level, shared by every request.
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        lambda: AddValidationRules([NoUnsafeStrings]),  # NUL, unpaired surrogates in literals
         QueryLimits,
         PartnerIntrospection,
         DatabaseLifecycle,

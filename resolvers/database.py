@@ -241,3 +241,21 @@ async def _discard(connection: AsyncConnection) -> None:
         logger.warning("invalidating a database connection failed", exc_info=True)
     finally:
         await connection.close()
+
+
+# SQLSTATE 57014 (query_canceled): GOVGRAPH_STATEMENT_TIMEOUT_MS ran out.
+_CANCELED = "57014"
+
+
+def database_failure(exc: BaseException) -> str | None:
+    """What a database error says about the request: `timeout` (the statement timeout
+    cancelled it), `data` (SQLSTATE class 22: the database refused a value, e.g. one out of
+    its range), None for anything else (a bug or an outage)."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return None
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if not isinstance(state, str):
+        return None
+    if state == _CANCELED:
+        return "timeout"
+    return "data" if state.startswith("22") else None
