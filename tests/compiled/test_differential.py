@@ -285,10 +285,12 @@ async def clients_for(goldens: Goldens) -> AsyncIterator[Any]:
 
 async def compare(clients: Clients, cases: list[Case], headers: dict[str, str], who: str) -> int:
     compiled_count = 0
-    for case in cases:
+    for number, case in enumerate(cases):
         body = {"query": case.query, "variables": case.variables}
-        fast_response = await clients.compiled.post("/graphql", json=body, headers=headers)
-        slow_response = await clients.resolvers.post("/graphql", json=body, headers=headers)
+        # One request id for both: errors carry it (extensions.requestId).
+        sent = headers | {"x-request-id": f"differential-{number}"}
+        fast_response = await clients.compiled.post("/graphql", json=body, headers=sent)
+        slow_response = await clients.resolvers.post("/graphql", json=body, headers=sent)
         assert fast_response.status_code == slow_response.status_code, case.name
         try:
             fast, slow = fast_response.json(), slow_response.json()
