@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -42,6 +43,8 @@ from resolvers.database import Database
 from resolvers.errors import RequestErrorCode as Code
 from resolvers.loaders import Loaders
 from resolvers.scope import scope_for
+
+logger = logging.getLogger("govgraph")
 
 
 class GovGraphQL(GraphQL[RequestContext, None]):
@@ -304,8 +307,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         try:
             async with graphql.engine.connect() as conn:
                 await conn.execute(sa.text("SELECT 1"))
-        except Exception as exc:  # any database failure means "not healthy"
-            return JSONResponse({"status": "error", "error": type(exc).__name__}, status_code=503)
+        except Exception:  # any database failure means "not healthy" (logged, not shown)
+            logger.warning("healthz: the database does not answer", exc_info=True)
+            return JSONResponse({"status": "error", "error": "database unavailable"}, 503)
         return JSONResponse({"status": "ok", "database": graphql.engine.dialect.name})
 
     app = Starlette(

@@ -298,6 +298,7 @@ async def test_http_level_refusals_carry_a_code_and_the_request_id(
             ),
             401,
         ),
+        (http.post("/graphql", **_json(b'{"query": "' + b" " * 1_100_000 + b'"}')), 413),
     ]
     for call, status in cases:
         response = await call
