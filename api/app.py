@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import uuid
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -25,7 +25,17 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from api import compiled, events, graphiql, graphql_http, idempotency, uploads, websocket
+from api import (
+    compiled,
+    errors,
+    events,
+    graphiql,
+    graphql_http,
+    hygiene,
+    idempotency,
+    uploads,
+    websocket,
+)
 from api.api_keys import KeyBudget, key_budget, viewer_for_key
 from api.auth import AuthenticationError, KnownUnits, viewer_from_header
 from api.body_limit import BodySizeLimit
@@ -42,8 +52,11 @@ from api.settings import Settings
 from models.rules import calendar
 from resolvers import cursors
 from resolvers.database import Database
+from resolvers.errors import RequestErrorCode as Code
 from resolvers.loaders import Loaders
 from resolvers.scope import scope_for
+
+logger = logging.getLogger("govgraph")
 
 
 class GovGraphQL(GraphQL[RequestContext, None]):
@@ -85,6 +98,8 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         if viewer.anonymous and not self.settings.anonymous and not isinstance(request, WebSocket):
             raise HTTPException(401, "authentication required: send a bearer token or an API key")
         db = idempotency.held_database(request) or Database(self.engine)
+        if not isinstance(request, WebSocket):
+            _request_databases(request).append(db)  # closed at the request's end at the latest
         if not api_key:
             try:
                 await self.known_units.require(db, viewer)  # a token names an existing unit
@@ -93,13 +108,13 @@ class GovGraphQL(GraphQL[RequestContext, None]):
                 raise HTTPException(401, str(exc)) from exc
         scope = scope_for(viewer)
         await db.use_rls_scope(rls_scope(self.settings, scope.root))  # GOVGRAPH_RLS=1
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.govgraph_partner = viewer.partner  # for the boundary's last net
         return RequestContext(
             db=db,
             loaders=Loaders(db, scope),
             settings=self.settings,
             max_upload_bytes=self.settings.max_upload_bytes,
-            request_id=request_id[:64],
+            request_id=errors.request_id(request),
             viewer=viewer,
             request=request,
             response=response,
@@ -116,9 +131,29 @@ class GovGraphQL(GraphQL[RequestContext, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    def parse_json(self, data: str | bytes) -> Any:
+        """JSON of a request (body, GET `variables`/`extensions`, multipart `operations` and
+        `map`): invalid JSON or UTF-8, or nesting past orjson's limit, is a 400 naming it."""
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            message = f"the request body is not valid JSON: {exc}"
+            if "depth limit" in str(exc):  # orjson stops at 1024 levels
+                message = "the request body is nested too deeply (over 1024 levels of JSON)"
+            raise graphql_http.RequestError(400, message, Code.BAD_REQUEST) from exc
+
     async def parse_multipart(self, request: Any) -> dict[str, str]:
         """Multipart uploads (importLedger), with every file read and closed right away."""
-        parsed: dict[str, str] = await uploads.materialize(await super().parse_multipart(request))
+        try:
+            parsed: dict[str, str] = await uploads.materialize(
+                await super().parse_multipart(request)
+            )
+        finally:
+            # Files the map does not name, or all of them when `operations` or `map` is
+            # refused, are closed too (the request's form is cached: this is the same one).
+            form = (await request.get_form_data()).files
+            if hasattr(form, "close"):
+                await form.close()
         return parsed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -126,6 +161,16 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        try:
+            response = await self._answer(request)
+        finally:
+            # Whatever ended the request (an error outside the operation, a cancelled client),
+            # its handles end here: a no-op for those the operation closed already.
+            for db in _request_databases(request):
+                await db.close()
+        await response(scope, receive, send)
+
+    async def _answer(self, request: Request) -> Response:
         if idempotency.HEADER in request.headers:
             assert self.engine is not None, "engine is created by the app's lifespan"
             response = await idempotency.respond(
@@ -141,7 +186,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             response = graphql_http.conform(request, response)  # a replay: the Accept'ed type
         else:
             response = await self._answer_from_plan(request) or await self._respond(request)
-        await response(scope, receive, send)
+        return response
 
     async def _answer_from_plan(self, request: Request) -> Response | None:
         """A POSTed query with a cached compiled plan (api/compiled.py), answered without
@@ -152,7 +197,8 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             return None
         try:
             body = orjson.loads(await request.body())
-        except orjson.JSONDecodeError:
+            hygiene.check_request(body)  # refused here: the full path answers the refusal
+        except (orjson.JSONDecodeError, HTTPException):
             return None
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
             return None
@@ -180,7 +226,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         try:
             response = await self.run(request)
         except HTTPException as exc:
-            return graphql_http.error_response(exc)
+            return graphql_http.error_response(request, exc)
         return graphql_http.conform(request, response)
 
     async def parse_http_body(
@@ -192,7 +238,20 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             )
             if refused is not None:
                 raise refused
-        return await super().parse_http_body(request)
+        if request.method == "GET":
+            data: Any = self.parse_query_params(request.query_params)
+        elif request.content_type and request.content_type.lower().startswith(JSON):
+            data = self.parse_json(await request.get_body())
+        else:
+            data = await self.parse_multipart(request)
+        hygiene.check_request(data)  # one object, clean strings, bounded depth
+        return GraphQLRequestData(
+            query=data.get("query"),
+            variables=data.get("variables"),
+            operation_name=data.get("operationName"),
+            extensions=data.get("extensions"),
+            protocol="http",
+        )
 
     async def execute_single(
         self,
@@ -217,6 +276,13 @@ class GovGraphQL(GraphQL[RequestContext, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
+        if result.errors:
+            # The boundary's last net: errors raised outside the operation's resolvers (an
+            # extension, a query limit) get their code and the request id here.
+            partner = bool(getattr(request.state, "govgraph_partner", False))
+            result.errors = errors.shield(
+                result.errors, errors.request_id(request), partner=partner
+            )
         response = await super().process_result(request, result)
         if graphql_http.is_request_error(result):
             # Nothing executed: no `data` entry (GraphQL spec, "Response"), 400 for
@@ -224,6 +290,15 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             graphql_http.mark_request_error(request, result.errors or [])
             response.pop("data", None)
         return response
+
+
+def _request_databases(request: Request) -> list[Database]:
+    """The database handles the request's contexts opened (request.state)."""
+    databases: list[Database] | None = getattr(request.state, "govgraph_databases", None)
+    if databases is None:
+        databases = []
+        request.state.govgraph_databases = databases
+    return databases
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
@@ -262,8 +337,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         try:
             async with graphql.engine.connect() as conn:
                 await conn.execute(sa.text("SELECT 1"))
-        except Exception as exc:  # any database failure means "not healthy"
-            return JSONResponse({"status": "error", "error": type(exc).__name__}, status_code=503)
+        except Exception:  # any database failure means "not healthy" (logged, not shown)
+            logger.warning("healthz: the database does not answer", exc_info=True)
+            return JSONResponse({"status": "error", "error": "database unavailable"}, 503)
         return JSONResponse({"status": "ok", "database": graphql.engine.dialect.name})
 
     app = Starlette(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import orjson
 from starlette.datastructures import Headers
-from starlette.responses import PlainTextResponse
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import errors
+from resolvers.errors import RequestErrorCode
 
 
 class BodySizeLimit:
@@ -45,5 +50,9 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        response = PlainTextResponse(f"request body over {limit} bytes", status_code=413)
+        rid = errors.request_id(HTTPConnection(scope))
+        body = errors.error_body(
+            f"request body over {limit} bytes", RequestErrorCode.PAYLOAD_TOO_LARGE, rid
+        )
+        response = Response(orjson.dumps(body), status_code=413, media_type="application/json")
         await response(scope, receive, send)

@@ -18,12 +18,22 @@ from typing import Any, cast
 import orjson
 import sqlalchemy as sa
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import FragmentDefinitionNode, get_operation_ast
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    SelectionSetNode,
+    get_operation_ast,
+    located_error,
+)
 from graphql.execution.values import get_variable_values
 from starlette.requests import Request
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from api import errors
 from api.context import RequestContext
 from api.metrics import COMPILED, COMPILED_PLANS, SQL_STATEMENTS
 from resolvers import cursors
@@ -72,7 +82,8 @@ class Plan:
     Kilobytes, not the statement tree's hundreds.
 
     `day_checks`: the explicit asOf dates the compiler compared with today, and the outcome;
-    the plan answers only while today gives the same outcomes (fresh).
+    the plan answers only while today gives the same outcomes (fresh). `root`: the response
+    key of the operation's first field, where an error of the statement is reported.
     """
 
     sql: str
@@ -80,6 +91,7 @@ class Plan:
     values: tuple[Any, ...]
     day_checks: tuple[tuple[date, bool], ...] = ()
     cursor_checks: tuple[tuple[str, str, str], ...] = ()
+    root: str = ""
 
     def fresh(self, today: date) -> bool:
         """Whether the plan still answers for `today`, with the cursors it was made for still
@@ -100,6 +112,7 @@ class Plan:
         dialect: Any,
         day_checks: tuple[Any, ...] = (),
         cursor_checks: tuple[Any, ...] = (),
+        root: str = "",
     ) -> Plan:
         compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
         params = compiled.construct_params()
@@ -110,7 +123,9 @@ class Plan:
             value = params[name]
             processor = processors.get(name)
             values.append(processor(value) if processor is not None else value)
-        return cls(str(compiled), names, tuple(values), tuple(day_checks), tuple(cursor_checks))
+        return cls(
+            str(compiled), names, tuple(values), tuple(day_checks), tuple(cursor_checks), root
+        )
 
     def arguments(self, params: dict[str, Any]) -> list[Any]:
         """The positional arguments with the request's parameters."""
@@ -148,7 +163,15 @@ class CompiledReads(SchemaExtension):
             and ec.operation_type == OperationType.QUERY
             and context.db.dialect == "postgresql"
         ):
-            data = await self._compiled(context)
+            try:
+                data = await self._compiled(context)
+            except StatementFailed as failed:
+                # An execution error (200 with `data`): the error boundary codes and masks it.
+                COMPILED.labels("compiled").inc()
+                context.compiled = True
+                ec.result = GraphQLExecutionResult(data=None, errors=[failed.error])
+                yield
+                return
             COMPILED.labels("resolvers" if data is None else "compiled").inc()
             if data is not None:
                 context.compiled = True
@@ -197,11 +220,13 @@ class CompiledReads(SchemaExtension):
                 logger.exception("request %s: compiling failed", context.request_id)
                 PLANS.put(key, UNCOMPILABLE)
                 return None
+            root = first_field(operation.selection_set, fragments)
             plan = Plan.of(
                 statement,
                 context.db.engine.dialect,
                 tuple(env.day_checks),
                 tuple(env.cursor_checks),
+                root.alias.value if root and root.alias else root.name.value if root else "",
             )
             PLANS.put(key, plan)
             ANSWERABLE.put((ec.query, requested), True)
@@ -211,10 +236,47 @@ class CompiledReads(SchemaExtension):
                 params = bound_params(raw, bound) | request_params(context.scope, today)
             except ValueError:
                 return None  # the resolvers report the malformed id
-        text = await context.db.scalar_sql(plan.sql, plan.arguments(params), single=True)
+        text = await run_plan(context, plan, params)
         if isinstance(context.request, Request):
             return orjson.Fragment(text)  # written into the response as is
         return orjson.loads(text)
+
+
+class StatementFailed(Exception):
+    """A plan's statement failed (a timeout, a refused value, an outage): `error` is the
+    GraphQL error at the operation's first field, its cause the database's exception."""
+
+    def __init__(self, error: GraphQLError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+async def run_plan(context: RequestContext, plan: Plan, params: dict[str, Any]) -> Any:
+    """The JSON text a plan's statement builds; StatementFailed when it fails."""
+    try:
+        return await context.db.scalar_sql(plan.sql, plan.arguments(params), single=True)
+    except Exception as exc:
+        path = [plan.root] if plan.root else None
+        raise StatementFailed(located_error(exc, None, path)) from exc
+
+
+def first_field(
+    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
+) -> FieldNode | None:
+    """The first field an operation selects (through fragments)."""
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            return selection
+        inner: SelectionSetNode | None = None
+        if isinstance(selection, InlineFragmentNode):
+            inner = selection.selection_set
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments.get(selection.name.value)
+            inner = fragment.selection_set if fragment is not None else None
+        found = first_field(inner, fragments) if inner is not None else None
+        if found is not None:
+            return found
+    return None
 
 
 def plan_key(
@@ -272,16 +334,20 @@ async def answer_from_plan(
         params = bound_params(raw, bound) | request_params(context.scope, today)
     except ValueError:
         return None
+    body: dict[str, Any]
     try:
-        text = await context.db.scalar_sql(plan.sql, plan.arguments(params), single=True)
-    except Exception:  # e.g. a timeout: the full path runs it and reports it as usual
-        logger.exception("request %s: cached plan failed", context.request_id)
+        text = await run_plan(context, plan, params)
+    except StatementFailed as failed:
+        # The boundary every path shares: logged once, coded and masked; an execution error.
+        errors.report([failed.error], context.request_id)
+        shielded = errors.shield([failed.error], context.request_id)
+        body = {"data": None, "errors": [e.formatted for e in shielded]}
+    else:
+        body = {"data": orjson.Fragment(text)}
+    finally:
         await context.db.close()
-        return None
-    await context.db.close()
     COMPILED.labels("compiled").inc()
     SQL_STATEMENTS.observe(context.db.statements)
-    body: dict[str, Any] = {"data": orjson.Fragment(text)}
     if context.settings.debug:
         sql = {"statements": context.db.statements, "ms": round(context.db.elapsed_ms, 3)}
         body["extensions"] = {"sql": sql | {"compiled": True}}

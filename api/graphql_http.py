@@ -16,11 +16,20 @@ The `graphql-http` audit suite checks all of this against a running server
 
 from __future__ import annotations
 
+import logging
+
+import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from strawberry.types import ExecutionResult
+
+from api import errors
+from resolvers.errors import SERVER_CODES
+from resolvers.errors import RequestErrorCode as Code
+
+logger = logging.getLogger("govgraph")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -29,12 +38,32 @@ MEDIA_TYPES = (GRAPHQL_RESPONSE_JSON, JSON)
 _REQUEST_ERROR = "graphql_request_error"  # request.state: "client", "internal" or absent
 
 
+class RequestError(HTTPException):
+    """An HTTP-level refusal with the `extensions.code` its body carries."""
+
+    def __init__(self, status_code: int, reason: str, code: Code) -> None:
+        super().__init__(status_code, reason)
+        self.code = code
+
+
 class MethodNotAllowed(HTTPException):
     """405 with the methods that would work (a mutation over GET: POST)."""
 
     def __init__(self, reason: str, allow: str = "POST") -> None:
         super().__init__(405, reason)
         self.allow = allow
+
+
+# The code of an HTTP-level refusal without one of its own (strawberry's, ours).
+_STATUS_CODES = {
+    400: Code.BAD_REQUEST,
+    401: Code.UNAUTHENTICATED,
+    403: Code.FORBIDDEN,
+    404: Code.NOT_FOUND,
+    405: Code.METHOD_NOT_ALLOWED,
+    413: Code.PAYLOAD_TOO_LARGE,
+    415: Code.UNSUPPORTED_MEDIA_TYPE,
+}
 
 
 def _specificity(media_range: str, media_type: str) -> int:
@@ -90,7 +119,7 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 def mark_request_error(request: Request, errors: list[GraphQLError]) -> None:
     """Remember, for the response's status, that the request failed before execution."""
-    internal = any((e.extensions or {}).get("code") == "INTERNAL_ERROR" for e in errors)
+    internal = any((e.extensions or {}).get("code") in SERVER_CODES for e in errors)
     setattr(request.state, _REQUEST_ERROR, "internal" if internal else "client")
 
 
@@ -107,14 +136,24 @@ def conform(request: Request, response: Response) -> Response:
     return response
 
 
-def error_response(exc: HTTPException) -> Response:
-    """An HTTP-level refusal (no GraphQL result): its reason as text, with the headers it needs."""
+def error_response(request: Request, exc: HTTPException) -> Response:
+    """An HTTP-level refusal (no GraphQL result): one error with its code and the request id
+    (api/errors.py), in the media type the client accepts, with the headers it needs."""
     headers: dict[str, str] = {}
     if isinstance(exc, MethodNotAllowed):
         headers["allow"] = exc.allow
     if exc.status_code == 401:
         headers["www-authenticate"] = 'Bearer realm="govgraph"'
-    return PlainTextResponse(exc.reason, status_code=exc.status_code, headers=headers)
+    code = exc.code if isinstance(exc, RequestError) else _STATUS_CODES.get(exc.status_code)
+    rid = errors.request_id(request)
+    logger.info("request %s: HTTP %s %s: %s", rid, exc.status_code, code, exc.reason)
+    body = errors.error_body(exc.reason, code or Code.BAD_REQUEST, rid)
+    return Response(
+        orjson.dumps(body),
+        status_code=exc.status_code,
+        headers=headers,
+        media_type=response_media_type(request.headers.get("accept")),
+    )
 
 
 def post_content_type_error(content_type: str | None, *, multipart: bool) -> HTTPException | None:
@@ -123,4 +162,6 @@ def post_content_type_error(content_type: str | None, *, multipart: bool) -> HTT
     if media_type == JSON or (multipart and media_type == "multipart/form-data"):
         return None
     shown = media_type or "none"
-    return HTTPException(415, f"unsupported Content-Type {shown}: POST application/json")
+    return RequestError(
+        415, f"unsupported Content-Type {shown}: POST application/json", Code.UNSUPPORTED_MEDIA_TYPE
+    )

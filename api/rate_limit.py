@@ -39,10 +39,12 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api import errors
 from api.api_keys import KeyBudget
 from api.auth import AuthenticationError, viewer_from_header
 from api.graphql_http import response_media_type
 from api.settings import Settings
+from resolvers.errors import RequestErrorCode as Code
 
 logger = logging.getLogger("govgraph")
 
@@ -234,18 +236,8 @@ def _message(refusal: Refusal) -> str:
 def _too_many_requests(headers: Headers, refusal: Refusal) -> Response:
     """429 with Retry-After and a GraphQL error body (RATE_LIMITED, the request id)."""
     request_id = (headers.get("x-request-id") or uuid.uuid4().hex)[:64]
-    body = {
-        "errors": [
-            {
-                "message": _message(refusal),
-                "extensions": {
-                    "code": "RATE_LIMITED",
-                    "requestId": request_id,
-                    "retryAfter": refusal.retry_after,
-                },
-            }
-        ]
-    }
+    body = errors.error_body(_message(refusal), Code.RATE_LIMITED, request_id)
+    body["errors"][0]["extensions"]["retryAfter"] = refusal.retry_after
     return Response(
         orjson.dumps(body),
         status_code=429,

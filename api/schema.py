@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ValidationCache
+from strawberry.extensions import AddValidationRules, ValidationCache
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
 
+from api import errors
 from api.compiled import CompiledReads
+from api.context import RequestContext
 from api.extensions import (
     DatabaseLifecycle,
     MaskInternalErrors,
     ParseOnce,
     PartnerIntrospection,
     SqlStatistics,
-    log_errors,
 )
+from api.hygiene import NoUnsafeStrings
 from api.limits import QueryLimits
 from resolvers.audit import AuditQuery
 from resolvers.changes.queries import ChangeQuery
@@ -72,17 +75,19 @@ Mutation = merge_types(
 )
 
 
-class GovSchema(strawberry.Schema):
-    """strawberry's schema, logging client errors as one line each and bugs with their
-    traceback (strawberry logs every error with its source excerpt and any traceback)."""
+class GovGraphSchema(strawberry.Schema):
+    """The schema, logging its errors through the error boundary (api/errors.py): client
+    errors as one line, bugs with their traceback (strawberry logs every error with one)."""
 
     def process_errors(
-        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+        self, errors_: list[GraphQLError], execution_context: Any | None = None
     ) -> None:
-        log_errors(errors, execution_context.context if execution_context else None)
+        context = getattr(execution_context, "context", None)
+        rid = context.request_id if isinstance(context, RequestContext) else "-"
+        errors.report(errors_, rid)
 
 
-schema = GovSchema(
+schema = GovGraphSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
@@ -102,6 +107,7 @@ schema = GovSchema(
         # Factories: the LRU caches live at module level, shared by every request.
         lambda: ParseOnce(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        lambda: AddValidationRules([NoUnsafeStrings]),  # NUL, unpaired surrogates in literals
         QueryLimits,
         PartnerIntrospection,
         DatabaseLifecycle,

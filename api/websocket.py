@@ -20,7 +20,7 @@ message and every RECHECK_SECONDS), and at once when the broker announces the ke
 
 Every refused operation (syntax, validation, a query limit, an authentication refusal) gets an
 `error` message and the socket stays open; every error a client gets is masked as over HTTP
-(api/extensions.py's mask_errors: a stable `extensions.code`, no internals) and carries the
+(api/errors.py's shield: a stable `extensions.code`, no internals) and carries the
 operation's request id.
 """
 
@@ -51,11 +51,11 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from strawberry.types.execution import ExecutionResult
 from strawberry.utils.aio import aclosing
 
+from api import errors
 from api.api_keys import verify_key
 from api.auth import AuthenticationError, KnownUnits, credentials_from_header
 from api.context import Credentials, RequestContext
 from api.database import rls_scope
-from api.extensions import log_errors, mask_errors
 from api.settings import Settings
 from models.viewer import Viewer
 from resolvers.database import Database
@@ -225,8 +225,8 @@ class GraphQLTransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, No
                     if isinstance(exc, GraphQLError)
                     else GraphQLError(str(exc), original_error=exc)
                 )
-                log_errors([error], context)
-                masked = _with_request_id(mask_errors([error], context), context)
+                errors.report([error], context.request_id)
+                masked = _shield([error], context)
                 await operation.send_initial_errors(masked)
                 return
             await operation.send_operation_message({"id": operation.id, "type": "complete"})
@@ -248,25 +248,14 @@ async def _masked(
     async with aclosing(source) as results:
         async for result in results:
             if isinstance(result, ExecutionResult) and result.errors:
-                result.errors = _with_request_id(mask_errors(result.errors, context), context)
+                result.errors = _shield(result.errors, context)
             yield result
 
 
-def _with_request_id(errors: list[GraphQLError], context: RequestContext) -> list[GraphQLError]:
-    return [
-        error
-        if (error.extensions or {}).get("requestId")
-        else GraphQLError(
-            error.message,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            original_error=error.original_error,
-            extensions={**(error.extensions or {}), "requestId": context.request_id},
-        )
-        for error in errors
-    ]
+def _shield(errors_: list[GraphQLError], context: RequestContext) -> list[GraphQLError]:
+    """The error boundary of HTTP (api/errors.py), each error carrying the request id (a
+    socket has no per-message headers to carry it)."""
+    return errors.shield(errors_, context.request_id, partner=context.viewer.partner)
 
 
 def _credentials(source: Any) -> tuple[str | None, str | None]:

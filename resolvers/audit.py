@@ -17,6 +17,7 @@ from models import AuditEvent as AuditEventModel
 from models import OrgUnitClosure
 from models.enums import ViewerRole
 from resolvers.common import Connection, Info, decode_global_id
+from resolvers.errors import RequestErrorCode
 from resolvers.pagination import OrderKey, list_digest, paginate
 from resolvers.scope import visibility
 
@@ -82,9 +83,15 @@ class AuditQuery:
     ) -> Connection[AuditEvent]:
         viewer = info.context.viewer
         if viewer.anonymous or viewer.unit_id is None:
-            raise GraphQLError("authentication required")
+            raise GraphQLError(
+                "authentication required",
+                extensions={"code": RequestErrorCode.UNAUTHENTICATED.value},
+            )
         if not viewer.at_least(ViewerRole.COORDINATOR):
-            raise GraphQLError("auditEvents needs the COORDINATOR role")
+            raise GraphQLError(
+                "auditEvents needs the COORDINATOR role",
+                extensions={"code": RequestErrorCode.FORBIDDEN.value},
+            )
         a = audit_t
         # Writes scoped to a unit in the subtree (models/rules/scope.py; ADMIN: all).
         stmt = sa.select(a).where(visibility(info.context.scope, a))

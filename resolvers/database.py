@@ -9,16 +9,20 @@ rls_scope tells which value a request starts with).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 import weakref
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
+
+logger = logging.getLogger("govgraph")
+T = TypeVar("T")
 
 SCOPE_SETTING = "govgraph.scope_root"
 # Execution options read by api/db.py's SQLite BEGIN: "IMMEDIATE" for a writer's transaction,
@@ -71,11 +75,22 @@ def writer_lock(engine: AsyncEngine) -> asyncio.Lock:
     return lock
 
 
-class Database:
-    """Lazily opens one connection per request; loaders' batches share it under a lock.
+class DatabaseClosed(RuntimeError):
+    """A statement after the request's handle was closed: refused, never a new connection.
 
-    An AsyncConnection refuses concurrent use, and batches of different loaders fire
-    concurrently, so every statement goes through `_lock`.
+    It reaches only work that outlived its operation (a sibling field still running when an
+    error ended the operation), whose result nobody reads.
+    """
+
+
+class Database:
+    """Lazily opens one connection per request; every statement goes through `_lock`.
+
+    An AsyncConnection refuses concurrent use, and sibling fields and loaders' batches fire
+    concurrently, so statements take turns. close() takes its turn too: it waits for the
+    statement in flight (an error can end an operation while a sibling's statement still
+    runs), then ends the transaction and returns the connection, clean or invalidated (the
+    pool opens a fresh one). After close() statements raise DatabaseClosed.
     """
 
     def __init__(self, engine: AsyncEngine, *, rls_scope: str | None = None) -> None:
@@ -84,6 +99,9 @@ class Database:
         self.rls_scope = rls_scope
         self._connection: AsyncConnection | None = None
         self._lock = asyncio.Lock()
+        self._closed = False
+        # A statement was interrupted (cancelled): the connection's state is unknown.
+        self._broken = False
         self.statements = 0
         self.elapsed_ms = 0.0
         self.wrote = False  # a mutation kept its writes: commit at the end of the operation
@@ -97,7 +115,15 @@ class Database:
         """`sqlite` or `postgresql`."""
         return self.engine.dialect.name
 
+    @property
+    def closed(self) -> bool:
+        """Whether close() ended this handle."""
+        return self._closed
+
     async def _conn(self, *, autocommit: bool = False) -> AsyncConnection:
+        """The connection, opened on first use; the caller holds `_lock`."""
+        if self._closed:
+            raise DatabaseClosed("the request's database handle is closed")
         if self._connection is None:
             connection = await self.engine.connect()
             try:
@@ -107,10 +133,25 @@ class Database:
                 if self.rls_scope is not None:
                     await _set_scope(connection, self.rls_scope)
             except BaseException:
-                await connection.close()
+                await _discard(connection)
                 raise
             self._connection = connection
         return self._connection
+
+    async def _run(
+        self, run: Callable[[AsyncConnection], Awaitable[T]], *, autocommit: bool = False
+    ) -> T:
+        """Run one statement (`run`) on the connection, alone, and count it."""
+        async with self._lock:
+            conn = await self._conn(autocommit=autocommit)
+            started = time.perf_counter()
+            try:
+                value = await run(conn)
+            except asyncio.CancelledError:
+                self._broken = True  # cut off mid-protocol: never back to the pool as is
+                raise
+            self._count(started)
+            return value
 
     async def use_rls_scope(self, value: str | None) -> None:
         """Scope this handle's transaction (at once when its connection is open already: an
@@ -118,7 +159,7 @@ class Database:
         self.rls_scope = value
         if value is not None and self._connection is not None:
             async with self._lock:
-                await _set_scope(self._connection, value)
+                await _set_scope(await self._conn(), value)
 
     async def lift_rls_scope(self) -> None:
         """RLS mode: whole tables for a write service (it checks role and scope itself, and
@@ -126,13 +167,13 @@ class Database:
         rollback of the savepoint it was lifted in."""
         if self.rls_scope and self._connection is not None:
             async with self._lock:
-                await _set_scope(self._connection, "")
+                await _set_scope(await self._conn(), "")
 
     async def restore_rls_scope(self) -> None:
         """Back to the viewer's scope after lift_rls_scope()."""
         if self.rls_scope and self._connection is not None:
             async with self._lock:
-                await _set_scope(self._connection, self.rls_scope)
+                await _set_scope(await self._conn(), self.rls_scope)
 
     async def begin_write(self, *, wait_seconds: float | None = None) -> None:
         """SQLite: become the engine's one writer until this transaction ends.
@@ -184,18 +225,18 @@ class Database:
             lock.release()
 
     async def connection(self) -> AsyncConnection:
-        """The request's connection, for services that write (mutations run one at a time)."""
-        return await self._conn()
+        """The request's connection, for services that write (mutation fields run one at a
+        time, so the writer has it to itself between the loaders' turns)."""
+        async with self._lock:
+            return await self._conn()
 
     async def fetch_all(self, statement: Executable) -> Sequence[RowMapping]:
         """Run a SELECT and return its rows as mappings."""
-        async with self._lock:
-            conn = await self._conn()
-            started = time.perf_counter()
-            result = await conn.execute(statement)
-            rows = result.mappings().all()
-            self._count(started)
-            return rows
+
+        async def run(conn: AsyncConnection) -> Sequence[RowMapping]:
+            return (await conn.execute(statement)).mappings().all()
+
+        return await self._run(run)
 
     async def fetch_one(self, statement: Executable) -> RowMapping | None:
         """Run a SELECT and return its first row, or None."""
@@ -207,12 +248,11 @@ class Database:
 
         `params` set the values of the statement's named bind parameters.
         """
-        async with self._lock:
-            conn = await self._conn()
-            started = time.perf_counter()
-            value = (await conn.execute(statement, params)).scalar()
-            self._count(started)
-            return value
+
+        async def run(conn: AsyncConnection) -> Any:
+            return (await conn.execute(statement, params)).scalar()
+
+        return await self._run(run)
 
     async def scalar_sql(self, sql: str, args: Sequence[Any], *, single: bool = False) -> Any:
         """Run driver-level SQL (positional parameters) and return its first value: the
@@ -221,37 +261,82 @@ class Database:
         `single`: the request's only statement, a read: when it opens the connection, no
         transaction is begun (autocommit; not in RLS mode, whose scope is transaction-local).
         """
-        async with self._lock:
-            conn = await self._conn(autocommit=single)
-            started = time.perf_counter()
-            value = (await conn.exec_driver_sql(sql, tuple(args))).scalar()
-            self._count(started)
-            return value
+
+        async def run(conn: AsyncConnection) -> Any:
+            return (await conn.exec_driver_sql(sql, tuple(args))).scalar()
+
+        return await self._run(run, autocommit=single)
 
     def _count(self, started: float) -> None:
         self.statements += 1
         self.elapsed_ms += (time.perf_counter() - started) * 1000
 
     async def close(self, *, commit: bool = False) -> None:
-        """Commit (writes) or roll back (reads), and return the connection to the pool."""
+        """Commit (writes) or roll back (reads) once the statement in flight is done, and
+        return the connection to the pool (invalidated when its state is unknown). Later
+        statements raise DatabaseClosed; closing again does nothing.
+
+        Shielded: a request cancelled while closing (a client gone) still ends its
+        transaction and returns its connection.
+        """
         if self.held:
             return
-        connection, self._connection = self._connection, None
-        if connection is None:
-            self._release_writer()
-            return
+        await asyncio.shield(self._close(commit=commit))
+
+    async def _close(self, *, commit: bool) -> None:
         try:
-            if commit:
-                await connection.commit()
-            else:
-                await connection.rollback()
+            await self._close_connection(commit=commit)
         finally:
+            self._release_writer()  # SQLite: the next writer's turn (begin_write)
+
+    async def _close_connection(self, *, commit: bool) -> None:
+        async with self._lock:
+            self._closed = True
+            connection, self._connection = self._connection, None
+            if connection is None:
+                return
+            if self._broken:
+                await _discard(connection)
+                return
             try:
-                await connection.close()
-            finally:
-                self._release_writer()
+                if commit:
+                    await connection.commit()
+                else:
+                    await connection.rollback()
+            except BaseException:
+                await _discard(connection)
+                raise
+            await connection.close()
 
     async def release(self, *, commit: bool) -> None:
         """End a held transaction: commit or roll back, and return the connection."""
         self.held = False
         await self.close(commit=commit)
+
+
+async def _discard(connection: AsyncConnection) -> None:
+    """Invalidate `connection` (the pool drops it and opens a fresh one) and release it."""
+    try:
+        await connection.invalidate()
+    except Exception:  # already unusable: dropping it is all that is left
+        logger.warning("invalidating a database connection failed", exc_info=True)
+    finally:
+        await connection.close()
+
+
+# SQLSTATE 57014 (query_canceled): GOVGRAPH_STATEMENT_TIMEOUT_MS ran out.
+_CANCELED = "57014"
+
+
+def database_failure(exc: BaseException) -> str | None:
+    """What a database error says about the request: `timeout` (the statement timeout
+    cancelled it), `data` (SQLSTATE class 22: the database refused a value, e.g. one out of
+    its range), None for anything else (a bug or an outage)."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return None
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if not isinstance(state, str):
+        return None
+    if state == _CANCELED:
+        return "timeout"
+    return "data" if state.startswith("22") else None

@@ -71,3 +71,37 @@ class UserError:
     def from_error(cls, error: DomainError) -> UserError:
         """From a DomainError."""
         return cls(code=error.code, message=error.message, field=error.field)
+
+
+class RequestErrorCode(StrEnum):
+    """`extensions.code` of top-level errors (a request, or a field as a whole, failed); the
+    error boundary (api/errors.py) gives every error one of these, or a payload's ErrorCode
+    that a resolver raised (NOT_FOUND, FORBIDDEN)."""
+
+    # The HTTP request itself: not a JSON object, not UTF-8, nested too deep, a bad method,
+    # media type or size.
+    BAD_REQUEST = "BAD_REQUEST"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    # A value the client sent: variables of the wrong type, a malformed id or cursor, an
+    # argument out of range, a NUL character or unpaired surrogate in a string.
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    QUERY_LIMIT = "QUERY_LIMIT"
+    # Over the caller's rate-limit budget (api/rate_limit.py): 429 with Retry-After.
+    RATE_LIMITED = "RATE_LIMITED"
+    INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    # The statement ran past GOVGRAPH_STATEMENT_TIMEOUT_MS and was cancelled.
+    TIMEOUT = "TIMEOUT"
+    # A bug: logged with its traceback; the client gets the request id only.
+    INTERNAL_ERROR = "INTERNAL_ERROR"
+
+
+# Codes of errors that are the server's, not the client's: logged as such, and the status
+# of a request error with one of them is 5xx.
+SERVER_CODES = frozenset({RequestErrorCode.INTERNAL_ERROR, RequestErrorCode.TIMEOUT})

@@ -533,7 +533,9 @@ def connection(
     obj = json_object(env, conn_type, f.nodes, value)
     if page is None:
         return obj
-    stmt = sa.select(obj).select_from(page)
+    # HAVING: one row (one group) even when the object aggregates nothing, e.g. a pageInfo
+    # of only hasPreviousPage or __typename, whatever the page's size (empty too).
+    stmt = sa.select(obj).select_from(page).having(sa.true())
     if shared:
         stmt = stmt.add_cte(matching, nest_here=True)
     return stmt.scalar_subquery()

@@ -45,6 +45,10 @@ DASHBOARD = f"""query Q1($unit: ID!, $today: Date!) {{ orgUnit(id: $unit) {{
       leadUnits {{ id name }} }} }}
   }} }} }}"""
 
+PAGE_INFO_ALONE = """query($text: String) {
+  tasks(first: 3, filter: {text: $text}) { pageInfo { hasPreviousPage __typename } }
+  orgUnits(first: 2) { pageInfo { __typename } } }"""
+
 TASK_PAGE = """query Q2($unit: ID!, $first: Int, $after: String, $order: [TaskOrder!]) {
   orgUnit(id: $unit) {
   tasks(includeDescendants: true, orderBy: $order, first: $first, after: $after) {
@@ -167,6 +171,8 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
         cases.append(Case("task list", TASK_LIST, {"filter": flt, "order": orders[i % 3]}))
     for order in orders:
         cases.append(Case("task list", TASK_LIST, {"filter": {}, "order": order}))
+    for text in ("整治", "no task says this"):  # a page info aggregating nothing, empty too
+        cases.append(Case("page info alone", PAGE_INFO_ALONE, {"text": text}))
     cases += [
         Case("every unit", CHILDREN_OF, {"parent": None, "kinds": None}),
         Case(
@@ -285,10 +291,12 @@ async def clients_for(goldens: Goldens) -> AsyncIterator[Any]:
 
 async def compare(clients: Clients, cases: list[Case], headers: dict[str, str], who: str) -> int:
     compiled_count = 0
-    for case in cases:
+    for number, case in enumerate(cases):
         body = {"query": case.query, "variables": case.variables}
-        fast_response = await clients.compiled.post("/graphql", json=body, headers=headers)
-        slow_response = await clients.resolvers.post("/graphql", json=body, headers=headers)
+        # One request id for both: errors carry it (extensions.requestId).
+        sent = headers | {"x-request-id": f"differential-{number}"}
+        fast_response = await clients.compiled.post("/graphql", json=body, headers=sent)
+        slow_response = await clients.resolvers.post("/graphql", json=body, headers=sent)
         assert fast_response.status_code == slow_response.status_code, case.name
         try:
             fast, slow = fast_response.json(), slow_response.json()
