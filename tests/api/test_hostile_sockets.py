@@ -408,7 +408,7 @@ class TestRefusedOperations:
         refused = {
             "syntax": ("subscription { taskChanged(", "GRAPHQL_PARSE_FAILED"),
             "validation": ("subscription { nope }", "GRAPHQL_VALIDATION_FAILED"),
-            "variables": (TASK_CHANGED, "GRAPHQL_VALIDATION_FAILED"),
+            "variables": (TASK_CHANGED, "BAD_USER_INPUT"),
             "limit": (
                 "{ orgUnits { edges { node { children { children { name } } } } } }",
                 "QUERY_LIMIT",
