@@ -95,6 +95,11 @@ def _table(model: Any) -> sa.Table:
     return table
 
 
+def _written(shares: sa.Table) -> sa.ColumnElement[int]:
+    """A share's place in the responsibility text; shares written without one come after."""
+    return sa.func.coalesce(shares.c.position, 2_147_483_647)
+
+
 class Loaders:
     """Every loader of one request, created on first use."""
 
@@ -177,13 +182,13 @@ class Loaders:
 
     @property
     def assignments_by_task(self) -> RowsByKeyLoader:
-        """AssignmentsByTaskLoader: leads first, then by unit order."""
+        """AssignmentsByTaskLoader: leads first, as the text names them, then by unit order."""
         a, u = _table(Assignment), org_unit_t
         stmt = sa.select(a).join(u, u.c.id == a.c.org_unit_id).where(visibility(self.scope, a))
         return self._get(  # type: ignore[no-any-return]
             "AssignmentsByTask",
             lambda: RowsByKeyLoader(
-                self.db, stmt, a.c.task_id, [a.c.role, u.c.sort_order, u.c.name]
+                self.db, stmt, a.c.task_id, [a.c.role, _written(a), u.c.sort_order, u.c.name]
             ),
         )
 
@@ -251,7 +256,10 @@ class Loaders:
         return self._get(  # type: ignore[no-any-return]
             "UnitsByRectification",
             lambda: RowsByKeyLoader(
-                self.db, stmt, ra.c.rectification_id, [ra.c.role, u.c.sort_order, u.c.name]
+                self.db,
+                stmt,
+                ra.c.rectification_id,
+                [ra.c.role, _written(ra), u.c.sort_order, u.c.name],
             ),
         )
 

@@ -223,6 +223,16 @@ class GroupReference:
     relevant_only: bool  # 相关/有关: only the units concerned, which text alone cannot tell
     text: str
 
+    @property
+    def expands(self) -> bool:
+        """Whether the group stands for every member (各镇（街道）).
+
+        相关/有关 (区直相关单位, 相关镇（街道）) means only the units concerned, which the text
+        does not name: such a reference stays as written (a task's or rectification's
+        `responsibilityUnresolved`), never expanded to every unit.
+        """
+        return not self.relevant_only
+
 
 _REL = r"(?P<rel>相关|有关)?"
 _GROUP_PATTERNS: tuple[tuple[re.Pattern[str], GroupScope], ...] = (
@@ -244,6 +254,7 @@ _GROUP_PATTERNS: tuple[tuple[re.Pattern[str], GroupScope], ...] = (
         GroupScope.ALL_DEPARTMENTS,
     ),
     (re.compile(rf"^各{_REL}部门$"), GroupScope.ALL_DEPARTMENTS),
+    (re.compile(r"^各?(?P<rel2>相关|有关)(?:单位|部门)$"), GroupScope.ALL_DEPARTMENTS),
     (
         re.compile(rf"^各{_REL}县(?:\(市、?区\)|\(市\)区|\(区\)|\(市\)|市区|区|市)$"),
         GroupScope.ALL_COUNTIES,
@@ -288,7 +299,10 @@ class UnitRecord:
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """The units a name stands for; group is set when it was a group reference."""
+    """The units a name stands for; group is set when it was a group reference.
+
+    An unresolved group (相关…, `group.expands` false) stands for no unit: unit_ids is empty.
+    """
 
     text: str
     unit_ids: tuple[UUID, ...]
@@ -387,7 +401,9 @@ class UnitIndex:
             raise UnknownUnitError(text, "empty name")
         group = parse_group_reference(text)
         if group is not None:
-            return Resolution(text, self._expand(group, context), group)
+            # 相关…: no unit until someone names the units concerned (GroupReference.expands).
+            members = self._expand(group, context) if group.expands else ()
+            return Resolution(text, members, group)
         government = None if context is None else self.government_of(context)
 
         # A relative prefix (区城管局) names a unit of the context's own district, city or
