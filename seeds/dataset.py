@@ -35,7 +35,6 @@ from models.enums import (
 )
 from models.rules.deadline import ParsedDeadline, parse_deadline
 from models.rules.ledger import title_from_measure
-from models.rules.responsibility import Assignments, assign_responsibility
 from models.rules.names import (
     AmbiguousUnitError,
     UnitIndex,
@@ -44,6 +43,7 @@ from models.rules.names import (
     normalize_doc_number,
     normalize_name,
 )
+from models.rules.responsibility import Assignments, assign_responsibility
 
 E = TypeVar("E", bound=StrEnum)
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -384,7 +384,9 @@ class Builder:
         """A narrative measure of the plan text with its responsible units (not a task)."""
         self.current = measure
         measure_id = stable_id("plan_measure", plan_id, measure["seq"])
-        assigned = self.assign(measure.get("leads") or [], measure.get("cooperating") or [], context)
+        assigned = self.assign(
+            measure.get("leads") or [], measure.get("cooperating") or [], context
+        )
         self.out.add(
             "plan_measure",
             {

@@ -27,8 +27,8 @@ __all__ = [
     "UnitIndex",
     "UnitRecord",
     "UnknownUnitError",
-    "normalize_doc_number",
     "name_spellings",
+    "normalize_doc_number",
     "normalize_name",
     "official_forms",
     "parse_group_reference",
@@ -439,7 +439,7 @@ class UnitIndex:
         raise UnknownUnitError(text)
 
     def _official(self, normalized: str) -> UUID | None:
-        """Rule 5: a full official name (晋城市城区人民政府) names its unit under that government."""
+        """Rule 5: a full official name (晋城市城区人民政府): its unit under that government."""
         for government, rest in official_forms(normalized):
             for government_id in self._by_name.get(government, []):
                 try:

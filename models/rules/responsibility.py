@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
 from collections.abc import Iterable
+from dataclasses import dataclass
 from uuid import UUID
 
 from models.enums import AssignmentRole

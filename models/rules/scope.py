@@ -18,8 +18,8 @@ Reads. A viewer sees its unit's subtree and what is assigned to it, never other 
 - rectifications: a responsible unit in the subtree, or made by an inspection team in it;
 - documents and plans: issued in the subtree, or holding a visible task;
 - plan measures: of a visible plan, or naming a unit in the subtree;
-- targets, measurements, sections, reported facts, proposals, escalations, audit events, rollup rows: of a
-  unit in the subtree.
+- targets, measurements, sections, reported facts, proposals, escalations, audit events,
+  rollup rows: of a unit in the subtree.
 ADMIN (the system administrator, whatever its unit) and the anonymous demo viewer of
 `make run` see everything. A sharing partner (API key) gets its unit's subtree with the SHARED
 disclosure tier (no responsible persons, actors or internal notes), read-only.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import sqlalchemy as sa
 import strawberry
@@ -21,6 +21,9 @@ from resolvers.common import Info
 from resolvers.ids import encode_global_id
 from resolvers.org_unit.types import OrgUnit
 from resolvers.scope import visibility
+
+if TYPE_CHECKING:
+    from resolvers.document.types import Document
 
 fact_t: sa.Table = ReportedFactModel.__table__  # type: ignore[attr-defined]
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]

@@ -14,10 +14,8 @@ import strawberry
 from sqlalchemy.engine import RowMapping
 
 from models import OrgUnit as OrgUnitModel
-from models import OrgUnitClosure
+from models import OrgUnitClosure, PlanMeasureUnit, enums
 from models import PlanMeasure as PlanMeasureModel
-from models import PlanMeasureUnit
-from models import enums
 from models.rules.labels import measure_label
 from resolvers.common import Info, decode_global_id
 from resolvers.ids import encode_global_id
@@ -41,7 +39,7 @@ class PlanMeasure:
         description="〔责任单位：…〕 exactly as the document writes it."
     )
     responsibility_unresolved: list[str] = strawberry.field(
-        description="Group references naming only the units concerned (各相关镇（街道）), as written."
+        description="Group references naming only the units concerned (相关镇（街道）), as written."
     )
     plan_id: strawberry.Private[uuid.UUID]
 

@@ -17,7 +17,7 @@ alias_t: sa.Table = OrgUnitAlias.__table__  # type: ignore[attr-defined]
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
 
 
-def _named(units: sa.Table, spelling: str) -> sa.ColumnElement[bool]:
+def _named(units: sa.FromClause, spelling: str) -> sa.ColumnElement[bool]:
     """The unit's canonical name or an alias is `spelling` (normalised)."""
     by_alias = sa.select(alias_t.c.org_unit_id).where(alias_t.c.normalized == spelling)
     return sa.or_(units.c.name == spelling, units.c.id.in_(by_alias))
@@ -36,7 +36,9 @@ def name_match_statement(name: str) -> sa.Select[tuple[object, ...]]:
     for prefix, rest in official_forms(normalized):
         under = sa.select(closure_t.c.descendant_id).where(
             closure_t.c.depth > 0,
-            closure_t.c.ancestor_id.in_(sa.select(government.c.id).where(_named(government, prefix))),
+            closure_t.c.ancestor_id.in_(
+                sa.select(government.c.id).where(_named(government, prefix))
+            ),
         )
         ranked += [
             (sa.and_(_named(unit_t, spelling), unit_t.c.id.in_(under)), 2)

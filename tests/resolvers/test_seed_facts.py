@@ -44,7 +44,8 @@ class TestUnresolvedGroups:
         names = [u["name"] for u in item["responsibleUnits"]]
         assert names[0] == "北石店镇"  # 北石店镇党委、政府: the first-named unit leads
         streets = [u for u in item["responsibleUnits"] if u["kind"] == "TOWN"][1:]
-        assert streets and all("街道" in u["name"] for u in streets)  # 各街道… expands
+        assert streets  # 各街道… expands
+        assert all("街道" in u["name"] for u in streets)
         assert not any(u["kind"] == "DEPARTMENT" for u in item["responsibleUnits"])
 
     async def test_a_department_not_named_does_not_answer_for_item_1(
@@ -167,9 +168,7 @@ class TestReportedFacts:
 
 
 class TestSectionTargets:
-    async def test_section_targets_are_among_the_units_targets(
-        self, client: GraphQLClient
-    ) -> None:
+    async def test_section_targets_are_among_the_units_targets(self, client: GraphQLClient) -> None:
         data = await client.query(
             '{ orgUnit(name: "城区") { targets { valueText section { name } } } }'
         )
@@ -189,9 +188,7 @@ query ($id: ID!) { node(id: $id) { ... on OrgUnit { name
 
 
 class TestLabels:
-    async def test_water_task_1_and_water_key_project_1_differ(
-        self, client: GraphQLClient
-    ) -> None:
+    async def test_water_task_1_and_water_key_project_1_differ(self, client: GraphQLClient) -> None:
         data = await client.query(
             """{ tasks(filter: {docNumber: "城政办发〔2023〕20号"}, first: 100) {
                  edges { node { code label } } } }"""

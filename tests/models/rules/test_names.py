@@ -17,8 +17,10 @@ from models.rules.names import (
     UnitIndex,
     UnitRecord,
     UnknownUnitError,
+    name_spellings,
     normalize_doc_number,
     normalize_name,
+    official_forms,
     parse_group_reference,
     split_unit_list,
 )
@@ -619,3 +621,36 @@ def test_unit_index_survives_a_parent_cycle() -> None:
     with pytest.raises(UnknownUnitError):
         looping.government_of(_id("甲"))
     assert looping.resolve("甲局").unit_ids == (_id("甲"),)
+
+
+# ---------------------------------------------------------------------------
+# Full official names (issue 16)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("晋城市城区人民政府", "城区"),  # the 2023 notice's own header
+        ("山西省晋城市城区人民政府", "城区"),
+        ("晋城市泽州县生态环境分局", "泽州县生态环境分局"),
+        ("晋城市城区生态环境分局", "城区生态环境分局"),
+        ("城区人民政府", "城区"),
+    ],
+)
+def test_full_official_name_resolves(index: UnitIndex, name: str, expected: str) -> None:
+    assert _names(index.resolve(name).unit_ids) == [expected]
+
+
+@pytest.mark.parametrize("name", ["太原市城区人民政府", "晋城市不存在局", "山西省人民政府办公室"])
+def test_official_form_needs_the_government_above_the_unit(index: UnitIndex, name: str) -> None:
+    with pytest.raises(UnknownUnitError):
+        index.resolve(name)
+
+
+def test_official_forms_split_after_a_government() -> None:
+    assert official_forms("晋城市城区人民政府") == [("晋城市", "城区人民政府")]
+    assert ("晋城市", "城区人民政府") in official_forms("山西省晋城市城区人民政府")
+    assert official_forms("城区人民政府") == []  # 城区 + a bare 人民政府 is no split
+    assert name_spellings("城区人民政府")[0] == "城区人民政府"
+    assert "城区" in name_spellings("城区人民政府")
