@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.cli_ledger import CommandError, _root_of, _unit, _url
+from api.cli_ledger import CommandError, _notify, _root_of, _unit, _url
 from api.db import create_engine
 from models import Document, Plan
 from models.enums import DocumentKind, PlanField, PlanKind, ViewerRole
@@ -75,6 +75,8 @@ async def _write(
             return await write(ctx, connection)
 
         result, errors = await run_mutation(ctx, body)
+        if result is not None:
+            await _notify(engine, conn, ctx)  # live subscribers elsewhere, as the server does
         await db.close(commit=result is not None)
         if result is None:
             raise CommandError(
