@@ -157,6 +157,17 @@ async def desired_task(
             for unit in ids:
                 # A lead that a group also names stays a lead (as in createTask).
                 units.setdefault(unit, (role, group))
+    if ok and unresolved and all(role != LEAD for role, _via in units.values()):
+        # 相关… alone names no unit: the task would have nobody to lead it.
+        report.errors.append(
+            RowProblem(
+                row.number,
+                "牵头单位",
+                ProblemCode.UNKNOWN_UNIT,
+                f"{'、'.join(unresolved)} names only the units concerned: name a lead unit",
+            )
+        )
+        ok = False
     return Desired(row, plan, deadline, units, unresolved) if ok else None
 
 

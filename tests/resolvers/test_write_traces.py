@@ -415,18 +415,16 @@ async def import_ledger_command(env: Env) -> Mark:
 
 
 async def document_create_command(env: Env) -> Mark:
+    document = ["document", "create", "--title", "痕迹文件", "--issuer", "晋城市城区人民政府"]
     await env.command(
-        ["document", "create", "--title", "痕迹文件", "--issuer", "晋城市城区人民政府"]
-        + ["--doc-number", "城政办发〔2024〕99号", "--issued-on", "2024-05-01"]
+        [*document, "--doc-number", "城政办发〔2024〕99号", "--issued-on", "2024-05-01"]
     )
     return Mark(actor="govgraph document create")
 
 
 async def plan_create_command(env: Env) -> Mark:
-    await env.command(
-        ["plan", "create", "--doc-number", "城政办发〔2024〕99号", "--title", "痕迹计划"]
-        + ["--field", "WATER", "--year", "2024", "--key", "water"]
-    )
+    plan = ["plan", "create", "--doc-number", "城政办发〔2024〕99号", "--title", "痕迹计划"]
+    await env.command([*plan, "--field", "WATER", "--year", "2024", "--key", "water"])
     return Mark(actor="govgraph plan create")
 
 
