@@ -27,6 +27,7 @@ from models import (
     RectificationFinding,
     Task,
 )
+from models.rules.responsibility import written_order
 from resolvers.database import MAX_BATCH, Database
 from resolvers.scope import EVERYTHING, Scope, visibility
 
@@ -93,11 +94,6 @@ class RowsByKeyLoader(DataLoader[Hashable, list[RowMapping]]):
 def _table(model: Any) -> sa.Table:
     table: sa.Table = model.__table__
     return table
-
-
-def _written(shares: sa.Table) -> sa.ColumnElement[int]:
-    """A share's place in the responsibility text; shares written without one come after."""
-    return sa.func.coalesce(shares.c.position, 2_147_483_647)
 
 
 class Loaders:
@@ -188,7 +184,10 @@ class Loaders:
         return self._get(  # type: ignore[no-any-return]
             "AssignmentsByTask",
             lambda: RowsByKeyLoader(
-                self.db, stmt, a.c.task_id, [a.c.role, _written(a), u.c.sort_order, u.c.name]
+                self.db,
+                stmt,
+                a.c.task_id,
+                [a.c.role, written_order(a.c.position), u.c.sort_order, u.c.name],
             ),
         )
 
@@ -259,7 +258,7 @@ class Loaders:
                 self.db,
                 stmt,
                 ra.c.rectification_id,
-                [ra.c.role, _written(ra), u.c.sort_order, u.c.name],
+                [ra.c.role, written_order(ra.c.position), u.c.sort_order, u.c.name],
             ),
         )
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
+import sqlalchemy as sa
+
 from models.enums import AssignmentRole
 from models.rules.names import UnitIndex, split_unit_list
 
@@ -16,7 +18,15 @@ __all__ = [
     "Responsibility",
     "assign_responsibility",
     "parse_responsibility",
+    "written_order",
 ]
+
+
+def written_order(position: sa.ColumnElement[int | None]) -> sa.ColumnElement[int]:
+    """Sort key of shares as the text names them (the first-named unit is the first lead);
+    shares written without a position (mutations) come after, in the tree order that follows.
+    Both read engines (loaders, the compiled path) order units by it."""
+    return sa.func.coalesce(position, 2_147_483_647)
 
 
 @dataclass(frozen=True, slots=True)
