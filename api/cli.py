@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from api import migrate
+from api.cli_document import add_document_commands
 from api.cli_ledger import add_ledger_commands
 from api.cli_ops import add_commands
 from api.cli_seed import add_seed_command
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     add_commands(sub)
     add_ledger_commands(sub)
+    add_document_commands(sub)
 
     serve = sub.add_parser("serve", help="serve GraphQL on GOVGRAPH_HOST:GOVGRAPH_PORT")
     serve.add_argument("--host", default=None)

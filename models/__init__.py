@@ -4,8 +4,9 @@ from models.api_key import ApiKey
 from models.audit import AuditEvent
 from models.base import metadata, stable_id
 from models.change_log import ChangeLogEntry, ChangeLogUnit
-from models.document import Document, Plan
+from models.document import Document, Plan, PlanMeasure, PlanMeasureUnit
 from models.escalation import Escalation
+from models.fact import ReportedFact
 from models.idempotency import IdempotencyKey
 from models.indicator import Indicator, Measurement, MonitoringSection, Target
 from models.inspection import (
@@ -43,12 +44,15 @@ __all__ = [
     "OrgUnitClosure",
     "OutboxEvent",
     "Plan",
+    "PlanMeasure",
+    "PlanMeasureUnit",
     "ProgressReport",
     "Proposal",
     "Rectification",
     "RectificationAssignment",
     "RectificationEvent",
     "RectificationFinding",
+    "ReportedFact",
     "RollupBucket",
     "RollupMember",
     "SeedRun",

@@ -17,7 +17,7 @@ from models.base import (
     updated_field,
     version_field,
 )
-from models.enums import DocumentKind, PlanField, PlanKind
+from models.enums import AssignmentRole, DocumentKind, PlanField, PlanKind
 
 
 class Document(SQLModel, table=True):
@@ -85,3 +85,43 @@ class Plan(SQLModel, table=True):
     created_at: datetime = created_field()
     updated_at: datetime = updated_field()
     version: int = version_field()
+
+
+class PlanMeasure(SQLModel, table=True):
+    """A narrative measure of a plan's text (e.g. the air plan's 16 强化臭氧常态化管控).
+
+    Not a task: rollups count tasks only; a measure states who answers for a line of the
+    plan's prose, with its 〔责任单位：…〕 resolved like a task's (PlanMeasureUnit).
+    """
+
+    __tablename__ = "plan_measure"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "seq", name="uq_plan_measure_plan_seq"),)
+
+    id: uuid.UUID = id_field()
+    plan_id: uuid.UUID = Field(foreign_key="plan.id", ondelete="CASCADE")
+    seq: int
+    heading: str | None = Field(default=None)
+    title: str | None = Field(default=None)
+    text: str
+    responsibility_text: str | None = Field(default=None)
+    # Group references left as written (相关…), as on Task.
+    responsibility_unresolved: list[Any] = json_field(list)
+    created_at: datetime = created_field()
+
+
+class PlanMeasureUnit(SQLModel, table=True):
+    """A unit answering for a plan measure, in the order the text names it."""
+
+    __tablename__ = "plan_measure_unit"
+    __table_args__ = (
+        sa.UniqueConstraint("measure_id", "org_unit_id", "role", name="uq_plan_measure_unit"),
+        sa.Index("ix_plan_measure_unit_unit", "org_unit_id", "measure_id"),
+    )
+
+    id: uuid.UUID = id_field()
+    measure_id: uuid.UUID = Field(foreign_key="plan_measure.id", ondelete="CASCADE")
+    plan_id: uuid.UUID = Field(foreign_key="plan.id", index=True)
+    org_unit_id: uuid.UUID = Field(foreign_key="org_unit.id")
+    role: AssignmentRole = Field(sa_type=enum_type(AssignmentRole))
+    via_group: str | None = Field(default=None, max_length=100)
+    position: int = Field(default=0)

@@ -74,6 +74,8 @@ class Rectification(SQLModel, table=True):
     goal: str | None = Field(default=None)
     measures: list[Any] = json_field(list)
     responsibility_text: str | None = Field(default=None)
+    # Group references the text cannot resolve (区直相关单位), kept as written.
+    responsibility_unresolved: list[Any] = json_field(list)
     responsible_persons: str | None = Field(default=None)
     deadline_kind: DeadlineKind = Field(sa_type=enum_type(DeadlineKind))
     deadline_start: date | None = Field(default=None)
@@ -113,6 +115,8 @@ class RectificationAssignment(SQLModel, table=True):
     org_unit_id: uuid.UUID = Field(foreign_key="org_unit.id")
     role: AssignmentRole = Field(sa_type=enum_type(AssignmentRole))
     via_group: str | None = Field(default=None, max_length=100)
+    # Order as written (the first-named unit is the first lead); NULL: the tree order.
+    position: int | None = Field(default=None)
 
 
 class RectificationEvent(SQLModel, table=True):

@@ -76,6 +76,9 @@ class Task(SQLModel, table=True):
     remarks: str | None = Field(default=None)
     # Raw 牵头单位 / 责任单位 text as the document writes it.
     responsibility_text: str | None = Field(default=None)
+    # Group references the text cannot resolve (区直相关单位, 相关镇（街道）): kept as written,
+    # never expanded to every unit (models/rules/responsibility.py).
+    responsibility_unresolved: list[Any] = json_field(list)
     deadline_kind: DeadlineKind = Field(sa_type=enum_type(DeadlineKind))
     deadline_start: date | None = Field(default=None)
     deadline_end: date | None = Field(default=None)
@@ -106,6 +109,9 @@ class Assignment(SQLModel, table=True):
     role: AssignmentRole = Field(sa_type=enum_type(AssignmentRole))
     # The group reference it came from (各镇（街道）), raw, when expanded from one.
     via_group: str | None = Field(default=None, max_length=100)
+    # Order as written in the responsibility text (the first-named unit is the first lead);
+    # NULL (written by mutations) falls back to the tree order.
+    position: int | None = Field(default=None)
     status: TaskStatus = Field(default=TaskStatus.NOT_STARTED, sa_type=enum_type(TaskStatus))
     progress: float = Field(default=0.0)
     last_reported_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

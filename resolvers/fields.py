@@ -52,6 +52,7 @@ TASK: Registry = {
     "description": Column("description"),
     "remarks": Column("remarks"),
     "responsibilityText": Column("responsibility_text"),
+    "responsibilityUnresolved": Column("responsibility_unresolved", list),
     "status": Column("status", enums.TaskStatus),
     "progress": Column("progress"),
     "weight": Column("weight"),

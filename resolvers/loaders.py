@@ -27,6 +27,7 @@ from models import (
     RectificationFinding,
     Task,
 )
+from models.rules.responsibility import written_order
 from resolvers.database import MAX_BATCH, Database
 from resolvers.scope import EVERYTHING, Scope, visibility
 
@@ -177,13 +178,16 @@ class Loaders:
 
     @property
     def assignments_by_task(self) -> RowsByKeyLoader:
-        """AssignmentsByTaskLoader: leads first, then by unit order."""
+        """AssignmentsByTaskLoader: leads first, as the text names them, then by unit order."""
         a, u = _table(Assignment), org_unit_t
         stmt = sa.select(a).join(u, u.c.id == a.c.org_unit_id).where(visibility(self.scope, a))
         return self._get(  # type: ignore[no-any-return]
             "AssignmentsByTask",
             lambda: RowsByKeyLoader(
-                self.db, stmt, a.c.task_id, [a.c.role, u.c.sort_order, u.c.name]
+                self.db,
+                stmt,
+                a.c.task_id,
+                [a.c.role, written_order(a.c.position), u.c.sort_order, u.c.name],
             ),
         )
 
@@ -251,7 +255,10 @@ class Loaders:
         return self._get(  # type: ignore[no-any-return]
             "UnitsByRectification",
             lambda: RowsByKeyLoader(
-                self.db, stmt, ra.c.rectification_id, [ra.c.role, u.c.sort_order, u.c.name]
+                self.db,
+                stmt,
+                ra.c.rectification_id,
+                [ra.c.role, written_order(ra.c.position), u.c.sort_order, u.c.name],
             ),
         )
 

@@ -32,6 +32,11 @@ class NamedUnits:
     unit_ids: list[uuid.UUID]
     via_group: str | None
 
+    @property
+    def unresolved(self) -> bool:
+        """A group of 相关/有关 units (区直相关单位): it names no unit, its text is kept."""
+        return self.via_group is not None and not self.unit_ids
+
 
 async def government_of(
     conn: AsyncConnection, unit: uuid.UUID, kind: OrgUnitKind | None = None
@@ -52,13 +57,16 @@ async def government_of(
 async def resolve_name(conn: AsyncConnection, name: str, context: uuid.UUID) -> NamedUnits:
     """A unit name as documents write it, relative to the acting unit's government.
 
-    Group references expand to the government's towns, streets, departments or counties;
+    Group references expand to the government's towns, streets, departments or counties,
+    except groups of 相关/有关 units, which name no unit (GroupReference.expands: `unresolved`);
     other names match canonical names and aliases inside the government's subtree.
     """
     government = await government_of(conn, context)
     if government is None:
         raise DomainError(ErrorCode.UNKNOWN_UNIT, f"no government above the acting unit: {name}")
     group = parse_group_reference(name)
+    if group is not None and not group.expands:
+        return NamedUnits([], name.strip())
     if group is not None:
         anchor = government
         if group.level is not None:

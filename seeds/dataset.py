@@ -43,6 +43,7 @@ from models.rules.names import (
     normalize_doc_number,
     normalize_name,
 )
+from models.rules.responsibility import Assignments, assign_responsibility
 
 E = TypeVar("E", bound=StrEnum)
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -242,6 +243,26 @@ class Builder:
         group = name if resolution.group is not None else None
         return list(resolution.unit_ids), group
 
+    def assign(
+        self, leads: list[Any], cooperating: list[Any], context: uuid.UUID | None
+    ) -> Assignments:
+        """Ordered shares and unresolved group text (models/rules/responsibility.py)."""
+        assert self.index is not None
+        index = self.index
+        known = True
+        for name in (*leads, *cooperating):
+            # Name by name, so every unknown name is reported and building goes on.
+            try:
+                index.resolve(str(name), context=context)
+            except (UnknownUnitError, AmbiguousUnitError) as exc:
+                self.error(self.current, f"unit {name!r}: {exc}")
+                known = False
+        if not known:
+            return Assignments([], [])
+        return assign_responsibility(
+            index, [str(n) for n in leads], [str(n) for n in cooperating], context=context
+        )
+
     def unit_id(self, name: str | None, context: uuid.UUID | None) -> uuid.UUID | None:
         """The single unit a name stands for (None for a null name)."""
         if not name:
@@ -354,6 +375,45 @@ class Builder:
             )
             for task in plan.get("tasks") or []:
                 self.build_task(task, plan, plan_id, doc_id, context, label, issued_on)
+            for measure in plan.get("narrative_measures") or []:
+                self.build_measure(measure, plan_id, context)
+
+    def build_measure(
+        self, measure: dict[str, Any], plan_id: uuid.UUID, context: uuid.UUID | None
+    ) -> None:
+        """A narrative measure of the plan text with its responsible units (not a task)."""
+        self.current = measure
+        measure_id = stable_id("plan_measure", plan_id, measure["seq"])
+        assigned = self.assign(
+            measure.get("leads") or [], measure.get("cooperating") or [], context
+        )
+        self.out.add(
+            "plan_measure",
+            {
+                "id": measure_id,
+                "plan_id": plan_id,
+                "seq": int(measure["seq"]),
+                "heading": measure.get("heading"),
+                "title": measure.get("title"),
+                "text": measure["text"],
+                "responsibility_text": measure.get("responsibility"),
+                "responsibility_unresolved": assigned.unresolved,
+                "created_at": self.now,
+            },
+        )
+        for share in assigned.units:
+            self.out.add(
+                "plan_measure_unit",
+                {
+                    "id": stable_id("plan_measure_unit", measure_id, share.unit_id),
+                    "measure_id": measure_id,
+                    "plan_id": plan_id,
+                    "org_unit_id": share.unit_id,
+                    "role": share.role.value,
+                    "via_group": share.via_group,
+                    "position": share.position,
+                },
+            )
 
     def build_task(
         self,
@@ -371,7 +431,7 @@ class Builder:
         measure = str(task.get("measure") or "").strip()
         title = task.get("title") or title_from_measure(measure)
         parsed = self.deadline(task, plan.get("year"))
-        self.out.add(
+        row = self.out.add(
             "task",
             {
                 "id": task_id,
@@ -394,51 +454,39 @@ class Builder:
                 "version": 1,
             },
         )
-        seen: set[tuple[uuid.UUID, str]] = set()
-        leads: set[uuid.UUID] = set()
-        for role, names in (
-            (AssignmentRole.LEAD, task.get("leads") or []),
-            (AssignmentRole.COOPERATING, task.get("cooperating") or []),
-        ):
-            for name in names:
-                ids, group = self.resolve(str(name), context)
-                for unit_id in ids:
-                    # A unit named as lead and (through a group) as cooperating stays a lead.
-                    if (unit_id, role.value) in seen or (
-                        role is AssignmentRole.COOPERATING and unit_id in leads
-                    ):
-                        continue
-                    seen.add((unit_id, role.value))
-                    if role is AssignmentRole.LEAD:
-                        leads.add(unit_id)
-                    assignment_id = stable_id("assignment", task_id, unit_id, role.value)
-                    self.out.add(
-                        "assignment",
-                        {
-                            "id": assignment_id,
-                            "task_id": task_id,
-                            "org_unit_id": unit_id,
-                            "role": role.value,
-                            "via_group": group,
-                            "status": TaskStatus.NOT_STARTED.value,
-                            "progress": 0.0,
-                            "last_reported_at": None,
-                            "created_at": self.now,
-                            "updated_at": self.now,
-                            "version": 1,
-                        },
-                    )
-                    self.out.add(
-                        "assignment_status_event",
-                        {
-                            "id": stable_id("assignment_status_event", assignment_id, 0),
-                            "assignment_id": assignment_id,
-                            "report_id": None,
-                            "effective_at": start_of_day(issued_on),
-                            "status": TaskStatus.NOT_STARTED.value,
-                            "progress": 0.0,
-                        },
-                    )
+        assigned = self.assign(task.get("leads") or [], task.get("cooperating") or [], context)
+        row["responsibility_unresolved"] = assigned.unresolved
+        for share in assigned.units:
+            assignment_id = stable_id("assignment", task_id, share.unit_id, share.role.value)
+            self.out.add(
+                "assignment",
+                {
+                    "id": assignment_id,
+                    "task_id": task_id,
+                    "org_unit_id": share.unit_id,
+                    "role": share.role.value,
+                    "via_group": share.via_group,
+                    "position": share.position,
+                    "status": TaskStatus.NOT_STARTED.value,
+                    "progress": 0.0,
+                    "last_reported_at": None,
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                    "version": 1,
+                },
+            )
+            self.out.add(
+                "assignment_status_event",
+                {
+                    "id": stable_id("assignment_status_event", assignment_id, 0),
+                    "assignment_id": assignment_id,
+                    "report_id": None,
+                    "effective_at": start_of_day(issued_on),
+                    "status": TaskStatus.NOT_STARTED.value,
+                    "progress": 0.0,
+                },
+            )
+        leads = assigned.leads
         if not leads:
             self.error(task, f"task {plan['key']}/{task['seq']}: no lead unit")
 
@@ -640,23 +688,60 @@ class Builder:
                     "rectification_finding",
                     {"rectification_id": rect_id, "finding_id": linked},
                 )
-            seen: set[uuid.UUID] = set()
-            for name in rect.get("responsible_units") or []:
-                ids, group = self.resolve(str(name), context)
-                for unit_id in ids:
-                    if unit_id in seen:
-                        continue
-                    seen.add(unit_id)
-                    self.out.add(
-                        "rectification_assignment",
-                        {
-                            "id": stable_id("rectification_assignment", rect_id, unit_id),
-                            "rectification_id": rect_id,
-                            "org_unit_id": unit_id,
-                            "role": AssignmentRole.LEAD.value,
-                            "via_group": group,
-                        },
-                    )
+            assigned = self.assign(rect.get("responsible_units") or [], [], context)
+            self.out.rows["rectification"][-1]["responsibility_unresolved"] = assigned.unresolved
+            for share in assigned.units:
+                self.out.add(
+                    "rectification_assignment",
+                    {
+                        "id": stable_id("rectification_assignment", rect_id, share.unit_id),
+                        "rectification_id": rect_id,
+                        "org_unit_id": share.unit_id,
+                        "role": AssignmentRole.LEAD.value,
+                        "via_group": share.via_group,
+                        "position": share.position,
+                    },
+                )
+
+    # -- reported facts (news) ---------------------------------------------------------------
+    def build_facts(
+        self, spec: dict[str, Any], doc_id: uuid.UUID, context: uuid.UUID | None
+    ) -> None:
+        """reported_fact rows: a document's sentences about a unit, with their figures."""
+        for seq, item in enumerate(spec.get("facts") or [], start=1):
+            self.current = item
+            unit = self.unit_id(item.get("unit"), context)
+            if unit is None:
+                self.error(item, "a fact needs its unit")
+                continue
+            figures = []
+            for figure in item.get("figures") or []:
+                if figure.get("value") is None or not figure.get("label"):
+                    self.error(item, f"figure {figure!r}: label and value are required")
+                    continue
+                figures.append(
+                    {
+                        "label": str(figure["label"]),
+                        "value": float(figure["value"]),
+                        "unitOfMeasure": _str(figure.get("unit_of_measure")),
+                    }
+                )
+            self.out.add(
+                "reported_fact",
+                {
+                    "id": stable_id("reported_fact", doc_id, seq),
+                    "document_id": doc_id,
+                    "seq": seq,
+                    "org_unit_id": unit,
+                    "year": item.get("year"),
+                    "as_of": item.get("as_of"),
+                    "text": str(item["text"]),
+                    "source": item.get("source"),
+                    "remarks": item.get("remarks"),
+                    "figures": figures,
+                    "created_at": self.now,
+                },
+            )
 
     # -- proposals -------------------------------------------------------------------------
     def build_proposal(
@@ -703,6 +788,7 @@ class Builder:
             self.build_indicator_data(spec, doc_id, context)
             self.build_inspection(spec, doc_id, context)
             self.build_proposal(spec, doc_id, context)
+            self.build_facts(spec, doc_id, context)
         if self.errors:
             raise SeedDataError("seed data problems:\n  " + "\n  ".join(self.errors))
         return self.out

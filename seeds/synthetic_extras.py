@@ -268,6 +268,7 @@ def _inspection(
                 "goal": "问题整改到位，长效机制建立健全",
                 "measures": ["制定专项整改方案", "建立问题台账，逐项销号"],
                 "responsibility_text": "、".join(units[u]["name"] for u in leads),
+                "responsibility_unresolved": [],
                 "responsible_persons": "分管副市长；责任单位主要负责人",
                 "deadline_kind": (DeadlineKind.ONGOING if ongoing else DeadlineKind.BY_DATE).value,
                 "deadline_start": None,

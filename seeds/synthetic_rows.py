@@ -199,6 +199,7 @@ def _task_row(
         "description": f"{task.title}，明确责任分工，{task.deadline.text}完成并报送进展。",
         "remarks": None,
         "responsibility_text": responsibility,
+        "responsibility_unresolved": [],
         "deadline_kind": task.deadline.kind.value,
         "deadline_start": task.deadline.start,
         "deadline_end": task.deadline.end,

@@ -39,6 +39,11 @@ def _schema() -> str:
     return str(op.get_bind().execute(sa.text("SELECT current_schema()")).scalar_one())
 
 
+def _tables() -> list[str]:
+    """Tables at this revision: scope.py may scope tables later revisions create."""
+    return sa.inspect(op.get_bind()).get_table_names()
+
+
 def _revision(filename: str) -> Any:
     spec = importlib.util.spec_from_file_location(filename, Path(__file__).with_name(filename))
     assert spec is not None
@@ -51,7 +56,7 @@ def _revision(filename: str) -> Any:
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    scope_rls.install(op.execute, _schema())
+    scope_rls.install(op.execute, _schema(), _tables())
     # 0006's hand-written functions: no policy calls them any more.
     old = _revision("0006_row_level_security.py")
     for name in reversed(list(old.FUNCTIONS)):
@@ -62,7 +67,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     schema = _schema()
-    scope_rls.uninstall(op.execute)
+    scope_rls.uninstall(op.execute, _tables())
     old = _revision("0006_row_level_security.py")
     search_path = f'SET search_path = "{schema}", pg_temp'
     for name, body in old.FUNCTIONS.items():

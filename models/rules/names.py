@@ -27,8 +27,10 @@ __all__ = [
     "UnitIndex",
     "UnitRecord",
     "UnknownUnitError",
+    "name_spellings",
     "normalize_doc_number",
     "normalize_name",
+    "official_forms",
     "parse_group_reference",
     "split_unit_list",
 ]
@@ -223,6 +225,16 @@ class GroupReference:
     relevant_only: bool  # 相关/有关: only the units concerned, which text alone cannot tell
     text: str
 
+    @property
+    def expands(self) -> bool:
+        """Whether the group stands for every member (各镇（街道）).
+
+        相关/有关 (区直相关单位, 相关镇（街道）) means only the units concerned, which the text
+        does not name: such a reference stays as written (a task's or rectification's
+        `responsibilityUnresolved`), never expanded to every unit.
+        """
+        return not self.relevant_only
+
 
 _REL = r"(?P<rel>相关|有关)?"
 _GROUP_PATTERNS: tuple[tuple[re.Pattern[str], GroupScope], ...] = (
@@ -244,6 +256,7 @@ _GROUP_PATTERNS: tuple[tuple[re.Pattern[str], GroupScope], ...] = (
         GroupScope.ALL_DEPARTMENTS,
     ),
     (re.compile(rf"^各{_REL}部门$"), GroupScope.ALL_DEPARTMENTS),
+    (re.compile(r"^各?(?P<rel2>相关|有关)(?:单位|部门)$"), GroupScope.ALL_DEPARTMENTS),
     (
         re.compile(rf"^各{_REL}县(?:\(市、?区\)|\(市\)区|\(区\)|\(市\)|市区|区|市)$"),
         GroupScope.ALL_COUNTIES,
@@ -288,7 +301,10 @@ class UnitRecord:
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """The units a name stands for; group is set when it was a group reference."""
+    """The units a name stands for; group is set when it was a group reference.
+
+    An unresolved group (相关…, `group.expands` false) stands for no unit: unit_ids is empty.
+    """
 
     text: str
     unit_ids: tuple[UUID, ...]
@@ -387,7 +403,9 @@ class UnitIndex:
             raise UnknownUnitError(text, "empty name")
         group = parse_group_reference(text)
         if group is not None:
-            return Resolution(text, self._expand(group, context), group)
+            # 相关…: no unit until someone names the units concerned (GroupReference.expands).
+            members = self._expand(group, context) if group.expands else ()
+            return Resolution(text, members, group)
         government = None if context is None else self.government_of(context)
 
         # A relative prefix (区城管局) names a unit of the context's own district, city or
@@ -415,7 +433,22 @@ class UnitIndex:
                 return Resolution(text, (found,), None)
         if ambiguity is not None:
             raise ambiguity
+        official = self._official(normalized)
+        if official is not None:
+            return Resolution(text, (official,), None)
         raise UnknownUnitError(text)
+
+    def _official(self, normalized: str) -> UUID | None:
+        """Rule 5: a full official name (晋城市城区人民政府): its unit under that government."""
+        for government, rest in official_forms(normalized):
+            for government_id in self._by_name.get(government, []):
+                try:
+                    found = self.resolve(rest, context=government_id).unit_ids
+                except (UnknownUnitError, AmbiguousUnitError):
+                    continue
+                if len(found) == 1 and self._within(found[0], government_id):
+                    return found[0]
+        return None
 
     def resolve_many(
         self, names: Iterable[str], *, context: UUID | None = None
@@ -481,6 +514,36 @@ class UnitIndex:
         if not members:
             raise UnknownUnitError(group.text, "the group has no members")
         return tuple(unit.id for unit in sorted(members, key=lambda unit: (unit.name, unit.id)))
+
+
+def name_spellings(normalized: str) -> list[str]:
+    """A normalised name and the forms it also goes by (北石店镇党委 → 北石店镇, 城区人民政府 →
+    城区, 西上庄街道 ↔ 西上庄办事处), the name itself first."""
+    return [normalized, *_suffix_variants(normalized)]
+
+
+_OFFICIAL_PREFIX_RE = re.compile(r"(?<=[省市县区])")
+
+
+def official_forms(normalized: str) -> list[tuple[str, str]]:
+    """(government, rest) splits of a full official name, nearest government last-split first.
+
+    Documents head themselves with the full form: 晋城市城区人民政府 is 城区人民政府 of 晋城市,
+    山西省晋城市城区人民政府 the same with the province in front. Each split puts a name ending
+    in 省/市/县/区 before the rest; the rest must still name a unit (at least two characters,
+    not a bare 人民政府), and the government must be one of its ancestors — which the caller,
+    holding the tree, checks.
+    """
+    forms: list[tuple[str, str]] = []
+    for match in _OFFICIAL_PREFIX_RE.finditer(normalized):
+        cut = match.start()
+        government, rest = normalized[:cut], normalized[cut:]
+        if len(government) < 2 or len(rest) < 2 or rest in _LEADERSHIP_SUFFIXES:
+            continue
+        # The nearest government: the part of the prefix after its own last 省/市/县/区 split.
+        inner = [g for g in _OFFICIAL_PREFIX_RE.split(government) if g]
+        forms.append((inner[-1] if len(inner[-1]) >= 2 else government, rest))
+    return sorted(forms, key=lambda form: -len(form[1]))
 
 
 def _anchored_spellings(normalized: str, anchor: UnitRecord) -> list[str]:

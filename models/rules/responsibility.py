@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from uuid import UUID
 
-from models.rules.names import split_unit_list
+import sqlalchemy as sa
 
-__all__ = ["Responsibility", "parse_responsibility"]
+from models.enums import AssignmentRole
+from models.rules.names import UnitIndex, split_unit_list
+
+__all__ = [
+    "AssignedUnit",
+    "Assignments",
+    "Responsibility",
+    "assign_responsibility",
+    "parse_responsibility",
+    "written_order",
+]
+
+
+def written_order(position: sa.ColumnElement[int | None]) -> sa.ColumnElement[int]:
+    """Sort key of shares as the text names them (the first-named unit is the first lead);
+    shares written without a position (mutations) come after, in the tree order that follows.
+    Both read engines (loaders, the compiled path) order units by it."""
+    return sa.func.coalesce(position, 2_147_483_647)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +80,56 @@ def _unwrap(body: str) -> str:
 def _balance(text: str) -> int:
     """Opening minus closing brackets of any kind."""
     return sum(char in _OPENING for char in text) - sum(char in _CLOSING for char in text)
+
+
+@dataclass(frozen=True, slots=True)
+class AssignedUnit:
+    """One unit's share, in the order the text names it (position 0 is the first lead)."""
+
+    unit_id: UUID
+    role: AssignmentRole
+    via_group: str | None
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Assignments:
+    """The units a responsibility names, and the group references left as written."""
+
+    units: list[AssignedUnit]
+    unresolved: list[str]
+
+    @property
+    def leads(self) -> list[UUID]:
+        """Lead unit ids, first-named first."""
+        return [unit.unit_id for unit in self.units if unit.role is AssignmentRole.LEAD]
+
+
+def assign_responsibility(
+    index: UnitIndex, leads: Iterable[str], cooperating: Iterable[str], *, context: UUID | None
+) -> Assignments:
+    """Resolve lead and cooperating names into ordered shares (seeds and importers alike).
+
+    Leads first, in written order, so the first-named unit is the first lead; a unit named
+    twice keeps its first share, and a lead that a group also names as cooperating stays a
+    lead. A group of 相关/有关 units (区直相关单位) names no unit: its text goes to
+    `unresolved`, never expanded to every unit (GroupReference.expands). Raises the index's
+    UnknownUnitError / AmbiguousUnitError for a name it cannot resolve.
+    """
+    units: list[AssignedUnit] = []
+    unresolved: list[str] = []
+    seen: set[UUID] = set()
+    for role, names in ((AssignmentRole.LEAD, leads), (AssignmentRole.COOPERATING, cooperating)):
+        for name in names:
+            resolution = index.resolve(name, context=context)
+            if resolution.group is not None and not resolution.group.expands:
+                if resolution.text not in unresolved:
+                    unresolved.append(resolution.text)
+                continue
+            via = resolution.text if resolution.group is not None else None
+            for unit_id in resolution.unit_ids:
+                if unit_id in seen:
+                    continue
+                seen.add(unit_id)
+                units.append(AssignedUnit(unit_id, role, via, len(units)))
+    return Assignments(units, unresolved)

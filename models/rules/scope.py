@@ -17,8 +17,9 @@ Reads. A viewer sees its unit's subtree and what is assigned to it, never other 
   progress reports (narratives): only those of shares in the subtree;
 - rectifications: a responsible unit in the subtree, or made by an inspection team in it;
 - documents and plans: issued in the subtree, or holding a visible task;
-- targets, measurements, sections, proposals, escalations, audit events, rollup rows: of a
-  unit in the subtree.
+- plan measures: of a visible plan, or naming a unit in the subtree;
+- targets, measurements, sections, reported facts, proposals, escalations, audit events,
+  rollup rows: of a unit in the subtree.
 ADMIN (the system administrator, whatever its unit) and the anonymous demo viewer of
 `make run` see everything. A sharing partner (API key) gets its unit's subtree with the SHARED
 disclosure tier (no responsible persons, actors or internal notes), read-only.
@@ -58,6 +59,8 @@ from models import (
     OrgUnit,
     OrgUnitClosure,
     Plan,
+    PlanMeasure,
+    PlanMeasureUnit,
     Rectification,
     RectificationAssignment,
     Task,
@@ -75,6 +78,8 @@ rect_t: sa.Table = Rectification.__table__  # type: ignore[attr-defined]
 rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
 inspection_t: sa.Table = Inspection.__table__  # type: ignore[attr-defined]
 section_t: sa.Table = MonitoringSection.__table__  # type: ignore[attr-defined]
+measure_t: sa.Table = PlanMeasure.__table__  # type: ignore[attr-defined]
+measure_unit_t: sa.Table = PlanMeasureUnit.__table__  # type: ignore[attr-defined]
 
 Column = sa.ColumnElement[Any]
 Predicate = sa.ColumnElement[bool]
@@ -267,6 +272,17 @@ def plan_visible(scope: Scope, plan_id: Column) -> Predicate:
     return plan_id.in_(sa.select(plan_t.c.id).where(document_visible(scope, plan_t.c.document_id)))
 
 
+def measure_visible(scope: Scope, measure_id: Column) -> Predicate:
+    """A plan measure of a visible plan, or naming a unit in the subtree."""
+    if scope.unrestricted:
+        return sa.true()
+    of_plans = sa.select(measure_t.c.id).where(plan_visible(scope, measure_t.c.plan_id))
+    naming = sa.select(measure_unit_t.c.measure_id).where(
+        measure_unit_t.c.org_unit_id.in_(subtree(scope))
+    )
+    return sa.or_(measure_id.in_(of_plans), measure_id.in_(naming))
+
+
 def section_visible(scope: Scope, section_id: Column) -> Predicate:
     """A monitoring section of a unit in the subtree."""
     if scope.unrestricted:
@@ -309,6 +325,7 @@ SETS: dict[str, tuple[sa.Table, Callable[[Scope, Column], Predicate]]] = {
     "own_shares": (assignment_t, own_share),
     "documents": (document_t, document_visible),
     "plans": (plan_t, plan_visible),
+    "measures": (measure_t, measure_visible),
     "rectifications": (rect_t, rectification_visible),
     "inspections": (inspection_t, inspection_visible),
     "sections": (section_t, section_visible),
@@ -351,6 +368,12 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
             return sa.and_(
                 member(c.rectification_id, "rectifications"), member(c.org_unit_id, "units")
             )
+        case "plan_measure":
+            return member(c.id, "measures")
+        case "plan_measure_unit":
+            return member(c.measure_id, "measures")
+        case "reported_fact":
+            return member(c.org_unit_id, "subtree")
         case "inspection":
             return member(c.id, "inspections")
         case "finding":

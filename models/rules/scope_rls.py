@@ -18,10 +18,11 @@ checks, over a matrix of viewers, that the rows each table shows under RLS are t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.util import find_tables
 
 from models import metadata
 from models.rules.scope import SETS, Scope, row_condition
@@ -46,13 +47,20 @@ def _sql(expression: sa.ClauseElement) -> str:
     return text.replace(f"'{_ROOT}'", "root")
 
 
-def function_bodies() -> dict[str, str]:
-    """Set name -> the body of its function (`root` is the argument)."""
+def function_bodies(tables: Collection[str] | None = None) -> dict[str, str]:
+    """Set name -> the body of its function (`root` is the argument).
+
+    `tables`: the tables the database has (None: all of the models'); a set reading a table
+    a later migration creates is left out, as migrations before it run today's scope.py.
+    """
     scope = Scope(root=_ROOT)
-    return {
-        function_name(name): _sql(sa.select(table.c.id).where(predicate(scope, table.c.id)))
-        for name, (table, predicate) in SETS.items()
-    }
+    bodies: dict[str, str] = {}
+    for name, (table, predicate) in SETS.items():
+        select = sa.select(table.c.id).where(predicate(scope, table.c.id))
+        used = {found.name for found in find_tables(select, include_crud=True)}
+        if tables is None or used <= set(tables):
+            bodies[function_name(name)] = _sql(select)
+    return bodies
 
 
 def _member(column: sa.ColumnElement[uuid.UUID], name: str) -> sa.ColumnElement[bool]:
@@ -62,10 +70,12 @@ def _member(column: sa.ColumnElement[uuid.UUID], name: str) -> sa.ColumnElement[
     return column.in_(sa.select(call))
 
 
-def policy_conditions() -> dict[str, str]:
-    """Table -> the SELECT policy's condition for a restricted scope."""
+def policy_conditions(tables: Collection[str] | None = None) -> dict[str, str]:
+    """Table -> the SELECT policy's condition for a restricted scope (of `tables` if given)."""
     out: dict[str, str] = {}
     for table in metadata.sorted_tables:
+        if tables is not None and table.name not in tables:
+            continue
         condition = row_condition(table, _member)
         if condition is not None:
             # Unqualified columns: the policy's own table is implied.
@@ -73,10 +83,15 @@ def policy_conditions() -> dict[str, str]:
     return out
 
 
-def install(execute: Callable[[str], object], schema: str) -> None:
-    """Create (or replace) the functions and every scoped table's four policies."""
+def install(
+    execute: Callable[[str], object], schema: str, tables: Collection[str] | None = None
+) -> None:
+    """Create (or replace) the functions and every scoped table's four policies.
+
+    `tables`: the tables the database has at this revision (None: every model's table).
+    """
     search_path = f'SET search_path = "{schema}", pg_temp'
-    bodies = function_bodies()
+    bodies = function_bodies(tables)
     for name, body in bodies.items():
         execute(
             f"CREATE OR REPLACE FUNCTION {name}(root uuid) RETURNS SETOF uuid"
@@ -93,7 +108,7 @@ def install(execute: Callable[[str], object], schema: str) -> None:
         EXCEPTION WHEN insufficient_privilege THEN NULL;
         END $$
     """)
-    for table, condition in policy_conditions().items():
+    for table, condition in policy_conditions(tables).items():
         for policy in POLICIES:
             execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
         execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
@@ -110,9 +125,9 @@ def install(execute: Callable[[str], object], schema: str) -> None:
         execute(f"CREATE POLICY govgraph_delete ON {table} FOR DELETE USING ({UNRESTRICTED})")
 
 
-def uninstall(execute: Callable[[str], object]) -> None:
+def uninstall(execute: Callable[[str], object], tables: Collection[str] | None = None) -> None:
     """Drop the policies and functions `install` made (RLS stays enabled on the tables)."""
-    for table in policy_conditions():
+    for table in policy_conditions(tables):
         for policy in POLICIES:
             execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
     for name in function_bodies():

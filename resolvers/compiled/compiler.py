@@ -54,6 +54,7 @@ from models import (
     Task,
     enums,
 )
+from models.rules.responsibility import written_order
 from models.rules.task_state import unit_scope
 from resolvers import cursors, fields
 from resolvers.common import decode_global_id
@@ -723,7 +724,9 @@ def task_units(role: enums.AssignmentRole) -> Handler:
         a, u = env.alias(assignment_t, "a"), env.alias(unit_t, "u")
         obj = build_object(env, f.type, f.nodes, u)
         return (
-            sa.select(json_list(obj, a.c.role, u.c.sort_order, u.c.name))
+            sa.select(
+                json_list(obj, a.c.role, written_order(a.c.position), u.c.sort_order, u.c.name)
+            )
             .select_from(a.join(u, u.c.id == a.c.org_unit_id))
             .where(
                 a.c.task_id == outer(row.c.id),

@@ -16,6 +16,8 @@ from models import Plan as PlanModel
 from models import enums
 from resolvers import fields
 from resolvers.common import Info, RowNode
+from resolvers.document.facts import ReportedFact, facts_of_document
+from resolvers.document.measures import PlanMeasure, plan_measures
 from resolvers.org_unit.types import OrgUnit
 from resolvers.pagination import page_loader
 from resolvers.scope import task_visible
@@ -59,6 +61,12 @@ class Document(RowNode, relay.Node):
     async def plans(self, info: Info) -> list[Plan]:
         rows = await info.context.loaders.plans_by_document.load(uuid.UUID(self.id))
         return [Plan.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="What the document reports about units (news figures), in document order."
+    )
+    async def reported_facts(self, info: Info) -> list[ReportedFact]:
+        return await facts_of_document(info, uuid.UUID(self.id))
 
 
 @strawberry.type(description="A plan inside a document (行动计划 / 方案 / 重点工程).")
@@ -136,6 +144,15 @@ class Plan(RowNode, relay.Node):
         )
         connection: TaskConnection = await loader.load(uuid.UUID(self.id))
         return connection
+
+    @strawberry.field(
+        description=(
+            "The plan text's narrative measures (措施) with their responsible units, by number."
+            " Not tasks: taskRollup does not count them."
+        )
+    )
+    async def measures(self, info: Info) -> list[PlanMeasure]:
+        return await plan_measures(info, uuid.UUID(self.id))
 
     @strawberry.field(description="Task counts and progress of the plan, as of a date.")
     async def task_rollup(

@@ -10,6 +10,7 @@ import strawberry
 
 from models import Indicator as IndicatorModel
 from models import Measurement as MeasurementModel
+from models import MonitoringSection
 from models import Target as TargetModel
 from resolvers.common import Connection, Info, decode_global_id, paginate
 from resolvers.indicator import rankings as ranking
@@ -26,6 +27,7 @@ from resolvers.scope import visibility
 indicator_t: sa.Table = IndicatorModel.__table__  # type: ignore[attr-defined]
 target_t: sa.Table = TargetModel.__table__  # type: ignore[attr-defined]
 measurement_t: sa.Table = MeasurementModel.__table__  # type: ignore[attr-defined]
+section_t: sa.Table = MonitoringSection.__table__  # type: ignore[attr-defined]
 
 # Whole-year targets sort after the months of their year.
 _month_key = sa.func.coalesce(target_t.c.month, 13)
@@ -43,9 +45,15 @@ def target_order() -> list[sa.ColumnElement[object]]:
 
 
 async def targets_of_unit(info: Info, unit: uuid.UUID, year: int | None) -> list[Target]:
-    """Every target of a unit (bounded by the indicators × months of a year)."""
+    """Every target of a unit and of its monitoring sections (bounded by indicators × months).
+
+    A section's target (白水河: 完成省定目标) names the section, not the unit; it belongs to the
+    territorial unit the section is under.
+    """
+    sections = sa.select(section_t.c.id).where(section_t.c.org_unit_id == unit)
     stmt = sa.select(target_t).where(
-        target_t.c.org_unit_id == unit, visibility(info.context.scope, target_t)
+        sa.or_(target_t.c.org_unit_id == unit, target_t.c.section_id.in_(sections)),
+        visibility(info.context.scope, target_t),
     )
     if year is not None:
         stmt = stmt.where(target_t.c.year == year)

@@ -113,6 +113,12 @@ class Rectification(RowNode, relay.Node):
     responsibility_text: str | None = strawberry.field(
         description="责任单位 exactly as the document writes it."
     )
+    responsibility_unresolved: list[str] = strawberry.field(
+        description=(
+            "Group references naming only the units concerned (区直相关单位), as written:"
+            " never expanded to every unit; responsibleUnits holds the units named."
+        )
+    )
     persons: strawberry.Private[str | None]
     deadline: Deadline = strawberry.field(description="整改期限.")
     status: enums.RectificationStatus = strawberry.field(description="Workflow state.")
@@ -130,6 +136,7 @@ class Rectification(RowNode, relay.Node):
             goal=row["goal"],
             measures=[str(m) for m in row["measures"] or []],
             responsibility_text=row["responsibility_text"],
+            responsibility_unresolved=[str(t) for t in row["responsibility_unresolved"] or []],
             persons=row["responsible_persons"],
             deadline=Deadline.from_row(row),
             status=enums.RectificationStatus(row["status"]),
@@ -146,7 +153,7 @@ class Rectification(RowNode, relay.Node):
         rows = await info.context.loaders.finding_numbers_by_rectification.load(uuid.UUID(self.id))
         return [r["number"] for r in rows]
 
-    @strawberry.field(description="Responsible units (责任单位), resolved.")
+    @strawberry.field(description="Responsible units (责任单位), resolved, first-named first.")
     async def responsible_units(self, info: Info) -> list[OrgUnit]:
         rows = await info.context.loaders.units_by_rectification.load(uuid.UUID(self.id))
         return [OrgUnit.from_row(r) for r in rows]

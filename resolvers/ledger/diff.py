@@ -55,6 +55,8 @@ class Desired:
     plan: PlanInfo
     deadline: ParsedDeadline
     units: dict[uuid.UUID, tuple[str, str | None]]  # unit → (role, via_group), leads first
+    # Group references of 相关/有关 units, kept as written (never expanded to every unit).
+    unresolved: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -136,6 +138,7 @@ async def desired_task(
     if warning is not None:
         report.warnings.append(warning)
     units: dict[uuid.UUID, tuple[str, str | None]] = {}
+    unresolved: list[str] = []
     for role, column, unit_names in (
         (LEAD, "牵头单位", row.leads),
         (COOPERATING, "配合单位", row.cooperating),
@@ -149,10 +152,23 @@ async def desired_task(
                 )
                 ok = False
                 continue
+            if group is not None and not ids and group not in unresolved:
+                unresolved.append(group)  # 相关…: names no unit (resolvers/units.py)
             for unit in ids:
                 # A lead that a group also names stays a lead (as in createTask).
                 units.setdefault(unit, (role, group))
-    return Desired(row, plan, deadline, units) if ok else None
+    if ok and unresolved and all(role != LEAD for role, _via in units.values()):
+        # 相关… alone names no unit: the task would have nobody to lead it.
+        report.errors.append(
+            RowProblem(
+                row.number,
+                "牵头单位",
+                ProblemCode.UNKNOWN_UNIT,
+                f"{'、'.join(unresolved)} names only the units concerned: name a lead unit",
+            )
+        )
+        ok = False
+    return Desired(row, plan, deadline, units, unresolved) if ok else None
 
 
 async def load_existing(
@@ -252,6 +268,7 @@ def diff(
                 "description": row.measure,
                 "remarks": row.remarks,
                 "responsibility_text": row.lead_text,
+                "responsibility_unresolved": wanted.unresolved,
                 **deadline,
             }
             write = Write(wanted, None, values)
@@ -301,7 +318,9 @@ def diff(
             for unit, (role, via) in wanted.units.items()
             if (unit, role) not in current and unit not in switched
         ]
-        if write.add or write.remove or write.switch:
+        if wanted.unresolved != list(task["responsibility_unresolved"] or []):
+            values["responsibility_unresolved"] = wanted.unresolved
+        if write.add or write.remove or write.switch or "responsibility_unresolved" in values:
             values["responsibility_text"] = row.lead_text
             changed.append("units")
         write.changed = tuple(changed)

@@ -74,6 +74,7 @@ def export_statement(scope: Scope, query: ExportQuery) -> sa.Select[Any]:
             task_t.c.deadline_start,
             task_t.c.deadline_end,
             task_t.c.deadline_text,
+            task_t.c.responsibility_unresolved,
             task_t.c.status,
             task_t.c.progress,
             plan_t.c.key.label("plan_key"),
@@ -236,7 +237,12 @@ async def _chunk_rows(
                 render_deadline(
                     kind, row["deadline_start"], row["deadline_end"], row["deadline_text"]
                 ),
-                _render_units(units, "LEAD"),
+                # 相关 groups stay text on the task: written back after the units they follow.
+                "、".join(
+                    part
+                    for part in (_render_units(units, "LEAD"), *row["responsibility_unresolved"])
+                    if part
+                ),
                 _render_units(units, "COOPERATING"),
                 row["remarks"] or "",
                 STATUS_TEXT.get(row["status"], row["status"]),

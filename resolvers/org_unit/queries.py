@@ -7,7 +7,7 @@ import strawberry
 
 from models import OrgUnit as OrgUnitModel
 from models import OrgUnitAlias, OrgUnitClosure
-from models.rules.names import normalize_name
+from models.rules.names import name_spellings, normalize_name, official_forms
 from resolvers import cursors
 from resolvers.common import Connection, Info, decode_global_id, paginate
 from resolvers.org_unit.types import OrgUnit, OrgUnitFilter
@@ -18,15 +18,39 @@ alias_t: sa.Table = OrgUnitAlias.__table__  # type: ignore[attr-defined]
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
 
 
+def _named(units: sa.FromClause, spelling: str) -> sa.ColumnElement[bool]:
+    """The unit's canonical name or an alias is `spelling` (normalised)."""
+    by_alias = sa.select(alias_t.c.org_unit_id).where(alias_t.c.normalized == spelling)
+    return sa.or_(units.c.name == spelling, units.c.id.in_(by_alias))
+
+
 def name_match_statement(name: str) -> sa.Select[tuple[object, ...]]:
-    """Units whose canonical name or an alias equals `name` after normalisation."""
+    """Units a name stands for: its canonical name or an alias after normalisation, then the
+    forms it also goes by (城区人民政府 → 城区) and its full official form (晋城市城区人民政府:
+    城区人民政府 under 晋城市), in that order of preference (models/rules/names.py)."""
     normalized = normalize_name(name)
-    by_alias = sa.select(alias_t.c.org_unit_id).where(alias_t.c.normalized == normalized)
+    ranked: list[tuple[sa.ColumnElement[bool], int]] = [
+        (sa.or_(unit_t.c.name == name.strip(), _named(unit_t, normalized)), 0)
+    ]
+    ranked += [(_named(unit_t, spelling), 1) for spelling in name_spellings(normalized)[1:]]
+    government = unit_t.alias("government")
+    for prefix, rest in official_forms(normalized):
+        under = sa.select(closure_t.c.descendant_id).where(
+            closure_t.c.depth > 0,
+            closure_t.c.ancestor_id.in_(
+                sa.select(government.c.id).where(_named(government, prefix))
+            ),
+        )
+        ranked += [
+            (sa.and_(_named(unit_t, spelling), unit_t.c.id.in_(under)), 2)
+            for spelling in name_spellings(rest)
+        ]
+    rank = sa.case(*ranked, else_=3)
     return (
         sa.select(unit_t)
-        .where(sa.or_(unit_t.c.name == name.strip(), unit_t.c.id.in_(by_alias)))
+        .where(sa.or_(*(condition for condition, _rank in ranked)))
         # The canonical name wins over an alias; then the higher level, then the older row.
-        .order_by((unit_t.c.name != name.strip()), unit_t.c.depth, unit_t.c.code)
+        .order_by(rank, (unit_t.c.name != name.strip()), unit_t.c.depth, unit_t.c.code)
     )
 
 

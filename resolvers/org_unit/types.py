@@ -16,6 +16,8 @@ from resolvers import fields
 from resolvers.common import Connection, Info, RowNode
 
 if TYPE_CHECKING:
+    from resolvers.document.facts import ReportedFact
+    from resolvers.document.measures import PlanMeasure
     from resolvers.indicator.types import Target
     from resolvers.inspection.rollup import RectificationRollup
     from resolvers.inspection.types import Rectification, RectificationFilter
@@ -164,7 +166,45 @@ class OrgUnit(RowNode, relay.Node):
             info, self.row_id, as_of=as_of, include_descendants=include_descendants
         )
 
-    @strawberry.field(description="Targets set for this unit, optionally for one year.")
+    @strawberry.field(
+        description=(
+            "Plan measures (措施) naming this unit (or, with includeDescendants, its subtree),"
+            " by plan and number; role LEAD or COOPERATING narrows them."
+        )
+    )
+    async def plan_measures(
+        self,
+        info: Info,
+        role: enums.RoleScope = enums.RoleScope.ANY,
+        include_descendants: bool = False,
+    ) -> list[Annotated[PlanMeasure, strawberry.lazy("resolvers.document.measures")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
+        from resolvers.document.measures import unit_measures
+
+        return await unit_measures(info, self.row_id, role, include_descendants)
+
+    @strawberry.field(
+        description=(
+            "What documents report about this unit (news figures); by default its subtree's too"
+            " (阳城县 with its 分局)."
+        )
+    )
+    async def reported_facts(
+        self, info: Info, include_descendants: bool = True, year: int | None = None
+    ) -> list[Annotated[ReportedFact, strawberry.lazy("resolvers.document.facts")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
+        from resolvers.document.facts import facts_of_unit
+
+        return await facts_of_unit(
+            info, self.row_id, include_descendants=include_descendants, year=year
+        )
+
+    @strawberry.field(
+        description=(
+            "Targets set for this unit, optionally for one year: its own and those of its"
+            " monitoring sections (白水河, 洞头 …)."
+        )
+    )
     async def targets(
         self, info: Info, year: int | None = None
     ) -> list[Annotated[Target, strawberry.lazy("resolvers.indicator.types")]]:

@@ -415,6 +415,12 @@ async def _expand(
             named = await resolve_name(conn, name, viewer_unit)
         except DomainError as error:
             raise DomainError(error.code, error.message, field_name) from error
+        if named.unresolved:
+            raise DomainError(
+                ErrorCode.UNKNOWN_UNIT,
+                f"{name} names only the units concerned: name those units",
+                field_name,
+            )
         for unit in named.unit_ids:
             out.setdefault(unit, named.via_group)
     await _check_units(ctx, conn, list(out), field_name)

@@ -13,6 +13,7 @@ from strawberry import relay
 from models import Assignment as AssignmentModel
 from models import Task as TaskModel
 from models import enums
+from models.rules.labels import task_label
 from resolvers import fields
 from resolvers.common import Connection, Deadline, Info, RowNode
 from resolvers.org_unit.types import OrgUnit
@@ -86,6 +87,12 @@ class Task(RowNode, relay.Node):
     responsibility_text: str | None = strawberry.field(
         description="The 牵头单位 / 责任单位 text exactly as the document writes it."
     )
+    responsibility_unresolved: list[str] = strawberry.field(
+        description=(
+            "Group references naming only the units concerned (区直相关单位, 相关镇（街道）),"
+            " as written: never expanded to every unit; leadUnits holds the units named."
+        )
+    )
     deadline: Deadline = strawberry.field(description="完成时限.")
     status: enums.TaskStatus = strawberry.field(
         description="Current state, derived from the LEAD assignments."
@@ -120,6 +127,21 @@ class Task(RowNode, relay.Node):
         from resolvers.task.overdue import task_overdue
 
         return await task_overdue(info, uuid.UUID(self.id), as_of)
+
+    @strawberry.field(
+        description="Display label (水-1, 水-重点1, 大气-3.1), unique within a unit's view."
+    )
+    async def label(self, info: Info) -> str:
+        path = [self.seq]
+        parent_id = self.parent_id
+        while parent_id is not None:
+            parent = await info.context.loaders.task_by_id.load(parent_id)
+            if parent is None:
+                break
+            path.insert(0, parent["seq"])
+            parent_id = parent["parent_id"]
+        plan = await info.context.loaders.plan_by_id.get(self.plan_id)
+        return task_label(enums.PlanField(plan["field"]), enums.PlanKind(plan["kind"]), path)
 
     @strawberry.field(description="The plan it belongs to.")
     async def plan(

@@ -55,7 +55,8 @@ TASK_PAGE = """query Q2($unit: ID!, $first: Int, $after: String, $order: [TaskOr
     totalCount
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename }
     edges { __typename cursor node { __typename id code seq category title description remarks
-      responsibilityText status progress weight version deadline { kind start end text }
+      responsibilityText responsibilityUnresolved status progress weight version
+      deadline { kind start end text }
       leadUnits { id name code } cooperatingUnits { id name }
       reports(first: 2) { totalCount pageInfo { hasNextPage endCursor }
         edges { cursor node { id reportedAt period percent status narrative reportedBy

@@ -85,8 +85,9 @@ async def test_rows_under_rls_are_the_rows_the_predicates_select(
                     seen = set((await conn.execute(sa.select(*key))).all())
                 assert seen == expected, (unit, role.value, partner, table.name)
                 if table.name == "task" and unit == "南村镇":
-                    # The wall is real: the town sees 37 of the 65 seed tasks (ADMIN all).
-                    assert len(seen) == (65 if role is ViewerRole.ADMIN else 37), role
+                    # The wall is real: the town sees 36 of the 65 seed tasks (ADMIN all; not
+                    # water key project 1, whose 相关镇（街道） names no town: issue 16).
+                    assert len(seen) == (65 if role is ViewerRole.ADMIN else 36), role
                 checked += len(expected)
     finally:
         await rls_engine.dispose()

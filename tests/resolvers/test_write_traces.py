@@ -69,6 +69,8 @@ EXPECT: dict[str, Expect] = {
     "updateTarget": OBJECTS,
     "importLedger": TASKS,
     "import-ledger": TASKS,
+    "document create": OBJECTS,
+    "plan create": OBJECTS,
     "escalate-overdue": TASKS,
     "key create": OTHER,
     "key revoke": OTHER,
@@ -412,6 +414,20 @@ async def import_ledger_command(env: Env) -> Mark:
     return Mark(actor="govgraph import-ledger")
 
 
+async def document_create_command(env: Env) -> Mark:
+    document = ["document", "create", "--title", "痕迹文件", "--issuer", "晋城市城区人民政府"]
+    await env.command(
+        [*document, "--doc-number", "城政办发〔2024〕99号", "--issued-on", "2024-05-01"]
+    )
+    return Mark(actor="govgraph document create")
+
+
+async def plan_create_command(env: Env) -> Mark:
+    plan = ["plan", "create", "--doc-number", "城政办发〔2024〕99号", "--title", "痕迹计划"]
+    await env.command([*plan, "--field", "WATER", "--year", "2024", "--key", "water"])
+    return Mark(actor="govgraph plan create")
+
+
 async def escalate_overdue_command(env: Env) -> Mark:
     await env.command(["escalate-overdue", "--as-of", "2023-07-15"])
     return Mark(actor="govgraph escalate-overdue")
@@ -452,6 +468,8 @@ CASES: dict[str, Case] = {
     "updateTarget": update_target,
     "importLedger": import_ledger,
     "import-ledger": import_ledger_command,
+    "document create": document_create_command,
+    "plan create": plan_create_command,
     "escalate-overdue": escalate_overdue_command,
     "key create": key_create,
     "key revoke": key_revoke,

@@ -27,7 +27,6 @@ export const RECTIFICATION_STATUS = Object.fromEntries(
 );
 const RECTIFICATION_DONE = new Set(["COMPLETED", "VERIFIED", "CLOSED"]);
 
-export const PLAN_FIELD = { AIR: "大气", WATER: "水", SOIL: "土壤", ECOLOGY: "生态", OTHER: "其他" };
 
 export const ATTAINMENT = { MET: "达标", AT_RISK: "有风险", MISSED: "未达标", NO_DATA: "暂无数据" };
 

@@ -1,7 +1,6 @@
 // The dashboard's panels: each renders its part of the DashboardScreen result.
 
 import {
-  PLAN_FIELD,
   RECTIFICATION_STATES,
   RECTIFICATION_STATUS,
   TASK_STATUS,
@@ -84,7 +83,7 @@ function renderOwnTasks(tasks, asOf) {
     return h(
       "tr",
       { dataset: { testid: "own-task-row", taskId: task.id } },
-      h("td", { class: "nowrap" }, h("span", { class: "tag" }, `${PLAN_FIELD[task.plan.field] || ""}·${task.seq}`)),
+      h("td", { class: "nowrap" }, h("span", { class: "tag" }, task.label)),
       h("td", { class: "problem", title: task.title }, task.title),
       h("td", { class: `due ${overdue ? "bad-text" : ""}` }, task.deadline.text),
       h("td", {}, h("span", { class: `status s-${task.status}` }, TASK_STATUS[task.status] || task.status)),
@@ -204,7 +203,7 @@ function overdueRow(task, asOf, onSelect) {
       "div",
       { class: "item-head" },
       h("span", { class: "days", dataset: { days: String(days) } }, days === null ? "逾期" : `逾期 ${days} 天`),
-      h("span", { class: "tag" }, `${PLAN_FIELD[task.plan.field] || ""}·${task.seq}`),
+      h("span", { class: "tag" }, task.label),
       h("span", { class: "deadline" }, `时限：${task.deadline.text}`),
       h("span", { class: `status s-${task.status}` }, TASK_STATUS[task.status] || task.status),
     ),

@@ -17,8 +17,10 @@ from models.rules.names import (
     UnitIndex,
     UnitRecord,
     UnknownUnitError,
+    name_spellings,
     normalize_doc_number,
     normalize_name,
+    official_forms,
     parse_group_reference,
     split_unit_list,
 )
@@ -252,6 +254,9 @@ CITY = OrgUnitKind.CITY
         ("市直各相关单位", DEPARTMENTS, CITY, True),
         ("市直相关单位", DEPARTMENTS, CITY, True),
         ("各相关部门", DEPARTMENTS, None, True),
+        ("相关单位", DEPARTMENTS, None, True),
+        ("有关单位", DEPARTMENTS, None, True),
+        ("相关部门", DEPARTMENTS, None, True),
         ("各县（市、区）", COUNTIES, CITY, False),
         ("各县(市、区)", COUNTIES, CITY, False),
         ("各县市区", COUNTIES, CITY, False),
@@ -272,7 +277,6 @@ def test_parse_group_reference(
         "镇",
         "街道",
         "办事处",
-        "相关单位",
         "各",
         "",
         "区直",
@@ -508,20 +512,13 @@ DISTRICT_DEPARTMENTS = sorted(
         ("各镇（街道）", "城区人民政府办公室", CITY_TOWNS),
         ("各镇(街道)", "城区", CITY_TOWNS),
         ("各乡镇（街道）", "城区生态环境分局", CITY_TOWNS),
-        ("各相关镇（街道）", "城区人民政府办公室", CITY_TOWNS),
         ("各镇街", "城区人民政府办公室", CITY_TOWNS),
         ("各乡镇", "泽州县", ["泽州县南村镇"]),
         ("各街道", "城区人民政府办公室", CITY_STREETS),
         ("各街道办事处", "城区人民政府办公室", CITY_STREETS),
         ("各街道党工委", "城区人民政府办公室", CITY_STREETS),
         ("各办事处", "城区人民政府办公室", CITY_STREETS),
-        ("区直各相关单位", "城区人民政府办公室", DISTRICT_DEPARTMENTS),
-        ("区直相关单位", "北石店镇", DISTRICT_DEPARTMENTS),
-        ("区直各有关单位", "城区", DISTRICT_DEPARTMENTS),
         ("区直各单位", "城区人民政府办公室", DISTRICT_DEPARTMENTS),
-        ("县直各相关单位", "泽州县南村镇", ["泽州县水务局", "泽州县生态环境分局"]),
-        ("市直各相关单位", "城区人民政府办公室", ["晋城市生态环境局"]),
-        ("市直相关单位", "北石店镇", ["晋城市生态环境局"]),
         ("各县（市、区）", "城区人民政府办公室", sorted(["城区", "泽州县", "沁水县"])),
         ("各县(市、区)", "晋城市生态环境局", sorted(["城区", "泽州县", "沁水县"])),
         ("各县市区", "北石店镇", sorted(["城区", "泽州县", "沁水县"])),
@@ -535,6 +532,28 @@ def test_group_expansion(index: UnitIndex, name: str, context: str, expected: li
     assert list(resolution.unit_ids) == sorted(
         resolution.unit_ids, key=lambda unit_id: (_names((unit_id,))[0], unit_id)
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "context"),
+    [
+        ("各相关镇（街道）", "城区人民政府办公室"),
+        ("相关镇（街道）", "城区"),
+        ("区直各相关单位", "城区人民政府办公室"),
+        ("区直相关单位", "北石店镇"),
+        ("区直各有关单位", "城区"),
+        ("县直各相关单位", "泽州县南村镇"),
+        ("市直相关单位", "北石店镇"),
+        ("有关单位", "城区"),
+    ],
+)
+def test_relevant_group_stays_unresolved(index: UnitIndex, name: str, context: str) -> None:
+    """相关/有关 means the units concerned, which the text does not name: no unit at all."""
+    resolution = index.resolve(name, context=_id(context))
+    assert resolution.group == parse_group_reference(name)
+    assert resolution.group is not None
+    assert not resolution.group.expands
+    assert resolution.unit_ids == ()
 
 
 def test_group_relevant_only_flag(index: UnitIndex) -> None:
@@ -551,9 +570,9 @@ def test_group_relevant_only_flag(index: UnitIndex) -> None:
     [
         ("各镇（街道）", "北石店镇"),  # a town has no towns
         ("各镇（街道）", "沁水县"),
-        ("区直各相关单位", "沁水县"),
+        ("区直各单位", "沁水县"),
         ("各街道", "泽州县"),
-        ("区直各相关单位", "晋城市生态环境局"),  # no district above the city
+        ("区直各单位", "晋城市生态环境局"),  # no district above the city
     ],
 )
 def test_empty_group_is_unknown(index: UnitIndex, name: str, context: str) -> None:
@@ -584,7 +603,10 @@ def test_every_seed_unit_list_of_chengqu_resolves(index: UnitIndex) -> None:
     assert [r.unit_ids for r in resolutions[:2]] == [(_id("北石店镇"),), (_id("北石店镇"),)]
     assert _names(resolutions[2].unit_ids) == CITY_STREETS
     assert _names(resolutions[3].unit_ids) == CITY_STREETS
-    assert _names(resolutions[4].unit_ids) == DISTRICT_DEPARTMENTS
+    # 区直相关单位: the departments concerned, which the list does not name (issue 16).
+    assert resolutions[4].unit_ids == ()
+    assert resolutions[4].group is not None
+    assert not resolutions[4].group.expands
     streets = index.resolve_many(split_unit_list("西上庄、钟家庄街道办事处"), context=ISSUER)
     assert [r.unit_ids for r in streets] == [(_id("西上庄街道"),), (_id("钟家庄街道"),)]
 
@@ -599,3 +621,36 @@ def test_unit_index_survives_a_parent_cycle() -> None:
     with pytest.raises(UnknownUnitError):
         looping.government_of(_id("甲"))
     assert looping.resolve("甲局").unit_ids == (_id("甲"),)
+
+
+# ---------------------------------------------------------------------------
+# Full official names (issue 16)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("晋城市城区人民政府", "城区"),  # the 2023 notice's own header
+        ("山西省晋城市城区人民政府", "城区"),
+        ("晋城市泽州县生态环境分局", "泽州县生态环境分局"),
+        ("晋城市城区生态环境分局", "城区生态环境分局"),
+        ("城区人民政府", "城区"),
+    ],
+)
+def test_full_official_name_resolves(index: UnitIndex, name: str, expected: str) -> None:
+    assert _names(index.resolve(name).unit_ids) == [expected]
+
+
+@pytest.mark.parametrize("name", ["太原市城区人民政府", "晋城市不存在局", "山西省人民政府办公室"])
+def test_official_form_needs_the_government_above_the_unit(index: UnitIndex, name: str) -> None:
+    with pytest.raises(UnknownUnitError):
+        index.resolve(name)
+
+
+def test_official_forms_split_after_a_government() -> None:
+    assert official_forms("晋城市城区人民政府") == [("晋城市", "城区人民政府")]
+    assert ("晋城市", "城区人民政府") in official_forms("山西省晋城市城区人民政府")
+    assert official_forms("城区人民政府") == []  # 城区 + a bare 人民政府 is no split
+    assert name_spellings("城区人民政府")[0] == "城区人民政府"
+    assert "城区" in name_spellings("城区人民政府")

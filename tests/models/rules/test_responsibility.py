@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.rules.responsibility import Responsibility, parse_responsibility
+from models.enums import AssignmentRole
+from models.rules.names import UnitIndex, split_unit_list
+from models.rules.responsibility import (
+    Responsibility,
+    assign_responsibility,
+    parse_responsibility,
+)
+from tests.models.rules.test_names import ISSUER, UNITS, _id
 
 ECO = "区生态环境分局"
 NDRC = "区发改（能源）局"
@@ -243,3 +250,25 @@ def test_never_raises(text: str) -> None:
     result = parse_responsibility(text)
     assert all(result.leads)
     assert all(result.cooperating)
+
+
+# ---------------------------------------------------------------------------
+# assign_responsibility: ordered shares, 相关 groups kept as text (issue 16)
+# ---------------------------------------------------------------------------
+
+
+def test_first_named_unit_leads_and_relevant_groups_stay_text() -> None:
+    index = UnitIndex(UNITS)
+    leads = split_unit_list("区生态环境分局，区发改（能源）局，区直相关单位")
+    assigned = assign_responsibility(index, leads, ["各街道", "区生态环境分局"], context=ISSUER)
+    assert assigned.unresolved == ["区直相关单位"]
+    assert assigned.leads == [_id("城区生态环境分局"), _id("城区发改（能源）局")]
+    assert [unit.position for unit in assigned.units] == list(range(len(assigned.units)))
+    cooperating = [u for u in assigned.units if u.role is AssignmentRole.COOPERATING]
+    # 各街道 expands; 区生态环境分局 already leads and stays a lead only.
+    assert {u.unit_id for u in cooperating} == {
+        _id("钟家庄街道"),
+        _id("西上庄街道"),
+        _id("开发区街道"),
+    }
+    assert all(u.via_group == "各街道" for u in cooperating)

@@ -54,6 +54,30 @@ class TestImportLedger:
         assert tasks[2]["deadline_end"] == date(2024, 12, 31)
         assert tasks[3]["code"] == f"{DOC_NUMBER}/air/003"
 
+    async def test_relevant_groups_stay_text_and_never_lead_alone(self, ledger: Ledger) -> None:
+        """Issue 16: 区直相关单位 names no unit; it stays on the task as written."""
+        rows = edit(air_ledger(), 1, leads="区生态环境分局、区直相关单位")
+        payload = await ledger.upload(xlsx_bytes(rows))
+        assert payload["errors"] == []
+        assert _outcomes(payload) == (34, 0, 0)
+        tasks = await ledger.tasks()
+        assert tasks[1]["units"] == {("城区生态环境分局", "LEAD", None)}
+        assert tasks[1]["responsibility_unresolved"] == ["区直相关单位"]
+        assert _outcomes(await ledger.upload(xlsx_bytes(rows))) == (0, 0, 34)
+        # Naming the departments concerned later resolves the row: the text goes.
+        named = edit(rows, 1, leads="区生态环境分局、区发改（能源）局")
+        payload = await ledger.upload(xlsx_bytes(named))
+        assert _outcomes(payload) == (0, 1, 33)
+        tasks = await ledger.tasks()
+        assert tasks[1]["responsibility_unresolved"] == []
+        before = await ledger.counts()
+        alone = edit(named, 2, leads="相关单位")
+        payload = await ledger.upload(xlsx_bytes(alone))
+        assert [(e["row"], e["column"], e["code"]) for e in payload["report"]["rowErrors"]] == [
+            (4, "牵头单位", "UNKNOWN_UNIT")
+        ]
+        assert await ledger.counts() == before
+
     async def test_reimporting_the_same_file_changes_nothing(self, ledger: Ledger) -> None:
         data = xlsx_bytes(air_ledger())
         await ledger.upload(data)

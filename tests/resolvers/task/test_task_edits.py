@@ -98,6 +98,9 @@ class TestCreateTask:
             ({"title": " "}, "INVALID_INPUT", "title"),
             ({"leadNames": []}, "INVALID_INPUT", "leads"),
             ({"leadNames": ["区不存在局"]}, "UNKNOWN_UNIT", "leads"),
+            # 相关/有关 names only the units concerned: a write names them (issue 16).
+            ({"leadNames": ["区住建局", "区直相关单位"]}, "UNKNOWN_UNIT", "leads"),
+            ({"cooperatingNames": ["相关镇（街道）"]}, "UNKNOWN_UNIT", "cooperating"),
             ({"seq": 3}, "DUPLICATE", "seq"),
             ({"weight": -1}, "OUT_OF_RANGE", "weight"),
             (
