@@ -90,6 +90,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             loaders=Loaders(db, scope),
             settings=self.settings,
             max_upload_bytes=self.settings.max_upload_bytes,
+            ledger_limits=self.settings.ledger_limits,
             request_id=request_id[:64],
             viewer=viewer,
             request=request,

@@ -1,0 +1,90 @@
+"""Ledger files read off the event loop: parsing runs in a worker process.
+
+openpyxl and the csv/row checks are pure Python: in a thread they would still hold the GIL
+and starve the event loop (every /healthz, every other request of the worker would wait
+behind a 100,000-row sheet). A worker process parses instead (models/rules/ledger.py
+parse_ledger, with the file's LedgerLimits checked before it is read in full) and sends the
+checked rows back pickled in chunks; the loop unpickles one chunk at a time and yields in
+between, so no step holds it for long. A hostile file can at worst keep the worker process
+busy; the server's loop keeps answering.
+
+The workers run at a lower CPU priority (nice 10) than the server. The pool is created on
+first use (forkserver where the platform has it: forking a process that runs threads and an
+event loop is unsafe) and shared by the process's requests; two imports parse at once, a
+third waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import pickle
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+
+from models.rules.ledger import DEFAULT_LIMITS, LedgerLimits, LedgerRow, ParsedLedger, parse_ledger
+
+__all__ = ["parse_off_loop"]
+
+WORKERS = 2
+ROWS_PER_CHUNK = 1_000
+WORKER_NICENESS = 10
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                context = multiprocessing.get_context("forkserver")
+                # What the server process preloads: the parser (not the main module).
+                context.set_forkserver_preload(["models.rules.ledger"])
+            else:
+                context = multiprocessing.get_context("spawn")
+            _pool = ProcessPoolExecutor(
+                max_workers=WORKERS, mp_context=context, initializer=_lower_priority
+            )
+        return _pool
+
+
+def _lower_priority() -> None:
+    """In the worker: parsing yields the CPU to the server's own processes (on 2 cores a
+    busy parser at equal priority would slow every request while it runs)."""
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
+
+
+def _parse_in_worker(
+    data: bytes, filename: str | None, limits: LedgerLimits
+) -> tuple[bytes, list[bytes]]:
+    """In the worker: the parsed ledger without its rows, and its rows in pickled chunks."""
+    parsed = parse_ledger(data, filename, limits)
+    rows = parsed.rows
+    head = pickle.dumps(replace(parsed, rows=[]), protocol=pickle.HIGHEST_PROTOCOL)
+    chunks = [
+        pickle.dumps(rows[start : start + ROWS_PER_CHUNK], protocol=pickle.HIGHEST_PROTOCOL)
+        for start in range(0, len(rows), ROWS_PER_CHUNK)
+    ]
+    return head, chunks
+
+
+async def parse_off_loop(
+    data: bytes, filename: str | None, limits: LedgerLimits = DEFAULT_LIMITS
+) -> ParsedLedger:
+    """parse_ledger in a worker process; LedgerFormatError (LedgerTooLarge) as it raises."""
+    # Starting the pool (the fork server, a worker) blocks for a while: not on the loop.
+    pool = await asyncio.to_thread(_executor)
+    future = await asyncio.to_thread(pool.submit, _parse_in_worker, data, filename, limits)
+    head, chunks = await asyncio.wrap_future(future)
+    parsed: ParsedLedger = pickle.loads(head)
+    rows: list[LedgerRow] = []
+    for chunk in chunks:
+        rows.extend(pickle.loads(chunk))
+        await asyncio.sleep(0)  # one chunk at a time: other requests run in between
+    parsed.rows = rows
+    return parsed
