@@ -40,10 +40,12 @@ def _executor() -> ProcessPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
+            context: multiprocessing.context.BaseContext
             if "forkserver" in multiprocessing.get_all_start_methods():
-                context = multiprocessing.get_context("forkserver")
+                forkserver = multiprocessing.get_context("forkserver")
                 # What the server process preloads: the parser (not the main module).
-                context.set_forkserver_preload(["models.rules.ledger"])
+                forkserver.set_forkserver_preload(["models.rules.ledger"])
+                context = forkserver
             else:
                 context = multiprocessing.get_context("spawn")
             _pool = ProcessPoolExecutor(
