@@ -22,9 +22,17 @@ import os
 import pickle
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
-from models.rules.ledger import DEFAULT_LIMITS, LedgerLimits, LedgerRow, ParsedLedger, parse_ledger
+from models.rules.ledger import (
+    DEFAULT_LIMITS,
+    LedgerFormatError,
+    LedgerLimits,
+    LedgerRow,
+    ParsedLedger,
+    parse_ledger,
+)
 
 __all__ = ["parse_off_loop"]
 
@@ -54,6 +62,14 @@ def _executor() -> ProcessPoolExecutor:
         return _pool
 
 
+def _discard(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _lower_priority() -> None:
     """In the worker: parsing yields the CPU to the server's own processes (on 2 cores a
     busy parser at equal priority would slow every request while it runs)."""
@@ -81,8 +97,14 @@ async def parse_off_loop(
     """parse_ledger in a worker process; LedgerFormatError (LedgerTooLarge) as it raises."""
     # Starting the pool (the fork server, a worker) blocks for a while: not on the loop.
     pool = await asyncio.to_thread(_executor)
-    future = await asyncio.to_thread(pool.submit, _parse_in_worker, data, filename, limits)
-    head, chunks = await asyncio.wrap_future(future)
+    try:
+        future = await asyncio.to_thread(pool.submit, _parse_in_worker, data, filename, limits)
+        head, chunks = await asyncio.wrap_future(future)
+    except BrokenProcessPool as exc:
+        # The worker died (out of memory …): a file this server cannot read; the next
+        # import gets a fresh pool.
+        _discard(pool)
+        raise LedgerFormatError("the file could not be read: its reader stopped") from exc
     parsed: ParsedLedger = pickle.loads(head)
     rows: list[LedgerRow] = []
     for chunk in chunks:
