@@ -57,7 +57,9 @@ UVICORN = (
     "warning",
 )
 LIMIT_MS = 100.0
-LOOP_TAIL_MS = 500.0  # p90 of /metrics, under other test runs' load on 2 cores
+# p90 of /metrics under other test runs' load on 2 cores: 173–340 ms measured; the code
+# before issue 14 gave 1.8 s (PostgreSQL) and 4.8 s (SQLite).
+LOOP_TAIL_MS = 500.0
 
 logger = logging.getLogger(__name__)
 pytestmark = [pytest.mark.private_db, pytest.mark.xdist_group("upload_latency")]
@@ -306,7 +308,8 @@ async def test_healthz_answers_while_a_100k_row_import_runs(
     # The event loop stays free: the old code held it for seconds (every probe waited).
     # /healthz's tail also waits on the database, which other test runs share: logged.
     assert statistics.median(probes.metrics) < LIMIT_MS, loop
-    assert _percentile(probes.metrics, 0.9) < LOOP_TAIL_MS, loop
+    loop_p90 = _percentile(probes.metrics, 0.9)
+    assert loop_p90 < LOOP_TAIL_MS, loop
 
 
 async def test_zip_bomb_is_refused_without_stalling(server: Server) -> None:
