@@ -11,7 +11,10 @@ busy; the server's loop keeps answering.
 The workers run at a lower CPU priority (nice 10) than the server. The pool is created on
 first use (forkserver where the platform has it: forking a process that runs threads and an
 event loop is unsafe) and shared by the process's requests; two imports parse at once, a
-third waits.
+third waits. Workers end with the server, even one killed without shutting its pool down.
+As with any multiprocessing start method but fork, the server's main module must be
+importable by path or name (uvicorn, `govgraph`, pytest are; code piped to `python -` is not,
+and its imports fail as unreadable files).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import multiprocessing
 import os
 import pickle
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -57,7 +61,10 @@ def _executor() -> ProcessPoolExecutor:
             else:
                 context = multiprocessing.get_context("spawn")
             _pool = ProcessPoolExecutor(
-                max_workers=WORKERS, mp_context=context, initializer=_lower_priority
+                max_workers=WORKERS,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
         return _pool
 
@@ -70,11 +77,24 @@ def _discard(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _lower_priority() -> None:
+def _start_worker(server_pid: int) -> None:
     """In the worker: parsing yields the CPU to the server's own processes (on 2 cores a
-    busy parser at equal priority would slow every request while it runs)."""
+    busy parser at equal priority would slow every request while it runs), and the worker
+    ends with the server (a server killed without shutting its pool down would leave it)."""
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
+
+    def watch() -> None:
+        while True:
+            time.sleep(2)
+            try:
+                os.kill(server_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass  # alive, as another user
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
 
 
 def _parse_in_worker(
