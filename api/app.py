@@ -114,6 +114,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             loaders=Loaders(db, scope),
             settings=self.settings,
             max_upload_bytes=self.settings.max_upload_bytes,
+            ledger_limits=self.settings.ledger_limits,
             request_id=errors.request_id(request),
             viewer=viewer,
             request=request,

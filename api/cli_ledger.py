@@ -27,13 +27,14 @@ from api.events import PostgresBroker
 from api.settings import Settings, normalize_database_url
 from models import Document, OrgUnit, OrgUnitClosure, Plan
 from models.enums import RoleScope, ViewerRole
-from models.rules.ledger import LedgerFormatError, read_ledger
+from models.rules.ledger import LedgerFormatError
 from models.rules.names import normalize_doc_number
 from models.viewer import Viewer
 from resolvers.common import decode_global_id
 from resolvers.database import Database
 from resolvers.events import pending_changes
 from resolvers.ledger.export import ExportQuery, csv_chunks, ledger_rows, write_xlsx
+from resolvers.ledger.files import parse_off_loop
 from resolvers.ledger.plans import PlanRef
 from resolvers.ledger.service import ImportReport, Outcome, import_ledger
 from resolvers.org_unit.queries import name_match_statement
@@ -159,19 +160,26 @@ async def _system_unit(conn: AsyncConnection, args: argparse.Namespace) -> uuid.
 
 async def _import(args: argparse.Namespace, progress: Progress) -> int:
     path: Path = args.file
+    limits = Settings.from_env().ledger_limits
     try:
+        size = (await asyncio.to_thread(path.stat)).st_size
+        if size > limits.max_bytes:
+            raise CommandError(
+                f"{path}: {size:,} bytes, over {limits.max_bytes:,} (GOVGRAPH_LEDGER_MAX_BYTES)"
+            )
         data = await asyncio.to_thread(path.read_bytes)
     except OSError as exc:
         raise CommandError(f"{path}: {exc.strerror}") from exc
     try:
-        sheet = read_ledger(data, path.name)
+        # The server's reader: a worker process, the file's limits checked before it is read.
+        sheet = await parse_off_loop(data, path.name, limits)
     except LedgerFormatError as exc:
         raise CommandError(f"{path}: {exc}") from exc
     encoding = f", {sheet.encoding}" if sheet.encoding else ""
     progress(
         f"read {path.name} ({sheet.format}{encoding}, header on row {sheet.header_row})",
-        len(sheet.rows),
-        len(sheet.rows),
+        sheet.row_count,
+        sheet.row_count,
     )
     engine = create_engine(_url(args))
     try:

@@ -5,6 +5,9 @@ settings allow it) and scoped by the viewer. Query parameters:
 
 - `unit`: a global id or a unit name/alias (default: the viewer's unit);
 - ledger only: `plan` (global id), `docNumber` (文号), `role` (ANY, the default, or LEAD).
+
+A parameter holding a character text may not hold (models/rules/text.py: NUL, control
+characters, lone surrogates) is 400 naming the parameter, before anything is looked up.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from api.context import RequestContext
 from models import OrgUnit
 from models.enums import RoleScope
 from models.rules import calendar
+from models.rules.text import describe_invalid
 from resolvers.changes.snapshot import snapshot_chunks
 from resolvers.common import decode_global_id
 from resolvers.database import apply_rls_scope
@@ -68,6 +72,16 @@ async def find_unit(ctx: RequestContext, text: str | None, *, subtree_only: bool
     return dict(row)
 
 
+def check_parameters(request: Request) -> None:
+    """ExportError (400) naming the first query parameter with a character text may not
+    hold: PostgreSQL would refuse it mid-query, SQLite would look it up as it is."""
+    for name, value in request.query_params.multi_items():
+        for text, what in ((name, "name"), (value, "value")):
+            reason = describe_invalid(text)
+            if reason is not None:
+                raise ExportError(400, f"query parameter {name!a}: its {what} {reason}")
+
+
 def _attachment(name: str) -> str:
     return (
         f"attachment; filename=\"export{name[name.rfind('.') :]}\"; filename*=UTF-8''{quote(name)}"
@@ -109,6 +123,10 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         return query, f"{unit['name']}台账"
 
     async def guarded(request: Request, handler: Any) -> Response:
+        try:
+            check_parameters(request)
+        except ExportError as exc:
+            return PlainTextResponse(exc.message, status_code=exc.status)
         try:
             ctx = await context(request)
         except HTTPException as exc:

@@ -3,40 +3,41 @@
 A request (POST JSON, GET parameters, a multipart upload's `operations`) must be one JSON
 object whose `query` and `operationName` are strings (or absent) and whose `variables` and
 `extensions` are objects (or absent), nested at most MAX_DEPTH levels. No string anywhere in
-it (the query text, the operation name, any variable or key) may hold a NUL character
-(U+0000, which PostgreSQL's text cannot store) or an unpaired surrogate (not Unicode; no
-UTF-8 encodes it); neither may a string literal of the parsed query (`"\\u0000"` is an
-escape the GraphQL lexer decodes: NoUnsafeStrings). Violations are request errors with a
-message naming the problem: 400 BAD_REQUEST for the body's shape, BAD_USER_INPUT for a
-value. GovGraphQL.parse_http_body (the full path) and the HTTP fast path
-(api/app.py `_answer_from_plan`) both call `check_request`.
+it (the query text, the operation name, any variable or key) may hold a character that
+stored text may not (models/rules/text.py, the one rule for files, parameters and requests:
+NUL, which PostgreSQL's text cannot store, other control characters but tab and line breaks,
+unpaired surrogates, which no UTF-8 encodes); neither may a string literal of the parsed
+query (`"\\u0000"` is an escape the GraphQL lexer decodes: NoUnsafeStrings).
+Violations are request errors with a message naming the problem: 400 BAD_REQUEST for the
+body's shape, BAD_USER_INPUT for a value. GovGraphQL.parse_http_body (the full path) and
+the HTTP fast path (api/app.py `_answer_from_plan`) both call `check_request`.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from graphql import GraphQLError, StringValueNode, ValidationRule
 
 from api.graphql_http import RequestError
+from models.rules.text import first_invalid
 from resolvers.errors import RequestErrorCode as Code
 
 # Levels of nesting of `variables` and `extensions` (an input object inside a list is 2).
 MAX_DEPTH = 32
 
-_UNSAFE = re.compile("[\x00\ud800-\udfff]")
-
 
 def unsafe_character(text: str) -> str | None:
-    """What is wrong with a string's characters, or None."""
-    found = _UNSAFE.search(text)
+    """What is wrong with a string's characters, or None (models/rules/text.py's rule)."""
+    found = first_invalid(text)
     if found is None:
         return None
-    char = found.group()
+    char = found[1]
     if char == "\x00":
         return "a NUL character (U+0000)"
-    return f"an unpaired surrogate (U+{ord(char):04X}), which is not Unicode text"
+    if "\ud800" <= char <= "\udfff":
+        return f"an unpaired surrogate (U+{ord(char):04X}), which is not Unicode text"
+    return f"a character text may not hold (U+{ord(char):04X})"
 
 
 def _refuse(code: Code, message: str) -> RequestError:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from models.rules import calendar
+from models.rules.ledger import LedgerLimits
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///govgraph.db"
 
@@ -38,6 +39,16 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _ledger_limits() -> LedgerLimits:
+    """GOVGRAPH_LEDGER_MAX_BYTES, _MAX_RATIO, _MAX_ROWS, _MAX_COLUMNS, _MAX_CELL_CHARS."""
+    default = LedgerLimits()
+    values = {
+        name: int(os.environ.get(f"GOVGRAPH_LEDGER_{name.upper()}", getattr(default, name)))
+        for name in ("max_bytes", "max_ratio", "max_rows", "max_columns", "max_cell_chars")
+    }
+    return LedgerLimits(**values)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process settings; read once at start-up."""
@@ -58,6 +69,8 @@ class Settings:
     max_cost: int = 50_000
     max_body_bytes: int = 1_000_000
     max_upload_bytes: int = 20_000_000
+    # What an imported 台账 file may be, checked before it is read in full (GOVGRAPH_LEDGER_*).
+    ledger_limits: LedgerLimits = field(default_factory=LedgerLimits)
     introspection: bool = True
     # The compiled read path (PostgreSQL): compilable queries run as one SQL statement.
     compiled: bool = True
@@ -99,6 +112,7 @@ class Settings:
             max_tokens=int(os.environ.get("GOVGRAPH_MAX_TOKENS", "5000")),
             max_cost=int(os.environ.get("GOVGRAPH_MAX_COST", "50000")),
             max_body_bytes=int(os.environ.get("GOVGRAPH_MAX_BODY_BYTES", "1000000")),
+            ledger_limits=_ledger_limits(),
             introspection=not _flag("GOVGRAPH_DISABLE_INTROSPECTION"),
             rls=_flag("GOVGRAPH_RLS"),
             rls_role=os.environ.get("GOVGRAPH_RLS_ROLE", "govgraph_app"),

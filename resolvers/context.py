@@ -6,8 +6,9 @@ services below take it as their ServiceContext.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from models.rules.ledger import LedgerLimits
 from resolvers.events import Broker
 from resolvers.loaders import Loaders
 from resolvers.service_context import ServiceContext
@@ -23,3 +24,5 @@ class Context(ServiceContext):
     loaders: Loaders
     broker: Broker | None = None  # change events of committed writes (api/events.py)
     max_upload_bytes: int = MAX_UPLOAD_BYTES
+    # importLedger's files (GOVGRAPH_LEDGER_*)
+    ledger_limits: LedgerLimits = field(default_factory=LedgerLimits)

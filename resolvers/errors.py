@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     OUT_OF_RANGE = "OUT_OF_RANGE"
     DUPLICATE = "DUPLICATE"
     UNKNOWN_UNIT = "UNKNOWN_UNIT"
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"  # an upload over a size limit (a zip bomb, too many rows)
 
 
 BAD_USER_INPUT = "BAD_USER_INPUT"

@@ -62,6 +62,7 @@ from models import AuditEvent, OutboxEvent
 from resolvers.changes.log import append
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import noted_tasks, pending_changes, take_unlogged
+from resolvers.pacing import Pacer
 from resolvers.rollups.maintained import refresh_task_rollups
 from resolvers.service_context import ServiceContext
 
@@ -248,7 +249,9 @@ class UnitOfWork:
             await append(conn, notes, changed_at=ctx.now(), logged=logged)
         await refresh_task_rollups(conn, touched)
         actions = sorted({row["action"] for row in audits})
+        pacer = Pacer()  # an import notes 100,000 tasks: the loop must not wait for them all
         for (kind, object_id), (seq, units) in sorted(logged.items(), key=lambda i: i[1][0]):
+            await pacer.tick()
             if kind not in CHANGED_EVENTS:
                 continue
             self.emit(

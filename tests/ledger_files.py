@@ -7,7 +7,9 @@ aliases (区发改(能源)局, 区城管局), group references (各镇（街道�
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -132,3 +134,39 @@ def read_xlsx(data: bytes) -> list[list[Any]]:
 def write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+@functools.cache
+def zip_bomb_xlsx(inflated: int = 400_000_000) -> bytes:
+    """A ~400 KB .xlsx whose one data cell inflates to `inflated` bytes (the issue's bomb).
+
+    A real workbook (header row, one row) whose sheet XML is rewritten with a huge inline
+    string, deflated at level 9: its central directory states the true sizes.
+    """
+    base = xlsx_bytes(air_ledger()[:1], title=None, merge_categories=False)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(base)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
+    ):
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info, source.read(info.filename))
+                continue
+            head = (
+                '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                'openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+                + "".join(
+                    f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{name}</t></is></c>'
+                    for i, name in enumerate(HEADER)
+                )
+                + '</row><row r="2"><c r="A2" t="inlineStr"><is><t>'
+            )
+            tail = "</t></is></c></row></sheetData></worksheet>"
+            with target.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+                sheet.write(head.encode())
+                block = b"A" * 1_000_000
+                for _ in range(inflated // len(block)):
+                    sheet.write(block)
+                sheet.write(tail.encode())
+    return out.getvalue()

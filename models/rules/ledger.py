@@ -11,39 +11,56 @@ Pure: bytes in, rows and row problems out; nothing here touches the database.
   the category above, and a row holding nothing but one text (一、产业结构优化调整) sets the
   category of the rows below it.
 - 序号 is a positive number, or a path such as 3.1 for a subtask of task 3.
+- Hostile files are refused before they are read in full (LedgerLimits, LedgerTooLarge): an
+  .xlsx by its zip central directory (total and per-entry inflated size, compression ratio;
+  zipfile never inflates an entry beyond the size its directory states), then row by row
+  as the sheet streams (rows, columns, cell length), a .csv by its size and row by row.
+  Cells holding characters text may not hold (models/rules/text.py: NUL, control
+  characters, lone surrogates) are row problems naming the row and column.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Any
 
 from models.enums import DeadlineKind
 from models.rules.deadline import ParsedDeadline, parse_deadline
 from models.rules.names import normalize_doc_number, split_unit_list
 from models.rules.responsibility import parse_responsibility
+from models.rules.text import describe_invalid
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "EXPORT_COLUMNS",
     "HEADER_SEARCH_ROWS",
     "LEDGER_COLUMNS",
     "LedgerFormatError",
+    "LedgerLimits",
     "LedgerRow",
     "LedgerSheet",
+    "LedgerTooLarge",
+    "ParsedLedger",
     "ProblemCode",
     "RowProblem",
+    "check_archive",
+    "neutralize_formula",
+    "parse_ledger",
     "parse_rows",
     "read_ledger",
     "render_deadline",
     "render_seq",
+    "restore_formula",
     "row_deadline",
     "title_from_measure",
 ]
@@ -92,6 +109,30 @@ class LedgerFormatError(ValueError):
     """The file is not a ledger this reader understands (no header row, not xlsx/csv …)."""
 
 
+class LedgerTooLarge(LedgerFormatError):
+    """The file is over one of its LedgerLimits: refused before it is read in full."""
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLimits:
+    """What a ledger file may be (GOVGRAPH_LEDGER_* settings, README Configuration).
+
+    Checked before the file is read in full, so a small hostile file (a zip bomb, a sheet of
+    a million empty rows, one cell of 400 MB) costs nothing to refuse.
+    """
+
+    max_bytes: int = 100_000_000  # a .csv's size; the inflated size of an .xlsx's entries
+    max_ratio: int = 100  # an .xlsx entry's inflated / compressed size (entries over 1 MB)
+    max_rows: int = 200_000  # rows of a sheet, title and header rows included
+    max_columns: int = 100
+    max_cell_chars: int = 10_000
+
+
+DEFAULT_LIMITS = LedgerLimits()
+RATIO_FLOOR = 1_000_000  # entries smaller than this inflate to little whatever their ratio
+MAX_ENTRIES = 1_000
+
+
 class ProblemCode(StrEnum):
     """Why a row was rejected (errors) or imported with a caveat (warnings)."""
 
@@ -107,6 +148,7 @@ class ProblemCode(StrEnum):
     NO_SUCH_SUBTASK = "NO_SUCH_SUBTASK"
     ASSIGNMENT_IN_USE = "ASSIGNMENT_IN_USE"
     UNPARSED_DEADLINE = "UNPARSED_DEADLINE"
+    INVALID_CHARACTER = "INVALID_CHARACTER"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +183,7 @@ class LedgerSheet:
     header_row: int
     columns: dict[str, str]  # column key → header text as written
     rows: list[SheetRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)  # cells with invalid characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,13 +219,46 @@ class LedgerRow:
 # -- reading files ---------------------------------------------------------------------------
 
 
-def read_ledger(data: bytes, filename: str | None = None) -> LedgerSheet:
+def read_ledger(
+    data: bytes, filename: str | None = None, limits: LedgerLimits = DEFAULT_LIMITS
+) -> LedgerSheet:
     """The ledger of an .xlsx or .csv file's bytes (format detected from the content)."""
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
+        return _read_xlsx(data, limits)
     if filename and filename.lower().endswith((".xlsx", ".xlsm")):
         raise LedgerFormatError("the file is not a valid .xlsx workbook")
-    return _read_csv(data)
+    return _read_csv(data, limits)
+
+
+@dataclass
+class ParsedLedger:
+    """A ledger file read and its rows checked: what an import needs of the file."""
+
+    format: str
+    encoding: str | None
+    sheet_name: str | None
+    header_row: int
+    row_count: int
+    rows: list[LedgerRow]
+    problems: list[RowProblem]
+
+
+def parse_ledger(
+    data: bytes, filename: str | None = None, limits: LedgerLimits = DEFAULT_LIMITS
+) -> ParsedLedger:
+    """read_ledger, then parse_rows: the CPU-bound half of an import, run off the event loop
+    (resolvers/ledger/files.py)."""
+    sheet = read_ledger(data, filename, limits)
+    rows, problems = parse_rows(sheet)
+    return ParsedLedger(
+        sheet.format,
+        sheet.encoding,
+        sheet.sheet_name,
+        sheet.header_row,
+        len(sheet.rows),
+        rows,
+        problems,
+    )
 
 
 def _cell_text(value: object) -> str:
@@ -200,40 +276,176 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(data: bytes) -> LedgerSheet:
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.1f} MB"
+
+
+def check_archive(data: bytes, limits: LedgerLimits = DEFAULT_LIMITS) -> zipfile.ZipFile:
+    """The .xlsx's zip archive, once its central directory is within the limits.
+
+    Nothing is inflated: the directory states each entry's sizes, and zipfile (which openpyxl
+    reads through) stops an entry at its stated size and fails its CRC beyond it.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise LedgerFormatError(f"the file is not a readable .xlsx workbook: {exc}") from exc
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES:
+        raise LedgerTooLarge(f"the workbook holds {len(entries):,} files, over {MAX_ENTRIES:,}")
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        if entry.file_size > limits.max_bytes or total > limits.max_bytes:
+            raise LedgerTooLarge(
+                f"the workbook inflates to over {_megabytes(limits.max_bytes)} "
+                f"({entry.filename}: {_megabytes(entry.file_size)}; "
+                "limit GOVGRAPH_LEDGER_MAX_BYTES)"
+            )
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > RATIO_FLOOR and ratio > limits.max_ratio:
+            raise LedgerTooLarge(
+                f"{entry.filename} is compressed {ratio:,.0f} to 1, over {limits.max_ratio} to 1 "
+                "(a zip bomb?; limit GOVGRAPH_LEDGER_MAX_RATIO)"
+            )
+    return archive
+
+
+def _check_row(cells: list[str], number: int, limits: LedgerLimits) -> list[str]:
+    """The row without trailing blank cells, once within the limits (else LedgerTooLarge)."""
+    if number > limits.max_rows:
+        raise LedgerTooLarge(
+            f"the sheet has more than {limits.max_rows:,} rows (limit GOVGRAPH_LEDGER_MAX_ROWS)"
+        )
+    while cells and not cells[-1]:
+        cells.pop()
+    if len(cells) > limits.max_columns:
+        raise LedgerTooLarge(
+            f"row {number} has {len(cells):,} columns, over {limits.max_columns:,} "
+            "(limit GOVGRAPH_LEDGER_MAX_COLUMNS)"
+        )
+    for position, cell in enumerate(cells):
+        if len(cell) > limits.max_cell_chars:
+            raise LedgerTooLarge(
+                f"row {number}, column {_column_letter(position)}: a cell of {len(cell):,} "
+                f"characters, over {limits.max_cell_chars:,} (limit GOVGRAPH_LEDGER_MAX_CELL_CHARS)"
+            )
+    return cells
+
+
+def _column_letter(position: int) -> str:
+    """A, B, …, Z, AA … of a 0-based column position."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _read_xlsx(data: bytes, limits: LedgerLimits) -> LedgerSheet:
+    archive = check_archive(data, limits)
     # Lazy: openpyxl is heavy and only .xlsx files need it.
     from openpyxl import load_workbook
 
     try:
-        # Not read-only: merged cell ranges are only known to a fully loaded sheet.
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        # Read-only: the sheet streams, so its limits are checked row by row as it is read.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except LedgerFormatError:
+        raise
+    except Exception as exc:  # a hostile workbook breaks openpyxl in many ways
         raise LedgerFormatError(f"the file is not a readable .xlsx workbook: {exc}") from exc
     try:
         for sheet in workbook.worksheets:
-            grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            for merged in sheet.merged_cells.ranges:
-                if merged.max_row == merged.min_row:
-                    continue  # merged across columns only: a heading, its text counts once
-                value = grid[merged.min_row - 1][merged.min_col - 1]
-                for r in range(merged.min_row, merged.max_row + 1):
-                    for c in range(merged.min_col, merged.max_col + 1):
-                        grid[r - 1][c - 1] = value
+            grid = _xlsx_grid(sheet, limits)
+            path = getattr(sheet, "_worksheet_path", None)  # openpyxl's read-only sheets
+            if path:
+                _fill_merged(grid, _merged_ranges(archive, path), limits)
             found = _header(grid)
             if found is not None:
                 header_row, columns = found
                 return _sheet("xlsx", None, sheet.title, grid, header_row, columns)
+    except LedgerFormatError:
+        raise
+    except Exception as exc:  # malformed XML, bad references …: a bad file, not a bug here
+        raise LedgerFormatError(f"the file is not a readable .xlsx workbook: {exc}") from exc
     finally:
         workbook.close()
+        archive.close()
     raise LedgerFormatError(_no_header_message())
+
+
+def _xlsx_grid(sheet: Any, limits: LedgerLimits) -> list[list[str]]:
+    # A stated dimension (A1:XFD1048576) would pad every row to it: read the cells as they are.
+    sheet.reset_dimensions()
+    grid: list[list[str]] = []
+    for values in sheet.iter_rows(values_only=True):
+        grid.append(_check_row([_cell_text(v) for v in values], len(grid) + 1, limits))
+    return grid
+
+
+def _merged_ranges(archive: zipfile.ZipFile, path: str) -> Iterator[tuple[int, int, int, int]]:
+    """(min column, min row, max column, max row) of the sheet's merged cells, 1-based.
+
+    Read-only sheets do not keep them, so the sheet's XML is scanned again, streamed
+    through expat (no tree is built).
+    """
+    from xml.parsers import expat
+
+    from openpyxl.utils.cell import range_boundaries
+
+    found: list[str] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name.rsplit(" ", 1)[-1] == "mergeCell" and "ref" in attributes:
+            found.append(attributes["ref"])
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    with archive.open(path) as source:
+        parser.ParseFile(source)
+    for ref in found:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        if None not in (min_col, min_row, max_col, max_row):
+            yield min_col or 1, min_row or 1, max_col or 1, max_row or 1
+
+
+def _fill_merged(
+    grid: list[list[str]], ranges: Iterable[tuple[int, int, int, int]], limits: LedgerLimits
+) -> None:
+    """Cells merged down several rows take the top cell's text in every row they cover."""
+    budget = limits.max_rows * limits.max_columns
+    for min_col, min_row, max_col, max_row in ranges:
+        if max_row == min_row or min_row > len(grid):
+            continue  # merged across columns only: a heading, its text counts once
+        if max_col > limits.max_columns:
+            raise LedgerTooLarge(
+                f"a merged range reaches column {max_col:,}, over {limits.max_columns:,} "
+                "(limit GOVGRAPH_LEDGER_MAX_COLUMNS)"
+            )
+        top = grid[min_row - 1]
+        value = top[min_col - 1] if min_col - 1 < len(top) else ""
+        for r in range(min_row, min(max_row, len(grid)) + 1):
+            row = grid[r - 1]
+            if len(row) < max_col:
+                row.extend([""] * (max_col - len(row)))
+            for c in range(min_col, max_col + 1):
+                row[c - 1] = value
+            budget -= max_col - min_col + 1
+        if budget < 0:
+            raise LedgerTooLarge("the sheet's merged cells cover more cells than its limits")
 
 
 def _decode(data: bytes) -> tuple[str, str]:
     """Text and encoding: a BOM decides; else UTF-8 if it decodes, else GB18030."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16"), "utf-16"
+    except UnicodeDecodeError as exc:
+        message = f"the file's text is not valid: {exc.reason} at byte {exc.start}"
+        raise LedgerFormatError(message) from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -244,16 +456,25 @@ def _decode(data: bytes) -> tuple[str, str]:
         raise LedgerFormatError("the file is neither UTF-8 nor GB18030 text") from exc
 
 
-def _read_csv(data: bytes) -> LedgerSheet:
+def _read_csv(data: bytes, limits: LedgerLimits) -> LedgerSheet:
+    if len(data) > limits.max_bytes:
+        raise LedgerTooLarge(
+            f"the file is {_megabytes(len(data))}, over {_megabytes(limits.max_bytes)} "
+            "(limit GOVGRAPH_LEDGER_MAX_BYTES)"
+        )
     text, encoding = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    grid: list[list[str]] = []
     try:
-        grid = [
-            [cell.strip() for cell in row]
-            for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            cells = [restore_formula(cell.strip()) for cell in row]  # an export's quotes
+            grid.append(_check_row(cells, len(grid) + 1, limits))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise LedgerTooLarge(
+                f"row {len(grid) + 1}: a cell over {csv.field_size_limit():,} characters"
+            ) from exc
         raise LedgerFormatError(f"the file is not valid CSV: {exc}") from exc
     found = _header(grid)
     if found is None:
@@ -305,6 +526,21 @@ def _sheet(
         header_row=header_row + 1,
         columns={key: header[position] for key, position in columns.items()},
     )
+    for index, row in enumerate(grid):
+        for position, cell in enumerate(row):
+            reason = describe_invalid(cell)
+            if reason is not None:
+                named = header[position] if position < len(header) and header[position] else ""
+                column = named or _column_letter(position)
+                sheet.problems.append(
+                    RowProblem(
+                        index + 1,
+                        column,
+                        ProblemCode.INVALID_CHARACTER,
+                        f"row {index + 1}, column {column}: the cell {reason} "
+                        "(NUL, control characters and lone surrogates are refused)",
+                    )
+                )
     for index in range(header_row + 1, len(grid)):
         row = grid[index]
         cells = {
@@ -324,7 +560,8 @@ LIMITS = {"category": 200, "measure": 5000, "remarks": 5000, "leads": 2000, "coo
 def parse_rows(sheet: LedgerSheet) -> tuple[list[LedgerRow], list[RowProblem]]:
     """The sheet's rows, checked; problems name the row number and column."""
     rows: list[LedgerRow] = []
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = list(sheet.problems)
+    refused = {problem.row for problem in sheet.problems}
     category: str | None = None
     plan_of_category: tuple[str, str] | None = None
     seen: dict[tuple[object, tuple[int, ...]], int] = {}
@@ -334,6 +571,8 @@ def parse_rows(sheet: LedgerSheet) -> tuple[list[LedgerRow], list[RowProblem]]:
         problems.append(RowProblem(row.number, column, code, message))
 
     for row in sheet.rows:
+        if row.number in refused:
+            continue
         seq_text, measure = row.text("seq"), row.text("measure")
         filled = [value for value in row.cells.values() if value]
         if not filled:
@@ -421,9 +660,15 @@ def _seq(text: str) -> tuple[int, ...] | None:
     return path
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed_deadline(text: str, year: int | None) -> ParsedDeadline:
+    """parse_deadline, cached: a ledger repeats a few 完成时限 over thousands of rows."""
+    return parse_deadline(text, default_year=year)
+
+
 def row_deadline(row: LedgerRow, year: int | None) -> tuple[ParsedDeadline, RowProblem | None]:
     """The row's 完成时限 parsed in the plan's year; a warning when text does not parse."""
-    parsed = parse_deadline(row.deadline_text, default_year=year)
+    parsed = _parsed_deadline(row.deadline_text, year)
     if parsed.kind is DeadlineKind.UNSPECIFIED and row.deadline_text:
         warning = RowProblem(
             row.number,
@@ -436,6 +681,27 @@ def row_deadline(row: LedgerRow, year: int | None) -> tuple[ParsedDeadline, RowP
 
 
 # -- text forms written by exports ------------------------------------------------------------
+
+
+# Cells a spreadsheet would run as a formula when the CSV is opened (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formula(text: str) -> str:
+    """A CSV cell's text that no spreadsheet runs as a formula: a leading `'` when the text
+    starts with = + - @ tab or carriage return (OWASP's advice), also after leading quotes,
+    so that `restore_formula` gives back exactly the text (`'=x` → `''=x` → `'=x`).
+
+    Only text cells: numbers are written as numbers (a negative number stays a number).
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_PREFIXES) else text
+
+
+def restore_formula(text: str) -> str:
+    """The text `neutralize_formula` was given: a CSV import drops the quote it added."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
 
 
 def render_seq(path: Iterable[int]) -> str:

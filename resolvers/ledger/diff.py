@@ -7,6 +7,7 @@ they name are loaded, and each row gets its outcome and its writes (resolvers/le
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ from models.viewer import Viewer
 from resolvers.errors import DomainError
 from resolvers.ledger.plans import PlanInfo
 from resolvers.ledger.report import ImportReport, Outcome, RowResult
+from resolvers.pacing import Pacer
 from resolvers.task.service import (
     DeadlineInput,
     assignment_t,
@@ -110,6 +112,16 @@ class Names:
         return found
 
 
+@functools.lru_cache(maxsize=4096)
+def _resolved_deadline(text: str, year: int | None) -> ParsedDeadline | str:
+    """createTask's deadline of a 完成时限 text, or why it is refused. Cached: a ledger
+    repeats a few texts (长期坚持, 2024年12月底前) over thousands of rows."""
+    try:
+        return resolve_deadline(DeadlineInput(text=text), year)
+    except DomainError as error:
+        return error.message
+
+
 async def desired_task(
     row: LedgerRow, plan: PlanInfo, names: Names, report: ImportReport
 ) -> Desired | None:
@@ -128,13 +140,14 @@ async def desired_task(
             )
             ok = False
     deadline, warning = row_deadline(row, plan.year)
-    try:
-        deadline = resolve_deadline(DeadlineInput(text=row.deadline_text), plan.year)
-    except DomainError as error:
+    resolved = _resolved_deadline(row.deadline_text, plan.year)
+    if isinstance(resolved, str):
         report.errors.append(
-            RowProblem(row.number, "完成时限", ProblemCode.UNPARSED_DEADLINE, error.message)
+            RowProblem(row.number, "完成时限", ProblemCode.UNPARSED_DEADLINE, resolved)
         )
         ok = False
+    else:
+        deadline = resolved
     if warning is not None:
         report.warnings.append(warning)
     units: dict[uuid.UUID, tuple[str, str | None]] = {}
@@ -180,7 +193,9 @@ async def load_existing(
     are followed down from the top-level tasks the rows name.
     """
     prefixes: dict[uuid.UUID, set[tuple[int, ...]]] = defaultdict(set)
+    pacer = Pacer()
     for item in desired:
+        await pacer.tick()
         path = item.row.seq
         prefixes[item.plan.id].update(path[:end] for end in range(1, len(path) + 1))
     existing: dict[tuple[uuid.UUID, tuple[int, ...]], Existing] = {}
@@ -235,14 +250,16 @@ def _deadline_unchanged(task: dict[str, Any], parsed: ParsedDeadline) -> bool:
     )
 
 
-def diff(
+async def diff(
     desired: Sequence[Desired],
     existing: dict[tuple[uuid.UUID, tuple[int, ...]], Existing],
     report: ImportReport,
 ) -> list[Write]:
     """Each row's writes, and its outcome in the report."""
     writes: list[Write] = []
+    pacer = Pacer()
     for wanted in desired:
+        await pacer.tick()
         row, plan = wanted.row, wanted.plan
         found = existing.get((plan.id, row.seq))
         deadline = {

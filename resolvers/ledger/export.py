@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from models import Document, OrgUnit, Plan, ProgressReport
 from models.enums import DeadlineKind, RoleScope, TaskStatus
 from models.rules import calendar
-from models.rules.ledger import EXPORT_COLUMNS, render_deadline, render_seq
+from models.rules.ledger import EXPORT_COLUMNS, neutralize_formula, render_deadline, render_seq
 from models.rules.names import normalize_doc_number
 from models.rules.task_state import StateTest, judged_pairs, unit_scope
 from resolvers.scope import Scope, task_visible, visibility
@@ -266,8 +266,12 @@ async def ledger_rows(
 
 
 def _csv_line(rows: Sequence[Sequence[Any]]) -> bytes:
+    """CSV lines; text cells that a spreadsheet would run as formulas get a leading `'`
+    (models/rules/ledger.py neutralize_formula; the import drops it again)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(
+        [neutralize_formula(v) if isinstance(v, str) else v for v in row] for row in rows
+    )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -279,14 +283,20 @@ async def csv_chunks(chunks: AsyncIterator[list[list[Any]]]) -> AsyncIterator[by
 
 
 def _xlsx_cells(sheet: Any, row: Sequence[Any]) -> list[Any]:
+    """Text cells as text: openpyxl would write `=…` as a formula and `#N/A` as an error.
+
+    Characters a workbook cannot hold (control characters stored before they were refused
+    at the edge) become U+FFFD rather than failing the export half-way.
+    """
     # Lazy: openpyxl is heavy and only .xlsx exports need it.
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     cells: list[Any] = []
     for value in row:
-        if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(sheet, value)
-            cell.data_type = "s"  # text, never a formula
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+            cell.data_type = "s"  # text, never a formula or an error value
             cells.append(cell)
         else:
             cells.append(value)

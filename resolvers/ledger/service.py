@@ -25,7 +25,7 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models.enums import ViewerRole
-from models.rules.ledger import LedgerRow, LedgerSheet, ProblemCode, RowProblem, parse_rows
+from models.rules.ledger import LedgerRow, ParsedLedger, ProblemCode, RowProblem
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.ledger.diff import (
     Desired,
@@ -39,6 +39,7 @@ from resolvers.ledger.diff import (
 from resolvers.ledger.plans import PlanFinder, PlanInfo, PlanRef, find_plan
 from resolvers.ledger.report import ImportReport, Outcome, RowResult
 from resolvers.ledger.write import Progress, apply
+from resolvers.pacing import Pacer
 from resolvers.service_context import ServiceContext
 from resolvers.task.service import plan_t
 from resolvers.writes import lock_row, require_role
@@ -49,23 +50,29 @@ __all__ = ["ImportReport", "Outcome", "Progress", "RowResult", "import_ledger"]
 async def import_ledger(
     ctx: ServiceContext,
     conn: AsyncConnection,
-    sheet: LedgerSheet,
+    parsed: ParsedLedger,
     ref: PlanRef,
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import a ledger's rows into their plan; with errors (or dry_run) nothing is written."""
+    """Import a ledger's rows into their plan; with errors (or dry_run) nothing is written.
+
+    The file was read and its rows checked off the event loop (resolvers/ledger/files.py);
+    the per-row work here yields to the loop as it goes (resolvers/pacing.py).
+    """
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
     report = ImportReport(dry_run=dry_run)
-    rows, problems = parse_rows(sheet)
-    report.errors.extend(problems)
+    rows = parsed.rows
+    report.errors.extend(parsed.problems)
     fixed = await find_plan(conn, ref, ctx.viewer) if ref.given else None
     finder = PlanFinder(conn, ctx.viewer, ref.issuer_id)
     names = Names(conn, ctx.viewer)
     plans: dict[uuid.UUID, PlanInfo] = {}
     desired: list[Desired] = []
+    pacer = Pacer()
     for index, row in enumerate(rows, start=1):
+        await pacer.tick()
         plan = await _row_plan(row, fixed, finder, report)
         if plan is None:
             continue
@@ -86,7 +93,7 @@ async def import_ledger(
         for plan_id in sorted(plans):
             await lock_row(conn, plan_t, plan_id)
     existing = await load_existing(conn, desired)
-    writes = diff(desired, existing, report)
+    writes = await diff(desired, existing, report)
     await check_removals(conn, writes, report)
     report.not_in_file = await not_in_file(conn, list(plans), desired)
     if report.errors or dry_run:
@@ -94,10 +101,10 @@ async def import_ledger(
         return report
     await apply(ctx, conn, writes, viewer_unit, progress)
     created = {w.desired.row.number: w.task_id for w in writes if w.existing is None}
-    report.rows = [
-        replace(r, task_id=created.get(r.row)) if r.outcome is Outcome.CREATED else r
-        for r in report.rows
-    ]
+    for index, r in enumerate(report.rows):
+        if r.outcome is Outcome.CREATED:
+            report.rows[index] = replace(r, task_id=created.get(r.row))
+        await pacer.tick()
     report.written = True
     return report
 

@@ -18,6 +18,7 @@ from models.enums import TaskStatus
 from resolvers.events import task_changed
 from resolvers.ledger.diff import Write
 from resolvers.ledger.plans import PlanInfo
+from resolvers.pacing import Pacer
 from resolvers.service_context import ServiceContext
 from resolvers.task.service import (
     assignment_t,
@@ -51,7 +52,9 @@ async def apply(
     former: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     removed: list[uuid.UUID] = []  # assignments taken off (their status events cascade)
     done = 0
+    pacer = Pacer()
     for write in writes:
+        await pacer.tick()
         row, plan = write.desired.row, write.desired.plan
         if write.existing is None:
             task_id = write.task_id = uuid.uuid4()
@@ -144,10 +147,10 @@ async def apply(
         await conn.execute(assignment_t.delete().where(assignment_t.c.id.in_(chunk)))
     await _insert(conn, task_t, new_tasks, progress, "writing tasks")
     await _insert(conn, assignment_t, new_assignments, progress, "writing assignments")
-    await _insert(
-        conn,
-        event_t,
-        [
+    events: list[dict[str, Any]] = []
+    for a in new_assignments:
+        await pacer.tick()
+        events.append(
             {
                 "id": uuid.uuid4(),
                 "assignment_id": a["id"],
@@ -156,17 +159,15 @@ async def apply(
                 "status": TaskStatus.NOT_STARTED.value,
                 "progress": 0.0,
             }
-            for a in new_assignments
-        ],
-        progress,
-        "writing status events",
-    )
+        )
+    await _insert(conn, event_t, events, progress, "writing status events")
     for done, task_id in enumerate(recompute, start=1):
         await recompute_task(ctx, conn, task_id)
         await follow_subtasks(ctx, conn, task_id)
         if progress and done % 500 == 0:
             progress("recomputing task state", done, len(recompute))
     for write in writes:
+        await pacer.tick()
         assert write.task_id is not None
         task_changed(ctx, write.task_id, former_units=former.get(write.task_id, ()))
 

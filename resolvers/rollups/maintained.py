@@ -200,9 +200,15 @@ def _upsert(conn: AsyncConnection, rows: sa.Select[Any]) -> Any:
     )
 
 
+def _uuid_int(value: uuid.UUID) -> int:
+    """UUID order by a C-level key: sorting 100,000 UUIDs by their own __lt__ (Python code)
+    would hold the event loop for half a second."""
+    return value.int
+
+
 async def refresh_task_rollups(conn: AsyncConnection, task_ids: Iterable[uuid.UUID]) -> None:
     """Recompute the members of these tasks and move the difference into the buckets."""
-    ids = sorted(set(task_ids))
+    ids = sorted(set(task_ids), key=_uuid_int)
     for start in range(0, len(ids), CHUNK):
         await _refresh(conn, ids[start : start + CHUNK])
 
