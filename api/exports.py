@@ -12,17 +12,20 @@ characters, lone surrogates) is 400 naming the parameter, before anything is loo
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+import orjson
 import sqlalchemy as sa
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from api import errors
 from api.context import RequestContext
 from models import OrgUnit
 from models.enums import RoleScope
@@ -31,6 +34,7 @@ from models.rules.text import describe_invalid
 from resolvers.changes.snapshot import snapshot_chunks
 from resolvers.common import decode_global_id
 from resolvers.database import apply_rls_scope
+from resolvers.errors import RequestErrorCode as Code
 from resolvers.ledger.export import ExportQuery, csv_chunks, ledger_rows, write_xlsx
 from resolvers.org_unit.queries import name_match_statement
 from resolvers.scope import Scope, in_subtree, unit_visible
@@ -42,6 +46,25 @@ unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPOOL_BYTES = 8 * 1024 * 1024
 READ_BYTES = 64 * 1024
+
+
+logger = logging.getLogger("govgraph")
+
+_CODES = {
+    400: Code.BAD_USER_INPUT,
+    401: Code.UNAUTHENTICATED,
+    403: Code.FORBIDDEN,
+    404: Code.NOT_FOUND,
+    500: Code.INTERNAL_ERROR,
+}
+
+
+def refused(request: Request, status: int, message: str) -> Response:
+    """An export refused: the error boundary's JSON body (api/errors.py), code and request
+    id, like every other refusal."""
+    code = _CODES.get(status, Code.BAD_REQUEST)
+    body = errors.error_body(message, code, errors.request_id(request))
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
 class ExportError(Exception):
@@ -126,16 +149,20 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         try:
             check_parameters(request)
         except ExportError as exc:
-            return PlainTextResponse(exc.message, status_code=exc.status)
+            return refused(request, exc.status, exc.message)
         try:
             ctx = await context(request)
         except HTTPException as exc:
-            return PlainTextResponse(exc.reason, status_code=exc.status_code)
+            return refused(request, exc.status_code, exc.reason)
         try:
             response: Response = await handler(ctx, request)
             return response
         except ExportError as exc:
-            return PlainTextResponse(exc.message, status_code=exc.status)
+            return refused(request, exc.status, exc.message)
+        except Exception:  # a bug: logged in full, the client gets the request id only
+            rid = errors.request_id(request)
+            logger.exception("request %s: export failed", rid)
+            return refused(request, 500, f"internal error (request id {rid})")
         finally:
             await ctx.db.close()
 

@@ -34,6 +34,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response, StreamingResponse
 
+from api import errors
 from api.auth import AuthenticationError, viewer_from_header
 from api.graphql_http import is_graphql_result
 from models.idempotency import IdempotencyKey
@@ -61,9 +62,10 @@ class IdempotentRequest:
     request_hash: str
 
 
-def error_response(status_code: int, code: str, message: str) -> Response:
-    """A GraphQL-style error body: `{"errors": [{"message", "extensions": {"code"}}]}`."""
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+def error_response(status_code: int, code: str, message: str, rid: str) -> Response:
+    """A GraphQL-style error body (api/errors.py): `{"errors": [{"message", "extensions":
+    {"code", "requestId"}}]}`."""
+    body = errors.error_body(message, code, rid)
     return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
 
 
@@ -150,6 +152,7 @@ async def read_request(
             400,
             "IDEMPOTENCY_KEY_INVALID",
             f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable ASCII characters",
+            errors.request_id(request),
         )
     return IdempotentRequest(storage_key(viewer.subject, client_key), digest)
 
@@ -213,6 +216,7 @@ async def respond(
     if isinstance(entry, Response):
         return entry
 
+    rid = errors.request_id(request)
     db = Database(engine)
     db.held = True
     try:
@@ -220,9 +224,9 @@ async def respond(
             await db.begin_write(wait_seconds=WAIT_SECONDS)
         except WriterBusy:
             await db.release(commit=False)
-            return _in_progress()
+            return _in_progress(rid)
         conn = await db.connection()
-        answer = await _claim(conn, entry, datetime.now(UTC), WAIT_SECONDS)
+        answer = await _claim(conn, entry, datetime.now(UTC), WAIT_SECONDS, rid)
         if answer is not None:
             await db.release(commit=False)
             return answer
@@ -247,7 +251,11 @@ async def respond(
 
 
 async def _claim(
-    conn: AsyncConnection, entry: IdempotentRequest, now: datetime, wait_seconds: float
+    conn: AsyncConnection,
+    entry: IdempotentRequest,
+    now: datetime,
+    wait_seconds: float,
+    rid: str,
 ) -> Response | None:
     """Insert the key row (None: this request runs) or answer from the stored row."""
     dialect = conn.dialect.name
@@ -263,7 +271,7 @@ async def _claim(
     except DBAPIError as exc:
         if not _is_lock_timeout(exc, dialect):
             raise
-        return _in_progress()
+        return _in_progress(rid)
     if claimed:
         return None
     stored = (
@@ -279,12 +287,13 @@ async def _claim(
     )
     if stored is None or stored["status_code"] is None or stored["response"] is None:
         # Purged between the statements, or (never committed so) still running.
-        return _in_progress()
+        return _in_progress(rid)
     if stored["request_hash"] != entry.request_hash:
         return error_response(
             422,
             "IDEMPOTENCY_KEY_REUSED",
             "this Idempotency-Key was used with a different request body: use a new key",
+            rid,
         )
     return Response(
         bytes(stored["response"]),
@@ -348,11 +357,12 @@ def _is_lock_timeout(exc: DBAPIError, dialect: str) -> bool:
     return dialect == "sqlite" and "database is locked" in str(exc.orig)
 
 
-def _in_progress() -> Response:
+def _in_progress(rid: str) -> Response:
     return error_response(
         409,
         "IDEMPOTENCY_KEY_IN_PROGRESS",
         "a request with this Idempotency-Key is still running: retry later",
+        rid,
     )
 
 

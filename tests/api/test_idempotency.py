@@ -67,7 +67,10 @@ async def _counts(db: TestDatabase) -> dict[str, int]:
 
 
 def _code(response: httpx.Response) -> str:
-    code: str = response.json()["errors"][0]["extensions"]["code"]
+    """The refusal's code; like every refusal it carries the request id too."""
+    extensions = response.json()["errors"][0]["extensions"]
+    assert extensions["requestId"], extensions
+    code: str = extensions["code"]
     return code
 
 

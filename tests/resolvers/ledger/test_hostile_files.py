@@ -274,6 +274,31 @@ class TestExportParameters:
         )
         assert response.status_code == 400, response.text
         assert named in response.text
+        (error,) = response.json()["errors"]  # the error boundary's shape, as on /graphql
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert error["extensions"]["requestId"]
+
+    @pytest.mark.parametrize(
+        ("params", "status", "code"),
+        [
+            ({"unit": "no such unit anywhere"}, 404, "NOT_FOUND"),
+            ({"unit": "城区", "asOf": "2024-13-45"}, 400, "BAD_USER_INPUT"),
+            ({"unit": "城区", "role": "BOSS"}, 400, "BAD_USER_INPUT"),
+        ],
+    )
+    async def test_refusals_carry_a_code_and_the_request_id(
+        self, client: GraphQLClient, params: dict[str, str], status: int, code: str
+    ) -> None:
+        token = client.as_viewer(await _unit(client, "城区"), "VIEWER").token
+        response = await client.http.get(
+            "/export/ledger.csv",
+            params=params,
+            headers={"authorization": f"Bearer {token}", "x-request-id": "export-refusal-1"},
+        )
+        assert response.status_code == status, response.text
+        assert response.headers["content-type"].startswith("application/json")
+        (error,) = response.json()["errors"]
+        assert error["extensions"] == {"code": code, "requestId": "export-refusal-1"}
 
 
 async def _unit(client: GraphQLClient, name: str) -> Any:
