@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,6 +30,16 @@ from tests.conftest import TEST_SECRET, Goldens, TestDatabase, _pg_database_url
 
 pytestmark = pytest.mark.postgres
 
+# The reference dashboard's queries as it sends them (api/static/dashboard/app.js).
+DASHBOARD_QUERIES = Path(__file__).parents[2] / "api" / "static" / "dashboard" / "queries"
+
+
+def dashboard_query(name: str) -> str:
+    return (DASHBOARD_QUERIES / name).read_text(encoding="utf-8")
+
+
+OVERDUE_PAGE = dashboard_query("overdue-page.graphql")
+
 ROLLUP = (
     "asOf total completed inProgress notStarted overdue dueSoon ongoing completionRate "
     "weightedProgress __typename"
@@ -41,7 +52,7 @@ DASHBOARD = f"""query Q1($unit: ID!, $today: Date!) {{ orgUnit(id: $unit) {{
   tasks(includeDescendants: true, filter: {{overdueAsOf: $today}}, orderBy: [DEADLINE_ASC],
         first: 20) {{
     totalCount
-    edges {{ cursor node {{ id code title status progress deadline {{ end text }}
+    edges {{ cursor node {{ id code label title status progress deadline {{ end text }}
       leadUnits {{ id name }} }} }}
   }} }} }}"""
 
@@ -54,8 +65,8 @@ TASK_PAGE = """query Q2($unit: ID!, $first: Int, $after: String, $order: [TaskOr
   tasks(includeDescendants: true, orderBy: $order, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename }
-    edges { __typename cursor node { __typename id code seq category title description remarks
-      responsibilityText responsibilityUnresolved status progress weight version
+    edges { __typename cursor node { __typename id code seq label category title description
+      remarks responsibilityText responsibilityUnresolved status progress weight version
       deadline { kind start end text }
       leadUnits { id name code } cooperatingUnits { id name }
       reports(first: 2) { totalCount pageInfo { hasNextPage endCursor }
@@ -76,7 +87,7 @@ NESTED = """query Q4($unit: ID!) {
   orgUnits(first: 50, filter: {ancestor: $unit}) { totalCount pageInfo { endCursor hasNextPage }
     edges { cursor node { id name depth
       tasks(first: 5, role: ANY, orderBy: [STATUS_DESC, UPDATED_ASC]) { totalCount
-        edges { cursor node { id code status progress deadline { end } } } } } } } }"""
+        edges { cursor node { id code label status progress deadline { end } } } } } } } }"""
 
 FRAGMENTS = """query F($unit: ID!) {
   a: orgUnit(id: $unit) { ...Unit kids: children { ...Unit } towns: children(kind: TOWN) { id } }
@@ -89,7 +100,7 @@ fragment Unit on OrgUnit { __typename id code name kind depth remarks aliases
 TASK_LIST = """query T($filter: TaskFilter, $order: [TaskOrder!], $after: String) {
   tasks(filter: $filter, orderBy: $order, first: 7, after: $after) {
     totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-    edges { cursor node { id code status deadline { kind end } leadUnits { name }
+    edges { cursor node { id code label status deadline { kind end } leadUnits { name }
       plan { id title kind field year objectives source document { id docNumber } }
       document { __typename id docNumber title kind issuedOn basedOn summary remarks
         issuer { id name } } } } } }"""
@@ -125,7 +136,10 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
             await conn.execute(
                 sa.text(
                     "SELECT u.id, u.kind, u.depth, (SELECT count(*) FROM assignment a "
-                    "WHERE a.org_unit_id = u.id) AS n FROM org_unit u ORDER BY u.depth, u.code"
+                    "WHERE a.org_unit_id = u.id) AS n, EXISTS (SELECT FROM assignment a "
+                    "JOIN task t ON t.id = a.task_id WHERE a.org_unit_id = u.id "
+                    "AND t.parent_id IS NOT NULL AND a.role = 'LEAD') AS leads_subtask "
+                    "FROM org_unit u ORDER BY u.depth, u.code"
                 )
             )
         ).all()
@@ -137,6 +151,9 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
     busy = max(units, key=lambda u: u.n)
     town = next((u for u in units if u.kind == "TOWN" and u.n > 0), busy)
     picks = [root, district, busy, town]
+    # A unit leading a subtask (its label 3.1 walks up to the parent), deepest first: a
+    # department of a district sees the subtask but maybe not the parent task.
+    picks += [u for u in reversed(units) if u.leads_subtask][:1]
     ids = unit_ids(picks)
     cases: list[Case] = []
     for gid in ids:
@@ -148,6 +165,16 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
             Case("same id twice", SAME_ID_TWICE, {"unit": gid}),
             Case("children of", CHILDREN_OF, {"parent": gid, "kinds": None}),
             Case("towns of", CHILDREN_OF, {"parent": gid, "kinds": ["TOWN", "DEPARTMENT"]}),
+            # The dashboard's own documents, as app.js sends them: the overdue page compiles,
+            # the screen and the unit tree still need the resolvers for targets,
+            # rectifications and `me`.
+            Case("dashboard overdue page", OVERDUE_PAGE, {"unit": gid, "asOf": str(today)}),
+            Case(
+                "dashboard screen",
+                dashboard_query("screen.graphql"),
+                {"unit": gid, "asOf": str(today)},
+                compiles=False,
+            ),
         ]
     for gid in ids[:3]:
         cases += [
@@ -175,6 +202,7 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
     for text in ("整治", "no task says this"):  # a page info aggregating nothing, empty too
         cases.append(Case("page info alone", PAGE_INFO_ALONE, {"text": text}))
     cases += [
+        Case("dashboard unit tree", dashboard_query("unit-tree.graphql"), {}, compiles=False),
         Case("every unit", CHILDREN_OF, {"parent": None, "kinds": None}),
         Case(
             "bad lead unit",
@@ -203,11 +231,15 @@ async def next_pages(clients: Clients, cases: list[Case]) -> list[Case]:
     wrote it), so cursors made by one path are read by the other."""
     out = []
     for case in cases:
-        if case.query not in (TASK_LIST, TASK_PAGE) or not case.compiles:
+        if case.query not in (TASK_LIST, TASK_PAGE, OVERDUE_PAGE) or not case.compiles:
             continue
         body = {"query": case.query, "variables": case.variables}
         data = (await clients.resolvers.post("/graphql", json=body)).json().get("data") or {}
-        connection = data.get("tasks") or (data.get("orgUnit") or {}).get("tasks")
+        connection = (
+            data.get("tasks")
+            or (data.get("orgUnit") or {}).get("tasks")
+            or (data.get("unit") or {}).get("overdue")
+        )
         if connection and connection["pageInfo"]["hasNextPage"]:
             after = connection["pageInfo"]["endCursor"]
             out.append(
@@ -290,7 +322,24 @@ async def clients_for(goldens: Goldens) -> AsyncIterator[Any]:
         await engine.dispose()
 
 
-async def compare(clients: Clients, cases: list[Case], headers: dict[str, str], who: str) -> int:
+def task_labels(value: Any) -> set[str]:
+    """Every Task.label in a response."""
+    if isinstance(value, dict):
+        own = {value["label"]} if isinstance(value.get("label"), str) else set()
+        return own.union(*(task_labels(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(task_labels(v) for v in value))
+    return set()
+
+
+async def compare(
+    clients: Clients,
+    cases: list[Case],
+    headers: dict[str, str],
+    who: str,
+    labels: set[str] | None = None,
+) -> int:
+    """Runs the cases on both paths; `labels` collects the compiled answers' task labels."""
     compiled_count = 0
     for number, case in enumerate(cases):
         body = {"query": case.query, "variables": case.variables}
@@ -313,12 +362,15 @@ async def compare(clients: Clients, cases: list[Case], headers: dict[str, str], 
         assert did_compile is case.compiles, label
         if did_compile:
             compiled_count += 1
+            if labels is not None:
+                labels |= task_labels(fast)
             assert fast_ext["sql"]["statements"] == 1, label
             assert "errors" not in fast, label
     return compiled_count
 
 
-async def run_corpus(db: TestDatabase, clients_for: Any, rls: bool = False) -> None:
+async def run_corpus(db: TestDatabase, clients_for: Any, rls: bool = False) -> set[str]:
+    """Compares every case for every audience; the task labels compiled answers held."""
     clients = await clients_for(db, rls)
     cases, viewers = await corpus(db)
     cases += await next_pages(clients, cases)
@@ -335,9 +387,12 @@ async def run_corpus(db: TestDatabase, clients_for: Any, rls: bool = False) -> N
     if rls:  # the database's policies on top: the restricted viewers are what matters
         audiences = audiences[1:3] + audiences[-1:]
     compiled = 0
+    labels: set[str] = set()
     for who, headers in audiences:
-        compiled += await compare(clients, cases, headers, who)
+        compiled += await compare(clients, cases, headers, who, labels)
     assert compiled >= len(audiences) * 20  # most of the corpus took the compiled path
+    assert labels  # Task.label compiled
+    return labels
 
 
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
@@ -367,6 +422,7 @@ async def test_compiled_equals_resolvers_on_a_generated_province(
     await generate_database(url, Sizes(units=60, tasks=400, reports=1200), seed=11)
     db = TestDatabase(dialect="postgresql", url=url, engine=create_engine(url))
     try:
-        await run_corpus(db, clients_for)
+        labels = await run_corpus(db, clients_for)
+        assert any("." in label for label in labels)  # subtasks' labels (3.1) compiled too
     finally:
         await db.engine.dispose()

@@ -47,8 +47,8 @@ ROLLUP = (
     "asOf total completed inProgress notStarted overdue dueSoon ongoing completionRate "
     "weightedProgress"
 )
-TASK = """id code seq category title description remarks responsibilityText responsibilityUnresolved
-  status progress
+TASK = """id code seq label category title description remarks responsibilityText
+  responsibilityUnresolved status progress
   weight version deadline { kind start end text }
   plan { id title kind field year objectives source document { id docNumber } }
   document { id docNumber title kind issuedOn basedOn summary remarks issuer { id name } }
