@@ -39,8 +39,8 @@ from models.rules.scope import (
 )
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import task_changed
-from resolvers.task.deadlines import check_reason, record_deadline_change
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
+from resolvers.task.deadlines import check_reason, record_deadline_change
 from resolvers.units import resolve_name
 from resolvers.writes import (
     audit,

@@ -125,8 +125,10 @@ async def test_an_extension_keeps_the_past_and_the_original_deadline(
     task_id = await _task_id(seeded_db)
     days = (BEFORE, ON, AFTER, LATER)
     before = {day: await _surfaces(client, task_id, day) for day in days}
-    assert before[BEFORE]["task_overdue"] and before[BEFORE]["listed"]
-    assert before[AFTER]["task_overdue"] and before[LATER]["task_overdue"]
+    assert before[BEFORE]["task_overdue"]
+    assert before[BEFORE]["listed"]
+    assert before[AFTER]["task_overdue"]
+    assert before[LATER]["task_overdue"]
     task = before[BEFORE]["task"]
     district = await _district(client)
     await _extend(seeded_db, task["id"], task["version"], district)
@@ -145,7 +147,8 @@ async def test_an_extension_keeps_the_past_and_the_original_deadline(
         assert not any(after[day]["shares_overdue"])
         assert [n + 1 for n in after[day]["unit_overdue"]] == before[day]["unit_overdue"]
     # Past the new end it is overdue again, under the new deadline.
-    assert after[LATER]["task_overdue"] and after[LATER]["listed"]
+    assert after[LATER]["task_overdue"]
+    assert after[LATER]["listed"]
     assert after[LATER]["plan_overdue"] == before[LATER]["plan_overdue"]
 
     history = (await client.query(HISTORY, {"t": task_id}))["task"]
@@ -183,7 +186,9 @@ async def test_update_task_records_changes_and_no_ops_record_nothing(
 
     async def changes() -> int:
         async with seeded_db.engine.connect() as conn:
-            return int((await conn.execute(sa.select(sa.func.count()).select_from(change_t))).scalar_one())
+            return int(
+                (await conn.execute(sa.select(sa.func.count()).select_from(change_t))).scalar_one()
+            )
 
     assert await changes() == 0
     # Same deadline, other fields: no history.
@@ -192,20 +197,23 @@ async def test_update_task_records_changes_and_no_ops_record_nothing(
     assert await changes() == 0
     # Moved, with a reason; then moved again without one.
     moved = await update(deadline={"text": "2023年10月底前"}, deadlineChangeReason="省厅批复延期")
-    assert moved["errors"] == [] and moved["task"]["deadline"]["end"] == "2023-10-31"
+    assert moved["errors"] == []
+    assert moved["task"]["deadline"]["end"] == "2023-10-31"
     again = await update(deadline={"text": "2023年11月底前"})
     assert again["errors"] == []
     # A no-op edit (the same deadline again) changes nothing.
     version = task["version"]
     noop = await update(deadline={"text": "2023年11月底前"}, deadlineChangeReason="重复提交")
-    assert noop["errors"] == [] and task["version"] == version
+    assert noop["errors"] == []
+    assert task["version"] == version
     assert await changes() == 2
 
     history = (await client.query(HISTORY, {"t": task_id}))["task"]
     assert history["originalDeadline"]["end"] == "2023-04-30"
     first, second = history["deadlineHistory"]
     assert (first["previous"]["end"], first["deadline"]["end"]) == ("2023-04-30", "2023-10-31")
-    assert first["reason"] == "省厅批复延期" and first["changedByUnit"] == {"name": "城区"}
+    assert first["reason"] == "省厅批复延期"
+    assert first["changedByUnit"] == {"name": "城区"}
     assert (second["previous"]["end"], second["deadline"]["end"]) == ("2023-10-31", "2023-11-30")
     assert second["reason"] is None
 
