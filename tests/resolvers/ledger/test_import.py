@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 
 import models
-
 from resolvers.common import global_id
 from resolvers.ledger import write
 from tests.ledger_files import Row, air_ledger, csv_bytes, edit, xlsx_bytes
