@@ -22,7 +22,13 @@ from models.outbox import OutboxEvent
 from models.proposal import Proposal
 from models.rollup import RollupBucket, RollupMember
 from models.seed_run import SeedRun
-from models.task import Assignment, AssignmentStatusEvent, ProgressReport, Task
+from models.task import (
+    Assignment,
+    AssignmentStatusEvent,
+    ProgressReport,
+    Task,
+    TaskDeadlineChange,
+)
 
 __all__ = [
     "ApiKey",
@@ -58,6 +64,7 @@ __all__ = [
     "SeedRun",
     "Target",
     "Task",
+    "TaskDeadlineChange",
     "metadata",
     "stable_id",
 ]

@@ -156,3 +156,30 @@ class AssignmentStatusEvent(SQLModel, table=True):
     effective_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     status: TaskStatus = Field(sa_type=enum_type(TaskStatus))
     progress: float
+
+
+class TaskDeadlineChange(SQLModel, table=True):
+    """A change of a task's deadline (an edit, later an approved extension): who, when, why.
+
+    The task row holds the deadline in force now; these rows hold what it replaced, so the
+    deadline in force at any past moment (models/rules/task_state.py, `deadline_at`) and the
+    original one (the first change's `previous_*`, 考核) stay queryable. Append-only.
+    """
+
+    __tablename__ = "task_deadline_change"
+    __table_args__ = (sa.Index("ix_task_deadline_change_task_time", "task_id", "changed_at", "id"),)
+
+    id: uuid.UUID = id_field()
+    task_id: uuid.UUID = Field(foreign_key="task.id", ondelete="CASCADE")
+    changed_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    changed_by_unit_id: uuid.UUID | None = Field(default=None, foreign_key="org_unit.id")
+    changed_by: str | None = Field(default=None, max_length=200)
+    reason: str | None = Field(default=None)
+    previous_kind: DeadlineKind = Field(sa_type=enum_type(DeadlineKind, "previous_kind"))
+    previous_start: date | None = Field(default=None)
+    previous_end: date | None = Field(default=None)
+    previous_text: str = Field(default="")
+    new_kind: DeadlineKind = Field(sa_type=enum_type(DeadlineKind, "new_kind"))
+    new_start: date | None = Field(default=None)
+    new_end: date | None = Field(default=None)
+    new_text: str = Field(default="")

@@ -144,7 +144,8 @@ def upgrade() -> None:
         batch.create_index("ix_reported_fact_unit", ["org_unit_id", "year"])
 
     if op.get_bind().dialect.name == "postgresql":
-        scope_rls.install(op.execute, _schema())
+        # The tables at this revision: scope.py may scope tables later revisions create.
+        scope_rls.install(op.execute, _schema(), sa.inspect(op.get_bind()).get_table_names())
 
 
 def downgrade() -> None:

@@ -349,6 +349,8 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
             return member(c.org_unit_id, "units")
         case "task":
             return member(c.id, "tasks")
+        case "task_deadline_change":
+            return member(c.task_id, "tasks")
         case "assignment":
             # Every share of a visible task (its unit is then visible: co-assigned).
             return member(c.task_id, "tasks")

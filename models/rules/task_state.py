@@ -16,6 +16,9 @@ Terms:
 - the *task as a whole* is the same rule over all its leads (Task.status, plan rollups and
   lists outside a unit);
 - *pending*: not completed, not ONGOING (长期坚持 is never overdue) and with a deadline end;
+- the *deadline as of D* is the one in force at the end of day D: the task row's unless a
+  change (models/task.py, TaskDeadlineChange) was made after that moment, then what the
+  first such change replaced (`deadline_at`); today and later use the task row's;
 - *overdue as of D*: pending and the end is before D; *due soon as of D*: pending and the end
   within DUE_SOON_DAYS days from D (D included), so never both.
 So "overdue" has two meanings, named apart: a unit's share(s) overdue (OrgUnit.taskRollup,
@@ -37,12 +40,13 @@ import sqlalchemy as sa
 from models.enums import AssignmentRole, DeadlineKind, RoleScope, TaskStatus
 from models.org_unit import OrgUnitClosure
 from models.rules import calendar
-from models.task import Assignment, AssignmentStatusEvent, Task
+from models.task import Assignment, AssignmentStatusEvent, Task, TaskDeadlineChange
 
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
 event_t: sa.Table = AssignmentStatusEvent.__table__  # type: ignore[attr-defined]
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
+change_t: sa.Table = TaskDeadlineChange.__table__  # type: ignore[attr-defined]
 
 DUE_SOON_DAYS = 14
 
@@ -194,6 +198,38 @@ def status_from(n: Any, done: Any, started: Any) -> Any:
         (started > 0, TaskStatus.IN_PROGRESS.value),
         else_=NOT_STARTED,
     )
+
+
+# -- the deadline in force at a moment -----------------------------------------------------
+
+
+def deadline_at(task: Any, cutoff: datetime | None) -> tuple[Any, Any]:
+    """(kind, end) of the deadline in force at `cutoff` for the task row `task` (a table or
+    alias with the task's columns): the present one (cutoff None, or no change after it),
+    else the `previous_*` of the first change made at or after `cutoff`. Every as-of surface
+    judges overdue and due soon with it, so a moved deadline does not rewrite the past."""
+    if cutoff is None:
+        return task.c.deadline_kind, task.c.deadline_end
+
+    def first_later(column: str) -> Any:
+        change = change_t.alias(f"deadline_then_{column}")
+        return (
+            sa.select(change.c[column])
+            .where(change.c.task_id == task.c.id, change.c.changed_at >= cutoff)
+            .order_by(change.c.changed_at, change.c.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    later = change_t.alias("deadline_later")
+    moved = sa.exists(
+        sa.select(sa.literal(1))
+        .select_from(later)
+        .where(later.c.task_id == task.c.id, later.c.changed_at >= cutoff)
+    )
+    kind = sa.case((moved, first_later("previous_kind")), else_=task.c.deadline_kind)
+    end = sa.case((moved, first_later("previous_end")), else_=task.c.deadline_end)
+    return kind, end
 
 
 # -- scopes and states as of a day ----------------------------------------------------------
@@ -395,7 +431,7 @@ def judged_pairs(
         scoped = tasks_of_units(units, role, cutoff)
     else:
         scoped = sa.select(sa.literal(0).label("root_id"), task_t.c.id.label("task_id")).where(
-            test.window(task_t.c.deadline_kind, task_t.c.deadline_end),
+            test.window(*deadline_at(task_t, cutoff)),
             task_existed(task_t.c.id, cutoff),
         )
         if task_ids is not None:
@@ -404,5 +440,5 @@ def judged_pairs(
     return (
         sa.select(states.c.root_id, states.c.task_id)
         .select_from(states.join(judged, judged.c.id == states.c.task_id))
-        .where(test.holds(states.c.completed, judged.c.deadline_kind, judged.c.deadline_end))
+        .where(test.holds(states.c.completed, *deadline_at(judged, cutoff)))
     )

@@ -177,13 +177,15 @@ async def overdue_items(conn: AsyncConnection, as_of: date) -> list[Overdue]:
     """
     a, t, u = assignment_t, task_t, unit_t
     cutoff = calendar.cutoff(as_of)
+    # The deadline in force that day: a later extension does not rewrite the past.
+    kind, end = task_rules.deadline_at(t, cutoff)
     shares = await conn.execute(
         sa.select(
             a.c.id,
             a.c.task_id,
             a.c.org_unit_id,
             u.c.parent_id,
-            t.c.deadline_end,
+            end.label("deadline_end"),
             _last_level(escalation_t.c.assignment_id == a.c.id).label("last_level"),
             _last_day(escalation_t.c.assignment_id == a.c.id).label("last_day"),
         )
@@ -191,10 +193,10 @@ async def overdue_items(conn: AsyncConnection, as_of: date) -> list[Overdue]:
         .where(
             a.c.role == AssignmentRole.LEAD.value,
             # The unit's own share, judged as OrgUnit.tasks(overdueAsOf) judges it.
-            task_rules.share_overdue(a, t.c.deadline_kind, t.c.deadline_end, as_of, cutoff),
+            task_rules.share_overdue(a, kind, end, as_of, cutoff),
             u.c.parent_id.is_not(None),
         )
-        .order_by(t.c.deadline_end, a.c.id)
+        .order_by(end, a.c.id)
     )
     items = [
         Overdue(

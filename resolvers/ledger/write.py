@@ -20,6 +20,7 @@ from resolvers.ledger.diff import Write
 from resolvers.ledger.plans import PlanInfo
 from resolvers.pacing import Pacer
 from resolvers.service_context import ServiceContext
+from resolvers.task.deadlines import record_deadline_change
 from resolvers.task.service import (
     assignment_t,
     event_t,
@@ -92,6 +93,10 @@ async def apply(
                 task_id,
                 write.values | {"updated_at": now},
                 expected_version=task["version"],
+            )
+            # A 完成时限 the file moves is a deadline change like an edit's (who, when).
+            await record_deadline_change(
+                ctx, conn, task_id=task_id, before=task, after=write.values, reason=None
             )
             for assignment, role in write.switch:
                 await update_versioned(

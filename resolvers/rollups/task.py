@@ -89,7 +89,7 @@ def rollup_statement(
     cutoff = None if current else end_of_day(as_of)
     ts = task_states(scoped, cutoff=cutoff, units=units, nesting=nesting)
     completed = ts.c.completed
-    kind, end = task_t.c.deadline_kind, task_t.c.deadline_end
+    kind, end = rules.deadline_at(task_t, cutoff)
     is_rated = rules.rated(kind)
 
     def count_if(*conds: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:

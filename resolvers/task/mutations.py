@@ -149,6 +149,10 @@ class UpdateTaskInput:
     seq: int | None = strawberry.field(default=None, description="序号.")
     deadline: DeadlineInput | None = strawberry.field(default=None, description="完成时限.")
     weight: float | None = strawberry.field(default=None, description="Weight.")
+    deadline_change_reason: str | None = strawberry.field(
+        default=None,
+        description="Why the deadline moves (kept in Task.deadlineHistory; ignored otherwise).",
+    )
 
 
 @strawberry.input(description="Add lead or cooperating units to a task.")
@@ -249,6 +253,7 @@ class TaskEditMutation:
                 task_id=input_id(input.task, "Task", "task"),
                 fields=_fields(input),
                 expected_version=input.expected_version,
+                deadline_change_reason=input.deadline_change_reason,
             )
             return TaskPayload(task=Task.from_row(row), errors=[])
 

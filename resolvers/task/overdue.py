@@ -54,7 +54,7 @@ class ShareOverdueLoader(DataLoader[uuid.UUID, bool]):
             .select_from(a.join(t, t.c.id == a.c.task_id))
             .where(
                 a.c.id.in_(list(keys)),
-                rules.share_overdue(a, t.c.deadline_kind, t.c.deadline_end, self.day, cutoff),
+                rules.share_overdue(a, *rules.deadline_at(t, cutoff), self.day, cutoff),
             )
         )
         overdue = {row["id"] for row in rows}

@@ -40,6 +40,7 @@ from models.rules.scope import (
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import task_changed
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
+from resolvers.task.deadlines import check_reason, record_deadline_change
 from resolvers.units import resolve_name
 from resolvers.writes import (
     audit,
@@ -672,8 +673,10 @@ async def update_task(
     task_id: uuid.UUID,
     fields: TaskFields,
     expected_version: int,
+    deadline_change_reason: str | None = None,
 ) -> dict[str, Any]:
-    """Edit a task's fields (compare-and-set on its version)."""
+    """Edit a task's fields (compare-and-set on its version); a moved deadline is recorded
+    with who, when and `deadline_change_reason` (resolvers/task/deadlines.py)."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
     scoped = await _task_in_scope(ctx, conn, task_id)
     if fields.seq is not None:
@@ -683,6 +686,7 @@ async def update_task(
     task = await fetch_row(conn, task_t, task_id, field="task", for_update=True)
     if fields.title is not None:
         check_text(fields.title, "title", required=True, limit=500)
+    check_reason(deadline_change_reason)
     plan = await fetch_row(conn, plan_t, task["plan_id"], field="task")
     values = _task_values(fields, plan["year"])
     renumbered = "seq" in values and values["seq"] != task["seq"]
@@ -707,6 +711,10 @@ async def update_task(
     after = {**task, **values, "version": version, "updated_at": ctx.now()}
     if version == task["version"]:
         after = dict(task)  # nothing changed (update_versioned): the task as it is
+    else:
+        await record_deadline_change(
+            ctx, conn, task_id=task_id, before=task, after=values, reason=deadline_change_reason
+        )
     await audit(
         ctx,
         conn,

@@ -3,25 +3,85 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
+import sqlalchemy as sa
 import strawberry
 from sqlalchemy.engine import RowMapping
 from strawberry import relay
 
 from models import Assignment as AssignmentModel
 from models import Task as TaskModel
+from models import TaskDeadlineChange as DeadlineChangeModel
 from models import enums
 from models.rules.labels import task_label
 from resolvers import fields
 from resolvers.common import Connection, Deadline, Info, RowNode
+from resolvers.loaders import RowsByKeyLoader
 from resolvers.org_unit.types import OrgUnit
+from resolvers.scope import visibility
 
 if TYPE_CHECKING:
     from resolvers.document.types import Document, Plan
     from resolvers.escalation.types import Escalation
     from resolvers.task.report import ProgressReport
+
+
+def _deadline(row: RowMapping, side: str) -> Deadline:
+    """The `previous` or `new` deadline of a deadline change row."""
+    return Deadline(
+        kind=enums.DeadlineKind(row[f"{side}_kind"]),
+        start=row[f"{side}_start"],
+        end=row[f"{side}_end"],
+        text=row[f"{side}_text"],
+    )
+
+
+@strawberry.type(description="A change of a task's deadline: who, when, why, from what to what.")
+class DeadlineChange:
+    deadline: Deadline = strawberry.field(description="The deadline from this change on.")
+    previous: Deadline = strawberry.field(description="The deadline it replaced.")
+    changed_at: datetime = strawberry.field(description="When (in force from this moment).")
+    changed_by: str | None = strawberry.field(description="Who (token subject).")
+    reason: str | None = strawberry.field(description="Why (updateTask's deadlineChangeReason).")
+    changed_by_unit_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> DeadlineChange:
+        """From a `task_deadline_change` row."""
+        return cls(
+            deadline=_deadline(row, "new"),
+            previous=_deadline(row, "previous"),
+            changed_at=row["changed_at"],
+            changed_by=row["changed_by"],
+            reason=row["reason"],
+            changed_by_unit_id=row["changed_by_unit_id"],
+        )
+
+    @strawberry.field(description="The unit of whoever changed it.")
+    async def changed_by_unit(self, info: Info) -> OrgUnit | None:
+        if self.changed_by_unit_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.changed_by_unit_id)
+        return OrgUnit.from_row(row) if row is not None else None
+
+
+async def _deadline_changes(info: Info, task_id: uuid.UUID) -> list[RowMapping]:
+    """The task's deadline changes, oldest first (visible with the task)."""
+    loaders = info.context.loaders
+    c: Any = DeadlineChangeModel.__table__  # type: ignore[attr-defined]
+    loader = loaders.get(
+        "DeadlineChangesByTask",
+        lambda: RowsByKeyLoader(
+            loaders.db,
+            sa.select(c).where(visibility(loaders.scope, c)),
+            c.c.task_id,
+            [c.c.changed_at, c.c.id],
+        ),
+    )
+    rows: list[RowMapping] = await loader.load(task_id)
+    return rows
 
 
 @strawberry.type(description="A unit's share of a task (牵头 or 配合), with its own state.")
@@ -127,6 +187,26 @@ class Task(RowNode, relay.Node):
         from resolvers.task.overdue import task_overdue
 
         return await task_overdue(info, uuid.UUID(self.id), as_of)
+
+    @strawberry.field(
+        description=(
+            "The deadline the task was first given (考核): what its first deadline change"
+            " replaced, or its deadline when it never changed."
+        )
+    )
+    async def original_deadline(self, info: Info) -> Deadline:
+        changes = await _deadline_changes(info, uuid.UUID(self.id))
+        return _deadline(changes[0], "previous") if changes else self.deadline
+
+    @strawberry.field(
+        description=(
+            "Every change of the deadline, oldest first (updateTask edits, extensions). As-of"
+            " views judge a date by the deadline in force at its end."
+        )
+    )
+    async def deadline_history(self, info: Info) -> list[DeadlineChange]:
+        rows = await _deadline_changes(info, uuid.UUID(self.id))
+        return [DeadlineChange.from_row(row) for row in rows]
 
     @strawberry.field(
         description="Display label (水-1, 水-重点1, 大气-3.1), unique within a unit's view."

@@ -15,7 +15,7 @@ import io
 import random
 import uuid
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -36,6 +36,8 @@ SAMPLES = 10
 unit_t = models.metadata.tables["org_unit"]
 closure_t = models.metadata.tables["org_unit_closure"]
 plan_t = models.metadata.tables["plan"]
+task_t = models.metadata.tables["task"]
+change_t = models.metadata.tables["task_deadline_change"]
 
 UNIT_COUNTS = """
 query Counts($u: ID!, $d: Date!) {
@@ -135,6 +137,45 @@ async def _facts(db: TestDatabase) -> dict[str, Any]:
     return {"units": units, "subtree": subtree, "plans": plans}
 
 
+async def _move_deadlines(db: TestDatabase, rng: random.Random, today: date) -> int:
+    """Give a quarter of the tasks a deadline history: one or two changes at past moments,
+    each replacing a deadline months apart (sometimes 长期坚持 or none). Every as-of surface
+    must then judge a past day by the deadline in force at its end (task_state.deadline_at)."""
+    async with db.engine.begin() as conn:
+        tasks = (await conn.execute(sa.select(task_t).order_by(task_t.c.id))).mappings().all()
+        rows = []
+        for task in rng.sample(list(tasks), len(tasks) // 4):
+            moments = sorted(
+                datetime.combine(today - timedelta(days=rng.randint(1, 3 * 365)), time(), UTC)
+                + timedelta(hours=rng.randint(0, 23))
+                for _ in range(rng.choice([1, 2]))
+            )
+            new = (task["deadline_kind"], task["deadline_end"])
+            for moment in reversed(moments):
+                kind = rng.choice(["BY_DATE"] * 6 + ["ONGOING", "UNSPECIFIED"])
+                end = (
+                    (moment.date() + timedelta(days=rng.randint(-200, 200)))
+                    if kind == "BY_DATE"
+                    else None
+                )
+                rows.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "task_id": task["id"],
+                        "changed_at": moment,
+                        "previous_kind": kind,
+                        "previous_end": end,
+                        "previous_text": "",
+                        "new_kind": new[0],
+                        "new_end": new[1],
+                        "new_text": "",
+                    }
+                )
+                new = (kind, end)
+        await conn.execute(change_t.insert(), rows)
+    return len(rows)
+
+
 def _dates(rng: random.Random, today: date) -> list[date]:
     past = [today - timedelta(days=rng.randint(1, 3 * 365)) for _ in range(2)]
     return [today, today + timedelta(days=rng.choice([1, 13, 14, 40])), *past]
@@ -181,6 +222,7 @@ async def test_every_surface_agrees_on_a_generated_province(
     facts = await _facts(empty_db)
     rng = random.Random(13)
     today = calendar.today()
+    assert await _move_deadlines(empty_db, rng, today) > 0
     problems: list[str] = []
     seen: Counter[str] = Counter()
     units = facts["units"]

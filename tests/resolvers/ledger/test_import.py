@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+import models
 from resolvers.common import global_id
 from resolvers.ledger import write
 from tests.ledger_files import Row, air_ledger, csv_bytes, edit, xlsx_bytes
@@ -124,6 +126,14 @@ class TestImportLedger:
         assert tasks[3]["version"] == before["version"] + 1
         assert ("城区城管局", "COOPERATING", None) in tasks[6]["units"]
         assert tasks[35]["title"] == "新增的一项措施"
+        # The moved 完成时限 is in the deadline history; nothing else is.
+        change_t = models.metadata.tables["task_deadline_change"]
+        async with ledger.db.engine.connect() as conn:
+            moved = (await conn.execute(sa.select(change_t))).mappings().all()
+        assert [(c["task_id"], c["new_end"]) for c in moved] == [
+            (tasks[2]["id"], date(2024, 6, 30))
+        ]
+        assert moved[0]["previous_text"] != "2024年6月底前"
 
     async def test_bad_rows_are_reported_and_nothing_is_written(self, ledger: Ledger) -> None:
         rows = [
