@@ -20,7 +20,7 @@ from resolvers import fields
 from resolvers.common import Connection, Deadline, Info, RowNode
 from resolvers.loaders import RowsByKeyLoader
 from resolvers.org_unit.types import OrgUnit
-from resolvers.scope import visibility
+from resolvers.scope import internal_hidden, visibility
 
 if TYPE_CHECKING:
     from resolvers.document.types import Document, Plan
@@ -43,8 +43,8 @@ class DeadlineChange:
     deadline: Deadline = strawberry.field(description="The deadline from this change on.")
     previous: Deadline = strawberry.field(description="The deadline it replaced.")
     changed_at: datetime = strawberry.field(description="When (in force from this moment).")
-    changed_by: str | None = strawberry.field(description="Who (token subject).")
     reason: str | None = strawberry.field(description="Why (updateTask's deadlineChangeReason).")
+    changer: strawberry.Private[str | None]
     changed_by_unit_id: strawberry.Private[uuid.UUID | None]
 
     @classmethod
@@ -54,10 +54,16 @@ class DeadlineChange:
             deadline=_deadline(row, "new"),
             previous=_deadline(row, "previous"),
             changed_at=row["changed_at"],
-            changed_by=row["changed_by"],
+            changer=row["changed_by"],
             reason=row["reason"],
             changed_by_unit_id=row["changed_by_unit_id"],
         )
+
+    @strawberry.field(
+        description="Who (token subject; internal: null for sharing partners, as reportedBy)."
+    )
+    def changed_by(self, info: Info) -> str | None:
+        return None if internal_hidden(info) else self.changer
 
     @strawberry.field(description="The unit of whoever changed it.")
     async def changed_by_unit(self, info: Info) -> OrgUnit | None:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from api.api_keys import create_key
 from models import Task, TaskDeadlineChange
 from models.enums import ViewerRole
 from models.viewer import Viewer
@@ -165,6 +166,17 @@ async def test_an_extension_keeps_the_past_and_the_original_deadline(
     assert change["changedBy"] == "district-coordinator"
     assert change["changedByUnit"] == {"name": "城区"}
     assert change["reason"] == "延期：设备采购延误"
+    # Who changed it is internal: a sharing partner reads null, as for reportedBy.
+    async with seeded_db.engine.begin() as conn:
+        partner = await create_key(conn, name="partner", unit_id=decode_global_id(district))
+    response = await client.http.post(
+        "/graphql",
+        json={"query": HISTORY, "variables": {"t": task_id}},
+        headers={"x-api-key": partner.secret},
+    )
+    [shared] = response.json()["data"]["task"]["deadlineHistory"]
+    assert shared["changedBy"] is None
+    assert shared["reason"] == change["reason"]
 
 
 async def test_update_task_records_changes_and_no_ops_record_nothing(
