@@ -246,6 +246,7 @@ async def top_up(url: str, total: int) -> None:
                             "plan_id": plan["id"],
                             "document_id": plan["document_id"],
                             "seq": seq,
+                            "seq_path": str(seq),
                             "category": f"批量类别{seq // 1000}",
                             "title": f"批量任务{seq}",
                             "description": f"批量任务{seq}：加强监管，开展专项检查，完成整改。",

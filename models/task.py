@@ -70,6 +70,9 @@ class Task(SQLModel, table=True):
         ),
     )
     seq: int
+    # The 序号 path ("3", "3.1" for subtask 1 of task 3): models/rules/labels.py seq_path,
+    # stored so a label never depends on which parents the viewer can see.
+    seq_path: str = Field(max_length=200)
     category: str | None = Field(default=None)
     title: str
     description: str | None = Field(default=None)

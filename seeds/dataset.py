@@ -34,6 +34,7 @@ from models.enums import (
     TaskStatus,
 )
 from models.rules.deadline import ParsedDeadline, parse_deadline
+from models.rules.labels import seq_path
 from models.rules.ledger import title_from_measure
 from models.rules.names import (
     AmbiguousUnitError,
@@ -440,6 +441,7 @@ class Builder:
                 "document_id": doc_id,
                 "parent_id": None,
                 "seq": int(task["seq"]),
+                "seq_path": seq_path(None, int(task["seq"])),
                 "category": task.get("category"),
                 "title": title,
                 "description": measure or None,

@@ -15,12 +15,19 @@ from typing import Any
 
 from models.enums import AssignmentRole, TaskStatus
 from models.rules import task_state as task_rules
+from models.rules.labels import seq_path
 from seeds.synthetic import COMPLETED, SHANGHAI, Province, Row, TaskSpec, start_of_day
 from seeds.synthetic_names import REPORT_PHRASES
 
 LEAD = AssignmentRole.LEAD.value
 COOPERATING = AssignmentRole.COOPERATING.value
 Batch = list[tuple[str, list[Row]]]
+
+
+def task_path(task: TaskSpec) -> str:
+    """The task's stored 序号 path (3.1): labels.seq_path under its parents' paths."""
+    parent = task_path(task.parent) if task.parent is not None else None
+    return seq_path(parent, task.seq)
 
 
 def task_batches(province: Province, chunk: int = 2000) -> Iterator[Batch]:
@@ -194,6 +201,7 @@ def _task_row(
         "parent_id": task.parent.id if task.parent is not None else None,
         "origin_assignment_id": origin,
         "seq": task.seq,
+        "seq_path": task_path(task),
         "category": task.category,
         "title": task.title,
         "description": f"{task.title}，明确责任分工，{task.deadline.text}完成并报送进展。",

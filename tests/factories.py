@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 import models
 from models.enums import DeadlineKind, OrgUnitKind, TaskStatus
+from models.rules.labels import seq_path
 
 _counter = itertools.count(1)
 
@@ -153,6 +154,7 @@ async def create_task(
         document_id=plan["document_id"],
         parent_id=parent["id"] if parent else None,
         seq=seq,
+        seq_path=seq_path(parent["seq_path"] if parent else None, seq),
         category=category,
         title=title,
         description=f"{title}的具体措施",

@@ -113,3 +113,41 @@ async def test_upgrade_resolves_duplicates_deterministically(seeded_db: TestData
         moved = (await conn.execute(sa.select(task).where(task.c.id == air[1].id))).one()
         assert moved.seq == top + 1
         assert moved.code == f"{air[1].code.rsplit('/', 1)[0]}/{top + 1:03d}"
+
+
+@pytest.mark.private_db
+async def test_upgrade_backfills_the_seq_path_of_tasks_and_subtasks(
+    seeded_db: TestDatabase,
+) -> None:
+    """0019 fills task.seq_path from the parent links ("3", "3.1", "3.1.2")."""
+    task = models.metadata.tables["task"]
+    before = [c for c in task.c if c.name != "seq_path"]  # the columns 0018 has
+    await seeded_db.engine.dispose()
+    await asyncio.to_thread(downgrade, seeded_db.url, "0018")
+    async with seeded_db.engine.begin() as conn:
+        first = sa.select(*before).where(task.c.parent_id.is_(None)).order_by(task.c.code)
+        top = dict((await conn.execute(first.limit(1))).mappings().one())
+        parent, chain = top, []
+        for seq in (4, 2):  # a subtask 4 of the task, its subtask 2
+            child = {
+                **parent,
+                "id": uuid.uuid4(),
+                "code": f"{parent['code']}/{seq:02d}",
+                "parent_id": parent["id"],
+                "seq": seq,
+            }
+            await conn.execute(task.insert().values(**child))
+            chain.append(child["id"])
+            parent = child
+    await seeded_db.engine.dispose()
+    await asyncio.to_thread(upgrade, seeded_db.url)
+    async with seeded_db.engine.connect() as conn:
+        paths = dict((await conn.execute(sa.select(task.c.id, task.c.seq_path))).all())
+        tops = (
+            await conn.execute(
+                sa.select(task.c.seq_path, task.c.seq).where(task.c.parent_id.is_(None))
+            )
+        ).all()
+    assert paths[top["id"]] == str(top["seq"])
+    assert [paths[i] for i in chain] == [f"{top['seq']}.4", f"{top['seq']}.4.2"]
+    assert all(path == str(seq) for path, seq in tops)

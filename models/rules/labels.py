@@ -4,18 +4,29 @@ A label is the plan's field, a mark for its kind and the 序号 path: water task
 water key project 1 (the 重点工程 annex, a PROJECT_LIST plan of the same field) is 水-重点1,
 so the two never share a label in a unit's view. Action-plan labels keep their plain form.
 A plan's narrative measures (PlanMeasure) are 大气-措施16.
+
+The 序号 path (3.1) is stored on the task row (`seq_path`, set by `seq_path` below wherever a
+task is written), never walked up through parents: a viewer who sees a subtask but not its
+parent (a department given 3.1 of a town's task 3; PostgreSQL's row-level security hides the
+parent outright) still reads 大气-3.1, so a label never depends on who reads it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from models.enums import PlanField, PlanKind
 
-__all__ = ["FIELD_LABELS", "KIND_MARKS", "measure_label", "task_label", "task_label_sql"]
+__all__ = [
+    "FIELD_LABELS",
+    "KIND_MARKS",
+    "measure_label",
+    "seq_path",
+    "task_label",
+    "task_label_sql",
+]
 
 FIELD_LABELS = {
     PlanField.AIR: "大气",
@@ -27,9 +38,14 @@ FIELD_LABELS = {
 KIND_MARKS = {PlanKind.ACTION_PLAN: "", PlanKind.PROJECT_LIST: "重点", PlanKind.OTHER: "其他"}
 
 
-def task_label(field: PlanField, kind: PlanKind, path: Sequence[int]) -> str:
-    """水-1, 水-重点1, 大气-3.1 (a subtask): field, kind mark and 序号 path."""
-    return f"{FIELD_LABELS[field]}-{KIND_MARKS[kind]}{'.'.join(str(seq) for seq in path)}"
+def seq_path(parent_path: str | None, seq: int) -> str:
+    """A task's stored 序号 path: "3" for a plan's task 3, "3.1" for its subtask 1."""
+    return str(seq) if parent_path is None else f"{parent_path}.{seq}"
+
+
+def task_label(field: PlanField, kind: PlanKind, path: str) -> str:
+    """水-1, 水-重点1, 大气-3.1 (a subtask): field, kind mark and the stored 序号 path."""
+    return f"{FIELD_LABELS[field]}-{KIND_MARKS[kind]}{path}"
 
 
 def task_label_sql(

@@ -742,34 +742,11 @@ def task_units(role: enums.AssignmentRole) -> Handler:
 
 
 def task_label(env: Env, f: Field, row: Row) -> Any:
-    """Task.label: models/rules/labels.py's rule over the plan's field and kind and the 序号
-    path, the path walked up through visible parents as the resolver walks it (a parent the
-    viewer cannot see ends the path); a top-level task skips the walk."""
+    """Task.label: models/rules/labels.py's rule over the plan's field and kind and the
+    task's stored 序号 path (never its parents, which the viewer may not see)."""
     p = env.alias(plan_t, "pl")
-    seq = sa.cast(row.c.seq, sa.Text)
-    path = sa.case((row.c.parent_id.is_(None), seq), else_=parent_path(env, row) + seq)
-    label = task_label_sql(p.c.field, p.c.kind, path)
+    label = task_label_sql(p.c.field, p.c.kind, row.c.seq_path)
     return sa.select(label).where(p.c.id == outer(row.c.plan_id)).scalar_subquery()
-
-
-MAX_TASK_DEPTH = 100  # a guard against a cycle of parents, far beyond any document's 3.1.2
-
-
-def parent_path(env: Env, row: Row) -> sa.ColumnElement[str]:
-    """The visible parents' 序号, root first, each followed by a dot ('3.' for 3.1)."""
-    t, up_t = env.alias(task_t, "t"), env.alias(task_t, "t")
-    start = sa.select(t.c.parent_id, t.c.seq, sa.literal(1, sa.Integer).label("n")).where(
-        t.c.id == outer(row.c.parent_id), task_visible(env.scope, t.c.id)
-    )
-    up = start.cte(env.name("up"), recursive=True, nesting=True)
-    up = up.union_all(
-        sa.select(up_t.c.parent_id, up_t.c.seq, up.c.n + 1)
-        .select_from(up_t.join(up, up_t.c.id == up.c.parent_id))
-        .where(up.c.n < MAX_TASK_DEPTH, task_visible(env.scope, up_t.c.id))
-    )
-    parts = sa.func.array_agg(aggregate_order_by(sa.cast(up.c.seq, sa.Text), up.c.n.desc()))
-    joined = sa.func.array_to_string(parts, ".", type_=sa.Text) + "."
-    return sa.func.coalesce(sa.select(joined).scalar_subquery(), "")
 
 
 def task_reports(env: Env, f: Field, row: Row) -> Any:

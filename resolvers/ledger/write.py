@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models.enums import TaskStatus
+from models.rules.labels import seq_path
 from resolvers.events import task_changed
 from resolvers.ledger.diff import Write
 from resolvers.ledger.plans import PlanInfo
@@ -68,6 +69,7 @@ async def apply(
                 "parent_id": None,
                 "origin_assignment_id": None,
                 "seq": row.seq[0],
+                "seq_path": seq_path(None, row.seq[0]),
                 "weight": 1.0,
                 "status": TaskStatus.NOT_STARTED.value,
                 "progress": 0.0,

@@ -26,6 +26,7 @@ from models import (
 from models.enums import AssignmentRole, DeadlineKind, TaskStatus, ViewerRole
 from models.rules import task_state as rules
 from models.rules.deadline import ParsedDeadline, parse_deadline
+from models.rules.labels import seq_path
 from models.rules.scope import (
     can_decompose,
     can_edit_plan,
@@ -611,6 +612,7 @@ async def _insert_numbered(
         row["seq"] = await _next_seq(conn, row["plan_id"])
     for _attempt in range(20):
         row["code"] = task_code(prefix, row["seq"], subtask=False)
+        row["seq_path"] = seq_path(None, row["seq"])
         if await insert_unique(conn, task_t, row):
             return
         if given:
@@ -622,25 +624,30 @@ async def _insert_numbered(
 
 
 async def _recode_subtasks(
-    ctx: Context, conn: AsyncConnection, parent_id: uuid.UUID, old: str, new: str
+    ctx: Context,
+    conn: AsyncConnection,
+    parent_id: uuid.UUID,
+    codes: tuple[str, str],
+    parent_path: str,
 ) -> None:
-    """A renumbered task's subtasks (and theirs) take its new code as their prefix."""
+    """A renumbered task's subtasks (and theirs) take its new code as their prefix and its
+    new 序号 path as the head of theirs (labels.seq_path), in the same write."""
+    old, new = codes
     children = await conn.execute(
-        sa.select(task_t.c.id, task_t.c.code)
+        sa.select(task_t.c.id, task_t.c.code, task_t.c.seq)
         .where(task_t.c.parent_id == parent_id)
         .with_for_update(key_share=True)
     )
     for child in children.all():
-        if not child.code.startswith(f"{old}/"):
-            continue
-        code = new + child.code[len(old) :]
+        path = seq_path(parent_path, child.seq)
+        code = new + child.code[len(old) :] if child.code.startswith(f"{old}/") else child.code
         await conn.execute(
             task_t.update()
             .where(task_t.c.id == child.id)
-            .values(code=code, updated_at=ctx.now(), version=task_t.c.version + 1)
+            .values(code=code, seq_path=path, updated_at=ctx.now(), version=task_t.c.version + 1)
         )
         task_changed(ctx, child.id)
-        await _recode_subtasks(ctx, conn, child.id, child.code, code)
+        await _recode_subtasks(ctx, conn, child.id, (child.code, code), path)
 
 
 async def _task_in_scope(ctx: Context, conn: AsyncConnection, task_id: uuid.UUID) -> dict[str, Any]:
@@ -697,6 +704,7 @@ async def update_task(
         else:
             prefix = (await fetch_row(conn, task_t, task["parent_id"], field="task"))["code"]
         values["code"] = task_code(prefix, values["seq"], subtask=task["parent_id"] is not None)
+        values["seq_path"] = seq_path(task["seq_path"].rpartition(".")[0] or None, values["seq"])
     taken = DomainError(ErrorCode.DUPLICATE, f"序号 {values.get('seq')} is taken", "seq")
     async with unique_or(conn, taken):
         version = await update_versioned(
@@ -707,7 +715,9 @@ async def update_task(
             expected_version=expected_version,
         )
         if renumbered:
-            await _recode_subtasks(ctx, conn, task_id, task["code"], values["code"])
+            await _recode_subtasks(
+                ctx, conn, task_id, (task["code"], values["code"]), values["seq_path"]
+            )
     after = {**task, **values, "version": version, "updated_at": ctx.now()}
     if version == task["version"]:
         after = dict(task)  # nothing changed (update_versioned): the task as it is
@@ -856,6 +866,7 @@ async def decompose_task(
             "version": 1,
             **values,
             "seq": seq,
+            "seq_path": seq_path(task["seq_path"], seq),
         }
         if not await insert_unique(conn, task_t, row):
             raise DomainError(

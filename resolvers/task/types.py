@@ -169,6 +169,7 @@ class Task(RowNode, relay.Node):
     plan_id: strawberry.Private[uuid.UUID]
     document_id: strawberry.Private[uuid.UUID]
     parent_id: strawberry.Private[uuid.UUID | None]
+    seq_path: strawberry.Private[str]
 
     @classmethod
     def from_row(cls, row: RowMapping | dict[str, Any]) -> Task:
@@ -180,6 +181,7 @@ class Task(RowNode, relay.Node):
             plan_id=row["plan_id"],
             document_id=row["document_id"],
             parent_id=row["parent_id"],
+            seq_path=row["seq_path"],
         )
 
     @strawberry.field(
@@ -218,16 +220,9 @@ class Task(RowNode, relay.Node):
         description="Display label (水-1, 水-重点1, 大气-3.1), unique within a unit's view."
     )
     async def label(self, info: Info) -> str:
-        path = [self.seq]
-        parent_id = self.parent_id
-        while parent_id is not None:
-            parent = await info.context.loaders.task_by_id.load(parent_id)
-            if parent is None:
-                break
-            path.insert(0, parent["seq"])
-            parent_id = parent["parent_id"]
         plan = await info.context.loaders.plan_by_id.get(self.plan_id)
-        return task_label(enums.PlanField(plan["field"]), enums.PlanKind(plan["kind"]), path)
+        kind = enums.PlanKind(plan["kind"])
+        return task_label(enums.PlanField(plan["field"]), kind, self.seq_path)
 
     @strawberry.field(description="The plan it belongs to.")
     async def plan(

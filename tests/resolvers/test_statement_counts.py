@@ -62,6 +62,7 @@ async def _province(db: TestDatabase, tasks: int) -> uuid.UUID:
                     "document_id": plan["document_id"],
                     "parent_id": None,
                     "seq": i + 1,
+                    "seq_path": str(i + 1),
                     "title": f"任务{i}",
                     "deadline_kind": "BY_DATE",
                     "deadline_end": date(2023, 1, 1) + timedelta(days=i % 365),

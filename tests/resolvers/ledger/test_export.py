@@ -306,6 +306,7 @@ async def _bulk_tasks(ledger: Ledger, total: int) -> None:
                     "plan_id": ledger.plan_id,
                     "document_id": document_id,
                     "seq": seq,
+                    "seq_path": str(seq),
                     "category": "批量",
                     "title": f"批量任务{seq}",
                     "description": f"批量任务{seq}的具体措施，" + "内容" * 40,
