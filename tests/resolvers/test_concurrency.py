@@ -357,3 +357,54 @@ class TestUniqueSlots:
             p=decode_global_id(plan),
         )
         assert duplicates == 0
+
+
+class TestDeadlineHistory:
+    async def test_concurrent_deadline_moves_record_one_change_per_move(
+        self, client: GraphQLClient, seeded_db: TestDatabase
+    ) -> None:
+        # Twenty coordinators move one deadline from the same version: one move wins, the
+        # others are VERSION_CONFLICT, and the history holds exactly the winning move, chained
+        # from the original deadline to the task's current one.
+        district = await _as(client, "城区")
+        task = next(t for t in await _air_tasks(client) if t["seq"] == 3)
+        months = [f"{2024 + m // 12}年{m % 12 + 1}月底前" for m in range(2 * N)]
+        results = await _all(
+            [
+                district.execute(
+                    UPDATE_TASK,
+                    {
+                        "input": {
+                            "task": task["id"],
+                            "expectedVersion": task["version"],
+                            "deadline": {"text": text},
+                            "deadlineChangeReason": f"延期 {i}",
+                        }
+                    },
+                )
+                for i, text in enumerate(months)
+            ]
+        )
+        won = [r for r in results if r["errors"] == []]
+        assert len(won) == 1
+        assert sorted(e["code"] for r in results for e in r["errors"]) == (
+            ["VERSION_CONFLICT"] * (2 * N - 1)
+        )
+        task_id = decode_global_id(task["id"])
+        async with seeded_db.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT previous_text, new_text FROM task_deadline_change"
+                        " WHERE task_id = :t ORDER BY changed_at, id"
+                    ),
+                    {"t": task_id},
+                )
+            ).all()
+            current = (
+                await conn.execute(
+                    sa.text("SELECT deadline_text FROM task WHERE id = :t"), {"t": task_id}
+                )
+            ).scalar()
+        assert [tuple(r) for r in rows] == [("2023年4月底前", current)]
+        assert current in months
