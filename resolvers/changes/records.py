@@ -1,7 +1,8 @@
 """A change's rows: the object as the snapshot carries it, so a mirror applies the feed as is.
 
 Each change type names an object and the snapshot collections it owns (`PARTS`): a document
-its plans, a task its assignments and their progress reports, a rectification its findings,
+its plans, a task its deadline changes (as Task.deadlineHistory: a SHARED partner's rows have
+no `changedBy`), assignments and their progress reports, a rectification its findings,
 responsible units and events, a unit its aliases, an inspection its findings. A change
 replaces, in a mirror loaded from /export/snapshot.json, the object's rows in those
 collections (the rows whose owner field holds the object's id; progress reports go with
@@ -53,6 +54,7 @@ PARTS: dict[ChangeType, list[Part]] = {
     ],
     ChangeType.TASK: [
         Part("tasks", "task", "id"),
+        Part("taskDeadlineChanges", "task_deadline_change", "task_id"),
         Part("assignments", "assignment", "task_id"),
         Part("progressReports", "progress_report", "assignment_id", "assignment", "task_id"),
     ],

@@ -48,6 +48,7 @@ INTERNAL = {
     "progress_report": {"reported_by"},
     "rectification": {"responsible_persons"},
     "rectification_event": {"actor"},
+    "task_deadline_change": {"changed_by"},  # as Task.deadlineHistory's changedBy
 }
 
 
@@ -68,6 +69,7 @@ COLLECTIONS: list[tuple[str, str, Callable[[Scope, sa.Table], sa.ColumnElement[b
     ("documents", "document", visibility),
     ("plans", "plan", visibility),
     ("tasks", "task", visibility),
+    ("taskDeadlineChanges", "task_deadline_change", visibility),
     ("assignments", "assignment", visibility),
     ("progressReports", "progress_report", visibility),
     ("inspections", "inspection", visibility),

@@ -50,7 +50,7 @@ OWNED: dict[str, list[tuple[str, str]]] = {
     "INDICATOR": [("indicators", "id")],
     "MONITORING_SECTION": [("monitoringSections", "id")],
     "DOCUMENT": [("documents", "id"), ("plans", "documentId")],
-    "TASK": [("tasks", "id"), ("assignments", "taskId")],
+    "TASK": [("tasks", "id"), ("taskDeadlineChanges", "taskId"), ("assignments", "taskId")],
     "INSPECTION": [("inspections", "id"), ("findings", "inspectionId")],
     "RECTIFICATION": [
         ("rectifications", "id"),

@@ -90,7 +90,12 @@ class TestUnitFeed:
         assert tasks == [("TASK", True)]
         left = next(c for c in changes if c["type"] == "TASK")
         assert left["object"] is None  # the ADMIN still sees it, but not in the town's view
-        assert left["records"] == {"tasks": [], "assignments": [], "progressReports": []}
+        assert left["records"] == {
+            "tasks": [],
+            "taskDeadlineChanges": [],
+            "assignments": [],
+            "progressReports": [],
+        }
 
     async def test_every_change_type_carries_the_snapshot_collections_it_owns(
         self, ledger: Ledger
