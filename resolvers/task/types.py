@@ -217,12 +217,14 @@ class Task(RowNode, relay.Node):
         return [DeadlineChange.from_row(row) for row in rows]
 
     @strawberry.field(
-        description="Display label (水-1, 水-重点1, 大气-3.1), unique within a unit's view."
+        description="Display label (2023水-1, 2023水-重点1, 2023大气-3.1: the plan's year, field,"
+        " kind and 序号 path), unique within a unit's view."
     )
     async def label(self, info: Info) -> str:
         plan = await info.context.loaders.plan_by_id.get(self.plan_id)
         kind = enums.PlanKind(plan["kind"])
-        return task_label(enums.PlanField(plan["field"]), kind, self.seq_path)
+        year = await info.context.loaders.plan_label_year(plan)
+        return task_label(enums.PlanField(plan["field"]), kind, self.seq_path, year)
 
     @strawberry.field(description="The plan it belongs to.")
     async def plan(

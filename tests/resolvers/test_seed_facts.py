@@ -94,7 +94,7 @@ class TestPlanMeasures:
         assert [m["seq"] for m in air["measures"]] == list(range(1, 18))
         measure = next(m for m in air["measures"] if m["seq"] == 16)
         assert measure["title"] == "强化臭氧常态化管控和应急管控"
-        assert measure["label"] == "大气-措施16"
+        assert measure["label"] == "2023大气-措施16"
         assert measure["responsibilityText"] == "区商务局、区生态环境分局、各镇（街道）"
         leads = [u["name"] for u in measure["leadUnits"]]
         assert leads[:2] == ["城区商务局", "城区生态环境分局"]
@@ -194,9 +194,9 @@ class TestLabels:
                  edges { node { code label } } } }"""
         )
         labels = {e["node"]["code"]: e["node"]["label"] for e in data["tasks"]["edges"]}
-        assert labels["城政办发〔2023〕20号/water/001"] == "水-1"  # stable
-        assert labels["城政办发〔2023〕20号/water-projects/001"] == "水-重点1"
-        assert labels["城政办发〔2023〕20号/air/001"] == "大气-1"
+        assert labels["城政办发〔2023〕20号/water/001"] == "2023水-1"  # stable
+        assert labels["城政办发〔2023〕20号/water-projects/001"] == "2023水-重点1"
+        assert labels["城政办发〔2023〕20号/air/001"] == "2023大气-1"
 
     async def test_no_label_collides_within_any_units_view(self, client: GraphQLClient) -> None:
         units = await client.query("{ orgUnits(first: 100) { edges { node { id } } } }")

@@ -153,7 +153,9 @@ class TestDeadlineChangesInTheSyncSurfaces:
         await world.move(moved, "2023年6月底前", "设备采购延误")
         async with seeded_db.engine.begin() as conn:
             shared = await create_key(conn, name="共享平台", unit_id=district)
-            outside = await create_key(conn, name="邻县平台", unit_id=await _unit(seeded_db, "泽州县"))
+            outside = await create_key(
+                conn, name="邻县平台", unit_id=await _unit(seeded_db, "泽州县")
+            )
         partners = {
             "ADMIN": Partner("ADMIN", {"authorization": f"Bearer {world.admin.token}"}, "城区"),
             "lead VIEWER": Partner(
@@ -179,9 +181,7 @@ class TestDeadlineChangesInTheSyncSurfaces:
         own = {k for k, task in expected.items() if task == global_id("Task", moved)}
 
         for name, partner in partners.items():
-            mirror = {
-                k: list(v) if isinstance(v, list) else v for k, v in partner.snapshot.items()
-            }
+            mirror = {k: list(v) if isinstance(v, list) else v for k, v in partner.snapshot.items()}
             await partner.follow(client.http, mirror)
             fresh = await partner.take_snapshot(client.http)
             assert differences(mirror, fresh) == [], name
@@ -200,8 +200,15 @@ class TestDeadlineChangesInTheSyncSurfaces:
         # The moves carry who, when, why and from what to what.
         fresh = await partners["ADMIN"].take_snapshot(client.http)
         rows = fresh["taskDeadlineChanges"]
-        assert sorted(r["reason"] or "" for r in rows) == ["", "第二次延期", "统筹调整", "设备采购延误"]
-        assert ("2023年6月底前", "2023年9月底前") in {(r["previousText"], r["newText"]) for r in rows}
+        assert sorted(r["reason"] or "" for r in rows) == [
+            "",
+            "第二次延期",
+            "统筹调整",
+            "设备采购延误",
+        ]
+        assert ("2023年6月底前", "2023年9月底前") in {
+            (r["previousText"], r["newText"]) for r in rows
+        }
         assert all(r["changedByUnitId"] == global_id("OrgUnit", district) for r in rows)
 
         # A client that starts from `changes(since: null)` ends with the same rows, once each.
@@ -212,6 +219,6 @@ class TestDeadlineChangesInTheSyncSurfaces:
             held = _held(mirror)
             assert len(held) == len(set(held)), name
             assert sorted(held) == sorted(_held(fresh)), name
-            assert canonical(mirror)["taskDeadlineChanges"] == canonical(fresh)[
-                "taskDeadlineChanges"
-            ], name
+            assert (
+                canonical(mirror)["taskDeadlineChanges"] == canonical(fresh)["taskDeadlineChanges"]
+            ), name
