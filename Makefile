@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test test-pg conformance lint fmt schema graphiql check bench clean
+.PHONY: install run token serve test test-pg conformance lint fmt schema graphiql check bench clean
 
 install: $(STAMP)
 
@@ -14,10 +14,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+# Development mode: a secret generated once into .govgraph-dev-secret (git-ignored) unless
+# GOVGRAPH_SECRET is set, and a sample token per role printed at start (api/cli_dev.py).
 run: install
 	$(BIN)/govgraph db upgrade
 	$(BIN)/govgraph seed
-	GOVGRAPH_ANONYMOUS=$${GOVGRAPH_ANONYMOUS:-demo} $(BIN)/govgraph serve
+	GOVGRAPH_ENV=$${GOVGRAPH_ENV:-development} GOVGRAPH_ANONYMOUS=$${GOVGRAPH_ANONYMOUS:-demo} \
+		$(BIN)/govgraph serve
+
+# A token signed with `make run`'s development secret: make token UNIT=南村镇 ROLE=REPORTER
+token: install
+	GOVGRAPH_ENV=$${GOVGRAPH_ENV:-development} $(BIN)/govgraph token --unit "$(UNIT)" --role "$(ROLE)"
 
 serve: install
 	$(BIN)/govgraph serve

@@ -10,13 +10,14 @@ import sys
 from collections.abc import Sequence
 
 from api import migrate
+from api.cli_dev import development_start
 from api.cli_document import add_document_commands
 from api.cli_ledger import add_ledger_commands
 from api.cli_ops import add_commands
 from api.cli_seed import add_seed_command
 from api.db import create_engine
 from api.idempotency import purge_expired
-from api.settings import Settings, normalize_database_url
+from api.settings import Settings, normalize_database_url, short_secret
 from models.rules import calendar
 from resolvers import cursors
 
@@ -33,7 +34,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from api.server import NoDelayH11Protocol
 
-    settings = Settings.from_env()
+    settings = development_start()  # GOVGRAPH_ENV=development: a secret, sample tokens
+    if settings.secret and (refusal := short_secret(settings.secret)) is not None:
+        print(f"govgraph serve: {refusal}", file=sys.stderr)
+        return 2
     if not settings.secret:
         # Workers sign cursors with one key (resolvers/cursors.py); a secret would derive it.
         os.environ.setdefault(cursors.KEY_ENV, secrets.token_hex(32))

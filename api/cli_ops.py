@@ -28,7 +28,13 @@ from api.auth import mint_token
 from api.cli_seed import add_generate_command
 from api.db import create_engine
 from api.events import PostgresBroker
-from api.settings import Settings, normalize_database_url
+from api.settings import (
+    DEV_SECRET_FILE,
+    Settings,
+    normalize_database_url,
+    read_dev_secret,
+    short_secret,
+)
 from models import OrgUnit
 from models.enums import ViewerRole
 from models.rules import calendar
@@ -75,9 +81,16 @@ def parse_ttl(text: str) -> timedelta:
 
 def cmd_token(args: argparse.Namespace) -> int:
     """Mint a bearer token for a unit (name or alias) and a role."""
-    secret = Settings.from_env().secret
+    settings = Settings.from_env()
+    secret = settings.secret
     if not secret:
-        print("govgraph token: set GOVGRAPH_SECRET first", file=sys.stderr)
+        hint = ""
+        if read_dev_secret() is not None:
+            hint = f" (or GOVGRAPH_ENV=development to use {DEV_SECRET_FILE}, as `make run` does)"
+        print(f"govgraph token: set GOVGRAPH_SECRET first{hint}", file=sys.stderr)
+        return 2
+    if (refusal := short_secret(secret)) is not None:
+        print(f"govgraph token: {refusal}", file=sys.stderr)
         return 2
     unit = asyncio.run(_find_unit(_url(args), args.unit))
     if unit is None:

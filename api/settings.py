@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from models.rules import calendar
 from models.rules.ledger import LedgerLimits
@@ -21,6 +23,70 @@ def normalize_database_url(url: str) -> str:
     if url.startswith("sqlite:///"):
         return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
     return url
+
+
+# Bearer tokens are HS256: a key shorter than the hash (32 bytes) weakens every token.
+MIN_SECRET_BYTES = 32
+# `make run` (GOVGRAPH_ENV=development) keeps its generated secret here, in the working
+# directory (git-ignored), so tokens minted for the dashboard survive restarts.
+DEV_SECRET_FILE = ".govgraph-dev-secret"
+DEVELOPMENT = {"development", "dev"}
+
+
+def development_mode() -> bool:
+    """GOVGRAPH_ENV=development (as `make run` sets it): the local conveniences are on."""
+    return os.environ.get("GOVGRAPH_ENV", "").strip().lower() in DEVELOPMENT
+
+
+def short_secret(secret: str) -> str | None:
+    """Why `secret` may not sign tokens (shorter than MIN_SECRET_BYTES in UTF-8), or None."""
+    size = len(secret.encode())
+    if size >= MIN_SECRET_BYTES:
+        return None
+    return (
+        f"GOVGRAPH_SECRET is {size} bytes; it must be at least {MIN_SECRET_BYTES} "
+        "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+    )
+
+
+def read_dev_secret(path: Path | None = None) -> str | None:
+    """The development secret `ensure_dev_secret` wrote, or None when there is none."""
+    try:
+        text = (path or Path(DEV_SECRET_FILE)).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return text or None
+
+
+def ensure_dev_secret(path: Path | None = None) -> tuple[str, bool]:
+    """The development secret, generated once (owner-only file); (secret, created now)."""
+    path = path or Path(DEV_SECRET_FILE)
+    existing = read_dev_secret(path)
+    if existing is not None:
+        return existing, False
+    secret = secrets.token_urlsafe(48)  # 64 characters
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another start wrote it first: use theirs
+        found = read_dev_secret(path)
+        if found is None:
+            raise
+        return found, False
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(secret + "\n")
+    return secret, True
+
+
+def _secret(development: bool) -> tuple[str | None, str | None]:
+    """(secret, where it came from): GOVGRAPH_SECRET, else in development the local file."""
+    secret = os.environ.get("GOVGRAPH_SECRET")
+    if secret:
+        return secret, "GOVGRAPH_SECRET"
+    if development:
+        found = read_dev_secret()
+        if found is not None:
+            return found, DEV_SECRET_FILE
+    return None, None
 
 
 DEFAULT_RATE_LIMIT = "600/minute"
@@ -60,6 +126,10 @@ class Settings:
     # The day boundary of every date (models/rules/calendar.py): GOVGRAPH_TIMEZONE.
     timezone: str = calendar.DEFAULT_TIMEZONE
     secret: str | None = field(default=None, repr=False)
+    # Where the secret came from: "GOVGRAPH_SECRET", DEV_SECRET_FILE, or None (no secret).
+    secret_source: str | None = None
+    # GOVGRAPH_ENV=development: the secret may come from DEV_SECRET_FILE (`make run`).
+    development: bool = False
     # The read-only demo viewer for requests without credentials (`make run` turns it on).
     anonymous: bool = False
     statement_timeout_ms: int = 10_000
@@ -94,7 +164,9 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Settings from GOVGRAPH_DATABASE_URL, _HOST, _PORT, _DEBUG and _SECRET."""
+        """Settings from GOVGRAPH_DATABASE_URL, _HOST, _PORT, _DEBUG, _SECRET, _ENV …"""
+        development = development_mode()
+        secret, secret_source = _secret(development)
         return cls(
             database_url=normalize_database_url(
                 os.environ.get("GOVGRAPH_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -103,7 +175,9 @@ class Settings:
             port=int(os.environ.get("GOVGRAPH_PORT", "8000")),
             debug=_flag("GOVGRAPH_DEBUG"),
             timezone=os.environ.get("GOVGRAPH_TIMEZONE") or calendar.DEFAULT_TIMEZONE,
-            secret=os.environ.get("GOVGRAPH_SECRET"),
+            secret=secret,
+            secret_source=secret_source,
+            development=development,
             anonymous=os.environ.get("GOVGRAPH_ANONYMOUS", "").strip().lower()
             in {"1", "true", "yes", "on", "demo"},
             statement_timeout_ms=int(os.environ.get("GOVGRAPH_STATEMENT_TIMEOUT_MS", "10000")),
