@@ -40,6 +40,7 @@ from api.api_keys import KeyBudget, key_budget, viewer_for_key
 from api.auth import AuthenticationError, KnownUnits, viewer_from_header
 from api.body_limit import BodySizeLimit
 from api.context import RequestContext
+from api.cors import cors_middleware
 from api.dashboard import routes as dashboard_routes
 from api.database import rls_scope
 from api.db import create_engine
@@ -356,6 +357,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         lifespan=lifespan,
         middleware=[
             Middleware(MetricsMiddleware),
+            *cors_middleware(settings),  # GOVGRAPH_CORS_ORIGINS (api/cors.py)
             Middleware(RateLimit, limiter=limiter, settings=settings, find_key=find_key),
             Middleware(
                 BodySizeLimit,

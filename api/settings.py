@@ -89,6 +89,22 @@ def _secret(development: bool) -> tuple[str | None, str | None]:
     return None, None
 
 
+def parse_cors_origins(text: str) -> tuple[str, ...]:
+    """GOVGRAPH_CORS_ORIGINS: origins separated by commas or spaces, each `scheme://host[:port]`
+    as a browser sends it (no path, no trailing slash), or `*` alone; empty: no CORS."""
+    origins = tuple(dict.fromkeys(part for part in text.replace(",", " ").split() if part))
+    if origins == ("*",):
+        return origins
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if scheme not in {"http", "https"} or not rest or any(c in rest for c in "/?#*@"):
+            raise ValueError(
+                f"GOVGRAPH_CORS_ORIGINS: {origin!r} is not an origin such as "
+                "http://localhost:5173 (scheme://host[:port], no path; or * alone)"
+            )
+    return origins
+
+
 DEFAULT_RATE_LIMIT = "600/minute"
 DEFAULT_RATE_LIMIT_HEAVY = "30/minute"
 
@@ -154,6 +170,8 @@ class Settings:
     rate_limit: str | None = None
     rate_limit_key: str | None = None  # partner API keys (None: rate_limit)
     rate_limit_heavy: str | None = None  # imports (uploads) and exports, on top
+    # Browser origins allowed to call the API cross-origin (CORS); empty: no CORS headers.
+    cors_origins: tuple[str, ...] = ()
     # Redis shared by every worker for the budgets (None: each process keeps its own).
     redis_url: str | None = field(default=None, repr=False)
     rate_limit_prefix: str = "govgraph"  # the budgets' Redis key prefix
@@ -197,4 +215,5 @@ class Settings:
             rate_limit_heavy=_limit("GOVGRAPH_RATE_LIMIT_HEAVY", DEFAULT_RATE_LIMIT_HEAVY),
             redis_url=os.environ.get("GOVGRAPH_REDIS_URL") or None,
             rate_limit_prefix=os.environ.get("GOVGRAPH_RATE_LIMIT_PREFIX") or "govgraph",
+            cors_origins=parse_cors_origins(os.environ.get("GOVGRAPH_CORS_ORIGINS", "")),
         )
