@@ -26,8 +26,9 @@ ALLOW_HEADERS = [
     IDEMPOTENCY_KEY,
     "x-request-id",
 ]
-# What a page may read besides the CORS-safelisted response headers.
-EXPOSE_HEADERS = ["x-request-id", "retry-after", "content-disposition"]
+# What a page may read besides the CORS-safelisted response headers (a 429's wait, an
+# export's file name; the request id is in error bodies, extensions.requestId).
+EXPOSE_HEADERS = ["retry-after", "content-disposition"]
 PREFLIGHT_MAX_AGE = 600  # seconds a browser may cache a preflight
 
 
