@@ -51,8 +51,9 @@ class Change:
     )
     records: JSON = strawberry.field(
         description="The object's rows as the snapshot carries them, by collection (the "
-        "object's own row and the rows it owns: a task's assignments and progress reports, "
-        "a document's plans …): replace the object's rows in a mirror by these. Every "
+        "object's own row and the rows it owns: a task's deadline changes, assignments and "
+        "progress reports, a document's plans …): replace the object's rows in a mirror by "
+        "these. Every "
         "collection of the type is present; a tombstone's are empty."
     )
 
