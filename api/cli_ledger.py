@@ -16,6 +16,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -213,7 +214,13 @@ async def _import(args: argparse.Namespace, progress: Progress) -> int:
 
         async def body(connection: AsyncConnection) -> ImportReport:
             return await import_ledger(
-                ctx, connection, sheet, ref, dry_run=args.dry_run, progress=progress
+                ctx,
+                connection,
+                sheet,
+                ref,
+                dry_run=args.dry_run,
+                progress=progress,
+                effective_on=args.effective_on,
             )
 
         report, errors = await run_mutation(ctx, body)
@@ -349,6 +356,13 @@ def cmd_export_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text}: a date as YYYY-MM-DD") from exc
+
+
 def add_ledger_commands(sub: Any) -> None:
     """Register import-ledger and export-ledger."""
     imp = sub.add_parser(
@@ -361,6 +375,12 @@ def add_ledger_commands(sub: Any) -> None:
     imp.add_argument("--plan-key", help="key of the plan in the document (air, water …)")
     imp.add_argument("--issuer", help="issuing unit, when several documents share the 文号")
     imp.add_argument("--dry-run", action="store_true", help="report changes, write nothing")
+    imp.add_argument(
+        "--effective-on",
+        type=_day,
+        default=None,
+        help="day new tasks' history starts, YYYY-MM-DD (default: the document's issue date)",
+    )
     imp.add_argument("--as-unit", help="act as a COORDINATOR of this unit (default: system)")
     imp.add_argument("--progress-every", type=float, default=2.0, help=argparse.SUPPRESS)
     imp.add_argument("--database-url", default=None)

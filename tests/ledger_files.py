@@ -34,6 +34,7 @@ class Row:
     leads: str
     cooperating: str = ""
     remarks: str = ""
+    extra: tuple[Any, ...] = ()  # cells of `extra_header` columns (状态, 进度, 最新进展 …)
 
     def cells(self) -> list[Any]:
         return [
@@ -44,6 +45,7 @@ class Row:
             self.leads,
             self.cooperating,
             self.remarks,
+            *self.extra,
         ]
 
 
@@ -108,12 +110,17 @@ def xlsx_bytes(
 
 
 def csv_bytes(
-    rows: Sequence[Row], *, encoding: str = "utf-8", bom: bool = False, blank_repeats: bool = True
+    rows: Sequence[Row],
+    *,
+    encoding: str = "utf-8",
+    bom: bool = False,
+    blank_repeats: bool = True,
+    extra_header: Sequence[str] = (),
 ) -> bytes:
     """CSV text: categories written once per block (blank below, as spreadsheets save them)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
+    writer.writerow([*HEADER, *extra_header])
     previous = None
     for row in rows:
         cells = row.cells()

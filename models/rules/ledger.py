@@ -5,8 +5,10 @@ Pure: bytes in, rows and row problems out; nothing here touches the database.
 - The file: an .xlsx workbook (the first sheet with a header row) or a .csv in UTF-8 (with
   or without BOM) or GB18030 (what Excel saves on a Chinese Windows), detected from the bytes.
 - The header row is found by its column names among the first rows, so a title row above
-  it and extra columns (状态, 进度 … of an export) are fine. Required: 序号, 具体措施, 完成时限,
-  牵头单位; optional: 任务类别, 配合单位, 备注, and 文号 / 方案 naming each row's plan.
+  it and extra columns are fine. Required: 序号, 具体措施, 完成时限, 牵头单位; optional:
+  任务类别, 配合单位, 备注, 文号 / 方案 naming each row's plan, and the state columns an export
+  writes: 状态, 进度 and 最新进展 ("2024-05-10 区生态环境分局：…", its date the day the state
+  was reported; a 进展日期 column may give the day instead). 是否逾期 is derived, never read.
 - Cells merged down several rows count in every row they cover; a blank 任务类别 inherits
   the category above, and a row holding nothing but one text (一、产业结构优化调整) sets the
   category of the rows below it.
@@ -34,7 +36,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from models.enums import DeadlineKind
+from models.enums import DeadlineKind, TaskStatus
 from models.rules.deadline import ParsedDeadline, parse_deadline
 from models.rules.names import normalize_doc_number, split_unit_list
 from models.rules.responsibility import parse_responsibility
@@ -45,6 +47,7 @@ __all__ = [
     "EXPORT_COLUMNS",
     "HEADER_SEARCH_ROWS",
     "LEDGER_COLUMNS",
+    "STATUS_TEXT",
     "LedgerFormatError",
     "LedgerLimits",
     "LedgerRow",
@@ -52,13 +55,19 @@ __all__ = [
     "LedgerTooLarge",
     "ParsedLedger",
     "ProblemCode",
+    "ReportedState",
     "RowProblem",
+    "StateError",
     "check_archive",
     "neutralize_formula",
     "parse_ledger",
+    "parse_progress",
     "parse_rows",
+    "parse_status",
     "read_ledger",
     "render_deadline",
+    "render_news",
+    "render_progress",
     "render_seq",
     "restore_formula",
     "row_deadline",
@@ -89,12 +98,17 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "remarks": ("备注",),
     "doc_number": ("文号",),
     "plan_key": ("方案",),
+    "status": ("状态", "完成状态", "进展状态"),
+    "progress": ("进度", "完成进度", "进度百分比"),
+    "news": ("最新进展", "进展情况"),
+    "reported_on": ("进展日期", "报送日期", "更新日期"),
 }
 REQUIRED = ("seq", "measure", "deadline", "leads")
 HEADER_SEARCH_ROWS = 20
 
-# What an export writes: the ledger's columns, then the state columns (ignored on import),
-# then the plan of each row (used on import when no plan is named).
+# What an export writes: the ledger's columns, then the state columns (状态, 进度 and 最新进展
+# become dated reports on import; 是否逾期 is derived and ignored), then the plan of each row
+# (used on import when no plan is named).
 LEDGER_COLUMNS = ("任务类别", "序号", "具体措施", "完成时限", "牵头单位", "配合单位", "备注")
 STATE_COLUMNS = ("状态", "进度", "最新进展", "是否逾期")
 PLAN_COLUMNS = ("文号", "方案")
@@ -149,6 +163,12 @@ class ProblemCode(StrEnum):
     ASSIGNMENT_IN_USE = "ASSIGNMENT_IN_USE"
     UNPARSED_DEADLINE = "UNPARSED_DEADLINE"
     INVALID_CHARACTER = "INVALID_CHARACTER"
+    UNKNOWN_STATUS = "UNKNOWN_STATUS"
+    INVALID_PROGRESS = "INVALID_PROGRESS"
+    INVALID_DATE = "INVALID_DATE"
+    FUTURE_DATE = "FUTURE_DATE"
+    DATE_BEFORE_HISTORY = "DATE_BEFORE_HISTORY"
+    STATE_IGNORED = "STATE_IGNORED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +207,34 @@ class LedgerSheet:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportedState:
+    """A row's 状态 / 进度 / 最新进展: its task's state as of a day (an export's columns).
+
+    `on` is the 进展日期 column's day, else the date 最新进展 starts with, else None (the
+    state is known at the import). `news` is 最新进展 after its date; `reporter` the unit
+    name it writes before a colon ("区生态环境分局：…"), for the importer to check.
+    """
+
+    status: TaskStatus | None
+    progress: float | None
+    on: date | None
+    news: str | None
+    reporter: str | None = None
+    dated_by: str | None = None  # the column `on` comes from: 进展日期 or 最新进展
+
+    @property
+    def narrative(self) -> str | None:
+        """The report's text: 最新进展 without its date and unit, None when it only repeats
+        the progress (what an export writes for a report without a narrative)."""
+        if self.news is None:
+            return None
+        text = self.news
+        if self.reporter is not None:
+            text = text.split(self.reporter, 1)[1].lstrip(_REPORTER_COLONS).strip()
+        return None if not text or _PERCENT_ONLY_RE.match(text) else text
+
+
+@dataclass(frozen=True, slots=True)
 class LedgerRow:
     """A ledger row, checked and split, its unit names not yet resolved."""
 
@@ -202,6 +250,7 @@ class LedgerRow:
     remarks: str | None
     doc_number: str | None
     plan_key: str | None
+    state: ReportedState | None = None
 
     @property
     def seq_text(self) -> str:
@@ -631,6 +680,11 @@ def parse_rows(sheet: LedgerSheet) -> tuple[list[LedgerRow], list[RowProblem]]:
         if not responsibility.leads:
             problem(row, "leads", ProblemCode.MISSING_LEAD, f"no lead unit in {lead_text!r}")
             continue
+        try:
+            state = reported_state(row)
+        except StateError as error:
+            problem(row, error.key, error.code, str(error))
+            continue
         rows.append(
             LedgerRow(
                 number=row.number,
@@ -645,6 +699,7 @@ def parse_rows(sheet: LedgerSheet) -> tuple[list[LedgerRow], list[RowProblem]]:
                 remarks=row.text("remarks") or None,
                 doc_number=doc_number,
                 plan_key=plan_key,
+                state=state,
             )
         )
     return rows, problems
@@ -658,6 +713,114 @@ def _seq(text: str) -> tuple[int, ...] | None:
     if any(not 1 <= part <= MAX_SEQ for part in path):
         return None
     return path
+
+
+# -- state columns (状态, 进度, 最新进展, 进展日期) -------------------------------------------
+
+
+# 状态 as exports write it (the first text of each status), and the other ways ledgers say it.
+STATUS_TEXT = {
+    TaskStatus.NOT_STARTED: "未开始",
+    TaskStatus.IN_PROGRESS: "推进中",
+    TaskStatus.COMPLETED: "已完成",
+}
+_STATUS_WORDS = {
+    **{text: status for status, text in STATUS_TEXT.items()},
+    **{status.value: status for status in TaskStatus},
+    "未启动": TaskStatus.NOT_STARTED,
+    "尚未开始": TaskStatus.NOT_STARTED,
+    "进行中": TaskStatus.IN_PROGRESS,
+    "正在推进": TaskStatus.IN_PROGRESS,
+    "正在进行": TaskStatus.IN_PROGRESS,
+    "已启动": TaskStatus.IN_PROGRESS,
+    "完成": TaskStatus.COMPLETED,
+    "已办结": TaskStatus.COMPLETED,
+    "办结": TaskStatus.COMPLETED,
+}
+_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_TIME_RE = re.compile(r"^[T\s]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
+_PROGRESS_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*%?$")
+_PERCENT_ONLY_RE = re.compile(r"^\d+(?:\.\d+)?%$")
+_REPORTER_COLONS = "：:"
+_REPORTER_RE = re.compile(r"^([^\s：:，,。；;]{2,40})[：:]")
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+class StateError(ValueError):
+    """A state cell that cannot be read: its column key and problem code."""
+
+    def __init__(self, key: str, code: ProblemCode, message: str) -> None:
+        super().__init__(message)
+        self.key, self.code = key, code
+
+
+def parse_status(text: str) -> TaskStatus:
+    """状态: 未开始 / 推进中 / 已完成 (an export's words), their synonyms or the enum names."""
+    key = _WHITESPACE_RE.sub("", unicodedata.normalize("NFKC", text))
+    found = _STATUS_WORDS.get(key) or _STATUS_WORDS.get(key.upper())
+    if found is None:
+        words = "、".join(STATUS_TEXT.values())
+        raise StateError("status", ProblemCode.UNKNOWN_STATUS, f"状态 {text!r} is not {words}")
+    return found
+
+
+def parse_progress(text: str) -> float:
+    """进度: percent points 0–100, with or without % (75%, 75, 33.3%)."""
+    normalized = _WHITESPACE_RE.sub("", unicodedata.normalize("NFKC", text))
+    match = _PROGRESS_RE.match(normalized)
+    if match is None or not 0 <= float(match.group(1)) <= 100:
+        raise StateError(
+            "progress", ProblemCode.INVALID_PROGRESS, f"进度 {text!r} is not a percent 0–100"
+        )
+    return float(match.group(1))
+
+
+def split_dated(text: str, key: str) -> tuple[date | None, str]:
+    """(the date a text starts with, the rest): 2024-05-10, 2024/5/10, 2024年5月10日, with an
+    optional time after it (an .xlsx date-time cell); StateError for an impossible date."""
+    normalized = unicodedata.normalize("NFKC", text).strip()
+    match = _DATE_RE.match(normalized)
+    if match is None:
+        return None, normalized
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        found = None
+    if found is None or not MIN_YEAR <= year <= MAX_YEAR:
+        raise StateError(key, ProblemCode.INVALID_DATE, f"{match.group(0)!r} is not a date")
+    rest = normalized[match.end() :]
+    time_match = _TIME_RE.match(rest)
+    if time_match is not None:
+        rest = rest[time_match.end() :]
+    return found, rest.strip()
+
+
+def reported_state(row: SheetRow) -> ReportedState | None:
+    """The row's state columns read (None when all are blank); StateError when one is bad."""
+    status_text, progress_text = row.text("status"), row.text("progress")
+    news_text, day_text = row.text("news"), row.text("reported_on")
+    if not (status_text or progress_text or news_text or day_text):
+        return None
+    status = parse_status(status_text) if status_text else None
+    progress = parse_progress(progress_text) if progress_text else None
+    day: date | None = None
+    dated_by: str | None = None
+    if day_text:
+        day, rest = split_dated(day_text, "reported_on")
+        if day is None or rest:
+            raise StateError("reported_on", ProblemCode.INVALID_DATE, f"{day_text!r} is not a date")
+        dated_by = "进展日期"
+    news: str | None = None
+    reporter: str | None = None
+    if news_text:
+        news_day, rest = split_dated(news_text, "news")
+        if day is None and news_day is not None:
+            day, dated_by = news_day, "最新进展"
+        news = rest or None
+        match = _REPORTER_RE.match(rest) if news_day is not None else None
+        reporter = match.group(1) if match else None
+    return ReportedState(status, progress, day, news, reporter, dated_by)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -707,6 +870,17 @@ def restore_formula(text: str) -> str:
 def render_seq(path: Iterable[int]) -> str:
     """序号 of a task (3) or subtask (3.1)."""
     return ".".join(str(part) for part in path)
+
+
+def render_progress(value: float) -> str:
+    """进度 as exports write it: one decimal at most, with % (33.3%, 100%)."""
+    return f"{value:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def render_news(day: date, unit: str, narrative: str | None, percent: float) -> str:
+    """最新进展 as exports write it: the report's day, its unit and its text (or percent);
+    `reported_state` reads it back."""
+    return f"{day.isoformat()} {unit}：{narrative or render_progress(percent)}"
 
 
 def _day(value: date) -> str:

@@ -11,7 +11,8 @@ import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,11 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Escalation, ProgressReport
 from models.enums import AssignmentRole, TaskStatus
+from models.rules import calendar
 from models.rules.deadline import ParsedDeadline
 from models.rules.ledger import (
     LedgerRow,
     ProblemCode,
     RowProblem,
+    render_progress,
     row_deadline,
     title_from_measure,
 )
@@ -32,10 +35,14 @@ from resolvers.errors import DomainError
 from resolvers.ledger.plans import PlanInfo
 from resolvers.ledger.report import ImportReport, Outcome, RowResult
 from resolvers.pacing import Pacer
+from resolvers.service_context import ServiceContext
+from resolvers.task.history import state_moment
 from resolvers.task.service import (
     DeadlineInput,
     assignment_t,
     check_text,
+    derive_status,
+    event_t,
     resolve_deadline,
     task_t,
 )
@@ -49,6 +56,24 @@ CHUNK = 1000
 LEAD, COOPERATING = AssignmentRole.LEAD.value, AssignmentRole.COOPERATING.value
 
 
+@dataclass(frozen=True)
+class ImportedState:
+    """A row's 状态 / 进度 checked like a report's (derive_status): what its task's lead
+    shares report on `on` (None: undated, known at the import), with `narrative`."""
+
+    status: TaskStatus
+    progress: float
+    on: date | None
+    narrative: str | None
+
+    def same_as(self, status: str, progress: float) -> bool:
+        """The task is in this state already (progress as precise as exports write it)."""
+        return (self.status.value, render_progress(self.progress)) == (
+            status,
+            render_progress(progress),
+        )
+
+
 @dataclass
 class Desired:
     """A row as the task it should become."""
@@ -59,6 +84,7 @@ class Desired:
     units: dict[uuid.UUID, tuple[str, str | None]]  # unit → (role, via_group), leads first
     # Group references of 相关/有关 units, kept as written (never expanded to every unit).
     unresolved: list[str] = field(default_factory=list)
+    state: ImportedState | None = None
 
 
 @dataclass
@@ -81,6 +107,9 @@ class Write:
     switch: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (row, new role)
     changed: tuple[str, ...] = ()
     task_id: uuid.UUID | None = None  # the task's id once written
+    start: datetime | None = None  # when new shares start (resolvers/task/history.py)
+    state: ImportedState | None = None  # the state its lead shares report, and when:
+    state_at: datetime | None = None
 
 
 class Names:
@@ -123,9 +152,11 @@ def _resolved_deadline(text: str, year: int | None) -> ParsedDeadline | str:
 
 
 async def desired_task(
-    row: LedgerRow, plan: PlanInfo, names: Names, report: ImportReport
+    row: LedgerRow, plan: PlanInfo, names: Names, report: ImportReport, *, today: date
 ) -> Desired | None:
-    """The row checked like createTask's input, its units resolved; None on errors."""
+    """The row checked like createTask's input, its units resolved, its state columns
+    checked like a report (reportProgress's rules; never dated after `today`); None on
+    errors."""
     ok = True
     for value, name, limit in (
         (row.measure, "具体措施", 5000),
@@ -181,7 +212,57 @@ async def desired_task(
             )
         )
         ok = False
-    return Desired(row, plan, deadline, units, unresolved) if ok else None
+    state_ok, state = await _imported_state(row, plan, names, report, today)
+    ok = ok and state_ok
+    return Desired(row, plan, deadline, units, unresolved, state) if ok else None
+
+
+async def _imported_state(
+    row: LedgerRow, plan: PlanInfo, names: Names, report: ImportReport, today: date
+) -> tuple[bool, ImportedState | None]:
+    """(accepted, the row's state or None without one); refused: the problem is reported."""
+    given = row.state
+    if given is None:
+        return True, None
+    if given.status is None and given.progress is None:
+        report.warnings.append(
+            RowProblem(
+                row.number,
+                "最新进展",
+                ProblemCode.STATE_IGNORED,
+                "最新进展 without 状态 or 进度 is not imported: give the state it reports",
+            )
+        )
+        return True, None
+    if given.on is not None and given.on > today:
+        report.errors.append(
+            RowProblem(
+                row.number,
+                given.dated_by or "最新进展",
+                ProblemCode.FUTURE_DATE,
+                f"the state is dated {given.on.isoformat()}, after today: history is never "
+                "in the future",
+            )
+        )
+        return False, None
+    if given.progress is None:
+        percent = 100.0 if given.status is TaskStatus.COMPLETED else 0.0
+    else:
+        percent = given.progress
+    try:
+        status = derive_status(percent, given.status, TaskStatus.NOT_STARTED)
+    except DomainError as error:
+        report.errors.append(
+            RowProblem(row.number, "进度", ProblemCode.INVALID_PROGRESS, f"状态 and 进度: {error}")
+        )
+        return False, None
+    if given.reporter is not None:
+        try:
+            await names.resolve(given.reporter, plan.issuer_id)
+        except LookupError:
+            given = replace(given, reporter=None)  # not a unit: part of the text
+    progress = 100.0 if status is TaskStatus.COMPLETED else percent
+    return True, ImportedState(status, progress, given.on, given.narrative)
 
 
 async def load_existing(
@@ -250,12 +331,28 @@ def _deadline_unchanged(task: dict[str, Any], parsed: ParsedDeadline) -> bool:
     )
 
 
+def _before_history(row: LedgerRow, state: ImportedState, start: datetime) -> RowProblem:
+    since = calendar.local_date(start).isoformat()
+    on = state.on.isoformat() if state.on else "today"
+    return RowProblem(
+        row.number,
+        (row.state.dated_by if row.state else None) or "最新进展",
+        ProblemCode.DATE_BEFORE_HISTORY,
+        f"the state is dated {on}, before the task's history ({since}): history is never "
+        "rewritten (a new task starts on its document's date or --effective-on)",
+    )
+
+
 async def diff(
+    ctx: ServiceContext,
     desired: Sequence[Desired],
     existing: dict[tuple[uuid.UUID, tuple[int, ...]], Existing],
     report: ImportReport,
+    starts: dict[uuid.UUID, datetime],
 ) -> list[Write]:
-    """Each row's writes, and its outcome in the report."""
+    """Each row's writes, and its outcome in the report. A new task's shares start at its
+    plan's `starts` (resolvers/task/history.py), its state enters on its day; a task that
+    exists takes a state that differs from its own after its history (`check_states`)."""
     writes: list[Write] = []
     pacer = Pacer()
     for wanted in desired:
@@ -288,8 +385,16 @@ async def diff(
                 "responsibility_unresolved": wanted.unresolved,
                 **deadline,
             }
-            write = Write(wanted, None, values)
+            write = Write(wanted, None, values, start=starts[plan.id])
             write.add = [(unit, role, via) for unit, (role, via) in wanted.units.items()]
+            state = wanted.state
+            if state is not None and not state.same_as(TaskStatus.NOT_STARTED.value, 0.0):
+                assert write.start is not None
+                write.state = state
+                write.state_at = state_moment(ctx, state.on, start=write.start)
+                if write.state_at is None:
+                    report.errors.append(_before_history(row, state, write.start))
+                    continue
             writes.append(write)
             report.rows.append(RowResult(row.number, row.seq_text, plan.id, Outcome.CREATED, None))
             continue
@@ -317,7 +422,9 @@ async def diff(
         if row.remarks != task["remarks"]:
             values["remarks"] = row.remarks
             changed.append("remarks")
-        write = Write(wanted, found, values)
+        write = Write(wanted, found, values, start=ctx.now())
+        if wanted.state is not None and not wanted.state.same_as(task["status"], task["progress"]):
+            write.state = wanted.state  # when: check_states, from the shares' history
         current = found.assignments
         wanted_keys = {(unit, role) for unit, (role, _via) in wanted.units.items()}
         for (unit, role), assignment in current.items():
@@ -340,6 +447,8 @@ async def diff(
         if write.add or write.remove or write.switch or "responsibility_unresolved" in values:
             values["responsibility_text"] = row.lead_text
             changed.append("units")
+        if write.state is not None:
+            changed.append("state")
         write.changed = tuple(changed)
         outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
         report.rows.append(
@@ -348,6 +457,58 @@ async def diff(
         if changed:
             writes.append(write)
     return writes
+
+
+async def check_states(
+    ctx: ServiceContext, conn: AsyncConnection, writes: list[Write], report: ImportReport
+) -> None:
+    """When a state enters the history of a task that exists: after its lead shares' latest
+    events (on the state's day, or refused: history is never rewritten). The shares are
+    locked first (FOR UPDATE), so no report slips in between."""
+    stated = [w for w in writes if w.existing is not None and w.state is not None]
+    leads = [share["id"] for w in stated for share in lead_shares(w)]
+    latest: dict[uuid.UUID, datetime] = {}
+    for start in range(0, len(leads), CHUNK):
+        chunk = leads[start : start + CHUNK]
+        await conn.execute(
+            sa.select(assignment_t.c.id)
+            .where(assignment_t.c.id.in_(chunk))
+            .order_by(assignment_t.c.id)
+            .with_for_update()
+        )
+        rows = await conn.execute(
+            sa.select(event_t.c.assignment_id, sa.func.max(event_t.c.effective_at))
+            .where(event_t.c.assignment_id.in_(chunk))
+            .group_by(event_t.c.assignment_id)
+        )
+        latest.update({assignment_id: at for assignment_id, at in rows})
+    for write in stated:
+        assert write.state is not None
+        assert write.start is not None
+        shares = [latest[a["id"]] for a in lead_shares(write) if a["id"] in latest]
+        last = max((_aware(at) for at in shares), default=None)
+        write.state_at = state_moment(ctx, write.state.on, start=write.start, latest=last)
+        if write.state_at is None:
+            report.errors.append(_before_history(write.desired.row, write.state, last or ctx.now()))
+
+
+def lead_shares(write: Write) -> list[dict[str, Any]]:
+    """The existing shares of a write's task that lead once it is written (switched roles
+    followed, units taken off left out)."""
+    if write.existing is None:
+        return []
+    switched = {a["id"]: role for a, role in write.switch}
+    removed = {a["id"] for a in write.remove}
+    return [
+        share
+        for (_unit, role), share in write.existing.assignments.items()
+        if share["id"] not in removed and switched.get(share["id"], role) == LEAD
+    ]
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored moment as UTC (SQLite hands back naive UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 async def check_removals(conn: AsyncConnection, writes: list[Write], report: ImportReport) -> None:

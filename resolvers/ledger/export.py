@@ -4,8 +4,9 @@ Rows are read with a server-side cursor and rendered a chunk at a time (units, l
 report and 序号 paths fetched per chunk), so memory stays bounded however many rows there
 are: CSV is written as the rows arrive; .xlsx goes through openpyxl's write-only mode, which
 spools the sheet to a temporary file. The columns are EXPORT_COLUMNS: what import reads
-(an exported file imports back unchanged), then 状态, 进度, 最新进展, 是否逾期 (ignored on
-import), then 文号 and 方案 (each row's plan).
+(an exported file imports back unchanged), then 状态, 进度, 最新进展 (read back on import as
+the task's state on the report's day), 是否逾期 (derived, ignored on import), then 文号 and
+方案 (each row's plan).
 """
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from models import Document, OrgUnit, Plan, ProgressReport
 from models.enums import DeadlineKind, RoleScope, TaskStatus
 from models.rules import calendar
-from models.rules.ledger import EXPORT_COLUMNS, neutralize_formula, render_deadline, render_seq
+from models.rules.ledger import (
+    EXPORT_COLUMNS,
+    STATUS_TEXT,
+    neutralize_formula,
+    render_deadline,
+    render_news,
+    render_progress,
+    render_seq,
+)
 from models.rules.names import normalize_doc_number
 from models.rules.task_state import StateTest, judged_pairs, unit_scope
 from resolvers.scope import Scope, task_visible, visibility
@@ -40,11 +49,6 @@ unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
 
 CHUNK = 1000
-STATUS_TEXT = {
-    TaskStatus.NOT_STARTED.value: "未开始",
-    TaskStatus.IN_PROGRESS.value: "推进中",
-    TaskStatus.COMPLETED.value: "已完成",
-}
 
 
 @dataclass(frozen=True)
@@ -159,10 +163,6 @@ def _render_units(assignments: list[RowMapping], role: str) -> str:
     return "、".join(parts)
 
 
-def _progress(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") + "%"
-
-
 async def _chunk_rows(
     conn: AsyncConnection,
     scope: Scope,
@@ -224,8 +224,8 @@ async def _chunk_rows(
         report = latest.get(row["id"])
         news = ""
         if report is not None:
-            day = calendar.local_date(report["reported_at"]).isoformat()
-            news = f"{day} {report['name']}：{report['narrative'] or _progress(report['percent'])}"
+            day = calendar.local_date(report["reported_at"])
+            news = render_news(day, report["name"], report["narrative"], report["percent"])
         kind = DeadlineKind(row["deadline_kind"])
         # The unit's shares judged as of the export's date: OrgUnit.tasks' overdueAsOf.
         overdue = bool(row["overdue"])
@@ -245,8 +245,8 @@ async def _chunk_rows(
                 ),
                 _render_units(units, "COOPERATING"),
                 row["remarks"] or "",
-                STATUS_TEXT.get(row["status"], row["status"]),
-                _progress(row["progress"]),
+                STATUS_TEXT[TaskStatus(row["status"])],
+                render_progress(row["progress"]),
                 news,
                 "是" if overdue else "否",
                 row["doc_number"] or "",

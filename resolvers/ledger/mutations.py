@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -128,6 +129,13 @@ class ImportLedgerInput:
     dry_run: bool = strawberry.field(
         default=False, description="Report what would change and write nothing."
     )
+    effective_on: date | None = strawberry.field(
+        default=None,
+        description=(
+            "The day new tasks' history starts (as-of views count them from then); default"
+            " the document's issue date; never after today."
+        ),
+    )
 
 
 @strawberry.type(description="Result of importLedger.")
@@ -188,7 +196,9 @@ class LedgerMutation:
                 plan_key=input.plan_key,
                 issuer_id=_id(input.issuer, "OrgUnit", "issuer"),
             )
-            report = await service.import_ledger(ctx, conn, parsed, ref, dry_run=input.dry_run)
+            report = await service.import_ledger(
+                ctx, conn, parsed, ref, dry_run=input.dry_run, effective_on=input.effective_on
+            )
             errors = []
             if report.errors:
                 errors.append(

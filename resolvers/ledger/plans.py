@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,6 +53,7 @@ class PlanInfo:
     doc_number: str | None
     label: str  # prefix of task codes: the 文号, else the document id
     issuer_id: uuid.UUID  # names and group references are read from its government
+    issued_on: date | None = None  # new tasks' history starts then (resolvers/task/history.py)
 
     @property
     def ref(self) -> tuple[str, str] | None:
@@ -71,6 +73,7 @@ def _info(plan: Any, document: Any) -> PlanInfo:
         doc_number=document["doc_number"],
         label=document["doc_number"] or str(document["id"]),
         issuer_id=document["issuer_id"],
+        issued_on=document["issued_on"],
     )
 
 

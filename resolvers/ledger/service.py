@@ -4,7 +4,15 @@ The CLI (`govgraph import-ledger`) and the `importLedger` mutation share this se
 the task service's rules: a COORDINATOR imports into plans issued in its subtree; names,
 aliases and group references resolve like createTask's `leadNames` (against the government of
 the plan's issuer) and must land in the viewer's subtree; texts and deadlines are checked by
-the same functions; new assignments start NOT_STARTED with their status event.
+the same functions; new assignments start NOT_STARTED with their status event, a new task's
+dated at its document's issue date or the `effective_on` given (resolvers/task/history.py),
+so as-of views count an imported plan from then, not from the day it was imported.
+
+The state columns an export writes (状态, 进度, 最新进展 with its date, or a 进展日期 column)
+become progress reports of the task's lead shares on that day, checked like reportProgress's
+(status and percent agree, 0–100) and never after today nor before the task's history: a
+new task's start, a task's latest status event (history is never rewritten). A task already
+in the row's state (re-importing an export) is left as it is.
 
 A row matches the plan's task with the same 序号 (3.1: subtask 1 of task 3). It is
 - CREATED when no task has that 序号 (subtasks are not created here: decomposeTask does),
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -31,6 +40,7 @@ from resolvers.ledger.diff import (
     Desired,
     Names,
     check_removals,
+    check_states,
     desired_task,
     diff,
     load_existing,
@@ -41,6 +51,7 @@ from resolvers.ledger.report import ImportReport, Outcome, RowResult
 from resolvers.ledger.write import Progress, apply
 from resolvers.pacing import Pacer
 from resolvers.service_context import ServiceContext
+from resolvers.task.history import check_effective_on, history_start
 from resolvers.task.service import plan_t
 from resolvers.writes import lock_row, require_role
 
@@ -55,13 +66,17 @@ async def import_ledger(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    effective_on: date | None = None,
 ) -> ImportReport:
     """Import a ledger's rows into their plan; with errors (or dry_run) nothing is written.
 
+    New tasks' history starts on `effective_on`, else on their document's issue date.
     The file was read and its rows checked off the event loop (resolvers/ledger/files.py);
     the per-row work here yields to the loop as it goes (resolvers/pacing.py).
     """
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
+    check_effective_on(ctx, effective_on, "effectiveOn")
+    today = ctx.today()
     report = ImportReport(dry_run=dry_run)
     rows = parsed.rows
     report.errors.extend(parsed.problems)
@@ -77,7 +92,7 @@ async def import_ledger(
         if plan is None:
             continue
         plans.setdefault(plan.id, plan)
-        wanted = await desired_task(row, plan, names, report)
+        wanted = await desired_task(row, plan, names, report, today=today)
         if wanted is not None:
             desired.append(wanted)
         if progress and index % 500 == 0:
@@ -93,7 +108,9 @@ async def import_ledger(
         for plan_id in sorted(plans):
             await lock_row(conn, plan_t, plan_id)
     existing = await load_existing(conn, desired)
-    writes = await diff(desired, existing, report)
+    starts = {p.id: history_start(ctx, p.issued_on, effective_on) for p in plans.values()}
+    writes = await diff(ctx, desired, existing, report, starts)
+    await check_states(ctx, conn, writes, report)
     await check_removals(conn, writes, report)
     report.not_in_file = await not_in_file(conn, list(plans), desired)
     if report.errors or dry_run:

@@ -11,9 +11,16 @@ import sqlalchemy as sa
 import strawberry
 
 from models import enums
+from models.rules.task_state import task_existed
 from resolvers.common import Connection, Info
 from resolvers.pagination import OrderKey, list_digest, page_loader, paginate
-from resolvers.rollups.task import counts_from_row, rollup_statement, tasks_of_units, unit_scope
+from resolvers.rollups.task import (
+    counts_from_row,
+    end_of_day,
+    rollup_statement,
+    tasks_of_units,
+    unit_scope,
+)
 from resolvers.scope import EVERYTHING, Scope, task_visible
 from resolvers.task.filters import (
     assigned_to,
@@ -59,15 +66,22 @@ class TaskConnection(Connection[Task]):
     @strawberry.field(description="Rollup of every task of this list (all pages), as of a date.")
     async def rollup(self, info: Info, as_of: date | None = None) -> TaskRollup:
         day, current = resolve_as_of(info, as_of)
+        cutoff = None if current else end_of_day(day)
         ids = self.task_set.statement().with_only_columns(task_t.c.id).subquery()
         units = None
         root: Any = sa.literal(0)
+        # Counted as the rollups beside it count (models/rules/task_state.py): a task from
+        # its first share's event, in a unit's list from the unit's own shares' events.
         if self.task_set.unit is not None:
             units = unit_scope([self.task_set.unit], self.task_set.include_descendants).cte(
                 "unit_scope"
             )
             root = sa.literal(self.task_set.unit, sa.Uuid())
-        scoped = sa.select(root.label("root_id"), ids.c.id.label("task_id"))
+            existed = tasks_of_units(units, self.task_set.role, cutoff).subquery("existed")
+            exists: sa.ColumnElement[bool] = ids.c.id.in_(sa.select(existed.c.task_id))
+        else:
+            exists = task_existed(ids.c.id, cutoff)
+        scoped = sa.select(root.label("root_id"), ids.c.id.label("task_id")).where(exists)
         row = await info.context.db.fetch_one(
             rollup_statement(scoped, as_of=day, current=current, units=units)
         )

@@ -136,6 +136,13 @@ class CreateTaskInput:
     cooperating_names: list[str] | None = strawberry.field(
         default=None, description="Cooperating units by name, alias or group."
     )
+    effective_on: date | None = strawberry.field(
+        default=None,
+        description=(
+            "The day the task's history starts (as-of views count it from then); default the"
+            " document's issue date; never after today."
+        ),
+    )
 
 
 @strawberry.input(description="Changes to a task; omitted fields stay as they are.")
@@ -236,6 +243,7 @@ class TaskEditMutation:
                 lead_names=input.lead_names or [],
                 cooperating=_ids(input.cooperating, "cooperating"),
                 cooperating_names=input.cooperating_names or [],
+                effective_on=input.effective_on,
             )
             return TaskPayload(task=Task.from_row(row), errors=[])
 

@@ -14,6 +14,7 @@ from aiodataloader import DataLoader
 from sqlalchemy.engine import RowMapping
 
 from models import enums
+from models.rules.task_state import task_existed
 from resolvers.common import Info
 from resolvers.database import Database
 from resolvers.rollups.maintained import (
@@ -213,6 +214,9 @@ async def set_task_rollup(
     """The rollup of an arbitrary set of tasks (a connection's filtered set)."""
     day, current = resolve_as_of(info, as_of)
     ids = task_ids.subquery()
-    scoped = sa.select(sa.literal(0).label("root_id"), ids.c.id.label("task_id"))
+    cutoff = None if current else end_of_day(day)
+    scoped = sa.select(sa.literal(0).label("root_id"), ids.c.id.label("task_id")).where(
+        task_existed(ids.c.id, cutoff)  # a task counts from its first share's event
+    )
     row = await info.context.db.fetch_one(rollup_statement(scoped, as_of=day, current=current))
     return TaskRollup.from_counts(counts_from_row(row, day))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,6 +42,7 @@ from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import task_changed
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
 from resolvers.task.deadlines import check_reason, record_deadline_change
+from resolvers.task.history import check_effective_on, history_start
 from resolvers.units import resolve_name
 from resolvers.writes import (
     audit,
@@ -435,8 +436,11 @@ async def _add_assignments(
     task_id: uuid.UUID,
     units: list[tuple[uuid.UUID, str | None]],
     role: AssignmentRole,
+    *,
+    start: datetime | None = None,
 ) -> list[uuid.UUID]:
-    """New assignments (skipping ones that exist) with their initial status events."""
+    """New assignments (skipping ones that exist) with their initial status events, dated
+    `start` (resolvers/task/history.py; default: the write)."""
     existing = {
         (row.org_unit_id, row.role)
         for row in await conn.execute(
@@ -470,7 +474,7 @@ async def _add_assignments(
             event_t.insert().values(
                 id=uuid.uuid4(),
                 assignment_id=assignment_id,
-                effective_at=ctx.now(),
+                effective_at=start or ctx.now(),
                 status=TaskStatus.NOT_STARTED.value,
                 progress=0.0,
             )
@@ -536,11 +540,14 @@ async def create_task(
     lead_names: list[str],
     cooperating: list[uuid.UUID],
     cooperating_names: list[str],
+    effective_on: date | None = None,
 ) -> dict[str, Any]:
-    """A new task of a plan with its lead and cooperating units."""
+    """A new task of a plan with its lead and cooperating units; its history starts on
+    `effective_on`, else on the document's issue day (resolvers/task/history.py)."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
     plan = await _plan_in_scope(ctx, conn, plan_id)
     check_text(fields.title, "title", required=True, limit=500)
+    check_effective_on(ctx, effective_on, "effectiveOn")
     lead_units = await _expand(ctx, conn, viewer_unit, leads, lead_names, "leads")
     if not lead_units:
         raise DomainError(ErrorCode.INVALID_INPUT, "a task has at least one lead unit", "leads")
@@ -567,8 +574,9 @@ async def create_task(
         **values,
     }
     await _insert_numbered(conn, row, prefix=f"{label}/{plan['key']}", given="seq" in values)
-    await _add_assignments(ctx, conn, task_id, lead_units, AssignmentRole.LEAD)
-    await _add_assignments(ctx, conn, task_id, coop_units, AssignmentRole.COOPERATING)
+    start = history_start(ctx, document["issued_on"], effective_on)
+    await _add_assignments(ctx, conn, task_id, lead_units, AssignmentRole.LEAD, start=start)
+    await _add_assignments(ctx, conn, task_id, coop_units, AssignmentRole.COOPERATING, start=start)
     await audit(
         ctx,
         conn,
@@ -576,7 +584,11 @@ async def create_task(
         target_type="Task",
         target_id=task_id,
         after=row
-        | {"leads": [u for u, _ in lead_units], "cooperating": [u for u, _ in coop_units]},
+        | {
+            "leads": [u for u, _ in lead_units],
+            "cooperating": [u for u, _ in coop_units],
+            "historyStart": start,
+        },
         scope_unit=viewer_unit,
     )
     task_changed(ctx, task_id)

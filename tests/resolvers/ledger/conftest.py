@@ -25,7 +25,14 @@ mutation ($input: ImportLedgerInput!) { importLedger(input: $input) {
   errors { code field message } } }
 """
 
-COUNTED = ("task", "assignment", "assignment_status_event", "audit_event", "change_log")
+COUNTED = (
+    "task",
+    "assignment",
+    "assignment_status_event",
+    "progress_report",
+    "audit_event",
+    "change_log",
+)
 
 
 @dataclass
@@ -115,28 +122,32 @@ async def _unit_ids(client: GraphQLClient, names: list[str]) -> dict[str, uuid.U
     return out
 
 
-@pytest.fixture
-async def ledger(client: GraphQLClient, seeded_db: TestDatabase) -> Ledger:
+ISSUED_ON = date(2024, 3, 1)
+
+
+async def create_plan(
+    db: TestDatabase,
+    issuer: uuid.UUID,
+    *,
+    issued_on: date | None = ISSUED_ON,
+    doc_number: str = DOC_NUMBER,
+) -> uuid.UUID:
     """An empty air plan (year 2024) of a new 城区 document, 城政办发〔2024〕9号."""
-    units = await _unit_ids(
-        client,  # the demo viewer reads everything
-        ["城区", "城区人民政府办公室", "南村镇", "城区生态环境分局", "城区水务局", "北石店镇"],
-    )
     document_id, plan_id = uuid.uuid4(), uuid.uuid4()
     now = datetime.now(UTC)
     stamps = {"created_at": now, "updated_at": now, "version": 1}
-    async with seeded_db.engine.begin() as conn:
+    async with db.engine.begin() as conn:
         await conn.execute(
             models.metadata.tables["document"].insert(),
             [
                 {
                     "id": document_id,
-                    "doc_number": DOC_NUMBER,
-                    "doc_number_normalized": DOC_NUMBER,
+                    "doc_number": doc_number,
+                    "doc_number_normalized": doc_number,
                     "title": "2024年行动计划",
                     "kind": "NOTICE",
-                    "issuer_id": units["城区人民政府办公室"],
-                    "issued_on": date(2024, 3, 1),
+                    "issuer_id": issuer,
+                    "issued_on": issued_on,
                     "attributes": {},
                     **stamps,
                 }
@@ -160,4 +171,20 @@ async def ledger(client: GraphQLClient, seeded_db: TestDatabase) -> Ledger:
                 }
             ],
         )
-    return Ledger(db=seeded_db, client=client, plan_id=plan_id, units=units)
+    return plan_id
+
+
+UNITS = ["城区", "城区人民政府办公室", "南村镇", "城区生态环境分局", "城区水务局", "北石店镇"]
+
+
+async def open_ledger(db: TestDatabase, client: GraphQLClient) -> Ledger:
+    """The plan of `create_plan` in `db`, with the units tests act as."""
+    units = await _unit_ids(client, UNITS)  # the demo viewer reads everything
+    plan_id = await create_plan(db, units["城区人民政府办公室"])
+    return Ledger(db=db, client=client, plan_id=plan_id, units=units)
+
+
+@pytest.fixture
+async def ledger(client: GraphQLClient, seeded_db: TestDatabase) -> Ledger:
+    """An empty air plan (year 2024, issued 2024-03-01) of a new 城区 document."""
+    return await open_ledger(seeded_db, client)

@@ -50,15 +50,21 @@ query ($plan: ID!, $d: Date!) {
 
 
 class TestImportedTasksAsOfAPastDate:
-    async def test_plan_and_unit_rollups_agree_before_the_import(self, ledger: Ledger) -> None:
-        """Tasks imported today did not exist on a past date: the plan's rollup said 3
-        overdue for it where the units' said 0; now a task exists from its first share."""
+    async def test_plan_and_unit_rollups_agree_from_the_documents_date(
+        self, ledger: Ledger
+    ) -> None:
+        """Tasks imported today exist from their document's date (2024-03-01), not from the
+        import: on a 2024 date the plan's rollup, the units' and the list count them alike;
+        the day before the document, nobody does."""
         payload = await ledger.upload(xlsx_bytes(air_ledger()))
         assert payload["errors"] == []
         viewer = ledger.as_unit("城区", "VIEWER")
+        before = await viewer.query(PLAN_AND_UNIT, {"plan": ledger.plan, "d": "2024-02-29"})
+        assert before["plan"]["taskRollup"] == {"total": 0, "overdue": 0}
+        assert before["unit"]["taskRollup"] == before["plan"]["taskRollup"]
         past = await viewer.query(PLAN_AND_UNIT, {"plan": ledger.plan, "d": "2024-11-10"})
-        assert past["plan"]["taskRollup"] == {"total": 0, "overdue": 0}
-        assert past["plan"]["tasks"]["totalCount"] == 0
+        assert past["plan"]["taskRollup"]["total"] == 34
+        assert past["plan"]["taskRollup"]["overdue"] == past["plan"]["tasks"]["totalCount"] > 0
         assert past["unit"]["taskRollup"] == past["plan"]["taskRollup"]
         today = Settings().today().isoformat()
         now = await viewer.query(PLAN_AND_UNIT, {"plan": ledger.plan, "d": today})
