@@ -127,7 +127,11 @@ def _period(dialect: str, grain: str, day: sa.ColumnElement[Any]) -> sa.ColumnEl
 
 def history_select(dialect: str, task_ids: Sequence[uuid.UUID] | None = None) -> sa.Select[Any]:
     """The spans of the members of these tasks (all tasks: None), from the status events and
-    deadline changes; columns in rollup_member_history's order."""
+    deadline changes; columns in rollup_member_history's order.
+
+    Linear in the events: each share's state per day it changed becomes a change of its
+    member's aggregates (shares, done, started, progress sum: `rules.shares_aggregate` kept
+    as running sums), summed per member and day in day order; no day meets every share."""
     lead = assignment_t.alias("h_lead")
     ev_day = local_day(dialect, event_t.c.effective_at)
     ranked = (
@@ -151,70 +155,94 @@ def history_select(dialect: str, task_ids: Sequence[uuid.UUID] | None = None) ->
     if task_ids is not None:
         ranked = ranked.where(lead.c.task_id.in_(task_ids))
     r = ranked.cte("h_ranked")
-    # Each share's state per day it changed (the day's last event), until its next change.
+    # Each share's state per day it changed (the day's last event) beside the one before.
+    by_share: dict[str, Any] = {"partition_by": r.c.assignment_id, "order_by": r.c.day}
     share_day = (
         sa.select(
-            r.c.assignment_id,
             r.c.task_id,
             r.c.org_unit_id,
             r.c.day,
             r.c.status,
             r.c.progress,
-            sa.func.lead(r.c.day)
-            .over(partition_by=r.c.assignment_id, order_by=r.c.day)
-            .label("until"),
+            sa.func.lag(r.c.status).over(**by_share).label("before_status"),
+            sa.func.lag(r.c.progress).over(**by_share).label("before_progress"),
         )
         .where(r.c.rn == 1)
         .cte("h_share_day")
     )
-    scoped = (
+    sd = share_day.c
+    existed = sd.before_status.is_not(None)
+
+    def flag(condition: Any) -> Any:
+        return sa.case((condition, 1), else_=0)
+
+    was = {
+        "n": flag(existed),
+        "done": flag(sd.before_status == rules.COMPLETED),
+        "started": flag(sa.and_(existed, sd.before_status != rules.NOT_STARTED)),
+        "sum": sa.case(
+            (existed, rules.share_progress(sd.before_status, sd.before_progress)), else_=0.0
+        ),
+    }
+    now = {
+        "n": sa.literal(1),
+        "done": flag(sd.status == rules.COMPLETED),
+        "started": flag(sd.status != rules.NOT_STARTED),
+        "sum": rules.share_progress(sd.status, sd.progress),
+    }
+    moves = (
         sa.select(
             closure_t.c.ancestor_id.label("root_id"),
-            share_day.c.task_id,
-            share_day.c.day,
-            share_day.c.until,
-            share_day.c.status,
-            share_day.c.progress,
+            sd.task_id,
+            sd.day,
+            *((now[k] - was[k]).label(f"d_{k}") for k in ("n", "done", "started", "sum")),
         )
-        .select_from(
-            share_day.join(closure_t, closure_t.c.descendant_id == share_day.c.org_unit_id)
-        )
-        .cte("h_scoped")
+        .select_from(share_day.join(closure_t, closure_t.c.descendant_id == sd.org_unit_id))
+        .cte("h_moves")
     )
     deadline = _deadline_spans(dialect, task_ids)
-    members = sa.select(scoped.c.root_id, scoped.c.task_id).distinct().cte("h_members")
-    days = sa.union(
-        sa.select(scoped.c.root_id, scoped.c.task_id, scoped.c.day),
-        sa.select(members.c.root_id, members.c.task_id, deadline.c.valid_from)
-        .select_from(members.join(deadline, deadline.c.task_id == members.c.task_id))
-        .where(deadline.c.valid_from.is_not(None)),
-    ).cte("h_days")
-    share = scoped.alias("h_share")
-    n, done, started, mean = rules.shares_aggregate(share.c.status, share.c.progress)
-    states = (
+    members = sa.select(moves.c.root_id, moves.c.task_id).distinct().cte("h_members")
+    # The days a member's deadline changes: no share moves.
+    redated = (
         sa.select(
-            days.c.root_id,
-            days.c.task_id,
-            days.c.day,
-            n.label("n"),
-            done.label("done"),
-            started.label("started"),
-            mean.label("mean"),
+            members.c.root_id,
+            members.c.task_id,
+            deadline.c.valid_from.label("day"),
+            *(sa.literal(0).label(f"d_{k}") for k in ("n", "done", "started")),
+            sa.literal(0.0).label("d_sum"),
         )
-        .select_from(
-            days.join(
-                share,
-                sa.and_(
-                    share.c.root_id == days.c.root_id,
-                    share.c.task_id == days.c.task_id,
-                    share.c.day <= days.c.day,
-                    sa.or_(share.c.until.is_(None), share.c.until > days.c.day),
-                ),
-            )
-        )
-        .group_by(days.c.root_id, days.c.task_id, days.c.day)
-        .cte("h_states")
+        .select_from(members.join(deadline, deadline.c.task_id == members.c.task_id))
+        .where(deadline.c.valid_from.is_not(None))
     )
+    both = sa.union_all(sa.select(*moves.c), redated).subquery("h_both")
+    per_day = (
+        sa.select(
+            both.c.root_id,
+            both.c.task_id,
+            both.c.day,
+            *(
+                sa.func.sum(both.c[f"d_{k}"]).label(f"d_{k}")
+                for k in ("n", "done", "started", "sum")
+            ),
+        )
+        .group_by(both.c.root_id, both.c.task_id, both.c.day)
+        .subquery("h_per_day")
+    )
+    by_member: dict[str, Any] = {
+        "partition_by": (per_day.c.root_id, per_day.c.task_id),
+        "order_by": per_day.c.day,
+    }
+    running = sa.select(
+        per_day.c.root_id,
+        per_day.c.task_id,
+        per_day.c.day,
+        *(
+            sa.func.sum(per_day.c[f"d_{k}"]).over(**by_member).label(k)
+            for k in ("n", "done", "started", "sum")
+        ),
+    ).subquery("h_running")
+    # A member begins with its first share: days before (deadline changes) are not its own.
+    states = sa.select(*running.c).where(running.c.n > 0).cte("h_states")
     s = states.c
     completed = rules.completed_from(s.n, s.done)
     rated = rules.rated(deadline.c.kind)
@@ -232,7 +260,7 @@ def history_select(dialect: str, task_ids: Sequence[uuid.UUID] | None = None) ->
             (s.started > 0).label("started"),
             dated.label("dated"),
             sa.case((dated, deadline.c.end), else_=sa.literal(UNDATED, sa.Date())).label("due_on"),
-            rules.progress_from(completed, s.mean).label("progress"),
+            rules.progress_from(completed, s.sum / s.n).label("progress"),
             task_t.c.weight.label("weight"),
         )
         .select_from(
