@@ -6,6 +6,8 @@ RollupBucket: the members of a unit grouped by what a rollup as of today or late
 tell them apart, with their counts and sums; a unit's rollup is a sum over its buckets.
 Both are derived data: every write that changes assignments or tasks refreshes the rows of
 its tasks in its own transaction, and `govgraph rebuild-rollups` recomputes them all.
+RollupMemberHistory / RollupBucketHistory: the same as of every past day (spans of member
+states; bucket changes per day, month and year), kept by the same refresh and rebuild.
 """
 
 from __future__ import annotations

@@ -16,6 +16,10 @@ tail lock, so refreshes are serialised and commit in order; bulk loaders rebuild
 adds the difference between the tasks' new and stored members to the buckets in one upsert
 (`tasks = tasks + delta`: concurrent writers never lose an increment), in key order, then
 replaces the members. Buckets that fall to zero tasks stay, with their sums reset to 0.
+
+Past days: the same refresh and rebuild keep the buckets' history (resolvers/rollups/
+history.py), so a rollup as of any past day (same shape: LEAD, subtree, no filter) is a sum
+over rollup_bucket_history's period rows instead of an aggregation over the status history.
 """
 
 from __future__ import annotations
