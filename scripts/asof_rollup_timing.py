@@ -17,7 +17,7 @@ import asyncio
 import os
 import statistics
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -49,7 +49,7 @@ async def main() -> None:
     parser.add_argument("--live", action="store_true")
     parser.add_argument("--reports", type=int, default=0)
     args = parser.parse_args()
-    os.environ.setdefault("GOVGRAPH_SECRET", "timing-secret")
+    os.environ.setdefault("GOVGRAPH_SECRET", "timing-secret-" + "x" * 32)
     settings = Settings.from_env()
     secret = settings.secret
     assert secret
@@ -62,6 +62,8 @@ async def main() -> None:
         last = (
             await conn.execute(sa.text("SELECT max(effective_at) FROM assignment_status_event"))
         ).scalar_one()
+    if isinstance(last, str):  # SQLite hands back text for a text statement
+        last = datetime.fromisoformat(last)
     end = min(calendar.local_date(last), calendar.today() - timedelta(days=1))
     days = [end - timedelta(days=k) for k in (0, 45, 200, 400, 650)]
     admin = mint_token(secret, unit_id=root, role=ViewerRole.ADMIN)

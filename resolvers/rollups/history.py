@@ -332,39 +332,46 @@ def _contributions(spans: sa.FromClause, sign: int) -> list[sa.Select[Any]]:
     return [rows(s.valid_from, sign), rows(s.valid_until, -sign).where(s.valid_until.is_not(None))]
 
 
-def _grained(dialect: str, contributions: sa.CTE, *, changed_only: bool) -> sa.Select[Any]:
-    """The contributions summed per (root, grain, period, key), in key order."""
+def _grained(dialect: str, contributions: sa.CTE, *, refresh: bool) -> sa.Select[Any]:
+    """The contributions summed per (root, grain, period, key): per day first (fewer rows to
+    spread over the grains), then per period; a refresh keeps the changed rows, in key order."""
     c = contributions.c
+    day_key = [c.root_id, c.day, *(c[name] for name in BUCKET_KEY)]
+    daily = (
+        sa.select(
+            *day_key,
+            sa.func.sum(c.tasks).label("tasks"),
+            sa.func.sum(c.weight).label("weight"),
+            sa.func.sum(c.weighted).label("weighted"),
+        )
+        .group_by(*day_key)
+        .cte("h_daily")
+    )
+    d = daily.c
     parts = [
         sa.select(
-            c.root_id,
+            d.root_id,
             sa.literal(grain).label("grain"),
-            _period(dialect, grain, c.day).label("period"),
-            *(c[name] for name in BUCKET_KEY),
-            c.tasks,
-            c.weight,
-            c.weighted,
+            _period(dialect, grain, d.day).label("period"),
+            *(d[name] for name in BUCKET_KEY),
+            d.tasks,
+            d.weight,
+            d.weighted,
         )
         for grain in GRAINS
     ]
     g = sa.union_all(*parts).subquery("h_grained")
     key = [g.c[name] for name in KEY]
+    sums = (sa.func.sum(g.c.tasks), sa.func.sum(g.c.weight), sa.func.sum(g.c.weighted))
+    # Rows that sum to nothing change nothing.
     stmt = (
-        sa.select(*key, sa.func.sum(g.c.tasks), sa.func.sum(g.c.weight), sa.func.sum(g.c.weighted))
+        sa.select(*key, *sums)
         .where(sa.true())
         .group_by(*key)
-        # Key order: concurrent writers lock shared rows in the same order.
-        .order_by(*key)
+        .having(sa.or_(*(total != 0 for total in sums)))
     )
-    if changed_only:
-        stmt = stmt.having(
-            sa.or_(
-                sa.func.sum(g.c.tasks) != 0,
-                sa.func.sum(g.c.weight) != 0,
-                sa.func.sum(g.c.weighted) != 0,
-            )
-        )
-    return stmt
+    # Key order: concurrent writers lock shared rows in the same order.
+    return stmt.order_by(*key) if refresh else stmt
 
 
 def _upsert(conn: AsyncConnection, rows: sa.Select[Any]) -> Any:
@@ -394,7 +401,7 @@ async def refresh_history(conn: AsyncConnection, ids: list[uuid.UUID]) -> None:
     contributions = sa.union_all(*_contributions(stored, -1), *_contributions(fresh, 1)).cte(
         "h_contrib"
     )
-    await conn.execute(_upsert(conn, _grained(dialect, contributions, changed_only=True)))
+    await conn.execute(_upsert(conn, _grained(dialect, contributions, refresh=True)))
     await conn.execute(history_t.delete().where(history_t.c.task_id.in_(ids)))
     await conn.execute(
         history_t.insert().from_select(list(history_t.c.keys()), history_select(dialect, ids))
@@ -406,7 +413,9 @@ def rebuild_statements(dialect: str) -> list[sa.Executable]:
     Also the backfill of the migration that made them."""
     if dialect == "postgresql":
         empty: list[sa.Executable] = [
-            sa.text("TRUNCATE rollup_bucket_history, rollup_member_history")
+            sa.text("TRUNCATE rollup_bucket_history, rollup_member_history"),
+            # Sorts and hashes of millions of rows in memory (this transaction only).
+            sa.text("SET LOCAL work_mem = '256MB'"),
         ]
     else:
         empty = [changes_t.delete(), history_t.delete()]
@@ -416,7 +425,7 @@ def rebuild_statements(dialect: str) -> list[sa.Executable]:
         history_t.insert().from_select(list(history_t.c.keys()), history_select(dialect)),
         changes_t.insert().from_select(
             [*KEY, "tasks", "weight_sum", "weighted_progress_sum"],
-            _grained(dialect, contributions, changed_only=True),
+            _grained(dialect, contributions, refresh=False),
         ),
     ]
 
