@@ -17,6 +17,7 @@ import asyncio
 import os
 import statistics
 import time
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -57,9 +58,13 @@ async def main() -> None:
     app = create_app(settings)
     engine = create_async_engine(settings.database_url)
     async with engine.connect() as conn:
-        root = (
-            await conn.execute(sa.text("SELECT id FROM org_unit WHERE depth = 0 LIMIT 1"))
-        ).scalar_one()
+        root = uuid.UUID(
+            str(
+                (
+                    await conn.execute(sa.text("SELECT id FROM org_unit WHERE depth = 0 LIMIT 1"))
+                ).scalar_one()
+            )
+        )
         last = (
             await conn.execute(sa.text("SELECT max(effective_at) FROM assignment_status_event"))
         ).scalar_one()

@@ -57,16 +57,19 @@ LOCAL_DAY = "govgraph_local_day"
 # -- reading ---------------------------------------------------------------------------------
 
 
-def periods_up_to(table: sa.FromClause, as_of: date) -> sa.ColumnElement[bool]:
-    """The rows of `table` (rollup_bucket_history) whose periods add up to the state as of
-    the end of `as_of`: every year before its year, every month of its year before its
-    month, every day of its month up to it (each change counted once)."""
+def periods_up_to(
+    table: sa.FromClause, as_of: date, root: sa.ColumnElement[bool]
+) -> sa.ColumnElement[bool]:
+    """The rows of `table` (rollup_bucket_history) of the roots `root` picks whose periods
+    add up to the state as of the end of `as_of`: every year before its year, every month of
+    its year before its month, every day of its month up to it (each change counted once).
+    `root` is repeated in each range so that both databases seek the key per range."""
     year, month = date(as_of.year, 1, 1), date(as_of.year, as_of.month, 1)
     c = table.c
     return sa.or_(
-        sa.and_(c.grain == "Y", c.period < year),
-        sa.and_(c.grain == "M", c.period >= year, c.period < month),
-        sa.and_(c.grain == "D", c.period >= month, c.period <= as_of),
+        sa.and_(root, c.grain == "Y", c.period < year),
+        sa.and_(root, c.grain == "M", c.period >= year, c.period < month),
+        sa.and_(root, c.grain == "D", c.period >= month, c.period <= as_of),
     )
 
 

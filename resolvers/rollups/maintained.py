@@ -25,7 +25,7 @@ over rollup_bucket_history's period rows instead of an aggregation over the stat
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -93,13 +93,16 @@ def buckets_answer(
     return include_descendants and role is RoleScope.LEAD and not filtered
 
 
-def bucket_rows(as_of: date, *, current: bool) -> tuple[sa.FromClause, list[Any]]:
-    """The rows whose sums are the buckets as of `as_of`, and the conditions that pick them:
-    rollup_bucket for today or later, else the periods of rollup_bucket_history up to it."""
+def bucket_rows(
+    as_of: date, *, current: bool
+) -> tuple[sa.FromClause, Callable[[sa.ColumnElement[bool]], sa.ColumnElement[bool]]]:
+    """The rows whose sums are the buckets as of `as_of`, and how to pick them given a
+    condition on their root_id: rollup_bucket for today or later, else the periods of
+    rollup_bucket_history up to the day."""
     if current:
-        return bucket_t.alias("rollup_bucket"), []
+        return bucket_t.alias("rollup_bucket"), lambda root: root
     changes = history.changes_t.alias("rollup_bucket_history")
-    return changes, [history.periods_up_to(changes, as_of)]
+    return changes, lambda root: history.periods_up_to(changes, as_of, root)
 
 
 def maintained_rollup_statement(
@@ -112,14 +115,14 @@ def maintained_rollup_statement(
     history). `roots` is a list of unit ids, or a column (`outer.id`) to correlate with; a
     root without buckets has no row (zero counts).
     """
-    bucket, conditions = bucket_rows(as_of, current=current)
+    bucket, rows = bucket_rows(as_of, current=current)
     if isinstance(roots, sa.ColumnElement):
         condition = bucket.c.root_id == roots
     else:
         condition = bucket.c.root_id.in_(list(roots))
     return (
         sa.select(bucket.c.root_id, *rollup_columns(bucket, as_of))
-        .where(condition, *conditions)
+        .where(rows(condition))
         .group_by(bucket.c.root_id)
     )
 
@@ -137,12 +140,10 @@ def maintained_rollup_in_subtree(
         .where(closure_t.c.ancestor_id == subtree_root, closure_t.c.descendant_id.in_(roots))
         .subquery("inside")
     )
-    bucket, conditions = bucket_rows(as_of, current=current)
+    bucket, rows = bucket_rows(as_of, current=current)
     return (
         sa.select(inside.c.root_id, *rollup_columns(bucket, as_of))
-        .select_from(
-            inside.outerjoin(bucket, sa.and_(bucket.c.root_id == inside.c.root_id, *conditions))
-        )
+        .select_from(inside.outerjoin(bucket, rows(bucket.c.root_id == inside.c.root_id)))
         .group_by(inside.c.root_id)
     )
 
