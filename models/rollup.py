@@ -6,6 +6,8 @@ RollupBucket: the members of a unit grouped by what a rollup as of today or late
 tell them apart, with their counts and sums; a unit's rollup is a sum over its buckets.
 Both are derived data: every write that changes assignments or tasks refreshes the rows of
 its tasks in its own transaction, and `govgraph rebuild-rollups` recomputes them all.
+RollupMemberHistory / RollupBucketHistory: the same as of every past day (spans of member
+states; bucket changes per day, month and year), kept by the same refresh and rebuild.
 """
 
 from __future__ import annotations
@@ -53,5 +55,55 @@ class RollupBucket(SQLModel, table=True):
     due_on: date = Field(primary_key=True)
     tasks: int
     # Over all members of the bucket; readers count them only when `rated`.
+    weight_sum: float
+    weighted_progress_sum: float
+
+
+class RollupMemberHistory(SQLModel, table=True):
+    """A member's state in a unit's rollup (role LEAD) over a span of days, from the history.
+
+    One row per (unit, task, first day of the span): the state as of every day D with
+    `valid_from` ≤ D < `valid_until` (open-ended when NULL), as the live as-of rollup derives
+    it (each in-scope lead share's latest status event by the end of D, the deadline in force
+    then). Before its first span the task was not a member (no in-scope lead share yet).
+    Derived data, kept with rollup_member (resolvers/rollups/history.py).
+    """
+
+    __tablename__ = "rollup_member_history"
+    __table_args__ = (sa.Index("ix_rollup_member_history_task_id", "task_id"),)
+
+    task_id: uuid.UUID = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    root_id: uuid.UUID = Field(foreign_key="org_unit.id", primary_key=True, ondelete="CASCADE")
+    valid_from: date = Field(primary_key=True)
+    valid_until: date | None = Field(default=None)
+    rated: bool
+    completed: bool
+    started: bool
+    dated: bool
+    due_on: date
+    progress: float
+    weight: float
+
+
+class RollupBucketHistory(SQLModel, table=True):
+    """Changes of a unit's buckets (rollup_bucket's key) summed per day, month and year.
+
+    `grain` D / M / Y with `period` the day, the first of the month, or January 1st: a row
+    holds the net change of the bucket's counts over that period. A unit's buckets as of D
+    are the sum of its Y rows before D's year, its M rows of D's year before D's month and
+    its D rows of D's month up to D: at most ~45 periods per bucket, index-backed.
+    """
+
+    __tablename__ = "rollup_bucket_history"
+
+    root_id: uuid.UUID = Field(foreign_key="org_unit.id", primary_key=True, ondelete="CASCADE")
+    grain: str = Field(primary_key=True, max_length=1)
+    period: date = Field(primary_key=True)
+    rated: bool = Field(primary_key=True)
+    completed: bool = Field(primary_key=True)
+    started: bool = Field(primary_key=True)
+    dated: bool = Field(primary_key=True)
+    due_on: date = Field(primary_key=True)
+    tasks: int
     weight_sum: float
     weighted_progress_sum: float

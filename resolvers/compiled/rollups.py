@@ -27,12 +27,13 @@ def rollup_statement_for(
 
     The scope's root may be a bind parameter (resolvers.scope.Scope.parameter).
 
-    Today or later, LEAD, whole subtree: the maintained buckets, for any root the viewer's
-    scope covers entirely; its ancestors (and every other case) aggregate live.
+    LEAD, whole subtree: the maintained buckets (today or later) or their history (a past
+    day), for any root the viewer's scope covers entirely; its ancestors (and every other
+    case) aggregate live.
     """
     maintained = buckets_answer(current=current, include_descendants=include_descendants, role=role)
     if maintained and scope.unrestricted:
-        return maintained_rollup_statement(root, as_of)
+        return maintained_rollup_statement(root, as_of, current=current)
     live_only: list[sa.ColumnElement[bool]] = []
     if maintained:
         live_only = [root.not_in(subtree(scope))]
@@ -50,5 +51,7 @@ def rollup_statement_for(
     )
     if not maintained:
         return live
-    bucketed = maintained_rollup_statement(root, as_of).where(root.in_(subtree(scope)))
+    bucketed = maintained_rollup_statement(root, as_of, current=current).where(
+        root.in_(subtree(scope))
+    )
     return sa.union_all(bucketed, live).subquery(f"either_{name}").select()

@@ -16,12 +16,16 @@ tail lock, so refreshes are serialised and commit in order; bulk loaders rebuild
 adds the difference between the tasks' new and stored members to the buckets in one upsert
 (`tasks = tasks + delta`: concurrent writers never lose an increment), in key order, then
 replaces the members. Buckets that fall to zero tasks stay, with their sums reset to 0.
+
+Past days: the same refresh and rebuild keep the buckets' history (resolvers/rollups/
+history.py), so a rollup as of any past day (same shape: LEAD, subtree, no filter) is a sum
+over rollup_bucket_history's period rows instead of an aggregation over the status history.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -33,6 +37,7 @@ from models import Assignment, OrgUnitClosure, RollupBucket, RollupMember, Task
 from models.enums import AssignmentRole, RoleScope
 from models.rules import task_state as rules
 from resolvers.changes.log import lock_tail
+from resolvers.rollups import history
 
 member_t: sa.Table = RollupMember.__table__  # type: ignore[attr-defined]
 bucket_t: sa.Table = RollupBucket.__table__  # type: ignore[attr-defined]
@@ -78,37 +83,52 @@ def rollup_columns(bucket: sa.FromClause, as_of: date) -> list[sa.ColumnElement[
 def buckets_answer(
     *, current: bool, include_descendants: bool, role: RoleScope, filtered: bool = False
 ) -> bool:
-    """Whether the buckets hold a rollup: today or later, LEAD, the whole subtree, every task.
+    """Whether the buckets hold a rollup: LEAD, the whole subtree, every task; today or later
+    from rollup_bucket, a past day from rollup_bucket_history (resolvers/rollups/history.py).
 
     For a restricted viewer they answer only for roots inside its subtree (its ancestors'
     rollups count visible tasks only): both read paths check that per root.
     """
-    return current and include_descendants and role is RoleScope.LEAD and not filtered
+    del current  # every day: the present buckets or their history
+    return include_descendants and role is RoleScope.LEAD and not filtered
+
+
+def bucket_rows(
+    as_of: date, *, current: bool
+) -> tuple[sa.FromClause, Callable[[sa.ColumnElement[bool]], sa.ColumnElement[bool]]]:
+    """The rows whose sums are the buckets as of `as_of`, and how to pick them given a
+    condition on their root_id: rollup_bucket for today or later, else the periods of
+    rollup_bucket_history up to the day."""
+    if current:
+        return bucket_t.alias("rollup_bucket"), lambda root: root
+    changes = history.changes_t.alias("rollup_bucket_history")
+    return changes, lambda root: history.periods_up_to(changes, as_of, root)
 
 
 def maintained_rollup_statement(
-    roots: Sequence[uuid.UUID] | sa.ColumnElement[Any], as_of: date
+    roots: Sequence[uuid.UUID] | sa.ColumnElement[Any], as_of: date, *, current: bool = True
 ) -> sa.Select[Any]:
     """One row per root with buckets: root_id and the columns of `rollup_statement`.
 
-    For asOf today or later, role LEAD, descendants included, no filter, every task visible
-    (or the roots inside the viewer's subtree). `roots` is a list of unit ids, or a column
-    (`outer.id`) to correlate with; a root without buckets has no row (zero counts).
+    For role LEAD, descendants included, no filter, every task visible (or the roots inside
+    the viewer's subtree); `current`: asOf is today or later (else a past day, from the
+    history). `roots` is a list of unit ids, or a column (`outer.id`) to correlate with; a
+    root without buckets has no row (zero counts).
     """
-    bucket = bucket_t.alias("rollup_bucket")
+    bucket, rows = bucket_rows(as_of, current=current)
     if isinstance(roots, sa.ColumnElement):
         condition = bucket.c.root_id == roots
     else:
         condition = bucket.c.root_id.in_(list(roots))
     return (
         sa.select(bucket.c.root_id, *rollup_columns(bucket, as_of))
-        .where(condition)
+        .where(rows(condition))
         .group_by(bucket.c.root_id)
     )
 
 
 def maintained_rollup_in_subtree(
-    roots: Sequence[uuid.UUID], as_of: date, subtree_root: uuid.UUID
+    roots: Sequence[uuid.UUID], as_of: date, subtree_root: uuid.UUID, *, current: bool = True
 ) -> sa.Select[Any]:
     """One row per root that lies in `subtree_root`'s subtree (zeros when it has no buckets).
 
@@ -120,10 +140,10 @@ def maintained_rollup_in_subtree(
         .where(closure_t.c.ancestor_id == subtree_root, closure_t.c.descendant_id.in_(roots))
         .subquery("inside")
     )
-    bucket = bucket_t.alias("rollup_bucket")
+    bucket, rows = bucket_rows(as_of, current=current)
     return (
         sa.select(inside.c.root_id, *rollup_columns(bucket, as_of))
-        .select_from(inside.outerjoin(bucket, bucket.c.root_id == inside.c.root_id))
+        .select_from(inside.outerjoin(bucket, rows(bucket.c.root_id == inside.c.root_id)))
         .group_by(inside.c.root_id)
     )
 
@@ -207,10 +227,12 @@ def _uuid_int(value: uuid.UUID) -> int:
 
 
 async def refresh_task_rollups(conn: AsyncConnection, task_ids: Iterable[uuid.UUID]) -> None:
-    """Recompute the members of these tasks and move the difference into the buckets."""
+    """Recompute the members of these tasks and their history, and move the differences into
+    the buckets and the bucket history."""
     ids = sorted(set(task_ids), key=_uuid_int)
     for start in range(0, len(ids), CHUNK):
         await _refresh(conn, ids[start : start + CHUNK])
+        await history.refresh_history(conn, ids[start : start + CHUNK])
 
 
 async def _refresh(conn: AsyncConnection, ids: list[uuid.UUID]) -> None:
@@ -258,7 +280,8 @@ async def _refresh(conn: AsyncConnection, ids: list[uuid.UUID]) -> None:
 
 
 async def rebuild_task_rollups(conn: AsyncConnection) -> dict[str, int]:
-    """Recompute every member and bucket from the assignments; returns the row counts.
+    """Recompute every member and bucket from the assignments, and their history
+    (resolvers/rollups/history.py) from the status events; returns the row counts.
 
     PostgreSQL: waits for in-flight writes to commit and holds new ones (the change log's
     tail lock) until this transaction ends, so none refreshes against half-built rows.
@@ -293,4 +316,4 @@ async def rebuild_task_rollups(conn: AsyncConnection) -> dict[str, int]:
     for table in (member_t, bucket_t):
         count = await conn.scalar(sa.select(sa.func.count()).select_from(table))
         counts[table.name] = int(count or 0)
-    return counts
+    return counts | await history.rebuild_history(conn)

@@ -127,9 +127,11 @@ class TaskRollupLoader(DataLoader[Hashable, RollupCounts]):
     async def _maintained(self, roots: list[Any]) -> Sequence[RowMapping]:
         """Rows of the roots the buckets answer for (all, or those in the viewer's subtree)."""
         if self.scope.root is None:
-            return await self.db.fetch_all(maintained_rollup_statement(roots, self.as_of))
+            return await self.db.fetch_all(
+                maintained_rollup_statement(roots, self.as_of, current=self.current)
+            )
         return await self.db.fetch_all(
-            maintained_rollup_in_subtree(roots, self.as_of, self.scope.root)
+            maintained_rollup_in_subtree(roots, self.as_of, self.scope.root, current=self.current)
         )
 
     async def _live(self, roots: list[Any]) -> Sequence[RowMapping]:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 import models
 from models.enums import RoleScope
+from models.rules import calendar
 from resolvers.rollups.maintained import maintained_rollup_statement
 from resolvers.rollups.task import (
     RollupCounts,
@@ -42,21 +43,41 @@ def _same(live: RollupCounts, kept: RollupCounts) -> bool:
     return True
 
 
+async def history_dates(conn: AsyncConnection, today: date, most: int = 8) -> list[date]:
+    """Past dates to compare at: days around the status events and deadline changes (the
+    day before, of and after, spread over the history), and today (the history up to now)."""
+    event_t = models.metadata.tables["assignment_status_event"]
+    change_t = models.metadata.tables["task_deadline_change"]
+    moments = [r[0] for r in await conn.execute(sa.select(event_t.c.effective_at))]
+    moments += [r[0] for r in await conn.execute(sa.select(change_t.c.changed_at))]
+    days = sorted({calendar.local_date(m) for m in moments})
+    picked = days[:: max(1, len(days) // most)][:most] + days[-1:]
+    out = {d + timedelta(days=k) for d in picked for k in (-1, 0, 1)} | {today}
+    return sorted(d for d in out if d <= today)
+
+
 async def mismatches(
-    conn: AsyncConnection, dates: list[date]
+    conn: AsyncConnection, dates: list[date], *, current: bool = True
 ) -> list[tuple[uuid.UUID, RollupCounts, RollupCounts]]:
-    """(unit, live, maintained) for every unit and date where the two differ."""
+    """(unit, live, maintained) for every unit and date where the two differ.
+
+    `current`: the present buckets against the present state (dates today or later); else
+    the bucket history against the status history as of each date (the end of its day)."""
     unit_t = models.metadata.tables["org_unit"]
     units = [row.id for row in await conn.execute(sa.select(unit_t.c.id))]
     assert units
     out = []
     for as_of in dates:
         scope = unit_scope(units, True).cte("unit_scope")
+        cutoff = None if current else calendar.end_of_day(as_of)
         live_stmt = rollup_statement(
-            tasks_of_units(scope, RoleScope.LEAD, None), as_of=as_of, current=True, units=scope
+            tasks_of_units(scope, RoleScope.LEAD, cutoff),
+            as_of=as_of,
+            current=current,
+            units=scope,
         )
         live = {row["root_id"]: row for row in (await conn.execute(live_stmt)).mappings()}
-        kept_stmt = maintained_rollup_statement(units, as_of)
+        kept_stmt = maintained_rollup_statement(units, as_of, current=current)
         kept = {row["root_id"]: row for row in (await conn.execute(kept_stmt)).mappings()}
         for unit in units:
             a = counts_from_row(live.get(unit), as_of)
@@ -74,10 +95,21 @@ async def snapshot(conn: AsyncConnection) -> dict[str, list[tuple[Any, ...]]]:
 
     member_t = models.metadata.tables["rollup_member"]
     bucket_t = models.metadata.tables["rollup_bucket"]
+    spans_t = models.metadata.tables["rollup_member_history"]
+    changes_t = models.metadata.tables["rollup_bucket_history"]
     members = await conn.execute(sa.select(member_t))
     # Buckets left at zero tasks stay; they count nothing, so snapshots leave them out.
     buckets = await conn.execute(sa.select(bucket_t).where(bucket_t.c.tasks != 0))
+    spans = await conn.execute(sa.select(spans_t))
+    # Changes that cancelled out (rounded) count nothing either.
+    changes = [
+        row
+        for row in map(rounded, await conn.execute(sa.select(changes_t)))
+        if any(v != 0 for v in row[-3:])
+    ]
     return {
         "rollup_member": sorted((rounded(r) for r in members), key=repr),
         "rollup_bucket": sorted((rounded(r) for r in buckets), key=repr),
+        "rollup_member_history": sorted((rounded(r) for r in spans), key=repr),
+        "rollup_bucket_history": sorted(changes, key=repr),
     }

@@ -26,7 +26,7 @@ from tests.conftest import (
     graphql_client,
     open_database,
 )
-from tests.resolvers.rollups.check import as_of_dates, mismatches, snapshot
+from tests.resolvers.rollups.check import as_of_dates, history_dates, mismatches, snapshot
 
 TODAY = Settings().today()
 DATES = as_of_dates(TODAY)
@@ -57,6 +57,8 @@ query ($id: ID!) { node(id: $id) { ... on OrgUnit { taskRollup {
 async def _check(db: TestDatabase) -> None:
     async with db.engine.connect() as conn:
         assert await mismatches(conn, DATES) == []
+        past = await history_dates(conn, TODAY)
+        assert await mismatches(conn, past, current=False) == []
 
 
 class TestAfterBulkLoads:
@@ -93,10 +95,10 @@ class TestRebuild:
     async def test_rebuild_is_idempotent(self, seeded_db: TestDatabase) -> None:
         async with seeded_db.engine.begin() as conn:
             before = await snapshot(conn)
-            assert await rebuild_task_rollups(conn) == {
-                "rollup_member": len(before["rollup_member"]),
-                "rollup_bucket": len(before["rollup_bucket"]),
-            }
+            counts = await rebuild_task_rollups(conn)
+            assert counts["rollup_member"] == len(before["rollup_member"])
+            assert counts["rollup_bucket"] == len(before["rollup_bucket"])
+            assert counts["rollup_member_history"] == len(before["rollup_member_history"])
             assert await snapshot(conn) == before
             await rebuild_task_rollups(conn)
             assert await snapshot(conn) == before
