@@ -337,25 +337,6 @@ def result_from_row(row: Any, as_of: date) -> AttainmentResult:
     )
 
 
-def classify_row(row: Any, as_of: date) -> AttainmentResult:
-    """`classify` (the pure function) of one row of `attainment_statement`'s observed columns:
-    the reference the SQL classification is tested against."""
-    terms = TargetTerms(
-        year=int(row["year"]),
-        month=row["month"],
-        value=_float(row["value"]),
-        direction=IndicatorDirection(row["direction"]),
-        kind=IndicatorKind(row["kind"]),
-    )
-    observed = Observed(
-        month_value=_float(row["month_value"]),
-        annual_value=_float(row["annual_value"]),
-        year_to_date_mean=_float(row["year_to_date_mean"]),
-        months_measured=int(row["months_measured"]),
-    )
-    return classify(terms, observed, as_of)
-
-
 class AttainmentByTargetLoader(DataLoader[uuid.UUID, AttainmentResult]):
     """Attainment of many targets as of one date: one `attainment_statement` per batch.
 

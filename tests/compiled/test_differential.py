@@ -154,7 +154,8 @@ SUBJECTS = f"""query S($unit: ID!, $asOf: Date, $year: Int, $status: [Rectificat
         responsibleUnits {{ id name }} }} }} }}
     targets(year: $year) {{ id year month kind value valueText baseline baselineYear source
       remarks version indicator {{ code name unit direction kind description }}
-      orgUnit {{ id name }} section {{ id name river assessmentLevel targetText orgUnit {{ name }} }}
+      orgUnit {{ id name }}
+      section {{ id name river assessmentLevel targetText orgUnit {{ name }} }}
       attainment(asOf: $asOf) {{ asOf status basis actual target monthsMeasured gap }}
       today: attainment {{ status actual }} }}
     filtered: taskRollup(asOf: $asOf, filter: {{deadlineKind: [BY_DATE, PERIOD]}}) {{ {ROLLUP} }}
