@@ -70,7 +70,6 @@ from models.rules.task_state import unit_scope
 from resolvers import cursors, fields
 from resolvers.common import decode_global_id
 from resolvers.compiled import sql
-from resolvers.compiled.rollups import filtered_rollup_statement
 from resolvers.indicator.queries import TARGETS_OF_UNIT, target_order
 from resolvers.inspection.queries import _order as rectification_order
 from resolvers.inspection.queries import rectification_conditions
@@ -79,6 +78,7 @@ from resolvers.org_unit.queries import name_match_statement
 from resolvers.pagination import OrderKey, _arguments, after_predicate
 from resolvers.rollups.attainment import attainment_rows
 from resolvers.rollups.rectification import rectification_rollup_statement
+from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_units
 from resolvers.scope import (
     Disclosure,
     Scope,
@@ -784,6 +784,43 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
         name=env.name("r"),
     )
     return rollup_object(env, f, statement.subquery(env.name("r")), day)
+
+
+def filtered_rollup_statement(
+    root: sa.ColumnElement[Any],
+    flt: TaskFilter,
+    *,
+    as_of: Any,
+    current: bool,
+    include_descendants: bool,
+    role: enums.RoleScope,
+    scope: Scope,
+    name: str,
+) -> sa.Select[Any]:
+    """taskRollup(filter:) of the unit `root`, as the resolvers' live aggregation computes it
+    (resolvers/task/rollup.py TaskRollupLoader._live: the buckets never answer a filter).
+
+    ValueError for a malformed id in the filter (the resolvers report it)."""
+    cutoff = None if current else end_of_day(as_of)
+    units = unit_scope([root], include_descendants).cte(f"unit_scope_{name}", nesting=True)
+    scoped = tasks_of_units(units, role, cutoff).where(
+        *shares_state(
+            flt,
+            units=units,
+            role=role,
+            root=units.c.root_id,
+            task=assignment_t.c.task_id,
+            name=name,
+        )
+    )
+    return rollup_statement(
+        scoped,
+        as_of=as_of,
+        current=current,
+        units=units,
+        conditions=[*task_filter_conditions(flt), task_visible(scope)],
+        nesting=f"_{name}",
+    )
 
 
 def rollup_object(env: Env, f: Field, r: Any, day: Any) -> Any:

@@ -7,14 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import Assignment, enums
+from models import enums
 from resolvers.rollups.maintained import buckets_answer, maintained_rollup_statement
 from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_units, unit_scope
 from resolvers.scope import Scope, subtree, task_visible
-from resolvers.task.filters import shares_state, task_filter_conditions
-from resolvers.task.types import TaskFilter
-
-assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
 
 
 def rollup_statement_for(
@@ -56,40 +52,3 @@ def rollup_statement_for(
         return live
     bucketed = maintained_rollup_statement(root, as_of).where(root.in_(subtree(scope)))
     return sa.union_all(bucketed, live).subquery(f"either_{name}").select()
-
-
-def filtered_rollup_statement(
-    root: sa.ColumnElement[Any],
-    flt: TaskFilter,
-    *,
-    as_of: Any,
-    current: bool,
-    include_descendants: bool,
-    role: enums.RoleScope,
-    scope: Scope,
-    name: str,
-) -> sa.Select[Any]:
-    """taskRollup(filter:) of the unit `root`, as the resolvers' live aggregation computes it
-    (resolvers/task/rollup.py TaskRollupLoader._live: the buckets never answer a filter).
-
-    ValueError for a malformed id in the filter (the resolvers report it)."""
-    cutoff = None if current else end_of_day(as_of)
-    units = unit_scope([root], include_descendants).cte(f"unit_scope_{name}", nesting=True)
-    scoped = tasks_of_units(units, role, cutoff).where(
-        *shares_state(
-            flt,
-            units=units,
-            role=role,
-            root=units.c.root_id,
-            task=assignment_t.c.task_id,
-            name=name,
-        )
-    )
-    return rollup_statement(
-        scoped,
-        as_of=as_of,
-        current=current,
-        units=units,
-        conditions=[*task_filter_conditions(flt), task_visible(scope)],
-        nesting=f"_{name}",
-    )
