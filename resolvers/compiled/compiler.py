@@ -64,6 +64,7 @@ from models import (
     enums,
 )
 from models.rules.labels import task_label_sql
+from models.rules.names import normalize_doc_number
 from models.rules.responsibility import written_order
 from models.rules.scope import section_visible
 from models.rules.task_state import unit_scope
@@ -78,7 +79,7 @@ from resolvers.org_unit.queries import name_match_statement
 from resolvers.pagination import OrderKey, _arguments, after_predicate
 from resolvers.rollups.attainment import attainment_rows
 from resolvers.rollups.rectification import rectification_rollup_statement
-from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_units
+from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_plans, tasks_of_units
 from resolvers.scope import (
     Disclosure,
     Scope,
@@ -444,6 +445,10 @@ ARGUMENTS: dict[tuple[str, str], frozenset[str]] = {
         ("Query", "tasks", "first after filter orderBy"),
         ("Query", "targets", "first after filter"),
         ("Query", "measurements", "first after filter"),
+        ("Query", "documents", "first after docNumber kind"),
+        ("Query", "plans", "first after document field year"),
+        ("Plan", "tasks", "filter first after orderBy"),
+        ("Plan", "taskRollup", "asOf filter"),
         ("OrgUnit", "children", "kind"),
         ("OrgUnit", "tasks", "role includeDescendants filter first after orderBy"),
         ("OrgUnit", "taskRollup", "asOf includeDescendants role filter"),
@@ -1194,6 +1199,100 @@ def query_measurements(env: Env, f: Field) -> Any:
     return connection(env, f, base, order, m, owner="Query", parent=None, known="")
 
 
+# -- documents and plans ----------------------------------------------------------------------
+
+
+def query_documents(env: Env, f: Field) -> Any:
+    """Query.documents: resolvers/document/queries.py's filter and order (newest first)."""
+    d = document_t
+    base = sa.select(d).where(document_visible(env.scope, d.c.id))
+    if f.args.get("docNumber") is not None:
+        base = base.where(d.c.doc_number_normalized == normalize_doc_number(f.args["docNumber"]))
+    if f.args.get("kind") is not None:
+        base = base.where(d.c.kind == f.args["kind"].value)
+    issued = sa.func.coalesce(d.c.issued_on, sa.literal(date(1, 1, 1), sa.Date))
+    order = [OrderKey(issued, True), OrderKey(d.c.id, True)]
+    return connection(env, f, base, order, d, owner="Query", parent=None, known="")
+
+
+def query_plans(env: Env, f: Field) -> Any:
+    """Query.plans: by document and order in it."""
+    p = plan_t
+    base = sa.select(p).where(plan_visible(env.scope, p.c.id))
+    if f.args.get("document") is not None:
+        try:
+            base = base.where(p.c.document_id == decode_global_id(f.args["document"], "Document"))
+        except ValueError as exc:
+            raise NotCompilable(str(exc)) from exc
+    if f.args.get("field") is not None:
+        base = base.where(p.c.field == f.args["field"].value)
+    if f.args.get("year") is not None:
+        base = base.where(p.c.year == f.args["year"])
+    order = [OrderKey(p.c.document_id), OrderKey(p.c.seq), OrderKey(p.c.id)]
+    return connection(env, f, base, order, p, owner="Query", parent=None, known="")
+
+
+def document_plans(env: Env, f: Field, row: Row) -> Any:
+    """Document.plans: the visible plans, by order in the document."""
+    p = env.alias(plan_t, "pl")
+    obj = build_object(env, f.type, f.nodes, p)
+    return (
+        sa.select(json_list(obj, p.c.seq, p.c.id))
+        .where(p.c.document_id == outer(row.c.id), plan_visible(env.scope, p.c.id))
+        .scalar_subquery()
+    )
+
+
+def plan_tasks(env: Env, f: Field, row: Row) -> Any:
+    """Plan.tasks: its top-level tasks (resolvers/document/types.py)."""
+    try:
+        flt = task_filter(f.args.get("filter"))
+        conditions = [*task_filter_conditions(flt), *whole_task_state(flt)]
+        for test in state_tests(flt):
+            env.day(test.as_of)  # present state or history: a day check of the plan
+    except ValueError as exc:
+        raise NotCompilable(str(exc)) from exc
+    base = sa.select(task_t).where(
+        task_t.c.plan_id == outer(row.c.id),
+        task_t.c.parent_id.is_(None),
+        *conditions,
+        task_visible(env.scope),
+    )
+    return connection(
+        env,
+        f,
+        base,
+        task_order(f.args.get("orderBy")),
+        task_t,
+        owner="Plan",
+        parent=sa.cast(outer(row.c.id), sa.Text),
+        known=None,
+    )
+
+
+def plan_task_rollup(env: Env, f: Field, row: Row) -> Any:
+    """Plan.taskRollup: the live aggregation of TaskRollupLoader (kind "plan")."""
+    day, current = env.day(f.args.get("asOf"))
+    try:
+        flt = task_filter(f.args.get("filter"))
+        for test in state_tests(flt):
+            env.day(test.as_of)
+        filtered = task_filter_conditions(flt)
+    except ValueError as exc:
+        raise NotCompilable(str(exc)) from exc
+    cutoff = None if current else end_of_day(day)
+    scoped = tasks_of_plans([outer(row.c.id)], cutoff).where(*whole_task_state(flt))
+    name = env.name("pr")
+    statement = rollup_statement(
+        scoped,
+        as_of=day,
+        current=current,
+        conditions=[*filtered, task_visible(env.scope)],
+        nesting=f"_{name}",
+    )
+    return rollup_object(env, f, statement.subquery(env.name("pr")), day)
+
+
 # -- Query.me ---------------------------------------------------------------------------------
 
 
@@ -1249,11 +1348,15 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "id": node_id("Plan"),
         **registered(fields.PLAN),
         "document": related(document_t, "doc", "document_id", document_visible),
+        "parent": related(plan_t, "pl", "parent_id", plan_visible),
+        "tasks": plan_tasks,
+        "taskRollup": plan_task_rollup,
     },
     "Document": {
         "id": node_id("Document"),
         **registered(fields.DOCUMENT),
         "issuer": related_unit("issuer_id"),
+        "plans": document_plans,
     },
     "Deadline": registered(fields.DEADLINE),
     "Rectification": {
@@ -1437,6 +1540,8 @@ QUERY_FIELDS: dict[str, Callable[[Env, Field], Any]] = {
     "targets": query_targets,
     "measurements": query_measurements,
     "me": query_me,
+    "documents": query_documents,
+    "plans": query_plans,
 }
 
 

@@ -137,6 +137,22 @@ CHILDREN_OF = """query C($parent: ID, $kinds: [OrgUnitKind!]) {
 FALLBACK = """query N($unit: ID!) { orgUnit(id: $unit) { id name rectificationRollup { total }
   tasks(first: 3) { edges { node { id escalations { id level } } } } } }"""
 
+# Documents and plans, their tasks and rollups.
+PLANS = f"""query P($asOf: Date, $docNumber: String, $field: PlanField, $order: [TaskOrder!]) {{
+  documents(first: 5, docNumber: $docNumber) {{ totalCount pageInfo {{ hasNextPage endCursor }}
+    edges {{ cursor node {{ id docNumber title kind issuedOn issuer {{ name }}
+      plans {{ id title field year parent {{ id title }}
+        taskRollup(asOf: $asOf) {{ {ROLLUP} }}
+        late: taskRollup(filter: {{overdueAsOf: $asOf}}) {{ total overdue }}
+        tasks(first: 3, orderBy: $order) {{ totalCount pageInfo {{ endCursor hasNextPage }}
+          edges {{ cursor node {{ id code label status leadUnits {{ name }} }} }} }}
+        open: tasks(first: 2, filter: {{status: [NOT_STARTED, IN_PROGRESS]}}) {{ totalCount }}
+      }} }} }} }}
+  plans(first: 8, field: $field) {{ totalCount pageInfo {{ endCursor }}
+    edges {{ cursor node {{ id title kind field year objectives source
+      document {{ docNumber }} taskRollup {{ total completed }} }} }} }}
+}}"""
+
 # Every field of the rectification, target and measurement rules, and `me`.
 SUBJECTS = f"""query S($unit: ID!, $asOf: Date, $year: Int, $status: [RectificationStatus!]) {{
   me {{ subject role partner unrestricted unit {{ id name kind }} __typename }}
@@ -243,6 +259,14 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
                 {"unit": gid, "asOf": "2024-01-31", "year": None, "status": ["NOT_STARTED"]},
             )
         )
+    for as_of, number, field, order in (
+        (None, None, None, None),
+        (str(today), "城政办发〔2023〕20号", "AIR", ["DEADLINE_ASC"]),
+        ("2023-06-30", None, "WATER", ["STATUS_DESC", "SEQ_ASC"]),
+        ("2023-10-20", "no such number", None, None),
+    ):
+        variables = {"asOf": as_of, "docNumber": number, "field": field, "order": order}
+        cases.append(Case("documents and plans", PLANS, variables))
     names = ["城区", "区生态环境分局", "no such unit", picks[1].name, picks[3].name]
     for example in DOCS_QUERIES:
         query, variables = docs_example(example)

@@ -83,6 +83,11 @@ EVERY_FIELD = f"""query Everything($unit: ID!, $asOf: Date) {{
   tasks(first: 5, orderBy: [UPDATED_DESC]) {{ totalCount
     edges {{ cursor node {{ id code cooperatingUnits {{ id }} }} }} }}
   me {{ subject role partner unrestricted unit {{ id name }} }}
+  documents(first: 3) {{ totalCount {PAGE_INFO} edges {{ cursor node {{ id docNumber
+    plans {{ id title parent {{ id }} taskRollup(asOf: $asOf) {{ {ROLLUP} }}
+      tasks(first: 2, filter: {{overdueAsOf: $asOf}}) {{ totalCount {PAGE_INFO}
+        edges {{ cursor node {{ id code }} }} }} }} }} }} }}
+  plans(first: 3) {{ totalCount {PAGE_INFO} edges {{ cursor node {{ id title }} }} }}
   unit: orgUnit(id: $unit) {{
     rectificationRollup(asOf: $asOf) {{ asOf total notStarted inProgress completed verified
       closed reopened overdue dueSoon ongoing completionRate }}
@@ -118,7 +123,8 @@ def compiled_fields() -> set[tuple[str, str]]:
     compiler pages (api/compiled connection(): totalCount, edges, pageInfo)."""
     out = {(t, f) for t, rules in HANDLERS.items() for f in rules}
     out |= {("Query", f) for f in QUERY_FIELDS}
-    for node in ("OrgUnit", "Task", "ProgressReport", "Rectification", "Target", "Measurement"):
+    nodes = ("OrgUnit", "Task", "ProgressReport", "Rectification", "Target", "Measurement")
+    for node in (*nodes, "Document", "Plan"):
         out |= {(f"{node}Connection", f) for f in ("totalCount", "edges", "pageInfo")}
         out |= {(f"{node}Edge", "cursor"), (f"{node}Edge", "node")}
     out |= {("PageInfo", f) for f in ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor")}
