@@ -485,16 +485,18 @@ async def run_corpus(db: TestDatabase, clients_for: Any, rls: bool = False) -> s
     cases += await next_pages(clients, cases)
     async with db.engine.begin() as conn:
         partner = await create_key(conn, name="partner", unit_id=viewers[1])
+    admin = mint_token(TEST_SECRET, unit_id=viewers[1], role=ViewerRole.ADMIN)
     audiences: list[tuple[str, dict[str, str]]] = [
         ("demo viewer (everything)", {}),
         ("partner", {"x-api-key": partner.secret}),
+        ("ADMIN of a district (everything)", {"authorization": f"Bearer {admin}"}),
     ]
     # The province sees everything (like ADMIN); the others their subtree and its ancestors.
     for unit in viewers[1:]:
         token = mint_token(TEST_SECRET, unit_id=unit, role=ViewerRole.REPORTER)
         audiences.append((f"REPORTER of {unit}", {"authorization": f"Bearer {token}"}))
     if rls:  # the database's policies on top: the restricted viewers are what matters
-        audiences = audiences[1:3] + audiences[-1:]
+        audiences = audiences[1:2] + audiences[3:4] + audiences[-1:]
     compiled = 0
     labels: set[str] = set()
     for who, headers in audiences:
