@@ -209,7 +209,16 @@ class CompiledReads(SchemaExtension):
                 for d in document.definitions
                 if isinstance(d, FragmentDefinitionNode)
             }
-            env = Env(schema, fragments, variables, context.scope, today, ROLLUPS, bound=bound)
+            env = Env(
+                schema,
+                fragments,
+                variables,
+                context.scope,
+                today,
+                ROLLUPS,
+                viewer=context.viewer,
+                bound=bound,
+            )
             try:
                 statement = compile_operation(env, operation)
             except NotCompilable:
@@ -233,7 +242,9 @@ class CompiledReads(SchemaExtension):
             params = env.params
         else:
             try:
-                params = bound_params(raw, bound) | request_params(context.scope, today)
+                params = bound_params(raw, bound) | request_params(
+                    context.scope, today, context.viewer
+                )
             except ValueError:
                 return None  # the resolvers report the malformed id
         text = await run_plan(context, plan, params)
@@ -331,7 +342,7 @@ async def answer_from_plan(
     if not isinstance(plan, Plan) or not plan.fresh(today):
         return None
     try:
-        params = bound_params(raw, bound) | request_params(context.scope, today)
+        params = bound_params(raw, bound) | request_params(context.scope, today, context.viewer)
     except ValueError:
         return None
     body: dict[str, Any]

@@ -42,31 +42,52 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
+from sqlalchemy.sql import util as sql_util
 
 from models import (
     Assignment,
     Document,
+    Finding,
+    Indicator,
+    Measurement,
+    MonitoringSection,
     OrgUnit,
     OrgUnitAlias,
     OrgUnitClosure,
     Plan,
     ProgressReport,
+    Rectification,
+    RectificationAssignment,
+    RectificationFinding,
+    Target,
     Task,
     enums,
 )
 from models.rules.labels import label_year_sql, task_label_sql
+from models.rules.names import normalize_doc_number
 from models.rules.responsibility import written_order
+from models.rules.scope import section_visible
 from models.rules.task_state import unit_scope
 from resolvers import cursors, fields
 from resolvers.common import decode_global_id
 from resolvers.compiled import sql
+from resolvers.indicator.queries import TARGETS_OF_UNIT, target_order
+from resolvers.inspection.queries import _order as rectification_order
+from resolvers.inspection.queries import rectification_conditions
+from resolvers.inspection.types import RectificationFilter
+from resolvers.org_unit.queries import name_match_statement
 from resolvers.pagination import OrderKey, _arguments, after_predicate
+from resolvers.rollups.attainment import attainment_rows
+from resolvers.rollups.rectification import rectification_rollup_statement
+from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_plans, tasks_of_units
 from resolvers.scope import (
     Disclosure,
     Scope,
     document_visible,
     own_share,
     plan_visible,
+    rectification_visible,
+    subject_visible,
     task_visible,
     unit_visible,
 )
@@ -87,6 +108,14 @@ report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
 alias_t: sa.Table = OrgUnitAlias.__table__  # type: ignore[attr-defined]
+rect_t: sa.Table = Rectification.__table__  # type: ignore[attr-defined]
+rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
+rect_finding_t: sa.Table = RectificationFinding.__table__  # type: ignore[attr-defined]
+finding_t: sa.Table = Finding.__table__  # type: ignore[attr-defined]
+target_t: sa.Table = Target.__table__  # type: ignore[attr-defined]
+measurement_t: sa.Table = Measurement.__table__  # type: ignore[attr-defined]
+indicator_t: sa.Table = Indicator.__table__  # type: ignore[attr-defined]
+section_t: sa.Table = MonitoringSection.__table__  # type: ignore[attr-defined]
 
 MAX_PAIRS = 50  # json_build_object takes at most 100 arguments
 
@@ -95,6 +124,9 @@ MAX_PAIRS = 50  # json_build_object takes at most 100 arguments
 SCOPE_ROOT = "scope_root"  # the viewer's subtree root (restricted plans only)
 SCOPE_SHARED = "scope_shared"  # the viewer is a sharing partner (disclosure SHARED)
 TODAY = "today"  # the default asOf
+# Query.me: the request's viewer (models/viewer.py), never a constant of the plan.
+VIEWER_SUBJECT, VIEWER_ROLE = "viewer_subject", "viewer_role"
+VIEWER_PARTNER, VIEWER_UNIT = "viewer_partner", "viewer_unit"
 # A stand-in root for compiling: the real one never enters a plan, so a Python-side use of
 # it would show as wrong answers in the differential test, never as another viewer's rows.
 NO_ROOT = uuid.UUID(int=0)
@@ -117,6 +149,7 @@ class Env:
     scope: Scope
     today: date
     rollups: RollupSource
+    viewer: Any = None  # models.viewer.Viewer: Query.me's values are bind parameters
     # Variables compiled as bind parameters (unit ids): the statement serves any value.
     bound: frozenset[str] = frozenset()
     params: dict[str, Any] = field(default_factory=dict)
@@ -133,7 +166,7 @@ class Env:
 
     def __post_init__(self) -> None:
         """The viewer's scope becomes bind parameters (see SCOPE_ROOT)."""
-        self.params |= request_params(self.scope, self.today)
+        self.params |= request_params(self.scope, self.today, self.viewer)
         if not self.scope.unrestricted:
             self.scope = Scope(root=NO_ROOT, disclosure=Disclosure.INTERNAL, parameter=SCOPE_ROOT)
 
@@ -185,17 +218,25 @@ def param_key(variable: str) -> str:
     return f"gqlvar_{variable}"
 
 
-def request_params(scope: Scope, today: date) -> dict[str, Any]:
-    """The values of a request's viewer and day parameters (SCOPE_ROOT, SCOPE_SHARED, TODAY)
-    and the cursors' signing keys."""
+def request_params(scope: Scope, today: date, viewer: Any = None) -> dict[str, Any]:
+    """The values of a request's viewer and day parameters (SCOPE_ROOT, SCOPE_SHARED, TODAY,
+    Query.me's VIEWER_*) and the cursors' signing keys."""
     inner_key, outer_key = cursors.padded_keys()
-    return {
+    params = {
         SCOPE_ROOT: scope.root,
         SCOPE_SHARED: scope.disclosure is Disclosure.SHARED,
         TODAY: today,
         sql.CURSOR_INNER_KEY: inner_key,
         sql.CURSOR_OUTER_KEY: outer_key,
     }
+    if viewer is not None:
+        params |= {
+            VIEWER_SUBJECT: viewer.subject,
+            VIEWER_ROLE: None if viewer.role is None else viewer.role.value,
+            VIEWER_PARTNER: bool(viewer.partner),
+            VIEWER_UNIT: viewer.unit_id,
+        }
+    return params
 
 
 # Where a variable may be a bind parameter: (root field, argument, input field or None).
@@ -385,8 +426,58 @@ def fields_of(
         if definition is None:
             raise NotCompilable(f"{type_.name}.{name}")
         args = get_argument_values(definition, field_nodes[0], env.variables)
+        known = ARGUMENTS.get((type_.name, name), frozenset())
+        given = {a.name.value for node in field_nodes for a in node.arguments or ()}
+        unknown = (given | {k for k, v in args.items() if v is not None}) - known
+        if unknown:  # an argument without a rule (a new one too): the resolvers answer
+            raise NotCompilable(f"{type_.name}.{name}({', '.join(sorted(unknown))})")
         out.append(Field(key, field_nodes, definition, args))
     return out
+
+
+# The arguments each field's rule reads, by (type, field): a field given any other argument
+# (one added to the schema later too) is not compiled. Input objects: INPUT_FIELDS.
+ARGUMENTS: dict[tuple[str, str], frozenset[str]] = {
+    (owner, name): frozenset(args.split())
+    for owner, name, args in [
+        ("Query", "orgUnit", "id name"),
+        ("Query", "orgUnits", "first after filter"),
+        ("Query", "tasks", "first after filter orderBy"),
+        ("Query", "targets", "first after filter"),
+        ("Query", "measurements", "first after filter"),
+        ("Query", "documents", "first after docNumber kind"),
+        ("Query", "plans", "first after document field year"),
+        ("Plan", "tasks", "filter first after orderBy"),
+        ("Plan", "taskRollup", "asOf filter"),
+        ("OrgUnit", "children", "kind"),
+        ("OrgUnit", "tasks", "role includeDescendants filter first after orderBy"),
+        ("OrgUnit", "taskRollup", "asOf includeDescendants role filter"),
+        ("OrgUnit", "rectificationRollup", "asOf includeDescendants"),
+        ("OrgUnit", "rectifications", "includeDescendants filter first after"),
+        ("OrgUnit", "targets", "year"),
+        ("Task", "reports", "first after"),
+        ("Target", "attainment", "asOf"),
+    ]
+}
+
+# The input fields each filter's rule reads (TaskFilter: every field, through TaskFilter).
+INPUT_FIELDS: dict[str, frozenset[str]] = {
+    "OrgUnitFilter": frozenset({"kind", "parent", "ancestor", "name"}),
+    "TargetFilter": frozenset({"indicator", "unit", "year", "month", "annualOnly", "kind"}),
+    "MeasurementFilter": frozenset({"indicator", "unit", "year", "month", "annualOnly"}),
+    "RectificationFilter": frozenset(
+        {"status", "responsibleUnit", "dueBefore", "overdueAsOf", "dueSoonAsOf", "text"}
+    ),
+}
+
+
+def known_filter(f: Field, input_type: str) -> dict[str, Any]:
+    """A filter argument's coerced value, NotCompilable when it sets a field without a rule."""
+    flt: dict[str, Any] = f.args.get("filter") or {}
+    unknown = {k for k, v in flt.items() if v is not None} - INPUT_FIELDS[input_type]
+    if unknown:
+        raise NotCompilable(f"{input_type}: {', '.join(sorted(unknown))}")
+    return flt
 
 
 def json_object(
@@ -669,9 +760,25 @@ def task_filter(raw: dict[str, Any] | None) -> Any:
 
 
 def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
-    if f.args.get("filter") is not None:
-        raise NotCompilable("taskRollup(filter:)")
     day, current = env.day(f.args.get("asOf"))
+    if f.args.get("filter") is not None:
+        try:
+            flt = task_filter(f.args["filter"])
+            for test in state_tests(flt):
+                env.day(test.as_of)  # present state or history: a day check of the plan
+            statement = filtered_rollup_statement(
+                outer(row.c.id),
+                flt,
+                as_of=day,
+                current=current,
+                include_descendants=f.args["includeDescendants"],
+                role=f.args["role"],
+                scope=env.scope,
+                name=env.name("r"),
+            )
+        except ValueError as exc:  # a malformed id in the filter: the resolvers report it
+            raise NotCompilable(str(exc)) from exc
+        return rollup_object(env, f, statement.subquery(env.name("r")), day)
     statement = env.rollups.statement(
         outer(row.c.id),
         as_of=day,
@@ -682,6 +789,43 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
         name=env.name("r"),
     )
     return rollup_object(env, f, statement.subquery(env.name("r")), day)
+
+
+def filtered_rollup_statement(
+    root: sa.ColumnElement[Any],
+    flt: TaskFilter,
+    *,
+    as_of: Any,
+    current: bool,
+    include_descendants: bool,
+    role: enums.RoleScope,
+    scope: Scope,
+    name: str,
+) -> sa.Select[Any]:
+    """taskRollup(filter:) of the unit `root`, as the resolvers' live aggregation computes it
+    (resolvers/task/rollup.py TaskRollupLoader._live: the buckets never answer a filter).
+
+    ValueError for a malformed id in the filter (the resolvers report it)."""
+    cutoff = None if current else end_of_day(as_of)
+    units = unit_scope([root], include_descendants).cte(f"unit_scope_{name}", nesting=True)
+    scoped = tasks_of_units(units, role, cutoff).where(
+        *shares_state(
+            flt,
+            units=units,
+            role=role,
+            root=units.c.root_id,
+            task=assignment_t.c.task_id,
+            name=name,
+        )
+    )
+    return rollup_statement(
+        scoped,
+        as_of=as_of,
+        current=current,
+        units=units,
+        conditions=[*task_filter_conditions(flt), task_visible(scope)],
+        nesting=f"_{name}",
+    )
 
 
 def rollup_object(env: Env, f: Field, r: Any, day: Any) -> Any:
@@ -821,6 +965,365 @@ def related(table: sa.Table, prefix: str, fk: str, visible: Callable[..., Any]) 
     return handler
 
 
+# -- rectifications ---------------------------------------------------------------------------
+
+
+def rectification_filter(f: Field) -> Any:
+    """The RectificationFilter of a field (NotCompilable for a field without a rule)."""
+    flt = known_filter(f, "RectificationFilter")
+    if not flt:
+        return None
+    return RectificationFilter(**{fields.python_name(k): v for k, v in flt.items()})
+
+
+def unit_rectifications(env: Env, f: Field, row: Row) -> Any:
+    """OrgUnit.rectifications: resolvers/inspection/queries.py's conditions and order."""
+    ra = env.alias(rect_assignment_t, "ra")
+    unit = outer(row.c.id)
+    if f.args["includeDescendants"]:
+        c = env.alias(closure_t, "c")
+        units = sa.select(c.c.descendant_id).where(c.c.ancestor_id == unit)
+        in_scope = sa.select(ra.c.rectification_id).where(ra.c.org_unit_id.in_(units))
+    else:
+        in_scope = sa.select(ra.c.rectification_id).where(ra.c.org_unit_id == unit)
+    try:
+        flt = rectification_filter(f)
+        conditions = rectification_conditions(flt)
+        for as_of in (flt.overdue_as_of, flt.due_soon_as_of) if flt is not None else ():
+            if as_of is not None:
+                env.day(as_of)  # present state or history (calendar.cutoff): a day check
+    except ValueError as exc:  # a malformed id in the filter: the resolvers report it
+        raise NotCompilable(str(exc)) from exc
+    base = sa.select(rect_t).where(
+        rect_t.c.id.in_(in_scope), *conditions, rectification_visible(env.scope, rect_t.c.id)
+    )
+    order = rectification_order()
+    known = env.known_ids.get(row.name)
+    return connection(
+        env,
+        f,
+        base,
+        order,
+        rect_t,
+        owner="OrgUnit",
+        parent=sa.cast(outer(row.c.id), sa.Text),
+        known=None if known is None else str(known),
+    )
+
+
+def rectification_units(env: Env, f: Field, row: Row) -> Any:
+    """Rectification.responsibleUnits: as the loader (units_by_rectification) lists them."""
+    ra, u = env.alias(rect_assignment_t, "ra"), env.alias(unit_t, "u")
+    obj = build_object(env, f.type, f.nodes, u)
+    order = [ra.c.role, written_order(ra.c.position), u.c.sort_order, u.c.name]
+    return (
+        sa.select(json_list(obj, *order))
+        .select_from(ra.join(u, u.c.id == ra.c.org_unit_id))
+        .where(ra.c.rectification_id == outer(row.c.id), unit_visible(env.scope, u.c.id))
+        .scalar_subquery()
+    )
+
+
+def finding_numbers(env: Env, f: Field, row: Row) -> Any:
+    """Rectification.findingNumbers, ascending."""
+    fi, rf = env.alias(finding_t, "fi"), env.alias(rect_finding_t, "rf")
+    return (
+        sa.select(json_list(fi.c.number, fi.c.number))
+        .select_from(rf.join(fi, fi.c.id == rf.c.finding_id))
+        .where(rf.c.rectification_id == outer(row.c.id))
+        .scalar_subquery()
+    )
+
+
+def responsible_persons(env: Env, f: Field, row: Row) -> Any:
+    """Internal: null for sharing partners."""
+    hidden = env.hidden()
+    if isinstance(hidden, sa.sql.elements.False_):
+        return row.c.responsible_persons
+    return sa.case((hidden, sa.null()), else_=row.c.responsible_persons)
+
+
+def json_array_column(name: str) -> Handler:
+    """A JSON list column, [] when null (Rectification.measures)."""
+    return lambda env, f, row: sa.func.coalesce(
+        sa.cast(row.c[name], JSON), sa.literal_column("'[]'::json", JSON)
+    )
+
+
+def unit_rectification_rollup(env: Env, f: Field, row: Row) -> Any:
+    """OrgUnit.rectificationRollup: resolvers/rollups/rectification.py's statement."""
+    day, current = env.day(f.args.get("asOf"))
+    name = env.name("rr")
+    statement = rectification_rollup_statement(
+        [outer(row.c.id)],
+        include_descendants=f.args["includeDescendants"],
+        as_of=day,
+        current=current,
+        visible=rectification_visible(env.scope, rect_t.c.id),
+        nesting=name,
+    )
+    r = statement.subquery(env.name("rr"))
+
+    def total(column: str) -> Any:
+        return sa.func.coalesce(sa.func.sum(r.c[column]), 0)
+
+    rated = total("total") - total("ongoing")
+    formulas: dict[str, Any] = {
+        "asOf": day if isinstance(day, sa.ColumnElement) else sa.literal(day, sa.Date),
+        "total": total("total"),
+        "notStarted": total("not_started"),
+        "inProgress": total("in_progress"),
+        "completed": total("completed"),
+        "verified": total("verified"),
+        "closed": total("closed"),
+        "reopened": total("reopened"),
+        "overdue": total("overdue"),
+        "dueSoon": total("due_soon"),
+        "ongoing": total("ongoing"),
+        "completionRate": sa.case(
+            (rated > 0, sa.cast(total("done_rated"), sa.Float) / sa.cast(rated, sa.Float))
+        ),
+    }
+    obj = json_object(env, f.type, f.nodes, lambda n, w: rule(formulas, f.type.name, n))
+    return sa.select(obj).select_from(r).scalar_subquery()
+
+
+# -- targets, measurements, attainment ----------------------------------------------------------
+
+
+def adapted(columns: list[Any], alias: Any) -> list[Any]:
+    """Expressions over a table rewritten over its alias (the resolvers' sort keys)."""
+    adapter = sql_util.ClauseAdapter(alias)
+    return [adapter.traverse(c) for c in columns]
+
+
+def unit_targets(env: Env, f: Field, row: Row) -> Any:
+    """OrgUnit.targets: its own and its sections' (targets_of_unit), in target_order."""
+    t, sec = env.alias(target_t, "tg"), env.alias(section_t, "sec")
+    unit = outer(row.c.id)
+    sections = sa.select(sec.c.id).where(sec.c.org_unit_id == unit)
+    where = [
+        sa.or_(t.c.org_unit_id == unit, t.c.section_id.in_(sections)),
+        subject_visible(env.scope, t.c.org_unit_id, t.c.section_id),
+    ]
+    if f.args.get("year") is not None:
+        where.append(t.c.year == f.args["year"])
+    order = adapted(target_order(), t)
+    rows = (
+        sa.select(t).where(*where).order_by(*order).limit(TARGETS_OF_UNIT).subquery(env.name("tr"))
+    )
+    obj = build_object(env, f.type, f.nodes, rows)
+    return (
+        sa.select(json_list(obj, *adapted(target_order(), rows)))
+        .select_from(rows)
+        .scalar_subquery()
+    )
+
+
+def target_attainment(env: Env, f: Field, row: Row) -> Any:
+    """Target.attainment: resolvers/rollups/attainment.py's statement and classification."""
+    # The date only (no present state to read): an explicit asOf needs no day check.
+    as_of = f.args.get("asOf")
+    day = sa.bindparam(TODAY, env.today, type_=sa.Date()) if as_of is None else as_of
+    a = attainment_rows(target_t.c.id == outer(row.c.id), day).subquery(env.name("at"))
+    formulas: dict[str, Any] = {
+        "asOf": day if isinstance(day, sa.ColumnElement) else sa.literal(day, sa.Date),
+        "status": a.c.status,
+        "basis": a.c.basis,
+        "actual": a.c.actual,
+        "target": sa.cast(a.c.value, sa.Float),
+        "monthsMeasured": a.c.measured,
+        "gap": a.c.actual - sa.cast(a.c.value, sa.Float),
+    }
+    obj = json_object(env, f.type, f.nodes, lambda n, w: rule(formulas, f.type.name, n))
+    return sa.select(obj).select_from(a).scalar_subquery()
+
+
+def indicator_of(env: Env, f: Field, row: Row) -> Any:
+    i = env.alias(indicator_t, "ind")
+    obj = build_object(env, f.type, f.nodes, i)
+    return sa.select(obj).where(i.c.id == outer(row.c.indicator_id)).scalar_subquery()
+
+
+def section_of(env: Env, f: Field, row: Row) -> Any:
+    sec = env.alias(section_t, "sec")
+    obj = build_object(env, f.type, f.nodes, sec)
+    return (
+        sa.select(obj)
+        .where(sec.c.id == outer(row.c.section_id), section_visible(env.scope, sec.c.id))
+        .scalar_subquery()
+    )
+
+
+def subject_filter(
+    env: Env, f: Field, table: Any, flt: dict[str, Any], alias: Any
+) -> list[sa.ColumnElement[bool]]:
+    """The TargetFilter / MeasurementFilter conditions (resolvers/indicator/queries.py)."""
+    c = alias.c
+    out: list[sa.ColumnElement[bool]] = []
+    if flt.get("indicator") is not None:
+        out.append(
+            c.indicator_id.in_(
+                sa.select(indicator_t.c.id).where(indicator_t.c.code == flt["indicator"])
+            )
+        )
+    if flt.get("unit") is not None:
+        try:
+            out.append(c.org_unit_id == decode_global_id(flt["unit"], "OrgUnit"))
+        except ValueError as exc:
+            raise NotCompilable(str(exc)) from exc
+    for key in ("year", "month"):
+        if flt.get(key) is not None:
+            out.append(c[key] == flt[key])
+    if flt.get("annualOnly"):
+        out.append(c.month.is_(None))
+    if flt.get("kind"):
+        out.append(c.kind.in_([k.value for k in flt["kind"]]))
+    return out
+
+
+def query_targets(env: Env, f: Field) -> Any:
+    flt = known_filter(f, "TargetFilter")
+    t = target_t
+    base = sa.select(t).where(
+        subject_visible(env.scope, t.c.org_unit_id, t.c.section_id),
+        *subject_filter(env, f, t, flt, t),
+    )
+    order = [OrderKey(c) for c in target_order()]
+    return connection(env, f, base, order, t, owner="Query", parent=None, known="")
+
+
+def query_measurements(env: Env, f: Field) -> Any:
+    flt = known_filter(f, "MeasurementFilter")
+    m = measurement_t
+    base = sa.select(m).where(
+        subject_visible(env.scope, m.c.org_unit_id, m.c.section_id),
+        *subject_filter(env, f, m, flt, m),
+    )
+    columns = [m.c.indicator_id, m.c.year, sa.func.coalesce(m.c.month, 13), m.c.id]
+    order = [OrderKey(c) for c in columns]
+    return connection(env, f, base, order, m, owner="Query", parent=None, known="")
+
+
+# -- documents and plans ----------------------------------------------------------------------
+
+
+def query_documents(env: Env, f: Field) -> Any:
+    """Query.documents: resolvers/document/queries.py's filter and order (newest first)."""
+    d = document_t
+    base = sa.select(d).where(document_visible(env.scope, d.c.id))
+    if f.args.get("docNumber") is not None:
+        base = base.where(d.c.doc_number_normalized == normalize_doc_number(f.args["docNumber"]))
+    if f.args.get("kind") is not None:
+        base = base.where(d.c.kind == f.args["kind"].value)
+    issued = sa.func.coalesce(d.c.issued_on, sa.literal(date(1, 1, 1), sa.Date))
+    order = [OrderKey(issued, True), OrderKey(d.c.id, True)]
+    return connection(env, f, base, order, d, owner="Query", parent=None, known="")
+
+
+def query_plans(env: Env, f: Field) -> Any:
+    """Query.plans: by document and order in it."""
+    p = plan_t
+    base = sa.select(p).where(plan_visible(env.scope, p.c.id))
+    if f.args.get("document") is not None:
+        try:
+            base = base.where(p.c.document_id == decode_global_id(f.args["document"], "Document"))
+        except ValueError as exc:
+            raise NotCompilable(str(exc)) from exc
+    if f.args.get("field") is not None:
+        base = base.where(p.c.field == f.args["field"].value)
+    if f.args.get("year") is not None:
+        base = base.where(p.c.year == f.args["year"])
+    order = [OrderKey(p.c.document_id), OrderKey(p.c.seq), OrderKey(p.c.id)]
+    return connection(env, f, base, order, p, owner="Query", parent=None, known="")
+
+
+def document_plans(env: Env, f: Field, row: Row) -> Any:
+    """Document.plans: the visible plans, by order in the document."""
+    p = env.alias(plan_t, "pl")
+    obj = build_object(env, f.type, f.nodes, p)
+    return (
+        sa.select(json_list(obj, p.c.seq, p.c.id))
+        .where(p.c.document_id == outer(row.c.id), plan_visible(env.scope, p.c.id))
+        .scalar_subquery()
+    )
+
+
+def plan_tasks(env: Env, f: Field, row: Row) -> Any:
+    """Plan.tasks: its top-level tasks (resolvers/document/types.py)."""
+    try:
+        flt = task_filter(f.args.get("filter"))
+        conditions = [*task_filter_conditions(flt), *whole_task_state(flt)]
+        for test in state_tests(flt):
+            env.day(test.as_of)  # present state or history: a day check of the plan
+    except ValueError as exc:
+        raise NotCompilable(str(exc)) from exc
+    base = sa.select(task_t).where(
+        task_t.c.plan_id == outer(row.c.id),
+        task_t.c.parent_id.is_(None),
+        *conditions,
+        task_visible(env.scope),
+    )
+    return connection(
+        env,
+        f,
+        base,
+        task_order(f.args.get("orderBy")),
+        task_t,
+        owner="Plan",
+        parent=sa.cast(outer(row.c.id), sa.Text),
+        known=None,
+    )
+
+
+def plan_task_rollup(env: Env, f: Field, row: Row) -> Any:
+    """Plan.taskRollup: the live aggregation of TaskRollupLoader (kind "plan")."""
+    day, current = env.day(f.args.get("asOf"))
+    try:
+        flt = task_filter(f.args.get("filter"))
+        for test in state_tests(flt):
+            env.day(test.as_of)
+        filtered = task_filter_conditions(flt)
+    except ValueError as exc:
+        raise NotCompilable(str(exc)) from exc
+    cutoff = None if current else end_of_day(day)
+    scoped = tasks_of_plans([outer(row.c.id)], cutoff).where(*whole_task_state(flt))
+    name = env.name("pr")
+    statement = rollup_statement(
+        scoped,
+        as_of=day,
+        current=current,
+        conditions=[*filtered, task_visible(env.scope)],
+        nesting=f"_{name}",
+    )
+    return rollup_object(env, f, statement.subquery(env.name("pr")), day)
+
+
+# -- Query.me ---------------------------------------------------------------------------------
+
+
+def query_me(env: Env, f: Field) -> Any:
+    """Query.me: the request's viewer, from bind parameters (request_params)."""
+    viewer_unit = sa.bindparam(VIEWER_UNIT, None, type_=sa.Uuid())
+
+    def unit(w: Field) -> Any:
+        u = env.alias(unit_t, "u")
+        return unit_object(env, w, [u.c.id == viewer_unit], u)
+
+    rules: dict[str, Callable[[Field], Any]] = {
+        "subject": lambda w: sa.bindparam(VIEWER_SUBJECT, "anonymous", type_=sa.Text()),
+        "role": lambda w: sa.bindparam(VIEWER_ROLE, None, type_=sa.Text()),
+        "partner": lambda w: sa.bindparam(VIEWER_PARTNER, False, type_=sa.Boolean()),
+        "unrestricted": lambda w: sa.literal_column(
+            "true" if env.scope.unrestricted else "false", sa.Boolean
+        ),
+        "unit": unit,
+    }
+    if env.viewer is None:
+        raise NotCompilable("me: no viewer")
+    return json_object(env, f.type, f.nodes, lambda n, w: rule(rules, f.type.name, n)(w))
+
+
 HANDLERS: dict[str, dict[str, Handler]] = {
     "OrgUnit": {
         "id": node_id("OrgUnit"),
@@ -832,6 +1335,9 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "aliases": unit_aliases,
         "tasks": unit_tasks,
         "taskRollup": unit_task_rollup,
+        "rectifications": unit_rectifications,
+        "rectificationRollup": unit_rectification_rollup,
+        "targets": unit_targets,
     },
     "Task": {
         "id": node_id("Task"),
@@ -848,13 +1354,93 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "id": node_id("Plan"),
         **registered(fields.PLAN),
         "document": related(document_t, "doc", "document_id", document_visible),
+        "parent": related(plan_t, "pl", "parent_id", plan_visible),
+        "tasks": plan_tasks,
+        "taskRollup": plan_task_rollup,
     },
     "Document": {
         "id": node_id("Document"),
         **registered(fields.DOCUMENT),
         "issuer": related_unit("issuer_id"),
+        "plans": document_plans,
     },
     "Deadline": registered(fields.DEADLINE),
+    "Rectification": {
+        "id": node_id("Rectification"),
+        **{
+            name: column(c)
+            for name, c in {
+                "seq": "seq",
+                "category": "category",
+                "problem": "problem",
+                "goal": "goal",
+                "responsibilityText": "responsibility_text",
+                "status": "status",
+                "version": "version",
+            }.items()
+        },
+        "measures": json_array_column("measures"),
+        "responsibilityUnresolved": json_array_column("responsibility_unresolved"),
+        "responsiblePersons": responsible_persons,
+        "deadline": same_row,
+        "findingNumbers": finding_numbers,
+        "responsibleUnits": rectification_units,
+    },
+    "Target": {
+        "id": node_id("Target"),
+        **{
+            name: column(c)
+            for name, c in {
+                "year": "year",
+                "month": "month",
+                "kind": "kind",
+                "value": "value",
+                "valueText": "value_text",
+                "baseline": "baseline",
+                "baselineYear": "baseline_year",
+                "source": "source",
+                "remarks": "remarks",
+                "version": "version",
+            }.items()
+        },
+        "indicator": indicator_of,
+        "orgUnit": related_unit("org_unit_id"),
+        "section": section_of,
+        "attainment": target_attainment,
+    },
+    "Measurement": {
+        **{
+            name: column(c)
+            for name, c in {
+                "year": "year",
+                "month": "month",
+                "value": "value",
+                "valueText": "value_text",
+                "source": "source",
+                "remarks": "remarks",
+            }.items()
+        },
+        "indicator": indicator_of,
+        "orgUnit": related_unit("org_unit_id"),
+        "section": section_of,
+    },
+    "Indicator": {
+        name: column(name) for name in ("code", "name", "unit", "direction", "kind", "description")
+    },
+    "MonitoringSection": {
+        "id": node_id("MonitoringSection"),
+        **{
+            name: column(c)
+            for name, c in {
+                "name": "name",
+                "river": "river",
+                "assessmentLevel": "assessment_level",
+                "targetText": "target_text",
+                "remarks": "remarks",
+            }.items()
+        },
+        "orgUnit": related_unit("org_unit_id"),
+    },
     "ProgressReport": {
         "id": node_id("ProgressReport"),
         "reportedAt": reported_at,
@@ -869,8 +1455,8 @@ HANDLERS: dict[str, dict[str, Handler]] = {
 
 
 def query_org_unit(env: Env, f: Field) -> Any:
-    if f.args.get("id") is None or f.args.get("name") is not None:
-        raise NotCompilable("orgUnit(name:)")
+    if f.args.get("id") is None:
+        return org_unit_by_name(env, f, f.args.get("name"))
     unit_id = env.unit_id(f.args["id"], argument_node(f, "id"))
     u = env.alias(unit_t, "u")
     if not env.bound:  # a constant: its connections can check a cursor
@@ -878,8 +1464,19 @@ def query_org_unit(env: Env, f: Field) -> Any:
     return unit_object(env, f, [u.c.id == unit_id], u)
 
 
+def org_unit_by_name(env: Env, f: Field, name: str | None) -> Any:
+    """orgUnit(name:): the first visible unit of resolvers/org_unit/queries.py's name match
+    (the name is a constant of the plan: variables other than ids shape its key)."""
+    if name is None or not name.strip():
+        return sa.null()
+    match = name_match_statement(name).where(unit_visible(env.scope, unit_t.c.id))
+    first = match.with_only_columns(unit_t.c.id).limit(1).scalar_subquery()
+    u = env.alias(unit_t, "u")
+    return unit_object(env, f, [u.c.id == first], u)
+
+
 def query_org_units(env: Env, f: Field) -> Any:
-    flt = f.args.get("filter") or {}
+    flt = known_filter(f, "OrgUnitFilter")
     if flt.get("name"):
         raise NotCompilable("orgUnits(filter: {name})")
     u = env.alias(unit_t, "u")
@@ -946,6 +1543,11 @@ QUERY_FIELDS: dict[str, Callable[[Env, Field], Any]] = {
     "orgUnit": query_org_unit,
     "orgUnits": query_org_units,
     "tasks": query_tasks,
+    "targets": query_targets,
+    "measurements": query_measurements,
+    "me": query_me,
+    "documents": query_documents,
+    "plans": query_plans,
 }
 
 

@@ -110,7 +110,8 @@ def sortable(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     if isinstance(column.type, sa.DateTime):
         return python_datetime(column, " ")
     if isinstance(column.type, sa.Date):
-        # asyncpg binds date.max (the "no end" sort key) as 'infinity'; Python reads it back
-        # as 9999-12-31.
-        return sa.func.least(column, sa.literal_column("DATE '9999-12-31'", sa.Date))
+        # asyncpg binds date.max (the "no end" sort key) as 'infinity' and date.min (the
+        # "undated" one) as '-infinity'; Python reads them back as 9999-12-31 and 0001-01-01.
+        latest = sa.func.least(column, sa.literal_column("DATE '9999-12-31'", sa.Date))
+        return sa.func.greatest(latest, sa.literal_column("DATE '0001-01-01'", sa.Date))
     return column

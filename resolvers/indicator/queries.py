@@ -29,6 +29,8 @@ target_t: sa.Table = TargetModel.__table__  # type: ignore[attr-defined]
 measurement_t: sa.Table = MeasurementModel.__table__  # type: ignore[attr-defined]
 section_t: sa.Table = MonitoringSection.__table__  # type: ignore[attr-defined]
 
+TARGETS_OF_UNIT = 1000  # OrgUnit.targets: at most this many (bounded by indicators × months)
+
 # Whole-year targets sort after the months of their year.
 _month_key = sa.func.coalesce(target_t.c.month, 13)
 
@@ -57,7 +59,7 @@ async def targets_of_unit(info: Info, unit: uuid.UUID, year: int | None) -> list
     )
     if year is not None:
         stmt = stmt.where(target_t.c.year == year)
-    rows = await info.context.db.fetch_all(stmt.order_by(*target_order()).limit(1000))
+    rows = await info.context.db.fetch_all(stmt.order_by(*target_order()).limit(TARGETS_OF_UNIT))
     return [Target.from_row(r) for r in rows]
 
 

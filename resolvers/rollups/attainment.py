@@ -19,7 +19,8 @@ Evaluated as of a date (`asOf`, the end of that day):
 Concentrations are never summed: values are compared, or averaged over months, never added up.
 
 The aggregation is one grouped SELECT per batch of targets (`attainment_statement`); the
-classification is the pure function `classify`.
+classification is the pure function `classify` and its SQL twin `classified`, which every
+read path uses (the loader here and the compiled path), tested equal to `classify`.
 """
 
 from __future__ import annotations
@@ -171,10 +172,29 @@ def classify(terms: TargetTerms, observed: Observed, as_of: date) -> AttainmentR
 
 
 def attainment_statement(target_ids: Sequence[uuid.UUID], as_of: date) -> sa.Select[Any]:
-    """One row per target of `target_ids`: its terms and aggregated measurements as of a date.
+    """One row per target of `target_ids`: its terms, aggregated measurements and attainment
+    as of a date (attainment_rows)."""
+    return attainment_rows(target_t.c.id.in_(list(target_ids)), as_of)
+
+
+def first_open_month_sql(as_of: Any) -> sa.ColumnElement[int]:
+    """first_open_month in SQL: a constant for a date, else computed from the SQL date
+    `as_of` (the compiled path's TODAY parameter; PostgreSQL)."""
+    if isinstance(as_of, date):
+        return sa.literal(first_open_month(as_of), sa.Integer)
+    next_day = as_of + sa.literal_column("1", sa.Integer)
+    return sa.cast(
+        sa.extract("year", next_day) * 12 + sa.extract("month", next_day) - 1, sa.Integer
+    )
+
+
+def attainment_rows(which: sa.ColumnElement[bool], as_of: Any) -> sa.Select[Any]:
+    """One row per target matching `which` (a condition on the `target` table): its terms,
+    aggregated measurements and attainment as of a date (`as_of`: a date, or a SQL date).
 
     Columns: target_id, year, month, value, direction, kind, month_value, annual_value,
-    year_to_date_mean, months_measured.
+    year_to_date_mean, months_measured (the year-to-date count), and the classification
+    (classified): status, basis, actual, measured (monthsMeasured).
     """
     t, m, i = target_t, measurement_t, indicator_t
     same_place = sa.or_(
@@ -206,15 +226,14 @@ def attainment_statement(target_ids: Sequence[uuid.UUID], as_of: date) -> sa.Sel
                 sa.and_(m.c.indicator_id == t.c.indicator_id, m.c.year == t.c.year, same_place),
             )
         )
-        .where(t.c.id.in_(list(target_ids)))
+        .where(which)
         .subquery("latest_measurement")
     )
     ended_month = sa.and_(
         latest.c.month.is_not(None),
-        latest.c.year * 12 + latest.c.month - 1
-        < sa.bindparam("first_open", first_open_month(as_of)),
+        latest.c.year * 12 + latest.c.month - 1 < first_open_month_sql(as_of),
     )
-    return (
+    observed = (
         sa.select(
             t.c.id.label("target_id"),
             t.c.year,
@@ -234,9 +253,72 @@ def attainment_statement(target_ids: Sequence[uuid.UUID], as_of: date) -> sa.Sel
                 latest, sa.and_(latest.c.target_id == t.c.id, latest.c.recency == 1)
             )
         )
-        .where(t.c.id.in_(list(target_ids)))
+        .where(which)
         .group_by(t.c.id, t.c.year, t.c.month, t.c.value, i.c.direction, i.c.kind)
+        .subquery("observed")
     )
+    return sa.select(*observed.c, *classified(observed, as_of))
+
+
+def classified(row: Any, as_of: Any) -> list[sa.ColumnElement[Any]]:
+    """`classify` in SQL (its twin, checked equal by tests/resolvers/indicator): status, basis,
+    actual and measured (monthsMeasured) of a row with attainment_rows' observed columns."""
+    c = row.c
+    first_open = first_open_month_sql(as_of)
+    value = sa.cast(c.value, sa.Float)
+
+    def met(actual: Any) -> sa.ColumnElement[bool]:
+        tolerance = sa.literal(_CLASS_TOLERANCE, sa.Float)
+        return sa.case(
+            (c.kind == IndicatorKind.WATER_CLASS.value, sa.func.ceil(actual - tolerance) <= value),
+            (c.direction == IndicatorDirection.LOWER_IS_BETTER.value, actual <= value),
+            else_=actual >= value,
+        )
+
+    def met_or(actual: Any, otherwise: AttainmentStatus) -> Any:
+        return sa.case((met(actual), AttainmentStatus.MET.value), else_=otherwise.value)
+
+    monthly = c.month.is_not(None)
+    month_measured = sa.and_(c.month_value.is_not(None), c.year * 12 + c.month - 1 < first_open)
+    year_ended = c.year * 12 + 11 < first_open
+    annual = sa.and_(c.annual_value.is_not(None), year_ended)
+    to_date = sa.and_(c.year_to_date_mean.is_not(None), c.months_measured > 0)
+    none = (AttainmentStatus.NO_DATA.value, AttainmentBasis.NONE.value, None)
+    month_value, annual_value = sa.cast(c.month_value, sa.Float), sa.cast(c.annual_value, sa.Float)
+    mean = sa.cast(c.year_to_date_mean, sa.Float)
+    missed = AttainmentStatus.MISSED
+    # (condition, (status, basis, actual)) in classify's order; the first that holds wins.
+    branches: list[tuple[Any, tuple[Any, Any, Any]]] = [
+        (sa.and_(monthly, sa.or_(c.value.is_(None), sa.not_(month_measured))), none),
+        (monthly, (met_or(month_value, missed), AttainmentBasis.MONTHLY_VALUE.value, month_value)),
+        (c.value.is_(None), none),
+        (annual, (met_or(annual_value, missed), AttainmentBasis.ANNUAL_VALUE.value, annual_value)),
+        (sa.not_(to_date), none),
+    ]
+    ytd_status = sa.case(
+        (met(mean), AttainmentStatus.MET.value),
+        (year_ended, missed.value),
+        else_=AttainmentStatus.AT_RISK.value,
+    )
+    last = (ytd_status, AttainmentBasis.YEAR_TO_DATE_MEAN.value, mean)
+
+    def pick(n: int, label: str, type_: Any) -> sa.ColumnElement[Any]:
+        whens = [(cond, _sql(out[n], type_)) for cond, out in branches]
+        return sa.case(*whens, else_=_sql(last[n], type_)).label(label)
+
+    measured = sa.case((monthly, sa.case((month_measured, 1), else_=0)), else_=c.months_measured)
+    return [
+        pick(0, "status", sa.String()),
+        pick(1, "basis", sa.String()),
+        pick(2, "actual", sa.Float()),
+        measured.label("measured"),
+    ]
+
+
+def _sql(value: Any, type_: Any) -> Any:
+    if isinstance(value, sa.ColumnElement):
+        return value
+    return sa.null() if value is None else sa.literal(value, type_)
 
 
 def _float(value: Any) -> float | None:
@@ -244,21 +326,15 @@ def _float(value: Any) -> float | None:
 
 
 def result_from_row(row: Any, as_of: date) -> AttainmentResult:
-    """Classify one row of `attainment_statement`."""
-    terms = TargetTerms(
-        year=int(row["year"]),
-        month=row["month"],
-        value=_float(row["value"]),
-        direction=IndicatorDirection(row["direction"]),
-        kind=IndicatorKind(row["kind"]),
+    """The attainment of one row of `attainment_statement`, as SQL classified it."""
+    return AttainmentResult(
+        as_of,
+        AttainmentStatus(row["status"]),
+        AttainmentBasis(row["basis"]),
+        _float(row["actual"]),
+        _float(row["value"]),
+        int(row["measured"]),
     )
-    observed = Observed(
-        month_value=_float(row["month_value"]),
-        annual_value=_float(row["annual_value"]),
-        year_to_date_mean=_float(row["year_to_date_mean"]),
-        months_measured=int(row["months_measured"]),
-    )
-    return classify(terms, observed, as_of)
 
 
 class AttainmentByTargetLoader(DataLoader[uuid.UUID, AttainmentResult]):

@@ -58,21 +58,26 @@ def rectification_rollup_statement(
     as_of: date,
     current: bool,
     visible: sa.ColumnElement[bool] | None = None,
+    nesting: str | None = None,
 ) -> sa.Select[Any]:
-    """One row of counts per root unit."""
+    """One row of counts per root unit.
+
+    `nesting` (a name suffix) renders the CTEs inside the statement, so it can be a
+    correlated subquery (the compiled read path)."""
     scope = sa.select(
         closure_t.c.ancestor_id.label("root_id"), closure_t.c.descendant_id.label("unit_id")
     ).where(closure_t.c.ancestor_id.in_(roots))
     if not include_descendants:
         scope = scope.where(closure_t.c.depth == 0)
-    units = scope.cte("unit_scope")
+    suffix, nested = (f"_{nesting}", True) if nesting else ("", False)
+    units = scope.cte(f"unit_scope{suffix}", nesting=nested)
     scoped = (
         sa.select(units.c.root_id, rect_assignment_t.c.rectification_id)
         .select_from(
             units.join(rect_assignment_t, rect_assignment_t.c.org_unit_id == units.c.unit_id)
         )
         .distinct()
-        .cte("scoped_rectification")
+        .cte(f"scoped_rectification{suffix}", nesting=nested)
     )
     cutoff = None if current else end_of_day(as_of)
     state = rules.status_as_of(rect_t, cutoff)

@@ -38,7 +38,28 @@ def dashboard_query(name: str) -> str:
     return (DASHBOARD_QUERIES / name).read_text(encoding="utf-8")
 
 
+# The docs/ examples that read (the others mutate, fail on purpose or subscribe).
+DOCS = Path(__file__).parents[2] / "docs" / "examples"
+DOCS_QUERIES = (
+    "01-unit-overview",
+    "02-rollup-scopes",
+    "03-overdue-tasks",
+    "04-pagination",
+    "05-targets-and-measurements",
+    "06-rectifications",
+)
+
+
+def docs_example(name: str) -> tuple[str, dict[str, Any]]:
+    """A docs/ example's query and its variables."""
+    import json
+
+    query = (DOCS / f"{name}.graphql").read_text(encoding="utf-8")
+    return query, json.loads((DOCS / f"{name}.json").read_text(encoding="utf-8"))
+
+
 OVERDUE_PAGE = dashboard_query("overdue-page.graphql")
+UNIT_TREE = dashboard_query("unit-tree.graphql")
 
 ROLLUP = (
     "asOf total completed inProgress notStarted overdue dueSoon ongoing completionRate "
@@ -116,6 +137,54 @@ CHILDREN_OF = """query C($parent: ID, $kinds: [OrgUnitKind!]) {
 FALLBACK = """query N($unit: ID!) { orgUnit(id: $unit) { id name rectificationRollup { total }
   tasks(first: 3) { edges { node { id escalations { id level } } } } } }"""
 
+# Documents and plans, their tasks and rollups.
+PLANS = f"""query P($asOf: Date, $docNumber: String, $field: PlanField, $order: [TaskOrder!]) {{
+  documents(first: 5, docNumber: $docNumber) {{ totalCount pageInfo {{ hasNextPage endCursor }}
+    edges {{ cursor node {{ id docNumber title kind issuedOn issuer {{ name }}
+      plans {{ id title field year parent {{ id title }}
+        taskRollup(asOf: $asOf) {{ {ROLLUP} }}
+        late: taskRollup(filter: {{overdueAsOf: $asOf}}) {{ total overdue }}
+        tasks(first: 3, orderBy: $order) {{ totalCount pageInfo {{ endCursor hasNextPage }}
+          edges {{ cursor node {{ id code label status leadUnits {{ name }} }} }} }}
+        open: tasks(first: 2, filter: {{status: [NOT_STARTED, IN_PROGRESS]}}) {{ totalCount }}
+      }} }} }} }}
+  plans(first: 8, field: $field) {{ totalCount pageInfo {{ endCursor }}
+    edges {{ cursor node {{ id title kind field year objectives source
+      document {{ docNumber }} taskRollup {{ total completed }} }} }} }}
+}}"""
+
+# Every field of the rectification, target and measurement rules, and `me`.
+SUBJECTS = f"""query S($unit: ID!, $asOf: Date, $year: Int, $status: [RectificationStatus!]) {{
+  me {{ subject role partner unrestricted unit {{ id name kind }} __typename }}
+  orgUnit(id: $unit) {{ name
+    now: rectificationRollup {{ asOf total notStarted inProgress completed verified closed
+      reopened overdue dueSoon ongoing completionRate __typename }}
+    own: rectificationRollup(asOf: $asOf, includeDescendants: false) {{ total overdue }}
+    mine: rectifications(first: 3) {{ totalCount edges {{ cursor node {{ id seq }} }} }}
+    rectifications(includeDescendants: true, first: 4,
+                   filter: {{status: $status, overdueAsOf: $asOf}}) {{
+      totalCount pageInfo {{ hasNextPage endCursor }}
+      edges {{ cursor node {{ __typename id seq category problem goal measures
+        responsibilityText responsibilityUnresolved responsiblePersons status version
+        findingNumbers deadline {{ kind start end text }}
+        responsibleUnits {{ id name }} }} }} }}
+    targets(year: $year) {{ id year month kind value valueText baseline baselineYear source
+      remarks version indicator {{ code name unit direction kind description }}
+      orgUnit {{ id name }}
+      section {{ id name river assessmentLevel targetText orgUnit {{ name }} }}
+      attainment(asOf: $asOf) {{ asOf status basis actual target monthsMeasured gap }}
+      today: attainment {{ status actual }} }}
+    filtered: taskRollup(asOf: $asOf, filter: {{deadlineKind: [BY_DATE, PERIOD]}}) {{ {ROLLUP} }}
+    overdueNow: taskRollup(role: ANY, filter: {{overdueAsOf: $asOf, text: "整治"}}) {{ {ROLLUP} }}
+  }}
+  targets(first: 30, filter: {{year: $year}}) {{ totalCount pageInfo {{ endCursor }}
+    edges {{ cursor node {{ id month value orgUnit {{ name }} attainment(asOf: $asOf) {{
+      status basis actual target monthsMeasured gap }} }} }} }}
+  measurements(first: 30, filter: {{year: $year}}) {{ totalCount
+    edges {{ cursor node {{ year month value valueText source remarks
+      indicator {{ code }} orgUnit {{ name }} section {{ name }} }} }} }}
+}}"""
+
 
 @dataclass
 class Case:
@@ -135,7 +204,7 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
         units = (
             await conn.execute(
                 sa.text(
-                    "SELECT u.id, u.kind, u.depth, (SELECT count(*) FROM assignment a "
+                    "SELECT u.id, u.name, u.kind, u.depth, (SELECT count(*) FROM assignment a "
                     "WHERE a.org_unit_id = u.id) AS n, EXISTS (SELECT FROM assignment a "
                     "JOIN task t ON t.id = a.task_id WHERE a.org_unit_id = u.id "
                     "AND t.parent_id IS NOT NULL AND a.role = 'LEAD') AS leads_subtask "
@@ -173,9 +242,46 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
                 "dashboard screen",
                 dashboard_query("screen.graphql"),
                 {"unit": gid, "asOf": str(today)},
-                compiles=False,
+            ),
+            Case(
+                "dashboard screen, past",
+                dashboard_query("screen.graphql"),
+                {"unit": gid, "asOf": "2023-10-20", "rectificationsFirst": 3},
             ),
         ]
+        for as_of in (None, str(today), "2023-06-30", "2024-07-01"):
+            variables = {"unit": gid, "asOf": as_of, "year": 2023, "status": None}
+            cases.append(Case("subjects", SUBJECTS, variables))
+        cases.append(
+            Case(
+                "subjects, open",
+                SUBJECTS,
+                {"unit": gid, "asOf": "2024-01-31", "year": None, "status": ["NOT_STARTED"]},
+            )
+        )
+    for as_of, number, field, order in (
+        (None, None, None, None),
+        (str(today), "城政办发〔2023〕20号", "AIR", ["DEADLINE_ASC"]),
+        ("2023-06-30", None, "WATER", ["STATUS_DESC", "SEQ_ASC"]),
+        ("2023-10-20", "no such number", None, None),
+    ):
+        variables = {"asOf": as_of, "docNumber": number, "field": field, "order": order}
+        cases.append(Case("documents and plans", PLANS, variables))
+    names = ["城区", "区生态环境分局", "no such unit", picks[1].name, picks[3].name]
+    for example in DOCS_QUERIES:
+        query, variables = docs_example(example)
+        cases.append(Case(f"docs {example}", query, variables))
+        if "name" in variables:
+            for name in names:
+                # asOf is required in 02: today instead of the default.
+                now = str(today) if example == "02-rollup-scopes" else None
+                for as_of in (now, "2023-06-30"):
+                    more = variables | {"name": name, "asOf": as_of}
+                    cases.append(Case(f"docs {example}", query, more))
+        elif "asOf" in variables:
+            for as_of in (str(today), "2023-06-30", None):
+                if as_of is not None or example == "05-targets-and-measurements":
+                    cases.append(Case(f"docs {example}", query, variables | {"asOf": as_of}))
     for gid in ids[:3]:
         cases += [
             Case("task page", TASK_PAGE, {"unit": gid, "first": 25, "order": ["DEADLINE_ASC"]}),
@@ -202,7 +308,8 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
     for text in ("整治", "no task says this"):  # a page info aggregating nothing, empty too
         cases.append(Case("page info alone", PAGE_INFO_ALONE, {"text": text}))
     cases += [
-        Case("dashboard unit tree", dashboard_query("unit-tree.graphql"), {}, compiles=False),
+        Case("dashboard unit tree", UNIT_TREE, {}),
+        Case("dashboard unit tree", UNIT_TREE, {"first": 7}),
         Case("every unit", CHILDREN_OF, {"parent": None, "kinds": None}),
         Case(
             "bad lead unit",
@@ -231,12 +338,14 @@ async def next_pages(clients: Clients, cases: list[Case]) -> list[Case]:
     wrote it), so cursors made by one path are read by the other."""
     out = []
     for case in cases:
-        if case.query not in (TASK_LIST, TASK_PAGE, OVERDUE_PAGE) or not case.compiles:
+        paged = (TASK_LIST, TASK_PAGE, OVERDUE_PAGE, UNIT_TREE, docs_example("04-pagination")[0])
+        if case.query not in paged or not case.compiles:
             continue
         body = {"query": case.query, "variables": case.variables}
         data = (await clients.resolvers.post("/graphql", json=body)).json().get("data") or {}
         connection = (
             data.get("tasks")
+            or data.get("orgUnits")
             or (data.get("orgUnit") or {}).get("tasks")
             or (data.get("unit") or {}).get("overdue")
         )
@@ -376,16 +485,18 @@ async def run_corpus(db: TestDatabase, clients_for: Any, rls: bool = False) -> s
     cases += await next_pages(clients, cases)
     async with db.engine.begin() as conn:
         partner = await create_key(conn, name="partner", unit_id=viewers[1])
+    admin = mint_token(TEST_SECRET, unit_id=viewers[1], role=ViewerRole.ADMIN)
     audiences: list[tuple[str, dict[str, str]]] = [
         ("demo viewer (everything)", {}),
         ("partner", {"x-api-key": partner.secret}),
+        ("ADMIN of a district (everything)", {"authorization": f"Bearer {admin}"}),
     ]
     # The province sees everything (like ADMIN); the others their subtree and its ancestors.
     for unit in viewers[1:]:
         token = mint_token(TEST_SECRET, unit_id=unit, role=ViewerRole.REPORTER)
         audiences.append((f"REPORTER of {unit}", {"authorization": f"Bearer {token}"}))
     if rls:  # the database's policies on top: the restricted viewers are what matters
-        audiences = audiences[1:3] + audiences[-1:]
+        audiences = audiences[1:2] + audiences[3:4] + audiences[-1:]
     compiled = 0
     labels: set[str] = set()
     for who, headers in audiences:

@@ -57,6 +57,13 @@ TASK = """id code seq label category title description remarks responsibilityTex
     edges { cursor node { id reportedAt period percent status narrative reportedBy
       unit { id name } } } }"""
 PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
+RECTIFICATION = """id seq category problem goal measures responsibilityText
+  responsibilityUnresolved responsiblePersons status version findingNumbers
+  deadline { kind start end text } responsibleUnits { id name }"""
+TARGET = """id year month kind value valueText baseline baselineYear source remarks version
+  indicator { code name unit direction kind description } orgUnit { id name }
+  section { id name river assessmentLevel targetText remarks orgUnit { id name } }
+  attainment(asOf: $asOf) { asOf status basis actual target monthsMeasured gap }"""
 
 # Every compiled field at least once (test_the_query_selects_every_compiled_field).
 EVERY_FIELD = f"""query Everything($unit: ID!, $asOf: Date) {{
@@ -75,6 +82,24 @@ EVERY_FIELD = f"""query Everything($unit: ID!, $asOf: Date) {{
     edges {{ cursor node {{ id name kind lineParent {{ id }} }} }} }}
   tasks(first: 5, orderBy: [UPDATED_DESC]) {{ totalCount
     edges {{ cursor node {{ id code cooperatingUnits {{ id }} }} }} }}
+  me {{ subject role partner unrestricted unit {{ id name }} }}
+  documents(first: 3) {{ totalCount {PAGE_INFO} edges {{ cursor node {{ id docNumber
+    plans {{ id title parent {{ id }} taskRollup(asOf: $asOf) {{ {ROLLUP} }}
+      tasks(first: 2, filter: {{overdueAsOf: $asOf}}) {{ totalCount {PAGE_INFO}
+        edges {{ cursor node {{ id code }} }} }} }} }} }} }}
+  plans(first: 3) {{ totalCount {PAGE_INFO} edges {{ cursor node {{ id title }} }} }}
+  unit: orgUnit(id: $unit) {{
+    rectificationRollup(asOf: $asOf) {{ asOf total notStarted inProgress completed verified
+      closed reopened overdue dueSoon ongoing completionRate }}
+    rectifications(includeDescendants: true, first: 5, filter: {{overdueAsOf: $asOf}}) {{
+      totalCount {PAGE_INFO} edges {{ cursor node {{ {RECTIFICATION} }} }} }}
+    targets {{ {TARGET} }}
+    filtered: taskRollup(asOf: $asOf, filter: {{deadlineKind: [BY_DATE]}}) {{ {ROLLUP} }}
+  }}
+  targets(first: 5) {{ totalCount {PAGE_INFO} edges {{ cursor node {{ {TARGET} }} }} }}
+  measurements(first: 5) {{ totalCount {PAGE_INFO} edges {{ cursor node {{ year month value
+    valueText source remarks indicator {{ code }} orgUnit {{ id name }} section {{ id name }}
+  }} }} }}
 }}"""
 
 
@@ -98,11 +123,13 @@ def compiled_fields() -> set[tuple[str, str]]:
     compiler pages (api/compiled connection(): totalCount, edges, pageInfo)."""
     out = {(t, f) for t, rules in HANDLERS.items() for f in rules}
     out |= {("Query", f) for f in QUERY_FIELDS}
-    for node in ("OrgUnit", "Task", "ProgressReport"):
+    nodes = ("OrgUnit", "Task", "ProgressReport", "Rectification", "Target", "Measurement")
+    for node in (*nodes, "Document", "Plan"):
         out |= {(f"{node}Connection", f) for f in ("totalCount", "edges", "pageInfo")}
         out |= {(f"{node}Edge", "cursor"), (f"{node}Edge", "node")}
     out |= {("PageInfo", f) for f in ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor")}
     out |= {("TaskRollup", f) for f in ROLLUP.split()}
+    out |= {("RectificationRollup", f) for f in ROLLUP.split() if f != "weightedProgress"}
     return out
 
 
