@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,6 +53,8 @@ class PlanInfo:
     doc_number: str | None
     label: str  # prefix of task codes: the 文号, else the document id
     issuer_id: uuid.UUID  # names and group references are read from its government
+    # The document's date: group references and names resolve as of it (org_unit_tree).
+    issued_on: date | None = None
 
     @property
     def ref(self) -> tuple[str, str] | None:
@@ -71,6 +74,7 @@ def _info(plan: Any, document: Any) -> PlanInfo:
         doc_number=document["doc_number"],
         label=document["doc_number"] or str(document["id"]),
         issuer_id=document["issuer_id"],
+        issued_on=document["issued_on"],
     )
 
 
