@@ -68,7 +68,7 @@ __all__ = [
     "in_force_at",
     "parent_links",
     "present",
-    "rollup_parent_select",
+    "rollup_parent",
 ]
 
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
@@ -179,9 +179,10 @@ def parent_links() -> sa.Subquery:
 # -- succession and the rollup tree -----------------------------------------------------------
 
 
-def rollup_parent_select() -> sa.Select[Any]:
-    """(unit_id, parent_id) of the rollup tree: the MERGE/RENAME successor of a unit that
-    ended so, else its parent (module docstring, "Succession")."""
+def rollup_parent(units: sa.FromClause) -> sa.ColumnElement[Any]:
+    """The parent of a `units` row in the rollup tree: the MERGE/RENAME successor of a unit
+    that ended so, else its parent (module docstring, "Succession"). Indexed lookups only
+    (ix_org_unit_event_unit_unit), so a walk up the tree joins org_unit by primary key."""
     pred = event_unit_t.alias("pred")
     succ = event_unit_t.alias("succ")
     successor = (
@@ -192,7 +193,7 @@ def rollup_parent_select() -> sa.Select[Any]:
             )
         )
         .where(
-            pred.c.org_unit_id == unit_t.c.id,
+            pred.c.org_unit_id == units.c.id,
             pred.c.role == OrgUnitEventRole.PREDECESSOR.value,
             succ.c.role == OrgUnitEventRole.SUCCESSOR.value,
             event_t.c.kind.in_([kind.value for kind in ROLLS_INTO]),
@@ -201,27 +202,24 @@ def rollup_parent_select() -> sa.Select[Any]:
         .limit(1)
         .scalar_subquery()
     )
-    return sa.select(
-        unit_t.c.id.label("unit_id"),
-        sa.func.coalesce(successor, unit_t.c.parent_id).label("parent_id"),
-    )
+    return sa.func.coalesce(successor, units.c.parent_id)
 
 
 def closure_select() -> sa.Select[Any]:
     """Every (ancestor_id, descendant_id, depth) row of the rollup tree, (unit, unit, 0)
-    included: what org_unit_closure holds. One recursive statement (both dialects)."""
-    edge = rollup_parent_select().cte("rollup_edge")
+    included: what org_unit_closure holds. One recursive statement (both dialects): each
+    step looks the current ancestor up by primary key and moves to its rollup parent."""
     walk = sa.select(
         unit_t.c.id.label("ancestor_id"),
         unit_t.c.id.label("descendant_id"),
         sa.literal(0).label("depth"),
     ).cte("walk", recursive=True)
-    step = sa.select(
-        edge.c.parent_id, walk.c.descendant_id, (walk.c.depth + 1).label("depth")
-    ).where(
-        edge.c.unit_id == walk.c.ancestor_id,
-        edge.c.parent_id.is_not(None),
-        walk.c.depth < MAX_DEPTH,
+    up = unit_t.alias("up")
+    parent = rollup_parent(up)
+    step = (
+        sa.select(parent, walk.c.descendant_id, (walk.c.depth + 1).label("depth"))
+        .select_from(walk.join(up, up.c.id == walk.c.ancestor_id))
+        .where(parent.is_not(None), walk.c.depth < MAX_DEPTH)
     )
     walk = walk.union_all(step)
     return sa.select(walk.c.ancestor_id, walk.c.descendant_id, walk.c.depth)

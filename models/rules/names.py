@@ -460,23 +460,44 @@ class UnitIndex:
             spellings.extend(_suffix_variants(spelling))
 
         within = None if anchor is None else anchor.id
+        # Rule 0: first the units in force on the date, under any spelling; then any unit
+        # that ever bore one of them.
+        for current_only in (True, False):
+            found = self._first_exact(
+                text, normalized, spellings, government, within, as_of, current_only
+            )
+            if found is not None:
+                return Resolution(text, (found,), None)
+        official = self._official(normalized, as_of)
+        if official is not None:
+            return Resolution(text, (official,), None)
+        raise UnknownUnitError(text)
+
+    def _first_exact(
+        self,
+        text: str,
+        normalized: str,
+        spellings: list[str],
+        government: UUID | None,
+        within: UUID | None,
+        as_of: date | None,
+        current_only: bool,
+    ) -> UUID | None:
+        """The first spelling's exact match; ambiguity raised when no spelling settles it."""
         ambiguity: AmbiguousUnitError | None = None
         for spelling in dict.fromkeys(spellings):
             try:
-                found = self._exact(spelling, government, within, as_of)
+                found = self._exact(spelling, government, within, as_of, current_only)
             except AmbiguousUnitError as error:
                 if spelling == normalized:
                     raise AmbiguousUnitError(text, error.candidates) from None
                 ambiguity = ambiguity or AmbiguousUnitError(text, error.candidates)
                 continue
             if found is not None:
-                return Resolution(text, (found,), None)
+                return found
         if ambiguity is not None:
             raise ambiguity
-        official = self._official(normalized, as_of)
-        if official is not None:
-            return Resolution(text, (official,), None)
-        raise UnknownUnitError(text)
+        return None
 
     def _official(self, normalized: str, as_of: date | None) -> UUID | None:
         """Rule 5: a full official name (晋城市城区人民政府): its unit under that government."""
@@ -497,15 +518,21 @@ class UnitIndex:
         return [self.resolve(name, context=context, as_of=as_of) for name in names]
 
     def _exact(
-        self, normalized: str, government: UUID | None, within: UUID | None, as_of: date | None
+        self,
+        normalized: str,
+        government: UUID | None,
+        within: UUID | None,
+        as_of: date | None = None,
+        current_only: bool = False,
     ) -> UUID | None:
         """Rule 2: exact normalised match, namesakes settled by the context government.
 
-        Rule 0: the units in force on `as_of` first (an old name for an old document is the
-        unit that bore it then); only when none is, the units that ever bore the name."""
+        Rule 0: `current_only` keeps the units in force on `as_of` (an old name for an old
+        document is the unit that bore it then); otherwise the units in force on it are
+        preferred to those that ever bore the name."""
         ids = self._by_name.get(normalized, [])
         current = [unit_id for unit_id in ids if self._units[unit_id].in_force(as_of)]
-        ids = current or ids
+        ids = current if current_only else (current or ids)
         if within is not None:
             ids = [unit_id for unit_id in ids if self._within(unit_id, within)]
         if len(ids) <= 1:

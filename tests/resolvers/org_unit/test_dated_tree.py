@@ -65,7 +65,7 @@ def _yaml(name: str) -> Any:
 
 
 async def _admin(client: GraphQLClient) -> GraphQLClient:
-    data = await client.query("{ orgUnit(name: \"山西省\") { id } }")
+    data = await client.query('{ orgUnit(name: "山西省") { id } }')
     return client.as_viewer(decode_global_id(data["orgUnit"]["id"]), "ADMIN")
 
 
@@ -103,7 +103,8 @@ async def test_2023_and_2024_groups_expand_to_the_towns_of_their_year(
     named = {
         i["seq"] for i in items if any(n.startswith("北石店镇") for n in i["responsible_units"])
     }
-    assert via_group and named
+    assert via_group
+    assert named
 
     south = (await client.query(UNIT_WORK, {"n": "南村镇"}))["orgUnit"]
     north = (await client.query(UNIT_WORK, {"n": "北石店镇"}))["orgUnit"]
@@ -128,7 +129,8 @@ async def test_attestations_are_queryable(client: GraphQLClient) -> None:
              attestations { attestedOn text document { docNumber } } } }"""
     )
     unit = data["orgUnit"]
-    assert unit["validFrom"] is None and unit["validTo"] is None  # unknown, not invented
+    assert unit["validFrom"] is None
+    assert unit["validTo"] is None
     assert [a["attestedOn"] for a in unit["attestations"]] == ["2023-05-31"]
     assert unit["attestations"][0]["document"]["docNumber"] == "城政办发〔2023〕20号"
 
@@ -154,9 +156,7 @@ async def test_rename_keeps_the_old_name_for_old_dates(client: GraphQLClient) ->
     )
     payload = result["recordOrgUnitEvent"]
     assert payload["errors"] == []
-    assert payload["event"]["predecessors"] == [
-        {"name": "城区商务局", "validTo": day.isoformat()}
-    ]
+    assert payload["event"]["predecessors"] == [{"name": "城区商务局", "validTo": day.isoformat()}]
     assert payload["event"]["successors"] == [
         {"name": "城区商务和投资促进局", "validFrom": day.isoformat()}
     ]
@@ -358,3 +358,15 @@ async def test_undated_today_tree_is_unchanged_without_events(client: GraphQLCli
         data = await client.query(CHILDREN, {"n": "城区", "d": day})
         names = {child["name"] for child in data["orgUnit"]["children"]}
         assert {"南村镇", "北石店镇", "钟家庄街道", "城区商务局"} <= names
+
+
+async def test_closure_is_the_dated_trees(seeded_db: TestDatabase) -> None:
+    """The seed's closure (built in Python) is what closure_select derives in SQL."""
+    from models.org_unit_tree import closure_select
+
+    closure_t = models.metadata.tables["org_unit_closure"]
+    async with seeded_db.engine.connect() as conn:
+        stored = {tuple(map(str, row)) for row in await conn.execute(sa.select(closure_t))}
+        derived = {tuple(map(str, row)) for row in await conn.execute(closure_select())}
+    assert stored == derived
+    assert len(stored) > 100
