@@ -60,7 +60,7 @@ PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
 
 # Every compiled field at least once (test_the_query_selects_every_compiled_field).
 EVERY_FIELD = f"""query Everything($unit: ID!, $asOf: Date) {{
-  orgUnit(id: $unit) {{ id code name kind depth remarks aliases
+  orgUnit(id: $unit) {{ id code name kind depth remarks validFrom validTo aliases
     parent {{ id name kind parent {{ id name }} }} lineParent {{ id name }}
     children {{ id name kind }} ancestors {{ id name }}
     now: taskRollup {{ {ROLLUP} }}
