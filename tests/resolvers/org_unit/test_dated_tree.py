@@ -370,3 +370,28 @@ async def test_closure_is_the_dated_trees(seeded_db: TestDatabase) -> None:
         derived = {tuple(map(str, row)) for row in await conn.execute(closure_select())}
     assert stored == derived
     assert len(stored) > 100
+
+
+@pytest.mark.parametrize(
+    ("day", "town"),
+    [(date(2023, 5, 31), "南村镇"), (date(2024, 3, 5), "北石店镇")],
+)
+async def test_writers_expand_groups_as_of_the_documents_date(
+    seeded_db: TestDatabase, day: date, town: str
+) -> None:
+    """The SQL resolution importers and createTask use (resolvers/units.py) reads groups
+    as the seed builder does (models/org_unit_tree.py)."""
+    from resolvers.units import resolve_name
+
+    unit_t = models.metadata.tables["org_unit"]
+    async with seeded_db.engine.connect() as conn:
+        names = {row.id: row.name for row in await conn.execute(sa.select(unit_t))}
+        district = next(unit for unit, name in names.items() if name == "城区")
+        dated = await resolve_name(conn, "各镇（街道）", district, day)
+        today = await resolve_name(conn, "各镇（街道）", district)
+    members = {names[unit] for unit in dated.unit_ids}
+    assert town in members
+    assert ({"南村镇", "北石店镇"} - {town}).isdisjoint(members)
+    assert members - {town} == {name for name in names.values() if name.endswith("街道")}
+    # Today's tree (no date): both towns, whose bounds nobody knows, are present.
+    assert {"南村镇", "北石店镇"} <= {names[unit] for unit in today.unit_ids}
