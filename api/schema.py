@@ -35,6 +35,7 @@ from resolvers.inspection.mutations import InspectionMutation
 from resolvers.inspection.queries import InspectionQuery
 from resolvers.inspection.types import Inspection, Rectification
 from resolvers.ledger.mutations import LedgerMutation
+from resolvers.org_unit.mutations import OrgUnitMutation
 from resolvers.org_unit.queries import OrgUnitQuery
 from resolvers.org_unit.types import OrgUnit
 from resolvers.proposal.queries import ProposalQuery
@@ -71,6 +72,7 @@ Mutation = merge_types(
         IndicatorMutation,
         DocumentMutation,
         LedgerMutation,
+        OrgUnitMutation,
     ),
 )
 

@@ -17,7 +17,15 @@ from models.inspection import (
     RectificationEvent,
     RectificationFinding,
 )
-from models.org_unit import OrgUnit, OrgUnitAlias, OrgUnitClosure
+from models.org_unit import (
+    OrgUnit,
+    OrgUnitAlias,
+    OrgUnitAttestation,
+    OrgUnitClosure,
+    OrgUnitEvent,
+    OrgUnitEventUnit,
+    OrgUnitParentLink,
+)
 from models.outbox import OutboxEvent
 from models.proposal import Proposal
 from models.rollup import RollupBucket, RollupMember
@@ -47,7 +55,11 @@ __all__ = [
     "MonitoringSection",
     "OrgUnit",
     "OrgUnitAlias",
+    "OrgUnitAttestation",
     "OrgUnitClosure",
+    "OrgUnitEvent",
+    "OrgUnitEventUnit",
+    "OrgUnitParentLink",
     "OutboxEvent",
     "Plan",
     "PlanMeasure",

@@ -21,6 +21,23 @@ class OrgUnitKind(StrEnum):
     OTHER = "OTHER"  # 人大、政协 and other bodies
 
 
+class OrgUnitEventKind(StrEnum):
+    """A dated change of the unit tree (区划/机构调整)."""
+
+    RENAME = "RENAME"  # 更名: one unit ends, its successor carries on under a new name
+    MERGE = "MERGE"  # 合并/撤并: units end, merged into one successor
+    SPLIT = "SPLIT"  # 拆分: one unit ends, split into successors
+    ESTABLISH = "ESTABLISH"  # 设立: new units begin
+    ABOLISH = "ABOLISH"  # 撤销: units end without successor
+
+
+class OrgUnitEventRole(StrEnum):
+    """A unit's side of an org-unit event."""
+
+    PREDECESSOR = "PREDECESSOR"
+    SUCCESSOR = "SUCCESSOR"
+
+
 class DeadlineKind(StrEnum):
     """Shape of a 完成时限."""
 

@@ -42,6 +42,8 @@ ORG_UNIT: Registry = {
     "kind": Column("kind", enums.OrgUnitKind),
     "depth": Column("depth"),
     "remarks": Column("remarks"),
+    "validFrom": Column("valid_from"),
+    "validTo": Column("valid_to"),
 }
 
 TASK: Registry = {

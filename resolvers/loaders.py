@@ -27,6 +27,7 @@ from models import (
     RectificationFinding,
     Task,
 )
+from models.org_unit_tree import present
 from models.rules.labels import label_year
 from models.rules.responsibility import written_order
 from resolvers.database import MAX_BATCH, Database
@@ -151,13 +152,14 @@ class Loaders:
 
     @property
     def children_by_org_unit(self) -> RowsByKeyLoader:
-        """ChildrenByOrgUnitLoader, in sort order then name."""
+        """ChildrenByOrgUnitLoader: today's (not ended: org_unit_tree.present), in sort
+        order then name."""
         t = org_unit_t
         return self._get(  # type: ignore[no-any-return]
             "ChildrenByOrgUnit",
             lambda: RowsByKeyLoader(
                 self.db,
-                sa.select(t).where(visibility(self.scope, t)),
+                sa.select(t).where(visibility(self.scope, t), present(t)),
                 t.c.parent_id,
                 [t.c.sort_order, t.c.name, t.c.id],
             ),

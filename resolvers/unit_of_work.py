@@ -94,6 +94,7 @@ OUTBOX_EVENTS: dict[str, str] = {
     "escalate": "escalation.issued",
     "createKey": "api_key.created",
     "revokeKey": "api_key.revoked",
+    "recordOrgUnitEvent": "org_unit_event.recorded",
 }
 
 

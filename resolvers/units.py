@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import OrgUnit, OrgUnitAlias, OrgUnitClosure
 from models.enums import OrgUnitKind
+from models.org_unit_tree import group_member_at, in_force_at, parent_links, present
 from models.rules.names import GroupScope, normalize_name, parse_group_reference
 from resolvers.errors import DomainError, ErrorCode
 
@@ -54,12 +56,17 @@ async def government_of(
     return found
 
 
-async def resolve_name(conn: AsyncConnection, name: str, context: uuid.UUID) -> NamedUnits:
-    """A unit name as documents write it, relative to the acting unit's government.
+async def resolve_name(
+    conn: AsyncConnection, name: str, context: uuid.UUID, as_of: date | None = None
+) -> NamedUnits:
+    """A unit name as documents write it, relative to the acting unit's government, in a
+    document dated `as_of` (None: today's tree).
 
-    Group references expand to the government's towns, streets, departments or counties,
-    except groups of 相关/有关 units, which name no unit (GroupReference.expands: `unresolved`);
-    other names match canonical names and aliases inside the government's subtree.
+    Group references expand to the government's towns, streets, departments or counties that
+    are members on that date (models/org_unit_tree.py group_member), except groups of 相关/有关
+    units, which name no unit (GroupReference.expands: `unresolved`); other names match
+    canonical names and aliases inside the government's subtree, the units in force on that
+    date first.
     """
     government = await government_of(conn, context)
     if government is None:
@@ -73,7 +80,16 @@ async def resolve_name(conn: AsyncConnection, name: str, context: uuid.UUID) -> 
             anchor = await government_of(conn, government, group.level) or government
         if group.scope is GroupScope.ALL_COUNTIES:
             anchor = await government_of(conn, government, OrgUnitKind.CITY) or government
-        children = sa.select(unit_t.c.id).where(unit_t.c.parent_id == anchor)
+        if as_of is None:
+            linked = unit_t.c.parent_id == anchor
+        else:
+            link = parent_links()
+            linked = unit_t.c.id.in_(
+                sa.select(link.c.org_unit_id).where(
+                    link.c.parent_id == anchor, in_force_at(link, as_of)
+                )
+            )
+        children = sa.select(unit_t.c.id).where(linked, group_member_at(unit_t, as_of))
         if group.scope is GroupScope.ALL_TOWNS:
             children = children.where(unit_t.c.kind == OrgUnitKind.TOWN.value)
         elif group.scope is GroupScope.ALL_STREETS:
@@ -91,8 +107,9 @@ async def resolve_name(conn: AsyncConnection, name: str, context: uuid.UUID) -> 
         return NamedUnits(ids, name)
     normalized = normalize_name(name)
     subtree = sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == government)
+    current = present(unit_t) if as_of is None else in_force_at(unit_t, as_of)
     matches = await conn.execute(
-        sa.select(unit_t.c.id)
+        sa.select(unit_t.c.id, sa.case((current, True), else_=False).label("current"))
         .where(
             unit_t.c.id.in_(subtree),
             sa.or_(
@@ -102,9 +119,15 @@ async def resolve_name(conn: AsyncConnection, name: str, context: uuid.UUID) -> 
                 ),
             ),
         )
-        .limit(2)
+        # The units in force on the date (today: not ended) first; ended ones only when
+        # no unit in force bears the name.
+        .order_by(sa.case((current, 0), else_=1))
+        .limit(3)
     )
-    ids = [row.id for row in matches]
+    rows = list(matches)
+    if any(row.current for row in rows):
+        rows = [row for row in rows if row.current]
+    ids = [row.id for row in rows][:2]
     if len(ids) != 1:
         reason = "is ambiguous" if ids else "is not a unit of this government"
         raise DomainError(ErrorCode.UNKNOWN_UNIT, f"{name} {reason}")

@@ -117,6 +117,10 @@ class Builder:
         self.errors: list[str] = []
         self.file = ""
         self.current: dict[str, Any] | None = None  # the mapping being built, for errors
+        # The document being built's date: names and group references resolve as of it.
+        self.doc_date: date | None = None
+        # Attestations of org_units.yaml by document label: (unit row, YAML item, date).
+        self.attestations: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
         self.now = FIXED_STAMP  # fixed: re-seeding writes identical rows
 
     def at(self, item: dict[str, Any] | None) -> str:
@@ -182,12 +186,23 @@ class Builder:
                     "depth": parent["depth"] + 1 if parent else 0,
                     "sort_order": order,
                     "remarks": item.get("remarks"),
+                    "valid_from": item.get("valid_from"),
+                    "valid_to": item.get("valid_to"),
+                    "parent_since": None,
                     "created_at": self.now,
                     "updated_at": self.now,
                     "version": 1,
                 },
             )
             self.units[name] = row
+            attested: list[date] = []
+            for attestation in item.get("attested") or []:
+                if not isinstance(attestation.get("on"), date) or not attestation.get("document"):
+                    self.error(attestation, f"{name}: an attestation needs `document` and `on`")
+                    continue
+                attested.append(attestation["on"])
+                label = str(attestation["document"])
+                self.attestations.setdefault(label, []).append((row, attestation))
             aliases = tuple(dict.fromkeys(str(a) for a in item.get("aliases") or []))
             seen: set[str] = set()
             for alias in aliases:
@@ -211,6 +226,9 @@ class Builder:
                     kind=kind,
                     parent_id=row["parent_id"],
                     aliases=aliases,
+                    valid_from=row["valid_from"],
+                    valid_to=row["valid_to"],
+                    attested=tuple(attested),
                 )
             )
         for item in spec["units"]:
@@ -237,7 +255,7 @@ class Builder:
         """Unit ids for a name as written, and the group text when it was a group reference."""
         assert self.index is not None
         try:
-            resolution = self.index.resolve(name, context=context)
+            resolution = self.index.resolve(name, context=context, as_of=self.doc_date)
         except (UnknownUnitError, AmbiguousUnitError) as exc:
             self.error(self.current, f"unit {name!r}: {exc}")
             return [], None
@@ -254,14 +272,18 @@ class Builder:
         for name in (*leads, *cooperating):
             # Name by name, so every unknown name is reported and building goes on.
             try:
-                index.resolve(str(name), context=context)
+                index.resolve(str(name), context=context, as_of=self.doc_date)
             except (UnknownUnitError, AmbiguousUnitError) as exc:
                 self.error(self.current, f"unit {name!r}: {exc}")
                 known = False
         if not known:
             return Assignments([], [])
         return assign_responsibility(
-            index, [str(n) for n in leads], [str(n) for n in cooperating], context=context
+            index,
+            [str(n) for n in leads],
+            [str(n) for n in cooperating],
+            context=context,
+            as_of=self.doc_date,
         )
 
     def unit_id(self, name: str | None, context: uuid.UUID | None) -> uuid.UUID | None:
@@ -304,6 +326,8 @@ class Builder:
         doc = spec["document"]
         dated = doc.get("issued_on") or (spec.get("inspection") or {}).get("feedback_on")
         self.now = start_of_day(dated) if dated else FIXED_STAMP
+        # Names and groups resolve as of the document's date (models/org_unit_tree.py).
+        self.doc_date = dated
         self.current = doc
         context = self.unit_id(doc.get("context"), None)
         issuer = self.unit_id(doc.get("issuer"), context)
@@ -342,7 +366,26 @@ class Builder:
                 "version": 1,
             },
         )
+        self.build_attestations(label, doc_id, dated)
         return doc_id, context, label
+
+    def build_attestations(self, label: str, doc_id: uuid.UUID, dated: date | None) -> None:
+        """org_unit_attestation rows of org_units.yaml's `attested` entries for a document:
+        its date must be the one the entry states."""
+        for row, item in self.attestations.pop(label, []):
+            if item["on"] != dated:
+                self.error(item, f"{row['name']}: {label} is dated {dated}, not {item['on']}")
+                continue
+            self.out.add(
+                "org_unit_attestation",
+                {
+                    "id": stable_id("org_unit_attestation", row["id"], doc_id),
+                    "org_unit_id": row["id"],
+                    "document_id": doc_id,
+                    "attested_on": item["on"],
+                    "text": item.get("text"),
+                },
+            )
 
     def build_plans(
         self, spec: dict[str, Any], doc_id: uuid.UUID, context: uuid.UUID | None, label: str
@@ -791,6 +834,10 @@ class Builder:
             self.build_inspection(spec, doc_id, context)
             self.build_proposal(spec, doc_id, context)
             self.build_facts(spec, doc_id, context)
+        for label, pending in self.attestations.items():
+            for row, item in pending:
+                self.file = "org_units.yaml"
+                self.error(item, f"{row['name']}: attested by {label}, which is no seed document")
         if self.errors:
             raise SeedDataError("seed data problems:\n  " + "\n  ".join(self.errors))
         return self.out

@@ -18,7 +18,7 @@ def test_contract_names_are_present() -> None:
     sdl = schema_sdl()
     for name in (
         'node(\n    """The ID of the object."""\n    id: ID!\n  ): Node',
-        "orgUnit(id: ID = null, name: String = null): OrgUnit",
+        "orgUnit(id: ID = null, name: String = null, asOf: Date = null): OrgUnit",
         "type Deadline",
         "type TaskConnection",
         "totalCount: Int!",

@@ -22,7 +22,7 @@ from alembic import op
 from models.rules import scope_rls
 
 revision: str = '0022'
-down_revision: str | None = '0019'
+down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -13,16 +13,19 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
 from models.enums import OrgUnitKind
+from models.org_unit_tree import group_member, in_force
 
 __all__ = [
     "TERRITORIAL_KINDS",
     "AmbiguousUnitError",
     "GroupReference",
     "GroupScope",
+    "PastLink",
     "Resolution",
     "UnitIndex",
     "UnitRecord",
@@ -289,14 +292,43 @@ def parse_group_reference(name: str) -> GroupReference | None:
 
 
 @dataclass(frozen=True, slots=True)
+class PastLink:
+    """A parent link an org-unit event closed: the parent from valid_from to valid_to."""
+
+    parent_id: UUID
+    valid_from: date | None
+    valid_to: date
+
+
+@dataclass(frozen=True, slots=True)
 class UnitRecord:
-    """A unit as the resolver sees it."""
+    """A unit as the resolver sees it, with its dates (models/org_unit_tree.py)."""
 
     id: UUID
     name: str
     kind: OrgUnitKind
     parent_id: UUID | None
     aliases: tuple[str, ...] = ()
+    valid_from: date | None = None
+    valid_to: date | None = None
+    parent_since: date | None = None
+    past_links: tuple[PastLink, ...] = ()
+    attested: tuple[date, ...] = ()
+
+    def in_force(self, on: date | None) -> bool:
+        """In force on `on` (None: today, i.e. not ended)."""
+        return self.valid_to is None if on is None else in_force(self.valid_from, self.valid_to, on)
+
+    def parent_on(self, on: date | None) -> UUID | None:
+        """The parent on `on` (None: the current parent)."""
+        if on is None:
+            return self.parent_id
+        for link in self.past_links:
+            if in_force(link.valid_from, link.valid_to, on):
+                return link.parent_id
+        if self.parent_since is None or self.parent_since <= on:
+            return self.parent_id
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,13 +376,17 @@ class UnitIndex:
     def __init__(self, units: Iterable[UnitRecord]) -> None:
         """Index the units; names and aliases are compared in normalize_name form."""
         self._units: dict[UUID, UnitRecord] = {}
+        # Children by every parent a unit ever had (current and past links).
         self._children: dict[UUID, list[UnitRecord]] = {}
         self._by_name: dict[str, list[UUID]] = {}
         for unit in units:
             self._units[unit.id] = unit
         for unit in self._units.values():
+            parents = {link.parent_id for link in unit.past_links}
             if unit.parent_id is not None:
-                self._children.setdefault(unit.parent_id, []).append(unit)
+                parents.add(unit.parent_id)
+            for parent in parents:
+                self._children.setdefault(parent, []).append(unit)
             for spelling in (unit.name, *unit.aliases):
                 ids = self._by_name.setdefault(normalize_name(spelling), [])
                 if unit.id not in ids:
@@ -395,8 +431,12 @@ class UnitIndex:
 
     # -- resolution --------------------------------------------------------
 
-    def resolve(self, name: str, *, context: UUID | None = None) -> Resolution:
-        """The unit(s) a name stands for, read from the point of view of the context unit."""
+    def resolve(
+        self, name: str, *, context: UUID | None = None, as_of: date | None = None
+    ) -> Resolution:
+        """The unit(s) a name stands for, read from the point of view of the context unit
+        in a document dated `as_of` (None: today's tree). Groups expand to their members on
+        that date; a name prefers the units in force then (models/org_unit_tree.py)."""
         text = name.strip()
         normalized = normalize_name(text)
         if not normalized:
@@ -404,7 +444,7 @@ class UnitIndex:
         group = parse_group_reference(text)
         if group is not None:
             # 相关…: no unit until someone names the units concerned (GroupReference.expands).
-            members = self._expand(group, context) if group.expands else ()
+            members = self._expand(group, context, as_of) if group.expands else ()
             return Resolution(text, members, group)
         government = None if context is None else self.government_of(context)
 
@@ -420,30 +460,51 @@ class UnitIndex:
             spellings.extend(_suffix_variants(spelling))
 
         within = None if anchor is None else anchor.id
+        # Rule 0: first the units in force on the date, under any spelling; then any unit
+        # that ever bore one of them.
+        for current_only in (True, False):
+            found = self._first_exact(
+                text, normalized, spellings, government, within, as_of, current_only
+            )
+            if found is not None:
+                return Resolution(text, (found,), None)
+        official = self._official(normalized, as_of)
+        if official is not None:
+            return Resolution(text, (official,), None)
+        raise UnknownUnitError(text)
+
+    def _first_exact(
+        self,
+        text: str,
+        normalized: str,
+        spellings: list[str],
+        government: UUID | None,
+        within: UUID | None,
+        as_of: date | None,
+        current_only: bool,
+    ) -> UUID | None:
+        """The first spelling's exact match; ambiguity raised when no spelling settles it."""
         ambiguity: AmbiguousUnitError | None = None
         for spelling in dict.fromkeys(spellings):
             try:
-                found = self._exact(spelling, government, within)
+                found = self._exact(spelling, government, within, as_of, current_only)
             except AmbiguousUnitError as error:
                 if spelling == normalized:
                     raise AmbiguousUnitError(text, error.candidates) from None
                 ambiguity = ambiguity or AmbiguousUnitError(text, error.candidates)
                 continue
             if found is not None:
-                return Resolution(text, (found,), None)
+                return found
         if ambiguity is not None:
             raise ambiguity
-        official = self._official(normalized)
-        if official is not None:
-            return Resolution(text, (official,), None)
-        raise UnknownUnitError(text)
+        return None
 
-    def _official(self, normalized: str) -> UUID | None:
+    def _official(self, normalized: str, as_of: date | None) -> UUID | None:
         """Rule 5: a full official name (晋城市城区人民政府): its unit under that government."""
         for government, rest in official_forms(normalized):
             for government_id in self._by_name.get(government, []):
                 try:
-                    found = self.resolve(rest, context=government_id).unit_ids
+                    found = self.resolve(rest, context=government_id, as_of=as_of).unit_ids
                 except (UnknownUnitError, AmbiguousUnitError):
                     continue
                 if len(found) == 1 and self._within(found[0], government_id):
@@ -451,14 +512,27 @@ class UnitIndex:
         return None
 
     def resolve_many(
-        self, names: Iterable[str], *, context: UUID | None = None
+        self, names: Iterable[str], *, context: UUID | None = None, as_of: date | None = None
     ) -> list[Resolution]:
         """resolve() for each name, in order."""
-        return [self.resolve(name, context=context) for name in names]
+        return [self.resolve(name, context=context, as_of=as_of) for name in names]
 
-    def _exact(self, normalized: str, government: UUID | None, within: UUID | None) -> UUID | None:
-        """Rule 2: exact normalised match, namesakes settled by the context government."""
+    def _exact(
+        self,
+        normalized: str,
+        government: UUID | None,
+        within: UUID | None,
+        as_of: date | None = None,
+        current_only: bool = False,
+    ) -> UUID | None:
+        """Rule 2: exact normalised match, namesakes settled by the context government.
+
+        Rule 0: `current_only` keeps the units in force on `as_of` (an old name for an old
+        document is the unit that bore it then); otherwise the units in force on it are
+        preferred to those that ever bore the name."""
         ids = self._by_name.get(normalized, [])
+        current = [unit_id for unit_id in ids if self._units[unit_id].in_force(as_of)]
+        ids = current if current_only else (current or ids)
         if within is not None:
             ids = [unit_id for unit_id in ids if self._within(unit_id, within)]
         if len(ids) <= 1:
@@ -486,8 +560,11 @@ class UnitIndex:
             return None
         return self._nearest(government, frozenset({kind}))
 
-    def _expand(self, group: GroupReference, context: UUID | None) -> tuple[UUID, ...]:
-        """Rule 1: the units of a group reference, sorted by name."""
+    def _expand(
+        self, group: GroupReference, context: UUID | None, as_of: date | None
+    ) -> tuple[UUID, ...]:
+        """Rule 1: the units of a group reference on `as_of`, sorted by name: the children
+        linked to the government on that date that are members then (group_member)."""
         if context is None:
             raise UnknownUnitError(group.text, "a group reference needs a context unit")
         base: UnitRecord | None = self._units[self.government_of(context)]
@@ -497,7 +574,12 @@ class UnitIndex:
             base = self._nearest(base.id, frozenset({OrgUnitKind.CITY}))
         if base is None:
             raise UnknownUnitError(group.text, "no government of that level above the context")
-        children = self._children.get(base.id, [])
+        children = [
+            unit
+            for unit in self._children.get(base.id, [])
+            if unit.parent_on(as_of) == base.id
+            and group_member(unit.valid_from, unit.valid_to, unit.attested, as_of)
+        ]
         if group.scope is GroupScope.ALL_TOWNS:
             members = [unit for unit in children if unit.kind is OrgUnitKind.TOWN]
         elif group.scope is GroupScope.ALL_STREETS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -106,9 +107,18 @@ class Assignments:
 
 
 def assign_responsibility(
-    index: UnitIndex, leads: Iterable[str], cooperating: Iterable[str], *, context: UUID | None
+    index: UnitIndex,
+    leads: Iterable[str],
+    cooperating: Iterable[str],
+    *,
+    context: UUID | None,
+    as_of: date | None = None,
 ) -> Assignments:
     """Resolve lead and cooperating names into ordered shares (seeds and importers alike).
+
+    `as_of` is the document's date: group references (各镇（街道）) expand to their members on
+    that date and names prefer the units in force then (models/org_unit_tree.py: 2023's
+    各镇（街道） is 南村镇 and the streets, 2024's 北石店镇 and the streets).
 
     Leads first, in written order, so the first-named unit is the first lead; a unit named
     twice keeps its first share, and a lead that a group also names as cooperating stays a
@@ -121,7 +131,7 @@ def assign_responsibility(
     seen: set[UUID] = set()
     for role, names in ((AssignmentRole.LEAD, leads), (AssignmentRole.COOPERATING, cooperating)):
         for name in names:
-            resolution = index.resolve(name, context=context)
+            resolution = index.resolve(name, context=context, as_of=as_of)
             if resolution.group is not None and not resolution.group.expands:
                 if resolution.text not in unresolved:
                     unresolved.append(resolution.text)

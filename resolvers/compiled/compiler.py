@@ -63,6 +63,7 @@ from models import (
     Task,
     enums,
 )
+from models.org_unit_tree import present
 from models.rules.labels import label_year_sql, task_label_sql
 from models.rules.names import normalize_doc_number
 from models.rules.responsibility import written_order
@@ -700,8 +701,10 @@ def related_unit(fk: str) -> Handler:
 
 
 def unit_children(env: Env, f: Field, row: Row) -> Any:
+    if f.args.get("asOf") is not None:  # the dated tree: the resolvers answer it
+        raise NotCompilable("children(asOf:)")
     u = env.alias(unit_t, "u")
-    where = [u.c.parent_id == outer(row.c.id)]
+    where = [u.c.parent_id == outer(row.c.id), present(u)]
     if f.args.get("kind") is not None:
         where.append(u.c.kind == f.args["kind"].value)
     return unit_list(env, f, where, [u.c.sort_order, u.c.name, u.c.id], u)
@@ -1455,6 +1458,8 @@ HANDLERS: dict[str, dict[str, Handler]] = {
 
 
 def query_org_unit(env: Env, f: Field) -> Any:
+    if f.args.get("asOf") is not None:
+        raise NotCompilable("orgUnit(asOf:)")
     if f.args.get("id") is None:
         return org_unit_by_name(env, f, f.args.get("name"))
     unit_id = env.unit_id(f.args["id"], argument_node(f, "id"))
@@ -1479,8 +1484,10 @@ def query_org_units(env: Env, f: Field) -> Any:
     flt = known_filter(f, "OrgUnitFilter")
     if flt.get("name"):
         raise NotCompilable("orgUnits(filter: {name})")
+    if f.args.get("asOf") is not None:
+        raise NotCompilable("orgUnits(asOf:)")
     u = env.alias(unit_t, "u")
-    base = sa.select(*u.c).where(unit_visible(env.scope, u.c.id))
+    base = sa.select(*u.c).where(unit_visible(env.scope, u.c.id), present(u))
     if flt.get("kind"):
         base = base.where(u.c.kind.in_([k.value for k in flt["kind"]]))
     parent_id = root_id = None

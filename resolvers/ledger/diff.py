@@ -117,15 +117,20 @@ class Names:
 
     def __init__(self, conn: AsyncConnection, viewer: Viewer) -> None:
         self.conn, self.viewer = conn, viewer
-        self._names: dict[tuple[uuid.UUID, str], tuple[list[uuid.UUID], str | None] | str] = {}
+        self._names: dict[
+            tuple[uuid.UUID, str, date | None], tuple[list[uuid.UUID], str | None] | str
+        ] = {}
         self._within: dict[uuid.UUID, bool] = {}
 
-    async def resolve(self, name: str, context: uuid.UUID) -> tuple[list[uuid.UUID], str | None]:
-        """(unit ids, group text) of a name; DomainError when unknown or out of scope."""
-        key = (context, name)
+    async def resolve(
+        self, name: str, context: uuid.UUID, as_of: date | None = None
+    ) -> tuple[list[uuid.UUID], str | None]:
+        """(unit ids, group text) of a name in a document dated `as_of`; DomainError when
+        unknown or out of scope."""
+        key = (context, name, as_of)
         if key not in self._names:
             try:
-                named = await resolve_name(self.conn, name, context)
+                named = await resolve_name(self.conn, name, context, as_of)
                 for unit in named.unit_ids:
                     if unit not in self._within:
                         self._within[unit] = await may_name_unit(self.conn, self.viewer, unit)
@@ -189,7 +194,7 @@ async def desired_task(
     ):
         for name in unit_names:
             try:
-                ids, group = await names.resolve(name, plan.issuer_id)
+                ids, group = await names.resolve(name, plan.issuer_id, plan.issued_on)
             except LookupError as error:
                 report.errors.append(
                     RowProblem(row.number, column, ProblemCode.UNKNOWN_UNIT, str(error))

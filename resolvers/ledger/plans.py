@@ -53,7 +53,9 @@ class PlanInfo:
     doc_number: str | None
     label: str  # prefix of task codes: the 文号, else the document id
     issuer_id: uuid.UUID  # names and group references are read from its government
-    issued_on: date | None = None  # new tasks' history starts then (resolvers/task/history.py)
+    # The document's date: new tasks' history starts then (resolvers/task/history.py), and
+    # group references and names resolve as of it (models/org_unit_tree.py).
+    issued_on: date | None = None
 
     @property
     def ref(self) -> tuple[str, str] | None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 import strawberry
 
 from models import OrgUnit as OrgUnitModel
 from models import OrgUnitAlias, OrgUnitClosure
+from models.org_unit_tree import in_force_at, parent_links, present
 from models.rules.names import name_spellings, normalize_name, official_forms
 from resolvers import cursors
 from resolvers.common import Connection, Info, decode_global_id, paginate
-from resolvers.org_unit.types import OrgUnit, OrgUnitFilter
+from resolvers.org_unit.types import OrgUnit, OrgUnitFilter, check_as_of
 from resolvers.scope import visibility
 
 unit_t: sa.Table = OrgUnitModel.__table__  # type: ignore[attr-defined]
@@ -24,10 +27,14 @@ def _named(units: sa.FromClause, spelling: str) -> sa.ColumnElement[bool]:
     return sa.or_(units.c.name == spelling, units.c.id.in_(by_alias))
 
 
-def name_match_statement(name: str) -> sa.Select[tuple[object, ...]]:
+def name_match_statement(name: str, as_of: date | None = None) -> sa.Select[tuple[object, ...]]:
     """Units a name stands for: its canonical name or an alias after normalisation, then the
     forms it also goes by (城区人民政府 → 城区) and its full official form (晋城市城区人民政府:
-    城区人民政府 under 晋城市), in that order of preference (models/rules/names.py)."""
+    城区人民政府 under 晋城市), in that order of preference (models/rules/names.py).
+
+    The units in force on `as_of` (None: today's, not ended) come first, as a document of
+    that day reads the name: a unit renamed later still answers to its old name for an old
+    date; a name only an ended unit bore still finds it (models/org_unit_tree.py)."""
     normalized = normalize_name(name)
     ranked: list[tuple[sa.ColumnElement[bool], int]] = [
         (sa.or_(unit_t.c.name == name.strip(), _named(unit_t, normalized)), 0)
@@ -46,45 +53,84 @@ def name_match_statement(name: str) -> sa.Select[tuple[object, ...]]:
             for spelling in name_spellings(rest)
         ]
     rank = sa.case(*ranked, else_=3)
+    current = present(unit_t) if as_of is None else in_force_at(unit_t, as_of)
     return (
         sa.select(unit_t)
         .where(sa.or_(*(condition for condition, _rank in ranked)))
-        # The canonical name wins over an alias; then the higher level, then the older row.
-        .order_by(rank, (unit_t.c.name != name.strip()), unit_t.c.depth, unit_t.c.code)
+        # In force first; the canonical name wins over an alias; then the higher level, then
+        # the older row.
+        .order_by(
+            sa.case((current, 0), else_=1),
+            rank,
+            (unit_t.c.name != name.strip()),
+            unit_t.c.depth,
+            unit_t.c.code,
+        )
     )
 
 
 @strawberry.type
 class OrgUnitQuery:
-    @strawberry.field(description="A unit by global id, or by name (names and aliases match).")
+    @strawberry.field(
+        description=(
+            "A unit by global id, or by name (names and aliases match). asOf reads the name"
+            " as a document of that day does: the units in force then first (an old name for"
+            " an old date finds the unit that bore it)."
+        )
+    )
     async def org_unit(
-        self, info: Info, id: strawberry.ID | None = None, name: str | None = None
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        name: str | None = None,
+        as_of: date | None = None,
     ) -> OrgUnit | None:
         if id is not None:
             row = await info.context.loaders.org_unit_by_id.load(decode_global_id(id, "OrgUnit"))
             return OrgUnit.from_row(row) if row else None
         if name is None or not name.strip():
             return None
-        stmt = name_match_statement(name).where(visibility(info.context.scope, unit_t))
+        on = None if as_of is None else check_as_of(as_of)
+        stmt = name_match_statement(name, on).where(visibility(info.context.scope, unit_t))
         row = await info.context.db.fetch_one(stmt.limit(1))
         return OrgUnit.from_row(row) if row else None
 
-    @strawberry.field(description="Units, by tree order (depth, sort order, name).")
+    @strawberry.field(
+        description=(
+            "Units, by tree order (depth, sort order, name): today's (not ended), or with"
+            " asOf those in force on that day (filter.parent then means the parent that day)."
+        )
+    )
     async def org_units(
         self,
         info: Info,
         first: int | None = None,
         after: str | None = None,
         filter: OrgUnitFilter | None = None,
+        as_of: date | None = None,
     ) -> Connection[OrgUnit]:
-        stmt = sa.select(unit_t).where(visibility(info.context.scope, unit_t))
+        on = None if as_of is None else check_as_of(as_of)
+        stmt = sa.select(unit_t).where(
+            visibility(info.context.scope, unit_t),
+            present(unit_t) if on is None else in_force_at(unit_t, on),
+        )
         parent = root = None  # the list's parent (resolvers/cursors.py PARENT_FILTERS)
         if filter is not None:
             if filter.kind:
                 stmt = stmt.where(unit_t.c.kind.in_([k.value for k in filter.kind]))
             if filter.parent is not None:
                 parent = decode_global_id(filter.parent, "OrgUnit")
-                stmt = stmt.where(unit_t.c.parent_id == parent)
+                if on is None:
+                    stmt = stmt.where(unit_t.c.parent_id == parent)
+                else:
+                    link = parent_links()
+                    stmt = stmt.where(
+                        unit_t.c.id.in_(
+                            sa.select(link.c.org_unit_id).where(
+                                link.c.parent_id == parent, in_force_at(link, on)
+                            )
+                        )
+                    )
             if filter.ancestor is not None:
                 root = decode_global_id(filter.ancestor, "OrgUnit")
                 stmt = stmt.where(

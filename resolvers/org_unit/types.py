@@ -14,6 +14,7 @@ from models import OrgUnit as OrgUnitModel
 from models import enums
 from resolvers import fields
 from resolvers.common import Connection, Info, RowNode
+from resolvers.org_unit import history
 
 if TYPE_CHECKING:
     from resolvers.document.facts import ReportedFact
@@ -36,6 +37,12 @@ class OrgUnit(RowNode, relay.Node):
     kind: enums.OrgUnitKind = strawberry.field(description="Level or kind of unit.")
     depth: int = strawberry.field(description="Depth in the tree (province = 0).")
     remarks: str | None = strawberry.field(description="Remarks.")
+    valid_from: date | None = strawberry.field(
+        description="In force from this day (null: unknown, read as always)."
+    )
+    valid_to: date | None = strawberry.field(
+        description="In force until this day, exclusive (null: still in force or unknown)."
+    )
     parent_id: strawberry.Private[uuid.UUID | None]
     line_parent_id: strawberry.Private[uuid.UUID | None]
 
@@ -73,10 +80,56 @@ class OrgUnit(RowNode, relay.Node):
         row = await info.context.loaders.org_unit_by_id.load(self.line_parent_id)
         return OrgUnit.from_row(row) if row else None
 
-    @strawberry.field(description="Direct children in the 块 tree.")
-    async def children(self, info: Info, kind: enums.OrgUnitKind | None = None) -> list[OrgUnit]:
-        rows = await info.context.loaders.children_by_org_unit.load(self.row_id)
+    @strawberry.field(
+        description=(
+            "Direct children in the 块 tree: today's (units not ended), or with asOf those in"
+            " force on that day under this unit then."
+        )
+    )
+    async def children(
+        self, info: Info, kind: enums.OrgUnitKind | None = None, as_of: date | None = None
+    ) -> list[OrgUnit]:
+        if as_of is None:
+            rows = await info.context.loaders.children_by_org_unit.load(self.row_id)
+        else:
+            rows = await history.children_on(info, check_as_of(as_of)).load(self.row_id)
         return [OrgUnit.from_row(r) for r in rows if kind is None or r["kind"] == kind]
+
+    @strawberry.field(
+        description="Units this one succeeded (merged or renamed into it, split from), oldest"
+        " event first; at most 100."
+    )
+    async def predecessors(self, info: Info) -> list[OrgUnit]:
+        rows = await history.linked_units(info, history.SUCCESSOR).load(self.row_id)
+        return [OrgUnit.from_row(r) for r in rows[: history.MAX_ITEMS]]
+
+    @strawberry.field(
+        description="Units that carry on after this one ended (merge, rename, split); at most"
+        " 100. A MERGE or RENAME successor's rollups include this unit's tasks."
+    )
+    async def successors(self, info: Info) -> list[OrgUnit]:
+        rows = await history.linked_units(info, history.PREDECESSOR).load(self.row_id)
+        return [OrgUnit.from_row(r) for r in rows[: history.MAX_ITEMS]]
+
+    @strawberry.field(description="Events this unit took part in, newest first (first ≤ 100).")
+    async def events(self, info: Info, first: int | None = 20) -> list[history.OrgUnitEventType]:
+        rows = await history.events_by_unit(info).load(self.row_id)
+        return [history.OrgUnitEventType.from_row(r) for r in rows[: history.bounded(first)]]
+
+    @strawberry.field(
+        description="Documents attesting this unit on their dates, for a unit whose validity"
+        " is unknown (first ≤ 100); they bound its membership of group references."
+    )
+    async def attestations(
+        self, info: Info, first: int | None = 20
+    ) -> list[history.OrgUnitAttestationType]:
+        rows = await history.attestations_by_unit(info).load(self.row_id)
+        return [
+            history.OrgUnitAttestationType(
+                attested_on=r["attested_on"], text=r["text"], document_id=r["document_id"]
+            )
+            for r in rows[: history.bounded(first)]
+        ]
 
     @strawberry.field(description="Ancestors, root first.")
     async def ancestors(self, info: Info) -> list[OrgUnit]:
@@ -224,3 +277,14 @@ class OrgUnitFilter:
     name: str | None = strawberry.field(
         default=None, description="Name or alias contains this text."
     )
+
+
+def check_as_of(as_of: date) -> date:
+    """An asOf argument in the accepted range; BAD_USER_INPUT otherwise."""
+    from models.rules import calendar
+    from resolvers.errors import InvalidArgument
+
+    try:
+        return calendar.check_date(as_of)
+    except ValueError as exc:
+        raise InvalidArgument(str(exc)) from exc

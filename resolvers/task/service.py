@@ -409,13 +409,15 @@ async def _expand(
     ids: list[uuid.UUID],
     names: list[str],
     field_name: str,
+    as_of: date | None = None,
 ) -> list[tuple[uuid.UUID, str | None]]:
-    """Unit ids plus names / group references resolved, deduplicated, in input order."""
+    """Unit ids plus names / group references resolved, deduplicated, in input order; names
+    and groups as of `as_of`, the task's document date (models/org_unit_tree.py)."""
 
     out: dict[uuid.UUID, str | None] = {unit: None for unit in ids}
     for name in names:
         try:
-            named = await resolve_name(conn, name, viewer_unit)
+            named = await resolve_name(conn, name, viewer_unit, as_of)
         except DomainError as error:
             raise DomainError(error.code, error.message, field_name) from error
         if named.unresolved:
@@ -548,14 +550,15 @@ async def create_task(
     plan = await _plan_in_scope(ctx, conn, plan_id)
     check_text(fields.title, "title", required=True, limit=500)
     check_effective_on(ctx, effective_on, "effectiveOn")
-    lead_units = await _expand(ctx, conn, viewer_unit, leads, lead_names, "leads")
+    document = await fetch_row(conn, document_t, plan["document_id"], field="plan")
+    issued_on = document["issued_on"]
+    lead_units = await _expand(ctx, conn, viewer_unit, leads, lead_names, "leads", issued_on)
     if not lead_units:
         raise DomainError(ErrorCode.INVALID_INPUT, "a task has at least one lead unit", "leads")
     coop_units = await _expand(
-        ctx, conn, viewer_unit, cooperating, cooperating_names, "cooperating"
+        ctx, conn, viewer_unit, cooperating, cooperating_names, "cooperating", issued_on
     )
     values = _task_values(fields, plan["year"])
-    document = await fetch_row(conn, document_t, plan["document_id"], field="plan")
     label = document["doc_number"] or str(document["id"])
     task_id = uuid.uuid4()
     row = {
@@ -764,7 +767,12 @@ async def assign_task(
     """Add lead or cooperating units (ids, names or group references) to a task."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
     await _task_in_scope(ctx, conn, task_id)
-    resolved = await _expand(ctx, conn, viewer_unit, units, names, "units")
+    issued_on = await conn.scalar(
+        sa.select(document_t.c.issued_on)
+        .join(task_t, task_t.c.document_id == document_t.c.id)
+        .where(task_t.c.id == task_id)
+    )
+    resolved = await _expand(ctx, conn, viewer_unit, units, names, "units", issued_on)
     if not resolved:
         raise DomainError(ErrorCode.INVALID_INPUT, "name at least one unit", "units")
     before = await fetch_row(conn, task_t, task_id, field="task", for_update=True)

@@ -67,7 +67,7 @@ TARGET = """id year month kind value valueText baseline baselineYear source rema
 
 # Every compiled field at least once (test_the_query_selects_every_compiled_field).
 EVERY_FIELD = f"""query Everything($unit: ID!, $asOf: Date) {{
-  orgUnit(id: $unit) {{ id code name kind depth remarks aliases
+  orgUnit(id: $unit) {{ id code name kind depth remarks validFrom validTo aliases
     parent {{ id name kind parent {{ id name }} }} lineParent {{ id name }}
     children {{ id name kind }} ancestors {{ id name }}
     now: taskRollup {{ {ROLLUP} }}

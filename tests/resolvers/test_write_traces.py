@@ -74,6 +74,7 @@ EXPECT: dict[str, Expect] = {
     "escalate-overdue": TASKS,
     "key create": OTHER,
     "key revoke": OTHER,
+    "recordOrgUnitEvent": TASKS,
     "rebuild-rollups": REBUILD,
 }
 
@@ -447,6 +448,19 @@ async def key_revoke(env: Env) -> Mark:
     return Mark(actor="govgraph key revoke")
 
 
+async def record_org_unit_event(env: Env) -> Mark:
+    query = _payload("event { kind }", "recordOrgUnitEvent", "RecordOrgUnitEventInput")
+    variables = {
+        "input": {
+            "kind": "MERGE",
+            "occurredOn": "2025-01-01",
+            "predecessors": [await env.unit("钟家庄街道")],
+            "successors": [await env.unit("西上庄街道")],
+        }
+    }
+    return await env.mutate("recordOrgUnitEvent", query, variables, as_="山西省", role="ADMIN")
+
+
 async def rebuild_rollups(env: Env) -> Mark:
     await env.command(["rebuild-rollups"])
     return Mark(actor="govgraph rebuild-rollups")
@@ -473,6 +487,7 @@ CASES: dict[str, Case] = {
     "escalate-overdue": escalate_overdue_command,
     "key create": key_create,
     "key revoke": key_revoke,
+    "recordOrgUnitEvent": record_org_unit_event,
     "rebuild-rollups": rebuild_rollups,
 }
 
