@@ -15,17 +15,21 @@ unknown, open); links an event closed are rows of org_unit_parent_link with thei
 bounds. `children(asOf: D)` are the units in force on D whose link to the parent covers D.
 
 Attestation, not invention. What the documents *do* say about a unit whose existence is in
-question is that a document of date D names it (城政办发〔2023〕20号 of 2023-05-31 is
-addressed to 南村镇人民政府; the 2024-03-05 inspection feedback to 北石店镇党委、政府). Such
-units carry org_unit_attestation rows and no validity dates. For group references
-(各镇（街道）) an attested unit with unknown bounds is a member only between its first and
-last attestation (inclusive): on those days it certainly existed; before or after, the
-documents do not say, and a group reference does not guess. So 2023's 各镇（街道） expands to
-南村镇 and the streets, 2024's to 北石店镇 and the streets, and a document dated where no
-attestation reaches expands to neither town (the streets, which nothing puts in question,
-stay). Known bounds always win over attestations. Units without attestations are unaffected.
-No merge or rename is inferred from two towns attested in different years: that would be a
-fact the documents do not state.
+question is that a document of date D names it among its addressees (城政办发〔2023〕20号 of
+2023-05-31 is addressed to 南村镇人民政府; the 2024-03-05 inspection feedback to 北石店镇党委、
+政府). Such units carry org_unit_attestation rows and no validity dates. For group references
+(各镇（街道）) an attested unit with an unknown bound is a member between its first and last
+attestation (inclusive); beyond them the last known addressee list stays in force. A *rival*
+is a unit of the same kind under the same parent that carries attestations too: after its
+last attestation a unit stays a member until a rival's later attestation (up to the day);
+before its first it is a member only if no rival was attested earlier (the earliest list
+reaches back). So each document's group expands to the addressees of the latest document
+that lists them on or before its date (the earliest one for older documents): 2023's
+各镇（街道） is 南村镇 and the streets, and so is one of 2024-03-01; 2024-03-05's and every
+later one's is 北石店镇 and the streets (until a document names another town); one before
+2023 南村镇 and the streets. Known bounds always win over attestations; units without attestations
+(the streets, which nothing puts in question) are unaffected. No merge or rename is inferred
+from two towns attested in different years: that would be a fact the documents do not state.
 
 Names. A name resolves to the units *in force* on the document's date when any is (a unit
 renamed later still answers to its old name for an old document, since the old unit keeps its
@@ -111,47 +115,83 @@ def attested_on(attested: Sequence[date], on: date) -> bool:
 
 
 def group_member(
-    valid_from: date | None, valid_to: date | None, attested: Sequence[date], on: date | None
+    valid_from: date | None,
+    valid_to: date | None,
+    attested: Sequence[date],
+    on: date | None,
+    rivals: Sequence[date] = (),
 ) -> bool:
     """Whether a unit counts as a member of a group reference of a document dated `on`.
 
-    Known bounds decide; with an unknown bound, attestations bound it (module docstring).
-    `on` None (an undated document): every unit not ended today, as before dates existed.
+    Known bounds decide; an unknown bound of an attested unit ends at the nearest rival
+    attestation beyond its own (`rivals`: the attestation dates of the other attested units
+    of its kind under its parent; module docstring). `on` None (an undated document): every
+    unit not ended today, as before dates existed.
     """
     if on is None:
         return valid_to is None
     if not in_force(valid_from, valid_to, on):
         return False
-    if valid_from is not None and valid_to is not None:
-        return True
     if not attested:
         return True
-    low_ok = valid_from is not None or min(attested) <= on
-    high_ok = valid_to is not None or on <= max(attested)
+    first, last = min(attested), max(attested)
+    low_ok = valid_from is not None or first <= on or not any(r < first for r in rivals)
+    high_ok = valid_to is not None or on <= last or not any(last < r <= on for r in rivals)
     return low_ok and high_ok
 
 
 def group_member_at(units: sa.FromClause, on: date | None) -> sa.ColumnElement[bool]:
-    """`group_member` of `units` rows in SQL (one statement, attestations aggregated)."""
+    """`group_member` of `units` rows in SQL (one statement; rivals found by the attestation
+    index and the units' parent and kind)."""
     if on is None:
         return present(units)
-    a = attestation_t
-    before = (
-        sa.select(a.c.org_unit_id)
-        .group_by(a.c.org_unit_id)
-        .having(sa.func.min(a.c.attested_on) > on)
-    )
-    after = (
-        sa.select(a.c.org_unit_id)
-        .group_by(a.c.org_unit_id)
-        .having(sa.func.max(a.c.attested_on) < on)
-    )
     c = units.c
+    own = attestation_t.alias("own")
+    # correlate_except: inside the rivals' EXISTS too, `units` is the outer row.
+    first = (
+        sa.select(sa.func.min(own.c.attested_on))
+        .where(own.c.org_unit_id == c.id)
+        .correlate_except(own)
+    )
+    last = (
+        sa.select(sa.func.max(own.c.attested_on))
+        .where(own.c.org_unit_id == c.id)
+        .correlate_except(own)
+    )
+    first_on = first.scalar_subquery()
+    last_on = last.scalar_subquery()
+    rival_att = attestation_t.alias("rival_att")
+    rival = unit_t.alias("rival")
+
+    def rival_between(*bounds: sa.ColumnElement[bool]) -> sa.Exists:
+        return sa.exists(
+            sa.select(rival_att.c.id)
+            .select_from(rival_att.join(rival, rival.c.id == rival_att.c.org_unit_id))
+            .where(
+                rival.c.parent_id == c.parent_id,
+                rival.c.kind == c.kind,
+                rival.c.id != c.id,
+                *bounds,
+            )
+        )
+
     # Each side separately: a known bound overrides the attestations on its side.
     return sa.and_(
         in_force_at(units, on),
-        sa.or_(c.valid_from.is_not(None), c.id.not_in(before)),
-        sa.or_(c.valid_to.is_not(None), c.id.not_in(after)),
+        sa.or_(
+            c.valid_from.is_not(None),
+            first_on.is_(None),
+            first_on <= on,
+            sa.not_(rival_between(rival_att.c.attested_on < first_on)),
+        ),
+        sa.or_(
+            c.valid_to.is_not(None),
+            last_on.is_(None),
+            last_on >= on,
+            sa.not_(
+                rival_between(rival_att.c.attested_on > last_on, rival_att.c.attested_on <= on)
+            ),
+        ),
     )
 
 

@@ -574,11 +574,23 @@ class UnitIndex:
             base = self._nearest(base.id, frozenset({OrgUnitKind.CITY}))
         if base is None:
             raise UnknownUnitError(group.text, "no government of that level above the context")
+        siblings = self._children.get(base.id, [])
         children = [
             unit
-            for unit in self._children.get(base.id, [])
+            for unit in siblings
             if unit.parent_on(as_of) == base.id
-            and group_member(unit.valid_from, unit.valid_to, unit.attested, as_of)
+            and group_member(
+                unit.valid_from,
+                unit.valid_to,
+                unit.attested,
+                as_of,
+                rivals=[
+                    on
+                    for other in siblings
+                    if other.id != unit.id and other.kind is unit.kind
+                    for on in other.attested
+                ],
+            )
         ]
         if group.scope is GroupScope.ALL_TOWNS:
             members = [unit for unit in children if unit.kind is OrgUnitKind.TOWN]

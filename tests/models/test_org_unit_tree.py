@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import NAMESPACE_URL, uuid5
 
 import pytest
@@ -72,13 +72,21 @@ def test_attestations_bound_group_membership_only_where_bounds_are_unknown() -> 
     assert attested_on((D23,), D23)
     assert not attested_on((D23,), D24)
     assert group_member(None, None, (D23,), D23)
-    assert not group_member(None, None, (D23,), D24)
-    assert not group_member(None, None, (D24,), D23)
-    # A known bound wins over the attestation on its side.
-    assert not group_member(None, None, (D24,), date(2021, 1, 1))
-    assert group_member(date(2020, 1, 1), None, (D24,), date(2021, 1, 1))
-    assert not group_member(date(2020, 1, 1), None, (D24,), date(2025, 1, 1))
-    assert group_member(date(2020, 1, 1), date(2030, 1, 1), (D24,), date(2021, 1, 1))
+    # Alone, an attested unit's last known list stays in force both ways.
+    assert group_member(None, None, (D23,), D24)
+    assert group_member(None, None, (D24,), D23)
+    # A rival's later attestation ends it; a rival attested earlier keeps it out before its own.
+    assert not group_member(None, None, (D23,), D24, rivals=(D24,))
+    assert group_member(None, None, (D23,), D24 - timedelta(days=1), rivals=(D24,))
+    assert not group_member(None, None, (D24,), D23, rivals=(D23,))
+    assert not group_member(None, None, (D24,), D24 - timedelta(days=1), rivals=(D23,))
+    assert group_member(None, None, (D24,), date(2030, 1, 1), rivals=(D23,))
+    assert group_member(None, None, (D23,), date(2020, 1, 1), rivals=(D24,))
+    # A known bound wins over the attestations on its side.
+    assert not group_member(None, None, (D24,), date(2021, 1, 1), rivals=(D23,))
+    assert group_member(date(2020, 1, 1), None, (D24,), date(2021, 1, 1), rivals=(D23,))
+    assert not group_member(date(2020, 1, 1), None, (D23,), date(2025, 1, 1), rivals=(D24,))
+    assert group_member(date(2020, 1, 1), date(2030, 1, 1), (D23,), date(2025, 1, 1), (D24,))
     assert group_member(None, None, (D23, D24), date(2023, 12, 1))  # between two attestations
     # No date: today's tree.
     assert group_member(None, None, (D23,), None)
@@ -102,10 +110,16 @@ def test_group_reference_expands_to_the_towns_of_the_documents_date() -> None:
         "新街道",
         "钟家庄街道",
     ]
-    # After the move 新街道 belongs to 别区; nothing attests either town then.
+    # After the move 新街道 belongs to 别区; 2024's list of towns stays in force.
     assert _names(INDEX.resolve(group, context=DISTRICT.id, as_of=date(2025, 6, 1)).unit_ids) == [
-        "钟家庄街道"
+        "北石店镇",
+        "钟家庄街道",
     ]
+    # Between the two lists the earlier one holds; before both, the earliest.
+    between = INDEX.resolve(group, context=DISTRICT.id, as_of=D24 - timedelta(days=1))
+    assert _names(between.unit_ids) == ["南村镇", "新街道", "钟家庄街道"]
+    before = INDEX.resolve(group, context=DISTRICT.id, as_of=date(2020, 1, 1))
+    assert "南村镇" in _names(before.unit_ids) and "北石店镇" not in _names(before.unit_ids)
 
 
 def test_a_name_resolves_to_the_unit_that_bore_it_on_the_date() -> None:

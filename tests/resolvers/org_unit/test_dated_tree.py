@@ -374,7 +374,15 @@ async def test_closure_is_the_dated_trees(seeded_db: TestDatabase) -> None:
 
 @pytest.mark.parametrize(
     ("day", "town"),
-    [(date(2023, 5, 31), "南村镇"), (date(2024, 3, 5), "北石店镇")],
+    [
+        (date(2023, 5, 31), "南村镇"),
+        (date(2024, 3, 5), "北石店镇"),
+        # The last known list holds until the next: 2023's before 2024-03-05, 2024's after.
+        (date(2024, 3, 4), "南村镇"),
+        (date(2026, 6, 1), "北石店镇"),
+        # Before every list, the earliest.
+        (date(2020, 1, 1), "南村镇"),
+    ],
 )
 async def test_writers_expand_groups_as_of_the_documents_date(
     seeded_db: TestDatabase, day: date, town: str
