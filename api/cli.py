@@ -31,7 +31,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Lazy: only `serve` needs uvicorn and the server protocol.
     import uvicorn
 
-    from api.server import NoDelayH11Protocol
+    from api.server import NoDelayHttpToolsProtocol
 
     settings = Settings.from_env()
     if not settings.secret:
@@ -45,7 +45,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=not args.no_access_log,
         proxy_headers=False,
-        http=NoDelayH11Protocol,
+        # httptools' C parser on uvloop: a third of the per-request CPU of h11 on asyncio's
+        # loop for a small cached-plan query (bench/PROFILE.md).
+        http=NoDelayHttpToolsProtocol,
+        loop="uvloop",
     )
     return 0
 
