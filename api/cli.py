@@ -45,10 +45,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=not args.no_access_log,
         proxy_headers=False,
-        # httptools' C parser on uvloop: a third of the per-request CPU of h11 on asyncio's
-        # loop for a small cached-plan query (bench/PROFILE.md).
+        # httptools' C parser instead of h11 (pure Python): less CPU per request on the
+        # cached-plan path (bench/PROFILE.md). asyncio's loop, named: uvloop, were it
+        # installed, starves the workers' health-check thread under load (uvicorn kills them).
         http=NoDelayHttpToolsProtocol,
-        loop="uvloop",
+        loop="asyncio",
     )
     return 0
 

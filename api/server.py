@@ -36,8 +36,8 @@ class NoDelayH11Protocol(H11Protocol):
 class NoDelayHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol (the C parser), with TCP_NODELAY on its connection.
 
-    What `govgraph serve` uses, on uvloop: per request, h11 (pure Python) and asyncio's own
-    loop cost about as much CPU as the rest of the cached-plan path (bench/PROFILE.md).
+    What `govgraph serve` uses: h11's pure-Python parsing and serialising was a fifth of the
+    CPU of a cached-plan request (bench/PROFILE.md).
     """
 
     def connection_made(self, transport: Any) -> None:

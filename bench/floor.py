@@ -304,7 +304,7 @@ def main() -> None:
         log_level=args.log_level,
         access_log=not args.no_access_log,
         http=NoDelayHttpToolsProtocol,  # the same HTTP protocol and loop as govgraph serve
-        loop="uvloop",
+        loop="asyncio",
     )
 
 
