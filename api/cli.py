@@ -50,6 +50,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # installed, starves the workers' health-check thread under load (uvicorn kills them).
         http=NoDelayHttpToolsProtocol,
         loop="asyncio",
+        # uvicorn kills a worker that does not answer its supervisor's ping within this many
+        # seconds (default 5): on a loaded machine (2 cores, load average 18) busy workers
+        # were killed and respawned every few seconds, losing their requests.
+        timeout_worker_healthcheck=30,
     )
     return 0
 
