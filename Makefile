@@ -65,11 +65,14 @@ graphiql: install
 check: fmt lint test
 
 # Not part of `make test`: generates a dataset, runs govgraph, PostGraphile and the raw-SQL floor
-# on the local PostgreSQL and writes bench/RESULTS.md (sizes: BENCH_UNITS, BENCH_TASKS, ...).
-# BENCH_PART=restricted runs only the restricted-viewer rows (govgraph alone: no npm needed).
+# side by side on the local PostgreSQL, drives them with wrk (an external load generator,
+# installed with apt-get when missing and possible) and writes bench/RESULTS.md.
+# BENCH_SCALE=small (default, a few minutes) | default | province (5,000 units, 200,000 tasks,
+# 2,000,000 reports: generation alone takes a while); see bench/run.py for the other knobs.
 bench: install
-	if [ "$${BENCH_PART:-all}" != restricted ]; then \
-		cd bench && npm ci --no-audit --no-fund --loglevel=error; fi
+	command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk; } || \
+		{ echo "bench: needs wrk (Debian: apt-get install -y wrk)" >&2; exit 1; }
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
 	$(PY) -m bench.run
 
 clean:

@@ -32,7 +32,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Lazy: only `serve` needs uvicorn and the server protocol.
     import uvicorn
 
-    from api.server import NoDelayH11Protocol
+    from api.server import NoDelayHttpToolsProtocol
 
     settings = development_start()  # GOVGRAPH_ENV=development: a secret, sample tokens
     if settings.secret and (refusal := short_secret(settings.secret)) is not None:
@@ -49,7 +49,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=not args.no_access_log,
         proxy_headers=False,
-        http=NoDelayH11Protocol,
+        # httptools' C parser instead of h11 (pure Python): less CPU per request on the
+        # cached-plan path (bench/PROFILE.md). asyncio's loop, named: uvloop, were it
+        # installed, starves the workers' health-check thread under load (uvicorn kills them).
+        http=NoDelayHttpToolsProtocol,
+        loop="asyncio",
+        # uvicorn kills a worker that does not answer its supervisor's ping within this many
+        # seconds (default 5): on a loaded machine (2 cores, load average 18) busy workers
+        # were killed and respawned every few seconds, losing their requests.
+        timeout_worker_healthcheck=30,
     )
     return 0
 

@@ -21,6 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from models.rules import calendar
+
 ZERO = (
     "json_build_object('total', 0, 'completed', 0, 'inProgress', 0, 'notStarted', 0, "
     "'overdue', 0, 'dueSoon', 0, 'ongoing', 0, 'completionRate', NULL, "
@@ -44,20 +46,78 @@ rollup AS (
     'dueSoon', coalesce(sum(b.tasks) FILTER (WHERE b.dated AND b.due_on >= {today}
                                              AND b.due_on <= {today} + 14), 0),
     'ongoing', coalesce(sum(b.tasks) FILTER (WHERE NOT b.rated), 0),
-    'completionRate', (sum(b.tasks) FILTER (WHERE b.completed AND b.rated))::float8
+    -- coalesce: a unit with rated tasks and none completed has rate 0, not null (`sum()
+    -- FILTER` over no rows is null).
+    'completionRate', coalesce(sum(b.tasks) FILTER (WHERE b.completed AND b.rated), 0)::float8
                       / nullif(sum(b.tasks) FILTER (WHERE b.rated), 0),
     'weightedProgress', sum(b.weighted_progress_sum) FILTER (WHERE b.rated)
                         / nullif(sum(b.weight_sum) FILTER (WHERE b.rated), 0)
   ) AS r
-  FROM rollup_bucket b WHERE b.root_id IN ({roots}) GROUP BY b.root_id
+  FROM ({roots}) roots CROSS JOIN LATERAL (
+    -- OFFSET 0 keeps the lateral: each root one range of the primary key (root_id, ...)
+    SELECT * FROM rollup_bucket x WHERE x.root_id = roots.id OFFSET 0) b
+  GROUP BY b.root_id
 )"""
 
+
+HISTORY_ROLLUP = """
+share AS (  -- the root's in-scope lead shares, each in its latest state before the cutoff
+  SELECT a.task_id, e.status, e.progress
+  FROM org_unit_closure c
+  JOIN assignment a ON a.org_unit_id = c.descendant_id AND a.role = 'LEAD'
+  CROSS JOIN LATERAL (
+    SELECT ev.status, ev.progress FROM assignment_status_event ev
+    WHERE ev.assignment_id = a.id AND ev.effective_at < $3
+    ORDER BY ev.effective_at DESC, ev.id DESC LIMIT 1) e
+  WHERE c.ancestor_id = $1
+), per_task AS (
+  SELECT s.task_id, count(*) = count(*) FILTER (WHERE s.status = 'COMPLETED') AS completed,
+         count(*) FILTER (WHERE s.status <> 'NOT_STARTED') > 0 AS started,
+         avg(CASE WHEN s.status = 'COMPLETED' THEN 100.0 ELSE s.progress END) AS mean
+  FROM share s GROUP BY s.task_id
+), st AS (  -- each task's state and the deadline in force at the cutoff
+  SELECT p.completed, p.started,
+         CASE WHEN p.completed THEN 100.0 ELSE coalesce(p.mean, 0) END AS progress,
+         coalesce(d.previous_kind, t.deadline_kind) <> 'ONGOING' AS rated,
+         CASE WHEN d.task_id IS NULL THEN t.deadline_end ELSE d.previous_end END AS due,
+         t.weight
+  FROM per_task p JOIN task t ON t.id = p.task_id
+  LEFT JOIN LATERAL (
+    SELECT x.task_id, x.previous_kind, x.previous_end FROM task_deadline_change x
+    WHERE x.task_id = t.id AND x.changed_at >= $3
+    ORDER BY x.changed_at, x.id LIMIT 1) d ON true
+), rollup AS (
+  SELECT json_build_object(
+    'total', count(*),
+    'completed', count(*) FILTER (WHERE completed),
+    'inProgress', count(*) FILTER (WHERE NOT completed AND started),
+    'notStarted', count(*) FILTER (WHERE NOT completed AND NOT started),
+    'overdue', count(*) FILTER (WHERE NOT completed AND rated AND due < $2),
+    'dueSoon', count(*) FILTER (WHERE NOT completed AND rated AND due >= $2
+                                AND due <= $2 + 14),
+    'ongoing', count(*) FILTER (WHERE NOT rated),
+    'completionRate', (count(*) FILTER (WHERE completed AND rated))::float8
+                      / nullif(count(*) FILTER (WHERE rated), 0),
+    'weightedProgress', sum(weight * progress) FILTER (WHERE rated)
+                        / nullif(sum(weight) FILTER (WHERE rated), 0)) AS r
+  FROM st
+)"""
 
 CHILDREN_AND_SELF = "SELECT id FROM org_unit WHERE id = $1 OR parent_id = $1"
 
 SUBTREE_TASK_IDS = """SELECT a.task_id FROM org_unit_closure c
   JOIN assignment a ON a.org_unit_id = c.descendant_id AND a.role = 'LEAD'
   WHERE c.ancestor_id = $1"""
+
+
+# Tasks led in the subtree whose in-scope lead shares are not all completed: per unit of the
+# subtree, its lead shares by the (org_unit_id, role, task_id) index (OFFSET 0 keeps the
+# nested loop: the planner otherwise hashes a scan of every lead assignment).
+OPEN_SUBTREE_TASK_IDS = """SELECT a.task_id FROM org_unit_closure c
+  CROSS JOIN LATERAL (SELECT l.task_id, l.status FROM assignment l
+    WHERE l.org_unit_id = c.descendant_id AND l.role = 'LEAD' OFFSET 0) a
+  WHERE c.ancestor_id = $1
+  GROUP BY a.task_id HAVING bool_or(a.status <> 'COMPLETED')"""
 
 
 def _units(role: str, task: str) -> str:
@@ -68,9 +128,10 @@ def _units(role: str, task: str) -> str:
 
 SQL: dict[str, str] = {
     "Q1": f"""WITH {bucket_rollup_ctes(CHILDREN_AND_SELF, "$2")},
-overdue AS (
-  SELECT t.* FROM task t WHERE t.id IN ({SUBTREE_TASK_IDS})
-  AND t.status <> 'COMPLETED' AND t.deadline_kind <> 'ONGOING' AND t.deadline_end < $2
+overdue AS (  -- the unit's shares overdue: some in-scope lead share not completed
+  SELECT t.* FROM ({OPEN_SUBTREE_TASK_IDS}) s
+  CROSS JOIN LATERAL (SELECT * FROM task x WHERE x.id = s.task_id OFFSET 0) t
+  WHERE t.deadline_kind <> 'ONGOING' AND t.deadline_end < $2
 )
 SELECT json_build_object('data', json_build_object('orgUnit', json_build_object(
   'id', u.id, 'name', u.name,
@@ -104,13 +165,20 @@ SELECT json_build_object('data', json_build_object('orgUnit', json_build_object(
                                       'status', r.status, 'narrative', r.narrative))), '[]')
           FROM (SELECT r.* FROM progress_report r
                 JOIN assignment a ON a.id = r.assignment_id WHERE a.task_id = p.id
+                AND ($2::uuid IS NULL OR a.org_unit_id IN (
+                  SELECT descendant_id FROM org_unit_closure WHERE ancestor_id = $2))
                 ORDER BY r.reported_at DESC, r.id DESC LIMIT 1) r))))
         ORDER BY coalesce(p.deadline_end, '9999-12-31'), p.id), '[]')
       FROM page p)))))::text""",
-    "Q3": f"""WITH {bucket_rollup_ctes("$1", "$2")}
+    "Q3": f"""WITH {bucket_rollup_ctes("SELECT $1::uuid AS id", "$2")}
 SELECT json_build_object('data', json_build_object('orgUnit', json_build_object(
   'id', u.id, 'name', u.name,
   'taskRollup', coalesce((SELECT r FROM rollup WHERE root = u.id), {ZERO}))))::text
+FROM org_unit u WHERE u.id = $1""",
+    # The rollup as of a past date: live from the status and deadline history.
+    "Q3past": f"""WITH {HISTORY_ROLLUP}
+SELECT json_build_object('data', json_build_object('orgUnit', json_build_object(
+  'id', u.id, 'name', u.name, 'taskRollup', (SELECT r FROM rollup))))::text
 FROM org_unit u WHERE u.id = $1""",
     "Q4": """WITH towns AS (
   SELECT d.id, d.name, d.depth, d.sort_order, d.code
@@ -173,14 +241,21 @@ SELECT json_build_object('data', json_build_object('reportProgress', json_build_
 }
 
 
-def _arguments(name: str, variables: dict[str, Any]) -> list[Any]:
+def statement(name: str, variables: dict[str, Any]) -> tuple[str, list[Any]]:
+    """The SQL of operation `name` and its arguments (Q3 before today: from the history)."""
     if name in ("Q1", "Q3"):
-        return [variables["unit"], date.fromisoformat(variables["today"])]
+        day = date.fromisoformat(variables["today"])
+        if name == "Q3" and day < calendar.today():
+            return SQL["Q3past"], [variables["unit"], day, calendar.end_of_day(day)]
+        return SQL[name], [variables["unit"], day]
     if name == "W":
         percent = float(variables["percent"])
         status = "COMPLETED" if percent >= 100 else "IN_PROGRESS"
-        return [variables["assignment"], min(percent, 100.0), status, variables.get("narrative")]
-    return [variables["unit"]]
+        args = [variables["assignment"], min(percent, 100.0), status, variables.get("narrative")]
+        return SQL[name], args
+    if name == "Q2":  # viewer: a restricted viewer's unit (its own shares' reports only)
+        return SQL[name], [variables["unit"], variables.get("viewer")]
+    return SQL[name], [variables["unit"]]
 
 
 @contextlib.asynccontextmanager
@@ -197,9 +272,9 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 async def query(request: Request) -> Response:
     name = request.path_params["name"]
     body = json.loads(await request.body())
-    args = _arguments(name, body.get("variables") or {})
+    sql, args = statement(name, body.get("variables") or {})
     async with request.app.state.pool.acquire() as conn:
-        text = await conn.fetchval(SQL[name], *args)
+        text = await conn.fetchval(sql, *args)
     return Response(text or '{"data":null}', media_type="application/json")
 
 
@@ -212,7 +287,7 @@ def main() -> None:
 
     import uvicorn
 
-    from api.server import NoDelayH11Protocol
+    from api.server import NoDelayHttpToolsProtocol
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -228,7 +303,8 @@ def main() -> None:
         workers=args.workers,
         log_level=args.log_level,
         access_log=not args.no_access_log,
-        http=NoDelayH11Protocol,
+        http=NoDelayHttpToolsProtocol,  # the same HTTP protocol and loop as govgraph serve
+        loop="asyncio",
     )
 
 

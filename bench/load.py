@@ -104,3 +104,13 @@ async def run(
     await asyncio.gather(*(connection() for _ in range(concurrency)))
     result.elapsed = time.perf_counter() - started
     return result
+
+
+async def fetch(port: int, request: bytes, host: str = "127.0.0.1") -> tuple[int, bytes]:
+    """One request on its own connection: the status and the body."""
+    reader, writer = await asyncio.open_connection(host, port, limit=2**24)
+    try:
+        writer.write(request)
+        return await read_response(reader)
+    finally:
+        writer.close()

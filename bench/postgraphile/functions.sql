@@ -17,37 +17,78 @@ CREATE TYPE task_rollup AS (
   weighted_progress float8
 );
 
+-- A unit's rollup, as govgraph answers it (resolvers/rollups/maintained.py and
+-- models/rules/task_state.py): for asOf today or later (Asia/Shanghai) a sum over the
+-- `rollup_bucket` rows govgraph maintains on write (the same table govgraph reads); for a
+-- past date, live from the history (each in-scope lead share's latest status event before
+-- the end of that day, the deadline in force then), as govgraph computes it.
 CREATE OR REPLACE FUNCTION org_unit_task_rollup(u org_unit, as_of date) RETURNS task_rollup
-LANGUAGE sql STABLE AS $$
-  WITH scope AS (
-    SELECT descendant_id AS unit_id FROM org_unit_closure WHERE ancestor_id = u.id
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  r task_rollup;
+  cutoff timestamptz;
+BEGIN
+  IF as_of >= (now() AT TIME ZONE 'Asia/Shanghai')::date THEN
+    SELECT coalesce(sum(b.tasks), 0)::int,
+           coalesce(sum(b.tasks) FILTER (WHERE b.completed), 0)::int,
+           coalesce(sum(b.tasks) FILTER (WHERE NOT b.completed AND b.started), 0)::int,
+           coalesce(sum(b.tasks) FILTER (WHERE NOT b.completed AND NOT b.started), 0)::int,
+           coalesce(sum(b.tasks) FILTER (WHERE b.dated AND b.due_on < as_of), 0)::int,
+           coalesce(sum(b.tasks) FILTER (WHERE b.dated AND b.due_on >= as_of
+                                         AND b.due_on <= as_of + 14), 0)::int,
+           coalesce(sum(b.tasks) FILTER (WHERE NOT b.rated), 0)::int,
+           coalesce(sum(b.tasks) FILTER (WHERE b.completed AND b.rated), 0)::float8
+             / nullif(coalesce(sum(b.tasks) FILTER (WHERE b.rated), 0), 0),
+           CASE WHEN coalesce(sum(b.weight_sum) FILTER (WHERE b.rated), 0) > 0 THEN
+             sum(b.weighted_progress_sum) FILTER (WHERE b.rated)
+               / sum(b.weight_sum) FILTER (WHERE b.rated) END
+      INTO r
+      FROM rollup_bucket b WHERE b.root_id = u.id;
+    RETURN r;
+  END IF;
+  cutoff := ((as_of + 1)::timestamp AT TIME ZONE 'Asia/Shanghai');
+  WITH share AS (  -- in-scope lead shares with their state at the cutoff
+    SELECT a.task_id, e.status, e.progress
+    FROM org_unit_closure c
+    JOIN assignment a ON a.org_unit_id = c.descendant_id AND a.role = 'LEAD'
+    CROSS JOIN LATERAL (
+      SELECT ev.status, ev.progress FROM assignment_status_event ev
+      WHERE ev.assignment_id = a.id AND ev.effective_at < cutoff
+      ORDER BY ev.effective_at DESC, ev.id DESC LIMIT 1) e
+    WHERE c.ancestor_id = u.id
   ), per_task AS (
-    SELECT a.task_id,
-           count(*) AS n,
-           count(*) FILTER (WHERE a.status = 'COMPLETED') AS done,
-           count(*) FILTER (WHERE a.status <> 'NOT_STARTED') AS started,
-           avg(CASE WHEN a.status = 'COMPLETED' THEN 100.0 ELSE a.progress END) AS mean
-    FROM scope s JOIN assignment a ON a.org_unit_id = s.unit_id AND a.role = 'LEAD'
-    GROUP BY a.task_id
+    SELECT s.task_id, count(*) = count(*) FILTER (WHERE s.status = 'COMPLETED') AS completed,
+           count(*) FILTER (WHERE s.status <> 'NOT_STARTED') > 0 AS started,
+           avg(CASE WHEN s.status = 'COMPLETED' THEN 100.0 ELSE s.progress END) AS mean
+    FROM share s GROUP BY s.task_id
   ), st AS (
-    SELECT p.n = p.done AS completed, p.started > 0 AS started,
-           CASE WHEN p.n = p.done THEN 100.0 ELSE coalesce(p.mean, 0) END AS progress,
-           t.deadline_kind = 'ONGOING' AS ongoing, t.deadline_end, t.weight
+    SELECT p.completed, p.started,
+           CASE WHEN p.completed THEN 100.0 ELSE coalesce(p.mean, 0) END AS progress,
+           coalesce(d.previous_kind, t.deadline_kind) <> 'ONGOING' AS rated,
+           CASE WHEN d.task_id IS NULL THEN t.deadline_end ELSE d.previous_end END AS due,
+           t.weight
     FROM per_task p JOIN task t ON t.id = p.task_id
+    LEFT JOIN LATERAL (
+      SELECT x.task_id, x.previous_kind, x.previous_end FROM task_deadline_change x
+      WHERE x.task_id = t.id AND x.changed_at >= cutoff
+      ORDER BY x.changed_at, x.id LIMIT 1) d ON true
   )
   SELECT count(*)::int,
          count(*) FILTER (WHERE completed)::int,
          count(*) FILTER (WHERE NOT completed AND started)::int,
          count(*) FILTER (WHERE NOT completed AND NOT started)::int,
-         count(*) FILTER (WHERE NOT completed AND NOT ongoing AND deadline_end < as_of)::int,
-         count(*) FILTER (WHERE NOT completed AND NOT ongoing
-                          AND deadline_end BETWEEN as_of AND as_of + 14)::int,
-         count(*) FILTER (WHERE ongoing)::int,
-         (count(*) FILTER (WHERE completed AND NOT ongoing))::float8
-           / nullif(count(*) FILTER (WHERE NOT ongoing), 0),
-         sum(CASE WHEN ongoing THEN 0 ELSE weight * progress END)
-           / nullif(sum(CASE WHEN ongoing THEN 0 ELSE weight END), 0)
-  FROM st
+         count(*) FILTER (WHERE NOT completed AND rated AND due < as_of)::int,
+         count(*) FILTER (WHERE NOT completed AND rated AND due >= as_of
+                          AND due <= as_of + 14)::int,
+         count(*) FILTER (WHERE NOT rated)::int,
+         (count(*) FILTER (WHERE completed AND rated))::float8
+           / nullif(count(*) FILTER (WHERE rated), 0),
+         CASE WHEN coalesce(sum(weight) FILTER (WHERE rated), 0) > 0 THEN
+           sum(weight * progress) FILTER (WHERE rated) / sum(weight) FILTER (WHERE rated) END
+    INTO r
+    FROM st;
+  RETURN r;
+END
 $$;
 
 -- Tasks led by a unit of the subtree, by deadline (undated last), then id.
@@ -61,14 +102,17 @@ LANGUAGE sql STABLE AS $$
   ORDER BY coalesce(t.deadline_end, '9999-12-31'::date), t.id
 $$;
 
+-- The unit's shares overdue (as govgraph's OrgUnit.tasks(overdueAsOf)): tasks led in the
+-- subtree whose in-scope lead shares are not all completed, rated, ended before as_of.
 CREATE OR REPLACE FUNCTION org_unit_overdue_tasks(u org_unit, as_of date) RETURNS SETOF task
 LANGUAGE sql STABLE AS $$
   SELECT t.* FROM task t
   WHERE t.id IN (
     SELECT a.task_id FROM org_unit_closure c
     JOIN assignment a ON a.org_unit_id = c.descendant_id AND a.role = 'LEAD'
-    WHERE c.ancestor_id = u.id)
-  AND t.status <> 'COMPLETED' AND t.deadline_kind <> 'ONGOING' AND t.deadline_end < as_of
+    WHERE c.ancestor_id = u.id
+    GROUP BY a.task_id HAVING bool_or(a.status <> 'COMPLETED'))
+  AND t.deadline_kind <> 'ONGOING' AND t.deadline_end < as_of
   ORDER BY t.deadline_end, t.id
 $$;
 
@@ -88,10 +132,16 @@ LANGUAGE sql STABLE AS $$
   ORDER BY t.code, t.id
 $$;
 
-CREATE OR REPLACE FUNCTION task_latest_report(t task) RETURNS progress_report
-LANGUAGE sql STABLE AS $$
+-- The task's latest report; `within` (a restricted viewer's unit, as govgraph's own_share):
+-- only the reports of shares of units in that unit's subtree.
+DROP FUNCTION IF EXISTS task_latest_report(task);
+CREATE OR REPLACE FUNCTION task_latest_report(t task, within uuid DEFAULT NULL)
+RETURNS progress_report LANGUAGE sql STABLE AS $$
   SELECT r.* FROM progress_report r JOIN assignment a ON a.id = r.assignment_id
-  WHERE a.task_id = t.id ORDER BY r.reported_at DESC, r.id DESC LIMIT 1
+  WHERE a.task_id = t.id
+    AND (within IS NULL OR a.org_unit_id IN (
+      SELECT descendant_id FROM org_unit_closure WHERE ancestor_id = within))
+  ORDER BY r.reported_at DESC, r.id DESC LIMIT 1
 $$;
 
 -- reportProgress: the report, the assignment's new state and version, its status event, the
