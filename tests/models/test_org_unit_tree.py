@@ -119,7 +119,8 @@ def test_group_reference_expands_to_the_towns_of_the_documents_date() -> None:
     between = INDEX.resolve(group, context=DISTRICT.id, as_of=D24 - timedelta(days=1))
     assert _names(between.unit_ids) == ["南村镇", "新街道", "钟家庄街道"]
     before = INDEX.resolve(group, context=DISTRICT.id, as_of=date(2020, 1, 1))
-    assert "南村镇" in _names(before.unit_ids) and "北石店镇" not in _names(before.unit_ids)
+    assert "南村镇" in _names(before.unit_ids)
+    assert "北石店镇" not in _names(before.unit_ids)
 
 
 def test_a_name_resolves_to_the_unit_that_bore_it_on_the_date() -> None:
