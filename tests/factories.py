@@ -215,8 +215,11 @@ async def add_event(
     progress: float,
     at: datetime,
 ) -> dict[str, Any]:
-    """A status-history event of an assignment (as a progress report would write)."""
-    return await insert(
+    """A status-history event of an assignment (as a progress report would write), with the
+    task's maintained rollups refreshed as every writer's unit of work does."""
+    from resolvers.rollups.maintained import refresh_task_rollups
+
+    row = await insert(
         conn,
         "assignment_status_event",
         id=uuid.uuid4(),
@@ -226,6 +229,8 @@ async def add_event(
         status=status.value,
         progress=progress,
     )
+    await refresh_task_rollups(conn, [assignment["task_id"]])
+    return row
 
 
 async def create_indicator(

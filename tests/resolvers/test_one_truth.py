@@ -26,6 +26,7 @@ from models.rules import calendar
 from models.rules import task_state as rules
 from resolvers.common import global_id
 from resolvers.escalation.service import overdue_items
+from resolvers.rollups.maintained import refresh_task_rollups
 from seeds.synthetic import Sizes
 from seeds.synthetic_load import generate
 from tests.conftest import GraphQLClient, TestDatabase, graphql_client
@@ -173,6 +174,8 @@ async def _move_deadlines(db: TestDatabase, rng: random.Random, today: date) -> 
                 )
                 new = (kind, end)
         await conn.execute(change_t.insert(), rows)
+        # As the writers' unit of work does: the tasks' maintained rollups and history.
+        await refresh_task_rollups(conn, sorted({row["task_id"] for row in rows}, key=str))
     return len(rows)
 
 
