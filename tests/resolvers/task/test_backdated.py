@@ -84,7 +84,7 @@ class TestCreateTaskHistory:
         # Before the document's date when the creator says so.
         earlier = await _create(ledger, effectiveOn="2024-01-02", seq=7)
         assert earlier["errors"] == []
-        assert earlier["task"]["label"] == "大气-7"
+        assert earlier["task"]["label"] == "2024大气-7"  # the plan's year, then its 序号
         assert _counts(await _as_of(ledger, date(2024, 1, 2))) == (1, 0, 1, 1)
 
     async def test_an_effective_date_in_the_future_is_refused(self, ledger: Ledger) -> None:
