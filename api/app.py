@@ -33,6 +33,7 @@ from api import (
     graphql_http,
     hygiene,
     idempotency,
+    persisted,
     uploads,
     websocket,
 )
@@ -79,6 +80,9 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         self.engine: AsyncEngine | None = None
         self.broker: events.Broker | None = None  # created by the app's lifespan
         self.known_units = KnownUnits()  # the units tokens name exist (api/auth.py)
+        self.persisted = persisted.PersistedOperations(
+            mode=settings.persisted_queries, apq_cache_size=settings.apq_cache_size
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         assert self.engine is not None, "engine is created by the app's lifespan"
@@ -121,6 +125,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             request=request,
             response=response,
             broker=self.broker,
+            persisted=self.persisted,
         )
 
     async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
@@ -164,13 +169,31 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             return
         request = Request(scope, receive)
         try:
-            response = await self._answer(request)
+            try:  # a persisted operation's text filled in (api/persisted.py)
+                request = await self.persisted.resolve(request)
+            except persisted.Refused as refused:
+                response = persisted.refusal_response(request, refused)
+            else:
+                response = persisted.cache_headers(
+                    request,
+                    await self._answer(request),
+                    public=self._public(request),
+                    max_age=self.settings.public_max_age,
+                )
         finally:
             # Whatever ended the request (an error outside the operation, a cancelled client),
             # its handles end here: a no-op for those the operation closed already.
             for db in _request_databases(request):
                 await db.close()
         await response(scope, receive, send)
+
+    def _public(self, request: Request) -> bool:
+        """The anonymous demo viewer's read: the same answer for every caller without
+        credentials, so shared caches may keep it."""
+        headers = request.headers
+        return self.settings.anonymous and not (
+            headers.get("authorization") or headers.get("x-api-key")
+        )
 
     async def _answer(self, request: Request) -> Response:
         if idempotency.HEADER in request.headers:
@@ -323,6 +346,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             statement_timeout_ms=settings.statement_timeout_ms,
             rls_role=settings.rls_role if settings.rls else None,
         )
+        graphql.persisted.engine = graphql.engine  # the trusted list's table
         graphql.broker = events.create_broker(graphql.engine)
         try:
             await graphql.broker.start()
@@ -370,4 +394,5 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     if engine is not None:
         # Usable without running the lifespan (httpx's ASGI transport does not run it).
         graphql.engine = engine
+        graphql.persisted.engine = engine
     return app

@@ -13,6 +13,7 @@ from api import migrate
 from api.cli_dev import development_start
 from api.cli_document import add_document_commands
 from api.cli_ledger import add_ledger_commands
+from api.cli_operations import add_operation_commands
 from api.cli_ops import add_commands
 from api.cli_seed import add_seed_command
 from api.db import create_engine
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
     add_ledger_commands(sub)
     add_document_commands(sub)
+    add_operation_commands(sub)
 
     serve = sub.add_parser("serve", help="serve GraphQL on GOVGRAPH_HOST:GOVGRAPH_PORT")
     serve.add_argument("--host", default=None)

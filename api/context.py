@@ -46,3 +46,5 @@ class RequestContext(Context):
     connection_params: dict[str, Any] | None = None
     # A WebSocket connection's credentials, kept checking while it is open (None: anonymous).
     credentials: Credentials | None = None
+    # The app's persisted operations (api/persisted.py): trusted mode checks every operation.
+    persisted: Any = None

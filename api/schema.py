@@ -21,6 +21,7 @@ from api.extensions import (
 )
 from api.hygiene import NoUnsafeStrings
 from api.limits import QueryLimits
+from api.persisted import TrustedOperations
 from resolvers.audit import AuditQuery
 from resolvers.changes.queries import ChangeQuery
 from resolvers.common import NodeQuery
@@ -112,6 +113,7 @@ schema = GovGraphSchema(
         lambda: AddValidationRules([NoUnsafeStrings]),  # NUL, unpaired surrogates in literals
         QueryLimits,
         PartnerIntrospection,
+        TrustedOperations,  # GOVGRAPH_PERSISTED_QUERIES=trusted: registered operations only
         DatabaseLifecycle,
         SqlStatistics,
         MaskInternalErrors,

@@ -105,6 +105,20 @@ def parse_cors_origins(text: str) -> tuple[str, ...]:
     return origins
 
 
+PERSISTED_MODES = ("apq", "trusted", "off")
+
+
+def parse_persisted_mode(text: str) -> str:
+    """GOVGRAPH_PERSISTED_QUERIES: apq (the default), trusted or off; anything else stops
+    start-up (a typo must not leave a production server open to any operation)."""
+    mode = text.strip().lower() or "apq"
+    if mode not in PERSISTED_MODES:
+        raise ValueError(
+            f"GOVGRAPH_PERSISTED_QUERIES must be one of {', '.join(PERSISTED_MODES)}: {text!r}"
+        )
+    return mode
+
+
 DEFAULT_RATE_LIMIT = "600/minute"
 DEFAULT_RATE_LIMIT_HEAVY = "30/minute"
 
@@ -175,6 +189,12 @@ class Settings:
     # Redis shared by every worker for the budgets (None: each process keeps its own).
     redis_url: str | None = field(default=None, repr=False)
     rate_limit_prefix: str = "govgraph"  # the budgets' Redis key prefix
+    # Persisted operations (api/persisted.py): "apq" (Apollo's automatic persisted queries),
+    # "trusted" (only operations registered with `govgraph operations register`) or "off".
+    persisted_queries: str = "apq"
+    apq_cache_size: int = 2_000  # APQ texts kept per worker (least recently used out)
+    # Cache-Control max-age of the anonymous demo viewer's GET reads (seconds).
+    public_max_age: int = 60
 
     def today(self) -> date:
         """Today in the configured time zone."""
@@ -216,4 +236,9 @@ class Settings:
             redis_url=os.environ.get("GOVGRAPH_REDIS_URL") or None,
             rate_limit_prefix=os.environ.get("GOVGRAPH_RATE_LIMIT_PREFIX") or "govgraph",
             cors_origins=parse_cors_origins(os.environ.get("GOVGRAPH_CORS_ORIGINS", "")),
+            persisted_queries=parse_persisted_mode(
+                os.environ.get("GOVGRAPH_PERSISTED_QUERIES", "apq")
+            ),
+            apq_cache_size=int(os.environ.get("GOVGRAPH_APQ_CACHE_SIZE", "2000")),
+            public_max_age=int(os.environ.get("GOVGRAPH_PUBLIC_MAX_AGE", "60")),
         )

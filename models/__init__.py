@@ -37,6 +37,7 @@ from models.task import (
     Task,
     TaskDeadlineChange,
 )
+from models.trusted_operation import TrustedOperation
 
 __all__ = [
     "ApiKey",
@@ -77,6 +78,7 @@ __all__ = [
     "Target",
     "Task",
     "TaskDeadlineChange",
+    "TrustedOperation",
     "metadata",
     "stable_id",
 ]

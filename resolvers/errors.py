@@ -97,6 +97,13 @@ class RequestErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    # Persisted operations (api/persisted.py): a hash the server does not hold (the client
+    # sends the text next), persisted queries switched off, a hash that is not the text's,
+    # an operation missing from the trusted list (GOVGRAPH_PERSISTED_QUERIES=trusted).
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+    PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
+    OPERATION_NOT_TRUSTED = "OPERATION_NOT_TRUSTED"
     # The statement ran past GOVGRAPH_STATEMENT_TIMEOUT_MS and was cancelled.
     TIMEOUT = "TIMEOUT"
     # A bug: logged with its traceback; the client gets the request id only.
