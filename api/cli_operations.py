@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -50,32 +51,38 @@ def own_operation_files() -> list[Path]:
     return [path for path in files if BROKEN_ON_PURPOSE not in path.read_text(encoding="utf-8")]
 
 
-def read_operation(path: Path) -> tuple[str, str | None, str]:
-    """(text, operation name, source) of a .graphql file, validated against the schema."""
+def validated(text: str, where: str) -> tuple[str, str | None, str]:
+    """(text, operation name, where) once the text parses and validates against the schema."""
     from api.schema import schema  # the whole schema: imported only by this command
 
-    text = path.read_text(encoding="utf-8")
     try:
         document = parse(text)
     except GraphQLError as exc:
-        raise OperationError(f"{path}: {exc.message}") from exc
+        raise OperationError(f"{where}: {exc.message}") from exc
     problems = validate(schema._schema, document)
     if problems:
-        raise OperationError(f"{path}: {problems[0].message}")
+        raise OperationError(f"{where}: {problems[0].message}")
     names = [
         d.name.value
         for d in document.definitions
         if isinstance(d, OperationDefinitionNode) and d.name is not None
     ]
+    return text, (names[0] if names else None), where
+
+
+def read_operation(path: Path) -> tuple[str, str | None, str]:
+    """(text, operation name, source) of a .graphql file, validated against the schema."""
     try:
         source = str(path.resolve().relative_to(ROOT))
     except ValueError:
         source = path.name
-    return text, (names[0] if names else None), source
+    return validated(path.read_text(encoding="utf-8"), source)
 
 
-async def _register(url: str, files: list[Path]) -> tuple[int, int]:
-    operations = [read_operation(path) for path in files]  # all valid, or nothing written
+async def _register(url: str, files: list[Path], manifests: list[Path]) -> tuple[int, int]:
+    # All valid, or nothing written.
+    operations = [read_operation(path) for path in files]
+    operations += [op for path in manifests for op in read_manifest(path)]
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
@@ -98,20 +105,47 @@ async def _list(url: str) -> list[dict[str, Any]]:
         await engine.dispose()
 
 
+MANIFEST_FORMAT = "apollo-persisted-query-manifest"
+
+
+def read_manifest(path: Path) -> list[tuple[str, str | None, str]]:
+    """The operations of a persisted-query manifest (Apollo's format, as
+    @apollo/generate-persisted-query-manifest writes it: the texts as the client prints
+    them), each validated like a file; an id that is not its body's SHA-256 is refused."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise OperationError(f"{path}: not JSON ({exc})") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise OperationError(f"{path}: not an {MANIFEST_FORMAT} (format, version, operations)")
+    operations = []
+    for index, entry in enumerate(manifest.get("operations") or []):
+        body = entry.get("body") if isinstance(entry, dict) else None
+        if not isinstance(body, str):
+            raise OperationError(f"{path}: operation {index} has no body")
+        if entry.get("id") not in (None, sha256_of(body)):
+            raise OperationError(f"{path}: operation {index}: id is not the body's SHA-256")
+        text, name, _ = validated(body, f"{path} operation {index}")
+        operations.append((text, entry.get("name") or name, f"{path.name}#{index}"))
+    return operations
+
+
 def cmd_operations(args: argparse.Namespace) -> int:
     url = _url(args)
     if args.action == "list":
         for row in asyncio.run(_list(url)):
             sys.stdout.write(f"{row['sha256']}  {row['name'] or '-'}  {row['source']}\n")
         return 0
-    files = [Path(f) for f in args.files] or own_operation_files()
+    manifests = [Path(m) for m in args.manifest]
+    files = [Path(f) for f in args.files] or ([] if manifests else own_operation_files())
     try:
-        new, known = asyncio.run(_register(url, files))
+        new, known = asyncio.run(_register(url, files, manifests))
     except (OperationError, OSError) as exc:
         sys.stderr.write(f"operations register: {exc}; nothing registered\n")
         return 2
     sys.stdout.write(
-        f"registered {new} operation(s), {known} already registered, from {len(files)} file(s)\n"
+        f"registered {new} operation(s), {known} already registered, "
+        f"from {len(files) + len(manifests)} file(s)\n"
     )
     for path in files:
         sys.stdout.write(f"  {sha256_of(path.read_text(encoding='utf-8'))}  {path}\n")
@@ -128,6 +162,12 @@ def add_operation_commands(sub: Any) -> None:
         "register", help="register .graphql files (default: the dashboard's and the docs')"
     )
     register_cmd.add_argument("files", nargs="*", help=".graphql files, one operation each")
+    register_cmd.add_argument(
+        "--manifest",
+        action="append",
+        default=[],
+        help="an Apollo persisted-query manifest (JSON; repeatable)",
+    )
     register_cmd.add_argument("--database-url", default=None)
     register_cmd.set_defaults(func=cmd_operations)
     listing = actions.add_parser("list", help="the registered operations: hash, name, source")

@@ -32,7 +32,6 @@ from api.app import create_app
 from api.settings import Settings
 
 HERE = Path(__file__).resolve().parent
-NODE_MODULES = HERE / "node_modules"
 
 # SHOULDs the server does not follow, and why (the test fails on any other warning).
 ACCEPTED_WARNINGS: dict[str, str] = {}
@@ -50,32 +49,33 @@ class AuditResult:
     reason: str | None
 
 
-def _pinned_version(package: str) -> str:
-    manifest = json.loads((HERE / "package.json").read_text())
+def _pinned_version(package: str, here: Path = HERE) -> str:
+    manifest = json.loads((here / "package.json").read_text())
     version: str = manifest["dependencies"][package]
     return version
 
 
-def _installed_version(package: str) -> str | None:
-    manifest = NODE_MODULES / package / "package.json"
+def _installed_version(package: str, here: Path = HERE) -> str | None:
+    manifest = here / "node_modules" / package / "package.json"
     if not manifest.exists():
         return None
     version: str = json.loads(manifest.read_text())["version"]
     return version
 
 
-def install() -> None:
-    """`npm ci` the pinned graphql-http (skipped when it is already installed)."""
+def install(here: Path = HERE) -> None:
+    """`npm ci` the packages pinned in `here`/package.json (skipped when installed)."""
     if shutil.which("node") is None:
         raise NodeUnavailable("node is not on PATH")
-    if all(_installed_version(p) == _pinned_version(p) for p in ("graphql-http", "graphql")):
+    pinned = json.loads((here / "package.json").read_text())["dependencies"]
+    if all(_installed_version(p, here) == _pinned_version(p, here) for p in pinned):
         return
     if shutil.which("npm") is None:
         raise NodeUnavailable("npm is not on PATH")
     try:
         subprocess.run(
             ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=HERE,
+            cwd=here,
             check=True,
             capture_output=True,
             timeout=180,
