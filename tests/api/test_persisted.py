@@ -283,3 +283,67 @@ class TestTrustedDocuments:
         assert await asyncio.to_thread(main, argv) == 2
         async with seeded_db.engine.connect() as conn:
             assert await conn.scalar(sa.select(sa.func.count()).select_from(trusted_t)) == 0
+
+
+class TestTrustedEverywhere:
+    """Trusted mode holds for what does not come as JSON or GET: WebSocket subscriptions and
+    multipart uploads (strawberry's path, the TrustedOperations extension)."""
+
+    @pytest.mark.private_db  # the server's broker listens on its own connection
+    async def test_an_unregistered_subscription_is_refused(self, seeded_db: TestDatabase) -> None:
+        from tests.api.test_subscriptions import ROLLUP_CHANGED, serve, subscriptions
+
+        unit = await _unit_id(seeded_db)
+        async with seeded_db.engine.begin() as conn:
+            registered = "subscription Registered { __typename }"  # never sent
+            await conn.execute(
+                trusted_t.insert().values(
+                    sha256=sha256_of(registered),
+                    name="Registered",
+                    body=registered,
+                    source="test",
+                    registered_at=sa.func.now(),
+                )
+            )
+        config = Settings(
+            database_url=seeded_db.url,
+            secret=TEST_SECRET,
+            anonymous=True,
+            persisted_queries="trusted",
+        )
+        app = create_app(config, engine=seeded_db.engine)
+        async with serve(app) as host, subscriptions(host) as client:
+            await client.subscribe("1", ROLLUP_CHANGED, {"unit": unit})
+            message = await client.message("1")
+        assert message["type"] == "error", message
+        assert message["payload"][0]["extensions"]["code"] == "OPERATION_NOT_TRUSTED"
+
+    async def test_an_unregistered_upload_is_refused(self, seeded_db: TestDatabase) -> None:
+        from tests.ledger_files import air_ledger, csv_bytes
+
+        mutation = (
+            "mutation ($input: ImportLedgerInput!) { importLedger(input: $input) "
+            "{ report { written } errors { code } } }"
+        )
+        operations = {
+            "query": mutation,
+            "variables": {
+                "input": {"docNumber": "城政办发〔2023〕20号", "planKey": "air", "file": None}
+            },
+        }
+        async with seeded_db.engine.connect() as conn:
+            tasks_before = await conn.scalar(sa.text("SELECT count(*) FROM task"))
+        async for http in _client(seeded_db, persisted_queries="trusted"):
+            response = await http.post(
+                "/graphql",
+                data={
+                    "operations": orjson.dumps(operations).decode(),
+                    "map": orjson.dumps({"0": ["variables.input.file"]}).decode(),
+                },
+                files={"0": ("台账.csv", csv_bytes(air_ledger()), "text/csv")},
+            )
+            body = response.json()
+            assert body.get("data") is None, body
+            assert body["errors"][0]["extensions"]["code"] == "OPERATION_NOT_TRUSTED"
+        async with seeded_db.engine.connect() as conn:
+            assert await conn.scalar(sa.text("SELECT count(*) FROM task")) == tasks_before
