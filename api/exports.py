@@ -1,10 +1,12 @@
-"""Downloads: /export/ledger.xlsx, /export/ledger.csv and /export/snapshot.json.
+"""Downloads: /export/ledger.xlsx, /export/ledger.csv, /export/snapshot.json and the 通报
+for meetings, /export/briefing.xlsx and /export/briefing.html (api/briefing.py).
 
 Authenticated like /graphql (bearer token or API key; the anonymous demo viewer where the
 settings allow it) and scoped by the viewer. Query parameters:
 
 - `unit`: a global id or a unit name/alias (default: the viewer's unit);
-- ledger only: `plan` (global id), `docNumber` (文号), `role` (ANY, the default, or LEAD).
+- ledger only: `plan` (global id), `docNumber` (文号), `role` (ANY, the default, or LEAD);
+- ledger and briefing: `asOf` (YYYY-MM-DD, default today).
 
 A parameter holding a character text may not hold (models/rules/text.py: NUL, control
 characters, lone surrogates) is 400 naming the parameter, before anything is looked up.
@@ -25,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from api import errors
+from api import briefing, errors
 from api.context import RequestContext
 from models import OrgUnit
 from models.enums import RoleScope
@@ -35,6 +37,7 @@ from resolvers.changes.snapshot import snapshot_chunks
 from resolvers.common import decode_global_id
 from resolvers.database import apply_rls_scope
 from resolvers.errors import RequestErrorCode as Code
+from resolvers.ids import encode_global_id
 from resolvers.ledger.export import ExportQuery, csv_chunks, ledger_rows, write_xlsx
 from resolvers.org_unit.queries import name_match_statement
 from resolvers.scope import Scope, in_subtree, unit_visible
@@ -230,7 +233,73 @@ def routes(graphql: GovGraphQL) -> list[Route]:
 
         return await guarded(request, handle)
 
+    async def gather_briefing(ctx: RequestContext, request: Request) -> briefing.Briefing:
+        """The 通报's data, from GraphQL operations run with the caller's context."""
+        from api.schema import schema  # the schema imports this module's app: late
+
+        unit = await find_unit(ctx, request.query_params.get("unit"), subtree_only=False)
+        as_of = ctx.today()
+        if request.query_params.get("asOf"):
+            try:
+                as_of = calendar.parse_date(request.query_params["asOf"])
+            except ValueError as exc:
+                raise ExportError(400, f"asOf: {exc}") from exc
+        await ctx.db.close()  # one connection at a time: each operation opens its own
+
+        async def execute(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+            # A context per operation, as each request gets: its database handle closes
+            # with the operation (api/extensions.py DatabaseLifecycle).
+            own = await context(request)
+            own.persisted = None  # the server's own operations, not a client's: never refused
+            try:
+                result = await schema.execute(query, variable_values=variables, context_value=own)
+            finally:
+                await own.db.close()
+            if result.errors:
+                code = (result.errors[0].extensions or {}).get("code")
+                status = {"NOT_FOUND": 404, "FORBIDDEN": 403, "BAD_USER_INPUT": 400}.get(
+                    str(code), 500
+                )
+                raise ExportError(status, result.errors[0].message)
+            assert result.data is not None
+            return result.data
+
+        try:
+            return await briefing.gather(execute, encode_global_id("OrgUnit", unit["id"]), as_of)
+        except briefing.BriefingError as exc:
+            raise ExportError(exc.status, exc.message) from exc
+
+    async def briefing_xlsx(request: Request) -> Response:
+        async def handle(ctx: RequestContext, request: Request) -> Response:
+            data = await gather_briefing(ctx, request)
+            spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+            briefing.write_xlsx(data, spool)
+            spool.seek(0)
+
+            def read() -> Iterator[bytes]:
+                try:
+                    while chunk := spool.read(READ_BYTES):
+                        yield chunk
+                finally:
+                    spool.close()
+
+            name = f"{data.unit['name']}通报{data.as_of.isoformat()}.xlsx"
+            return StreamingResponse(
+                read(), media_type=XLSX, headers={"content-disposition": _attachment(name)}
+            )
+
+        return await guarded(request, handle)
+
+    async def briefing_html(request: Request) -> Response:
+        async def handle(ctx: RequestContext, request: Request) -> Response:
+            data = await gather_briefing(ctx, request)
+            return Response(briefing.render_html(data), media_type="text/html; charset=utf-8")
+
+        return await guarded(request, handle)
+
     return [
+        Route("/export/briefing.xlsx", briefing_xlsx, methods=["GET"]),
+        Route("/export/briefing.html", briefing_html, methods=["GET"]),
         Route("/export/ledger.csv", ledger_csv, methods=["GET"]),
         Route("/export/ledger.xlsx", ledger_xlsx, methods=["GET"]),
         Route("/export/snapshot.json", snapshot, methods=["GET"]),
