@@ -218,6 +218,67 @@ class TestDashboard:
         dashboard.screenshot("town")
         assert dashboard.errors == []
 
+    def test_children_are_grouped_by_kind_and_own_tasks_page(
+        self, dashboard: Page, live_server: LiveServer
+    ) -> None:
+        page = dashboard.page
+        open_dashboard(dashboard, live_server)
+        groups = page.evaluate(
+            "() => [...document.querySelectorAll('#children tbody tr')].map((tr) =>"
+            " tr.dataset.testid === 'child-group' ? 'group:' + tr.dataset.group : tr.dataset.name)"
+        )
+        heads = [g.removeprefix("group:") for g in groups if g.startswith("group:")]
+        assert heads == ["镇（街道）", "部门", "企业"]
+        # Every row sits under its own kind's heading: enterprises are not among the bureaus.
+        enterprises = groups[groups.index("group:企业") + 1 :]
+        assert enterprises
+        assert all("公司" in name or "厂" in name for name in enterprises)
+        # A bureau without child units lists its own 40 tasks, 20 at a time.
+        page.locator('[data-testid=child-row][data-name="城区生态环境分局"] button.link').click()
+        page.wait_for_selector(f'{READY}[data-unit-name="城区生态环境分局"]')
+        assert state_of(dashboard)["ownTasks"] == 20
+        loads = state_of(dashboard)["loads"]
+        page.locator("[data-testid=own-tasks-more]").click()
+        page.wait_for_selector(f"{READY}[data-loads='{loads + 1}']")
+        assert state_of(dashboard)["ownTasks"] == 40
+        assert page.locator("[data-testid=own-tasks-more]").count() == 0  # all shown
+        assert dashboard.errors == []
+
+    def test_the_briefing_downloads_and_prints_with_the_apis_numbers(
+        self, dashboard: Page, live_server: LiveServer, tmp_path: Path
+    ) -> None:
+        import io
+
+        from openpyxl import load_workbook
+
+        page = dashboard.page
+        state = open_dashboard(dashboard, live_server, "?asOf=2024-06-30")
+        with page.expect_download() as info:
+            page.locator("[data-testid=export-xlsx]").click()
+        download = info.value
+        assert download.suggested_filename == "城区通报2024-06-30.xlsx"
+        saved = tmp_path / "briefing.xlsx"
+        download.save_as(saved)
+        book = load_workbook(io.BytesIO(saved.read_bytes()), read_only=True)
+        rows = [list(r) for r in book["总览"].iter_rows(values_only=True)]
+        shown = dict(zip(rows[1], rows[2], strict=True))
+        rollup = live_server.query(EXPECTED, {"unit": state["unitId"], "asOf": "2024-06-30"})[
+            "orgUnit"
+        ]["taskRollup"]
+        assert (shown["任务总数"], shown["逾期"], shown["已完成"]) == (
+            rollup["total"],
+            rollup["overdue"],
+            rollup["completed"],
+        )
+        assert str(rollup["overdue"]) == state["cards"]["overdue"]
+        with page.context.expect_page() as opened:
+            page.locator("[data-testid=export-print]").click()
+        printable = opened.value
+        printable.wait_for_load_state()
+        printable.wait_for_function("() => document.title.includes('通报')")
+        assert "城区工作通报（截至2024年06月30日）" in printable.title()
+        assert dashboard.errors == []
+
     def test_a_progress_report_through_the_api_appears_in_the_page(
         self, dashboard: Page, live_server: LiveServer
     ) -> None:

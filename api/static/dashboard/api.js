@@ -82,6 +82,30 @@ export async function graphql(query, variables = {}, { signal } = {}) {
   return body.data;
 }
 
+/** A download under /export/ (authenticated like /graphql): resolves to a Blob, rejects with
+ * AuthError or GraphQLRequestError (the export's JSON error body). */
+export async function download(path, params) {
+  const url = new URL(`../export/${path}`, document.baseURI);
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  const headers = {};
+  const token = getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url, { headers, credentials: "omit" });
+  if (response.ok) return response.blob();
+  const text = await response.text();
+  let body = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  if (response.status === 401 || response.status === 403) {
+    throw new AuthError(messageOf(body, text) || `HTTP ${response.status}`, response.status);
+  }
+  const errors = (body && body.errors) || [{ message: messageOf(body, text) || `HTTP ${response.status}` }];
+  throw new GraphQLRequestError(errors, response.status);
+}
+
 function messageOf(body, text) {
   if (body && Array.isArray(body.errors) && body.errors.length) return body.errors[0].message;
   if (body && typeof body.detail === "string") return body.detail;

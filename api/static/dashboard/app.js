@@ -3,6 +3,7 @@
 import {
   AuthError,
   Subscription,
+  download,
   getToken,
   graphql,
   setToken,
@@ -47,6 +48,7 @@ const state = {
   queryTab: "screen",
   me: null,
   initialUnit: params.get("unit"),
+  tasksFirst: 20, // the unit's own tasks shown (显示更多: +20, at most 100)
 };
 
 function setBodyState(value, detail = "") {
@@ -161,7 +163,7 @@ function screenVariables() {
     asOf: state.asOf,
     overdueFirst: 20,
     rectificationsFirst: 50,
-    tasksFirst: 20,
+    tasksFirst: state.tasksFirst,
   };
 }
 
@@ -199,7 +201,10 @@ function render() {
   const select = (id) => selectUnit(id);
   renderCrumbs(unit, select);
   renderCards(unit.taskRollup);
-  renderChildren(unit.children, unit.tasks, state.asOf, select);
+  renderChildren(unit.children, unit.tasks, state.asOf, select, () => {
+    state.tasksFirst = Math.min(100, state.tasksFirst + 20);
+    loadScreen();
+  });
   renderOverdue(unit.overdue, unit.taskRollup, state.asOf, {
     onSelect: select,
     onMore: async (after) => {
@@ -345,11 +350,45 @@ function subscribe() {
   });
 }
 
+// --- 通报 exports ---------------------------------------------------------------------------
+
+/** The unit's 通报 as of the chosen day: the workbook downloaded, or the printable page opened
+ * in a new tab (opened before the request, so no popup blocker stops it). */
+async function exportBriefing(kind) {
+  if (!state.unitId) return;
+  const tab = kind === "html" ? window.open("", "_blank") : null;
+  const button = $(kind === "html" ? "export-print" : "export-xlsx");
+  button.disabled = true;
+  document.body.dataset.exporting = kind;
+  try {
+    const blob = await download(`briefing.${kind}`, { unit: state.unitId, asOf: state.asOf });
+    const url = URL.createObjectURL(blob);
+    if (tab) {
+      tab.location = url;
+    } else {
+      const name = `${state.screen ? state.screen.name : "单位"}通报${state.asOf}.xlsx`;
+      const link = h("a", { href: url, download: name });
+      document.body.append(link);
+      link.click();
+      link.remove();
+    }
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    document.body.dataset.exported = kind;
+  } catch (error) {
+    if (tab) tab.close();
+    handleFailure(error);
+  } finally {
+    button.disabled = false;
+    delete document.body.dataset.exporting;
+  }
+}
+
 // --- navigation ----------------------------------------------------------------------------
 
 function selectUnit(id) {
   if (!id) return;
   const changed = id !== state.unitId;
+  if (changed) state.tasksFirst = 20;
   state.unitId = id;
   state.tree.select(id);
   const unit = state.tree.units.get(id);
@@ -402,6 +441,8 @@ function wire() {
     loadScreen();
   });
   $("refresh").addEventListener("click", () => loadScreen());
+  $("export-xlsx").addEventListener("click", () => exportBriefing("xlsx"));
+  $("export-print").addEventListener("click", () => exportBriefing("html"));
   $("token-toggle").addEventListener("click", () => openTokenPanel($("token-panel").hidden));
   $("token-form").addEventListener("submit", (event) => {
     event.preventDefault();

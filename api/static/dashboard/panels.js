@@ -72,11 +72,20 @@ function stackedBar(rollup) {
   );
 }
 
-/** The unit's own LEAD tasks (for a unit whose children lead none), deadline first. */
-function renderOwnTasks(tasks, asOf) {
+/** The unit's own LEAD tasks (for a unit whose children lead none), deadline first; "显示更多"
+ * asks for the next 20 (onMore: the screen again with a larger page, at most 100). */
+function renderOwnTasks(tasks, asOf, onMore) {
   document.getElementById("children-title").textContent = "本单位牵头任务";
   document.getElementById("children-sub").textContent =
     `共 ${tasks.totalCount} 项${tasks.totalCount > tasks.edges.length ? `，显示前 ${tasks.edges.length} 项` : ""}`;
+  const more =
+    tasks.totalCount > tasks.edges.length && tasks.edges.length < 100 && onMore
+      ? h(
+          "button",
+          { type: "button", class: "ghost more", dataset: { testid: "own-tasks-more" }, onclick: onMore },
+          `显示更多（还有 ${tasks.totalCount - tasks.edges.length} 项）`,
+        )
+      : null;
   const rows = tasks.edges.map(({ node: task }) => {
     const overdue =
       task.status !== "COMPLETED" && task.deadline.end && daysBetween(task.deadline.end, asOf) > 0;
@@ -115,12 +124,54 @@ function renderOwnTasks(tasks, asOf) {
         h("tbody", {}, rows),
       ),
     ),
+    more,
+  );
+}
+
+// 下级单位 in groups, in this order (towns and streets, districts, departments, enterprises).
+const KIND_GROUPS = [
+  ["镇（街道）", ["TOWN"]],
+  ["区县", ["DISTRICT"]],
+  ["市", ["CITY"]],
+  ["部门", ["DEPARTMENT"]],
+  ["企业", ["ENTERPRISE"]],
+];
+
+function groupOf(kind) {
+  const index = KIND_GROUPS.findIndex(([, kinds]) => kinds.includes(kind));
+  return index === -1 ? KIND_GROUPS.length : index;
+}
+
+function childRow(child, onSelect) {
+  const r = child.taskRollup;
+  return h(
+    "tr",
+    { dataset: { unitId: child.id, testid: "child-row", name: child.name } },
+    h(
+      "td",
+      { class: "name", title: child.name },
+      h(
+        "button",
+        { type: "button", class: "link", onclick: () => onSelect(child.id) },
+        child.name,
+      ),
+      h("span", { class: "tag" }, UNIT_KIND[child.kind] || child.kind),
+    ),
+    h("td", { class: "num", dataset: { col: "total" } }, number(r.total)),
+    h("td", { class: "num", dataset: { col: "completed" } }, number(r.completed)),
+    h("td", { class: `num ${r.overdue ? "bad-text" : ""}`, dataset: { col: "overdue" } }, number(r.overdue)),
+    h(
+      "td",
+      { class: "bar-cell" },
+      stackedBar(r),
+      h("span", { class: "rate", dataset: { col: "completionRate" } }, percent(r.completionRate)),
+    ),
   );
 }
 
 /** Child units with their own rollups and completion bars (a click selects the unit); a unit
  * whose children lead nothing shows its own tasks instead. */
-export function renderChildren(children, ownTasks, asOf, onSelect) {
+export function renderChildren(children, ownTasks, asOf, onSelect, onMoreTasks) {
   const withTasks = children.filter((c) => c.taskRollup.total > 0);
   const idle = children.length - withTasks.length;
   document.getElementById("children-title").textContent = "下级单位任务进展";
@@ -128,7 +179,7 @@ export function renderChildren(children, ownTasks, asOf, onSelect) {
     ? `${withTasks.length} 个单位牵头任务${idle ? `，另 ${idle} 个单位暂无` : ""}`
     : "";
   if (!withTasks.length && ownTasks.totalCount) {
-    renderOwnTasks(ownTasks, asOf);
+    renderOwnTasks(ownTasks, asOf, onMoreTasks);
     return;
   }
   if (!withTasks.length) {
@@ -137,36 +188,29 @@ export function renderChildren(children, ownTasks, asOf, onSelect) {
   }
   withTasks.sort(
     (a, b) =>
+      groupOf(a.kind) - groupOf(b.kind) ||
       b.taskRollup.overdue - a.taskRollup.overdue ||
       b.taskRollup.total - a.taskRollup.total ||
       a.name.localeCompare(b.name, "zh-CN"),
   );
-  const rows = withTasks.map((child) => {
-    const r = child.taskRollup;
-    return h(
-      "tr",
-      { dataset: { unitId: child.id, testid: "child-row", name: child.name } },
-      h(
-        "td",
-        { class: "name", title: child.name },
+  const rows = [];
+  let group = null;
+  for (const child of withTasks) {
+    const index = groupOf(child.kind);
+    if (index !== group) {
+      group = index;
+      const title = index < KIND_GROUPS.length ? KIND_GROUPS[index][0] : "其他";
+      const count = withTasks.filter((c) => groupOf(c.kind) === index).length;
+      rows.push(
         h(
-          "button",
-          { type: "button", class: "link", onclick: () => onSelect(child.id) },
-          child.name,
+          "tr",
+          { class: "group", dataset: { testid: "child-group", group: title } },
+          h("th", { colspan: "5" }, `${title}（${count}）`),
         ),
-        h("span", { class: "tag" }, UNIT_KIND[child.kind] || child.kind),
-      ),
-      h("td", { class: "num", dataset: { col: "total" } }, number(r.total)),
-      h("td", { class: "num", dataset: { col: "completed" } }, number(r.completed)),
-      h("td", { class: `num ${r.overdue ? "bad-text" : ""}`, dataset: { col: "overdue" } }, number(r.overdue)),
-      h(
-        "td",
-        { class: "bar-cell" },
-        stackedBar(r),
-        h("span", { class: "rate", dataset: { col: "completionRate" } }, percent(r.completionRate)),
-      ),
-    );
-  });
+      );
+    }
+    rows.push(childRow(child, onSelect));
+  }
   replace(
     "children",
     h(
