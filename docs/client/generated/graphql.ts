@@ -1,0 +1,2309 @@
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** Date (isoformat) */
+  Date: { input: string; output: string; }
+  /** Date with time (isoformat) */
+  DateTime: { input: string; output: string; }
+  /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](https://ecma-international.org/wp-content/uploads/ECMA-404_2nd_edition_december_2017.pdf). */
+  JSON: { input: unknown; output: unknown; }
+  /** Represents a file upload. */
+  Upload: { input: File; output: File; }
+};
+
+export type AssessmentLevel =
+  | 'COUNTY'
+  | 'MUNICIPAL'
+  | 'NATIONAL'
+  | 'PROVINCIAL';
+
+/** Add lead or cooperating units to a task. */
+export type AssignTaskInput = {
+  /** The task's version the change is based on. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Units by name, alias or group reference (各镇（街道）). */
+  names?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** LEAD or COOPERATING. */
+  role: AssignmentRole;
+  /** The task. */
+  task: Scalars['ID']['input'];
+  /** Units. */
+  units?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+/** Result of assignTask. */
+export type AssignTaskPayload = {
+  __typename?: 'AssignTaskPayload';
+  /** Units newly assigned. */
+  added: Array<OrgUnit>;
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The task after the change. */
+  task: Maybe<Task>;
+};
+
+/** A unit's share of a task (牵头 or 配合), with its own state. */
+export type Assignment = Node & {
+  __typename?: 'Assignment';
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** This unit's own share is overdue as of the date (default today): not completed by then, not 长期坚持, the task's deadline ended before it. What escalations judge. */
+  overdue: Scalars['Boolean']['output'];
+  /** Percent complete, 0–100. */
+  progress: Scalars['Float']['output'];
+  /** LEAD (牵头) or COOPERATING (配合). */
+  role: AssignmentRole;
+  /** State of this share. */
+  status: TaskStatus;
+  /** The task. */
+  task: Task;
+  /** The responsible unit. */
+  unit: OrgUnit;
+  /** Row version for expectedVersion. */
+  version: Scalars['Int']['output'];
+  /** The group reference it was expanded from, e.g. 各镇（街道）. */
+  viaGroup: Maybe<Scalars['String']['output']>;
+};
+
+
+/** A unit's share of a task (牵头 or 配合), with its own state. */
+export type AssignmentOverdueArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+export type AssignmentRole =
+  | 'ANY'
+  | 'COOPERATING'
+  | 'LEAD';
+
+/** How the measurements compare with a target as of a date. */
+export type Attainment = {
+  __typename?: 'Attainment';
+  /** The compared value (class number). */
+  actual: Maybe<Scalars['Float']['output']>;
+  /** Evaluated as of the end of this day. */
+  asOf: Scalars['Date']['output'];
+  /** What the status compares. */
+  basis: AttainmentBasis;
+  /** actual − target. */
+  gap: Maybe<Scalars['Float']['output']>;
+  /** Measured months that count. */
+  monthsMeasured: Scalars['Int']['output'];
+  /** How the target stands. */
+  status: AttainmentStatus;
+  /** The target value. */
+  target: Maybe<Scalars['Float']['output']>;
+};
+
+/** Which measurement a target is compared with. */
+export type AttainmentBasis =
+  | 'ANNUAL_VALUE'
+  | 'MONTHLY_VALUE'
+  | 'NONE'
+  | 'YEAR_TO_DATE_MEAN';
+
+/** How a target stands as of a date. */
+export type AttainmentStatus =
+  | 'AT_RISK'
+  | 'MET'
+  | 'MISSED'
+  | 'NO_DATA';
+
+/** One write: actor, scope, action, target, before/after, time. */
+export type AuditEvent = {
+  __typename?: 'AuditEvent';
+  /** The mutation, e.g. reportProgress. */
+  action: Scalars['String']['output'];
+  /** Who (token subject). */
+  actor: Scalars['String']['output'];
+  /** Changed fields after. */
+  after: Maybe<Scalars['JSON']['output']>;
+  /** Changed fields before. */
+  before: Maybe<Scalars['JSON']['output']>;
+  /** When. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** Request id (X-Request-Id). */
+  requestId: Maybe<Scalars['String']['output']>;
+  /** Global id of the row written. */
+  targetId: Maybe<Scalars['String']['output']>;
+  /** Kind of row written. */
+  targetType: Scalars['String']['output'];
+};
+
+/** A page of items with keyset cursors. */
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  /** The items of this page. */
+  edges: Array<AuditEventEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: AuditEvent;
+};
+
+/** Filter for audit events. */
+export type AuditEventFilter = {
+  /** Mutation name. */
+  action?: InputMaybe<Scalars['String']['input']>;
+  /** At or after. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** A row's id. */
+  target?: InputMaybe<Scalars['ID']['input']>;
+  /** Writes in this unit's subtree. */
+  unit?: InputMaybe<Scalars['ID']['input']>;
+  /** Before. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** A changed object: its current state, or a tombstone when it was deleted or is no longer visible in the feed's view. */
+export type Change = {
+  __typename?: 'Change';
+  /** When the change was logged; null for objects of the initial load. */
+  changedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Tombstone: remove the object's rows from the mirror (`records` is empty). */
+  deleted: Scalars['Boolean']['output'];
+  /** The object as it is now, for Task and Rectification changes; null for a tombstone and for the other types (read `records`). */
+  object: Maybe<Node>;
+  /** Id of the object as the snapshot writes it (a global id for nodes). */
+  objectId: Scalars['ID']['output'];
+  /** The object's rows as the snapshot carries them, by collection (the object's own row and the rows it owns: a task's deadline changes, assignments and progress reports, a document's plans …): replace the object's rows in a mirror by these. Every collection of the type is present; a tombstone's are empty. */
+  records: Scalars['JSON']['output'];
+  /** Kind of object. */
+  type: ChangeType;
+};
+
+/** A page of the change feed. */
+export type ChangeConnection = {
+  __typename?: 'ChangeConnection';
+  /** Changes in commit order. */
+  edges: Array<ChangeEdge>;
+  /** endCursor is never null: keep it and pass it as `since` next time. */
+  pageInfo: PageInfo;
+};
+
+/** An edge of the change feed. */
+export type ChangeEdge = {
+  __typename?: 'ChangeEdge';
+  /** Resume after this change with changes(since:). */
+  cursor: Scalars['String']['output'];
+  /** The change. */
+  node: Change;
+};
+
+/** Kind of object in the change feed: one per object of the snapshot (/export/snapshot.json), with the collections it owns (see `Change.records`). */
+export type ChangeType =
+  | 'DOCUMENT'
+  | 'ESCALATION'
+  | 'INDICATOR'
+  | 'INSPECTION'
+  | 'MEASUREMENT'
+  | 'MONITORING_SECTION'
+  | 'ORG_UNIT'
+  | 'PROPOSAL'
+  | 'RECTIFICATION'
+  | 'TARGET'
+  | 'TASK';
+
+/** A document (文件) to register. */
+export type CreateDocumentInput = {
+  /** Superior document. */
+  basedOn?: InputMaybe<Scalars['String']['input']>;
+  /** 文号. */
+  docNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Date of issue. */
+  issuedOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Issuing unit; the viewer's unit by default. */
+  issuer?: InputMaybe<Scalars['ID']['input']>;
+  /** Kind of document. */
+  kind: DocumentKind;
+  /** Summary. */
+  summary?: InputMaybe<Scalars['String']['input']>;
+  /** Title. */
+  title: Scalars['String']['input'];
+};
+
+/** A plan inside a document. */
+export type CreatePlanInput = {
+  /** The document. */
+  document: Scalars['ID']['input'];
+  /** Field. */
+  field: PlanField;
+  /** Short key used in task codes. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** Action plan or project list. */
+  kind: PlanKind;
+  /** 主要目标. */
+  objectives?: InputMaybe<Scalars['String']['input']>;
+  /** The plan this one is an annex of. */
+  parent?: InputMaybe<Scalars['ID']['input']>;
+  /** Title. */
+  title: Scalars['String']['input'];
+  /** Year covered. */
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A new target. */
+export type CreateTargetInput = {
+  /** Baseline value. */
+  baseline?: InputMaybe<Scalars['Float']['input']>;
+  /** Baseline year. */
+  baselineYear?: InputMaybe<Scalars['Int']['input']>;
+  /** Indicator code. */
+  indicator: Scalars['String']['input'];
+  /** Binding, pre-control or striving. */
+  kind: TargetKind;
+  /** Month; null = the year. */
+  month?: InputMaybe<Scalars['Int']['input']>;
+  /** Remarks. */
+  remarks?: InputMaybe<Scalars['String']['input']>;
+  /** Section. */
+  section?: InputMaybe<Scalars['ID']['input']>;
+  /** Where it is set. */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** Unit. */
+  unit?: InputMaybe<Scalars['ID']['input']>;
+  /** Target value. */
+  value?: InputMaybe<Scalars['Float']['input']>;
+  /** Target as worded. */
+  valueText?: InputMaybe<Scalars['String']['input']>;
+  /** Year. */
+  year: Scalars['Int']['input'];
+};
+
+/** A new task of a plan (a 台账 row). */
+export type CreateTaskInput = {
+  /** 任务类别. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** Cooperating units. */
+  cooperating?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Cooperating units by name, alias or group. */
+  cooperatingNames?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** 完成时限. */
+  deadline?: InputMaybe<DeadlineInput>;
+  /** 具体措施. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The day the task's history starts (as-of views count it from then); default the document's issue date; never after today. */
+  effectiveOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Lead units by name, alias or group (各镇（街道）). */
+  leadNames?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Lead units. */
+  leads?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The plan. */
+  plan: Scalars['ID']['input'];
+  /** 备注. */
+  remarks?: InputMaybe<Scalars['String']['input']>;
+  /** 序号; next free by default. */
+  seq?: InputMaybe<Scalars['Int']['input']>;
+  /** Short title. */
+  title: Scalars['String']['input'];
+  /** Weight (default 1). */
+  weight?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** A completion deadline (完成时限): parsed kind and dates, and the text. */
+export type Deadline = {
+  __typename?: 'Deadline';
+  /** Last day (BY_DATE, PERIOD). */
+  end: Maybe<Scalars['Date']['output']>;
+  /** Shape of the deadline. */
+  kind: DeadlineKind;
+  /** First day (FROM_DATE, PERIOD). */
+  start: Maybe<Scalars['Date']['output']>;
+  /** The deadline as the document words it. */
+  text: Scalars['String']['output'];
+};
+
+/** A change of a task's deadline: who, when, why, from what to what. */
+export type DeadlineChange = {
+  __typename?: 'DeadlineChange';
+  /** When (in force from this moment). */
+  changedAt: Scalars['DateTime']['output'];
+  /** Who (token subject; internal: null for sharing partners, as reportedBy). */
+  changedBy: Maybe<Scalars['String']['output']>;
+  /** The unit of whoever changed it. */
+  changedByUnit: Maybe<OrgUnit>;
+  /** The deadline from this change on. */
+  deadline: Deadline;
+  /** The deadline it replaced. */
+  previous: Deadline;
+  /** Why (updateTask's deadlineChangeReason). */
+  reason: Maybe<Scalars['String']['output']>;
+};
+
+/** A deadline as 完成时限 text (parsed) or as explicit parts. */
+export type DeadlineInput = {
+  /** Last day. */
+  end?: InputMaybe<Scalars['Date']['input']>;
+  /** Explicit kind; overrides what the text parses to. */
+  kind?: InputMaybe<DeadlineKind>;
+  /** First day. */
+  start?: InputMaybe<Scalars['Date']['input']>;
+  /** e.g. 2023年10月底前. */
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type DeadlineKind =
+  | 'BY_DATE'
+  | 'FROM_DATE'
+  | 'ONGOING'
+  | 'PERIOD'
+  | 'UNSPECIFIED';
+
+/** Split the viewer's unit's share of a task into subtasks. */
+export type DecomposeTaskInput = {
+  /** The subtasks. */
+  subtasks: Array<SubtaskInput>;
+  /** The task the viewer's unit leads. */
+  task: Scalars['ID']['input'];
+};
+
+/** Result of decomposeTask. */
+export type DecomposeTaskPayload = {
+  __typename?: 'DecomposeTaskPayload';
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The new subtasks. */
+  subtasks: Array<Task>;
+  /** The decomposed task. */
+  task: Maybe<Task>;
+};
+
+/** A source document with its 文号. */
+export type Document = Node & {
+  __typename?: 'Document';
+  /** The superior document it implements. */
+  basedOn: Maybe<Scalars['String']['output']>;
+  /** 文号, e.g. 城政办发〔2023〕20号. */
+  docNumber: Maybe<Scalars['String']['output']>;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** Date of issue. */
+  issuedOn: Maybe<Scalars['Date']['output']>;
+  /** The issuing unit. */
+  issuer: Maybe<OrgUnit>;
+  /** Kind of document. */
+  kind: DocumentKind;
+  /** Plans in the document, in document order. */
+  plans: Array<Plan>;
+  /** Remarks (e.g. 征求意见稿). */
+  remarks: Maybe<Scalars['String']['output']>;
+  /** What the document reports about units (news figures), in document order. */
+  reportedFacts: Array<ReportedFact>;
+  /** Summary. */
+  summary: Maybe<Scalars['String']['output']>;
+  /** Title. */
+  title: Scalars['String']['output'];
+};
+
+/** A page of items with keyset cursors. */
+export type DocumentConnection = {
+  __typename?: 'DocumentConnection';
+  /** The items of this page. */
+  edges: Array<DocumentEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type DocumentEdge = {
+  __typename?: 'DocumentEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Document;
+};
+
+export type DocumentKind =
+  | 'NEWS'
+  | 'NOTICE'
+  | 'OTHER'
+  | 'PROPOSAL_REPLY'
+  | 'RECTIFICATION_PLAN';
+
+/** Result of createDocument. */
+export type DocumentPayload = {
+  __typename?: 'DocumentPayload';
+  /** The document. */
+  document: Maybe<Document>;
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+};
+
+/** Why a mutation was rejected. */
+export type ErrorCode =
+  | 'DUPLICATE'
+  | 'FILE_TOO_LARGE'
+  | 'FORBIDDEN'
+  | 'INVALID_INPUT'
+  | 'INVALID_TRANSITION'
+  | 'NOT_FOUND'
+  | 'OUT_OF_RANGE'
+  | 'UNKNOWN_UNIT'
+  | 'VERSION_CONFLICT';
+
+/** An escalation about one task, assignment or rectification. */
+export type EscalateInput = {
+  /** The unit escalated to. */
+  addressedTo: Scalars['ID']['input'];
+  /** About the addressed unit's share of a task. */
+  assignment?: InputMaybe<Scalars['ID']['input']>;
+  /** Date; today by default. */
+  issuedOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Rung of the ladder. */
+  level: EscalationLevel;
+  /** Why. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** About a rectification. */
+  rectification?: InputMaybe<Scalars['ID']['input']>;
+  /** About a task. */
+  task?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Result of escalate. */
+export type EscalatePayload = {
+  __typename?: 'EscalatePayload';
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The escalation issued. */
+  escalation: Maybe<Escalation>;
+};
+
+/** A superior's escalation to a unit: 提醒, 催办, 预警函, 约谈, 通报. */
+export type Escalation = {
+  __typename?: 'Escalation';
+  /** The unit escalated to. */
+  addressedTo: OrgUnit;
+  /** The issuing (superior) unit. */
+  issuedBy: OrgUnit;
+  /** Date issued. */
+  issuedOn: Scalars['Date']['output'];
+  /** Rung of the ladder. */
+  level: EscalationLevel;
+  /** Why. */
+  reason: Maybe<Scalars['String']['output']>;
+};
+
+export type EscalationLevel =
+  | 'INTERVIEW'
+  | 'PUBLIC_NOTICE'
+  | 'REMINDER'
+  | 'URGE'
+  | 'WARNING_LETTER';
+
+/** A link to supporting material of a report. */
+export type Evidence = {
+  __typename?: 'Evidence';
+  /** What it shows. */
+  title: Maybe<Scalars['String']['output']>;
+  /** Link (http or https). */
+  url: Scalars['String']['output'];
+};
+
+/** A link to supporting material. */
+export type EvidenceInput = {
+  /** What it shows. */
+  title?: InputMaybe<Scalars['String']['input']>;
+  /** http(s) link. */
+  url: Scalars['String']['input'];
+};
+
+/** A numbered problem of an inspection's feedback (反馈问题N). */
+export type Finding = {
+  __typename?: 'Finding';
+  /** The feedback's problem number. */
+  number: Scalars['Int']['output'];
+  /** Chapter heading it sits under. */
+  section: Maybe<Scalars['String']['output']>;
+  /** Sub-heading it sits under. */
+  subsection: Maybe<Scalars['String']['output']>;
+  /** The problem as the feedback states it. */
+  text: Scalars['String']['output'];
+};
+
+/** A 台账 file and the plan it goes into. */
+export type ImportLedgerInput = {
+  /** 文号 of the document. */
+  docNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Report what would change and write nothing. */
+  dryRun?: Scalars['Boolean']['input'];
+  /** The day new tasks' history starts (as-of views count them from then); default the document's issue date; never after today. */
+  effectiveOn?: InputMaybe<Scalars['Date']['input']>;
+  /** .xlsx or .csv (UTF-8, UTF-8 with BOM, GB18030). */
+  file: Scalars['Upload']['input'];
+  /** Issuing unit, when several documents share the 文号. */
+  issuer?: InputMaybe<Scalars['ID']['input']>;
+  /** The plan; or docNumber (+ planKey); or 文号/方案 columns. */
+  plan?: InputMaybe<Scalars['ID']['input']>;
+  /** Key of the plan when the document holds several. */
+  planKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of importLedger. */
+export type ImportLedgerPayload = {
+  __typename?: 'ImportLedgerPayload';
+  /** Why nothing was imported, if so. */
+  errors: Array<UserError>;
+  /** Rows created, updated, unchanged, refused. */
+  report: Maybe<LedgerImportReport>;
+};
+
+/** A measured quantity, e.g. PM2.5 in µg/m³ (lower is better). */
+export type Indicator = {
+  __typename?: 'Indicator';
+  /** Stable code, e.g. PM25. */
+  code: Scalars['String']['output'];
+  /** Definition notes. */
+  description: Maybe<Scalars['String']['output']>;
+  /** Which way is better. */
+  direction: IndicatorDirection;
+  /** Numeric or water class. */
+  kind: IndicatorKind;
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Unit of measure. */
+  unit: Maybe<Scalars['String']['output']>;
+};
+
+export type IndicatorDirection =
+  | 'HIGHER_IS_BETTER'
+  | 'LOWER_IS_BETTER';
+
+export type IndicatorKind =
+  | 'NUMERIC'
+  | 'WATER_CLASS';
+
+/** An inspection (督察) of a unit by an inspection team. */
+export type Inspection = Node & {
+  __typename?: 'Inspection';
+  /** Date the feedback was given. */
+  feedbackOn: Maybe<Scalars['Date']['output']>;
+  /** The feedback's numbered problems. */
+  findings: Array<Finding>;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** The inspection team (督察组). */
+  inspector: Maybe<OrgUnit>;
+  /** Name of the inspection. */
+  name: Scalars['String']['output'];
+  /** First day on site. */
+  onSiteFrom: Maybe<Scalars['Date']['output']>;
+  /** Last day on site. */
+  onSiteTo: Maybe<Scalars['Date']['output']>;
+  /** Rectification items answering this inspection. */
+  rectifications: RectificationConnection;
+  /** Remarks. */
+  remarks: Maybe<Scalars['String']['output']>;
+  /** The inspected unit. */
+  subjectUnit: Maybe<OrgUnit>;
+};
+
+
+/** An inspection (督察) of a unit by an inspection team. */
+export type InspectionRectificationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<RectificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of items with keyset cursors. */
+export type InspectionConnection = {
+  __typename?: 'InspectionConnection';
+  /** The items of this page. */
+  edges: Array<InspectionEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type InspectionEdge = {
+  __typename?: 'InspectionEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Inspection;
+};
+
+/** Outcome of a ledger import. */
+export type LedgerImportReport = {
+  __typename?: 'LedgerImportReport';
+  /** Rows that create a task. */
+  created: Scalars['Int']['output'];
+  /** Nothing was written: a preview. */
+  dryRun: Scalars['Boolean']['output'];
+  /** Tasks of the plan the file does not list (left as they are). */
+  notInFile: Scalars['Int']['output'];
+  /** Rows refused: with any, nothing is written. */
+  rowErrors: Array<LedgerRowProblem>;
+  /** Every imported row. */
+  rows: Array<LedgerImportRow>;
+  /** Rows their task already matches. */
+  unchanged: Scalars['Int']['output'];
+  /** Rows that change their task. */
+  updated: Scalars['Int']['output'];
+  /** Rows imported with a caveat (e.g. 完成时限 kept as text: UNSPECIFIED). */
+  warnings: Array<LedgerRowProblem>;
+  /** The rows were written (no errors, no dry run). */
+  written: Scalars['Boolean']['output'];
+};
+
+/** What the import does (or would do) with one row. */
+export type LedgerImportRow = {
+  __typename?: 'LedgerImportRow';
+  /** For updates: category, description, deadline, remarks, units. */
+  changedFields: Array<Scalars['String']['output']>;
+  /** Created, updated or unchanged. */
+  outcome: LedgerRowOutcome;
+  /** Row number in the file. */
+  row: Scalars['Int']['output'];
+  /** 序号 (3, or 3.1 for a subtask). */
+  seq: Scalars['String']['output'];
+  /** The task (null in a dry run's created rows). */
+  task: Maybe<Task>;
+};
+
+/** Why a ledger row was refused. */
+export type LedgerProblemCode =
+  | 'ASSIGNMENT_IN_USE'
+  | 'DATE_BEFORE_HISTORY'
+  | 'DUPLICATE_SEQ'
+  | 'FUTURE_DATE'
+  | 'INVALID_CHARACTER'
+  | 'INVALID_DATE'
+  | 'INVALID_PROGRESS'
+  | 'INVALID_SEQ'
+  | 'MISSING_LEAD'
+  | 'MISSING_MEASURE'
+  | 'MISSING_SEQ'
+  | 'NO_SUCH_SUBTASK'
+  | 'STATE_IGNORED'
+  | 'TEXT_TOO_LONG'
+  | 'UNKNOWN_PLAN'
+  | 'UNKNOWN_STATUS'
+  | 'UNKNOWN_UNIT'
+  | 'UNPARSED_DEADLINE'
+  | 'WRONG_PLAN';
+
+/** What an import does with a row. */
+export type LedgerRowOutcome =
+  | 'CREATED'
+  | 'UNCHANGED'
+  | 'UPDATED';
+
+/** A problem of a ledger row (or of the file when `row` is null). */
+export type LedgerRowProblem = {
+  __typename?: 'LedgerRowProblem';
+  /** Machine-readable reason. */
+  code: LedgerProblemCode;
+  /** The column's header, e.g. 牵头单位. */
+  column: Maybe<Scalars['String']['output']>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Row number in the file (1 = first row). */
+  row: Maybe<Scalars['Int']['output']>;
+};
+
+/** An observed value of an indicator (监测值). */
+export type Measurement = {
+  __typename?: 'Measurement';
+  /** The indicator. */
+  indicator: Indicator;
+  /** Month, or null for the whole year. */
+  month: Maybe<Scalars['Int']['output']>;
+  /** The unit measured. */
+  orgUnit: Maybe<OrgUnit>;
+  /** Remarks, e.g. the quoted sentence. */
+  remarks: Maybe<Scalars['String']['output']>;
+  /** The monitoring section measured. */
+  section: Maybe<MonitoringSection>;
+  /** Where the value comes from. */
+  source: Maybe<Scalars['String']['output']>;
+  /** Value (class number for water classes). */
+  value: Scalars['Float']['output'];
+  /** The value as the source words it. */
+  valueText: Maybe<Scalars['String']['output']>;
+  /** Year. */
+  year: Scalars['Int']['output'];
+};
+
+/** A page of items with keyset cursors. */
+export type MeasurementConnection = {
+  __typename?: 'MeasurementConnection';
+  /** The items of this page. */
+  edges: Array<MeasurementEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type MeasurementEdge = {
+  __typename?: 'MeasurementEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Measurement;
+};
+
+/** Filter for measurements. */
+export type MeasurementFilter = {
+  /** Only whole-year values. */
+  annualOnly?: Scalars['Boolean']['input'];
+  /** Indicator code. */
+  indicator?: InputMaybe<Scalars['String']['input']>;
+  /** Month (1–12). */
+  month?: InputMaybe<Scalars['Int']['input']>;
+  /** Section. */
+  section?: InputMaybe<Scalars['ID']['input']>;
+  /** Org unit. */
+  unit?: InputMaybe<Scalars['ID']['input']>;
+  /** Year. */
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Result of recordMeasurement. */
+export type MeasurementPayload = {
+  __typename?: 'MeasurementPayload';
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The stored value. */
+  measurement: Maybe<Measurement>;
+};
+
+/** A water monitoring section (断面). */
+export type MonitoringSection = Node & {
+  __typename?: 'MonitoringSection';
+  /** 考核级别. */
+  assessmentLevel: AssessmentLevel;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** Section name. */
+  name: Scalars['String']['output'];
+  /** The responsible territorial unit. */
+  orgUnit: OrgUnit;
+  /** Remarks. */
+  remarks: Maybe<Scalars['String']['output']>;
+  /** River. */
+  river: Maybe<Scalars['String']['output']>;
+  /** Target as written (e.g. V类). */
+  targetText: Maybe<Scalars['String']['output']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Assign lead or cooperating units, by id, name or group. */
+  assignTask: AssignTaskPayload;
+  /** Register a document issued by the viewer's subtree. */
+  createDocument: DocumentPayload;
+  /** Add a plan to a document. */
+  createPlan: PlanPayload;
+  /** Set a target for a unit or section. */
+  createTarget: TargetPayload;
+  /** Create a task in a plan with its lead and cooperating units. */
+  createTask: TaskPayload;
+  /** Split the viewer's unit's share into subtasks. */
+  decomposeTask: DecomposeTaskPayload;
+  /** A superior unit escalates to a unit (督办). */
+  escalate: EscalatePayload;
+  /** Import a 台账 (.xlsx/.csv) into a plan: all rows or none (COORDINATOR). */
+  importLedger: ImportLedgerPayload;
+  /** Record (or correct) a measured value. */
+  recordMeasurement: MeasurementPayload;
+  /** ADMIN: record a rename, merge, split, establishment or abolition and apply it to the tree in one transaction: predecessors end on the date, a merged or renamed unit's children pass to its successor, and rollups follow (the successor and its ancestors count the predecessor's tasks; tasks keep their units). */
+  recordOrgUnitEvent: RecordOrgUnitEventPayload;
+  /** Report progress on the viewer's unit's own assignment. */
+  reportProgress: ReportProgressPayload;
+  /** Start, complete, verify, close (销号) or reopen a rectification. */
+  transitionRectification: TransitionRectificationPayload;
+  /** Change a target's value (expectedVersion required). */
+  updateTarget: TargetPayload;
+  /** Edit a task (expectedVersion required). */
+  updateTask: TaskPayload;
+};
+
+
+export type MutationAssignTaskArgs = {
+  input: AssignTaskInput;
+};
+
+
+export type MutationCreateDocumentArgs = {
+  input: CreateDocumentInput;
+};
+
+
+export type MutationCreatePlanArgs = {
+  input: CreatePlanInput;
+};
+
+
+export type MutationCreateTargetArgs = {
+  input: CreateTargetInput;
+};
+
+
+export type MutationCreateTaskArgs = {
+  input: CreateTaskInput;
+};
+
+
+export type MutationDecomposeTaskArgs = {
+  input: DecomposeTaskInput;
+};
+
+
+export type MutationEscalateArgs = {
+  input: EscalateInput;
+};
+
+
+export type MutationImportLedgerArgs = {
+  input: ImportLedgerInput;
+};
+
+
+export type MutationRecordMeasurementArgs = {
+  input: RecordMeasurementInput;
+};
+
+
+export type MutationRecordOrgUnitEventArgs = {
+  input: RecordOrgUnitEventInput;
+};
+
+
+export type MutationReportProgressArgs = {
+  input: ReportProgressInput;
+};
+
+
+export type MutationTransitionRectificationArgs = {
+  input: TransitionRectificationInput;
+};
+
+
+export type MutationUpdateTargetArgs = {
+  input: UpdateTargetInput;
+};
+
+
+export type MutationUpdateTaskArgs = {
+  input: UpdateTaskInput;
+};
+
+/** A unit an event creates (a RENAME's new name, SPLIT's parts). */
+export type NewOrgUnitInput = {
+  /** Stable code. */
+  code: Scalars['String']['input'];
+  /** Kind; the (first) predecessor's by default. */
+  kind?: InputMaybe<OrgUnitKind>;
+  /** Canonical name. */
+  name: Scalars['String']['input'];
+  /** Parent (块); the (first) predecessor's by default. */
+  parent?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** An object with a Globally Unique ID */
+export type Node = {
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+};
+
+/** Any unit: government level, department, town, enterprise, team. */
+export type OrgUnit = Node & {
+  __typename?: 'OrgUnit';
+  /** Other names the documents use (区城管局 = 区城市管理局). */
+  aliases: Array<Scalars['String']['output']>;
+  /** Ancestors, root first. */
+  ancestors: Array<OrgUnit>;
+  /** Documents attesting this unit on their dates, for a unit whose validity is unknown (first ≤ 100); they bound its membership of group references. */
+  attestations: Array<OrgUnitAttestation>;
+  /** Direct children in the 块 tree: today's (units not ended), or with asOf those in force on that day under this unit then. */
+  children: Array<OrgUnit>;
+  /** Stable code (administrative division code). */
+  code: Scalars['String']['output'];
+  /** Depth in the tree (province = 0). */
+  depth: Scalars['Int']['output'];
+  /** Events this unit took part in, newest first (first ≤ 100). */
+  events: Array<OrgUnitEvent>;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** Level or kind of unit. */
+  kind: OrgUnitKind;
+  /** The superior unit of its professional line (条). */
+  lineParent: Maybe<OrgUnit>;
+  /** Canonical name. */
+  name: Scalars['String']['output'];
+  /** The government or unit it belongs to (块). */
+  parent: Maybe<OrgUnit>;
+  /** Plan measures (措施) naming this unit (or, with includeDescendants, its subtree), by plan and number; role LEAD or COOPERATING narrows them. */
+  planMeasures: Array<PlanMeasure>;
+  /** Units this one succeeded (merged or renamed into it, split from), oldest event first; at most 100. */
+  predecessors: Array<OrgUnit>;
+  /** Rectification counts per workflow state of this unit (and its subtree). */
+  rectificationRollup: RectificationRollup;
+  /** Rectification items of this unit (or its subtree). */
+  rectifications: RectificationConnection;
+  /** Remarks. */
+  remarks: Maybe<Scalars['String']['output']>;
+  /** What documents report about this unit (news figures); by default its subtree's too (阳城县 with its 分局). */
+  reportedFacts: Array<ReportedFact>;
+  /** Units that carry on after this one ended (merge, rename, split); at most 100. A MERGE or RENAME successor's rollups include this unit's tasks. */
+  successors: Array<OrgUnit>;
+  /** Targets set for this unit, optionally for one year: its own and those of its monitoring sections (白水河, 洞头 …). */
+  targets: Array<Target>;
+  /** Task counts and progress of this unit (and by default its subtree). */
+  taskRollup: TaskRollup;
+  /** Tasks assigned to this unit (or its subtree) in a role. */
+  tasks: TaskConnection;
+  /** In force from this day (null: unknown, read as always). */
+  validFrom: Maybe<Scalars['Date']['output']>;
+  /** In force until this day, exclusive (null: still in force or unknown). */
+  validTo: Maybe<Scalars['Date']['output']>;
+};
+
+
+/** Any unit: government level, department, town, enterprise, team. */
+export type OrgUnitAttestationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Any unit: government level, department, town, enterprise, team. */
+export type OrgUnitChildrenArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  kind?: InputMaybe<OrgUnitKind>;
+};
+
+
+/** Any unit: government level, department, town, enterprise, team. */
+export type OrgUnitEventsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Any unit: government level, department, town, enterprise, team. */
+export type OrgUnitPlanMeasuresArgs = {
+  includeDescendants?: Scalars['Boolean']['input'];
+  role?: AssignmentRole;
+};
+
+
+/** Any unit: government level, department, town, enterprise, team. */
+export type OrgUnitRectificationRollupArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  includeDescendants?: Scalars['Boolean']['input'];
+};
+
+
+/** Any unit: government level, department, town, enterprise, team. */
+export type OrgUnitRectificationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<RectificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includeDescendants?: Scalars['Boolean']['input'];
+};
+
+
+/** Any unit: government level, department, town, enterprise, team. */
+export type OrgUnitReportedFactsArgs = {
+  includeDescendants?: Scalars['Boolean']['input'];
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Any unit: government level, department, town, enterprise, team. */
+export type OrgUnitTargetsArgs = {
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Any unit: government level, department, town, enterprise, team. */
+export type OrgUnitTaskRollupArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  filter?: InputMaybe<TaskFilter>;
+  includeDescendants?: Scalars['Boolean']['input'];
+  role?: AssignmentRole;
+};
+
+
+/** Any unit: government level, department, town, enterprise, team. */
+export type OrgUnitTasksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TaskFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includeDescendants?: Scalars['Boolean']['input'];
+  orderBy?: InputMaybe<Array<TaskOrder>>;
+  role?: AssignmentRole;
+};
+
+/** A document attesting that a unit existed on its date. */
+export type OrgUnitAttestation = {
+  __typename?: 'OrgUnitAttestation';
+  /** The document's date. */
+  attestedOn: Scalars['Date']['output'];
+  /** The attesting document, if visible. */
+  document: Maybe<Document>;
+  /** Where the document names the unit. */
+  text: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of items with keyset cursors. */
+export type OrgUnitConnection = {
+  __typename?: 'OrgUnitConnection';
+  /** The items of this page. */
+  edges: Array<OrgUnitEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type OrgUnitEdge = {
+  __typename?: 'OrgUnitEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: OrgUnit;
+};
+
+/** A dated change of the unit tree (区划/机构调整). */
+export type OrgUnitEvent = {
+  __typename?: 'OrgUnitEvent';
+  /** The decision or document it rests on. */
+  basis: Maybe<Scalars['String']['output']>;
+  /** The document it rests on, if recorded and visible. */
+  document: Maybe<Document>;
+  /** The event's id. */
+  id: Scalars['ID']['output'];
+  /** What happened. */
+  kind: OrgUnitEventKind;
+  /** The day it took effect. */
+  occurredOn: Scalars['Date']['output'];
+  /** Units that ended at this event (visible ones). */
+  predecessors: Array<OrgUnit>;
+  /** Units that carry on after it (visible ones). */
+  successors: Array<OrgUnit>;
+};
+
+export type OrgUnitEventKind =
+  | 'ABOLISH'
+  | 'ESTABLISH'
+  | 'MERGE'
+  | 'RENAME'
+  | 'SPLIT';
+
+/** Filter for orgUnits. */
+export type OrgUnitFilter = {
+  /** Only units in this unit's subtree (itself included). */
+  ancestor?: InputMaybe<Scalars['ID']['input']>;
+  /** Kinds. */
+  kind?: InputMaybe<Array<OrgUnitKind>>;
+  /** Name or alias contains this text. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Direct parent. */
+  parent?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type OrgUnitKind =
+  | 'CITY'
+  | 'DEPARTMENT'
+  | 'DISTRICT'
+  | 'ENTERPRISE'
+  | 'INSPECTION_TEAM'
+  | 'OTHER'
+  | 'PROVINCE'
+  | 'TOWN';
+
+/** Relay page information. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Cursor of the last edge. */
+  endCursor: Maybe<Scalars['String']['output']>;
+  /** More items after this page. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Items before this page. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first edge. */
+  startCursor: Maybe<Scalars['String']['output']>;
+};
+
+/** A plan inside a document (行动计划 / 方案 / 重点工程). */
+export type Plan = Node & {
+  __typename?: 'Plan';
+  /** The document the plan is in. */
+  document: Document;
+  /** Field: AIR, WATER, SOIL … */
+  field: PlanField;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** Action plan or project list. */
+  kind: PlanKind;
+  /** The plan text's narrative measures (措施) with their responsible units, by number. Not tasks: taskRollup does not count them. */
+  measures: Array<PlanMeasure>;
+  /** 主要目标, as written. */
+  objectives: Maybe<Scalars['String']['output']>;
+  /** The plan this one is an annex of (e.g. key projects). */
+  parent: Maybe<Plan>;
+  /** Where in the document the tasks are. */
+  source: Maybe<Scalars['String']['output']>;
+  /** Task counts and progress of the plan, as of a date. */
+  taskRollup: TaskRollup;
+  /** The plan's top-level tasks, by 序号 unless ordered. */
+  tasks: TaskConnection;
+  /** Title. */
+  title: Scalars['String']['output'];
+  /** Year the plan covers. */
+  year: Maybe<Scalars['Int']['output']>;
+};
+
+
+/** A plan inside a document (行动计划 / 方案 / 重点工程). */
+export type PlanTaskRollupArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  filter?: InputMaybe<TaskFilter>;
+};
+
+
+/** A plan inside a document (行动计划 / 方案 / 重点工程). */
+export type PlanTasksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TaskFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TaskOrder>>;
+};
+
+/** A page of items with keyset cursors. */
+export type PlanConnection = {
+  __typename?: 'PlanConnection';
+  /** The items of this page. */
+  edges: Array<PlanEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type PlanEdge = {
+  __typename?: 'PlanEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Plan;
+};
+
+export type PlanField =
+  | 'AIR'
+  | 'ECOLOGY'
+  | 'OTHER'
+  | 'SOIL'
+  | 'WATER';
+
+export type PlanKind =
+  | 'ACTION_PLAN'
+  | 'OTHER'
+  | 'PROJECT_LIST';
+
+/** A narrative measure of a plan (措施) with its responsible units. */
+export type PlanMeasure = {
+  __typename?: 'PlanMeasure';
+  /** Cooperating units (配合). */
+  cooperatingUnits: Array<OrgUnit>;
+  /** Heading it sits under. */
+  heading: Maybe<Scalars['String']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Display label (2023大气-措施16), unique within a unit's view. */
+  label: Scalars['String']['output'];
+  /** Lead units, first-named first. */
+  leadUnits: Array<OrgUnit>;
+  /** 〔责任单位：…〕 exactly as the document writes it. */
+  responsibilityText: Maybe<Scalars['String']['output']>;
+  /** Group references naming only the units concerned (相关镇（街道）), as written. */
+  responsibilityUnresolved: Array<Scalars['String']['output']>;
+  /** Number of the measure in the plan text. */
+  seq: Scalars['Int']['output'];
+  /** The measure's text. */
+  text: Scalars['String']['output'];
+  /** Short title. */
+  title: Maybe<Scalars['String']['output']>;
+};
+
+/** Result of createPlan. */
+export type PlanPayload = {
+  __typename?: 'PlanPayload';
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The plan. */
+  plan: Maybe<Plan>;
+};
+
+/** A unit's dated report on its share of a task. Append-only. */
+export type ProgressReport = Node & {
+  __typename?: 'ProgressReport';
+  /** Supporting links. */
+  evidence: Array<Evidence>;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** What was done. */
+  narrative: Maybe<Scalars['String']['output']>;
+  /** Percent complete reported. */
+  percent: Scalars['Float']['output'];
+  /** Reporting period, e.g. 2023-06. */
+  period: Maybe<Scalars['String']['output']>;
+  /** When it was reported. */
+  reportedAt: Scalars['DateTime']['output'];
+  /** Who reported (internal: null for sharing partners). */
+  reportedBy: Maybe<Scalars['String']['output']>;
+  /** State reported. */
+  status: TaskStatus;
+  /** The reporting unit. */
+  unit: Maybe<OrgUnit>;
+};
+
+/** A page of items with keyset cursors. */
+export type ProgressReportConnection = {
+  __typename?: 'ProgressReportConnection';
+  /** The items of this page. */
+  edges: Array<ProgressReportEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type ProgressReportEdge = {
+  __typename?: 'ProgressReportEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: ProgressReport;
+};
+
+/** A CPPCC/NPC proposal, its handling unit and the reply. */
+export type Proposal = {
+  __typename?: 'Proposal';
+  /** Proposal number, e.g. TA0379. */
+  code: Scalars['String']['output'];
+  /** The unit that handles the proposal (承办单位). */
+  handlingUnit: Maybe<OrgUnit>;
+  /** Proposer. */
+  proposer: Maybe<Scalars['String']['output']>;
+  /** Date of the reply. */
+  repliedOn: Maybe<Scalars['Date']['output']>;
+  /** Reply category: A (solved/adopted), B (being solved), C (for reference). */
+  replyCategory: Maybe<ReplyCategory>;
+  /** The reply document. */
+  replyDocument: Maybe<Document>;
+  /** The reply's text. */
+  replyText: Maybe<Scalars['String']['output']>;
+  /** Session, e.g. 市政协八届四次会议. */
+  session: Maybe<Scalars['String']['output']>;
+  /** Title of the proposal. */
+  title: Scalars['String']['output'];
+  /** Year. */
+  year: Maybe<Scalars['Int']['output']>;
+};
+
+/** A page of items with keyset cursors. */
+export type ProposalConnection = {
+  __typename?: 'ProposalConnection';
+  /** The items of this page. */
+  edges: Array<ProposalEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type ProposalEdge = {
+  __typename?: 'ProposalEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Proposal;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** Writes in the viewer's scope, newest first (coordinators). */
+  auditEvents: AuditEventConnection;
+  /** What changed after `since`, in commit order, for mirroring: null starts with every visible object, then follows the log. Scoped by the viewer, or by `unit`'s subtree within it; a cursor (a page's, or a snapshot's changesCursor) carries its unit and disclosure tier and continues that view: one made for another unit or tier is refused. Deletions and objects leaving the view come as tombstones. `first` 20, max 100. */
+  changes: ChangeConnection;
+  /** Documents, newest first; filter by 文号 or kind. */
+  documents: DocumentConnection;
+  /** Every indicator, by code. */
+  indicators: Array<Indicator>;
+  /** Inspections, by name. */
+  inspections: InspectionConnection;
+  /** Who is asking. */
+  me: Viewer;
+  /** Measurements, filtered; by indicator, year and month. */
+  measurements: MeasurementConnection;
+  /** Any object by its global id. */
+  node: Maybe<Node>;
+  /** A unit by global id, or by name (names and aliases match). asOf reads the name as a document of that day does: the units in force then first (an old name for an old date finds the unit that bore it). */
+  orgUnit: Maybe<OrgUnit>;
+  /** Units, by tree order (depth, sort order, name): today's (not ended), or with asOf those in force on that day (filter.parent then means the parent that day). */
+  orgUnits: OrgUnitConnection;
+  /** Plans, by document and order in it; filter by document or field. */
+  plans: PlanConnection;
+  /** A proposal by its number, e.g. TA0379. */
+  proposal: Maybe<Proposal>;
+  /** Proposals, by number. */
+  proposals: ProposalConnection;
+  /** Districts or towns ranked by an indicator's value or change. */
+  rankings: Array<RankingEntry>;
+  /** Rectification items, filtered. */
+  rectifications: RectificationConnection;
+  /** Targets, filtered; by indicator, year and month. */
+  targets: TargetConnection;
+  /** Tasks, filtered and ordered (default: document / plan / 序号). */
+  tasks: TaskConnection;
+};
+
+
+export type QueryAuditEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryChangesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  since?: InputMaybe<Scalars['String']['input']>;
+  types?: InputMaybe<Array<ChangeType>>;
+  unit?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryDocumentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  docNumber?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<DocumentKind>;
+};
+
+
+export type QueryInspectionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryMeasurementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<MeasurementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrgUnitArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryOrgUnitsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  filter?: InputMaybe<OrgUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPlansArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  document?: InputMaybe<Scalars['ID']['input']>;
+  field?: InputMaybe<PlanField>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryProposalArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type QueryProposalsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRankingsArgs = {
+  by?: RankingBasis;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  indicator: Scalars['String']['input'];
+  kind: RankingKind;
+  month?: InputMaybe<Scalars['Int']['input']>;
+  order?: RankingOrder;
+  within?: InputMaybe<Scalars['ID']['input']>;
+  year: Scalars['Int']['input'];
+};
+
+
+export type QueryRectificationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<RectificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTargetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TargetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTasksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TaskFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TaskOrder>>;
+};
+
+/** What to rank by: the value or its improvement over the baseline. */
+export type RankingBasis =
+  | 'IMPROVEMENT'
+  | 'VALUE';
+
+/** One unit's place in a ranking. */
+export type RankingEntry = {
+  __typename?: 'RankingEntry';
+  /** Previous year's value or baseline. */
+  baseline: Maybe<Scalars['Float']['output']>;
+  /** value − baseline. */
+  change: Maybe<Scalars['Float']['output']>;
+  /** (value − baseline) / baseline. */
+  changeRate: Maybe<Scalars['Float']['output']>;
+  /** Place; ties share it and the next one skips. */
+  rank: Scalars['Int']['output'];
+  /** The unit ranked. */
+  unit: OrgUnit;
+  /** The measured value. */
+  value: Scalars['Float']['output'];
+};
+
+/** Which units to rank: districts (区/县/县级市) or towns (镇/乡/街道). */
+export type RankingKind =
+  | 'DISTRICT'
+  | 'TOWN';
+
+/** Best first (rank 1 = best) or worst first (rank 1 = worst). */
+export type RankingOrder =
+  | 'BEST_FIRST'
+  | 'WORST_FIRST';
+
+/** An observed value of an indicator for a unit or a section. */
+export type RecordMeasurementInput = {
+  /** Indicator code, e.g. PM25. */
+  indicator: Scalars['String']['input'];
+  /** Month; null = the year. */
+  month?: InputMaybe<Scalars['Int']['input']>;
+  /** Remarks. */
+  remarks?: InputMaybe<Scalars['String']['input']>;
+  /** Monitoring section measured. */
+  section?: InputMaybe<Scalars['ID']['input']>;
+  /** Where it comes from. */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** Unit measured. */
+  unit?: InputMaybe<Scalars['ID']['input']>;
+  /** Value (water classes: 1–5, 劣V = 6). */
+  value: Scalars['Float']['input'];
+  /** Value as worded. */
+  valueText?: InputMaybe<Scalars['String']['input']>;
+  /** Year. */
+  year: Scalars['Int']['input'];
+};
+
+/** A dated change of the unit tree (区划/机构调整). */
+export type RecordOrgUnitEventInput = {
+  /** The decision or document it rests on, as text. */
+  basis?: InputMaybe<Scalars['String']['input']>;
+  /** The document it rests on, if recorded. */
+  document?: InputMaybe<Scalars['ID']['input']>;
+  /** What happened. */
+  kind: OrgUnitEventKind;
+  /** Units the event creates, successors too. */
+  newUnits?: Array<NewOrgUnitInput>;
+  /** The day it took effect (not in the future). */
+  occurredOn: Scalars['Date']['input'];
+  /** Units that end at the event. */
+  predecessors?: Array<Scalars['ID']['input']>;
+  /** Existing units that carry on (a MERGE's target). */
+  successors?: Array<Scalars['ID']['input']>;
+};
+
+/** Result of recordOrgUnitEvent. */
+export type RecordOrgUnitEventPayload = {
+  __typename?: 'RecordOrgUnitEventPayload';
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The event recorded. */
+  event: Maybe<OrgUnitEvent>;
+};
+
+/** A rectification item (整改事项) and its close-out state. */
+export type Rectification = Node & {
+  __typename?: 'Rectification';
+  /** Heading it sits under. */
+  category: Maybe<Scalars['String']['output']>;
+  /** 整改期限. */
+  deadline: Deadline;
+  /** Escalations (督办) about it, newest first. */
+  escalations: Array<Escalation>;
+  /** Workflow history, oldest first. */
+  events: Array<RectificationEvent>;
+  /** Numbers of the feedback problems this item answers. */
+  findingNumbers: Array<Scalars['Int']['output']>;
+  /** 整改目标. */
+  goal: Maybe<Scalars['String']['output']>;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** The inspection this item answers. */
+  inspection: Inspection;
+  /** 整改措施, one entry per measure. */
+  measures: Array<Scalars['String']['output']>;
+  /** The problem to rectify. */
+  problem: Scalars['String']['output'];
+  /** 责任单位 exactly as the document writes it. */
+  responsibilityText: Maybe<Scalars['String']['output']>;
+  /** Group references naming only the units concerned (区直相关单位), as written: never expanded to every unit; responsibleUnits holds the units named. */
+  responsibilityUnresolved: Array<Scalars['String']['output']>;
+  /** 责任人 (internal: null for sharing partners). */
+  responsiblePersons: Maybe<Scalars['String']['output']>;
+  /** Responsible units (责任单位), resolved, first-named first. */
+  responsibleUnits: Array<OrgUnit>;
+  /** 序号 in the rectification list. */
+  seq: Scalars['Int']['output'];
+  /** Workflow state. */
+  status: RectificationStatus;
+  /** Row version for expectedVersion. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of items with keyset cursors. */
+export type RectificationConnection = {
+  __typename?: 'RectificationConnection';
+  /** The items of this page. */
+  edges: Array<RectificationEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type RectificationEdge = {
+  __typename?: 'RectificationEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Rectification;
+};
+
+/** One workflow transition of a rectification: who, when, why. */
+export type RectificationEvent = {
+  __typename?: 'RectificationEvent';
+  /** Who made it (internal: null for sharing partners). */
+  actor: Maybe<Scalars['String']['output']>;
+  /** The acting unit. */
+  actorUnit: Maybe<OrgUnit>;
+  /** Comment. */
+  comment: Maybe<Scalars['String']['output']>;
+  /** Supporting links. */
+  evidence: Array<Evidence>;
+  /** State before. */
+  fromStatus: Maybe<RectificationStatus>;
+  /** When. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** State after. */
+  toStatus: RectificationStatus;
+};
+
+/** Filter for rectification lists. */
+export type RectificationFilter = {
+  /** Deadline end on or before this date. */
+  dueBefore?: InputMaybe<Scalars['Date']['input']>;
+  /** Due soon as of this date: open, deadline ending within 14 days from it. */
+  dueSoonAsOf?: InputMaybe<Scalars['Date']['input']>;
+  /** Inspection. */
+  inspection?: InputMaybe<Scalars['ID']['input']>;
+  /** Overdue as of this date (end of day): not COMPLETED, VERIFIED or CLOSED by then, not 长期坚持, the deadline ended before it (= rectificationRollup(asOf).overdue). */
+  overdueAsOf?: InputMaybe<Scalars['Date']['input']>;
+  /** This unit is responsible. */
+  responsibleUnit?: InputMaybe<Scalars['ID']['input']>;
+  /** Workflow state in this set. */
+  status?: InputMaybe<Array<RectificationStatus>>;
+  /** Substring of the problem. */
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Rectification counts per workflow state of a scope, as of a date. */
+export type RectificationRollup = {
+  __typename?: 'RectificationRollup';
+  /** The day evaluated (end of day, Asia/Shanghai). */
+  asOf: Scalars['Date']['output'];
+  /** CLOSED (销号). */
+  closed: Scalars['Int']['output'];
+  /** COMPLETED, awaiting verification. */
+  completed: Scalars['Int']['output'];
+  /** (completed + verified + closed) / (total − ongoing). */
+  completionRate: Maybe<Scalars['Float']['output']>;
+  /** Not completed, due within 14 days. */
+  dueSoon: Scalars['Int']['output'];
+  /** IN_PROGRESS. */
+  inProgress: Scalars['Int']['output'];
+  /** NOT_STARTED. */
+  notStarted: Scalars['Int']['output'];
+  /** 长期坚持: never overdue, not rated. */
+  ongoing: Scalars['Int']['output'];
+  /** Not completed and the deadline has passed. */
+  overdue: Scalars['Int']['output'];
+  /** REOPENED. */
+  reopened: Scalars['Int']['output'];
+  /** Items in scope, each counted once. */
+  total: Scalars['Int']['output'];
+  /** VERIFIED, awaiting close-out. */
+  verified: Scalars['Int']['output'];
+};
+
+export type RectificationStatus =
+  | 'CLOSED'
+  | 'COMPLETED'
+  | 'IN_PROGRESS'
+  | 'NOT_STARTED'
+  | 'REOPENED'
+  | 'VERIFIED';
+
+export type ReplyCategory =
+  | 'A'
+  | 'B'
+  | 'C';
+
+/** A unit's report on its own share of a task. */
+export type ReportProgressInput = {
+  /** The reporting unit's assignment. */
+  assignment: Scalars['ID']['input'];
+  /** Supporting links. */
+  evidence?: InputMaybe<Array<EvidenceInput>>;
+  /** The assignment's version the report is based on. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** What was done. */
+  narrative?: InputMaybe<Scalars['String']['input']>;
+  /** Percent complete, 0–100. */
+  percent: Scalars['Float']['input'];
+  /** Period, e.g. 2023-06. */
+  period?: InputMaybe<Scalars['String']['input']>;
+  /** State; implied by the percent when omitted. */
+  status?: InputMaybe<TaskStatus>;
+};
+
+/** Result of reportProgress. */
+export type ReportProgressPayload = {
+  __typename?: 'ReportProgressPayload';
+  /** The share after the report. */
+  assignment: Maybe<Assignment>;
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The stored report. */
+  report: Maybe<ProgressReport>;
+  /** The task after the report (state rolled up from its leads). */
+  task: Maybe<Task>;
+};
+
+/** A document's sentence about a unit (news), with its figures. */
+export type ReportedFact = {
+  __typename?: 'ReportedFact';
+  /** Date the figures hold on, if given. */
+  asOf: Maybe<Scalars['Date']['output']>;
+  /** The document reporting it. */
+  document: Maybe<Document>;
+  /** Numbers the sentence states. */
+  figures: Array<ReportedFigure>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Transcriber's remarks. */
+  remarks: Maybe<Scalars['String']['output']>;
+  /** Article or section it comes from. */
+  source: Maybe<Scalars['String']['output']>;
+  /** The sentence as the document writes it. */
+  text: Scalars['String']['output'];
+  /** The unit the fact is about. */
+  unit: Maybe<OrgUnit>;
+  /** Year the fact is about. */
+  year: Maybe<Scalars['Int']['output']>;
+};
+
+/** A number a document states, with its unit of measure. */
+export type ReportedFigure = {
+  __typename?: 'ReportedFigure';
+  /** What is counted, in the document's words. */
+  label: Scalars['String']['output'];
+  /** 项, 件, 家次, 万元 … */
+  unitOfMeasure: Maybe<Scalars['String']['output']>;
+  /** The number. */
+  value: Scalars['Float']['output'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The unit's taskRollup (subtree, LEAD, as of today) each time committed writes change it as the viewer sees it; at most one event per 200 ms. */
+  rollupChanged: TaskRollup;
+  /** A task after each committed write that changed it, when it has an assignment (any role) to the unit, or with includeDescendants to a unit of its subtree. */
+  taskChanged: Task;
+};
+
+
+export type SubscriptionRollupChangedArgs = {
+  unit: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionTaskChangedArgs = {
+  includeDescendants?: Scalars['Boolean']['input'];
+  unit: Scalars['ID']['input'];
+};
+
+/** One subtask of a decomposition. */
+export type SubtaskInput = {
+  /** Cooperating units (subordinates). */
+  cooperating?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Deadline; the parent's by default. */
+  deadline?: InputMaybe<DeadlineInput>;
+  /** What to do. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Lead units (subordinates). */
+  leads: Array<Scalars['ID']['input']>;
+  /** Short title. */
+  title: Scalars['String']['input'];
+  /** Weight. */
+  weight?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** A target for an indicator, unit or section, year and month. */
+export type Target = Node & {
+  __typename?: 'Target';
+  /** How the measurements compare with this target as of a date. */
+  attainment: Attainment;
+  /** Baseline: previous year's actual. */
+  baseline: Maybe<Scalars['Float']['output']>;
+  /** Year of the baseline. */
+  baselineYear: Maybe<Scalars['Int']['output']>;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** The indicator. */
+  indicator: Indicator;
+  /** Binding, pre-control or striving. */
+  kind: TargetKind;
+  /** Month, or null for the whole year. */
+  month: Maybe<Scalars['Int']['output']>;
+  /** The unit the target is set for. */
+  orgUnit: Maybe<OrgUnit>;
+  /** Remarks. */
+  remarks: Maybe<Scalars['String']['output']>;
+  /** The monitoring section the target is set for. */
+  section: Maybe<MonitoringSection>;
+  /** Where the target is set. */
+  source: Maybe<Scalars['String']['output']>;
+  /** Target value (class number for water). */
+  value: Maybe<Scalars['Float']['output']>;
+  /** The target as the document words it. */
+  valueText: Maybe<Scalars['String']['output']>;
+  /** Row version for expectedVersion. */
+  version: Scalars['Int']['output'];
+  /** Year. */
+  year: Scalars['Int']['output'];
+};
+
+
+/** A target for an indicator, unit or section, year and month. */
+export type TargetAttainmentArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** A page of items with keyset cursors. */
+export type TargetConnection = {
+  __typename?: 'TargetConnection';
+  /** The items of this page. */
+  edges: Array<TargetEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type TargetEdge = {
+  __typename?: 'TargetEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Target;
+};
+
+/** Filter for targets. */
+export type TargetFilter = {
+  /** Only whole-year targets. */
+  annualOnly?: Scalars['Boolean']['input'];
+  /** Indicator code. */
+  indicator?: InputMaybe<Scalars['String']['input']>;
+  /** Kinds. */
+  kind?: InputMaybe<Array<TargetKind>>;
+  /** Month (1–12). */
+  month?: InputMaybe<Scalars['Int']['input']>;
+  /** Section. */
+  section?: InputMaybe<Scalars['ID']['input']>;
+  /** Org unit. */
+  unit?: InputMaybe<Scalars['ID']['input']>;
+  /** Year. */
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type TargetKind =
+  | 'BINDING'
+  | 'PRE_CONTROL'
+  | 'STRIVING';
+
+/** Result of createTarget / updateTarget. */
+export type TargetPayload = {
+  __typename?: 'TargetPayload';
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The target. */
+  target: Maybe<Target>;
+};
+
+/** One line of work (任务 / 措施 / 台账行). */
+export type Task = Node & {
+  __typename?: 'Task';
+  /** Every assignment: leads first. */
+  assignments: Array<Assignment>;
+  /** 任务类别. */
+  category: Maybe<Scalars['String']['output']>;
+  /** Stable code: document / plan / 序号. */
+  code: Scalars['String']['output'];
+  /** Cooperating units (配合单位). */
+  cooperatingUnits: Array<OrgUnit>;
+  /** 完成时限. */
+  deadline: Deadline;
+  /** Every change of the deadline, oldest first (updateTask edits, extensions). As-of views judge a date by the deadline in force at its end. */
+  deadlineHistory: Array<DeadlineChange>;
+  /** 具体措施: the full measure text. */
+  description: Maybe<Scalars['String']['output']>;
+  /** The source document. */
+  document: Document;
+  /** Escalations (督办) about it, newest first. */
+  escalations: Array<Escalation>;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** Display label (2023水-1, 2023水-重点1, 2023大气-3.1: the plan's year, field, kind and 序号 path), unique within a unit's view. */
+  label: Scalars['String']['output'];
+  /** Lead units (牵头单位). */
+  leadUnits: Array<OrgUnit>;
+  /** The deadline the task was first given (考核): what its first deadline change replaced, or its deadline when it never changed. */
+  originalDeadline: Deadline;
+  /** The task as a whole is overdue as of the date (default today): some lead share not completed by then, not 长期坚持, the deadline ended before it. What Plan.taskRollup counts; a unit's own view is its Assignment.overdue. */
+  overdue: Scalars['Boolean']['output'];
+  /** The task this one was decomposed from. */
+  parent: Maybe<Task>;
+  /** The plan it belongs to. */
+  plan: Plan;
+  /** Mean percent of the LEAD assignments. */
+  progress: Scalars['Float']['output'];
+  /** 备注. */
+  remarks: Maybe<Scalars['String']['output']>;
+  /** Progress reports on this task's assignments, newest first. */
+  reports: ProgressReportConnection;
+  /** The 牵头单位 / 责任单位 text exactly as the document writes it. */
+  responsibilityText: Maybe<Scalars['String']['output']>;
+  /** Group references naming only the units concerned (区直相关单位, 相关镇（街道）), as written: never expanded to every unit; leadUnits holds the units named. */
+  responsibilityUnresolved: Array<Scalars['String']['output']>;
+  /** 序号 within the plan (or the parent task). */
+  seq: Scalars['Int']['output'];
+  /** Current state, derived from the LEAD assignments. */
+  status: TaskStatus;
+  /** Subtasks decomposed from this task. */
+  subtasks: Array<Task>;
+  /** Short title. */
+  title: Scalars['String']['output'];
+  /** Row version for expectedVersion. */
+  version: Scalars['Int']['output'];
+  /** Weight in weighted progress (default 1). */
+  weight: Scalars['Float']['output'];
+};
+
+
+/** One line of work (任务 / 措施 / 台账行). */
+export type TaskOverdueArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** One line of work (任务 / 措施 / 台账行). */
+export type TaskReportsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of tasks with keyset cursors. */
+export type TaskConnection = {
+  __typename?: 'TaskConnection';
+  /** The items of this page. */
+  edges: Array<TaskEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Rollup of every task of this list (all pages), as of a date. */
+  rollup: TaskRollup;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+
+/** A page of tasks with keyset cursors. */
+export type TaskConnectionRollupArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** An edge of a connection. */
+export type TaskEdge = {
+  __typename?: 'TaskEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Task;
+};
+
+/** Filter for task lists. */
+export type TaskFilter = {
+  /** 任务类别, exactly. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** Deadline kind in this set. */
+  deadlineKind?: InputMaybe<Array<DeadlineKind>>;
+  /** 文号; 〔〕[]() variants match. */
+  docNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Document id. */
+  document?: InputMaybe<Scalars['ID']['input']>;
+  /** Deadline end on or after this date. */
+  dueAfter?: InputMaybe<Scalars['Date']['input']>;
+  /** Deadline end on or before this date. */
+  dueBefore?: InputMaybe<Scalars['Date']['input']>;
+  /** Due soon as of this date: not completed, not overdue, the deadline ending within 14 days from it. Judged in the list's scope like overdueAsOf (= taskRollup.dueSoon). */
+  dueSoonAsOf?: InputMaybe<Scalars['Date']['input']>;
+  /** Has a LEAD assignment to this unit. */
+  leadUnit?: InputMaybe<Scalars['ID']['input']>;
+  /** Overdue as of this date (end of day): not completed, not 长期坚持, and the deadline ended before it. Judged like the rollup beside the list: in OrgUnit.tasks by the shares of the unit (and its subtree with includeDescendants), so the count equals OrgUnit.taskRollup(asOf).overdue; elsewhere by all lead shares (the task as a whole, as Plan.taskRollup counts it). */
+  overdueAsOf?: InputMaybe<Scalars['Date']['input']>;
+  /** Plan id. */
+  plan?: InputMaybe<Scalars['ID']['input']>;
+  /** Current status in this set. */
+  status?: InputMaybe<Array<TaskStatus>>;
+  /** Substring of title or description (Chinese text works). */
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Sort order of a task list; several may be combined. */
+export type TaskOrder =
+  | 'DEADLINE_ASC'
+  | 'DEADLINE_DESC'
+  | 'SEQ_ASC'
+  | 'SEQ_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC'
+  | 'UPDATED_ASC'
+  | 'UPDATED_DESC';
+
+/** Result of a mutation that writes one task. */
+export type TaskPayload = {
+  __typename?: 'TaskPayload';
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The task after the write. */
+  task: Maybe<Task>;
+};
+
+/** Task counts and progress of a scope, as of a date (DESIGN.md). */
+export type TaskRollup = {
+  __typename?: 'TaskRollup';
+  /** The day evaluated (end of day, Asia/Shanghai). */
+  asOf: Scalars['Date']['output'];
+  /** All in-scope leads completed. */
+  completed: Scalars['Int']['output'];
+  /** Completed / (total − ongoing); null when nothing is rated. */
+  completionRate: Maybe<Scalars['Float']['output']>;
+  /** Not completed, due within 14 days after asOf. */
+  dueSoon: Scalars['Int']['output'];
+  /** Started, not completed. */
+  inProgress: Scalars['Int']['output'];
+  /** No in-scope lead has started. */
+  notStarted: Scalars['Int']['output'];
+  /** 长期坚持: never overdue, not rated. */
+  ongoing: Scalars['Int']['output'];
+  /** Not completed and the deadline ended before asOf. */
+  overdue: Scalars['Int']['output'];
+  /** Tasks in scope, each counted once. */
+  total: Scalars['Int']['output'];
+  /** Σ weight·progress / Σ weight over non-ongoing tasks (percent). */
+  weightedProgress: Maybe<Scalars['Float']['output']>;
+};
+
+export type TaskStatus =
+  | 'COMPLETED'
+  | 'IN_PROGRESS'
+  | 'NOT_STARTED';
+
+/** Move a rectification one step along its close-out workflow. */
+export type TransitionRectificationInput = {
+  /** Comment. */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  /** Supporting links (整改佐证材料). */
+  evidence?: InputMaybe<Array<EvidenceInput>>;
+  /** The version the move is based on. */
+  expectedVersion: Scalars['Int']['input'];
+  /** The rectification. */
+  rectification: Scalars['ID']['input'];
+  /** The state to move to. */
+  to: RectificationStatus;
+};
+
+/** Result of transitionRectification. */
+export type TransitionRectificationPayload = {
+  __typename?: 'TransitionRectificationPayload';
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The recorded transition. */
+  event: Maybe<RectificationEvent>;
+  /** The item after the move. */
+  rectification: Maybe<Rectification>;
+};
+
+/** A new value for a target. */
+export type UpdateTargetInput = {
+  /** The version the change is based on. */
+  expectedVersion: Scalars['Int']['input'];
+  /** The target. */
+  target: Scalars['ID']['input'];
+  /** Target value. */
+  value?: InputMaybe<Scalars['Float']['input']>;
+  /** Target as worded. */
+  valueText?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Changes to a task; omitted fields stay as they are. */
+export type UpdateTaskInput = {
+  /** 任务类别. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** 完成时限. */
+  deadline?: InputMaybe<DeadlineInput>;
+  /** Why the deadline moves (kept in Task.deadlineHistory; ignored otherwise). */
+  deadlineChangeReason?: InputMaybe<Scalars['String']['input']>;
+  /** 具体措施. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The version the edit is based on. */
+  expectedVersion: Scalars['Int']['input'];
+  /** 备注. */
+  remarks?: InputMaybe<Scalars['String']['input']>;
+  /** 序号. */
+  seq?: InputMaybe<Scalars['Int']['input']>;
+  /** The task. */
+  task: Scalars['ID']['input'];
+  /** Short title. */
+  title?: InputMaybe<Scalars['String']['input']>;
+  /** Weight. */
+  weight?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** Why a mutation was rejected, and which input field it concerns. */
+export type UserError = {
+  __typename?: 'UserError';
+  /** Machine-readable reason. */
+  code: ErrorCode;
+  /** The input field at fault, if one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+};
+
+/** The requesting viewer: unit, role and what it may see. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** A sharing partner's read-only API key. */
+  partner: Scalars['Boolean']['output'];
+  /** Role; null when anonymous. */
+  role: Maybe<ViewerRole>;
+  /** Token subject, key name or 'anonymous'. */
+  subject: Scalars['String']['output'];
+  /** The viewer's unit: its subtree is what it sees. */
+  unit: Maybe<OrgUnit>;
+  /** Sees every unit (ADMIN or the demo). */
+  unrestricted: Scalars['Boolean']['output'];
+};
+
+export type ViewerRole =
+  | 'ADMIN'
+  | 'COORDINATOR'
+  | 'REPORTER'
+  | 'VIEWER';
+
+export type OverdueTasksPageQueryVariables = Exact<{
+  unit: Scalars['ID']['input'];
+  asOf: Scalars['Date']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type OverdueTasksPageQuery = { __typename?: 'Query', unit: { __typename?: 'OrgUnit', overdue: { __typename?: 'TaskConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'TaskEdge', node: { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> } } | null };
+
+export type DashboardScreenQueryVariables = Exact<{
+  unit: Scalars['ID']['input'];
+  asOf: Scalars['Date']['input'];
+  overdueFirst?: InputMaybe<Scalars['Int']['input']>;
+  rectificationsFirst?: InputMaybe<Scalars['Int']['input']>;
+  tasksFirst?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type DashboardScreenQuery = { __typename?: 'Query', unit: { __typename?: 'OrgUnit', id: string, name: string, kind: OrgUnitKind, ancestors: Array<{ __typename?: 'OrgUnit', id: string, name: string, kind: OrgUnitKind, targets: Array<{ __typename?: 'Target', id: string, year: number, month: number | null, kind: TargetKind, value: number | null, baseline: number | null, baselineYear: number | null, indicator: { __typename?: 'Indicator', code: string, name: string, unit: string | null, direction: IndicatorDirection }, attainment: { __typename?: 'Attainment', status: AttainmentStatus, actual: number | null } }> }>, targets: Array<{ __typename?: 'Target', id: string, year: number, month: number | null, kind: TargetKind, value: number | null, baseline: number | null, baselineYear: number | null, indicator: { __typename?: 'Indicator', code: string, name: string, unit: string | null, direction: IndicatorDirection }, attainment: { __typename?: 'Attainment', status: AttainmentStatus, actual: number | null } }>, taskRollup: { __typename?: 'TaskRollup', asOf: string, total: number, completed: number, inProgress: number, notStarted: number, overdue: number, dueSoon: number, ongoing: number, completionRate: number | null, weightedProgress: number | null }, children: Array<{ __typename?: 'OrgUnit', id: string, name: string, kind: OrgUnitKind, taskRollup: { __typename?: 'TaskRollup', asOf: string, total: number, completed: number, inProgress: number, notStarted: number, overdue: number, dueSoon: number, ongoing: number, completionRate: number | null, weightedProgress: number | null } }>, tasks: { __typename?: 'TaskConnection', totalCount: number, edges: Array<{ __typename?: 'TaskEdge', node: { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> }, overdue: { __typename?: 'TaskConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'TaskEdge', node: { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> }, rectificationRollup: { __typename?: 'RectificationRollup', asOf: string, total: number, notStarted: number, inProgress: number, completed: number, verified: number, closed: number, reopened: number, overdue: number, dueSoon: number, ongoing: number, completionRate: number | null }, rectifications: { __typename?: 'RectificationConnection', totalCount: number, edges: Array<{ __typename?: 'RectificationEdge', node: { __typename?: 'Rectification', id: string, seq: number, category: string | null, problem: string, status: RectificationStatus, findingNumbers: Array<number>, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, responsibleUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> } } | null };
+
+export type RollupFragment = { __typename?: 'TaskRollup', asOf: string, total: number, completed: number, inProgress: number, notStarted: number, overdue: number, dueSoon: number, ongoing: number, completionRate: number | null, weightedProgress: number | null };
+
+export type TargetPointFragment = { __typename?: 'Target', id: string, year: number, month: number | null, kind: TargetKind, value: number | null, baseline: number | null, baselineYear: number | null, indicator: { __typename?: 'Indicator', code: string, name: string, unit: string | null, direction: IndicatorDirection }, attainment: { __typename?: 'Attainment', status: AttainmentStatus, actual: number | null } };
+
+export type TaskRowFragment = { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> };
+
+export type UnitTreeQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type UnitTreeQuery = { __typename?: 'Query', me: { __typename?: 'Viewer', role: ViewerRole | null, partner: boolean, unrestricted: boolean, unit: { __typename?: 'OrgUnit', id: string, name: string } | null }, orgUnits: { __typename?: 'OrgUnitConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'OrgUnitEdge', node: { __typename?: 'OrgUnit', id: string, name: string, kind: OrgUnitKind, depth: number, aliases: Array<string>, parent: { __typename?: 'OrgUnit', id: string } | null, taskRollup: { __typename?: 'TaskRollup', total: number } } }> } };
+
+export type UnitOverviewQueryVariables = Exact<{
+  name: Scalars['String']['input'];
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+}>;
+
+
+export type UnitOverviewQuery = { __typename?: 'Query', orgUnit: { __typename?: 'OrgUnit', id: string, name: string, kind: OrgUnitKind, ancestors: Array<{ __typename?: 'OrgUnit', name: string }>, taskRollup: { __typename?: 'TaskRollup', asOf: string, total: number, completed: number, inProgress: number, notStarted: number, overdue: number, dueSoon: number, ongoing: number, completionRate: number | null, weightedProgress: number | null }, children: Array<{ __typename?: 'OrgUnit', name: string, taskRollup: { __typename?: 'TaskRollup', total: number, completed: number, overdue: number, completionRate: number | null } }> } | null };
+
+export type RollupScopesQueryVariables = Exact<{
+  name: Scalars['String']['input'];
+  asOf: Scalars['Date']['input'];
+}>;
+
+
+export type RollupScopesQuery = { __typename?: 'Query', orgUnit: { __typename?: 'OrgUnit', name: string, lead: { __typename?: 'TaskRollup', total: number, completed: number, overdue: number, ongoing: number, completionRate: number | null }, leadOrCooperating: { __typename?: 'TaskRollup', total: number, overdue: number }, ownOnly: { __typename?: 'TaskRollup', total: number }, datedOnly: { __typename?: 'TaskRollup', total: number, overdue: number, dueSoon: number } } | null };
+
+export type OverdueTasksQueryVariables = Exact<{
+  asOf: Scalars['Date']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type OverdueTasksQuery = { __typename?: 'Query', tasks: { __typename?: 'TaskConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'TaskEdge', node: { __typename?: 'Task', id: string, code: string, title: string, status: TaskStatus, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, leadUnits: Array<{ __typename?: 'OrgUnit', name: string }> } }> } };
+
+export type UnitsPageQueryVariables = Exact<{
+  first: Scalars['Int']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type UnitsPageQuery = { __typename?: 'Query', orgUnits: { __typename?: 'OrgUnitConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'OrgUnitEdge', cursor: string, node: { __typename?: 'OrgUnit', name: string, parent: { __typename?: 'OrgUnit', name: string } | null } }> } };
+
+export type TargetsAndMeasurementsQueryVariables = Exact<{
+  indicator: Scalars['String']['input'];
+  year: Scalars['Int']['input'];
+  baselineYear: Scalars['Int']['input'];
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+}>;
+
+
+export type TargetsAndMeasurementsQuery = { __typename?: 'Query', targets: { __typename?: 'TargetConnection', totalCount: number, edges: Array<{ __typename?: 'TargetEdge', node: { __typename?: 'Target', month: number | null, kind: TargetKind, value: number | null, baseline: number | null, baselineYear: number | null, orgUnit: { __typename?: 'OrgUnit', name: string } | null, indicator: { __typename?: 'Indicator', name: string, unit: string | null, direction: IndicatorDirection }, attainment: { __typename?: 'Attainment', status: AttainmentStatus, basis: AttainmentBasis, actual: number | null, target: number | null, monthsMeasured: number, gap: number | null } } }> }, measurements: { __typename?: 'MeasurementConnection', totalCount: number, edges: Array<{ __typename?: 'MeasurementEdge', node: { __typename?: 'Measurement', month: number | null, value: number, source: string | null, orgUnit: { __typename?: 'OrgUnit', name: string } | null } }> } };
+
+export type RectificationsQueryVariables = Exact<{
+  name: Scalars['String']['input'];
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+}>;
+
+
+export type RectificationsQuery = { __typename?: 'Query', orgUnit: { __typename?: 'OrgUnit', rectificationRollup: { __typename?: 'RectificationRollup', total: number, notStarted: number, inProgress: number, completed: number, verified: number, closed: number, reopened: number, overdue: number, completionRate: number | null }, rectifications: { __typename?: 'RectificationConnection', totalCount: number, edges: Array<{ __typename?: 'RectificationEdge', node: { __typename?: 'Rectification', seq: number, findingNumbers: Array<number>, problem: string, status: RectificationStatus, deadline: { __typename?: 'Deadline', text: string, end: string | null }, responsibleUnits: Array<{ __typename?: 'OrgUnit', name: string }> } }> } } | null };
+
+export type ReportProgressMutationVariables = Exact<{
+  input: ReportProgressInput;
+}>;
+
+
+export type ReportProgressMutation = { __typename?: 'Mutation', reportProgress: { __typename?: 'ReportProgressPayload', report: { __typename?: 'ProgressReport', percent: number, status: TaskStatus, period: string | null, unit: { __typename?: 'OrgUnit', name: string } | null } | null, assignment: { __typename?: 'Assignment', status: TaskStatus, progress: number, version: number } | null, task: { __typename?: 'Task', status: TaskStatus, progress: number } | null, errors: Array<{ __typename?: 'UserError', code: ErrorCode, field: string | null, message: string }> } };
+
+export type ReportTooMuchMutationVariables = Exact<{
+  input: ReportProgressInput;
+}>;
+
+
+export type ReportTooMuchMutation = { __typename?: 'Mutation', reportProgress: { __typename?: 'ReportProgressPayload', report: { __typename?: 'ProgressReport', percent: number } | null, errors: Array<{ __typename?: 'UserError', code: ErrorCode, field: string | null, message: string }> } };
+
+export type RollupChangedSubscriptionVariables = Exact<{
+  unit: Scalars['ID']['input'];
+}>;
+
+
+export type RollupChangedSubscription = { __typename?: 'Subscription', rollupChanged: { __typename?: 'TaskRollup', asOf: string, total: number, completed: number, inProgress: number, notStarted: number, overdue: number, completionRate: number | null } };
+
+export const RollupFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Rollup"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TaskRollup"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"inProgress"}},{"kind":"Field","name":{"kind":"Name","value":"notStarted"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueSoon"}},{"kind":"Field","name":{"kind":"Name","value":"ongoing"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}},{"kind":"Field","name":{"kind":"Name","value":"weightedProgress"}}]}}]} as unknown as DocumentNode<RollupFragment, unknown>;
+export const TargetPointFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TargetPoint"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Target"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"year"}},{"kind":"Field","name":{"kind":"Name","value":"month"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"baseline"}},{"kind":"Field","name":{"kind":"Name","value":"baselineYear"}},{"kind":"Field","name":{"kind":"Name","value":"indicator"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"unit"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}}]}},{"kind":"Field","name":{"kind":"Name","value":"attainment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}}]}}]}}]} as unknown as DocumentNode<TargetPointFragment, unknown>;
+export const TaskRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TaskRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Task"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"Field","name":{"kind":"Name","value":"leadUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<TaskRowFragment, unknown>;
+export const OverdueTasksPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OverdueTasksPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unit"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"unit"},"name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"overdue"},"name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":true}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"overdueAsOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"DEADLINE_ASC"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"Field","name":{"kind":"Name","value":"leadUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<OverdueTasksPageQuery, OverdueTasksPageQueryVariables>;
+export const DashboardScreenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardScreen"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unit"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"overdueFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"rectificationsFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"50"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tasksFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"unit"},"name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"ancestors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TargetPoint"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"targets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TargetPoint"}}]}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"Rollup"}}]}},{"kind":"Field","name":{"kind":"Name","value":"children"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"Rollup"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"DEADLINE_ASC"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tasksFirst"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TaskRow"}}]}}]}}]}},{"kind":"Field","alias":{"kind":"Name","value":"overdue"},"name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":true}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"overdueAsOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"DEADLINE_ASC"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"overdueFirst"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TaskRow"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"rectificationRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"notStarted"}},{"kind":"Field","name":{"kind":"Name","value":"inProgress"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"reopened"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueSoon"}},{"kind":"Field","name":{"kind":"Name","value":"ongoing"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rectifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":true}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"rectificationsFirst"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"problem"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"findingNumbers"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"responsibleUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TargetPoint"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Target"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"year"}},{"kind":"Field","name":{"kind":"Name","value":"month"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"baseline"}},{"kind":"Field","name":{"kind":"Name","value":"baselineYear"}},{"kind":"Field","name":{"kind":"Name","value":"indicator"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"unit"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}}]}},{"kind":"Field","name":{"kind":"Name","value":"attainment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Rollup"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TaskRollup"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"inProgress"}},{"kind":"Field","name":{"kind":"Name","value":"notStarted"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueSoon"}},{"kind":"Field","name":{"kind":"Name","value":"ongoing"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}},{"kind":"Field","name":{"kind":"Name","value":"weightedProgress"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TaskRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Task"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"Field","name":{"kind":"Name","value":"leadUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<DashboardScreenQuery, DashboardScreenQueryVariables>;
+export const UnitTreeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UnitTree"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"100"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"partner"}},{"kind":"Field","name":{"kind":"Name","value":"unrestricted"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"orgUnits"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"aliases"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<UnitTreeQuery, UnitTreeQueryVariables>;
+export const UnitOverviewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UnitOverview"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"ancestors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"inProgress"}},{"kind":"Field","name":{"kind":"Name","value":"notStarted"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueSoon"}},{"kind":"Field","name":{"kind":"Name","value":"ongoing"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}},{"kind":"Field","name":{"kind":"Name","value":"weightedProgress"}}]}},{"kind":"Field","name":{"kind":"Name","value":"children"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"EnumValue","value":"TOWN"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}}]}}]}}]}}]}}]} as unknown as DocumentNode<UnitOverviewQuery, UnitOverviewQueryVariables>;
+export const RollupScopesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RollupScopes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","alias":{"kind":"Name","value":"lead"},"name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"ongoing"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}}]}},{"kind":"Field","alias":{"kind":"Name","value":"leadOrCooperating"},"name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"role"},"value":{"kind":"EnumValue","value":"ANY"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}}]}},{"kind":"Field","alias":{"kind":"Name","value":"ownOnly"},"name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":false}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}}]}},{"kind":"Field","alias":{"kind":"Name","value":"datedOnly"},"name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"deadlineKind"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"BY_DATE"},{"kind":"EnumValue","value":"PERIOD"}]}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueSoon"}}]}}]}}]}}]} as unknown as DocumentNode<RollupScopesQuery, RollupScopesQueryVariables>;
+export const OverdueTasksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OverdueTasks"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"overdueAsOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"DEADLINE_ASC"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"leadUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<OverdueTasksQuery, OverdueTasksQueryVariables>;
+export const UnitsPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UnitsPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orgUnits"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"kind"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"TOWN"}]}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<UnitsPageQuery, UnitsPageQueryVariables>;
+export const TargetsAndMeasurementsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TargetsAndMeasurements"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"indicator"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"year"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"baselineYear"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"targets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"indicator"},"value":{"kind":"Variable","name":{"kind":"Name","value":"indicator"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"year"},"value":{"kind":"Variable","name":{"kind":"Name","value":"year"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"month"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"baseline"}},{"kind":"Field","name":{"kind":"Name","value":"baselineYear"}},{"kind":"Field","name":{"kind":"Name","value":"orgUnit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"indicator"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"unit"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}}]}},{"kind":"Field","name":{"kind":"Name","value":"attainment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"basis"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}},{"kind":"Field","name":{"kind":"Name","value":"target"}},{"kind":"Field","name":{"kind":"Name","value":"monthsMeasured"}},{"kind":"Field","name":{"kind":"Name","value":"gap"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"measurements"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"indicator"},"value":{"kind":"Variable","name":{"kind":"Name","value":"indicator"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"year"},"value":{"kind":"Variable","name":{"kind":"Name","value":"baselineYear"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"month"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"orgUnit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<TargetsAndMeasurementsQuery, TargetsAndMeasurementsQueryVariables>;
+export const RectificationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Rectifications"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rectificationRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"notStarted"}},{"kind":"Field","name":{"kind":"Name","value":"inProgress"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"reopened"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rectifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":true}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"status"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"NOT_STARTED"}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"dueBefore"},"value":{"kind":"StringValue","value":"2024-12-31","block":false}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"findingNumbers"}},{"kind":"Field","name":{"kind":"Name","value":"problem"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"end"}}]}},{"kind":"Field","name":{"kind":"Name","value":"responsibleUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<RectificationsQuery, RectificationsQueryVariables>;
+export const ReportProgressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReportProgress"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReportProgressInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportProgress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"report"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"percent"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"period"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"assignment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"task"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<ReportProgressMutation, ReportProgressMutationVariables>;
+export const ReportTooMuchDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReportTooMuch"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReportProgressInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportProgress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"report"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"percent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<ReportTooMuchMutation, ReportTooMuchMutationVariables>;
+export const RollupChangedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"RollupChanged"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unit"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rollupChanged"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"inProgress"}},{"kind":"Field","name":{"kind":"Name","value":"notStarted"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}}]}}]}}]} as unknown as DocumentNode<RollupChangedSubscription, RollupChangedSubscriptionVariables>;
