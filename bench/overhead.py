@@ -6,8 +6,9 @@ so govgraph caches its plan, then drives each in turn with `wrk -t1 -c8` (bench/
 `--rounds` interleaved rounds, reading the worker's utime + stime from /proc/<pid>/stat before
 and after each run. CPU per request is that difference divided by the requests answered: the
 worker's own cost, whatever else loads the machine (wall-clock rates are printed too, but on a
-shared machine only the CPU figure is comparable between runs). The median of the rounds is
-reported.
+shared machine only the CPU figure is comparable between runs). With PostgreSQL on this machine
+the database's server processes of the run's connections are read the same way (PostgreSQL µs
+per request: planning and executing the statement). The median of the rounds is reported.
 
 `--baseline DIR` adds a third server: `govgraph serve` run from another checkout's source tree
 (e.g. `git archive <commit> | tar -x -C DIR`), with this environment's packages, interleaved
@@ -51,6 +52,7 @@ class Server:
     request: bytes
     process: Any = None
     cpu_us: list[float] = field(default_factory=list)
+    pg_us: list[float] = field(default_factory=list)  # the database server's, per request
     rates: list[float] = field(default_factory=list)
 
 
@@ -79,6 +81,34 @@ async def unit_of(url: str, viewer: str) -> str:
         await conn.close()
 
 
+async def backends(url: str) -> list[int]:
+    """The server processes of the database's other sessions (PostgreSQL on this machine)."""
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await conn.close()
+    return local([r["pid"] for r in rows])
+
+
+def local(pids: list[int]) -> list[int]:
+    """The ones that are processes of this machine (none when PostgreSQL runs elsewhere)."""
+    return [pid for pid in pids if Path(f"/proc/{pid}/stat").exists()]
+
+
+def total_cpu(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            total += cpu_seconds(pid)
+        except (FileNotFoundError, ProcessLookupError):  # a backend that ended
+            pass
+    return total
+
+
 async def wait_ready(server: Server, port: int) -> None:
     deadline = time.monotonic() + 120
     while True:
@@ -93,6 +123,16 @@ async def wait_ready(server: Server, port: int) -> None:
             if time.monotonic() > deadline:
                 raise
             await asyncio.sleep(0.5)
+
+
+def spawn(server: Server, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    # -c keeps the working directory first on sys.path: a baseline runs its own tree.
+    return subprocess.Popen(
+        [*server.command, "--port", str(port), "--no-access-log"],
+        cwd=server.cwd,
+        env=env,
+        start_new_session=True,
+    )
 
 
 async def main() -> None:
@@ -142,20 +182,17 @@ async def main() -> None:
     try:
         for server in servers:
             port = ports[server.name] = free_port()
-            # -c keeps the working directory first on sys.path: a baseline runs its own tree.
-            server.process = subprocess.Popen(
-                [*server.command, "--port", str(port), "--no-access-log"],
-                cwd=server.cwd,
-                env=env,
-                start_new_session=True,
-            )
+            server.process = spawn(server, port, env)
         for server in servers:
             await wait_ready(server, ports[server.name])
             await load.run(ports[server.name], [server.request], 1, 1)  # warm: plan cached
         for round_ in range(args.rounds):
             for server in servers:
                 pid = server.process.pid
-                before = cpu_seconds(pid)
+                # Only the driven server's connections work during its run: every session's
+                # server process on the database counts (this one's idle pool adds nothing).
+                pg = await backends(args.database_url)
+                before, pg_before = cpu_seconds(pid), total_cpu(pg)
                 result = await wrk.run(
                     ports[server.name],
                     [server.request],
@@ -164,12 +201,15 @@ async def main() -> None:
                     f"overhead-{server.name}",
                 )
                 used = cpu_seconds(pid) - before
+                pg_used = total_cpu(pg) - pg_before
                 if result.errors or not result.requests:
                     raise SystemExit(f"{server.name}: {result.errors} errors")
                 server.cpu_us.append(used * 1e6 / result.requests)
+                server.pg_us.append(pg_used * 1e6 / result.requests)
                 server.rates.append(result.rate)
                 print(
                     f"round {round_ + 1} {server.name:9} {server.cpu_us[-1]:7.0f} µs CPU/request"
+                    f" (PostgreSQL {server.pg_us[-1]:5.0f} µs)"
                     f" {result.rate:7.0f} req/s p50 {result.p50_ms:.2f} ms",
                     flush=True,
                 )
@@ -182,6 +222,7 @@ async def main() -> None:
     for server in servers:
         print(
             f"  {server.name:9} {statistics.median(server.cpu_us):7.0f} µs CPU/request"
+            f" (PostgreSQL {statistics.median(server.pg_us):5.0f} µs)"
             f" {statistics.median(server.rates):7.0f} req/s"
         )
 

@@ -16,10 +16,11 @@ import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.pool import Pool, PoolProxiedConnection, QueuePool
 from sqlalchemy.sql import Executable
 from sqlalchemy.util import greenlet_spawn
 
@@ -292,8 +293,9 @@ class Database:
         is asyncpg's own (database_failure reads its SQLSTATE); after any other failure the
         connection is closed and the pool opens a fresh one.
         """
+        pool = self.engine.sync_engine.pool  # the one raw_connection() checks out of
         fairy = await self.engine.raw_connection()
-        driver = fairy.driver_connection
+        driver: Any = fairy.driver_connection  # asyncpg.Connection
         started = time.perf_counter()
         try:
             if driver.is_in_transaction():
@@ -310,15 +312,14 @@ class Database:
             else:
                 value = await driver.fetchval(sql, *args)
         except asyncpg.PostgresError:
-            await greenlet_spawn(fairy.close)  # the server refused the statement: still usable
+            await _check_in(pool, fairy)  # the server refused the statement: still usable
             raise
         except BaseException:
             # Cancelled mid-protocol, or the connection failed: closed, never back as is.
             fairy.invalidate()
             raise
         self._count(started)
-        # The pool's check-in may close a connection past its size, which awaits: in a greenlet.
-        await greenlet_spawn(fairy.close)
+        await _check_in(pool, fairy)
         return value
 
     def _count(self, started: float) -> None:
@@ -371,6 +372,17 @@ class Database:
         """End a held transaction: commit or roll back, and return the connection."""
         self.held = False
         await self.close(commit=commit)
+
+
+async def _check_in(pool: Pool, fairy: PoolProxiedConnection) -> None:
+    """Return a connection checked out by _fetchval_direct (no transaction on it: its reset is
+    a no-op). Back into a queue pool with room, that is plain Python, done here; otherwise
+    (an overflow connection closed, another kind of pool) it may await the driver, which
+    SQLAlchemy does in a greenlet."""
+    if isinstance(pool, QueuePool) and pool.checkedin() < pool.size():
+        fairy.close()
+    else:
+        await greenlet_spawn(fairy.close)
 
 
 async def _discard(connection: AsyncConnection) -> None:

@@ -141,7 +141,7 @@ class TestSingleRead:
         if seeded_db.dialect != "postgresql":
             pytest.skip("SQLite divides by zero without an error")
         db = Database(seeded_db.engine)
-        with pytest.raises(Exception) as refused:
+        with pytest.raises(Exception, match="division by zero") as refused:
             await db.scalar_sql("SELECT 1 / $1::int", [0], single=True)
         assert database_failure(refused.value) == "data"
         await db.close()
