@@ -185,7 +185,8 @@ async def main() -> None:
             server.process = spawn(server, port, env)
         for server in servers:
             await wait_ready(server, ports[server.name])
-            await load.run(ports[server.name], [server.request], 1, 1)  # warm: plan cached
+            # Warm: the plan cached, the pool's connections open (and so counted below).
+            await wrk.run(ports[server.name], [server.request], 1, args.connections, "warm")
         for round_ in range(args.rounds):
             for server in servers:
                 pid = server.process.pid
