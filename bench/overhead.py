@@ -220,11 +220,16 @@ async def main() -> None:
                 os.killpg(server.process.pid, signal.SIGTERM)
                 server.process.wait(timeout=15)
     print(f"load average {os.getloadavg()[0]:.1f}; median of {args.rounds} rounds:")
+    floor = servers[-1]
     for server in servers:
+        # Ratios to the floor per round (the same minutes' load), then their median.
+        cpu = statistics.median(a / b for a, b in zip(server.cpu_us, floor.cpu_us, strict=True))
+        rate = statistics.median(a / b for a, b in zip(server.rates, floor.rates, strict=True))
         print(
             f"  {server.name:9} {statistics.median(server.cpu_us):7.0f} µs CPU/request"
             f" (PostgreSQL {statistics.median(server.pg_us):5.0f} µs)"
-            f" {statistics.median(server.rates):7.0f} req/s"
+            f" {statistics.median(server.rates):7.0f} req/s;"
+            f" ÷ floor: CPU {cpu:.2f}×, rate {rate:.2f}×"
         )
 
 
