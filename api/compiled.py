@@ -9,6 +9,7 @@ through the resolvers as before.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
@@ -330,12 +331,12 @@ def bound_params(raw: dict[str, Any], bound: frozenset[str]) -> dict[str, Any]:
 UNIT_IDS = LruCache(4096)  # OrgUnit global ids the plans were asked about -> their UUIDs
 
 
-def unit_id(value: Any) -> Any:
+def unit_id(value: Any) -> uuid.UUID:
     """decode_global_id(value, "OrgUnit"), remembered for the ids asked about again (valid
     ones only: a malformed id raises its ValueError each time)."""
     if not isinstance(value, str):
         return decode_global_id(value, "OrgUnit")
-    found = UNIT_IDS.get(value)
+    found: uuid.UUID | None = UNIT_IDS.get(value)
     if found is None:
         found = decode_global_id(value, "OrgUnit")
         UNIT_IDS.put(value, found)

@@ -47,9 +47,8 @@ def request_id(request: HTTPConnection | None) -> str:
     state = request_state(request)
     known: str | None = state.get(_REQUEST_ID)
     if known is None:
-        known = state[_REQUEST_ID] = (request.headers.get("x-request-id") or secrets.token_hex(16))[
-            :64
-        ]
+        known = (request.headers.get("x-request-id") or secrets.token_hex(16))[:64]
+        state[_REQUEST_ID] = known
     return known
 
 
