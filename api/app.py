@@ -319,10 +319,10 @@ class GovGraphQL(GraphQL[RequestContext, None]):
 
 def _request_databases(request: Request) -> list[Database]:
     """The database handles the request's contexts opened (request.state)."""
-    databases: list[Database] | None = getattr(request.state, "govgraph_databases", None)
+    state = errors.request_state(request)
+    databases: list[Database] | None = state.get("govgraph_databases")
     if databases is None:
-        databases = []
-        request.state.govgraph_databases = databases
+        databases = state["govgraph_databases"] = []
     return databases
 
 

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import orjson
-from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from resolvers.errors import RequestErrorCode
+
+
+def _content_headers(scope: Scope) -> tuple[bytes, bytes | None]:
+    """Content-Type (empty when absent) and Content-Length (None), the first of each, read
+    from the scope's raw headers (ASGI names them in lower case) without a Headers object."""
+    content_type: bytes | None = None
+    length: bytes | None = None
+    for name, value in scope["headers"]:
+        if name == b"content-type" and content_type is None:
+            content_type = value
+        elif name == b"content-length" and length is None:
+            length = value
+    return content_type or b"", length
 
 
 class BodySizeLimit:
@@ -22,10 +34,9 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        is_upload = headers.get("content-type", "").startswith("multipart/form-data")
+        content_type, declared = _content_headers(scope)
+        is_upload = content_type.startswith(b"multipart/form-data")
         limit = self.upload_limit if is_upload else self.limit
-        declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, limit)
             return

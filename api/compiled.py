@@ -9,9 +9,10 @@ through the resolvers as before.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
@@ -35,7 +36,7 @@ from strawberry.types.graphql import OperationType
 
 from api import errors
 from api.context import RequestContext
-from api.metrics import COMPILED, COMPILED_PLANS, SQL_STATEMENTS
+from api.metrics import COMPILED_PLANS, COMPILED_READS, RESOLVER_READS, SQL_STATEMENTS
 from resolvers import cursors
 from resolvers.common import decode_global_id
 from resolvers.compiled.compiler import (
@@ -92,6 +93,14 @@ class Plan:
     day_checks: tuple[tuple[date, bool], ...] = ()
     cursor_checks: tuple[tuple[str, str, str], ...] = ()
     root: str = ""
+    # Where each name is among the positional arguments (arguments() fills only those).
+    positions: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        positions: dict[str, list[int]] = {}
+        for index, name in enumerate(self.names):
+            positions.setdefault(name, []).append(index)
+        object.__setattr__(self, "positions", {k: tuple(v) for k, v in positions.items()})
 
     def fresh(self, today: date) -> bool:
         """Whether the plan still answers for `today`, with the cursors it was made for still
@@ -129,9 +138,11 @@ class Plan:
 
     def arguments(self, params: dict[str, Any]) -> list[Any]:
         """The positional arguments with the request's parameters."""
-        if not params:
-            return list(self.values)
-        return [params.get(n, v) for n, v in zip(self.names, self.values, strict=True)]
+        values = list(self.values)
+        for name, value in params.items():
+            for index in self.positions.get(name, ()):
+                values[index] = value
+        return values
 
 
 # Plans by query, operation, whether the scope is restricted, and the variables that shape
@@ -167,12 +178,12 @@ class CompiledReads(SchemaExtension):
                 data = await self._compiled(context)
             except StatementFailed as failed:
                 # An execution error (200 with `data`): the error boundary codes and masks it.
-                COMPILED.labels("compiled").inc()
+                COMPILED_READS.inc()
                 context.compiled = True
                 ec.result = GraphQLExecutionResult(data=None, errors=[failed.error])
                 yield
                 return
-            COMPILED.labels("resolvers" if data is None else "compiled").inc()
+            (RESOLVER_READS if data is None else COMPILED_READS).inc()
             if data is not None:
                 context.compiled = True
                 ec.result = GraphQLExecutionResult(data=data, errors=None)
@@ -307,16 +318,29 @@ def plan_key(
         query,
         operation_name,
         context.scope.unrestricted,
-        orjson.dumps(shaping, option=orjson.OPT_SORT_KEYS),
-        tuple(sorted((k, raw.get(k) is None) for k in bound)),
+        orjson.dumps(shaping, option=orjson.OPT_SORT_KEYS) if shaping else b"",
+        tuple(sorted((k, raw.get(k) is None) for k in bound)) if bound else (),
     )
 
 
 def bound_params(raw: dict[str, Any], bound: frozenset[str]) -> dict[str, Any]:
     """The bind parameters of a request's bound variables; ValueError for a malformed id."""
-    return {
-        param_key(k): decode_global_id(raw[k], "OrgUnit") for k in bound if raw.get(k) is not None
-    }
+    return {param_key(k): unit_id(raw[k]) for k in bound if raw.get(k) is not None}
+
+
+UNIT_IDS = LruCache(4096)  # OrgUnit global ids the plans were asked about -> their UUIDs
+
+
+def unit_id(value: Any) -> uuid.UUID:
+    """decode_global_id(value, "OrgUnit"), remembered for the ids asked about again (valid
+    ones only: a malformed id raises its ValueError each time)."""
+    if not isinstance(value, str):
+        return decode_global_id(value, "OrgUnit")
+    found: uuid.UUID | None = UNIT_IDS.get(value)
+    if found is None:
+        found = decode_global_id(value, "OrgUnit")
+        UNIT_IDS.put(value, found)
+    return found
 
 
 def answerable(query: str, operation_name: str | None) -> bool:
@@ -357,7 +381,7 @@ async def answer_from_plan(
         body = {"data": orjson.Fragment(text)}
     finally:
         await context.db.close()
-    COMPILED.labels("compiled").inc()
+    COMPILED_READS.inc()
     SQL_STATEMENTS.observe(context.db.statements)
     if context.settings.debug:
         sql = {"statements": context.db.statements, "ms": round(context.db.elapsed_ms, 3)}

@@ -63,7 +63,13 @@ def create_engine(
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", False)
-    server_settings = kwargs.setdefault("connect_args", {}).setdefault("server_settings", {})
+    connect_args = kwargs.setdefault("connect_args", {})
+    # The compiled read path runs its plans on the asyncpg connection itself
+    # (resolvers/database.py), prepared once per connection by asyncpg's statement cache; a
+    # dashboard screen's statement is ~40 KB, past asyncpg's default limit of 15 KB for what
+    # it caches (above it every run would be parsed again).
+    connect_args.setdefault("max_cacheable_statement_size", 256 * 1024)
+    server_settings = connect_args.setdefault("server_settings", {})
     if statement_timeout_ms:
         server_settings["statement_timeout"] = str(statement_timeout_ms)
         # The server's statements are prepared once per connection; after five runs

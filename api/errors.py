@@ -30,16 +30,25 @@ logger = logging.getLogger("govgraph")
 _REQUEST_ID = "govgraph_request_id"  # request.state
 
 
+def request_state(request: HTTPConnection) -> dict[str, Any]:
+    """What `request.state` holds, as the dict it keeps in the ASGI scope: looking a missing
+    name up there is a dict miss, where `getattr(request.state, name, None)` raises and
+    catches an AttributeError (a cached-plan request asks three times, bench/PROFILE.md)."""
+    state: dict[str, Any] = request.scope.setdefault("state", {})
+    return state
+
+
 def request_id(request: HTTPConnection | None) -> str:
     """The request's id: the client's X-Request-Id (64 characters at most) or a new one,
     the same for every error and log line of the request (a new one: 32 random hex digits,
     as uuid4().hex without building a UUID, 2% of a cached-plan request, bench/PROFILE.md)."""
     if request is None:
         return secrets.token_hex(16)
-    known: str | None = getattr(request.state, _REQUEST_ID, None)
+    state = request_state(request)
+    known: str | None = state.get(_REQUEST_ID)
     if known is None:
         known = (request.headers.get("x-request-id") or secrets.token_hex(16))[:64]
-        setattr(request.state, _REQUEST_ID, known)
+        state[_REQUEST_ID] = known
     return known
 
 

@@ -114,7 +114,7 @@ def is_mutation(data: Mapping[str, Any]) -> bool:
 
 def held_database(request: HTTPConnection) -> Database | None:
     """The Database an idempotent request opened for the view to use, if any."""
-    db = getattr(request.state, _STATE_ATTRIBUTE, None)
+    db = errors.request_state(request).get(_STATE_ATTRIBUTE)
     return db if isinstance(db, Database) else None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
@@ -34,8 +35,25 @@ def _path_label(path: str) -> str:
     return "other"
 
 
+# Labelled children looked up once (prometheus_client's labels() validates and locks on each
+# call); bounded like the label sets themselves, past that looked up each time.
+_CHILDREN: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+_MAX_CHILDREN = 1024
+
+
+def _children(method: str, path: str, status: int) -> tuple[Any, Any]:
+    """The request counter and latency histogram of a method, path label and status."""
+    key = (method, path, status)
+    found = _CHILDREN.get(key)
+    if found is None:
+        found = (REQUESTS.labels(method, path, str(status)), LATENCY.labels(path))
+        if len(_CHILDREN) < _MAX_CHILDREN:
+            _CHILDREN[key] = found
+    return found
+
+
 class MetricsMiddleware:
-    """Counts requests and measures their latency."""
+    """Counts requests and measures their latency (pure ASGI)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -57,8 +75,9 @@ class MetricsMiddleware:
             await self.app(scope, receive, record)
         finally:
             path = _path_label(scope.get("path", ""))
-            REQUESTS.labels(scope.get("method", ""), path, str(status)).inc()
-            LATENCY.labels(path).observe(time.perf_counter() - started)
+            counter, latency = _children(scope.get("method", ""), path, status)
+            counter.inc()
+            latency.observe(time.perf_counter() - started)
 
 
 async def metrics(_request: Request) -> Response:
@@ -75,3 +94,5 @@ COMPILED_PLANS = Gauge(
     "govgraph_compiled_plans",
     "Compiled plans (and uncompilable markers) cached by this worker (api/compiled.py)",
 )
+COMPILED_READS = COMPILED.labels("compiled")
+RESOLVER_READS = COMPILED.labels("resolvers")

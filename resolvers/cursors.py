@@ -64,10 +64,18 @@ def _signing_key() -> bytes:
     return _key
 
 
+_padded: tuple[bytes, tuple[bytes, bytes]] = (b"", (b"", b""))  # (key, its padded keys)
+
+
 def padded_keys() -> tuple[bytes, bytes]:
-    """HMAC's inner and outer padded keys, for computing tags in SQL."""
-    key = _signing_key().ljust(BLOCK, b"\0")
-    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+    """HMAC's inner and outer padded keys, for computing tags in SQL (every compiled plan's
+    parameters: derived once per key, not per request)."""
+    global _padded
+    key = _signing_key()
+    if _padded[0] != key:
+        block = key.ljust(BLOCK, b"\0")
+        _padded = (key, (bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)))
+    return _padded[1]
 
 
 def _b64(data: bytes) -> str:

@@ -16,10 +16,13 @@ import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
+import asyncpg  # type: ignore[import-untyped]
 import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.pool import Pool, PoolProxiedConnection, QueuePool
 from sqlalchemy.sql import Executable
+from sqlalchemy.util import greenlet_spawn
 
 logger = logging.getLogger("govgraph")
 T = TypeVar("T")
@@ -260,12 +263,64 @@ class Database:
 
         `single`: the request's only statement, a read: when it opens the connection, no
         transaction is begun (autocommit; not in RLS mode, whose scope is transaction-local).
+        On PostgreSQL it then runs on the pooled asyncpg connection itself (_fetchval_direct).
         """
+        if single and self.rls_scope is None and not self.held and self._direct:
+            async with self._lock:
+                if self._connection is None and not self._closed:
+                    return await self._fetchval_direct(sql, args)
 
         async def run(conn: AsyncConnection) -> Any:
             return (await conn.exec_driver_sql(sql, tuple(args))).scalar()
 
         return await self._run(run, autocommit=single)
+
+    @property
+    def _direct(self) -> bool:
+        """Whether the engine's pooled connections are asyncpg's (PostgreSQL)."""
+        return self.engine.dialect.driver == "asyncpg"
+
+    async def _fetchval_direct(self, sql: str, args: Sequence[Any]) -> Any:
+        """One read on a connection of the engine's pool, straight on the asyncpg connection
+        under it, outside any transaction; the caller holds `_lock`, nothing is open.
+
+        What SQLAlchemy's connection and result layers add around one statement (execution
+        options, the cursor adapter, the result) was a quarter of a cached-plan request's CPU
+        (bench/PROFILE.md). Everything else is the pool's as usual: its size and overflow,
+        the connections' settings (statement timeout, plan cache mode: api/db.py), their reset
+        on return (a no-op: no transaction was begun) and their end at dispose(); asyncpg
+        prepares the statement once per connection (its statement cache). A database error
+        is asyncpg's own (database_failure reads its SQLSTATE); after any other failure the
+        connection is closed and the pool opens a fresh one.
+        """
+        pool = self.engine.sync_engine.pool  # the one raw_connection() checks out of
+        fairy = await self.engine.raw_connection()
+        driver: Any = fairy.driver_connection  # asyncpg.Connection
+        started = time.perf_counter()
+        try:
+            if driver.is_in_transaction():
+                # Handed out inside a transaction (the test fixtures' one connection): a
+                # savepoint, so a refused statement leaves that transaction usable.
+                savepoint = driver.transaction()
+                await savepoint.start()
+                try:
+                    value = await driver.fetchval(sql, *args)
+                except asyncpg.PostgresError:
+                    await savepoint.rollback()
+                    raise
+                await savepoint.commit()
+            else:
+                value = await driver.fetchval(sql, *args)
+        except asyncpg.PostgresError:
+            await _check_in(pool, fairy)  # the server refused the statement: still usable
+            raise
+        except BaseException:
+            # Cancelled mid-protocol, or the connection failed: closed, never back as is.
+            fairy.invalidate()
+            raise
+        self._count(started)
+        await _check_in(pool, fairy)
+        return value
 
     def _count(self, started: float) -> None:
         self.statements += 1
@@ -280,6 +335,11 @@ class Database:
         transaction and returns its connection.
         """
         if self.held:
+            return
+        if self._connection is None and self._writer is None and not self._lock.locked():
+            # Nothing open and nothing in flight (the direct read returned its connection):
+            # closed at once, without the shielded task (a cached-plan request's usual case).
+            self._closed = True
             return
         await asyncio.shield(self._close(commit=commit))
 
@@ -314,6 +374,17 @@ class Database:
         await self.close(commit=commit)
 
 
+async def _check_in(pool: Pool, fairy: PoolProxiedConnection) -> None:
+    """Return a connection checked out by _fetchval_direct (no transaction on it: its reset is
+    a no-op). Back into a queue pool with room, that is plain Python, done here; otherwise
+    (an overflow connection closed, another kind of pool) it may await the driver, which
+    SQLAlchemy does in a greenlet."""
+    if isinstance(pool, QueuePool) and pool.checkedin() < pool.size():
+        fairy.close()
+    else:
+        await greenlet_spawn(fairy.close)
+
+
 async def _discard(connection: AsyncConnection) -> None:
     """Invalidate `connection` (the pool drops it and opens a fresh one) and release it."""
     try:
@@ -332,9 +403,13 @@ def database_failure(exc: BaseException) -> str | None:
     """What a database error says about the request: `timeout` (the statement timeout
     cancelled it), `data` (SQLSTATE class 22: the database refused a value, e.g. one out of
     its range), None for anything else (a bug or an outage)."""
-    if not isinstance(exc, sa.exc.DBAPIError):
+    if isinstance(exc, sa.exc.DBAPIError):
+        orig: Any = exc.orig
+    elif isinstance(exc, asyncpg.PostgresError):  # the compiled path's direct reads
+        orig = exc
+    else:
         return None
-    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     if not isinstance(state, str):
         return None
     if state == _CANCELED:

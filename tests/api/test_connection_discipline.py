@@ -19,7 +19,7 @@ import pytest
 from api.app import create_app
 from api.db import create_engine
 from api.settings import Settings
-from resolvers.database import Database, DatabaseClosed
+from resolvers.database import Database, DatabaseClosed, database_failure
 from tests.conftest import TestDatabase
 
 # A bad cursor (a field error) beside a sibling that runs statements of its own.
@@ -113,3 +113,61 @@ async def test_close_waits_for_the_running_statement(seeded_db: TestDatabase) ->
             status = await conn.scalar(sa.text("SELECT 1"))
             assert status == 1
     assert pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+class TestSingleRead:
+    """The compiled path's one statement (`scalar_sql(single=True)`): on PostgreSQL straight
+    on the pooled asyncpg connection, handed back to the pool as soon as it answered."""
+
+    async def test_the_connection_goes_back_at_once_and_the_statement_counts(
+        self, seeded_db: TestDatabase
+    ) -> None:
+        db = Database(seeded_db.engine)
+        pool = seeded_db.engine.pool
+        sql = "SELECT count(*) FROM org_unit"
+        assert await db.scalar_sql(sql, [], single=True) > 0
+        assert db.statements == 1
+        if seeded_db.dialect == "postgresql":
+            assert pool.checkedout() == 0  # type: ignore[attr-defined]
+        await db.close()
+        assert pool.checkedout() == 0  # type: ignore[attr-defined]
+        with pytest.raises(DatabaseClosed):
+            await db.scalar_sql(sql, [], single=True)
+
+    async def test_a_refused_statement_is_a_database_failure_and_harms_nothing(
+        self, seeded_db: TestDatabase
+    ) -> None:
+        """On the fixtures' shared connection too: the test's transaction stays usable."""
+        if seeded_db.dialect != "postgresql":
+            pytest.skip("SQLite divides by zero without an error")
+        db = Database(seeded_db.engine)
+        with pytest.raises(Exception, match="division by zero") as refused:
+            await db.scalar_sql("SELECT 1 / $1::int", [0], single=True)
+        assert database_failure(refused.value) == "data"
+        await db.close()
+        again = Database(seeded_db.engine)
+        assert await again.scalar_sql("SELECT count(*) FROM org_unit", [], single=True) > 0
+        await again.close()
+
+    @pytest.mark.private_db
+    async def test_a_cancelled_statement_never_goes_back_to_the_pool(
+        self, seeded_db: TestDatabase
+    ) -> None:
+        if seeded_db.dialect != "postgresql":
+            pytest.skip("a statement to cancel mid-flight needs PostgreSQL")
+        engine = create_engine(seeded_db.url, pool_size=1, max_overflow=0, pool_timeout=5)
+        try:
+            db = Database(engine)
+            running = asyncio.create_task(db.scalar_sql("SELECT pg_sleep(5)", [], single=True))
+            await asyncio.sleep(0.3)
+            running.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await running
+            await db.close()
+            assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+            # The pool's one connection is a fresh one: no "another operation is in progress".
+            after = Database(engine)
+            assert await after.scalar_sql("SELECT 1", [], single=True) == 1
+            await after.close()
+        finally:
+            await engine.dispose()
