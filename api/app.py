@@ -214,14 +214,21 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         return response
 
     async def _answer_from_plan(self, request: Request) -> Response | None:
-        """A POSTed query with a cached compiled plan (api/compiled.py), answered without
-        GraphQL parsing, validation or execution; None for everything else."""
-        if request.method != "POST" or not self.settings.compiled or self.settings.rls:
-            return None
-        if request.headers.get("content-type", "").split(";")[0].strip().lower() != JSON:
+        """A query (POSTed, or sent by GET: a persisted query's cacheable read) with a cached
+        compiled plan (api/compiled.py), answered without GraphQL parsing, validation or
+        execution; None for everything else. Only queries have plans, so a mutation sent by
+        GET still gets the full path's 405."""
+        if not self.settings.compiled or self.settings.rls:
             return None
         try:
-            body = orjson.loads(await request.body())
+            if request.method == "GET":
+                body = _get_body(request)
+            elif request.method == "POST" and (
+                request.headers.get("content-type", "").split(";")[0].strip().lower() == JSON
+            ):
+                body = orjson.loads(await request.body())
+            else:
+                return None
             hygiene.check_request(body)  # refused here: the full path answers the refusal
         except (orjson.JSONDecodeError, HTTPException):
             return None
@@ -315,6 +322,19 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             graphql_http.mark_request_error(request, result.errors or [])
             response.pop("data", None)
         return response
+
+
+def _get_body(request: Request) -> Any:
+    """A GET request's query parameters as the body a POST would carry (`variables` and
+    `extensions` JSON-decoded); raises orjson.JSONDecodeError for bad JSON."""
+    params = request.query_params
+    body: dict[str, Any] = {"query": params.get("query")}
+    if "operationName" in params:
+        body["operationName"] = params["operationName"]
+    for name in ("variables", "extensions"):
+        if name in params:
+            body[name] = orjson.loads(params[name])
+    return body
 
 
 def _request_databases(request: Request) -> list[Database]:

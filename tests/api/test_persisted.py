@@ -347,3 +347,25 @@ class TestTrustedEverywhere:
             assert body["errors"][0]["extensions"]["code"] == "OPERATION_NOT_TRUSTED"
         async with seeded_db.engine.connect() as conn:
             assert await conn.scalar(sa.text("SELECT count(*) FROM task")) == tasks_before
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_persisted_gets_reach_the_compiled_plans(seeded_db: TestDatabase) -> None:
+    """A hash sent by GET runs the plan its text compiled to: one statement, no GraphQL work."""
+    async for http in _client(seeded_db, debug=True):
+        body = {"query": QUERY, "extensions": persisted()}
+        first = await http.post("/graphql", json=body)  # registers the text, compiles the plan
+        assert first.json()["data"] == EXPECTED
+        for _ in range(2):
+            answer = await http.get("/graphql", params=get_params())
+            assert answer.status_code == 200
+            payload = answer.json()
+            assert payload["data"] == EXPECTED
+            assert payload["extensions"]["sql"]["compiled"] is True, payload
+            assert payload["extensions"]["sql"]["statements"] == 1
+            assert answer.headers["etag"]
+        # A mutation by GET is still refused (405), whatever the plans.
+        mutation = "mutation { __typename }"
+        refused = await http.get("/graphql", params={"query": mutation})
+        assert refused.status_code == 405
