@@ -7,7 +7,9 @@ The database decides what is free: each candidate is an `INSERT … ON CONFLICT 
 kind) DO NOTHING` against the unique index `uq_plan_label_stem` (migration 0023), so
 concurrent creators of same-year, same-field plans each get their own stem (PostgreSQL makes
 a second inserter of a stem wait for the first's transaction, then try the next candidate),
-with no check-then-insert window. A stem is written once and never changed.
+with no check-then-insert window. A batch (the seed, a generated province's thousands of
+plans) goes in as few multi-row statements as the index allows: the rows it refuses try
+their next candidate in the next statement. A stem is written once and never changed.
 """
 
 from __future__ import annotations
@@ -52,14 +54,16 @@ async def insert_plans(
     documents = {row["document_id"] for row in rows}
     sources = await _sources(conn, documents)
     siblings = await _siblings(conn, sources)
-    held: set[tuple[str, str]] = set()  # (stem, kind) this batch saw taken: not tried again
+    held: set[tuple[str, str]] = set()  # (stem, kind) given out or refused: not tried again
     written: dict[uuid.UUID, dict[str, Any]] = {}
 
     def order(row: Mapping[str, Any]) -> tuple[Any, ...]:
         issued_on = sources[row["document_id"]][0]
         return (issued_on is None, issued_on or date.min, row["created_at"], row["seq"], row["id"])
 
-    for row in sorted(rows, key=order):
+    def plan(row: Mapping[str, Any]) -> dict[str, Any]:
+        """The row with the first candidate not known to be held; the candidate is then
+        counted as held (by this row, or by whoever the index says holds it)."""
         issued_on, government = sources[row["document_id"]]
         year = label_year(row["year"], issued_on)
         field, kind = PlanField(row["field"]), str(row["kind"])
@@ -70,30 +74,61 @@ async def insert_plans(
         ]
         candidates = label_stem_candidates(year, field, government, preferred)
         for _, stem in zip(range(MAX_TRIES), candidates, strict=False):
-            if (stem, kind) in held:
-                continue
-            plan = {**row, "label_stem": stem}
-            if await _insert(conn, plan):
+            if (stem, kind) not in held:
+                held.add((stem, kind))
+                return {**row, "label_stem": stem}
+        raise RuntimeError(f"no free label stem for plan {row['id']} after {MAX_TRIES}")
+
+    def sibling_key(row: Mapping[str, Any]) -> tuple[uuid.UUID, PlanField]:
+        return row["document_id"], PlanField(row["field"])
+
+    def sibling(row: Mapping[str, Any]) -> tuple[int | None, str, str]:
+        year = label_year(row["year"], sources[row["document_id"]][0])
+        return year, str(row["kind"]), row["label_stem"]
+
+    pending = sorted(rows, key=order)
+    while pending:
+        # One statement for a run of rows (a row whose parent plan is still pending waits
+        # for the next one, so a parent is in before its annex); rows the index refused try
+        # their next candidate in the following statement, in order.
+        batch: list[dict[str, Any]] = []
+        waiting = {row["id"] for row in pending}
+        for row in pending[:CHUNK]:
+            if row.get("parent_id") in waiting and batch:
                 break
-            held.add((stem, kind))
-        else:
-            raise RuntimeError(f"no free label stem for plan {row['id']} after {MAX_TRIES}")
-        held.add((stem, kind))
-        siblings.setdefault((row["document_id"], field), []).append((year, kind, stem))
-        written[row["id"]] = plan
+            batch.append(plan(row))
+            waiting.discard(row["id"])
+        for row in batch:
+            siblings.setdefault(sibling_key(row), []).append(sibling(row))
+        inserted = await _insert(conn, batch)
+        refused = []
+        for row in batch:
+            if row["id"] in inserted:
+                written[row["id"]] = row
+                continue
+            refused.append(row)
+            siblings[sibling_key(row)].remove(sibling(row))  # not its stem after all
+        done = {row["id"] for row in batch}
+        pending = [{k: v for k, v in row.items() if k != "label_stem"} for row in refused] + [
+            row for row in pending if row["id"] not in done
+        ]
+        pending.sort(key=order)
     return [written[row["id"]] for row in rows]
 
 
-async def _insert(conn: AsyncConnection, row: Mapping[str, Any]) -> bool:
-    """One candidate: whether the row went in (False: its (stem, kind) is held)."""
+async def _insert(conn: AsyncConnection, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+    """One statement for candidate rows: the ids that went in (the others' (stem, kind) is
+    held: committed, or being written by a concurrent transaction that then committed)."""
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    columns = list(dict.fromkeys(key for row in rows for key in row))
     statement = (
         insert(plan_t)
-        .values(**row)
         .on_conflict_do_nothing(index_elements=[plan_t.c.label_stem, plan_t.c.kind])
         .returning(plan_t.c.id)
     )
-    return (await conn.execute(statement)).first() is not None
+    # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERTs ("insertmanyvalues").
+    params = [{column: row.get(column) for column in columns} for row in rows]
+    return set((await conn.execute(statement, params)).scalars())
 
 
 def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
