@@ -88,16 +88,19 @@ async def insert_plans(
 
     pending = sorted(rows, key=order)
     while pending:
-        # One statement for a run of rows (a row whose parent plan is still pending waits
-        # for the next one, so a parent is in before its annex); rows the index refused try
-        # their next candidate in the following statement, in order.
+        # One statement for a run of rows; rows the index refused try their next candidate
+        # in the following statement, in order. A row waits for the next statement when its
+        # parent plan is still pending (a parent goes in before its annex) or a plan of its
+        # document and field is in this one (it prefers that plan's stem, known only once in).
         batch: list[dict[str, Any]] = []
         waiting = {row["id"] for row in pending}
+        unsettled: set[tuple[uuid.UUID, PlanField]] = set()
         for row in pending[:CHUNK]:
-            if row.get("parent_id") in waiting and batch:
+            if batch and (row.get("parent_id") in waiting or sibling_key(row) in unsettled):
                 break
             batch.append(plan(row))
             waiting.discard(row["id"])
+            unsettled.add(sibling_key(row))
         for row in batch:
             siblings.setdefault(sibling_key(row), []).append(sibling(row))
         inserted = await _insert(conn, batch)

@@ -277,3 +277,63 @@ async def test_concurrent_creators_of_same_year_plans_get_distinct_stems(
     assert len(set(stems)) == CONCURRENT
     # 2023大气 is the seed's: 2023城区大气, then (2) … (20), each once, whoever came first.
     assert set(stems) == {"2023城区大气"} | {f"2023城区大气({n})" for n in range(2, CONCURRENT + 1)}
+
+
+async def test_a_batch_into_a_database_holding_its_stems_keeps_annexes_with_their_plans(
+    seeded_db: TestDatabase,
+) -> None:
+    """insert_plans of several plans at once (the seed's and generator's path) where the
+    index refuses some candidates: the refused ones move on, and a document's annex still
+    takes its action plan's final stem."""
+    from datetime import UTC, date, datetime
+
+    from resolvers.document.label_stems import insert_plans
+    from tests.factories import insert
+
+    units, now = table("org_unit"), datetime.now(UTC)
+    stamps = {"created_at": now, "updated_at": now, "version": 1}
+    async with seeded_db.engine.begin() as conn:
+        district = (await conn.execute(sa.select(units.c.id).where(units.c.name == "城区"))).one()
+        doc = await insert(
+            conn,
+            "document",
+            id=uuid.uuid4(),
+            title="批量",
+            kind="NOTICE",
+            issuer_id=district.id,
+            issued_on=date(2023, 7, 1),
+            attributes={},
+            **stamps,
+        )
+        rows = [
+            {
+                "id": uuid.uuid4(),
+                "document_id": doc["id"],
+                "parent_id": None,
+                "key": key,
+                "title": key,
+                "kind": kind,
+                "field": field,
+                "year": 2023,
+                "seq": seq,
+                "narrative": [],
+                **stamps,
+            }
+            for seq, (key, kind, field) in enumerate(
+                [
+                    ("air", "ACTION_PLAN", "AIR"),
+                    ("air-projects", "PROJECT_LIST", "AIR"),
+                    ("ecology", "ACTION_PLAN", "ECOLOGY"),
+                ],
+                start=1,
+            )
+        ]
+        written = await insert_plans(conn, rows)
+    # 2023大气 (ACTION_PLAN) is the seed's: refused, then 2023城区大气, which the annex shares
+    # although 2023大气 is free for a PROJECT_LIST; 2023生态 was free.
+    assert [(p["key"], p["label_stem"]) for p in written] == [
+        ("air", "2023城区大气"),
+        ("air-projects", "2023城区大气"),
+        ("ecology", "2023生态"),
+    ]
+    assert set((await _stems(seeded_db)).values()) >= {"2023城区大气", "2023生态", "2023大气"}
