@@ -26,6 +26,7 @@ from api.cli_ledger import CommandError, _notify, _root_of, _unit, _url
 from api.db import create_engine
 from models import Document, Plan
 from models.enums import DocumentKind, PlanField, PlanKind, ViewerRole
+from models.rules.labels import task_label
 from models.rules.names import normalize_doc_number
 from models.viewer import Viewer
 from resolvers.database import Database
@@ -190,9 +191,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     except CommandError as exc:
         print(f"govgraph plan create: {exc}", file=sys.stderr)
         return 2
+    first = task_label(row["label_stem"], PlanKind(row["kind"]), "1")
     print(
         f"plan {encode_global_id('Plan', row['id'])} {row['doc_number']} {row['key']}: "
-        f"{row['title']}"
+        f"{row['title']} (its tasks' labels: {first} …)"
     )
     return 0
 

@@ -148,6 +148,7 @@ async def prepare(url: str) -> None:
     from api.cli_seed import seed_database
     from api.db import create_engine
     from api.migrate import upgrade
+    from resolvers.document.label_stems import insert_plans
 
     await asyncio.to_thread(upgrade, url)
     await seed_database(url)
@@ -181,12 +182,13 @@ async def prepare(url: str) -> None:
                     }
                 ],
             )
-            await conn.execute(
-                tables["plan"].insert(),
+            await insert_plans(  # the one plan writer: its label stem
+                conn,
                 [
                     {
                         "id": uuid.uuid4(),
                         "document_id": document_id,
+                        "parent_id": None,
                         "key": "bench",
                         "title": "基准测试计划",
                         "kind": "ACTION_PLAN",

@@ -67,7 +67,11 @@ class Plan(SQLModel, table=True):
     """A plan inside a document; the 2023 notice holds air, water and soil plans."""
 
     __tablename__ = "plan"
-    __table_args__ = (sa.Index("ix_plan_document_seq", "document_id", "seq", "id"),)
+    __table_args__ = (
+        sa.Index("ix_plan_document_seq", "document_id", "seq", "id"),
+        # Task labels unique everywhere (models/rules/labels.py): one stem per kind.
+        sa.Index("uq_plan_label_stem", "label_stem", "kind", unique=True),
+    )
 
     id: uuid.UUID = id_field()
     document_id: uuid.UUID = Field(foreign_key="document.id")
@@ -78,6 +82,9 @@ class Plan(SQLModel, table=True):
     field: PlanField = Field(sa_type=enum_type(PlanField))
     year: int | None = Field(default=None)
     seq: int = Field(default=0)
+    # 2023大气, 2023城区大气: its tasks' labels before the kind mark and 序号 path, fixed when
+    # the plan is written (resolvers/document/label_stems.py; models/rules/labels.py).
+    label_stem: str = Field(max_length=100)
     objectives: str | None = Field(default=None)
     source: str | None = Field(default=None)
     # Narrative measures of the plan text when the ledger is the task list.

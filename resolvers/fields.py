@@ -74,6 +74,7 @@ PLAN: Registry = {
     "kind": Column("kind", enums.PlanKind),
     "field": Column("field", enums.PlanField),
     "year": Column("year"),
+    "labelStem": Column("label_stem"),
     "objectives": Column("objectives"),
     "source": Column("source"),
 }

@@ -28,7 +28,6 @@ from models import (
     Task,
 )
 from models.org_unit_tree import present
-from models.rules.labels import label_year
 from models.rules.responsibility import written_order
 from resolvers.database import MAX_BATCH, Database
 from resolvers.scope import EVERYTHING, Scope, visibility
@@ -288,14 +287,6 @@ class Loaders:
     def plan_by_id(self) -> RowByKeyLoader:
         """PlanByIdLoader."""
         return self.by_id(Plan)
-
-    async def plan_label_year(self, plan: RowMapping) -> int | None:
-        """The year the plan's labels carry (models/rules/labels.py): its own, else its
-        document's issue year (one more batched load, only for plans without a year)."""
-        if plan["year"] is not None:
-            return int(plan["year"])
-        document = await self.document_by_id.get(plan["document_id"])
-        return label_year(None, document["issued_on"])
 
     @property
     def task_by_id(self) -> RowByKeyLoader:

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import models
 from models import SeedRun
+from resolvers.document.label_stems import insert_plans
 from resolvers.rollups.maintained import rebuild_task_rollups
 from seeds.dataset import DATA_DIR, Dataset, build_dataset
 
@@ -64,6 +65,9 @@ async def write_dataset(conn: AsyncConnection, dataset: Dataset) -> None:
     for table in models.metadata.sorted_tables:
         rows = dataset.rows.get(table.name)
         if not rows:
+            continue
+        if table.name == "plan":  # with their label stems (models/rules/labels.py)
+            await insert_plans(conn, rows)
             continue
         stmt = _insert_ignoring_existing(conn.dialect.name, table)
         for start in range(0, len(rows), CHUNK):

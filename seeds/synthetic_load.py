@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import models
+from resolvers.document.label_stems import insert_plans
 from resolvers.rollups.maintained import rebuild_task_rollups
 from seeds.synthetic import DEFAULT_AS_OF, Province, Row, Sizes
 from seeds.synthetic_extras import extra_tables
@@ -84,7 +85,9 @@ async def write_province(
     await writer.write("org_unit_alias", province.aliases)
     await writer.write("org_unit_closure", province.closure())
     await writer.write("document", province.documents)
-    await writer.write("plan", province.plans)
+    # Through the one plan writer: each plan's label stem (2023大气, 2023安平大气 …).
+    await insert_plans(conn, province.plans)
+    writer.counts["plan"] += len(province.plans)
     for name, rows in extra_tables(province):
         await writer.write(name, rows)
     done = 0

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 import models
 from models.enums import DeadlineKind, OrgUnitKind, TaskStatus
 from models.rules.labels import seq_path
+from resolvers.document.label_stems import insert_plans
 
 _counter = itertools.count(1)
 
@@ -108,23 +109,24 @@ async def create_plan(
         updated_at=now,
         version=1,
     )
-    return await insert(
-        conn,
-        "plan",
-        id=uuid.uuid4(),
-        document_id=doc_id,
-        parent_id=None,
-        key=f"p{next(_counter)}",
-        title=title,
-        kind="ACTION_PLAN",
-        field="AIR",
-        year=year,
-        seq=next(_counter),
-        narrative=[],
-        created_at=now,
-        updated_at=now,
-        version=1,
-    )
+    plan = {
+        "id": uuid.uuid4(),
+        "document_id": doc_id,
+        "parent_id": None,
+        "key": f"p{next(_counter)}",
+        "title": title,
+        "kind": "ACTION_PLAN",
+        "field": "AIR",
+        "year": year,
+        "seq": next(_counter),
+        "narrative": [],
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+    }
+    # Through the one plan writer: the plan gets its label stem as every plan does.
+    (written,) = await insert_plans(conn, [plan])
+    return written
 
 
 async def create_task(

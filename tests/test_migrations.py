@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -151,3 +151,73 @@ async def test_upgrade_backfills_the_seq_path_of_tasks_and_subtasks(
     assert paths[top["id"]] == str(top["seq"])
     assert [paths[i] for i in chain] == [f"{top['seq']}.4", f"{top['seq']}.4.2"]
     assert all(path == str(seq) for path, seq in tops)
+
+
+@pytest.mark.private_db
+async def test_upgrade_gives_existing_plans_label_stems_in_issue_order(
+    seeded_db: TestDatabase,
+) -> None:
+    """0023 fills plan.label_stem: the seed's plans keep their stems (2023大气, 2023水 …);
+    plans that shared a year, field and kind with an earlier one get their government's
+    name, a document's annex its action plan's stem, and a counter follows issue dates, not
+    the order the rows were written in."""
+    plan, document, unit = (models.metadata.tables[n] for n in ("plan", "document", "org_unit"))
+    await seeded_db.engine.dispose()
+    await asyncio.to_thread(downgrade, seeded_db.url, "0022")
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    written: dict[str, uuid.UUID] = {}
+    async with seeded_db.engine.begin() as conn:
+        names = dict((await conn.execute(sa.select(unit.c.name, unit.c.id))).all())
+
+        async def add(
+            name: str, issuer: str | None, issued_on: str, *plans: tuple[str, Any]
+        ) -> None:
+            doc_id = uuid.uuid4()
+            stamps = {"created_at": later, "updated_at": later, "version": 1}
+            await conn.execute(
+                document.insert().values(
+                    id=doc_id,
+                    title=name,
+                    kind="NOTICE",
+                    issuer_id=None if issuer is None else names[issuer],
+                    issued_on=date.fromisoformat(issued_on),
+                    attributes={},
+                    **stamps,
+                )
+            )
+            for seq, (kind, year) in enumerate(plans, start=1):
+                written[f"{name}/{kind}"] = plan_id = uuid.uuid4()
+                await conn.execute(
+                    plan.insert().values(
+                        id=plan_id,
+                        document_id=doc_id,
+                        key=f"p{seq}",
+                        title=name,
+                        kind=kind,
+                        field="AIR",
+                        year=year,
+                        seq=seq,
+                        narrative=[],
+                        **stamps,
+                    )
+                )
+
+        # Written in this order; issued in another (undated-issuer 2023-11 before 2023-10).
+        await add("november", None, "2023-11-01", ("ACTION_PLAN", 2023))
+        await add("october", None, "2023-10-01", ("ACTION_PLAN", 2023))
+        await add("city", "晋城市", "2023-08-01", ("ACTION_PLAN", 2023), ("PROJECT_LIST", 2023))
+        await add("office", "城区人民政府办公室", "2023-09-01", ("ACTION_PLAN", None))
+    seeded = {"air": "2023大气", "water": "2023水", "water-projects": "2023水", "soil": "2023土壤"}
+    await seeded_db.engine.dispose()
+    await asyncio.to_thread(upgrade, seeded_db.url)
+    async with seeded_db.engine.connect() as conn:
+        stems = dict((await conn.execute(sa.select(plan.c.id, plan.c.label_stem))).all())
+        keys = dict((await conn.execute(sa.select(plan.c.key, plan.c.id))).all())
+    assert {key: stems[keys[key]] for key in seeded} == seeded
+    assert {name: stems[plan_id] for name, plan_id in written.items()} == {
+        "city/ACTION_PLAN": "2023晋城大气",
+        "city/PROJECT_LIST": "2023晋城大气",  # the annex pairs with its action plan
+        "office/ACTION_PLAN": "2023城区大气",  # the office's government; the document's year
+        "october/ACTION_PLAN": "2023大气(2)",  # no issuer: a counter, by issue date
+        "november/ACTION_PLAN": "2023大气(3)",
+    }

@@ -35,6 +35,7 @@ __all__ = [
     "normalize_name",
     "official_forms",
     "parse_group_reference",
+    "short_name",
     "split_unit_list",
 ]
 
@@ -640,6 +641,24 @@ def official_forms(normalized: str) -> list[tuple[str, str]]:
     return sorted(forms, key=lambda form: -len(form[1]))
 
 
+_LEVEL_SUFFIXES = ("区", "县", "市", "省")
+
+
+def short_name(name: str) -> str:
+    """The short form of a government's name, as documents shorten it (labels use it:
+    2023城区大气): normalised, without a leadership suffix (城区人民政府 → 城区) and without
+    its level (晋城市 → 晋城, 阳城县 → 阳城, as `_anchored_spellings` reads 晋城生态环境局);
+    a two-character name keeps its level (城区 stays 城区)."""
+    core = normalize_name(name)
+    for suffix in _LEADERSHIP_SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    if core.endswith(_LEVEL_SUFFIXES) and len(core) > 2:
+        core = core[:-1]
+    return core
+
+
 def _anchored_spellings(normalized: str, anchor: UnitRecord) -> list[str]:
     """Rule 3: 区城管局 → 城区城管局, from the anchor's name and aliases."""
     rest = normalized[1:]
@@ -648,7 +667,7 @@ def _anchored_spellings(normalized: str, anchor: UnitRecord) -> list[str]:
         base = normalize_name(base)
         spellings.append(base + rest)
         # 晋城市 → 晋城生态环境局; a one-character remainder (城区 → 城) means nothing.
-        if base.endswith(("区", "县", "市", "省")) and len(base) > 2:
+        if base.endswith(_LEVEL_SUFFIXES) and len(base) > 2:
             spellings.append(base[:-1] + rest)
     return spellings
 

@@ -64,7 +64,7 @@ from models import (
     enums,
 )
 from models.org_unit_tree import present
-from models.rules.labels import label_year_sql, task_label_sql
+from models.rules.labels import task_label_sql
 from models.rules.names import normalize_doc_number
 from models.rules.responsibility import written_order
 from models.rules.scope import section_visible
@@ -889,17 +889,11 @@ def task_units(role: enums.AssignmentRole) -> Handler:
 
 
 def task_label(env: Env, f: Field, row: Row) -> Any:
-    """Task.label: models/rules/labels.py's rule over the plan's field and kind and the
-    task's stored 序号 path (never its parents, which the viewer may not see)."""
-    p, d = env.alias(plan_t, "pl"), env.alias(document_t, "pd")
-    year = label_year_sql(p.c.year, d.c.issued_on)
-    label = task_label_sql(p.c.field, p.c.kind, row.c.seq_path, year)
-    return (
-        sa.select(label)
-        .select_from(p.join(d, d.c.id == p.c.document_id))
-        .where(p.c.id == outer(row.c.plan_id))
-        .scalar_subquery()
-    )
+    """Task.label: models/rules/labels.py's rule over the plan's stored label stem and kind
+    and the task's stored 序号 path (never its parents, which the viewer may not see)."""
+    p = env.alias(plan_t, "pl")
+    label = task_label_sql(p.c.label_stem, p.c.kind, row.c.seq_path)
+    return sa.select(label).where(p.c.id == outer(row.c.plan_id)).scalar_subquery()
 
 
 def task_reports(env: Env, f: Field, row: Row) -> Any:

@@ -57,11 +57,13 @@ class PlanMeasure:
             plan_id=row["plan_id"],
         )
 
-    @strawberry.field(description="Display label (2023大气-措施16), unique within a unit's view.")
+    @strawberry.field(
+        description="Display label (2023大气-措施16: the plan's label stem and the measure's"
+        " number), unique among all measures."
+    )
     async def label(self, info: Info) -> str:
         plan = await info.context.loaders.plan_by_id.get(self.plan_id)
-        year = await info.context.loaders.plan_label_year(plan)
-        return measure_label(enums.PlanField(plan["field"]), self.seq, year)
+        return measure_label(plan["label_stem"], enums.PlanKind(plan["kind"]), self.seq)
 
     async def _units(self, info: Info, role: enums.AssignmentRole) -> list[OrgUnit]:
         measure = decode_global_id(self.id, "PlanMeasure")

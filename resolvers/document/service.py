@@ -14,6 +14,7 @@ from models import Document, Plan
 from models.enums import DocumentKind, PlanField, PlanKind, ViewerRole
 from models.rules.names import normalize_doc_number
 from models.rules.scope import can_edit_plan, document_visible, scope_for
+from resolvers.document.label_stems import insert_plans
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
 from resolvers.task.service import MAX_TEXT, check_date, check_text
@@ -161,7 +162,9 @@ async def create_plan(
         "updated_at": ctx.now(),
         "version": 1,
     }
-    await conn.execute(plan_t.insert().values(**row))
+    # Its label stem (2023大气, or 2023城区大气 when another plan of the year, field and kind
+    # holds that): allocated against the unique index, with the insert.
+    (row,) = await insert_plans(conn, [row])
     await audit(
         ctx,
         conn,

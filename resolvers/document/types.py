@@ -77,6 +77,10 @@ class Plan(RowNode, relay.Node):
     kind: enums.PlanKind = strawberry.field(description="Action plan or project list.")
     field: enums.PlanField = strawberry.field(description="Field: AIR, WATER, SOIL …")
     year: int | None = strawberry.field(description="Year the plan covers.")
+    label_stem: str = strawberry.field(
+        description="Its tasks' labels before the kind mark and 序号 (2023大气; 2023城区大气 when"
+        " another document's plan of the year, field and kind came first); fixed when created."
+    )
     objectives: str | None = strawberry.field(description="主要目标, as written.")
     source: str | None = strawberry.field(description="Where in the document the tasks are.")
     document_id: strawberry.Private[uuid.UUID]

@@ -217,14 +217,12 @@ class Task(RowNode, relay.Node):
         return [DeadlineChange.from_row(row) for row in rows]
 
     @strawberry.field(
-        description="Display label (2023水-1, 2023水-重点1, 2023大气-3.1: the plan's year, field,"
-        " kind and 序号 path), unique within a unit's view."
+        description="Display label (2023水-1, 2023水-重点1, 2023城区大气-3.1: the plan's label"
+        " stem, kind mark and 序号 path), unique among all tasks and never changed by later plans."
     )
     async def label(self, info: Info) -> str:
         plan = await info.context.loaders.plan_by_id.get(self.plan_id)
-        kind = enums.PlanKind(plan["kind"])
-        year = await info.context.loaders.plan_label_year(plan)
-        return task_label(enums.PlanField(plan["field"]), kind, self.seq_path, year)
+        return task_label(plan["label_stem"], enums.PlanKind(plan["kind"]), self.seq_path)
 
     @strawberry.field(description="The plan it belongs to.")
     async def plan(

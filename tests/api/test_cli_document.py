@@ -57,7 +57,7 @@ async def test_document_plan_and_ledger_from_the_command_line(
     assert f"{DOC} issued by 城区 on 2024-03-01: {TITLE}" in out
     plan = ["plan", "create", "--doc-number", DOC, "--title", TITLE, "--field", "AIR"]
     assert await _run([*plan, "--year", "2024", "--key", "air", "--database-url", url]) == 0
-    assert f"{DOC} air: {TITLE}" in capsys.readouterr().out
+    assert f"{DOC} air: {TITLE} (its tasks' labels: 2024大气-1 …)" in capsys.readouterr().out
     ledger = tmp_path / "台账.xlsx"
     ledger.write_bytes(xlsx_bytes(air_ledger()))
     imported = ["import-ledger", str(ledger), "--doc-number", DOC, "--plan-key", "air"]

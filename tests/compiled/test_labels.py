@@ -1,9 +1,11 @@
-"""Task labels on a generated province: the same for every viewer, unique within a plan.
+"""Task labels on a generated province: the same for every viewer, each label once.
 
 Every town and department (a REPORTER) lists the tasks it can see on both read paths; each
 label must be the one the unrestricted viewer reads for that task (a label never depends on
 which parents the viewer sees), and no two tasks of one plan share a label in any view
 (before the 序号 path was stored, a department given subtask 2.2 but not task 2 read 大气-2).
+Across the whole tree no two tasks share one either (before the plans' stored label stems,
+every district's 2023 air plan had a 2023大气-1).
 """
 
 from __future__ import annotations
@@ -79,6 +81,13 @@ async def test_labels_are_the_same_for_every_viewer_and_unique_within_a_plan(
             clients.append(httpx.AsyncClient(transport=transport, base_url="http://t"))
         everything = {t["id"]: t["label"] for t in await _view(clients[1], {})}
         assert any("." in label for label in everything.values())  # subtasks (2.2) too
+        # The whole tree: every task's label once, though its districts' plans share years
+        # and fields (their stored stems tell them apart: 2023大气, 2023安平大气 …).
+        async with engine.connect() as conn:
+            tasks = (await conn.execute(sa.text("SELECT count(*) FROM task"))).scalar()
+        assert len(everything) == tasks
+        assert len(set(everything.values())) == tasks
+        assert {t["id"]: t["label"] for t in await _view(clients[0], {})} == everything
         hidden_parents = 0
         for unit in viewers:
             token = mint_token(TEST_SECRET, unit_id=unit, role=ViewerRole.REPORTER)

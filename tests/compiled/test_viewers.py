@@ -87,7 +87,7 @@ EVERY_FIELD = f"""query Everything($unit: ID!, $asOf: Date) {{
     plans {{ id title parent {{ id }} taskRollup(asOf: $asOf) {{ {ROLLUP} }}
       tasks(first: 2, filter: {{overdueAsOf: $asOf}}) {{ totalCount {PAGE_INFO}
         edges {{ cursor node {{ id code }} }} }} }} }} }} }}
-  plans(first: 3) {{ totalCount {PAGE_INFO} edges {{ cursor node {{ id title }} }} }}
+  plans(first: 3) {{ totalCount {PAGE_INFO} edges {{ cursor node {{ id title labelStem }} }} }}
   unit: orgUnit(id: $unit) {{
     rectificationRollup(asOf: $asOf) {{ asOf total notStarted inProgress completed verified
       closed reopened overdue dueSoon ongoing completionRate }}

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 import models
 from resolvers.common import decode_global_id, global_id
+from resolvers.document.label_stems import insert_plans
 from tests.conftest import GraphQLClient, TestDatabase
 
 DOC_NUMBER = "城政办发〔2024〕9号"
@@ -153,8 +154,8 @@ async def create_plan(
                 }
             ],
         )
-        await conn.execute(
-            models.metadata.tables["plan"].insert(),
+        await insert_plans(  # the one plan writer: its label stem (2024大气)
+            conn,
             [
                 {
                     "id": plan_id,
