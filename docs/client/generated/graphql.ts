@@ -1165,6 +1165,8 @@ export type Plan = Node & {
   id: Scalars['ID']['output'];
   /** Action plan or project list. */
   kind: PlanKind;
+  /** Its tasks' labels before the kind mark and 序号 (2023大气; 2023城区大气 when another document's plan of the year, field and kind came first); fixed when created. */
+  labelStem: Scalars['String']['output'];
   /** The plan text's narrative measures (措施) with their responsible units, by number. Not tasks: taskRollup does not count them. */
   measures: Array<PlanMeasure>;
   /** 主要目标, as written. */
@@ -1240,7 +1242,7 @@ export type PlanMeasure = {
   heading: Maybe<Scalars['String']['output']>;
   /** Global id. */
   id: Scalars['ID']['output'];
-  /** Display label (2023大气-措施16), unique within a unit's view. */
+  /** Display label (2023大气-措施16: the plan's label stem and the measure's number), unique among all measures. */
   label: Scalars['String']['output'];
   /** Lead units, first-named first. */
   leadUnits: Array<OrgUnit>;
@@ -1937,7 +1939,7 @@ export type Task = Node & {
   escalations: Array<Escalation>;
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
-  /** Display label (2023水-1, 2023水-重点1, 2023大气-3.1: the plan's year, field, kind and 序号 path), unique within a unit's view. */
+  /** Display label (2023水-1, 2023水-重点1, 2023城区大气-3.1: the plan's label stem, kind mark and 序号 path), unique among all tasks and never changed by later plans. */
   label: Scalars['String']['output'];
   /** Lead units (牵头单位). */
   leadUnits: Array<OrgUnit>;
