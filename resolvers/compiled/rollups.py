@@ -51,6 +51,11 @@ def rollup_statement_for(
     )
     if not maintained:
         return live
+    # Also at the top of the live branch: a condition on the root alone is a gating qual
+    # there (a one-time filter above the joins), so for a root inside the subtree nothing of
+    # the live aggregation runs; inside the CTE only, PostgreSQL still built its hash of
+    # every visible task before finding the scope empty.
+    live = live.where(*live_only)
     bucketed = maintained_rollup_statement(root, as_of, current=current).where(
         root.in_(subtree(scope))
     )
