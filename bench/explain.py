@@ -16,6 +16,7 @@ import asyncio
 import re
 import statistics
 import uuid
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -37,7 +38,10 @@ DEFAULT_UNIT = {
     "Q2": "SELECT id FROM org_unit WHERE kind = 'DISTRICT' ORDER BY code LIMIT 1",
     "Q3": "SELECT id FROM org_unit WHERE depth = 0",
     "Q4": "SELECT id FROM org_unit WHERE kind = 'CITY' ORDER BY code LIMIT 1",
+    # The dashboard's unit tree (first page), as the first town's viewer sees it.
+    "unit-tree": "SELECT id FROM org_unit WHERE kind = 'TOWN' ORDER BY code LIMIT 1",
 }
+DASHBOARD = Path(__file__).parents[1] / "api" / "static" / "dashboard" / "queries"
 
 
 async def plan_of(
@@ -52,6 +56,10 @@ async def plan_of(
     variables: dict[str, Any] = {"unit": str(global_id("OrgUnit", unit))}
     if name == "Q1":
         variables["today"] = today
+    if name in GOVGRAPH:
+        query = GOVGRAPH[name]
+    else:
+        query, variables = (DASHBOARD / f"{name}.graphql").read_text(), {}
     compiled.PLANS._plans.clear()
     try:
         async with httpx.AsyncClient(
@@ -59,7 +67,7 @@ async def plan_of(
         ) as client:
             response = await client.post(
                 "/graphql",
-                json={"query": GOVGRAPH[name], "variables": variables},
+                json={"query": query, "variables": variables},
                 headers={"Authorization": f"Bearer {token}"},
             )
             body = response.json()
@@ -68,12 +76,17 @@ async def plan_of(
     finally:
         await engine.dispose()
     (plan,) = [p for p in compiled.PLANS._plans.values() if isinstance(p, compiled.Plan)]
-    from api.context import RequestContext  # noqa: F401  (the params come from the plan)
-
-    params = compiled.bound_params(variables, frozenset({"unit"})) | compiled.request_params(
-        _scope(unit, viewer), calendar.today(), None
+    bound = frozenset({"unit"} & variables.keys())
+    params = compiled.bound_params(variables, bound) | compiled.request_params(
+        _scope(unit, viewer), calendar.today(), _viewer(unit, role)
     )
     return plan.sql, plan.arguments(params)
+
+
+def _viewer(unit: uuid.UUID, role: ViewerRole) -> Any:
+    from models.viewer import Viewer
+
+    return Viewer(subject="explain", unit_id=unit, role=role)
 
 
 def _scope(unit: uuid.UUID, viewer: bool) -> Any:
@@ -109,7 +122,8 @@ async def main() -> None:
             plan = "\n".join(r[0] for r in rows)
             found = re.search(r"Execution Time: ([\d.]+) ms", plan)
             planning = re.search(r"Planning Time: ([\d.]+) ms", plan)
-            assert found and planning
+            assert found
+            assert planning
             times.append((float(planning.group(1)), float(found.group(1))))
         if args.plan:
             print(plan)

@@ -85,7 +85,7 @@ from resolvers.scope import (
     Disclosure,
     Scope,
     document_visible,
-    own_share,
+    in_subtree,
     plan_visible,
     rectification_visible,
     subject_visible,
@@ -928,8 +928,10 @@ def task_label(env: Env, f: Field, row: Row) -> Any:
 
 def task_reports(env: Env, f: Field, row: Row) -> Any:
     r, a = env.alias(report_t, "r"), env.alias(assignment_t, "a")
-    # Reports (narratives) of the viewer's own shares only: models/rules/scope.py.
-    visible = own_share(env.scope, r.c.assignment_id)
+    # Reports (narratives) of the viewer's own shares only (models/rules/scope.py own_share):
+    # `a` is the report's share, so own_share(r.assignment_id) is its unit's test, made once
+    # per share instead of once per report through another read of the assignment.
+    visible = in_subtree(env.scope, a.c.org_unit_id)
     base = (
         sa.select(*r.c)
         .select_from(r.join(a, a.c.id == r.c.assignment_id))

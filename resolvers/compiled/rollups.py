@@ -8,7 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import enums
-from resolvers.rollups.maintained import buckets_answer, maintained_rollup_statement
+from resolvers.rollups.maintained import (
+    buckets_answer,
+    maintained_rollup_statement,
+    member_rollup_statement,
+)
 from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_units, unit_scope
 from resolvers.scope import Scope, subtree, task_visible
 
@@ -28,8 +32,9 @@ def rollup_statement_for(
     The scope's root may be a bind parameter (resolvers.scope.Scope.parameter).
 
     LEAD, whole subtree: the maintained buckets (today or later) or their history (a past
-    day), for any root the viewer's scope covers entirely; its ancestors (and every other
-    case) aggregate live.
+    day), for any root the viewer's scope covers entirely; for a root outside it (its
+    ancestors, co-assigned units) today's members of the visible tasks (rollup_member, each
+    task's state in that root), a past day live; every other shape aggregates live.
     """
     maintained = buckets_answer(current=current, include_descendants=include_descendants, role=role)
     if maintained and scope.unrestricted:
@@ -37,6 +42,16 @@ def rollup_statement_for(
     live_only: list[sa.ColumnElement[bool]] = []
     if maintained:
         live_only = [root.not_in(subtree(scope))]
+        if current:
+            # A root outside the subtree (an ancestor, a co-assigned unit): its members that
+            # are visible tasks, instead of aggregating every task below it live.
+            bucketed = maintained_rollup_statement(root, as_of, current=True).where(
+                root.in_(subtree(scope))
+            )
+            members = member_rollup_statement(
+                root, as_of, lambda task_id: task_visible(scope, task_id)
+            ).where(*live_only)
+            return sa.union_all(bucketed, members).subquery(f"either_{name}").select()
     cutoff = None if current else end_of_day(as_of)
     units_select = unit_scope([root], include_descendants).where(*live_only)
     units = units_select.cte(f"unit_scope_{name}", nesting=True)
