@@ -206,7 +206,7 @@ def task_visible(scope: Scope, task_id: Column | None = None) -> Predicate:
     return _anchored(scope, task_anchors(), task_id if task_id is not None else task_t.c.id)
 
 
-def visible_task_ids(scope: Scope) -> sa.CompoundSelect:
+def visible_task_ids(scope: Scope) -> sa.CompoundSelect[Any]:
     """Ids of the visible tasks (task_visible's), one branch per anchor (with repeats)."""
     return sa.union_all(
         *(
