@@ -26,6 +26,7 @@ def rollup_statement_for(
     role: enums.RoleScope,
     scope: Scope,
     name: str,
+    members: bool = True,
 ) -> sa.Select[Any]:
     """The rollup of the unit `root`, as the resolvers compute it (resolvers/task/rollup.py).
 
@@ -35,6 +36,8 @@ def rollup_statement_for(
     day), for any root the viewer's scope covers entirely; for a root outside it (its
     ancestors, co-assigned units) today's members of the visible tasks (rollup_member, each
     task's state in that root), a past day live; every other shape aggregates live.
+    `members` False: live there too (row-level security hides the rollup_member rows of
+    units outside the viewer's subtree).
     """
     maintained = buckets_answer(current=current, include_descendants=include_descendants, role=role)
     if maintained and scope.unrestricted:
@@ -42,16 +45,17 @@ def rollup_statement_for(
     live_only: list[sa.ColumnElement[bool]] = []
     if maintained:
         live_only = [root.not_in(subtree(scope))]
-        if current:
+        if current and members:
             # A root outside the subtree (an ancestor, a co-assigned unit): its members that
             # are visible tasks, instead of aggregating every task below it live.
             bucketed = maintained_rollup_statement(root, as_of, current=True).where(
                 root.in_(subtree(scope))
             )
-            members = member_rollup_statement(
+            visible_members = member_rollup_statement(
                 root, as_of, lambda task_id: task_visible(scope, task_id)
             ).where(*live_only)
-            return sa.union_all(bucketed, members).subquery(f"either_{name}").select()
+            either = sa.union_all(bucketed, visible_members)
+            return either.subquery(f"either_{name}").select()
     cutoff = None if current else end_of_day(as_of)
     units_select = unit_scope([root], include_descendants).where(*live_only)
     units = units_select.cte(f"unit_scope_{name}", nesting=True)
