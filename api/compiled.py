@@ -8,6 +8,7 @@ through the resolvers as before.
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections import OrderedDict
@@ -51,6 +52,9 @@ from resolvers.compiled.compiler import (
 from resolvers.compiled.rollups import rollup_statement_for
 
 ROLLUPS = RollupSource(rollup_statement_for)
+# Row-level security (GOVGRAPH_RLS=1) hides the rollup_member rows of units outside the
+# viewer's subtree, which ROLLUPS reads for them: such units' rollups aggregate live there.
+ROLLUPS_RLS = RollupSource(functools.partial(rollup_statement_for, members=False))
 logger = logging.getLogger("govgraph")
 
 
@@ -226,7 +230,7 @@ class CompiledReads(SchemaExtension):
                 variables,
                 context.scope,
                 today,
-                ROLLUPS,
+                ROLLUPS_RLS if context.settings.rls else ROLLUPS,
                 viewer=context.viewer,
                 bound=bound,
             )
@@ -311,13 +315,15 @@ def plan_key(
     """A plan's cache key: what shapes its SQL (bound variables only by being null or not).
 
     Of the viewer only whether its scope is restricted: its root and disclosure are bind
-    parameters. Today is not in it either (Plan.fresh).
+    parameters. Today is not in it either (Plan.fresh). Whether row-level security is on
+    (the rollups differ: ROLLUPS_RLS).
     """
     shaping = {k: v for k, v in raw.items() if k not in bound}
     return (
         query,
         operation_name,
         context.scope.unrestricted,
+        context.settings.rls,  # its plans read no rollup_member rows (ROLLUPS_RLS)
         orjson.dumps(shaping, option=orjson.OPT_SORT_KEYS) if shaping else b"",
         tuple(sorted((k, raw.get(k) is None) for k in bound)) if bound else (),
     )

@@ -206,6 +206,18 @@ def task_visible(scope: Scope, task_id: Column | None = None) -> Predicate:
     return _anchored(scope, task_anchors(), task_id if task_id is not None else task_t.c.id)
 
 
+def visible_task_ids(scope: Scope) -> sa.CompoundSelect[Any]:
+    """Ids of the visible tasks (task_visible's), one branch per anchor (with repeats)."""
+    return sa.union_all(
+        *(
+            anchor.with_only_columns(anchor.selected_columns[0]).where(
+                anchor.selected_columns[1].in_(subtree(scope))
+            )
+            for anchor in task_anchors()
+        )
+    )
+
+
 def unit_visible(scope: Scope, column: Column) -> Predicate:
     """`column` (an org unit id) is in the subtree, an ancestor, co-assigned, or a 条 superior.
 
@@ -215,8 +227,10 @@ def unit_visible(scope: Scope, column: Column) -> Predicate:
     """
     if scope.unrestricted:
         return sa.true()
+    # From the visible tasks' ids to their assignments (by task id): as a task_visible filter
+    # on the assignment table, PostgreSQL read every assignment to test it.
     co_assigned = sa.select(assignment_t.c.org_unit_id).where(
-        task_visible(scope, assignment_t.c.task_id)
+        assignment_t.c.task_id.in_(visible_task_ids(scope))
     )
     base = sa.or_(column.in_(subtree(scope)), column.in_(ancestors(scope)), column.in_(co_assigned))
     line = unit_t.alias("line_of")

@@ -428,7 +428,13 @@ def judged_pairs(
     cutoff = test.cutoff
     judged = task_t.alias(f"judged_{test.name}{name}")
     if units is not None:
-        scoped = tasks_of_units(units, role, cutoff)
+        # Only the tasks whose deadline can pass the test are judged (holds implies window):
+        # their shares' states are aggregated, not those of every task in scope.
+        scoped = (
+            tasks_of_units(units, role, cutoff)
+            .join(task_t, task_t.c.id == assignment_t.c.task_id)
+            .where(test.window(*deadline_at(task_t, cutoff)))
+        )
     else:
         scoped = sa.select(sa.literal(0).label("root_id"), task_t.c.id.label("task_id")).where(
             test.window(*deadline_at(task_t, cutoff)),

@@ -85,10 +85,11 @@ from resolvers.scope import (
     Disclosure,
     Scope,
     document_visible,
-    own_share,
+    in_subtree,
     plan_visible,
     rectification_visible,
     subject_visible,
+    subtree,
     task_visible,
     unit_visible,
 )
@@ -739,8 +740,8 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
             *filtered,
             *shares_state(flt, units=units, role=role, root=unit, task=task_t.c.id, name=name),
         ]
-    conditions = [*filtered, task_visible(env.scope)]
-    base = sa.select(task_t).where(task_t.c.id.in_(in_scope), *conditions)
+    in_scope = assigned_visible(env.scope, unit, in_scope, a.c.task_id)
+    base = sa.select(task_t).where(task_t.c.id.in_(in_scope), *filtered)
     known = env.known_ids.get(row.name)
     return connection(
         env,
@@ -751,6 +752,27 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
         owner="OrgUnit",
         parent=sa.cast(outer(row.c.id), sa.Text),
         known=None if known is None else str(known),
+    )
+
+
+def assigned_visible(
+    scope: Scope, unit: sa.ColumnElement[Any], in_scope: sa.Select[Any], task_id: Any
+) -> Any:
+    """The visible tasks of `in_scope` (ids of tasks assigned to `unit` or below it:
+    OrgUnit.tasks), as task_visible selects them.
+
+    When `unit` lies in the viewer's subtree, every such task is assigned into the subtree,
+    so visible. The two cases are two branches gated by that test alone (a one-time filter
+    on the outer row's unit): for a unit inside the subtree the visible-task sets are never
+    built, and the tasks are found from their assignments by index; task_visible as a
+    filter on the task table instead made PostgreSQL scan the whole table per unit.
+    """
+    if scope.unrestricted:
+        return in_scope
+    inside = unit.in_(subtree(scope))
+    return sa.union_all(
+        in_scope.where(inside),
+        in_scope.where(sa.not_(inside), task_visible(scope, task_id)),
     )
 
 
@@ -879,8 +901,10 @@ def task_units(role: enums.AssignmentRole) -> Handler:
             .where(
                 a.c.task_id == outer(row.c.id),
                 a.c.role == role.value,
+                # A unit assigned to a visible task is visible (co-assigned: unit_visible),
+                # so unit_visible(a.org_unit_id) would only repeat this test, over every
+                # assignment of the visible tasks.
                 task_visible(env.scope, a.c.task_id),
-                unit_visible(env.scope, a.c.org_unit_id),
             )
             .scalar_subquery()
         )
@@ -898,8 +922,10 @@ def task_label(env: Env, f: Field, row: Row) -> Any:
 
 def task_reports(env: Env, f: Field, row: Row) -> Any:
     r, a = env.alias(report_t, "r"), env.alias(assignment_t, "a")
-    # Reports (narratives) of the viewer's own shares only: models/rules/scope.py.
-    visible = own_share(env.scope, r.c.assignment_id)
+    # Reports (narratives) of the viewer's own shares only (models/rules/scope.py own_share):
+    # `a` is the report's share, so own_share(r.assignment_id) is its unit's test, made once
+    # per share instead of once per report through another read of the assignment.
+    visible = in_subtree(env.scope, a.c.org_unit_id)
     base = (
         sa.select(*r.c)
         .select_from(r.join(a, a.c.id == r.c.assignment_id))
@@ -1481,7 +1507,7 @@ def query_org_units(env: Env, f: Field) -> Any:
     if f.args.get("asOf") is not None:
         raise NotCompilable("orgUnits(asOf:)")
     u = env.alias(unit_t, "u")
-    base = sa.select(*u.c).where(unit_visible(env.scope, u.c.id), present(u))
+    base = sa.select(*u.c).where(present(u))
     if flt.get("kind"):
         base = base.where(u.c.kind.in_([k.value for k in flt["kind"]]))
     parent_id = root_id = None
@@ -1490,9 +1516,10 @@ def query_org_units(env: Env, f: Field) -> Any:
         base = base.where(u.c.parent_id == parent_id)
     if flt.get("ancestor") is not None:
         root_id = root = env.unit_id(flt["ancestor"], argument_node(f, "filter", "ancestor"))
-        base = base.where(
-            u.c.id.in_(sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == root))
-        )
+        below = sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == root)
+        base = base.where(u.c.id.in_(units_below_visible(env.scope, root, below)))
+    else:
+        base = base.where(unit_visible(env.scope, u.c.id))
     order = [OrderKey(u.c.depth), OrderKey(u.c.sort_order), OrderKey(u.c.code), OrderKey(u.c.id)]
     # The filter's units are the list's parent (resolvers/cursors.py PARENT_FILTERS).
     parent = sa.func.concat(*_id_text(parent_id), sql.text_literal("/"), *_id_text(root_id))
@@ -1505,6 +1532,23 @@ def query_org_units(env: Env, f: Field) -> Any:
             ]
         )
     return connection(env, f, base, order, u, owner="Query", parent=parent, known=known)
+
+
+def units_below_visible(scope: Scope, root: sa.ColumnElement[Any], below: sa.Select[Any]) -> Any:
+    """The visible units of `below` (ids of `root`'s subtree), as unit_visible selects them.
+
+    When `root` lies in the viewer's subtree, so does every unit below it: the two cases are
+    branches gated by that test alone (a one-time filter), so for a root inside the subtree
+    unit_visible's co-assigned sets, read from every assignment of the visible tasks, are
+    never built (assigned_visible does the same for tasks).
+    """
+    if scope.unrestricted:
+        return below
+    inside = root.in_(subtree(scope))
+    unit = below.selected_columns[0]
+    return sa.union_all(
+        below.where(inside), below.where(sa.not_(inside), unit_visible(scope, unit))
+    )
 
 
 def _id_text(value: sa.ColumnElement[Any] | None) -> list[sa.ColumnElement[str]]:

@@ -127,6 +127,31 @@ def maintained_rollup_statement(
     )
 
 
+def member_rollup_statement(
+    root: sa.ColumnElement[Any], as_of: Any, visible: Callable[[Any], sa.ColumnElement[bool]]
+) -> sa.Select[Any]:
+    """The rollup of `root` as of today or later over the members whose task is `visible`
+    (a predicate on a task id column): root_id and the columns of `rollup_statement`.
+
+    A root outside a restricted viewer's subtree (its ancestors, co-assigned units) counts
+    the visible tasks only, each in its state in the root: that is its rollup_member row, so
+    the sums are the buckets' own, over those tasks instead of all of them.
+    """
+    m = member_t.alias("visible_member")
+    key = _bucket_key(m)
+    rows = (
+        sa.select(
+            *key,
+            sa.literal(1).label("tasks"),
+            m.c.weight.label("weight_sum"),
+            (m.c.weight * m.c.progress).label("weighted_progress_sum"),
+        )
+        .where(m.c.root_id == root, visible(m.c.task_id))
+        .subquery("visible_members")
+    )
+    return sa.select(rows.c.root_id, *rollup_columns(rows, as_of)).group_by(rows.c.root_id)
+
+
 def maintained_rollup_in_subtree(
     roots: Sequence[uuid.UUID], as_of: date, subtree_root: uuid.UUID, *, current: bool = True
 ) -> sa.Select[Any]:

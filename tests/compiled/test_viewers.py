@@ -68,8 +68,10 @@ TARGET = """id year month kind value valueText baseline baselineYear source rema
 # Every compiled field at least once (test_the_query_selects_every_compiled_field).
 EVERY_FIELD = f"""query Everything($unit: ID!, $asOf: Date) {{
   orgUnit(id: $unit) {{ id code name kind depth remarks validFrom validTo aliases
-    parent {{ id name kind parent {{ id name }} }} lineParent {{ id name }}
-    children {{ id name kind }} ancestors {{ id name }}
+    parent {{ id name kind parent {{ id name }}
+      tasks(includeDescendants: true, first: 3) {{ totalCount edges {{ node {{ id }} }} }} }}
+    lineParent {{ id name }}
+    children {{ id name kind }} ancestors {{ id name now: taskRollup {{ {ROLLUP} }} }}
     now: taskRollup {{ {ROLLUP} }}
     dated: taskRollup(asOf: $asOf) {{ {ROLLUP} }}
     own: taskRollup(asOf: $asOf, includeDescendants: false, role: ANY) {{ {ROLLUP} }}

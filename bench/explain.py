@@ -1,0 +1,142 @@
+"""EXPLAIN (ANALYZE, BUFFERS) of the compiled statement a benchmark query runs, for ADMIN or a
+unit's own VIEWER, through the app in-process (its plan cache gives the SQL and arguments):
+
+    .venv/bin/python -m bench.explain postgresql://…/db Q1 [--unit <uuid>] [--viewer] [--runs 5]
+        [--sql] [--plan]
+
+Without --unit: the first district (Q1, Q2), the province (Q3) or the first city (Q4). Prints
+the execution times of `--runs` EXPLAIN ANALYZE runs (the median too), and with --plan the
+last plan, with --sql the statement. Read-only: a shared database is safe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import statistics
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from api import compiled
+from api.app import create_app
+from api.auth import mint_token
+from api.db import create_engine
+from api.settings import Settings, normalize_database_url
+from bench.queries import GOVGRAPH
+from models.enums import ViewerRole
+from models.rules import calendar
+from resolvers.common import global_id
+
+SECRET = "explain-" + "x" * 32
+DEFAULT_UNIT = {
+    "Q1": "SELECT id FROM org_unit WHERE kind = 'DISTRICT' ORDER BY code LIMIT 1",
+    "Q2": "SELECT id FROM org_unit WHERE kind = 'DISTRICT' ORDER BY code LIMIT 1",
+    "Q3": "SELECT id FROM org_unit WHERE depth = 0",
+    "Q4": "SELECT id FROM org_unit WHERE kind = 'CITY' ORDER BY code LIMIT 1",
+    # The dashboard's unit tree (first page), as the first town's viewer sees it.
+    "unit-tree": "SELECT id FROM org_unit WHERE kind = 'TOWN' ORDER BY code LIMIT 1",
+}
+DASHBOARD = Path(__file__).parents[1] / "api" / "static" / "dashboard" / "queries"
+
+
+async def plan_of(
+    url: str, name: str, unit: uuid.UUID, viewer: bool, today: str
+) -> tuple[str, list[Any]]:
+    """The SQL and arguments of the compiled plan that answers `name` about `unit`."""
+    settings = Settings(database_url=url, debug=True, secret=SECRET, compiled=True)
+    engine = create_engine(url)
+    app = create_app(settings, engine=engine)
+    role = ViewerRole.VIEWER if viewer else ViewerRole.ADMIN
+    token = mint_token(SECRET, unit_id=unit, role=role)
+    variables: dict[str, Any] = {"unit": str(global_id("OrgUnit", unit))}
+    if name == "Q1":
+        variables["today"] = today
+    if name in GOVGRAPH:
+        query = GOVGRAPH[name]
+    else:
+        query, variables = (DASHBOARD / f"{name}.graphql").read_text(), {}
+    compiled.PLANS._plans.clear()
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as client:
+            response = await client.post(
+                "/graphql",
+                json={"query": query, "variables": variables},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            body = response.json()
+            assert "errors" not in body, body
+            assert body.get("extensions", {}).get("sql", {}).get("compiled"), body
+    finally:
+        await engine.dispose()
+    (plan,) = [p for p in compiled.PLANS._plans.values() if isinstance(p, compiled.Plan)]
+    bound = frozenset({"unit"} & variables.keys())
+    params = compiled.bound_params(variables, bound) | compiled.request_params(
+        _scope(unit, viewer), calendar.today(), _viewer(unit, role)
+    )
+    return plan.sql, plan.arguments(params)
+
+
+def _viewer(unit: uuid.UUID, role: ViewerRole) -> Any:
+    from models.viewer import Viewer
+
+    return Viewer(subject="explain", unit_id=unit, role=role)
+
+
+def _scope(unit: uuid.UUID, viewer: bool) -> Any:
+    from models.rules.scope import EVERYTHING, Scope
+
+    return Scope(root=unit) if viewer else EVERYTHING
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("database")
+    parser.add_argument("query", choices=sorted(DEFAULT_UNIT))
+    parser.add_argument("--unit")
+    parser.add_argument("--viewer", action="store_true")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sql", action="store_true")
+    parser.add_argument("--plan", action="store_true")
+    args = parser.parse_args()
+    raw = args.database.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(raw)
+    try:
+        unit = uuid.UUID(args.unit) if args.unit else await conn.fetchval(DEFAULT_UNIT[args.query])
+        today = calendar.today().isoformat()
+        sql, arguments = await plan_of(
+            normalize_database_url(raw), args.query, unit, args.viewer, today
+        )
+        if args.sql:
+            print(sql, arguments)
+        await conn.execute("SET plan_cache_mode = force_custom_plan; SET jit = off")
+        times, plan = [], ""
+        for _ in range(args.runs):
+            rows = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *arguments)
+            plan = "\n".join(r[0] for r in rows)
+            found = re.search(r"Execution Time: ([\d.]+) ms", plan)
+            planning = re.search(r"Planning Time: ([\d.]+) ms", plan)
+            assert found
+            assert planning
+            times.append((float(planning.group(1)), float(found.group(1))))
+        if args.plan:
+            print(plan)
+        executions = [t[1] for t in times]
+        print(
+            f"{args.query} {'viewer' if args.viewer else 'ADMIN'} {unit}: execution ms "
+            f"{', '.join(f'{t:.1f}' for t in executions)}; median "
+            f"{statistics.median(executions):.1f}; planning median "
+            f"{statistics.median(t[0] for t in times):.1f}"
+        )
+    finally:
+        await conn.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
