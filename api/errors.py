@@ -6,6 +6,9 @@ the operation (GovGraphQL.process_result) and HTTP-level refusals (api/graphql_h
 Clients never see SQL, parameters, tracebacks or exception class names: what is not the
 client's own doing is masked to INTERNAL_ERROR (or TIMEOUT) with the request id.
 
+Messages (models/messages.py) are rendered here, in the request's language (`language`:
+zh-CN unless Accept-Language prefers English); codes never change with it.
+
 Logging (`report`): expected client errors (syntax, validation, bad input, authentication,
 not found, limits) are one line without a traceback; a database refusing a value or a
 statement timeout one warning line; anything else (a bug) an error with its traceback.
@@ -21,6 +24,7 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import HTTPConnection
 
+from models.messages import DEFAULT, Message, Text, message, negotiate, render
 from resolvers.database import DatabaseClosed, database_failure
 from resolvers.errors import SERVER_CODES, AuthenticationRequired, DomainError
 from resolvers.errors import RequestErrorCode as Code
@@ -28,6 +32,19 @@ from resolvers.errors import RequestErrorCode as Code
 logger = logging.getLogger("govgraph")
 
 _REQUEST_ID = "govgraph_request_id"  # request.state
+_LANGUAGE = "govgraph_language"  # request.state
+
+
+def language(request: HTTPConnection | None) -> str:
+    """The language of the request's messages: Accept-Language negotiated (models/messages.py),
+    zh without a request or a header."""
+    if request is None:
+        return DEFAULT
+    known: str | None = getattr(request.state, _LANGUAGE, None)
+    if known is None:
+        known = negotiate(request.headers.get("accept-language"))
+        setattr(request.state, _LANGUAGE, known)
+    return known
 
 
 def request_id(request: HTTPConnection | None) -> str:
@@ -81,14 +98,19 @@ def classify(error: GraphQLError) -> Code | str:
     return Code.INTERNAL_ERROR
 
 
-def _message(error: GraphQLError, code: Code | str, rid: str) -> str:
-    """What the client reads: the error's own message unless it could carry internals."""
+def _message(error: GraphQLError, code: Code | str, rid: str, lang: str) -> str:
+    """What the client reads, in `lang`: the error's own message (its catalogue message when
+    it has one) unless it could carry internals."""
     if code == Code.INTERNAL_ERROR:
-        return f"internal error (request id {rid})"
+        return message("INTERNAL_ERROR", request_id=rid).render(lang)
     if code == Code.TIMEOUT:
-        return f"the query ran too long and was cancelled (request id {rid})"
+        return message("TIMEOUT", request_id=rid).render(lang)
     if database_failure(error.original_error or error) == "data":
-        return "a value is out of the range the database can store"
+        return message("VALUE_OUT_OF_RANGE").render(lang)
+    for source in (error.original_error, error):
+        text = getattr(source, "message", None)
+        if isinstance(text, Message):
+            return text.render(lang)
     return error.message
 
 
@@ -113,7 +135,7 @@ def report(errors: Iterable[GraphQLError], rid: str) -> None:
 
 
 def shield(
-    errors: Iterable[GraphQLError], rid: str, *, partner: bool = False
+    errors: Iterable[GraphQLError], rid: str, *, partner: bool = False, language: str = DEFAULT
 ) -> list[GraphQLError]:
     """The errors as clients get them: a code and the request id on each, internals masked,
     and no "Did you mean …" suggestions for sharing partners. Errors shielded already pass
@@ -125,9 +147,9 @@ def shield(
             shielded.append(error)
             continue
         code = classify(error)
-        message = _message(error, code, rid)
-        if partner and " Did you mean" in message:
-            message = message.split(" Did you mean")[0]
+        text = _message(error, code, rid, language)
+        if partner and " Did you mean" in text:
+            text = text.split(" Did you mean")[0]
         kept = (
             {}
             if code in SERVER_CODES
@@ -135,7 +157,7 @@ def shield(
         )
         shielded.append(
             GraphQLError(
-                message,
+                text,
                 nodes=error.nodes,
                 path=error.path,
                 extensions={**kept, "code": str(code), "requestId": rid},
@@ -144,6 +166,8 @@ def shield(
     return shielded
 
 
-def error_body(message: str, code: Code | str, rid: str) -> dict[str, Any]:
-    """The JSON of a response refused before GraphQL (HTTP-level): one error, no data."""
-    return {"errors": [{"message": message, "extensions": {"code": str(code), "requestId": rid}}]}
+def error_body(text: Text, code: Code | str, rid: str, lang: str = DEFAULT) -> dict[str, Any]:
+    """The JSON of a response refused before GraphQL (HTTP-level): one error, no data, its
+    message in `lang`."""
+    extensions = {"code": str(code), "requestId": rid}
+    return {"errors": [{"message": render(text, lang), "extensions": extensions}]}

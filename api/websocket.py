@@ -255,7 +255,9 @@ async def _masked(
 def _shield(errors_: list[GraphQLError], context: RequestContext) -> list[GraphQLError]:
     """The error boundary of HTTP (api/errors.py), each error carrying the request id (a
     socket has no per-message headers to carry it)."""
-    return errors.shield(errors_, context.request_id, partner=context.viewer.partner)
+    return errors.shield(
+        errors_, context.request_id, partner=context.viewer.partner, language=context.language
+    )
 
 
 def _credentials(source: Any) -> tuple[str | None, str | None]:

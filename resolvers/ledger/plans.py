@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Document, Plan
+from models.messages import message
 from models.rules.names import normalize_doc_number
 from models.rules.scope import can_edit_plan, plan_visible, scope_for
 from models.viewer import Viewer
@@ -105,7 +106,7 @@ async def find_plan(conn: AsyncConnection, ref: PlanRef, viewer: Viewer) -> Plan
             writable=can_edit_plan(viewer, document_t.c.issuer_id),
             field="plan",
             noun="plan",
-            forbidden="a plan's ledger is imported by its issuer or a unit above it",
+            forbidden=message("FORBIDDEN_IMPORT_LEDGER"),
         )
         document = (
             (
@@ -121,12 +122,14 @@ async def find_plan(conn: AsyncConnection, ref: PlanRef, viewer: Viewer) -> Plan
     documents = await _documents(conn, ref.doc_number, ref.issuer_id, viewer)
     if not documents:
         raise DomainError(
-            ErrorCode.NOT_FOUND, f"no document {ref.doc_number} in your scope", "docNumber"
+            ErrorCode.NOT_FOUND,
+            message("DOCUMENT_NOT_IN_SCOPE", doc_number=ref.doc_number),
+            "docNumber",
         )
     if len(documents) > 1:
         raise DomainError(
             ErrorCode.INVALID_INPUT,
-            f"{len(documents)} documents carry {ref.doc_number}: name the issuer",
+            message("DOCUMENT_NUMBER_SHARED", count=len(documents), doc_number=ref.doc_number),
             "issuer",
         )
     (document,) = documents
@@ -145,13 +148,15 @@ async def find_plan(conn: AsyncConnection, ref: PlanRef, viewer: Viewer) -> Plan
         plans = [plan for plan in plans if plan["key"] == ref.plan_key]
         if not plans:
             raise DomainError(
-                ErrorCode.NOT_FOUND, f"{ref.doc_number} has no plan {ref.plan_key}", "planKey"
+                ErrorCode.NOT_FOUND,
+                message("DOCUMENT_HAS_NO_PLAN", doc_number=ref.doc_number, key=ref.plan_key),
+                "planKey",
             )
     if len(plans) != 1:
         keys = ", ".join(plan["key"] for plan in plans) or "none"
         raise DomainError(
             ErrorCode.INVALID_INPUT,
-            f"{ref.doc_number} holds several plans ({keys}): name one by its key",
+            message("DOCUMENT_SEVERAL_PLANS", doc_number=ref.doc_number, keys=keys),
             "planKey",
         )
     return _info(plans[0], document)
