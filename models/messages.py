@@ -41,7 +41,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "NOUN_TARGET": ("目标", "target"),
     "NOUN_MEASUREMENT": ("监测值", "measurement"),
     "NOUN_SECTION": ("断面", "section"),
-    "NOUN_ITEM": ("记录", "item"),
     "NOUN_PROPOSAL": ("提议", "proposal"),
     "NOUN_MEASURE": ("措施", "measure"),
     # -- payload errors (services) --
@@ -49,7 +48,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "NOT_FOUND_ID": ("找不到该{noun}", "no such {noun}"),
     "UNIT_NOT_IN_SCOPE": ("单位不存在或不在您的权限范围内", "no such unit in your scope"),
     "ROLE_TOO_LOW": ("此操作需要{role}或更高角色", "this needs the {role} role or higher"),
-    "NOT_WRITABLE": ("您无权修改此{noun}", "you may not change this {noun}"),
     "VERSION_CONFLICT": (
         "{noun}已是第 {current} 版，而非第 {expected} 版：请刷新后重试",
         "{noun} is at version {current}, not {expected}: reload and retry",
@@ -299,7 +297,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the file is not a readable .xlsx workbook: {detail}",
     ),
     "LEDGER_NOT_TEXT": (
-        "文件既不是 UTF-8 也不是 GB18030 文本",
+        "文件文本无效：既不是 UTF-8 也不是 GB18030 文本",
         "the file is neither UTF-8 nor GB18030 text",
     ),
     "LEDGER_BAD_TEXT": (

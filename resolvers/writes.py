@@ -24,6 +24,7 @@ from models.enums import ViewerRole
 from models.messages import Text, message
 from models.messages import noun as noun_of
 from models.rules.scope import can_name_unit
+from models.rules.search import folded_values
 from models.viewer import Viewer
 from resolvers.errors import AuthenticationRequired, DomainError, ErrorCode, UserError
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
@@ -177,6 +178,7 @@ async def update_versioned(
     unbumped (still VERSION_CONFLICT when `expected_version` is stale). `changed=True` bumps
     whatever the values (the caller changed rows the version stands for), `False` only checks.
     """
+    values = folded_values(table.name, values)  # searchable forms of the text it sets
     condition = table.c.id == row_id
     if expected_version is not None:
         condition = sa.and_(condition, table.c.version == expected_version)

@@ -728,16 +728,16 @@ def _seq(text: str) -> tuple[int, ...] | None:
 # -- state columns (状态, 进度, 最新进展, 进展日期) -------------------------------------------
 
 
-# 状态 as exports write it (the first text of each status), and the other ways ledgers say it.
+# 状态 as exports write it (the dashboard's words), and the other ways ledgers say it.
 STATUS_TEXT = {
-    TaskStatus.NOT_STARTED: "未开始",
+    TaskStatus.NOT_STARTED: "未启动",
     TaskStatus.IN_PROGRESS: "推进中",
     TaskStatus.COMPLETED: "已完成",
 }
 _STATUS_WORDS = {
     **{text: status for status, text in STATUS_TEXT.items()},
     **{status.value: status for status in TaskStatus},
-    "未启动": TaskStatus.NOT_STARTED,
+    "未开始": TaskStatus.NOT_STARTED,  # exports before issue 19 wrote it
     "尚未开始": TaskStatus.NOT_STARTED,
     "进行中": TaskStatus.IN_PROGRESS,
     "正在推进": TaskStatus.IN_PROGRESS,
@@ -765,7 +765,7 @@ class StateError(ValueError):
 
 
 def parse_status(text: str) -> TaskStatus:
-    """状态: 未开始 / 推进中 / 已完成 (an export's words), their synonyms or the enum names."""
+    """状态: 未启动 / 推进中 / 已完成 (an export's words), their synonyms or the enum names."""
     key = _WHITESPACE_RE.sub("", unicodedata.normalize("NFKC", text))
     found = _STATUS_WORDS.get(key) or _STATUS_WORDS.get(key.upper())
     if found is None:

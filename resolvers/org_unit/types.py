@@ -275,7 +275,8 @@ class OrgUnitFilter:
         default=None, description="Only units in this unit's subtree (itself included)."
     )
     name: str | None = strawberry.field(
-        default=None, description="Name or alias contains this text."
+        default=None,
+        description="Name or alias contains this text (full-/half-width and ASCII case alike).",
     )
 
 

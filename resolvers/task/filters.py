@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from models import Document, enums
 from models.messages import message
+from models.rules import search
 from models.rules.names import normalize_doc_number
 from models.rules.task_state import StateTest, judged_pairs
 from resolvers.common import decode_global_id
@@ -18,7 +19,6 @@ from resolvers.task.predicates import (
     assigned_to,
     assignment_t,
     closure_t,
-    like_pattern,
     task_t,
     units_in_scope,
 )
@@ -28,7 +28,6 @@ __all__ = [
     "assigned_to",
     "assignment_t",
     "closure_t",
-    "like_pattern",
     "task_filter_conditions",
     "task_t",
     "units_in_scope",
@@ -77,13 +76,7 @@ def task_filter_conditions(flt: TaskFilter | None) -> list[sa.ColumnElement[bool
     if flt.due_after is not None:
         out.append(task_t.c.deadline_end >= flt.due_after)
     if flt.text:
-        pattern = like_pattern(flt.text.strip())
-        out.append(
-            sa.or_(
-                task_t.c.title.like(pattern, escape="\\"),
-                task_t.c.description.like(pattern, escape="\\"),
-            )
-        )
+        out.append(search.matches(flt.text, task_t.c.title_folded, task_t.c.description_folded))
     return out
 
 

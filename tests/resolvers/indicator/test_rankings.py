@@ -170,7 +170,7 @@ class TestArguments:
             ({**JUNE_TOWNS, "first": -1}, "`first` must not be negative"),
             ({**JUNE_TOWNS, "month": 13}, "`month` must be between 1 and 12"),
             ({**JUNE_TOWNS, "indicator": "NOPE"}, "unknown indicator: NOPE"),
-            ({**JUNE_TOWNS, "within": "not-an-id"}, "not a valid OrgUnit id"),
+            ({**JUNE_TOWNS, "within": "not-an-id"}, "不是有效的 OrgUnit 编号"),
         ],
     )
     async def test_bad_arguments_are_errors(
