@@ -65,6 +65,15 @@ class PlanInfo:
             return None
         return normalize_doc_number(self.doc_number), self.key
 
+    def named_by(self, plan_ref: tuple[str, str]) -> bool:
+        """Whether a row's (normalised 文号, 方案) names this plan (方案: key or title)."""
+        doc_number, plan = plan_ref
+        return (
+            self.doc_number is not None
+            and doc_number == normalize_doc_number(self.doc_number)
+            and plan in (self.key, self.title)
+        )
+
 
 def _info(plan: Any, document: Any) -> PlanInfo:
     return PlanInfo(
@@ -145,7 +154,8 @@ async def find_plan(conn: AsyncConnection, ref: PlanRef, viewer: Viewer) -> Plan
         .all()
     )
     if ref.plan_key:
-        plans = [plan for plan in plans if plan["key"] == ref.plan_key]
+        # 方案 names the plan by its key or, as exports write it, its title.
+        plans = [plan for plan in plans if ref.plan_key in (plan["key"], plan["title"])]
         if not plans:
             raise DomainError(
                 ErrorCode.NOT_FOUND,

@@ -132,7 +132,7 @@ async def _row_plan(
 ) -> PlanInfo | None:
     """The plan a row goes into: the named one (the row's 文号/方案 must agree), or its own."""
     if fixed is not None:
-        if row.plan_ref is not None and fixed.ref is not None and row.plan_ref != fixed.ref:
+        if row.plan_ref is not None and fixed.ref is not None and not fixed.named_by(row.plan_ref):
             report.errors.append(
                 RowProblem(
                     row.number,
