@@ -231,7 +231,7 @@ class RateLimit:
 
 
 def _message(refusal: Refusal, headers: Headers | None = None) -> str:
-    """The refusal in the client's language (Accept-Language; a socket's close reason: zh)."""
+    """The refusal in the client's language (Accept-Language)."""
     text = message("RATE_LIMITED", seconds=refusal.retry_after)
     return text.render(negotiate(headers.get("accept-language") if headers else None))
 
@@ -256,4 +256,5 @@ async def _close_websocket(scope: Scope, receive: Receive, send: Send, refusal: 
         return
     protocols = scope.get("subprotocols") or []
     await send({"type": "websocket.accept", "subprotocol": protocols[0] if protocols else None})
-    await send({"type": "websocket.close", "code": 4429, "reason": _message(refusal)})
+    reason = _message(refusal, Headers(scope=scope))  # the upgrade's Accept-Language
+    await send({"type": "websocket.close", "code": 4429, "reason": reason})
