@@ -17,6 +17,7 @@ statement timeout one warning line; anything else (a bug) an error with its trac
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -58,6 +59,9 @@ def request_id(request: HTTPConnection | None) -> str:
         known = (request.headers.get("x-request-id") or secrets.token_hex(16))[:64]
         setattr(request.state, _REQUEST_ID, known)
     return known
+
+
+_VARIABLE = re.compile(r"^Variable '\$([^']{1,100})'")
 
 
 def _variable_error(error: GraphQLError) -> bool:
@@ -108,9 +112,13 @@ def _message(error: GraphQLError, code: Code | str, rid: str, lang: str) -> str:
     if database_failure(error.original_error or error) == "data":
         return message("VALUE_OUT_OF_RANGE").render(lang)
     for source in (error.original_error, error):
-        text = getattr(source, "message", None)
-        if isinstance(text, Message):
-            return text.render(lang)
+        for name in ("message", "text"):
+            text = getattr(source, name, None)
+            if isinstance(text, Message):
+                variable = _VARIABLE.match(error.message) if _variable_error(error) else None
+                if variable is not None:  # graphql-core's prefix, then the scalar's refusal
+                    text = message("VARIABLE_INVALID", variable=variable.group(1), detail=text)
+                return text.render(lang)
     return error.message
 
 

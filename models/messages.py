@@ -290,6 +290,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "`after`: cursor does not belong to this list (another list, parent, ordering or "
         "filter made it, or it was altered)",
     ),
+    # -- scalars and dates (models/rules/calendar.py, resolvers/scalars.py) --
+    "DATE_OUT_OF_RANGE": (
+        "{day} 不在可接受的日期范围 {range} 内",
+        "{day} is outside the accepted dates {range}",
+    ),
+    "DATE_NOT_ISO": (
+        "不是日期：应为 {range} 内的 YYYY-MM-DD",
+        "not a date: expected YYYY-MM-DD within {range}",
+    ),
+    "SCALAR_NOT_STRING": ("{name} 应为字符串，格式 YYYY-MM-DD", "{name} is a string, YYYY-MM-DD"),
+    "SCALAR_NOT_ISO": (
+        "{name} {value} 不是 ISO 日期（可接受：{range}）",
+        "{name} {value} is not an ISO date (accepted: {range})",
+    ),
+    "SCALAR_INVALID": ("{name}：{detail}", "{name}: {detail}"),
+    "VARIABLE_INVALID": (
+        "变量 '${variable}' 的值无效：{detail}",
+        "Variable '${variable}' has invalid value: {detail}",
+    ),
     # -- ledger import problems (models/rules/ledger.py, resolvers/ledger/) --
     "LEDGER_NOT_XLSX": ("文件不是有效的 .xlsx 工作簿", "the file is not a valid .xlsx workbook"),
     "LEDGER_UNREADABLE_XLSX": (

@@ -102,9 +102,9 @@ def _arity(kind: OrgUnitEventKind, predecessors: int, successors: int) -> None:
 def _check_date(occurred_on: date) -> None:
     try:
         calendar.check_date(occurred_on)
-    except ValueError as exc:
+    except calendar.DateOutOfRange as exc:
         raise DomainError(
-            ErrorCode.OUT_OF_RANGE, message("DATE_INVALID", detail=str(exc)), "occurredOn"
+            ErrorCode.OUT_OF_RANGE, message("DATE_INVALID", detail=exc.text), "occurredOn"
         ) from exc
     if occurred_on > calendar.today():
         raise DomainError(

@@ -287,5 +287,5 @@ def check_as_of(as_of: date) -> date:
 
     try:
         return calendar.check_date(as_of)
-    except ValueError as exc:
-        raise InvalidArgument(str(exc)) from exc
+    except calendar.DateOutOfRange as exc:
+        raise InvalidArgument(exc.text) from exc

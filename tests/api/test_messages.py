@@ -151,6 +151,21 @@ class TestRequests:
         assert zh["message"] == "不是有效的 OrgUnit 编号"
         assert en["message"] == "not a valid OrgUnit id"
 
+    async def test_a_scalar_refusal_is_chinese_unless_english_is_asked(
+        self, client: GraphQLClient
+    ) -> None:
+        query = "query ($d: Date!) { tasks(filter: {dueSoonAsOf: $d}) { totalCount } }"
+        zh = (await _post(client, query, {"d": "0001-01-01"})).json()["errors"][0]
+        en = (await _post(client, query, {"d": "0001-01-01"}, "en")).json()["errors"][0]
+        assert zh["extensions"]["code"] == en["extensions"]["code"] == "BAD_USER_INPUT"
+        assert zh["message"] == (
+            "变量 '$d' 的值无效：Date：0001-01-01 不在可接受的日期范围 1900-01-01..2199-12-31 内"
+        )
+        assert en["message"] == (
+            "Variable '$d' has invalid value: Date: 0001-01-01 is outside the accepted dates"
+            " 1900-01-01..2199-12-31"
+        )
+
     async def test_an_authentication_refusal_is_chinese_unless_english_is_asked(
         self, client: GraphQLClient
     ) -> None:
