@@ -26,7 +26,7 @@ from starlette.responses import Response, StreamingResponse
 from strawberry.types import ExecutionResult
 
 from api import errors
-from models.messages import Text
+from models.messages import Text, message
 from resolvers.errors import SERVER_CODES
 from resolvers.errors import RequestErrorCode as Code
 
@@ -166,5 +166,5 @@ def post_content_type_error(content_type: str | None, *, multipart: bool) -> HTT
         return None
     shown = media_type or "none"
     return RequestError(
-        415, f"unsupported Content-Type {shown}: POST application/json", Code.UNSUPPORTED_MEDIA_TYPE
+        415, message("UNSUPPORTED_MEDIA_TYPE", shown=shown), Code.UNSUPPORTED_MEDIA_TYPE
     )

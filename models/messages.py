@@ -388,7 +388,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "unit {unit} has reported, decomposed or been escalated on this task and stays on it:"
         " name it in the row",
     ),
+    # -- exports (api/exports.py) --
+    "EXPORT_NAME_UNIT": ("请指定单位：?unit=<编号或名称>", "name the unit: ?unit=<id or name>"),
+    "EXPORT_NO_UNIT": ("找不到该单位", "no such unit"),
+    "EXPORT_NO_PLAN": ("找不到该方案", "no such plan"),
+    "EXPORT_ROLE": ("role 须为 ANY 或 LEAD", "role is ANY or LEAD"),
+    "EXPORT_AS_OF": ("asOf：{detail}", "asOf: {detail}"),
+    "EXPORT_PARAMETER": (
+        "查询参数 {name} 的{what}{reason}",
+        "query parameter {name}: its {what} {reason}",
+    ),
+    "PARAMETER_NAME": ("名称", "name"),
+    "PARAMETER_VALUE": ("值", "value"),
     # -- top-level and HTTP errors (the error boundary, api/) --
+    "IDEMPOTENCY_KEY_INVALID": (
+        "Idempotency-Key 须为 1 至 {most} 个可打印 ASCII 字符",
+        "Idempotency-Key must be 1 to {most} printable ASCII characters",
+    ),
+    "IDEMPOTENCY_KEY_REUSED": (
+        "此 Idempotency-Key 已用于另一个请求体：请换用新的键",
+        "this Idempotency-Key was used with a different request body: use a new key",
+    ),
+    "IDEMPOTENCY_KEY_IN_PROGRESS": (
+        "使用此 Idempotency-Key 的请求仍在运行：请稍后重试",
+        "a request with this Idempotency-Key is still running: retry later",
+    ),
+    "UNSUPPORTED_MEDIA_TYPE": (
+        "不支持的 Content-Type {shown}：请以 application/json 发送 POST",
+        "unsupported Content-Type {shown}: POST application/json",
+    ),
     "INTERNAL_ERROR": (
         "服务器内部错误（请求编号 {request_id}）",
         "internal error (request id {request_id})",
