@@ -174,6 +174,12 @@ def shield(
     return shielded
 
 
+def close_reason(text: str) -> str:
+    """`text` cut to a WebSocket close frame's 123 bytes of UTF-8 (a Chinese character takes
+    3): a longer reason is a protocol error that drops the connection instead."""
+    return text.encode()[:123].decode("utf-8", "ignore")
+
+
 def error_body(text: Text, code: Code | str, rid: str, lang: str = DEFAULT) -> dict[str, Any]:
     """The JSON of a response refused before GraphQL (HTTP-level): one error, no data, its
     message in `lang`."""

@@ -256,5 +256,5 @@ async def _close_websocket(scope: Scope, receive: Receive, send: Send, refusal: 
         return
     protocols = scope.get("subprotocols") or []
     await send({"type": "websocket.accept", "subprotocol": protocols[0] if protocols else None})
-    reason = _message(refusal, Headers(scope=scope))  # the upgrade's Accept-Language
+    reason = errors.close_reason(_message(refusal, Headers(scope=scope)))  # the upgrade's language
     await send({"type": "websocket.close", "code": 4429, "reason": reason})
