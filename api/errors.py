@@ -25,7 +25,7 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import HTTPConnection
 
-from models.messages import DEFAULT, Message, Text, message, negotiate, render
+from models.messages import DEFAULT, Message, Text, message, negotiate, render, text_of
 from resolvers.database import DatabaseClosed, database_failure
 from resolvers.errors import SERVER_CODES, AuthenticationRequired, DomainError
 from resolvers.errors import RequestErrorCode as Code
@@ -111,14 +111,12 @@ def _message(error: GraphQLError, code: Code | str, rid: str, lang: str) -> str:
         return message("TIMEOUT", request_id=rid).render(lang)
     if database_failure(error.original_error or error) == "data":
         return message("VALUE_OUT_OF_RANGE").render(lang)
-    for source in (error.original_error, error):
-        for name in ("message", "text"):
-            text = getattr(source, name, None)
-            if isinstance(text, Message):
-                variable = _VARIABLE.match(error.message) if _variable_error(error) else None
-                if variable is not None:  # graphql-core's prefix, then the scalar's refusal
-                    text = message("VARIABLE_INVALID", variable=variable.group(1), detail=text)
-                return text.render(lang)
+    text = None if error.original_error is None else text_of(error.original_error)
+    if isinstance(text, Message):
+        variable = _VARIABLE.match(error.message) if _variable_error(error) else None
+        if variable is not None:  # graphql-core's prefix, then the scalar's refusal
+            text = message("VARIABLE_INVALID", variable=variable.group(1), detail=text)
+        return text.render(lang)
     return error.message
 
 

@@ -272,6 +272,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "被督办单位不是其责任单位",
         "the addressed unit is not responsible for it",
     ),
+    "FIRST_NEGATIVE": ("`first` 不能为负数", "`first` must not be negative"),
+    "FIRST_TOO_LARGE": ("`first` 最大为 {most}", "`first` must be at most {most}"),
+    "MONTH_ARGUMENT": ("`month` 须在 1 至 12 之间", "`month` must be between 1 and 12"),
+    "UNKNOWN_INDICATOR": ("未知指标：{code}", "unknown indicator: {code}"),
+    "CHANGES_CURSOR_INVALID": ("变更游标无效", "invalid changes cursor"),
+    "SUBSCRIPTION_NO_UNIT": ("找不到单位：{unit}", "no such unit: {unit}"),
     "BAD_ID": ("不是有效的 {expected} 编号", "not a valid {expected} id"),
     "BAD_ID_TYPE": (
         "不是有效的 {expected} 编号（它指向 {type_name}）",
@@ -565,6 +571,15 @@ def message(key: str, /, **params: Any) -> Message:
 
 
 Text = str | Message
+
+
+def text_of(error: BaseException) -> Text:
+    """The catalogue message an exception carries (`message`, `text` or its argument), else
+    its string."""
+    for given in (getattr(error, "message", None), getattr(error, "text", None), *error.args[:1]):
+        if isinstance(given, Message):
+            return given
+    return str(error)
 
 
 def noun(name: str) -> Text:
