@@ -51,10 +51,10 @@ class TestCatalogue:
             path.read_text(encoding="utf-8")
             for package in ("api", "models", "resolvers", "seeds")
             for path in (ROOT / package).rglob("*.py")
-            if path.name != "messages.py"
+            if path.name not in ("messages.py", "catalogue.py")
         )
         noun_keys = {key for key in CATALOGUE if key.startswith("NOUN_")}
-        catalogue_text = (ROOT / "models" / "messages.py").read_text(encoding="utf-8")
+        catalogue_text = (ROOT / "models" / "catalogue.py").read_text(encoding="utf-8")
         unused = [
             key
             for key in CATALOGUE
