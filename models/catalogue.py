@@ -320,6 +320,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "row {row}, column {column}: the cell {reason} "
         "(NUL, control characters and lone surrogates are refused)",
     ),
+    "LEDGER_UNKNOWN_STATUS": ("状态 {text} 不是 {words} 之一", "状态 {text} is not {words}"),
+    "LEDGER_BAD_PROGRESS": (
+        "进度 {text} 不是 0–100 的百分数",
+        "进度 {text} is not a percent 0–100",
+    ),
+    "LEDGER_BAD_DATE": ("{text} 不是日期", "{text} is not a date"),
     "LEDGER_SEQ_EMPTY": ("序号为空", "序号 is empty"),
     "LEDGER_SEQ_NOT_NUMBER": ("序号 {seq} 不是数字", "序号 {seq} is not a number"),
     "LEDGER_MEASURE_EMPTY": ("具体措施为空", "具体措施 is empty"),

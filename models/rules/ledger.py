@@ -693,7 +693,7 @@ def parse_rows(sheet: LedgerSheet) -> tuple[list[LedgerRow], list[RowProblem]]:
         try:
             state = reported_state(row)
         except StateError as error:
-            problem(row, error.key, error.code, str(error))
+            problem(row, error.key, error.code, error.text)
             continue
         rows.append(
             LedgerRow(
@@ -759,9 +759,9 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 class StateError(ValueError):
     """A state cell that cannot be read: its column key and problem code."""
 
-    def __init__(self, key: str, code: ProblemCode, message: str) -> None:
-        super().__init__(message)
-        self.key, self.code = key, code
+    def __init__(self, key: str, code: ProblemCode, text: Message) -> None:
+        super().__init__(str(text))
+        self.key, self.code, self.text = key, code, text
 
 
 def parse_status(text: str) -> TaskStatus:
@@ -770,7 +770,8 @@ def parse_status(text: str) -> TaskStatus:
     found = _STATUS_WORDS.get(key) or _STATUS_WORDS.get(key.upper())
     if found is None:
         words = "、".join(STATUS_TEXT.values())
-        raise StateError("status", ProblemCode.UNKNOWN_STATUS, f"状态 {text!r} is not {words}")
+        problem = message("LEDGER_UNKNOWN_STATUS", text=repr(text), words=words)
+        raise StateError("status", ProblemCode.UNKNOWN_STATUS, problem)
     return found
 
 
@@ -779,9 +780,8 @@ def parse_progress(text: str) -> float:
     normalized = _WHITESPACE_RE.sub("", unicodedata.normalize("NFKC", text))
     match = _PROGRESS_RE.match(normalized)
     if match is None or not 0 <= float(match.group(1)) <= 100:
-        raise StateError(
-            "progress", ProblemCode.INVALID_PROGRESS, f"进度 {text!r} is not a percent 0–100"
-        )
+        problem = message("LEDGER_BAD_PROGRESS", text=repr(text))
+        raise StateError("progress", ProblemCode.INVALID_PROGRESS, problem)
     return float(match.group(1))
 
 
@@ -798,7 +798,8 @@ def split_dated(text: str, key: str) -> tuple[date | None, str]:
     except ValueError:
         found = None
     if found is None or not MIN_YEAR <= year <= MAX_YEAR:
-        raise StateError(key, ProblemCode.INVALID_DATE, f"{match.group(0)!r} is not a date")
+        problem = message("LEDGER_BAD_DATE", text=repr(match.group(0)))
+        raise StateError(key, ProblemCode.INVALID_DATE, problem)
     rest = normalized[match.end() :]
     time_match = _TIME_RE.match(rest)
     if time_match is not None:
@@ -819,7 +820,8 @@ def reported_state(row: SheetRow) -> ReportedState | None:
     if day_text:
         day, rest = split_dated(day_text, "reported_on")
         if day is None or rest:
-            raise StateError("reported_on", ProblemCode.INVALID_DATE, f"{day_text!r} is not a date")
+            problem = message("LEDGER_BAD_DATE", text=repr(day_text))
+            raise StateError("reported_on", ProblemCode.INVALID_DATE, problem)
         dated_by = "进展日期"
     news: str | None = None
     reporter: str | None = None
