@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from api.auth import AuthenticationError
 from models import ApiKey
 from models.enums import ViewerRole
+from models.messages import message
 from models.viewer import Viewer
 
 api_key_t: sa.Table = ApiKey.__table__  # type: ignore[attr-defined]
@@ -126,7 +127,7 @@ async def verify_key(engine: AsyncEngine, key: str) -> VerifiedKey:
     revoked or expired)."""
     parts = key.split("_", 2)
     if len(parts) != 3 or parts[0] != "gg" or len(parts[1]) != PREFIX_LENGTH:
-        raise AuthenticationError("malformed API key")
+        raise AuthenticationError(message("API_KEY_MALFORMED"))
     async with engine.connect() as conn:
         row = (
             (await conn.execute(sa.select(api_key_t).where(api_key_t.c.prefix == parts[1])))
@@ -136,15 +137,15 @@ async def verify_key(engine: AsyncEngine, key: str) -> VerifiedKey:
     # Compare digests in constant time; an unknown prefix fails the same way.
     expected = row["key_hash"] if row else _hash("")
     if not hmac.compare_digest(expected, _hash(key)) or row is None:
-        raise AuthenticationError("unknown API key")
+        raise AuthenticationError(message("API_KEY_UNKNOWN"))
     now = datetime.now(UTC)
     if row["revoked_at"] is not None:
-        raise AuthenticationError("revoked API key")
+        raise AuthenticationError(message("API_KEY_REVOKED"))
     expires = row["expires_at"]
     if expires is not None and expires.tzinfo is None:
         expires = expires.replace(tzinfo=UTC)  # SQLite keeps no zone
     if expires is not None and expires < now:
-        raise AuthenticationError("expired API key")
+        raise AuthenticationError(message("API_KEY_EXPIRED"))
     viewer = Viewer(
         subject=f"key:{row['name']}",
         unit_id=row["org_unit_id"],

@@ -46,11 +46,12 @@ from api.dashboard import routes as dashboard_routes
 from api.database import rls_scope
 from api.db import create_engine
 from api.exports import routes as export_routes
-from api.graphql_http import JSON
+from api.graphql_http import JSON, RequestError
 from api.metrics import MetricsMiddleware, metrics
 from api.rate_limit import RateLimit, RateLimiter
 from api.schema import schema
 from api.settings import Settings
+from models.messages import message
 from models.rules import calendar
 from resolvers import cursors
 from resolvers.database import Database
@@ -99,9 +100,9 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             else:
                 viewer = viewer_from_header(self.settings.secret, authorization)
         except AuthenticationError as exc:
-            raise HTTPException(401, str(exc)) from exc
+            raise RequestError(401, exc.text, Code.UNAUTHENTICATED) from exc
         if viewer.anonymous and not self.settings.anonymous and not isinstance(request, WebSocket):
-            raise HTTPException(401, "authentication required: send a bearer token or an API key")
+            raise RequestError(401, message("AUTH_REQUIRED"), Code.UNAUTHENTICATED)
         db = idempotency.held_database(request) or Database(self.engine)
         if not isinstance(request, WebSocket):
             _request_databases(request).append(db)  # closed at the request's end at the latest
@@ -110,7 +111,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
                 await self.known_units.require(db, viewer)  # a token names an existing unit
             except AuthenticationError as exc:
                 await db.close()  # a held transaction stays its owner's to end
-                raise HTTPException(401, str(exc)) from exc
+                raise RequestError(401, exc.text, Code.UNAUTHENTICATED) from exc
         scope = scope_for(viewer)
         await db.use_rls_scope(rls_scope(self.settings, scope.root))  # GOVGRAPH_RLS=1
         request.state.govgraph_partner = viewer.partner  # for the boundary's last net
@@ -121,6 +122,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             max_upload_bytes=self.settings.max_upload_bytes,
             ledger_limits=self.settings.ledger_limits,
             request_id=errors.request_id(request),
+            language=errors.language(request),
             viewer=viewer,
             request=request,
             response=response,

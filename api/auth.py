@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from models import OrgUnit
 from models.enums import ViewerRole
+from models.messages import Text, message
 from models.viewer import ANONYMOUS, Viewer
 from resolvers.database import Database
 
@@ -33,7 +34,12 @@ DEFAULT_TTL = timedelta(hours=12)
 
 
 class AuthenticationError(ValueError):
-    """A bearer token that is malformed, badly signed, expired or from another issuer."""
+    """A bearer token that is malformed, badly signed, expired or from another issuer;
+    `text` the catalogue message (models/messages.py) the client reads."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
 
 
 def mint_token(
@@ -102,7 +108,7 @@ def _verify(secret: str, token: str) -> tuple[Viewer, int]:
         )
         return viewer, int(claims["exp"])
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
-        raise AuthenticationError(f"invalid token: {exc}") from exc
+        raise AuthenticationError(message("TOKEN_INVALID", reason=str(exc))) from exc
 
 
 def viewer_from_header(secret: str | None, authorization: str | None) -> Viewer:
@@ -119,9 +125,9 @@ def credentials_from_header(
         return ANONYMOUS, None
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise AuthenticationError("expected `Authorization: Bearer <token>`")
+        raise AuthenticationError(message("TOKEN_HEADER"))
     if not secret:
-        raise AuthenticationError("this server verifies no tokens (GOVGRAPH_SECRET unset)")
+        raise AuthenticationError(message("NO_SECRET"))
     return verified_token(secret, token.strip())
 
 
@@ -157,10 +163,7 @@ class KnownUnits:
         found = await conn.scalar(sa.select(unit_t.c.id).where(unit_t.c.id == unit_id))
         if found is None:
             self._found.pop(unit_id, None)
-            raise AuthenticationError(
-                f"the token's unit {unit_id} does not exist (deleted, or never in this"
-                " database): ask for a new token"
-            )
+            raise AuthenticationError(message("TOKEN_UNKNOWN_UNIT", unit=unit_id))
         self._found[unit_id] = now + self.ttl
         self._found.move_to_end(unit_id)
         if len(self._found) > self.size:

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
+from models.messages import message
 from resolvers.errors import RequestErrorCode
 
 
@@ -61,9 +62,13 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        rid = errors.request_id(HTTPConnection(scope))
+        connection = HTTPConnection(scope)
+        rid = errors.request_id(connection)
         body = errors.error_body(
-            f"request body over {limit} bytes", RequestErrorCode.PAYLOAD_TOO_LARGE, rid
+            message("PAYLOAD_TOO_LARGE", limit=limit),
+            RequestErrorCode.PAYLOAD_TOO_LARGE,
+            rid,
+            errors.language(connection),
         )
         response = Response(orjson.dumps(body), status_code=413, media_type="application/json")
         await response(scope, receive, send)

@@ -26,6 +26,7 @@ from api.cli_ledger import CommandError, _notify, _root_of, _unit, _url
 from api.db import create_engine
 from models import Document, Plan
 from models.enums import DocumentKind, PlanField, PlanKind, ViewerRole
+from models.messages import message
 from models.rules.labels import task_label
 from models.rules.names import normalize_doc_number
 from models.viewer import Viewer
@@ -150,7 +151,9 @@ async def _create_plan(args: argparse.Namespace) -> dict[str, Any]:
             ).scalar()
             if parent is None:
                 raise DomainError(
-                    ErrorCode.NOT_FOUND, f"no plan {args.parent_key} in the document", "parentKey"
+                    ErrorCode.NOT_FOUND,
+                    message("PLAN_NOT_IN_DOCUMENT", key=args.parent_key),
+                    "parentKey",
                 )
         return await service.create_plan(
             ctx,

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from limits import parse_many
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import models
 from api import api_keys
 from api.auth import mint_token
 from api.cli_seed import add_generate_command
@@ -143,16 +144,18 @@ async def _escalate(url: str, as_of: date, policy_path: Path | None, dry_run: bo
     policy = load_policy(policy_path) if policy_path else DEFAULT_POLICY
     engine = create_engine(url)
 
-    async def body(ctx: ServiceContext, work: UnitOfWork) -> tuple[list[dict[str, Any]], Any]:
+    async def body(
+        ctx: ServiceContext, work: UnitOfWork
+    ) -> tuple[list[dict[str, Any]], Any, dict[Any, str]]:
         issued = await escalate_overdue(ctx, work.conn, as_of=as_of, policy=policy, dry_run=dry_run)
         units = OrgUnit.__table__  # type: ignore[attr-defined]
         names = {
             row.id: row.name for row in await work.conn.execute(sa.select(units.c.id, units.c.name))
         }
-        return issued, names
+        return issued, names, await _subjects(work.conn, issued)
 
     try:
-        issued, names = await run_command(
+        issued, names, subjects = await run_command(
             engine, "govgraph escalate-overdue", body, commit=not dry_run
         )
     finally:
@@ -160,14 +163,42 @@ async def _escalate(url: str, as_of: date, policy_path: Path | None, dry_run: bo
     by_level: dict[str, int] = {}
     for row in issued:
         by_level[row["level"]] = by_level.get(row["level"], 0) + 1
+        subject = subjects.get(row["task_id"] or row["rectification_id"], "")
         print(
             f"{row['level']:15} → {names.get(row['addressed_to_id'], row['addressed_to_id'])}"
-            f"  {row['reason']}"
+            f"  {subject}  {row['reason']}"
         )
     verb = "would issue" if dry_run else "issued"
     summary = ", ".join(f"{k} {v}" for k, v in sorted(by_level.items())) or "nothing"
     print(f"{verb} as of {as_of}: {summary}")
     return 0
+
+
+async def _subjects(conn: Any, issued: list[dict[str, Any]]) -> dict[Any, str]:
+    """What each escalation is about, by task or rectification id: the task's code and
+    title, or 整改 and the rectification's problem (cut to 40 characters); one statement
+    per kind for every issued row."""
+    task_t, rect_t = (models.metadata.tables[name] for name in ("task", "rectification"))
+    task_ids = {row["task_id"] for row in issued if row["task_id"] is not None}
+    rect_ids = {row["rectification_id"] for row in issued if row["rectification_id"] is not None}
+    out: dict[Any, str] = {}
+    for start in range(0, len(task_ids), 1000):
+        chunk = sorted(task_ids, key=str)[start : start + 1000]
+        found = await conn.execute(
+            sa.select(task_t.c.id, task_t.c.code, task_t.c.title).where(task_t.c.id.in_(chunk))
+        )
+        out |= {r.id: f"{r.code} {_cut(r.title)}" for r in found}
+    for start in range(0, len(rect_ids), 1000):
+        chunk = sorted(rect_ids, key=str)[start : start + 1000]
+        found = await conn.execute(
+            sa.select(rect_t.c.id, rect_t.c.seq, rect_t.c.problem).where(rect_t.c.id.in_(chunk))
+        )
+        out |= {r.id: f"整改{r.seq} {_cut(r.problem)}" for r in found}
+    return out
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def cmd_escalate_overdue(args: argparse.Namespace) -> int:

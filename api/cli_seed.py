@@ -71,6 +71,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
                 "load it into a new database."
             )
         return 0
+    print(f"govgraph seed: rows written per table\n{'table':28} {'rows':>6}")
     for table, count in report.counts.items():
         print(f"{table:28} {count:6d}")
     return 0
@@ -94,6 +95,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     except (NotEmptyError, ValueError) as exc:
         print(f"govgraph generate: {exc}", file=sys.stderr)
         return 2
+    print(f"{'table':28} {'rows':>9}")
     for table, count in counts.items():
         print(f"{table:28} {count:9d}")
     return 0

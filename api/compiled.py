@@ -381,7 +381,7 @@ async def answer_from_plan(
     except StatementFailed as failed:
         # The boundary every path shares: logged once, coded and masked; an execution error.
         errors.report([failed.error], context.request_id)
-        shielded = errors.shield([failed.error], context.request_id)
+        shielded = errors.shield([failed.error], context.request_id, language=context.language)
         body = {"data": None, "errors": [e.formatted for e in shielded]}
     else:
         body = {"data": orjson.Fragment(text)}

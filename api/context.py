@@ -12,6 +12,7 @@ from typing import Any
 
 from api.auth import AuthenticationError
 from api.settings import Settings
+from models.messages import message
 from resolvers.context import Context
 
 
@@ -28,8 +29,8 @@ class Credentials:
     async def check(self) -> None:
         """AuthenticationError once the credentials no longer hold."""
         if self.expires_at is not None and time.time() >= self.expires_at:
-            kind = "API key" if self.key_id is not None else "token"
-            raise AuthenticationError(f"the {kind} has expired")
+            key = "API_KEY_EXPIRED_LIVE" if self.key_id is not None else "TOKEN_EXPIRED"
+            raise AuthenticationError(message(key))
         await self.recheck()
 
 

@@ -6,6 +6,9 @@ the operation (GovGraphQL.process_result) and HTTP-level refusals (api/graphql_h
 Clients never see SQL, parameters, tracebacks or exception class names: what is not the
 client's own doing is masked to INTERNAL_ERROR (or TIMEOUT) with the request id.
 
+Messages (models/messages.py) are rendered here, in the request's language (`language`:
+zh-CN unless Accept-Language prefers English); codes never change with it.
+
 Logging (`report`): expected client errors (syntax, validation, bad input, authentication,
 not found, limits) are one line without a traceback; a database refusing a value or a
 statement timeout one warning line; anything else (a bug) an error with its traceback.
@@ -14,6 +17,7 @@ statement timeout one warning line; anything else (a bug) an error with its trac
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -21,6 +25,7 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import HTTPConnection
 
+from models.messages import DEFAULT, Message, Text, message, negotiate, render, text_of
 from resolvers.database import DatabaseClosed, database_failure
 from resolvers.errors import SERVER_CODES, AuthenticationRequired, DomainError
 from resolvers.errors import RequestErrorCode as Code
@@ -28,6 +33,19 @@ from resolvers.errors import RequestErrorCode as Code
 logger = logging.getLogger("govgraph")
 
 _REQUEST_ID = "govgraph_request_id"  # request.state
+_LANGUAGE = "govgraph_language"  # request.state
+
+
+def language(request: HTTPConnection | None) -> str:
+    """The language of the request's messages: Accept-Language negotiated (models/messages.py),
+    zh without a request or a header."""
+    if request is None:
+        return DEFAULT
+    known: str | None = getattr(request.state, _LANGUAGE, None)
+    if known is None:
+        known = negotiate(request.headers.get("accept-language"))
+        setattr(request.state, _LANGUAGE, known)
+    return known
 
 
 def request_state(request: HTTPConnection) -> dict[str, Any]:
@@ -50,6 +68,9 @@ def request_id(request: HTTPConnection | None) -> str:
         known = (request.headers.get("x-request-id") or secrets.token_hex(16))[:64]
         state[_REQUEST_ID] = known
     return known
+
+
+_VARIABLE = re.compile(r"^Variable '\$([^']{1,100})'")
 
 
 def _variable_error(error: GraphQLError) -> bool:
@@ -90,14 +111,21 @@ def classify(error: GraphQLError) -> Code | str:
     return Code.INTERNAL_ERROR
 
 
-def _message(error: GraphQLError, code: Code | str, rid: str) -> str:
-    """What the client reads: the error's own message unless it could carry internals."""
+def _message(error: GraphQLError, code: Code | str, rid: str, lang: str) -> str:
+    """What the client reads, in `lang`: the error's own message (its catalogue message when
+    it has one) unless it could carry internals."""
     if code == Code.INTERNAL_ERROR:
-        return f"internal error (request id {rid})"
+        return message("INTERNAL_ERROR", request_id=rid).render(lang)
     if code == Code.TIMEOUT:
-        return f"the query ran too long and was cancelled (request id {rid})"
+        return message("TIMEOUT", request_id=rid).render(lang)
     if database_failure(error.original_error or error) == "data":
-        return "a value is out of the range the database can store"
+        return message("VALUE_OUT_OF_RANGE").render(lang)
+    text = None if error.original_error is None else text_of(error.original_error)
+    if isinstance(text, Message):
+        variable = _VARIABLE.match(error.message) if _variable_error(error) else None
+        if variable is not None:  # graphql-core's prefix, then the scalar's refusal
+            text = message("VARIABLE_INVALID", variable=variable.group(1), detail=text)
+        return text.render(lang)
     return error.message
 
 
@@ -122,7 +150,7 @@ def report(errors: Iterable[GraphQLError], rid: str) -> None:
 
 
 def shield(
-    errors: Iterable[GraphQLError], rid: str, *, partner: bool = False
+    errors: Iterable[GraphQLError], rid: str, *, partner: bool = False, language: str = DEFAULT
 ) -> list[GraphQLError]:
     """The errors as clients get them: a code and the request id on each, internals masked,
     and no "Did you mean …" suggestions for sharing partners. Errors shielded already pass
@@ -134,9 +162,9 @@ def shield(
             shielded.append(error)
             continue
         code = classify(error)
-        message = _message(error, code, rid)
-        if partner and " Did you mean" in message:
-            message = message.split(" Did you mean")[0]
+        text = _message(error, code, rid, language)
+        if partner and " Did you mean" in text:
+            text = text.split(" Did you mean")[0]
         kept = (
             {}
             if code in SERVER_CODES
@@ -144,7 +172,7 @@ def shield(
         )
         shielded.append(
             GraphQLError(
-                message,
+                text,
                 nodes=error.nodes,
                 path=error.path,
                 extensions={**kept, "code": str(code), "requestId": rid},
@@ -153,6 +181,14 @@ def shield(
     return shielded
 
 
-def error_body(message: str, code: Code | str, rid: str) -> dict[str, Any]:
-    """The JSON of a response refused before GraphQL (HTTP-level): one error, no data."""
-    return {"errors": [{"message": message, "extensions": {"code": str(code), "requestId": rid}}]}
+def close_reason(text: str) -> str:
+    """`text` cut to a WebSocket close frame's 123 bytes of UTF-8 (a Chinese character takes
+    3): a longer reason is a protocol error that drops the connection instead."""
+    return text.encode()[:123].decode("utf-8", "ignore")
+
+
+def error_body(text: Text, code: Code | str, rid: str, lang: str = DEFAULT) -> dict[str, Any]:
+    """The JSON of a response refused before GraphQL (HTTP-level): one error, no data, its
+    message in `lang`."""
+    extensions = {"code": str(code), "requestId": rid}
+    return {"errors": [{"message": render(text, lang), "extensions": extensions}]}

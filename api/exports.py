@@ -31,6 +31,7 @@ from api import briefing, errors
 from api.context import RequestContext
 from models import OrgUnit
 from models.enums import RoleScope
+from models.messages import Text, message
 from models.rules import calendar
 from models.rules.text import describe_invalid
 from resolvers.changes.snapshot import snapshot_chunks
@@ -62,20 +63,20 @@ _CODES = {
 }
 
 
-def refused(request: Request, status: int, message: str) -> Response:
+def refused(request: Request, status: int, text: Text) -> Response:
     """An export refused: the error boundary's JSON body (api/errors.py), code and request
-    id, like every other refusal."""
+    id, like every other refusal, the message in the request's language."""
     code = _CODES.get(status, Code.BAD_REQUEST)
-    body = errors.error_body(message, code, errors.request_id(request))
+    body = errors.error_body(text, code, errors.request_id(request), errors.language(request))
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
 class ExportError(Exception):
     """A bad request: status and message."""
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+    def __init__(self, status: int, text: Text) -> None:
+        super().__init__(str(text))
+        self.status, self.message = status, text
 
 
 async def find_unit(ctx: RequestContext, text: str | None, *, subtree_only: bool) -> dict[str, Any]:
@@ -85,7 +86,7 @@ async def find_unit(ctx: RequestContext, text: str | None, *, subtree_only: bool
     visible = in_subtree(scope, unit_t.c.id) if subtree_only else unit_visible(scope, unit_t.c.id)
     if not text:
         if ctx.viewer.unit_id is None:
-            raise ExportError(400, "name the unit: ?unit=<id or name>")
+            raise ExportError(400, message("EXPORT_NAME_UNIT"))
         statement = sa.select(unit_t).where(unit_t.c.id == ctx.viewer.unit_id)
     else:
         try:
@@ -94,7 +95,7 @@ async def find_unit(ctx: RequestContext, text: str | None, *, subtree_only: bool
             statement = name_match_statement(text)
     row = await ctx.db.fetch_one(statement.where(visible).limit(1))
     if row is None:
-        raise ExportError(404, "no such unit")
+        raise ExportError(404, message("EXPORT_NO_UNIT"))
     return dict(row)
 
 
@@ -102,10 +103,15 @@ def check_parameters(request: Request) -> None:
     """ExportError (400) naming the first query parameter with a character text may not
     hold: PostgreSQL would refuse it mid-query, SQLite would look it up as it is."""
     for name, value in request.query_params.multi_items():
-        for text, what in ((name, "name"), (value, "value")):
+        for text, what in ((name, "PARAMETER_NAME"), (value, "PARAMETER_VALUE")):
             reason = describe_invalid(text)
             if reason is not None:
-                raise ExportError(400, f"query parameter {name!a}: its {what} {reason}")
+                raise ExportError(
+                    400,
+                    message(
+                        "EXPORT_PARAMETER", name=ascii(name), what=message(what), reason=reason
+                    ),
+                )
 
 
 def _attachment(name: str) -> str:
@@ -129,16 +135,16 @@ def routes(graphql: GovGraphQL) -> list[Route]:
             try:
                 plan_id = decode_global_id(params["plan"], "Plan")
             except ValueError as exc:
-                raise ExportError(404, "no such plan") from exc
+                raise ExportError(404, message("EXPORT_NO_PLAN")) from exc
         role_text = params.get("role", RoleScope.ANY.value).upper()
         if role_text not in (RoleScope.ANY.value, RoleScope.LEAD.value):
-            raise ExportError(400, "role is ANY or LEAD")
+            raise ExportError(400, message("EXPORT_ROLE"))
         as_of = ctx.today()
         if params.get("asOf"):
             try:
                 as_of = calendar.parse_date(params["asOf"])
-            except ValueError as exc:
-                raise ExportError(400, f"asOf: {exc}") from exc
+            except calendar.DateOutOfRange as exc:
+                raise ExportError(400, message("EXPORT_AS_OF", detail=exc.text)) from exc
         query = ExportQuery(
             unit_id=unit["id"],
             as_of=as_of,
@@ -156,7 +162,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         try:
             ctx = await context(request)
         except HTTPException as exc:
-            return refused(request, exc.status_code, exc.reason)
+            return refused(request, exc.status_code, getattr(exc, "text", exc.reason))
         try:
             response: Response = await handler(ctx, request)
             return response
@@ -165,7 +171,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         except Exception:  # a bug: logged in full, the client gets the request id only
             rid = errors.request_id(request)
             logger.exception("request %s: export failed", rid)
-            return refused(request, 500, f"internal error (request id {rid})")
+            return refused(request, 500, message("INTERNAL_ERROR", request_id=rid))
         finally:
             await ctx.db.close()
 

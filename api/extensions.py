@@ -13,6 +13,7 @@ from api import errors
 from api.context import RequestContext
 from api.events import defer_until_commit
 from api.metrics import GRAPHQL_ERRORS, SQL_STATEMENTS
+from models.messages import message
 from resolvers.events import pending_changes
 
 
@@ -104,7 +105,10 @@ class MaskInternalErrors(SchemaExtension):
         if not result or not result.errors or not isinstance(context, RequestContext):
             return
         result.errors = errors.shield(
-            result.errors, context.request_id, partner=context.viewer.partner
+            result.errors,
+            context.request_id,
+            partner=context.viewer.partner,
+            language=context.language,
         )
 
 
@@ -123,7 +127,7 @@ class PartnerIntrospection(SchemaExtension):
                 )
                 if refused:
                     raise GraphQLError(
-                        "introspection is disabled for this client",
+                        message("INTROSPECTION_DISABLED").render(context.language),
                         extensions={"code": "INTROSPECTION_DISABLED"},
                     )
         yield

@@ -26,6 +26,7 @@ from starlette.responses import Response, StreamingResponse
 from strawberry.types import ExecutionResult
 
 from api import errors
+from models.messages import Text, message
 from resolvers.errors import SERVER_CODES
 from resolvers.errors import RequestErrorCode as Code
 
@@ -41,9 +42,10 @@ _REQUEST_ERROR = "graphql_request_error"  # request.state: "client", "internal" 
 class RequestError(HTTPException):
     """An HTTP-level refusal with the `extensions.code` its body carries."""
 
-    def __init__(self, status_code: int, reason: str, code: Code) -> None:
-        super().__init__(status_code, reason)
+    def __init__(self, status_code: int, reason: Text, code: Code) -> None:
+        super().__init__(status_code, str(reason))
         self.code = code
+        self.text = reason  # rendered in the request's language (api/errors.py)
 
 
 class MethodNotAllowed(HTTPException):
@@ -147,7 +149,8 @@ def error_response(request: Request, exc: HTTPException) -> Response:
     code = exc.code if isinstance(exc, RequestError) else _STATUS_CODES.get(exc.status_code)
     rid = errors.request_id(request)
     logger.info("request %s: HTTP %s %s: %s", rid, exc.status_code, code, exc.reason)
-    body = errors.error_body(exc.reason, code or Code.BAD_REQUEST, rid)
+    text = exc.text if isinstance(exc, RequestError) else exc.reason
+    body = errors.error_body(text, code or Code.BAD_REQUEST, rid, errors.language(request))
     return Response(
         orjson.dumps(body),
         status_code=exc.status_code,
@@ -163,5 +166,5 @@ def post_content_type_error(content_type: str | None, *, multipart: bool) -> HTT
         return None
     shown = media_type or "none"
     return RequestError(
-        415, f"unsupported Content-Type {shown}: POST application/json", Code.UNSUPPORTED_MEDIA_TYPE
+        415, message("UNSUPPORTED_MEDIA_TYPE", shown=shown), Code.UNSUPPORTED_MEDIA_TYPE
     )

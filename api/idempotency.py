@@ -38,6 +38,7 @@ from api import errors
 from api.auth import AuthenticationError, viewer_from_header
 from api.graphql_http import is_graphql_result
 from models.idempotency import IdempotencyKey
+from models.messages import Text, message
 from models.viewer import Viewer
 from resolvers.database import Database, WriterBusy
 
@@ -62,10 +63,10 @@ class IdempotentRequest:
     request_hash: str
 
 
-def error_response(status_code: int, code: str, message: str, rid: str) -> Response:
+def error_response(status_code: int, code: str, text: Text, rid: str, lang: str) -> Response:
     """A GraphQL-style error body (api/errors.py): `{"errors": [{"message", "extensions":
-    {"code", "requestId"}}]}`."""
-    body = errors.error_body(message, code, rid)
+    {"code", "requestId"}}]}`, the message in `lang`."""
+    body = errors.error_body(text, code, rid, lang)
     return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
 
 
@@ -151,8 +152,9 @@ async def read_request(
         return error_response(
             400,
             "IDEMPOTENCY_KEY_INVALID",
-            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable ASCII characters",
+            message("IDEMPOTENCY_KEY_INVALID", most=MAX_KEY_LENGTH),
             errors.request_id(request),
+            errors.language(request),
         )
     return IdempotentRequest(storage_key(viewer.subject, client_key), digest)
 
@@ -216,7 +218,7 @@ async def respond(
     if isinstance(entry, Response):
         return entry
 
-    rid = errors.request_id(request)
+    rid, lang = errors.request_id(request), errors.language(request)
     db = Database(engine)
     db.held = True
     try:
@@ -224,9 +226,9 @@ async def respond(
             await db.begin_write(wait_seconds=WAIT_SECONDS)
         except WriterBusy:
             await db.release(commit=False)
-            return _in_progress(rid)
+            return _in_progress(rid, lang)
         conn = await db.connection()
-        answer = await _claim(conn, entry, datetime.now(UTC), WAIT_SECONDS, rid)
+        answer = await _claim(conn, entry, datetime.now(UTC), WAIT_SECONDS, rid, lang)
         if answer is not None:
             await db.release(commit=False)
             return answer
@@ -256,6 +258,7 @@ async def _claim(
     now: datetime,
     wait_seconds: float,
     rid: str,
+    lang: str,
 ) -> Response | None:
     """Insert the key row (None: this request runs) or answer from the stored row."""
     dialect = conn.dialect.name
@@ -271,7 +274,7 @@ async def _claim(
     except DBAPIError as exc:
         if not _is_lock_timeout(exc, dialect):
             raise
-        return _in_progress(rid)
+        return _in_progress(rid, lang)
     if claimed:
         return None
     stored = (
@@ -287,13 +290,10 @@ async def _claim(
     )
     if stored is None or stored["status_code"] is None or stored["response"] is None:
         # Purged between the statements, or (never committed so) still running.
-        return _in_progress(rid)
+        return _in_progress(rid, lang)
     if stored["request_hash"] != entry.request_hash:
         return error_response(
-            422,
-            "IDEMPOTENCY_KEY_REUSED",
-            "this Idempotency-Key was used with a different request body: use a new key",
-            rid,
+            422, "IDEMPOTENCY_KEY_REUSED", message("IDEMPOTENCY_KEY_REUSED"), rid, lang
         )
     return Response(
         bytes(stored["response"]),
@@ -357,12 +357,9 @@ def _is_lock_timeout(exc: DBAPIError, dialect: str) -> bool:
     return dialect == "sqlite" and "database is locked" in str(exc.orig)
 
 
-def _in_progress(rid: str) -> Response:
+def _in_progress(rid: str, lang: str) -> Response:
     return error_response(
-        409,
-        "IDEMPOTENCY_KEY_IN_PROGRESS",
-        "a request with this Idempotency-Key is still running: retry later",
-        rid,
+        409, "IDEMPOTENCY_KEY_IN_PROGRESS", message("IDEMPOTENCY_KEY_IN_PROGRESS"), rid, lang
     )
 
 

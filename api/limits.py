@@ -32,6 +32,7 @@ from graphql.language import Lexer, Source, TokenKind
 from strawberry.extensions import SchemaExtension
 
 from api.context import RequestContext
+from models.messages import DEFAULT, Message, message
 from resolvers.pagination import DEFAULT_PAGE_SIZE
 
 LIST_WEIGHT = 10
@@ -135,7 +136,7 @@ class QueryLimits(SchemaExtension):
             settings = context.settings
             query = self.execution_context.query or ""
             if count_tokens(query, settings.max_tokens) > settings.max_tokens:
-                self._fail(f"the query has more than {settings.max_tokens} tokens (max_tokens)")
+                self._fail(message("QUERY_TOKENS", most=settings.max_tokens))
             fragments = {
                 d.name.value: d
                 for d in document.definitions
@@ -149,20 +150,16 @@ class QueryLimits(SchemaExtension):
                 root = schema.get_root_type(definition.operation)
                 depth, cost = walker.measure(definition.selection_set, root)
                 if depth > settings.max_depth:
-                    self._fail(
-                        f"the query is {depth} levels deep; max_depth is {settings.max_depth}"
-                    )
+                    self._fail(message("QUERY_DEPTH", depth=depth, most=settings.max_depth))
                 if cost > settings.max_cost:
-                    self._fail(
-                        f"the query may cost {cost}; max_cost is {settings.max_cost} "
-                        "(connections weigh by `first`)"
-                    )
+                    self._fail(message("QUERY_COST", cost=cost, most=settings.max_cost))
             if walker.aliases > settings.max_aliases:
                 self._fail(
-                    f"the query uses {walker.aliases} aliases; "
-                    f"max_aliases is {settings.max_aliases}"
+                    message("QUERY_ALIASES", aliases=walker.aliases, most=settings.max_aliases)
                 )
         yield
 
-    def _fail(self, message: str) -> None:
-        raise GraphQLError(f"query limit: {message}", extensions={"code": "QUERY_LIMIT"})
+    def _fail(self, detail: Message) -> None:
+        language = getattr(self.execution_context.context, "language", DEFAULT)
+        text = message("QUERY_LIMIT", detail=detail).render(language)
+        raise GraphQLError(text, extensions={"code": "QUERY_LIMIT"})

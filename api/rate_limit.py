@@ -44,6 +44,7 @@ from api.api_keys import KeyBudget
 from api.auth import AuthenticationError, viewer_from_header
 from api.graphql_http import response_media_type
 from api.settings import Settings
+from models.messages import message, negotiate
 from resolvers.errors import RequestErrorCode as Code
 
 logger = logging.getLogger("govgraph")
@@ -229,14 +230,16 @@ class RateLimit:
         return budget
 
 
-def _message(refusal: Refusal) -> str:
-    return f"rate limit exceeded: retry in {refusal.retry_after} s"
+def _message(refusal: Refusal, headers: Headers | None = None) -> str:
+    """The refusal in the client's language (Accept-Language)."""
+    text = message("RATE_LIMITED", seconds=refusal.retry_after)
+    return text.render(negotiate(headers.get("accept-language") if headers else None))
 
 
 def _too_many_requests(headers: Headers, refusal: Refusal) -> Response:
     """429 with Retry-After and a GraphQL error body (RATE_LIMITED, the request id)."""
     request_id = (headers.get("x-request-id") or uuid.uuid4().hex)[:64]
-    body = errors.error_body(_message(refusal), Code.RATE_LIMITED, request_id)
+    body = errors.error_body(_message(refusal, headers), Code.RATE_LIMITED, request_id)
     body["errors"][0]["extensions"]["retryAfter"] = refusal.retry_after
     return Response(
         orjson.dumps(body),
@@ -253,4 +256,5 @@ async def _close_websocket(scope: Scope, receive: Receive, send: Send, refusal: 
         return
     protocols = scope.get("subprotocols") or []
     await send({"type": "websocket.accept", "subprotocol": protocols[0] if protocols else None})
-    await send({"type": "websocket.close", "code": 4429, "reason": _message(refusal)})
+    reason = errors.close_reason(_message(refusal, Headers(scope=scope)))  # the upgrade's language
+    await send({"type": "websocket.close", "code": 4429, "reason": reason})

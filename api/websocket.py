@@ -57,6 +57,7 @@ from api.auth import AuthenticationError, KnownUnits, credentials_from_header
 from api.context import Credentials, RequestContext
 from api.database import rls_scope
 from api.settings import Settings
+from models.messages import message, render
 from models.viewer import Viewer
 from resolvers.database import Database
 from resolvers.events import API_KEY, ChangeQueue
@@ -159,7 +160,7 @@ class GraphQLTransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, No
         try:
             await credentials.check()
         except AuthenticationError as exc:
-            await self._refuse(str(exc))
+            await self._refuse(render(exc.text, self._connection_context.language))
             return False
         return True
 
@@ -172,7 +173,9 @@ class GraphQLTransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, No
             "websocket %s closed (%d): %s", self._connection_context.request_id, FORBIDDEN, reason
         )
         with contextlib.suppress(Exception):  # the client may be gone already
-            await self.websocket.close(code=FORBIDDEN, reason=f"Forbidden: {reason}"[:120])
+            await self.websocket.close(
+                code=FORBIDDEN, reason=errors.close_reason(f"Forbidden: {reason}")
+            )
 
     async def _guard_credentials(self) -> None:
         """Check the credentials at their expiry, every recheck_seconds, and when the broker
@@ -255,7 +258,9 @@ async def _masked(
 def _shield(errors_: list[GraphQLError], context: RequestContext) -> list[GraphQLError]:
     """The error boundary of HTTP (api/errors.py), each error carrying the request id (a
     socket has no per-message headers to carry it)."""
-    return errors.shield(errors_, context.request_id, partner=context.viewer.partner)
+    return errors.shield(
+        errors_, context.request_id, partner=context.viewer.partner, language=context.language
+    )
 
 
 def _credentials(source: Any) -> tuple[str | None, str | None]:
@@ -307,11 +312,10 @@ async def authenticate(settings: Settings, context: RequestContext, units: Known
         viewer, credentials = await _authenticate(settings, context, units)
     except AuthenticationError as exc:
         logger.info("websocket %s refused: %s", context.request_id, exc)
-        raise ConnectionRejectionError({"message": str(exc)}) from exc
+        raise ConnectionRejectionError({"message": render(exc.text, context.language)}) from exc
     if viewer.anonymous and not settings.anonymous:
-        raise ConnectionRejectionError(
-            {"message": "authentication required: send a bearer token or an API key"}
-        )
+        text = message("AUTH_REQUIRED").render(context.language)
+        raise ConnectionRejectionError({"message": text})
     context.viewer = viewer
     context.credentials = credentials
     context.loaders = Loaders(context.db, scope_for(viewer))

@@ -18,6 +18,7 @@ from models.base import (
     version_field,
 )
 from models.enums import AssignmentRole, DeadlineKind, RectificationStatus
+from models.rules.search import folded_default
 
 
 class Inspection(SQLModel, table=True):
@@ -71,6 +72,10 @@ class Rectification(SQLModel, table=True):
     seq: int
     category: str | None = Field(default=None)
     problem: str
+    # The searchable form of `problem` (models/rules/search.py; filled on insert).
+    problem_folded: str | None = Field(
+        default=None, sa_column_kwargs={"default": folded_default("problem")}
+    )
     goal: str | None = Field(default=None)
     measures: list[Any] = json_field(list)
     responsibility_text: str | None = Field(default=None)

@@ -18,6 +18,7 @@ from models.base import (
     version_field,
 )
 from models.enums import AssignmentRole, DeadlineKind, TaskStatus
+from models.rules.search import folded_default
 
 
 class Task(SQLModel, table=True):
@@ -76,6 +77,13 @@ class Task(SQLModel, table=True):
     category: str | None = Field(default=None)
     title: str
     description: str | None = Field(default=None)
+    # Searchable forms of title and description (models/rules/search.py; filled on insert).
+    title_folded: str | None = Field(
+        default=None, sa_column_kwargs={"default": folded_default("title")}
+    )
+    description_folded: str | None = Field(
+        default=None, sa_column_kwargs={"default": folded_default("description")}
+    )
     remarks: str | None = Field(default=None)
     # Raw 牵头单位 / 责任单位 text as the document writes it.
     responsibility_text: str | None = Field(default=None)

@@ -31,6 +31,7 @@ from typing import Any
 
 import orjson
 
+from models import messages
 from resolvers.errors import InvalidArgument
 
 TAG_BYTES = 16
@@ -147,9 +148,9 @@ def decode(cursor: str, arity: int) -> list[Any]:
             raise ValueError("no tag")
         values = orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except (ValueError, binascii.Error, orjson.JSONDecodeError) as exc:
-        raise InvalidArgument("`after` is not a valid cursor: pass a pageInfo.endCursor") from exc
+        raise InvalidArgument(messages.message("CURSOR_INVALID")) from exc
     if not isinstance(values, list) or len(values) != arity:
-        raise InvalidArgument("`after`: cursor does not belong to this list")
+        raise InvalidArgument(messages.message("CURSOR_OTHER_LIST"))
     return values
 
 
@@ -157,10 +158,7 @@ def verify(cursor: str, digest: str, parent: str) -> None:
     """InvalidArgument unless `cursor` was made by the list (`digest`, `parent`)."""
     payload, _, tag = cursor.rpartition(".")
     if not hmac.compare_digest(tag.encode(), _tag(digest, parent, payload).encode()):
-        raise InvalidArgument(
-            "`after`: cursor does not belong to this list (another list, parent, ordering or "
-            "filter made it, or it was altered)"
-        )
+        raise InvalidArgument(messages.message("CURSOR_NOT_THIS_LIST"))
 
 
 def open_cursor(cursor: str, arity: int, digest: str, parent: str) -> list[Any]:

@@ -17,7 +17,7 @@ UserError = strawberry.type(
 
 _FIELD_DESCRIPTIONS = {
     "code": "Machine-readable reason.",
-    "message": "Human-readable explanation.",
+    "message": "Human-readable explanation: zh-CN, English with `Accept-Language: en`.",
     "field": "The input field at fault, if one is.",
 }
 for _field in get_object_definition(UserError, strict=True).fields:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from models.messages import DEFAULT, Text, render
+
 
 class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
@@ -37,17 +39,17 @@ class InvalidArgument(ValueError):
     `extensions` from the exception). A ValueError, so callers without GraphQL (exports, the
     command line) catch it as any bad value. Mutations report the same as payload errors."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Text) -> None:
+        super().__init__(str(message))
+        self.message = message  # rendered in the request's language (api/errors.py)
         self.extensions = {"code": BAD_USER_INPUT}
 
 
 class DomainError(Exception):
     """A rule of the domain refused a write; nothing of it is kept."""
 
-    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, code: ErrorCode, message: Text, field: str | None = None) -> None:
+        super().__init__(str(message))
         self.code, self.message, self.field = code, message, field
 
 
@@ -55,8 +57,8 @@ class AuthenticationRequired(Exception):
     """An anonymous caller asked for a write: a top-level error, not a payload error (the
     write pipeline undoes whatever the call wrote, as for any exception but DomainError)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: Text) -> None:
+        super().__init__(str(message))
         self.message = message
 
 
@@ -69,9 +71,9 @@ class UserError:
     field: str | None
 
     @classmethod
-    def from_error(cls, error: DomainError) -> UserError:
-        """From a DomainError."""
-        return cls(code=error.code, message=error.message, field=error.field)
+    def from_error(cls, error: DomainError, language: str = DEFAULT) -> UserError:
+        """From a DomainError, its message in `language` (models/messages.py)."""
+        return cls(code=error.code, message=render(error.message, language), field=error.field)
 
 
 class RequestErrorCode(StrEnum):

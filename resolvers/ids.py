@@ -14,6 +14,7 @@ import binascii
 import uuid
 from typing import Any
 
+from models.messages import message
 from resolvers.errors import InvalidArgument
 
 
@@ -51,11 +52,11 @@ def decode_global_id(value: Any, *types: str) -> uuid.UUID:
     expected = "/".join(types) or "object"
     parts = split_global_id(value)
     if parts is None:
-        raise InvalidArgument(f"not a valid {expected} id")
+        raise InvalidArgument(message("BAD_ID", expected=expected))
     type_name, row_id = parts
     if types and type_name not in types:
-        raise InvalidArgument(f"not a valid {expected} id (it names a {type_name[:40]})")
+        raise InvalidArgument(message("BAD_ID_TYPE", expected=expected, type_name=type_name[:40]))
     found = row_uuid(row_id)
     if found is None:
-        raise InvalidArgument(f"not a valid {expected} id")
+        raise InvalidArgument(message("BAD_ID", expected=expected))
     return found

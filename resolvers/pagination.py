@@ -25,6 +25,7 @@ from aiodataloader import DataLoader
 from graphql.execution.values import VariableValues, get_argument_values
 from sqlalchemy.engine import RowMapping
 
+from models.messages import message
 from resolvers import cursors
 from resolvers.context import Context
 from resolvers.database import Database
@@ -46,9 +47,9 @@ def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE_SIZE
     if first < 0:
-        raise PaginationError("`first` must not be negative")
+        raise PaginationError(message("FIRST_NEGATIVE"))
     if first > MAX_PAGE_SIZE:
-        raise PaginationError(f"`first` must be at most {MAX_PAGE_SIZE}")
+        raise PaginationError(message("FIRST_TOO_LARGE", most=MAX_PAGE_SIZE))
     return first
 
 

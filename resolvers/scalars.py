@@ -16,27 +16,37 @@ from typing import Any
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.types.scalar import ScalarDefinition
 
+from models.messages import EN, Message, message
 from models.rules import calendar
 from resolvers.errors import BAD_USER_INPUT
 
 BAD_INPUT = {"code": BAD_USER_INPUT}
 
 
+def _refusal(text: Message) -> StrawberryInputCoercionError:
+    """The coercion error of `text`: English in graphql-core's own message (a literal's error
+    is a validation error, English like graphql-core's), the catalogue message in `text` for
+    the error boundary to render in the request's language (a variable's error)."""
+    error = StrawberryInputCoercionError(text.render(EN), extensions=BAD_INPUT)
+    error.text = text  # type: ignore[attr-defined]
+    return error
+
+
 def _parser(parse: Callable[[str], Any], check: Callable[[Any], Any], name: str) -> Any:
     def inner(value: object) -> Any:
         if not isinstance(value, str):
-            raise StrawberryInputCoercionError(
-                f"{name} is a string, YYYY-MM-DD", extensions=BAD_INPUT
-            )
+            raise _refusal(message("SCALAR_NOT_STRING", name=name))
         try:
             parsed = parse(value)
         except (ValueError, OverflowError):
-            message = f"{name} {value[:40]!r} is not an ISO date (accepted: {calendar.DATE_RANGE})"
-            raise StrawberryInputCoercionError(message, extensions=BAD_INPUT) from None
+            text = message(
+                "SCALAR_NOT_ISO", name=name, value=repr(value[:40]), range=calendar.DATE_RANGE
+            )
+            raise _refusal(text) from None
         try:
             return check(parsed)
         except calendar.DateOutOfRange as exc:
-            raise StrawberryInputCoercionError(f"{name}: {exc}", extensions=BAD_INPUT) from None
+            raise _refusal(message("SCALAR_INVALID", name=name, detail=exc.text)) from None
 
     return inner
 

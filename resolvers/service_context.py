@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from models.messages import DEFAULT as DEFAULT_LANGUAGE
 from models.rules import calendar
 from models.viewer import ANONYMOUS, Viewer
 from resolvers.database import Database
@@ -29,6 +30,8 @@ class ServiceContext:
     db: Database
     request_id: str
     viewer: Viewer = ANONYMOUS
+    # The language of the caller's messages (models/messages.py; Accept-Language over HTTP).
+    language: str = DEFAULT_LANGUAGE
     # Changes of the writes kept so far, published once the transaction commits.
     changes: set[Change] = field(default_factory=set)
     # Changes not yet in the change log (the unit of work appends them in its savepoint).

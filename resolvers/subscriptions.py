@@ -21,6 +21,7 @@ from graphql import GraphQLError
 from models import OrgUnit as OrgUnitModel
 from models import Task as TaskModel
 from models.enums import RoleScope
+from models.messages import message
 from resolvers.common import Info, decode_global_id
 from resolvers.context import Context
 from resolvers.database import Database
@@ -75,7 +76,8 @@ async def _visible_unit(ctx: Context, unit: strawberry.ID) -> uuid.UUID:
             )
         if found is not None:
             return unit_id
-    raise GraphQLError(f"no such unit: {unit}", extensions={"code": "NOT_FOUND"})
+    text = message("SUBSCRIPTION_NO_UNIT", unit=unit).render(ctx.language)
+    raise GraphQLError(text, extensions={"code": "NOT_FOUND"})
 
 
 def _tasks_in_scope(unit: uuid.UUID, include_descendants: bool, role: RoleScope) -> sa.Subquery:

@@ -59,6 +59,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import AuditEvent, OutboxEvent
+from models.messages import message, noun
 from resolvers.changes.log import append
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import noted_tasks, pending_changes, take_unlogged
@@ -152,7 +153,9 @@ async def lock_row(
         statement = statement.with_for_update(key_share=True)
     row = (await conn.execute(statement)).mappings().first()
     if row is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no such {table.name}", field)
+        raise DomainError(
+            ErrorCode.NOT_FOUND, message("NOT_FOUND_ID", noun=noun(table.name)), field
+        )
     return dict(row)
 
 

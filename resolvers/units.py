@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import OrgUnit, OrgUnitAlias, OrgUnitClosure
 from models.enums import OrgUnitKind
+from models.messages import message
 from models.org_unit_tree import group_member_at, in_force_at, parent_links, present
 from models.rules.names import GroupScope, normalize_name, parse_group_reference
 from resolvers.errors import DomainError, ErrorCode
@@ -70,7 +71,7 @@ async def resolve_name(
     """
     government = await government_of(conn, context)
     if government is None:
-        raise DomainError(ErrorCode.UNKNOWN_UNIT, f"no government above the acting unit: {name}")
+        raise DomainError(ErrorCode.UNKNOWN_UNIT, message("NO_GOVERNMENT_ABOVE", name=name))
     group = parse_group_reference(name)
     if group is not None and not group.expands:
         return NamedUnits([], name.strip())
@@ -103,7 +104,7 @@ async def resolve_name(
             children = children.where(unit_t.c.kind == OrgUnitKind.DISTRICT.value)
         ids = [row.id for row in await conn.execute(children.order_by(unit_t.c.name))]
         if not ids:
-            raise DomainError(ErrorCode.UNKNOWN_UNIT, f"{name} names no unit here")
+            raise DomainError(ErrorCode.UNKNOWN_UNIT, message("NAMES_NO_UNIT", name=name))
         return NamedUnits(ids, name)
     normalized = normalize_name(name)
     subtree = sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == government)
@@ -129,6 +130,6 @@ async def resolve_name(
         rows = [row for row in rows if row.current]
     ids = [row.id for row in rows][:2]
     if len(ids) != 1:
-        reason = "is ambiguous" if ids else "is not a unit of this government"
-        raise DomainError(ErrorCode.UNKNOWN_UNIT, f"{name} {reason}")
+        reason = "UNIT_NAME_AMBIGUOUS" if ids else "UNIT_NAME_UNKNOWN"
+        raise DomainError(ErrorCode.UNKNOWN_UNIT, message(reason, name=name))
     return NamedUnits(ids, None)

@@ -21,7 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import OrgUnit, OrgUnitClosure
 from models.enums import ViewerRole
+from models.messages import Text, message
+from models.messages import noun as noun_of
 from models.rules.scope import can_name_unit
+from models.rules.search import folded_values
 from models.viewer import Viewer
 from resolvers.errors import AuthenticationRequired, DomainError, ErrorCode, UserError
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
@@ -39,11 +42,9 @@ def require_role(ctx: Context, role: ViewerRole) -> uuid.UUID:
     """The viewer's unit; anonymous is a top-level error, a lower role a FORBIDDEN payload."""
     viewer = ctx.viewer
     if viewer.anonymous or viewer.unit_id is None:
-        raise AuthenticationRequired(
-            "authentication required: send `Authorization: Bearer <token>`"
-        )
+        raise AuthenticationRequired(message("WRITE_NEEDS_AUTH"))
     if not viewer.at_least(role):
-        raise DomainError(ErrorCode.FORBIDDEN, f"this needs the {role.value} role or higher")
+        raise DomainError(ErrorCode.FORBIDDEN, message("ROLE_TOO_LOW", role=role.value))
     return viewer.unit_id
 
 
@@ -78,7 +79,7 @@ async def fetch_checked(
     writable: sa.ColumnElement[bool],
     field: str,
     noun: str,
-    forbidden: str,
+    forbidden: Text,
 ) -> dict[str, Any]:
     """The row `statement` selects, checked by scope predicates in the same statement.
 
@@ -91,7 +92,7 @@ async def fetch_checked(
     )
     row = (await conn.execute(checked)).mappings().first()
     if row is None or not row["scope_visible_"]:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no such {noun} in your scope", field)
+        raise DomainError(ErrorCode.NOT_FOUND, message("NOT_FOUND", noun=noun_of(noun)), field)
     if not row["scope_writable_"]:
         raise DomainError(ErrorCode.FORBIDDEN, forbidden, field)
     return {k: v for k, v in row.items() if k not in ("scope_visible_", "scope_writable_")}
@@ -115,7 +116,9 @@ async def fetch_row(
         query = query.with_for_update(key_share=True)
     row = (await conn.execute(query)).mappings().first()
     if row is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no such {table.name}", field)
+        raise DomainError(
+            ErrorCode.NOT_FOUND, message("NOT_FOUND_ID", noun=noun_of(table.name)), field
+        )
     return dict(row)
 
 
@@ -175,6 +178,7 @@ async def update_versioned(
     unbumped (still VERSION_CONFLICT when `expected_version` is stale). `changed=True` bumps
     whatever the values (the caller changed rows the version stands for), `False` only checks.
     """
+    values = folded_values(table.name, values)  # searchable forms of the text it sets
     condition = table.c.id == row_id
     if expected_version is not None:
         condition = sa.and_(condition, table.c.version == expected_version)
@@ -192,11 +196,18 @@ async def update_versioned(
         exists = await conn.execute(sa.select(table.c.version).where(table.c.id == row_id))
         current = exists.scalar()
         if current is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no such {table.name}")
+            raise DomainError(
+                ErrorCode.NOT_FOUND, message("NOT_FOUND_ID", noun=noun_of(table.name))
+            )
         if expected_version is not None and current != expected_version:
             raise DomainError(
                 ErrorCode.VERSION_CONFLICT,
-                f"{table.name} is at version {current}, not {expected_version}: reload and retry",
+                message(
+                    "VERSION_CONFLICT",
+                    noun=noun_of(table.name),
+                    current=current,
+                    expected=expected_version,
+                ),
                 "expectedVersion",
             )
         return int(current)  # nothing to change
@@ -254,5 +265,5 @@ async def run_mutation(
         async with unit_of_work(ctx) as work:
             result = await body(work.conn)
     except DomainError as error:
-        return None, [UserError.from_error(error)]
+        return None, [UserError.from_error(error, ctx.language)]
     return result, []

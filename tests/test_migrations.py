@@ -121,7 +121,9 @@ async def test_upgrade_backfills_the_seq_path_of_tasks_and_subtasks(
 ) -> None:
     """0019 fills task.seq_path from the parent links ("3", "3.1", "3.1.2")."""
     task = models.metadata.tables["task"]
-    before = [c for c in task.c if c.name != "seq_path"]  # the columns 0018 has
+    later = {"seq_path", "title_folded", "description_folded"}  # 0019's and 0025's
+    before = [c for c in task.c if c.name not in later]  # the columns 0018 has
+    old_task = sa.table("task", *(sa.column(c.name, c.type) for c in before))
     await seeded_db.engine.dispose()
     await asyncio.to_thread(downgrade, seeded_db.url, "0018")
     async with seeded_db.engine.begin() as conn:
@@ -136,7 +138,7 @@ async def test_upgrade_backfills_the_seq_path_of_tasks_and_subtasks(
                 "parent_id": parent["id"],
                 "seq": seq,
             }
-            await conn.execute(task.insert().values(**child))
+            await conn.execute(old_task.insert().values(**child))
             chain.append(child["id"])
             parent = child
     await seeded_db.engine.dispose()

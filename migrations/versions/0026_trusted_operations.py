@@ -1,7 +1,7 @@
 """trusted operations
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0025
 Create Date: 2026-12-07
 
 Issue 19, point 2: the trusted-documents list. `govgraph operations register` stores the
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | None = "0023"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

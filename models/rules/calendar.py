@@ -17,6 +17,8 @@ import os
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from models.messages import Message, message
+
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 MIN_DATE = date(1900, 1, 1)
@@ -67,13 +69,18 @@ def cutoff(as_of: date, now: datetime | None = None) -> datetime | None:
 
 
 class DateOutOfRange(ValueError):
-    """A date outside MIN_DATE..MAX_DATE, or text that is not a date."""
+    """A date outside MIN_DATE..MAX_DATE, or text that is not a date; `text` the catalogue
+    message (models/messages.py)."""
+
+    def __init__(self, text: Message) -> None:
+        super().__init__(str(text))
+        self.text = text
 
 
 def check_date(day: date) -> date:
     """`day` when it lies in the accepted range; DateOutOfRange (a ValueError) otherwise."""
     if not MIN_DATE <= day <= MAX_DATE:
-        raise DateOutOfRange(f"{day.isoformat()} is outside the accepted dates {DATE_RANGE}")
+        raise DateOutOfRange(message("DATE_OUT_OF_RANGE", day=day.isoformat(), range=DATE_RANGE))
     return day
 
 
@@ -88,5 +95,5 @@ def parse_date(text: str) -> date:
     try:
         day = date.fromisoformat(text)
     except (TypeError, ValueError) as exc:
-        raise DateOutOfRange(f"not a date: expected YYYY-MM-DD within {DATE_RANGE}") from exc
+        raise DateOutOfRange(message("DATE_NOT_ISO", range=DATE_RANGE)) from exc
     return check_date(day)

@@ -37,6 +37,7 @@ from enum import StrEnum
 from typing import Any
 
 from models.enums import DeadlineKind, TaskStatus
+from models.messages import Message, Text, message
 from models.rules.deadline import ParsedDeadline, parse_deadline
 from models.rules.names import normalize_doc_number, split_unit_list
 from models.rules.responsibility import parse_responsibility
@@ -120,7 +121,12 @@ _WHITESPACE_RE = re.compile(r"\s+")
 
 
 class LedgerFormatError(ValueError):
-    """The file is not a ledger this reader understands (no header row, not xlsx/csv …)."""
+    """The file is not a ledger this reader understands (no header row, not xlsx/csv …);
+    `text` the message (a catalogue message where there is one)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
 
 
 class LedgerTooLarge(LedgerFormatError):
@@ -178,7 +184,7 @@ class RowProblem:
     row: int | None
     column: str | None
     code: ProblemCode
-    message: str
+    message: Text  # models/messages.py: rendered in the reader's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +281,7 @@ def read_ledger(
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, limits)
     if filename and filename.lower().endswith((".xlsx", ".xlsm")):
-        raise LedgerFormatError("the file is not a valid .xlsx workbook")
+        raise LedgerFormatError(message("LEDGER_NOT_XLSX"))
     return _read_csv(data, limits)
 
 
@@ -338,7 +344,7 @@ def check_archive(data: bytes, limits: LedgerLimits = DEFAULT_LIMITS) -> zipfile
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise LedgerFormatError(f"the file is not a readable .xlsx workbook: {exc}") from exc
+        raise LedgerFormatError(message("LEDGER_UNREADABLE_XLSX", detail=str(exc))) from exc
     entries = archive.infolist()
     if len(entries) > MAX_ENTRIES:
         raise LedgerTooLarge(f"the workbook holds {len(entries):,} files, over {MAX_ENTRIES:,}")
@@ -403,7 +409,7 @@ def _read_xlsx(data: bytes, limits: LedgerLimits) -> LedgerSheet:
     except LedgerFormatError:
         raise
     except Exception as exc:  # a hostile workbook breaks openpyxl in many ways
-        raise LedgerFormatError(f"the file is not a readable .xlsx workbook: {exc}") from exc
+        raise LedgerFormatError(message("LEDGER_UNREADABLE_XLSX", detail=str(exc))) from exc
     try:
         for sheet in workbook.worksheets:
             grid = _xlsx_grid(sheet, limits)
@@ -417,7 +423,7 @@ def _read_xlsx(data: bytes, limits: LedgerLimits) -> LedgerSheet:
     except LedgerFormatError:
         raise
     except Exception as exc:  # malformed XML, bad references …: a bad file, not a bug here
-        raise LedgerFormatError(f"the file is not a readable .xlsx workbook: {exc}") from exc
+        raise LedgerFormatError(message("LEDGER_UNREADABLE_XLSX", detail=str(exc))) from exc
     finally:
         workbook.close()
         archive.close()
@@ -493,8 +499,8 @@ def _decode(data: bytes) -> tuple[str, str]:
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return data.decode("utf-16"), "utf-16"
     except UnicodeDecodeError as exc:
-        message = f"the file's text is not valid: {exc.reason} at byte {exc.start}"
-        raise LedgerFormatError(message) from exc
+        text = message("LEDGER_BAD_TEXT", reason=exc.reason, at=exc.start)
+        raise LedgerFormatError(text) from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -502,7 +508,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise LedgerFormatError("the file is neither UTF-8 nor GB18030 text") from exc
+        raise LedgerFormatError(message("LEDGER_NOT_TEXT")) from exc
 
 
 def _read_csv(data: bytes, limits: LedgerLimits) -> LedgerSheet:
@@ -524,7 +530,7 @@ def _read_csv(data: bytes, limits: LedgerLimits) -> LedgerSheet:
             raise LedgerTooLarge(
                 f"row {len(grid) + 1}: a cell over {csv.field_size_limit():,} characters"
             ) from exc
-        raise LedgerFormatError(f"the file is not valid CSV: {exc}") from exc
+        raise LedgerFormatError(message("LEDGER_NOT_CSV", detail=str(exc))) from exc
     found = _header(grid)
     if found is None:
         raise LedgerFormatError(_no_header_message())
@@ -554,9 +560,9 @@ def _header(grid: Sequence[Sequence[str]]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _no_header_message() -> str:
+def _no_header_message() -> Message:
     names = "、".join(COLUMN_NAMES[key][0] for key in REQUIRED)
-    return f"no header row naming {names} in the first {HEADER_SEARCH_ROWS} rows"
+    return message("LEDGER_NO_HEADER", names=names, rows=HEADER_SEARCH_ROWS)
 
 
 def _sheet(
@@ -586,8 +592,9 @@ def _sheet(
                         index + 1,
                         column,
                         ProblemCode.INVALID_CHARACTER,
-                        f"row {index + 1}, column {column}: the cell {reason} "
-                        "(NUL, control characters and lone surrogates are refused)",
+                        message(
+                            "LEDGER_BAD_CHARACTER", row=index + 1, column=column, reason=reason
+                        ),
                     )
                 )
     for index in range(header_row + 1, len(grid)):
@@ -615,9 +622,9 @@ def parse_rows(sheet: LedgerSheet) -> tuple[list[LedgerRow], list[RowProblem]]:
     plan_of_category: tuple[str, str] | None = None
     seen: dict[tuple[object, tuple[int, ...]], int] = {}
 
-    def problem(row: SheetRow, key: str | None, code: ProblemCode, message: str) -> None:
+    def problem(row: SheetRow, key: str | None, code: ProblemCode, text: Text) -> None:
         column = sheet.columns.get(key) if key else None
-        problems.append(RowProblem(row.number, column, code, message))
+        problems.append(RowProblem(row.number, column, code, text))
 
     for row in sheet.rows:
         if row.number in refused:
@@ -638,18 +645,19 @@ def parse_rows(sheet: LedgerSheet) -> tuple[list[LedgerRow], list[RowProblem]]:
         if row.text("category"):
             category = row.text("category")
         if not seq_text:
-            problem(row, "seq", ProblemCode.MISSING_SEQ, "序号 is empty")
+            problem(row, "seq", ProblemCode.MISSING_SEQ, message("LEDGER_SEQ_EMPTY"))
             continue
         seq = _seq(seq_text)
         if seq is None:
-            problem(row, "seq", ProblemCode.INVALID_SEQ, f"序号 {seq_text!r} is not a number")
+            text = message("LEDGER_SEQ_NOT_NUMBER", seq=repr(seq_text))
+            problem(row, "seq", ProblemCode.INVALID_SEQ, text)
             continue
         if not measure:
-            problem(row, "measure", ProblemCode.MISSING_MEASURE, "具体措施 is empty")
+            problem(row, "measure", ProblemCode.MISSING_MEASURE, message("LEDGER_MEASURE_EMPTY"))
             continue
         lead_text = row.text("leads")
         if not lead_text:
-            problem(row, "leads", ProblemCode.MISSING_LEAD, "牵头单位 is empty")
+            problem(row, "leads", ProblemCode.MISSING_LEAD, message("LEDGER_LEAD_EMPTY"))
             continue
         too_long = [
             key
@@ -658,7 +666,8 @@ def parse_rows(sheet: LedgerSheet) -> tuple[list[LedgerRow], list[RowProblem]]:
         ]
         if too_long:
             key = too_long[0]
-            problem(row, key, ProblemCode.TEXT_TOO_LONG, f"longer than {LIMITS[key]} characters")
+            text = message("LEDGER_TOO_LONG", limit=LIMITS[key])
+            problem(row, key, ProblemCode.TEXT_TOO_LONG, text)
             continue
         doc_number = row.text("doc_number") or None
         plan_key = row.text("plan_key") or None
@@ -678,12 +687,13 @@ def parse_rows(sheet: LedgerSheet) -> tuple[list[LedgerRow], list[RowProblem]]:
         if row.text("cooperating"):
             cooperating += split_unit_list(row.text("cooperating"))
         if not responsibility.leads:
-            problem(row, "leads", ProblemCode.MISSING_LEAD, f"no lead unit in {lead_text!r}")
+            text = message("LEDGER_NO_LEAD", text=repr(lead_text))
+            problem(row, "leads", ProblemCode.MISSING_LEAD, text)
             continue
         try:
             state = reported_state(row)
         except StateError as error:
-            problem(row, error.key, error.code, str(error))
+            problem(row, error.key, error.code, error.text)
             continue
         rows.append(
             LedgerRow(
@@ -718,16 +728,16 @@ def _seq(text: str) -> tuple[int, ...] | None:
 # -- state columns (状态, 进度, 最新进展, 进展日期) -------------------------------------------
 
 
-# 状态 as exports write it (the first text of each status), and the other ways ledgers say it.
+# 状态 as exports write it (the dashboard's words), and the other ways ledgers say it.
 STATUS_TEXT = {
-    TaskStatus.NOT_STARTED: "未开始",
+    TaskStatus.NOT_STARTED: "未启动",
     TaskStatus.IN_PROGRESS: "推进中",
     TaskStatus.COMPLETED: "已完成",
 }
 _STATUS_WORDS = {
     **{text: status for status, text in STATUS_TEXT.items()},
     **{status.value: status for status in TaskStatus},
-    "未启动": TaskStatus.NOT_STARTED,
+    "未开始": TaskStatus.NOT_STARTED,  # exports before issue 19 wrote it
     "尚未开始": TaskStatus.NOT_STARTED,
     "进行中": TaskStatus.IN_PROGRESS,
     "正在推进": TaskStatus.IN_PROGRESS,
@@ -749,18 +759,19 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 class StateError(ValueError):
     """A state cell that cannot be read: its column key and problem code."""
 
-    def __init__(self, key: str, code: ProblemCode, message: str) -> None:
-        super().__init__(message)
-        self.key, self.code = key, code
+    def __init__(self, key: str, code: ProblemCode, text: Message) -> None:
+        super().__init__(str(text))
+        self.key, self.code, self.text = key, code, text
 
 
 def parse_status(text: str) -> TaskStatus:
-    """状态: 未开始 / 推进中 / 已完成 (an export's words), their synonyms or the enum names."""
+    """状态: 未启动 / 推进中 / 已完成 (an export's words), their synonyms or the enum names."""
     key = _WHITESPACE_RE.sub("", unicodedata.normalize("NFKC", text))
     found = _STATUS_WORDS.get(key) or _STATUS_WORDS.get(key.upper())
     if found is None:
         words = "、".join(STATUS_TEXT.values())
-        raise StateError("status", ProblemCode.UNKNOWN_STATUS, f"状态 {text!r} is not {words}")
+        problem = message("LEDGER_UNKNOWN_STATUS", text=repr(text), words=words)
+        raise StateError("status", ProblemCode.UNKNOWN_STATUS, problem)
     return found
 
 
@@ -769,9 +780,8 @@ def parse_progress(text: str) -> float:
     normalized = _WHITESPACE_RE.sub("", unicodedata.normalize("NFKC", text))
     match = _PROGRESS_RE.match(normalized)
     if match is None or not 0 <= float(match.group(1)) <= 100:
-        raise StateError(
-            "progress", ProblemCode.INVALID_PROGRESS, f"进度 {text!r} is not a percent 0–100"
-        )
+        problem = message("LEDGER_BAD_PROGRESS", text=repr(text))
+        raise StateError("progress", ProblemCode.INVALID_PROGRESS, problem)
     return float(match.group(1))
 
 
@@ -788,7 +798,8 @@ def split_dated(text: str, key: str) -> tuple[date | None, str]:
     except ValueError:
         found = None
     if found is None or not MIN_YEAR <= year <= MAX_YEAR:
-        raise StateError(key, ProblemCode.INVALID_DATE, f"{match.group(0)!r} is not a date")
+        problem = message("LEDGER_BAD_DATE", text=repr(match.group(0)))
+        raise StateError(key, ProblemCode.INVALID_DATE, problem)
     rest = normalized[match.end() :]
     time_match = _TIME_RE.match(rest)
     if time_match is not None:
@@ -809,7 +820,8 @@ def reported_state(row: SheetRow) -> ReportedState | None:
     if day_text:
         day, rest = split_dated(day_text, "reported_on")
         if day is None or rest:
-            raise StateError("reported_on", ProblemCode.INVALID_DATE, f"{day_text!r} is not a date")
+            problem = message("LEDGER_BAD_DATE", text=repr(day_text))
+            raise StateError("reported_on", ProblemCode.INVALID_DATE, problem)
         dated_by = "进展日期"
     news: str | None = None
     reporter: str | None = None
@@ -837,7 +849,7 @@ def row_deadline(row: LedgerRow, year: int | None) -> tuple[ParsedDeadline, RowP
             row.number,
             "完成时限",
             ProblemCode.UNPARSED_DEADLINE,
-            f"完成时限 {row.deadline_text!r} names no date: kept as text, kind UNSPECIFIED",
+            message("LEDGER_DEADLINE_TEXT", text=repr(row.deadline_text)),
         )
         return parsed, warning
     return parsed, None

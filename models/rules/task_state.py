@@ -99,12 +99,13 @@ def is_due_soon(completed: bool, kind: DeadlineKind | str, end: date | None, as_
     return is_pending(completed, kind, end) and end is not None and as_of <= end <= soon_end(as_of)
 
 
-def soon_end(as_of: Any) -> Any:
+def soon_end(as_of: Any, days: int = DUE_SOON_DAYS) -> Any:
     """The last day of the due-soon window from `as_of` (a date, or a SQL date expression in
-    compiled plans); the calendar's last day when the window runs past it."""
-    if isinstance(as_of, date) and as_of > date.max - timedelta(days=DUE_SOON_DAYS):
+    compiled plans); the calendar's last day when the window runs past it. `days`: the
+    window's length (TaskFilter.dueWithin; DUE_SOON_DAYS is the rollups' dueSoon)."""
+    if isinstance(as_of, date) and as_of > date.max - timedelta(days=days):
         return date.max
-    return as_of + timedelta(days=DUE_SOON_DAYS)
+    return as_of + timedelta(days=days)
 
 
 def days_overdue(end: date, as_of: date) -> int:
@@ -137,9 +138,11 @@ def past_due(end: sa.ColumnElement[Any], as_of: date | sa.ColumnElement[Any]) ->
     return end < as_of
 
 
-def due_within(end: sa.ColumnElement[Any], as_of: date) -> sa.ColumnElement[bool]:
-    """The end is within DUE_SOON_DAYS days from `as_of` (with `pending`: due soon)."""
-    return sa.and_(end >= as_of, end <= soon_end(as_of))
+def due_within(
+    end: sa.ColumnElement[Any], as_of: date, days: int = DUE_SOON_DAYS
+) -> sa.ColumnElement[bool]:
+    """The end is within `days` (DUE_SOON_DAYS) days from `as_of` (with `pending`: due soon)."""
+    return sa.and_(end >= as_of, end <= soon_end(as_of, days))
 
 
 def overdue(
@@ -392,14 +395,21 @@ def share_overdue(share: Any, kind: Any, end: Any, as_of: date, cutoff: datetime
 
 @dataclass(frozen=True, slots=True)
 class StateTest:
-    """A TaskFilter test of a task's state as of a day: overdueAsOf or dueSoonAsOf."""
+    """A TaskFilter test of a task's state as of a day: overdueAsOf, dueSoonAsOf, or dueSoon
+    and dueWithin (as of today; `days` the window, DUE_SOON_DAYS unless dueWithin says);
+    `negated`: the tasks failing it (dueSoon: false)."""
 
     name: str  # "overdue" | "due_soon"
     as_of: date
+    days: int = DUE_SOON_DAYS
+    negated: bool = False
 
     def deadline(self, end: Any) -> sa.ColumnElement[bool]:
         """The deadline part of the rule: ended before the day, or ending within the window."""
-        return past_due(end, self.as_of) if self.name == "overdue" else due_within(end, self.as_of)
+        if self.name == "overdue":
+            passed: sa.ColumnElement[bool] = past_due(end, self.as_of)
+            return passed
+        return due_within(end, self.as_of, self.days)
 
     def holds(self, completed: Any, kind: Any, end: Any) -> sa.ColumnElement[bool]:
         """The rule (`overdue` or `due_soon`) on a task's state and deadline."""

@@ -20,6 +20,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from models.enums import ChangeType
+from models.messages import message
 from resolvers.changes.log import Cursor, Reader, log_t, present, read_entries, root_table
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.scope import Scope, in_subtree, visibility
@@ -56,14 +57,13 @@ async def view_scope(
         if unit is not None and since.unit != unit:
             raise DomainError(
                 ErrorCode.INVALID_INPUT,
-                "this cursor follows another unit: pass the unit it was made for, "
-                "or start again with since: null",
+                message("CURSOR_OTHER_UNIT"),
                 "since",
             )
         if since.disclosure is not None and since.disclosure != disclosure:
             raise DomainError(
                 ErrorCode.INVALID_INPUT,
-                f"this cursor was made for the {since.disclosure} disclosure tier",
+                message("CURSOR_OTHER_TIER", disclosure=since.disclosure),
                 "since",
             )
         unit = since.unit
@@ -74,7 +74,7 @@ async def view_scope(
             sa.select(sa.literal(1)).where(in_subtree(viewer_scope, sa.literal(unit, sa.Uuid())))
         )
         if not found:
-            raise DomainError(ErrorCode.NOT_FOUND, "no such unit in your scope", "unit")
+            raise DomainError(ErrorCode.NOT_FOUND, message("UNIT_NOT_IN_SCOPE"), "unit")
     return Scope(root=unit, disclosure=viewer_scope.disclosure), _bound(since, unit, disclosure)
 
 

@@ -49,6 +49,7 @@ from models import (
     ChangeLogUnit,
 )
 from models.enums import ChangeType
+from models.messages import message
 from models.rules.scope import Scope, in_subtree, rectification_anchors, task_anchors
 from resolvers.events import Unlogged
 
@@ -363,7 +364,7 @@ class Cursor:
             after = uuid.UUID(hex=parts[5]) if parts[5] else None
             return cls(seq, int(parts[4]), after, unit, disclosure)
         except (ValueError, TypeError, IndexError, AttributeError, orjson.JSONDecodeError) as exc:
-            raise ValueError("invalid changes cursor") from exc
+            raise ValueError(message("CHANGES_CURSOR_INVALID")) from exc
 
 
 class Reader(Protocol):

@@ -13,6 +13,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from models.enums import ChangeType as ChangeTypeEnum
+from models.messages import render, text_of
 from resolvers.changes.feed import FeedItem, read_feed, view_scope
 from resolvers.changes.log import Cursor
 from resolvers.changes.records import Records, is_tombstone, object_key, read_records
@@ -130,12 +131,14 @@ class ChangeQuery:
             cursor = Cursor.decode(since) if since else None
             unit_id = decode_global_id(unit, "OrgUnit") if unit else None
         except (PaginationError, ValueError) as exc:
-            raise GraphQLError(str(exc), extensions={"code": "INVALID_INPUT"}) from exc
+            text = render(text_of(exc), info.context.language)
+            raise GraphQLError(text, extensions={"code": "INVALID_INPUT"}) from exc
         db = info.context.db
         try:
             scope, cursor = await view_scope(db, info.context.scope, unit_id, cursor)
         except DomainError as exc:
-            raise GraphQLError(exc.message, extensions={"code": exc.code.value}) from exc
+            text = render(exc.message, info.context.language)
+            raise GraphQLError(text, extensions={"code": exc.code.value}) from exc
         wanted = list(dict.fromkeys(types)) if types else list(ChangeTypeEnum)
         followed = scope.root if scope is not info.context.scope else None
         page = await read_feed(db, scope, cursor, size, wanted, unit=followed)

@@ -19,7 +19,7 @@ import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -183,6 +183,17 @@ class Env:
         current = as_of >= self.today
         self.day_checks.append((as_of, current))
         return as_of, current
+
+    def state_tests(self, flt: TaskFilter | None) -> list[Any]:
+        """The filter's state tests (resolvers/task/filters.py), each date a day check; a
+        test as of today (dueSoon, dueWithin) pins the plan to today (today's date is in
+        the SQL). ValueError for a dueWithin out of range (the resolvers report it)."""
+        tests = state_tests(flt, self.today)
+        for test in tests:
+            self.day(test.as_of)
+        if flt is not None and (flt.due_soon is not None or flt.due_within is not None):
+            self.day_checks.append((self.today - timedelta(days=1), False))
+        return tests
 
     def hidden(self) -> sa.ColumnElement[bool]:
         """Whether internal fields are hidden from the viewer (a sharing partner)."""
@@ -727,18 +738,19 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
     try:
         flt = task_filter(f.args.get("filter"))
         filtered = task_filter_conditions(flt)
+        tests = env.state_tests(flt)
     except ValueError as exc:  # a malformed id in the filter: the resolvers report it
         raise NotCompilable(str(exc)) from exc
-    if state_tests(flt):
+    if tests:
         # Judged by the unit's shares, as the resolvers judge them (resolvers/task/filters.py);
         # each date read as present state or history is a day check of the plan.
-        for test in state_tests(flt):
-            env.day(test.as_of)
         name = env.name("j")
         units = unit_scope([unit], include_descendants).cte(f"units_{name}", nesting=True)
         filtered = [
             *filtered,
-            *shares_state(flt, units=units, role=role, root=unit, task=task_t.c.id, name=name),
+            *shares_state(
+                flt, units=units, role=role, root=unit, task=task_t.c.id, name=name, today=env.today
+            ),
         ]
     in_scope = assigned_visible(env.scope, unit, in_scope, a.c.task_id)
     base = sa.select(task_t).where(task_t.c.id.in_(in_scope), *filtered)
@@ -789,8 +801,7 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
     if f.args.get("filter") is not None:
         try:
             flt = task_filter(f.args["filter"])
-            for test in state_tests(flt):
-                env.day(test.as_of)  # present state or history: a day check of the plan
+            env.state_tests(flt)  # present state or history: a day check of the plan
             statement = filtered_rollup_statement(
                 outer(row.c.id),
                 flt,
@@ -800,6 +811,7 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
                 role=f.args["role"],
                 scope=env.scope,
                 name=env.name("r"),
+                today=env.today,
             )
         except ValueError as exc:  # a malformed id in the filter: the resolvers report it
             raise NotCompilable(str(exc)) from exc
@@ -826,6 +838,7 @@ def filtered_rollup_statement(
     role: enums.RoleScope,
     scope: Scope,
     name: str,
+    today: date,
 ) -> sa.Select[Any]:
     """taskRollup(filter:) of the unit `root`, as the resolvers' live aggregation computes it
     (resolvers/task/rollup.py TaskRollupLoader._live: the buckets never answer a filter).
@@ -841,6 +854,7 @@ def filtered_rollup_statement(
             root=units.c.root_id,
             task=assignment_t.c.task_id,
             name=name,
+            today=today,
         )
     )
     return rollup_statement(
@@ -1276,9 +1290,8 @@ def plan_tasks(env: Env, f: Field, row: Row) -> Any:
     """Plan.tasks: its top-level tasks (resolvers/document/types.py)."""
     try:
         flt = task_filter(f.args.get("filter"))
-        conditions = [*task_filter_conditions(flt), *whole_task_state(flt)]
-        for test in state_tests(flt):
-            env.day(test.as_of)  # present state or history: a day check of the plan
+        conditions = [*task_filter_conditions(flt), *whole_task_state(flt, env.today)]
+        env.state_tests(flt)  # present state or history: a day check of the plan
     except ValueError as exc:
         raise NotCompilable(str(exc)) from exc
     base = sa.select(task_t).where(
@@ -1304,13 +1317,12 @@ def plan_task_rollup(env: Env, f: Field, row: Row) -> Any:
     day, current = env.day(f.args.get("asOf"))
     try:
         flt = task_filter(f.args.get("filter"))
-        for test in state_tests(flt):
-            env.day(test.as_of)
+        env.state_tests(flt)
         filtered = task_filter_conditions(flt)
     except ValueError as exc:
         raise NotCompilable(str(exc)) from exc
     cutoff = None if current else end_of_day(day)
-    scoped = tasks_of_plans([outer(row.c.id)], cutoff).where(*whole_task_state(flt))
+    scoped = tasks_of_plans([outer(row.c.id)], cutoff).where(*whole_task_state(flt, env.today))
     name = env.name("pr")
     statement = rollup_statement(
         scoped,
@@ -1559,9 +1571,8 @@ def _id_text(value: sa.ColumnElement[Any] | None) -> list[sa.ColumnElement[str]]
 def query_tasks(env: Env, f: Field) -> Any:
     try:
         flt = task_filter(f.args.get("filter"))
-        conditions = [*task_filter_conditions(flt), *whole_task_state(flt)]
-        for test in state_tests(flt):
-            env.day(test.as_of)  # present state or history: a day check of the plan
+        conditions = [*task_filter_conditions(flt), *whole_task_state(flt, env.today)]
+        env.state_tests(flt)  # present state or history: a day check of the plan
     except ValueError as exc:
         raise NotCompilable(str(exc)) from exc
     base = sa.select(task_t).where(*conditions, task_visible(env.scope))

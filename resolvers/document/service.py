@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Document, Plan
 from models.enums import DocumentKind, PlanField, PlanKind, ViewerRole
+from models.messages import message
 from models.rules.names import normalize_doc_number
 from models.rules.scope import can_edit_plan, document_visible, scope_for
 from resolvers.document.label_stems import insert_plans
@@ -52,7 +53,7 @@ async def create_document(
     check_date(issued_on, "issuedOn")
     issuer = issuer or viewer_unit
     if not await in_write_scope(ctx, conn, issuer):
-        raise DomainError(ErrorCode.NOT_FOUND, "no such unit in your scope", "issuer")
+        raise DomainError(ErrorCode.NOT_FOUND, message("UNIT_NOT_IN_SCOPE"), "issuer")
     normalized = normalize_doc_number(doc_number) if doc_number else None
     document_id = uuid.uuid4()
     row: dict[str, Any] = {
@@ -75,7 +76,7 @@ async def create_document(
     # One document per issuer and normalised 文号 (migration 0008): the index decides.
     if not await insert_unique(conn, document_t, row):
         raise DomainError(
-            ErrorCode.DUPLICATE, f"{doc_number} is registered by this issuer", "docNumber"
+            ErrorCode.DUPLICATE, message("DOC_NUMBER_TAKEN", doc_number=doc_number), "docNumber"
         )
     await audit(
         ctx,
@@ -111,20 +112,18 @@ async def create_plan(
         writable=can_edit_plan(ctx.viewer, document_t.c.issuer_id),
         field="document",
         noun="document",
-        forbidden="plans are added by the document's issuer or a unit above it",
+        forbidden=message("FORBIDDEN_ADD_PLAN"),
     )
     check_text(title, "title", required=True, limit=500)
     check_text(objectives, "objectives", limit=MAX_TEXT)
     if year is not None and not 1990 <= year <= 2100:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "year must be 1990–2100", "year")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, message("YEAR_1990_2100"), "year")
     if key is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", key):
-        raise DomainError(ErrorCode.INVALID_INPUT, "key is lower-case letters, digits and -", "key")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("PLAN_KEY_FORMAT"), "key")
     if parent is not None:
         parent_row = await fetch_row(conn, plan_t, parent, field="parent")
         if parent_row["document_id"] != document_id:
-            raise DomainError(
-                ErrorCode.INVALID_INPUT, "the parent is in another document", "parent"
-            )
+            raise DomainError(ErrorCode.INVALID_INPUT, message("PARENT_OTHER_DOCUMENT"), "parent")
     seq = (
         int(
             (
@@ -143,7 +142,7 @@ async def create_plan(
         sa.select(plan_t.c.id).where(plan_t.c.document_id == document_id, plan_t.c.key == key)
     )
     if taken.first() is not None:
-        raise DomainError(ErrorCode.DUPLICATE, f"key {key} exists in the document", "key")
+        raise DomainError(ErrorCode.DUPLICATE, message("PLAN_KEY_TAKEN", key=key), "key")
     plan_id = uuid.uuid4()
     row: dict[str, Any] = {
         "id": plan_id,

@@ -118,7 +118,7 @@ class Plan(RowNode, relay.Node):
     ) -> TaskConnection:
         conditions = [
             *task_filter_conditions(filter),
-            *whole_task_state(filter),
+            *whole_task_state(filter, info.context.today()),
             task_visible(info.context.scope),
         ]
 
@@ -132,6 +132,7 @@ class Plan(RowNode, relay.Node):
                 "task_set": TaskSet(
                     [*conditions, task_t.c.plan_id == plan, task_t.c.parent_id.is_(None)],
                     scope=info.context.scope,
+                    today=info.context.today(),
                 )
             }
 

@@ -23,6 +23,7 @@ from models.enums import (
     EscalationLevel,
     ViewerRole,
 )
+from models.messages import message
 from models.rules import calendar
 from models.rules import rectification_state as rect_rules
 from models.rules import task_state as task_rules
@@ -60,9 +61,7 @@ async def escalate(
     """A superior escalates to a unit about its task share or rectification."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
     if sum(x is not None for x in (task_id, assignment_id, rectification_id)) != 1:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT, "name exactly one task, assignment or rectification"
-        )
+        raise DomainError(ErrorCode.INVALID_INPUT, message("ESCALATE_ONE_SUBJECT"))
     # The addressed unit: NOT_FOUND unless visible; a superior of it (or ADMIN) escalates.
     await fetch_checked(
         conn,
@@ -71,7 +70,7 @@ async def escalate(
         writable=can_escalate_to(ctx.viewer, unit_t.c.id),
         field="addressedTo",
         noun="unit",
-        forbidden="only a superior unit escalates to a unit",
+        forbidden=message("FORBIDDEN_ESCALATE"),
     )
     check_text(reason, "reason", limit=MAX_TEXT)
     day = issued_on or ctx.today()
@@ -80,7 +79,7 @@ async def escalate(
         share = await fetch_row(conn, assignment_t, assignment_id, field="assignment")
         if share["org_unit_id"] != addressed_to:
             raise DomainError(
-                ErrorCode.INVALID_INPUT, "the assignment is not the addressed unit's", "assignment"
+                ErrorCode.INVALID_INPUT, message("ESCALATE_NOT_ITS_SHARE"), "assignment"
             )
         task_id = share["task_id"]
     elif task_id is not None:
@@ -91,9 +90,7 @@ async def escalate(
             )
         )
         if involved.first() is None:
-            raise DomainError(
-                ErrorCode.INVALID_INPUT, "the addressed unit has no share of the task", "task"
-            )
+            raise DomainError(ErrorCode.INVALID_INPUT, message("ESCALATE_NO_SHARE"), "task")
     else:
         assert rectification_id is not None
         await fetch_row(conn, rect_t, rectification_id, field="rectification")
@@ -106,7 +103,7 @@ async def escalate(
         if involved.first() is None:
             raise DomainError(
                 ErrorCode.INVALID_INPUT,
-                "the addressed unit is not responsible for it",
+                message("ESCALATE_NOT_RESPONSIBLE"),
                 "rectification",
             )
     escalation_id = uuid.uuid4()

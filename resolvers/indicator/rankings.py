@@ -28,7 +28,9 @@ from models import OrgUnit as OrgUnitModel
 from models import OrgUnitClosure
 from models import Target as TargetModel
 from models.enums import IndicatorDirection, IndicatorKind
+from models.messages import message
 from resolvers.common import Info, decode_global_id
+from resolvers.errors import InvalidArgument
 from resolvers.org_unit.types import OrgUnit
 from resolvers.pagination import PaginationError, page_size
 from resolvers.scope import in_subtree
@@ -189,9 +191,9 @@ async def rankings(
     try:
         limit = page_size(first)
     except PaginationError as exc:
-        raise ValueError(str(exc)) from exc
+        raise InvalidArgument(exc.message) from exc
     if month is not None and not 1 <= month <= 12:
-        raise ValueError("`month` must be between 1 and 12")
+        raise InvalidArgument(message("MONTH_ARGUMENT"))
     scope = decode_global_id(within, "OrgUnit") if within is not None else None
     db = info.context.db
     row = await db.fetch_one(
@@ -200,7 +202,7 @@ async def rankings(
         )
     )
     if row is None:
-        raise ValueError(f"unknown indicator: {indicator}")
+        raise InvalidArgument(message("UNKNOWN_INDICATOR", code=indicator))
     lower_is_better = (
         IndicatorKind(row["kind"]) is IndicatorKind.WATER_CLASS
         or IndicatorDirection(row["direction"]) is IndicatorDirection.LOWER_IS_BETTER

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Indicator, Measurement, MonitoringSection, Target
 from models.enums import IndicatorKind, TargetKind, ViewerRole
+from models.messages import message
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.service_context import ServiceContext as Context  # services take no GraphQL context
 from resolvers.task.service import MAX_TEXT, check_text
@@ -36,7 +37,7 @@ async def _indicator(conn: AsyncConnection, code: str) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no indicator {code}", "indicator")
+        raise DomainError(ErrorCode.NOT_FOUND, message("NO_INDICATOR", code=code), "indicator")
     return dict(row)
 
 
@@ -48,33 +49,33 @@ async def _subject(
 ) -> None:
     """Exactly one of unit or section, inside the viewer's subtree."""
     if (unit is None) == (section is None):
-        raise DomainError(ErrorCode.INVALID_INPUT, "give a unit or a section", "unit")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("UNIT_OR_SECTION"), "unit")
     owner = unit
     if section is not None:
         owner = (await fetch_row(conn, section_t, section, field="section"))["org_unit_id"]
     assert owner is not None
     if not await in_write_scope(ctx, conn, owner):
         raise DomainError(
-            ErrorCode.NOT_FOUND, "no such unit in your scope", "unit" if unit else "section"
+            ErrorCode.NOT_FOUND, message("UNIT_NOT_IN_SCOPE"), "unit" if unit else "section"
         )
 
 
 def _check_period(year: int, month: int | None) -> None:
     if not 1990 <= year <= 2100:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "year must be 1990–2100", "year")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, message("YEAR_1990_2100"), "year")
     if month is not None and not 1 <= month <= 12:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "month must be 1–12", "month")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, message("MONTH_1_12"), "month")
 
 
 def _check_value(indicator: dict[str, Any], value: float | None, field: str) -> None:
     if value is None:
         return
     if not math.isfinite(value):
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "value must be a finite number", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, message("VALUE_FINITE"), field)
     if indicator["kind"] == IndicatorKind.WATER_CLASS.value and value not in (1, 2, 3, 4, 5, 6):
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "water classes are 1–5 (I–V) or 6 (劣V)", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, message("WATER_CLASS"), field)
     if value < 0:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "value must not be negative", field)
+        raise DomainError(ErrorCode.OUT_OF_RANGE, message("VALUE_NEGATIVE"), field)
 
 
 async def record_measurement(
@@ -183,7 +184,7 @@ async def create_target(
     _check_value(ind, value, "value")
     _check_value(ind, baseline, "baseline")
     if value is None and not value_text:
-        raise DomainError(ErrorCode.INVALID_INPUT, "give a value or a valueText", "value")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("VALUE_OR_TEXT"), "value")
     check_text(value_text, "valueText", limit=200)
     check_text(source, "source", limit=500)
     check_text(remarks, "remarks", limit=MAX_TEXT)
@@ -209,7 +210,7 @@ async def create_target(
     }
     # One target per slot and kind (migration 0008): the index decides, not a prior read.
     if not await insert_unique(conn, t, row):
-        raise DomainError(ErrorCode.DUPLICATE, "that target exists: update it instead", "kind")
+        raise DomainError(ErrorCode.DUPLICATE, message("TARGET_EXISTS"), "kind")
     await audit(
         ctx,
         conn,

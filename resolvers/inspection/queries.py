@@ -13,13 +13,12 @@ import strawberry
 from models import Inspection as InspectionModel
 from models import OrgUnitClosure, RectificationAssignment
 from models import Rectification as RectificationModel
-from models.rules import calendar
+from models.rules import calendar, search
 from models.rules import rectification_state as rect_rules
 from resolvers.common import Connection, Info, decode_global_id, paginate
 from resolvers.inspection.types import Inspection, Rectification, RectificationFilter
 from resolvers.pagination import OrderKey, ascending, page_loader
 from resolvers.scope import visibility
-from resolvers.task.filters import like_pattern
 
 inspection_t: sa.Table = InspectionModel.__table__  # type: ignore[attr-defined]
 rect_t: sa.Table = RectificationModel.__table__  # type: ignore[attr-defined]
@@ -63,7 +62,7 @@ def rectification_conditions(flt: RectificationFilter | None) -> list[sa.ColumnE
         day = flt.due_soon_as_of
         out.append(rect_rules.due_soon(rect_t, day, calendar.cutoff(day)))
     if flt.text:
-        out.append(rect_t.c.problem.like(like_pattern(flt.text.strip()), escape="\\"))
+        out.append(search.matches(flt.text, rect_t.c.problem_folded))
     return out
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Inspection, Rectification, RectificationAssignment, RectificationEvent
 from models.enums import RectificationStatus, ViewerRole
+from models.messages import message
 from models.rules.scope import rectification_visible, scope_for
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import rectification_changed
@@ -83,7 +84,7 @@ async def transition_rectification(
         writable=sa.true(),
         field="rectification",
         noun="rectification",
-        forbidden="",
+        forbidden=message("FORBIDDEN_RECTIFICATION"),
     )
     # ADMIN writes wherever it reads: it may act as either side.
     relation = "ADMIN" if ctx.viewer.is_admin else await _relation(conn, viewer_unit, rect)
@@ -93,20 +94,18 @@ async def transition_rectification(
         allowed = ", ".join(s.value for s in next_states(current)) or "none"
         raise DomainError(
             ErrorCode.INVALID_TRANSITION,
-            f"{current.value} → {to.value} is not allowed (from {current.value}: {allowed})",
+            message("INVALID_TRANSITION", current=current.value, to=to.value, allowed=allowed),
             "to",
         )
     if actor is Actor.RESPONSIBLE and relation not in ("RESPONSIBLE", "ADMIN"):
-        raise DomainError(
-            ErrorCode.FORBIDDEN, f"only a responsible unit moves it to {to.value}", "to"
-        )
+        raise DomainError(ErrorCode.FORBIDDEN, message("ONLY_RESPONSIBLE_MOVES", to=to.value), "to")
     if actor is Actor.SUPERVISING:
         if relation not in ("SUPERVISING", "ADMIN"):
             raise DomainError(
-                ErrorCode.FORBIDDEN, f"only a supervising unit moves it to {to.value}", "to"
+                ErrorCode.FORBIDDEN, message("ONLY_SUPERVISING_MOVES", to=to.value), "to"
             )
         if not ctx.viewer.at_least(ViewerRole.COORDINATOR):
-            raise DomainError(ErrorCode.FORBIDDEN, "verifying and closing need a COORDINATOR")
+            raise DomainError(ErrorCode.FORBIDDEN, message("VERIFY_NEEDS_COORDINATOR"))
     check_text(comment, "comment", limit=MAX_TEXT)
     links = evidence or []
     check_evidence(links)

@@ -201,7 +201,10 @@ class RectificationFilter:
         default=None,
         description="Due soon as of this date: open, deadline ending within 14 days from it.",
     )
-    text: str | None = strawberry.field(default=None, description="Substring of the problem.")
+    text: str | None = strawberry.field(
+        default=None,
+        description="Substring of the problem, ignoring case and full-/half-width forms.",
+    )
 
 
 @strawberry.type(description="One workflow transition of a rectification: who, when, why.")

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Escalation, ProgressReport
 from models.enums import AssignmentRole, TaskStatus
+from models.messages import Message, Text, message
 from models.rules import calendar
 from models.rules.deadline import ParsedDeadline
 from models.rules.ledger import (
@@ -118,7 +119,7 @@ class Names:
     def __init__(self, conn: AsyncConnection, viewer: Viewer) -> None:
         self.conn, self.viewer = conn, viewer
         self._names: dict[
-            tuple[uuid.UUID, str, date | None], tuple[list[uuid.UUID], str | None] | str
+            tuple[uuid.UUID, str, date | None], tuple[list[uuid.UUID], str | None] | Text
         ] = {}
         self._within: dict[uuid.UUID, bool] = {}
 
@@ -135,19 +136,19 @@ class Names:
                     if unit not in self._within:
                         self._within[unit] = await may_name_unit(self.conn, self.viewer, unit)
                 if not all(self._within[unit] for unit in named.unit_ids):
-                    self._names[key] = f"{name} is not a unit in your scope"
+                    self._names[key] = message("LEDGER_UNIT_NOT_IN_SCOPE", name=name)
                 else:
                     self._names[key] = (named.unit_ids, named.via_group)
             except DomainError as error:
                 self._names[key] = error.message
         found = self._names[key]
-        if isinstance(found, str):
-            raise LookupError(found)
+        if isinstance(found, (str, Message)):
+            raise LookupError(found)  # args[0]: the problem's message
         return found
 
 
 @functools.lru_cache(maxsize=4096)
-def _resolved_deadline(text: str, year: int | None) -> ParsedDeadline | str:
+def _resolved_deadline(text: str, year: int | None) -> ParsedDeadline | Text:
     """createTask's deadline of a 完成时限 text, or why it is refused. Cached: a ledger
     repeats a few texts (长期坚持, 2024年12月底前) over thousands of rows."""
     try:
@@ -177,7 +178,7 @@ async def desired_task(
             ok = False
     deadline, warning = row_deadline(row, plan.year)
     resolved = _resolved_deadline(row.deadline_text, plan.year)
-    if isinstance(resolved, str):
+    if isinstance(resolved, (str, Message)):
         report.errors.append(
             RowProblem(row.number, "完成时限", ProblemCode.UNPARSED_DEADLINE, resolved)
         )
@@ -197,7 +198,7 @@ async def desired_task(
                 ids, group = await names.resolve(name, plan.issuer_id, plan.issued_on)
             except LookupError as error:
                 report.errors.append(
-                    RowProblem(row.number, column, ProblemCode.UNKNOWN_UNIT, str(error))
+                    RowProblem(row.number, column, ProblemCode.UNKNOWN_UNIT, error.args[0])
                 )
                 ok = False
                 continue
@@ -213,7 +214,7 @@ async def desired_task(
                 row.number,
                 "牵头单位",
                 ProblemCode.UNKNOWN_UNIT,
-                f"{'、'.join(unresolved)} names only the units concerned: name a lead unit",
+                message("LEDGER_ONLY_CONCERNED", names="、".join(unresolved)),
             )
         )
         ok = False
@@ -235,7 +236,7 @@ async def _imported_state(
                 row.number,
                 "最新进展",
                 ProblemCode.STATE_IGNORED,
-                "最新进展 without 状态 or 进度 is not imported: give the state it reports",
+                message("LEDGER_STATE_IGNORED"),
             )
         )
         return True, None
@@ -245,8 +246,7 @@ async def _imported_state(
                 row.number,
                 given.dated_by or "最新进展",
                 ProblemCode.FUTURE_DATE,
-                f"the state is dated {given.on.isoformat()}, after today: history is never "
-                "in the future",
+                message("LEDGER_STATE_FUTURE", day=given.on.isoformat()),
             )
         )
         return False, None
@@ -258,7 +258,12 @@ async def _imported_state(
         status = derive_status(percent, given.status, TaskStatus.NOT_STARTED)
     except DomainError as error:
         report.errors.append(
-            RowProblem(row.number, "进度", ProblemCode.INVALID_PROGRESS, f"状态 and 进度: {error}")
+            RowProblem(
+                row.number,
+                "进度",
+                ProblemCode.INVALID_PROGRESS,
+                message("LEDGER_STATE_PROGRESS", detail=error.message),
+            )
         )
         return False, None
     if given.reporter is not None:
@@ -343,8 +348,7 @@ def _before_history(row: LedgerRow, state: ImportedState, start: datetime) -> Ro
         row.number,
         (row.state.dated_by if row.state else None) or "最新进展",
         ProblemCode.DATE_BEFORE_HISTORY,
-        f"the state is dated {on}, before the task's history ({since}): history is never "
-        "rewritten (a new task starts on its document's date or --effective-on)",
+        message("LEDGER_BEFORE_HISTORY", day=on, since=since),
     )
 
 
@@ -377,7 +381,7 @@ async def diff(
                         row.number,
                         "序号",
                         ProblemCode.NO_SUCH_SUBTASK,
-                        f"no subtask {row.seq_text}: subtasks come from decomposeTask",
+                        message("LEDGER_NO_SUBTASK", seq=row.seq_text),
                     )
                 )
                 continue
@@ -545,8 +549,7 @@ async def check_removals(conn: AsyncConnection, writes: list[Write], report: Imp
                 write.desired.row.number,
                 role,
                 ProblemCode.ASSIGNMENT_IN_USE,
-                f"unit {assignment['org_unit_id']} has reported, decomposed or been escalated "
-                "on this task and stays on it: name it in the row",
+                message("LEDGER_ASSIGNMENT_IN_USE", unit=assignment["org_unit_id"]),
             )
         )
 

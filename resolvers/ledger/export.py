@@ -6,7 +6,7 @@ are: CSV is written as the rows arrive; .xlsx goes through openpyxl's write-only
 spools the sheet to a temporary file. The columns are EXPORT_COLUMNS: what import reads
 (an exported file imports back unchanged), then 状态, 进度, 最新进展 (read back on import as
 the task's state on the report's day), 是否逾期 (derived, ignored on import), then 文号 and
-方案 (each row's plan).
+方案 (each row's plan, by its title as the dashboard shows it; import reads a key or a title).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def export_statement(scope: Scope, query: ExportQuery) -> sa.Select[Any]:
             task_t.c.responsibility_unresolved,
             task_t.c.status,
             task_t.c.progress,
-            plan_t.c.key.label("plan_key"),
+            plan_t.c.title.label("plan_title"),
             document_t.c.doc_number,
         )
         .join(plan_t, plan_t.c.id == task_t.c.plan_id)
@@ -250,7 +250,7 @@ async def _chunk_rows(
                 news,
                 "是" if overdue else "否",
                 row["doc_number"] or "",
-                row["plan_key"],
+                row["plan_title"],  # the plan as people name it (import reads key or title)
             ]
         )
     return out

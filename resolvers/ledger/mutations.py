@@ -11,6 +11,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.file_uploads import Upload
 
+from models.messages import Text, message, noun, render
 from models.rules.ledger import LedgerFormatError, LedgerTooLarge, ProblemCode, RowProblem
 from resolvers.common import Info, decode_global_id
 from resolvers.errors import DomainError, ErrorCode, UserError
@@ -38,14 +39,16 @@ class LedgerRowProblem:
     row: int | None = strawberry.field(description="Row number in the file (1 = first row).")
     column: str | None = strawberry.field(description="The column's header, e.g. 牵头单位.")
     code: ProblemCode = strawberry.field(description="Machine-readable reason.")
-    message: str = strawberry.field(description="Human-readable explanation.")
+    text: strawberry.Private[Text]
+
+    @strawberry.field(description="Human-readable explanation (zh-CN; English on request).")
+    def message(self, info: Info) -> str:
+        return render(self.text, info.context.language)
 
     @classmethod
     def from_problem(cls, problem: RowProblem) -> LedgerRowProblem:
         """From the parser's or service's RowProblem."""
-        return cls(
-            row=problem.row, column=problem.column, code=problem.code, message=problem.message
-        )
+        return cls(row=problem.row, column=problem.column, code=problem.code, text=problem.message)
 
 
 @strawberry.type(description="What the import does (or would do) with one row.")
@@ -152,7 +155,9 @@ def _id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID | 
     try:
         return decode_global_id(value, type_name)
     except ValueError as exc:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no such {type_name}", field) from exc
+        raise DomainError(
+            ErrorCode.NOT_FOUND, message("NOT_FOUND_ID", noun=noun(type_name)), field
+        ) from exc
 
 
 async def _read(upload: Any, limit: int) -> tuple[bytes, str | None]:
@@ -163,12 +168,10 @@ async def _read(upload: Any, limit: int) -> tuple[bytes, str | None]:
     elif callable(getattr(upload, "read", None)):
         data = await upload.read(limit + 1)
     else:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT, "send the file as a multipart upload (GraphQL spec)", "file"
-        )
+        raise DomainError(ErrorCode.INVALID_INPUT, message("FILE_NOT_UPLOAD"), "file")
     if len(data) > limit:
         raise DomainError(
-            ErrorCode.FILE_TOO_LARGE, f"the file is over {limit:,} bytes (the upload limit)", "file"
+            ErrorCode.FILE_TOO_LARGE, message("FILE_TOO_LARGE", limit=f"{limit:,}"), "file"
         )
     return data, name
 
@@ -187,9 +190,9 @@ class LedgerMutation:
                 # Parsed in a worker process, its limits checked before it is read in full.
                 parsed = await parse_off_loop(data, name, ctx.ledger_limits)
             except LedgerTooLarge as exc:
-                raise DomainError(ErrorCode.FILE_TOO_LARGE, str(exc), "file") from exc
+                raise DomainError(ErrorCode.FILE_TOO_LARGE, exc.text, "file") from exc
             except LedgerFormatError as exc:
-                raise DomainError(ErrorCode.INVALID_INPUT, str(exc), "file") from exc
+                raise DomainError(ErrorCode.INVALID_INPUT, exc.text, "file") from exc
             ref = PlanRef(
                 plan_id=_id(input.plan, "Plan", "plan"),
                 doc_number=input.doc_number,
@@ -204,7 +207,9 @@ class LedgerMutation:
                 errors.append(
                     UserError(
                         code=ErrorCode.INVALID_INPUT,
-                        message=f"{len(report.errors)} row errors: nothing was imported",
+                        message=message("LEDGER_ROW_ERRORS", count=len(report.errors)).render(
+                            ctx.language
+                        ),
                         field="file",
                     )
                 )

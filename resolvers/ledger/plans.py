@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Document, Plan
+from models.messages import message
 from models.rules.names import normalize_doc_number
 from models.rules.scope import can_edit_plan, plan_visible, scope_for
 from models.viewer import Viewer
@@ -64,6 +65,15 @@ class PlanInfo:
             return None
         return normalize_doc_number(self.doc_number), self.key
 
+    def named_by(self, plan_ref: tuple[str, str]) -> bool:
+        """Whether a row's (normalised 文号, 方案) names this plan (方案: key or title)."""
+        doc_number, plan = plan_ref
+        return (
+            self.doc_number is not None
+            and doc_number == normalize_doc_number(self.doc_number)
+            and plan in (self.key, self.title)
+        )
+
 
 def _info(plan: Any, document: Any) -> PlanInfo:
     return PlanInfo(
@@ -105,7 +115,7 @@ async def find_plan(conn: AsyncConnection, ref: PlanRef, viewer: Viewer) -> Plan
             writable=can_edit_plan(viewer, document_t.c.issuer_id),
             field="plan",
             noun="plan",
-            forbidden="a plan's ledger is imported by its issuer or a unit above it",
+            forbidden=message("FORBIDDEN_IMPORT_LEDGER"),
         )
         document = (
             (
@@ -121,12 +131,14 @@ async def find_plan(conn: AsyncConnection, ref: PlanRef, viewer: Viewer) -> Plan
     documents = await _documents(conn, ref.doc_number, ref.issuer_id, viewer)
     if not documents:
         raise DomainError(
-            ErrorCode.NOT_FOUND, f"no document {ref.doc_number} in your scope", "docNumber"
+            ErrorCode.NOT_FOUND,
+            message("DOCUMENT_NOT_IN_SCOPE", doc_number=ref.doc_number),
+            "docNumber",
         )
     if len(documents) > 1:
         raise DomainError(
             ErrorCode.INVALID_INPUT,
-            f"{len(documents)} documents carry {ref.doc_number}: name the issuer",
+            message("DOCUMENT_NUMBER_SHARED", count=len(documents), doc_number=ref.doc_number),
             "issuer",
         )
     (document,) = documents
@@ -142,16 +154,19 @@ async def find_plan(conn: AsyncConnection, ref: PlanRef, viewer: Viewer) -> Plan
         .all()
     )
     if ref.plan_key:
-        plans = [plan for plan in plans if plan["key"] == ref.plan_key]
+        # 方案 names the plan by its key or, as exports write it, its title.
+        plans = [plan for plan in plans if ref.plan_key in (plan["key"], plan["title"])]
         if not plans:
             raise DomainError(
-                ErrorCode.NOT_FOUND, f"{ref.doc_number} has no plan {ref.plan_key}", "planKey"
+                ErrorCode.NOT_FOUND,
+                message("DOCUMENT_HAS_NO_PLAN", doc_number=ref.doc_number, key=ref.plan_key),
+                "planKey",
             )
     if len(plans) != 1:
         keys = ", ".join(plan["key"] for plan in plans) or "none"
         raise DomainError(
             ErrorCode.INVALID_INPUT,
-            f"{ref.doc_number} holds several plans ({keys}): name one by its key",
+            message("DOCUMENT_SEVERAL_PLANS", doc_number=ref.doc_number, keys=keys),
             "planKey",
         )
     return _info(plans[0], document)

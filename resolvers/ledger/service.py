@@ -34,6 +34,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models.enums import ViewerRole
+from models.messages import message
 from models.rules.ledger import LedgerRow, ParsedLedger, ProblemCode, RowProblem
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.ledger.diff import (
@@ -98,7 +99,7 @@ async def import_ledger(
         if progress and index % 500 == 0:
             progress("checking", index, len(rows))
     if not rows and not report.errors:
-        raise DomainError(ErrorCode.INVALID_INPUT, "the file lists no task rows", "file")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("LEDGER_NO_ROWS"), "file")
     if fixed is not None:
         plans.setdefault(fixed.id, fixed)
     report.plans = list(plans.values())
@@ -131,14 +132,19 @@ async def _row_plan(
 ) -> PlanInfo | None:
     """The plan a row goes into: the named one (the row's 文号/方案 must agree), or its own."""
     if fixed is not None:
-        if row.plan_ref is not None and fixed.ref is not None and row.plan_ref != fixed.ref:
+        if row.plan_ref is not None and fixed.ref is not None and not fixed.named_by(row.plan_ref):
             report.errors.append(
                 RowProblem(
                     row.number,
                     "方案",
                     ProblemCode.WRONG_PLAN,
-                    f"the row belongs to {row.doc_number} {row.plan_key}, "
-                    f"not to the plan imported into ({fixed.doc_number} {fixed.key})",
+                    message(
+                        "LEDGER_WRONG_PLAN",
+                        doc_number=row.doc_number,
+                        key=row.plan_key,
+                        fixed_doc_number=fixed.doc_number,
+                        fixed_key=fixed.key,
+                    ),
                 )
             )
             return None
@@ -147,8 +153,8 @@ async def _row_plan(
         plan = await finder.get(row.doc_number, row.plan_key)
         if plan is not None:
             return plan
-        message = f"no plan {row.plan_key} of {row.doc_number} in your scope"
+        text = message("LEDGER_NO_PLAN", key=row.plan_key, doc_number=row.doc_number)
     else:
-        message = "name the plan to import into, or give 文号 and 方案 columns"
-    report.errors.append(RowProblem(row.number, "文号", ProblemCode.UNKNOWN_PLAN, message))
+        text = message("LEDGER_NAME_PLAN")
+    report.errors.append(RowProblem(row.number, "文号", ProblemCode.UNKNOWN_PLAN, text))
     return None

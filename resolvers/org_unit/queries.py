@@ -10,6 +10,7 @@ import strawberry
 from models import OrgUnit as OrgUnitModel
 from models import OrgUnitAlias, OrgUnitClosure
 from models.org_unit_tree import in_force_at, parent_links, present
+from models.rules import search
 from models.rules.names import name_spellings, normalize_name, official_forms
 from resolvers import cursors
 from resolvers.common import Connection, Info, decode_global_id, paginate
@@ -139,13 +140,17 @@ class OrgUnitQuery:
                     )
                 )
             if filter.name:
-                needle = f"%{normalize_name(filter.name)}%"
+                # Full- and half-width alike (the aliases are NFKC, models/rules/names.py),
+                # and ASCII letters in any case (lower() on both sides: SQLite's is ASCII-only).
+                needle = search.like_pattern(normalize_name(filter.name).lower())
                 stmt = stmt.where(
                     sa.or_(
-                        unit_t.c.name.like(f"%{filter.name.strip()}%"),
+                        sa.func.lower(unit_t.c.name).like(
+                            search.like_pattern(search.fold(filter.name.strip())), escape="\\"
+                        ),
                         unit_t.c.id.in_(
                             sa.select(alias_t.c.org_unit_id).where(
-                                alias_t.c.normalized.like(needle)
+                                sa.func.lower(alias_t.c.normalized).like(needle, escape="\\")
                             )
                         ),
                     )

@@ -46,6 +46,7 @@ from models import (
 )
 from models.base import utcnow
 from models.enums import OrgUnitEventKind, OrgUnitEventRole, OrgUnitKind, ViewerRole
+from models.messages import message
 from models.org_unit_tree import ROLLS_INTO, closure_select
 from models.rules import calendar
 from resolvers.errors import DomainError, ErrorCode
@@ -87,25 +88,28 @@ def _arity(kind: OrgUnitEventKind, predecessors: int, successors: int) -> None:
         (successors, s_min, s_max, "successors"),
     ):
         if count < low or (high is not None and count > high):
-            wanted = str(low) if low == high else f"at least {low}"
-            if high is not None and high != low:
-                wanted = f"{low} to {high}"
-            raise DomainError(
-                ErrorCode.INVALID_INPUT,
-                f"a {kind.value} names {wanted} {field} (units), not {count}",
-                field,
+            wanted = message("COUNT_EXACT", n=low) if low == high else None
+            if high is None:
+                wanted = message("COUNT_AT_LEAST", n=low)
+            elif high != low:
+                wanted = message("COUNT_RANGE", low=low, high=high)
+            text = message(
+                "EVENT_UNIT_COUNT", kind=kind.value, wanted=wanted, field=field, count=count
             )
+            raise DomainError(ErrorCode.INVALID_INPUT, text, field)
 
 
 def _check_date(occurred_on: date) -> None:
     try:
         calendar.check_date(occurred_on)
-    except ValueError as exc:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, str(exc), "occurredOn") from exc
+    except calendar.DateOutOfRange as exc:
+        raise DomainError(
+            ErrorCode.OUT_OF_RANGE, message("DATE_INVALID", detail=exc.text), "occurredOn"
+        ) from exc
     if occurred_on > calendar.today():
         raise DomainError(
             ErrorCode.OUT_OF_RANGE,
-            f"{occurred_on.isoformat()} is in the future: record an event once it took effect",
+            message("EVENT_IN_FUTURE", day=occurred_on.isoformat()),
             "occurredOn",
         )
 
@@ -122,7 +126,9 @@ async def _units(
     found = {row["id"]: dict(row) for row in rows.mappings()}
     missing = [str(unit) for unit in ids if unit not in found]
     if missing:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no such unit: {', '.join(missing)}", field)
+        raise DomainError(
+            ErrorCode.NOT_FOUND, message("NO_SUCH_UNITS", units=", ".join(missing)), field
+        )
     return found
 
 
@@ -130,13 +136,13 @@ def _in_force_on(row: dict[str, Any], occurred_on: date, field: str) -> None:
     if row["valid_to"] is not None:
         raise DomainError(
             ErrorCode.OUT_OF_RANGE,
-            f"{row['name']} ended on {row['valid_to'].isoformat()}: it is not in force then",
+            message("UNIT_ENDED", name=row["name"], day=row["valid_to"].isoformat()),
             field,
         )
     if row["valid_from"] is not None and row["valid_from"] >= occurred_on:
         raise DomainError(
             ErrorCode.OUT_OF_RANGE,
-            f"{row['name']} is in force only from {row['valid_from'].isoformat()}",
+            message("UNIT_NOT_YET", name=row["name"], day=row["valid_from"].isoformat()),
             field,
         )
 
@@ -184,8 +190,12 @@ async def _move_children(
         if child["parent_since"] is not None and child["parent_since"] >= occurred_on:
             raise DomainError(
                 ErrorCode.OUT_OF_RANGE,
-                f"{child['name']} is under {predecessor['name']} only from "
-                f"{child['parent_since'].isoformat()}",
+                message(
+                    "UNIT_UNDER_ONLY_FROM",
+                    child=child["name"],
+                    parent=predecessor["name"],
+                    day=child["parent_since"].isoformat(),
+                ),
                 "occurredOn",
             )
         await conn.execute(
@@ -227,9 +237,11 @@ async def _create_unit(
     parent_id = new.parent_id if new.parent_id is not None else (template or {}).get("parent_id")
     kind = new.kind or (OrgUnitKind(template["kind"]) if template else None)
     if kind is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"{new.name}: give its kind", "newUnits")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, message("NEW_UNIT_NEEDS_KIND", name=new.name), "newUnits"
+        )
     if not new.name.strip() or not new.code.strip():
-        raise DomainError(ErrorCode.INVALID_INPUT, "a new unit needs a name and a code", "newUnits")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("NEW_UNIT_NEEDS_NAME"), "newUnits")
     parent = None
     if parent_id is not None:
         parent = (
@@ -238,10 +250,10 @@ async def _create_unit(
             .first()
         )
         if parent is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "no such parent unit", "newUnits")
+            raise DomainError(ErrorCode.NOT_FOUND, message("NO_PARENT_UNIT"), "newUnits")
         if parent["valid_to"] is not None:
             raise DomainError(
-                ErrorCode.OUT_OF_RANGE, f"{parent['name']} is no longer in force", "newUnits"
+                ErrorCode.OUT_OF_RANGE, message("UNIT_NO_LONGER", name=parent["name"]), "newUnits"
             )
     unit_id = stable_id("org_unit", new.code.strip())
     row = {
@@ -263,7 +275,9 @@ async def _create_unit(
         "version": 1,
     }
     duplicate = DomainError(
-        ErrorCode.DUPLICATE, f"a unit named {row['name']} or coded {row['code']} exists", "newUnits"
+        ErrorCode.DUPLICATE,
+        message("UNIT_EXISTS", name=row["name"], code=row["code"]),
+        "newUnits",
     )
     async with unique_or(conn, duplicate):
         await conn.execute(unit_t.insert().values(**row))
@@ -285,15 +299,13 @@ async def record_event(
     """Record an event and apply it to the tree (module docstring); returns the event row."""
     require_role(ctx, ViewerRole.ADMIN)
     if kind is OrgUnitEventKind.ESTABLISH and successors:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT, "ESTABLISH creates its units: use newUnits", "successors"
-        )
+        raise DomainError(ErrorCode.INVALID_INPUT, message("ESTABLISH_NEW_UNITS"), "successors")
     predecessors = list(dict.fromkeys(predecessors))
     successors = list(dict.fromkeys(successors))
     _arity(kind, len(predecessors), len(successors) + len(new_units))
     _check_date(occurred_on)
     if basis is not None and len(basis) > 2000:
-        raise DomainError(ErrorCode.INVALID_INPUT, "basis: at most 2000 characters", "basis")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("BASIS_TOO_LONG"), "basis")
     ended = await _units(conn, predecessors, "predecessors")
     for row in ended.values():
         _in_force_on(row, occurred_on, "predecessors")
@@ -304,14 +316,14 @@ async def record_event(
         if unit in subtree:
             raise DomainError(
                 ErrorCode.INVALID_INPUT,
-                f"{heirs[unit]['name']} lies within a predecessor: the tree would form a cycle",
+                message("CYCLE_SUCCESSOR", name=heirs[unit]["name"]),
                 "successors",
             )
     for new in new_units:
         if new.parent_id is not None and new.parent_id in subtree:
             raise DomainError(
                 ErrorCode.INVALID_INPUT,
-                f"{new.name}'s parent lies within a predecessor: the tree would form a cycle",
+                message("CYCLE_NEW_PARENT", name=new.name),
                 "newUnits",
             )
     if kind not in ROLLS_INTO:
@@ -324,8 +336,7 @@ async def record_event(
             if has_children:
                 raise DomainError(
                     ErrorCode.INVALID_INPUT,
-                    f"{row['name']} still has units under it: a {kind.value} names no heir "
-                    "for them (merge or rename them first)",
+                    message("UNITS_LEFT_UNDER", name=row["name"], kind=kind.value),
                     "predecessors",
                 )
     # The tasks whose rollup ancestors change: those of the predecessors' subtrees.

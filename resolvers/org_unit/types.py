@@ -275,7 +275,8 @@ class OrgUnitFilter:
         default=None, description="Only units in this unit's subtree (itself included)."
     )
     name: str | None = strawberry.field(
-        default=None, description="Name or alias contains this text."
+        default=None,
+        description="Name or alias contains this text (full-/half-width and ASCII case alike).",
     )
 
 
@@ -286,5 +287,5 @@ def check_as_of(as_of: date) -> date:
 
     try:
         return calendar.check_date(as_of)
-    except ValueError as exc:
-        raise InvalidArgument(str(exc)) from exc
+    except calendar.DateOutOfRange as exc:
+        raise InvalidArgument(exc.text) from exc

@@ -45,6 +45,8 @@ class TaskSet:
     include_descendants: bool = False
     # The filter's state tests (overdueAsOf, dueSoonAsOf), judged by the unit's shares.
     flt: TaskFilter | None = None
+    # The request's today (dueSoon, dueWithin).
+    today: date = field(kw_only=True)
 
     def statement(self) -> sa.Select[Any]:
         """The tasks of the set."""
@@ -54,7 +56,14 @@ class TaskSet:
             units = unit_scope([self.unit], self.include_descendants).cte("set_units")
             root = sa.literal(self.unit, sa.Uuid())
             stmt = stmt.where(
-                *shares_state(self.flt, units=units, role=self.role, root=root, task=task_t.c.id)
+                *shares_state(
+                    self.flt,
+                    units=units,
+                    role=self.role,
+                    root=root,
+                    task=task_t.c.id,
+                    today=self.today,
+                )
             )
         return stmt
 
@@ -97,9 +106,11 @@ async def task_connection(
     order_by: list[TaskOrder] | None = None,
 ) -> TaskConnection:
     """A page of all tasks matching the filter."""
+    today = info.context.today()
     task_set = TaskSet(
-        conditions=[*task_filter_conditions(flt), *whole_task_state(flt)],
+        conditions=[*task_filter_conditions(flt), *whole_task_state(flt, today)],
         scope=info.context.scope,
+        today=today,
     )
     page = await paginate(
         info.context.db,
@@ -129,6 +140,7 @@ async def unit_task_connection(
 ) -> TaskConnection:
     """OrgUnit.tasks: one windowed statement for every unit of the level asking alike."""
     scope = info.context.scope
+    today = info.context.today()
     conditions = [*task_filter_conditions(flt), task_visible(scope)]
     order: list[OrderKey] = task_order(order_by)
 
@@ -136,7 +148,7 @@ async def unit_task_connection(
         scope = unit_scope(units, include_descendants).cte("unit_scope")
         pairs = tasks_of_units(scope, role, None).subquery()
         judged = shares_state(
-            flt, units=scope, role=role, root=pairs.c.root_id, task=pairs.c.task_id
+            flt, units=scope, role=role, root=pairs.c.root_id, task=pairs.c.task_id, today=today
         )
         return (
             sa.select(task_t, pairs.c.root_id.label("_parent"))
@@ -167,6 +179,7 @@ async def unit_task_connection(
                 include_descendants=include_descendants,
                 scope=scope,
                 flt=flt,
+                today=today,
             )
         },
     )

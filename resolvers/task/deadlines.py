@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import TaskDeadlineChange
+from models.messages import message
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.service_context import ServiceContext as Context
 
@@ -47,7 +48,9 @@ def check_reason(reason: str | None) -> None:
     """A reason is optional and at most MAX_REASON characters."""
     if reason is not None and len(reason) > MAX_REASON:
         raise DomainError(
-            ErrorCode.INVALID_INPUT, f"reason is longer than {MAX_REASON}", "deadlineChangeReason"
+            ErrorCode.INVALID_INPUT,
+            message("REASON_TOO_LONG", limit=MAX_REASON),
+            "deadlineChangeReason",
         )
 
 

@@ -3,19 +3,22 @@ resolvers/task/predicates.py, shared with the services)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
 from models import Document, enums
+from models.messages import message
+from models.rules import search
 from models.rules.names import normalize_doc_number
 from models.rules.task_state import StateTest, judged_pairs
 from resolvers.common import decode_global_id
+from resolvers.errors import InvalidArgument
 from resolvers.task.predicates import (
     assigned_to,
     assignment_t,
     closure_t,
-    like_pattern,
     task_t,
     units_in_scope,
 )
@@ -25,7 +28,6 @@ __all__ = [
     "assigned_to",
     "assignment_t",
     "closure_t",
-    "like_pattern",
     "task_filter_conditions",
     "task_t",
     "units_in_scope",
@@ -74,18 +76,17 @@ def task_filter_conditions(flt: TaskFilter | None) -> list[sa.ColumnElement[bool
     if flt.due_after is not None:
         out.append(task_t.c.deadline_end >= flt.due_after)
     if flt.text:
-        pattern = like_pattern(flt.text.strip())
-        out.append(
-            sa.or_(
-                task_t.c.title.like(pattern, escape="\\"),
-                task_t.c.description.like(pattern, escape="\\"),
-            )
-        )
+        out.append(search.matches(flt.text, task_t.c.title_folded, task_t.c.description_folded))
     return out
 
 
-def state_tests(flt: TaskFilter | None) -> list[StateTest]:
-    """The filter's tests of task state (they depend on the scope a list is judged in)."""
+MAX_DUE_WITHIN = 3660  # days: ten years and a leap day or two
+
+
+def state_tests(flt: TaskFilter | None, today: date) -> list[StateTest]:
+    """The filter's tests of task state (they depend on the scope a list is judged in);
+    `today` (the request's) anchors dueSoon and dueWithin. InvalidArgument for a dueWithin
+    out of range."""
     if flt is None:
         return []
     tests = []
@@ -93,15 +94,29 @@ def state_tests(flt: TaskFilter | None) -> list[StateTest]:
         tests.append(StateTest("overdue", flt.overdue_as_of))
     if flt.due_soon_as_of is not None:
         tests.append(StateTest("due_soon", flt.due_soon_as_of))
+    if flt.due_soon is not None:
+        tests.append(StateTest("due_soon", today, negated=not flt.due_soon))
+    if flt.due_within is not None:
+        if not 0 <= flt.due_within <= MAX_DUE_WITHIN:
+            raise InvalidArgument(
+                message("DUE_WITHIN_RANGE", value=flt.due_within, most=MAX_DUE_WITHIN)
+            )
+        tests.append(StateTest("due_soon", today, days=flt.due_within))
     return tests
 
 
-def whole_task_state(flt: TaskFilter | None) -> list[sa.ColumnElement[bool]]:
+def _suffix(i: int) -> str:
+    """Names the CTEs of the i-th test apart (two due-soon tests in one statement)."""
+    return f"_{i}" if i else ""
+
+
+def whole_task_state(flt: TaskFilter | None, today: date) -> list[sa.ColumnElement[bool]]:
     """The state tests judged on the task as a whole (lists outside a unit)."""
     out: list[sa.ColumnElement[bool]] = []
-    for test in state_tests(flt):
-        pairs = judged_pairs(test).subquery(f"whole_{test.name}")
-        out.append(task_t.c.id.in_(sa.select(pairs.c.task_id)))
+    for i, test in enumerate(state_tests(flt, today)):
+        pairs = judged_pairs(test, name=_suffix(i)).subquery(f"whole_{test.name}{_suffix(i)}")
+        judged = sa.select(pairs.c.task_id)
+        out.append(task_t.c.id.not_in(judged) if test.negated else task_t.c.id.in_(judged))
     return out
 
 
@@ -113,12 +128,15 @@ def shares_state(
     root: sa.ColumnElement[Any],
     task: sa.ColumnElement[Any],
     name: str = "",
+    today: date,
 ) -> list[sa.ColumnElement[bool]]:
     """The state tests judged by the shares in each root's scope (unit lists and rollups).
 
     `name` suffixes the statement's CTE names (several in one statement: compiled reads).
     """
-    return [
-        sa.tuple_(root, task).in_(judged_pairs(test, units=units, role=role, name=name))
-        for test in state_tests(flt)
-    ]
+    out: list[sa.ColumnElement[bool]] = []
+    for i, test in enumerate(state_tests(flt, today)):
+        pairs = judged_pairs(test, units=units, role=role, name=f"{name}{_suffix(i)}")
+        pair = sa.tuple_(root, task)
+        out.append(pair.not_in(pairs) if test.negated else pair.in_(pairs))
+    return out

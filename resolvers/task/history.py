@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from models.messages import message
 from models.rules import calendar
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.service_context import ServiceContext
@@ -35,12 +36,14 @@ def check_effective_on(ctx: ServiceContext, value: date | None, field: str) -> N
         return
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise DomainError(
-            ErrorCode.OUT_OF_RANGE, f"{field} must be between {MIN_YEAR} and {MAX_YEAR}", field
+            ErrorCode.OUT_OF_RANGE,
+            message("YEAR_RANGE", field=field, first=MIN_YEAR, last=MAX_YEAR),
+            field,
         )
     if value > ctx.today():
         raise DomainError(
             ErrorCode.OUT_OF_RANGE,
-            f"{field} {value.isoformat()} is after today: history starts no later than now",
+            message("HISTORY_AFTER_TODAY", field=field, day=value.isoformat()),
             field,
         )
 

@@ -10,6 +10,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import enums
+from models.messages import message, noun
 from resolvers.common import Info, decode_global_id
 from resolvers.errors import DomainError, ErrorCode, UserError
 from resolvers.org_unit.types import OrgUnit
@@ -25,7 +26,9 @@ def input_id(value: strawberry.ID, type_name: str, field: str) -> uuid.UUID:
     try:
         return decode_global_id(value, type_name)
     except ValueError as exc:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no such {type_name}", field) from exc
+        raise DomainError(
+            ErrorCode.NOT_FOUND, message("NOT_FOUND_ID", noun=noun(type_name)), field
+        ) from exc
 
 
 @strawberry.input(description="A link to supporting material.")
@@ -274,7 +277,9 @@ class TaskEditMutation:
 
         async def body(conn: AsyncConnection) -> AssignTaskPayload:
             if input.role is enums.RoleScope.ANY:
-                raise DomainError(ErrorCode.INVALID_INPUT, "role is LEAD or COOPERATING", "role")
+                raise DomainError(
+                    ErrorCode.INVALID_INPUT, message("ROLE_LEAD_OR_COOPERATING"), "role"
+                )
             row, added = await service.assign_task(
                 ctx,
                 conn,

@@ -14,12 +14,6 @@ assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
 
 
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with % and _ escaped."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def units_in_scope(unit: uuid.UUID, include_descendants: bool) -> sa.ColumnElement[bool]:
     """Predicate on `assignment.org_unit_id`: the unit, or the unit and its subtree."""
     if not include_descendants:

@@ -95,19 +95,20 @@ class TaskRollupLoader(DataLoader[Hashable, RollupCounts]):
         role: enums.RoleScope = enums.RoleScope.LEAD,
         flt: TaskFilter | None = None,
         scope: Scope = EVERYTHING,
+        today: date,
     ) -> None:
         super().__init__(max_batch_size=500)
         self.db, self.kind, self.as_of, self.current = db, kind, as_of, current
         self.include_descendants, self.role = include_descendants, role
         filtered = task_filter_conditions(flt)
-        self.flt = flt
+        self.flt, self.today = flt, today
         self.conditions = [*filtered, task_visible(scope)]
         self.scope = scope
         self.maintained = kind == "unit" and buckets_answer(
             current=current,
             include_descendants=include_descendants,
             role=role,
-            filtered=bool(filtered) or bool(state_tests(flt)),
+            filtered=bool(filtered) or bool(state_tests(flt, today)),
         )
 
     async def batch_load_fn(self, roots: Sequence[Hashable]) -> list[RollupCounts]:
@@ -147,10 +148,11 @@ class TaskRollupLoader(DataLoader[Hashable, RollupCounts]):
                     role=self.role,
                     root=units.c.root_id,
                     task=assignment_t.c.task_id,
+                    today=self.today,
                 )
             )
         else:
-            scoped = tasks_of_plans(roots, cutoff).where(*whole_task_state(self.flt))
+            scoped = tasks_of_plans(roots, cutoff).where(*whole_task_state(self.flt, self.today))
         stmt = rollup_statement(
             scoped, as_of=self.as_of, current=self.current, units=units, conditions=self.conditions
         )
@@ -186,6 +188,7 @@ async def unit_task_rollup(
             role=role,
             flt=flt,
             scope=info.context.scope,
+            today=info.context.today(),
         ),
     )
     return TaskRollup.from_counts(await loader.load(unit))
@@ -205,6 +208,7 @@ async def plan_task_rollup(
             current=current,
             flt=flt,
             scope=info.context.scope,
+            today=info.context.today(),
         ),
     )
     return TaskRollup.from_counts(await loader.load(plan))

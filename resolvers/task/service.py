@@ -24,6 +24,7 @@ from models import (
     Task,
 )
 from models.enums import AssignmentRole, DeadlineKind, TaskStatus, ViewerRole
+from models.messages import message
 from models.rules import task_state as rules
 from models.rules.deadline import ParsedDeadline, parse_deadline
 from models.rules.labels import seq_path
@@ -114,27 +115,29 @@ class SubtaskSpec:
 def check_text(value: str | None, name: str, *, required: bool = False, limit: int = 500) -> None:
     """Required and length checks of a text input."""
     if required and (value is None or not value.strip()):
-        raise DomainError(ErrorCode.INVALID_INPUT, f"{name} must not be empty", name)
+        raise DomainError(ErrorCode.INVALID_INPUT, message("TEXT_EMPTY", field=name), name)
     if value is not None and len(value) > limit:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"{name} is longer than {limit}", name)
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, message("TEXT_TOO_LONG", field=name, limit=limit), name
+        )
 
 
 def check_evidence(links: list[Evidence]) -> None:
     """Evidence is a list of at most 50 http(s) links."""
     if len(links) > 50:
-        raise DomainError(ErrorCode.INVALID_INPUT, "at most 50 evidence links", "evidence")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("EVIDENCE_TOO_MANY"), "evidence")
     for link in links:
         if not link.url.startswith(("http://", "https://")) or len(link.url) > 2000:
-            raise DomainError(
-                ErrorCode.INVALID_INPUT, "evidence urls are http(s) links", "evidence"
-            )
+            raise DomainError(ErrorCode.INVALID_INPUT, message("EVIDENCE_URL"), "evidence")
 
 
 def check_date(value: date | None, name: str) -> None:
     """Dates within 1990–2100."""
     if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
         raise DomainError(
-            ErrorCode.OUT_OF_RANGE, f"{name} must be between {MIN_YEAR} and {MAX_YEAR}", name
+            ErrorCode.OUT_OF_RANGE,
+            message("YEAR_RANGE", field=name, first=MIN_YEAR, last=MAX_YEAR),
+            name,
         )
 
 
@@ -156,18 +159,26 @@ def resolve_deadline(value: DeadlineInput | None, default_year: int | None) -> P
         DeadlineKind.PERIOD: (True, True),
     }.get(kind, (False, False))
     if needs[0] and value.start is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"{kind.value} needs a start", "deadline.start")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            message("DEADLINE_NEEDS_START", kind=kind.value),
+            "deadline.start",
+        )
     if needs[1] and value.end is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"{kind.value} needs an end", "deadline.end")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, message("DEADLINE_NEEDS_END", kind=kind.value), "deadline.end"
+        )
     if value.start and value.end and value.start > value.end:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "start is after end", "deadline.end")
+        raise DomainError(
+            ErrorCode.OUT_OF_RANGE, message("DEADLINE_START_AFTER_END"), "deadline.end"
+        )
     return ParsedDeadline(kind, value.start, value.end, value.text or parsed.text)
 
 
 def check_weight(weight: float | None) -> None:
     """Weights 0–1000."""
     if weight is not None and not 0 <= weight <= 1000:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "weight must be between 0 and 1000", "weight")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, message("WEIGHT_RANGE"), "weight")
 
 
 def derive_status(percent: float, status: TaskStatus | None, current: TaskStatus) -> TaskStatus:
@@ -179,11 +190,11 @@ def derive_status(percent: float, status: TaskStatus | None, current: TaskStatus
             return TaskStatus.IN_PROGRESS
         return TaskStatus.NOT_STARTED
     if status is TaskStatus.COMPLETED and percent < 100:
-        raise DomainError(ErrorCode.INVALID_INPUT, "a completed share is at 100%", "percent")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("COMPLETED_AT_100"), "percent")
     if status is TaskStatus.NOT_STARTED and percent > 0:
-        raise DomainError(ErrorCode.INVALID_INPUT, "a share not started is at 0%", "percent")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("NOT_STARTED_AT_0"), "percent")
     if status is TaskStatus.IN_PROGRESS and percent >= 100:
-        raise DomainError(ErrorCode.INVALID_INPUT, "at 100% the share is COMPLETED", "status")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("AT_100_COMPLETED"), "status")
     return status
 
 
@@ -335,10 +346,10 @@ async def report_progress(
         writable=can_report_on(ctx.viewer, assignment_t.c.org_unit_id),
         field="assignment",
         noun="assignment",
-        forbidden="a unit reports on its own share (or one of a unit below it)",
+        forbidden=message("FORBIDDEN_REPORT"),
     )
     if not 0 <= percent <= 100:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "percent must be between 0 and 100", "percent")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, message("PERCENT_RANGE"), "percent")
     check_text(narrative, "narrative", limit=MAX_TEXT)
     check_text(period, "period", limit=32)
     links = evidence or []
@@ -399,7 +410,7 @@ async def _check_units(
         sa.select(unit_t.c.id).where(unit_t.c.id.in_(units), can_name_unit(ctx.viewer, unit_t.c.id))
     )
     if len({row.id for row in found}) != len(set(units)):
-        raise DomainError(ErrorCode.UNKNOWN_UNIT, "no such unit in your scope", field_name)
+        raise DomainError(ErrorCode.UNKNOWN_UNIT, message("UNIT_NOT_IN_SCOPE"), field_name)
 
 
 async def _expand(
@@ -423,7 +434,7 @@ async def _expand(
         if named.unresolved:
             raise DomainError(
                 ErrorCode.UNKNOWN_UNIT,
-                f"{name} names only the units concerned: name those units",
+                message("NAMES_ONLY_CONCERNED", name=name),
                 field_name,
             )
         for unit in named.unit_ids:
@@ -497,7 +508,7 @@ async def _plan_in_scope(ctx: Context, conn: AsyncConnection, plan_id: uuid.UUID
         writable=can_edit_plan(ctx.viewer, document_t.c.issuer_id),
         field="plan",
         noun="plan",
-        forbidden="tasks are added by the plan's issuer or a unit above it",
+        forbidden=message("FORBIDDEN_ADD_TASK"),
     )
 
 
@@ -508,7 +519,7 @@ def _task_values(fields: TaskFields, default_year: int | None) -> dict[str, Any]
     check_text(fields.remarks, "remarks", limit=MAX_TEXT)
     check_weight(fields.weight)
     if fields.seq is not None and not 1 <= fields.seq <= 1_000_000:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "seq must be a positive number", "seq")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, message("SEQ_POSITIVE"), "seq")
     values: dict[str, Any] = {
         k: v
         for k, v in {
@@ -554,7 +565,7 @@ async def create_task(
     issued_on = document["issued_on"]
     lead_units = await _expand(ctx, conn, viewer_unit, leads, lead_names, "leads", issued_on)
     if not lead_units:
-        raise DomainError(ErrorCode.INVALID_INPUT, "a task has at least one lead unit", "leads")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("TASK_NEEDS_LEAD"), "leads")
     coop_units = await _expand(
         ctx, conn, viewer_unit, cooperating, cooperating_names, "cooperating", issued_on
     )
@@ -634,7 +645,7 @@ async def _insert_numbered(
             break
         row["seq"] = max(row["seq"] + 1, await _next_seq(conn, row["plan_id"]))
     raise DomainError(
-        ErrorCode.DUPLICATE, f"序号 {row['seq']} or code {row['code']} is taken", "seq"
+        ErrorCode.DUPLICATE, message("SEQ_OR_CODE_TAKEN", seq=row["seq"], code=row["code"]), "seq"
     )
 
 
@@ -684,7 +695,7 @@ async def _task_in_scope(ctx: Context, conn: AsyncConnection, task_id: uuid.UUID
         writable=can_edit_task(ctx.viewer, issuer),
         field="task",
         noun="task",
-        forbidden="a task is edited by its plan's issuer or a unit above it",
+        forbidden=message("FORBIDDEN_EDIT_TASK"),
     )
 
 
@@ -720,7 +731,7 @@ async def update_task(
             prefix = (await fetch_row(conn, task_t, task["parent_id"], field="task"))["code"]
         values["code"] = task_code(prefix, values["seq"], subtask=task["parent_id"] is not None)
         values["seq_path"] = seq_path(task["seq_path"].rpartition(".")[0] or None, values["seq"])
-    taken = DomainError(ErrorCode.DUPLICATE, f"序号 {values.get('seq')} is taken", "seq")
+    taken = DomainError(ErrorCode.DUPLICATE, message("SEQ_TAKEN", seq=values.get("seq")), "seq")
     async with unique_or(conn, taken):
         version = await update_versioned(
             conn,
@@ -774,7 +785,7 @@ async def assign_task(
     )
     resolved = await _expand(ctx, conn, viewer_unit, units, names, "units", issued_on)
     if not resolved:
-        raise DomainError(ErrorCode.INVALID_INPUT, "name at least one unit", "units")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("NAME_A_UNIT"), "units")
     before = await fetch_row(conn, task_t, task_id, field="task", for_update=True)
     added = await _add_assignments(ctx, conn, task_id, resolved, role)
     # Units it already has: no new version, no audit (resolvers/unit_of_work.py).
@@ -829,14 +840,14 @@ async def decompose_task(
         writable=own.c.id.is_not(None),
         field="task",
         noun="task",
-        forbidden="only a lead unit decomposes its own share",
+        forbidden=message("FORBIDDEN_DECOMPOSE"),
     )
     share = await fetch_row(conn, assignment_t, found.pop("share_id"), field="task")
     task = found
     if not subtasks:
-        raise DomainError(ErrorCode.INVALID_INPUT, "give at least one subtask", "subtasks")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("SUBTASKS_NONE"), "subtasks")
     if len(subtasks) > 200:
-        raise DomainError(ErrorCode.INVALID_INPUT, "at most 200 subtasks", "subtasks")
+        raise DomainError(ErrorCode.INVALID_INPUT, message("SUBTASKS_TOO_MANY"), "subtasks")
     # Share, then parent task (the order reports lock them in): concurrent decompositions
     # number their subtasks one after the other, under the parent's current code.
     await lock_row(conn, assignment_t, share["id"])
@@ -856,12 +867,14 @@ async def decompose_task(
     for offset, spec in enumerate(subtasks, start=1):
         check_text(spec.fields.title, "subtasks.title", required=True, limit=500)
         if not spec.leads:
-            raise DomainError(ErrorCode.INVALID_INPUT, "every subtask has a lead", "subtasks.leads")
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, message("SUBTASK_NEEDS_LEAD"), "subtasks.leads"
+            )
         for unit in [*spec.leads, *spec.cooperating]:
             if unit == viewer_unit or not await is_within(conn, unit, viewer_unit):
                 raise DomainError(
                     ErrorCode.UNKNOWN_UNIT,
-                    "subtasks go to units under the decomposing unit",
+                    message("SUBTASK_UNITS_BELOW"),
                     "subtasks.leads",
                 )
         values = _task_values(spec.fields, plan["year"])
@@ -890,7 +903,7 @@ async def decompose_task(
         }
         if not await insert_unique(conn, task_t, row):
             raise DomainError(
-                ErrorCode.DUPLICATE, f"code {row['code']} is taken by another task", "subtasks"
+                ErrorCode.DUPLICATE, message("CODE_TAKEN", code=row["code"]), "subtasks"
             )
         await _add_assignments(
             ctx, conn, sub_id, [(u, None) for u in spec.leads], AssignmentRole.LEAD

@@ -332,6 +332,24 @@ class TaskFilter:
             " 14 days from it. Judged in the list's scope like overdueAsOf (= taskRollup.dueSoon)."
         ),
     )
+    due_soon: bool | None = strawberry.field(
+        default=None,
+        description=(
+            "true: due soon as of today (the rule of dueSoonAsOf and taskRollup.dueSoon, 14"
+            " days); false: not due soon today. Judged in the list's scope like overdueAsOf."
+        ),
+    )
+    due_within: int | None = strawberry.field(
+        default=None,
+        description=(
+            "Not completed, not overdue, the deadline ending within this many days from today"
+            " (0: today; 14 is dueSoon: true). 0 to 3660. Judged in the list's scope."
+        ),
+    )
     text: str | None = strawberry.field(
-        default=None, description="Substring of title or description (Chinese text works)."
+        default=None,
+        description=(
+            "Substring of title or description, ignoring case and full-/half-width forms"
+            " (ＶＯＣｓ finds VOCs; Chinese text works)."
+        ),
     )

@@ -301,7 +301,7 @@ async def test_internal_errors_are_masked(tmp_path: Path) -> None:
         )
     await engine.dispose()
     error = response.json()["errors"][0]
-    assert error["message"] == "internal error (request id r-1)"
+    assert error["message"] == "服务器内部错误（请求编号 r-1）"
     assert "sqlite" not in response.text.lower()
     assert str(missing) not in response.text
 

@@ -37,7 +37,7 @@ UNITS_UNDER = """
 query ($a: ID!, $after: String) { orgUnits(first: 2, after: $after, filter: {ancestor: $a}) {
   edges { cursor node { id } } pageInfo { endCursor } } }
 """
-FOREIGN = "cursor does not belong to this list"
+FOREIGN = "游标不属于此列表"  # messages are zh-CN by default
 
 
 def _code(body: dict[str, Any]) -> str | None:
@@ -153,7 +153,7 @@ async def test_garbled_and_forged_cursors_are_refused(
             ):
                 body = await client.execute(query, variables)
                 assert _code(body) == "BAD_USER_INPUT", (bad, body)
-                assert "cursor" in body["errors"][0]["message"], body
+                assert "游标" in body["errors"][0]["message"], body
 
 
 async def test_a_cursor_of_one_parent_pages_only_that_parent(seeded_db: TestDatabase) -> None:

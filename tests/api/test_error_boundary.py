@@ -81,7 +81,7 @@ async def test_a_broken_statement_is_an_internal_error_with_the_request_id(
                 headers={"accept": GRAPHQL_RESPONSE, "x-request-id": "req-broken"},
             )
             error = _execution_error(response, "INTERNAL_ERROR")
-            assert error["message"] == "internal error (request id req-broken)"
+            assert error["message"] == "服务器内部错误（请求编号 req-broken）"
             assert error["extensions"]["requestId"] == "req-broken"
     logged = [r for r in caplog.records if r.name == "govgraph" and r.levelno >= logging.ERROR]
     assert logged
@@ -109,7 +109,7 @@ async def test_a_statement_timeout_is_a_timeout_error_and_the_server_lives_on(
                     "/graphql", json={"query": QUERY}, headers={"accept": GRAPHQL_RESPONSE}
                 )
                 error = _execution_error(response, "TIMEOUT")
-                assert "too long" in error["message"]
+                assert "运行时间过长" in error["message"]
         finally:
             await locker.close()
         response = await http.post("/graphql", json={"query": QUERY})

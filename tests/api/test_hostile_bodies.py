@@ -249,7 +249,8 @@ async def test_variables_of_the_wrong_type_are_bad_user_input_logged_in_one_line
             headers={"accept": GRAPHQL_RESPONSE},
         )
         error = _refused(response, "BAD_USER_INPUT")
-        assert error["message"].startswith("Variable '$"), error
+        # graphql-core's own coercion messages stay English; the Date scalar's read zh-CN.
+        assert error["message"].startswith(("Variable '$", "变量 '$")), error
     _no_tracebacks(caplog)
 
 

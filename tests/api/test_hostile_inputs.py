@@ -157,7 +157,7 @@ async def test_garbage_ids_in_query_arguments_are_input_errors(
     admin = await _admin(client)
     body = await admin.execute(query, {"id": bad})
     assert _code(body) == "BAD_USER_INPUT", body
-    assert "not a valid" in body["errors"][0]["message"], body
+    assert "不是有效的" in body["errors"][0]["message"], body  # zh-CN by default
 
 
 async def test_an_id_of_another_type_is_an_input_error(client: GraphQLClient) -> None:

@@ -311,7 +311,7 @@ class TestTokensNameExistingUnits:
                     headers={"authorization": f"Bearer {ghost.token}"},
                 )
                 assert response.status_code == 401, response.text
-                assert "does not exist" in response.text
+                assert "不存在" in response.text  # zh-CN by default
             export = await http.get(
                 "/export/ledger.csv",
                 params={"unit": "城区"},
@@ -337,7 +337,7 @@ class TestTokensNameExistingUnits:
                 headers={"authorization": f"Bearer {viewer.token}"},
             )
             assert response.status_code == 401
-            assert "does not exist" in response.text
+            assert "不存在" in response.text  # zh-CN by default
 
     @pytest.mark.private_db
     async def test_a_socket_for_a_unit_that_does_not_exist_is_refused(

@@ -228,7 +228,7 @@ async def test_websocket_connection_attempts_count(seeded_db: TestDatabase) -> N
                     await ws.recv()
         assert closed.value.rcvd is not None
         assert closed.value.rcvd.code == 4429
-        assert "retry in" in closed.value.rcvd.reason
+        assert "秒后重试" in closed.value.rcvd.reason  # zh-CN by default
 
 
 @pytest.fixture(scope="session")

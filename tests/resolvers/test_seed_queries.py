@@ -271,7 +271,7 @@ class TestPaginationAndNodes:
 
     async def test_first_over_100_is_an_error(self, client: GraphQLClient) -> None:
         body = await client.execute("{ tasks(first: 101) { edges { cursor } } }")
-        assert body["errors"][0]["message"] == "`first` must be at most 100"
+        assert body["errors"][0]["message"] == "`first` 最大为 100"  # zh-CN by default
 
     async def test_node_round_trip(self, client: GraphQLClient) -> None:
         data = await client.query("{ tasks(first: 1) { edges { node { id code } } } }")

@@ -102,7 +102,7 @@ async def test_anonymous_write_is_a_domain_exception_not_a_graphql_error(
     """Services raise no GraphQL error; api/extensions.py turns this one into the top-level
     "authentication required" error clients got before (tests/resolvers/task)."""
     ctx = ServiceContext(db=Database(seeded_db.engine), request_id="anonymous")
-    with pytest.raises(AuthenticationRequired, match="authentication required") as raised:
+    with pytest.raises(AuthenticationRequired, match="需要登录") as raised:
         require_role(ctx, ViewerRole.REPORTER)
     assert not isinstance(raised.value, GraphQLError)
 

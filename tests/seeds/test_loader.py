@@ -105,7 +105,10 @@ def test_cli_upgrade_and_seed_are_repeatable(tmp_path: Path) -> None:
     # The second run (a restart) says the database was seeded and writes nothing.
     assert outputs[1].startswith("govgraph seed: this database was seeded on ")
     assert "nothing written" in outputs[1]
-    counts = dict(line.split() for line in outputs[0].splitlines())
+    title, header, *lines = outputs[0].splitlines()
+    assert title == "govgraph seed: rows written per table"
+    assert header.split() == ["table", "rows"]
+    counts = dict(line.split() for line in lines)
     assert counts["task"] == "65"
     assert counts["rectification"] == "17"
 

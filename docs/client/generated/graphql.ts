@@ -721,7 +721,7 @@ export type LedgerRowProblem = {
   code: LedgerProblemCode;
   /** The column's header, e.g. 牵头单位. */
   column: Maybe<Scalars['String']['output']>;
-  /** Human-readable explanation. */
+  /** Human-readable explanation (zh-CN; English on request). */
   message: Scalars['String']['output'];
   /** Row number in the file (1 = first row). */
   row: Maybe<Scalars['Int']['output']>;
@@ -1125,7 +1125,7 @@ export type OrgUnitFilter = {
   ancestor?: InputMaybe<Scalars['ID']['input']>;
   /** Kinds. */
   kind?: InputMaybe<Array<OrgUnitKind>>;
-  /** Name or alias contains this text. */
+  /** Name or alias contains this text (full-/half-width and ASCII case alike). */
   name?: InputMaybe<Scalars['String']['input']>;
   /** Direct parent. */
   parent?: InputMaybe<Scalars['ID']['input']>;
@@ -1677,7 +1677,7 @@ export type RectificationFilter = {
   responsibleUnit?: InputMaybe<Scalars['ID']['input']>;
   /** Workflow state in this set. */
   status?: InputMaybe<Array<RectificationStatus>>;
-  /** Substring of the problem. */
+  /** Substring of the problem, ignoring case and full-/half-width forms. */
   text?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -2030,8 +2030,12 @@ export type TaskFilter = {
   dueAfter?: InputMaybe<Scalars['Date']['input']>;
   /** Deadline end on or before this date. */
   dueBefore?: InputMaybe<Scalars['Date']['input']>;
+  /** true: due soon as of today (the rule of dueSoonAsOf and taskRollup.dueSoon, 14 days); false: not due soon today. Judged in the list's scope like overdueAsOf. */
+  dueSoon?: InputMaybe<Scalars['Boolean']['input']>;
   /** Due soon as of this date: not completed, not overdue, the deadline ending within 14 days from it. Judged in the list's scope like overdueAsOf (= taskRollup.dueSoon). */
   dueSoonAsOf?: InputMaybe<Scalars['Date']['input']>;
+  /** Not completed, not overdue, the deadline ending within this many days from today (0: today; 14 is dueSoon: true). 0 to 3660. Judged in the list's scope. */
+  dueWithin?: InputMaybe<Scalars['Int']['input']>;
   /** Has a LEAD assignment to this unit. */
   leadUnit?: InputMaybe<Scalars['ID']['input']>;
   /** Overdue as of this date (end of day): not completed, not 长期坚持, and the deadline ended before it. Judged like the rollup beside the list: in OrgUnit.tasks by the shares of the unit (and its subtree with includeDescendants), so the count equals OrgUnit.taskRollup(asOf).overdue; elsewhere by all lead shares (the task as a whole, as Plan.taskRollup counts it). */
@@ -2040,7 +2044,7 @@ export type TaskFilter = {
   plan?: InputMaybe<Scalars['ID']['input']>;
   /** Current status in this set. */
   status?: InputMaybe<Array<TaskStatus>>;
-  /** Substring of title or description (Chinese text works). */
+  /** Substring of title or description, ignoring case and full-/half-width forms (ＶＯＣｓ finds VOCs; Chinese text works). */
   text?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -2162,7 +2166,7 @@ export type UserError = {
   code: ErrorCode;
   /** The input field at fault, if one is. */
   field: Maybe<Scalars['String']['output']>;
-  /** Human-readable explanation. */
+  /** Human-readable explanation: zh-CN, English with `Accept-Language: en`. */
   message: Scalars['String']['output'];
 };
 

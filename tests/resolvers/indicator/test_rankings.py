@@ -166,11 +166,11 @@ class TestArguments:
     @pytest.mark.parametrize(
         ("variables", "message"),
         [
-            ({**JUNE_TOWNS, "first": 101}, "`first` must be at most 100"),
-            ({**JUNE_TOWNS, "first": -1}, "`first` must not be negative"),
-            ({**JUNE_TOWNS, "month": 13}, "`month` must be between 1 and 12"),
-            ({**JUNE_TOWNS, "indicator": "NOPE"}, "unknown indicator: NOPE"),
-            ({**JUNE_TOWNS, "within": "not-an-id"}, "not a valid OrgUnit id"),
+            ({**JUNE_TOWNS, "first": 101}, "`first` 最大为 100"),
+            ({**JUNE_TOWNS, "first": -1}, "`first` 不能为负数"),
+            ({**JUNE_TOWNS, "month": 13}, "`month` 须在 1 至 12 之间"),
+            ({**JUNE_TOWNS, "indicator": "NOPE"}, "未知指标：NOPE"),
+            ({**JUNE_TOWNS, "within": "not-an-id"}, "不是有效的 OrgUnit 编号"),
         ],
     )
     async def test_bad_arguments_are_errors(

@@ -60,7 +60,7 @@ class TestExportLedger:
         assert (row["状态"], row["进度"]) == ("推进中", "15%")  # one of two leads at 30%
         assert row["最新进展"].endswith("南村镇：园区整治方案已起草")
         assert row["是否逾期"] == "是"  # 2023年4月底前
-        assert (row["文号"], row["方案"]) == (DOC_NUMBER, "air")
+        assert (row["文号"], row["方案"]) == (DOC_NUMBER, "2024年空气质量行动计划")  # the title
         grouped = dict(zip(header, rows[13], strict=True))
         assert (grouped["牵头单位"], grouped["配合单位"]) == ("城区市场监管局、各镇（街道）", "")
 

@@ -174,7 +174,7 @@ class TestInvalidCharacters:
         for content in (data, bad_utf8):
             payload = await ledger.upload(content, "台账.csv")
             assert _codes(payload) == [("INVALID_INPUT", "file")], payload
-            assert "not valid" in payload["errors"][0]["message"]
+            assert "无效" in payload["errors"][0]["message"]  # zh-CN by default
         assert await ledger.counts() == before
 
     async def test_an_xlsx_with_a_control_character_reference_is_a_file_error(

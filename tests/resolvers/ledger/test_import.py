@@ -261,7 +261,7 @@ class TestImportLedgerAccess:
         before = await ledger.counts()
         body = await ledger.upload(xlsx_bytes(air_ledger()), viewer=ledger.client)
         assert body["data"] is None  # a top-level error: the demo viewer writes nothing
-        assert "authentication required" in body["errors"][0]["message"]
+        assert "需要登录" in body["errors"][0]["message"]  # zh-CN by default
         assert await ledger.counts() == before
 
     async def test_units_outside_the_government_or_the_importers_subtree_are_unknown(
@@ -275,7 +275,7 @@ class TestImportLedgerAccess:
         rows = [Row("类", 1, "措施。", "2024年6月底前", "区水务局")]
         payload = await ledger.upload(csv_bytes(rows), "台账.csv", viewer=office)
         assert [e["code"] for e in payload["report"]["rowErrors"]] == ["UNKNOWN_UNIT"]
-        assert "scope" in payload["report"]["rowErrors"][0]["message"]
+        assert "权限范围" in payload["report"]["rowErrors"][0]["message"]  # zh-CN
 
 
 @pytest.mark.private_db

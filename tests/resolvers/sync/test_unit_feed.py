@@ -117,7 +117,7 @@ class TestUnitFeed:
         assert Cursor.decode(cursor).unit == ledger.units["南村镇"]
         other = await _errors(admin, {"since": cursor, "unit": _gid(ledger, "北石店镇")})
         assert other[0]["extensions"]["code"] == "INVALID_INPUT"
-        assert "another unit" in other[0]["message"]
+        assert "另一个单位" in other[0]["message"]  # zh-CN by default
         # A town may not follow its district, nor a sibling.
         town = ledger.as_unit("南村镇", "VIEWER")
         for name in ("城区", "北石店镇"):

@@ -195,7 +195,7 @@ class TestReportProgress:
     async def test_anonymous_write_is_a_top_level_error(self, client: GraphQLClient) -> None:
         share = await _assignment(client, "AIR", 3, "南村镇")
         body = await client.execute(REPORT, {"input": {"assignment": share["id"], "percent": 5}})
-        assert "authentication required" in body["errors"][0]["message"]
+        assert "需要登录" in body["errors"][0]["message"]  # zh-CN by default
 
     async def test_every_write_is_audited(
         self, client: GraphQLClient, seeded_db: TestDatabase
