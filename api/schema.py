@@ -29,6 +29,7 @@ from resolvers.document.mutations import DocumentMutation
 from resolvers.document.queries import DocumentQuery
 from resolvers.document.types import Document, Plan
 from resolvers.escalation.mutations import EscalationMutation
+from resolvers.evidence.mutations import EvidenceMutation
 from resolvers.indicator.mutations import IndicatorMutation
 from resolvers.indicator.queries import IndicatorQuery
 from resolvers.indicator.types import MonitoringSection, Target
@@ -73,6 +74,7 @@ Mutation = merge_types(
         IndicatorMutation,
         DocumentMutation,
         LedgerMutation,
+        EvidenceMutation,
         OrgUnitMutation,
     ),
 )

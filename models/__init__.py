@@ -6,6 +6,7 @@ from models.base import metadata, stable_id
 from models.change_log import ChangeLogEntry, ChangeLogUnit
 from models.document import Document, Plan, PlanMeasure, PlanMeasureUnit
 from models.escalation import Escalation
+from models.evidence import EvidenceFile
 from models.fact import ReportedFact
 from models.idempotency import IdempotencyKey
 from models.indicator import Indicator, Measurement, MonitoringSection, Target
@@ -48,6 +49,7 @@ __all__ = [
     "ChangeLogUnit",
     "Document",
     "Escalation",
+    "EvidenceFile",
     "Finding",
     "IdempotencyKey",
     "Indicator",

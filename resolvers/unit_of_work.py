@@ -92,6 +92,7 @@ OUTBOX_EVENTS: dict[str, str] = {
     "createTarget": "target.created",
     "updateTarget": "target.updated",
     "escalate": "escalation.issued",
+    "attachEvidence": "evidence.attached",
     "createKey": "api_key.created",
     "revokeKey": "api_key.revoked",
     "recordOrgUnitEvent": "org_unit_event.recorded",

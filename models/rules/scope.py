@@ -15,6 +15,7 @@ Reads. A viewer sees its unit's subtree and what is assigned to it, never other 
   and the 条 superior (`line_parent`) of each of those;
 - assignments (shares): every share of a visible task, with its status and progress;
   progress reports (narratives): only those of shares in the subtree;
+- evidence files: a report's with the report, a rectification event's with the rectification;
 - rectifications: a responsible unit in the subtree, or made by an inspection team in it;
 - documents and plans: issued in the subtree, or holding a visible task;
 - plan measures: of a visible plan, or naming a unit in the subtree;
@@ -37,6 +38,9 @@ Writes (NOT_FOUND when the object is invisible, FORBIDDEN when visible but not w
   share (the share is the viewer's own unit's);
 - naming units in a write (`can_name_unit`): units in the subtree;
 - escalating to a unit (`can_escalate_to`): COORDINATOR or higher of a unit above it;
+- attaching evidence: to a report, as reporting on its share (`can_report_on`); to a
+  rectification event (`can_attach_to_event`), REPORTER or higher whose subtree holds the
+  unit that made the transition;
 - rectification transitions: visible by `rectification_visible`, then the workflow decides
   (responsible unit / supervising unit; ADMIN may act as either).
 """
@@ -364,6 +368,12 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
             return member(c.id, "documents")
         case "rectification":
             return member(c.id, "rectifications")
+        case "evidence_file":
+            # A report's files with its narrative (own shares); an event's with its item.
+            return sa.or_(
+                member(c.assignment_id, "own_shares"),
+                member(c.rectification_id, "rectifications"),
+            )
         case "rectification_event" | "rectification_finding":
             return member(c.rectification_id, "rectifications")
         case "rectification_assignment":
@@ -451,6 +461,12 @@ def can_name_unit(viewer: Viewer, unit: Column) -> Predicate:
 def can_write_unit(viewer: Viewer, role: ViewerRole, unit: Column) -> Predicate:
     """A write of `role` or higher on something of `unit` (a target's owner, an issuer...)."""
     return _writes(viewer, role, lambda scope: in_subtree(scope, unit))
+
+
+def can_attach_to_event(viewer: Viewer, actor_unit: Column) -> Predicate:
+    """attachEvidence on a rectification event: REPORTER or higher over the unit that made
+    the transition (`actor_unit`: its own unit, or a unit above it)."""
+    return _writes(viewer, ViewerRole.REPORTER, lambda scope: in_subtree(scope, actor_unit))
 
 
 def can_escalate_to(viewer: Viewer, unit: Column) -> Predicate:

@@ -1,0 +1,229 @@
+"""attachEvidence and GET /files/{id}: files on reports and rectification events, scoped like
+their objects, refused uploads leaving nothing, both storage backends."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import TestDatabase
+from tests.resolvers.evidence.conftest import (
+    PDF,
+    PNG,
+    Evidence,
+    evidence_client,
+    xlsx_bytes,
+    zip_bytes,
+)
+
+REPORT_FILES = """
+query ($n: String!) { orgUnit(name: $n) { tasks(first: 1) { edges { node {
+  reports(first: 5) { edges { node { id files { id name size sha256 contentType url } } } } } } } } }
+"""
+
+MOVE = """
+mutation ($input: TransitionRectificationInput!) { transitionRectification(input: $input) {
+  event { id } errors { code } } }
+"""
+
+EVENTS = """
+{ rectifications(first: 20) { edges { node { seq events { id toStatus
+  files { id name sha256 contentType url caption } } } } } }
+"""
+
+
+async def _item(ev: Evidence, seq: int) -> dict[str, Any]:
+    data = await ev.client.query(
+        "{ rectifications(first: 20) { edges { node { id seq version status } } } }"
+    )
+    return next(e["node"] for e in data["rectifications"]["edges"] if e["node"]["seq"] == seq)
+
+
+async def _transition(ev: Evidence) -> str:
+    """A transition of item 3 by its responsible unit, 区生态环境分局: the event's id."""
+    item = await _item(ev, 3)
+    responsible = await ev.viewer("区生态环境分局", "COORDINATOR")
+    to = {"NOT_STARTED": "IN_PROGRESS", "IN_PROGRESS": "COMPLETED"}[item["status"]]
+    moved = await responsible.query(
+        MOVE, {"input": {"rectification": item["id"], "to": to, "expectedVersion": item["version"]}}
+    )
+    assert moved["transitionRectification"]["errors"] == []
+    event_id: str = moved["transitionRectification"]["event"]["id"]
+    return event_id
+
+
+class TestAttachEvidence:
+    async def test_a_report_file_round_trips_with_its_traces(self, evidence: Evidence) -> None:
+        report = await evidence.report()
+        reporter = await evidence.viewer("区生态环境分局")
+        before = await evidence.counts()
+        result = await evidence.attach(
+            reporter, PNG, "现场/照片.png", report=report["id"], caption="整改后现场"
+        )
+        assert result["errors"] == []
+        file = result["file"]
+        assert file["name"] == "照片.png"  # path parts removed
+        assert file["contentType"] == "image/png"
+        assert file["size"] == len(PNG)
+        assert file["sha256"] == hashlib.sha256(PNG).hexdigest()
+        assert file["url"].startswith("/files/")
+        after = await evidence.counts()
+        assert after["evidence_file"] == before["evidence_file"] + 1
+        assert after["audit_event"] == before["audit_event"] + 1
+        assert after["change_log"] > before["change_log"]  # the report's task
+        assert after["outbox_event"] >= before["outbox_event"] + 2  # evidence.attached, task
+        async with evidence.db.engine.connect() as conn:
+            types = set(
+                (
+                    await conn.execute(
+                        sa.text("SELECT event_type FROM outbox_event WHERE object_id = :id"),
+                        {"id": uuid.UUID(file["url"].rsplit("/", 1)[1]).hex
+                         if evidence.db.dialect == "sqlite" else file["url"].rsplit("/", 1)[1]},
+                    )
+                ).scalars()
+            )
+        assert types == {"evidence.attached"}
+        assert await evidence.storage.keys() == [f"evidence/{file['sha256'][:2]}/{file['sha256']}"]
+
+        data = await reporter.query(REPORT_FILES, {"n": "区生态环境分局"})
+        reports = data["orgUnit"]["tasks"]["edges"][0]["node"]["reports"]["edges"]
+        listed = next(r["node"] for r in reports if r["node"]["id"] == report["id"])
+        assert [f["id"] for f in listed["files"]] == [file["id"]]
+
+        response = await evidence.download(reporter, file["url"])
+        assert response.status_code == 200
+        assert response.content == PNG
+        assert response.headers["content-type"] == "image/png"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["content-disposition"].startswith("attachment;")
+        assert "filename*=UTF-8''%E7%85%A7%E7%89%87.png" in response.headers["content-disposition"]
+        # A unit above sees the report, and its file.
+        above = await evidence.viewer("城区", "VIEWER")
+        assert (await evidence.download(above, file["url"])).status_code == 200
+
+    async def test_the_type_is_told_by_the_content(self, evidence: Evidence) -> None:
+        report = await evidence.report()
+        reporter = await evidence.viewer("区生态环境分局")
+        cases = [
+            (PDF, "销号材料.txt", "text/plain", "application/pdf"),
+            (
+                xlsx_bytes(),
+                "台账",
+                "application/octet-stream",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (zip_bytes(), "材料.zip", "application/zip", "application/zip"),
+        ]
+        for data, name, claimed, sniffed in cases:
+            result = await evidence.attach(
+                reporter, data, name, claimed, report=report["id"]
+            )
+            assert result["errors"] == [], name
+            assert result["file"]["contentType"] == sniffed
+            response = await evidence.download(reporter, result["file"]["url"])
+            assert response.content == data
+            assert response.headers["content-type"].startswith(sniffed)
+
+    async def test_a_rectification_event_file(self, evidence: Evidence) -> None:
+        event = {"id": await _transition(evidence)}
+        responsible = await evidence.viewer("区生态环境分局", "COORDINATOR")
+        result = await evidence.attach(
+            responsible, PDF, "销号材料.pdf", "application/pdf",
+            rectificationEvent=event["id"], caption="验收报告",
+        )
+        assert result["errors"] == []
+        data = await responsible.query(EVENTS)
+        node = next(e["node"] for e in data["rectifications"]["edges"] if e["node"]["seq"] == 3)
+        files = next(e["files"] for e in node["events"] if e["id"] == event["id"])
+        assert [(f["name"], f["contentType"], f["caption"]) for f in files] == [
+            ("销号材料.pdf", "application/pdf", "验收报告")
+        ]
+        response = await evidence.download(responsible, result["file"]["url"])
+        assert response.content == PDF
+        # A town sees neither the rectification nor its files: 404, like a missing file.
+        town = await evidence.viewer("钟家庄办事处", "COORDINATOR")
+        assert (await evidence.download(town, result["file"]["url"])).status_code == 404
+        missing = f"/files/{uuid.uuid4()}"
+        assert (await evidence.download(responsible, missing)).status_code == 404
+        assert (await evidence.download(responsible, "/files/not-an-id")).status_code == 404
+
+
+class TestRefusedUploads:
+    async def test_refusals_leave_database_and_storage_unchanged(self, evidence: Evidence) -> None:
+        report = await evidence.report()
+        event_id = await _transition(evidence)
+        reporter = await evidence.viewer("区生态环境分局")
+        viewer = await evidence.viewer("区生态环境分局", "VIEWER")
+        town = await evidence.viewer("钟家庄办事处", "COORDINATOR")
+        before, keys = await evidence.counts(), await evidence.storage.keys()
+        big = PNG + b"\0" * 200_001  # the fixture's limit is 200,000 bytes
+        cases: list[tuple[Any, bytes, str, dict[str, Any], str]] = [
+            (reporter, big, "big.png", {"report": report["id"]}, "FILE_TOO_LARGE"),
+            (reporter, b"#!/bin/sh\nrm -rf /\n", "photo.jpg", {"report": report["id"]},
+             "UNSUPPORTED_FILE_TYPE"),
+            (reporter, b"<html><script>alert(1)</script>", "a.pdf", {"report": report["id"]},
+             "UNSUPPORTED_FILE_TYPE"),
+            (reporter, b"MZ\x90\x00" + b"\0" * 60, "a.png", {"report": report["id"]},
+             "UNSUPPORTED_FILE_TYPE"),
+            (reporter, b"", "empty.png", {"report": report["id"]}, "UNSUPPORTED_FILE_TYPE"),
+            (viewer, PNG, "a.png", {"report": report["id"]}, "FORBIDDEN"),
+            (town, PNG, "a.png", {"report": report["id"]}, "NOT_FOUND"),
+            (town, PNG, "a.png", {"rectificationEvent": event_id}, "NOT_FOUND"),
+            (reporter, PNG, "a.png", {}, "INVALID_INPUT"),
+            (reporter, PNG, "a.png", {"report": report["id"], "rectificationEvent": event_id},
+             "INVALID_INPUT"),
+            (reporter, PNG, "a.png", {"report": "bm90LWFuLWlk"}, "NOT_FOUND"),
+            (reporter, PNG, "a.png", {"report": report["id"], "caption": "x" * 501},
+             "INVALID_INPUT"),
+        ]
+        for who, data, name, variables, code in cases:
+            result = await evidence.attach(who, data, name, **variables)
+            assert [e["code"] for e in result["errors"]] == [code], (name, variables)
+            assert result["file"] is None
+        assert await evidence.counts() == before
+        assert await evidence.storage.keys() == keys
+
+    async def test_a_unit_above_may_not_attach_to_a_transition_of_another_branch(
+        self, evidence: Evidence
+    ) -> None:
+        event_id = await _transition(evidence)
+        # The supervising 城区 is above the unit that moved it: it may add files.
+        above = await evidence.viewer("城区", "REPORTER")
+        result = await evidence.attach(above, PNG, rectificationEvent=event_id)
+        assert result["errors"] == []
+
+
+@pytest.mark.parametrize("prefix", ["", "govgraph/evidence"])
+async def test_files_round_trip_on_s3(
+    seeded_db: TestDatabase, s3_endpoint: str, prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    bucket = f"evidence-{uuid.uuid4().hex[:12]}"
+    s3 = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
+    s3.create_bucket(Bucket=bucket)
+    url = f"s3://{bucket}/{prefix}?endpoint={s3_endpoint}&region=us-east-1&addressing=path"
+    async with evidence_client(seeded_db, url, max_bytes=100_000) as ev:
+        report = await ev.report()
+        reporter = await ev.viewer("区生态环境分局")
+        refused = await ev.attach(reporter, b"plain text", "a.png", report=report["id"])
+        assert [e["code"] for e in refused["errors"]] == ["UNSUPPORTED_FILE_TYPE"]
+        assert s3.list_objects_v2(Bucket=bucket).get("KeyCount") == 0
+        result = await ev.attach(reporter, PDF, "销号材料.pdf", "application/pdf", report=report["id"])
+        assert result["errors"] == []
+        sha = result["file"]["sha256"]
+        objects = s3.list_objects_v2(Bucket=bucket)["Contents"]
+        expected = f"evidence/{sha[:2]}/{sha}"
+        assert [o["Key"] for o in objects] == [f"{prefix}/{expected}" if prefix else expected]
+        assert await ev.storage.keys() == [expected]
+        response = await ev.download(reporter, result["file"]["url"])
+        assert response.status_code == 200
+        assert response.content == PDF
+        town = await ev.viewer("钟家庄办事处", "COORDINATOR")
+        assert (await ev.download(town, result["file"]["url"])).status_code == 404
