@@ -35,6 +35,9 @@ class EvidenceFile(SQLModel, table=True):
         sa.CheckConstraint("size > 0", name="size"),
         sa.Index("ix_evidence_file_report", "progress_report_id", "id"),
         sa.Index("ix_evidence_file_event", "rectification_event_id", "id"),
+        # The same bytes on the same object are one file (attaching them again is a no-op).
+        sa.Index("uq_evidence_file_report_sha256", "progress_report_id", "sha256", unique=True),
+        sa.Index("uq_evidence_file_event_sha256", "rectification_event_id", "sha256", unique=True),
     )
 
     id: uuid.UUID = id_field()

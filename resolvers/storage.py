@@ -166,14 +166,12 @@ class S3Storage:
         return await asyncio.to_thread(self._get, key)
 
     async def delete(self, key: str) -> None:
-        await asyncio.to_thread(
-            self._client.delete_object, Bucket=self.bucket, Key=self._name(key)
-        )
+        await asyncio.to_thread(self._client.delete_object, Bucket=self.bucket, Key=self._name(key))
 
     def _keys(self, prefix: str) -> list[str]:
         start = f"{self.prefix}/" if self.prefix else ""
         paginator = self._client.get_paginator("list_objects_v2")
-        out = []
+        out: list[str] = []
         for page in paginator.paginate(Bucket=self.bucket, Prefix=start + prefix):
             out.extend(item["Key"][len(start) :] for item in page.get("Contents", []))
         return sorted(out)

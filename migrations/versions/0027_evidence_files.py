@@ -62,6 +62,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_evidence_file_event', ['rectification_event_id', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_evidence_file_rectification_id'), ['rectification_id'], unique=False)
         batch_op.create_index('ix_evidence_file_report', ['progress_report_id', 'id'], unique=False)
+        batch_op.create_index('uq_evidence_file_event_sha256', ['rectification_event_id', 'sha256'], unique=True)
+        batch_op.create_index('uq_evidence_file_report_sha256', ['progress_report_id', 'sha256'], unique=True)
 
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('ALTER TABLE evidence_file ENABLE ROW LEVEL SECURITY')
@@ -86,6 +88,8 @@ def downgrade() -> None:
         for policy in ('govgraph_read', 'govgraph_insert', 'govgraph_update', 'govgraph_delete'):
             op.execute(f'DROP POLICY IF EXISTS {policy} ON evidence_file')
     with op.batch_alter_table('evidence_file', schema=None) as batch_op:
+        batch_op.drop_index('uq_evidence_file_report_sha256')
+        batch_op.drop_index('uq_evidence_file_event_sha256')
         batch_op.drop_index('ix_evidence_file_report')
         batch_op.drop_index(batch_op.f('ix_evidence_file_rectification_id'))
         batch_op.drop_index('ix_evidence_file_event')

@@ -36,7 +36,7 @@ from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import rectification_changed, task_changed
 from resolvers.service_context import ServiceContext
 from resolvers.storage import Storage
-from resolvers.writes import audit, fetch_checked, require_role
+from resolvers.writes import audit, fetch_checked, insert_unique, require_role
 
 evidence_t: sa.Table = EvidenceFile.__table__  # type: ignore[attr-defined]
 report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
@@ -115,7 +115,8 @@ async def attach_evidence(
     REPORTER or higher; a report's files as reporting on its share, an event's by the unit
     that made the transition or one above it. Refused: over `max_bytes` (FILE_TOO_LARGE),
     empty or not an allowed type by its content (UNSUPPORTED_FILE_TYPE), more than
-    MAX_FILES on the object (OUT_OF_RANGE).
+    MAX_FILES on the object (OUT_OF_RANGE). The same bytes attached to the same object again
+    are the file already there: nothing is written (a retry is safe).
     """
     require_role(ctx, ViewerRole.REPORTER)
     owner = await _owner(ctx, conn, report_id, event_id)
@@ -145,6 +146,13 @@ async def attach_evidence(
         else evidence_t.c.rectification_event_id
     )
     owner_id = owner["progress_report_id"] or owner["rectification_event_id"]
+    if storage is None:
+        raise RuntimeError("no file storage configured (GOVGRAPH_STORAGE_URL)")
+    digest = hashlib.sha256(upload.data).hexdigest()
+    same = sa.select(evidence_t).where(owner_column == owner_id, evidence_t.c.sha256 == digest)
+    existing = (await conn.execute(same)).mappings().first()
+    if existing is not None:  # the same bytes are on the object already: nothing to write
+        return dict(existing)
     count = await conn.scalar(
         sa.select(sa.func.count()).select_from(evidence_t).where(owner_column == owner_id)
     )
@@ -152,9 +160,6 @@ async def attach_evidence(
         raise DomainError(
             ErrorCode.OUT_OF_RANGE, f"at most {rules.MAX_FILES} files per object", field
         )
-    if storage is None:
-        raise RuntimeError("no file storage configured (GOVGRAPH_STORAGE_URL)")
-    digest = hashlib.sha256(upload.data).hexdigest()
     row = {
         "id": uuid.uuid4(),
         "progress_report_id": owner["progress_report_id"],
@@ -172,7 +177,9 @@ async def attach_evidence(
         "uploaded_at": ctx.now(),
         "created_at": ctx.now(),
     }
-    await conn.execute(evidence_t.insert().values(**row))
+    if not await insert_unique(conn, evidence_t, row):
+        # A concurrent attach of the same bytes won (the unique index): its file.
+        return dict((await conn.execute(same)).mappings().one())
     if owner["task_id"] is not None:
         task_changed(ctx, owner["task_id"])
     else:

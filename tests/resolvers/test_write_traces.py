@@ -62,6 +62,7 @@ EXPECT: dict[str, Expect] = {
     "assignTask": TASKS,
     "decomposeTask": TASKS,
     "reportProgress": TASKS,
+    "attachEvidence": TASKS,
     "escalate": TASKS,
     "transitionRectification": RECTIFICATIONS,
     "recordMeasurement": OBJECTS,
@@ -295,9 +296,39 @@ async def decompose_task(env: Env) -> Mark:
 
 async def report_progress(env: Env) -> Mark:
     _task, share = await env.nancun_share()
-    query = _payload("assignment { version }", "reportProgress", "ReportProgressInput")
+    query = _payload(
+        "report { id } assignment { version }", "reportProgress", "ReportProgressInput"
+    )
     variables = {"input": {"assignment": share, "percent": 40, "narrative": "巡查已过半"}}
     return await env.mutate("reportProgress", query, variables, as_="南村镇", role="REPORTER")
+
+
+ATTACH = """
+mutation ($input: AttachEvidenceInput!) { attachEvidence(input: $input) {
+  file { id sha256 } errors { code field message } } }
+"""
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
+
+
+async def attach_evidence(env: Env) -> Mark:
+    report = env.ids["reportProgress"]["report"]["id"]
+    operations = {"query": ATTACH, "variables": {"input": {"report": report, "file": None}}}
+    headers = {
+        "authorization": f"Bearer {await env.token('南村镇', 'REPORTER')}",
+        "x-request-id": "trace-attachEvidence",
+    }
+    response = await env.client.http.post(
+        "/graphql",
+        data={
+            "operations": orjson.dumps(operations).decode(),
+            "map": orjson.dumps({"0": ["variables.input.file"]}).decode(),
+        },
+        files={"0": ("现场.png", PNG, "image/png")},
+        headers=headers,
+    )
+    payload = response.json()["data"]["attachEvidence"]
+    assert payload["errors"] == [], payload
+    return Mark(request_id="trace-attachEvidence")
 
 
 async def escalate(env: Env) -> Mark:
@@ -475,6 +506,7 @@ CASES: dict[str, Case] = {
     "assignTask": assign_task,
     "decomposeTask": decompose_task,
     "reportProgress": report_progress,
+    "attachEvidence": attach_evidence,
     "escalate": escalate,
     "transitionRectification": transition_rectification,
     "recordMeasurement": record_measurement,
@@ -658,7 +690,9 @@ async def test_audit_before_values_are_read_under_the_row_lock(
     state its write replaced, so the versions before form one chain (none read twice)."""
     env = Env(db=seeded_db, client=client, tmp_path=tmp_path)
     _task, share = await env.nancun_share()
-    query = _payload("assignment { version }", "reportProgress", "ReportProgressInput")
+    query = _payload(
+        "report { id } assignment { version }", "reportProgress", "ReportProgressInput"
+    )
 
     async def write(i: int) -> None:
         variables = {"input": {"assignment": share, "percent": i}}

@@ -146,9 +146,7 @@ async def evidence_client(
 @pytest.fixture
 async def evidence(seeded_db: TestDatabase, tmp_path: Any) -> AsyncIterator[Evidence]:
     """Files on the local filesystem (a directory of the test's own)."""
-    async with evidence_client(
-        seeded_db, (tmp_path / "files").as_uri(), max_bytes=200_000
-    ) as ev:
+    async with evidence_client(seeded_db, (tmp_path / "files").as_uri(), max_bytes=200_000) as ev:
         yield ev
 
 

@@ -22,7 +22,8 @@ from tests.resolvers.evidence.conftest import (
 
 REPORT_FILES = """
 query ($n: String!) { orgUnit(name: $n) { tasks(first: 1) { edges { node {
-  reports(first: 5) { edges { node { id files { id name size sha256 contentType url } } } } } } } } }
+  reports(first: 5) { edges { node { id files { id name size sha256 contentType url } } } }
+} } } } }
 """
 
 MOVE = """
@@ -81,8 +82,11 @@ class TestAttachEvidence:
                 (
                     await conn.execute(
                         sa.text("SELECT event_type FROM outbox_event WHERE object_id = :id"),
-                        {"id": uuid.UUID(file["url"].rsplit("/", 1)[1]).hex
-                         if evidence.db.dialect == "sqlite" else file["url"].rsplit("/", 1)[1]},
+                        {
+                            "id": uuid.UUID(file["url"].rsplit("/", 1)[1]).hex
+                            if evidence.db.dialect == "sqlite"
+                            else file["url"].rsplit("/", 1)[1]
+                        },
                     )
                 ).scalars()
             )
@@ -119,9 +123,7 @@ class TestAttachEvidence:
             (zip_bytes(), "材料.zip", "application/zip", "application/zip"),
         ]
         for data, name, claimed, sniffed in cases:
-            result = await evidence.attach(
-                reporter, data, name, claimed, report=report["id"]
-            )
+            result = await evidence.attach(reporter, data, name, claimed, report=report["id"])
             assert result["errors"] == [], name
             assert result["file"]["contentType"] == sniffed
             response = await evidence.download(reporter, result["file"]["url"])
@@ -132,8 +134,12 @@ class TestAttachEvidence:
         event = {"id": await _transition(evidence)}
         responsible = await evidence.viewer("区生态环境分局", "COORDINATOR")
         result = await evidence.attach(
-            responsible, PDF, "销号材料.pdf", "application/pdf",
-            rectificationEvent=event["id"], caption="验收报告",
+            responsible,
+            PDF,
+            "销号材料.pdf",
+            "application/pdf",
+            rectificationEvent=event["id"],
+            caption="验收报告",
         )
         assert result["errors"] == []
         data = await responsible.query(EVENTS)
@@ -163,22 +169,47 @@ class TestRefusedUploads:
         big = PNG + b"\0" * 200_001  # the fixture's limit is 200,000 bytes
         cases: list[tuple[Any, bytes, str, dict[str, Any], str]] = [
             (reporter, big, "big.png", {"report": report["id"]}, "FILE_TOO_LARGE"),
-            (reporter, b"#!/bin/sh\nrm -rf /\n", "photo.jpg", {"report": report["id"]},
-             "UNSUPPORTED_FILE_TYPE"),
-            (reporter, b"<html><script>alert(1)</script>", "a.pdf", {"report": report["id"]},
-             "UNSUPPORTED_FILE_TYPE"),
-            (reporter, b"MZ\x90\x00" + b"\0" * 60, "a.png", {"report": report["id"]},
-             "UNSUPPORTED_FILE_TYPE"),
+            (
+                reporter,
+                b"#!/bin/sh\nrm -rf /\n",
+                "photo.jpg",
+                {"report": report["id"]},
+                "UNSUPPORTED_FILE_TYPE",
+            ),
+            (
+                reporter,
+                b"<html><script>alert(1)</script>",
+                "a.pdf",
+                {"report": report["id"]},
+                "UNSUPPORTED_FILE_TYPE",
+            ),
+            (
+                reporter,
+                b"MZ\x90\x00" + b"\0" * 60,
+                "a.png",
+                {"report": report["id"]},
+                "UNSUPPORTED_FILE_TYPE",
+            ),
             (reporter, b"", "empty.png", {"report": report["id"]}, "UNSUPPORTED_FILE_TYPE"),
             (viewer, PNG, "a.png", {"report": report["id"]}, "FORBIDDEN"),
             (town, PNG, "a.png", {"report": report["id"]}, "NOT_FOUND"),
             (town, PNG, "a.png", {"rectificationEvent": event_id}, "NOT_FOUND"),
             (reporter, PNG, "a.png", {}, "INVALID_INPUT"),
-            (reporter, PNG, "a.png", {"report": report["id"], "rectificationEvent": event_id},
-             "INVALID_INPUT"),
+            (
+                reporter,
+                PNG,
+                "a.png",
+                {"report": report["id"], "rectificationEvent": event_id},
+                "INVALID_INPUT",
+            ),
             (reporter, PNG, "a.png", {"report": "bm90LWFuLWlk"}, "NOT_FOUND"),
-            (reporter, PNG, "a.png", {"report": report["id"], "caption": "x" * 501},
-             "INVALID_INPUT"),
+            (
+                reporter,
+                PNG,
+                "a.png",
+                {"report": report["id"], "caption": "x" * 501},
+                "INVALID_INPUT",
+            ),
         ]
         for who, data, name, variables, code in cases:
             result = await evidence.attach(who, data, name, **variables)
@@ -215,7 +246,9 @@ async def test_files_round_trip_on_s3(
         refused = await ev.attach(reporter, b"plain text", "a.png", report=report["id"])
         assert [e["code"] for e in refused["errors"]] == ["UNSUPPORTED_FILE_TYPE"]
         assert s3.list_objects_v2(Bucket=bucket).get("KeyCount") == 0
-        result = await ev.attach(reporter, PDF, "销号材料.pdf", "application/pdf", report=report["id"])
+        result = await ev.attach(
+            reporter, PDF, "销号材料.pdf", "application/pdf", report=report["id"]
+        )
         assert result["errors"] == []
         sha = result["file"]["sha256"]
         objects = s3.list_objects_v2(Bucket=bucket)["Contents"]
@@ -227,3 +260,37 @@ async def test_files_round_trip_on_s3(
         assert response.content == PDF
         town = await ev.viewer("钟家庄办事处", "COORDINATOR")
         assert (await ev.download(town, result["file"]["url"])).status_code == 404
+
+
+class TestRepeatedAttach:
+    async def test_the_same_bytes_again_are_the_same_file_and_write_nothing(
+        self, evidence: Evidence
+    ) -> None:
+        report = await evidence.report()
+        reporter = await evidence.viewer("区生态环境分局")
+        first = await evidence.attach(reporter, PNG, "a.png", report=report["id"])
+        before = await evidence.counts()
+        again = await evidence.attach(reporter, PNG, "b.png", report=report["id"])
+        assert again["errors"] == []
+        assert again["file"]["id"] == first["file"]["id"]
+        assert await evidence.counts() == before
+        # Other bytes are another file; the same bytes on another object too.
+        other = await evidence.attach(reporter, PDF, "c.pdf", report=report["id"])
+        assert other["file"]["id"] != first["file"]["id"]
+        second = await evidence.report()
+        elsewhere = await evidence.attach(reporter, PNG, "a.png", report=second["id"])
+        assert elsewhere["file"]["id"] != first["file"]["id"]
+        assert len(await evidence.storage.keys()) == 2  # stored once by content
+
+    async def test_at_most_twenty_files_per_object(self, evidence: Evidence) -> None:
+        report = await evidence.report()
+        reporter = await evidence.viewer("区生态环境分局")
+        for n in range(20):
+            result = await evidence.attach(
+                reporter, PDF + b"%" + str(n).encode(), report=report["id"]
+            )
+            assert result["errors"] == [], n
+        before, keys = await evidence.counts(), await evidence.storage.keys()
+        refused = await evidence.attach(reporter, PDF + b"%x", report=report["id"])
+        assert [e["code"] for e in refused["errors"]] == ["OUT_OF_RANGE"]
+        assert (await evidence.counts(), await evidence.storage.keys()) == (before, keys)
