@@ -62,7 +62,8 @@ class TestSniff:
         assert evidence.sniff(PNG) == evidence.Sniffed("image/png", "png")
         assert evidence.sniff(PDF) == evidence.Sniffed("application/pdf", "pdf")
         sniffed = evidence.sniff(xlsx_bytes())
-        assert sniffed is not None and sniffed.extension == "xlsx"
+        assert sniffed is not None
+        assert sniffed.extension == "xlsx"
 
     @pytest.mark.parametrize(
         "data",
@@ -78,4 +79,5 @@ class TestSniff:
         assert evidence.clean_name("...", png) == "file.png"
         assert evidence.clean_name(None, png) == "file.png"
         long = evidence.clean_name("名" * 300 + ".pdf", png)
-        assert len(long) == evidence.MAX_NAME and long.endswith(".pdf")
+        assert len(long) == evidence.MAX_NAME
+        assert long.endswith(".pdf")
