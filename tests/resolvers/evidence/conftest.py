@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from api.app import create_app
+from api.db import create_engine
 from api.settings import Settings
 from resolvers.common import decode_global_id
 from resolvers.storage import Storage, storage_from_url
@@ -128,19 +129,26 @@ class Evidence:
 
 @contextlib.asynccontextmanager
 async def evidence_client(
-    db: TestDatabase, storage_url: str, *, max_bytes: int | None = None
+    db: TestDatabase, storage_url: str, *, max_bytes: int | None = None, rls: bool = False
 ) -> AsyncIterator[Evidence]:
+    """`rls`: row-level-security mode (PostgreSQL, a private database), as govgraph_app."""
     settings = Settings(
         database_url=db.url,
         secret=TEST_SECRET,
         anonymous=True,
         storage_url=storage_url,
+        rls=rls,
         **({"evidence_max_bytes": max_bytes} if max_bytes is not None else {}),
     )
-    app = create_app(settings, engine=db.engine)
+    engine = create_engine(db.url, rls_role=settings.rls_role) if rls else db.engine
+    app = create_app(settings, engine=engine)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield Evidence(db, GraphQLClient(http), storage_from_url(storage_url))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield Evidence(db, GraphQLClient(http), storage_from_url(storage_url))
+    finally:
+        if rls:
+            await engine.dispose()
 
 
 @pytest.fixture

@@ -294,3 +294,22 @@ class TestRepeatedAttach:
         refused = await evidence.attach(reporter, PDF + b"%x", report=report["id"])
         assert [e["code"] for e in refused["errors"]] == ["OUT_OF_RANGE"]
         assert (await evidence.counts(), await evidence.storage.keys()) == (before, keys)
+
+
+@pytest.mark.postgres
+@pytest.mark.private_db
+async def test_files_behind_row_level_security(seeded_db: TestDatabase, tmp_path: Any) -> None:
+    if seeded_db.dialect != "postgresql":
+        pytest.skip("row-level security is PostgreSQL's")
+    async with evidence_client(seeded_db, str(tmp_path / "files"), rls=True) as ev:
+        report = await ev.report()
+        reporter = await ev.viewer("区生态环境分局")
+        result = await ev.attach(reporter, PNG, "现场.png", report=report["id"])
+        assert result["errors"] == []
+        data = await reporter.query(REPORT_FILES, {"n": "区生态环境分局"})
+        reports = data["orgUnit"]["tasks"]["edges"][0]["node"]["reports"]["edges"]
+        listed = next(r["node"] for r in reports if r["node"]["id"] == report["id"])
+        assert [f["id"] for f in listed["files"]] == [result["file"]["id"]]
+        assert (await ev.download(reporter, result["file"]["url"])).content == PNG
+        town = await ev.viewer("钟家庄办事处", "COORDINATOR")
+        assert (await ev.download(town, result["file"]["url"])).status_code == 404
