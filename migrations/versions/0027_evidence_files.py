@@ -1,4 +1,4 @@
-"""evidence files
+"""evidence files and the escalation inbox
 
 Revision ID: 0027
 Revises: 0026
@@ -9,6 +9,11 @@ The bytes live in the file storage (GOVGRAPH_STORAGE_URL); this table holds thei
 and the object whose scope reads them. PostgreSQL: row-level secured like the report (its
 share, own_shares) or the rectification; the policy is frozen here as models/rules/scope.py
 row_condition wrote it at this revision.
+
+Issue 17, point 4: the 督办 inbox. An escalation gets a state held by the database (ISSUED →
+ACKNOWLEDGED → REPLIED → CLOSED; models/rules/escalation_state.py), who signed for and closed
+it, and a version; `escalation_reply` keeps the addressee's answers (说明 / 整改承诺), read in
+the addressee's scope like the escalation.
 """
 
 from collections.abc import Sequence
@@ -24,6 +29,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 UNRESTRICTED = 'govgraph_scope_root() IS NULL'
+REPLY_CONDITION = 'addressed_to_id IN (SELECT govgraph_scope_subtree(govgraph_scope_root()))'
 READ_CONDITION = (
     'assignment_id IN (SELECT govgraph_scope_own_shares(govgraph_scope_root()))'
     ' OR rectification_id IN (SELECT govgraph_scope_rectifications(govgraph_scope_root()))'
@@ -82,11 +88,73 @@ def upgrade() -> None:
             f'CREATE POLICY govgraph_delete ON evidence_file FOR DELETE USING ({UNRESTRICTED})'
         )
 
+    op.create_table('escalation_reply',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('escalation_id', sa.Uuid(), nullable=False),
+    sa.Column('addressed_to_id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.Enum('EXPLANATION', 'COMMITMENT', name='escalationreplykind', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('promised_by', sa.Date(), nullable=True),
+    sa.Column('replied_by', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('replied_by_unit_id', sa.Uuid(), nullable=True),
+    sa.Column('replied_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['addressed_to_id'], ['org_unit.id'], name=op.f('fk_escalation_reply_addressed_to_id_org_unit')),
+    sa.ForeignKeyConstraint(['escalation_id'], ['escalation.id'], name=op.f('fk_escalation_reply_escalation_id_escalation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['replied_by_unit_id'], ['org_unit.id'], name=op.f('fk_escalation_reply_replied_by_unit_id_org_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_escalation_reply'))
+    )
+    with op.batch_alter_table('escalation_reply', schema=None) as batch_op:
+        batch_op.create_index('ix_escalation_reply_escalation', ['escalation_id', 'replied_at'], unique=False)
+
+    with op.batch_alter_table('escalation', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('status', sa.Enum('ISSUED', 'ACKNOWLEDGED', 'REPLIED', 'CLOSED', name='escalationstatus', native_enum=False, create_constraint=True, length=32), server_default='ISSUED', nullable=False))
+        batch_op.add_column(sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('acknowledged_by', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
+        batch_op.add_column(sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('closed_by', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
+        batch_op.add_column(sa.Column('closing_note', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+        batch_op.create_index('ix_escalation_inbox', ['addressed_to_id', 'status', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_escalation_issued_by', ['issued_by_id', 'status', 'created_at', 'id'], unique=False)
+
+    if op.get_bind().dialect.name == 'postgresql':
+        # Replies are read where their escalation is: the addressee's subtree.
+        op.execute('ALTER TABLE escalation_reply ENABLE ROW LEVEL SECURITY')
+        op.execute(
+            'CREATE POLICY govgraph_read ON escalation_reply FOR SELECT USING ('
+            f'{UNRESTRICTED} OR {REPLY_CONDITION})'
+        )
+        op.execute(
+            f'CREATE POLICY govgraph_insert ON escalation_reply FOR INSERT WITH CHECK ({UNRESTRICTED})'
+        )
+        op.execute(
+            'CREATE POLICY govgraph_update ON escalation_reply FOR UPDATE'
+            f' USING ({UNRESTRICTED}) WITH CHECK ({UNRESTRICTED})'
+        )
+        op.execute(
+            f'CREATE POLICY govgraph_delete ON escalation_reply FOR DELETE USING ({UNRESTRICTED})'
+        )
+
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
-        for policy in ('govgraph_read', 'govgraph_insert', 'govgraph_update', 'govgraph_delete'):
-            op.execute(f'DROP POLICY IF EXISTS {policy} ON evidence_file')
+        for table in ('evidence_file', 'escalation_reply'):
+            for policy in ('govgraph_read', 'govgraph_insert', 'govgraph_update', 'govgraph_delete'):
+                op.execute(f'DROP POLICY IF EXISTS {policy} ON {table}')
+    with op.batch_alter_table('escalation', schema=None) as batch_op:
+        batch_op.drop_index('ix_escalation_issued_by')
+        batch_op.drop_index('ix_escalation_inbox')
+        batch_op.drop_column('version')
+        batch_op.drop_constraint(batch_op.f('ck_escalation_escalationstatus'), type_='check')
+        batch_op.drop_column('closing_note')
+        batch_op.drop_column('closed_by')
+        batch_op.drop_column('closed_at')
+        batch_op.drop_column('acknowledged_by')
+        batch_op.drop_column('acknowledged_at')
+        batch_op.drop_column('status')
+    with op.batch_alter_table('escalation_reply', schema=None) as batch_op:
+        batch_op.drop_index('ix_escalation_reply_escalation')
+    op.drop_table('escalation_reply')
     with op.batch_alter_table('evidence_file', schema=None) as batch_op:
         batch_op.drop_index('uq_evidence_file_report_sha256')
         batch_op.drop_index('uq_evidence_file_event_sha256')

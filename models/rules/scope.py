@@ -38,6 +38,9 @@ Writes (NOT_FOUND when the object is invisible, FORBIDDEN when visible but not w
   share (the share is the viewer's own unit's);
 - naming units in a write (`can_name_unit`): units in the subtree;
 - escalating to a unit (`can_escalate_to`): COORDINATOR or higher of a unit above it;
+- the 督办 inbox: signing for and replying to an escalation (`can_answer_escalation`),
+  REPORTER or higher of the addressed unit; closing it (`can_close_escalation`), COORDINATOR
+  or higher of the issuing unit or a unit above it;
 - attaching evidence: to a report, as reporting on its share (`can_report_on`); to a
   rectification event (`can_attach_to_event`), REPORTER or higher whose subtree holds the
   unit that made the transition;
@@ -396,7 +399,7 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
             return member(c.org_unit_id, "subtree")
         case "proposal":
             return member(c.handling_unit_id, "subtree")
-        case "escalation":
+        case "escalation" | "escalation_reply":
             return member(c.addressed_to_id, "subtree")
         case "audit_event":
             # auditEvents: writes scoped to a unit in the subtree.
@@ -467,6 +470,22 @@ def can_attach_to_event(viewer: Viewer, actor_unit: Column) -> Predicate:
     """attachEvidence on a rectification event: REPORTER or higher over the unit that made
     the transition (`actor_unit`: its own unit, or a unit above it)."""
     return _writes(viewer, ViewerRole.REPORTER, lambda scope: in_subtree(scope, actor_unit))
+
+
+def can_answer_escalation(viewer: Viewer, addressed_to: Column) -> Predicate:
+    """Signing for and replying to an escalation (督办件): REPORTER or higher of the addressed
+    unit itself (ADMIN: any)."""
+    if viewer.is_admin:
+        return _writes(viewer, ViewerRole.REPORTER, lambda scope: sa.true())
+    if viewer.unit_id is None:
+        return sa.false()
+    unit = viewer.unit_id
+    return _writes(viewer, ViewerRole.REPORTER, lambda scope: addressed_to == unit)
+
+
+def can_close_escalation(viewer: Viewer, issued_by: Column) -> Predicate:
+    """Closing an escalation: COORDINATOR or higher of the issuing unit or a unit above it."""
+    return _writes(viewer, ViewerRole.COORDINATOR, lambda scope: in_subtree(scope, issued_by))
 
 
 def can_escalate_to(viewer: Viewer, unit: Column) -> Predicate:

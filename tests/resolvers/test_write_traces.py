@@ -64,6 +64,9 @@ EXPECT: dict[str, Expect] = {
     "reportProgress": TASKS,
     "attachEvidence": TASKS,
     "escalate": TASKS,
+    "acknowledgeEscalation": OBJECTS,
+    "replyToEscalation": OBJECTS,
+    "closeEscalation": OBJECTS,
     "transitionRectification": RECTIFICATIONS,
     "recordMeasurement": OBJECTS,
     "createTarget": OBJECTS,
@@ -333,7 +336,7 @@ async def attach_evidence(env: Env) -> Mark:
 
 async def escalate(env: Env) -> Mark:
     _task, share = await env.nancun_share()
-    query = _payload("escalation { level }", "escalate", "EscalateInput")
+    query = _payload("escalation { id level }", "escalate", "EscalateInput")
     variables = {
         "input": {
             "level": "URGE",
@@ -343,6 +346,29 @@ async def escalate(env: Env) -> Mark:
         }
     }
     return await env.mutate("escalate", query, variables, as_="城区", role="COORDINATOR")
+
+
+async def acknowledge_escalation(env: Env) -> Mark:
+    escalation = env.ids["escalate"]["escalation"]["id"]
+    query = _payload("escalation { status }", "acknowledgeEscalation", "AcknowledgeEscalationInput")
+    variables = {"input": {"escalation": escalation}}
+    return await env.mutate(
+        "acknowledgeEscalation", query, variables, as_="南村镇", role="REPORTER"
+    )
+
+
+async def reply_to_escalation(env: Env) -> Mark:
+    escalation = env.ids["escalate"]["escalation"]["id"]
+    query = _payload("escalation { status }", "replyToEscalation", "ReplyToEscalationInput")
+    variables = {"input": {"escalation": escalation, "kind": "EXPLANATION", "text": "已加派人手"}}
+    return await env.mutate("replyToEscalation", query, variables, as_="南村镇", role="REPORTER")
+
+
+async def close_escalation(env: Env) -> Mark:
+    escalation = env.ids["escalate"]["escalation"]["id"]
+    query = _payload("escalation { status }", "closeEscalation", "CloseEscalationInput")
+    variables = {"input": {"escalation": escalation, "note": "办结"}}
+    return await env.mutate("closeEscalation", query, variables, as_="城区", role="COORDINATOR")
 
 
 async def transition_rectification(env: Env) -> Mark:
@@ -508,6 +534,9 @@ CASES: dict[str, Case] = {
     "reportProgress": report_progress,
     "attachEvidence": attach_evidence,
     "escalate": escalate,
+    "acknowledgeEscalation": acknowledge_escalation,
+    "replyToEscalation": reply_to_escalation,
+    "closeEscalation": close_escalation,
     "transitionRectification": transition_rectification,
     "recordMeasurement": record_measurement,
     "createTarget": create_target,
