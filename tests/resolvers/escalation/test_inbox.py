@@ -272,3 +272,29 @@ async def test_concurrent_acknowledges_apply_once(
     after = await _counts(seeded_db)
     assert after["audit_event"] == before["audit_event"] + 1
     assert after["outbox_event"] == before["outbox_event"] + 1
+
+
+async def test_the_inbox_costs_the_same_statements_for_more_escalations(
+    client: GraphQLClient,
+) -> None:
+    """One page, its count and one batched statement per level (units, replies): the number
+    of statements depends on the query, not on the escalations in the inbox."""
+    town = await _as(client, "南村镇", "REPORTER")
+
+    async def statements() -> tuple[int, int]:
+        body = await town.execute(INBOX, {"to": "ME"})
+        assert "errors" not in body, body
+        count: int = body["extensions"]["sql"]["statements"]
+        return len(body["data"]["escalations"]["edges"]), count
+
+    for _ in range(2):
+        escalation = await _urge(client)
+        await town.query(
+            REPLY, {"input": {"escalation": escalation, "kind": "EXPLANATION", "text": "说明"}}
+        )
+    few = await statements()
+    for _ in range(4):
+        await _urge(client)
+    many = await statements()
+    assert many[0] == few[0] + 4
+    assert many[1] == few[1]
