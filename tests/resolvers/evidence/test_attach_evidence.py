@@ -7,9 +7,12 @@ import hashlib
 import uuid
 from typing import Any
 
+import orjson
 import pytest
 import sqlalchemy as sa
 
+from api.api_keys import create_key
+from resolvers.common import decode_global_id
 from tests.conftest import TestDatabase
 from tests.resolvers.evidence.conftest import (
     PDF,
@@ -313,3 +316,45 @@ async def test_files_behind_row_level_security(seeded_db: TestDatabase, tmp_path
         assert (await ev.download(reporter, result["file"]["url"])).content == PNG
         town = await ev.viewer("钟家庄办事处", "COORDINATOR")
         assert (await ev.download(town, result["file"]["url"])).status_code == 404
+
+
+async def test_sharing_partners_download_in_their_subtree_and_never_attach(
+    evidence: Evidence,
+) -> None:
+
+    report = await evidence.report()
+    reporter = await evidence.viewer("区生态环境分局")
+    file = (await evidence.attach(reporter, PNG, report=report["id"]))["file"]
+    keys = {}
+    for name in ("城区", "钟家庄办事处"):
+        data = await evidence.client.query(
+            "query ($n: String!) { orgUnit(name: $n) { id } }", {"n": name}
+        )
+        async with evidence.db.engine.begin() as conn:
+            issued = await create_key(
+                conn, name=f"平台{name}", unit_id=decode_global_id(data["orgUnit"]["id"])
+            )
+        keys[name] = issued.secret
+    http = evidence.client.http
+    inside = await http.get(file["url"], headers={"x-api-key": keys["城区"]})
+    assert (inside.status_code, inside.content) == (200, PNG)
+    outside = await http.get(file["url"], headers={"x-api-key": keys["钟家庄办事处"]})
+    assert outside.status_code == 404
+    before = await evidence.counts()
+    operations = {
+        "query": "mutation ($input: AttachEvidenceInput!) { attachEvidence(input: $input) {"
+        " file { id } errors { code } } }",
+        "variables": {"input": {"report": report["id"], "file": None}},
+    }
+    response = await http.post(
+        "/graphql",
+        data={
+            "operations": orjson.dumps(operations).decode(),
+            "map": orjson.dumps({"0": ["variables.input.file"]}).decode(),
+        },
+        files={"0": ("a.pdf", PDF, "application/pdf")},
+        headers={"x-api-key": keys["城区"]},
+    )
+    payload = response.json()["data"]["attachEvidence"]
+    assert [e["code"] for e in payload["errors"]] == ["FORBIDDEN"]
+    assert await evidence.counts() == before
