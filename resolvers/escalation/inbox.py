@@ -35,6 +35,11 @@ from resolvers.writes import audit, fetch_checked, require_role
 escalation_t: sa.Table = Escalation.__table__  # type: ignore[attr-defined]
 reply_t: sa.Table = EscalationReply.__table__  # type: ignore[attr-defined]
 
+PAST = {
+    rules.Move.ACKNOWLEDGE: "signed for",
+    rules.Move.REPLY: "replied to",
+    rules.Move.CLOSE: "closed",
+}
 ACTIONS = {
     rules.Move.ACKNOWLEDGE: "acknowledgeEscalation",
     rules.Move.REPLY: "replyToEscalation",
@@ -113,7 +118,7 @@ async def _refused(
         )
     raise DomainError(
         ErrorCode.INVALID_TRANSITION,
-        f"a {status.value} escalation cannot be {move.value.lower()}d",
+        f"a {status.value} escalation cannot be {PAST[move]}",
         "escalation",
     )
 
