@@ -7,9 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.file_uploads import Upload
 
 from resolvers.common import Info
-from resolvers.errors import DomainError, ErrorCode, UserError
+from resolvers.errors import UserError
 from resolvers.evidence import service
 from resolvers.evidence.types import EvidenceFile
+from resolvers.evidence.uploads import read_upload
 from resolvers.task.mutations import input_id
 from resolvers.writes import run_mutation
 
@@ -45,17 +46,6 @@ class AttachEvidencePayload:
     errors: list[UserError] = strawberry.field(description="Why it was refused, if it was.")
 
 
-async def _read(upload: object, limit: int) -> service.Upload:
-    """The uploaded name and bytes (at most `limit` + 1 of them: over it is refused)."""
-    read = getattr(upload, "read", None)
-    if not callable(read):
-        raise DomainError(
-            ErrorCode.INVALID_INPUT, "send the file as a multipart upload (GraphQL spec)", "file"
-        )
-    data = await read(limit + 1)
-    return service.Upload(getattr(upload, "filename", None), bytes(data))
-
-
 @strawberry.type
 class EvidenceMutation:
     @strawberry.mutation(
@@ -76,7 +66,7 @@ class EvidenceMutation:
                 if input.rectification_event
                 else None
             )
-            upload = await _read(input.file, ctx.evidence_max_bytes)
+            upload = await read_upload(input.file, ctx.evidence_max_bytes)
             row = await service.attach_evidence(
                 ctx,
                 conn,

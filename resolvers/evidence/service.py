@@ -45,6 +45,15 @@ event_t: sa.Table = RectificationEvent.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
+class Pending:
+    """Bytes to store once the write's last check has passed."""
+
+    key: str
+    data: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
 class Upload:
     """An uploaded file as the service takes it: the client's name and the bytes."""
 
@@ -109,6 +118,7 @@ async def attach_evidence(
     event_id: uuid.UUID | None = None,
     caption: str | None = None,
     max_bytes: int = rules.DEFAULT_MAX_BYTES,
+    pending: list[Pending] | None = None,
 ) -> dict[str, Any]:
     """Attach `upload` to a progress report or a rectification event; the evidence_file row.
 
@@ -204,9 +214,20 @@ async def attach_evidence(
         },
         scope_unit=owner["scope_unit"],
     )
-    # Last, once everything else has passed: the bytes, by content (idempotent).
-    await storage.put(row["storage_key"], upload.data, sniffed.content_type)
+    # Last, once everything else has passed: the bytes, by content (idempotent). A write
+    # attaching several files collects them in `pending` and stores them after the last check.
+    if pending is not None:
+        pending.append(Pending(row["storage_key"], upload.data, sniffed.content_type))
+    else:
+        await storage.put(row["storage_key"], upload.data, sniffed.content_type)
     return row
+
+
+async def store(storage: Storage | None, pending: list[Pending]) -> None:
+    """Put the bytes `attach_evidence` collected (once every file of the write has passed)."""
+    for item in pending:
+        assert storage is not None  # attach_evidence refused without one
+        await storage.put(item.key, item.data, item.content_type)
 
 
 def visible_file(viewer: Viewer, file_id: uuid.UUID) -> sa.Select[Any]:

@@ -8,10 +8,12 @@ from datetime import date
 import sqlalchemy as sa
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
+from strawberry.file_uploads import Upload
 
 from models import enums
 from resolvers.common import Info, decode_global_id
 from resolvers.errors import DomainError, ErrorCode, UserError
+from resolvers.evidence.uploads import attach_uploads
 from resolvers.org_unit.types import OrgUnit
 from resolvers.task import service
 from resolvers.task.report import ProgressReport
@@ -48,6 +50,13 @@ class ReportProgressInput:
     period: str | None = strawberry.field(default=None, description="Period, e.g. 2023-06.")
     expected_version: int | None = strawberry.field(
         default=None, description="The assignment's version the report is based on."
+    )
+    files: list[Upload] | None = strawberry.field(
+        default=None,
+        description=(
+            "Evidence files (佐证材料, multipart uploads) attached to the report, as"
+            " attachEvidence takes them; one refused file refuses the report."
+        ),
     )
 
 
@@ -86,6 +95,7 @@ class TaskMutation:
                 period=input.period,
                 expected_version=input.expected_version,
             )
+            await attach_uploads(ctx, conn, input.files, report_id=report["id"])
             return ReportProgressPayload(
                 report=ProgressReport.from_row(report),
                 assignment=Assignment.from_row(assignment),

@@ -358,3 +358,86 @@ async def test_sharing_partners_download_in_their_subtree_and_never_attach(
     payload = response.json()["data"]["attachEvidence"]
     assert [e["code"] for e in payload["errors"]] == ["FORBIDDEN"]
     assert await evidence.counts() == before
+
+
+REPORT_WITH_FILES = """
+mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+  report { id files { name contentType sha256 } } errors { code field } } }
+"""
+MOVE_WITH_FILES = """
+mutation ($input: TransitionRectificationInput!) { transitionRectification(input: $input) {
+  event { id files { name contentType } } rectification { status } errors { code field } } }
+"""
+
+
+async def _multipart(
+    viewer: Any, query: str, variables: dict[str, Any], files: list[tuple[str, bytes]]
+) -> dict[str, Any]:
+    """A mutation whose `input.files` are multipart uploads; its single payload."""
+    operations = {
+        "query": query,
+        "variables": {"input": {**variables, "files": [None] * len(files)}},
+    }
+    mapping = {str(i): [f"variables.input.files.{i}"] for i in range(len(files))}
+    response = await viewer.http.post(
+        "/graphql",
+        data={
+            "operations": orjson.dumps(operations).decode(),
+            "map": orjson.dumps(mapping).decode(),
+        },
+        files={
+            str(i): (name, data, "application/octet-stream") for i, (name, data) in enumerate(files)
+        },
+        headers={"authorization": f"Bearer {viewer.token}"},
+    )
+    (payload,) = response.json()["data"].values()
+    result: dict[str, Any] = payload
+    return result
+
+
+class TestFilesOnTheWrites:
+    async def test_report_progress_with_files(self, evidence: Evidence) -> None:
+        reporter = await evidence.viewer("区生态环境分局")
+        data = await reporter.query(
+            """query ($n: String!) { orgUnit(name: $n) { id
+                 tasks(first: 1) { edges { node { assignments { id unit { id } } } } } } }""",
+            {"n": "区生态环境分局"},
+        )
+        node = data["orgUnit"]["tasks"]["edges"][0]["node"]
+        share = next(a for a in node["assignments"] if a["unit"]["id"] == data["orgUnit"]["id"])
+        variables = {"assignment": share["id"], "percent": 60, "narrative": "完成整改"}
+        before, keys = await evidence.counts(), await evidence.storage.keys()
+        refused = await _multipart(
+            reporter, REPORT_WITH_FILES, variables, [("现场.png", PNG), ("x.pdf", b"not a pdf")]
+        )
+        assert [(e["code"], e["field"]) for e in refused["errors"]] == [
+            ("UNSUPPORTED_FILE_TYPE", "file")
+        ]
+        assert refused["report"] is None
+        assert (await evidence.counts(), await evidence.storage.keys()) == (before, keys)
+
+        result = await _multipart(
+            reporter, REPORT_WITH_FILES, variables, [("现场.png", PNG), ("验收.pdf", PDF)]
+        )
+        assert result["errors"] == []
+        # One request, one clock: files of a write list in id order.
+        assert sorted((f["name"], f["contentType"]) for f in result["report"]["files"]) == [
+            ("现场.png", "image/png"),
+            ("验收.pdf", "application/pdf"),
+        ]
+        assert len(await evidence.storage.keys()) == 2
+
+    async def test_transition_rectification_with_files(self, evidence: Evidence) -> None:
+        item = await _item(evidence, 3)
+        responsible = await evidence.viewer("区生态环境分局", "COORDINATOR")
+        to = {"NOT_STARTED": "IN_PROGRESS", "IN_PROGRESS": "COMPLETED"}[item["status"]]
+        result = await _multipart(
+            responsible,
+            MOVE_WITH_FILES,
+            {"rectification": item["id"], "to": to, "expectedVersion": item["version"]},
+            [("销号材料.pdf", PDF)],
+        )
+        assert result["errors"] == []
+        assert result["event"]["files"] == [
+            {"name": "销号材料.pdf", "contentType": "application/pdf"}
+        ]
