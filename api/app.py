@@ -46,6 +46,7 @@ from api.dashboard import routes as dashboard_routes
 from api.database import rls_scope
 from api.db import create_engine
 from api.exports import routes as export_routes
+from api.files import routes as file_routes
 from api.graphql_http import JSON, RequestError
 from api.metrics import MetricsMiddleware, metrics
 from api.rate_limit import RateLimit, RateLimiter
@@ -58,6 +59,7 @@ from resolvers.database import Database
 from resolvers.errors import RequestErrorCode as Code
 from resolvers.loaders import Loaders
 from resolvers.scope import scope_for
+from resolvers.storage import storage_from_url
 
 logger = logging.getLogger("govgraph")
 
@@ -81,6 +83,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         self.engine: AsyncEngine | None = None
         self.broker: events.Broker | None = None  # created by the app's lifespan
         self.known_units = KnownUnits()  # the units tokens name exist (api/auth.py)
+        self.storage = storage_from_url(settings.storage_url)  # evidence files
         self.persisted = persisted.PersistedOperations(
             mode=settings.persisted_queries, apq_cache_size=settings.apq_cache_size
         )
@@ -121,6 +124,8 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             settings=self.settings,
             max_upload_bytes=self.settings.max_upload_bytes,
             ledger_limits=self.settings.ledger_limits,
+            storage=self.storage,
+            evidence_max_bytes=self.settings.evidence_max_bytes,
             request_id=errors.request_id(request),
             language=errors.language(request),
             viewer=viewer,
@@ -399,6 +404,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             *graphiql.routes(),  # /static/graphiql: GraphiQL's page assets
             *dashboard_routes(),  # /dashboard: the reference dashboard (static files)
             *export_routes(graphql),  # /export/ledger.xlsx|csv, /export/snapshot.json
+            *file_routes(graphql),  # /files/{id}: evidence files, scoped like their objects
         ],
         lifespan=lifespan,
         middleware=[

@@ -1,8 +1,9 @@
 """Rate limits per caller: a viewer, a partner's API key, or else a client address.
 
-Every request to /graphql (HTTP, and WebSocket connection attempts) and /export/ spends one unit
-of its caller's budget: GOVGRAPH_RATE_LIMIT; a partner key's own `api_key.rate_limit` (`govgraph
-key create --rate-limit`), else GOVGRAPH_RATE_LIMIT_KEY. Uploads (the ledger import) and exports
+Every request to /graphql (HTTP, and WebSocket connection attempts), /export/ and /files/
+(evidence downloads) spends one unit of its caller's budget: GOVGRAPH_RATE_LIMIT; a partner
+key's own `api_key.rate_limit` (`govgraph key create --rate-limit`), else
+GOVGRAPH_RATE_LIMIT_KEY. Uploads (the ledger import) and exports
 spend one of a second, stricter budget too (GOVGRAPH_RATE_LIMIT_HEAVY). /healthz, /metrics and
 static files are never limited.
 
@@ -59,7 +60,7 @@ STORAGE_ERRORS = Counter(
     "Rate-limit checks that failed (Redis unreachable) and let the request pass",
 )
 
-LIMITED_PATHS = ("/graphql", "/export/")
+LIMITED_PATHS = ("/graphql", "/export/", "/files/")
 HEAVY_PATHS = ("/export/",)
 KNOWN_KEYS = 4096  # API keys remembered (sha256 of the key -> budget) by this process
 KEY_MEMORY_SECONDS = 300
@@ -183,7 +184,11 @@ class RateLimit:
         if refusal is None:
             await self.app(scope, receive, send)
             return
-        REFUSED.labels(path if path == "/graphql" else "/export", caller.kind, refusal.limit).inc()
+        REFUSED.labels(
+            "/graphql" if path == "/graphql" else path[: path.index("/", 1)],
+            caller.kind,
+            refusal.limit,
+        ).inc()
         if scope["type"] == "websocket":
             await _close_websocket(scope, receive, send, refusal)
         else:

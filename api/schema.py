@@ -28,7 +28,9 @@ from resolvers.common import NodeQuery
 from resolvers.document.mutations import DocumentMutation
 from resolvers.document.queries import DocumentQuery
 from resolvers.document.types import Document, Plan
-from resolvers.escalation.mutations import EscalationMutation
+from resolvers.escalation.mutations import EscalationInboxMutation, EscalationMutation
+from resolvers.escalation.queries import EscalationQuery
+from resolvers.evidence.mutations import EvidenceMutation
 from resolvers.indicator.mutations import IndicatorMutation
 from resolvers.indicator.queries import IndicatorQuery
 from resolvers.indicator.types import MonitoringSection, Target
@@ -55,6 +57,7 @@ Query = merge_types(
         DocumentQuery,
         TaskQuery,
         InspectionQuery,
+        EscalationQuery,
         IndicatorQuery,
         ProposalQuery,
         AuditQuery,
@@ -70,9 +73,11 @@ Mutation = merge_types(
         TaskEditMutation,
         InspectionMutation,
         EscalationMutation,
+        EscalationInboxMutation,
         IndicatorMutation,
         DocumentMutation,
         LedgerMutation,
+        EvidenceMutation,
         OrgUnitMutation,
     ),
 )

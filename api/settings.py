@@ -9,7 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from models.rules import calendar
+from models.rules.evidence import DEFAULT_MAX_BYTES as EVIDENCE_MAX_BYTES
 from models.rules.ledger import LedgerLimits
+from resolvers.storage import DEFAULT_STORAGE_URL
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///govgraph.db"
 
@@ -171,6 +173,10 @@ class Settings:
     max_upload_bytes: int = 20_000_000
     # What an imported 台账 file may be, checked before it is read in full (GOVGRAPH_LEDGER_*).
     ledger_limits: LedgerLimits = field(default_factory=LedgerLimits)
+    # Evidence files (resolvers/storage.py): where their bytes live (GOVGRAPH_STORAGE_URL:
+    # file:///path or a path, s3://bucket/prefix?endpoint=…) and how big one may be.
+    storage_url: str = DEFAULT_STORAGE_URL
+    evidence_max_bytes: int = EVIDENCE_MAX_BYTES
     introspection: bool = True
     # The compiled read path (PostgreSQL): compilable queries run as one SQL statement.
     compiled: bool = True
@@ -225,6 +231,10 @@ class Settings:
             max_cost=int(os.environ.get("GOVGRAPH_MAX_COST", "50000")),
             max_body_bytes=int(os.environ.get("GOVGRAPH_MAX_BODY_BYTES", "1000000")),
             ledger_limits=_ledger_limits(),
+            storage_url=os.environ.get("GOVGRAPH_STORAGE_URL") or DEFAULT_STORAGE_URL,
+            evidence_max_bytes=int(
+                os.environ.get("GOVGRAPH_EVIDENCE_MAX_BYTES", str(EVIDENCE_MAX_BYTES))
+            ),
             introspection=not _flag("GOVGRAPH_DISABLE_INTROSPECTION"),
             rls=_flag("GOVGRAPH_RLS"),
             rls_role=os.environ.get("GOVGRAPH_RLS_ROLE", "govgraph_app"),

@@ -5,7 +5,8 @@ from models.audit import AuditEvent
 from models.base import metadata, stable_id
 from models.change_log import ChangeLogEntry, ChangeLogUnit
 from models.document import Document, Plan, PlanMeasure, PlanMeasureUnit
-from models.escalation import Escalation
+from models.escalation import Escalation, EscalationReply
+from models.evidence import EvidenceFile
 from models.fact import ReportedFact
 from models.idempotency import IdempotencyKey
 from models.indicator import Indicator, Measurement, MonitoringSection, Target
@@ -48,6 +49,8 @@ __all__ = [
     "ChangeLogUnit",
     "Document",
     "Escalation",
+    "EscalationReply",
+    "EvidenceFile",
     "Finding",
     "IdempotencyKey",
     "Indicator",

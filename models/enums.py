@@ -84,6 +84,23 @@ class EscalationLevel(StrEnum):
     PUBLIC_NOTICE = "PUBLIC_NOTICE"  # 通报
 
 
+class EscalationStatus(StrEnum):
+    """Where an escalation (督办件) stands in its addressee's inbox
+    (models/rules/escalation_state.py holds the transitions)."""
+
+    ISSUED = "ISSUED"  # 已下发: not yet signed for
+    ACKNOWLEDGED = "ACKNOWLEDGED"  # 已签收
+    REPLIED = "REPLIED"  # 已回复: 说明 or 整改承诺 given
+    CLOSED = "CLOSED"  # 已办结: closed by the issuer
+
+
+class EscalationReplyKind(StrEnum):
+    """What an addressee's reply to an escalation is."""
+
+    EXPLANATION = "EXPLANATION"  # 情况说明
+    COMMITMENT = "COMMITMENT"  # 整改承诺
+
+
 class IndicatorDirection(StrEnum):
     """Whether a lower or a higher value is better."""
 

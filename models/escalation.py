@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.base import created_field, enum_type, id_field
-from models.enums import EscalationLevel
+from models.enums import EscalationLevel, EscalationReplyKind, EscalationStatus
 
 
 class Escalation(SQLModel, table=True):
@@ -21,6 +21,9 @@ class Escalation(SQLModel, table=True):
             "task_id IS NOT NULL OR rectification_id IS NOT NULL", name="task_or_rectification"
         ),
         sa.Index("ix_escalation_addressed_to", "addressed_to_id", "issued_on"),
+        # The inbox: a unit's escalations by state, newest first (keyset on created_at, id).
+        sa.Index("ix_escalation_inbox", "addressed_to_id", "status", "created_at", "id"),
+        sa.Index("ix_escalation_issued_by", "issued_by_id", "status", "created_at", "id"),
     )
 
     id: uuid.UUID = id_field()
@@ -35,3 +38,34 @@ class Escalation(SQLModel, table=True):
     issued_on: date
     reason: str | None = Field(default=None)
     created_at: datetime = created_field()
+    # The inbox (督办件): held by the database, moved by models/rules/escalation_state.py.
+    status: EscalationStatus = Field(
+        default=EscalationStatus.ISSUED,
+        sa_type=enum_type(EscalationStatus),
+        sa_column_kwargs={"server_default": EscalationStatus.ISSUED.value},
+    )
+    acknowledged_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    acknowledged_by: str | None = Field(default=None, max_length=200)
+    closed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    closed_by: str | None = Field(default=None, max_length=200)
+    closing_note: str | None = Field(default=None)
+    # Server default: bulk loads (seeds, `govgraph generate`) that name no version get 1.
+    version: int = Field(default=1, nullable=False, sa_column_kwargs={"server_default": "1"})
+
+
+class EscalationReply(SQLModel, table=True):
+    """The addressee's answer to an escalation (情况说明 / 整改承诺). Append-only."""
+
+    __tablename__ = "escalation_reply"
+    __table_args__ = (sa.Index("ix_escalation_reply_escalation", "escalation_id", "replied_at"),)
+
+    id: uuid.UUID = id_field()
+    escalation_id: uuid.UUID = Field(foreign_key="escalation.id", ondelete="CASCADE")
+    # The escalation's addressee (never changes): the scope its replies are read in.
+    addressed_to_id: uuid.UUID = Field(foreign_key="org_unit.id")
+    kind: EscalationReplyKind = Field(sa_type=enum_type(EscalationReplyKind))
+    text: str
+    promised_by: date | None = Field(default=None)
+    replied_by: str | None = Field(default=None, max_length=200)
+    replied_by_unit_id: uuid.UUID | None = Field(default=None, foreign_key="org_unit.id")
+    replied_at: datetime = Field(sa_type=sa.DateTime(timezone=True))

@@ -26,6 +26,17 @@ AssignmentRole = strawberry.enum(enums.RoleScope, name="AssignmentRole")
 TaskStatus = strawberry.enum(enums.TaskStatus)
 RectificationStatus = strawberry.enum(enums.RectificationStatus)
 EscalationLevel = strawberry.enum(enums.EscalationLevel)
+EscalationStatus = strawberry.enum(
+    enums.EscalationStatus,
+    description=(
+        "An escalation in its addressee's inbox (督办件): ISSUED (已下发), ACKNOWLEDGED (签收),"
+        " REPLIED (回复), CLOSED (办结)."
+    ),
+)
+EscalationReplyKind = strawberry.enum(
+    enums.EscalationReplyKind,
+    description="A reply to an escalation: EXPLANATION (情况说明) or COMMITMENT (整改承诺).",
+)
 IndicatorDirection = strawberry.enum(enums.IndicatorDirection)
 IndicatorKind = strawberry.enum(enums.IndicatorKind)
 TargetKind = strawberry.enum(enums.TargetKind)

@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     DUPLICATE = "DUPLICATE"
     UNKNOWN_UNIT = "UNKNOWN_UNIT"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"  # an upload over a size limit (a zip bomb, too many rows)
+    UNSUPPORTED_FILE_TYPE = "UNSUPPORTED_FILE_TYPE"  # an evidence file's content is not allowed
 
 
 BAD_USER_INPUT = "BAD_USER_INPUT"

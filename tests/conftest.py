@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -313,6 +314,7 @@ async def graphql_client(
     `rls`: row-level-security mode (PostgreSQL), the app connecting as govgraph_app.
     `compiled`: the compiled read path (PostgreSQL) on, as in production, or off.
     """
+    files = tempfile.TemporaryDirectory(prefix="govgraph-files-")  # evidence files' storage
     settings = Settings(
         database_url=db.url,
         debug=True,
@@ -320,6 +322,7 @@ async def graphql_client(
         anonymous=True,
         rls=rls,
         compiled=compiled,
+        storage_url=files.name,
     )
     if rls and db.shared:
         pytest.fail(f"row-level security connects as another role: {MARK_HINT}")
@@ -330,6 +333,7 @@ async def graphql_client(
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             yield GraphQLClient(http)
     finally:
+        files.cleanup()
         if rls:
             await engine.dispose()
 

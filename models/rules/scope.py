@@ -15,6 +15,7 @@ Reads. A viewer sees its unit's subtree and what is assigned to it, never other 
   and the 条 superior (`line_parent`) of each of those;
 - assignments (shares): every share of a visible task, with its status and progress;
   progress reports (narratives): only those of shares in the subtree;
+- evidence files: a report's with the report, a rectification event's with the rectification;
 - rectifications: a responsible unit in the subtree, or made by an inspection team in it;
 - documents and plans: issued in the subtree, or holding a visible task;
 - plan measures: of a visible plan, or naming a unit in the subtree;
@@ -37,6 +38,12 @@ Writes (NOT_FOUND when the object is invisible, FORBIDDEN when visible but not w
   share (the share is the viewer's own unit's);
 - naming units in a write (`can_name_unit`): units in the subtree;
 - escalating to a unit (`can_escalate_to`): COORDINATOR or higher of a unit above it;
+- the 督办 inbox: signing for and replying to an escalation (`can_answer_escalation`),
+  REPORTER or higher of the addressed unit; closing it (`can_close_escalation`), COORDINATOR
+  or higher of the issuing unit or a unit above it;
+- attaching evidence: to a report, as reporting on its share (`can_report_on`); to a
+  rectification event (`can_attach_to_event`), REPORTER or higher whose subtree holds the
+  unit that made the transition;
 - rectification transitions: visible by `rectification_visible`, then the workflow decides
   (responsible unit / supervising unit; ADMIN may act as either).
 """
@@ -378,6 +385,12 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
             return member(c.id, "documents")
         case "rectification":
             return member(c.id, "rectifications")
+        case "evidence_file":
+            # A report's files with its narrative (own shares); an event's with its item.
+            return sa.or_(
+                member(c.assignment_id, "own_shares"),
+                member(c.rectification_id, "rectifications"),
+            )
         case "rectification_event" | "rectification_finding":
             return member(c.rectification_id, "rectifications")
         case "rectification_assignment":
@@ -400,7 +413,7 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
             return member(c.org_unit_id, "subtree")
         case "proposal":
             return member(c.handling_unit_id, "subtree")
-        case "escalation":
+        case "escalation" | "escalation_reply":
             return member(c.addressed_to_id, "subtree")
         case "audit_event":
             # auditEvents: writes scoped to a unit in the subtree.
@@ -465,6 +478,28 @@ def can_name_unit(viewer: Viewer, unit: Column) -> Predicate:
 def can_write_unit(viewer: Viewer, role: ViewerRole, unit: Column) -> Predicate:
     """A write of `role` or higher on something of `unit` (a target's owner, an issuer...)."""
     return _writes(viewer, role, lambda scope: in_subtree(scope, unit))
+
+
+def can_attach_to_event(viewer: Viewer, actor_unit: Column) -> Predicate:
+    """attachEvidence on a rectification event: REPORTER or higher over the unit that made
+    the transition (`actor_unit`: its own unit, or a unit above it)."""
+    return _writes(viewer, ViewerRole.REPORTER, lambda scope: in_subtree(scope, actor_unit))
+
+
+def can_answer_escalation(viewer: Viewer, addressed_to: Column) -> Predicate:
+    """Signing for and replying to an escalation (督办件): REPORTER or higher of the addressed
+    unit itself (ADMIN: any)."""
+    if viewer.is_admin:
+        return _writes(viewer, ViewerRole.REPORTER, lambda scope: sa.true())
+    if viewer.unit_id is None:
+        return sa.false()
+    unit = viewer.unit_id
+    return _writes(viewer, ViewerRole.REPORTER, lambda scope: addressed_to == unit)
+
+
+def can_close_escalation(viewer: Viewer, issued_by: Column) -> Predicate:
+    """Closing an escalation: COORDINATOR or higher of the issuing unit or a unit above it."""
+    return _writes(viewer, ViewerRole.COORDINATOR, lambda scope: in_subtree(scope, issued_by))
 
 
 def can_escalate_to(viewer: Viewer, unit: Column) -> Predicate:

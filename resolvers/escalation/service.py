@@ -21,6 +21,7 @@ from models import (
 from models.enums import (
     AssignmentRole,
     EscalationLevel,
+    EscalationStatus,
     ViewerRole,
 )
 from models.messages import message
@@ -118,8 +119,13 @@ async def escalate(
         "issued_on": day,
         "reason": reason,
         "created_at": ctx.now(),
+        "status": EscalationStatus.ISSUED.value,  # the addressee's inbox (escalation/inbox.py)
+        "version": 1,
     }
     await conn.execute(escalation_t.insert().values(**row))
+    row |= dict.fromkeys(
+        ("acknowledged_at", "acknowledged_by", "closed_at", "closed_by", "closing_note")
+    )
     await audit(
         ctx,
         conn,

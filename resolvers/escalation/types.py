@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,20 +12,70 @@ from aiodataloader import DataLoader
 from sqlalchemy.engine import RowMapping
 
 from models import Escalation as EscalationModel
+from models import EscalationReply as EscalationReplyModel
 from models import enums
-from resolvers.common import Info
+from resolvers.common import Info, global_id
 from resolvers.database import Database
+from resolvers.loaders import RowsByKeyLoader
 from resolvers.org_unit.types import OrgUnit
-from resolvers.scope import EVERYTHING, Scope, visibility
+from resolvers.scope import EVERYTHING, Scope, internal_hidden, visibility
 
 escalation_t: sa.Table = EscalationModel.__table__  # type: ignore[attr-defined]
+reply_t: sa.Table = EscalationReplyModel.__table__  # type: ignore[attr-defined]
+MAX_REPLIES = 50
+
+
+@strawberry.type(description="The addressed unit's answer to an escalation (回复).")
+class EscalationReply:
+    kind: enums.EscalationReplyKind = strawberry.field(
+        description="情况说明 (EXPLANATION) or 整改承诺 (COMMITMENT)."
+    )
+    text: str = strawberry.field(description="The answer.")
+    promised_by: date | None = strawberry.field(
+        description="A commitment's promised date (整改时限)."
+    )
+    replied_at: datetime = strawberry.field(description="When.")
+    replier: strawberry.Private[str | None]
+    unit_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> EscalationReply:
+        """From an `escalation_reply` row."""
+        return cls(
+            kind=enums.EscalationReplyKind(row["kind"]),
+            text=row["text"],
+            promised_by=row["promised_by"],
+            replied_at=row["replied_at"],
+            replier=row["replied_by"],
+            unit_id=row["replied_by_unit_id"],
+        )
+
+    @strawberry.field(description="Who replied (internal: null for sharing partners).")
+    def replied_by(self, info: Info) -> str | None:
+        return None if internal_hidden(info) else self.replier
+
+    @strawberry.field(description="The replying unit.")
+    async def unit(self, info: Info) -> OrgUnit | None:
+        if self.unit_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.unit_id)
+        return OrgUnit.from_row(row) if row else None
 
 
 @strawberry.type(description="A superior's escalation to a unit: 提醒, 催办, 预警函, 约谈, 通报.")
 class Escalation:
+    row_id: strawberry.Private[uuid.UUID]
     level: enums.EscalationLevel = strawberry.field(description="Rung of the ladder.")
     issued_on: date = strawberry.field(description="Date issued.")
     reason: str | None = strawberry.field(description="Why.")
+    status: enums.EscalationStatus = strawberry.field(
+        description="Where it stands in the addressee's inbox (督办件): ISSUED, ACKNOWLEDGED"
+        " (签收), REPLIED (回复), CLOSED (办结)."
+    )
+    acknowledged_at: datetime | None = strawberry.field(description="When it was signed for.")
+    closed_at: datetime | None = strawberry.field(description="When the issuer closed it.")
+    closing_note: str | None = strawberry.field(description="The issuer's note on closing.")
+    version: int = strawberry.field(description="Row version for expectedVersion.")
     issued_by_id: strawberry.Private[uuid.UUID]
     addressed_to_id: strawberry.Private[uuid.UUID]
 
@@ -33,12 +83,39 @@ class Escalation:
     def from_row(cls, row: RowMapping | dict[str, Any]) -> Escalation:
         """From an `escalation` row."""
         return cls(
+            row_id=row["id"],
             level=enums.EscalationLevel(row["level"]),
             issued_on=row["issued_on"],
             reason=row["reason"],
+            status=enums.EscalationStatus(row["status"]),
+            acknowledged_at=row["acknowledged_at"],
+            closed_at=row["closed_at"],
+            closing_note=row["closing_note"],
+            version=row["version"],
             issued_by_id=row["issued_by_id"],
             addressed_to_id=row["addressed_to_id"],
         )
+
+    @strawberry.field(description="Global id (the inbox's mutations take it).")
+    def id(self) -> strawberry.ID:
+        return global_id("Escalation", self.row_id)
+
+    @strawberry.field(
+        description=f"The addressee's replies, oldest first (the last {MAX_REPLIES})."
+    )
+    async def replies(self, info: Info) -> list[EscalationReply]:
+        loaders = info.context.loaders
+        loader = loaders.get(
+            "EscalationRepliesByEscalation",
+            lambda: RowsByKeyLoader(
+                loaders.db,
+                sa.select(reply_t).where(visibility(loaders.scope, reply_t)),
+                reply_t.c.escalation_id,
+                [reply_t.c.replied_at, reply_t.c.id],
+            ),
+        )
+        rows = await loader.load(self.row_id)
+        return [EscalationReply.from_row(r) for r in rows[-MAX_REPLIES:]]
 
     @strawberry.field(description="The issuing (superior) unit.")
     async def issued_by(self, info: Info) -> OrgUnit:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
+from strawberry.file_uploads import Upload
 
 from models import enums
 from resolvers.common import Info
 from resolvers.errors import UserError
+from resolvers.evidence.uploads import attach_uploads
 from resolvers.inspection import service
 from resolvers.inspection.types import Rectification, RectificationEvent
 from resolvers.task.mutations import EvidenceInput, input_id
@@ -24,6 +26,13 @@ class TransitionRectificationInput:
         default=None, description="Supporting links (整改佐证材料)."
     )
     comment: str | None = strawberry.field(default=None, description="Comment.")
+    files: list[Upload] | None = strawberry.field(
+        default=None,
+        description=(
+            "Evidence files (佐证材料, multipart uploads) attached to the transition, as"
+            " attachEvidence takes them; one refused file refuses the move."
+        ),
+    )
 
 
 @strawberry.type(description="Result of transitionRectification.")
@@ -53,6 +62,7 @@ class InspectionMutation:
                 evidence=[Evidence(e.url, e.title) for e in input.evidence or []],
                 comment=input.comment,
             )
+            await attach_uploads(ctx, conn, input.files, event_id=event["id"])
             return TransitionRectificationPayload(
                 rectification=Rectification.from_row(rect),
                 event=RectificationEvent.from_row(event),

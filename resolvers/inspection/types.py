@@ -13,12 +13,13 @@ from strawberry import relay
 from models import Inspection as InspectionModel
 from models import Rectification as RectificationModel
 from models import enums
-from resolvers.common import Connection, Deadline, Info, RowNode
+from resolvers.common import Connection, Deadline, Info, RowNode, global_id
 from resolvers.org_unit.types import OrgUnit
 from resolvers.scope import internal_hidden
 
 if TYPE_CHECKING:
     from resolvers.escalation.types import Escalation
+    from resolvers.evidence.types import EvidenceFile
     from resolvers.task.report import Evidence
 
 
@@ -218,6 +219,7 @@ class RectificationEvent:
         strawberry.field(description="Supporting links.")
     )
     actor_unit_id: strawberry.Private[uuid.UUID | None]
+    row_id: strawberry.Private[uuid.UUID]
 
     @classmethod
     def from_row(cls, row: RowMapping | dict[str, Any]) -> RectificationEvent:
@@ -235,7 +237,20 @@ class RectificationEvent:
             comment=row["comment"],
             evidence=[Evidence(url=e["url"], title=e.get("title")) for e in row["evidence"] or []],
             actor_unit_id=row["actor_unit_id"],
+            row_id=row["id"],
         )
+
+    @strawberry.field(description="Global id (attachEvidence takes it).")
+    def id(self) -> strawberry.ID:
+        return global_id("RectificationEvent", self.row_id)
+
+    @strawberry.field(description="Evidence files (佐证材料) attached to it, oldest first.")
+    async def files(
+        self, info: Info
+    ) -> list[Annotated[EvidenceFile, strawberry.lazy("resolvers.evidence.types")]]:
+        from resolvers.evidence.types import event_files
+
+        return await event_files(info, self.row_id)
 
     @strawberry.field(description="Who made it (internal: null for sharing partners).")
     def actor(self, info: Info) -> str | None:

@@ -8,11 +8,13 @@ from datetime import date
 import sqlalchemy as sa
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
+from strawberry.file_uploads import Upload
 
 from models import enums
 from models.messages import message, noun
 from resolvers.common import Info, decode_global_id
 from resolvers.errors import DomainError, ErrorCode, UserError
+from resolvers.evidence.uploads import attach_uploads
 from resolvers.org_unit.types import OrgUnit
 from resolvers.task import service
 from resolvers.task.report import ProgressReport
@@ -52,6 +54,13 @@ class ReportProgressInput:
     expected_version: int | None = strawberry.field(
         default=None, description="The assignment's version the report is based on."
     )
+    files: list[Upload] | None = strawberry.field(
+        default=None,
+        description=(
+            "Evidence files (佐证材料, multipart uploads) attached to the report, as"
+            " attachEvidence takes them; one refused file refuses the report."
+        ),
+    )
 
 
 @strawberry.type(description="Result of reportProgress.")
@@ -89,6 +98,7 @@ class TaskMutation:
                 period=input.period,
                 expected_version=input.expected_version,
             )
+            await attach_uploads(ctx, conn, input.files, report_id=report["id"])
             return ReportProgressPayload(
                 report=ProgressReport.from_row(report),
                 assignment=Assignment.from_row(assignment),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import sqlalchemy as sa
 import strawberry
@@ -19,6 +19,9 @@ from resolvers.common import Connection, Info, RowNode
 from resolvers.org_unit.types import OrgUnit
 from resolvers.pagination import OrderKey, page_loader
 from resolvers.scope import internal_hidden, visibility
+
+if TYPE_CHECKING:
+    from resolvers.evidence.types import EvidenceFile
 
 report_t: sa.Table = ProgressReportModel.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = AssignmentModel.__table__  # type: ignore[attr-defined]
@@ -60,6 +63,14 @@ class ProgressReport(RowNode, relay.Node):
     @strawberry.field(description="Who reported (internal: null for sharing partners).")
     def reported_by(self, info: Info) -> str | None:
         return None if internal_hidden(info) else self.reporter
+
+    @strawberry.field(description="Evidence files (佐证材料) attached to it, oldest first.")
+    async def files(
+        self, info: Info
+    ) -> list[Annotated[EvidenceFile, strawberry.lazy("resolvers.evidence.types")]]:
+        from resolvers.evidence.types import report_files
+
+        return await report_files(info, uuid.UUID(str(self.id)))
 
     @strawberry.field(description="The reporting unit.")
     async def unit(self, info: Info) -> OrgUnit | None:

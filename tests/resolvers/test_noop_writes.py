@@ -184,6 +184,10 @@ NEVER_NOOPS = {
     "createPlan": "creates a plan",
     "transitionRectification": "moving to the state it is in is INVALID_TRANSITION",
     "importLedger": "a re-import is all UNCHANGED rows (tests/resolvers/ledger)",
+    "acknowledgeEscalation": "again is a no-op (tests/resolvers/escalation/test_inbox.py)",
+    "replyToEscalation": "each reply is a new answer",
+    "closeEscalation": "closing a CLOSED escalation is INVALID_TRANSITION",
+    "attachEvidence": "the same bytes again return the file there (tests/resolvers/evidence)",
     "recordOrgUnitEvent": "ends its predecessors: a repeat names ended units (OUT_OF_RANGE)",
 }
 

@@ -62,7 +62,11 @@ EXPECT: dict[str, Expect] = {
     "assignTask": TASKS,
     "decomposeTask": TASKS,
     "reportProgress": TASKS,
+    "attachEvidence": TASKS,
     "escalate": TASKS,
+    "acknowledgeEscalation": OBJECTS,
+    "replyToEscalation": OBJECTS,
+    "closeEscalation": OBJECTS,
     "transitionRectification": RECTIFICATIONS,
     "recordMeasurement": OBJECTS,
     "createTarget": OBJECTS,
@@ -88,6 +92,8 @@ NOT_WRITES = {
     "key list": "reads",
     "export-ledger": "reads",
     "idempotency": "purges stored responses of expired Idempotency-Keys (no domain data)",
+    "operations register": "registers trusted GraphQL operations (server configuration, no domain data)",
+    "operations list": "reads",
 }
 
 
@@ -295,14 +301,44 @@ async def decompose_task(env: Env) -> Mark:
 
 async def report_progress(env: Env) -> Mark:
     _task, share = await env.nancun_share()
-    query = _payload("assignment { version }", "reportProgress", "ReportProgressInput")
+    query = _payload(
+        "report { id } assignment { version }", "reportProgress", "ReportProgressInput"
+    )
     variables = {"input": {"assignment": share, "percent": 40, "narrative": "巡查已过半"}}
     return await env.mutate("reportProgress", query, variables, as_="南村镇", role="REPORTER")
 
 
+ATTACH = """
+mutation ($input: AttachEvidenceInput!) { attachEvidence(input: $input) {
+  file { id sha256 } errors { code field message } } }
+"""
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
+
+
+async def attach_evidence(env: Env) -> Mark:
+    report = env.ids["reportProgress"]["report"]["id"]
+    operations = {"query": ATTACH, "variables": {"input": {"report": report, "file": None}}}
+    headers = {
+        "authorization": f"Bearer {await env.token('南村镇', 'REPORTER')}",
+        "x-request-id": "trace-attachEvidence",
+    }
+    response = await env.client.http.post(
+        "/graphql",
+        data={
+            "operations": orjson.dumps(operations).decode(),
+            "map": orjson.dumps({"0": ["variables.input.file"]}).decode(),
+        },
+        files={"0": ("现场.png", PNG, "image/png")},
+        headers=headers,
+    )
+    payload = response.json()["data"]["attachEvidence"]
+    assert payload["errors"] == [], payload
+    return Mark(request_id="trace-attachEvidence")
+
+
 async def escalate(env: Env) -> Mark:
     _task, share = await env.nancun_share()
-    query = _payload("escalation { level }", "escalate", "EscalateInput")
+    query = _payload("escalation { id level }", "escalate", "EscalateInput")
     variables = {
         "input": {
             "level": "URGE",
@@ -312,6 +348,29 @@ async def escalate(env: Env) -> Mark:
         }
     }
     return await env.mutate("escalate", query, variables, as_="城区", role="COORDINATOR")
+
+
+async def acknowledge_escalation(env: Env) -> Mark:
+    escalation = env.ids["escalate"]["escalation"]["id"]
+    query = _payload("escalation { status }", "acknowledgeEscalation", "AcknowledgeEscalationInput")
+    variables = {"input": {"escalation": escalation}}
+    return await env.mutate(
+        "acknowledgeEscalation", query, variables, as_="南村镇", role="REPORTER"
+    )
+
+
+async def reply_to_escalation(env: Env) -> Mark:
+    escalation = env.ids["escalate"]["escalation"]["id"]
+    query = _payload("escalation { status }", "replyToEscalation", "ReplyToEscalationInput")
+    variables = {"input": {"escalation": escalation, "kind": "EXPLANATION", "text": "已加派人手"}}
+    return await env.mutate("replyToEscalation", query, variables, as_="南村镇", role="REPORTER")
+
+
+async def close_escalation(env: Env) -> Mark:
+    escalation = env.ids["escalate"]["escalation"]["id"]
+    query = _payload("escalation { status }", "closeEscalation", "CloseEscalationInput")
+    variables = {"input": {"escalation": escalation, "note": "办结"}}
+    return await env.mutate("closeEscalation", query, variables, as_="城区", role="COORDINATOR")
 
 
 async def transition_rectification(env: Env) -> Mark:
@@ -475,7 +534,11 @@ CASES: dict[str, Case] = {
     "assignTask": assign_task,
     "decomposeTask": decompose_task,
     "reportProgress": report_progress,
+    "attachEvidence": attach_evidence,
     "escalate": escalate,
+    "acknowledgeEscalation": acknowledge_escalation,
+    "replyToEscalation": reply_to_escalation,
+    "closeEscalation": close_escalation,
     "transitionRectification": transition_rectification,
     "recordMeasurement": record_measurement,
     "createTarget": create_target,
@@ -658,7 +721,9 @@ async def test_audit_before_values_are_read_under_the_row_lock(
     state its write replaced, so the versions before form one chain (none read twice)."""
     env = Env(db=seeded_db, client=client, tmp_path=tmp_path)
     _task, share = await env.nancun_share()
-    query = _payload("assignment { version }", "reportProgress", "ReportProgressInput")
+    query = _payload(
+        "report { id } assignment { version }", "reportProgress", "ReportProgressInput"
+    )
 
     async def write(i: int) -> None:
         variables = {"input": {"assignment": share, "percent": i}}

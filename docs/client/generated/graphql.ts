@@ -23,6 +23,14 @@ export type Scalars = {
   Upload: { input: File; output: File; }
 };
 
+/** An escalation the viewer's unit signs for (签收). */
+export type AcknowledgeEscalationInput = {
+  /** The escalation (addressed to you). */
+  escalation: Scalars['ID']['input'];
+  /** The escalation's version the write is based on. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type AssessmentLevel =
   | 'COUNTY'
   | 'MUNICIPAL'
@@ -87,6 +95,27 @@ export type AssignmentRole =
   | 'ANY'
   | 'COOPERATING'
   | 'LEAD';
+
+/** An evidence file and what it goes on: a progress report or a rectification event (exactly one). */
+export type AttachEvidenceInput = {
+  /** What it shows (at most 500 characters). */
+  caption?: InputMaybe<Scalars['String']['input']>;
+  /** The file (multipart upload): a photo, PDF, office document or zip archive, told by its content; at most GOVGRAPH_EVIDENCE_MAX_BYTES (10 MB by default). */
+  file: Scalars['Upload']['input'];
+  /** A rectification event (transition) your unit or a unit below it made. */
+  rectificationEvent?: InputMaybe<Scalars['ID']['input']>;
+  /** A progress report of your unit's share (or a unit's below). */
+  report?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Result of attachEvidence. */
+export type AttachEvidencePayload = {
+  __typename?: 'AttachEvidencePayload';
+  /** Why it was refused, if it was. */
+  errors: Array<UserError>;
+  /** The stored file. */
+  file: Maybe<EvidenceFile>;
+};
 
 /** How the measurements compare with a target as of a date. */
 export type Attainment = {
@@ -224,6 +253,16 @@ export type ChangeType =
   | 'RECTIFICATION'
   | 'TARGET'
   | 'TASK';
+
+/** An escalation its issuer closes (办结). */
+export type CloseEscalationInput = {
+  /** The escalation (issued by you). */
+  escalation: Scalars['ID']['input'];
+  /** The escalation's version the write is based on. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Why it is closed. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
 
 /** A document (文件) to register. */
 export type CreateDocumentInput = {
@@ -462,6 +501,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'OUT_OF_RANGE'
   | 'UNKNOWN_UNIT'
+  | 'UNSUPPORTED_FILE_TYPE'
   | 'VERSION_CONFLICT';
 
 /** An escalation about one task, assignment or rectification. */
@@ -494,8 +534,16 @@ export type EscalatePayload = {
 /** A superior's escalation to a unit: 提醒, 催办, 预警函, 约谈, 通报. */
 export type Escalation = {
   __typename?: 'Escalation';
+  /** When it was signed for. */
+  acknowledgedAt: Maybe<Scalars['DateTime']['output']>;
   /** The unit escalated to. */
   addressedTo: OrgUnit;
+  /** When the issuer closed it. */
+  closedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The issuer's note on closing. */
+  closingNote: Maybe<Scalars['String']['output']>;
+  /** Global id (the inbox's mutations take it). */
+  id: Scalars['ID']['output'];
   /** The issuing (superior) unit. */
   issuedBy: OrgUnit;
   /** Date issued. */
@@ -504,6 +552,43 @@ export type Escalation = {
   level: EscalationLevel;
   /** Why. */
   reason: Maybe<Scalars['String']['output']>;
+  /** The addressee's replies, oldest first (the last 50). */
+  replies: Array<EscalationReply>;
+  /** Where it stands in the addressee's inbox (督办件): ISSUED, ACKNOWLEDGED (签收), REPLIED (回复), CLOSED (办结). */
+  status: EscalationStatus;
+  /** Row version for expectedVersion. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of items with keyset cursors. */
+export type EscalationConnection = {
+  __typename?: 'EscalationConnection';
+  /** The items of this page. */
+  edges: Array<EscalationEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type EscalationEdge = {
+  __typename?: 'EscalationEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Escalation;
+};
+
+/** Result of acknowledgeEscalation, replyToEscalation, closeEscalation. */
+export type EscalationInboxPayload = {
+  __typename?: 'EscalationInboxPayload';
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The escalation after the write. */
+  escalation: Maybe<Escalation>;
+  /** The reply stored (replies). */
+  reply: Maybe<EscalationReply>;
 };
 
 export type EscalationLevel =
@@ -513,12 +598,71 @@ export type EscalationLevel =
   | 'URGE'
   | 'WARNING_LETTER';
 
+/** Whose escalations: the viewer's unit, or it and the units below. */
+export type EscalationParty =
+  /** The viewer's own unit. */
+  | 'ME'
+  /** The viewer's unit and every unit below it. */
+  | 'MY_SUBTREE';
+
+/** The addressed unit's answer to an escalation (回复). */
+export type EscalationReply = {
+  __typename?: 'EscalationReply';
+  /** 情况说明 (EXPLANATION) or 整改承诺 (COMMITMENT). */
+  kind: EscalationReplyKind;
+  /** A commitment's promised date (整改时限). */
+  promisedBy: Maybe<Scalars['Date']['output']>;
+  /** When. */
+  repliedAt: Scalars['DateTime']['output'];
+  /** Who replied (internal: null for sharing partners). */
+  repliedBy: Maybe<Scalars['String']['output']>;
+  /** The answer. */
+  text: Scalars['String']['output'];
+  /** The replying unit. */
+  unit: Maybe<OrgUnit>;
+};
+
+/** A reply to an escalation: EXPLANATION (情况说明) or COMMITMENT (整改承诺). */
+export type EscalationReplyKind =
+  | 'COMMITMENT'
+  | 'EXPLANATION';
+
+/** An escalation in its addressee's inbox (督办件): ISSUED (已下发), ACKNOWLEDGED (签收), REPLIED (回复), CLOSED (办结). */
+export type EscalationStatus =
+  | 'ACKNOWLEDGED'
+  | 'CLOSED'
+  | 'ISSUED'
+  | 'REPLIED';
+
 /** A link to supporting material of a report. */
 export type Evidence = {
   __typename?: 'Evidence';
   /** What it shows. */
   title: Maybe<Scalars['String']['output']>;
   /** Link (http or https). */
+  url: Scalars['String']['output'];
+};
+
+/** An evidence file (佐证材料) on a progress report or a rectification event: a photo, PDF, office document or zip archive, its type told by its content. */
+export type EvidenceFile = {
+  __typename?: 'EvidenceFile';
+  /** What it shows. */
+  caption: Maybe<Scalars['String']['output']>;
+  /** Media type, sniffed from the content. */
+  contentType: Scalars['String']['output'];
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** File name as uploaded (path parts removed). */
+  name: Scalars['String']['output'];
+  /** SHA-256 of the bytes (lower-case hex). */
+  sha256: Scalars['String']['output'];
+  /** Size in bytes. */
+  size: Scalars['Int']['output'];
+  /** When it was attached. */
+  uploadedAt: Scalars['DateTime']['output'];
+  /** Who attached it (internal: null for sharing partners). */
+  uploadedBy: Maybe<Scalars['String']['output']>;
+  /** Where to download it (GET, with the same credentials as /graphql; 404 for a viewer who cannot see its report or rectification). */
   url: Scalars['String']['output'];
 };
 
@@ -816,8 +960,14 @@ export type MonitoringSection = Node & {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** The addressed unit signs for an escalation (签收; REPORTER). Again, or after a concurrent sign-for, is a no-op. */
+  acknowledgeEscalation: EscalationInboxPayload;
   /** Assign lead or cooperating units, by id, name or group. */
   assignTask: AssignTaskPayload;
+  /** Attach an evidence file (佐证材料) to a progress report or a rectification event (REPORTER; multipart upload). Refused files leave nothing behind. */
+  attachEvidence: AttachEvidencePayload;
+  /** The issuing unit (or one above it) closes an escalation (办结; COORDINATOR). */
+  closeEscalation: EscalationInboxPayload;
   /** Register a document issued by the viewer's subtree. */
   createDocument: DocumentPayload;
   /** Add a plan to a document. */
@@ -836,6 +986,8 @@ export type Mutation = {
   recordMeasurement: MeasurementPayload;
   /** ADMIN: record a rename, merge, split, establishment or abolition and apply it to the tree in one transaction: predecessors end on the date, a merged or renamed unit's children pass to its successor, and rollups follow (the successor and its ancestors count the predecessor's tasks; tasks keep their units). */
   recordOrgUnitEvent: RecordOrgUnitEventPayload;
+  /** The addressed unit replies: 情况说明 or 整改承诺 (REPORTER); signs for it too. */
+  replyToEscalation: EscalationInboxPayload;
   /** Report progress on the viewer's unit's own assignment. */
   reportProgress: ReportProgressPayload;
   /** Start, complete, verify, close (销号) or reopen a rectification. */
@@ -847,8 +999,23 @@ export type Mutation = {
 };
 
 
+export type MutationAcknowledgeEscalationArgs = {
+  input: AcknowledgeEscalationInput;
+};
+
+
 export type MutationAssignTaskArgs = {
   input: AssignTaskInput;
+};
+
+
+export type MutationAttachEvidenceArgs = {
+  input: AttachEvidenceInput;
+};
+
+
+export type MutationCloseEscalationArgs = {
+  input: CloseEscalationInput;
 };
 
 
@@ -894,6 +1061,11 @@ export type MutationRecordMeasurementArgs = {
 
 export type MutationRecordOrgUnitEventArgs = {
   input: RecordOrgUnitEventInput;
+};
+
+
+export type MutationReplyToEscalationArgs = {
+  input: ReplyToEscalationInput;
 };
 
 
@@ -1272,6 +1444,8 @@ export type ProgressReport = Node & {
   __typename?: 'ProgressReport';
   /** Supporting links. */
   evidence: Array<Evidence>;
+  /** Evidence files (佐证材料) attached to it, oldest first. */
+  files: Array<EvidenceFile>;
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
   /** What was done. */
@@ -1363,6 +1537,8 @@ export type Query = {
   changes: ChangeConnection;
   /** Documents, newest first; filter by 文号 or kind. */
   documents: DocumentConnection;
+  /** Escalations (督办件) the viewer may see, newest first: `addressedTo: ME` is the unit's inbox, `issuedBy: ME` what it issued; `status` filters by state. Without a unit (ADMIN of none, the demo viewer), ME names nothing. */
+  escalations: EscalationConnection;
   /** Every indicator, by code. */
   indicators: Array<Indicator>;
   /** Inspections, by name. */
@@ -1414,6 +1590,15 @@ export type QueryDocumentsArgs = {
   docNumber?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<DocumentKind>;
+};
+
+
+export type QueryEscalationsArgs = {
+  addressedTo?: InputMaybe<EscalationParty>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  issuedBy?: InputMaybe<EscalationParty>;
+  status?: InputMaybe<Array<EscalationStatus>>;
 };
 
 
@@ -1655,8 +1840,12 @@ export type RectificationEvent = {
   comment: Maybe<Scalars['String']['output']>;
   /** Supporting links. */
   evidence: Array<Evidence>;
+  /** Evidence files (佐证材料) attached to it, oldest first. */
+  files: Array<EvidenceFile>;
   /** State before. */
   fromStatus: Maybe<RectificationStatus>;
+  /** Global id (attachEvidence takes it). */
+  id: Scalars['ID']['output'];
   /** When. */
   occurredAt: Scalars['DateTime']['output'];
   /** State after. */
@@ -1723,6 +1912,20 @@ export type ReplyCategory =
   | 'B'
   | 'C';
 
+/** The addressed unit's answer (回复) to an escalation. */
+export type ReplyToEscalationInput = {
+  /** The escalation (addressed to you). */
+  escalation: Scalars['ID']['input'];
+  /** The escalation's version the write is based on. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** 情况说明 (EXPLANATION) or 整改承诺 (COMMITMENT). */
+  kind: EscalationReplyKind;
+  /** A commitment's promised date (整改时限). */
+  promisedBy?: InputMaybe<Scalars['Date']['input']>;
+  /** The answer. */
+  text: Scalars['String']['input'];
+};
+
 /** A unit's report on its own share of a task. */
 export type ReportProgressInput = {
   /** The reporting unit's assignment. */
@@ -1731,6 +1934,8 @@ export type ReportProgressInput = {
   evidence?: InputMaybe<Array<EvidenceInput>>;
   /** The assignment's version the report is based on. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Evidence files (佐证材料, multipart uploads) attached to the report, as attachEvidence takes them; one refused file refuses the report. */
+  files?: InputMaybe<Array<Scalars['Upload']['input']>>;
   /** What was done. */
   narrative?: InputMaybe<Scalars['String']['input']>;
   /** Percent complete, 0–100. */
@@ -2106,6 +2311,8 @@ export type TransitionRectificationInput = {
   evidence?: InputMaybe<Array<EvidenceInput>>;
   /** The version the move is based on. */
   expectedVersion: Scalars['Int']['input'];
+  /** Evidence files (佐证材料, multipart uploads) attached to the transition, as attachEvidence takes them; one refused file refuses the move. */
+  files?: InputMaybe<Array<Scalars['Upload']['input']>>;
   /** The rectification. */
   rectification: Scalars['ID']['input'];
   /** The state to move to. */
