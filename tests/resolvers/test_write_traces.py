@@ -92,7 +92,7 @@ NOT_WRITES = {
     "key list": "reads",
     "export-ledger": "reads",
     "idempotency": "purges stored responses of expired Idempotency-Keys (no domain data)",
-    "operations register": "registers trusted GraphQL operations (server configuration, no domain data)",
+    "operations register": "registers trusted GraphQL operations (configuration, not domain data)",
     "operations list": "reads",
 }
 
