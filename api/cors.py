@@ -27,8 +27,9 @@ ALLOW_HEADERS = [
     "x-request-id",
 ]
 # What a page may read besides the CORS-safelisted response headers (a 429's wait, an
-# export's file name; the request id is in error bodies, extensions.requestId).
-EXPOSE_HEADERS = ["retry-after", "content-disposition"]
+# export's file name, a GET read's ETag; the request id is in error bodies,
+# extensions.requestId).
+EXPOSE_HEADERS = ["retry-after", "content-disposition", "etag"]
 PREFLIGHT_MAX_AGE = 600  # seconds a browser may cache a preflight
 
 

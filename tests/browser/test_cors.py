@@ -45,13 +45,57 @@ try {
 """
 
 
+# Automatic persisted queries from the page, as Apollo's and urql's links send them (issue 19,
+# point 2): the hash alone by GET, the text with the hash by POST when the server asks for it,
+# then the hash alone again. crypto.subtle hashes (a loopback origin is a secure context).
+APQ_PAGE = b"""<!doctype html>
+<meta charset="utf-8"><title>cross-origin APQ page</title>
+<pre id="out">pending</pre>
+<script type="module">
+const params = new URLSearchParams(location.search);
+const out = document.getElementById("out");
+const api = params.get("api") + "/graphql";
+const headers = { authorization: "Bearer " + params.get("token") };
+const query = "query Me { me { role unit { name } } }";
+const steps = [];
+try {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(query));
+  const hex = (b) => b.toString(16).padStart(2, "0");
+  const sha256Hash = [...new Uint8Array(digest)].map(hex).join("");
+  const extensions = { persistedQuery: { version: 1, sha256Hash } };
+  const note = async (response) => {
+    const body = await response.json();
+    steps.push(response.status + ":" + (body.errors ? body.errors[0].message : "data"));
+    return body;
+  };
+  const byHash = () =>
+    fetch(api + "?extensions=" + encodeURIComponent(JSON.stringify(extensions)), { headers })
+      .then(note);
+  let body = await byHash();
+  if (body.errors && body.errors[0].message === "PersistedQueryNotFound") {
+    await fetch(api, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ query, extensions }),
+    }).then(note);
+    body = await byHash();
+  }
+  out.textContent = steps.join(" ") + " " + JSON.stringify(body.data.me);
+} catch (error) {
+  out.textContent = "failed " + error.name + " " + steps.join(" ");
+}
+</script>
+"""
+
+
 class _Page(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        page = APQ_PAGE if self.path.startswith("/apq") else PAGE
         self.send_response(200)
         self.send_header("content-type", "text/html; charset=utf-8")
-        self.send_header("content-length", str(len(PAGE)))
+        self.send_header("content-length", str(len(page)))
         self.end_headers()
-        self.wfile.write(PAGE)
+        self.wfile.write(page)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet
@@ -95,11 +139,11 @@ def cors_server(
     server.stop()
 
 
-def _run_page(browser: Any, origin: str, server: LiveServer, token: str) -> str:
+def _run_page(browser: Any, origin: str, server: LiveServer, token: str, path: str = "/") -> str:
     context = browser.new_context()
     try:
         page = context.new_page()
-        url = f"{origin}/?api={quote(server.base_url)}&token={quote(token)}"
+        url = f"{origin}{path}?api={quote(server.base_url)}&token={quote(token)}"
         page.goto(url)
         page.wait_for_function(
             "document.getElementById('out').textContent !== 'pending'", timeout=15_000
@@ -119,3 +163,14 @@ def test_a_page_on_an_allowed_origin_calls_the_api_and_another_cannot(
         'ok 200 {"role":"REPORTER","unit":{"name":"南村镇"}}'
     )
     assert _run_page(browser, other, cors_server, token) == "failed TypeError"
+
+
+def test_a_page_on_an_allowed_origin_uses_persisted_queries(
+    browser: Any, cors_server: LiveServer, pages: tuple[str, str]
+) -> None:
+    allowed, other = pages
+    token = cors_server.token("南村镇", "REPORTER")
+    assert _run_page(browser, allowed, cors_server, token, "/apq") == (
+        '200:PersistedQueryNotFound 200:data 200:data {"role":"REPORTER","unit":{"name":"南村镇"}}'
+    )
+    assert _run_page(browser, other, cors_server, token, "/apq").startswith("failed TypeError")
