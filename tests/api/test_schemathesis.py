@@ -176,3 +176,52 @@ async def test_schemathesis_finds_no_server_error(seeded_db: TestDatabase, tmp_p
     assert findings.requests > 100
     assert not findings.found, "\n".join(f"{k}: {v}" for k, v in findings.found.items())
     assert health == 200
+
+
+def fuzz_routes(base: str, headers: dict[str, str], examples: int) -> Findings:
+    """The HTTP routes of docs/http-routes.openapi.yaml: no 5xx, every refusal coded."""
+    schema = schemathesis.openapi.from_path(ROOT / "docs" / "http-routes.openapi.yaml")
+    findings = Findings()
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 8
+
+    def check(case: Any) -> None:
+        response = case.call(base_url=base, headers=headers, timeout=60)
+        findings.requests += 1
+        if response.status_code >= 500 and case.path != "/healthz":
+            findings.add(f"{case.path}: HTTP {response.status_code}", case.query, response.text)
+        elif response.status_code >= 400:
+            try:
+                error = response.json()["errors"][0]
+            except (ValueError, KeyError, IndexError, TypeError):
+                findings.add(
+                    f"{case.path}: uncoded {response.status_code}", case.query, response.text
+                )
+                return
+            if (error.get("extensions") or {}).get("code") in {None, "INTERNAL_ERROR"}:
+                findings.add(
+                    f"{case.path}: {error.get('message', '')[:60]}", case.query, response.text
+                )
+
+    for operation in operations:
+        for number in SEEDS:
+            _run(operation, number, examples, check)
+    return findings
+
+
+@pytest.mark.private_db
+async def test_schemathesis_finds_no_server_error_in_the_http_routes(
+    seeded_db: TestDatabase, tmp_path: Path
+) -> None:
+    """Exports (ledger, snapshot, 通报), evidence files, GET /graphql with persisted queries."""
+
+    def run() -> tuple[Findings, int]:
+        with _server(seeded_db.url, tmp_path / "server.log") as base:
+            findings = fuzz_routes(base, admin_headers(base), EXAMPLES * 2)
+            health = httpx.get(f"{base}/healthz", timeout=10).status_code
+        return findings, health
+
+    findings, health = await asyncio.to_thread(run)
+    assert findings.requests > 40
+    assert not findings.found, "\n".join(f"{k}: {v}" for k, v in findings.found.items())
+    assert health == 200
