@@ -5,9 +5,9 @@ leads, cooperating units and latest reports, task rollups), the whole response i
 the database with its JSON functions, as Hasura does, and returned as text: no resolver runs,
 no row reaches Python. PostgreSQL and SQLite differ only in how JSON and values are written:
 resolvers/compiled/sql.py's Dialect (Env.dialect) is the one home of that. Any field,
-argument or directive without a rule here raises NotCompilable and the operation runs through the resolvers as before, so the compiled
-path is an optimisation only; tests/compiled holds the differential test proving both paths
-answer alike.
+argument or directive without a rule here raises NotCompilable and the operation runs
+through the resolvers as before, so the compiled path is an optimisation only;
+tests/compiled holds the differential test proving both paths answer alike.
 
 The SQL reuses the resolvers' own pieces (scope predicates, TaskFilter conditions, sort keys,
 rollup statements), so the two paths cannot drift apart on semantics; each level refers to

@@ -156,7 +156,7 @@ class Dialect:
     def global_id(self, type_name: str, row_id: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
         return global_id(type_name, row_id)
 
-    def datetime(self, value: sa.ColumnElement[Any], separator: str = "T") -> Any:
+    def datetime(self, value: sa.ColumnElement[Any], separator: str = "T") -> sa.ColumnElement[str]:
         return python_datetime(value, separator)
 
     def id_text(self, value: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
@@ -295,7 +295,7 @@ class SQLiteDialect(Dialect):
     def global_id(self, type_name: str, row_id: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
         return sa.func.govgraph_global_id(self.text(type_name), row_id, type_=TEXT)
 
-    def datetime(self, value: sa.ColumnElement[Any], separator: str = "T") -> Any:
+    def datetime(self, value: sa.ColumnElement[Any], separator: str = "T") -> sa.ColumnElement[str]:
         assert separator in {"T", " "}
         return sa.func.govgraph_datetime(value, self.text(separator), type_=TEXT)
 
