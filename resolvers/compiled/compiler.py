@@ -184,10 +184,19 @@ class Env:
         comparison with today is recorded in day_checks.
         """
         if as_of is None:
-            return sa.bindparam(TODAY, self.today, type_=sa.Date()), True
+            return self.today_value(), True
         current = as_of >= self.today
         self.day_checks.append((as_of, current))
         return as_of, current
+
+    def today_value(self) -> Any:
+        """Today in SQL: the parameter TODAY, or where the dialect cannot compute on a date
+        parameter (Dialect.date_parameters) today as a constant, the plan then holding for
+        today only (a day check)."""
+        if self.dialect.date_parameters:
+            return sa.bindparam(TODAY, self.today, type_=sa.Date())
+        self.day_checks.append((self.today, True))
+        return self.today
 
     def hidden(self) -> sa.ColumnElement[bool]:
         """Whether internal fields are hidden from the viewer (a sharing partner)."""
@@ -1128,7 +1137,7 @@ def target_attainment(env: Env, f: Field, row: Row) -> Any:
     """Target.attainment: resolvers/rollups/attainment.py's statement and classification."""
     # The date only (no present state to read): an explicit asOf needs no day check.
     as_of = f.args.get("asOf")
-    day = sa.bindparam(TODAY, env.today, type_=sa.Date()) if as_of is None else as_of
+    day = env.today_value() if as_of is None else as_of
     a = attainment_rows(target_t.c.id == outer(row.c.id), day).subquery(env.name("at"))
     formulas: dict[str, Any] = {
         "asOf": day if isinstance(day, sa.ColumnElement) else sa.literal(day, sa.Date),

@@ -144,6 +144,9 @@ class Dialect:
     # Whether subqueries under an orgUnit(id:) row read its id argument rather than the row
     # (SQLite re-runs a correlated IN-list subquery for every row it tests).
     inline_root_ids = False
+    # Whether SQL may compute on the TODAY parameter (date arithmetic: a due-soon window, a
+    # month); else today is a constant of the plan (Env.today_value).
+    date_parameters = True
 
     def too_complex(self, error: BaseException | None) -> bool:
         """Whether a statement failed for its shape alone (then the resolvers answer it)."""
@@ -282,6 +285,7 @@ class SQLiteDialect(Dialect):
 
     name = "sqlite"
     inline_root_ids = True
+    date_parameters = False  # dates are ISO text: `? + 14 days` is not a date
 
     def too_complex(self, error: BaseException | None) -> bool:
         # A statement nested deeper than SQLite's parser stack (a compile-time limit of

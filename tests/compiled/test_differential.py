@@ -528,18 +528,31 @@ async def test_compiled_equals_resolvers_on_the_seed(
     await run_corpus(seeded_db, clients_for, rls)
 
 
+@pytest.mark.parametrize(
+    "dialect", [pytest.param("sqlite"), pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 async def test_compiled_equals_resolvers_on_a_generated_province(
-    goldens: Goldens, clients_for: Any
+    goldens: Goldens, clients_for: Any, dialect: str
 ) -> None:
+    import shutil
+
     from api.cli_seed import generate_database
     from seeds.synthetic import Sizes
+    from tests.conftest import sqlite_url
 
-    if goldens.pg is None:
-        pytest.skip("PostgreSQL unreachable (outside CI)")
-    name = await goldens.pg_databases.create(uuid.uuid4().hex[:10], template=goldens.pg["empty"])
-    url = normalize_database_url(_pg_database_url(name))
+    if dialect == "sqlite":
+        path = goldens.tmp_path / f"province-{uuid.uuid4().hex[:8]}.db"
+        shutil.copy(goldens.sqlite["empty"], path)
+        url = sqlite_url(path)
+    else:
+        if goldens.pg is None:
+            pytest.skip("PostgreSQL unreachable (outside CI)")
+        name = await goldens.pg_databases.create(
+            uuid.uuid4().hex[:10], template=goldens.pg["empty"]
+        )
+        url = normalize_database_url(_pg_database_url(name))
     await generate_database(url, Sizes(units=60, tasks=400, reports=1200), seed=11)
-    db = TestDatabase(dialect="postgresql", url=url, engine=create_engine(url))
+    db = TestDatabase(dialect=dialect, url=url, engine=create_engine(url))
     try:
         labels = await run_corpus(db, clients_for)
         assert any("." in label for label in labels)  # subtasks' labels (3.1) compiled too
