@@ -428,7 +428,14 @@ def judged_pairs(
     cutoff = test.cutoff
     judged = task_t.alias(f"judged_{test.name}{name}")
     if units is not None:
-        scoped = tasks_of_units(units, role, cutoff)
+        # Only the tasks whose deadline can pass the test are judged (holds implies window):
+        # a city's overdue list judges its overdue candidates, not its every task.
+        candidate = task_t.alias(f"window_{test.name}{name}")
+        scoped = (
+            tasks_of_units(units, role, cutoff)
+            .join(candidate, candidate.c.id == assignment_t.c.task_id)
+            .where(test.window(*deadline_at(candidate, cutoff)))
+        )
     else:
         scoped = sa.select(sa.literal(0).label("root_id"), task_t.c.id.label("task_id")).where(
             test.window(*deadline_at(task_t, cutoff)),
