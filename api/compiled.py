@@ -1,9 +1,9 @@
 """The compiled read path as a schema extension (resolvers/compiled).
 
 After parsing, validation and the query limits, a query whose every field has a compile
-rule is answered by one SQL statement that builds the JSON in PostgreSQL; strawberry then
-skips execution. Anything else, and everything on SQLite or with GOVGRAPH_COMPILED=0, runs
-through the resolvers as before.
+rule is answered by one SQL statement that builds the JSON in the database (PostgreSQL or
+SQLite: resolvers/compiled/sql.py); strawberry then skips execution. Anything else, and
+everything with GOVGRAPH_COMPILED=0, runs through the resolvers as before.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from api.context import RequestContext
 from api.metrics import COMPILED_PLANS, COMPILED_READS, RESOLVER_READS, SQL_STATEMENTS
 from resolvers import cursors
 from resolvers.common import decode_global_id
+from resolvers.compiled import sql as compiled_sql
 from resolvers.compiled.compiler import (
     Env,
     NotCompilable,
@@ -105,6 +106,9 @@ class Plan:
         for index, name in enumerate(self.names):
             positions.setdefault(name, []).append(index)
         object.__setattr__(self, "positions", {k: tuple(v) for k, v in positions.items()})
+    # The driver's conversions of the parameters that need one (SQLite: uuids, dates,
+    # booleans), by position: applied to the request's values too.
+    processors: tuple[tuple[int, Any], ...] = ()
 
     def fresh(self, today: date) -> bool:
         """Whether the plan still answers for `today`, with the cursors it was made for still
@@ -132,12 +136,21 @@ class Plan:
         processors = cast(dict[str, Any], compiled._bind_processors)
         names = tuple(compiled.positiontup or ())
         values = []
-        for name in names:
+        converting = []
+        for position, name in enumerate(names):
             value = params[name]
             processor = processors.get(name)
             values.append(processor(value) if processor is not None else value)
+            if processor is not None:
+                converting.append((position, processor))
         return cls(
-            str(compiled), names, tuple(values), tuple(day_checks), tuple(cursor_checks), root
+            str(compiled),
+            names,
+            tuple(values),
+            tuple(day_checks),
+            tuple(cursor_checks),
+            root,
+            tuple(converting),
         )
 
     def arguments(self, params: dict[str, Any]) -> list[Any]:
@@ -146,6 +159,10 @@ class Plan:
         for name, value in params.items():
             for index in self.positions.get(name, ()):
                 values[index] = value
+        for position, processor in self.processors:
+            if self.names[position] in params:
+                value = values[position]
+                values[position] = None if value is None else processor(value)
         return values
 
 
@@ -167,7 +184,7 @@ COMPILED_PLANS.set_function(plan_cache_size)
 
 
 class CompiledReads(SchemaExtension):
-    """Answers compilable queries with one SQL statement (PostgreSQL)."""
+    """Answers compilable queries with one SQL statement (PostgreSQL and SQLite)."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         ec = self.execution_context
@@ -176,7 +193,6 @@ class CompiledReads(SchemaExtension):
             isinstance(context, RequestContext)
             and context.settings.compiled
             and ec.operation_type == OperationType.QUERY
-            and context.db.dialect == "postgresql"
         ):
             try:
                 data = await self._compiled(context)
@@ -233,6 +249,7 @@ class CompiledReads(SchemaExtension):
                 ROLLUPS_RLS if context.settings.rls else ROLLUPS,
                 viewer=context.viewer,
                 bound=bound,
+                dialect=compiled_sql.dialect(context.db.dialect),
             )
             try:
                 statement = compile_operation(env, operation)
@@ -252,9 +269,20 @@ class CompiledReads(SchemaExtension):
                 tuple(env.cursor_checks),
                 root.alias.value if root and root.alias else root.name.value if root else "",
             )
+            params = env.params
+            try:
+                text = await run_plan(context, plan, params)
+            except StatementFailed as failed:
+                if not env.dialect.too_complex(failed.__cause__):
+                    raise
+                # Beyond what the database can parse (SQLite's parser stack): the resolvers
+                # answer this query shape from now on.
+                logger.info("request %s: %s", context.request_id, failed.__cause__)
+                PLANS.put(key, UNCOMPILABLE)
+                return None
             PLANS.put(key, plan)
             ANSWERABLE.put((ec.query, requested), True)
-            params = env.params
+            return self._answer(context, text)
         else:
             try:
                 params = bound_params(raw, bound) | request_params(
@@ -263,6 +291,10 @@ class CompiledReads(SchemaExtension):
             except ValueError:
                 return None  # the resolvers report the malformed id
         text = await run_plan(context, plan, params)
+        return self._answer(context, text)
+
+    @staticmethod
+    def _answer(context: RequestContext, text: str) -> Any:
         if isinstance(context.request, Request):
             return orjson.Fragment(text)  # written into the response as is
         return orjson.loads(text)
@@ -316,10 +348,12 @@ def plan_key(
 
     Of the viewer only whether its scope is restricted: its root and disclosure are bind
     parameters. Today is not in it either (Plan.fresh). Whether row-level security is on
-    (the rollups differ: ROLLUPS_RLS).
+    (the rollups differ: ROLLUPS_RLS). The database's dialect is (a process may serve both,
+    as the tests do).
     """
     shaping = {k: v for k, v in raw.items() if k not in bound}
     return (
+        context.db.dialect,
         query,
         operation_name,
         context.scope.unrestricted,

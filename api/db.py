@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from resolvers.compiled.sql import register_sqlite
 from resolvers.database import SQLITE_BEGIN_OPTION, SQLITE_BEGIN_WAIT_OPTION
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -21,6 +22,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Another process's writer (a CLI command beside the server) is waited for this long.
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+    register_sqlite(dbapi_connection)  # the compiled read path's functions
 
 
 def _sqlite_begin(connection: Any) -> None:

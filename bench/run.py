@@ -16,7 +16,8 @@
 5. the workers' peak RSS (VmHWM) is read, the servers stopped, and govgraph started once
    more with one worker behind bench/pgcount.py to count each row's SQL statements;
 6. the results and the goals of issue 15, each marked met or short, go between the bench
-   markers of bench/RESULTS.md (other sections stay).
+   markers of bench/RESULTS.md (other sections stay);
+7. the embedded default on SQLite (bench/sqlite.py; BENCH_SQLITE=0 skips it).
 """
 
 from __future__ import annotations
@@ -629,6 +630,10 @@ async def main() -> None:
     report(out)
     print("\n".join(table(rows, out)))
     print("\n".join(goals(cfg, rows, out)))
+    if os.environ.get("BENCH_SQLITE", "1") != "0":  # the embedded default (bench/sqlite.py)
+        from bench import sqlite
+
+        await sqlite.main()
 
 
 if __name__ == "__main__":

@@ -439,11 +439,12 @@ def judged_pairs(
     judged = task_t.alias(f"judged_{test.name}{name}")
     if units is not None:
         # Only the tasks whose deadline can pass the test are judged (holds implies window):
-        # their shares' states are aggregated, not those of every task in scope.
+        # a city's overdue list judges its overdue candidates, not its every task.
+        candidate = task_t.alias(f"window_{test.name}{name}")
         scoped = (
             tasks_of_units(units, role, cutoff)
-            .join(task_t, task_t.c.id == assignment_t.c.task_id)
-            .where(test.window(*deadline_at(task_t, cutoff)))
+            .join(candidate, candidate.c.id == assignment_t.c.task_id)
+            .where(test.window(*deadline_at(candidate, cutoff)))
         )
     else:
         scoped = sa.select(sa.literal(0).label("root_id"), task_t.c.id.label("task_id")).where(

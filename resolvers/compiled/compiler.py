@@ -2,11 +2,12 @@
 
 For the fields dashboards and sync clients read most (units, their children, task lists with
 leads, cooperating units and latest reports, task rollups), the whole response is built by
-PostgreSQL with `json_build_object` / `json_agg`, as Hasura does, and returned as text: no
-resolver runs, no row reaches Python. Any field, argument or directive without a rule here
-raises NotCompilable and the operation runs through the resolvers as before, so the compiled
-path is an optimisation only; tests/compiled holds the differential test proving both paths
-answer alike.
+the database with its JSON functions, as Hasura does, and returned as text: no resolver runs,
+no row reaches Python. PostgreSQL and SQLite differ only in how JSON and values are written:
+resolvers/compiled/sql.py's Dialect (Env.dialect) is the one home of that. Any field,
+argument or directive without a rule here raises NotCompilable and the operation runs
+through the resolvers as before, so the compiled path is an optimisation only;
+tests/compiled holds the differential test proving both paths answer alike.
 
 The SQL reuses the resolvers' own pieces (scope predicates, TaskFilter conditions, sort keys,
 rollup statements), so the two paths cannot drift apart on semantics; each level refers to
@@ -41,7 +42,6 @@ from graphql import (
     is_abstract_type,
 )
 from graphql.execution.values import get_argument_values
-from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
 from sqlalchemy.sql import util as sql_util
 
 from models import (
@@ -152,6 +152,8 @@ class Env:
     today: date
     rollups: RollupSource
     viewer: Any = None  # models.viewer.Viewer: Query.me's values are bind parameters
+    # How JSON and rendered values are written (PostgreSQL or SQLite).
+    dialect: sql.Dialect = sql.POSTGRESQL
     # Variables compiled as bind parameters (unit ids): the statement serves any value.
     bound: frozenset[str] = frozenset()
     params: dict[str, Any] = field(default_factory=dict)
@@ -161,6 +163,10 @@ class Env:
     # Rows whose id is a constant of the plan (orgUnit(id:) without bound variables), by the
     # alias's name: a cursor passed to their connections is checked while compiling.
     known_ids: dict[str, uuid.UUID] = field(default_factory=dict)
+    # The id argument of orgUnit(id:) rows (a bind parameter or a constant), by the alias's
+    # name: where the dialect asks for it (Dialect.inline_root_ids), their lists and rollups
+    # use it instead of the correlated column.
+    root_ids: dict[str, sa.ColumnElement[Any]] = field(default_factory=dict)
     # The cursors checked while compiling, (cursor, list digest, parent): a cached plan
     # answers only while they still verify (the signing key may have changed).
     cursor_checks: list[tuple[str, str, str]] = field(default_factory=list)
@@ -179,7 +185,7 @@ class Env:
         comparison with today is recorded in day_checks.
         """
         if as_of is None:
-            return sa.bindparam(TODAY, self.today, type_=sa.Date()), True
+            return self.today_value(), True
         current = as_of >= self.today
         self.day_checks.append((as_of, current))
         return as_of, current
@@ -194,6 +200,15 @@ class Env:
         if flt is not None and (flt.due_soon is not None or flt.due_within is not None):
             self.day_checks.append((self.today - timedelta(days=1), False))
         return tests
+
+    def today_value(self) -> Any:
+        """Today in SQL: the parameter TODAY, or where the dialect cannot compute on a date
+        parameter (Dialect.date_parameters) today as a constant, the plan then holding for
+        today only (a day check)."""
+        if self.dialect.date_parameters:
+            return sa.bindparam(TODAY, self.today, type_=sa.Date())
+        self.day_checks.append((self.today, True))
+        return self.today
 
     def hidden(self) -> sa.ColumnElement[bool]:
         """Whether internal fields are hidden from the viewer (a sharing partner)."""
@@ -380,6 +395,14 @@ def outer(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     return sa.literal_column(f"{table.name}.{column.name}", column.type)
 
 
+def unit_row_id(env: Env, row: Row) -> sa.ColumnElement[Any]:
+    """A unit row's id for the subqueries below it: the correlated column, or the id argument
+    of an orgUnit(id:) row where the dialect wants subqueries independent of the row."""
+    if env.dialect.inline_root_ids and row.name in env.root_ids:
+        return env.root_ids[row.name]
+    return outer(row.c.id)
+
+
 # -- selections -------------------------------------------------------------------------------
 
 
@@ -504,14 +527,14 @@ def json_object(
     `value(field name, field)` gives each field's SQL; it raises NotCompilable for a field
     without a rule. `__typename` is the type's name.
     """
-    pairs: list[sa.ColumnElement[Any]] = []
+    pairs: list[tuple[str, Any]] = []
     for f in fields_of(env, type_, nodes):
         name = f.nodes[0].name.value
-        sql_value = sql.text_literal(type_.name) if name == "__typename" else value(name, f)
-        pairs += [sql.text_literal(f.key), sql_value]
-    if not pairs or len(pairs) > 2 * MAX_PAIRS:
-        raise NotCompilable(f"{type_.name}: {len(pairs) // 2} fields")
-    return sa.func.json_build_object(*pairs, type_=JSON)
+        sql_value = env.dialect.text(type_.name) if name == "__typename" else value(name, f)
+        pairs.append((f.key, sql_value))
+    if not pairs or len(pairs) > MAX_PAIRS:
+        raise NotCompilable(f"{type_.name}: {len(pairs)} fields")
+    return env.dialect.object(pairs)
 
 
 def rule(table: dict[str, Any], type_name: str, name: str) -> Any:
@@ -532,10 +555,10 @@ def build_object(env: Env, type_: GraphQLObjectType, nodes: list[FieldNode], row
     )
 
 
-def json_list(item: Any, *order: Any) -> Any:
-    """json_agg of `item` in `order`; `[]` (not null) when there are no rows."""
-    agg = sa.func.json_agg(aggregate_order_by(item, *order))
-    return sa.func.coalesce(agg, sa.literal_column("'[]'::json", JSON))
+def json_list(env: Env, item: Any, order: list[Any], source: sa.Select[Any]) -> Any:
+    """The JSON list of `item` over `source`'s rows (FROM and WHERE only) in `order`; `[]`
+    (not null) when there are none. A scalar subquery."""
+    return env.dialect.list_of(item, order, source)
 
 
 # -- generic field rules ----------------------------------------------------------------------
@@ -551,7 +574,7 @@ def registered(registry: fields.Registry) -> dict[str, Handler]:
 
 
 def node_id(type_name: str) -> Handler:
-    return lambda env, f, row: sql.global_id(type_name, row.c.id)
+    return lambda env, f, row: env.dialect.global_id(type_name, row.c.id)
 
 
 def same_row(env: Env, f: Field, row: Row) -> Any:
@@ -607,25 +630,25 @@ def connection(
     page: Any = None
 
     def sign(page: Any) -> sa.ColumnElement[str]:
-        return sql.signed_cursor([page.c[f"_k{i}"] for i in range(arity)], digest, parent)
+        values = [page.c[f"_k{i}"] for i in range(arity)]
+        return env.dialect.signed_cursor(values, digest, parent)
 
     if wanted & {"edges", "pageInfo"}:
         keys = [OrderKey(matching.c[f"_o{i}"], k.descending) for i, k in enumerate(order)]
         sorts = [k.sort() for k in keys]
         top = sa.select(
             matching.c._id,
-            *(sql.sortable(k.column).label(f"_k{i}") for i, k in enumerate(keys)),
+            *(env.dialect.sortable(k.column).label(f"_k{i}") for i, k in enumerate(keys)),
             sa.func.row_number().over(order_by=sorts).label("_rn"),
         )
         if key is not None:
             top = top.where(after_predicate(keys, key))
         top_rows = top.order_by(*sorts).limit(size + 1).subquery(env.name("top"))
         rows = env.alias(getattr(table, "element", table), "n")  # the table of an alias
-        page = (
-            sa.select(*rows.c, *(top_rows.c[f"_k{i}"] for i in range(arity)), top_rows.c._rn)
-            .select_from(top_rows.join(rows, rows.c.id == top_rows.c._id))
-            .subquery(env.name("page"))
-        )
+        page_rows = sa.select(
+            *rows.c, *(top_rows.c[f"_k{i}"] for i in range(arity)), top_rows.c._rn
+        ).select_from(top_rows.join(rows, rows.c.id == top_rows.c._id))
+        page = env.dialect.ordered_rows(page_rows, top_rows.c._rn).subquery(env.name("page"))
 
     def value(name: str, w: Field) -> Any:
         if name == "totalCount":
@@ -641,7 +664,7 @@ def connection(
         return obj
     # HAVING: one row (one group) even when the object aggregates nothing, e.g. a pageInfo
     # of only hasPreviousPage or __typename, whatever the page's size (empty too).
-    stmt = sa.select(obj).select_from(page).having(sa.true())
+    stmt = sa.select(env.dialect.one_row(obj)).select_from(page).having(sa.true())
     if shared:
         stmt = stmt.add_cte(matching, nest_here=True)
     return stmt.scalar_subquery()
@@ -656,8 +679,7 @@ def _edges(env: Env, f: Field, page: Any, size: int, sign: Signer) -> Any:
         "node": lambda w: build_object(env, w.type, w.nodes, page),
     }
     edge = json_object(env, f.type, f.nodes, lambda name, w: rule(rules, f.type.name, name)(w))
-    items = sa.func.json_agg(aggregate_order_by(edge, page.c._rn)).filter(page.c._rn <= size)
-    return sa.func.coalesce(items, sa.literal_column("'[]'::json", JSON))
+    return env.dialect.page_items(edge, page.c._rn, page.c._rn <= size)
 
 
 def _page_info(env: Env, f: Field, page: Any, size: int, sign: Signer, has_previous: bool) -> Any:
@@ -665,15 +687,11 @@ def _page_info(env: Env, f: Field, page: Any, size: int, sign: Signer, has_previ
     cursor = sign(page)
     in_page = page.c._rn <= size
 
-    def nth(direction: Any) -> Any:
-        agg = sa.func.json_agg(aggregate_order_by(cursor, direction)).filter(in_page)
-        return sa.type_coerce(agg, JSON)[0].astext
-
     rules: dict[str, Any] = {
         "hasNextPage": sa.func.count() > size,
-        "hasPreviousPage": sa.literal_column("true" if has_previous else "false", sa.Boolean),
-        "startCursor": nth(page.c._rn),
-        "endCursor": nth(page.c._rn.desc()),
+        "hasPreviousPage": env.dialect.boolean(has_previous),
+        "startCursor": env.dialect.first_of(cursor, page.c._rn, in_page, last=False),
+        "endCursor": env.dialect.first_of(cursor, page.c._rn, in_page, last=True),
     }
     return json_object(env, info_type, f.nodes, lambda name, w: rule(rules, info_type.name, name))
 
@@ -698,10 +716,8 @@ def unit_list(
 ) -> Any:
     """Visible units as a list, in `order`."""
     obj = build_object(env, f.type, f.nodes, alias)
-    stmt = sa.select(json_list(obj, *order))
-    return (
-        stmt.select_from(alias).where(*where, unit_visible(env.scope, alias.c.id)).scalar_subquery()
-    )
+    source = sa.select().select_from(alias).where(*where, unit_visible(env.scope, alias.c.id))
+    return json_list(env, obj, order, source)
 
 
 def related_unit(fk: str) -> Handler:
@@ -716,7 +732,7 @@ def unit_children(env: Env, f: Field, row: Row) -> Any:
     if f.args.get("asOf") is not None:  # the dated tree: the resolvers answer it
         raise NotCompilable("children(asOf:)")
     u = env.alias(unit_t, "u")
-    where = [u.c.parent_id == outer(row.c.id), present(u)]
+    where = [u.c.parent_id == unit_row_id(env, row), present(u)]
     if f.args.get("kind") is not None:
         where.append(u.c.kind == f.args["kind"].value)
     return unit_list(env, f, where, [u.c.sort_order, u.c.name, u.c.id], u)
@@ -726,7 +742,7 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
     role: enums.RoleScope = f.args["role"]
     include_descendants: bool = f.args["includeDescendants"]
     a = env.alias(assignment_t, "a")
-    unit = outer(row.c.id)
+    unit = unit_row_id(env, row)
     if include_descendants:
         c = env.alias(closure_t, "c")
         in_scope = sa.select(a.c.task_id).join(c, c.c.descendant_id == a.c.org_unit_id)
@@ -762,7 +778,7 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
         task_order(f.args.get("orderBy")),
         task_t,
         owner="OrgUnit",
-        parent=sa.cast(outer(row.c.id), sa.Text),
+        parent=env.dialect.id_text(outer(row.c.id)),
         known=None if known is None else str(known),
     )
 
@@ -803,7 +819,7 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
             flt = task_filter(f.args["filter"])
             env.state_tests(flt)  # present state or history: a day check of the plan
             statement = filtered_rollup_statement(
-                outer(row.c.id),
+                unit_row_id(env, row),
                 flt,
                 as_of=day,
                 current=current,
@@ -817,7 +833,7 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
             raise NotCompilable(str(exc)) from exc
         return rollup_object(env, f, statement.subquery(env.name("r")), day)
     statement = env.rollups.statement(
-        outer(row.c.id),
+        unit_row_id(env, row),
         as_of=day,
         current=current,
         include_descendants=f.args["includeDescendants"],
@@ -907,10 +923,8 @@ def task_units(role: enums.AssignmentRole) -> Handler:
     def handler(env: Env, f: Field, row: Row) -> Any:
         a, u = env.alias(assignment_t, "a"), env.alias(unit_t, "u")
         obj = build_object(env, f.type, f.nodes, u)
-        return (
-            sa.select(
-                json_list(obj, a.c.role, written_order(a.c.position), u.c.sort_order, u.c.name)
-            )
+        source = (
+            sa.select()
             .select_from(a.join(u, u.c.id == a.c.org_unit_id))
             .where(
                 a.c.task_id == outer(row.c.id),
@@ -920,8 +934,9 @@ def task_units(role: enums.AssignmentRole) -> Handler:
                 # assignment of the visible tasks.
                 task_visible(env.scope, a.c.task_id),
             )
-            .scalar_subquery()
         )
+        order = [a.c.role, written_order(a.c.position), u.c.sort_order, u.c.name]
+        return json_list(env, obj, order, source)
 
     return handler
 
@@ -946,7 +961,7 @@ def task_reports(env: Env, f: Field, row: Row) -> Any:
         .where(a.c.task_id == outer(row.c.id), visible if not env.scope.unrestricted else sa.true())
     )
     order = [OrderKey(r.c.reported_at, True), OrderKey(r.c.id, True)]
-    parent = sa.cast(outer(row.c.id), sa.Text)
+    parent = env.dialect.id_text(outer(row.c.id))
     return connection(env, f, base, order, r, owner="Task", parent=parent, known=None)
 
 
@@ -958,33 +973,34 @@ def reported_by(env: Env, f: Field, row: Row) -> Any:
 
 
 def reported_at(env: Env, f: Field, row: Row) -> Any:
-    return sql.python_datetime(row.c.reported_at)
+    return env.dialect.datetime(row.c.reported_at)
 
 
 def unit_ancestors(env: Env, f: Field, row: Row) -> Any:
     """OrgUnit.ancestors: root first, the unit itself excluded."""
     u, c = env.alias(unit_t, "u"), env.alias(closure_t, "c")
     obj = build_object(env, f.type, f.nodes, u)
-    return (
-        sa.select(json_list(obj, c.c.depth.desc()))
+    source = (
+        sa.select()
         .select_from(u.join(c, c.c.ancestor_id == u.c.id))
         .where(
-            c.c.descendant_id == outer(row.c.id),
+            c.c.descendant_id == unit_row_id(env, row),
             c.c.depth > 0,
             unit_visible(env.scope, u.c.id),
         )
-        .scalar_subquery()
     )
+    return json_list(env, obj, [c.c.depth.desc()], source)
 
 
 def unit_aliases(env: Env, f: Field, row: Row) -> Any:
     """OrgUnit.aliases, alphabetical."""
     a = env.alias(alias_t, "al")
-    return (
-        sa.select(json_list(a.c.alias, a.c.alias))
+    source = (
+        sa.select()
+        .select_from(a)
         .where(a.c.org_unit_id == outer(row.c.id), unit_visible(env.scope, a.c.org_unit_id))
-        .scalar_subquery()
     )
+    return json_list(env, a.c.alias, [a.c.alias], source)
 
 
 def related(table: sa.Table, prefix: str, fk: str, visible: Callable[..., Any]) -> Handler:
@@ -1016,7 +1032,7 @@ def rectification_filter(f: Field) -> Any:
 def unit_rectifications(env: Env, f: Field, row: Row) -> Any:
     """OrgUnit.rectifications: resolvers/inspection/queries.py's conditions and order."""
     ra = env.alias(rect_assignment_t, "ra")
-    unit = outer(row.c.id)
+    unit = unit_row_id(env, row)
     if f.args["includeDescendants"]:
         c = env.alias(closure_t, "c")
         units = sa.select(c.c.descendant_id).where(c.c.ancestor_id == unit)
@@ -1043,7 +1059,7 @@ def unit_rectifications(env: Env, f: Field, row: Row) -> Any:
         order,
         rect_t,
         owner="OrgUnit",
-        parent=sa.cast(outer(row.c.id), sa.Text),
+        parent=env.dialect.id_text(outer(row.c.id)),
         known=None if known is None else str(known),
     )
 
@@ -1053,23 +1069,23 @@ def rectification_units(env: Env, f: Field, row: Row) -> Any:
     ra, u = env.alias(rect_assignment_t, "ra"), env.alias(unit_t, "u")
     obj = build_object(env, f.type, f.nodes, u)
     order = [ra.c.role, written_order(ra.c.position), u.c.sort_order, u.c.name]
-    return (
-        sa.select(json_list(obj, *order))
+    source = (
+        sa.select()
         .select_from(ra.join(u, u.c.id == ra.c.org_unit_id))
         .where(ra.c.rectification_id == outer(row.c.id), unit_visible(env.scope, u.c.id))
-        .scalar_subquery()
     )
+    return json_list(env, obj, order, source)
 
 
 def finding_numbers(env: Env, f: Field, row: Row) -> Any:
     """Rectification.findingNumbers, ascending."""
     fi, rf = env.alias(finding_t, "fi"), env.alias(rect_finding_t, "rf")
-    return (
-        sa.select(json_list(fi.c.number, fi.c.number))
+    source = (
+        sa.select()
         .select_from(rf.join(fi, fi.c.id == rf.c.finding_id))
         .where(rf.c.rectification_id == outer(row.c.id))
-        .scalar_subquery()
     )
+    return json_list(env, fi.c.number, [fi.c.number], source)
 
 
 def responsible_persons(env: Env, f: Field, row: Row) -> Any:
@@ -1082,9 +1098,7 @@ def responsible_persons(env: Env, f: Field, row: Row) -> Any:
 
 def json_array_column(name: str) -> Handler:
     """A JSON list column, [] when null (Rectification.measures)."""
-    return lambda env, f, row: sa.func.coalesce(
-        sa.cast(row.c[name], JSON), sa.literal_column("'[]'::json", JSON)
-    )
+    return lambda env, f, row: env.dialect.json_column(row.c[name])
 
 
 def unit_rectification_rollup(env: Env, f: Field, row: Row) -> Any:
@@ -1092,7 +1106,7 @@ def unit_rectification_rollup(env: Env, f: Field, row: Row) -> Any:
     day, current = env.day(f.args.get("asOf"))
     name = env.name("rr")
     statement = rectification_rollup_statement(
-        [outer(row.c.id)],
+        [unit_row_id(env, row)],
         include_descendants=f.args["includeDescendants"],
         as_of=day,
         current=current,
@@ -1137,7 +1151,7 @@ def adapted(columns: list[Any], alias: Any) -> list[Any]:
 def unit_targets(env: Env, f: Field, row: Row) -> Any:
     """OrgUnit.targets: its own and its sections' (targets_of_unit), in target_order."""
     t, sec = env.alias(target_t, "tg"), env.alias(section_t, "sec")
-    unit = outer(row.c.id)
+    unit = unit_row_id(env, row)
     sections = sa.select(sec.c.id).where(sec.c.org_unit_id == unit)
     where = [
         sa.or_(t.c.org_unit_id == unit, t.c.section_id.in_(sections)),
@@ -1150,18 +1164,14 @@ def unit_targets(env: Env, f: Field, row: Row) -> Any:
         sa.select(t).where(*where).order_by(*order).limit(TARGETS_OF_UNIT).subquery(env.name("tr"))
     )
     obj = build_object(env, f.type, f.nodes, rows)
-    return (
-        sa.select(json_list(obj, *adapted(target_order(), rows)))
-        .select_from(rows)
-        .scalar_subquery()
-    )
+    return json_list(env, obj, adapted(target_order(), rows), sa.select().select_from(rows))
 
 
 def target_attainment(env: Env, f: Field, row: Row) -> Any:
     """Target.attainment: resolvers/rollups/attainment.py's statement and classification."""
     # The date only (no present state to read): an explicit asOf needs no day check.
     as_of = f.args.get("asOf")
-    day = sa.bindparam(TODAY, env.today, type_=sa.Date()) if as_of is None else as_of
+    day = env.today_value() if as_of is None else as_of
     a = attainment_rows(target_t.c.id == outer(row.c.id), day).subquery(env.name("at"))
     formulas: dict[str, Any] = {
         "asOf": day if isinstance(day, sa.ColumnElement) else sa.literal(day, sa.Date),
@@ -1279,11 +1289,12 @@ def document_plans(env: Env, f: Field, row: Row) -> Any:
     """Document.plans: the visible plans, by order in the document."""
     p = env.alias(plan_t, "pl")
     obj = build_object(env, f.type, f.nodes, p)
-    return (
-        sa.select(json_list(obj, p.c.seq, p.c.id))
+    source = (
+        sa.select()
+        .select_from(p)
         .where(p.c.document_id == outer(row.c.id), plan_visible(env.scope, p.c.id))
-        .scalar_subquery()
     )
+    return json_list(env, obj, [p.c.seq, p.c.id], source)
 
 
 def plan_tasks(env: Env, f: Field, row: Row) -> Any:
@@ -1307,7 +1318,7 @@ def plan_tasks(env: Env, f: Field, row: Row) -> Any:
         task_order(f.args.get("orderBy")),
         task_t,
         owner="Plan",
-        parent=sa.cast(outer(row.c.id), sa.Text),
+        parent=env.dialect.id_text(outer(row.c.id)),
         known=None,
     )
 
@@ -1349,9 +1360,7 @@ def query_me(env: Env, f: Field) -> Any:
         "subject": lambda w: sa.bindparam(VIEWER_SUBJECT, "anonymous", type_=sa.Text()),
         "role": lambda w: sa.bindparam(VIEWER_ROLE, None, type_=sa.Text()),
         "partner": lambda w: sa.bindparam(VIEWER_PARTNER, False, type_=sa.Boolean()),
-        "unrestricted": lambda w: sa.literal_column(
-            "true" if env.scope.unrestricted else "false", sa.Boolean
-        ),
+        "unrestricted": lambda w: env.dialect.boolean(env.scope.unrestricted),
         "unit": unit,
     }
     if env.viewer is None:
@@ -1498,6 +1507,7 @@ def query_org_unit(env: Env, f: Field) -> Any:
     u = env.alias(unit_t, "u")
     if not env.bound:  # a constant: its connections can check a cursor
         env.known_ids[u.name] = decode_global_id(f.args["id"], "OrgUnit")
+    env.root_ids[u.name] = unit_id
     return unit_object(env, f, [u.c.id == unit_id], u)
 
 
@@ -1534,7 +1544,9 @@ def query_org_units(env: Env, f: Field) -> Any:
         base = base.where(unit_visible(env.scope, u.c.id))
     order = [OrderKey(u.c.depth), OrderKey(u.c.sort_order), OrderKey(u.c.code), OrderKey(u.c.id)]
     # The filter's units are the list's parent (resolvers/cursors.py PARENT_FILTERS).
-    parent = sa.func.concat(*_id_text(parent_id), sql.text_literal("/"), *_id_text(root_id))
+    parent = env.dialect.concat(
+        _id_text(env, parent_id), env.dialect.text("/"), _id_text(env, root_id)
+    )
     known = None
     if f.args.get("after"):  # nothing is bound (bound_variables): the ids are constants
         known = cursors.parents(
@@ -1563,9 +1575,9 @@ def units_below_visible(scope: Scope, root: sa.ColumnElement[Any], below: sa.Sel
     )
 
 
-def _id_text(value: sa.ColumnElement[Any] | None) -> list[sa.ColumnElement[str]]:
+def _id_text(env: Env, value: sa.ColumnElement[Any] | None) -> sa.ColumnElement[str]:
     """An id as the text of a cursor's parent part ('' when absent)."""
-    return [sql.text_literal("") if value is None else sa.cast(value, sa.Text)]
+    return env.dialect.text("") if value is None else env.dialect.id_text(value)
 
 
 def query_tasks(env: Env, f: Field) -> Any:
@@ -1621,4 +1633,4 @@ def compile_operation(env: Env, operation: OperationDefinitionNode) -> sa.Select
         [operation.selection_set],
         lambda name, f: rule(QUERY_FIELDS, root.name, name)(env, f),
     )
-    return sa.select(sa.cast(data, sa.Text))
+    return sa.select(env.dialect.document(data))

@@ -1,8 +1,8 @@
 """The compiled read path answers exactly as the resolvers do (issue 8).
 
-Every query of the corpus runs twice per viewer over the same PostgreSQL database: once with
-the compiled path (one SQL statement building the JSON) and once through the resolvers
-(GOVGRAPH_COMPILED=0). The responses must be equal, key order included, and the queries
+Every query of the corpus runs twice per viewer over the same database (SQLite and PostgreSQL):
+once with the compiled path (one SQL statement building the JSON) and once through the
+resolvers (GOVGRAPH_COMPILED=0). The responses must be equal, key order included, and the queries
 meant to compile must actually have compiled (extensions.sql.compiled), in one statement.
 Datasets: the seed (the Jincheng documents) and a generated province.
 """
@@ -26,10 +26,9 @@ from api.auth import mint_token
 from api.db import create_engine
 from api.settings import Settings, normalize_database_url
 from models.enums import ViewerRole
+from models.rules import calendar
 from resolvers.common import global_id
 from tests.conftest import TEST_SECRET, Goldens, TestDatabase, _pg_database_url
-
-pytestmark = pytest.mark.postgres
 
 # The reference dashboard's queries as it sends them (api/static/dashboard/app.js).
 DASHBOARD_QUERIES = Path(__file__).parents[2] / "api" / "static" / "dashboard" / "queries"
@@ -206,16 +205,14 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
             await conn.execute(
                 sa.text(
                     "SELECT u.id, u.name, u.kind, u.depth, (SELECT count(*) FROM assignment a "
-                    "WHERE a.org_unit_id = u.id) AS n, EXISTS (SELECT FROM assignment a "
+                    "WHERE a.org_unit_id = u.id) AS n, EXISTS (SELECT 1 FROM assignment a "
                     "JOIN task t ON t.id = a.task_id WHERE a.org_unit_id = u.id "
                     "AND t.parent_id IS NOT NULL AND a.role = 'LEAD') AS leads_subtask "
                     "FROM org_unit u ORDER BY u.depth, u.code"
-                )
+                ).columns(id=sa.Uuid())
             )
         ).all()
-        today = (
-            await conn.execute(sa.text("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date"))
-        ).scalar()
+    today = calendar.today()  # the configured zone's (Asia/Shanghai)
     root = units[0]
     district = next((u for u in units if u.kind == "DISTRICT"), units[0])
     busy = max(units, key=lambda u: u.n)
@@ -449,8 +446,13 @@ async def compare(
     headers: dict[str, str],
     who: str,
     labels: set[str] | None = None,
+    strict: bool = True,
 ) -> int:
-    """Runs the cases on both paths; `labels` collects the compiled answers' task labels."""
+    """Runs the cases on both paths; `labels` collects the compiled answers' task labels.
+
+    Not `strict` (SQLite): a case meant to compile may be answered by the resolvers when its
+    statement nests deeper than SQLite's parser allows (api/compiled.py); never the reverse.
+    """
     compiled_count = 0
     for number, case in enumerate(cases):
         body = {"query": case.query, "variables": case.variables}
@@ -470,7 +472,8 @@ async def compare(
         label = f"{case.name} {case.variables} as {who}"
         assert shape(fast) == shape(slow), f"{label}: {difference(shape(fast), shape(slow))}"
         did_compile = fast_ext.get("sql", {}).get("compiled")
-        assert did_compile is case.compiles, label
+        if strict or not case.compiles:
+            assert did_compile is case.compiles, label
         if did_compile:
             compiled_count += 1
             if labels is not None:
@@ -501,14 +504,16 @@ async def run_corpus(db: TestDatabase, clients_for: Any, rls: bool = False) -> s
         audiences = audiences[1:2] + audiences[3:4] + audiences[-1:]
     compiled = 0
     labels: set[str] = set()
+    strict = db.dialect == "postgresql"
     for who, headers in audiences:
-        compiled += await compare(clients, cases, headers, who, labels)
-    assert compiled >= len(audiences) * 20  # most of the corpus took the compiled path
+        compiled += await compare(clients, cases, headers, who, labels, strict)
+    # Most of the corpus took the compiled path (on SQLite: for the unrestricted viewers, the
+    # dashboard's screen among them).
+    assert compiled >= len(audiences) * 20 if strict else compiled >= 2 * 20
     assert labels  # Task.label compiled
     return labels
 
 
-@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
 @pytest.mark.parametrize(
     "rls",
     [
@@ -519,21 +524,36 @@ async def run_corpus(db: TestDatabase, clients_for: Any, rls: bool = False) -> s
 async def test_compiled_equals_resolvers_on_the_seed(
     seeded_db: TestDatabase, clients_for: Any, rls: bool
 ) -> None:
+    if rls and seeded_db.dialect == "sqlite":
+        pytest.skip("row-level security is PostgreSQL's")
     await run_corpus(seeded_db, clients_for, rls)
 
 
+@pytest.mark.parametrize(
+    "dialect", [pytest.param("sqlite"), pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 async def test_compiled_equals_resolvers_on_a_generated_province(
-    goldens: Goldens, clients_for: Any
+    goldens: Goldens, clients_for: Any, dialect: str
 ) -> None:
+    import shutil
+
     from api.cli_seed import generate_database
     from seeds.synthetic import Sizes
+    from tests.conftest import sqlite_url
 
-    if goldens.pg is None:
-        pytest.skip("PostgreSQL unreachable (outside CI)")
-    name = await goldens.pg_databases.create(uuid.uuid4().hex[:10], template=goldens.pg["empty"])
-    url = normalize_database_url(_pg_database_url(name))
+    if dialect == "sqlite":
+        path = goldens.tmp_path / f"province-{uuid.uuid4().hex[:8]}.db"
+        shutil.copy(goldens.sqlite["empty"], path)
+        url = sqlite_url(path)
+    else:
+        if goldens.pg is None:
+            pytest.skip("PostgreSQL unreachable (outside CI)")
+        name = await goldens.pg_databases.create(
+            uuid.uuid4().hex[:10], template=goldens.pg["empty"]
+        )
+        url = normalize_database_url(_pg_database_url(name))
     await generate_database(url, Sizes(units=60, tasks=400, reports=1200), seed=11)
-    db = TestDatabase(dialect="postgresql", url=url, engine=create_engine(url))
+    db = TestDatabase(dialect=dialect, url=url, engine=create_engine(url))
     try:
         labels = await run_corpus(db, clients_for)
         assert any("." in label for label in labels)  # subtasks' labels (3.1) compiled too

@@ -25,8 +25,6 @@ from api.settings import Settings, normalize_database_url
 from models.enums import ViewerRole
 from tests.conftest import TEST_SECRET, Goldens, _pg_database_url
 
-pytestmark = pytest.mark.postgres
-
 PAGE = """
 query ($after: String) { tasks(first: 100, after: $after) {
   pageInfo { hasNextPage endCursor } edges { node { id label plan { id } } } } }
@@ -48,16 +46,29 @@ async def _view(http: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[s
         after = page["pageInfo"]["endCursor"]
 
 
+@pytest.mark.parametrize(
+    "dialect", [pytest.param("sqlite"), pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 async def test_labels_are_the_same_for_every_viewer_and_unique_within_a_plan(
-    goldens: Goldens,
+    goldens: Goldens, dialect: str
 ) -> None:
+    import shutil
+
     from api.cli_seed import generate_database
     from seeds.synthetic import Sizes
+    from tests.conftest import sqlite_url
 
-    if goldens.pg is None:
-        pytest.skip("PostgreSQL unreachable (outside CI)")
-    name = await goldens.pg_databases.create(uuid.uuid4().hex[:10], template=goldens.pg["empty"])
-    url = normalize_database_url(_pg_database_url(name))
+    if dialect == "sqlite":
+        path = goldens.tmp_path / f"labels-{uuid.uuid4().hex[:8]}.db"
+        shutil.copy(goldens.sqlite["empty"], path)
+        url = sqlite_url(path)
+    else:
+        if goldens.pg is None:
+            pytest.skip("PostgreSQL unreachable (outside CI)")
+        name = await goldens.pg_databases.create(
+            uuid.uuid4().hex[:10], template=goldens.pg["empty"]
+        )
+        url = normalize_database_url(_pg_database_url(name))
     await generate_database(url, Sizes(units=60, tasks=400, reports=1200), seed=11)
     engine = create_engine(url)
     clients: list[httpx.AsyncClient] = []
@@ -69,7 +80,7 @@ async def test_labels_are_the_same_for_every_viewer_and_unique_within_a_plan(
                         sa.text(
                             "SELECT id FROM org_unit WHERE kind IN ('TOWN', 'DEPARTMENT')"
                             " ORDER BY code"
-                        )
+                        ).columns(id=sa.Uuid())
                     )
                 ).scalars()
             )

@@ -219,8 +219,6 @@ async def _check_sample(
 async def test_every_surface_agrees_on_a_generated_province(
     empty_db: TestDatabase, compiled: bool
 ) -> None:
-    if not compiled and empty_db.dialect == "sqlite":
-        pytest.skip("SQLite has one read path; the compiled one is PostgreSQL's")
     await generate(empty_db.engine, SIZES, seed=13)
     facts = await _facts(empty_db)
     rng = random.Random(13)
