@@ -48,6 +48,15 @@ def test_bound_variables(query: str, expected: set[str]) -> None:
     assert bound(query) == expected
 
 
+@pytest.fixture(autouse=True)
+def empty_plan_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test counts the plans it makes: a fresh cache, not the worker's (shared by every
+    test the process ran, and full at its 512 plans in a whole-suite run)."""
+    from api import compiled
+
+    monkeypatch.setattr(compiled, "PLANS", compiled.LruCache())
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
 async def test_a_repeated_query_is_answered_from_its_plan(
