@@ -232,7 +232,8 @@ def section(rows: list[dict[str, Any]], seconds: float) -> list[str]:
     ]
     for r in rows:
         c8 = (
-            f"{r['c8_p50']:.1f} | {r['c8_rate']:.0f}"
+            ("—" if r["c8_p50"] != r["c8_p50"] else f"{r['c8_p50']:.1f}")  # NaN: none answered
+            + f" | {r['c8_rate']:.0f}"
             if "c8_p50" in r and not r["c8_err"]
             else "n/a | n/a"
         )
