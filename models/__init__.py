@@ -39,6 +39,7 @@ from models.task import (
     TaskDeadlineChange,
 )
 from models.trusted_operation import TrustedOperation
+from models.webhook import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "ApiKey",
@@ -82,6 +83,8 @@ __all__ = [
     "Task",
     "TaskDeadlineChange",
     "TrustedOperation",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "metadata",
     "stable_id",
 ]

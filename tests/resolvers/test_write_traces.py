@@ -94,6 +94,11 @@ NOT_WRITES = {
     "idempotency": "purges stored responses of expired Idempotency-Keys (no domain data)",
     "operations register": "registers trusted GraphQL operations (configuration, not domain data)",
     "operations list": "reads",
+    "deliver": "delivers committed outbox events (delivery state, no domain data)",
+    "webhook create": "configures a partner's webhook subscription (not domain data)",
+    "webhook rotate-secret": "configures a subscription's signing secret",
+    "webhook enable": "configures a subscription",
+    "webhook disable": "configures a subscription",
 }
 
 

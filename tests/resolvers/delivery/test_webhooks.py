@@ -1,0 +1,210 @@
+"""Webhook delivery of the outbox (issue 18): a real receiver on loopback, signatures checked
+with the standardwebhooks package, retries, dead letters, replay, rotation, disable, scope."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+import models
+from api import api_keys
+from resolvers.common import decode_global_id
+from resolvers.delivery import subscriptions
+from resolvers.delivery.worker import DeliveryConfig, Round, new_secret, replay, run_once
+from tests.conftest import GraphQLClient, TestDatabase
+from tests.resolvers.delivery.receiver import Receiver, running
+
+pytestmark = pytest.mark.private_db  # the worker commits on its own connections
+
+delivery_t = models.metadata.tables["webhook_delivery"]
+sub_t = models.metadata.tables["webhook_subscription"]
+outbox_t = models.metadata.tables["outbox_event"]
+
+CONFIG = DeliveryConfig(
+    max_attempts=3, backoff_base=0.0, lease=30.0, timeout=1.0, allow_private=True
+)
+REPORT = """
+mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+  report { id } errors { code message } } }
+"""
+
+
+async def _unit(client: GraphQLClient, name: str) -> str:
+    data = await client.query("query ($n: String!) { orgUnit(name: $n) { id } }", {"n": name})
+    unit: str = data["orgUnit"]["id"]
+    return unit
+
+
+async def _share(client: GraphQLClient) -> str:
+    data = await client.query(
+        '{ tasks(filter: {text: "秸秆禁烧"}) { edges { node { id '
+        "assignments { id unit { name } } } } } }"
+    )
+    task = data["tasks"]["edges"][0]["node"]
+    share: str = next(a["id"] for a in task["assignments"] if a["unit"]["name"] == "南村镇")
+    return share
+
+
+async def _report(client: GraphQLClient, narrative: str, percent: int = 40) -> None:
+    reporter = client.as_viewer(decode_global_id(await _unit(client, "南村镇")), "REPORTER")
+    variables = {
+        "input": {"assignment": await _share(client), "percent": percent, "narrative": narrative}
+    }
+    data = await reporter.query(REPORT, variables)
+    assert data["reportProgress"]["errors"] == []
+
+
+async def _subscribe(
+    db: TestDatabase,
+    client: GraphQLClient,
+    url: str,
+    *,
+    disclosure: str = "SHARED",
+    events: list[str] | None = None,
+) -> dict[str, Any]:
+    unit = decode_global_id(await _unit(client, "南村镇"))
+    async with db.engine.begin() as conn:
+        key = await api_keys.create_key(
+            conn, name=f"partner-{disclosure}", unit_id=unit, disclosure=disclosure
+        )
+        return await subscriptions.create_subscription(
+            conn, key_prefix=key.prefix, url=url, event_types=events or ["task.changed"]
+        )
+
+
+async def _rounds(db: TestDatabase, config: DeliveryConfig, limit: int = 10) -> list[Round]:
+    """Worker rounds until one does nothing (bounded)."""
+    done = []
+    for _ in range(limit):
+        one = await run_once(db.engine, config)
+        done.append(one)
+        if not one.fanned_out and not one.outcomes:
+            break
+    return done
+
+
+async def _deliveries(db: TestDatabase) -> list[dict[str, Any]]:
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(sa.select(delivery_t).order_by(delivery_t.c.event_seq))
+        return [dict(r) for r in rows.mappings()]
+
+
+async def test_signed_cloud_event_scoped_per_tier(
+    seeded_db: TestDatabase, client: GraphQLClient
+) -> None:
+    """A SHARED partner's payload carries no reporter; an INTERNAL one's does. Both verify."""
+    with running(Receiver()) as shared, running(Receiver()) as internal:
+        s = await _subscribe(seeded_db, client, shared.url)
+        i = await _subscribe(seeded_db, client, internal.url, disclosure="INTERNAL")
+        shared.secrets, internal.secrets = [s["secret"]], [i["secret"]]
+        await _report(client, "巡查已过半")
+        await _rounds(seeded_db, CONFIG)
+        for receiver, has_reporter in ((shared, False), (internal, True)):
+            (got,) = receiver.delivered()
+            assert got.verified
+            event = got.body
+            assert event["specversion"] == "1.0"
+            assert event["type"] == "govgraph.task.changed"
+            assert event["datacontenttype"] == "application/json"
+            assert got.webhook_id == event["id"]
+            assert event["subject"] == f"TASK/{event['data']['objectId']}"
+            reports = event["data"]["records"]["progressReports"]
+            assert any(r["narrative"] == "巡查已过半" for r in reports)
+            assert all(("reportedBy" in r) is has_reporter for r in reports)
+    async with seeded_db.engine.connect() as conn:
+        left = await conn.scalar(
+            sa.select(sa.func.count())
+            .select_from(outbox_t)
+            .where(outbox_t.c.delivered_at.is_(None))
+        )
+    assert left == 0
+    assert {d["status"] for d in await _deliveries(seeded_db)} == {"DELIVERED"}
+
+
+async def test_fails_times_out_and_recovers(seeded_db: TestDatabase, client: GraphQLClient) -> None:
+    """500, then a timeout, then 200: delivered on the third attempt, one webhook-id."""
+    receiver = Receiver(script=[500, "timeout"], sleep=2.0)
+    with running(receiver):
+        sub = await _subscribe(seeded_db, client, receiver.url)
+        receiver.secrets = [sub["secret"]]
+        await _report(client, "第一次")
+        await _rounds(seeded_db, CONFIG)
+    (delivery,) = await _deliveries(seeded_db)
+    assert delivery["status"] == "DELIVERED"
+    assert delivery["attempts"] == 3
+    assert [r.answered for r in receiver.received] == [500, -1, 200]
+    assert len({r.webhook_id for r in receiver.received}) == 1
+    assert all(r.verified for r in receiver.received)
+
+
+async def test_dead_letter_disables_then_replay(
+    seeded_db: TestDatabase, client: GraphQLClient
+) -> None:
+    """Always 500: dead after max attempts, the subscription disabled (sustained failure);
+    re-enabled and replayed once the receiver recovers, it is delivered."""
+    config = replace(CONFIG, max_attempts=2, disable_after_dead=1)
+    receiver = Receiver(default=500)
+    with running(receiver):
+        sub = await _subscribe(seeded_db, client, receiver.url)
+        receiver.secrets = [sub["secret"]]
+        await _report(client, "失败")
+        await _rounds(seeded_db, config)
+        (delivery,) = await _deliveries(seeded_db)
+        assert (delivery["status"], delivery["attempts"]) == ("DEAD", 2)
+        assert delivery["last_status_code"] == 500
+        async with seeded_db.engine.connect() as conn:
+            row = (await conn.execute(sa.select(sub_t))).mappings().one()
+        assert row["active"] is False
+        assert "dead" in row["disabled_reason"]
+        receiver.default = 200
+        assert await replay(seeded_db.engine, delivery["event_id"]) == 1
+        await _rounds(seeded_db, config)
+        assert (await _deliveries(seeded_db))[0]["status"] == "PENDING"  # disabled: waits
+        async with seeded_db.engine.begin() as conn:
+            await subscriptions.set_active(conn, sub["id"], True)
+        await _rounds(seeded_db, config)
+    (delivery,) = await _deliveries(seeded_db)
+    assert delivery["status"] == "DELIVERED"
+    assert {r.webhook_id for r in receiver.received} == {str(delivery["event_id"])}
+
+
+async def test_order_per_object_and_rotation(
+    seeded_db: TestDatabase, client: GraphQLClient
+) -> None:
+    """Event k+1 of a task waits for event k; after a rotation both secrets sign."""
+    receiver = Receiver(script=[500])
+    with running(receiver):
+        sub = await _subscribe(seeded_db, client, receiver.url)
+        await _report(client, "一", 30)
+        await _report(client, "二", 50)
+        async with seeded_db.engine.begin() as conn:
+            new = await subscriptions.rotate_secret(conn, sub["id"], CONFIG)
+        await _rounds(seeded_db, CONFIG)
+    for secret in (sub["secret"], new):  # during the grace period each alone verifies
+        assert all(Receiver(secrets=[secret]).verify(r.raw, r.headers) for r in receiver.received)
+    assert not Receiver(secrets=[new_secret()]).verify(
+        receiver.received[0].raw, receiver.received[0].headers
+    )
+    ids = [r.webhook_id for r in receiver.received]
+    first, second = (d["event_id"] for d in await _deliveries(seeded_db))
+    assert ids == [str(first), str(first), str(second)]
+    assert {d["status"] for d in await _deliveries(seeded_db)} == {"DELIVERED"}
+
+
+async def test_refuses_private_targets_and_other_schemes(
+    seeded_db: TestDatabase, client: GraphQLClient
+) -> None:
+    """Loopback is refused unless allowed; a non-http URL is refused at subscription."""
+    with pytest.raises(subscriptions.SubscriptionError):
+        await _subscribe(seeded_db, client, "file:///etc/passwd")
+    receiver = Receiver()
+    with running(receiver):
+        await _subscribe(seeded_db, client, receiver.url)
+        await _report(client, "内网")
+        await run_once(seeded_db.engine, replace(CONFIG, allow_private=False))
+    assert receiver.received == []
+    (delivery,) = await _deliveries(seeded_db)
+    assert delivery["last_error"].startswith("refused")
