@@ -4,42 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from api.cli_ops import _find_unit, _url
 from api.db import create_engine
 from resolvers.delivery import subscriptions
 from resolvers.delivery.worker import DeliveryConfig, replay, run_forever, run_once
-
-
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def delivery_config() -> DeliveryConfig:
-    """The worker's settings from the environment (README "Webhooks")."""
-    env = os.environ.get
-    return DeliveryConfig(
-        max_attempts=int(env("GOVGRAPH_DELIVER_MAX_ATTEMPTS", "8")),
-        backoff_base=float(env("GOVGRAPH_DELIVER_BACKOFF_SECONDS", "5")),
-        backoff_max=float(env("GOVGRAPH_DELIVER_BACKOFF_MAX_SECONDS", "3600")),
-        lease=float(env("GOVGRAPH_DELIVER_LEASE_SECONDS", "60")),
-        timeout=float(env("GOVGRAPH_WEBHOOK_TIMEOUT_SECONDS", "10")),
-        batch=int(env("GOVGRAPH_DELIVER_BATCH", "100")),
-        allow_private=_flag("GOVGRAPH_WEBHOOK_ALLOW_PRIVATE"),
-        disable_after_dead=int(env("GOVGRAPH_WEBHOOK_DISABLE_AFTER_DEAD", "20")),
-        disable_after=timedelta(hours=float(env("GOVGRAPH_WEBHOOK_DISABLE_AFTER_HOURS", "24"))),
-        rotation_grace=timedelta(hours=float(env("GOVGRAPH_WEBHOOK_ROTATION_GRACE_HOURS", "24"))),
-        source=env("GOVGRAPH_WEBHOOK_SOURCE", "urn:govgraph"),
-    )
+from resolvers.errors import DomainError
 
 
 def cmd_deliver(args: argparse.Namespace) -> int:
     """Run the delivery worker (or one round, or a replay)."""
-    config = delivery_config()
+    config = DeliveryConfig.from_env()
 
     async def run() -> int:
         engine = create_engine(_url(args))
@@ -65,7 +42,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
 
 def cmd_webhook(args: argparse.Namespace) -> int:
     """Manage webhook subscriptions."""
-    config = delivery_config()
+    config = DeliveryConfig.from_env()
 
     async def run() -> int:
         url = _url(args)
@@ -100,7 +77,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
                     active = args.action == "enable"
                     await subscriptions.set_active(conn, uuid.UUID(args.subscription), active)
                     print(f"subscription {args.subscription} {args.action}d")
-        except subscriptions.SubscriptionError as exc:
+        except DomainError as exc:
             print(f"govgraph webhook: {exc}")
             return 2
         finally:

@@ -100,6 +100,10 @@ OUTBOX_EVENTS: dict[str, str] = {
     "createKey": "api_key.created",
     "revokeKey": "api_key.revoked",
     "recordOrgUnitEvent": "org_unit_event.recorded",
+    "createWebhookSubscription": "webhook_subscription.created",
+    "updateWebhookSubscription": "webhook_subscription.updated",
+    "rotateWebhookSecret": "webhook_subscription.secret_rotated",
+    "deleteWebhookSubscription": "webhook_subscription.deleted",
 }
 
 

@@ -28,6 +28,7 @@ import asyncio
 import base64
 import ipaddress
 import logging
+import os
 import random
 import secrets
 import socket
@@ -68,6 +69,21 @@ DELIVERABLE: dict[str, ChangeType] = {
     "measurement": ChangeType.MEASUREMENT,
     "escalation": ChangeType.ESCALATION,
 }
+# The event types a subscription may name (unit_of_work's OUTBOX_EVENTS on these objects).
+DELIVERABLE_EVENTS = frozenset(
+    {
+        "task.changed",
+        "rectification.changed",
+        "document.created",
+        "target.created",
+        "target.updated",
+        "measurement.recorded",
+        "escalation.issued",
+        "escalation.acknowledged",
+        "escalation.replied",
+        "escalation.closed",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,30 @@ class DeliveryConfig:
     disable_after: timedelta = timedelta(hours=24)  # failing with no success that long
     rotation_grace: timedelta = timedelta(hours=24)
     source: str = "urn:govgraph"  # the CloudEvents `source`
+
+    @classmethod
+    def from_env(cls) -> DeliveryConfig:
+        """The settings from the environment (README "Webhooks")."""
+        env = os.environ.get
+        return cls(
+            max_attempts=int(env("GOVGRAPH_DELIVER_MAX_ATTEMPTS", "8")),
+            backoff_base=float(env("GOVGRAPH_DELIVER_BACKOFF_SECONDS", "5")),
+            backoff_max=float(env("GOVGRAPH_DELIVER_BACKOFF_MAX_SECONDS", "3600")),
+            lease=float(env("GOVGRAPH_DELIVER_LEASE_SECONDS", "60")),
+            timeout=float(env("GOVGRAPH_WEBHOOK_TIMEOUT_SECONDS", "10")),
+            batch=int(env("GOVGRAPH_DELIVER_BATCH", "100")),
+            allow_private=_flag("GOVGRAPH_WEBHOOK_ALLOW_PRIVATE"),
+            disable_after_dead=int(env("GOVGRAPH_WEBHOOK_DISABLE_AFTER_DEAD", "20")),
+            disable_after=timedelta(hours=float(env("GOVGRAPH_WEBHOOK_DISABLE_AFTER_HOURS", "24"))),
+            rotation_grace=timedelta(
+                hours=float(env("GOVGRAPH_WEBHOOK_ROTATION_GRACE_HOURS", "24"))
+            ),
+            source=env("GOVGRAPH_WEBHOOK_SOURCE", "urn:govgraph"),
+        )
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def new_secret() -> str:

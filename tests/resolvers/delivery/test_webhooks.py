@@ -14,6 +14,7 @@ from api import api_keys
 from resolvers.common import decode_global_id
 from resolvers.delivery import subscriptions
 from resolvers.delivery.worker import DeliveryConfig, Round, new_secret, replay, run_once
+from resolvers.errors import DomainError
 from tests.conftest import GraphQLClient, TestDatabase
 from tests.resolvers.delivery.receiver import Receiver, running
 
@@ -198,7 +199,7 @@ async def test_refuses_private_targets_and_other_schemes(
     seeded_db: TestDatabase, client: GraphQLClient
 ) -> None:
     """Loopback is refused unless allowed; a non-http URL is refused at subscription."""
-    with pytest.raises(subscriptions.SubscriptionError):
+    with pytest.raises(DomainError):
         await _subscribe(seeded_db, client, "file:///etc/passwd")
     receiver = Receiver()
     with running(receiver):
