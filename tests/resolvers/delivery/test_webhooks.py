@@ -209,3 +209,92 @@ async def test_refuses_private_targets_and_other_schemes(
     assert receiver.received == []
     (delivery,) = await _deliveries(seeded_db)
     assert delivery["last_error"].startswith("refused")
+
+
+CREATE = """
+mutation ($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) {
+  subscription { id apiKeyPrefix disclosure url eventTypes active } secret
+  errors { code field } } }
+"""
+UPDATE = """
+mutation ($input: UpdateWebhookSubscriptionInput!) { updateWebhookSubscription(input: $input) {
+  subscription { eventTypes active disabledReason } errors { code field } } }
+"""
+LIST = """
+{ webhookSubscriptions { id url }
+  webhookDeliveries(status: DELIVERED) { eventId status attempts lastStatusCode subscription } }
+"""
+
+
+async def _as_key(client: GraphQLClient, key: str, query: str) -> dict[str, Any]:
+    response = await client.http.post("/graphql", json={"query": query}, headers={"x-api-key": key})
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+async def _count(db: TestDatabase, table: sa.Table) -> int:
+    async with db.engine.connect() as conn:
+        return int(await conn.scalar(sa.select(sa.func.count()).select_from(table)) or 0)
+
+
+async def test_graphql_admin_manages_partners_see_their_own(
+    seeded_db: TestDatabase, client: GraphQLClient
+) -> None:
+    """ADMIN subscribes a key; a coordinator may not (nothing written); a partner lists its
+    own subscriptions and delivery log, another partner none; a restatement records nothing."""
+    unit = decode_global_id(await _unit(client, "南村镇"))
+    async with seeded_db.engine.begin() as conn:
+        mine = await api_keys.create_key(conn, name="mine", unit_id=unit)
+        other = await api_keys.create_key(conn, name="other", unit_id=unit)
+    admin = client.as_viewer(unit, "ADMIN")
+    coordinator = client.as_viewer(unit, "COORDINATOR")
+    audit_t = models.metadata.tables["audit_event"]
+    receiver = Receiver()
+    with running(receiver):
+        variables = {
+            "input": {"apiKey": mine.prefix, "url": receiver.url, "eventTypes": ["task.changed"]}
+        }
+        refused = await coordinator.query(CREATE, variables)
+        assert refused["createWebhookSubscription"]["errors"][0]["code"] == "FORBIDDEN"
+        assert await _count(seeded_db, sub_t) == 0
+        bad = await admin.query(CREATE, {"input": {**variables["input"], "url": "ftp://x"}})
+        assert bad["createWebhookSubscription"]["errors"] == [
+            {"code": "INVALID_INPUT", "field": "url"}
+        ]
+        unknown = await admin.query(
+            CREATE, {"input": {**variables["input"], "eventTypes": ["api_key.created"]}}
+        )
+        assert unknown["createWebhookSubscription"]["errors"][0]["field"] == "eventTypes"
+        assert await _count(seeded_db, sub_t) == 0
+        made = (await admin.query(CREATE, variables))["createWebhookSubscription"]
+        assert made["errors"] == []
+        assert made["secret"].startswith("whsec_")
+        assert made["subscription"]["disclosure"] == "SHARED"
+        receiver.secrets = [made["secret"]]
+        audits = await _count(seeded_db, audit_t)
+        same = await admin.query(
+            UPDATE,
+            {"input": {"subscription": made["subscription"]["id"], "eventTypes": ["task.changed"]}},
+        )
+        assert same["updateWebhookSubscription"]["errors"] == []
+        assert await _count(seeded_db, audit_t) == audits  # a restatement writes nothing
+        await _report(client, "接口")
+        await _rounds(seeded_db, CONFIG)
+    assert receiver.delivered()
+    assert receiver.delivered()[0].verified
+    own = await _as_key(client, mine.secret, LIST)
+    assert [s["id"] for s in own["webhookSubscriptions"]] == [made["subscription"]["id"]]
+    (delivery,) = own["webhookDeliveries"]
+    assert (delivery["status"], delivery["attempts"], delivery["lastStatusCode"]) == (
+        "DELIVERED",
+        1,
+        200,
+    )
+    assert await _as_key(client, other.secret, LIST) == {
+        "webhookSubscriptions": [],
+        "webhookDeliveries": [],
+    }
+    assert len((await admin.query(LIST))["webhookSubscriptions"]) == 1
+    assert (await coordinator.query(LIST))["webhookSubscriptions"] == []
