@@ -10,6 +10,7 @@ from typing import Any
 from api.cli_ops import _find_unit, _url
 from api.db import create_engine
 from resolvers.delivery import subscriptions
+from resolvers.delivery.transactions import write_transaction
 from resolvers.delivery.worker import DeliveryConfig, replay, run_forever, run_once
 from resolvers.errors import DomainError
 
@@ -26,8 +27,11 @@ def cmd_deliver(args: argparse.Namespace) -> int:
                 print(f"re-queued {count} dead deliveries")
                 return 0 if count else 1
             if args.once:
-                done = await run_once(engine, config)
-                print(f"fanned out {done.fanned_out} events; {dict(done.outcomes)}")
+                done = await run_once(engine, config, deadlines=config.deadlines_every is not None)
+                print(
+                    f"{done.deadline_events} deadline events; fanned out {done.fanned_out}"
+                    f" events; {dict(done.outcomes)}"
+                )
                 return 0
             await run_forever(engine, config, interval=args.interval)
             return 0
@@ -55,7 +59,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
             unit_id = unit["id"]
         engine = create_engine(url)
         try:
-            async with engine.begin() as conn:
+            async with write_transaction(engine) as conn:
                 if args.action == "create":
                     row = await subscriptions.create_subscription(
                         conn,

@@ -19,7 +19,8 @@ same savepoint, the traces of what the body did:
 4. outbox: an `outbox_event` row (models/outbox.py) per change-log entry (`task.changed`,
    `rectification.changed`) and per audited write to anything the log does not carry
    (`document.created`, `escalation.issued`, `api_key.created` …: OUTBOX_EVENTS). `govgraph
-   deliver` delivers them (resolvers/delivery/worker.py); subscriptions keep hearing of changes through the broker after commit.
+   deliver` delivers them (resolvers/delivery/worker.py); subscriptions keep hearing of
+   changes through the broker after commit.
 
 A DomainError (or anything else) raised in the block rolls the savepoint back and discards the
 recorded traces: a rejected write leaves none of the four.

@@ -7,6 +7,8 @@ Create Date: 2026-12-07
 Issue 18, points 1 and 2: the outbox's events are delivered after commit by `govgraph
 deliver` to sharing partners' webhook subscriptions; each (event, subscription) is one
 delivery row with its attempts, next attempt, and state (PENDING, DELIVERED, DEAD).
+Point 5: `deadline_notice` makes the scheduler's due-soon/overdue events once per task,
+threshold and deadline end (unique; inserted ON CONFLICT DO NOTHING).
 """
 
 from collections.abc import Sequence
@@ -80,7 +82,22 @@ def upgrade() -> None:
         ['subscription_id', 'object_key', 'event_seq'],
     )
 
+    op.create_table(
+        'deadline_notice',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('task_id', sa.Uuid(), nullable=False),
+        sa.Column('threshold', sa.String(length=16), nullable=False),
+        sa.Column('deadline_end', sa.Date(), nullable=False),
+        sa.Column('emitted_at', TIMESTAMP, nullable=False),
+        sa.ForeignKeyConstraint(['task_id'], ['task.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint(
+            'task_id', 'threshold', 'deadline_end', name='uq_deadline_notice_task'
+        ),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table('deadline_notice')
     op.drop_table('webhook_delivery')
     op.drop_table('webhook_subscription')

@@ -50,6 +50,8 @@ from models.enums import ChangeType
 from models.rules.scope import Disclosure, Scope
 from resolvers.changes.log import ConnectionReader
 from resolvers.changes.records import is_tombstone, object_key, read_records
+from resolvers.delivery.deadlines import emit_deadline_events
+from resolvers.delivery.transactions import write_transaction
 
 logger = logging.getLogger("govgraph.delivery")
 
@@ -82,6 +84,8 @@ DELIVERABLE_EVENTS = frozenset(
         "escalation.acknowledged",
         "escalation.replied",
         "escalation.closed",
+        "task.due_soon",  # the scheduler's (resolvers/delivery/deadlines.py)
+        "task.overdue",
     }
 )
 
@@ -102,6 +106,9 @@ class DeliveryConfig:
     disable_after: timedelta = timedelta(hours=24)  # failing with no success that long
     rotation_grace: timedelta = timedelta(hours=24)
     source: str = "urn:govgraph"  # the CloudEvents `source`
+    # Seconds between the scheduler's due-soon/overdue passes (resolvers/delivery/deadlines.py);
+    # None: no scheduling (the dataclass default: tests and callers turn it on).
+    deadlines_every: float | None = None
 
     @classmethod
     def from_env(cls) -> DeliveryConfig:
@@ -121,6 +128,11 @@ class DeliveryConfig:
                 hours=float(env("GOVGRAPH_WEBHOOK_ROTATION_GRACE_HOURS", "24"))
             ),
             source=env("GOVGRAPH_WEBHOOK_SOURCE", "urn:govgraph"),
+            deadlines_every=(
+                None
+                if env("GOVGRAPH_DELIVER_DEADLINES_SECONDS", "60") in ("0", "off", "")
+                else float(env("GOVGRAPH_DELIVER_DEADLINES_SECONDS", "60"))
+            ),
         )
 
 
@@ -162,7 +174,7 @@ async def _begin_fanout(conn: AsyncConnection) -> bool:
 
 async def fan_out(engine: AsyncEngine, config: DeliveryConfig, now: datetime) -> int:
     """Turn up to `config.batch` unfanned outbox events into deliveries; how many events."""
-    async with engine.begin() as conn:
+    async with write_transaction(engine) as conn:
         if not await _begin_fanout(conn):
             return 0
         statement = (
@@ -305,7 +317,7 @@ class Claimed:
 async def claim(engine: AsyncEngine, config: DeliveryConfig, now: datetime) -> list[Claimed]:
     """Lease up to `config.batch` due deliveries (each object's earliest pending one)."""
     earlier = delivery_t.alias("earlier")
-    async with engine.begin() as conn:
+    async with write_transaction(engine) as conn:
         statement = (
             sa.select(delivery_t.c.id)
             .join(sub_t, sub_t.c.id == delivery_t.c.subscription_id)
@@ -451,7 +463,7 @@ async def record(
     else:
         status = PENDING
         values |= {"next_attempt_at": now + timedelta(seconds=backoff(config, item.attempts))}
-    async with engine.begin() as conn:
+    async with write_transaction(engine) as conn:
         result = await conn.execute(
             delivery_t.update()
             .where(
@@ -514,15 +526,23 @@ class Round:
     """What one round of the worker did."""
 
     fanned_out: int = 0
+    deadline_events: int = 0
     outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
 async def run_once(
-    engine: AsyncEngine, config: DeliveryConfig, client: httpx.AsyncClient | None = None
+    engine: AsyncEngine,
+    config: DeliveryConfig,
+    client: httpx.AsyncClient | None = None,
+    *,
+    deadlines: bool = False,
 ) -> Round:
-    """Fan out what is new, then claim and send what is due (once)."""
+    """Fan out what is new, then claim and send what is due (once); with `deadlines`, emit
+    the due-soon/overdue events first."""
     done = Round()
     now = datetime.now(UTC)
+    if deadlines:
+        done.deadline_events = await emit_deadline_events(engine, now)
     while (count := await fan_out(engine, config, now)) > 0:
         done.fanned_out += count
     items = await claim(engine, config, datetime.now(UTC))
@@ -559,21 +579,28 @@ async def run_forever(
     engine: AsyncEngine, config: DeliveryConfig, *, interval: float = 1.0
 ) -> None:
     """The worker: rounds until cancelled, pausing `interval` seconds when idle."""
+    last_pass = float("-inf")
+    loop = asyncio.get_running_loop()
     async with make_client(config) as client:
         while True:
+            due = config.deadlines_every is not None and (
+                loop.time() - last_pass >= config.deadlines_every
+            )
             try:
-                done = await run_once(engine, config, client)
+                done = await run_once(engine, config, client, deadlines=due)
+                if due:
+                    last_pass = loop.time()
             except Exception:  # a database hiccup must not end the worker
                 logger.exception("delivery round failed")
                 done = Round()
-            if not done.fanned_out and not done.outcomes:
+            if not done.fanned_out and not done.outcomes and not done.deadline_events:
                 await asyncio.sleep(interval)
 
 
 async def replay(engine: AsyncEngine, target: uuid.UUID) -> int:
     """Re-queue dead deliveries by delivery id or event id; how many."""
     now = datetime.now(UTC)
-    async with engine.begin() as conn:
+    async with write_transaction(engine) as conn:
         result = await conn.execute(
             delivery_t.update()
             .where(

@@ -40,6 +40,7 @@ def _worker(url: str) -> subprocess.Popen[bytes]:
         "GOVGRAPH_DELIVER_BATCH": str(BATCH),
         "GOVGRAPH_DELIVER_BACKOFF_SECONDS": "0",
         "GOVGRAPH_WEBHOOK_TIMEOUT_SECONDS": "10",
+        "GOVGRAPH_DELIVER_DEADLINES_SECONDS": "0",  # only the events made here
     }
     return subprocess.Popen(
         [sys.executable, "-m", "api.cli", "deliver", "--interval", "0.1", "--database-url", url],
