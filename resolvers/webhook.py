@@ -23,6 +23,8 @@ from resolvers.common import Info, global_id
 from resolvers.delivery import subscriptions as service
 from resolvers.delivery.worker import DeliveryConfig
 from resolvers.errors import DomainError, ErrorCode, UserError
+from resolvers.ids import decode_global_id
+from resolvers.pagination import page_size
 from resolvers.task.mutations import input_id
 from resolvers.unit_of_work import current_work
 from resolvers.writes import require_role, run_mutation
@@ -30,7 +32,6 @@ from resolvers.writes import require_role, run_mutation
 sub_t = models.metadata.tables["webhook_subscription"]
 delivery_t = models.metadata.tables["webhook_delivery"]
 api_key_t = models.metadata.tables["api_key"]
-MAX_FIRST = 200
 
 
 @strawberry.enum(description="Where a webhook delivery stands.")
@@ -132,14 +133,8 @@ def _owned(info: Info) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
-def _first(first: int) -> int:
-    if not 1 <= first <= MAX_FIRST:
-        raise ValueError(f"first must be between 1 and {MAX_FIRST}")
-    return first
-
-
 def _after(after: strawberry.ID | None, type_name: str) -> uuid.UUID | None:
-    return input_id(after, type_name, "after") if after else None
+    return decode_global_id(after, type_name) if after else None
 
 
 SUBSCRIPTION_COLUMNS = (sub_t, api_key_t.c.prefix, api_key_t.c.disclosure)
@@ -150,11 +145,12 @@ class WebhookQuery:
     @strawberry.field(
         description=(
             "Webhook subscriptions: a partner's own (its API key's), or every one for ADMIN;"
-            " ordered by id, `after` the last id of the previous page."
+            " ordered by id, `after` the last id of the previous page; `first` 20 by default,"
+            " at most 100."
         )
     )
     async def webhook_subscriptions(
-        self, info: Info, first: int = 50, after: strawberry.ID | None = None
+        self, info: Info, first: int | None = None, after: strawberry.ID | None = None
     ) -> list[WebhookSubscription]:
         statement = (
             sa.select(*SUBSCRIPTION_COLUMNS)
@@ -163,13 +159,16 @@ class WebhookQuery:
         )
         if (start := _after(after, "WebhookSubscription")) is not None:
             statement = statement.where(sub_t.c.id > start)
-        rows = await info.context.db.fetch_all(statement.order_by(sub_t.c.id).limit(_first(first)))
+        rows = await info.context.db.fetch_all(
+            statement.order_by(sub_t.c.id).limit(page_size(first))
+        )
         return [WebhookSubscription.from_row(row) for row in rows]
 
     @strawberry.field(
         description=(
             "The delivery log of the subscriptions the viewer sees (webhookSubscriptions),"
-            " optionally of one subscription and one status; ordered by id."
+            " optionally of one subscription and one status; ordered by id, paged like"
+            " webhookSubscriptions."
         )
     )
     async def webhook_deliveries(
@@ -177,7 +176,7 @@ class WebhookQuery:
         info: Info,
         subscription: strawberry.ID | None = None,
         status: WebhookDeliveryStatus | None = None,
-        first: int = 50,
+        first: int | None = None,
         after: strawberry.ID | None = None,
     ) -> list[WebhookDelivery]:
         statement = (
@@ -186,13 +185,13 @@ class WebhookQuery:
             .where(_owned(info))
         )
         if subscription is not None:
-            sub_id = input_id(subscription, "WebhookSubscription", "subscription")
+            sub_id = decode_global_id(subscription, "WebhookSubscription")
             statement = statement.where(delivery_t.c.subscription_id == sub_id)
         if status is not None:
             statement = statement.where(delivery_t.c.status == status.value)
         if (start := _after(after, "WebhookDelivery")) is not None:
             statement = statement.where(delivery_t.c.id > start)
-        statement = statement.order_by(delivery_t.c.id).limit(_first(first))
+        statement = statement.order_by(delivery_t.c.id).limit(page_size(first))
         rows = await info.context.db.fetch_all(statement)
         return [WebhookDelivery.from_row(row) for row in rows]
 

@@ -1616,9 +1616,9 @@ export type Query = {
   targets: TargetConnection;
   /** Tasks, filtered and ordered (default: document / plan / 序号). */
   tasks: TaskConnection;
-  /** The delivery log of the subscriptions the viewer sees (webhookSubscriptions), optionally of one subscription and one status; ordered by id. */
+  /** The delivery log of the subscriptions the viewer sees (webhookSubscriptions), optionally of one subscription and one status; ordered by id, paged like webhookSubscriptions. */
   webhookDeliveries: Array<WebhookDelivery>;
-  /** Webhook subscriptions: a partner's own (its API key's), or every one for ADMIN; ordered by id, `after` the last id of the previous page. */
+  /** Webhook subscriptions: a partner's own (its API key's), or every one for ADMIN; ordered by id, `after` the last id of the previous page; `first` 20 by default, at most 100. */
   webhookSubscriptions: Array<WebhookSubscription>;
 };
 
@@ -1745,7 +1745,7 @@ export type QueryTasksArgs = {
 
 export type QueryWebhookDeliveriesArgs = {
   after?: InputMaybe<Scalars['ID']['input']>;
-  first?: Scalars['Int']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<WebhookDeliveryStatus>;
   subscription?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -1753,7 +1753,7 @@ export type QueryWebhookDeliveriesArgs = {
 
 export type QueryWebhookSubscriptionsArgs = {
   after?: InputMaybe<Scalars['ID']['input']>;
-  first?: Scalars['Int']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What to rank by: the value or its improvement over the baseline. */
