@@ -3,7 +3,9 @@ with the standardwebhooks package, retries, dead letters, replay, rotation, disa
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -298,3 +300,49 @@ async def test_graphql_admin_manages_partners_see_their_own(
     }
     assert len((await admin.query(LIST))["webhookSubscriptions"]) == 1
     assert (await coordinator.query(LIST))["webhookSubscriptions"] == []
+
+
+async def test_shared_partner_never_receives_persons(seeded_db: TestDatabase) -> None:
+    """Every rectification, as a SHARED partner of the top unit receives it: no responsible
+    persons, no actors (an INTERNAL partner's payloads carry them)."""
+    rect_t = models.metadata.tables["rectification"]
+    unit_t = models.metadata.tables["org_unit"]
+    async with seeded_db.engine.begin() as conn:
+        root = await conn.scalar(sa.select(unit_t.c.id).where(unit_t.c.parent_id.is_(None)))
+        rects = list((await conn.execute(sa.select(rect_t.c.id))).scalars())
+        keys = {
+            tier: await api_keys.create_key(conn, name=tier, unit_id=root, disclosure=tier)
+            for tier in ("SHARED", "INTERNAL")
+        }
+        await conn.execute(
+            outbox_t.insert(),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "event_type": "rectification.changed",
+                    "object_type": "rectification",
+                    "object_id": rect,
+                    "units": [],
+                    "payload": {},
+                    "actor": "test",
+                    "created_at": datetime.now(UTC),
+                }
+                for rect in rects
+            ],
+        )
+    with running(Receiver()) as shared, running(Receiver()) as internal:
+        async with seeded_db.engine.begin() as conn:
+            for tier, receiver in (("SHARED", shared), ("INTERNAL", internal)):
+                await subscriptions.create_subscription(
+                    conn, key_prefix=keys[tier].prefix, url=receiver.url, event_types=[]
+                )
+        await _rounds(seeded_db, replace(CONFIG, batch=500))
+    assert rects
+    assert len(shared.delivered()) == len(internal.delivered()) == len(rects)
+    for receiver, internal_fields in ((shared, False), (internal, True)):
+        for got in receiver.delivered():
+            records = got.body["data"]["records"]
+            for row in records["rectifications"]:
+                assert ("responsiblePersons" in row) is internal_fields
+            for row in records["rectificationEvents"]:
+                assert ("actor" in row) is internal_fields
