@@ -195,7 +195,11 @@ async def fan_out(engine: AsyncEngine, config: DeliveryConfig, now: datetime) ->
                         sub_t, api_key_t.c.disclosure, api_key_t.c.org_unit_id.label("key_unit")
                     )
                     .join(api_key_t, api_key_t.c.id == sub_t.c.api_key_id)
-                    .where(sub_t.c.active.is_(True), api_key_t.c.revoked_at.is_(None))
+                    .where(
+                        sub_t.c.active.is_(True),
+                        api_key_t.c.revoked_at.is_(None),
+                        sa.or_(api_key_t.c.expires_at.is_(None), api_key_t.c.expires_at > now),
+                    )
                 )
             )
             .mappings()
