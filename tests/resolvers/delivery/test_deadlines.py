@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 import models
+from resolvers.common import decode_global_id
 from resolvers.delivery.deadlines import emit_deadline_events
 from tests.conftest import GraphQLClient, TestDatabase
 
@@ -45,8 +46,6 @@ async def test_once_per_task_and_threshold(seeded_db: TestDatabase, client: Grap
             f'{{ tasks(first: 100, filter: {{{filter_}: "{AS_OF}"}}) '
             "{ totalCount edges { node { id } } } }"
         )
-        from resolvers.common import decode_global_id
-
         listed = {str(decode_global_id(e["node"]["id"])) for e in data["tasks"]["edges"]}
         assert data["tasks"]["totalCount"] == len(listed)
         assert {t for kind, t in events if kind == f"task.{threshold}"} == listed
