@@ -151,5 +151,6 @@ async def verify_key(engine: AsyncEngine, key: str) -> VerifiedKey:
         unit_id=row["org_unit_id"],
         role=ViewerRole.VIEWER,
         partner=row["disclosure"] == "SHARED",
+        key_id=row["id"],
     )
     return VerifiedKey(viewer, row["id"], expires)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -56,6 +57,7 @@ from models.messages import message
 from models.rules import calendar
 from resolvers import cursors
 from resolvers.database import Database
+from resolvers.delivery import worker as delivery_worker
 from resolvers.errors import RequestErrorCode as Code
 from resolvers.loaders import Loaders
 from resolvers.scope import scope_for
@@ -353,6 +355,27 @@ def _request_databases(request: Request) -> list[Database]:
     return databases
 
 
+class _Delivery:
+    """The delivery worker running beside the server (its own engine: never row-level
+    secured, since it reads every subscription's scope itself)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.engine = create_engine(settings.database_url)
+        self.task = asyncio.create_task(
+            delivery_worker.run_forever(self.engine, delivery_worker.DeliveryConfig.from_env())
+        )
+
+    async def stop(self) -> None:
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+        await self.engine.dispose()
+
+
+def _start_delivery(settings: Settings) -> _Delivery | None:
+    return _Delivery(settings) if settings.deliver else None
+
+
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
     """The ASGI app. Tests pass an engine; otherwise the lifespan creates one from settings."""
     settings = settings or Settings.from_env()
@@ -375,10 +398,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         )
         graphql.persisted.engine = graphql.engine  # the trusted list's table
         graphql.broker = events.create_broker(graphql.engine)
+        delivery = _start_delivery(settings)  # GOVGRAPH_DELIVER=1: the outbox's worker
         try:
             await graphql.broker.start()
             yield
         finally:
+            if delivery is not None:
+                await delivery.stop()
             await graphql.broker.close()
             graphql.broker = None
             await limiter.close()

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from api import migrate
+from api.cli_deliver import add_delivery_commands
 from api.cli_dev import development_start
 from api.cli_document import add_document_commands
 from api.cli_ledger import add_ledger_commands
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ledger_commands(sub)
     add_document_commands(sub)
     add_operation_commands(sub)
+    add_delivery_commands(sub)
 
     serve = sub.add_parser("serve", help="serve GraphQL on GOVGRAPH_HOST:GOVGRAPH_PORT")
     serve.add_argument("--host", default=None)

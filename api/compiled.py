@@ -106,6 +106,7 @@ class Plan:
         for index, name in enumerate(self.names):
             positions.setdefault(name, []).append(index)
         object.__setattr__(self, "positions", {k: tuple(v) for k, v in positions.items()})
+
     # The driver's conversions of the parameters that need one (SQLite: uuids, dates,
     # booleans), by position: applied to the request's values too.
     processors: tuple[tuple[int, Any], ...] = ()

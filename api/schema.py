@@ -48,6 +48,7 @@ from resolvers.task.mutations import TaskEditMutation, TaskMutation
 from resolvers.task.queries import TaskQuery
 from resolvers.task.types import Assignment, Task
 from resolvers.viewer import ViewerQuery
+from resolvers.webhook import WebhookMutation, WebhookQuery
 
 Query = merge_types(
     "Query",
@@ -63,6 +64,7 @@ Query = merge_types(
         AuditQuery,
         ChangeQuery,
         ViewerQuery,
+        WebhookQuery,
     ),
 )
 
@@ -78,6 +80,7 @@ Mutation = merge_types(
         DocumentMutation,
         LedgerMutation,
         EvidenceMutation,
+        WebhookMutation,
         OrgUnitMutation,
     ),
 )

@@ -177,6 +177,9 @@ class Settings:
     # file:///path or a path, s3://bucket/prefix?endpoint=…) and how big one may be.
     storage_url: str = DEFAULT_STORAGE_URL
     evidence_max_bytes: int = EVIDENCE_MAX_BYTES
+    # GOVGRAPH_DELIVER=1: `govgraph serve` runs the outbox's delivery worker in each worker
+    # process (resolvers/delivery/worker.py; its own settings: DeliveryConfig.from_env).
+    deliver: bool = False
     introspection: bool = True
     # The compiled read path (PostgreSQL): compilable queries run as one SQL statement.
     compiled: bool = True
@@ -235,6 +238,7 @@ class Settings:
             evidence_max_bytes=int(
                 os.environ.get("GOVGRAPH_EVIDENCE_MAX_BYTES", str(EVIDENCE_MAX_BYTES))
             ),
+            deliver=_flag("GOVGRAPH_DELIVER"),
             introspection=not _flag("GOVGRAPH_DISABLE_INTROSPECTION"),
             rls=_flag("GOVGRAPH_RLS"),
             rls_role=os.environ.get("GOVGRAPH_RLS_ROLE", "govgraph_app"),

@@ -4,6 +4,7 @@ from models.api_key import ApiKey
 from models.audit import AuditEvent
 from models.base import metadata, stable_id
 from models.change_log import ChangeLogEntry, ChangeLogUnit
+from models.deadline_notice import DeadlineNotice
 from models.document import Document, Plan, PlanMeasure, PlanMeasureUnit
 from models.escalation import Escalation, EscalationReply
 from models.evidence import EvidenceFile
@@ -39,6 +40,7 @@ from models.task import (
     TaskDeadlineChange,
 )
 from models.trusted_operation import TrustedOperation
+from models.webhook import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "ApiKey",
@@ -47,6 +49,7 @@ __all__ = [
     "AuditEvent",
     "ChangeLogEntry",
     "ChangeLogUnit",
+    "DeadlineNotice",
     "Document",
     "Escalation",
     "EscalationReply",
@@ -82,6 +85,8 @@ __all__ = [
     "Task",
     "TaskDeadlineChange",
     "TrustedOperation",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "metadata",
     "stable_id",
 ]

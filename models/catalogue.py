@@ -479,6 +479,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "本服务器已关闭内省查询",
         "introspection is disabled on this server",
     ),
+    # -- webhook subscriptions (resolvers/delivery/subscriptions.py) --
+    "WEBHOOK_URL": ("回调地址必须是 http 或 https 网址", "the URL must be an http or https URL"),
+    "WEBHOOK_KEY_UNKNOWN": ("没有有效的 API 密钥 {prefix}", "no live API key {prefix}"),
+    "WEBHOOK_UNIT_OUTSIDE_KEY": (
+        "该单位不在此 API 密钥的范围内",
+        "the unit is not in the API key's subtree",
+    ),
+    "WEBHOOK_NOT_FOUND": ("找不到该订阅", "no such webhook subscription"),
+    "WEBHOOK_EVENT_TYPE": ("未知的事件类型 {event_type}", "unknown event type {event_type}"),
+    "WEBHOOK_ADMIN_ONLY": ("只有系统管理员管理订阅", "only an ADMIN manages webhook subscriptions"),
 }
 
 # Table and GraphQL type names -> their noun (NOT_FOUND "no such {noun}").

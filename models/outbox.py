@@ -2,8 +2,9 @@
 
 The unit of work (resolvers/unit_of_work.py) writes the rows in the writing transaction, so an
 event exists exactly when its write committed. Delivery (webhooks, email: issue 18) reads the
-rows whose `delivered_at` is NULL in `seq` order (commit order per object) and marks them;
-consumers deduplicate by `id`. Subscriptions are told through the broker after commit.
+rows whose `delivered_at` is NULL in `seq` order (commit order per object), fans each out into
+webhook deliveries (models/webhook.py, resolvers/delivery/worker.py) and marks it; consumers
+deduplicate by `id`. Subscriptions are told through the broker after commit.
 """
 
 from __future__ import annotations

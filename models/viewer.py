@@ -24,6 +24,8 @@ class Viewer:
     role: ViewerRole | None = None
     # A sharing partner's API key: read-only, shared fields only.
     partner: bool = False
+    # The API key a partner's request came with (its webhook subscriptions and deliveries).
+    key_id: uuid.UUID | None = None
 
     @property
     def is_admin(self) -> bool:

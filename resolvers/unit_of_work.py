@@ -18,8 +18,9 @@ same savepoint, the traces of what the body did:
    lock (resolvers/rollups/maintained.py).
 4. outbox: an `outbox_event` row (models/outbox.py) per change-log entry (`task.changed`,
    `rectification.changed`) and per audited write to anything the log does not carry
-   (`document.created`, `escalation.issued`, `api_key.created` …: OUTBOX_EVENTS). Issue 18
-   delivers them; subscriptions keep hearing of changes through the broker after commit.
+   (`document.created`, `escalation.issued`, `api_key.created` …: OUTBOX_EVENTS). `govgraph
+   deliver` delivers them (resolvers/delivery/worker.py); subscriptions keep hearing of
+   changes through the broker after commit.
 
 A DomainError (or anything else) raised in the block rolls the savepoint back and discards the
 recorded traces: a rejected write leaves none of the four.
@@ -39,6 +40,8 @@ Which traces apply to which writer:
 | createDocument, createPlan, recordMeasurement,      | yes   | yes        | —       | yes    |
 | createTarget, updateTarget                          |       |            |         |        |
 | `govgraph key create` / `key revoke`                | yes   | —          | —       | yes    |
+| create/updateWebhookSubscription, rotateWebhook…,   | yes   | —          | —       | yes    |
+| deleteWebhookSubscription                           |       |            |         |        |
 | `govgraph rebuild-rollups`                          | yes   | —          | all     | —      |
 
 "—": the write changes no object the snapshot carries (api keys, rollups), so there is no
@@ -100,6 +103,10 @@ OUTBOX_EVENTS: dict[str, str] = {
     "createKey": "api_key.created",
     "revokeKey": "api_key.revoked",
     "recordOrgUnitEvent": "org_unit_event.recorded",
+    "createWebhookSubscription": "webhook_subscription.created",
+    "updateWebhookSubscription": "webhook_subscription.updated",
+    "rotateWebhookSecret": "webhook_subscription.secret_rotated",
+    "deleteWebhookSubscription": "webhook_subscription.deleted",
 }
 
 

@@ -189,6 +189,10 @@ NEVER_NOOPS = {
     "closeEscalation": "closing a CLOSED escalation is INVALID_TRANSITION",
     "attachEvidence": "the same bytes again return the file there (tests/resolvers/evidence)",
     "recordOrgUnitEvent": "ends its predecessors: a repeat names ended units (OUT_OF_RANGE)",
+    "createWebhookSubscription": "each is a new subscription with a new secret",
+    "updateWebhookSubscription": "a restatement records nothing (tests/resolvers/delivery)",
+    "rotateWebhookSecret": "each rotation is a new secret",
+    "deleteWebhookSubscription": "deleting it again is NOT_FOUND",
 }
 
 

@@ -78,6 +78,10 @@ EXPECT: dict[str, Expect] = {
     "escalate-overdue": TASKS,
     "key create": OTHER,
     "key revoke": OTHER,
+    "createWebhookSubscription": OTHER,
+    "updateWebhookSubscription": OTHER,
+    "rotateWebhookSecret": OTHER,
+    "deleteWebhookSubscription": OTHER,
     "recordOrgUnitEvent": TASKS,
     "rebuild-rollups": REBUILD,
 }
@@ -94,6 +98,11 @@ NOT_WRITES = {
     "idempotency": "purges stored responses of expired Idempotency-Keys (no domain data)",
     "operations register": "registers trusted GraphQL operations (configuration, not domain data)",
     "operations list": "reads",
+    "deliver": "delivers committed outbox events (delivery state, no domain data)",
+    "webhook create": "configures a partner's webhook subscription (not domain data)",
+    "webhook rotate-secret": "configures a subscription's signing secret",
+    "webhook enable": "configures a subscription",
+    "webhook disable": "configures a subscription",
 }
 
 
@@ -498,6 +507,55 @@ async def key_create(env: Env) -> Mark:
     return Mark(actor="govgraph key create")
 
 
+async def create_webhook_subscription(env: Env) -> Mark:
+    async with env.db.engine.connect() as conn:
+        prefix = (
+            await conn.execute(sa.select(api_key_t.c.prefix).where(api_key_t.c.name == "痕迹伙伴"))
+        ).scalar_one()
+    query = _payload(
+        "subscription { id } secret",
+        "createWebhookSubscription",
+        "CreateWebhookSubscriptionInput",
+    )
+    variables = {
+        "input": {"apiKey": prefix, "url": "https://partner.example/hook", "eventTypes": []}
+    }
+    return await env.mutate(
+        "createWebhookSubscription", query, variables, as_="山西省", role="ADMIN"
+    )
+
+
+def _subscription(env: Env) -> str:
+    subscription: str = env.ids["createWebhookSubscription"]["subscription"]["id"]
+    return subscription
+
+
+async def update_webhook_subscription(env: Env) -> Mark:
+    query = _payload(
+        "subscription { eventTypes }",
+        "updateWebhookSubscription",
+        "UpdateWebhookSubscriptionInput",
+    )
+    variables = {"input": {"subscription": _subscription(env), "eventTypes": ["task.changed"]}}
+    return await env.mutate(
+        "updateWebhookSubscription", query, variables, as_="山西省", role="ADMIN"
+    )
+
+
+async def rotate_webhook_secret(env: Env) -> Mark:
+    query = _payload("secret", "rotateWebhookSecret", "WebhookSubscriptionInput")
+    variables = {"input": {"subscription": _subscription(env)}}
+    return await env.mutate("rotateWebhookSecret", query, variables, as_="山西省", role="ADMIN")
+
+
+async def delete_webhook_subscription(env: Env) -> Mark:
+    query = _payload("deletedId", "deleteWebhookSubscription", "WebhookSubscriptionInput")
+    variables = {"input": {"subscription": _subscription(env)}}
+    return await env.mutate(
+        "deleteWebhookSubscription", query, variables, as_="山西省", role="ADMIN"
+    )
+
+
 async def key_revoke(env: Env) -> Mark:
     async with env.db.engine.connect() as conn:
         prefix = (
@@ -549,6 +607,10 @@ CASES: dict[str, Case] = {
     "plan create": plan_create_command,
     "escalate-overdue": escalate_overdue_command,
     "key create": key_create,
+    "createWebhookSubscription": create_webhook_subscription,
+    "updateWebhookSubscription": update_webhook_subscription,
+    "rotateWebhookSecret": rotate_webhook_secret,
+    "deleteWebhookSubscription": delete_webhook_subscription,
     "key revoke": key_revoke,
     "recordOrgUnitEvent": record_org_unit_event,
     "rebuild-rollups": rebuild_rollups,

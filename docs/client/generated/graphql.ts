@@ -360,6 +360,18 @@ export type CreateTaskInput = {
   weight?: InputMaybe<Scalars['Float']['input']>;
 };
 
+/** A new webhook subscription for a sharing partner's API key. */
+export type CreateWebhookSubscriptionInput = {
+  /** The partner's API key prefix (key list). */
+  apiKey: Scalars['String']['input'];
+  /** Event types (task.changed, rectification.changed, escalation.issued …); empty: every deliverable type. */
+  eventTypes?: Array<Scalars['String']['input']>;
+  /** A unit in the key's subtree (default: the key's unit). */
+  unit?: InputMaybe<Scalars['ID']['input']>;
+  /** An http(s) URL receiving the CloudEvents. */
+  url: Scalars['String']['input'];
+};
+
 /** A completion deadline (完成时限): parsed kind and dates, and the text. */
 export type Deadline = {
   __typename?: 'Deadline';
@@ -426,6 +438,15 @@ export type DecomposeTaskPayload = {
   subtasks: Array<Task>;
   /** The decomposed task. */
   task: Maybe<Task>;
+};
+
+/** Result of deleteWebhookSubscription. */
+export type DeleteWebhookSubscriptionPayload = {
+  __typename?: 'DeleteWebhookSubscriptionPayload';
+  /** The deleted subscription. */
+  deletedId: Maybe<Scalars['ID']['output']>;
+  /** Why it was refused, if it was. */
+  errors: Array<UserError>;
 };
 
 /** A source document with its 文号. */
@@ -976,8 +997,12 @@ export type Mutation = {
   createTarget: TargetPayload;
   /** Create a task in a plan with its lead and cooperating units. */
   createTask: TaskPayload;
+  /** Subscribe a sharing partner's API key to events (ADMIN): signed CloudEvents POSTed to `url`, read at the key's disclosure tier within its subtree. The secret is returned once. */
+  createWebhookSubscription: WebhookSecretPayload;
   /** Split the viewer's unit's share into subtasks. */
   decomposeTask: DecomposeTaskPayload;
+  /** Delete a webhook subscription and its delivery log (ADMIN). */
+  deleteWebhookSubscription: DeleteWebhookSubscriptionPayload;
   /** A superior unit escalates to a unit (督办). */
   escalate: EscalatePayload;
   /** Import a 台账 (.xlsx/.csv) into a plan: all rows or none (COORDINATOR). */
@@ -990,12 +1015,16 @@ export type Mutation = {
   replyToEscalation: EscalationInboxPayload;
   /** Report progress on the viewer's unit's own assignment. */
   reportProgress: ReportProgressPayload;
+  /** A new signing secret for a subscription (ADMIN), returned once; the old one keeps signing beside it for GOVGRAPH_WEBHOOK_ROTATION_GRACE_HOURS (24 h). */
+  rotateWebhookSecret: WebhookSecretPayload;
   /** Start, complete, verify, close (销号) or reopen a rectification. */
   transitionRectification: TransitionRectificationPayload;
   /** Change a target's value (expectedVersion required). */
   updateTarget: TargetPayload;
   /** Edit a task (expectedVersion required). */
   updateTask: TaskPayload;
+  /** Change a webhook subscription's URL, event types, unit or state (ADMIN). */
+  updateWebhookSubscription: UpdateWebhookSubscriptionPayload;
 };
 
 
@@ -1039,8 +1068,18 @@ export type MutationCreateTaskArgs = {
 };
 
 
+export type MutationCreateWebhookSubscriptionArgs = {
+  input: CreateWebhookSubscriptionInput;
+};
+
+
 export type MutationDecomposeTaskArgs = {
   input: DecomposeTaskInput;
+};
+
+
+export type MutationDeleteWebhookSubscriptionArgs = {
+  input: WebhookSubscriptionInput;
 };
 
 
@@ -1074,6 +1113,11 @@ export type MutationReportProgressArgs = {
 };
 
 
+export type MutationRotateWebhookSecretArgs = {
+  input: WebhookSubscriptionInput;
+};
+
+
 export type MutationTransitionRectificationArgs = {
   input: TransitionRectificationInput;
 };
@@ -1086,6 +1130,11 @@ export type MutationUpdateTargetArgs = {
 
 export type MutationUpdateTaskArgs = {
   input: UpdateTaskInput;
+};
+
+
+export type MutationUpdateWebhookSubscriptionArgs = {
+  input: UpdateWebhookSubscriptionInput;
 };
 
 /** A unit an event creates (a RENAME's new name, SPLIT's parts). */
@@ -1567,6 +1616,10 @@ export type Query = {
   targets: TargetConnection;
   /** Tasks, filtered and ordered (default: document / plan / 序号). */
   tasks: TaskConnection;
+  /** The delivery log of the subscriptions the viewer sees (webhookSubscriptions), optionally of one subscription and one status; ordered by id, paged like webhookSubscriptions. */
+  webhookDeliveries: Array<WebhookDelivery>;
+  /** Webhook subscriptions: a partner's own (its API key's), or every one for ADMIN; ordered by id, `after` the last id of the previous page; `first` 20 by default, at most 100. */
+  webhookSubscriptions: Array<WebhookSubscription>;
 };
 
 
@@ -1687,6 +1740,20 @@ export type QueryTasksArgs = {
   filter?: InputMaybe<TaskFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<TaskOrder>>;
+};
+
+
+export type QueryWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
+  subscription?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryWebhookSubscriptionsArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What to rank by: the value or its improvement over the baseline. */
@@ -2366,6 +2433,29 @@ export type UpdateTaskInput = {
   weight?: InputMaybe<Scalars['Float']['input']>;
 };
 
+/** Changes to a webhook subscription (what is given). */
+export type UpdateWebhookSubscriptionInput = {
+  /** true re-enables (clearing the failure streak); false stops. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New types. */
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The WebhookSubscription. */
+  subscription: Scalars['ID']['input'];
+  /** A new unit in the key's subtree. */
+  unit?: InputMaybe<Scalars['ID']['input']>;
+  /** A new http(s) URL. */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of updateWebhookSubscription. */
+export type UpdateWebhookSubscriptionPayload = {
+  __typename?: 'UpdateWebhookSubscriptionPayload';
+  /** Why it was refused, if it was. */
+  errors: Array<UserError>;
+  /** As it is now. */
+  subscription: Maybe<WebhookSubscription>;
+};
+
 /** Why a mutation was rejected, and which input field it concerns. */
 export type UserError = {
   __typename?: 'UserError';
@@ -2397,6 +2487,92 @@ export type ViewerRole =
   | 'COORDINATOR'
   | 'REPORTER'
   | 'VIEWER';
+
+/** One event for one subscription: its attempts and outcome. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  /** Attempts made. */
+  attempts: Scalars['Int']['output'];
+  /** When the event was fanned out. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it was delivered. */
+  deliveredAt: Maybe<Scalars['DateTime']['output']>;
+  /** The event's id: the `webhook-id` header. */
+  eventId: Scalars['String']['output'];
+  /** task.changed … */
+  eventType: Scalars['String']['output'];
+  /** Global id (replay takes it). */
+  id: Scalars['ID']['output'];
+  /** The last attempt. */
+  lastAttemptAt: Maybe<Scalars['DateTime']['output']>;
+  /** Why it failed, if it did. */
+  lastError: Maybe<Scalars['String']['output']>;
+  /** Its HTTP status, if any. */
+  lastStatusCode: Maybe<Scalars['Int']['output']>;
+  /** When a PENDING one is tried. */
+  nextAttemptAt: Scalars['DateTime']['output'];
+  /** PENDING, DELIVERED or DEAD. */
+  status: WebhookDeliveryStatus;
+  /** The WebhookSubscription. */
+  subscription: Scalars['ID']['output'];
+};
+
+/** Where a webhook delivery stands. */
+export type WebhookDeliveryStatus =
+  /** Every attempt failed (dead letter); replay re-queues it. */
+  | 'DEAD'
+  /** The receiver answered 2xx. */
+  | 'DELIVERED'
+  /** Not yet delivered; retried. */
+  | 'PENDING';
+
+/** Result of createWebhookSubscription and rotateWebhookSecret. */
+export type WebhookSecretPayload = {
+  __typename?: 'WebhookSecretPayload';
+  /** Why it was refused, if it was. */
+  errors: Array<UserError>;
+  /** The signing secret (whsec_…), shown only here, once. */
+  secret: Maybe<Scalars['String']['output']>;
+  /** The subscription. */
+  subscription: Maybe<WebhookSubscription>;
+};
+
+/** A sharing partner's webhook: which events go where, signed how. */
+export type WebhookSubscription = {
+  __typename?: 'WebhookSubscription';
+  /** False once disabled (by ADMIN or failure). */
+  active: Scalars['Boolean']['output'];
+  /** The partner's API key (its prefix). */
+  apiKeyPrefix: Scalars['String']['output'];
+  /** Deliveries in a row that ended dead. */
+  consecutiveDeadLetters: Scalars['Int']['output'];
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it was disabled. */
+  disabledAt: Maybe<Scalars['DateTime']['output']>;
+  /** Why: ADMIN, or the sustained failure that disabled it automatically. */
+  disabledReason: Maybe<Scalars['String']['output']>;
+  /** The key's tier: SHARED or INTERNAL. */
+  disclosure: Scalars['String']['output'];
+  /** Event types sent (task.changed …); empty: every deliverable type. */
+  eventTypes: Array<Scalars['String']['output']>;
+  /** Since when no attempt has succeeded (None: the last one did). */
+  failingSince: Maybe<Scalars['DateTime']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** After a rotation, until when the old secret signs too. */
+  previousSecretValidUntil: Maybe<Scalars['DateTime']['output']>;
+  /** The OrgUnit whose subtree the events concern (in the key's subtree). */
+  unit: Scalars['ID']['output'];
+  /** Where the CloudEvents are POSTed. */
+  url: Scalars['String']['output'];
+};
+
+/** Which subscription. */
+export type WebhookSubscriptionInput = {
+  /** The WebhookSubscription. */
+  subscription: Scalars['ID']['input'];
+};
 
 export type OverdueTasksPageQueryVariables = Exact<{
   unit: Scalars['ID']['input'];

@@ -1,0 +1,120 @@
+"""`govgraph deliver` (the outbox's delivery worker) and `govgraph webhook …` (subscriptions)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import uuid
+from typing import Any
+
+from api.cli_ops import _find_unit, _url
+from api.db import create_engine
+from resolvers.delivery import subscriptions
+from resolvers.delivery.transactions import write_transaction
+from resolvers.delivery.worker import DeliveryConfig, replay, run_forever, run_once
+from resolvers.errors import DomainError
+
+
+def cmd_deliver(args: argparse.Namespace) -> int:
+    """Run the delivery worker (or one round, or a replay)."""
+    config = DeliveryConfig.from_env()
+
+    async def run() -> int:
+        engine = create_engine(_url(args))
+        try:
+            if args.replay:
+                count = await replay(engine, uuid.UUID(args.replay))
+                print(f"re-queued {count} dead deliveries")
+                return 0 if count else 1
+            if args.once:
+                done = await run_once(engine, config, deadlines=config.deadlines_every is not None)
+                print(
+                    f"{done.deadline_events} deadline events; fanned out {done.fanned_out}"
+                    f" events; {dict(done.outcomes)}"
+                )
+                return 0
+            await run_forever(engine, config, interval=args.interval)
+            return 0
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_webhook(args: argparse.Namespace) -> int:
+    """Manage webhook subscriptions."""
+    config = DeliveryConfig.from_env()
+
+    async def run() -> int:
+        url = _url(args)
+        unit_id = None
+        if getattr(args, "unit", None):
+            unit = await _find_unit(url, args.unit)
+            if unit is None:
+                print(f"no unit {args.unit}")
+                return 2
+            unit_id = unit["id"]
+        engine = create_engine(url)
+        try:
+            async with write_transaction(engine) as conn:
+                if args.action == "create":
+                    row = await subscriptions.create_subscription(
+                        conn,
+                        key_prefix=args.key,
+                        url=args.url,
+                        event_types=[t for t in (args.events or "").split(",") if t],
+                        unit_id=unit_id,
+                    )
+                    print(f"subscription {row['id']}\nsecret {row['secret']}  (shown once)")
+                elif args.action == "rotate-secret":
+                    secret = await subscriptions.rotate_secret(
+                        conn, uuid.UUID(args.subscription), config
+                    )
+                    print(
+                        f"secret {secret}  (shown once; the old one signs too for "
+                        f"{config.rotation_grace})"
+                    )
+                else:
+                    active = args.action == "enable"
+                    await subscriptions.set_active(conn, uuid.UUID(args.subscription), active)
+                    print(f"subscription {args.subscription} {args.action}d")
+        except DomainError as exc:
+            print(f"govgraph webhook: {exc}")
+            return 2
+        finally:
+            await engine.dispose()
+        return 0
+
+    return asyncio.run(run())
+
+
+def add_delivery_commands(sub: Any) -> None:
+    """Register `deliver` and `webhook`."""
+    deliver = sub.add_parser("deliver", help="deliver the outbox to webhook subscriptions")
+    deliver.add_argument("--once", action="store_true", help="one round, then exit")
+    deliver.add_argument("--interval", type=float, default=1.0, help="idle pause (seconds)")
+    deliver.add_argument("--replay", default=None, help="re-queue a dead delivery (or event) id")
+    deliver.add_argument("--database-url", default=None)
+    deliver.set_defaults(func=cmd_deliver)
+
+    webhook = sub.add_parser("webhook", help="sharing partners' webhook subscriptions")
+    actions = webhook.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="subscribe a partner's key (secret shown once)")
+    create.add_argument("--key", required=True, help="the API key's prefix")
+    create.add_argument("--url", required=True)
+    create.add_argument("--events", default="", help="event types, comma-separated (default all)")
+    create.add_argument("--unit", default=None, help="a unit in the key's subtree")
+    create.add_argument("--database-url", default=None)
+    create.set_defaults(func=cmd_webhook)
+    for name, text in (
+        ("rotate-secret", "a new secret (the old one signs too for the grace period)"),
+        ("enable", "enable (after an automatic disable)"),
+        ("disable", "disable"),
+    ):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("subscription")
+        action.add_argument("--database-url", default=None)
+        action.set_defaults(func=cmd_webhook)

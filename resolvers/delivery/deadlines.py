@@ -1,0 +1,131 @@
+"""Deadline scheduling without a cron (issue 18, point 5): `task.due_soon` and `task.overdue`.
+
+The delivery worker calls `emit_deadline_events` every GOVGRAPH_DELIVER_DEADLINES_SECONDS:
+tasks (as a whole) that are due soon or overdue today by the one rule set
+(models/rules/task_state.py: `due_soon`, `overdue`, over `task_states`) and have no notice
+for that threshold and deadline end get one (`deadline_notice`, unique; ON CONFLICT DO
+NOTHING … RETURNING) and, in the same transaction, an outbox event. A worker that loses the
+race inserts nothing and emits nothing, so each event exists once across workers and
+restarts; a moved deadline arms the thresholds again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import models
+from models.rules import calendar
+from models.rules.task_state import due_soon, overdue, rated, soon_end, task_states
+from resolvers.delivery.transactions import write_transaction
+
+task_t = models.metadata.tables["task"]
+notice_t = models.metadata.tables["deadline_notice"]
+outbox_t = models.metadata.tables["outbox_event"]
+assignment_t = models.metadata.tables["assignment"]
+ACTOR = "govgraph deliver"
+
+
+def _insert(dialect: str) -> Any:
+    if dialect == "postgresql":
+        return postgresql.insert(notice_t)
+    return sqlite.insert(notice_t)
+
+
+async def emit_deadline_events(
+    engine: AsyncEngine, now: datetime, *, as_of: date | None = None, limit: int = 1000
+) -> int:
+    """Emit up to `limit` new due-soon/overdue events as of `as_of` (today); how many."""
+    day = as_of or calendar.today(now)
+    scoped = sa.select(
+        sa.literal(None, sa.Uuid()).label("root_id"), task_t.c.id.label("task_id")
+    ).where(
+        task_t.c.deadline_end.is_not(None),
+        task_t.c.deadline_end <= soon_end(day),
+        rated(task_t.c.deadline_kind),
+    )
+    states = task_states(scoped, cutoff=None)
+    completed, kind, end = states.c.completed, task_t.c.deadline_kind, task_t.c.deadline_end
+    threshold = sa.case(
+        (overdue(completed, kind, end, day), sa.literal("overdue")),
+        (due_soon(completed, kind, end, day), sa.literal("due_soon")),
+        else_=sa.null(),
+    ).label("threshold")
+    candidates = (
+        sa.select(task_t.c.id, end.label("deadline_end"), threshold)
+        .join(states, states.c.task_id == task_t.c.id)
+        .subquery()
+    )
+    statement = (
+        sa.select(candidates)
+        .where(
+            candidates.c.threshold.is_not(None),
+            ~sa.exists().where(
+                notice_t.c.task_id == candidates.c.id,
+                notice_t.c.threshold == candidates.c.threshold,
+                notice_t.c.deadline_end == candidates.c.deadline_end,
+            ),
+        )
+        .order_by(candidates.c.deadline_end, candidates.c.id)
+        .limit(limit)
+    )
+    async with write_transaction(engine) as conn:
+        found = (await conn.execute(statement)).mappings().all()
+        if not found:
+            return 0
+        rows = [
+            {
+                "id": uuid.uuid4(),
+                "task_id": row["id"],
+                "threshold": row["threshold"],
+                "deadline_end": row["deadline_end"],
+                "emitted_at": now,
+            }
+            for row in found
+        ]
+        inserted = (
+            await conn.execute(
+                _insert(conn.dialect.name)
+                .values(rows)
+                .on_conflict_do_nothing()
+                .returning(notice_t.c.task_id, notice_t.c.threshold, notice_t.c.deadline_end)
+            )
+        ).all()
+        if not inserted:
+            return 0
+        task_ids = sorted({row.task_id for row in inserted})
+        units: dict[uuid.UUID, list[str]] = {}
+        for task_id, unit_id in await conn.execute(
+            sa.select(assignment_t.c.task_id, assignment_t.c.org_unit_id).where(
+                assignment_t.c.task_id.in_(task_ids)
+            )
+        ):
+            units.setdefault(task_id, []).append(str(unit_id))
+        await conn.execute(
+            outbox_t.insert(),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "event_type": f"task.{row.threshold}",
+                    "object_type": "task",
+                    "object_id": row.task_id,
+                    "units": sorted(units.get(row.task_id, [])),
+                    "payload": {
+                        "threshold": row.threshold,
+                        "deadlineEnd": row.deadline_end.isoformat(),
+                        "asOf": day.isoformat(),
+                    },
+                    "actor": ACTOR,
+                    "request_id": None,
+                    "created_at": now,
+                    "delivered_at": None,
+                }
+                for row in inserted
+            ],
+        )
+        return len(inserted)
