@@ -46,6 +46,20 @@ def _links(url: str, query_file: Path, variables: dict[str, Any]) -> dict[str, A
     return result
 
 
+def _seeded_copy(
+    golden_sqlite: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Path]:
+    """A copy of the seeded SQLite file the server will serve (the demo viewer on), and the
+    query file the links send."""
+    database = tmp_path / "seeded.db"
+    shutil.copy(golden_sqlite["seeded"], database)
+    query_file = tmp_path / "unit.graphql"
+    query_file.write_text(QUERY, encoding="utf-8")
+    monkeypatch.setenv("GOVGRAPH_DATABASE_URL", sqlite_url(database))
+    monkeypatch.setenv("GOVGRAPH_ANONYMOUS", "demo")
+    return database, query_file
+
+
 @pytest.fixture
 def node_links() -> None:
     try:
@@ -63,12 +77,7 @@ def test_apollo_and_urql_links_persist_their_queries(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    database = tmp_path / "links.db"
-    shutil.copy(golden_sqlite["seeded"], database)
-    query_file = tmp_path / "unit.graphql"
-    query_file.write_text(QUERY, encoding="utf-8")
-    monkeypatch.setenv("GOVGRAPH_DATABASE_URL", sqlite_url(database))
-    monkeypatch.setenv("GOVGRAPH_ANONYMOUS", "demo")
+    _, query_file = _seeded_copy(golden_sqlite, tmp_path, monkeypatch)
     with audit.serve(Settings.from_env()) as url:
         result = _links(url, query_file, {"name": "城区"})
     for client in ("apollo", "urql"):
@@ -95,12 +104,7 @@ def test_trusted_mode_runs_a_manifests_operations_by_hash(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    database = tmp_path / "trusted.db"
-    shutil.copy(golden_sqlite["seeded"], database)
-    query_file = tmp_path / "unit.graphql"
-    query_file.write_text(QUERY, encoding="utf-8")
-    monkeypatch.setenv("GOVGRAPH_DATABASE_URL", sqlite_url(database))
-    monkeypatch.setenv("GOVGRAPH_ANONYMOUS", "demo")
+    database, query_file = _seeded_copy(golden_sqlite, tmp_path, monkeypatch)
     # What each link sends, as a build step would collect it (APQ mode, once).
     with audit.serve(Settings.from_env()) as url:
         printed = _links(url, query_file, {"name": "城区"})

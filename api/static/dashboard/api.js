@@ -59,16 +59,7 @@ export async function graphql(query, variables = {}, { signal } = {}) {
     signal,
     credentials: "omit",
   });
-  const text = await response.text();
-  let body = null;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = null;
-  }
-  if (response.status === 401 || response.status === 403) {
-    throw new AuthError(messageOf(body, text) || `HTTP ${response.status}`, response.status);
-  }
+  const { body, text } = await readBody(response);
   const errors = (body && body.errors) || [];
   if (errors.some((e) => AUTH_CODES.has(e.extensions && e.extensions.code))) {
     throw new AuthError(errors[0].message, response.status);
@@ -92,6 +83,13 @@ export async function download(path, params) {
   if (token) headers.authorization = `Bearer ${token}`;
   const response = await fetch(url, { headers, credentials: "omit" });
   if (response.ok) return response.blob();
+  const { body, text } = await readBody(response);
+  const errors = (body && body.errors) || [{ message: messageOf(body, text) || `HTTP ${response.status}` }];
+  throw new GraphQLRequestError(errors, response.status);
+}
+
+/** A response's text and its JSON (null when it is not JSON); AuthError on 401/403. */
+async function readBody(response) {
   const text = await response.text();
   let body = null;
   try {
@@ -102,8 +100,7 @@ export async function download(path, params) {
   if (response.status === 401 || response.status === 403) {
     throw new AuthError(messageOf(body, text) || `HTTP ${response.status}`, response.status);
   }
-  const errors = (body && body.errors) || [{ message: messageOf(body, text) || `HTTP ${response.status}` }];
-  throw new GraphQLRequestError(errors, response.status);
+  return { body, text };
 }
 
 function messageOf(body, text) {
