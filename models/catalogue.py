@@ -134,6 +134,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "只有责任单位才能将其转为 {to}",
         "only a responsible unit moves it to {to}",
     ),
+    "ONLY_RESPONSIBLE_NOTES": (
+        "只有责任单位才能填报整改进展",
+        "only a responsible unit notes the progress of a rectification",
+    ),
+    "RECTIFICATION_CLOSED_NOTES": (
+        "已销号的整改事项不再填报进展，请先重新打开",
+        "a closed rectification takes no more progress notes: reopen it first",
+    ),
     "ONLY_SUPERVISING_MOVES": (
         "只有督察单位才能将其转为 {to}",
         "only a supervising unit moves it to {to}",

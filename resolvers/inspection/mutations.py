@@ -1,4 +1,4 @@
-"""Rectification mutations: transitionRectification."""
+"""Rectification mutations: transitionRectification and noteRectificationProgress."""
 
 from __future__ import annotations
 
@@ -42,6 +42,21 @@ class TransitionRectificationPayload:
     errors: list[UserError] = strawberry.field(description="Why it was rejected, if it was.")
 
 
+@strawberry.input(
+    description="An interim progress note (整改进展) on a rectification: its state stays."
+)
+class NoteRectificationProgressInput:
+    rectification: strawberry.ID = strawberry.field(description="The rectification.")
+    comment: str = strawberry.field(description="What was done since the last note or move.")
+    evidence: list[EvidenceInput] | None = strawberry.field(
+        default=None, description="Supporting links (整改佐证材料)."
+    )
+    files: list[Upload] | None = strawberry.field(
+        default=None,
+        description="Evidence files (multipart uploads), as attachEvidence takes them.",
+    )
+
+
 @strawberry.type
 class InspectionMutation:
     @strawberry.mutation(
@@ -61,6 +76,38 @@ class InspectionMutation:
                 expected_version=input.expected_version,
                 evidence=[Evidence(e.url, e.title) for e in input.evidence or []],
                 comment=input.comment,
+            )
+            await attach_uploads(ctx, conn, input.files, event_id=event["id"])
+            return TransitionRectificationPayload(
+                rectification=Rectification.from_row(rect),
+                event=RectificationEvent.from_row(event),
+                errors=[],
+            )
+
+        result, errors = await run_mutation(ctx, body)
+        return result or TransitionRectificationPayload(
+            rectification=None, event=None, errors=errors
+        )
+
+    @strawberry.mutation(
+        description=(
+            "Record interim progress (整改进展) on a rectification without moving it: a"
+            " responsible unit (REPORTER or above) adds an event whose from and to are the"
+            " current state, with a comment, links and files; refused on a CLOSED item."
+        )
+    )
+    async def note_rectification_progress(
+        self, info: Info, input: NoteRectificationProgressInput
+    ) -> TransitionRectificationPayload:
+        ctx = info.context
+
+        async def body(conn: AsyncConnection) -> TransitionRectificationPayload:
+            rect, event = await service.note_rectification_progress(
+                ctx,
+                conn,
+                rectification_id=input_id(input.rectification, "Rectification", "rectification"),
+                comment=input.comment,
+                evidence=[Evidence(e.url, e.title) for e in input.evidence or []],
             )
             await attach_uploads(ctx, conn, input.files, event_id=event["id"])
             return TransitionRectificationPayload(

@@ -1,4 +1,5 @@
-"""Rectification services: workflow transitions with evidence, comment and who/when."""
+"""Rectification services: workflow transitions with evidence, comment and who/when, and
+interim progress notes (整改进展) that leave the state as it is."""
 
 from __future__ import annotations
 
@@ -64,6 +65,95 @@ async def _relation(conn: AsyncConnection, viewer_unit: uuid.UUID, rect: dict[st
     return "VISIBLE" if below.first() is not None else "NONE"
 
 
+async def _locked_visible(
+    ctx: ServiceContext, conn: AsyncConnection, rectification_id: uuid.UUID
+) -> dict[str, Any]:
+    """The rectification, locked against moves (KEY SHARE); NOT_FOUND when out of scope."""
+    return await fetch_checked(
+        conn,
+        sa.select(rect_t).where(rect_t.c.id == rectification_id).with_for_update(key_share=True),
+        visible=rectification_visible(scope_for(ctx.viewer), rect_t.c.id),
+        writable=sa.true(),
+        field="rectification",
+        noun="rectification",
+        forbidden=message("FORBIDDEN_RECTIFICATION"),
+    )
+
+
+async def _record_event(
+    ctx: ServiceContext,
+    conn: AsyncConnection,
+    rectification_id: uuid.UUID,
+    *,
+    from_status: RectificationStatus,
+    to_status: RectificationStatus,
+    actor_unit: uuid.UUID,
+    links: list[Evidence],
+    comment: str | None,
+) -> dict[str, Any]:
+    """The rectification_event row of a move or a note (its from and to equal for a note)."""
+    event = {
+        "id": uuid.uuid4(),
+        "rectification_id": rectification_id,
+        "from_status": from_status.value,
+        "to_status": to_status.value,
+        "actor_unit_id": actor_unit,
+        "actor": ctx.viewer.subject,
+        "occurred_at": ctx.now(),
+        "evidence": [{"url": e.url, "title": e.title} for e in links],
+        "comment": comment,
+    }
+    await conn.execute(rect_event_t.insert().values(**event))
+    return event
+
+
+async def note_rectification_progress(
+    ctx: ServiceContext,
+    conn: AsyncConnection,
+    *,
+    rectification_id: uuid.UUID,
+    comment: str,
+    evidence: list[Evidence] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An interim 整改进展 by a responsible unit: an event whose state stays what it is (the
+    item's state and version do not change); refused on a closed item. Returns (rectification
+    row, event row)."""
+    viewer_unit = require_role(ctx, ViewerRole.REPORTER)
+    rect = await _locked_visible(ctx, conn, rectification_id)
+    relation = "ADMIN" if ctx.viewer.is_admin else await _relation(conn, viewer_unit, rect)
+    if relation not in ("RESPONSIBLE", "ADMIN"):
+        raise DomainError(ErrorCode.FORBIDDEN, message("ONLY_RESPONSIBLE_NOTES"), "rectification")
+    current = RectificationStatus(rect["status"])
+    if current is RectificationStatus.CLOSED:
+        raise DomainError(
+            ErrorCode.INVALID_TRANSITION, message("RECTIFICATION_CLOSED_NOTES"), "rectification"
+        )
+    check_text(comment, "comment", required=True, limit=MAX_TEXT)
+    links = evidence or []
+    check_evidence(links)
+    event = await _record_event(
+        ctx,
+        conn,
+        rectification_id,
+        from_status=current,
+        to_status=current,
+        actor_unit=viewer_unit,
+        links=links,
+        comment=comment,
+    )
+    await audit(
+        ctx,
+        conn,
+        action="noteRectificationProgress",
+        target_type="Rectification",
+        target_id=rectification_id,
+        before=None,
+        after={"status": current.value, "comment": comment, "evidence": len(links)},
+    )
+    rectification_changed(ctx, rectification_id)  # its events are part of what partners mirror
+    return rect, event
+
+
 async def transition_rectification(
     ctx: ServiceContext,
     conn: AsyncConnection,
@@ -77,15 +167,7 @@ async def transition_rectification(
     """Move a rectification one step; returns (rectification row, event row)."""
     viewer_unit = require_role(ctx, ViewerRole.REPORTER)
     # Invisible (models/rules/scope.py): NOT_FOUND; visible: the workflow decides who acts.
-    rect = await fetch_checked(
-        conn,
-        sa.select(rect_t).where(rect_t.c.id == rectification_id).with_for_update(key_share=True),
-        visible=rectification_visible(scope_for(ctx.viewer), rect_t.c.id),
-        writable=sa.true(),
-        field="rectification",
-        noun="rectification",
-        forbidden=message("FORBIDDEN_RECTIFICATION"),
-    )
+    rect = await _locked_visible(ctx, conn, rectification_id)
     # ADMIN writes wherever it reads: it may act as either side.
     relation = "ADMIN" if ctx.viewer.is_admin else await _relation(conn, viewer_unit, rect)
     current = RectificationStatus(rect["status"])
@@ -116,18 +198,16 @@ async def transition_rectification(
         {"status": to.value, "updated_at": ctx.now()},
         expected_version=expected_version,
     )
-    event = {
-        "id": uuid.uuid4(),
-        "rectification_id": rectification_id,
-        "from_status": current.value,
-        "to_status": to.value,
-        "actor_unit_id": viewer_unit,
-        "actor": ctx.viewer.subject,
-        "occurred_at": ctx.now(),
-        "evidence": [{"url": e.url, "title": e.title} for e in links],
-        "comment": comment,
-    }
-    await conn.execute(rect_event_t.insert().values(**event))
+    event = await _record_event(
+        ctx,
+        conn,
+        rectification_id,
+        from_status=current,
+        to_status=to,
+        actor_unit=viewer_unit,
+        links=links,
+        comment=comment,
+    )
     await audit(
         ctx,
         conn,

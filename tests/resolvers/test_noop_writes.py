@@ -183,6 +183,7 @@ NEVER_NOOPS = {
     "createDocument": "creates a document",
     "createPlan": "creates a plan",
     "transitionRectification": "moving to the state it is in is INVALID_TRANSITION",
+    "noteRectificationProgress": "each note is a new 整改进展 event",
     "importLedger": "a re-import is all UNCHANGED rows (tests/resolvers/ledger)",
     "acknowledgeEscalation": "again is a no-op (tests/resolvers/escalation/test_inbox.py)",
     "replyToEscalation": "each reply is a new answer",

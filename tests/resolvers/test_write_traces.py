@@ -68,6 +68,7 @@ EXPECT: dict[str, Expect] = {
     "replyToEscalation": OBJECTS,
     "closeEscalation": OBJECTS,
     "transitionRectification": RECTIFICATIONS,
+    "noteRectificationProgress": RECTIFICATIONS,
     "recordMeasurement": OBJECTS,
     "createTarget": OBJECTS,
     "updateTarget": OBJECTS,
@@ -403,6 +404,22 @@ async def transition_rectification(env: Env) -> Mark:
     )
 
 
+async def note_rectification_progress(env: Env) -> Mark:
+    data = await env.client.query(
+        "{ rectifications(first: 20) { edges { node { id seq status } } } }"
+    )
+    item = next(e["node"] for e in data["rectifications"]["edges"] if e["node"]["seq"] == 3)
+    query = _payload(
+        "event { fromStatus toStatus }",
+        "noteRectificationProgress",
+        "NoteRectificationProgressInput",
+    )
+    variables = {"input": {"rectification": item["id"], "comment": "完成排查 12 处"}}
+    return await env.mutate(
+        "noteRectificationProgress", query, variables, as_="区生态环境分局", role="REPORTER"
+    )
+
+
 async def record_measurement(env: Env) -> Mark:
     query = _payload("measurement { value }", "recordMeasurement", "RecordMeasurementInput")
     variables = {
@@ -598,6 +615,7 @@ CASES: dict[str, Case] = {
     "replyToEscalation": reply_to_escalation,
     "closeEscalation": close_escalation,
     "transitionRectification": transition_rectification,
+    "noteRectificationProgress": note_rectification_progress,
     "recordMeasurement": record_measurement,
     "createTarget": create_target,
     "updateTarget": update_target,

@@ -1007,6 +1007,8 @@ export type Mutation = {
   escalate: EscalatePayload;
   /** Import a 台账 (.xlsx/.csv) into a plan: all rows or none (COORDINATOR). */
   importLedger: ImportLedgerPayload;
+  /** Record interim progress (整改进展) on a rectification without moving it: a responsible unit (REPORTER or above) adds an event whose from and to are the current state, with a comment, links and files; refused on a CLOSED item. */
+  noteRectificationProgress: TransitionRectificationPayload;
   /** Record (or correct) a measured value. */
   recordMeasurement: MeasurementPayload;
   /** ADMIN: record a rename, merge, split, establishment or abolition and apply it to the tree in one transaction: predecessors end on the date, a merged or renamed unit's children pass to its successor, and rollups follow (the successor and its ancestors count the predecessor's tasks; tasks keep their units). */
@@ -1093,6 +1095,11 @@ export type MutationImportLedgerArgs = {
 };
 
 
+export type MutationNoteRectificationProgressArgs = {
+  input: NoteRectificationProgressInput;
+};
+
+
 export type MutationRecordMeasurementArgs = {
   input: RecordMeasurementInput;
 };
@@ -1153,6 +1160,18 @@ export type NewOrgUnitInput = {
 export type Node = {
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
+};
+
+/** An interim progress note (整改进展) on a rectification: its state stays. */
+export type NoteRectificationProgressInput = {
+  /** What was done since the last note or move. */
+  comment: Scalars['String']['input'];
+  /** Supporting links (整改佐证材料). */
+  evidence?: InputMaybe<Array<EvidenceInput>>;
+  /** Evidence files (multipart uploads), as attachEvidence takes them. */
+  files?: InputMaybe<Array<Scalars['Upload']['input']>>;
+  /** The rectification. */
+  rectification: Scalars['ID']['input'];
 };
 
 /** Any unit: government level, department, town, enterprise, team. */
