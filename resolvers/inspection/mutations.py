@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.file_uploads import Upload
@@ -57,6 +60,28 @@ class NoteRectificationProgressInput:
     )
 
 
+async def _event_write(
+    info: Info,
+    files: list[Upload] | None,
+    write: Callable[[AsyncConnection], Awaitable[tuple[dict[str, Any], dict[str, Any]]]],
+) -> TransitionRectificationPayload:
+    """A write that records one rectification event (a move or a note), the files attached
+    to that event, and the payload both mutations answer with."""
+    ctx = info.context
+
+    async def body(conn: AsyncConnection) -> TransitionRectificationPayload:
+        rect, event = await write(conn)
+        await attach_uploads(ctx, conn, files, event_id=event["id"])
+        return TransitionRectificationPayload(
+            rectification=Rectification.from_row(rect),
+            event=RectificationEvent.from_row(event),
+            errors=[],
+        )
+
+    result, errors = await run_mutation(ctx, body)
+    return result or TransitionRectificationPayload(rectification=None, event=None, errors=errors)
+
+
 @strawberry.type
 class InspectionMutation:
     @strawberry.mutation(
@@ -65,28 +90,18 @@ class InspectionMutation:
     async def transition_rectification(
         self, info: Info, input: TransitionRectificationInput
     ) -> TransitionRectificationPayload:
-        ctx = info.context
-
-        async def body(conn: AsyncConnection) -> TransitionRectificationPayload:
-            rect, event = await service.transition_rectification(
-                ctx,
+        return await _event_write(
+            info,
+            input.files,
+            lambda conn: service.transition_rectification(
+                info.context,
                 conn,
                 rectification_id=input_id(input.rectification, "Rectification", "rectification"),
                 to=input.to,
                 expected_version=input.expected_version,
                 evidence=[Evidence(e.url, e.title) for e in input.evidence or []],
                 comment=input.comment,
-            )
-            await attach_uploads(ctx, conn, input.files, event_id=event["id"])
-            return TransitionRectificationPayload(
-                rectification=Rectification.from_row(rect),
-                event=RectificationEvent.from_row(event),
-                errors=[],
-            )
-
-        result, errors = await run_mutation(ctx, body)
-        return result or TransitionRectificationPayload(
-            rectification=None, event=None, errors=errors
+            ),
         )
 
     @strawberry.mutation(
@@ -99,24 +114,14 @@ class InspectionMutation:
     async def note_rectification_progress(
         self, info: Info, input: NoteRectificationProgressInput
     ) -> TransitionRectificationPayload:
-        ctx = info.context
-
-        async def body(conn: AsyncConnection) -> TransitionRectificationPayload:
-            rect, event = await service.note_rectification_progress(
-                ctx,
+        return await _event_write(
+            info,
+            input.files,
+            lambda conn: service.note_rectification_progress(
+                info.context,
                 conn,
                 rectification_id=input_id(input.rectification, "Rectification", "rectification"),
                 comment=input.comment,
                 evidence=[Evidence(e.url, e.title) for e in input.evidence or []],
-            )
-            await attach_uploads(ctx, conn, input.files, event_id=event["id"])
-            return TransitionRectificationPayload(
-                rectification=Rectification.from_row(rect),
-                event=RectificationEvent.from_row(event),
-                errors=[],
-            )
-
-        result, errors = await run_mutation(ctx, body)
-        return result or TransitionRectificationPayload(
-            rectification=None, event=None, errors=errors
+            ),
         )
