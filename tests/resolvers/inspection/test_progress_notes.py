@@ -8,6 +8,7 @@ nothing is written.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -108,3 +109,63 @@ async def test_refused_notes_write_nothing(
     assert await _counts(seeded_db) == before
     after = await _item(client, 3)
     assert (after["status"], after["version"]) == (state.value, 2)
+
+
+@pytest.mark.postgres
+@pytest.mark.private_db
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_twenty_concurrent_notes_and_a_move_all_land(
+    client: GraphQLClient, seeded_db: TestDatabase
+) -> None:
+    """Notes take the row's KEY SHARE lock like moves: 20 notes beside a move all commit,
+    each once, and none rewrites the item (its version moves once, for the move)."""
+    item = await _item(client, 3)
+    await _set_state(seeded_db, item["id"], S.NOT_STARTED, version=1)
+    reporter = await _viewer(client, "区生态环境分局", "COORDINATOR")
+    before = (await _counts(seeded_db))[0]
+    move = {"input": {"rectification": item["id"], "to": "IN_PROGRESS", "expectedVersion": 1}}
+    from tests.resolvers.inspection.test_transitions import MOVE
+
+    results = await asyncio.gather(
+        *(
+            reporter.query(NOTE, {"input": {"rectification": item["id"], "comment": f"第{i}次"}})
+            for i in range(20)
+        ),
+        reporter.query(MOVE, move),
+    )
+    notes = [r["noteRectificationProgress"] for r in results[:20]]
+    assert all(n["errors"] == [] for n in notes)
+    assert results[20]["transitionRectification"]["errors"] == []
+    assert (await _counts(seeded_db))[0] == before + 21
+    after = await _item(client, 3)
+    assert (after["status"], after["version"]) == ("IN_PROGRESS", 2)
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["a\x00b", "x" * 5001],
+    ids=["NUL", "oversized"],
+)
+async def test_malformed_comments_get_a_code_and_write_nothing(
+    client: GraphQLClient, seeded_db: TestDatabase, comment: str
+) -> None:
+    item = await _item(client, 3)
+    reporter = await _viewer(client, "区生态环境分局", "REPORTER")
+    before = await _counts(seeded_db)
+    body = await reporter.execute(
+        NOTE, {"input": {"rectification": item["id"], "comment": comment}}
+    )
+    codes = [e["extensions"]["code"] for e in body.get("errors") or []] + [
+        e["code"]
+        for e in ((body.get("data") or {}).get("noteRectificationProgress") or {}).get("errors", [])
+    ]
+    assert codes
+    assert set(codes) <= {"BAD_USER_INPUT", "INVALID_INPUT"}
+    assert await _counts(seeded_db) == before
+
+
+async def test_a_malformed_id_is_a_code_not_a_crash(client: GraphQLClient) -> None:
+    reporter = await _viewer(client, "区生态环境分局", "REPORTER")
+    data = await reporter.query(NOTE, {"input": {"rectification": "not-an-id", "comment": "x"}})
+    errors = data["noteRectificationProgress"]["errors"]
+    assert [e["code"] for e in errors] in (["NOT_FOUND"], ["INVALID_INPUT"])
