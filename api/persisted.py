@@ -140,13 +140,22 @@ class PersistedOperations:
     async def resolve(self, request: Request) -> Request:
         """The request with a persisted operation's text filled in, or as it came; raises
         Refused. Only JSON POSTs and GETs can name a persisted operation."""
+        # Outside trusted mode only a request naming a persisted query changes: the others
+        # (almost all) are not parsed here (the compiled path and strawberry parse them).
+        looked_for = self.mode == "trusted"
         if request.method == "GET":
+            query_string = request.scope.get("query_string", b"")
+            if not looked_for and b"persistedQuery" not in query_string:
+                return request
             return await self._resolve_get(request)
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if request.method != "POST" or content_type != graphql_http.JSON:
             return request
+        raw = await request.body()
+        if not looked_for and b"persistedQuery" not in raw:
+            return request
         try:
-            body = orjson.loads(await request.body())
+            body = orjson.loads(raw)
         except orjson.JSONDecodeError:
             return request  # the full path answers with its 400
         if not isinstance(body, dict):
