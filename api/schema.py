@@ -43,6 +43,9 @@ from resolvers.org_unit.queries import OrgUnitQuery
 from resolvers.org_unit.types import OrgUnit
 from resolvers.proposal.queries import ProposalQuery
 from resolvers.scalars import OVERRIDES as SCALARS
+from resolvers.score.mutations import ScoreMutation
+from resolvers.score.queries import ScoreQuery
+from resolvers.score.types import ScoreRubric
 from resolvers.subscriptions import Subscription
 from resolvers.task.mutations import TaskEditMutation, TaskMutation
 from resolvers.task.queries import TaskQuery
@@ -65,6 +68,7 @@ Query = merge_types(
         ChangeQuery,
         ViewerQuery,
         WebhookQuery,
+        ScoreQuery,
     ),
 )
 
@@ -82,6 +86,7 @@ Mutation = merge_types(
         EvidenceMutation,
         WebhookMutation,
         OrgUnitMutation,
+        ScoreMutation,
     ),
 )
 
@@ -112,6 +117,7 @@ schema = GovGraphSchema(
         Rectification,
         Target,
         MonitoringSection,
+        ScoreRubric,
     ],
     scalar_overrides=SCALARS,  # Date and DateTime within the accepted range
     extensions=[

@@ -31,6 +31,7 @@ from models.org_unit import (
 from models.outbox import OutboxEvent
 from models.proposal import Proposal
 from models.rollup import RollupBucket, RollupMember
+from models.score import ScoreRubric, ScoreRule
 from models.seed_run import SeedRun
 from models.task import (
     Assignment,
@@ -80,6 +81,8 @@ __all__ = [
     "ReportedFact",
     "RollupBucket",
     "RollupMember",
+    "ScoreRubric",
+    "ScoreRule",
     "SeedRun",
     "Target",
     "Task",

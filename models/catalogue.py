@@ -24,6 +24,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "NOUN_SECTION": ("断面", "section"),
     "NOUN_PROPOSAL": ("提议", "proposal"),
     "NOUN_MEASURE": ("措施", "measure"),
+    "NOUN_RUBRIC": ("考核细则", "scoring rubric"),
     # -- payload errors (services) --
     "NOT_FOUND": ("该{noun}不存在或不在您的权限范围内", "no such {noun} in your scope"),
     "NOT_FOUND_ID": ("找不到该{noun}", "no such {noun}"),
@@ -32,6 +33,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "VERSION_CONFLICT": (
         "{noun}已是第 {current} 版，而非第 {expected} 版：请刷新后重试",
         "{noun} is at version {current}, not {expected}: reload and retry",
+    ),
+    "SCORE_PERIOD_ORDER": (
+        "考核期的结束日期不能早于开始日期",
+        "the period must not end before it starts",
+    ),
+    "SCORE_PERIOD_LENGTH": ("考核期不能超过 {days} 天", "the period must not exceed {days} days"),
+    "SCORE_RULES_EMPTY": ("考核细则至少需要一条评分项", "a rubric needs at least one line"),
+    "SCORE_RULES_TOO_MANY": ("考核细则最多 {limit} 条评分项", "a rubric has at most {limit} lines"),
+    "SCORE_LEVEL_NOT_ESCALATION": (
+        "只有“被督办”评分项可以指定督办级别",
+        "only ESCALATION lines name an escalation level",
+    ),
+    "SCORE_POINTS_RANGE": (
+        "分值须为有限数，且绝对值不超过 {limit}",
+        "points must be finite and at most {limit} in absolute value",
+    ),
+    "SCORE_CAP_POSITIVE": ("单项封顶分值须大于 0", "a cap must be greater than 0"),
+    "SCORE_RUBRIC_NAME_TAKEN": ("已有同名的考核细则", "a rubric of that name exists"),
+    "SCORE_RUBRIC_OWNER_REQUIRED": (
+        "只有管理员可以创建不属于任何单位的考核细则，请指定所属单位",
+        "only ADMIN creates a rubric without an owning unit: name the owner",
+    ),
+    "SCORE_RUBRIC_FORBIDDEN": (
+        "只有所属单位（或其上级）的协调员可以修改考核细则",
+        "only a COORDINATOR over the owning unit changes a rubric",
     ),
     "TEXT_EMPTY": ("{field}不能为空", "{field} must not be empty"),
     "TEXT_TOO_LONG": ("{field}超过 {limit} 个字符", "{field} is longer than {limit}"),
@@ -534,4 +560,6 @@ NOUNS = {
     "Proposal": "NOUN_PROPOSAL",
     "plan_measure": "NOUN_MEASURE",
     "PlanMeasure": "NOUN_MEASURE",
+    "score_rubric": "NOUN_RUBRIC",
+    "ScoreRubric": "NOUN_RUBRIC",
 }

@@ -84,6 +84,15 @@ class EscalationLevel(StrEnum):
     PUBLIC_NOTICE = "PUBLIC_NOTICE"  # 通报
 
 
+class ScoreRuleKind(StrEnum):
+    """What a 考核 rubric line scores (models/rules/score.py)."""
+
+    COMPLETED_ON_TIME = "COMPLETED_ON_TIME"  # 按时完成: per share completed by its deadline
+    COMPLETED_LATE = "COMPLETED_LATE"  # 逾期完成: per share completed after its deadline
+    OVERDUE_DAY = "OVERDUE_DAY"  # 逾期天数: per day a share is or was late
+    ESCALATION = "ESCALATION"  # 被督办: per escalation addressed to the unit (of a level)
+
+
 class EscalationStatus(StrEnum):
     """Where an escalation (督办件) stands in its addressee's inbox
     (models/rules/escalation_state.py holds the transitions)."""

@@ -424,7 +424,7 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
 
 
 # Tables whose rows every viewer reads whole (reference data).
-UNSCOPED = frozenset({"indicator"})
+UNSCOPED = frozenset({"indicator", "score_rubric", "score_rule"})  # reference data
 
 
 def visibility(scope: Scope, table: sa.Table) -> Predicate:
@@ -518,3 +518,14 @@ def _writes(viewer: Viewer, role: ViewerRole, within: Callable[[Scope], Predicat
     if viewer.anonymous or viewer.partner or not viewer.at_least(role):
         return sa.false()
     return within(scope_for(viewer))
+
+
+def can_manage_rubric(viewer: Viewer, owner_unit: Column) -> Predicate:
+    """Creating or changing a 考核 rubric (models/score.py): ADMIN any; COORDINATOR or higher
+    over the owning unit (its own unit or one below); a rubric without an owner: ADMIN only."""
+    if viewer.is_admin:
+        return _writes(viewer, ViewerRole.ADMIN, lambda scope: sa.true())
+    return sa.and_(
+        owner_unit.is_not(None),
+        _writes(viewer, ViewerRole.COORDINATOR, lambda scope: in_subtree(scope, owner_unit)),
+    )
