@@ -80,7 +80,8 @@ def needs_reason(decision: ReportReviewDecision | str) -> bool:
 
 def counting(report: Any) -> sa.ColumnElement[bool]:
     """SQL twin of `counts` on a progress_report table (or alias)."""
-    return report.c.review_state.in_(COUNTING_VALUES)
+    condition: sa.ColumnElement[bool] = report.c.review_state.in_(COUNTING_VALUES)
+    return condition
 
 
 def latest_counting(report: Any, assignment_id: Any) -> sa.Select[Any]:

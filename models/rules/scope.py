@@ -541,7 +541,7 @@ def can_comment(viewer: Viewer) -> Predicate:
     return _writes(viewer, ViewerRole.REPORTER, lambda scope: sa.true())
 
 
-def can_instruct(viewer: Viewer, issuers: sa.Select[Any], units: sa.Select[Any]) -> Predicate:
+def can_instruct(viewer: Viewer, issuers: Any, units: Any) -> Predicate:
     """addComment (INSTRUCTION, 批示): COORDINATOR or higher whose unit is an issuer of the
     target or above one (`issuers`: a task's issuer; a rectification's inspection team), or
     strictly above one of the target's units (`units`: a task's assigned units, a
