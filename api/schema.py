@@ -24,6 +24,8 @@ from api.limits import QueryLimits
 from api.persisted import TrustedOperations
 from resolvers.audit import AuditQuery
 from resolvers.changes.queries import ChangeQuery
+from resolvers.comment.mutations import CommentMutation
+from resolvers.comment.types import Comment
 from resolvers.common import NodeQuery
 from resolvers.document.mutations import DocumentMutation
 from resolvers.document.queries import DocumentQuery
@@ -42,6 +44,7 @@ from resolvers.org_unit.mutations import OrgUnitMutation
 from resolvers.org_unit.queries import OrgUnitQuery
 from resolvers.org_unit.types import OrgUnit
 from resolvers.proposal.queries import ProposalQuery
+from resolvers.review.mutations import ReviewMutation, ReviewQuery
 from resolvers.scalars import OVERRIDES as SCALARS
 from resolvers.subscriptions import Subscription
 from resolvers.task.mutations import TaskEditMutation, TaskMutation
@@ -65,6 +68,7 @@ Query = merge_types(
         ChangeQuery,
         ViewerQuery,
         WebhookQuery,
+        ReviewQuery,
     ),
 )
 
@@ -82,6 +86,8 @@ Mutation = merge_types(
         EvidenceMutation,
         WebhookMutation,
         OrgUnitMutation,
+        ReviewMutation,
+        CommentMutation,
     ),
 )
 
@@ -112,6 +118,7 @@ schema = GovGraphSchema(
         Rectification,
         Target,
         MonitoringSection,
+        Comment,
     ],
     scalar_overrides=SCALARS,  # Date and DateTime within the accepted range
     extensions=[

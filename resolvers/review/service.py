@@ -22,22 +22,34 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from models import Assignment, Document, ProgressReport, Task
-from models.enums import ReportReviewDecision, ReportReviewState, ViewerRole
+from models import Assignment, Document, Plan, ProgressReport, Task
+from models.enums import (
+    ReportReviewDecision,
+    ReportReviewPolicy,
+    ReportReviewState,
+    ViewerRole,
+)
 from models.messages import Message, message
 from models.rules import report_review as rules
-from models.rules.scope import can_review_report, scope_for, visibility
+from models.rules.scope import (
+    can_edit_plan,
+    can_review_report,
+    plan_visible,
+    scope_for,
+    visibility,
+)
 from models.viewer import Viewer
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import task_changed
 from resolvers.service_context import ServiceContext
 from resolvers.task.service import MAX_TEXT, check_text, check_version, count_report
-from resolvers.writes import audit, fetch_checked, lock_row, require_role
+from resolvers.writes import audit, fetch_checked, lock_row, require_role, update_versioned
 
 report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
+plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
 
 ACTIONS = {
     ReportReviewDecision.ACCEPT: "acceptProgressReport",
@@ -176,3 +188,52 @@ async def _refused(
         ),
         "report",
     )
+
+
+async def set_report_review(
+    ctx: ServiceContext,
+    conn: AsyncConnection,
+    *,
+    plan_id: uuid.UUID,
+    policy: ReportReviewPolicy,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
+    """A plan's review policy, set by its issuer (COORDINATOR or higher over it, as editing
+    its tasks). Reports already made keep their review state: a SUBMITTED one stays to be
+    reviewed whatever the new policy; the policy decides for reports made from now on."""
+    require_role(ctx, ViewerRole.COORDINATOR)
+    await fetch_checked(
+        conn,
+        sa.select(plan_t.c.id)
+        .select_from(plan_t.join(document_t, document_t.c.id == plan_t.c.document_id))
+        .where(plan_t.c.id == plan_id),
+        visible=plan_visible(scope_for(ctx.viewer), plan_t.c.id),
+        writable=can_edit_plan(ctx.viewer, document_t.c.issuer_id),
+        field="plan",
+        noun="plan",
+        forbidden=message("FORBIDDEN_EDIT_TASK"),
+    )
+    before = await lock_row(conn, plan_t, plan_id, field="plan")
+    version = await update_versioned(
+        conn,
+        plan_t,
+        plan_id,
+        {"report_review": policy.value, "updated_at": ctx.now()},
+        expected_version=expected_version,
+    )
+    after = {**before, "report_review": policy.value, "version": version}
+    if version == before["version"]:
+        after = before
+    else:
+        after["updated_at"] = ctx.now()
+    await audit(
+        ctx,
+        conn,
+        action="setReportReview",
+        target_type="Plan",
+        target_id=plan_id,
+        before={"reportReview": before["report_review"], "version": before["version"]},
+        after={"reportReview": after["report_review"], "version": after["version"]},
+        scope_unit=ctx.viewer.unit_id,
+    )
+    return after
