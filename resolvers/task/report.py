@@ -73,7 +73,6 @@ class ProgressReport(RowNode, relay.Node):
             **fields.from_row(fields.PROGRESS_REPORT, row),
             evidence=[Evidence(url=e["url"], title=e.get("title")) for e in row["evidence"] or []],
             reviewed_at=row["reviewed_at"],
-            version=row["version"],
             reporter=row["reported_by"],
             reviewer=row["reviewed_by"],
             assignment_id=row["assignment_id"],
