@@ -24,6 +24,8 @@ from api.limits import QueryLimits
 from api.persisted import TrustedOperations
 from resolvers.audit import AuditQuery
 from resolvers.changes.queries import ChangeQuery
+from resolvers.comment.mutations import CommentMutation
+from resolvers.comment.types import Comment
 from resolvers.common import NodeQuery
 from resolvers.document.mutations import DocumentMutation
 from resolvers.document.queries import DocumentQuery
@@ -42,6 +44,7 @@ from resolvers.org_unit.mutations import OrgUnitMutation
 from resolvers.org_unit.queries import OrgUnitQuery
 from resolvers.org_unit.types import OrgUnit
 from resolvers.proposal.queries import ProposalQuery
+from resolvers.review.mutations import ReviewMutation, ReviewQuery
 from resolvers.scalars import OVERRIDES as SCALARS
 from resolvers.score.mutations import ScoreMutation
 from resolvers.score.queries import ScoreQuery
@@ -69,6 +72,7 @@ Query = merge_types(
         ViewerQuery,
         WebhookQuery,
         ScoreQuery,
+        ReviewQuery,
     ),
 )
 
@@ -87,6 +91,8 @@ Mutation = merge_types(
         WebhookMutation,
         OrgUnitMutation,
         ScoreMutation,
+        ReviewMutation,
+        CommentMutation,
     ),
 )
 
@@ -118,6 +124,7 @@ schema = GovGraphSchema(
         Target,
         MonitoringSection,
         ScoreRubric,
+        Comment,
     ],
     scalar_overrides=SCALARS,  # Date and DateTime within the accepted range
     extensions=[

@@ -4,6 +4,7 @@ from models.api_key import ApiKey
 from models.audit import AuditEvent
 from models.base import metadata, stable_id
 from models.change_log import ChangeLogEntry, ChangeLogUnit
+from models.comment import Comment
 from models.deadline_notice import DeadlineNotice
 from models.document import Document, Plan, PlanMeasure, PlanMeasureUnit
 from models.escalation import Escalation, EscalationReply
@@ -50,6 +51,7 @@ __all__ = [
     "AuditEvent",
     "ChangeLogEntry",
     "ChangeLogUnit",
+    "Comment",
     "DeadlineNotice",
     "Document",
     "Escalation",

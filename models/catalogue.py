@@ -152,6 +152,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "only a superior unit escalates to a unit",
     ),
     "FORBIDDEN_RECTIFICATION": ("您无权处理此整改事项", "you may not act on this rectification"),
+    "FORBIDDEN_REVIEW": (
+        "进展报告由任务的发文单位（或其上级单位）的协调员及以上角色审核",
+        "a report is reviewed by a COORDINATOR or higher of the task's issuer or a unit above it",
+    ),
+    "REPORT_NOT_UNDER_REVIEW": (
+        "该进展报告无需审核：其所属方案不审核此类报告",
+        "this report is not under review: its plan does not review such reports",
+    ),
+    "REPORT_ALREADY_REVIEWED": (
+        "该进展报告已审核（{state}），不能再{decision}",
+        "this report was already reviewed ({state}); it cannot be {decision} now",
+    ),
+    "REVIEW_ACCEPTED": ("通过", "accepted"),
+    "REVIEW_RETURNED": ("退回", "returned"),
+    "FORBIDDEN_COMMENT": (
+        "报告员及以上角色才能对可见的事项留言",
+        "a REPORTER or higher comments on what it sees",
+    ),
+    "FORBIDDEN_INSTRUCTION": (
+        "批示由发文单位（或督察组）及其上级单位、或责任单位的上级单位的协调员及以上角色作出",
+        "an instruction (批示) is given by a COORDINATOR or higher of the issuer (or inspection"
+        " team) or a unit above it, or of a unit above the target's units",
+    ),
+    "COMMENT_TARGET": (
+        "留言对象须为任务、整改事项或进展报告",
+        "comments are made on a task, a rectification or a progress report",
+    ),
     "INVALID_TRANSITION": (
         "不允许从 {current} 转为 {to}（{current} 可转为：{allowed}）",
         "{current} → {to} is not allowed (from {current}: {allowed})",

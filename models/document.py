@@ -17,7 +17,7 @@ from models.base import (
     updated_field,
     version_field,
 )
-from models.enums import AssignmentRole, DocumentKind, PlanField, PlanKind
+from models.enums import AssignmentRole, DocumentKind, PlanField, PlanKind, ReportReviewPolicy
 
 
 class Document(SQLModel, table=True):
@@ -89,6 +89,15 @@ class Plan(SQLModel, table=True):
     source: str | None = Field(default=None)
     # Narrative measures of the plan text when the ledger is the task list.
     narrative: list[Any] = json_field(list)
+    # Which of its tasks' progress reports the issuer reviews before they count
+    # (models/rules/report_review.py); NONE: every report counts when made.
+    report_review: ReportReviewPolicy = Field(
+        default=ReportReviewPolicy.NONE,
+        sa_type=enum_type(ReportReviewPolicy),
+        # No Python-side column default: rows written without it (older revisions' writers)
+        # take the server default.
+        sa_column_kwargs={"server_default": ReportReviewPolicy.NONE.value, "default": None},
+    )
     created_at: datetime = created_field()
     updated_at: datetime = updated_field()
     version: int = version_field()

@@ -110,6 +110,38 @@ class EscalationReplyKind(StrEnum):
     COMMITMENT = "COMMITMENT"  # 整改承诺
 
 
+class ReportReviewPolicy(StrEnum):
+    """Which progress reports of a plan's tasks its issuer reviews (审核) before they count
+    (models/rules/report_review.py)."""
+
+    NONE = "NONE"  # every report counts when it is made
+    FINAL = "FINAL"  # a report of COMPLETED (100%) counts once accepted; others at once
+    ALL = "ALL"  # every report counts once accepted
+
+
+class ReportReviewState(StrEnum):
+    """Where a progress report stands in review (审核 / 退回)."""
+
+    NOT_REQUIRED = "NOT_REQUIRED"  # the plan's policy does not review it: counts when made
+    SUBMITTED = "SUBMITTED"  # 待审核: does not count yet
+    ACCEPTED = "ACCEPTED"  # 审核通过: counts from its acceptance
+    RETURNED = "RETURNED"  # 退回 (with a reason): never counts
+
+
+class ReportReviewDecision(StrEnum):
+    """A reviewer's decision on a submitted report."""
+
+    ACCEPT = "ACCEPT"  # 通过
+    RETURN = "RETURN"  # 退回
+
+
+class CommentKind(StrEnum):
+    """A comment on a task, rectification or report, or a leader's 批示."""
+
+    COMMENT = "COMMENT"  # 留言 / 意见
+    INSTRUCTION = "INSTRUCTION"  # 批示: a superior's written instruction
+
+
 class IndicatorDirection(StrEnum):
     """Whether a lower or a higher value is better."""
 

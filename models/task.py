@@ -17,7 +17,7 @@ from models.base import (
     updated_field,
     version_field,
 )
-from models.enums import AssignmentRole, DeadlineKind, TaskStatus
+from models.enums import AssignmentRole, DeadlineKind, ReportReviewState, TaskStatus
 from models.rules.search import folded_default
 
 
@@ -137,7 +137,13 @@ class ProgressReport(SQLModel, table=True):
     __tablename__ = "progress_report"
     __table_args__ = (
         sa.Index("ix_progress_report_assignment_time", "assignment_id", "reported_at", "id"),
+        # The reviewers' pending lists (reportsToReview): the submitted reports, oldest first.
+        sa.Index("ix_progress_report_review", "review_state", "reported_at", "id"),
         sa.CheckConstraint("percent >= 0 AND percent <= 100", name="percent_range"),
+        sa.CheckConstraint(
+            "review_state NOT IN ('ACCEPTED', 'RETURNED') OR reviewed_at IS NOT NULL",
+            name="reviewed_when",
+        ),
     )
 
     id: uuid.UUID = id_field()
@@ -150,7 +156,19 @@ class ProgressReport(SQLModel, table=True):
     status: TaskStatus = Field(sa_type=enum_type(TaskStatus))
     narrative: str | None = Field(default=None)
     evidence: list[Any] = json_field(list)
+    # Review (审核 / 退回, models/rules/report_review.py): what is reported never changes; its
+    # review moves once, SUBMITTED → ACCEPTED | RETURNED, by one conditional UPDATE.
+    review_state: ReportReviewState = Field(
+        default=ReportReviewState.NOT_REQUIRED,
+        sa_type=enum_type(ReportReviewState),
+        sa_column_kwargs={"server_default": ReportReviewState.NOT_REQUIRED.value, "default": None},
+    )
+    review_reason: str | None = Field(default=None)
+    reviewed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    reviewed_by: str | None = Field(default=None, max_length=200)
+    reviewed_by_unit_id: uuid.UUID | None = Field(default=None, foreign_key="org_unit.id")
     created_at: datetime = created_field()
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1", "default": None})
 
 
 class AssignmentStatusEvent(SQLModel, table=True):

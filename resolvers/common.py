@@ -37,6 +37,27 @@ EscalationReplyKind = strawberry.enum(
     enums.EscalationReplyKind,
     description="A reply to an escalation: EXPLANATION (情况说明) or COMMITMENT (整改承诺).",
 )
+ReportReviewPolicy = strawberry.enum(
+    enums.ReportReviewPolicy,
+    description=(
+        "Which progress reports of a plan's tasks wait for review (审核) before they count:"
+        " NONE, FINAL (a report of COMPLETED), ALL."
+    ),
+)
+ReportReviewState = strawberry.enum(
+    enums.ReportReviewState,
+    description=(
+        "A progress report's review: NOT_REQUIRED, SUBMITTED (待审核), ACCEPTED (通过),"
+        " RETURNED (退回)."
+    ),
+)
+ReportReviewDecision = strawberry.enum(
+    enums.ReportReviewDecision, description="A reviewer's decision: ACCEPT (通过) or RETURN (退回)."
+)
+CommentKind = strawberry.enum(
+    enums.CommentKind,
+    description="A comment (COMMENT, 留言 / 意见) or a leader's instruction (INSTRUCTION, 批示).",
+)
 IndicatorDirection = strawberry.enum(enums.IndicatorDirection)
 IndicatorKind = strawberry.enum(enums.IndicatorKind)
 TargetKind = strawberry.enum(enums.TargetKind)

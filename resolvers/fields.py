@@ -77,6 +77,8 @@ PLAN: Registry = {
     "labelStem": Column("label_stem"),
     "objectives": Column("objectives"),
     "source": Column("source"),
+    "reportReview": Column("report_review", enums.ReportReviewPolicy),
+    "version": Column("version"),
 }
 
 DOCUMENT: Registry = {
@@ -96,6 +98,9 @@ PROGRESS_REPORT: Registry = {
     "percent": Column("percent"),
     "status": Column("status", enums.TaskStatus),
     "narrative": Column("narrative"),
+    "reviewState": Column("review_state", enums.ReportReviewState),
+    "reviewReason": Column("review_reason"),
+    "version": Column("version"),
 }
 
 REGISTRY: dict[str, Registry] = {

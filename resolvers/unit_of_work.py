@@ -37,6 +37,7 @@ Which traces apply to which writer:
 |-----------------------------------------------------|-------|------------|---------|--------|
 | task and rectification mutations, importLedger      | yes   | yes        | tasks   | yes    |
 | escalate, `govgraph escalate-overdue`               | yes   | yes        | tasks   | yes    |
+| reviewProgressReport, addComment                    | yes   | yes        | tasks   | yes    |
 | createDocument, createPlan, recordMeasurement,      | yes   | yes        | —       | yes    |
 | createTarget, updateTarget                          |       |            |         |        |
 | `govgraph key create` / `key revoke`                | yes   | —          | —       | yes    |
@@ -100,6 +101,9 @@ OUTBOX_EVENTS: dict[str, str] = {
     "acknowledgeEscalation": "escalation.acknowledged",
     "replyToEscalation": "escalation.replied",
     "closeEscalation": "escalation.closed",
+    "acceptProgressReport": "report.accepted",
+    "returnProgressReport": "report.returned",
+    "addComment": "comment.added",
     "createKey": "api_key.created",
     "revokeKey": "api_key.revoked",
     "recordOrgUnitEvent": "org_unit_event.recorded",

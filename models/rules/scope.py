@@ -45,7 +45,12 @@ Writes (NOT_FOUND when the object is invisible, FORBIDDEN when visible but not w
   rectification event (`can_attach_to_event`), REPORTER or higher whose subtree holds the
   unit that made the transition;
 - rectification transitions: visible by `rectification_visible`, then the workflow decides
-  (responsible unit / supervising unit; ADMIN may act as either).
+  (responsible unit / supervising unit; ADMIN may act as either);
+- reviewing a progress report (`can_review_report`, 审核 / 退回): COORDINATOR or higher of
+  the task's issuer or a unit above it;
+- comments (`can_comment`): REPORTER or higher on a target it sees; 批示 (`can_instruct`):
+  COORDINATOR or higher of the target's issuer or a unit above it, or of a unit strictly
+  above one of the target's units. Comments are read with their target (row_condition).
 """
 
 from __future__ import annotations
@@ -391,6 +396,14 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
                 member(c.assignment_id, "own_shares"),
                 member(c.rectification_id, "rectifications"),
             )
+        case "comment":
+            # Comments and 批示 are read with their target: a task's, a rectification's, a
+            # report's (its share's unit in the subtree, like the report's narrative).
+            return sa.or_(
+                member(c.task_id, "tasks"),
+                member(c.rectification_id, "rectifications"),
+                member(c.assignment_id, "own_shares"),
+            )
         case "rectification_event" | "rectification_finding":
             return member(c.rectification_id, "rectifications")
         case "rectification_assignment":
@@ -511,6 +524,46 @@ def can_escalate_to(viewer: Viewer, unit: Column) -> Predicate:
         ViewerRole.COORDINATOR,
         lambda scope: sa.and_(in_subtree(scope, unit), unit != viewer.unit_id),
     )
+
+
+def can_review_report(viewer: Viewer, task_issuer: Column) -> Predicate:
+    """reviewProgressReport (审核 / 退回): the task's supervising unit, that is COORDINATOR or
+    higher whose unit is the task's issuer or above it (`task_issuer`: its document's issuer,
+    or for a subtask the unit whose share it splits) — the units that assigned the work and
+    may edit the task (`can_edit_task`). A lead unit does not review its own reports unless
+    it issued the task itself."""
+    return can_edit_task(viewer, task_issuer)
+
+
+def can_comment(viewer: Viewer) -> Predicate:
+    """addComment (COMMENT): REPORTER or higher, on a target the viewer sees (the service
+    checks the target's visibility with the target's read predicate)."""
+    return _writes(viewer, ViewerRole.REPORTER, lambda scope: sa.true())
+
+
+def can_instruct(viewer: Viewer, issuers: Any, units: Any) -> Predicate:
+    """addComment (INSTRUCTION, 批示): COORDINATOR or higher whose unit is an issuer of the
+    target or above one (`issuers`: a task's issuer; a rectification's inspection team), or
+    strictly above one of the target's units (`units`: a task's assigned units, a
+    rectification's responsible units, a report's share unit). ADMIN: any target."""
+    if viewer.is_admin:
+        return _writes(viewer, ViewerRole.COORDINATOR, lambda scope: sa.true())
+    if viewer.unit_id is None:
+        return sa.false()
+    unit = viewer.unit_id
+    over_issuer = sa.exists(
+        sa.select(sa.literal(1)).where(
+            closure_t.c.ancestor_id == unit, closure_t.c.descendant_id.in_(issuers)
+        )
+    )
+    above_unit = sa.exists(
+        sa.select(sa.literal(1)).where(
+            closure_t.c.ancestor_id == unit,
+            closure_t.c.descendant_id.in_(units),
+            closure_t.c.depth > 0,
+        )
+    )
+    return _writes(viewer, ViewerRole.COORDINATOR, lambda scope: sa.or_(over_issuer, above_unit))
 
 
 def _writes(viewer: Viewer, role: ViewerRole, within: Callable[[Scope], Predicate]) -> Predicate:

@@ -41,6 +41,10 @@ class CreatePlanInput:
     parent: strawberry.ID | None = strawberry.field(
         default=None, description="The plan this one is an annex of."
     )
+    report_review: enums.ReportReviewPolicy = strawberry.field(
+        default=enums.ReportReviewPolicy.NONE,
+        description="Which reports of its tasks wait for review (审核) before they count.",
+    )
 
 
 @strawberry.type(description="Result of createDocument.")
@@ -94,6 +98,7 @@ class DocumentMutation:
                 key=input.key,
                 objectives=input.objectives,
                 parent=input_id(input.parent, "Plan", "parent") if input.parent else None,
+                report_review=input.report_review,
             )
             return PlanPayload(plan=Plan.from_row(row), errors=[])
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Document, Plan
-from models.enums import DocumentKind, PlanField, PlanKind, ViewerRole
+from models.enums import DocumentKind, PlanField, PlanKind, ReportReviewPolicy, ViewerRole
 from models.messages import message
 from models.rules.names import normalize_doc_number
 from models.rules.scope import can_edit_plan, document_visible, scope_for
@@ -102,8 +102,10 @@ async def create_plan(
     key: str | None,
     objectives: str | None,
     parent: uuid.UUID | None,
+    report_review: ReportReviewPolicy = ReportReviewPolicy.NONE,
 ) -> dict[str, Any]:
-    """A plan in a document the viewer's subtree issued."""
+    """A plan in a document the viewer's subtree issued (`report_review`: which reports of
+    its tasks wait for review, models/rules/report_review.py)."""
     require_role(ctx, ViewerRole.COORDINATOR)
     document = await fetch_checked(
         conn,
@@ -157,6 +159,7 @@ async def create_plan(
         "objectives": objectives,
         "source": None,
         "narrative": [],
+        "report_review": report_review.value,
         "created_at": ctx.now(),
         "updated_at": ctx.now(),
         "version": 1,

@@ -83,6 +83,14 @@ class Plan(RowNode, relay.Node):
     )
     objectives: str | None = strawberry.field(description="主要目标, as written.")
     source: str | None = strawberry.field(description="Where in the document the tasks are.")
+    report_review: enums.ReportReviewPolicy = strawberry.field(
+        description=(
+            "Which progress reports of its tasks the supervising unit reviews (审核) before"
+            " they count: NONE (every report counts when made), FINAL (a report of COMPLETED"
+            " counts once accepted), ALL (every report counts once accepted)."
+        )
+    )
+    version: int = strawberry.field(description="Row version for expectedVersion.")
     document_id: strawberry.Private[uuid.UUID]
     parent_id: strawberry.Private[uuid.UUID | None]
 

@@ -18,6 +18,7 @@ from resolvers.org_unit.types import OrgUnit
 from resolvers.scope import internal_hidden
 
 if TYPE_CHECKING:
+    from resolvers.comment.types import Comment
     from resolvers.escalation.types import Escalation
     from resolvers.evidence.types import EvidenceFile
     from resolvers.task.report import Evidence
@@ -172,6 +173,21 @@ class Rectification(RowNode, relay.Node):
         from resolvers.escalation.types import escalations_of
 
         return await escalations_of(info, "rectification_id", uuid.UUID(self.id))
+
+    @strawberry.field(description="Comments and 批示 on this rectification item, oldest first.")
+    async def comments(
+        self,
+        info: Info,
+        kind: enums.CommentKind | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[Comment, strawberry.lazy("resolvers.comment.types")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
+        from resolvers.comment.types import comments_of
+
+        return await comments_of(
+            info, "rectification_id", uuid.UUID(str(self.id)), kind=kind, first=first, after=after
+        )
 
     @strawberry.field(description="The inspection this item answers.")
     async def inspection(self, info: Info) -> Inspection:

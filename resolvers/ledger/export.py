@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from models import Document, OrgUnit, Plan, ProgressReport
 from models.enums import DeadlineKind, RoleScope, TaskStatus
 from models.rules import calendar
+from models.rules import report_review as review_rules
 from models.rules.ledger import (
     EXPORT_COLUMNS,
     STATUS_TEXT,
@@ -210,7 +211,13 @@ async def _chunk_rows(
         )
         .join(assignment_t, assignment_t.c.id == report_t.c.assignment_id)
         .join(unit_t, unit_t.c.id == assignment_t.c.org_unit_id)
-        .where(assignment_t.c.task_id.in_(ids), visibility(scope, report_t))
+        # 最新进展: the latest report that counts (models/rules/report_review.py), as the
+        # state columns do; a submitted or returned one is not the task's progress.
+        .where(
+            assignment_t.c.task_id.in_(ids),
+            visibility(scope, report_t),
+            review_rules.counting(report_t),
+        )
         .subquery()
     )
     latest = {

@@ -21,6 +21,7 @@ from resolvers.pagination import OrderKey, page_loader
 from resolvers.scope import internal_hidden, visibility
 
 if TYPE_CHECKING:
+    from resolvers.comment.types import Comment
     from resolvers.evidence.types import EvidenceFile
 
 report_t: sa.Table = ProgressReportModel.__table__  # type: ignore[attr-defined]
@@ -43,9 +44,25 @@ class ProgressReport(RowNode, relay.Node):
     status: enums.TaskStatus = strawberry.field(description="State reported.")
     narrative: str | None = strawberry.field(description="What was done.")
     evidence: list[Evidence] = strawberry.field(description="Supporting links.")
+    review_state: enums.ReportReviewState = strawberry.field(
+        description=(
+            "Review (审核): NOT_REQUIRED (its plan does not review it: counts when made),"
+            " SUBMITTED (待审核: does not count yet), ACCEPTED (counts from reviewedAt),"
+            " RETURNED (退回: never counts; reviewReason says why)."
+        )
+    )
+    review_reason: str | None = strawberry.field(
+        description="Why it was returned (退回原因), or the reviewer's note on acceptance."
+    )
+    reviewed_at: datetime | None = strawberry.field(
+        description="When it was accepted or returned; an accepted report counts from then."
+    )
+    version: int = strawberry.field(description="Row version for expectedVersion (its review).")
     reporter: strawberry.Private[str | None]
+    reviewer: strawberry.Private[str | None]
     assignment_id: strawberry.Private[uuid.UUID]
     unit_id: strawberry.Private[uuid.UUID | None]
+    reviewer_unit_id: strawberry.Private[uuid.UUID | None]
 
     @classmethod
     def from_row(cls, row: RowMapping | dict[str, Any]) -> ProgressReport:
@@ -55,10 +72,24 @@ class ProgressReport(RowNode, relay.Node):
             reported_at=row["reported_at"],
             **fields.from_row(fields.PROGRESS_REPORT, row),
             evidence=[Evidence(url=e["url"], title=e.get("title")) for e in row["evidence"] or []],
+            reviewed_at=row["reviewed_at"],
             reporter=row["reported_by"],
+            reviewer=row["reviewed_by"],
             assignment_id=row["assignment_id"],
             unit_id=row["reported_by_unit_id"],
+            reviewer_unit_id=row["reviewed_by_unit_id"],
         )
+
+    @strawberry.field(description="Who reviewed it (internal: null for sharing partners).")
+    def reviewed_by(self, info: Info) -> str | None:
+        return None if internal_hidden(info) else self.reviewer
+
+    @strawberry.field(description="The unit that accepted or returned it.")
+    async def reviewer_unit(self, info: Info) -> OrgUnit | None:
+        if self.reviewer_unit_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.reviewer_unit_id)
+        return OrgUnit.from_row(row) if row else None
 
     @strawberry.field(description="Who reported (internal: null for sharing partners).")
     def reported_by(self, info: Info) -> str | None:
@@ -71,6 +102,21 @@ class ProgressReport(RowNode, relay.Node):
         from resolvers.evidence.types import report_files
 
         return await report_files(info, uuid.UUID(str(self.id)))
+
+    @strawberry.field(description="Comments and 批示 on this report, oldest first.")
+    async def comments(
+        self,
+        info: Info,
+        kind: enums.CommentKind | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[Comment, strawberry.lazy("resolvers.comment.types")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
+        from resolvers.comment.types import comments_of
+
+        return await comments_of(
+            info, "progress_report_id", uuid.UUID(str(self.id)), kind=kind, first=first, after=after
+        )
 
     @strawberry.field(description="The reporting unit.")
     async def unit(self, info: Info) -> OrgUnit | None:

@@ -25,6 +25,8 @@ from models import (
 )
 from models.enums import AssignmentRole, DeadlineKind, TaskStatus, ViewerRole
 from models.messages import message
+from models.messages import noun as noun_of
+from models.rules import report_review as review_rules
 from models.rules import task_state as rules
 from models.rules.deadline import ParsedDeadline, parse_deadline
 from models.rules.labels import seq_path
@@ -318,6 +320,61 @@ async def follow_subtasks(ctx: Context, conn: AsyncConnection, task_id: uuid.UUI
     await follow_subtasks(ctx, conn, origin["task_id"])
 
 
+def check_version(row: dict[str, Any], expected_version: int | None, table: str) -> None:
+    """VERSION_CONFLICT when `expected_version` is given and the row is not at it."""
+    if expected_version is not None and row["version"] != expected_version:
+        raise DomainError(
+            ErrorCode.VERSION_CONFLICT,
+            message(
+                "VERSION_CONFLICT",
+                noun=noun_of(table),
+                current=row["version"],
+                expected=expected_version,
+            ),
+            "expectedVersion",
+        )
+
+
+async def count_report(
+    ctx: Context,
+    conn: AsyncConnection,
+    assignment: dict[str, Any],
+    report: dict[str, Any],
+    *,
+    expected_version: int | None,
+    newest: bool = False,
+) -> dict[str, Any]:
+    """A report begins to count now (made under no review, or accepted): when it is its
+    share's latest counting report (models/rules/report_review.py) the share takes its state,
+    with a history event at this moment, and the task follows. The caller holds the share's
+    row lock (FOR NO KEY UPDATE), so the latest counting report is read after any writer
+    before it committed. `newest`: the report was just made (nothing can be later). Returns
+    the share's row after."""
+    latest = (
+        report["id"]
+        if newest
+        else (await conn.execute(review_rules.latest_counting(report_t, assignment["id"]))).scalar()
+    )
+    if latest != report["id"]:  # a later report already counts: the share keeps its state
+        check_version(assignment, expected_version, "assignment")
+        task_changed(ctx, assignment["task_id"])
+        return dict(assignment)
+    status = TaskStatus(report["status"])
+    progress = 100.0 if status is TaskStatus.COMPLETED else float(report["percent"])
+    version = await _set_assignment_state(
+        ctx,
+        conn,
+        assignment,
+        status,
+        progress,
+        expected_version=expected_version,
+        report_id=report["id"],
+    )
+    await recompute_task(ctx, conn, assignment["task_id"])
+    await follow_subtasks(ctx, conn, assignment["task_id"])
+    return {**assignment, "status": status.value, "progress": progress, "version": version}
+
+
 # -- reportProgress --------------------------------------------------------------------------
 
 
@@ -355,7 +412,16 @@ async def report_progress(
     links = evidence or []
     check_evidence(links)
     new_status = derive_status(percent, status, TaskStatus(assignment["status"]))
-    progress = 100.0 if new_status is TaskStatus.COMPLETED else float(percent)
+    # Under the plan's review policy the report may wait for its supervisor's acceptance
+    # before it counts (models/rules/report_review.py).
+    policy = (
+        await conn.execute(
+            sa.select(plan_t.c.report_review)
+            .select_from(task_t.join(plan_t, plan_t.c.id == task_t.c.plan_id))
+            .where(task_t.c.id == assignment["task_id"])
+        )
+    ).scalar_one()
+    review = review_rules.initial_state(policy, new_status)
     report_id = uuid.uuid4()
     report = {
         "id": report_id,
@@ -368,21 +434,23 @@ async def report_progress(
         "status": new_status.value,
         "narrative": narrative,
         "evidence": [{"url": e.url, "title": e.title} for e in links],
+        "review_state": review.value,
+        "review_reason": None,
+        "reviewed_at": None,
+        "reviewed_by": None,
+        "reviewed_by_unit_id": None,
         "created_at": ctx.now(),
+        "version": 1,
     }
     await conn.execute(report_t.insert().values(**report))
-    version = await _set_assignment_state(
-        ctx,
-        conn,
-        assignment,
-        new_status,
-        progress,
-        expected_version=expected_version,
-        report_id=report_id,
-    )
-    await recompute_task(ctx, conn, assignment["task_id"])
-    await follow_subtasks(ctx, conn, assignment["task_id"])
-    after = {**assignment, "status": new_status.value, "progress": progress, "version": version}
+    if review_rules.counts(review):
+        after = await count_report(
+            ctx, conn, assignment, report, expected_version=expected_version, newest=True
+        )
+    else:
+        check_version(assignment, expected_version, "assignment")
+        after = dict(assignment)
+        task_changed(ctx, assignment["task_id"])  # its reports changed: the feed hears of it
     await audit(
         ctx,
         conn,
@@ -391,7 +459,7 @@ async def report_progress(
         target_id=assignment_id,
         before={k: assignment[k] for k in ("status", "progress", "version")},
         after={k: after[k] for k in ("status", "progress", "version")}
-        | {"report": str(report_id), "percent": percent},
+        | {"report": str(report_id), "percent": percent, "reviewState": review.value},
         scope_unit=assignment["org_unit_id"],
     )
     return report, after

@@ -23,6 +23,7 @@ from resolvers.org_unit.types import OrgUnit
 from resolvers.scope import internal_hidden, visibility
 
 if TYPE_CHECKING:
+    from resolvers.comment.types import Comment
     from resolvers.document.types import Document, Plan
     from resolvers.escalation.types import Escalation
     from resolvers.task.report import ProgressReport
@@ -282,6 +283,21 @@ class Task(RowNode, relay.Node):
         from resolvers.escalation.types import escalations_of
 
         return await escalations_of(info, "task_id", uuid.UUID(self.id))
+
+    @strawberry.field(description="Comments and 批示 on this task, oldest first.")
+    async def comments(
+        self,
+        info: Info,
+        kind: enums.CommentKind | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[Comment, strawberry.lazy("resolvers.comment.types")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
+        from resolvers.comment.types import comments_of
+
+        return await comments_of(
+            info, "task_id", uuid.UUID(str(self.id)), kind=kind, first=first, after=after
+        )
 
     @strawberry.field(description="Lead units (牵头单位).")
     async def lead_units(self, info: Info) -> list[OrgUnit]:
