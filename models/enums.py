@@ -91,6 +91,7 @@ class ScoreRuleKind(StrEnum):
     COMPLETED_LATE = "COMPLETED_LATE"  # 逾期完成: per share completed after its deadline
     OVERDUE_DAY = "OVERDUE_DAY"  # 逾期天数: per day a share is or was late
     ESCALATION = "ESCALATION"  # 被督办: per escalation addressed to the unit (of a level)
+    RETURNED_REPORT = "RETURNED_REPORT"  # 报告被退回: per progress report returned on review
 
 
 class EscalationStatus(StrEnum):

@@ -21,7 +21,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TIMESTAMP = sa.DateTime(timezone=True)
-KINDS = ('COMPLETED_ON_TIME', 'COMPLETED_LATE', 'OVERDUE_DAY', 'ESCALATION')
+KINDS = ('COMPLETED_ON_TIME', 'COMPLETED_LATE', 'OVERDUE_DAY', 'ESCALATION', 'RETURNED_REPORT')
 LEVELS = ('REMINDER', 'URGE', 'WARNING_LETTER', 'INTERVIEW', 'PUBLIC_NOTICE')
 
 

@@ -12,13 +12,16 @@ with descendants, those of the units below it) and the escalations addressed to 
   again later);
 - *days late*: C − E for a completed share (0 when C ≤ E), D − E for an open one (the
   days_overdue of task_state: 1 on the day after E);
-- an escalation counts in the period when it was issued within [start, min(end, D)].
+- an escalation counts in the period when it was issued within [start, min(end, D)];
+- a returned progress report (退回, models/rules/report_review.py) of one of the unit's LEAD
+  shares counts in the period when it was returned within [start, min(end, D)].
 
 A rubric line (models/score.py) of kind
 - COMPLETED_ON_TIME scores `points` per completed share with 0 days late,
 - COMPLETED_LATE scores `points` per completed share with days late > 0,
 - OVERDUE_DAY scores `points` × days late per share with days late > 0 (open or done),
 - ESCALATION scores `points` per escalation of its `level` (any level when null),
+- RETURNED_REPORT scores `points` per returned report,
 and `cap` bounds one item's points in absolute value. A unit's score is the sum of its
 items' points: every point of it is one (line, item) row, so the breakdown explains it.
 
@@ -41,6 +44,7 @@ ON_TIME = ScoreRuleKind.COMPLETED_ON_TIME.value
 LATE = ScoreRuleKind.COMPLETED_LATE.value
 OVERDUE_DAY = ScoreRuleKind.OVERDUE_DAY.value
 ESCALATION = ScoreRuleKind.ESCALATION.value
+RETURNED_REPORT = ScoreRuleKind.RETURNED_REPORT.value
 SHARE_KINDS = (ON_TIME, LATE, OVERDUE_DAY)
 
 

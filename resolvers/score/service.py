@@ -24,11 +24,18 @@ from models import (
     AssignmentStatusEvent,
     Escalation,
     OrgUnit,
+    ProgressReport,
     ScoreRubric,
     ScoreRule,
     Task,
 )
-from models.enums import AssignmentRole, EscalationLevel, ScoreRuleKind, ViewerRole
+from models.enums import (
+    AssignmentRole,
+    EscalationLevel,
+    ReportReviewState,
+    ScoreRuleKind,
+    ViewerRole,
+)
 from models.messages import message
 from models.rules import calendar, task_state
 from models.rules import score as rules
@@ -54,6 +61,7 @@ assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
 event_t: sa.Table = AssignmentStatusEvent.__table__  # type: ignore[attr-defined]
 escalation_t: sa.Table = Escalation.__table__  # type: ignore[attr-defined]
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
+report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
 
 COMPLETED = task_state.COMPLETED
 MAX_RULES = 50
@@ -179,7 +187,8 @@ def items_statement(
             sa.literal("SHARE").label("item"),
             a.task_id,
             a.assignment_id,
-            sa.type_coerce(sa.null(), sa.Uuid()).label("escalation_id"),
+            sa.cast(sa.null(), sa.Uuid()).label("escalation_id"),
+            sa.cast(sa.null(), sa.Uuid()).label("report_id"),
             a.unit_id,
             a.days_late,
             share_points.label("points"),
@@ -198,6 +207,7 @@ def items_statement(
             e.c.task_id,
             e.c.assignment_id,
             e.c.id.label("escalation_id"),
+            sa.cast(sa.null(), sa.Uuid()).label("report_id"),
             e.c.addressed_to_id.label("unit_id"),
             sa.literal(0).label("days_late"),
             rules.capped_sql(r.points, r.cap).label("points"),
@@ -215,7 +225,38 @@ def items_statement(
             e.c.created_at < end_of_day,
         )
     )
-    return sa.union_all(share_items, escalation_items).subquery("score_items").select()
+    p = report_t
+    returned_at = p.c.reviewed_at
+    report_items = (
+        sa.select(
+            units.c.root_id,
+            r.id.label("rule_id"),
+            r.seq,
+            r.kind,
+            sa.literal("REPORT").label("item"),
+            assignment_t.c.task_id,
+            assignment_t.c.id.label("assignment_id"),
+            sa.cast(sa.null(), sa.Uuid()).label("escalation_id"),
+            p.c.id.label("report_id"),
+            assignment_t.c.org_unit_id.label("unit_id"),
+            sa.literal(0).label("days_late"),
+            rules.capped_sql(r.points, r.cap).label("points"),
+        )
+        .select_from(
+            units.join(assignment_t, assignment_t.c.org_unit_id == units.c.unit_id)
+            .join(p, p.c.assignment_id == assignment_t.c.id)
+            .join(lines, r.kind == ScoreRuleKind.RETURNED_REPORT.value)
+        )
+        .where(
+            assignment_t.c.role == AssignmentRole.LEAD.value,
+            p.c.review_state == ReportReviewState.RETURNED.value,
+            returned_at >= calendar.start_of_day(period.start),
+            returned_at < calendar.end_of_day(min(period.end, as_of)),
+        )
+    )
+    return (
+        sa.union_all(share_items, escalation_items, report_items).subquery("score_items").select()
+    )
 
 
 def totals_statement(items: sa.Select[Any]) -> sa.Select[Any]:

@@ -14,6 +14,7 @@ from strawberry import relay
 
 from models import Escalation as EscalationModel
 from models import OrgUnit as OrgUnitModel
+from models import ProgressReport as ReportModel
 from models import ScoreRubric as RubricModel
 from models import Task as TaskModel
 from models import enums
@@ -21,6 +22,7 @@ from resolvers.common import Connection, Info, RowNode, paginate
 from resolvers.escalation.types import Escalation
 from resolvers.org_unit.types import OrgUnit
 from resolvers.score import service
+from resolvers.task.report import ProgressReport
 from resolvers.task.types import Task
 
 
@@ -97,6 +99,7 @@ class ScoreItemKind(Enum):
     ESCALATION = strawberry.enum_value(
         "ESCALATION", description="An escalation addressed to the unit."
     )
+    REPORT = strawberry.enum_value("REPORT", description="A progress report returned on review.")
 
 
 @strawberry.type(description="One item a rubric line scores: a share or an escalation.")
@@ -108,6 +111,7 @@ class ScoreItem:
     unit_id: strawberry.Private[uuid.UUID]
     task_id: strawberry.Private[uuid.UUID | None]
     escalation_id: strawberry.Private[uuid.UUID | None]
+    report_id: strawberry.Private[uuid.UUID | None]
     key: strawberry.Private[str]
 
     @classmethod
@@ -120,6 +124,7 @@ class ScoreItem:
             unit_id=row["unit_id"],
             task_id=row["task_id"],
             escalation_id=row["escalation_id"],
+            report_id=row["report_id"],
             key=str(row["item_key"]),
         )
 
@@ -141,6 +146,13 @@ class ScoreItem:
             return None
         row = await info.context.loaders.by_id(EscalationModel).load(self.escalation_id)
         return Escalation.from_row(row) if row else None
+
+    @strawberry.field(description="The returned report (REPORT items), with its reason.")
+    async def report(self, info: Info) -> ProgressReport | None:
+        if self.report_id is None:
+            return None
+        row = await info.context.loaders.by_id(ReportModel).load(self.report_id)
+        return ProgressReport.from_row(row) if row else None
 
 
 @strawberry.type(description="A rubric line's part of a score: how many items, how many points.")
@@ -178,7 +190,7 @@ class UnitScore:
             self.include_descendants,
             service.Period(self.start, self.end, self.as_of),
         ).subquery("scored")
-        key = sa.func.coalesce(items.c.escalation_id, items.c.assignment_id)
+        key = sa.func.coalesce(items.c.escalation_id, items.c.report_id, items.c.assignment_id)
         statement = sa.select(items, key.label("item_key"))
         if seq is not None:
             statement = statement.where(items.c.seq == seq)

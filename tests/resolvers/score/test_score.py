@@ -28,7 +28,8 @@ query ($u: ID!, $r: ID!, $from: Date!, $to: Date!, $asOf: Date, $d: Boolean) {
   unitScore(unit: $u, rubric: $r, from: $from, to: $to, asOf: $asOf, includeDescendants: $d) {
     total asOf lines { rule { seq kind } count points }
     items(first: 100) { totalCount edges { node {
-      seq kind daysLate points unit { name } task { title } escalation { level } } } } } }
+      seq kind daysLate points unit { name } task { title } escalation { level }
+      report { reviewState reviewReason } } } } } }
 """
 RANKING = """
 query ($r: ID!, $w: ID, $from: Date!, $to: Date!, $asOf: Date) {
@@ -46,6 +47,7 @@ RULES = [
     },
     {"kind": "ESCALATION", "level": "URGE", "points": -1, "description": "被催办一次扣1分"},
     {"kind": "ESCALATION", "points": -0.5, "description": "被督办一次另扣0.5分"},
+    {"kind": "RETURNED_REPORT", "points": -0.2, "description": "报告被退回一次扣0.2分"},
 ]
 YEAR = {"from": "2023-01-01", "to": "2023-12-31"}
 
@@ -83,6 +85,28 @@ async def world(empty_db: TestDatabase) -> dict[str, Any]:
         await f.add_event(conn, g, TaskStatus.COMPLETED, 100, _noon(date(2023, 5, 1)))
         await f.add_event(conn, g, TaskStatus.IN_PROGRESS, 90, _noon(date(2023, 5, 10)))
         await f.add_event(conn, g, TaskStatus.COMPLETED, 100, _noon(date(2023, 7, 10)))
+        for day, state in ((date(2023, 9, 1), "RETURNED"), (date(2023, 9, 2), "ACCEPTED")):
+            await f.insert(
+                conn,
+                "progress_report",
+                id=uuid.uuid4(),
+                assignment_id=c["id"],
+                reported_by_unit_id=t1["id"],
+                reported_by="甲镇",
+                reported_at=_noon(day),
+                period=None,
+                percent=50,
+                status="IN_PROGRESS",
+                narrative="进展",
+                evidence=[],
+                review_state=state,
+                review_reason="佐证不足" if state == "RETURNED" else None,
+                reviewed_at=_noon(day),
+                reviewed_by="某区",
+                reviewed_by_unit_id=d["id"],
+                created_at=_noon(day),
+                version=2,
+            )
         h_task, h = await task("乙镇按时", date(2023, 6, 30), t2)
         await f.add_event(conn, h, TaskStatus.COMPLETED, 100, _noon(date(2023, 6, 1)))
         for level, day in (("URGE", date(2023, 8, 1)), ("WARNING_LETTER", date(2024, 1, 5))):
@@ -116,7 +140,7 @@ async def _rubric(client: GraphQLClient, world: dict[str, Any], name: str = "年
     )
     assert data["createScoreRubric"]["errors"] == []
     rubric = data["createScoreRubric"]["rubric"]
-    assert [r["seq"] for r in rubric["rules"]] == [1, 2, 3, 4, 5]
+    assert [r["seq"] for r in rubric["rules"]] == [1, 2, 3, 4, 5, 6]
     rubric_id: str = rubric["id"]
     return rubric_id
 
@@ -144,10 +168,13 @@ async def test_a_year_end_score_explained_line_by_line(
         3: (3, pytest.approx(-6.5)),
         4: (1, -1.0),
         5: (1, -0.5),
+        6: (1, -0.2),  # the report returned on 1 September; the accepted one does not count
     }
-    assert score["total"] == pytest.approx(-4.0)
+    assert score["total"] == pytest.approx(-4.2)
     items = [e["node"] for e in score["items"]["edges"]]
-    assert score["items"]["totalCount"] == len(items) == 8
+    assert score["items"]["totalCount"] == len(items) == 9
+    (returned,) = (i["report"] for i in items if i["kind"] == "REPORT")
+    assert returned == {"reviewState": "RETURNED", "reviewReason": "佐证不足"}
     assert sum(i["points"] for i in items) == pytest.approx(score["total"])
     late = {i["task"]["title"]: i["daysLate"] for i in items if i["seq"] == 3}
     assert late == {"晚五天": 5, "重开": 10, "未完成": 275}
@@ -191,7 +218,7 @@ async def test_towns_ranked_by_score_and_restricted_viewers_see_their_own(
     variables = {"r": rubric, "w": _id(world["D"]), "asOf": "2023-12-31", **YEAR}
     ranking = (await empty_client.query(RANKING, variables))["scoreRanking"]
     assert [(r["rank"], r["unit"]["name"]) for r in ranking] == [(1, "乙镇"), (2, "甲镇")]
-    assert ranking[1]["total"] == pytest.approx(-4.0)
+    assert ranking[1]["total"] == pytest.approx(-4.2)
     town = empty_client.as_viewer(world["T1"]["id"], "VIEWER")
     mine = (await town.query(RANKING, variables))["scoreRanking"]
     assert [r["unit"]["name"] for r in mine] == ["甲镇"]
@@ -235,7 +262,7 @@ async def test_refused_rubric_writes_leave_nothing(
                 d,
                 [*RULES, bad_line],
                 "INVALID_INPUT",
-                "rules.5.level",
+                "rules.6.level",
             ),
             (
                 empty_client.as_viewer(d["id"], "COORDINATOR"),
