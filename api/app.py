@@ -414,6 +414,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             wait_ms=settings.read_wait_ms,
             max_lag_seconds=settings.read_max_lag_seconds,
             retry_seconds=settings.replica_retry_seconds,
+            check_seconds=settings.replica_check_seconds,
         )
         delivery = _start_delivery(settings)  # GOVGRAPH_DELIVER=1: the outbox's worker
         try:

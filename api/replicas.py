@@ -13,8 +13,10 @@ the standby's `pg_last_wal_replay_lsn()` has reached it: the router polls for up
 `wait_ms` (GOVGRAPH_READ_WAIT_MS, 200 by default), then reads from the primary.
 
 Health: a background task asks each standby every `check_seconds` for its replay position and
-compares it with the primary's (lag in bytes, and in seconds since the last replayed commit
-when behind): `/metrics` (govgraph_replica_*) and `/healthz` show it. A standby that fails
+compares it with the primary's: the lag in bytes, and in seconds how long ago the primary
+was first seen past what the standby has replayed (its staleness, to within a check; a
+standby that is merely idle is not stale): `/metrics` (govgraph_replica_*) and `/healthz`
+show it. A standby that fails
 (a check, or a request's connection) is taken out at once and tried again after
 `retry_seconds` (doubling up to a minute while it keeps failing: a circuit breaker); one
 further behind than `max_lag_seconds` serves only reads that carry a token it has passed. With
@@ -24,6 +26,7 @@ no standby left, reads go to the primary. SQLite has no standbys: the setting is
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import logging
@@ -49,6 +52,7 @@ LSN_COOKIE = "govgraph_lsn"
 LSN_COOKIE_MAX_AGE = 300
 _LSN = re.compile(r"^([0-9A-Fa-f]{1,8})/([0-9A-Fa-f]{1,8})$")
 MAX_RETRY_SECONDS = 60.0
+HISTORY = 4096  # checks of the primary's position remembered (over an hour at one a second)
 
 REPLICA_UP = Gauge("govgraph_replica_up", "1 while a read replica takes reads", ["replica"])
 REPLICA_LAG_BYTES = Gauge(
@@ -56,7 +60,7 @@ REPLICA_LAG_BYTES = Gauge(
 )
 REPLICA_LAG_SECONDS = Gauge(
     "govgraph_replica_lag_seconds",
-    "Seconds since the last commit a lagging read replica replayed (0: caught up)",
+    "How stale a read replica is: seconds since the primary was seen past its replay (0: none)",
     ["replica"],
 )
 READS = Counter(
@@ -73,7 +77,7 @@ def parse_lsn(text: str | None) -> int | None:
     """A WAL position `X/Y` (as PostgreSQL prints pg_lsn) as an integer; None if malformed."""
     if not text:
         return None
-    match = _LSN.match(text.strip())
+    match = _LSN.match(text.strip().strip('"'))  # a cookie's value may come back quoted
     if match is None:
         return None
     return (int(match.group(1), 16) << 32) | int(match.group(2), 16)
@@ -140,6 +144,10 @@ class ReadRouter:
     _turn: itertools.count[int] = field(default_factory=itertools.count)
     _task: asyncio.Task[None] | None = None
     _by_engine: dict[int, Replica] = field(default_factory=dict)
+    # The primary's WAL position at each check (monotonic time, position), oldest first.
+    _history: collections.deque[tuple[float, int]] = field(
+        default_factory=lambda: collections.deque(maxlen=HISTORY)
+    )
 
     def __post_init__(self) -> None:
         self._by_engine = {id(replica.engine): replica for replica in self.replicas}
@@ -194,6 +202,8 @@ class ReadRouter:
         except Exception:  # the primary down: the standbys' lag is unknown for now
             primary_lsn = None
         now = time.monotonic()
+        if primary_lsn is not None:
+            self._history.append((now, primary_lsn))
         due = [r for r in self.replicas if r.up or now >= r.retry_at]
         await asyncio.gather(*(self._check(replica, primary_lsn) for replica in due))
 
@@ -204,14 +214,13 @@ class ReadRouter:
                     row = (
                         await conn.exec_driver_sql(
                             "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,"
-                            " pg_is_wal_replay_paused(),"
-                            " extract(epoch FROM now() - pg_last_xact_replay_timestamp())"
+                            " pg_is_wal_replay_paused()"
                         )
                     ).one()
         except Exception as exc:
             self.failed(replica.engine, exc)
             return
-        in_recovery, replay, paused, since = tuple(row)
+        in_recovery, replay, paused = tuple(row)
         if not in_recovery:  # promoted (or the primary's own URL): not a standby to read
             self._down(replica, "not in recovery (not a hot standby)")
             return
@@ -219,14 +228,20 @@ class ReadRouter:
         replica.paused = bool(paused)
         if primary_lsn is not None and replica.replay_lsn is not None:
             replica.lag_bytes = max(0, primary_lsn - replica.replay_lsn)
-            behind = replica.lag_bytes > 0
-            replica.lag_seconds = float(since or 0.0) if behind else 0.0
+            replica.lag_seconds = self._staleness(replica.replay_lsn)
             REPLICA_LAG_BYTES.labels(replica.name).set(replica.lag_bytes)
             REPLICA_LAG_SECONDS.labels(replica.name).set(replica.lag_seconds)
         if not replica.up:
             logger.info("read replica %s (%s) is back", replica.name, replica.where)
         replica.up, replica.error, replica.backoff = True, None, 0.0
         REPLICA_UP.labels(replica.name).set(1)
+
+    def _staleness(self, replayed: int) -> float:
+        """Seconds since the first check that saw the primary past `replayed` (0: none did)."""
+        for seen_at, position in self._history:
+            if position > replayed:
+                return round(time.monotonic() - seen_at, 3)
+        return 0.0
 
     def _down(self, replica: Replica, reason: str) -> None:
         if replica.up or replica.error is None:

@@ -217,6 +217,7 @@ class Settings:
     read_wait_ms: int = 200
     read_max_lag_seconds: float = 30.0
     replica_retry_seconds: float = 5.0
+    replica_check_seconds: float = 1.0  # how often each standby's health and lag are read
 
     def today(self) -> date:
         """Today in the configured time zone."""
@@ -275,4 +276,5 @@ class Settings:
             read_wait_ms=int(os.environ.get("GOVGRAPH_READ_WAIT_MS", "200")),
             read_max_lag_seconds=float(os.environ.get("GOVGRAPH_READ_MAX_LAG_SECONDS", "30")),
             replica_retry_seconds=float(os.environ.get("GOVGRAPH_REPLICA_RETRY_SECONDS", "5")),
+            replica_check_seconds=float(os.environ.get("GOVGRAPH_REPLICA_CHECK_SECONDS", "1")),
         )
