@@ -411,11 +411,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             graphql.engine,
             settings.read_database_urls,
             statement_timeout_ms=settings.statement_timeout_ms,
+            rls_role=settings.rls_role if settings.rls else None,
             wait_ms=settings.read_wait_ms,
             max_lag_seconds=settings.read_max_lag_seconds,
             retry_seconds=settings.replica_retry_seconds,
             check_seconds=settings.replica_check_seconds,
         )
+        _app.state.reads = graphql.reads  # the read router, for tests and tools
         delivery = _start_delivery(settings)  # GOVGRAPH_DELIVER=1: the outbox's worker
         try:
             if graphql.reads is not None:

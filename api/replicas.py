@@ -162,11 +162,12 @@ class ReadRouter:
         if not urls or primary.dialect.name != "postgresql":
             return None
         statement_timeout = kwargs.pop("statement_timeout_ms", None)
+        rls_role = kwargs.pop("rls_role", None)  # GOVGRAPH_RLS=1: the same role as the primary's
         replicas = []
         for index, url in enumerate(urls):
             parsed = make_url(url)
             where = f"{parsed.host}:{parsed.port or 5432}/{parsed.database}"
-            engine = create_engine(url, statement_timeout_ms=statement_timeout)
+            engine = create_engine(url, statement_timeout_ms=statement_timeout, rls_role=rls_role)
             replicas.append(Replica(name=f"replica{index}", where=where, engine=engine))
         return cls(primary=primary, replicas=replicas, **kwargs)
 
@@ -232,7 +233,8 @@ class ReadRouter:
             REPLICA_LAG_BYTES.labels(replica.name).set(replica.lag_bytes)
             REPLICA_LAG_SECONDS.labels(replica.name).set(replica.lag_seconds)
         if not replica.up:
-            logger.info("read replica %s (%s) is back", replica.name, replica.where)
+            state = "back" if replica.error else "in rotation"
+            logger.info("read replica %s (%s) is %s", replica.name, replica.where, state)
         replica.up, replica.error, replica.backoff = True, None, 0.0
         REPLICA_UP.labels(replica.name).set(1)
 

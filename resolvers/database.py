@@ -203,24 +203,28 @@ class Database:
         if self._connection is None:
             engine = await self._read_engine()
             try:
-                connection = await engine.connect()
+                connection = await self._open(engine, autocommit=autocommit)
             except Exception as exc:
                 if not self._replica_failed(engine, exc):
                     raise
-                engine = self.engine
-                connection = await engine.connect()
-            self._connected_to = engine
-            try:
-                if autocommit and self.rls_scope is None and not self.held:
-                    # One read statement: no BEGIN and ROLLBACK round trips around it.
-                    await connection.execution_options(isolation_level="AUTOCOMMIT")
-                if self.rls_scope is not None:
-                    await _set_scope(connection, self.rls_scope)
-            except BaseException:
-                await _discard(connection)
-                raise
-            self._connection = connection
+                engine = self.engine  # the read replica failed: the primary's
+                connection = await self._open(engine, autocommit=autocommit)
+            self._connection, self._connected_to = connection, engine
         return self._connection
+
+    async def _open(self, engine: AsyncEngine, *, autocommit: bool) -> AsyncConnection:
+        """A connection of `engine`, set up for this handle."""
+        connection = await engine.connect()
+        try:
+            if autocommit and self.rls_scope is None and not self.held:
+                # One read statement: no BEGIN and ROLLBACK round trips around it.
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+            if self.rls_scope is not None:
+                await _set_scope(connection, self.rls_scope)
+        except BaseException:
+            await _discard(connection)
+            raise
+        return connection
 
     async def _run(
         self, run: Callable[[AsyncConnection], Awaitable[T]], *, autocommit: bool = False

@@ -286,42 +286,72 @@ class TestLagAndFailover:
     async def test_a_stopped_standby_is_taken_out_and_comes_back(
         self, healthy: Pair, task: tuple[uuid.UUID, str]
     ) -> None:
+        """No health check runs in between (one a minute): the requests' own failures take the
+        standby out, on the compiled plan's direct read first, then on the resolvers' path."""
         pair = healthy
         token = await _token(pair)
         task_id, title = task
-        async with serving(pair) as (_app, http):
-            assert await _title_via(http, token, task_id) == title  # the standby's pool warm
+        auth = {"authorization": f"Bearer {token}"}
+        async with serving(pair, replica_check_seconds=60) as (app, http):
+            for _ in range(2):  # the plan cached; the standby's pool holds a connection
+                response = await http.get("/graphql", params={"query": UNIT}, headers=auth)
+                assert response.json()["data"]["orgUnit"]["name"] == "城区"
             await asyncio.to_thread(pair.cluster.standby.stop, "fast")
-            # At once, before any check noticed: the dead connection's read is retried on the
-            # primary, and the standby is out.
-            for _ in range(3):
-                assert await _title_via(http, token, task_id) == title
-            # The compiled plan's direct read too (a GET of a compilable query).
-            response = await http.get(
-                "/graphql", params={"query": UNIT}, headers={"authorization": f"Bearer {token}"}
-            )
+            # The compiled plan's direct read on the dead connection: retried on the primary.
+            primary = _reads("primary")
+            response = await http.get("/graphql", params={"query": UNIT}, headers=auth)
             assert response.json()["data"]["orgUnit"]["name"] == "城区"
             health = (await http.get("/healthz")).json()
             assert health["status"] == "ok"  # the primary answers every read
             assert health["replicas"][0]["status"] == "down"
             metrics = (await http.get("/metrics")).text
             assert 'govgraph_replica_up{replica="replica0"} 0.0' in metrics
-            # An export too.
-            csv = await http.get("/export/ledger.csv", headers={"authorization": f"Bearer {token}"})
+            # Out of rotation: reads and exports go to the primary.
+            for _ in range(3):
+                assert await _title_via(http, token, task_id) == title
+            assert _reads("primary") >= primary + 3
+            csv = await http.get("/export/ledger.csv", headers=auth)
             assert csv.status_code == 200
             assert TASK_TEXT in csv.text
 
+            # Back: the next check after the retry time takes it in again.
+            await asyncio.to_thread(pair.cluster.standby.start)
+            await asyncio.sleep(0.35)  # replica_retry_seconds
+            await app.state.reads.check()
+            assert (await http.get("/healthz")).json()["replicas"][0]["status"] == "ok"
+            metrics = (await http.get("/metrics")).text
+            assert 'govgraph_replica_up{replica="replica0"} 1.0' in metrics
+            replica = _reads("replica0")
+            assert await _title_via(http, token, task_id) == title
+            assert _reads("replica0") == replica + 1
+
+        async with serving(pair, replica_check_seconds=60, compiled=False) as (app, http):
+            assert await _title_via(http, token, task_id) == title  # the standby's, pooled
+            await asyncio.to_thread(pair.cluster.standby.stop, "fast")
+            assert await _title_via(http, token, task_id) == title  # retried on the primary
+            assert (await http.get("/healthz")).json()["replicas"][0]["status"] == "down"
+            await asyncio.to_thread(pair.cluster.standby.start)
+            await asyncio.sleep(0.35)
+            await app.state.reads.check()
+            replica = _reads("replica0")
+            assert await _title_via(http, token, task_id) == title
+            assert _reads("replica0") == replica + 1
+
+    async def test_the_watcher_notices_a_stopped_standby_and_its_return(
+        self, healthy: Pair
+    ) -> None:
+        pair = healthy
+        async with serving(pair) as (_app, http):  # a check every 0.2 s
+            await asyncio.to_thread(pair.cluster.standby.stop, "fast")
+            deadline = time.monotonic() + 10
+            while (await http.get("/healthz")).json()["replicas"][0]["status"] != "down":
+                assert time.monotonic() < deadline, "the stopped standby still counted as up"
+                await asyncio.sleep(0.05)
             await asyncio.to_thread(pair.cluster.standby.start)
             deadline = time.monotonic() + 20
             while (await http.get("/healthz")).json()["replicas"][0]["status"] != "ok":
                 assert time.monotonic() < deadline, "the standby was not taken back"
                 await asyncio.sleep(0.1)
-            assert (
-                'govgraph_replica_up{replica="replica0"} 1.0' in (await http.get("/metrics")).text
-            )
-            replica = _reads("replica0")
-            assert await _title_via(http, token, task_id) == title
-            assert _reads("replica0") == replica + 1
 
 
 class TestExports:
