@@ -52,6 +52,7 @@ LSN_COOKIE = "govgraph_lsn"
 LSN_COOKIE_MAX_AGE = 300
 _LSN = re.compile(r"^([0-9A-Fa-f]{1,8})/([0-9A-Fa-f]{1,8})$")
 MAX_RETRY_SECONDS = 60.0
+CHECK_TIMEOUT_SECONDS = 5.0
 HISTORY = 4096  # checks of the primary's position remembered (over an hour at one a second)
 
 REPLICA_UP = Gauge("govgraph_replica_up", "1 while a read replica takes reads", ["replica"])
@@ -210,7 +211,8 @@ class ReadRouter:
 
     async def _check(self, replica: Replica, primary_lsn: int | None) -> None:
         try:
-            async with asyncio.timeout(max(1.0, self.check_seconds * 2)):
+            # Slow is not down (a busy standby answers late): only silence this long is.
+            async with asyncio.timeout(max(CHECK_TIMEOUT_SECONDS, self.check_seconds * 2)):
                 async with replica.engine.connect() as conn:
                     row = (
                         await conn.exec_driver_sql(
