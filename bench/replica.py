@@ -7,15 +7,15 @@ pg_basebackup: tests/pg_cluster.py finds them); without them it says so and stop
 
 1. A throwaway primary and standby (tests/pg_cluster.py: initdb, pg_basebackup -R, free
    loopback ports, fsync off), the dataset generated on the primary (`govgraph generate`,
-   BENCH_REPLICA_SIZES, default 300 units / 10,000 tasks / 50,000 reports) and streamed to
+   BENCH_REPLICA_SIZES, default 150 units / 4,000 tasks / 20,000 reports) and streamed to
    the standby;
 2. the mix, cycled by wrk (bench/wrk.py) on BENCH_CONCURRENCY connections: per 10 requests,
    8 dashboard screen queries (a district and a city, today and a past day, ADMIN and a town
    VIEWER: api/static/dashboard/queries/screen.graphql), one unit look-up and one
    reportProgress (a write: every call is a new report);
 3. BENCH_ROUNDS rounds, each running `govgraph serve` (BENCH_WORKERS workers) twice for
-   BENCH_SECONDS: on the primary alone (the standby stopped), then with
-   GOVGRAPH_READ_DATABASE_URLS naming the standby; per run: requests per second, p50/p99,
+   BENCH_REPLICA_SECONDS: on the primary alone (the standby runs, replaying, unused), then
+   with GOVGRAPH_READ_DATABASE_URLS naming the standby; per run: requests per second, p50/p99,
    errors, the transactions each server ran (pg_stat_database), the CPU seconds each
    server's processes used, and the writes committed;
 4. the table between the bench:replica markers of bench/RESULTS.md. Nothing is gated: on this
@@ -69,7 +69,7 @@ class Run:
     p99: float
     errors: int
     requests: int
-    xacts: dict[str, int]  # server -> transactions in the run
+    xacts: dict[str, int]  # server -> transactions of the database in the run
     cpu: dict[str, float]  # server -> CPU seconds of its processes in the run
     writes: int
     load: float
@@ -86,7 +86,7 @@ class Bench:
 
 
 def _sizes() -> tuple[int, int, int]:
-    text = os.environ.get("BENCH_REPLICA_SIZES", "300,10000,50000")
+    text = os.environ.get("BENCH_REPLICA_SIZES", "150,4000,20000")
     units, tasks, reports = (int(part) for part in text.split(","))
     return units, tasks, reports
 
@@ -228,11 +228,7 @@ async def one_run(cluster: Any, bench: Bench, mix: list[bytes], replicas: bool) 
     from bench.run import stop
     from bench.sqlite import free_port
 
-    standby = cluster.standby
-    if replicas and not standby.running():
-        await asyncio.to_thread(standby.start)
-    if not replicas and standby.running():
-        await asyncio.to_thread(standby.stop, "fast")
+    standby = cluster.standby  # running in both setups: replaying, its caches warm
     env = dict(os.environ)
     env.update(
         GOVGRAPH_DATABASE_URL=normalize_database_url(cluster.primary.url(DATABASE)),
@@ -279,7 +275,8 @@ def section(bench: Bench, elapsed: float) -> list[str]:
         "",
         f"{now}; {units} units / {tasks:,} tasks / {reports:,} reports (`govgraph generate "
         f"--seed 1`) on a throwaway PostgreSQL primary and hot standby (tests/pg_cluster.py: "
-        f"same machine, fsync off); `govgraph serve` with {bench.workers} workers; wrk on "
+        f'same machine, fsync off; the standby runs and replays in both setups, "primary '
+        f'alone" leaves it unused); `govgraph serve` with {bench.workers} workers; wrk on '
         f"{bench.concurrency} connections for {bench.seconds:.0f} s per run, {bench.rounds} "
         f"rounds; the mix per 10 requests: 8 dashboard screen queries (district and city, today "
         f"and {PAST}, ADMIN and a town VIEWER), one unit look-up, one reportProgress (a write); "
