@@ -98,6 +98,18 @@ _GONE_CLASSES = ("08",)
 _GONE_STATES = ("57P01", "57P02", "57P03")
 
 
+def _sqlstate(exc: BaseException) -> str | None:
+    orig: Any = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return state if isinstance(state, str) else None
+
+
+def recovery_conflict(exc: BaseException) -> bool:
+    """Whether a hot standby cancelled the statement for a conflict with its WAL replay
+    (SQLSTATE 40001 there; a read-only standby has no serialization failures of its own)."""
+    return _sqlstate(exc) == "40001"
+
+
 def connection_lost(exc: BaseException) -> bool:
     """Whether `exc` says the connection or its server is gone (not a refused statement)."""
     if isinstance(exc, sa.exc.DBAPIError):
@@ -111,8 +123,8 @@ def connection_lost(exc: BaseException) -> bool:
     cause = getattr(orig, "__cause__", None)
     if isinstance(cause, OSError | asyncpg.InterfaceError | asyncpg.PostgresConnectionError):
         return True
-    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    return isinstance(state, str) and (state[:2] in _GONE_CLASSES or state in _GONE_STATES)
+    state = _sqlstate(exc)
+    return state is not None and (state[:2] in _GONE_CLASSES or state in _GONE_STATES)
 
 
 class DatabaseClosed(RuntimeError):
@@ -196,6 +208,19 @@ class Database:
         self._reads = None
         return True
 
+    def _retry_on_primary(self, engine: AsyncEngine | None, exc: BaseException) -> bool:
+        """A statement on a read replica failed (`exc`): True when the primary should run it
+        again (the replica went away: reported; or its replay cancelled the statement), and
+        this handle reads from the primary from now on."""
+        if engine is None or self._reads is None or engine is self.engine:
+            return False
+        if connection_lost(exc):
+            return self._replica_failed(engine, exc)
+        if recovery_conflict(exc):
+            self._reads = None
+            return True
+        return False
+
     async def _conn(self, *, autocommit: bool = False) -> AsyncConnection:
         """The connection, opened on first use; the caller holds `_lock`."""
         if self._closed:
@@ -239,11 +264,8 @@ class Database:
                 self._broken = True  # cut off mid-protocol: never back to the pool as is
                 raise
             except Exception as exc:
-                # A read replica went away under the statement: read it from the primary.
-                engine = self._connected_to
-                if engine is None or not connection_lost(exc):
-                    raise
-                if not self._replica_failed(engine, exc):
+                # A read replica went away under the statement, or cancelled it: the primary.
+                if not self._retry_on_primary(self._connected_to, exc):
                     raise
                 self._connection = self._connected_to = None
                 await _discard(conn)
@@ -368,9 +390,9 @@ class Database:
                     try:
                         return await self._fetchval_direct(engine, sql, args)
                     except Exception as exc:
-                        # A read replica failed: the primary answers (a statement the
-                        # server refused is the caller's, as on the primary).
-                        if not connection_lost(exc) or not self._replica_failed(engine, exc):
+                        # A read replica failed or cancelled it: the primary answers (a
+                        # statement the server refused is the caller's, as on the primary).
+                        if not self._retry_on_primary(engine, exc):
                             raise
                     return await self._fetchval_direct(self.engine, sql, args)
 

@@ -409,3 +409,22 @@ def test_lsn_tokens_parse_and_print() -> None:
     assert parse_lsn('"0/10"') == 0x10  # a cookie's quoted value
     for bad in ("", "3001178", "0/", "x/1", "0/123456789", "1/2/3", None):
         assert parse_lsn(bad) is None
+
+
+def test_failures_that_send_a_read_to_the_primary() -> None:
+    """A replica gone (connection errors, shutdown) or its replay cancelling the statement
+    (40001 on a hot standby) send the read to the primary; other refusals stay the caller's."""
+    import asyncpg
+
+    from resolvers.database import connection_lost, recovery_conflict
+
+    assert connection_lost(asyncpg.exceptions.AdminShutdownError("terminating connection"))
+    assert connection_lost(asyncpg.exceptions.ConnectionDoesNotExistError("closed"))
+    assert connection_lost(ConnectionRefusedError(111, "refused"))
+    assert recovery_conflict(asyncpg.exceptions.SerializationError("conflict with recovery"))
+    for refused in (
+        asyncpg.exceptions.QueryCanceledError("statement timeout"),
+        asyncpg.exceptions.UndefinedColumnError("no such column"),
+    ):
+        assert not connection_lost(refused)
+        assert not recovery_conflict(refused)
