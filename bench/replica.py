@@ -280,7 +280,9 @@ def section(bench: Bench, elapsed: float) -> list[str]:
         f"{bench.concurrency} connections for {bench.seconds:.0f} s per run, {bench.rounds} "
         f"rounds; the mix per 10 requests: 8 dashboard screen queries (district and city, today "
         f"and {PAST}, ADMIN and a town VIEWER), one unit look-up, one reportProgress (a write); "
-        f"reads carry no read-your-writes token (wrk keeps no cookies). {elapsed:.0f} s in all.",
+        f"reads carry no read-your-writes token (wrk keeps no cookies). Transactions: "
+        f"pg_stat_database (the bench's own few included); CPU: the server's processes "
+        f"(/proc). {elapsed:.0f} s in all.",
         "",
         "| round | setup | req/s | p50 ms | p99 ms | errors | writes | primary xacts "
         "| standby xacts | primary CPU s | standby CPU s | load |",
@@ -305,6 +307,19 @@ def section(bench: Bench, elapsed: float) -> list[str]:
             "and wrk (the CPU columns), so what routing buys here is at most the primary's "
             "relief from reads, not more capacity; on a standby of its own the reads' CPU "
             "moves off the primary's machine.",
+        ]
+    cores = os.cpu_count() or 1
+    load = max((r.load for r in bench.runs), default=0.0)
+    if load > cores and len(alone) > 1:
+        spread = max(alone) / min(alone) if min(alone) > 0 else float("inf")
+        lines += [
+            "",
+            f"The machine's load average reached {load:.1f} on {cores} cores (other jobs ran "
+            f"beside the bench): the same setup varied {spread:.1f}× between rounds, more "
+            "than the setups differ, so the ratio is noise here; what the run does show is "
+            "where the work went (the transaction and CPU columns: with the standby, the "
+            "primary ran the writes and a few checks, the standby nearly every read) and that "
+            "no request failed.",
         ]
     return lines
 
