@@ -164,6 +164,28 @@ class TestRouting:
                 headers={"authorization": f"Bearer {token}"},
             )
             assert LSN_HEADER not in refused.headers
+            # An idempotent mutation (its transaction held until the response is stored) too;
+            # its replay writes nothing and carries no token.
+            body = {
+                "query": UPDATE,
+                "variables": {
+                    "input": {
+                        "task": encode_global_id("Task", task_id),
+                        "expectedVersion": version + 1,
+                        "title": title + "（再改）",
+                    }
+                },
+            }
+            keyed = {"authorization": f"Bearer {token}", "idempotency-key": f"k-{uuid.uuid4()}"}
+            first = await http.post("/graphql", json=body, headers=keyed)
+            assert first.json()["data"]["updateTask"]["errors"] == []
+            later, earlier = parse_lsn(first.headers[LSN_HEADER]), parse_lsn(lsn)
+            assert later is not None
+            assert earlier is not None
+            assert later >= earlier
+            replay = await http.post("/graphql", json=body, headers=keyed)
+            assert replay.json() == first.json()
+            assert LSN_HEADER not in replay.headers
 
 
 class TestReadYourWrites:
@@ -400,6 +422,26 @@ async def test_sqlite_ignores_read_replicas(tmp_path: Any) -> None:
         assert ReadRouter.from_urls(engine, [url]) is None
     finally:
         await engine.dispose()
+
+
+def test_the_settings_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.settings import Settings
+
+    monkeypatch.setenv(
+        "GOVGRAPH_READ_DATABASE_URLS",
+        "postgresql://a@h1/db, postgresql://a@h2:5433/db,postgresql://a@h1/db",
+    )
+    monkeypatch.setenv("GOVGRAPH_READ_WAIT_MS", "50")
+    monkeypatch.setenv("GOVGRAPH_READ_MAX_LAG_SECONDS", "2.5")
+    settings = Settings.from_env()
+    assert settings.read_database_urls == (
+        "postgresql+asyncpg://a@h1/db",
+        "postgresql+asyncpg://a@h2:5433/db",
+    )
+    assert settings.read_wait_ms == 50
+    assert settings.read_max_lag_seconds == 2.5
+    monkeypatch.delenv("GOVGRAPH_READ_DATABASE_URLS")
+    assert Settings.from_env().read_database_urls == ()
 
 
 def test_lsn_tokens_parse_and_print() -> None:
