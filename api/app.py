@@ -51,6 +51,7 @@ from api.files import routes as file_routes
 from api.graphql_http import JSON, RequestError
 from api.metrics import MetricsMiddleware, metrics
 from api.rate_limit import RateLimit, RateLimiter
+from api.replicas import ReadRouter, read_token
 from api.schema import schema
 from api.settings import Settings
 from models.messages import message
@@ -83,6 +84,8 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         )
         self.settings = settings
         self.engine: AsyncEngine | None = None
+        # GOVGRAPH_READ_DATABASE_URLS: reads' standbys (api/replicas.py), set by the lifespan.
+        self.reads: ReadRouter | None = None
         self.broker: events.Broker | None = None  # created by the app's lifespan
         self.known_units = KnownUnits()  # the units tokens name exist (api/auth.py)
         self.storage = storage_from_url(settings.storage_url)  # evidence files
@@ -135,6 +138,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             response=response,
             broker=self.broker,
             persisted=self.persisted,
+            reads=self.reads,
         )
 
     async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
@@ -189,6 +193,10 @@ class GovGraphQL(GraphQL[RequestContext, None]):
                     public=self._public(request),
                     max_age=self.settings.public_max_age,
                 )
+                if self.reads is not None and any(
+                    db.committed for db in _request_databases(request)
+                ):
+                    await self.reads.remember_write(response)  # read-your-writes token
         finally:
             # Whatever ended the request (an error outside the operation, a cancelled client),
             # its handles end here: a no-op for those the operation closed already.
@@ -255,6 +263,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         if context.db.dialect != "postgresql":
             await context.db.close()  # the token's unit check may have opened it
             return None
+        await context.db.read_from(self.reads, read_token(request))  # only queries have plans
         answer = await compiled.answer_from_plan(context, body["query"], operation_name, variables)
         if answer is None:
             await context.db.close()
@@ -398,11 +407,27 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         )
         graphql.persisted.engine = graphql.engine  # the trusted list's table
         graphql.broker = events.create_broker(graphql.engine)
+        graphql.reads = ReadRouter.from_urls(
+            graphql.engine,
+            settings.read_database_urls,
+            statement_timeout_ms=settings.statement_timeout_ms,
+            rls_role=settings.rls_role if settings.rls else None,
+            wait_ms=settings.read_wait_ms,
+            max_lag_seconds=settings.read_max_lag_seconds,
+            retry_seconds=settings.replica_retry_seconds,
+            check_seconds=settings.replica_check_seconds,
+        )
+        _app.state.reads = graphql.reads  # the read router, for tests and tools
         delivery = _start_delivery(settings)  # GOVGRAPH_DELIVER=1: the outbox's worker
         try:
+            if graphql.reads is not None:
+                await graphql.reads.start()
             await graphql.broker.start()
             yield
         finally:
+            if graphql.reads is not None:
+                await graphql.reads.close()
+                graphql.reads = None
             if delivery is not None:
                 await delivery.stop()
             await graphql.broker.close()
@@ -419,7 +444,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         except Exception:  # any database failure means "not healthy" (logged, not shown)
             logger.warning("healthz: the database does not answer", exc_info=True)
             return JSONResponse({"status": "error", "error": "database unavailable"}, 503)
-        return JSONResponse({"status": "ok", "database": graphql.engine.dialect.name})
+        body: dict[str, Any] = {"status": "ok", "database": graphql.engine.dialect.name}
+        if graphql.reads is not None:  # reads fall back to the primary: still "ok"
+            body["replicas"] = graphql.reads.health()
+        return JSONResponse(body)
 
     app = Starlette(
         routes=[

@@ -49,3 +49,5 @@ class RequestContext(Context):
     credentials: Credentials | None = None
     # The app's persisted operations (api/persisted.py): trusted mode checks every operation.
     persisted: Any = None
+    # Read replicas (api/replicas.py's ReadRouter; None: every read on the primary).
+    reads: Any = None

@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
 from api.idempotency import HEADER as IDEMPOTENCY_KEY
+from api.replicas import LSN_HEADER
 from api.settings import Settings
 
 # What a page may send: its token, JSON bodies, retries' keys, its own request ids, a language.
@@ -25,11 +26,12 @@ ALLOW_HEADERS = [
     "accept-language",
     IDEMPOTENCY_KEY,
     "x-request-id",
+    LSN_HEADER,  # a write's read-your-writes token, sent back on reads (api/replicas.py)
 ]
 # What a page may read besides the CORS-safelisted response headers (a 429's wait, an
-# export's file name, a GET read's ETag; the request id is in error bodies,
+# export's file name, a GET read's ETag, a write's LSN token; the request id is in error bodies,
 # extensions.requestId).
-EXPOSE_HEADERS = ["retry-after", "content-disposition", "etag"]
+EXPOSE_HEADERS = ["retry-after", "content-disposition", "etag", LSN_HEADER]
 PREFLIGHT_MAX_AGE = 600  # seconds a browser may cache a preflight
 
 

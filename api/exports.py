@@ -23,12 +23,14 @@ from urllib.parse import quote
 import orjson
 import sqlalchemy as sa
 from cross_web import HTTPException
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from api import briefing, errors
 from api.context import RequestContext
+from api.replicas import read_token
 from models import OrgUnit
 from models.enums import RoleScope
 from models.messages import Text, message
@@ -127,6 +129,14 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         ctx = await graphql.get_context(request, None)
         return ctx
 
+    async def read_engine(request: Request) -> AsyncEngine:
+        """The engine an export reads from: a read replica's when configured and fit
+        (api/replicas.py, honouring the request's read-your-writes token), else the primary's."""
+        assert graphql.engine is not None
+        if graphql.reads is None:
+            return graphql.engine
+        return await graphql.reads.read_engine(read_token(request))
+
     async def ledger_query(ctx: RequestContext, request: Request) -> tuple[ExportQuery, str]:
         params = request.query_params
         unit = await find_unit(ctx, params.get("unit"), subtree_only=False)
@@ -164,6 +174,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         except HTTPException as exc:
             return refused(request, exc.status_code, getattr(exc, "text", exc.reason))
         try:
+            await ctx.db.read_from(graphql.reads, read_token(request))  # exports only read
             response: Response = await handler(ctx, request)
             return response
         except ExportError as exc:
@@ -179,8 +190,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         async def handle(ctx: RequestContext, request: Request) -> Response:
             query, name = await ledger_query(ctx, request)
             scope, rls = ctx.scope, ctx.db.rls_scope
-            assert graphql.engine is not None
-            engine = graphql.engine
+            engine = await read_engine(request)
 
             async def body() -> AsyncIterator[bytes]:
                 async with engine.connect() as conn, conn.begin():
@@ -199,11 +209,11 @@ def routes(graphql: GovGraphQL) -> list[Route]:
     async def ledger_xlsx(request: Request) -> Response:
         async def handle(ctx: RequestContext, request: Request) -> Response:
             query, name = await ledger_query(ctx, request)
-            assert graphql.engine is not None
+            engine = await read_engine(request)
             # The workbook is complete only at its end (a zip): spool it, then stream it.
             spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
             try:
-                async with graphql.engine.connect() as conn, conn.begin():
+                async with engine.connect() as conn, conn.begin():
                     await apply_rls_scope(conn, ctx.db.rls_scope)
                     await write_xlsx(ledger_rows(conn, ctx.scope, query), spool)
             except BaseException:
@@ -230,9 +240,9 @@ def routes(graphql: GovGraphQL) -> list[Route]:
         async def handle(ctx: RequestContext, request: Request) -> Response:
             unit = await find_unit(ctx, request.query_params.get("unit"), subtree_only=True)
             scope = Scope(root=unit["id"], disclosure=ctx.scope.disclosure)
-            assert graphql.engine is not None
+            engine = await read_engine(request)
             return StreamingResponse(
-                snapshot_chunks(graphql.engine, scope, unit, rls_scope=ctx.db.rls_scope),
+                snapshot_chunks(engine, scope, unit, rls_scope=ctx.db.rls_scope),
                 media_type="application/json",
                 headers={"content-disposition": _attachment(f"{unit['name']}.json")},
             )

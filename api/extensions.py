@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator, Iterator
 
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, validate
+from starlette.requests import Request
 from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -13,6 +14,7 @@ from api import errors
 from api.context import RequestContext
 from api.events import defer_until_commit
 from api.metrics import GRAPHQL_ERRORS, SQL_STATEMENTS
+from api.replicas import read_token
 from models.messages import message
 from resolvers.events import pending_changes
 
@@ -31,7 +33,23 @@ class ParseOnce(ParserCache):
 
 
 class DatabaseLifecycle(SchemaExtension):
-    """Closes the request's connection after the operation: commit mutations, roll back reads."""
+    """Closes the request's connection after the operation: commit mutations, roll back reads.
+
+    An HTTP query reads from a read replica when GOVGRAPH_READ_DATABASE_URLS names some
+    (api/replicas.py), honouring the request's read-your-writes token; mutations, and every
+    operation over a WebSocket, stay on the primary.
+    """
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context.context
+        if (
+            isinstance(context, RequestContext)
+            and context.reads is not None
+            and isinstance(context.request, Request)
+            and self.execution_context.operation_type == OperationType.QUERY
+        ):
+            await context.db.read_from(context.reads, read_token(context.request))
+        yield
 
     async def on_operation(self) -> AsyncIterator[None]:
         try:

@@ -107,6 +107,11 @@ def parse_cors_origins(text: str) -> tuple[str, ...]:
     return origins
 
 
+def parse_urls(text: str) -> tuple[str, ...]:
+    """GOVGRAPH_READ_DATABASE_URLS: URLs separated by commas or spaces, duplicates once."""
+    return tuple(dict.fromkeys(part for part in text.replace(",", " ").split() if part))
+
+
 PERSISTED_MODES = ("apq", "trusted", "off")
 
 
@@ -204,6 +209,15 @@ class Settings:
     apq_cache_size: int = 2_000  # APQ texts kept per worker (least recently used out)
     # Cache-Control max-age of the anonymous demo viewer's GET reads (seconds).
     public_max_age: int = 60
+    # Read replicas (api/replicas.py; PostgreSQL hot standbys, ignored on SQLite): their URLs
+    # (GOVGRAPH_READ_DATABASE_URLS, comma-separated), how long a read carrying a write's token
+    # waits for a standby to replay it before reading the primary, how far behind a standby
+    # may be for reads without a token, and when a failed one is tried again.
+    read_database_urls: tuple[str, ...] = ()
+    read_wait_ms: int = 200
+    read_max_lag_seconds: float = 30.0
+    replica_retry_seconds: float = 5.0
+    replica_check_seconds: float = 1.0  # how often each standby's health and lag are read
 
     def today(self) -> date:
         """Today in the configured time zone."""
@@ -255,4 +269,12 @@ class Settings:
             ),
             apq_cache_size=int(os.environ.get("GOVGRAPH_APQ_CACHE_SIZE", "2000")),
             public_max_age=int(os.environ.get("GOVGRAPH_PUBLIC_MAX_AGE", "60")),
+            read_database_urls=tuple(
+                normalize_database_url(url)
+                for url in parse_urls(os.environ.get("GOVGRAPH_READ_DATABASE_URLS", ""))
+            ),
+            read_wait_ms=int(os.environ.get("GOVGRAPH_READ_WAIT_MS", "200")),
+            read_max_lag_seconds=float(os.environ.get("GOVGRAPH_READ_MAX_LAG_SECONDS", "30")),
+            replica_retry_seconds=float(os.environ.get("GOVGRAPH_REPLICA_RETRY_SECONDS", "5")),
+            replica_check_seconds=float(os.environ.get("GOVGRAPH_REPLICA_CHECK_SECONDS", "1")),
         )

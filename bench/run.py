@@ -17,7 +17,9 @@
    more with one worker behind bench/pgcount.py to count each row's SQL statements;
 6. the results and the goals of issue 15, each marked met or short, go between the bench
    markers of bench/RESULTS.md (other sections stay);
-7. the embedded default on SQLite (bench/sqlite.py; BENCH_SQLITE=0 skips it).
+7. the embedded default on SQLite (bench/sqlite.py; BENCH_SQLITE=0 skips it);
+8. read replicas: a read-heavy mix on a throwaway primary plus hot standby vs the primary
+   alone (bench/replica.py; BENCH_REPLICA=0 skips it).
 """
 
 from __future__ import annotations
@@ -634,6 +636,10 @@ async def main() -> None:
         from bench import sqlite
 
         await sqlite.main()
+    if os.environ.get("BENCH_REPLICA", "1") != "0":  # read replicas (bench/replica.py)
+        from bench import replica
+
+        await replica.main()
 
 
 if __name__ == "__main__":

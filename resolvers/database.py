@@ -14,7 +14,7 @@ import time
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import asyncpg  # type: ignore[import-untyped]
 import sqlalchemy as sa
@@ -78,6 +78,55 @@ def writer_lock(engine: AsyncEngine) -> asyncio.Lock:
     return lock
 
 
+class ReadRoutes(Protocol):
+    """Where reads go when read replicas are configured (api/replicas.py's ReadRouter)."""
+
+    primary: AsyncEngine
+
+    async def read_engine(self, min_lsn: int | None = None) -> AsyncEngine:
+        """A standby's engine (one that has replayed `min_lsn`), else the primary's."""
+        ...
+
+    def failed(self, engine: AsyncEngine, exc: BaseException) -> None:
+        """A standby's connection failed: take it out of rotation for a while."""
+        ...
+
+
+# SQLSTATE classes and codes that say the server or the connection went away: 08 (connection
+# exception), 57P01-57P03 (administrator or crash shutdown, cannot connect now).
+_GONE_CLASSES = ("08",)
+_GONE_STATES = ("57P01", "57P02", "57P03")
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    orig: Any = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return state if isinstance(state, str) else None
+
+
+def recovery_conflict(exc: BaseException) -> bool:
+    """Whether a hot standby cancelled the statement for a conflict with its WAL replay
+    (SQLSTATE 40001 there; a read-only standby has no serialization failures of its own)."""
+    return _sqlstate(exc) == "40001"
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether `exc` says the connection or its server is gone (not a refused statement)."""
+    if isinstance(exc, sa.exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        orig: Any = exc.orig
+    else:
+        orig = exc
+    if isinstance(orig, OSError | asyncpg.InterfaceError | asyncpg.PostgresConnectionError):
+        return True
+    cause = getattr(orig, "__cause__", None)
+    if isinstance(cause, OSError | asyncpg.InterfaceError | asyncpg.PostgresConnectionError):
+        return True
+    state = _sqlstate(exc)
+    return state is not None and (state[:2] in _GONE_CLASSES or state in _GONE_STATES)
+
+
 class DatabaseClosed(RuntimeError):
     """A statement after the request's handle was closed: refused, never a new connection.
 
@@ -112,6 +161,12 @@ class Database:
         # close() leaves it open until release().
         self.held = False
         self._writer: asyncio.Lock | None = None  # SQLite: the engine's writer lock, held
+        # Read replicas (read_from): the router asked when the connection opens, the
+        # read-your-writes token it must honour, and the engine the connection is from.
+        self._reads: ReadRoutes | None = None
+        self._min_lsn: int | None = None
+        self._connected_to: AsyncEngine | None = None
+        self.committed = False  # close(commit=True) committed a transaction
 
     @property
     def dialect(self) -> str:
@@ -123,23 +178,78 @@ class Database:
         """Whether close() ended this handle."""
         return self._closed
 
+    async def read_from(self, routes: ReadRoutes | None, min_lsn: int | None = None) -> None:
+        """This handle only reads (a query, an export): its connection comes from a read
+        replica when `routes` finds one fit (one that has replayed `min_lsn`, a write's
+        read-your-writes token), else from the primary. A connection open already (the
+        token's unit check, a read) is ended first, so the operation reads from one server.
+        Not for a handle that wrote or holds its transaction (an idempotent request)."""
+        if routes is None or self.held or self.wrote or self._writer is not None:
+            return
+        async with self._lock:
+            connection, self._connection = self._connection, None
+            if connection is not None:
+                await connection.rollback()
+                await connection.close()
+        self._reads, self._min_lsn = routes, min_lsn
+
+    async def _read_engine(self) -> AsyncEngine:
+        """The engine the next connection comes from: the primary unless read_from()."""
+        if self._reads is None:
+            return self.engine
+        return await self._reads.read_engine(self._min_lsn)
+
+    def _replica_failed(self, engine: AsyncEngine, exc: BaseException) -> bool:
+        """A read replica's connection failed (`exc`): reported, and this handle reads from
+        the primary from now on (True); False when `engine` is the primary's."""
+        if self._reads is None or engine is self.engine:
+            return False
+        self._reads.failed(engine, exc)
+        self._reads = None
+        return True
+
+    def _retry_on_primary(self, engine: AsyncEngine | None, exc: BaseException) -> bool:
+        """A statement on a read replica failed (`exc`): True when the primary should run it
+        again (the replica went away: reported; or its replay cancelled the statement), and
+        this handle reads from the primary from now on."""
+        if engine is None or self._reads is None or engine is self.engine:
+            return False
+        if connection_lost(exc):
+            return self._replica_failed(engine, exc)
+        if recovery_conflict(exc):
+            self._reads = None
+            return True
+        return False
+
     async def _conn(self, *, autocommit: bool = False) -> AsyncConnection:
         """The connection, opened on first use; the caller holds `_lock`."""
         if self._closed:
             raise DatabaseClosed("the request's database handle is closed")
         if self._connection is None:
-            connection = await self.engine.connect()
+            engine = await self._read_engine()
             try:
-                if autocommit and self.rls_scope is None and not self.held:
-                    # One read statement: no BEGIN and ROLLBACK round trips around it.
-                    await connection.execution_options(isolation_level="AUTOCOMMIT")
-                if self.rls_scope is not None:
-                    await _set_scope(connection, self.rls_scope)
-            except BaseException:
-                await _discard(connection)
-                raise
-            self._connection = connection
+                connection = await self._open(engine, autocommit=autocommit)
+            except Exception as exc:
+                if not self._replica_failed(engine, exc):
+                    raise
+                engine = self.engine  # the read replica failed: the primary's
+                connection = await self._open(engine, autocommit=autocommit)
+            self._connection, self._connected_to = connection, engine
         return self._connection
+
+    async def _open(self, engine: AsyncEngine, *, autocommit: bool) -> AsyncConnection:
+        """A connection of `engine`, set up for this handle."""
+        connection = await engine.connect()
+        try:
+            if autocommit and self.rls_scope is None and not self.held:
+                # One read statement: no BEGIN and ROLLBACK round trips around it.
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+            if self.rls_scope is not None:
+                await _set_scope(connection, self.rls_scope)
+        except BaseException:
+            await _discard(connection)
+            raise
+        return connection
 
     async def _run(
         self, run: Callable[[AsyncConnection], Awaitable[T]], *, autocommit: bool = False
@@ -153,6 +263,14 @@ class Database:
             except asyncio.CancelledError:
                 self._broken = True  # cut off mid-protocol: never back to the pool as is
                 raise
+            except Exception as exc:
+                # A read replica went away under the statement, or cancelled it: the primary.
+                if not self._retry_on_primary(self._connected_to, exc):
+                    raise
+                self._connection = self._connected_to = None
+                await _discard(conn)
+                conn = await self._conn(autocommit=autocommit)
+                value = await run(conn)
             self._count(started)
             return value
 
@@ -268,7 +386,15 @@ class Database:
         if single and self.rls_scope is None and not self.held and self._direct:
             async with self._lock:
                 if self._connection is None and not self._closed:
-                    return await self._fetchval_direct(sql, args)
+                    engine = await self._read_engine()
+                    try:
+                        return await self._fetchval_direct(engine, sql, args)
+                    except Exception as exc:
+                        # A read replica failed or cancelled it: the primary answers (a
+                        # statement the server refused is the caller's, as on the primary).
+                        if not self._retry_on_primary(engine, exc):
+                            raise
+                    return await self._fetchval_direct(self.engine, sql, args)
 
         async def run(conn: AsyncConnection) -> Any:
             return (await conn.exec_driver_sql(sql, tuple(args))).scalar()
@@ -280,9 +406,10 @@ class Database:
         """Whether the engine's pooled connections are asyncpg's (PostgreSQL)."""
         return self.engine.dialect.driver == "asyncpg"
 
-    async def _fetchval_direct(self, sql: str, args: Sequence[Any]) -> Any:
-        """One read on a connection of the engine's pool, straight on the asyncpg connection
-        under it, outside any transaction; the caller holds `_lock`, nothing is open.
+    async def _fetchval_direct(self, engine: AsyncEngine, sql: str, args: Sequence[Any]) -> Any:
+        """One read on a connection of `engine`'s pool (the primary's or a read replica's),
+        straight on the asyncpg connection under it, outside any transaction; the caller holds
+        `_lock`, nothing is open.
 
         What SQLAlchemy's connection and result layers add around one statement (execution
         options, the cursor adapter, the result) was a quarter of a cached-plan request's CPU
@@ -293,8 +420,8 @@ class Database:
         is asyncpg's own (database_failure reads its SQLSTATE); after any other failure the
         connection is closed and the pool opens a fresh one.
         """
-        pool = self.engine.sync_engine.pool  # the one raw_connection() checks out of
-        fairy = await self.engine.raw_connection()
+        pool = engine.sync_engine.pool  # the one raw_connection() checks out of
+        fairy = await engine.raw_connection()
         driver: Any = fairy.driver_connection  # asyncpg.Connection
         started = time.perf_counter()
         try:
@@ -353,6 +480,7 @@ class Database:
         async with self._lock:
             self._closed = True
             connection, self._connection = self._connection, None
+            self._connected_to = None
             if connection is None:
                 return
             if self._broken:
@@ -361,6 +489,7 @@ class Database:
             try:
                 if commit:
                     await connection.commit()
+                    self.committed = True
                 else:
                     await connection.rollback()
             except BaseException:
