@@ -101,6 +101,7 @@ OUTBOX_EVENTS: dict[str, str] = {
     "acknowledgeEscalation": "escalation.acknowledged",
     "replyToEscalation": "escalation.replied",
     "closeEscalation": "escalation.closed",
+    "setReportReview": "plan.updated",
     "acceptProgressReport": "report.accepted",
     "returnProgressReport": "report.returned",
     "addComment": "comment.added",

@@ -138,7 +138,24 @@ async def _record_measurement(admin: GraphQLClient) -> tuple[dict[str, Any], str
     return variables, "", uuid.UUID(int=0)  # the row counts tell (no version to compare)
 
 
+SET_REVIEW = """
+mutation ($input: SetReportReviewInput!) { setReportReview(input: $input) {
+  plan { id reportReview version } errors { code message } } }
+"""
+
+
+async def _restate_review(admin: GraphQLClient) -> tuple[dict[str, Any], str, uuid.UUID]:
+    plan = (await admin.query("{ plans(first: 1) { edges { node { id reportReview } } } }"))[
+        "plans"
+    ]["edges"][0]["node"]
+    variables = {"input": {"plan": plan["id"], "policy": plan["reportReview"]}}
+    return variables, "plan", decode_global_id(plan["id"], "Plan")
+
+
 CASES = {
+    "setReportReview-restated": Case(
+        SET_REVIEW, "setReportReview", _restate_review, lambda p: p["plan"]["version"]
+    ),
     "updateTask-again": Case(UPDATE, "updateTask", _update_task, lambda p: p["task"]["version"]),
     "updateTask-restated": Case(
         UPDATE, "updateTask", _restate_task, lambda p: p["task"]["version"]
@@ -194,6 +211,8 @@ NEVER_NOOPS = {
     "updateWebhookSubscription": "a restatement records nothing (tests/resolvers/delivery)",
     "rotateWebhookSecret": "each rotation is a new secret",
     "deleteWebhookSubscription": "deleting it again is NOT_FOUND",
+    "reviewProgressReport": "the applied decision again is a no-op (tests/resolvers/review)",
+    "addComment": "each comment is a new comment",
 }
 
 

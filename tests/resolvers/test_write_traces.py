@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,9 @@ EXPECT: dict[str, Expect] = {
     "rotateWebhookSecret": OTHER,
     "deleteWebhookSubscription": OTHER,
     "recordOrgUnitEvent": TASKS,
+    "setReportReview": OBJECTS,
+    "reviewProgressReport": TASKS,
+    "addComment": TASKS,
     "rebuild-rollups": REBUILD,
 }
 
@@ -595,6 +599,57 @@ async def record_org_unit_event(env: Env) -> Mark:
     return await env.mutate("recordOrgUnitEvent", query, variables, as_="山西省", role="ADMIN")
 
 
+async def set_report_review(env: Env) -> Mark:
+    data = await env.client.query(
+        '{ tasks(filter: {text: "秸秆禁烧"}) { edges { node { plan { id } } } } }'
+    )
+    plan = data["tasks"]["edges"][0]["node"]["plan"]["id"]
+    query = _payload("plan { reportReview }", "setReportReview", "SetReportReviewInput")
+    variables = {"input": {"plan": plan, "policy": "ALL"}}
+    return await env.mutate("setReportReview", query, variables, as_="城区", role="COORDINATOR")
+
+
+async def review_progress_report(env: Env) -> Mark:
+    """Accepts a SUBMITTED report, written here without traces of its own (the policy the
+    setReportReview case set would make reportProgress submit it: tests/resolvers/review)."""
+    _task, share = await env.nancun_share()
+    report_id = uuid.uuid4()
+    now = datetime.now(UTC)
+    async with env.db.engine.begin() as conn:
+        await conn.execute(
+            models.metadata.tables["progress_report"]
+            .insert()
+            .values(
+                id=report_id,
+                assignment_id=decode_global_id(share, "Assignment"),
+                reported_at=now,
+                percent=100.0,
+                status="COMPLETED",
+                narrative="全部完成",
+                evidence=[],
+                review_state="SUBMITTED",
+                version=1,
+                created_at=now,
+            )
+        )
+    query = _payload(
+        "report { reviewState } assignment { status }",
+        "reviewProgressReport",
+        "ReviewProgressReportInput",
+    )
+    variables = {"input": {"report": global_id("ProgressReport", report_id), "decision": "ACCEPT"}}
+    return await env.mutate(
+        "reviewProgressReport", query, variables, as_="城区", role="COORDINATOR"
+    )
+
+
+async def add_comment(env: Env) -> Mark:
+    task, _share = await env.nancun_share()
+    query = _payload("comment { id kind }", "addComment", "AddCommentInput")
+    variables = {"input": {"target": task, "body": "请于月底前完成", "kind": "INSTRUCTION"}}
+    return await env.mutate("addComment", query, variables, as_="城区", role="COORDINATOR")
+
+
 async def rebuild_rollups(env: Env) -> Mark:
     await env.command(["rebuild-rollups"])
     return Mark(actor="govgraph rebuild-rollups")
@@ -631,6 +686,9 @@ CASES: dict[str, Case] = {
     "deleteWebhookSubscription": delete_webhook_subscription,
     "key revoke": key_revoke,
     "recordOrgUnitEvent": record_org_unit_event,
+    "setReportReview": set_report_review,
+    "reviewProgressReport": review_progress_report,
+    "addComment": add_comment,
     "rebuild-rollups": rebuild_rollups,
 }
 

@@ -19,8 +19,10 @@ mutation ($input: AddCommentInput!) { addComment(input: $input) {
   comment { id kind body author authorRole createdAt authorUnit { name } }
   errors { code field } } }
 """
+# The commenting unit, a co-lead of one of its tasks, and a unit that sees neither.
+UNIT, CO_LEAD, OTHER = "城区生态环境分局", "南村镇", "北石店镇"
 TASKS = """
-query { orgUnit(name: "南村镇") { tasks(first: 100) { edges { node { id
+query ($unit: String!) { orgUnit(name: $unit) { tasks(first: 100) { edges { node { id
   assignments { id role unit { name } } } } } }
   rectifications(first: 50) { edges { node { id responsibleUnits { name } } } } }
 """
@@ -51,23 +53,23 @@ async def _as(client: GraphQLClient, name: str, role: str) -> GraphQLClient:
 
 
 async def _targets(client: GraphQLClient) -> dict[str, Any]:
-    """A task 南村镇 leads with another town (北石店镇 sees neither), a rectification 南村镇
-    is responsible for, and a report 南村镇 makes on its share."""
-    town = await _as(client, "南村镇", "REPORTER")
-    data = await town.query(TASKS)
+    """A task UNIT shares with CO_LEAD (OTHER sees neither), a rectification UNIT alone is
+    responsible for, and a report UNIT makes on its share."""
+    town = await _as(client, UNIT, "REPORTER")
+    data = await town.query(TASKS, {"unit": UNIT})
     task, share = None, None
     for edge in data["orgUnit"]["tasks"]["edges"]:
         units = {a["unit"]["name"] for a in edge["node"]["assignments"]}
-        if "北石店镇" not in units and "西上庄街道办事处" in units:
+        if OTHER not in units and CO_LEAD in units:
             task = edge["node"]
-            share = next(a for a in task["assignments"] if a["unit"]["name"] == "南村镇")
+            share = next(a for a in task["assignments"] if a["unit"]["name"] == UNIT)
             break
     assert task is not None
     assert share is not None
     rect = next(
         e["node"]
         for e in data["rectifications"]["edges"]
-        if [u["name"] for u in e["node"]["responsibleUnits"]] == ["南村镇"]
+        if [u["name"] for u in e["node"]["responsibleUnits"]] == [UNIT]
     )
     reported = await town.query(
         REPORT, {"input": {"assignment": share["id"], "percent": 30, "narrative": "推进中"}}
@@ -102,7 +104,7 @@ class TestComments:
         self, client: GraphQLClient, seeded_db: TestDatabase
     ) -> None:
         targets = await _targets(client)
-        town = await _as(client, "南村镇", "REPORTER")
+        town = await _as(client, UNIT, "REPORTER")
         district = await _as(client, "城区", "COORDINATOR")
         before = await _counts(seeded_db)
         for name, target in targets.items():
@@ -110,7 +112,7 @@ class TestComments:
             assert said["errors"] == []
             assert said["comment"]["kind"] == "COMMENT"
             assert said["comment"]["authorRole"] == "REPORTER"
-            assert said["comment"]["authorUnit"] == {"name": "南村镇"}
+            assert said["comment"]["authorUnit"] == {"name": UNIT}
             instructed = await _add(district, target, "请加快推进，月底前办结", "INSTRUCTION")
             assert instructed["errors"] == [], name
             assert instructed["comment"]["authorUnit"] == {"name": "城区"}
@@ -140,11 +142,11 @@ class TestComments:
         district = await _as(client, "城区", "COORDINATOR")
         for target in targets.values():
             assert (await _add(district, target, "阅", "INSTRUCTION"))["errors"] == []
-        other_town = await _as(client, "北石店镇", "COORDINATOR")
+        other_town = await _as(client, OTHER, "COORDINATOR")
         for target in targets.values():
             assert await _comments(other_town, target) is None  # not even the target
         # A co-lead sees the task and its comments, not the other town's report or its 批示.
-        co_lead = await _as(client, "西上庄街道办事处", "REPORTER")
+        co_lead = await _as(client, CO_LEAD, "REPORTER")
         assert (await _comments(co_lead, targets["task"]))["comments"]["totalCount"] == 1
         assert await _comments(co_lead, targets["report"]) is None
 
@@ -154,12 +156,12 @@ class TestRefusals:
         self, client: GraphQLClient, seeded_db: TestDatabase
     ) -> None:
         targets = await _targets(client)
-        town_viewer = await _as(client, "南村镇", "VIEWER")
-        town_reporter = await _as(client, "南村镇", "REPORTER")
-        town_coordinator = await _as(client, "南村镇", "COORDINATOR")
-        other_town = await _as(client, "北石店镇", "COORDINATOR")
+        town_viewer = await _as(client, UNIT, "VIEWER")
+        town_reporter = await _as(client, UNIT, "REPORTER")
+        town_coordinator = await _as(client, UNIT, "COORDINATOR")
+        other_town = await _as(client, OTHER, "COORDINATOR")
         district_reporter = await _as(client, "城区", "REPORTER")
-        unit = await _unit(client, "南村镇")
+        unit = await _unit(client, UNIT)
         before = await _counts(seeded_db)
         cases: list[tuple[GraphQLClient, str, str, str, str]] = [
             (town_viewer, targets["task"], "意见", "COMMENT", "FORBIDDEN"),
@@ -190,7 +192,7 @@ async def test_concurrent_comments_all_land_once(
     client: GraphQLClient, seeded_db: TestDatabase
 ) -> None:
     targets = await _targets(client)
-    town = await _as(client, "南村镇", "REPORTER")
+    town = await _as(client, UNIT, "REPORTER")
     district = await _as(client, "城区", "COORDINATOR")
     before = await _counts(seeded_db)
     writes = [(town, f"意见{i}", "COMMENT") for i in range(10)] + [
