@@ -21,6 +21,7 @@ from resolvers.scope import internal_hidden, visibility
 
 comment_t: sa.Table = CommentModel.__table__  # type: ignore[attr-defined]
 
+
 @strawberry.type(
     description=(
         "A comment or 批示 on a task, rectification or progress report: who wrote it (unit,"
