@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from resolvers.common import decode_global_id
-from tests.conftest import GraphQLClient, TestDatabase
+from tests.conftest import GraphQLClient, TestDatabase, graphql_client
 
 ADD = """
 mutation ($input: AddCommentInput!) { addComment(input: $input) {
@@ -209,3 +209,23 @@ async def test_concurrent_comments_all_land_once(
     after = await _counts(seeded_db)
     assert after["comment"] == before["comment"] + 20
     assert after["audit_event"] == before["audit_event"] + 20
+
+
+@pytest.mark.postgres
+@pytest.mark.private_db
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_comments_behind_row_level_security(seeded_db: TestDatabase) -> None:
+    """With the database's own policies on (the app connecting as govgraph_app), comments and
+    批示 are written and read as the scope rules say."""
+    async with graphql_client(seeded_db, rls=True) as client:
+        targets = await _targets(client)
+        district = await _as(client, "城区", "COORDINATOR")
+        for target in targets.values():
+            assert (await _add(district, target, "阅", "INSTRUCTION"))["errors"] == []
+        unit = await _as(client, UNIT, "VIEWER")
+        for target in targets.values():
+            node = await _comments(unit, target)
+            assert [e["node"]["body"] for e in node["comments"]["edges"]] == ["阅"]
+        co_lead = await _as(client, CO_LEAD, "VIEWER")
+        assert (await _comments(co_lead, targets["task"]))["comments"]["totalCount"] == 1
+        assert await _comments(co_lead, targets["report"]) is None

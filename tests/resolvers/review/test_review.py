@@ -331,6 +331,8 @@ class TestReview:
             async with graphql_client(seeded_db, compiled=compiled) as gql:
                 body = await gql.as_viewer(town_id, "VIEWER").execute(query, variables)
                 assert "errors" not in body, body
+                # The compiled path serves the review fields itself (no fall back).
+                assert body["extensions"]["sql"]["compiled"] is compiled, body["extensions"]
                 answers.append(body["data"])
         assert answers[0] == answers[1]
         states = {
