@@ -44,6 +44,7 @@ from resolvers.org_unit.types import OrgUnit
 from resolvers.proposal.queries import ProposalQuery
 from resolvers.scalars import OVERRIDES as SCALARS
 from resolvers.subscriptions import Subscription
+from resolvers.supervision.mutations import SupervisionMutation
 from resolvers.task.mutations import TaskEditMutation, TaskMutation
 from resolvers.task.queries import TaskQuery
 from resolvers.task.types import Assignment, Task
@@ -82,6 +83,7 @@ Mutation = merge_types(
         EvidenceMutation,
         WebhookMutation,
         OrgUnitMutation,
+        SupervisionMutation,
     ),
 )
 

@@ -32,6 +32,7 @@ from models.outbox import OutboxEvent
 from models.proposal import Proposal
 from models.rollup import RollupBucket, RollupMember
 from models.seed_run import SeedRun
+from models.supervision import Supervision
 from models.task import (
     Assignment,
     AssignmentStatusEvent,
@@ -81,6 +82,7 @@ __all__ = [
     "RollupBucket",
     "RollupMember",
     "SeedRun",
+    "Supervision",
     "Target",
     "Task",
     "TaskDeadlineChange",
