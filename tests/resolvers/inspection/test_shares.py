@@ -142,12 +142,14 @@ async def test_xishangzhuang_completing_item_8_does_not_credit_zhongjiazhuang(
 
     # As of a past day (the SQL twin of the rule, from the events): backdate the moves.
     async with seeded_db.engine.begin() as conn:
-        await conn.execute(
-            sa.text(
-                "UPDATE rectification_event SET occurred_at = :at WHERE rectification_id = :id"
-            ).bindparams(sa.bindparam("id", type_=sa.Uuid())),
-            {"at": calendar.start_of_day(date(2025, 1, 10)), "id": item_id},
-        )
+        for day, state in ((9, "IN_PROGRESS"), (10, "COMPLETED")):
+            await conn.execute(
+                sa.text(
+                    "UPDATE rectification_event SET occurred_at = :at"
+                    " WHERE rectification_id = :id AND to_status = :to"
+                ).bindparams(sa.bindparam("id", type_=sa.Uuid())),
+                {"at": calendar.start_of_day(date(2025, 1, day)), "id": item_id, "to": state},
+            )
     xi_past, zhong_past = await _rollup(client, XI, PAST), await _rollup(client, ZHONG, PAST)
     assert _delta(xi_base_past, xi_past) == {"completed": 1, "notStarted": -1, "overdue": -1}
     assert _delta(zhong_base_past, zhong_past) == {}
