@@ -268,3 +268,50 @@ async def test_the_item_rule_and_its_sql_twin_agree(seeded_db: TestDatabase, siz
     assert rules.item_status([S.COMPLETED, S.NOT_STARTED]) is S.IN_PROGRESS
     assert rules.item_status([S.CLOSED, S.VERIFIED]) is S.VERIFIED
     assert rules.item_status([S.CLOSED, S.REOPENED]) is S.REOPENED
+
+
+@pytest.mark.postgres
+@pytest.mark.private_db
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_concurrent_completions_of_both_shares_complete_the_item(
+    client: GraphQLClient, seeded_db: TestDatabase
+) -> None:
+    """The two towns complete their shares at the same moment, beside their notes, five
+    rounds over: each move derives the item's state from the other's committed share (the
+    item row is locked first), so the item always ends COMPLETED, never stuck IN_PROGRESS."""
+    import asyncio
+
+    item = (await _item(client, 8))["id"]
+    towns = [await _viewer(client, town, "REPORTER") for town in (XI, ZHONG)]
+    district = await _viewer(client, "城区", "COORDINATOR")
+    for town in towns:
+        assert (await _move(town, item, "IN_PROGRESS", 1))["errors"] == []
+    note = (
+        "mutation ($i: NoteRectificationProgressInput!) { noteRectificationProgress(input: $i)"
+        " { errors { code } } }"
+    )
+    for _round in range(5):
+        node = await _state(client, item)
+        versions = {s["unit"]["name"]: s["version"] for s in node["shares"]}
+        results = await asyncio.gather(
+            *(
+                _move(town, item, "COMPLETED", versions[name])
+                for town, name in zip(towns, (XI, ZHONG), strict=True)
+            ),
+            *(
+                town.query(note, {"i": {"rectification": item, "comment": f"进展{i}"}})
+                for town in towns
+                for i in range(5)
+            ),
+        )
+        assert all(r["errors"] == [] for r in results[:2])
+        assert all(r["noteRectificationProgress"]["errors"] == [] for r in results[2:])
+        node = await _state(client, item)
+        assert node["status"] == "COMPLETED"
+        assert _shares(node) == {XI: "COMPLETED", ZHONG: "COMPLETED"}
+        reopened = await _move(district, item, "REOPENED", node["version"])
+        assert reopened["errors"] == []
+        node = await _state(client, item)
+        versions = {s["unit"]["name"]: s["version"] for s in node["shares"]}
+        for town, name in zip(towns, (XI, ZHONG), strict=True):
+            assert (await _move(town, item, "IN_PROGRESS", versions[name]))["errors"] == []
