@@ -50,6 +50,7 @@ from resolvers.score.mutations import ScoreMutation
 from resolvers.score.queries import ScoreQuery
 from resolvers.score.types import ScoreRubric
 from resolvers.subscriptions import Subscription
+from resolvers.supervision.mutations import SupervisionMutation
 from resolvers.task.mutations import TaskEditMutation, TaskMutation
 from resolvers.task.queries import TaskQuery
 from resolvers.task.types import Assignment, Task
@@ -93,6 +94,7 @@ Mutation = merge_types(
         ScoreMutation,
         ReviewMutation,
         CommentMutation,
+        SupervisionMutation,
     ),
 )
 

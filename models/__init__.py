@@ -34,6 +34,7 @@ from models.proposal import Proposal
 from models.rollup import RollupBucket, RollupMember
 from models.score import ScoreRubric, ScoreRule
 from models.seed_run import SeedRun
+from models.supervision import Supervision
 from models.task import (
     Assignment,
     AssignmentStatusEvent,
@@ -86,6 +87,7 @@ __all__ = [
     "ScoreRubric",
     "ScoreRule",
     "SeedRun",
+    "Supervision",
     "Target",
     "Task",
     "TaskDeadlineChange",

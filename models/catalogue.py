@@ -199,6 +199,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "只有督察单位才能将其转为 {to}",
         "only a supervising unit moves it to {to}",
     ),
+    "NOT_A_RESPONSIBLE_UNIT": (
+        "该单位不是此整改事项的责任单位",
+        "that unit is not a responsible unit of this rectification",
+    ),
+    "SHARE_UNIT_REQUIRED": (
+        "此整改事项有多个责任单位，请指明转办哪个单位的部分（unit）",
+        "this rectification has several responsible units: name the unit whose share moves",
+    ),
+    "SHARES_DIFFER": (
+        "各责任单位进度不一（{states}），不能整体转为 {to}，请逐个单位办理",
+        "the shares differ ({states}): the item cannot move to {to} as a whole;"
+        " move each unit's share",
+    ),
+    "SUPERVISION_TARGET": (
+        "督办对象须为方案或督察（整改清单）",
+        "a supervisor is designated for a plan or an inspection",
+    ),
+    "FORBIDDEN_SUPERVISION": (
+        "只有发文单位（或其上级）的 COORDINATOR 才能指定或撤销督办单位",
+        "only a COORDINATOR of the issuing unit (or a unit above it) designates or"
+        " revokes a supervisor",
+    ),
+    "SUPERVISOR_EXISTS": ("该单位已是督办单位", "that unit already supervises it"),
+    "NOT_A_SUPERVISOR": ("该单位不是督办单位", "that unit does not supervise it"),
     "VERIFY_NEEDS_COORDINATOR": (
         "核查和销号需要 COORDINATOR 角色",
         "verifying and closing need a COORDINATOR",

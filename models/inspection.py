@@ -107,7 +107,9 @@ class RectificationFinding(SQLModel, table=True):
 
 
 class RectificationAssignment(SQLModel, table=True):
-    """A unit responsible for a rectification (责任单位)."""
+    """A unit responsible for a rectification (责任单位) and its own share of the work: its
+    workflow state and version (issue 17, point 5). The item's state derives from its shares
+    (models/rules/rectification_state.py `item_status`)."""
 
     __tablename__ = "rectification_assignment"
     __table_args__ = (
@@ -122,18 +124,30 @@ class RectificationAssignment(SQLModel, table=True):
     via_group: str | None = Field(default=None, max_length=100)
     # Order as written (the first-named unit is the first lead); NULL: the tree order.
     position: int | None = Field(default=None)
+    # The share's own workflow state (its latest event's to_status) and row version.
+    status: RectificationStatus = Field(
+        default=RectificationStatus.NOT_STARTED, sa_type=enum_type(RectificationStatus)
+    )
+    version: int = version_field()
 
 
 class RectificationEvent(SQLModel, table=True):
-    """One workflow transition: who, when, evidence and comment. Append-only."""
+    """One workflow transition: who, when, evidence and comment. Append-only.
+
+    `assignment_id`: the share it moved (or noted); NULL for a move of the item as a whole,
+    which applies to every share (and for items with no resolved responsible unit)."""
 
     __tablename__ = "rectification_event"
     __table_args__ = (
         sa.Index("ix_rectification_event_rectification_time", "rectification_id", "occurred_at"),
+        sa.Index("ix_rectification_event_share_time", "assignment_id", "occurred_at"),
     )
 
     id: uuid.UUID = id_field()
     rectification_id: uuid.UUID = Field(foreign_key="rectification.id", ondelete="CASCADE")
+    assignment_id: uuid.UUID | None = Field(
+        default=None, foreign_key="rectification_assignment.id", ondelete="CASCADE"
+    )
     from_status: RectificationStatus | None = Field(
         default=None, sa_type=enum_type(RectificationStatus, "from_status")
     )

@@ -25,6 +25,7 @@ from models import (
     RectificationAssignment,
     RectificationEvent,
     RectificationFinding,
+    Supervision,
     Task,
 )
 from models.org_unit_tree import present
@@ -266,16 +267,70 @@ class Loaders:
 
     @property
     def events_by_rectification(self) -> RowsByKeyLoader:
-        """EventsByRectificationLoader, oldest first."""
-        e = _table(RectificationEvent)
+        """EventsByRectificationLoader, oldest first (with the unit of the share each moved)."""
+        e, ra = _table(RectificationEvent), _table(RectificationAssignment)
+        stmt = (
+            sa.select(e, ra.c.org_unit_id.label("share_unit_id"))
+            .outerjoin(ra, ra.c.id == e.c.assignment_id)
+            .where(visibility(self.scope, e))
+        )
         return self._get(  # type: ignore[no-any-return]
             "EventsByRectification",
+            lambda: RowsByKeyLoader(self.db, stmt, e.c.rectification_id, [e.c.occurred_at, e.c.id]),
+        )
+
+    @property
+    def shares_by_rectification(self) -> RowsByKeyLoader:
+        """SharesByRectificationLoader: each responsible unit's share, first-named first."""
+        ra, u = _table(RectificationAssignment), org_unit_t
+        stmt = sa.select(ra).join(u, u.c.id == ra.c.org_unit_id).where(visibility(self.scope, ra))
+        return self._get(  # type: ignore[no-any-return]
+            "SharesByRectification",
             lambda: RowsByKeyLoader(
                 self.db,
-                sa.select(e).where(visibility(self.scope, e)),
-                e.c.rectification_id,
-                [e.c.occurred_at, e.c.id],
+                stmt,
+                ra.c.rectification_id,
+                [ra.c.role, written_order(ra.c.position), u.c.sort_order, u.c.name],
             ),
+        )
+
+    @property
+    def events_by_share(self) -> RowsByKeyLoader:
+        """EventsByShareLoader: a share's own events and the moves of its item as a whole,
+        oldest first (models/rules/rectification_state.py: what its state comes from)."""
+        e, ra = _table(RectificationEvent), _table(RectificationAssignment)
+        stmt = (
+            sa.select(
+                e,
+                sa.case((e.c.assignment_id.is_(None), sa.null()), else_=ra.c.org_unit_id).label(
+                    "share_unit_id"
+                ),
+            )
+            .join(
+                ra,
+                sa.and_(
+                    ra.c.rectification_id == e.c.rectification_id,
+                    sa.or_(e.c.assignment_id == ra.c.id, e.c.assignment_id.is_(None)),
+                ),
+            )
+            .where(visibility(self.scope, e))
+        )
+        return self._get(  # type: ignore[no-any-return]
+            "EventsByShare",
+            lambda: RowsByKeyLoader(self.db, stmt, ra.c.id, [e.c.occurred_at, e.c.id]),
+        )
+
+    def supervisors_of(self, column: str) -> RowsByKeyLoader:
+        """Supervisors (units) by plan_id or inspection_id: SupervisorsBy<column>Loader."""
+        sv, u = _table(Supervision), org_unit_t
+        stmt = (
+            sa.select(u)
+            .join(sv, sv.c.org_unit_id == u.c.id)
+            .where(visibility(self.scope, sv), visibility(self.scope, u))
+        )
+        return self._get(  # type: ignore[no-any-return]
+            f"SupervisorsBy{column}",
+            lambda: RowsByKeyLoader(self.db, stmt, sv.c[column], [u.c.sort_order, u.c.name]),
         )
 
     @property

@@ -715,6 +715,7 @@ class Builder:
                     {
                         "id": stable_id("rectification_event", rect_id, 0),
                         "rectification_id": rect_id,
+                        "assignment_id": None,  # the item as a whole: every share
                         "from_status": None,
                         "to_status": status.value,
                         "actor_unit_id": None,
@@ -745,6 +746,9 @@ class Builder:
                         "role": AssignmentRole.LEAD.value,
                         "via_group": share.via_group,
                         "position": share.position,
+                        # Each share starts where the document puts the item.
+                        "status": status.value,
+                        "version": 1,
                     },
                 )
 

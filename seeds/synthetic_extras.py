@@ -294,6 +294,9 @@ def _inspection(
                     "org_unit_id": units[unit]["id"],
                     "role": "LEAD",
                     "via_group": None,
+                    # The item's events move it as a whole: every share is where it is.
+                    "status": final.value,
+                    "version": 1 + len(events),
                 }
             )
 
@@ -324,6 +327,7 @@ def _events(
             {
                 "id": province.id("rectification_event", rect_id, step),
                 "rectification_id": rect_id,
+                "assignment_id": None,
                 "from_status": current.value,
                 "to_status": target.value,
                 "actor_unit_id": units[actor]["id"],

@@ -11,12 +11,19 @@ Reads. A viewer sees its unit's subtree and what is assigned to it, never other 
   units, resolvers/changes/log.py);
 - units: the subtree and its ancestors (context); the units assigned to a visible task
   (co-assigned units: a bureau on a five-lead task sees the other four leads and their
-  shares' state, as units only: name and kind, not their other tasks, reports or subtrees);
+  shares' state, as units only: name and kind, not their other tasks, reports or subtrees)
+  and the responsible units of a visible rectification (likewise, with their shares' state);
   and the 条 superior (`line_parent`) of each of those;
 - assignments (shares): every share of a visible task, with its status and progress;
   progress reports (narratives): only those of shares in the subtree;
 - evidence files: a report's with the report, a rectification event's with the rectification;
 - rectifications: a responsible unit in the subtree, or made by an inspection team in it;
+- supervision (issue 17, point 6): a unit designated supervisor of a plan or an inspection
+  (models/supervision.py) is one more anchor of the plan's tasks or the inspection's
+  rectifications, so its subtree sees them, their rollups, and what hangs on them (their
+  document, plan, inspection, co-assigned units), without being above their units in the
+  tree and without seeing anything else of those units; supervision rows are read with
+  their plan or inspection;
 - documents and plans: issued in the subtree, or holding a visible task;
 - plan measures: of a visible plan, or naming a unit in the subtree;
 - targets, measurements, sections, reported facts, proposals, escalations, audit events,
@@ -45,18 +52,25 @@ Writes (NOT_FOUND when the object is invisible, FORBIDDEN when visible but not w
   rectification event (`can_attach_to_event`), REPORTER or higher whose subtree holds the
   unit that made the transition;
 - rectification transitions: visible by `rectification_visible`, then the workflow decides
-  (responsible unit / supervising unit; ADMIN may act as either);
+  (a share's own unit moves it; the supervising side is the inspection team, a designated
+  supervisor of the inspection (`supervises`) or a unit above the share's unit; ADMIN may
+  act as either; resolvers/inspection/workflow.py);
 - reviewing a progress report (`can_review_report`, 审核 / 退回): COORDINATOR or higher of
   the task's issuer or a unit above it;
 - comments (`can_comment`): REPORTER or higher on a target it sees; 批示 (`can_instruct`):
   COORDINATOR or higher of the target's issuer or a unit above it, or of a unit strictly
-  above one of the target's units. Comments are read with their target (row_condition).
+  above one of the target's units. Comments are read with their target (row_condition);
+- designating or revoking a supervisor (`can_edit_plan` over the plan's issuer, or over the
+  inspection's document issuer or its team): COORDINATOR or higher, naming a unit in the
+  subtree (`can_name_unit`).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -75,6 +89,7 @@ from models import (
     PlanMeasureUnit,
     Rectification,
     RectificationAssignment,
+    Supervision,
     Task,
 )
 from models.enums import AssignmentRole, ViewerRole
@@ -92,6 +107,26 @@ inspection_t: sa.Table = Inspection.__table__  # type: ignore[attr-defined]
 section_t: sa.Table = MonitoringSection.__table__  # type: ignore[attr-defined]
 measure_t: sa.Table = PlanMeasure.__table__  # type: ignore[attr-defined]
 measure_unit_t: sa.Table = PlanMeasureUnit.__table__  # type: ignore[attr-defined]
+supervision_t: sa.Table = Supervision.__table__  # type: ignore[attr-defined]
+
+# Tables a database does not have yet: row-level security compiles the scope functions of an
+# older migration without the anchors that read them (scope_rls.py; `without_tables`).
+_ABSENT: ContextVar[frozenset[str]] = ContextVar("scope_absent_tables", default=frozenset())
+
+
+@contextmanager
+def without_tables(absent: frozenset[str]) -> Iterator[None]:
+    """Build the predicates as a database without the tables `absent` has them."""
+    token = _ABSENT.set(absent)
+    try:
+        yield
+    finally:
+        _ABSENT.reset(token)
+
+
+def _has(table: sa.Table) -> bool:
+    return table.name not in _ABSENT.get()
+
 
 Column = sa.ColumnElement[Any]
 Predicate = sa.ColumnElement[bool]
@@ -170,20 +205,29 @@ def in_subtree(scope: Scope, column: Column) -> Predicate:
 def task_anchors() -> list[sa.Select[Any]]:
     """(task_id, unit_id) pairs: a task is visible to the subtrees of these units.
 
-    Its assignments' units (any role) and its document's issuer. task_visible and the change
-    log's attached units (resolvers/changes/log.py) are both built from these.
+    Its assignments' units (any role), its document's issuer and the designated supervisors
+    of its plan. task_visible and the change log's attached units (resolvers/changes/log.py)
+    are both built from these.
     """
-    return [
+    anchors = [
         sa.select(assignment_t.c.task_id.label("object_id"), assignment_t.c.org_unit_id),
         sa.select(task_t.c.id.label("object_id"), document_t.c.issuer_id.label("org_unit_id"))
         .join(document_t, document_t.c.id == task_t.c.document_id)
         .where(document_t.c.issuer_id.is_not(None)),
     ]
+    if _has(supervision_t):
+        anchors.append(
+            sa.select(task_t.c.id.label("object_id"), supervision_t.c.org_unit_id).join(
+                supervision_t, supervision_t.c.plan_id == task_t.c.plan_id
+            )
+        )
+    return anchors
 
 
 def rectification_anchors() -> list[sa.Select[Any]]:
-    """(rectification_id, unit_id): its responsible units and its inspection team."""
-    return [
+    """(rectification_id, unit_id): its responsible units, its inspection team and the
+    designated supervisors of its inspection."""
+    anchors = [
         sa.select(
             rect_assignment_t.c.rectification_id.label("object_id"),
             rect_assignment_t.c.org_unit_id,
@@ -192,6 +236,13 @@ def rectification_anchors() -> list[sa.Select[Any]]:
         .join(inspection_t, inspection_t.c.id == rect_t.c.inspection_id)
         .where(inspection_t.c.inspector_id.is_not(None)),
     ]
+    if _has(supervision_t):
+        anchors.append(
+            sa.select(rect_t.c.id.label("object_id"), supervision_t.c.org_unit_id).join(
+                supervision_t, supervision_t.c.inspection_id == rect_t.c.inspection_id
+            )
+        )
+    return anchors
 
 
 def _anchored(scope: Scope, anchors: list[sa.Select[Any]], column: Column) -> Predicate:
@@ -230,30 +281,51 @@ def visible_task_ids(scope: Scope) -> sa.CompoundSelect[Any]:
     )
 
 
+def visible_rectification_ids(scope: Scope) -> sa.CompoundSelect[Any]:
+    """Ids of the visible rectifications (rectification_visible's), one branch per anchor."""
+    return sa.union_all(
+        *(
+            anchor.with_only_columns(anchor.selected_columns[0]).where(
+                anchor.selected_columns[1].in_(subtree(scope))
+            )
+            for anchor in rectification_anchors()
+        )
+    )
+
+
 def unit_visible(scope: Scope, column: Column) -> Predicate:
     """`column` (an org unit id) is in the subtree, an ancestor, co-assigned, or a 条 superior.
 
-    Co-assigned: assigned (any role) to a visible task. 条 superior: the `line_parent` of a
-    unit of the first three kinds. Seeing a unit shows the unit itself (name, kind); what hangs
-    below it or is assigned to it stays under the other predicates.
+    Co-assigned: assigned (any role) to a visible task, or responsible for a visible
+    rectification. 条 superior: the `line_parent` of a unit of the first three kinds. Seeing a
+    unit shows the unit itself (name, kind); what hangs below it or is assigned to it stays
+    under the other predicates.
     """
     if scope.unrestricted:
         return sa.true()
     # From the visible tasks' ids to their assignments (by task id): as a task_visible filter
     # on the assignment table, PostgreSQL read every assignment to test it.
-    co_assigned = sa.select(assignment_t.c.org_unit_id).where(
-        assignment_t.c.task_id.in_(visible_task_ids(scope))
-    )
-    base = sa.or_(column.in_(subtree(scope)), column.in_(ancestors(scope)), column.in_(co_assigned))
+    co_assigned = [
+        sa.select(assignment_t.c.org_unit_id).where(
+            assignment_t.c.task_id.in_(visible_task_ids(scope))
+        ),
+        sa.select(rect_assignment_t.c.org_unit_id).where(
+            rect_assignment_t.c.rectification_id.in_(visible_rectification_ids(scope))
+        ),
+    ]
+
+    def known(unit: Column) -> Predicate:
+        return sa.or_(
+            unit.in_(subtree(scope)),
+            unit.in_(ancestors(scope)),
+            *(unit.in_(units) for units in co_assigned),
+        )
+
     line = unit_t.alias("line_of")
     line_parents = sa.select(line.c.line_parent_id).where(
-        line.c.line_parent_id.is_not(None),
-        sa.or_(
-            line.c.id.in_(subtree(scope)),
-            line.c.id.in_(ancestors(scope)),
-            line.c.id.in_(co_assigned),
-        ),
+        line.c.line_parent_id.is_not(None), known(line.c.id)
     )
+    base = known(column)
     return sa.or_(base, column.in_(line_parents))
 
 
@@ -404,6 +476,8 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
                 member(c.rectification_id, "rectifications"),
                 member(c.assignment_id, "own_shares"),
             )
+        case "supervision":
+            return sa.or_(member(c.plan_id, "plans"), member(c.inspection_id, "inspections"))
         case "rectification_event" | "rectification_finding":
             return member(c.rectification_id, "rectifications")
         case "rectification_assignment":
@@ -564,6 +638,19 @@ def can_instruct(viewer: Viewer, issuers: Any, units: Any) -> Predicate:
         )
     )
     return _writes(viewer, ViewerRole.COORDINATOR, lambda scope: sa.or_(over_issuer, above_unit))
+
+
+def supervises(
+    unit: uuid.UUID, *, plan: Column | None = None, inspection: Column | None = None
+) -> Predicate:
+    """`unit` itself is a designated supervisor of the plan or the inspection (its rights:
+    the supervising side of the rectification workflow over the inspection's items)."""
+    target = (
+        supervision_t.c.plan_id == plan
+        if plan is not None
+        else (supervision_t.c.inspection_id == inspection)
+    )
+    return sa.exists(sa.select(sa.literal(1)).where(target, supervision_t.c.org_unit_id == unit))
 
 
 def _writes(viewer: Viewer, role: ViewerRole, within: Callable[[Scope], Predicate]) -> Predicate:

@@ -167,6 +167,16 @@ class Plan(RowNode, relay.Node):
     async def measures(self, info: Info) -> list[PlanMeasure]:
         return await plan_measures(info, uuid.UUID(self.id))
 
+    @strawberry.field(
+        description=(
+            "Units designated supervisor of this plan: they see its tasks and their rollups"
+            " without being above the tasks' units in the tree."
+        )
+    )
+    async def supervisors(self, info: Info) -> list[OrgUnit]:
+        rows = await info.context.loaders.supervisors_of("plan_id").load(uuid.UUID(self.id))
+        return [OrgUnit.from_row(r) for r in rows]
+
     @strawberry.field(description="Task counts and progress of the plan, as of a date.")
     async def task_rollup(
         self, info: Info, as_of: date | None = None, filter: TaskFilter | None = None

@@ -231,7 +231,8 @@ async def overdue_items(conn: AsyncConnection, as_of: date) -> list[Overdue]:
             ra.join(r, r.c.id == ra.c.rectification_id).join(u, u.c.id == ra.c.org_unit_id)
         )
         .where(
-            rect_rules.overdue(r, as_of, cutoff),
+            # The unit's own share, not the item as a whole (issue 17, point 5).
+            rect_rules.share_overdue(ra, r, as_of, cutoff),
             u.c.parent_id.is_not(None),
         )
         .order_by(r.c.deadline_end, r.c.id, ra.c.org_unit_id)

@@ -24,7 +24,22 @@ from resolvers.writes import run_mutation
 class TransitionRectificationInput:
     rectification: strawberry.ID = strawberry.field(description="The rectification.")
     to: enums.RectificationStatus = strawberry.field(description="The state to move to.")
-    expected_version: int = strawberry.field(description="The version the move is based on.")
+    expected_version: int = strawberry.field(
+        description=(
+            "The version the move is based on: the share's (Rectification.shares.version) for"
+            " a move of one unit's share, the item's for a move of the item as a whole."
+        )
+    )
+    unit: strawberry.ID | None = strawberry.field(
+        default=None,
+        description=(
+            "The responsible unit whose share moves. Default: the viewer's unit's own share"
+            " when it is a responsible unit; otherwise the item as a whole, which is how a"
+            " supervising unit (the inspection team, a designated supervisor, a unit above"
+            " every responsible unit) verifies (验收), closes (销号) or reopens every share"
+            " at once (each share must be able to make the move). ADMIN may name any share."
+        ),
+    )
     evidence: list[EvidenceInput] | None = strawberry.field(
         default=None, description="Supporting links (整改佐证材料)."
     )
@@ -51,6 +66,10 @@ class TransitionRectificationPayload:
 class NoteRectificationProgressInput:
     rectification: strawberry.ID = strawberry.field(description="The rectification.")
     comment: str = strawberry.field(description="What was done since the last note or move.")
+    unit: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The responsible unit whose share it is about (default: the viewer's own).",
+    )
     evidence: list[EvidenceInput] | None = strawberry.field(
         default=None, description="Supporting links (整改佐证材料)."
     )
@@ -101,14 +120,16 @@ class InspectionMutation:
                 expected_version=input.expected_version,
                 evidence=[Evidence(e.url, e.title) for e in input.evidence or []],
                 comment=input.comment,
+                unit=input_id(input.unit, "OrgUnit", "unit") if input.unit else None,
             ),
         )
 
     @strawberry.mutation(
         description=(
             "Record interim progress (整改进展) on a rectification without moving it: a"
-            " responsible unit (REPORTER or above) adds an event whose from and to are the"
-            " current state, with a comment, links and files; refused on a CLOSED item."
+            " responsible unit (REPORTER or above) adds an event to its own share whose from"
+            " and to are the share's state, with a comment, links and files; refused on a"
+            " CLOSED share."
         )
     )
     async def note_rectification_progress(
@@ -123,5 +144,6 @@ class InspectionMutation:
                 rectification_id=input_id(input.rectification, "Rectification", "rectification"),
                 comment=input.comment,
                 evidence=[Evidence(e.url, e.title) for e in input.evidence or []],
+                unit=input_id(input.unit, "OrgUnit", "unit") if input.unit else None,
             ),
         )

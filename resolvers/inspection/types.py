@@ -102,6 +102,16 @@ class Inspection(RowNode, relay.Node):
             info, uuid.UUID(self.id), filter, first=first, after=after
         )
 
+    @strawberry.field(
+        description=(
+            "Units designated supervisor of this inspection's rectification list (e.g. 区环委办):"
+            " they see its items and run 验收/销号 (VERIFIED, CLOSED, REOPENED) on them."
+        )
+    )
+    async def supervisors(self, info: Info) -> list[OrgUnit]:
+        rows = await info.context.loaders.supervisors_of("inspection_id").load(uuid.UUID(self.id))
+        return [OrgUnit.from_row(r) for r in rows]
+
 
 @strawberry.type(description="A rectification item (整改事项) and its close-out state.")
 class Rectification(RowNode, relay.Node):
@@ -123,8 +133,20 @@ class Rectification(RowNode, relay.Node):
     )
     persons: strawberry.Private[str | None]
     deadline: Deadline = strawberry.field(description="整改期限.")
-    status: enums.RectificationStatus = strawberry.field(description="Workflow state.")
-    version: int = strawberry.field(description="Row version for expectedVersion.")
+    status: enums.RectificationStatus = strawberry.field(
+        description=(
+            "Workflow state, derived from the shares: the least-advanced share's state, but"
+            " IN_PROGRESS rather than NOT_STARTED once any share has started (order NOT_STARTED"
+            " < REOPENED < IN_PROGRESS < COMPLETED < VERIFIED < CLOSED); COMPLETED only when"
+            " every share is at least COMPLETED."
+        )
+    )
+    version: int = strawberry.field(
+        description=(
+            "Row version: expectedVersion of a move of the item as a whole (bumped by every"
+            " move of a share too)."
+        )
+    )
     inspection_id: strawberry.Private[uuid.UUID]
 
     @classmethod
@@ -160,10 +182,22 @@ class Rectification(RowNode, relay.Node):
         rows = await info.context.loaders.units_by_rectification.load(uuid.UUID(self.id))
         return [OrgUnit.from_row(r) for r in rows]
 
-    @strawberry.field(description="Workflow history, oldest first.")
+    @strawberry.field(
+        description="Workflow history of every share and of the item as a whole, oldest first."
+    )
     async def events(self, info: Info) -> list[RectificationEvent]:
         rows = await info.context.loaders.events_by_rectification.load(uuid.UUID(self.id))
         return [RectificationEvent.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description=(
+            "Each responsible unit's own share (责任单位的份额): its state, version and events,"
+            " first-named first."
+        )
+    )
+    async def shares(self, info: Info) -> list[RectificationShare]:
+        rows = await info.context.loaders.shares_by_rectification.load(uuid.UUID(self.id))
+        return [RectificationShare.from_row(r) for r in rows]
 
     @strawberry.field(description="Escalations (督办) about it, newest first.")
     async def escalations(
@@ -193,6 +227,40 @@ class Rectification(RowNode, relay.Node):
     async def inspection(self, info: Info) -> Inspection:
         row = await info.context.loaders.inspection_by_id.get(self.inspection_id)
         return Inspection.from_row(row)
+
+
+@strawberry.type(
+    description=(
+        "A responsible unit's share of a rectification item: its own workflow state, version"
+        " and events (a unit moves and notes its own share; the item's state derives from the"
+        " shares)."
+    )
+)
+class RectificationShare:
+    state: enums.RectificationStatus = strawberry.field(description="The share's state.")
+    version: int = strawberry.field(description="expectedVersion of a move of this share.")
+    unit_id: strawberry.Private[uuid.UUID]
+    row_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, row: RowMapping | dict[str, Any]) -> RectificationShare:
+        """From a `rectification_assignment` row."""
+        return cls(
+            state=enums.RectificationStatus(row["status"]),
+            version=row["version"],
+            unit_id=row["org_unit_id"],
+            row_id=row["id"],
+        )
+
+    @strawberry.field(description="The responsible unit (null where it is out of your scope).")
+    async def unit(self, info: Info) -> OrgUnit | None:
+        row = await info.context.loaders.org_unit_by_id.load(self.unit_id)
+        return OrgUnit.from_row(row) if row else None
+
+    @strawberry.field(description="Its events and the moves of the item as a whole, oldest first.")
+    async def events(self, info: Info) -> list[RectificationEvent]:
+        rows = await info.context.loaders.events_by_share.load(self.row_id)
+        return [RectificationEvent.from_row(r) for r in rows]
 
 
 @strawberry.input(description="Filter for rectification lists.")
@@ -235,6 +303,7 @@ class RectificationEvent:
         strawberry.field(description="Supporting links.")
     )
     actor_unit_id: strawberry.Private[uuid.UUID | None]
+    share_unit_id: strawberry.Private[uuid.UUID | None]
     row_id: strawberry.Private[uuid.UUID]
 
     @classmethod
@@ -253,6 +322,7 @@ class RectificationEvent:
             comment=row["comment"],
             evidence=[Evidence(url=e["url"], title=e.get("title")) for e in row["evidence"] or []],
             actor_unit_id=row["actor_unit_id"],
+            share_unit_id=row.get("share_unit_id"),
             row_id=row["id"],
         )
 
@@ -271,6 +341,18 @@ class RectificationEvent:
     @strawberry.field(description="Who made it (internal: null for sharing partners).")
     def actor(self, info: Info) -> str | None:
         return None if internal_hidden(info) else self.actor_name
+
+    @strawberry.field(
+        description=(
+            "The unit whose share it moved or noted; null for a move of the item as a whole"
+            " (which moves every share) or where the unit is out of your scope."
+        )
+    )
+    async def unit(self, info: Info) -> OrgUnit | None:
+        if self.share_unit_id is None:
+            return None
+        row = await info.context.loaders.org_unit_by_id.load(self.share_unit_id)
+        return OrgUnit.from_row(row) if row else None
 
     @strawberry.field(description="The acting unit.")
     async def actor_unit(self, info: Info) -> OrgUnit | None:

@@ -1,9 +1,23 @@
 """The rectification close-out workflow (整改销号): legal transitions and who may make them.
 
 NOT_STARTED → IN_PROGRESS → COMPLETED → VERIFIED → CLOSED, and REOPENED from COMPLETED,
-VERIFIED or CLOSED, then REOPENED → IN_PROGRESS. The responsible unit starts, completes and
-resumes its work; only a supervising unit (a superior of a responsible unit, or the
-inspection team) verifies, closes (销号) and reopens.
+VERIFIED or CLOSED, then REOPENED → IN_PROGRESS. The table applies to each responsible unit's
+share of an item (issue 17, point 5) and to the item as a whole.
+
+Who acts on a share: its own unit starts, completes and resumes it (RESPONSIBLE); the
+supervising side verifies (验收), closes (销号) and reopens it (SUPERVISING, COORDINATOR or
+higher): the inspection team, a unit designated supervisor of the inspection
+(models/supervision.py, e.g. 区环委办), or a unit strictly above the share's unit — never the
+share's own unit. ADMIN may act as either side.
+
+Which share a move is of (transitionRectification's optional `unit`): the named unit's; by
+default the viewer's unit's own share when it holds one; otherwise the item as a whole. A
+move of the item as a whole is a supervising move (VERIFIED, CLOSED, REOPENED) by a unit that
+supervises every share; every share must be able to make it (SHARES_DIFFER otherwise: move
+them one by one), and it moves them all, as one event of the item. (ADMIN may move the only
+share of a single-unit item without naming it.) The item's state is then derived from the
+shares (models/rules/rectification_state.py). An item with no resolved responsible unit has
+no share and moves as a whole, as before shares.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """Rectification rollups: the task rollup's scope rules with counts per workflow state.
 
 A rectification is in scope when a responsible unit (rectification_assignment) is in scope;
-each counts once. Its state as of a day is the `to_status` of its latest workflow event up
-to the end of that day (Asia/Shanghai), NOT_STARTED when it existed with no event yet, and
-it is out of scope when it was created after that day. `overdue`: not yet COMPLETED,
-VERIFIED or CLOSED and the deadline ended before asOf (ONGOING deadlines never do).
+each counts once. Its state in scope derives from its in-scope shares by the item rule
+(models/rules/rectification_state.py): a town's rollup counts the town's own share, its
+district's the whole item. A share's state as of a day is its latest event's up to the end
+of that day (Asia/Shanghai); an item created after that day is out of scope. `overdue`: not
+yet COMPLETED, VERIFIED or CLOSED in scope and the deadline ended before asOf (ONGOING
+deadlines never do).
 """
 
 from __future__ import annotations
@@ -71,16 +73,22 @@ def rectification_rollup_statement(
         scope = scope.where(closure_t.c.depth == 0)
     suffix, nested = (f"_{nesting}", True) if nesting else ("", False)
     units = scope.cte(f"unit_scope{suffix}", nesting=nested)
+    cutoff = None if current else end_of_day(as_of)
+    share = rect_assignment_t
+    share_rank = rules.rank(rules.share_status_as_of(share, cutoff))
     scoped = (
-        sa.select(units.c.root_id, rect_assignment_t.c.rectification_id)
-        .select_from(
-            units.join(rect_assignment_t, rect_assignment_t.c.org_unit_id == units.c.unit_id)
+        sa.select(
+            units.c.root_id,
+            share.c.rectification_id,
+            rules.status_from_ranks(sa.func.min(share_rank), sa.func.max(share_rank)).label(
+                "state"
+            ),
         )
-        .distinct()
+        .select_from(units.join(share, share.c.org_unit_id == units.c.unit_id))
+        .group_by(units.c.root_id, share.c.rectification_id)
         .cte(f"scoped_rectification{suffix}", nesting=nested)
     )
-    cutoff = None if current else end_of_day(as_of)
-    state = rules.status_as_of(rect_t, cutoff)
+    state = scoped.c.state
     exists = rules.existed(rect_t, cutoff)
 
     def count_if(*conds: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:

@@ -36,13 +36,18 @@ async def _viewer(client: GraphQLClient, name: str, role: str) -> GraphQLClient:
 
 
 async def _set_state(db: TestDatabase, item_id: str, state: S, version: int = 1) -> None:
+    """The item and every share of it in `state` at `version` (as the migration backfills)."""
     async with db.engine.begin() as conn:
-        await conn.execute(
-            sa.text("UPDATE rectification SET status = :s, version = :v WHERE id = :id").bindparams(
-                sa.bindparam("id", type_=sa.Uuid())
-            ),
-            {"s": state.value, "v": version, "id": decode_global_id(item_id)},
-        )
+        for table, key in (
+            ("rectification", "id"),
+            ("rectification_assignment", "rectification_id"),
+        ):
+            await conn.execute(
+                sa.text(
+                    f"UPDATE {table} SET status = :s, version = :v WHERE {key} = :id"
+                ).bindparams(sa.bindparam("id", type_=sa.Uuid())),
+                {"s": state.value, "v": version, "id": decode_global_id(item_id)},
+            )
 
 
 async def test_the_full_transition_table(client: GraphQLClient, seeded_db: TestDatabase) -> None:
@@ -122,8 +127,9 @@ async def test_only_the_responsible_unit_completes_and_only_a_superior_verifies(
         ("COMPLETED", "VERIFIED"),
         ("VERIFIED", "CLOSED"),
     ]
-    # The team sees who acted only where the unit is in its own scope; 城区 sees its bureau.
-    assert events[0]["actorUnit"] is None
+    # The team sees the acting bureau as a unit: it is responsible for an item the team sees
+    # (models/rules/scope.py unit_visible, co-responsible units); 城区 sees its bureau.
+    assert events[0]["actorUnit"] == {"name": "城区生态环境分局"}
     seen = await supervisor.query(
         "query ($id: ID!) { node(id: $id) { ... on Rectification {"
         " events { actorUnit { name } } } } }",
