@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import uuid
+from datetime import date, datetime
 from typing import Any
 
 from api.cli_ops import _find_unit, _url
 from api.db import create_engine
+from models.rules import calendar
 from resolvers.delivery import subscriptions
 from resolvers.delivery.transactions import write_transaction
 from resolvers.delivery.worker import DeliveryConfig, replay, run_forever, run_once
@@ -22,8 +24,15 @@ def cmd_deliver(args: argparse.Namespace) -> int:
     async def run() -> int:
         engine = create_engine(_url(args))
         try:
-            if args.replay:
-                count = await replay(engine, uuid.UUID(args.replay))
+            if args.replay or args.replay_subscription:
+                count = await replay(
+                    engine,
+                    uuid.UUID(args.replay) if args.replay else None,
+                    subscription=(
+                        uuid.UUID(args.replay_subscription) if args.replay_subscription else None
+                    ),
+                    since=_since(args.since),
+                )
                 print(f"re-queued {count} dead deliveries")
                 return 0 if count else 1
             if args.once:
@@ -42,6 +51,16 @@ def cmd_deliver(args: argparse.Namespace) -> int:
         return asyncio.run(run())
     except KeyboardInterrupt:
         return 0
+
+
+def _since(value: str | None) -> datetime | None:
+    """An ISO instant (a date: its start in the configured zone); None when not given."""
+    if not value:
+        return None
+    if len(value) == 10:
+        return calendar.start_of_day(date.fromisoformat(value))
+    instant = datetime.fromisoformat(value)
+    return instant if instant.tzinfo else instant.replace(tzinfo=calendar.zone())
 
 
 def cmd_webhook(args: argparse.Namespace) -> int:
@@ -97,6 +116,12 @@ def add_delivery_commands(sub: Any) -> None:
     deliver.add_argument("--once", action="store_true", help="one round, then exit")
     deliver.add_argument("--interval", type=float, default=1.0, help="idle pause (seconds)")
     deliver.add_argument("--replay", default=None, help="re-queue a dead delivery (or event) id")
+    deliver.add_argument(
+        "--replay-subscription",
+        default=None,
+        help="re-queue a subscription's dead letters (with --since: those dead since then)",
+    )
+    deliver.add_argument("--since", default=None, help="ISO date or instant (with --replay-…)")
     deliver.add_argument("--database-url", default=None)
     deliver.set_defaults(func=cmd_deliver)
 

@@ -49,6 +49,7 @@ from resolvers.task.queries import TaskQuery
 from resolvers.task.types import Assignment, Task
 from resolvers.viewer import ViewerQuery
 from resolvers.webhook import WebhookMutation, WebhookQuery
+from resolvers.webhook_replay import WebhookReplayMutation
 
 Query = merge_types(
     "Query",
@@ -81,6 +82,7 @@ Mutation = merge_types(
         LedgerMutation,
         EvidenceMutation,
         WebhookMutation,
+        WebhookReplayMutation,
         OrgUnitMutation,
     ),
 )

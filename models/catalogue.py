@@ -497,6 +497,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "WEBHOOK_NOT_FOUND": ("找不到该订阅", "no such webhook subscription"),
     "WEBHOOK_EVENT_TYPE": ("未知的事件类型 {event_type}", "unknown event type {event_type}"),
     "WEBHOOK_ADMIN_ONLY": ("只有系统管理员管理订阅", "only an ADMIN manages webhook subscriptions"),
+    "WEBHOOK_REPLAY_FORBIDDEN": (
+        "只有系统管理员或订阅所属的共享方可以重发死信",
+        "only an ADMIN or the subscription's partner replays dead letters",
+    ),
+    "WEBHOOK_DELIVERY_NOT_FOUND": ("找不到该投递记录", "no such webhook delivery"),
+    "WEBHOOK_DELIVERY_NOT_DEAD": (
+        "该投递不是死信（当前状态 {status}），无需重发",
+        "the delivery is not dead (it is {status}); nothing to replay",
+    ),
 }
 
 # Table and GraphQL type names -> their noun (NOT_FOUND "no such {noun}").

@@ -51,6 +51,7 @@ from models.rules.scope import Disclosure, Scope
 from resolvers.changes.log import ConnectionReader
 from resolvers.changes.records import is_tombstone, object_key, read_records
 from resolvers.delivery.deadlines import emit_deadline_events
+from resolvers.delivery.replay import requeue
 from resolvers.delivery.transactions import write_transaction
 
 logger = logging.getLogger("govgraph.delivery")
@@ -601,16 +602,19 @@ async def run_forever(
                 await asyncio.sleep(interval)
 
 
-async def replay(engine: AsyncEngine, target: uuid.UUID) -> int:
-    """Re-queue dead deliveries by delivery id or event id; how many."""
+async def replay(
+    engine: AsyncEngine,
+    target: uuid.UUID | None = None,
+    *,
+    subscription: uuid.UUID | None = None,
+    since: datetime | None = None,
+) -> int:
+    """Re-queue dead deliveries by delivery id or event id (`target`), or a subscription's
+    (dead since `since`); how many (resolvers/delivery/replay.py)."""
     now = datetime.now(UTC)
     async with write_transaction(engine) as conn:
-        result = await conn.execute(
-            delivery_t.update()
-            .where(
-                delivery_t.c.status == DEAD,
-                sa.or_(delivery_t.c.id == target, delivery_t.c.event_id == target),
-            )
-            .values(status=PENDING, attempts=0, next_attempt_at=now, last_error=None)
-        )
-        return int(result.rowcount or 0)
+        if target is not None:
+            by_id = await requeue(conn, now, deliveries=[target])
+            by_event = await requeue(conn, now, event=target, subscription=subscription)
+            return len(by_id) + len(by_event)
+        return len(await requeue(conn, now, subscription=subscription, since=since))
