@@ -1,19 +1,22 @@
-"""`govgraph deliver` (the outbox's delivery worker) and `govgraph webhook …` (subscriptions)."""
+"""`govgraph deliver` (the outbox's delivery worker), `govgraph digest` (the daily digests) and
+`govgraph webhook …` (subscriptions)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from api.cli_ops import _find_unit, _url
 from api.db import create_engine
 from models.rules import calendar
-from resolvers.delivery import subscriptions
+from resolvers.delivery import people, subscriptions
+from resolvers.delivery.channels import channels_from_env
+from resolvers.delivery.digest import build_digests
 from resolvers.delivery.transactions import write_transaction
-from resolvers.delivery.worker import DeliveryConfig, replay, run_forever, run_once
+from resolvers.delivery.worker import DeliveryConfig, backoff, replay, run_forever, run_once
 from resolvers.errors import DomainError
 
 
@@ -51,6 +54,32 @@ def cmd_deliver(args: argparse.Namespace) -> int:
         return asyncio.run(run())
     except KeyboardInterrupt:
         return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """Build the day's digests not yet built (once per unit and day) and send what is due."""
+    config = DeliveryConfig.from_env()
+
+    async def run() -> int:
+        engine = create_engine(_url(args))
+        try:
+            now = datetime.now(UTC)
+            day = calendar.parse_date(args.date) if args.date else calendar.today(now)
+            built = await build_digests(engine, day, now)
+            sent = await people.send_due(
+                engine,
+                channels_from_env(),
+                batch=config.batch,
+                lease=config.lease,
+                max_attempts=config.max_attempts,
+                backoff=lambda attempts: backoff(config, attempts),
+            )
+            print(f"{built} digests built for {day.isoformat()}; messages {sent}")
+            return 0
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
 
 
 def _since(value: str | None) -> datetime | None:
@@ -124,6 +153,13 @@ def add_delivery_commands(sub: Any) -> None:
     deliver.add_argument("--since", default=None, help="ISO date or instant (with --replay-…)")
     deliver.add_argument("--database-url", default=None)
     deliver.set_defaults(func=cmd_deliver)
+
+    digest = sub.add_parser(
+        "digest", help="build and send the daily digests (每日督办摘要) not yet sent"
+    )
+    digest.add_argument("--date", default=None, help="the day (YYYY-MM-DD; default today)")
+    digest.add_argument("--database-url", default=None)
+    digest.set_defaults(func=cmd_digest)
 
     webhook = sub.add_parser("webhook", help="sharing partners' webhook subscriptions")
     actions = webhook.add_subparsers(dest="action", required=True)

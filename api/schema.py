@@ -25,6 +25,7 @@ from api.persisted import TrustedOperations
 from resolvers.audit import AuditQuery
 from resolvers.changes.queries import ChangeQuery
 from resolvers.common import NodeQuery
+from resolvers.contact import ContactMutation, ContactQuery
 from resolvers.document.mutations import DocumentMutation
 from resolvers.document.queries import DocumentQuery
 from resolvers.document.types import Document, Plan
@@ -66,6 +67,7 @@ Query = merge_types(
         ChangeQuery,
         ViewerQuery,
         WebhookQuery,
+        ContactQuery,
     ),
 )
 
@@ -83,6 +85,7 @@ Mutation = merge_types(
         EvidenceMutation,
         WebhookMutation,
         WebhookReplayMutation,
+        ContactMutation,
         OrgUnitMutation,
     ),
 )

@@ -4,6 +4,7 @@ from models.api_key import ApiKey
 from models.audit import AuditEvent
 from models.base import metadata, stable_id
 from models.change_log import ChangeLogEntry, ChangeLogUnit
+from models.contact import Contact, DigestRun, Notification
 from models.deadline_notice import DeadlineNotice
 from models.document import Document, Plan, PlanMeasure, PlanMeasureUnit
 from models.escalation import Escalation, EscalationReply
@@ -49,7 +50,9 @@ __all__ = [
     "AuditEvent",
     "ChangeLogEntry",
     "ChangeLogUnit",
+    "Contact",
     "DeadlineNotice",
+    "DigestRun",
     "Document",
     "Escalation",
     "EscalationReply",
@@ -60,6 +63,7 @@ __all__ = [
     "Inspection",
     "Measurement",
     "MonitoringSection",
+    "Notification",
     "OrgUnit",
     "OrgUnitAlias",
     "OrgUnitAttestation",

@@ -5,6 +5,7 @@ again, and the receiver gets the same event (same webhook-id and CloudEvent id).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -170,7 +171,8 @@ async def test_cli_replays_a_subscriptions_dead_letters(
         await _rounds(seeded_db, DEAD_FAST)
         assert await _statuses(seeded_db) == [("DEAD", 2)]
         command = [sys.executable, "-m", "api.cli", "deliver", "--database-url", seeded_db.url]
-        replayed = subprocess.run(
+        replayed = await asyncio.to_thread(
+            subprocess.run,
             [*command, "--replay-subscription", str(sub["id"]), "--since", "2000-01-01"],
             cwd=ROOT,
             capture_output=True,
@@ -186,8 +188,14 @@ async def test_cli_replays_a_subscriptions_dead_letters(
             "GOVGRAPH_WEBHOOK_ALLOW_PRIVATE": "1",
             "GOVGRAPH_DELIVER_DEADLINES_SECONDS": "0",
         }
-        once = subprocess.run(
-            [*command, "--once"], cwd=ROOT, env=env, capture_output=True, timeout=120, check=False
+        once = await asyncio.to_thread(
+            subprocess.run,
+            [*command, "--once"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=120,
+            check=False,
         )
         assert once.returncode == 0, once.stderr
     assert await _statuses(seeded_db) == [("DELIVERED", 1)]
