@@ -106,11 +106,8 @@ async def read_digests(conn: AsyncConnection, units: list[uuid.UUID], day: date)
     """The digests of these units for `day` (as of the end of it; today: the present)."""
     if not units:
         return []
-    names = dict(
-        (await conn.execute(sa.select(unit_t.c.id, unit_t.c.name).where(unit_t.c.id.in_(units))))
-        .tuples()
-        .all()
-    )
+    found = await conn.execute(sa.select(unit_t.c.id, unit_t.c.name).where(unit_t.c.id.in_(units)))
+    names = {row.id: row.name for row in found}
     digests = {u: Digest(u, names.get(u, ""), day) for u in units}
     cutoff = calendar.cutoff(day)
     scope = rules.unit_scope(units, True).cte("digest_units")
