@@ -6,7 +6,8 @@ the subject `govgraph.<event type>.<unit>` (e.g. `govgraph.task.changed.<unit id
 event's first unit, `_` when it names none; all of them are in the `govgraphunits`
 attribute), with the header `Nats-Msg-Id` = the event id, so JetStream drops a republished
 event within the stream's duplicate window. The stream (GOVGRAPH_NATS_STREAM, default
-GOVGRAPH, subjects `govgraph.>`) is created when missing.
+GOVGRAPH, subjects `govgraph.>`; GOVGRAPH_NATS_SUBJECT_PREFIX changes `govgraph`) is created
+when missing.
 
 Exactly the unpublished events (`outbox_event.streamed_at` NULL) are published, each acked
 by JetStream before the transaction that marks them commits: a worker killed in between
@@ -42,10 +43,10 @@ STREAM_LOCK = 0x676F7667_00000004  # pg advisory lock key of the publishing step
 SOURCE = "urn:govgraph"
 
 
-def subject(event: Any) -> str:
+def subject(event: Any, prefix: str = "govgraph") -> str:
     """`govgraph.<event type>.<first unit>` (NATS tokens: no spaces, dots split the type)."""
     units = list(event["units"] or [])
-    return f"govgraph.{event['event_type']}.{units[0] if units else '_'}"
+    return f"{prefix}.{event['event_type']}.{units[0] if units else '_'}"
 
 
 def cloud_event(event: Any, source: str = SOURCE) -> bytes:
@@ -71,10 +72,18 @@ def cloud_event(event: Any, source: str = SOURCE) -> bytes:
 class Publisher:
     """A JetStream connection (opened on first use) that publishes the unpublished events."""
 
-    def __init__(self, url: str, stream: str = "GOVGRAPH", *, source: str = SOURCE) -> None:
+    def __init__(
+        self,
+        url: str,
+        stream: str = "GOVGRAPH",
+        *,
+        source: str = SOURCE,
+        prefix: str = "govgraph",
+    ) -> None:
         self.url = url
         self.stream = stream
         self.source = source
+        self.prefix = prefix
         self._client: Client | None = None
         self._js: JetStreamContext | None = None
 
@@ -90,7 +99,7 @@ class Publisher:
         try:
             await js.stream_info(self.stream)
         except NotFoundError:
-            await js.add_stream(name=self.stream, subjects=["govgraph.>"])
+            await js.add_stream(name=self.stream, subjects=[f"{self.prefix}.>"])
         self._js = js
         return js
 
@@ -120,7 +129,7 @@ class Publisher:
             js = await self.jetstream()
             for event in events:
                 await js.publish(
-                    subject(event),
+                    subject(event, self.prefix),
                     cloud_event(event, self.source),
                     stream=self.stream,
                     headers={"Nats-Msg-Id": str(event["id"])},

@@ -121,6 +121,7 @@ class DeliveryConfig:
     # NATS JetStream (resolvers/delivery/stream.py): None: no stream (the embedded default).
     nats_url: str | None = None
     nats_stream: str = "GOVGRAPH"
+    nats_prefix: str = "govgraph"  # subjects <prefix>.<event type>.<unit>
 
     @classmethod
     def from_env(cls) -> DeliveryConfig:
@@ -152,6 +153,7 @@ class DeliveryConfig:
             ),
             nats_url=env("GOVGRAPH_NATS_URL") or None,
             nats_stream=env("GOVGRAPH_NATS_STREAM", "GOVGRAPH"),
+            nats_prefix=env("GOVGRAPH_NATS_SUBJECT_PREFIX", "govgraph"),
         )
 
 
@@ -647,7 +649,9 @@ async def run_forever(
     loop = asyncio.get_running_loop()
     channels = channels_from_env()
     publisher = (
-        Publisher(config.nats_url, config.nats_stream, source=config.source)
+        Publisher(
+            config.nats_url, config.nats_stream, source=config.source, prefix=config.nats_prefix
+        )
         if config.nats_url
         else None
     )
