@@ -208,9 +208,16 @@ async def update_contact(
         values["mode"] = ContactMode(changes["mode"]).value
     if changes.get("active") is not None:
         values["active"] = bool(changes["active"])
-    values["updated_at"] = ctx.now()
+    values = {k: v for k, v in values.items() if before[k] != v}  # a restatement: nothing
+    if values:
+        values["updated_at"] = ctx.now()
     version = await update_versioned(
-        conn, contact_t, contact, values, expected_version=expected_version
+        conn,
+        contact_t,
+        contact,
+        values,
+        expected_version=expected_version,
+        changed=bool(values),
     )
     after = {**before, **values, "version": version}
     await audit(

@@ -194,6 +194,11 @@ NEVER_NOOPS = {
     "updateWebhookSubscription": "a restatement records nothing (tests/resolvers/delivery)",
     "rotateWebhookSecret": "each rotation is a new secret",
     "deleteWebhookSubscription": "deleting it again is NOT_FOUND",
+    "replayDelivery": "replaying a delivery that is not dead is INVALID_TRANSITION",
+    "replayDeadLetters": "again, with no dead letter left, re-queues and records nothing",
+    "createContact": "each is a new contact",
+    "updateContact": "a restatement changes nothing (update_versioned; tests/resolvers/delivery)",
+    "deleteContact": "deleting it again is NOT_FOUND",
 }
 
 

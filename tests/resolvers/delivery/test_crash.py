@@ -109,6 +109,9 @@ async def test_killed_worker_loses_nothing(seeded_db: TestDatabase) -> None:
         finally:
             first.send_signal(signal.SIGKILL)
             first.wait()
+        # The receiver records a request after its `delay`: let the ones the killed worker
+        # had already sent land before counting (the restarted workers wait for the lease).
+        await asyncio.sleep(receiver.delay + 2.0)
         killed_at = len(receiver.received)
         workers = [_worker(db.url), _worker(db.url)]
         try:

@@ -139,6 +139,10 @@ class TestContactMutations:
         assert changed["updateContact"]["errors"] == []
         assert changed["updateContact"]["contact"]["mode"] == "DAILY_DIGEST"
         assert changed["updateContact"]["contact"]["quietStart"] is None
+        restated = await district.query(
+            UPDATE, {"input": {"contact": made["id"], "mode": "DAILY_DIGEST", "name": "王科长"}}
+        )
+        assert restated["updateContact"]["contact"]["version"] == 2  # nothing changed
         stale = await district.query(
             UPDATE, {"input": {"contact": made["id"], "expectedVersion": 1, "name": "李"}}
         )
