@@ -127,7 +127,7 @@ async def test_killed_worker_loses_nothing(seeded_db: TestDatabase) -> None:
                     ).all()
                 return dict(statuses) == {"DELIVERED": EVENTS}  # type: ignore[arg-type]
 
-            await _wait(all_delivered, "every event delivered")
+            await _wait(all_delivered, "every event delivered", rounds=2400)
         finally:
             for worker in workers:
                 worker.terminate()
