@@ -15,6 +15,7 @@ from models.rules import calendar
 from resolvers.delivery import people, subscriptions
 from resolvers.delivery.channels import channels_from_env
 from resolvers.delivery.digest import build_digests
+from resolvers.delivery.stream import Publisher
 from resolvers.delivery.transactions import write_transaction
 from resolvers.delivery.worker import DeliveryConfig, backoff, replay, run_forever, run_once
 from resolvers.errors import DomainError
@@ -39,10 +40,31 @@ def cmd_deliver(args: argparse.Namespace) -> int:
                 print(f"re-queued {count} dead deliveries")
                 return 0 if count else 1
             if args.once:
-                done = await run_once(engine, config, deadlines=config.deadlines_every is not None)
+                publisher = (
+                    Publisher(
+                        config.nats_url,
+                        config.nats_stream,
+                        source=config.source,
+                        prefix=config.nats_prefix,
+                    )
+                    if config.nats_url
+                    else None
+                )
+                try:
+                    done = await run_once(
+                        engine,
+                        config,
+                        deadlines=config.deadlines_every is not None,
+                        digests=True,
+                        publisher=publisher,
+                    )
+                finally:
+                    if publisher is not None:
+                        await publisher.close()
                 print(
                     f"{done.deadline_events} deadline events; fanned out {done.fanned_out}"
-                    f" events; {dict(done.outcomes)}"
+                    f" events; {dict(done.outcomes)}; {done.digests} digests; messages"
+                    f" {done.messages}; streamed {done.streamed}"
                 )
                 return 0
             await run_forever(engine, config, interval=args.interval)

@@ -143,21 +143,31 @@ async def test_worker_at_its_hour_and_the_command(
     assert (await run_once(seeded_db.engine, at_hour, digests=True, channels={})).digests == 0
     today = calendar.today(datetime.now(UTC)).isoformat()
     command = [sys.executable, "-m", "api.cli", "digest", "--database-url", seeded_db.url]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVGRAPH_SMTP")}
     outputs = []
-    for day in ("2023-07-15", "2023-07-15", today):
-        result = await asyncio.to_thread(
-            subprocess.run,
-            [*command, "--date", day],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        outputs.append(result.stdout.split(";")[0])
+    with smtp_server() as box:
+        env = {
+            **os.environ,
+            "GOVGRAPH_SMTP_URL": f"smtp://{box.host}:{box.port}",
+            "GOVGRAPH_SMTP_FROM": "duban@chengqu.example",
+        }
+        for day in ("2023-07-15", "2023-07-15", today):
+            result = await asyncio.to_thread(
+                subprocess.run,
+                [*command, "--date", day],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert result.returncode == 0, result.stderr
+            outputs.append(result.stdout.split(";")[0])
+        mails = box.mails()
+    # The command sent what was due: the worker's digest of today and the 2023-07-15 one.
+    subjects = sorted(mail["Subject"] for _, mail in mails)
+    assert subjects == sorted(f"【每日督办摘要】南村镇 {day}" for day in ("2023-07-15", today))
+    assert {mail["From"].addresses[0].addr_spec for _, mail in mails} == {"duban@chengqu.example"}
     assert outputs == [
         "1 digests built for 2023-07-15",
         "0 digests built for 2023-07-15",

@@ -6,10 +6,14 @@ stream and deletes it. Without GOVGRAPH_NATS_URL the worker publishes nothing.""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from pathlib import Path
 
 import nats
 import orjson
@@ -25,6 +29,7 @@ from tests.resolvers.delivery.test_webhooks import CONFIG, _report
 
 pytestmark = pytest.mark.private_db
 
+ROOT = Path(__file__).resolve().parents[3]
 NATS_URL = os.environ.get("GOVGRAPH_TEST_NATS_URL", "nats://127.0.0.1:4222")
 outbox_t = models.metadata.tables["outbox_event"]
 
@@ -104,6 +109,39 @@ async def test_every_event_once_in_order_deduplicated(
         assert len(await _messages(js, name)) == len(await _events(seeded_db))
     finally:
         await publisher.close()
+
+
+async def test_deliver_command_publishes_when_configured(
+    seeded_db: TestDatabase,
+    client: GraphQLClient,
+    stream: tuple[str, JetStreamContext],
+) -> None:
+    """`govgraph deliver --once` with GOVGRAPH_NATS_URL: the events are on the stream."""
+    name, js = stream
+    await _report(client, "命令行发布", 40)
+    env = {
+        **os.environ,
+        "GOVGRAPH_NATS_URL": NATS_URL,
+        "GOVGRAPH_NATS_STREAM": name,
+        "GOVGRAPH_NATS_SUBJECT_PREFIX": name.lower(),
+        "GOVGRAPH_DELIVER_DEADLINES_SECONDS": "0",
+        "GOVGRAPH_DIGEST_HOUR": "off",
+    }
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "api.cli", "deliver", "--once", "--database-url", seeded_db.url],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    events = await _events(seeded_db)
+    assert f"streamed {len(events)}" in result.stdout
+    got = await _messages(js, name)
+    assert [h["Nats-Msg-Id"] for _, h, _ in got] == [str(e["id"]) for e in events]
 
 
 async def test_no_stream_without_configuration(
