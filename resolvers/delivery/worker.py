@@ -593,7 +593,11 @@ async def run_once(
     while (count := await fan_out(engine, config, now)) > 0:
         done.fanned_out += count
     if publisher is not None:
-        done.streamed = await publisher.publish_pending(engine, batch=config.batch)
+        try:
+            done.streamed = await publisher.publish_pending(engine, batch=config.batch)
+        except Exception:  # a NATS outage holds the stream back, not webhooks or messages
+            logger.exception("publishing to NATS JetStream failed")
+            await publisher.close()
     done.messages = await people.send_due(
         engine,
         channels if channels is not None else channels_from_env(),

@@ -144,6 +144,23 @@ async def test_deliver_command_publishes_when_configured(
     assert [h["Nats-Msg-Id"] for _, h, _ in got] == [str(e["id"]) for e in events]
 
 
+async def test_a_nats_outage_holds_back_only_the_stream(
+    seeded_db: TestDatabase, client: GraphQLClient
+) -> None:
+    """No server where the stream should be: the round still fans out (webhooks, messages);
+    nothing is marked streamed, so it is published once the server is back."""
+    await _report(client, "无消息服务", 30)
+    publisher = Publisher("nats://127.0.0.1:9", "GOVGRAPH_DOWN")  # nothing listens on port 9
+    try:
+        done = await run_once(seeded_db.engine, CONFIG, channels={}, publisher=publisher)
+    finally:
+        await publisher.close()
+    assert done.fanned_out > 0
+    assert done.streamed == 0
+    events = await _events(seeded_db)
+    assert all(e["delivered_at"] is not None and e["streamed_at"] is None for e in events)
+
+
 async def test_no_stream_without_configuration(
     seeded_db: TestDatabase, client: GraphQLClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
