@@ -16,6 +16,12 @@ Two steps, each its own short transaction, so a worker killed at any moment lose
    the call leaves the lease to expire and the delivery is sent again with the same
    `webhook-id` (the event id): at least once, idempotent by event id.
 
+Beside the webhooks, each round (`run_once`) also: fans the same events out to the units'
+contacts in the fan-out transaction and sends their due messages (resolvers/delivery/
+people.py, channels.py); builds the day's digests once the digest hour has come (digest.py);
+publishes the outbox to NATS JetStream when configured (stream.py). Dead letters are replayed
+by resolvers/delivery/replay.py.
+
 Payloads are read with the change feed's own rules (resolvers/changes/records.py) for the
 subscription's scope (its unit's subtree at the key's disclosure tier): a SHARED partner's
 payload carries no responsible persons or actors, and an event about an object outside the
