@@ -79,7 +79,13 @@ async def test_digest_once_per_unit_and_day(seeded_db: TestDatabase, client: Gra
     await _contact(client, "城区", address="duban@chengqu.example", **digest)
     await _contact(client, "城区", address="leader@chengqu.example", **digest)
     await _contact(client, "南村镇", address="duty@nancun.example", **digest)
-    await _contact(client, "南村镇", channel="EMAIL", address="now@nancun.example")  # immediate
+    await _contact(  # an immediate contact: told of the escalation at once
+        client,
+        "南村镇",
+        channel="EMAIL",
+        address="now@nancun.example",
+        eventTypes=["escalation.issued"],
+    )
     await _escalate(client)
     now = datetime.now(UTC)
     # Four workers at once, then a re-run: one digest per unit.
