@@ -1,17 +1,23 @@
-"""`govgraph deliver` (the outbox's delivery worker) and `govgraph webhook …` (subscriptions)."""
+"""`govgraph deliver` (the outbox's delivery worker), `govgraph digest` (the daily digests) and
+`govgraph webhook …` (subscriptions)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import uuid
+from datetime import UTC, date, datetime
 from typing import Any
 
 from api.cli_ops import _find_unit, _url
 from api.db import create_engine
-from resolvers.delivery import subscriptions
+from models.rules import calendar
+from resolvers.delivery import people, subscriptions
+from resolvers.delivery.channels import channels_from_env
+from resolvers.delivery.digest import build_digests
+from resolvers.delivery.stream import Publisher
 from resolvers.delivery.transactions import write_transaction
-from resolvers.delivery.worker import DeliveryConfig, replay, run_forever, run_once
+from resolvers.delivery.worker import DeliveryConfig, backoff, replay, run_forever, run_once
 from resolvers.errors import DomainError
 
 
@@ -22,15 +28,43 @@ def cmd_deliver(args: argparse.Namespace) -> int:
     async def run() -> int:
         engine = create_engine(_url(args))
         try:
-            if args.replay:
-                count = await replay(engine, uuid.UUID(args.replay))
+            if args.replay or args.replay_subscription:
+                count = await replay(
+                    engine,
+                    uuid.UUID(args.replay) if args.replay else None,
+                    subscription=(
+                        uuid.UUID(args.replay_subscription) if args.replay_subscription else None
+                    ),
+                    since=_since(args.since),
+                )
                 print(f"re-queued {count} dead deliveries")
                 return 0 if count else 1
             if args.once:
-                done = await run_once(engine, config, deadlines=config.deadlines_every is not None)
+                publisher = (
+                    Publisher(
+                        config.nats_url,
+                        config.nats_stream,
+                        source=config.source,
+                        prefix=config.nats_prefix,
+                    )
+                    if config.nats_url
+                    else None
+                )
+                try:
+                    done = await run_once(
+                        engine,
+                        config,
+                        deadlines=config.deadlines_every is not None,
+                        digests=True,
+                        publisher=publisher,
+                    )
+                finally:
+                    if publisher is not None:
+                        await publisher.close()
                 print(
                     f"{done.deadline_events} deadline events; fanned out {done.fanned_out}"
-                    f" events; {dict(done.outcomes)}"
+                    f" events; {dict(done.outcomes)}; {done.digests} digests; messages"
+                    f" {done.messages}; streamed {done.streamed}"
                 )
                 return 0
             await run_forever(engine, config, interval=args.interval)
@@ -42,6 +76,42 @@ def cmd_deliver(args: argparse.Namespace) -> int:
         return asyncio.run(run())
     except KeyboardInterrupt:
         return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """Build the day's digests not yet built (once per unit and day) and send what is due."""
+    config = DeliveryConfig.from_env()
+
+    async def run() -> int:
+        engine = create_engine(_url(args))
+        try:
+            now = datetime.now(UTC)
+            day = calendar.parse_date(args.date) if args.date else calendar.today(now)
+            built = await build_digests(engine, day, now)
+            sent = await people.send_due(
+                engine,
+                channels_from_env(),
+                batch=config.batch,
+                lease=config.lease,
+                max_attempts=config.max_attempts,
+                backoff=lambda attempts: backoff(config, attempts),
+            )
+            print(f"{built} digests built for {day.isoformat()}; messages {sent}")
+            return 0
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _since(value: str | None) -> datetime | None:
+    """An ISO instant (a date: its start in the configured zone); None when not given."""
+    if not value:
+        return None
+    if len(value) == 10:
+        return calendar.start_of_day(date.fromisoformat(value))
+    instant = datetime.fromisoformat(value)
+    return instant if instant.tzinfo else instant.replace(tzinfo=calendar.zone())
 
 
 def cmd_webhook(args: argparse.Namespace) -> int:
@@ -97,8 +167,21 @@ def add_delivery_commands(sub: Any) -> None:
     deliver.add_argument("--once", action="store_true", help="one round, then exit")
     deliver.add_argument("--interval", type=float, default=1.0, help="idle pause (seconds)")
     deliver.add_argument("--replay", default=None, help="re-queue a dead delivery (or event) id")
+    deliver.add_argument(
+        "--replay-subscription",
+        default=None,
+        help="re-queue a subscription's dead letters (with --since: those dead since then)",
+    )
+    deliver.add_argument("--since", default=None, help="ISO date or instant (with --replay-…)")
     deliver.add_argument("--database-url", default=None)
     deliver.set_defaults(func=cmd_deliver)
+
+    digest = sub.add_parser(
+        "digest", help="build and send the daily digests (每日督办摘要) not yet sent"
+    )
+    digest.add_argument("--date", default=None, help="the day (YYYY-MM-DD; default today)")
+    digest.add_argument("--database-url", default=None)
+    digest.set_defaults(func=cmd_digest)
 
     webhook = sub.add_parser("webhook", help="sharing partners' webhook subscriptions")
     actions = webhook.add_subparsers(dest="action", required=True)

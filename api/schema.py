@@ -27,6 +27,7 @@ from resolvers.changes.queries import ChangeQuery
 from resolvers.comment.mutations import CommentMutation
 from resolvers.comment.types import Comment
 from resolvers.common import NodeQuery
+from resolvers.contact import ContactMutation, ContactQuery
 from resolvers.document.mutations import DocumentMutation
 from resolvers.document.queries import DocumentQuery
 from resolvers.document.types import Document, Plan
@@ -56,6 +57,7 @@ from resolvers.task.queries import TaskQuery
 from resolvers.task.types import Assignment, Task
 from resolvers.viewer import ViewerQuery
 from resolvers.webhook import WebhookMutation, WebhookQuery
+from resolvers.webhook_replay import WebhookReplayMutation
 
 Query = merge_types(
     "Query",
@@ -74,6 +76,7 @@ Query = merge_types(
         WebhookQuery,
         ScoreQuery,
         ReviewQuery,
+        ContactQuery,
     ),
 )
 
@@ -90,6 +93,8 @@ Mutation = merge_types(
         LedgerMutation,
         EvidenceMutation,
         WebhookMutation,
+        WebhookReplayMutation,
+        ContactMutation,
         OrgUnitMutation,
         ScoreMutation,
         ReviewMutation,

@@ -5,6 +5,7 @@ from models.audit import AuditEvent
 from models.base import metadata, stable_id
 from models.change_log import ChangeLogEntry, ChangeLogUnit
 from models.comment import Comment
+from models.contact import Contact, DigestRun, Notification
 from models.deadline_notice import DeadlineNotice
 from models.document import Document, Plan, PlanMeasure, PlanMeasureUnit
 from models.escalation import Escalation, EscalationReply
@@ -53,7 +54,9 @@ __all__ = [
     "ChangeLogEntry",
     "ChangeLogUnit",
     "Comment",
+    "Contact",
     "DeadlineNotice",
+    "DigestRun",
     "Document",
     "Escalation",
     "EscalationReply",
@@ -64,6 +67,7 @@ __all__ = [
     "Inspection",
     "Measurement",
     "MonitoringSection",
+    "Notification",
     "OrgUnit",
     "OrgUnitAlias",
     "OrgUnitAttestation",

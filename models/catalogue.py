@@ -574,6 +574,84 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "WEBHOOK_NOT_FOUND": ("找不到该订阅", "no such webhook subscription"),
     "WEBHOOK_EVENT_TYPE": ("未知的事件类型 {event_type}", "unknown event type {event_type}"),
     "WEBHOOK_ADMIN_ONLY": ("只有系统管理员管理订阅", "only an ADMIN manages webhook subscriptions"),
+    # Messages to people (resolvers/delivery/people.py, digest.py): subjects, lines, digest.
+    "NOTIFY_TASK_DUE_SOON": ("【即将到期】{title}", "Due soon: {title}"),
+    "NOTIFY_TASK_OVERDUE": ("【已逾期】{title}", "Overdue: {title}"),
+    "NOTIFY_TASK_CHANGED": ("【任务更新】{title}", "Task updated: {title}"),
+    "NOTIFY_RECTIFICATION_CHANGED": ("【整改事项更新】{title}", "Rectification updated: {title}"),
+    "NOTIFY_ESCALATION_ISSUED": ("【督办】{level}：{title}", "Escalation ({level}): {title}"),
+    "NOTIFY_ESCALATION_ACKNOWLEDGED": (
+        "【督办已签收】{level}：{title}",
+        "Escalation signed for ({level}): {title}",
+    ),
+    "NOTIFY_ESCALATION_REPLIED": (
+        "【督办已回复】{level}：{title}",
+        "Escalation replied to ({level}): {title}",
+    ),
+    "NOTIFY_ESCALATION_CLOSED": (
+        "【督办已办结】{level}：{title}",
+        "Escalation closed ({level}): {title}",
+    ),
+    "NOTIFY_DEADLINE_LINE": ("完成时限：{deadline}", "Deadline: {deadline}"),
+    "NOTIFY_REASON_LINE": ("事由：{reason}", "Reason: {reason}"),
+    "NOTIFY_FOOTER": (
+        "本消息由 govgraph 协同督办发给{unit}的联系人（事件编号 {event}）。",
+        "Sent by govgraph to the contacts of {unit} (event {event}).",
+    ),
+    "LEVEL_REMINDER": ("提醒", "reminder"),
+    "LEVEL_URGE": ("催办", "urge"),
+    "LEVEL_WARNING_LETTER": ("预警函", "warning letter"),
+    "LEVEL_INTERVIEW": ("约谈", "interview"),
+    "LEVEL_PUBLIC_NOTICE": ("通报", "public notice"),
+    "DIGEST_SUBJECT": ("【每日督办摘要】{unit} {day}", "Daily digest: {unit} {day}"),
+    "DIGEST_INTRO": (
+        "{unit}：截至 {day}，本单位及下级单位的督办事项如下。",
+        "{unit}: the supervised work of the unit and the units below it, as of {day}.",
+    ),
+    "DIGEST_DUE_SOON": ("一、即将到期（{count} 项）", "Due soon ({count})"),
+    "DIGEST_OVERDUE": ("二、已逾期（{count} 项）", "Overdue ({count})"),
+    "DIGEST_ESCALATIONS": (
+        "三、督办件（{count} 件未办结）",
+        "Escalations addressed to the unit, not closed ({count})",
+    ),
+    "DIGEST_TASK_LINE": ("  · {title}（完成时限 {deadline}）", "  · {title} (deadline {deadline})"),
+    "DIGEST_OVERDUE_LINE": (
+        "  · {title}（完成时限 {deadline}，已逾期 {days} 天）",
+        "  · {title} (deadline {deadline}, {days} days overdue)",
+    ),
+    "DIGEST_ESCALATION_LINE": (
+        "  · {level}：{title}（{issued} 下发）",
+        "  · {level}: {title} (issued {issued})",
+    ),
+    "DIGEST_MORE": ("  …… 另有 {count} 项", "  … and {count} more"),
+    "DIGEST_NONE": ("  无", "  none"),
+    "CONTACT_NOT_FOUND": ("找不到该联系人", "no such contact"),
+    "CONTACT_ADDRESS": (
+        "联系方式无效：邮件须为邮箱地址，网关须为 1 到 320 个字符",
+        "invalid address: an email address for EMAIL, 1 to 320 characters for HTTP_GATEWAY",
+    ),
+    "CONTACT_NAME": ("联系人姓名须为 1 到 100 个字符", "a contact's name is 1 to 100 characters"),
+    "CONTACT_EVENT_TYPE": (
+        "联系人不能订阅事件类型 {event_type}",
+        "contacts cannot be told of event type {event_type}",
+    ),
+    "CONTACT_QUIET_HOURS": (
+        "免打扰时段须为 HH:MM 格式，起止同时给出",
+        "quiet hours are HH:MM, start and end both given",
+    ),
+    "CONTACT_FORBIDDEN": (
+        "只有本单位或上级单位的协调员以上角色可以管理联系人",
+        "only a COORDINATOR or above of the unit or a unit above it manages its contacts",
+    ),
+    "WEBHOOK_REPLAY_FORBIDDEN": (
+        "只有系统管理员或订阅所属的共享方可以重发死信",
+        "only an ADMIN or the subscription's partner replays dead letters",
+    ),
+    "WEBHOOK_DELIVERY_NOT_FOUND": ("找不到该投递记录", "no such webhook delivery"),
+    "WEBHOOK_DELIVERY_NOT_DEAD": (
+        "该投递不是死信（当前状态 {status}），无需重发",
+        "the delivery is not dead (it is {status}); nothing to replay",
+    ),
 }
 
 # Table and GraphQL type names -> their noun (NOT_FOUND "no such {noun}").

@@ -28,6 +28,7 @@ class OutboxEvent(SQLModel, table=True):
     __tablename__ = "outbox_event"
     __table_args__ = (
         sa.Index("ix_outbox_event_delivered_at_seq", "delivered_at", "seq"),
+        sa.Index("ix_outbox_event_streamed_at_seq", "streamed_at", "seq"),
         {"sqlite_autoincrement": True},
     )
 
@@ -48,3 +49,5 @@ class OutboxEvent(SQLModel, table=True):
     request_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     delivered_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # Published to NATS JetStream (GOVGRAPH_NATS_URL; resolvers/delivery/stream.py).
+    streamed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

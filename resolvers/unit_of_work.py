@@ -42,7 +42,8 @@ Which traces apply to which writer:
 | createTarget, updateTarget                          |       |            |         |        |
 | `govgraph key create` / `key revoke`                | yes   | —          | —       | yes    |
 | create/updateWebhookSubscription, rotateWebhook…,   | yes   | —          | —       | yes    |
-| deleteWebhookSubscription                           |       |            |         |        |
+| deleteWebhookSubscription, replayDelivery,          |       |            |         |        |
+| replayDeadLetters, create/update/deleteContact      |       |            |         |        |
 | `govgraph rebuild-rollups`                          | yes   | —          | all     | —      |
 
 "—": the write changes no object the snapshot carries (api keys, rollups), so there is no
@@ -112,6 +113,11 @@ OUTBOX_EVENTS: dict[str, str] = {
     "updateWebhookSubscription": "webhook_subscription.updated",
     "rotateWebhookSecret": "webhook_subscription.secret_rotated",
     "deleteWebhookSubscription": "webhook_subscription.deleted",
+    "replayDelivery": "webhook_delivery.replayed",
+    "replayDeadLetters": "webhook_delivery.replayed",
+    "createContact": "contact.created",
+    "updateContact": "contact.updated",
+    "deleteContact": "contact.deleted",
 }
 
 

@@ -16,6 +16,12 @@ Two steps, each its own short transaction, so a worker killed at any moment lose
    the call leaves the lease to expire and the delivery is sent again with the same
    `webhook-id` (the event id): at least once, idempotent by event id.
 
+Beside the webhooks, each round (`run_once`) also: fans the same events out to the units'
+contacts in the fan-out transaction and sends their due messages (resolvers/delivery/
+people.py, channels.py); builds the day's digests once the digest hour has come (digest.py);
+publishes the outbox to NATS JetStream when configured (stream.py). Dead letters are replayed
+by resolvers/delivery/replay.py.
+
 Payloads are read with the change feed's own rules (resolvers/changes/records.py) for the
 subscription's scope (its unit's subtree at the key's disclosure tier): a SHARED partner's
 payload carries no responsible persons or actors, and an event about an object outside the
@@ -47,10 +53,16 @@ from standardwebhooks.webhooks import Webhook
 
 import models
 from models.enums import ChangeType
+from models.rules import calendar
 from models.rules.scope import Disclosure, Scope
 from resolvers.changes.log import ConnectionReader
 from resolvers.changes.records import is_tombstone, object_key, read_records
+from resolvers.delivery import people
+from resolvers.delivery.channels import Channel, channels_from_env
 from resolvers.delivery.deadlines import emit_deadline_events
+from resolvers.delivery.digest import build_digests
+from resolvers.delivery.replay import requeue
+from resolvers.delivery.stream import Publisher
 from resolvers.delivery.transactions import write_transaction
 
 logger = logging.getLogger("govgraph.delivery")
@@ -109,6 +121,13 @@ class DeliveryConfig:
     # Seconds between the scheduler's due-soon/overdue passes (resolvers/delivery/deadlines.py);
     # None: no scheduling (the dataclass default: tests and callers turn it on).
     deadlines_every: float | None = None
+    # The local hour (the configured zone) from which the day's digests are built
+    # (resolvers/delivery/digest.py); None: never by the worker (`govgraph digest` still does).
+    digest_hour: int | None = None
+    # NATS JetStream (resolvers/delivery/stream.py): None: no stream (the embedded default).
+    nats_url: str | None = None
+    nats_stream: str = "GOVGRAPH"
+    nats_prefix: str = "govgraph"  # subjects <prefix>.<event type>.<unit>
 
     @classmethod
     def from_env(cls) -> DeliveryConfig:
@@ -133,6 +152,14 @@ class DeliveryConfig:
                 if env("GOVGRAPH_DELIVER_DEADLINES_SECONDS", "60") in ("0", "off", "")
                 else float(env("GOVGRAPH_DELIVER_DEADLINES_SECONDS", "60"))
             ),
+            digest_hour=(
+                None
+                if env("GOVGRAPH_DIGEST_HOUR", "8") in ("off", "")
+                else int(env("GOVGRAPH_DIGEST_HOUR", "8"))
+            ),
+            nats_url=env("GOVGRAPH_NATS_URL") or None,
+            nats_stream=env("GOVGRAPH_NATS_STREAM", "GOVGRAPH"),
+            nats_prefix=env("GOVGRAPH_NATS_SUBJECT_PREFIX", "govgraph"),
         )
 
 
@@ -209,6 +236,7 @@ async def fan_out(engine: AsyncEngine, config: DeliveryConfig, now: datetime) ->
         if rows:
             insert = _insert_ignoring_duplicates(conn, rows)
             await conn.execute(insert)
+        await people.fan_out_contacts(conn, events, now)
         await conn.execute(
             outbox_t.update()
             .where(outbox_t.c.seq.in_([e["seq"] for e in events]))
@@ -531,7 +559,21 @@ class Round:
 
     fanned_out: int = 0
     deadline_events: int = 0
+    digests: int = 0
+    streamed: int = 0
     outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    messages: dict[str, int] = field(default_factory=dict)  # notifications to people
+
+    def busy(self) -> bool:
+        """Whether the round did anything (an idle one pauses the worker)."""
+        return bool(
+            self.fanned_out
+            or self.outcomes
+            or self.deadline_events
+            or self.digests
+            or self.streamed
+            or self.messages
+        )
 
 
 async def run_once(
@@ -540,15 +582,36 @@ async def run_once(
     client: httpx.AsyncClient | None = None,
     *,
     deadlines: bool = False,
+    digests: bool = False,
+    channels: dict[str, Channel] | None = None,
+    publisher: Publisher | None = None,
 ) -> Round:
-    """Fan out what is new, then claim and send what is due (once); with `deadlines`, emit
-    the due-soon/overdue events first."""
+    """Fan out what is new, then claim and send what is due (once): webhooks, messages to
+    people (through `channels`, default the configured ones), and the stream (`publisher`).
+    With `deadlines`, emit the due-soon/overdue events first; with `digests`, build today's
+    digests when the digest hour has come."""
     done = Round()
     now = datetime.now(UTC)
     if deadlines:
         done.deadline_events = await emit_deadline_events(engine, now)
+    if digests and digest_due(config, now):
+        done.digests = await build_digests(engine, calendar.today(now), now)
     while (count := await fan_out(engine, config, now)) > 0:
         done.fanned_out += count
+    if publisher is not None:
+        try:
+            done.streamed = await publisher.publish_pending(engine, batch=config.batch)
+        except Exception:  # a NATS outage holds the stream back, not webhooks or messages
+            logger.exception("publishing to NATS JetStream failed")
+            await publisher.close()
+    done.messages = await people.send_due(
+        engine,
+        channels if channels is not None else channels_from_env(),
+        batch=config.batch,
+        lease=config.lease,
+        max_attempts=config.max_attempts,
+        backoff=lambda attempts: backoff(config, attempts),
+    )
     items = await claim(engine, config, datetime.now(UTC))
     if not items:
         return done
@@ -570,6 +633,13 @@ async def run_once(
     return done
 
 
+def digest_due(config: DeliveryConfig, now: datetime) -> bool:
+    """Whether the worker builds today's digests now: the configured local hour has come."""
+    if config.digest_hour is None:
+        return False
+    return now.astimezone(calendar.zone()).hour >= config.digest_hour
+
+
 def make_client(config: DeliveryConfig) -> httpx.AsyncClient:
     """Outbound HTTP: timeouts, no redirects, no environment proxies."""
     return httpx.AsyncClient(
@@ -582,35 +652,59 @@ def make_client(config: DeliveryConfig) -> httpx.AsyncClient:
 async def run_forever(
     engine: AsyncEngine, config: DeliveryConfig, *, interval: float = 1.0
 ) -> None:
-    """The worker: rounds until cancelled, pausing `interval` seconds when idle."""
+    """The worker: rounds until cancelled, pausing `interval` seconds when idle. The deadline
+    scheduler and the digests run every `deadlines_every` seconds (digests: once the hour
+    has come; building one twice is a no-op, digest_run is unique)."""
     last_pass = float("-inf")
     loop = asyncio.get_running_loop()
-    async with make_client(config) as client:
-        while True:
-            due = config.deadlines_every is not None and (
-                loop.time() - last_pass >= config.deadlines_every
-            )
-            try:
-                done = await run_once(engine, config, client, deadlines=due)
-                if due:
-                    last_pass = loop.time()
-            except Exception:  # a database hiccup must not end the worker
-                logger.exception("delivery round failed")
-                done = Round()
-            if not done.fanned_out and not done.outcomes and not done.deadline_events:
-                await asyncio.sleep(interval)
+    channels = channels_from_env()
+    publisher = (
+        Publisher(
+            config.nats_url, config.nats_stream, source=config.source, prefix=config.nats_prefix
+        )
+        if config.nats_url
+        else None
+    )
+    try:
+        async with make_client(config) as client:
+            while True:
+                every = config.deadlines_every or 60.0
+                due = loop.time() - last_pass >= every
+                try:
+                    done = await run_once(
+                        engine,
+                        config,
+                        client,
+                        deadlines=due and config.deadlines_every is not None,
+                        digests=due,
+                        channels=channels,
+                        publisher=publisher,
+                    )
+                    if due:
+                        last_pass = loop.time()
+                except Exception:  # a database or stream hiccup must not end the worker
+                    logger.exception("delivery round failed")
+                    done = Round()
+                if not done.busy():
+                    await asyncio.sleep(interval)
+    finally:
+        if publisher is not None:
+            await publisher.close()
 
 
-async def replay(engine: AsyncEngine, target: uuid.UUID) -> int:
-    """Re-queue dead deliveries by delivery id or event id; how many."""
+async def replay(
+    engine: AsyncEngine,
+    target: uuid.UUID | None = None,
+    *,
+    subscription: uuid.UUID | None = None,
+    since: datetime | None = None,
+) -> int:
+    """Re-queue dead deliveries by delivery id or event id (`target`), or a subscription's
+    (dead since `since`); how many (resolvers/delivery/replay.py)."""
     now = datetime.now(UTC)
     async with write_transaction(engine) as conn:
-        result = await conn.execute(
-            delivery_t.update()
-            .where(
-                delivery_t.c.status == DEAD,
-                sa.or_(delivery_t.c.id == target, delivery_t.c.event_id == target),
-            )
-            .values(status=PENDING, attempts=0, next_attempt_at=now, last_error=None)
-        )
-        return int(result.rowcount or 0)
+        if target is not None:
+            by_id = await requeue(conn, now, deliveries=[target])
+            by_event = await requeue(conn, now, event=target, subscription=subscription)
+            return len(by_id) + len(by_event)
+        return len(await requeue(conn, now, subscription=subscription, since=since))

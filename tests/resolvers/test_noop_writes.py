@@ -213,6 +213,11 @@ NEVER_NOOPS = {
     "deleteWebhookSubscription": "deleting it again is NOT_FOUND",
     "reviewProgressReport": "the applied decision again is a no-op (tests/resolvers/review)",
     "addComment": "each comment is a new comment",
+    "replayDelivery": "replaying a delivery that is not dead is INVALID_TRANSITION",
+    "replayDeadLetters": "again, with no dead letter left, re-queues and records nothing",
+    "createContact": "each is a new contact",
+    "updateContact": "a restatement changes nothing (update_versioned; tests/resolvers/delivery)",
+    "deleteContact": "deleting it again is NOT_FOUND",
 }
 
 

@@ -84,6 +84,11 @@ EXPECT: dict[str, Expect] = {
     "updateWebhookSubscription": OTHER,
     "rotateWebhookSecret": OTHER,
     "deleteWebhookSubscription": OTHER,
+    "replayDelivery": OTHER,
+    "replayDeadLetters": OTHER,
+    "createContact": OTHER,
+    "updateContact": OTHER,
+    "deleteContact": OTHER,
     "recordOrgUnitEvent": TASKS,
     "setReportReview": OBJECTS,
     "reviewProgressReport": TASKS,
@@ -104,6 +109,7 @@ NOT_WRITES = {
     "operations register": "registers trusted GraphQL operations (configuration, not domain data)",
     "operations list": "reads",
     "deliver": "delivers committed outbox events (delivery state, no domain data)",
+    "digest": "builds and sends the daily digests (delivery state, no domain data)",
     "webhook create": "configures a partner's webhook subscription (not domain data)",
     "webhook rotate-secret": "configures a subscription's signing secret",
     "webhook enable": "configures a subscription",
@@ -569,6 +575,88 @@ async def rotate_webhook_secret(env: Env) -> Mark:
     return await env.mutate("rotateWebhookSecret", query, variables, as_="山西省", role="ADMIN")
 
 
+async def _dead_letter(env: Env) -> str:
+    """A dead delivery of the trace case's subscription (made here: the worker's state)."""
+    delivery_t = models.metadata.tables["webhook_delivery"]
+    now = datetime.now(UTC)
+    event, delivery = uuid.uuid4(), uuid.uuid4()
+    async with env.db.engine.begin() as conn:
+        seq = await conn.scalar(
+            outbox_t.insert()
+            .values(
+                id=event,
+                event_type="task.changed",
+                object_type="task",
+                units=[],
+                payload={},
+                actor="test",
+                created_at=now,
+                delivered_at=now,
+            )
+            .returning(outbox_t.c.seq)
+        )
+        await conn.execute(
+            delivery_t.insert().values(
+                id=delivery,
+                event_id=event,
+                event_seq=seq,
+                subscription_id=decode_global_id(_subscription(env)),
+                object_key=f"TASK:{event}",
+                event_type="task.changed",
+                body="{}",
+                status="DEAD",
+                attempts=8,
+                next_attempt_at=now,
+                last_attempt_at=now,
+                created_at=now,
+            )
+        )
+    return global_id("WebhookDelivery", delivery)
+
+
+async def replay_delivery(env: Env) -> Mark:
+    query = _payload("deliveries { status }", "replayDelivery", "ReplayDeliveryInput")
+    variables = {"input": {"delivery": await _dead_letter(env)}}
+    return await env.mutate("replayDelivery", query, variables, as_="山西省", role="ADMIN")
+
+
+async def replay_dead_letters(env: Env) -> Mark:
+    query = _payload("deliveries { status }", "replayDeadLetters", "ReplayDeadLettersInput")
+    await _dead_letter(env)
+    variables = {"input": {"subscription": _subscription(env)}}
+    return await env.mutate("replayDeadLetters", query, variables, as_="山西省", role="ADMIN")
+
+
+async def create_contact(env: Env) -> Mark:
+    query = _payload("contact { id }", "createContact", "CreateContactInput")
+    variables = {
+        "input": {
+            "unit": await env.unit("南村镇"),
+            "name": "痕迹联系人",
+            "channel": "EMAIL",
+            "address": "trace@nancun.example",
+        }
+    }
+    return await env.mutate("createContact", query, variables, as_="城区", role="COORDINATOR")
+
+
+def _contact(env: Env) -> str:
+    contact: str = env.ids["createContact"]["contact"]["id"]
+    return contact
+
+
+async def update_contact(env: Env) -> Mark:
+    query = _payload("contact { mode }", "updateContact", "UpdateContactInput")
+    variables = {"input": {"contact": _contact(env), "mode": "DAILY_DIGEST"}}
+    return await env.mutate("updateContact", query, variables, as_="南村镇", role="COORDINATOR")
+
+
+async def delete_contact(env: Env) -> Mark:
+    query = _payload("deletedId", "deleteContact", "DeleteContactInput")
+    variables = {"input": {"contact": _contact(env)}}
+    return await env.mutate("deleteContact", query, variables, as_="南村镇", role="COORDINATOR")
+
+
 async def delete_webhook_subscription(env: Env) -> Mark:
     query = _payload("deletedId", "deleteWebhookSubscription", "WebhookSubscriptionInput")
     variables = {"input": {"subscription": _subscription(env)}}
@@ -683,7 +771,12 @@ CASES: dict[str, Case] = {
     "createWebhookSubscription": create_webhook_subscription,
     "updateWebhookSubscription": update_webhook_subscription,
     "rotateWebhookSecret": rotate_webhook_secret,
+    "replayDelivery": replay_delivery,
+    "replayDeadLetters": replay_dead_letters,
     "deleteWebhookSubscription": delete_webhook_subscription,
+    "createContact": create_contact,
+    "updateContact": update_contact,
+    "deleteContact": delete_contact,
     "key revoke": key_revoke,
     "recordOrgUnitEvent": record_org_unit_event,
     "setReportReview": set_report_review,
