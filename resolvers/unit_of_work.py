@@ -118,6 +118,8 @@ OUTBOX_EVENTS: dict[str, str] = {
     "createContact": "contact.created",
     "updateContact": "contact.updated",
     "deleteContact": "contact.deleted",
+    "createScoreRubric": "score_rubric.created",
+    "updateScoreRubric": "score_rubric.updated",
 }
 
 

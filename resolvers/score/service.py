@@ -367,7 +367,7 @@ async def create_rubric(
     await audit(
         ctx,
         conn,
-        action="score_rubric.created",
+        action="createScoreRubric",
         target_type="ScoreRubric",
         target_id=rubric_id,
         after={"name": name, "owner": owner, "rules": _rules_json(rules_in)},
@@ -423,7 +423,7 @@ async def update_rubric(
     await audit(
         ctx,
         conn,
-        action="score_rubric.updated",
+        action="updateScoreRubric",
         target_type="ScoreRubric",
         target_id=rubric_id,
         before={"name": before["name"], "rules": [_rule_json(r) for r in old_rules]},

@@ -93,6 +93,10 @@ EXPECT: dict[str, Expect] = {
     "setReportReview": OBJECTS,
     "reviewProgressReport": TASKS,
     "addComment": TASKS,
+    "designateSupervisor": RECTIFICATIONS,
+    "revokeSupervisor": RECTIFICATIONS,
+    "createScoreRubric": OTHER,
+    "updateScoreRubric": OTHER,
     "rebuild-rollups": REBUILD,
 }
 
@@ -738,6 +742,49 @@ async def add_comment(env: Env) -> Mark:
     return await env.mutate("addComment", query, variables, as_="城区", role="COORDINATOR")
 
 
+async def _supervision(env: Env) -> dict[str, Any]:
+    data = await env.client.query("{ inspections(first: 1) { edges { node { id } } } }")
+    inspection = data["inspections"]["edges"][0]["node"]["id"]
+    return {"input": {"target": inspection, "unit": await env.unit("区环委办")}}
+
+
+async def designate_supervisor(env: Env) -> Mark:
+    query = _payload("supervision { unit { name } }", "designateSupervisor", "SupervisorInput")
+    variables = await _supervision(env)
+    return await env.mutate("designateSupervisor", query, variables, as_="城区", role="COORDINATOR")
+
+
+async def revoke_supervisor(env: Env) -> Mark:
+    query = _payload("supervision { unit { name } }", "revokeSupervisor", "SupervisorInput")
+    variables = await _supervision(env)
+    return await env.mutate("revokeSupervisor", query, variables, as_="城区", role="COORDINATOR")
+
+
+SCORE_RULES = [{"kind": "COMPLETED_ON_TIME", "points": 2, "description": "按时完成一项加2分"}]
+
+
+async def create_score_rubric(env: Env) -> Mark:
+    query = _payload("rubric { id }", "createScoreRubric", "CreateScoreRubricInput")
+    variables = {
+        "input": {"name": "痕迹考核", "owner": await env.unit("城区"), "rules": SCORE_RULES}
+    }
+    return await env.mutate("createScoreRubric", query, variables, as_="城区", role="COORDINATOR")
+
+
+async def update_score_rubric(env: Env) -> Mark:
+    query = _payload("rubric { version }", "updateScoreRubric", "UpdateScoreRubricInput")
+    rubric = env.ids["createScoreRubric"]["rubric"]["id"]
+    variables = {
+        "input": {
+            "rubric": rubric,
+            "expectedVersion": 1,
+            "name": "痕迹考核（修订）",
+            "rules": [*SCORE_RULES, {"kind": "OVERDUE_DAY", "points": -0.1, "description": "逾期"}],
+        }
+    }
+    return await env.mutate("updateScoreRubric", query, variables, as_="城区", role="COORDINATOR")
+
+
 async def rebuild_rollups(env: Env) -> Mark:
     await env.command(["rebuild-rollups"])
     return Mark(actor="govgraph rebuild-rollups")
@@ -782,6 +829,10 @@ CASES: dict[str, Case] = {
     "setReportReview": set_report_review,
     "reviewProgressReport": review_progress_report,
     "addComment": add_comment,
+    "designateSupervisor": designate_supervisor,
+    "revokeSupervisor": revoke_supervisor,
+    "createScoreRubric": create_score_rubric,
+    "updateScoreRubric": update_score_rubric,
     "rebuild-rollups": rebuild_rollups,
 }
 
