@@ -94,6 +94,15 @@ class EscalationStatus(StrEnum):
     CLOSED = "CLOSED"  # 已办结: closed by the issuer
 
 
+class ExtensionStatus(StrEnum):
+    """Where an extension request (延期申请) stands (models/rules/extension_state.py)."""
+
+    PENDING = "PENDING"  # 待审批
+    APPROVED = "APPROVED"  # 已批准: the task's deadline moved (a dated deadline change)
+    REJECTED = "REJECTED"  # 未批准
+    WITHDRAWN = "WITHDRAWN"  # 已撤回 by the requesting unit
+
+
 class EscalationReplyKind(StrEnum):
     """What an addressee's reply to an escalation is."""
 

@@ -15,7 +15,9 @@ Reads. A viewer sees its unit's subtree and what is assigned to it, never other 
   and the 条 superior (`line_parent`) of each of those;
 - assignments (shares): every share of a visible task, with its status and progress;
   progress reports (narratives): only those of shares in the subtree;
-- evidence files: a report's with the report, a rectification event's with the rectification;
+- evidence files: a report's with the report, a rectification event's with the rectification,
+  an extension request's with the request;
+- extension requests (延期申请): with their task;
 - rectifications: a responsible unit in the subtree, or made by an inspection team in it;
 - documents and plans: issued in the subtree, or holding a visible task;
 - plan measures: of a visible plan, or naming a unit in the subtree;
@@ -44,6 +46,9 @@ Writes (NOT_FOUND when the object is invisible, FORBIDDEN when visible but not w
 - attaching evidence: to a report, as reporting on its share (`can_report_on`); to a
   rectification event (`can_attach_to_event`), REPORTER or higher whose subtree holds the
   unit that made the transition;
+- extension requests (延期申请): asking and withdrawing (`can_request_extension`), REPORTER or
+  higher of the LEAD share's unit; approving or rejecting (`can_decide_extension`),
+  COORDINATOR or higher over the task's issuer or strictly above the lead unit;
 - rectification transitions: visible by `rectification_visible`, then the workflow decides
   (responsible unit / supervising unit; ADMIN may act as either).
 """
@@ -386,11 +391,16 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
         case "rectification":
             return member(c.id, "rectifications")
         case "evidence_file":
-            # A report's files with its narrative (own shares); an event's with its item.
+            # A report's files with its narrative (own shares); an event's with its item; an
+            # extension request's with the request (its task).
             return sa.or_(
                 member(c.assignment_id, "own_shares"),
                 member(c.rectification_id, "rectifications"),
+                member(c.task_id, "tasks"),
             )
+        case "extension_request":
+            # With its task: the lead units, the issuer and the units above them.
+            return member(c.task_id, "tasks")
         case "rectification_event" | "rectification_finding":
             return member(c.rectification_id, "rectifications")
         case "rectification_assignment":
@@ -510,6 +520,28 @@ def can_escalate_to(viewer: Viewer, unit: Column) -> Predicate:
         viewer,
         ViewerRole.COORDINATOR,
         lambda scope: sa.and_(in_subtree(scope, unit), unit != viewer.unit_id),
+    )
+
+
+def can_request_extension(viewer: Viewer, lead_unit: Column) -> Predicate:
+    """requestExtension (延期申请): REPORTER or higher of the LEAD share's unit itself (ADMIN:
+    any); withdrawing it, the same."""
+    return can_answer_escalation(viewer, lead_unit)
+
+
+def can_decide_extension(viewer: Viewer, issuer: Column, lead_unit: Column) -> Predicate:
+    """Approving or rejecting an extension request: COORDINATOR or higher of the task's issuer
+    (the plan's issuer, or for a subtask the unit whose share it splits) or a unit above it,
+    or of a unit strictly above the requesting lead unit (ADMIN: any)."""
+    if viewer.is_admin:
+        return _writes(viewer, ViewerRole.COORDINATOR, lambda scope: sa.true())
+    return _writes(
+        viewer,
+        ViewerRole.COORDINATOR,
+        lambda scope: sa.or_(
+            sa.and_(issuer.is_not(None), in_subtree(scope, issuer)),
+            sa.and_(in_subtree(scope, lead_unit), lead_unit != viewer.unit_id),
+        ),
     )
 
 
