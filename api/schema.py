@@ -31,6 +31,9 @@ from resolvers.document.types import Document, Plan
 from resolvers.escalation.mutations import EscalationInboxMutation, EscalationMutation
 from resolvers.escalation.queries import EscalationQuery
 from resolvers.evidence.mutations import EvidenceMutation
+from resolvers.extension.mutations import ExtensionMutation
+from resolvers.extension.queries import ExtensionQuery
+from resolvers.extension.types import ExtensionRequest
 from resolvers.indicator.mutations import IndicatorMutation
 from resolvers.indicator.queries import IndicatorQuery
 from resolvers.indicator.types import MonitoringSection, Target
@@ -59,6 +62,7 @@ Query = merge_types(
         TaskQuery,
         InspectionQuery,
         EscalationQuery,
+        ExtensionQuery,
         IndicatorQuery,
         ProposalQuery,
         AuditQuery,
@@ -80,6 +84,7 @@ Mutation = merge_types(
         DocumentMutation,
         LedgerMutation,
         EvidenceMutation,
+        ExtensionMutation,
         WebhookMutation,
         OrgUnitMutation,
     ),
@@ -108,6 +113,7 @@ schema = GovGraphSchema(
         Plan,
         Task,
         Assignment,
+        ExtensionRequest,
         Inspection,
         Rectification,
         Target,

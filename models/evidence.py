@@ -14,7 +14,6 @@ from sqlmodel import Field, SQLModel
 
 from models.base import created_field, id_field
 
-
 # Exactly one owner: a report (with its share), a rectification event (with its item) or an
 # extension request (with its task).
 ONE_OWNER = (

@@ -37,6 +37,13 @@ EscalationReplyKind = strawberry.enum(
     enums.EscalationReplyKind,
     description="A reply to an escalation: EXPLANATION (情况说明) or COMMITMENT (整改承诺).",
 )
+ExtensionStatus = strawberry.enum(
+    enums.ExtensionStatus,
+    description=(
+        "An extension request (延期申请): PENDING (待审批), APPROVED (已批准), REJECTED"
+        " (未批准), WITHDRAWN (已撤回)."
+    ),
+)
 IndicatorDirection = strawberry.enum(enums.IndicatorDirection)
 IndicatorKind = strawberry.enum(enums.IndicatorKind)
 TargetKind = strawberry.enum(enums.TargetKind)

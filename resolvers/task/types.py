@@ -25,6 +25,7 @@ from resolvers.scope import internal_hidden, visibility
 if TYPE_CHECKING:
     from resolvers.document.types import Document, Plan
     from resolvers.escalation.types import Escalation
+    from resolvers.extension.types import ExtensionRequest
     from resolvers.task.report import ProgressReport
 
 
@@ -282,6 +283,26 @@ class Task(RowNode, relay.Node):
         from resolvers.escalation.types import escalations_of
 
         return await escalations_of(info, "task_id", uuid.UUID(self.id))
+
+    @strawberry.field(
+        description=(
+            "Extension requests (延期申请) of this task, newest first; `status` filters"
+            " (PENDING: the one waiting for a decision, at most one)."
+        )
+    )
+    async def extension_requests(
+        self,
+        info: Info,
+        status: list[enums.ExtensionStatus] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[ExtensionRequest, strawberry.lazy("resolvers.extension.types")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
+        from resolvers.extension.types import task_extension_requests
+
+        return await task_extension_requests(
+            info, uuid.UUID(self.id), status=status, first=first, after=after
+        )
 
     @strawberry.field(description="Lead units (牵头单位).")
     async def lead_units(self, info: Info) -> list[OrgUnit]:
