@@ -25,7 +25,7 @@ NEW_END = "2027-06-30"
 REQUEST = """
 mutation ($input: RequestExtensionInput!) { requestExtension(input: $input) {
   request { id status version reason requestedDeadlineEnd currentDeadlineEnd
-    requestedByUnit { name } addressedTo { name } files { name sha256 contentType } }
+    requestedByUnit { name } addressedTo { name } files { name sha256 contentType url } }
   errors { code field message } } }
 """
 DECIDE = """
@@ -166,6 +166,13 @@ class TestRequestAndApprove:
 
         # The approver's list, and the task's.
         office = await _as(client, ISSUER, "COORDINATOR")
+        # The files download with the request's scope: the issuer yes, another town 404.
+        url = next(f["url"] for f in request["files"] if f["contentType"] == "application/pdf")
+        other = await _as(client, "钟家庄街道", "REPORTER")
+        got = await office.http.get(url, headers={"authorization": f"Bearer {office.token}"})
+        assert (got.status_code, got.content) == (200, PDF)
+        hidden = await other.http.get(url, headers={"authorization": f"Bearer {other.token}"})
+        assert hidden.status_code == 404
         pending = await office.query(LIST, {"filter": {"status": ["PENDING"], "addressedTo": "ME"}})
         assert [e["node"]["id"] for e in pending["extensionRequests"]["edges"]] == [request["id"]]
         node = pending["extensionRequests"]["edges"][0]["node"]
