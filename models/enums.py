@@ -63,6 +63,14 @@ class TaskStatus(StrEnum):
     COMPLETED = "COMPLETED"
 
 
+class Health(StrEnum):
+    """Traffic-light health (亮灯 / 三色督办) as of a date (models/rules/health.py)."""
+
+    GREEN = "GREEN"  # on track (绿灯), completed, or 长期坚持
+    YELLOW = "YELLOW"  # behind 序时进度, or due within the due-soon window (黄灯)
+    RED = "RED"  # overdue (红灯)
+
+
 class RectificationStatus(StrEnum):
     """Close-out workflow of a rectification (整改事项)."""
 
