@@ -49,6 +49,7 @@ from resolvers.scalars import OVERRIDES as SCALARS
 from resolvers.subscriptions import Subscription
 from resolvers.task.mutations import TaskEditMutation, TaskMutation
 from resolvers.task.queries import TaskQuery
+from resolvers.task.signing import SigningMutation, SigningQuery
 from resolvers.task.types import Assignment, Task
 from resolvers.viewer import ViewerQuery
 from resolvers.webhook import WebhookMutation, WebhookQuery
@@ -63,6 +64,7 @@ Query = merge_types(
         InspectionQuery,
         EscalationQuery,
         ExtensionQuery,
+        SigningQuery,
         IndicatorQuery,
         ProposalQuery,
         AuditQuery,
@@ -85,6 +87,7 @@ Mutation = merge_types(
         LedgerMutation,
         EvidenceMutation,
         ExtensionMutation,
+        SigningMutation,
         WebhookMutation,
         OrgUnitMutation,
     ),

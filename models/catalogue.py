@@ -262,6 +262,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "被督办单位不是其责任单位",
         "the addressed unit is not responsible for it",
     ),
+    "FORBIDDEN_SIGN_FOR": (
+        "只有被分工的单位本身才能签收",
+        "only the assigned unit itself signs for its share",
+    ),
     "EXTENSION_LEAD_ONLY": (
         "只有牵头单位才能就自己的分工申请延期",
         "only a lead unit asks for an extension, on its own LEAD share",

@@ -44,6 +44,14 @@ ExtensionStatus = strawberry.enum(
         " (未批准), WITHDRAWN (已撤回)."
     ),
 )
+Health = strawberry.enum(
+    enums.Health,
+    description=(
+        "Traffic-light health (亮灯 / 三色督办) as of a date: GREEN on track (or completed, or"
+        " 长期坚持), YELLOW behind 序时进度 beyond the plan's tolerance or due within 14 days,"
+        " RED overdue."
+    ),
+)
 IndicatorDirection = strawberry.enum(enums.IndicatorDirection)
 IndicatorKind = strawberry.enum(enums.IndicatorKind)
 TargetKind = strawberry.enum(enums.TargetKind)

@@ -100,6 +100,7 @@ OUTBOX_EVENTS: dict[str, str] = {
     "acknowledgeEscalation": "escalation.acknowledged",
     "replyToEscalation": "escalation.replied",
     "closeEscalation": "escalation.closed",
+    "signFor": "assignment.acknowledged",
     "requestExtension": "extension.requested",
     "decideExtension": "extension.decided",
     "withdrawExtension": "extension.withdrawn",

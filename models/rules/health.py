@@ -29,8 +29,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from models.document import Document, Plan
 from models.enums import DeadlineKind, Health
 from models.rules import task_state as rules
+
+document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
+plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
 
 DEFAULT_TOLERANCE = 10.0
 EPOCH = date(1970, 1, 1)
@@ -142,3 +146,61 @@ def health_sql(
         ),
         else_=Health.GREEN.value,
     )
+
+
+# -- the light of a task or a share, as of a day --------------------------------------------
+
+
+def task_start(task: Any) -> sa.ColumnElement[Any]:
+    """The start of a task's pace: its deadline's own start (PERIOD), else its document's
+    issue date (when the work was assigned)."""
+    issued = (
+        sa.select(document_t.c.issued_on)
+        .where(document_t.c.id == task.c.document_id)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(task.c.deadline_start, issued)
+
+
+def task_tolerance(task: Any) -> sa.ColumnElement[Any]:
+    """The task's plan's tolerance (Plan.healthTolerance)."""
+    tolerance = (
+        sa.select(plan_t.c.health_tolerance).where(plan_t.c.id == task.c.plan_id).scalar_subquery()
+    )
+    return sa.func.coalesce(tolerance, DEFAULT_TOLERANCE)
+
+
+def task_light(
+    task: Any,
+    completed: sa.ColumnElement[bool],
+    progress: sa.ColumnElement[Any],
+    as_of: date,
+    cutoff: Any,
+) -> sa.ColumnElement[str]:
+    """The light of a task row (`task`: the task table or an alias) whose state (in a scope, or
+    as a whole) is `completed` / `progress`, with the deadline in force as of the day."""
+    kind, end = rules.deadline_at(task, cutoff)
+    return health_sql(completed, kind, task_start(task), end, progress, as_of, task_tolerance(task))
+
+
+def share_light(share: Any, task: Any, as_of: date, cutoff: Any) -> sa.ColumnElement[str]:
+    """The light of one unit's share (an assignment row joined to its task row), from the
+    share's own state and progress as of the day (its latest status event before `cutoff`)."""
+    if cutoff is None:
+        status, progress = share.c.status, share.c.progress
+    else:
+        event = rules.event_t
+
+        def latest(column: str) -> Any:
+            return (
+                sa.select(event.c[column])
+                .where(event.c.assignment_id == share.c.id, event.c.effective_at < cutoff)
+                .order_by(event.c.effective_at.desc(), event.c.id.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+
+        status, progress = latest("status"), latest("progress")
+    completed = sa.func.coalesce(status, rules.NOT_STARTED) == rules.COMPLETED
+    share_progress = rules.share_progress(status, sa.func.coalesce(progress, 0.0))
+    return task_light(task, completed, share_progress, as_of, cutoff)

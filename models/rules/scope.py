@@ -46,6 +46,7 @@ Writes (NOT_FOUND when the object is invisible, FORBIDDEN when visible but not w
 - attaching evidence: to a report, as reporting on its share (`can_report_on`); to a
   rectification event (`can_attach_to_event`), REPORTER or higher whose subtree holds the
   unit that made the transition;
+- signing for a share (签收, `can_sign_for`): REPORTER or higher of the share's unit itself;
 - extension requests (延期申请): asking and withdrawing (`can_request_extension`), REPORTER or
   higher of the LEAD share's unit; approving or rejecting (`can_decide_extension`),
   COORDINATOR or higher over the task's issuer or strictly above the lead unit;
@@ -527,6 +528,11 @@ def can_request_extension(viewer: Viewer, lead_unit: Column) -> Predicate:
     """requestExtension (延期申请): REPORTER or higher of the LEAD share's unit itself (ADMIN:
     any); withdrawing it, the same."""
     return can_answer_escalation(viewer, lead_unit)
+
+
+def can_sign_for(viewer: Viewer, share_unit: Column) -> Predicate:
+    """signFor (签收): REPORTER or higher of the share's unit itself (ADMIN: any)."""
+    return can_answer_escalation(viewer, share_unit)
 
 
 def can_decide_extension(viewer: Viewer, issuer: Column, lead_unit: Column) -> Predicate:

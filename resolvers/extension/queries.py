@@ -16,8 +16,8 @@ from resolvers.scope import visibility
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
 
 
-@strawberry.enum(description="Whose requests: the viewer's unit, or it and the units below.")
-class ExtensionParty(Enum):
+@strawberry.enum(description="Whose: the viewer's unit, or it and the units below it.")
+class UnitParty(Enum):
     ME = strawberry.enum_value("ME", description="The viewer's own unit.")
     MY_SUBTREE = strawberry.enum_value(
         "MY_SUBTREE", description="The viewer's unit and every unit below it."
@@ -29,7 +29,7 @@ class ExtensionRequestFilter:
     status: list[enums.ExtensionStatus] | None = strawberry.field(
         default=None, description="State in this set (PENDING: what waits for a decision)."
     )
-    addressed_to: ExtensionParty | None = strawberry.field(
+    addressed_to: UnitParty | None = strawberry.field(
         default=None,
         description=(
             "Addressed to the viewer's unit (ME: the approver's list) or to a unit in its"
@@ -41,8 +41,8 @@ class ExtensionRequestFilter:
     )
 
 
-def _party(column: sa.ColumnElement[Any], party: ExtensionParty, unit: Any) -> Any:
-    if party is ExtensionParty.ME:
+def party_filter(column: sa.ColumnElement[Any], party: UnitParty, unit: Any) -> Any:
+    if party is UnitParty.ME:
         return column == unit
     return column.in_(sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == unit))
 
@@ -72,7 +72,9 @@ class ExtensionQuery:
                 )
             if filter.addressed_to is not None:
                 statement = statement.where(
-                    _party(request_t.c.addressed_to_id, filter.addressed_to, ctx.viewer.unit_id)
+                    party_filter(
+                        request_t.c.addressed_to_id, filter.addressed_to, ctx.viewer.unit_id
+                    )
                 )
             if filter.requested_by is not None:
                 unit = decode_global_id(filter.requested_by, "OrgUnit")

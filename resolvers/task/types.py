@@ -102,6 +102,10 @@ class Assignment(RowNode, relay.Node):
         description="The group reference it was expanded from, e.g. 各镇（街道）."
     )
     version: int = strawberry.field(description="Row version for expectedVersion.")
+    acknowledged_at: datetime | None = strawberry.field(
+        default=None,
+        description="When the unit signed for its share (签收, signFor); null: not yet.",
+    )
     task_id: strawberry.Private[uuid.UUID]
     org_unit_id: strawberry.Private[uuid.UUID]
 
@@ -109,6 +113,7 @@ class Assignment(RowNode, relay.Node):
     def from_row(cls, row: RowMapping | dict[str, Any]) -> Assignment:
         """From an `assignment` row."""
         return cls(
+            acknowledged_at=row.get("acknowledged_at"),
             id=str(row["id"]),
             role=enums.RoleScope(row["role"]),
             status=enums.TaskStatus(row["status"]),
@@ -139,6 +144,17 @@ class Assignment(RowNode, relay.Node):
         from resolvers.task.overdue import share_overdue
 
         return await share_overdue(info, uuid.UUID(self.id), as_of)
+
+    @strawberry.field(
+        description=(
+            "This unit's own share's light (亮灯) as of the date (default today), from its own"
+            " state and progress (models/rules/health.py); null before the share existed."
+        )
+    )
+    async def health(self, info: Info, as_of: date | None = None) -> enums.Health | None:
+        from resolvers.task.health import share_health
+
+        return await share_health(info, uuid.UUID(self.id), as_of)
 
 
 @strawberry.type(description="One line of work (任务 / 措施 / 台账行).")
@@ -196,6 +212,20 @@ class Task(RowNode, relay.Node):
         from resolvers.task.overdue import task_overdue
 
         return await task_overdue(info, uuid.UUID(self.id), as_of)
+
+    @strawberry.field(
+        description=(
+            "The task's light (亮灯 / 三色督办) as of the date (default today), judged on all its"
+            " lead shares: RED overdue; YELLOW due within 14 days, or progress below the"
+            " pro-rata expected progress (序时进度: elapsed share of [deadline start or the"
+            " document's issue date, deadline end] × 100) minus the plan's tolerance; GREEN"
+            " otherwise (completed and 长期坚持 included). Null before it had a lead share."
+        )
+    )
+    async def health(self, info: Info, as_of: date | None = None) -> enums.Health | None:
+        from resolvers.task.health import task_health
+
+        return await task_health(info, uuid.UUID(self.id), as_of)
 
     @strawberry.field(
         description=(
@@ -365,6 +395,13 @@ class TaskFilter:
         description=(
             "Not completed, not overdue, the deadline ending within this many days from today"
             " (0: today; 14 is dueSoon: true). 0 to 3660. Judged in the list's scope."
+        ),
+    )
+    health: list[enums.Health] | None = strawberry.field(
+        default=None,
+        description=(
+            "The task's light (Task.health: the task as a whole, as of today) in this set,"
+            " e.g. [YELLOW, RED] for what needs pushing (三色督办)."
         ),
     )
     text: str | None = strawberry.field(

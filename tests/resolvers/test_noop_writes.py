@@ -194,6 +194,7 @@ NEVER_NOOPS = {
     "updateWebhookSubscription": "a restatement records nothing (tests/resolvers/delivery)",
     "rotateWebhookSecret": "each rotation is a new secret",
     "deleteWebhookSubscription": "deleting it again is NOT_FOUND",
+    "signFor": "again is a no-op (tests/resolvers/task/test_signing.py)",
     "requestExtension": "a second pending request of the task is DUPLICATE",
     "decideExtension": "deciding a decided request is INVALID_TRANSITION",
     "withdrawExtension": "withdrawing a withdrawn request is INVALID_TRANSITION",

@@ -67,6 +67,7 @@ EXPECT: dict[str, Expect] = {
     "acknowledgeEscalation": OBJECTS,
     "replyToEscalation": OBJECTS,
     "closeEscalation": OBJECTS,
+    "signFor": TASKS,
     "requestExtension": TASKS,
     "decideExtension": TASKS,
     "withdrawExtension": TASKS,
@@ -386,6 +387,15 @@ async def close_escalation(env: Env) -> Mark:
     return await env.mutate("closeEscalation", query, variables, as_="城区", role="COORDINATOR")
 
 
+async def sign_for(env: Env) -> Mark:
+    _task, share = await env.nancun_share()
+    query = (
+        "mutation ($a: ID!) { signFor(assignment: $a) { assignment { acknowledgedAt }"
+        " errors { code field message } } }"
+    )
+    return await env.mutate("signFor", query, {"a": share}, as_="南村镇", role="REPORTER")
+
+
 EXTENSION_TASKS = {  # BY_DATE tasks 城区人民政府办公室 issues, and a lead unit of each
     "a": ("南村铸造工业园区空气站", "南村镇"),
     "b": ("泽州县金秋铸造", "城区生态环境分局"),
@@ -405,7 +415,7 @@ async def _extension_share(env: Env, text: str, unit: str) -> str:
 
 async def request_extension(env: Env) -> Mark:
     """Two requests in one operation (one request id): `a` is decided, `b` withdrawn."""
-    fields = "(input: {assignment: $%s, newDeadline: \"2027-06-30\", reason: \"设备采购延迟\"})"
+    fields = '(input: {assignment: $%s, newDeadline: "2027-06-30", reason: "设备采购延迟"})'
     query = (
         "mutation ($a: ID!, $b: ID!) {"
         f" a: requestExtension{fields % 'a'} {{ request {{ id }} errors {{ code }} }}"
@@ -680,6 +690,7 @@ CASES: dict[str, Case] = {
     "acknowledgeEscalation": acknowledge_escalation,
     "replyToEscalation": reply_to_escalation,
     "closeEscalation": close_escalation,
+    "signFor": sign_for,
     "requestExtension": request_extension,
     "decideExtension": decide_extension,
     "withdrawExtension": withdraw_extension,
