@@ -34,6 +34,9 @@ from resolvers.document.types import Document, Plan
 from resolvers.escalation.mutations import EscalationInboxMutation, EscalationMutation
 from resolvers.escalation.queries import EscalationQuery
 from resolvers.evidence.mutations import EvidenceMutation
+from resolvers.extension.mutations import ExtensionMutation
+from resolvers.extension.queries import ExtensionQuery
+from resolvers.extension.types import ExtensionRequest
 from resolvers.indicator.mutations import IndicatorMutation
 from resolvers.indicator.queries import IndicatorQuery
 from resolvers.indicator.types import MonitoringSection, Target
@@ -54,6 +57,7 @@ from resolvers.subscriptions import Subscription
 from resolvers.supervision.mutations import SupervisionMutation
 from resolvers.task.mutations import TaskEditMutation, TaskMutation
 from resolvers.task.queries import TaskQuery
+from resolvers.task.signing import SigningMutation, SigningQuery
 from resolvers.task.types import Assignment, Task
 from resolvers.viewer import ViewerQuery
 from resolvers.webhook import WebhookMutation, WebhookQuery
@@ -68,6 +72,8 @@ Query = merge_types(
         TaskQuery,
         InspectionQuery,
         EscalationQuery,
+        ExtensionQuery,
+        SigningQuery,
         IndicatorQuery,
         ProposalQuery,
         AuditQuery,
@@ -92,6 +98,8 @@ Mutation = merge_types(
         DocumentMutation,
         LedgerMutation,
         EvidenceMutation,
+        ExtensionMutation,
+        SigningMutation,
         WebhookMutation,
         WebhookReplayMutation,
         ContactMutation,
@@ -126,6 +134,7 @@ schema = GovGraphSchema(
         Plan,
         Task,
         Assignment,
+        ExtensionRequest,
         Inspection,
         Rectification,
         Target,

@@ -10,6 +10,7 @@ from models.deadline_notice import DeadlineNotice
 from models.document import Document, Plan, PlanMeasure, PlanMeasureUnit
 from models.escalation import Escalation, EscalationReply
 from models.evidence import EvidenceFile
+from models.extension import ExtensionRequest
 from models.fact import ReportedFact
 from models.idempotency import IdempotencyKey
 from models.indicator import Indicator, Measurement, MonitoringSection, Target
@@ -61,6 +62,7 @@ __all__ = [
     "Escalation",
     "EscalationReply",
     "EvidenceFile",
+    "ExtensionRequest",
     "Finding",
     "IdempotencyKey",
     "Indicator",

@@ -25,6 +25,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "NOUN_PROPOSAL": ("提议", "proposal"),
     "NOUN_MEASURE": ("措施", "measure"),
     "NOUN_RUBRIC": ("考核细则", "scoring rubric"),
+    "NOUN_EXTENSION_REQUEST": ("延期申请", "extension request"),
     # -- payload errors (services) --
     "NOT_FOUND": ("该{noun}不存在或不在您的权限范围内", "no such {noun} in your scope"),
     "NOT_FOUND_ID": ("找不到该{noun}", "no such {noun}"),
@@ -338,6 +339,43 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "被督办单位不是其责任单位",
         "the addressed unit is not responsible for it",
     ),
+    "FORBIDDEN_SIGN_FOR": (
+        "只有被分工的单位本身才能签收",
+        "only the assigned unit itself signs for its share",
+    ),
+    "EXTENSION_LEAD_ONLY": (
+        "只有牵头单位才能就自己的分工申请延期",
+        "only a lead unit asks for an extension, on its own LEAD share",
+    ),
+    "FORBIDDEN_REQUEST_EXTENSION": (
+        "只有牵头单位本身才能申请或撤回延期",
+        "only the lead unit itself asks for or withdraws an extension",
+    ),
+    "FORBIDDEN_DECIDE_EXTENSION": (
+        "延期申请由方案的发文单位（或其上级单位）或牵头单位的上级单位审批",
+        "an extension is decided by the plan's issuer (or a unit above it) or a unit above"
+        " the lead unit",
+    ),
+    "EXTENSION_NOT_EXTENDABLE": (
+        "该任务的完成时限没有截止日期（{kind}），不能延期",
+        "the task's deadline has no end date ({kind}): it cannot be extended",
+    ),
+    "EXTENSION_NOT_LATER": (
+        "申请的完成时限须晚于现行截止日期 {end}",
+        "the new deadline must be later than the one in force, {end}",
+    ),
+    "EXTENSION_PENDING": (
+        "该任务已有一项待审批的延期申请",
+        "the task already has a pending extension request",
+    ),
+    "EXTENSION_DECIDED": (
+        "该延期申请已是 {status} 状态，不能再{move}",
+        "the extension request is {status}: it cannot be {move} any more",
+    ),
+    "EXTENSION_REJECT_REASON": ("不予批准时须说明理由", "a rejection gives its reason"),
+    "MOVE_APPROVED": ("批准", "approved"),
+    "MOVE_REJECTED": ("驳回", "rejected"),
+    "MOVE_WITHDRAWN": ("撤回", "withdrawn"),
     "FIRST_NEGATIVE": ("`first` 不能为负数", "`first` must not be negative"),
     "FIRST_TOO_LARGE": ("`first` 最大为 {most}", "`first` must be at most {most}"),
     "MONTH_ARGUMENT": ("`month` 须在 1 至 12 之间", "`month` must be between 1 and 12"),
@@ -691,4 +729,6 @@ NOUNS = {
     "PlanMeasure": "NOUN_MEASURE",
     "score_rubric": "NOUN_RUBRIC",
     "ScoreRubric": "NOUN_RUBRIC",
+    "extension_request": "NOUN_EXTENSION_REQUEST",
+    "ExtensionRequest": "NOUN_EXTENSION_REQUEST",
 }

@@ -98,6 +98,16 @@ class Plan(SQLModel, table=True):
         # take the server default.
         sa_column_kwargs={"server_default": ReportReviewPolicy.NONE.value, "default": None},
     )
+    # 亮灯 (models/rules/health.py): points below the pro-rata expected progress (序时进度)
+    # that still show green.
+    # Server defaults only: writers (and older revisions' rows) that name neither get them.
+    health_tolerance: float = Field(
+        default=10.0, sa_column=sa.Column(sa.Float(), nullable=False, server_default="10")
+    )
+    # 签收: days an assigned unit has to sign for a new task of the plan (calendar days).
+    sign_within_days: int = Field(
+        default=3, sa_column=sa.Column(sa.Integer(), nullable=False, server_default="3")
+    )
     created_at: datetime = created_field()
     updated_at: datetime = updated_field()
     version: int = version_field()

@@ -63,6 +63,14 @@ class TaskStatus(StrEnum):
     COMPLETED = "COMPLETED"
 
 
+class Health(StrEnum):
+    """Traffic-light health (亮灯 / 三色督办) as of a date (models/rules/health.py)."""
+
+    GREEN = "GREEN"  # on track (绿灯), completed, or 长期坚持
+    YELLOW = "YELLOW"  # behind 序时进度, or due within the due-soon window (黄灯)
+    RED = "RED"  # overdue (红灯)
+
+
 class RectificationStatus(StrEnum):
     """Close-out workflow of a rectification (整改事项)."""
 
@@ -102,6 +110,15 @@ class EscalationStatus(StrEnum):
     ACKNOWLEDGED = "ACKNOWLEDGED"  # 已签收
     REPLIED = "REPLIED"  # 已回复: 说明 or 整改承诺 given
     CLOSED = "CLOSED"  # 已办结: closed by the issuer
+
+
+class ExtensionStatus(StrEnum):
+    """Where an extension request (延期申请) stands (models/rules/extension_state.py)."""
+
+    PENDING = "PENDING"  # 待审批
+    APPROVED = "APPROVED"  # 已批准: the task's deadline moved (a dated deadline change)
+    REJECTED = "REJECTED"  # 未批准
+    WITHDRAWN = "WITHDRAWN"  # 已撤回 by the requesting unit
 
 
 class EscalationReplyKind(StrEnum):

@@ -126,6 +126,9 @@ class Assignment(SQLModel, table=True):
     status: TaskStatus = Field(default=TaskStatus.NOT_STARTED, sa_type=enum_type(TaskStatus))
     progress: float = Field(default=0.0)
     last_reported_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # 签收: when (and by whom) the unit signed for its share; NULL: not yet.
+    acknowledged_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    acknowledged_by: str | None = Field(default=None, max_length=200)
     created_at: datetime = created_field()
     updated_at: datetime = updated_field()
     version: int = version_field()

@@ -58,6 +58,21 @@ CommentKind = strawberry.enum(
     enums.CommentKind,
     description="A comment (COMMENT, 留言 / 意见) or a leader's instruction (INSTRUCTION, 批示).",
 )
+ExtensionStatus = strawberry.enum(
+    enums.ExtensionStatus,
+    description=(
+        "An extension request (延期申请): PENDING (待审批), APPROVED (已批准), REJECTED"
+        " (未批准), WITHDRAWN (已撤回)."
+    ),
+)
+Health = strawberry.enum(
+    enums.Health,
+    description=(
+        "Traffic-light health (亮灯 / 三色督办) as of a date: GREEN on track (or completed, or"
+        " 长期坚持), YELLOW behind 序时进度 beyond the plan's tolerance or due within 14 days,"
+        " RED overdue."
+    ),
+)
 IndicatorDirection = strawberry.enum(enums.IndicatorDirection)
 IndicatorKind = strawberry.enum(enums.IndicatorKind)
 TargetKind = strawberry.enum(enums.TargetKind)

@@ -1,7 +1,7 @@
 """rectification shares and supervising offices
 
 Revision ID: 0031
-Revises: 0029
+Revises: 0030
 Create Date: 2026-12-07
 
 Issue 17, point 5: each responsible unit of a rectification item has its own share with its
@@ -28,7 +28,7 @@ from models.rules import scope_rls
 
 
 revision: str = '0031'
-down_revision: str | None = '0029'
+down_revision: str | None = '0030'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

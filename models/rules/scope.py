@@ -16,7 +16,9 @@ Reads. A viewer sees its unit's subtree and what is assigned to it, never other 
   and the 条 superior (`line_parent`) of each of those;
 - assignments (shares): every share of a visible task, with its status and progress;
   progress reports (narratives): only those of shares in the subtree;
-- evidence files: a report's with the report, a rectification event's with the rectification;
+- evidence files: a report's with the report, a rectification event's with the rectification,
+  an extension request's with the request;
+- extension requests (延期申请): with their task;
 - rectifications: a responsible unit in the subtree, or made by an inspection team in it;
 - supervision (issue 17, point 6): a unit designated supervisor of a plan or an inspection
   (models/supervision.py) is one more anchor of the plan's tasks or the inspection's
@@ -51,6 +53,10 @@ Writes (NOT_FOUND when the object is invisible, FORBIDDEN when visible but not w
 - attaching evidence: to a report, as reporting on its share (`can_report_on`); to a
   rectification event (`can_attach_to_event`), REPORTER or higher whose subtree holds the
   unit that made the transition;
+- signing for a share (签收, `can_sign_for`): REPORTER or higher of the share's unit itself;
+- extension requests (延期申请): asking and withdrawing (`can_request_extension`), REPORTER or
+  higher of the LEAD share's unit; approving or rejecting (`can_decide_extension`),
+  COORDINATOR or higher over the task's issuer or strictly above the lead unit;
 - rectification transitions: visible by `rectification_visible`, then the workflow decides
   (a share's own unit moves it; the supervising side is the inspection team, a designated
   supervisor of the inspection (`supervises`) or a unit above the share's unit; ADMIN may
@@ -463,10 +469,12 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
         case "rectification":
             return member(c.id, "rectifications")
         case "evidence_file":
-            # A report's files with its narrative (own shares); an event's with its item.
+            # A report's files with its narrative (own shares); an event's with its item; an
+            # extension request's with the request (its task).
             return sa.or_(
                 member(c.assignment_id, "own_shares"),
                 member(c.rectification_id, "rectifications"),
+                member(c.task_id, "tasks"),
             )
         case "comment":
             # Comments and 批示 are read with their target: a task's, a rectification's, a
@@ -478,6 +486,9 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
             )
         case "supervision":
             return sa.or_(member(c.plan_id, "plans"), member(c.inspection_id, "inspections"))
+        case "extension_request":
+            # With its task: the lead units, the issuer and the units above them.
+            return member(c.task_id, "tasks")
         case "rectification_event" | "rectification_finding":
             return member(c.rectification_id, "rectifications")
         case "rectification_assignment":
@@ -651,6 +662,33 @@ def supervises(
         else (supervision_t.c.inspection_id == inspection)
     )
     return sa.exists(sa.select(sa.literal(1)).where(target, supervision_t.c.org_unit_id == unit))
+
+
+def can_request_extension(viewer: Viewer, lead_unit: Column) -> Predicate:
+    """requestExtension (延期申请): REPORTER or higher of the LEAD share's unit itself (ADMIN:
+    any); withdrawing it, the same."""
+    return can_answer_escalation(viewer, lead_unit)
+
+
+def can_sign_for(viewer: Viewer, share_unit: Column) -> Predicate:
+    """signFor (签收): REPORTER or higher of the share's unit itself (ADMIN: any)."""
+    return can_answer_escalation(viewer, share_unit)
+
+
+def can_decide_extension(viewer: Viewer, issuer: Column, lead_unit: Column) -> Predicate:
+    """Approving or rejecting an extension request: COORDINATOR or higher of the task's issuer
+    (the plan's issuer, or for a subtask the unit whose share it splits) or a unit above it,
+    or of a unit strictly above the requesting lead unit (ADMIN: any)."""
+    if viewer.is_admin:
+        return _writes(viewer, ViewerRole.COORDINATOR, lambda scope: sa.true())
+    return _writes(
+        viewer,
+        ViewerRole.COORDINATOR,
+        lambda scope: sa.or_(
+            sa.and_(issuer.is_not(None), in_subtree(scope, issuer)),
+            sa.and_(in_subtree(scope, lead_unit), lead_unit != viewer.unit_id),
+        ),
+    )
 
 
 def _writes(viewer: Viewer, role: ViewerRole, within: Callable[[Scope], Predicate]) -> Predicate:

@@ -17,8 +17,8 @@ from resolvers.writes import run_mutation
 
 @strawberry.input(
     description=(
-        "An evidence file and what it goes on: a progress report or a rectification event"
-        " (exactly one)."
+        "An evidence file and what it goes on: a progress report, a rectification event or an"
+        " extension request (exactly one)."
     )
 )
 class AttachEvidenceInput:
@@ -28,6 +28,9 @@ class AttachEvidenceInput:
     rectification_event: strawberry.ID | None = strawberry.field(
         default=None,
         description="A rectification event (transition) your unit or a unit below it made.",
+    )
+    extension_request: strawberry.ID | None = strawberry.field(
+        default=None, description="An extension request (延期申请) your unit made."
     )
     file: Upload = strawberry.field(
         description=(
@@ -50,8 +53,9 @@ class AttachEvidencePayload:
 class EvidenceMutation:
     @strawberry.mutation(
         description=(
-            "Attach an evidence file (佐证材料) to a progress report or a rectification event"
-            " (REPORTER; multipart upload). Refused files leave nothing behind."
+            "Attach an evidence file (佐证材料) to a progress report, a rectification event or an"
+            " extension request (REPORTER; multipart upload). Refused files leave nothing"
+            " behind."
         )
     )
     async def attach_evidence(
@@ -66,6 +70,11 @@ class EvidenceMutation:
                 if input.rectification_event
                 else None
             )
+            extension = (
+                input_id(input.extension_request, "ExtensionRequest", "extensionRequest")
+                if input.extension_request
+                else None
+            )
             upload = await read_upload(input.file, ctx.evidence_max_bytes)
             row = await service.attach_evidence(
                 ctx,
@@ -74,6 +83,7 @@ class EvidenceMutation:
                 upload=upload,
                 report_id=report,
                 event_id=event,
+                extension_id=extension,
                 caption=input.caption,
                 max_bytes=ctx.evidence_max_bytes,
             )

@@ -1,5 +1,5 @@
-"""Evidence files (佐证材料): attaching an uploaded file to a progress report or a
-rectification event.
+"""Evidence files (佐证材料): attaching an uploaded file to a progress report, a
+rectification event or an extension request (延期申请).
 
 One write of the write pipeline (resolvers/unit_of_work.py): the metadata row, its audit
 event, a change-log entry of the report's task or the event's rectification (and their
@@ -19,12 +19,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from models import Assignment, EvidenceFile, ProgressReport, RectificationEvent
+from models import (
+    Assignment,
+    EvidenceFile,
+    ExtensionRequest,
+    ProgressReport,
+    RectificationEvent,
+)
 from models.enums import ViewerRole
+from models.messages import message
 from models.rules import evidence as rules
 from models.rules.scope import (
     can_attach_to_event,
     can_report_on,
+    can_request_extension,
     own_share,
     rectification_visible,
     scope_for,
@@ -42,6 +50,7 @@ evidence_t: sa.Table = EvidenceFile.__table__  # type: ignore[attr-defined]
 report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
 event_t: sa.Table = RectificationEvent.__table__  # type: ignore[attr-defined]
+extension_t: sa.Table = ExtensionRequest.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -61,19 +70,45 @@ class Upload:
     data: bytes
 
 
+NO_EXTENSION = {"extension_request_id": None}
+
+
 async def _owner(
     ctx: ServiceContext,
     conn: AsyncConnection,
     report_id: uuid.UUID | None,
     event_id: uuid.UUID | None,
+    extension_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
-    """The report or event the file goes to, checked: NOT_FOUND when invisible, FORBIDDEN
-    when the viewer may not add to it (models/rules/scope.py)."""
-    if (report_id is None) == (event_id is None):
+    """The report, event or extension request the file goes to, checked: NOT_FOUND when
+    invisible, FORBIDDEN when the viewer may not add to it (models/rules/scope.py)."""
+    if sum(x is not None for x in (report_id, event_id, extension_id)) != 1:
         raise DomainError(
-            ErrorCode.INVALID_INPUT, "name exactly one of report and rectificationEvent", "report"
+            ErrorCode.INVALID_INPUT,
+            "name exactly one of report, rectificationEvent and extensionRequest",
+            "report",
         )
     scope = scope_for(ctx.viewer)
+    if extension_id is not None:
+        row = await fetch_checked(
+            conn,
+            sa.select(
+                extension_t.c.id.label("extension_request_id"),
+                extension_t.c.task_id,
+                extension_t.c.requested_by_unit_id.label("scope_unit"),
+            ).where(extension_t.c.id == extension_id),
+            visible=visibility(scope, extension_t),
+            writable=can_request_extension(ctx.viewer, extension_t.c.requested_by_unit_id),
+            field="extensionRequest",
+            noun="extension_request",
+            forbidden=message("FORBIDDEN_REQUEST_EXTENSION"),
+        )
+        return row | {
+            "progress_report_id": None,
+            "assignment_id": None,
+            "rectification_event_id": None,
+            "rectification_id": None,
+        }
     if report_id is not None:
         row = await fetch_checked(
             conn,
@@ -91,7 +126,7 @@ async def _owner(
             noun="progress report",
             forbidden="evidence goes on a report of your unit's share (or a unit's below it)",
         )
-        return row | {"rectification_event_id": None, "rectification_id": None}
+        return row | {"rectification_event_id": None, "rectification_id": None} | NO_EXTENSION
     row = await fetch_checked(
         conn,
         sa.select(
@@ -105,7 +140,7 @@ async def _owner(
         noun="rectification event",
         forbidden="evidence goes on a transition your unit (or a unit below it) made",
     )
-    return row | {"progress_report_id": None, "assignment_id": None, "task_id": None}
+    return row | {"progress_report_id": None, "assignment_id": None, "task_id": None} | NO_EXTENSION
 
 
 async def attach_evidence(
@@ -116,20 +151,23 @@ async def attach_evidence(
     upload: Upload,
     report_id: uuid.UUID | None = None,
     event_id: uuid.UUID | None = None,
+    extension_id: uuid.UUID | None = None,
     caption: str | None = None,
     max_bytes: int = rules.DEFAULT_MAX_BYTES,
     pending: list[Pending] | None = None,
 ) -> dict[str, Any]:
-    """Attach `upload` to a progress report or a rectification event; the evidence_file row.
+    """Attach `upload` to a progress report, a rectification event or an extension request;
+    the evidence_file row.
 
     REPORTER or higher; a report's files as reporting on its share, an event's by the unit
-    that made the transition or one above it. Refused: over `max_bytes` (FILE_TOO_LARGE),
-    empty or not an allowed type by its content (UNSUPPORTED_FILE_TYPE), more than
-    MAX_FILES on the object (OUT_OF_RANGE). The same bytes attached to the same object again
-    are the file already there: nothing is written (a retry is safe).
+    that made the transition or one above it, a request's by the requesting lead unit.
+    Refused: over `max_bytes` (FILE_TOO_LARGE), empty or not an allowed type by its content
+    (UNSUPPORTED_FILE_TYPE), more than MAX_FILES on the object (OUT_OF_RANGE). The same
+    bytes attached to the same object again are the file already there: nothing is written
+    (a retry is safe).
     """
     require_role(ctx, ViewerRole.REPORTER)
-    owner = await _owner(ctx, conn, report_id, event_id)
+    owner = await _owner(ctx, conn, report_id, event_id, extension_id)
     field = "file"
     if len(upload.data) > max_bytes:
         raise DomainError(
@@ -150,12 +188,11 @@ async def attach_evidence(
                 f"caption {reason or f'is longer than {rules.MAX_CAPTION}'}",
                 "caption",
             )
-    owner_column = (
-        evidence_t.c.progress_report_id
-        if owner["progress_report_id"] is not None
-        else evidence_t.c.rectification_event_id
+    owner_column, owner_id = next(
+        (evidence_t.c[column], owner[column])
+        for column in ("progress_report_id", "rectification_event_id", "extension_request_id")
+        if owner[column] is not None
     )
-    owner_id = owner["progress_report_id"] or owner["rectification_event_id"]
     if storage is None:
         raise RuntimeError("no file storage configured (GOVGRAPH_STORAGE_URL)")
     digest = hashlib.sha256(upload.data).hexdigest()
@@ -176,6 +213,8 @@ async def attach_evidence(
         "assignment_id": owner["assignment_id"],
         "rectification_event_id": owner["rectification_event_id"],
         "rectification_id": owner["rectification_id"],
+        "extension_request_id": owner["extension_request_id"],
+        "task_id": owner["task_id"] if owner["extension_request_id"] is not None else None,
         "name": rules.clean_name(upload.name, sniffed),
         "caption": caption,
         "content_type": sniffed.content_type,
@@ -205,6 +244,7 @@ async def attach_evidence(
             for k in (
                 "progress_report_id",
                 "rectification_event_id",
+                "extension_request_id",
                 "name",
                 "caption",
                 "content_type",

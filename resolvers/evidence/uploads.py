@@ -1,8 +1,9 @@
 """Uploaded evidence files of a GraphQL write: read them, attach them, store them last.
 
-attachEvidence attaches one file; reportProgress and transitionRectification take `files`
-and attach them to the report or event they create, in the same write: every file is checked
-before any is stored, so one refused file refuses the write and stores nothing.
+attachEvidence attaches one file; reportProgress, transitionRectification and
+requestExtension take `files` and attach them to the report, event or request they create, in
+the same write: every file is checked before any is stored, so one refused file refuses the
+write and stores nothing.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ async def attach_uploads(
     *,
     report_id: uuid.UUID | None = None,
     event_id: uuid.UUID | None = None,
+    extension_id: uuid.UUID | None = None,
 ) -> None:
-    """Attach `uploads` (the input's `files`) to a report or event; nothing when there are none."""
+    """Attach `uploads` (the input's `files`) to a report, event or extension request;
+    nothing when there are none."""
     if not uploads:
         return
     if len(uploads) > MAX_FILES:
@@ -51,6 +54,7 @@ async def attach_uploads(
             upload=await read_upload(upload, ctx.evidence_max_bytes, "files"),
             report_id=report_id,
             event_id=event_id,
+            extension_id=extension_id,
             max_bytes=ctx.evidence_max_bytes,
             pending=pending,
         )

@@ -15,8 +15,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import Task
+from models.enums import Health
 from models.rules import task_state as rules
 from models.rules.calendar import end_of_day
+from models.rules.health import task_light
 from models.rules.task_state import (
     DUE_SOON_DAYS,
     task_states,
@@ -27,9 +29,12 @@ from models.rules.task_state import (
 
 __all__ = [
     "DUE_SOON_DAYS",
+    "HealthCounts",
     "RollupCounts",
     "counts_from_row",
     "end_of_day",
+    "health_counts_from_row",
+    "health_statement",
     "rollup_statement",
     "tasks_of_plans",
     "tasks_of_units",
@@ -135,3 +140,49 @@ def counts_from_row(row: Any, as_of: date) -> RollupCounts:
         weight_sum=float(row["weight_sum"]),
         weighted_progress_sum=float(row["weighted_progress_sum"]),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class HealthCounts:
+    """Traffic lights (亮灯) of one scope's tasks: green + yellow + red = total."""
+
+    green: int = 0
+    yellow: int = 0
+    red: int = 0
+
+
+def health_statement(
+    scoped: sa.Select[Any],
+    *,
+    as_of: date,
+    current: bool,
+    units: sa.CTE | None = None,
+    conditions: list[sa.ColumnElement[bool]] | None = None,
+) -> sa.Select[Any]:
+    """One row of light counts per root_id of `scoped`, each task judged by
+    models/rules/health.py on its state in the root's scope (as rollup_statement counts it)."""
+    cutoff = None if current else end_of_day(as_of)
+    ts = task_states(scoped, cutoff=cutoff, units=units)
+    light = task_light(task_t, ts.c.completed, ts.c.progress, as_of, cutoff)
+
+    def count(value: Health) -> sa.ColumnElement[Any]:
+        return sa.func.coalesce(sa.func.sum(sa.case((light == value.value, 1), else_=0)), 0)
+
+    return (
+        sa.select(
+            ts.c.root_id,
+            count(Health.GREEN).label("green"),
+            count(Health.YELLOW).label("yellow"),
+            count(Health.RED).label("red"),
+        )
+        .select_from(ts.join(task_t, task_t.c.id == ts.c.task_id))
+        .where(*(conditions or []))
+        .group_by(ts.c.root_id)
+    )
+
+
+def health_counts_from_row(row: Any) -> HealthCounts:
+    """HealthCounts from one row of `health_statement` (zeros for a missing row)."""
+    if row is None:
+        return HealthCounts()
+    return HealthCounts(green=int(row["green"]), yellow=int(row["yellow"]), red=int(row["red"]))

@@ -15,8 +15,11 @@ from models.rules.task_state import task_existed
 from resolvers.common import Connection, Info
 from resolvers.pagination import OrderKey, list_digest, page_loader, paginate
 from resolvers.rollups.task import (
+    HealthCounts,
     counts_from_row,
     end_of_day,
+    health_counts_from_row,
+    health_statement,
     rollup_statement,
     tasks_of_units,
     unit_scope,
@@ -94,7 +97,14 @@ class TaskConnection(Connection[Task]):
         row = await info.context.db.fetch_one(
             rollup_statement(scoped, as_of=day, current=current, units=units)
         )
-        return TaskRollup.from_counts(counts_from_row(row, day))
+
+        async def health() -> HealthCounts:
+            found = await info.context.db.fetch_one(
+                health_statement(scoped, as_of=day, current=current, units=units)
+            )
+            return health_counts_from_row(found)
+
+        return TaskRollup.from_counts(counts_from_row(row, day), health)
 
 
 async def task_connection(

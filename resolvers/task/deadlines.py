@@ -1,9 +1,10 @@
 """Deadline history: a change of a task's deadline is an event with who, when and why.
 
 `record_deadline_change` is the one writer of models/task.py's TaskDeadlineChange: an edit
-(updateTask) calls it, and so will an approved extension. The task row keeps the deadline in
-force now; as-of surfaces read the one in force then through models/rules/task_state.py
-(`deadline_at`). A write that leaves the deadline as it was records nothing.
+(updateTask) and an approved extension (resolvers/extension/service.py) call it. The task
+row keeps the deadline in force now; as-of surfaces read the one in force then through
+models/rules/task_state.py (`deadline_at`). A write that leaves the deadline as it was
+records nothing.
 """
 
 from __future__ import annotations
@@ -62,14 +63,16 @@ async def record_deadline_change(
     before: Mapping[str, Any],
     after: Mapping[str, Any],
     reason: str | None,
-) -> bool:
+) -> uuid.UUID | None:
     """Record that the task's deadline moved from `before` to `after` (task rows or value
-    maps), by the viewer, now, because of `reason`. Nothing when it did not move."""
+    maps), by the viewer, now, because of `reason`: the change's id. Nothing (None) when it
+    did not move."""
     check_reason(reason)
     if not deadline_moved(before, after):
-        return False
+        return None
+    change_id = uuid.uuid4()
     values: dict[str, Any] = {
-        "id": uuid.uuid4(),
+        "id": change_id,
         "task_id": task_id,
         "changed_at": ctx.now(),
         "changed_by_unit_id": ctx.viewer.unit_id,
@@ -80,4 +83,4 @@ async def record_deadline_change(
         values[f"previous_{part}"] = _value(before[column])
         values[f"new_{part}"] = _value(after.get(column, before[column]))
     await conn.execute(change_t.insert().values(**values))
-    return True
+    return change_id

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 
 from models import Document, enums
 from models.messages import message
-from models.rules import search
+from models.rules import calendar, search
+from models.rules.health import task_light
 from models.rules.names import normalize_doc_number
-from models.rules.task_state import StateTest, judged_pairs
+from models.rules.task_state import StateTest, judged_pairs, task_states
 from resolvers.common import decode_global_id
 from resolvers.errors import InvalidArgument
 from resolvers.task.predicates import (
@@ -77,7 +78,24 @@ def task_filter_conditions(flt: TaskFilter | None) -> list[sa.ColumnElement[bool
         out.append(task_t.c.deadline_end >= flt.due_after)
     if flt.text:
         out.append(search.matches(flt.text, task_t.c.title_folded, task_t.c.description_folded))
+    if flt.health:
+        out.append(task_t.c.id.in_(tasks_lit([h.value for h in flt.health], calendar.today())))
     return out
+
+
+def tasks_lit(lights: list[str], today: date) -> sa.Select[Any]:
+    """Ids of the tasks whose light as a whole (Task.health, models/rules/health.py) today is
+    one of `lights`; nested CTEs, so it sits beside a rollup's own."""
+    inner = task_t.alias("lit_task")
+    scoped = sa.select(sa.literal(0).label("root_id"), inner.c.id.label("task_id"))
+    ts = task_states(scoped, cutoff=None, nesting="_lit")
+    lit = task_t.alias("lit")
+    light = task_light(lit, ts.c.completed, ts.c.progress, today, None)
+    return (
+        sa.select(ts.c.task_id)
+        .select_from(ts.join(lit, lit.c.id == ts.c.task_id))
+        .where(light.in_(lights))
+    )
 
 
 MAX_DUE_WITHIN = 3660  # days: ten years and a leap day or two

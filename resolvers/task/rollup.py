@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from datetime import date
 from typing import Any
 
@@ -23,9 +23,12 @@ from resolvers.rollups.maintained import (
     maintained_rollup_statement,
 )
 from resolvers.rollups.task import (
+    HealthCounts,
     RollupCounts,
     counts_from_row,
     end_of_day,
+    health_counts_from_row,
+    health_statement,
     rollup_statement,
     tasks_of_plans,
     tasks_of_units,
@@ -58,11 +61,43 @@ class TaskRollup:
     weighted_progress: float | None = strawberry.field(
         description="Σ weight·progress / Σ weight over non-ongoing tasks (percent)."
     )
+    # The light counts, computed when asked for (one grouped SELECT per batch of scopes).
+    health_source: strawberry.Private[Callable[[], Awaitable[HealthCounts]] | None] = None
+
+    async def _health(self) -> HealthCounts:
+        return HealthCounts() if self.health_source is None else await self.health_source()
+
+    @strawberry.field(
+        description=(
+            "Tasks whose light (亮灯, Task.health) is GREEN as of asOf: on track, completed or"
+            " 长期坚持. green + yellow + red = total."
+        )
+    )
+    async def green(self) -> int:
+        return (await self._health()).green
+
+    @strawberry.field(
+        description=(
+            "Tasks whose light is YELLOW: behind 序时进度 by more than the plan's tolerance, or"
+            " due within 14 days (dueSoon)."
+        )
+    )
+    async def yellow(self) -> int:
+        return (await self._health()).yellow
+
+    @strawberry.field(description="Tasks whose light is RED: overdue as of asOf (= overdue).")
+    async def red(self) -> int:
+        return (await self._health()).red
 
     @classmethod
-    def from_counts(cls, counts: RollupCounts) -> TaskRollup:
-        """From the SQL aggregate."""
+    def from_counts(
+        cls,
+        counts: RollupCounts,
+        health: Callable[[], Awaitable[HealthCounts]] | None = None,
+    ) -> TaskRollup:
+        """From the SQL aggregate (and how to count its lights)."""
         return cls(
+            health_source=health,
             as_of=counts.as_of,
             total=counts.total,
             completed=counts.completed,
@@ -135,8 +170,11 @@ class TaskRollupLoader(DataLoader[Hashable, RollupCounts]):
             maintained_rollup_in_subtree(roots, self.as_of, self.scope.root, current=self.current)
         )
 
-    async def _live(self, roots: list[Any]) -> Sequence[RowMapping]:
-        """The aggregation over assignments (and the status history for past dates)."""
+    async def _live(
+        self, roots: list[Any], build: Callable[..., sa.Select[Any]] = rollup_statement
+    ) -> Sequence[RowMapping]:
+        """The aggregation over assignments (and the status history for past dates);
+        `build`: rollup_statement, or health_statement for the lights."""
         cutoff = None if self.current else end_of_day(self.as_of)
         units: sa.CTE | None = None
         if self.kind == "unit":
@@ -153,10 +191,36 @@ class TaskRollupLoader(DataLoader[Hashable, RollupCounts]):
             )
         else:
             scoped = tasks_of_plans(roots, cutoff).where(*whole_task_state(self.flt, self.today))
-        stmt = rollup_statement(
+        stmt = build(
             scoped, as_of=self.as_of, current=self.current, units=units, conditions=self.conditions
         )
         return await self.db.fetch_all(stmt)
+
+
+class HealthRollupLoader(DataLoader[Hashable, HealthCounts]):
+    """The light counts (亮灯) of many roots with the same arguments: one statement a batch,
+    always live (the maintained buckets hold no lights)."""
+
+    def __init__(self, counts: TaskRollupLoader) -> None:
+        super().__init__(max_batch_size=500)
+        self.counts = counts
+
+    async def batch_load_fn(self, roots: Sequence[Hashable]) -> list[HealthCounts]:
+        rows = {
+            row["root_id"]: row for row in await self.counts._live(list(roots), health_statement)
+        }
+        return [health_counts_from_row(rows.get(root)) for root in roots]
+
+
+def health_of(info: Info, key: Hashable, counts: TaskRollupLoader, root: Any) -> Any:
+    """How a rollup of `root` counts its lights: the request's HealthRollupLoader for `key`."""
+    loader = info.context.loaders.get(("Health", key), lambda: HealthRollupLoader(counts))
+
+    async def load() -> HealthCounts:
+        result: HealthCounts = await loader.load(root)
+        return result
+
+    return load
 
 
 def resolve_as_of(info: Info, as_of: date | None) -> tuple[date, bool]:
@@ -177,8 +241,9 @@ async def unit_task_rollup(
 ) -> TaskRollup:
     """OrgUnit.taskRollup, batched over every unit asking with the same arguments."""
     day, current = resolve_as_of(info, as_of)
+    key = ("TaskRollupByUnit", day, current, include_descendants, role, filter_key(flt))
     loader = info.context.loaders.get(
-        ("TaskRollupByUnit", day, current, include_descendants, role, filter_key(flt)),
+        key,
         lambda: TaskRollupLoader(
             info.context.db,
             kind="unit",
@@ -191,7 +256,7 @@ async def unit_task_rollup(
             today=info.context.today(),
         ),
     )
-    return TaskRollup.from_counts(await loader.load(unit))
+    return TaskRollup.from_counts(await loader.load(unit), health_of(info, key, loader, unit))
 
 
 async def plan_task_rollup(
@@ -199,8 +264,9 @@ async def plan_task_rollup(
 ) -> TaskRollup:
     """Plan.taskRollup, batched over every plan asking with the same arguments."""
     day, current = resolve_as_of(info, as_of)
+    key = ("TaskRollupByPlan", day, current, filter_key(flt))
     loader = info.context.loaders.get(
-        ("TaskRollupByPlan", day, current, filter_key(flt)),
+        key,
         lambda: TaskRollupLoader(
             info.context.db,
             kind="plan",
@@ -211,7 +277,7 @@ async def plan_task_rollup(
             today=info.context.today(),
         ),
     )
-    return TaskRollup.from_counts(await loader.load(plan))
+    return TaskRollup.from_counts(await loader.load(plan), health_of(info, key, loader, plan))
 
 
 async def set_task_rollup(
@@ -225,4 +291,11 @@ async def set_task_rollup(
         task_existed(ids.c.id, cutoff)  # a task counts from its first share's event
     )
     row = await info.context.db.fetch_one(rollup_statement(scoped, as_of=day, current=current))
-    return TaskRollup.from_counts(counts_from_row(row, day))
+
+    async def health() -> HealthCounts:
+        found = await info.context.db.fetch_one(
+            health_statement(scoped, as_of=day, current=current)
+        )
+        return health_counts_from_row(found)
+
+    return TaskRollup.from_counts(counts_from_row(row, day), health)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from resolvers.comment.types import Comment
     from resolvers.document.types import Document, Plan
     from resolvers.escalation.types import Escalation
+    from resolvers.extension.types import ExtensionRequest
     from resolvers.task.report import ProgressReport
 
 
@@ -102,6 +103,10 @@ class Assignment(RowNode, relay.Node):
         description="The group reference it was expanded from, e.g. 各镇（街道）."
     )
     version: int = strawberry.field(description="Row version for expectedVersion.")
+    acknowledged_at: datetime | None = strawberry.field(
+        default=None,
+        description="When the unit signed for its share (签收, signFor); null: not yet.",
+    )
     task_id: strawberry.Private[uuid.UUID]
     org_unit_id: strawberry.Private[uuid.UUID]
 
@@ -109,6 +114,7 @@ class Assignment(RowNode, relay.Node):
     def from_row(cls, row: RowMapping | dict[str, Any]) -> Assignment:
         """From an `assignment` row."""
         return cls(
+            acknowledged_at=row.get("acknowledged_at"),
             id=str(row["id"]),
             role=enums.RoleScope(row["role"]),
             status=enums.TaskStatus(row["status"]),
@@ -139,6 +145,17 @@ class Assignment(RowNode, relay.Node):
         from resolvers.task.overdue import share_overdue
 
         return await share_overdue(info, uuid.UUID(self.id), as_of)
+
+    @strawberry.field(
+        description=(
+            "This unit's own share's light (亮灯) as of the date (default today), from its own"
+            " state and progress (models/rules/health.py); null before the share existed."
+        )
+    )
+    async def health(self, info: Info, as_of: date | None = None) -> enums.Health | None:
+        from resolvers.task.health import share_health
+
+        return await share_health(info, uuid.UUID(self.id), as_of)
 
 
 @strawberry.type(description="One line of work (任务 / 措施 / 台账行).")
@@ -196,6 +213,20 @@ class Task(RowNode, relay.Node):
         from resolvers.task.overdue import task_overdue
 
         return await task_overdue(info, uuid.UUID(self.id), as_of)
+
+    @strawberry.field(
+        description=(
+            "The task's light (亮灯 / 三色督办) as of the date (default today), judged on all its"
+            " lead shares: RED overdue; YELLOW due within 14 days, or progress below the"
+            " pro-rata expected progress (序时进度: elapsed share of [deadline start or the"
+            " document's issue date, deadline end] × 100) minus the plan's tolerance; GREEN"
+            " otherwise (completed and 长期坚持 included). Null before it had a lead share."
+        )
+    )
+    async def health(self, info: Info, as_of: date | None = None) -> enums.Health | None:
+        from resolvers.task.health import task_health
+
+        return await task_health(info, uuid.UUID(self.id), as_of)
 
     @strawberry.field(
         description=(
@@ -299,6 +330,26 @@ class Task(RowNode, relay.Node):
             info, "task_id", uuid.UUID(str(self.id)), kind=kind, first=first, after=after
         )
 
+    @strawberry.field(
+        description=(
+            "Extension requests (延期申请) of this task, newest first; `status` filters"
+            " (PENDING: the one waiting for a decision, at most one)."
+        )
+    )
+    async def extension_requests(
+        self,
+        info: Info,
+        status: list[enums.ExtensionStatus] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[ExtensionRequest, strawberry.lazy("resolvers.extension.types")]]:
+        # Local: the GraphQL types refer to each other (import cycle at module level).
+        from resolvers.extension.types import task_extension_requests
+
+        return await task_extension_requests(
+            info, uuid.UUID(self.id), status=status, first=first, after=after
+        )
+
     @strawberry.field(description="Lead units (牵头单位).")
     async def lead_units(self, info: Info) -> list[OrgUnit]:
         return await self._units(info, enums.AssignmentRole.LEAD)
@@ -360,6 +411,13 @@ class TaskFilter:
         description=(
             "Not completed, not overdue, the deadline ending within this many days from today"
             " (0: today; 14 is dueSoon: true). 0 to 3660. Judged in the list's scope."
+        ),
+    )
+    health: list[enums.Health] | None = strawberry.field(
+        default=None,
+        description=(
+            "The task's light (Task.health: the task as a whole, as of today) in this set,"
+            " e.g. [YELLOW, RED] for what needs pushing (三色督办)."
         ),
     )
     text: str | None = strawberry.field(

@@ -222,6 +222,10 @@ NEVER_NOOPS = {
     "revokeSupervisor": "revoking it again is NOT_FOUND",
     "createScoreRubric": "creating it again is DUPLICATE (the name is unique)",
     "updateScoreRubric": "each update is a new version of the lines (expectedVersion moves)",
+    "signFor": "again is a no-op (tests/resolvers/task/test_signing.py)",
+    "requestExtension": "a second pending request of the task is DUPLICATE",
+    "decideExtension": "deciding a decided request is INVALID_TRANSITION",
+    "withdrawExtension": "withdrawing a withdrawn request is INVALID_TRANSITION",
 }
 
 

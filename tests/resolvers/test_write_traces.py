@@ -68,6 +68,10 @@ EXPECT: dict[str, Expect] = {
     "acknowledgeEscalation": OBJECTS,
     "replyToEscalation": OBJECTS,
     "closeEscalation": OBJECTS,
+    "signFor": TASKS,
+    "requestExtension": TASKS,
+    "decideExtension": TASKS,
+    "withdrawExtension": TASKS,
     "transitionRectification": RECTIFICATIONS,
     "noteRectificationProgress": RECTIFICATIONS,
     "recordMeasurement": OBJECTS,
@@ -395,6 +399,78 @@ async def close_escalation(env: Env) -> Mark:
     query = _payload("escalation { status }", "closeEscalation", "CloseEscalationInput")
     variables = {"input": {"escalation": escalation, "note": "办结"}}
     return await env.mutate("closeEscalation", query, variables, as_="城区", role="COORDINATOR")
+
+
+async def sign_for(env: Env) -> Mark:
+    _task, share = await env.nancun_share()
+    query = (
+        "mutation ($a: ID!) { signFor(assignment: $a) { assignment { acknowledgedAt }"
+        " errors { code field message } } }"
+    )
+    return await env.mutate("signFor", query, {"a": share}, as_="南村镇", role="REPORTER")
+
+
+EXTENSION_TASKS = {  # BY_DATE tasks 城区人民政府办公室 issues, and a lead unit of each
+    "a": ("南村铸造工业园区空气站", "南村镇"),
+    "b": ("泽州县金秋铸造", "城区生态环境分局"),
+}
+
+
+async def _extension_share(env: Env, text: str, unit: str) -> str:
+    data = await env.client.query(
+        "query ($t: String!) { tasks(filter: {text: $t}) { edges { node {"
+        " assignments { id unit { name } } } } } }",
+        {"t": text},
+    )
+    node = data["tasks"]["edges"][0]["node"]
+    share: str = next(a["id"] for a in node["assignments"] if a["unit"]["name"] == unit)
+    return share
+
+
+async def request_extension(env: Env) -> Mark:
+    """Two requests in one operation (one request id): `a` is decided, `b` withdrawn."""
+    fields = '(input: {assignment: $%s, newDeadline: "2027-06-30", reason: "设备采购延迟"})'
+    query = (
+        "mutation ($a: ID!, $b: ID!) {"
+        f" a: requestExtension{fields % 'a'} {{ request {{ id }} errors {{ code }} }}"
+        f" b: requestExtension{fields % 'b'} {{ request {{ id }} errors {{ code }} }} }}"
+    )
+    variables = {
+        key: await _extension_share(env, text, unit)
+        for key, (text, unit) in EXTENSION_TASKS.items()
+    }
+    # Both leads ask: an ADMIN token names any share (REPORTER or higher of the lead unit).
+    headers = {
+        "authorization": f"Bearer {await env.token('山西省', 'ADMIN')}",
+        "x-request-id": "trace-requestExtension",
+    }
+    response = await env.client.http.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
+    body = response.json()
+    assert "errors" not in body, body
+    for key in EXTENSION_TASKS:
+        assert body["data"][key]["errors"] == [], body
+    env.ids["requestExtension"] = {k: body["data"][k]["request"]["id"] for k in EXTENSION_TASKS}
+    return Mark(request_id="trace-requestExtension")
+
+
+async def decide_extension(env: Env) -> Mark:
+    request = env.ids["requestExtension"]["a"]
+    query = _payload("request { status }", "decideExtension", "DecideExtensionInput")
+    variables = {"input": {"request": request, "decision": "APPROVE", "reason": "同意"}}
+    return await env.mutate(
+        "decideExtension", query, variables, as_="城区人民政府办公室", role="COORDINATOR"
+    )
+
+
+async def withdraw_extension(env: Env) -> Mark:
+    request = env.ids["requestExtension"]["b"]
+    query = _payload("request { status }", "withdrawExtension", "WithdrawExtensionInput")
+    variables = {"input": {"request": request}}
+    return await env.mutate(
+        "withdrawExtension", query, variables, as_="城区生态环境分局", role="REPORTER"
+    )
 
 
 async def transition_rectification(env: Env) -> Mark:
@@ -804,6 +880,10 @@ CASES: dict[str, Case] = {
     "acknowledgeEscalation": acknowledge_escalation,
     "replyToEscalation": reply_to_escalation,
     "closeEscalation": close_escalation,
+    "signFor": sign_for,
+    "requestExtension": request_extension,
+    "decideExtension": decide_extension,
+    "withdrawExtension": withdraw_extension,
     "transitionRectification": transition_rectification,
     "noteRectificationProgress": note_rectification_progress,
     "recordMeasurement": record_measurement,
