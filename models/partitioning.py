@@ -1,0 +1,139 @@
+"""History tables partitioned by month on PostgreSQL (migration 0033); SQLite is unchanged.
+
+`progress_report`, `audit_event` and `change_log` grow without bound. On PostgreSQL each is a
+declarative RANGE partitioned table on its timestamp, one partition per calendar month (the
+month of GOVGRAPH_TIMEZONE, the same day boundary as "as of", models/rules/calendar.py) named
+`<table>_pYYYY_MM`, plus `<table>_default`, which catches rows no month partition covers.
+`govgraph partitions ensure` creates months ahead and splits the default partition;
+`govgraph partitions prune` drops whole months past their table's retention
+(resolvers/partitions.py).
+
+The primary key of a partitioned table must contain the partition key: on PostgreSQL it is
+(id, reported_at), (id, occurred_at), (seq, changed_at); the models keep `id`/`seq` (SQLite's
+tables, and what the code relies on: ids are UUIDs, seq a sequence). Foreign keys INTO these
+tables cannot exist there (a foreign key names a unique constraint); migration 0033 replaced
+the ones it found by triggers holding the same integrity (a deferred check on the referencing
+row; the ON DELETE action on the referenced table). A later migration that adds a foreign
+key to one of these tables must do the same (the models' foreign keys stay, for SQLite and
+for `dependents`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from models.base import metadata
+
+# Audit is kept at least six months (等保): a shorter retention is refused.
+AUDIT_MINIMUM_DAYS = 180
+
+
+@dataclass(frozen=True)
+class Partitioned:
+    """A history table partitioned by month on `column`; `key` is its row identity."""
+
+    table: str
+    column: str
+    key: str
+    retention_env: str
+    default_days: int | None  # None: kept forever
+    minimum_days: int = 0
+
+
+PARTITIONED: dict[str, Partitioned] = {
+    p.table: p
+    for p in (
+        Partitioned(
+            "progress_report", "reported_at", "id", "GOVGRAPH_RETENTION_REPORTS_DAYS", None
+        ),
+        Partitioned(
+            "audit_event",
+            "occurred_at",
+            "id",
+            "GOVGRAPH_RETENTION_AUDIT_DAYS",
+            AUDIT_MINIMUM_DAYS,
+            AUDIT_MINIMUM_DAYS,
+        ),
+        Partitioned("change_log", "changed_at", "seq", "GOVGRAPH_RETENTION_CHANGES_DAYS", None),
+    )
+}
+
+_PARTITION_NAME = re.compile(r"^(?P<table>[a-z_]+)_(p(?P<year>\d{4})_(?P<month>\d{2})|default)$")
+
+
+def partition_of(name: str) -> str | None:
+    """The partitioned table whose partition `name` is (by its name), else None."""
+    match = _PARTITION_NAME.match(name)
+    if match is None or match["table"] not in PARTITIONED:
+        return None
+    return match["table"]
+
+
+def partition_name(table: str, month: date) -> str:
+    return f"{table}_p{month.year:04d}_{month.month:02d}"
+
+
+def default_partition(table: str) -> str:
+    return f"{table}_default"
+
+
+def month_of(moment: datetime, zone: ZoneInfo) -> date:
+    """The first day of the month `moment` falls in, in `zone`."""
+    return moment.astimezone(zone).date().replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def month_start(month: date, zone: ZoneInfo) -> datetime:
+    """The instant the month begins in `zone` (a partition's lower bound)."""
+    return datetime(month.year, month.month, 1, tzinfo=zone)
+
+
+def months(first: date, last: date) -> list[date]:
+    """Every month from `first` to `last`, both included."""
+    out, month = [], first.replace(day=1)
+    while month <= last:
+        out.append(month)
+        month = next_month(month)
+    return out
+
+
+def retention_cutoff(now: datetime, days: int, zone: ZoneInfo) -> datetime:
+    """Rows older than this instant are past a retention of `days` (a day boundary)."""
+    day = now.astimezone(zone).date() - timedelta(days=days)
+    return datetime(day.year, day.month, day.day, tzinfo=zone)
+
+
+@dataclass(frozen=True)
+class Dependent:
+    """A table whose column references a partitioned table's key (a foreign key in the
+    models; triggers on PostgreSQL), and what deleting the referenced row does to it."""
+
+    table: str
+    column: str
+    on_delete: str  # "CASCADE", "SET NULL", or "" (no action)
+    nullable: bool
+
+
+def dependents(table: str) -> list[Dependent]:
+    """The tables referencing `table`, from the models' foreign keys (one home: the models)."""
+    out = []
+    for other in metadata.sorted_tables:
+        for fk in other.foreign_key_constraints:
+            if fk.referred_table.name != table or len(fk.columns) != 1:
+                continue
+            column = next(iter(fk.columns))
+            assert isinstance(column, sa.Column)
+            out.append(
+                Dependent(
+                    other.name, column.name, (fk.ondelete or "").upper(), bool(column.nullable)
+                )
+            )
+    return sorted(out, key=lambda d: (d.table, d.column))
