@@ -94,7 +94,7 @@ async def is_partitioned(conn: AsyncConnection, table: str) -> bool:
     if conn.dialect.name != "postgresql":
         return False
     kind = await conn.scalar(
-        sa.text("SELECT relkind FROM pg_class WHERE oid = to_regclass(:t)"), {"t": table}
+        sa.text("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(:t)"), {"t": table}
     )
     return str(kind) == "p"
 
@@ -118,6 +118,8 @@ async def partitions(conn: AsyncConnection, table: str) -> dict[str, date | None
 
 
 async def _lock(conn: AsyncConnection) -> None:
+    if conn.dialect.name != "postgresql":
+        return
     await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
 
 

@@ -48,6 +48,7 @@ from standardwebhooks.webhooks import Webhook
 import models
 from models.enums import ChangeType
 from models.rules.scope import Disclosure, Scope
+from resolvers import partitions
 from resolvers.changes.log import ConnectionReader
 from resolvers.changes.records import is_tombstone, object_key, read_records
 from resolvers.delivery.deadlines import emit_deadline_events
@@ -583,10 +584,13 @@ async def run_forever(
     engine: AsyncEngine, config: DeliveryConfig, *, interval: float = 1.0
 ) -> None:
     """The worker: rounds until cancelled, pausing `interval` seconds when idle."""
-    last_pass = float("-inf")
+    last_pass = last_partitions = float("-inf")
     loop = asyncio.get_running_loop()
     async with make_client(config) as client:
         while True:
+            if loop.time() - last_partitions >= PARTITIONS_EVERY:
+                last_partitions = loop.time()
+                await _partitions_ahead(engine)
             due = config.deadlines_every is not None and (
                 loop.time() - last_pass >= config.deadlines_every
             )
@@ -599,6 +603,22 @@ async def run_forever(
                 done = Round()
             if not done.fanned_out and not done.outcomes and not done.deadline_events:
                 await asyncio.sleep(interval)
+
+
+# The history tables' month partitions are created ahead once a day (catalogue work only;
+# resolvers/partitions.py): rows never wait on a missing month (a DEFAULT partition catches
+# them) and `govgraph partitions ensure` splits what it caught.
+PARTITIONS_EVERY = 24 * 3600.0
+
+
+async def _partitions_ahead(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "postgresql":
+        return
+    try:
+        async with write_transaction(engine) as conn:
+            await partitions.daily(conn)
+    except Exception:  # a missing right or a lock must not end the worker
+        logger.exception("creating the history tables' partitions ahead failed")
 
 
 async def replay(engine: AsyncEngine, target: uuid.UUID) -> int:
