@@ -110,6 +110,7 @@ async def prepare(cfg: Config) -> dict[str, Any]:
     revision = os.environ.get("BENCH_GROWTH_REVISION", "head")
     out["upgrade_s"] = timed([govgraph, "db", "upgrade", revision, "--database-url", cfg.url])
     out["upgraded_from"] = before
+    out["upgraded_to"] = await fetchval(cfg.url, "SELECT version_num FROM alembic_version")
     if not found:
         log(f"generating {cfg.database}: {cfg.units} units, {cfg.tasks} tasks")
         out["generate_s"] = timed(
@@ -245,7 +246,11 @@ def report(measured: dict[str, dict[str, Any]], command: str) -> None:
             f"| {scale_name(s)} | {c['org_unit']:,} | {c['task']:,} | {c['progress_report']:,} | "
             f"{fmt(m['db_mb'], 0)} | {fmt(m['reports_mb'], 0)} | {m['partitions']} | "
             f"{fmt(m['upgrade_s'], 0)}"
-            + (f" (from {m['upgraded_from']})" if m.get("upgraded_from") not in (None, "") else "")
+            + (
+                f" (from {m['upgraded_from']})"
+                if m.get("upgraded_from") not in (None, m.get("upgraded_to"))
+                else ""
+            )
             + f" | {fmt(m['ensure_s'], 0)} | {fmt(m['rss_mb'], 0)} | "
             f"{fmt(m['load_before'])}/{fmt(m['load_after'])} |"
         )
@@ -256,7 +261,7 @@ def report(measured: dict[str, dict[str, Any]], command: str) -> None:
         "Latency (ms) and throughput per row and scale (alone: one request at a time; p50 and "
         "req/s under load):",
         "",
-        f"| row | {header} | growth of *alone*, last ÷ first |",
+        f"| row | {header} | growth of *alone* at head, largest ÷ smallest scale |",
         "|---|" + "---:|" * len(scales) + "---:|",
     ]
     for key in keys:
@@ -266,7 +271,8 @@ def report(measured: dict[str, dict[str, Any]], command: str) -> None:
             if r is None:
                 cells.append("")
                 continue
-            alone.append(r["alone_ms"])
+            if " " not in s:  # the growth is over the scales at head
+                alone.append(r["alone_ms"])
             errors = f" ({r['errors']} errors)" if r["errors"] else ""
             cells.append(f"{fmt(r['alone_ms'])} / {fmt(r['p50_ms'])} / {fmt(r['rate'])}{errors}")
         growth = f"{alone[-1] / alone[0]:.2f}×" if len(alone) > 1 and alone[0] > 0 else ""

@@ -43,13 +43,24 @@ class Partitioned:
     retention_env: str
     default_days: int | None  # None: kept forever
     minimum_days: int = 0
+    months: int = 1  # months per partition: 1 (pYYYY_MM) or 12 (pYYYY, calendar years)
 
 
 PARTITIONED: dict[str, Partitioned] = {
     p.table: p
     for p in (
+        # By year: "the latest reports of a share" (a task list's last report, the reports
+        # of a task) has no time bound, so it probes every partition's index once per share
+        # (bench/RESULTS.md "Growth": monthly partitions made the task list page (Q2) 3-4×
+        # slower at the province's two years of history); reports are kept forever by
+        # default, so months would buy no retention here.
         Partitioned(
-            "progress_report", "reported_at", "id", "GOVGRAPH_RETENTION_REPORTS_DAYS", None
+            "progress_report",
+            "reported_at",
+            "id",
+            "GOVGRAPH_RETENTION_REPORTS_DAYS",
+            None,
+            months=12,
         ),
         Partitioned(
             "audit_event",
@@ -63,7 +74,7 @@ PARTITIONED: dict[str, Partitioned] = {
     )
 }
 
-_PARTITION_NAME = re.compile(r"^(?P<table>[a-z_]+)_(p(?P<year>\d{4})_(?P<month>\d{2})|default)$")
+_PARTITION_NAME = re.compile(r"^(?P<table>[a-z_]+)_(p(?P<year>\d{4})(_(?P<month>\d{2}))?|default)$")
 
 
 def partition_of(name: str) -> str | None:
@@ -74,21 +85,51 @@ def partition_of(name: str) -> str | None:
     return match["table"]
 
 
-def partition_name(table: str, month: date) -> str:
-    return f"{table}_p{month.year:04d}_{month.month:02d}"
+def partition_name(table: str, start: date) -> str:
+    """`<table>_pYYYY_MM` (monthly) or `<table>_pYYYY` (yearly) for the period from `start`."""
+    if PARTITIONED[table].months == 12:
+        return f"{table}_p{start.year:04d}"
+    return f"{table}_p{start.year:04d}_{start.month:02d}"
+
+
+def period_from_name(table: str, name: str) -> date | None:
+    """The first day of the partition `name`'s period (None: the default partition)."""
+    match = _PARTITION_NAME.match(name)
+    if match is None or match["year"] is None:
+        return None
+    return date(int(match["year"]), int(match["month"] or 1), 1)
 
 
 def default_partition(table: str) -> str:
     return f"{table}_default"
 
 
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _from_index(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_of(moment: datetime | date, zone: ZoneInfo, months: int = 1) -> date:
+    """The first day of the period of `months` months (aligned on January) that `moment`
+    falls in, in `zone`."""
+    day = moment.astimezone(zone).date() if isinstance(moment, datetime) else moment
+    return _from_index(_month_index(day) // months * months)
+
+
+def next_period(start: date, months: int = 1) -> date:
+    return _from_index(_month_index(start) + months)
+
+
 def month_of(moment: datetime, zone: ZoneInfo) -> date:
     """The first day of the month `moment` falls in, in `zone`."""
-    return moment.astimezone(zone).date().replace(day=1)
+    return period_of(moment, zone, 1)
 
 
 def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return next_period(month, 1)
 
 
 def month_start(month: date, zone: ZoneInfo) -> datetime:
@@ -96,12 +137,12 @@ def month_start(month: date, zone: ZoneInfo) -> datetime:
     return datetime(month.year, month.month, 1, tzinfo=zone)
 
 
-def months(first: date, last: date) -> list[date]:
-    """Every month from `first` to `last`, both included."""
-    out, month = [], first.replace(day=1)
-    while month <= last:
-        out.append(month)
-        month = next_month(month)
+def periods(first: date, last: date, months: int = 1) -> list[date]:
+    """Every period's first day from `first`'s period to `last`'s, both included."""
+    out, start = [], period_of(first, ZoneInfo("UTC"), months)
+    while start <= last:
+        out.append(start)
+        start = next_period(start, months)
     return out
 
 

@@ -26,12 +26,13 @@ from models.partitioning import (
     Partitioned,
     default_partition,
     dependents,
-    month_of,
     month_start,
-    months,
-    next_month,
+    next_period,
     partition_name,
     partition_of,
+    period_from_name,
+    period_of,
+    periods,
     retention_cutoff,
 )
 from models.rules import calendar
@@ -110,10 +111,8 @@ async def partitions(conn: AsyncConnection, table: str) -> dict[str, date | None
     )
     out: dict[str, date | None] = {}
     for (name,) in rows:
-        if partition_of(name) != table:
-            continue
-        suffix = name[len(table) + 1 :]
-        out[name] = None if suffix == "default" else date(int(suffix[1:5]), int(suffix[6:8]), 1)
+        if partition_of(name) == table:
+            out[name] = period_from_name(table, name)
     return out
 
 
@@ -123,11 +122,12 @@ async def _lock(conn: AsyncConnection) -> None:
     await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
 
 
-async def _create_month(
-    conn: AsyncConnection, spec: Partitioned, month: date, zone: ZoneInfo
+async def _create_period(
+    conn: AsyncConnection, spec: Partitioned, start: date, zone: ZoneInfo
 ) -> str:
-    name = partition_name(spec.table, month)
-    lower, upper = month_start(month, zone), month_start(next_month(month), zone)
+    name = partition_name(spec.table, start)
+    lower = month_start(start, zone)
+    upper = month_start(next_period(start, spec.months), zone)
     await conn.execute(
         sa.text(
             f"CREATE TABLE {_q(name)} PARTITION OF {_q(spec.table)}"
@@ -149,7 +149,7 @@ async def _protect(conn: AsyncConnection, table: str, partition: str) -> None:
         await conn.execute(sa.text(f"ALTER TABLE {_q(partition)} ENABLE ROW LEVEL SECURITY"))
 
 
-async def _default_months(conn: AsyncConnection, spec: Partitioned, zone: ZoneInfo) -> list[date]:
+async def _default_periods(conn: AsyncConnection, spec: Partitioned, zone: ZoneInfo) -> list[date]:
     rows = await conn.execute(
         sa.text(
             f"SELECT DISTINCT date_trunc('month', {_q(spec.column)} AT TIME ZONE :zone)"
@@ -157,7 +157,7 @@ async def _default_months(conn: AsyncConnection, spec: Partitioned, zone: ZoneIn
         ),
         {"zone": zone.key},
     )
-    return sorted(r[0].date() for r in rows)
+    return sorted({period_of(r[0].date(), zone, spec.months) for r in rows})
 
 
 async def ensure(
@@ -174,10 +174,10 @@ async def ensure(
     if months_ahead < 0:
         raise ValueError("months_ahead must be ≥ 0")
     zone = calendar.zone()
-    this_month = month_of(now or datetime.now(UTC), zone)
+    this_month = period_of(now or datetime.now(UTC), zone)
     last = this_month
     for _ in range(months_ahead):
-        last = next_month(last)
+        last = next_period(last)
     reports = []
     await _lock(conn)
     for spec in PARTITIONED.values():
@@ -187,8 +187,8 @@ async def ensure(
         existing = await partitions(conn, spec.table)
         have = {m for m in existing.values() if m is not None}
         default = default_partition(spec.table)
-        in_default = await _default_months(conn, spec, zone) if default in existing else []
-        wanted = [m for m in months(this_month, last) if m not in have]
+        in_default = await _default_periods(conn, spec, zone) if default in existing else []
+        wanted = [m for m in periods(this_month, last, spec.months) if m not in have]
         if split and in_default:
             await conn.execute(
                 sa.text(f"ALTER TABLE {_q(spec.table)} DETACH PARTITION {_q(default)}")
@@ -200,7 +200,7 @@ async def ensure(
             )
             await _protect(conn, spec.table, default)
             for month in sorted(set(wanted) | set(in_default)):
-                report.created.append(await _create_month(conn, spec, month, zone))
+                report.created.append(await _create_period(conn, spec, month, zone))
             moved = await conn.execute(
                 sa.text(f"INSERT INTO {_q(spec.table)} SELECT * FROM {_q(old)}")
             )
@@ -212,7 +212,7 @@ async def ensure(
                 if month in held:
                     report.skipped.append(partition_name(spec.table, month))
                     continue
-                report.created.append(await _create_month(conn, spec, month, zone))
+                report.created.append(await _create_period(conn, spec, month, zone))
         if report.created or report.moved:
             await conn.execute(sa.text(f"ANALYZE {_q(spec.table)}"))
         reports.append(report)
@@ -241,7 +241,7 @@ async def prune(
         cutoff = retention_cutoff(moment, days, zone)
         report = TableReport(spec.table)
         for name, month in (await partitions(conn, spec.table)).items():
-            if month is None or month_start(next_month(month), zone) > cutoff:
+            if month is None or month_start(next_period(month, spec.months), zone) > cutoff:
                 continue
             keys = f"SELECT {_q(spec.key)} FROM {_q(name)}"
             for dep in dependents(spec.table):

@@ -16,7 +16,14 @@ from sqlalchemy.exc import IntegrityError
 import models
 from api.cli import main as cli_main
 from api.migrate import downgrade, upgrade
-from models.partitioning import PARTITIONED, dependents, month_of, next_month, partition_name
+from models.partitioning import (
+    PARTITIONED,
+    dependents,
+    month_of,
+    next_month,
+    partition_name,
+    period_of,
+)
 from models.rules import calendar
 from resolvers import partitions
 from tests.conftest import Goldens, TestDatabase, graphql_client, open_database
@@ -138,9 +145,9 @@ async def test_migration_converts_existing_rows_in_place(pg_seeded: TestDatabase
         assert await _counts(conn) == before
         assert set((await conn.execute(sa.select(report_t.c.id))).scalars()) == ids
         old, recent, far = written["reports"]
-        assert await _where(conn, "progress_report", "id", old) == "progress_report_p2024_01"
+        assert await _where(conn, "progress_report", "id", old) == "progress_report_p2024"
         assert await _where(conn, "progress_report", "id", recent) == partition_name(
-            "progress_report", month_of(RECENT, zone)
+            "progress_report", period_of(RECENT, zone, 12)
         )
         assert await _where(conn, "progress_report", "id", far) == "progress_report_default"
         assert (
@@ -247,7 +254,8 @@ async def test_ensure_creates_months_ahead_and_splits_the_default_partition(
         done = {r.table: r for r in await partitions.ensure(conn, months_ahead=5)}
     for table in PARTITIONED:
         assert done[table].moved == 1
-        assert done[table].created == [f"{table}_p2035_05"]
+        yearly = PARTITIONED[table].months == 12
+        assert done[table].created == [f"{table}_p2035" if yearly else f"{table}_p2035_05"]
     async with pg_seeded.engine.begin() as conn:
         assert await _counts(conn) == before  # moved, nothing lost, no cascade fired
         assert (
@@ -255,7 +263,7 @@ async def test_ensure_creates_months_ahead_and_splits_the_default_partition(
         )
         assert (
             await _where(conn, "progress_report", "id", written["reports"][0])
-            == "progress_report_p2035_05"
+            == "progress_report_p2035"
         )
         assert await _where(conn, "change_log", "seq", written["seqs"][0]) == "change_log_p2035_05"
         assert await conn.scalar(sa.text("SELECT count(*) FROM audit_event_default")) == 0
@@ -402,6 +410,7 @@ async def test_writes_through_graphql_land_in_this_months_partition(
         )
     assert data["reportProgress"]["errors"] == []
     month = month_of(datetime.now(UTC), calendar.zone())
+    year = period_of(datetime.now(UTC), calendar.zone(), 12)
     async with pg_seeded.engine.connect() as conn:
         report = await conn.scalar(
             sa.select(report_t.c.id).where(
@@ -409,7 +418,7 @@ async def test_writes_through_graphql_land_in_this_months_partition(
             )
         )
         assert await _where(conn, "progress_report", "id", report) == partition_name(
-            "progress_report", month
+            "progress_report", year
         )
         audit = await conn.scalar(
             sa.select(audit_t.c.id).order_by(audit_t.c.occurred_at.desc()).limit(1)

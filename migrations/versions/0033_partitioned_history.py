@@ -8,9 +8,10 @@ Issue 20, point 3. PostgreSQL only: SQLite keeps its plain tables (nothing happe
 
 Each table becomes a declarative RANGE partitioned table on its timestamp
 (models/partitioning.py names them: progress_report.reported_at, audit_event.occurred_at,
-change_log.changed_at), one partition per calendar month (GOVGRAPH_TIMEZONE's month, as the
-"as of" day boundary) plus a DEFAULT partition that catches rows outside the existing months
-(`govgraph partitions ensure` splits it).
+change_log.changed_at), audit and change log one partition per calendar month, progress
+reports one per calendar year (GOVGRAPH_TIMEZONE's months, as the "as of" day boundary; why
+years for reports: models/partitioning.py), plus a DEFAULT partition that catches rows outside
+the existing ones (`govgraph partitions ensure` splits it).
 
 The conversion is generic, so that columns other migrations add before this one come along:
 the new table is created `LIKE` the old one `INCLUDING ALL EXCLUDING INDEXES` (columns, defaults,
@@ -53,12 +54,12 @@ down_revision: str | None = '0028'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# table -> its partition key column. Frozen here (models/partitioning.py holds the same for
-# the running code).
+# table -> (its partition key column, months per partition). Frozen here
+# (models/partitioning.py holds the same for the running code).
 TABLES = {
-    'progress_report': 'reported_at',
-    'audit_event': 'occurred_at',
-    'change_log': 'changed_at',
+    'progress_report': ('reported_at', 12),
+    'audit_event': ('occurred_at', 1),
+    'change_log': ('changed_at', 1),
 }
 MONTHS_AHEAD = 3
 SUFFIX = '__partitioned'
@@ -68,8 +69,14 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(os.environ.get('GOVGRAPH_TIMEZONE') or 'Asia/Shanghai')
 
 
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+def _next_month(day: date, months: int = 1) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _period(day: date, months: int) -> date:
+    index = (day.year * 12 + day.month - 1) // months * months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _bound(day: date) -> str:
@@ -345,7 +352,7 @@ def upgrade() -> None:
         return
     zone = _zone()
     this_month = datetime.now(zone).date().replace(day=1)
-    for table, key in TABLES.items():
+    for table, (key, months) in TABLES.items():
         new = table + SUFFIX
         incoming = _incoming(table)
         for fk in incoming:
@@ -363,14 +370,13 @@ def upgrade() -> None:
         )
         oldest = bind.execute(sa.text(f'SELECT min({_q(key)}) FROM {_q(table)}')).scalar()
         month = this_month if oldest is None else oldest.astimezone(zone).date().replace(day=1)
-        month = min(month, this_month)
-        last = this_month
-        for _ in range(MONTHS_AHEAD):
-            last = _next_month(last)
+        month = _period(min(month, this_month), months)
+        last = _next_month(this_month, MONTHS_AHEAD)
         while month <= last:
-            upper = _next_month(month)
+            upper = _next_month(month, months)
+            suffix = f'{month.year:04d}' if months == 12 else f'{month.year:04d}_{month.month:02d}'
             op.execute(
-                f'CREATE TABLE {_q(f"{table}_p{month.year:04d}_{month.month:02d}")}'
+                f'CREATE TABLE {_q(f"{table}_p{suffix}")}'
                 f" PARTITION OF {_q(new)} FOR VALUES FROM ('{_bound(month)}')"
                 f" TO ('{_bound(upper)}')"
             )
@@ -386,7 +392,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != 'postgresql':
         return
-    for table, key in TABLES.items():
+    for table, (key, _months) in TABLES.items():
         new = table + SUFFIX
         carried = _carried(table)
         op.execute(f'CREATE TABLE {_q(new)} (LIKE {_q(table)} INCLUDING ALL EXCLUDING INDEXES)')
