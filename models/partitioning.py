@@ -1,12 +1,14 @@
 """History tables partitioned by month on PostgreSQL (migration 0033); SQLite is unchanged.
 
 `progress_report`, `audit_event` and `change_log` grow without bound. On PostgreSQL each is a
-declarative RANGE partitioned table on its timestamp, one partition per calendar month (the
-month of GOVGRAPH_TIMEZONE, the same day boundary as "as of", models/rules/calendar.py) named
-`<table>_pYYYY_MM`, plus `<table>_default`, which catches rows no month partition covers.
-`govgraph partitions ensure` creates months ahead and splits the default partition;
-`govgraph partitions prune` drops whole months past their table's retention
-(resolvers/partitions.py).
+declarative RANGE partitioned table on its timestamp: audit and change log one partition per
+calendar month (`<table>_pYYYY_MM`), progress reports one per calendar year
+(`progress_report_pYYYY`, see PARTITIONED), in GOVGRAPH_TIMEZONE (the same day boundary as
+"as of", models/rules/calendar.py), plus `<table>_default`, which catches rows no partition
+covers. `govgraph partitions ensure` creates partitions ahead and splits the default
+partition; `govgraph partitions prune` drops whole partitions past their table's retention
+(resolvers/partitions.py). The months per partition are frozen in migration 0033 too: a change
+here needs a migration (partitions of another size would overlap the existing ones).
 
 The primary key of a partitioned table must contain the partition key: on PostgreSQL it is
 (id, reported_at), (id, occurred_at), (seq, changed_at); the models keep `id`/`seq` (SQLite's
