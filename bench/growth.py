@@ -134,7 +134,7 @@ async def prepare(cfg: Config) -> dict[str, Any]:
             )
         }
         out["db_mb"] = await conn.fetchval("SELECT pg_database_size(current_database())") / 2**20
-        out["reports_mb"] = (
+        out["reports_mb"] = float(
             await conn.fetchval(
                 """SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
                    WHERE c.relname = 'progress_report'
@@ -214,8 +214,11 @@ def scale_name(key: str) -> str:
     return f"{number}×" + (f" {rest}" if rest else "")
 
 
-def fmt(value: float | None, digits: int = 1) -> str:
-    return "" if value is None or value != value else f"{value:.{digits}f}"
+def fmt(value: float | str | None, digits: int = 1) -> str:
+    if value is None:
+        return ""
+    number = float(value)  # a number read back from the saved JSON may be text
+    return "" if number != number else f"{number:.{digits}f}"
 
 
 def report(measured: dict[str, dict[str, Any]], command: str) -> None:
