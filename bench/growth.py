@@ -284,7 +284,9 @@ def report(measured: dict[str, dict[str, Any]], command: str) -> None:
 
 
 async def main() -> None:
-    scales = [float(s) for s in os.environ.get("BENCH_GROWTH_SCALES", "0.5,1,2").split(",")]
+    wanted = os.environ.get("BENCH_GROWTH_SCALES", "0.5,1,2")
+    # "none": only rewrite the section from the scales measured so far (bench/.work)
+    scales = [] if wanted == "none" else [float(s) for s in wanted.split(",")]
     singles = int(os.environ.get("BENCH_GROWTH_SINGLE", "5"))
     os.environ.setdefault("BENCH_SECONDS", "5")
     os.environ.setdefault("BENCH_PORT", "8790")  # beside a `make bench` on 8750
@@ -322,6 +324,12 @@ async def main() -> None:
         )
         measured[data["scale"]] = data
         report(measured, command)
+    if not scales and measured:
+        heads = sorted((k for k in measured if " " not in k), key=float)
+        report(
+            measured,
+            command.replace("BENCH_GROWTH_SCALES=", f"BENCH_GROWTH_SCALES={','.join(heads)}", 1),
+        )
 
 
 if __name__ == "__main__":
