@@ -1,4 +1,4 @@
-"""history tables partitioned by month on PostgreSQL: progress_report, audit_event, change_log
+"""history tables partitioned on PostgreSQL: progress_report by year, audit_event and change_log by month
 
 Revision ID: 0033
 Revises: 0028
