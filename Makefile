@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run token serve test test-pg conformance lint fmt schema graphiql check bench clean
+.PHONY: install run token serve test test-pg conformance lint fmt schema graphiql check bench bench-growth clean
 
 install: $(STAMP)
 
@@ -74,6 +74,14 @@ bench: install
 		{ echo "bench: needs wrk (Debian: apt-get install -y wrk)" >&2; exit 1; }
 	cd bench && npm ci --no-audit --no-fund --loglevel=error
 	$(PY) -m bench.run
+
+# Not part of `make test`: latency and memory of govgraph at several sizes of the province
+# dataset (BENCH_GROWTH_SCALES, default 0.5,1,2), one generated database per scale
+# (govgraph_growth_<scale>x); writes the "Growth" section of bench/RESULTS.md (bench/growth.py).
+bench-growth: install
+	command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk; } || \
+		{ echo "bench-growth: needs wrk (Debian: apt-get install -y wrk)" >&2; exit 1; }
+	$(PY) -m bench.growth
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache govgraph.db govgraph.db-wal govgraph.db-shm

@@ -16,6 +16,7 @@ from api.cli_document import add_document_commands
 from api.cli_ledger import add_ledger_commands
 from api.cli_operations import add_operation_commands
 from api.cli_ops import add_commands
+from api.cli_partitions import add_partition_commands
 from api.cli_seed import add_seed_command
 from api.db import create_engine
 from api.idempotency import purge_expired
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_document_commands(sub)
     add_operation_commands(sub)
     add_delivery_commands(sub)
+    add_partition_commands(sub)
 
     serve = sub.add_parser("serve", help="serve GraphQL on GOVGRAPH_HOST:GOVGRAPH_PORT")
     serve.add_argument("--host", default=None)

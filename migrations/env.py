@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 import models
 from api.settings import Settings, normalize_database_url
+from models import partitioning
 
 config = context.config
 target_metadata = models.metadata
@@ -41,6 +42,7 @@ def do_run_migrations(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=partitioning.include_in_comparison,
     )
     with context.begin_transaction():
         context.run_migrations()

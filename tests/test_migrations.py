@@ -15,11 +15,15 @@ from sqlalchemy import Connection
 
 import models
 from api.migrate import downgrade, upgrade
+from models import partitioning
 from tests.conftest import TestDatabase
 
 
 def _diff(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection,
+        opts={"compare_type": True, "include_object": partitioning.include_in_comparison},
+    )
     return list(compare_metadata(context, models.metadata))
 
 

@@ -55,6 +55,7 @@ import models
 from models.enums import ChangeType
 from models.rules import calendar
 from models.rules.scope import Disclosure, Scope
+from resolvers import partitions
 from resolvers.changes.log import ConnectionReader
 from resolvers.changes.records import is_tombstone, object_key, read_records
 from resolvers.delivery import people
@@ -655,7 +656,7 @@ async def run_forever(
     """The worker: rounds until cancelled, pausing `interval` seconds when idle. The deadline
     scheduler and the digests run every `deadlines_every` seconds (digests: once the hour
     has come; building one twice is a no-op, digest_run is unique)."""
-    last_pass = float("-inf")
+    last_pass = last_partitions = float("-inf")
     loop = asyncio.get_running_loop()
     channels = channels_from_env()
     publisher = (
@@ -668,6 +669,9 @@ async def run_forever(
     try:
         async with make_client(config) as client:
             while True:
+                if loop.time() - last_partitions >= PARTITIONS_EVERY:
+                    last_partitions = loop.time()
+                    await _partitions_ahead(engine)
                 every = config.deadlines_every or 60.0
                 due = loop.time() - last_pass >= every
                 try:
@@ -690,6 +694,22 @@ async def run_forever(
     finally:
         if publisher is not None:
             await publisher.close()
+
+
+# The history tables' month partitions are created ahead once a day (catalogue work only;
+# resolvers/partitions.py): rows never wait on a missing month (a DEFAULT partition catches
+# them) and `govgraph partitions ensure` splits what it caught.
+PARTITIONS_EVERY = 24 * 3600.0
+
+
+async def _partitions_ahead(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "postgresql":
+        return
+    try:
+        async with write_transaction(engine) as conn:
+            await partitions.daily(conn)
+    except Exception:  # a missing right or a lock must not end the worker
+        logger.exception("creating the history tables' partitions ahead failed")
 
 
 async def replay(
