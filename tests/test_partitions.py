@@ -284,6 +284,7 @@ async def test_prune_drops_whole_months_past_retention(pg_seeded: TestDatabase) 
     assert "audit_event_p2024_01" in planned["audit_event"].dropped
     assert planned["progress_report"].dependents == {
         "assignment_status_event.report_id": 1,
+        "comment.progress_report_id": 0,  # no comment on the old report
         "evidence_file.progress_report_id": 1,
     }
     async with pg_seeded.engine.connect() as conn:
@@ -342,6 +343,7 @@ def test_retention_refuses_less_than_180_days_of_audit() -> None:
     ) == {"progress_report": 3650, "audit_event": None, "change_log": None}
     assert [(d.table, d.column, d.on_delete) for d in dependents("progress_report")] == [
         ("assignment_status_event", "report_id", ""),
+        ("comment", "progress_report_id", "CASCADE"),
         ("evidence_file", "progress_report_id", "CASCADE"),
     ]
 
