@@ -37,7 +37,8 @@ class TransitionRectificationInput:
             " when it is a responsible unit; otherwise the item as a whole, which is how a"
             " supervising unit (the inspection team, a designated supervisor, a unit above"
             " every responsible unit) verifies (验收), closes (销号) or reopens every share"
-            " at once (each share must be able to make the move). ADMIN may name any share."
+            " at once (each share must be able to make the move). ADMIN may name any share or"
+            " move the item as a whole."
         ),
     )
     evidence: list[EvidenceInput] | None = strawberry.field(

@@ -239,19 +239,8 @@ async def transition_rectification(
     # each derives the item's state from the others' committed states.
     rect = await _locked_visible(ctx, conn, rectification_id)
     shares = await _shares(conn, rectification_id)
-    admin = ctx.viewer.is_admin  # ADMIN writes wherever it reads: it may act as either side
+    # ADMIN writes wherever it reads: it may act as either side, on a share or the item.
     share = _named_share(shares, unit) if unit is not None else _own_share(shares, viewer_unit)
-    if share is None and shares:
-        # The item as a whole: the supervising moves; a responsible move needs a share.
-        actor = _refuse_move(RectificationStatus(rect["status"]), to, actor_for(rect["status"], to))
-        if actor is Actor.RESPONSIBLE:
-            if not admin:
-                raise DomainError(
-                    ErrorCode.FORBIDDEN, message("ONLY_RESPONSIBLE_MOVES", to=to.value), "to"
-                )
-            if len(shares) > 1:
-                raise DomainError(ErrorCode.INVALID_INPUT, message("SHARE_UNIT_REQUIRED"), "unit")
-            share = shares[0]
     if share is None:
         return await _move_item(
             ctx, conn, rect, shares, to, expected_version, evidence, comment, viewer_unit
@@ -372,12 +361,14 @@ async def _move_item(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The item as a whole moves (expectedVersion: the item's), and with it every share:
     each share must be able to make the move (SHARES_DIFFER otherwise). One event, of the
-    item (assignment_id NULL). An item without shares moves alone, as before shares."""
+    item (assignment_id NULL). The supervising moves by a unit supervising every share; the
+    responsible moves only by ADMIN (acting for every unit). An item without shares moves
+    alone, as before shares."""
     current = RectificationStatus(rect["status"])
     actor = _refuse_move(current, to, actor_for(current, to))
     units = [share["org_unit_id"] for share in shares]
     if actor is Actor.RESPONSIBLE and not ctx.viewer.is_admin:
-        # No share: no responsible unit (the item's units are unresolved group references).
+        # Not a responsible unit (or no share at all: the units are unresolved references).
         raise DomainError(ErrorCode.FORBIDDEN, message("ONLY_RESPONSIBLE_MOVES", to=to.value), "to")
     if actor is Actor.SUPERVISING:
         await _check_supervising(ctx, conn, rect, units, to, viewer_unit)

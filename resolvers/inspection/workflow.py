@@ -14,8 +14,8 @@ Which share a move is of (transitionRectification's optional `unit`): the named 
 default the viewer's unit's own share when it holds one; otherwise the item as a whole. A
 move of the item as a whole is a supervising move (VERIFIED, CLOSED, REOPENED) by a unit that
 supervises every share; every share must be able to make it (SHARES_DIFFER otherwise: move
-them one by one), and it moves them all, as one event of the item. (ADMIN may move the only
-share of a single-unit item without naming it.) The item's state is then derived from the
+them one by one), and it moves them all, as one event of the item; ADMIN may make any move
+as a whole, on the same condition. The item's state is then derived from the
 shares (models/rules/rectification_state.py). An item with no resolved responsible unit has
 no share and moves as a whole, as before shares.
 """

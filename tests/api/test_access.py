@@ -332,8 +332,9 @@ def _ids(value: Any, out: set[str]) -> set[str]:
 
 
 async def _visible(engine: AsyncEngine, viewer: uuid.UUID) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
-    """Units (subtree, ancestors, units co-assigned on a visible task, and the 条 superiors
-    of those) and tasks (assigned into or issued in the subtree)."""
+    """Units (subtree, ancestors, units co-assigned on a visible task or responsible for a
+    visible rectification, and the 条 superiors of those) and tasks (assigned into or issued
+    in the subtree)."""
     async with engine.connect() as conn:
         closure = table("org_unit_closure")
         subtree = {
@@ -366,7 +367,29 @@ async def _visible(engine: AsyncEngine, viewer: uuid.UUID) -> tuple[set[uuid.UUI
             r[0]
             for r in await conn.execute(sa.select(a.c.org_unit_id).where(a.c.task_id.in_(tasks)))
         }
-        seen = subtree | above | co_assigned
+        # Responsible units of a visible rectification (a responsible unit or its inspection
+        # team in the subtree; seeds designate no supervisor) are co-assigned too.
+        ra, r, i = table("rectification_assignment"), table("rectification"), table("inspection")
+        rects = {
+            row[0]
+            for row in await conn.execute(
+                sa.select(ra.c.rectification_id).where(ra.c.org_unit_id.in_(subtree))
+            )
+        } | {
+            row[0]
+            for row in await conn.execute(
+                sa.select(r.c.id)
+                .join(i, i.c.id == r.c.inspection_id)
+                .where(i.c.inspector_id.in_(subtree))
+            )
+        }
+        co_responsible = {
+            row[0]
+            for row in await conn.execute(
+                sa.select(ra.c.org_unit_id).where(ra.c.rectification_id.in_(rects))
+            )
+        }
+        seen = subtree | above | co_assigned | co_responsible
         line = {
             r[0]
             for r in await conn.execute(

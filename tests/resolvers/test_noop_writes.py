@@ -201,6 +201,8 @@ NEVER_NOOPS = {
     "createPlan": "creates a plan",
     "transitionRectification": "moving to the state it is in is INVALID_TRANSITION",
     "noteRectificationProgress": "each note is a new 整改进展 event",
+    "designateSupervisor": "designating it again is DUPLICATE",
+    "revokeSupervisor": "revoking it again is NOT_FOUND",
     "importLedger": "a re-import is all UNCHANGED rows (tests/resolvers/ledger)",
     "acknowledgeEscalation": "again is a no-op (tests/resolvers/escalation/test_inbox.py)",
     "replyToEscalation": "each reply is a new answer",

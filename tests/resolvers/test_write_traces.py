@@ -74,6 +74,9 @@ EXPECT: dict[str, Expect] = {
     "withdrawExtension": TASKS,
     "transitionRectification": RECTIFICATIONS,
     "noteRectificationProgress": RECTIFICATIONS,
+    # The inspection's items change readers: noted, so the feed attaches them to the office.
+    "designateSupervisor": RECTIFICATIONS,
+    "revokeSupervisor": RECTIFICATIONS,
     "recordMeasurement": OBJECTS,
     "createTarget": OBJECTS,
     "updateTarget": OBJECTS,
@@ -510,6 +513,22 @@ async def note_rectification_progress(env: Env) -> Mark:
     )
 
 
+async def _supervisor(env: Env, name: str) -> Mark:
+    data = await env.client.query("{ inspections(first: 1) { edges { node { id } } } }")
+    inspection = data["inspections"]["edges"][0]["node"]["id"]
+    query = _payload("supervision { unit { name } }", name, "SupervisorInput")
+    variables = {"input": {"target": inspection, "unit": await env.unit("区环委办")}}
+    return await env.mutate(name, query, variables, as_="城区", role="COORDINATOR")
+
+
+async def designate_supervisor(env: Env) -> Mark:
+    return await _supervisor(env, "designateSupervisor")
+
+
+async def revoke_supervisor(env: Env) -> Mark:
+    return await _supervisor(env, "revokeSupervisor")
+
+
 async def record_measurement(env: Env) -> Mark:
     query = _payload("measurement { value }", "recordMeasurement", "RecordMeasurementInput")
     variables = {
@@ -886,6 +905,8 @@ CASES: dict[str, Case] = {
     "withdrawExtension": withdraw_extension,
     "transitionRectification": transition_rectification,
     "noteRectificationProgress": note_rectification_progress,
+    "designateSupervisor": designate_supervisor,
+    "revokeSupervisor": revoke_supervisor,
     "recordMeasurement": record_measurement,
     "createTarget": create_target,
     "updateTarget": update_target,

@@ -225,8 +225,17 @@ async def test_refusals_write_nothing(client: GraphQLClient, seeded_db: TestData
     # A responsible unit does not verify its own share; a stale share version conflicts.
     assert await codes(xi, "VERIFIED", 1) == [("INVALID_TRANSITION", "to")]
     assert await codes(xi, "IN_PROGRESS", 7) == [("VERSION_CONFLICT", "expectedVersion")]
-    # ADMIN on a two-unit item must say whose share starts.
-    assert await codes(admin, "IN_PROGRESS", 1) == [("INVALID_INPUT", "unit")]
+    # ADMIN moves the item as a whole only when every share can make the move.
+    assert await codes(admin, "COMPLETED", 1) == [("INVALID_TRANSITION", "to")]
+    admin_note = await admin.query(
+        "mutation ($i: NoteRectificationProgressInput!) { noteRectificationProgress(input: $i)"
+        " { errors { code field } } }",
+        {"i": {"rectification": item, "comment": "代记"}},
+    )
+    # …and names the share it notes on when the item has several.
+    assert admin_note["noteRectificationProgress"]["errors"] == [
+        {"code": "INVALID_INPUT", "field": "unit"}
+    ]
     note = await zhong.query(
         "mutation ($i: NoteRectificationProgressInput!) { noteRectificationProgress(input: $i)"
         " { errors { code field } } }",
