@@ -220,8 +220,6 @@ NEVER_NOOPS = {
     "createContact": "each is a new contact",
     "updateContact": "a restatement changes nothing (update_versioned; tests/resolvers/delivery)",
     "deleteContact": "deleting it again is NOT_FOUND",
-    "designateSupervisor": "designating it again is DUPLICATE",
-    "revokeSupervisor": "revoking it again is NOT_FOUND",
     "createScoreRubric": "creating it again is DUPLICATE (the name is unique)",
     "updateScoreRubric": "each update is a new version of the lines (expectedVersion moves)",
     "signFor": "again is a no-op (tests/resolvers/task/test_signing.py)",

@@ -100,8 +100,6 @@ EXPECT: dict[str, Expect] = {
     "setReportReview": OBJECTS,
     "reviewProgressReport": TASKS,
     "addComment": TASKS,
-    "designateSupervisor": RECTIFICATIONS,
-    "revokeSupervisor": RECTIFICATIONS,
     "createScoreRubric": OTHER,
     "updateScoreRubric": OTHER,
     "rebuild-rollups": REBUILD,
@@ -837,24 +835,6 @@ async def add_comment(env: Env) -> Mark:
     return await env.mutate("addComment", query, variables, as_="城区", role="COORDINATOR")
 
 
-async def _supervision(env: Env) -> dict[str, Any]:
-    data = await env.client.query("{ inspections(first: 1) { edges { node { id } } } }")
-    inspection = data["inspections"]["edges"][0]["node"]["id"]
-    return {"input": {"target": inspection, "unit": await env.unit("区环委办")}}
-
-
-async def designate_supervisor(env: Env) -> Mark:
-    query = _payload("supervision { unit { name } }", "designateSupervisor", "SupervisorInput")
-    variables = await _supervision(env)
-    return await env.mutate("designateSupervisor", query, variables, as_="城区", role="COORDINATOR")
-
-
-async def revoke_supervisor(env: Env) -> Mark:
-    query = _payload("supervision { unit { name } }", "revokeSupervisor", "SupervisorInput")
-    variables = await _supervision(env)
-    return await env.mutate("revokeSupervisor", query, variables, as_="城区", role="COORDINATOR")
-
-
 SCORE_RULES = [{"kind": "COMPLETED_ON_TIME", "points": 2, "description": "按时完成一项加2分"}]
 
 
@@ -930,8 +910,6 @@ CASES: dict[str, Case] = {
     "setReportReview": set_report_review,
     "reviewProgressReport": review_progress_report,
     "addComment": add_comment,
-    "designateSupervisor": designate_supervisor,
-    "revokeSupervisor": revoke_supervisor,
     "createScoreRubric": create_score_rubric,
     "updateScoreRubric": update_score_rubric,
     "rebuild-rollups": rebuild_rollups,
