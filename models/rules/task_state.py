@@ -79,6 +79,14 @@ def progress_from_shares(shares: Iterable[tuple[TaskStatus | str, float]]) -> fl
     return sum(100.0 if s is TaskStatus.COMPLETED else p for s, p in pairs) / len(pairs)
 
 
+def state_of(completed: bool, started: bool) -> TaskStatus:
+    """The state a `task_states` row names (completed, started), as rollups count it:
+    completed, else IN_PROGRESS when some in-scope lead has started, else NOT_STARTED."""
+    if completed:
+        return TaskStatus.COMPLETED
+    return TaskStatus.IN_PROGRESS if started else TaskStatus.NOT_STARTED
+
+
 def is_rated(kind: DeadlineKind | str) -> bool:
     """Counts toward completionRate and weightedProgress: every deadline but ONGOING."""
     return DeadlineKind(kind) is not DeadlineKind.ONGOING
