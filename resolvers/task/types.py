@@ -214,9 +214,7 @@ class Task(RowNode, relay.Node):
     ) -> enums.TaskStatus | None:
         from resolvers.task.as_of import task_state_as_of
 
-        state = await task_state_as_of(
-            info, uuid.UUID(self.id), as_of, unit, include_descendants
-        )
+        state = await task_state_as_of(info, uuid.UUID(self.id), as_of, unit, include_descendants)
         return None if state is None else state.status
 
     @strawberry.field(
@@ -234,9 +232,7 @@ class Task(RowNode, relay.Node):
     ) -> float | None:
         from resolvers.task.as_of import task_state_as_of
 
-        state = await task_state_as_of(
-            info, uuid.UUID(self.id), as_of, unit, include_descendants
-        )
+        state = await task_state_as_of(info, uuid.UUID(self.id), as_of, unit, include_descendants)
         return None if state is None else state.progress
 
     @strawberry.field(

@@ -196,3 +196,230 @@ class TestScreenQuery:
         over a WebSocket)."""
         errors = validate(schema._schema, parse(_query(name)))
         assert errors == [], errors
+
+
+PAST = "2023-10-20"
+
+
+async def _viewers(client: GraphQLClient) -> dict[str, tuple[GraphQLClient, str]]:
+    """ADMIN (of the district) and a town's VIEWER, each with the unit its screen opens."""
+    from resolvers.common import decode_global_id
+
+    district = await _unit_id(client, "城区")
+    town = await _unit_id(client, "南村镇")
+    return {
+        "admin": (client.as_viewer(decode_global_id(district), "ADMIN"), district),
+        "town": (client.as_viewer(decode_global_id(town), "VIEWER"), town),
+    }
+
+
+async def _all_tasks(viewer: GraphQLClient, unit: str, as_of: str) -> list[dict[str, Any]]:
+    """Every task of the unit (and below), page by page with UnitTasksPage's shape: each with
+    its badge as of `as_of` (statusAsOf in the unit's scope)."""
+    query = """
+    query ($unit: ID!, $asOf: Date!, $after: String) { orgUnit(id: $unit) {
+      tasks(includeDescendants: true, first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        edges { node { id status statusAsOf(asOf: $asOf, unit: $unit)
+                       progressAsOf(asOf: $asOf, unit: $unit) } } } } }
+    """
+    tasks: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = (await viewer.query(query, {"unit": unit, "asOf": as_of, "after": after}))[
+            "orgUnit"
+        ]["tasks"]
+        tasks += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return tasks
+        after = page["pageInfo"]["endCursor"]
+
+
+class TestStatesAsOfTheChosenDay:
+    """List badges show the state on the chosen day, the state the cards count."""
+
+    @pytest.mark.parametrize("who", ["admin", "town"])
+    async def test_badges_add_up_to_the_as_of_rollup(self, client: GraphQLClient, who: str) -> None:
+        viewer, unit = (await _viewers(client))[who]
+        screen = (await viewer.query(_query("screen.graphql"), {"unit": unit, "asOf": PAST}))[
+            "unit"
+        ]
+        rollup = screen["taskRollup"]
+        tasks = await _all_tasks(viewer, unit, PAST)
+        badges = [t["statusAsOf"] for t in tasks]
+        assert badges.count("COMPLETED") == rollup["completed"]
+        assert badges.count("IN_PROGRESS") == rollup["inProgress"]
+        assert badges.count("NOT_STARTED") == rollup["notStarted"]
+        assert len(tasks) - badges.count(None) == rollup["total"] > 0
+        # The screen's own rows carry the same badges as the full list.
+        by_id = {t["id"]: t for t in tasks}
+        for edge in screen["overdue"]["edges"]:
+            node = edge["node"]
+            assert node["statusAsOf"] == by_id[node["id"]]["statusAsOf"] != "COMPLETED"
+            assert node["progressAsOf"] == by_id[node["id"]]["progressAsOf"]
+
+    async def test_a_past_day_shows_that_days_state_not_todays(self, client: GraphQLClient) -> None:
+        """A share completed today: today's badge says 已完成, the past day's what it was."""
+        from resolvers.common import decode_global_id
+
+        town = await _unit_id(client, "南村镇")
+        reporter = client.as_viewer(decode_global_id(town), "REPORTER")
+        before = {t["id"]: t for t in await _all_tasks(reporter, town, PAST)}
+        data = await reporter.query(
+            """query ($unit: ID!) { orgUnit(id: $unit) { tasks(first: 100) { edges { node {
+                 id assignments { id role status version unit { id } } } } } } }""",
+            {"unit": town},
+        )
+
+        def leads(node: dict[str, Any]) -> list[dict[str, Any]]:
+            return [a for a in node["assignments"] if a["role"] == "LEAD"]
+
+        # The town's open lead share of a task given by the past day.
+        task, share = next(
+            (edge["node"]["id"], a)
+            for edge in data["orgUnit"]["tasks"]["edges"]
+            for a in leads(edge["node"])
+            if a["unit"]["id"] == town
+            and a["status"] != "COMPLETED"
+            and before[edge["node"]["id"]]["statusAsOf"] is not None
+        )
+        result = await reporter.query(
+            """mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+                 errors { code } } }""",
+            {
+                "input": {
+                    "assignment": share["id"],
+                    "percent": 100,
+                    "expectedVersion": share["version"],
+                }
+            },
+        )
+        assert result["reportProgress"]["errors"] == []
+        after = {t["id"]: t for t in await _all_tasks(reporter, town, PAST)}
+        assert after[task]["statusAsOf"] == before[task]["statusAsOf"] != "COMPLETED"
+        assert after[task]["progressAsOf"] == before[task]["progressAsOf"]
+        # Today, in the town's scope (its share): completed, as the town's card counts it.
+        today = {t["id"]: t for t in await _all_tasks(reporter, town, "2100-01-01")}
+        assert (today[task]["statusAsOf"], today[task]["progressAsOf"]) == ("COMPLETED", 100)
+        # Without a unit: the task as a whole, today's `status` (a co-lead may be at work).
+        whole = await reporter.query(
+            """query ($id: ID!) { node(id: $id) { ... on Task {
+                 status statusAsOf(asOf: "2100-01-01") } } }""",
+            {"id": task},
+        )
+        assert whole["node"]["statusAsOf"] == whole["node"]["status"]
+        early = await _all_tasks(reporter, town, "1990-01-01")
+        assert {t["statusAsOf"] for t in early} == {None}  # no task given yet
+
+    async def test_the_badges_cost_one_statement_per_list(self, client: GraphQLClient) -> None:
+        """statusAsOf and progressAsOf of a page of 100 are one batched statement."""
+        viewer, unit = (await _viewers(client))["admin"]
+        query = """
+        query ($unit: ID!, $asOf: Date!, $first: Int!, $badges: Boolean!) { orgUnit(id: $unit) {
+          tasks(includeDescendants: true, first: $first) { edges { node { id
+            statusAsOf(asOf: $asOf, unit: $unit) @include(if: $badges)
+            progressAsOf(asOf: $asOf, unit: $unit) @include(if: $badges) } } } } }
+        """
+        counts = {}
+        for first, badges in ((5, False), (5, True), (60, True)):
+            body = await viewer.execute(
+                query, {"unit": unit, "asOf": PAST, "first": first, "badges": badges}
+            )
+            assert "errors" not in body, body["errors"]
+            counts[(first, badges)] = body["extensions"]["sql"]["statements"]
+        assert counts[(5, True)] == counts[(5, False)] + 1
+        assert counts[(60, True)] == counts[(5, True)]
+
+    async def test_a_bad_unit_is_a_typed_error(self, client: GraphQLClient) -> None:
+        body = await client.execute(
+            '{ tasks(first: 1) { edges { node { statusAsOf(asOf: "2023-10-20", unit: "x") } } } }'
+        )
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+    async def test_the_tree_counts_as_of_the_day(self, client: GraphQLClient) -> None:
+        viewer, unit = (await _viewers(client))["admin"]
+        tree = await viewer.query(_query("unit-tree.graphql"), {"first": 100, "asOf": PAST})
+        node = next(e["node"] for e in tree["orgUnits"]["edges"] if e["node"]["id"] == unit)
+        rollup = (await viewer.query(_query("screen.graphql"), {"unit": unit, "asOf": PAST}))[
+            "unit"
+        ]["taskRollup"]
+        assert node["taskRollup"]["total"] == rollup["total"]
+
+    async def test_the_page_queries_continue_the_screen(self, client: GraphQLClient) -> None:
+        unit = await _unit_id(client, "城区生态环境分局")
+        variables = {"unit": unit, "asOf": PAST}
+        screen = (await client.query(_query("screen.graphql"), {**variables, "tasksFirst": 15}))[
+            "unit"
+        ]
+        first = screen["tasks"]
+        assert first["pageInfo"]["hasNextPage"]
+        rest = (
+            await client.query(
+                _query("unit-tasks-page.graphql"),
+                {**variables, "first": 100, "after": first["pageInfo"]["endCursor"]},
+            )
+        )["unit"]["tasks"]
+        ids = [e["node"]["id"] for e in first["edges"] + rest["edges"]]
+        assert len(ids) == len(set(ids)) == first["totalCount"]
+        district = await _unit_id(client, "城区")
+        rect = (
+            await client.query(
+                _query("screen.graphql"), {"unit": district, "asOf": PAST, "rectificationsFirst": 5}
+            )
+        )["unit"]["rectifications"]
+        more = (
+            await client.query(
+                _query("rectifications-page.graphql"),
+                {"unit": district, "first": 50, "after": rect["pageInfo"]["endCursor"]},
+            )
+        )["unit"]["rectifications"]
+        ids = [e["node"]["id"] for e in rect["edges"] + more["edges"]]
+        assert len(ids) == len(set(ids)) == rect["totalCount"] == 17
+
+    async def test_enterprises_are_children_of_their_own_kind(self, client: GraphQLClient) -> None:
+        """The panel lists enterprises apart by `kind`: the screen must carry it."""
+        unit = await _unit_id(client, "城区")
+        children = (await client.query(_query("screen.graphql"), {"unit": unit, "asOf": PAST}))[
+            "unit"
+        ]["children"]
+        kinds = {c["kind"] for c in children}
+        assert {"TOWN", "DEPARTMENT", "ENTERPRISE"} <= kinds
+
+
+class TestRankingsPanel:
+    async def test_the_city_ranks_its_districts_by_level(self, client: GraphQLClient) -> None:
+        city = await _unit_id(client, "晋城市")
+        variables = {"indicator": "PM25", "year": 2024, "kind": "DISTRICT", "within": city}
+        entries = (await client.query(_query("rankings.graphql"), variables))["rankings"]
+        assert [(e["rank"], e["unit"]["name"], e["value"]) for e in entries] == [(1, "阳城县", 38)]
+        improvement = await client.query(
+            _query("rankings.graphql"), {**variables, "by": "IMPROVEMENT"}
+        )
+        assert improvement["rankings"] == []  # no 2023 value, no baseline
+
+    async def test_a_district_ranks_its_towns_by_improvement(self, client: GraphQLClient) -> None:
+        from resolvers.common import decode_global_id
+
+        district = await _unit_id(client, "城区")
+        admin = client.as_viewer(decode_global_id(district), "ADMIN")
+        values = {"南村镇": (40, 50), "钟家庄街道": (45, 47), "西街街道": (35, 30)}
+        for name, (now, before) in values.items():
+            unit = await _unit_id(client, name)
+            for year, value in ((2023, now), (2022, before)):
+                result = await admin.query(
+                    """mutation ($input: RecordMeasurementInput!) {
+                         recordMeasurement(input: $input) { errors { code field } } }""",
+                    {"input": {"indicator": "PM25", "unit": unit, "year": year, "value": value}},
+                )
+                assert result["recordMeasurement"]["errors"] == []
+        variables = {"indicator": "PM25", "year": 2023, "kind": "TOWN", "within": district}
+        level = (await client.query(_query("rankings.graphql"), variables))["rankings"]
+        assert [e["unit"]["name"] for e in level] == ["西街街道", "南村镇", "钟家庄街道"]
+        better = (
+            await client.query(_query("rankings.graphql"), {**variables, "by": "IMPROVEMENT"})
+        )["rankings"]
+        assert [(e["unit"]["name"], e["change"]) for e in better] == [
+            ("南村镇", -10),
+            ("钟家庄街道", -2),
+            ("西街街道", 5),
+        ]
