@@ -423,3 +423,204 @@ class TestRankingsPanel:
             ("钟家庄街道", -2),
             ("西街街道", 5),
         ]
+
+
+ESCALATE = """
+mutation ($input: EscalateInput!) { escalate(input: $input) {
+  escalation { id status version } errors { code } } }
+"""
+
+
+async def _as(client: GraphQLClient, name: str, role: str) -> GraphQLClient:
+    from resolvers.common import decode_global_id
+
+    return client.as_viewer(decode_global_id(await _unit_id(client, name)), role)
+
+
+async def _town_share(client: GraphQLClient) -> tuple[str, str]:
+    """(task id, 南村镇's lead share id) of an overdue task on the past day."""
+    town = await _unit_id(client, "南村镇")
+    data = await client.query(
+        """query ($unit: ID!, $asOf: Date!) { orgUnit(id: $unit) {
+             tasks(filter: {overdueAsOf: $asOf}, first: 1) { edges { node {
+               id assignments { id role unit { id } } } } } } }""",
+        {"unit": town, "asOf": PAST},
+    )
+    node = data["orgUnit"]["tasks"]["edges"][0]["node"]
+    share = next(a for a in node["assignments"] if a["unit"]["id"] == town and a["role"] == "LEAD")
+    return node["id"], share["id"]
+
+
+class TestInboxPanel:
+    """The 督办 panel's operations: the lists both ways, 签收 / 回复 by the town, 办结 by the
+    district; the wrong role or the wrong side gets a payload error and writes nothing."""
+
+    async def test_issued_and_answered_through_the_panels_operations(
+        self, client: GraphQLClient
+    ) -> None:
+        task, share = await _town_share(client)
+        district = await _as(client, "城区", "COORDINATOR")
+        issued = await district.query(
+            ESCALATE,
+            {
+                "input": {
+                    "level": "URGE",
+                    "addressedTo": await _unit_id(client, "南村镇"),
+                    "assignment": share,
+                    "reason": "逾期未完成",
+                }
+            },
+        )
+        assert issued["escalate"]["errors"] == []
+        escalation = issued["escalate"]["escalation"]
+        town = await _as(client, "南村镇", "REPORTER")
+        town_viewer = await _as(client, "南村镇", "VIEWER")
+        inbox = (await town.query(_query("escalations.graphql"), {"addressedTo": "ME"}))[
+            "escalations"
+        ]
+        assert [e["node"]["id"] for e in inbox["edges"]] == [escalation["id"]]
+        assert inbox["edges"][0]["node"]["issuedBy"]["name"] == "城区"
+        sent = (await district.query(_query("escalations.graphql"), {"issuedBy": "ME"}))[
+            "escalations"
+        ]
+        assert [e["node"]["id"] for e in sent["edges"]] == [escalation["id"]]
+        # A VIEWER cannot sign for it; the issuer cannot either: nothing changes.
+        for who in (town_viewer, district):
+            refused = (
+                await who.query(
+                    _query("escalation-acknowledge.graphql"),
+                    {"escalation": escalation["id"], "expectedVersion": escalation["version"]},
+                )
+            )["acknowledgeEscalation"]
+            assert refused["escalation"] is None
+            assert refused["errors"][0]["code"] in ("FORBIDDEN", "NOT_FOUND")
+        ack = (
+            await town.query(
+                _query("escalation-acknowledge.graphql"),
+                {"escalation": escalation["id"], "expectedVersion": escalation["version"]},
+            )
+        )["acknowledgeEscalation"]
+        assert ack["errors"] == []
+        assert ack["escalation"]["status"] == "ACKNOWLEDGED"
+        reply = (
+            await town.query(
+                _query("escalation-reply.graphql"),
+                {
+                    "escalation": escalation["id"],
+                    "kind": "COMMITMENT",
+                    "text": "本月底前完成",
+                    "promisedBy": "2099-01-31",
+                    "expectedVersion": ack["escalation"]["version"],
+                },
+            )
+        )["replyToEscalation"]
+        assert reply["errors"] == []
+        assert reply["escalation"]["status"] == "REPLIED"
+        # The town cannot close it (the issuer's move).
+        refused = (
+            await town.query(_query("escalation-close.graphql"), {"escalation": escalation["id"]})
+        )["closeEscalation"]
+        assert refused["errors"][0]["code"] in ("FORBIDDEN", "NOT_FOUND")
+        closed = (
+            await district.query(
+                _query("escalation-close.graphql"),
+                {
+                    "escalation": escalation["id"],
+                    "note": "已整改",
+                    "expectedVersion": reply["escalation"]["version"],
+                },
+            )
+        )["closeEscalation"]
+        assert closed["errors"] == []
+        assert closed["escalation"]["status"] == "CLOSED"
+        # Filtered by state, as the panel's select asks.
+        open_ones = await town.query(
+            _query("escalations.graphql"),
+            {"addressedTo": "ME", "status": ["ISSUED", "ACKNOWLEDGED", "REPLIED"]},
+        )
+        assert open_ones["escalations"]["totalCount"] == 0
+        done = (
+            await town.query(
+                _query("escalations.graphql"), {"addressedTo": "ME", "status": ["CLOSED"]}
+            )
+        )["escalations"]["edges"][0]["node"]
+        assert [(r["kind"], r["promisedBy"]) for r in done["replies"]] == [
+            ("COMMITMENT", "2099-01-31")
+        ]
+        assert done["closingNote"] == "已整改"
+        # The drill-down shows it on the task.
+        detail = (
+            await district.query(
+                _query("task-detail.graphql"), {"id": task, "asOf": PAST, "unit": None}
+            )
+        )["task"]
+        assert [e["id"] for e in detail["escalations"]] == [escalation["id"]]
+
+    async def test_without_a_unit_the_inbox_is_empty(self, client: GraphQLClient) -> None:
+        data = await client.query(_query("escalations.graphql"), {"addressedTo": "ME"})
+        assert data["escalations"]["totalCount"] == 0
+
+
+class TestTaskDetail:
+    async def test_reports_files_and_deadline_history_as_of_a_day(
+        self, client: GraphQLClient
+    ) -> None:
+        import orjson
+
+        from tests.resolvers.evidence.conftest import ATTACH, PNG
+
+        task, share = await _town_share(client)
+        town = await _as(client, "南村镇", "REPORTER")
+        reports = []
+        for percent in (30, 60, 80):
+            result = await town.query(
+                """mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+                     report { id } errors { code } } }""",
+                {"input": {"assignment": share, "percent": percent, "narrative": f"{percent}%"}},
+            )
+            assert result["reportProgress"]["errors"] == []
+            reports.append(result["reportProgress"]["report"]["id"])
+        operations = {
+            "query": ATTACH,
+            "variables": {"input": {"report": reports[-1], "caption": "现场", "file": None}},
+        }
+        response = await town.http.post(
+            "/graphql",
+            data={
+                "operations": orjson.dumps(operations).decode(),
+                "map": orjson.dumps({"0": ["variables.input.file"]}).decode(),
+            },
+            files={"0": ("现场.png", PNG, "image/png")},
+            headers={"authorization": f"Bearer {town.token}"},
+        )
+        attached = response.json()["data"]["attachEvidence"]
+        assert attached["errors"] == []
+        variables = {
+            "id": task,
+            "asOf": PAST,
+            "unit": await _unit_id(client, "南村镇"),
+            "reportsFirst": 2,
+        }
+        viewer = await _as(client, "城区", "VIEWER")
+        first = (await viewer.query(_query("task-detail.graphql"), variables))["task"]
+        assert first["statusAsOf"] in ("NOT_STARTED", "IN_PROGRESS")  # the past day's
+        assert first["reports"]["totalCount"] >= 3
+        newest = first["reports"]["edges"][0]["node"]
+        assert newest["id"] == reports[-1]
+        assert [(f["name"], f["url"]) for f in newest["files"]] == [
+            ("现场.png", attached["file"]["url"])
+        ]
+        rest = (
+            await viewer.query(
+                _query("task-detail.graphql"),
+                {**variables, "reportsAfter": first["reports"]["pageInfo"]["endCursor"]},
+            )
+        )["task"]["reports"]
+        ids = [e["node"]["id"] for e in first["reports"]["edges"] + rest["edges"]]
+        assert ids[:3] == reports[::-1]
+        download = await viewer.http.get(
+            newest["files"][0]["url"], headers={"authorization": f"Bearer {viewer.token}"}
+        )
+        assert download.status_code == 200
+        assert download.content == PNG
+        assert isinstance(first["deadlineHistory"], list)

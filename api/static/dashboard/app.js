@@ -64,6 +64,7 @@ const state = {
   me: null,
   initialUnit: params.get("unit"),
   treeAsOf: null, // the day the tree's counts are for
+  panelsKey: null, // unit|asOf|token the rankings and 督办 panels show
   rankings: null,
   inbox: null,
   detail: null,
@@ -246,8 +247,14 @@ function render() {
   });
   renderIndicatorChoice();
   renderChart();
-  state.rankings.show(unit, asOf, state.indicator);
-  state.inbox.show(state.me, asOf, todayInShanghai());
+  // Rankings and 督办 are asked again when the unit, the day or the token changes, not on
+  // every live refresh (that would close a reply being typed).
+  const panelsKey = `${unit.id}|${asOf}|${getToken()}`;
+  if (panelsKey !== state.panelsKey) {
+    state.panelsKey = panelsKey;
+    state.rankings.show(unit, asOf, state.indicator);
+    state.inbox.show(state.me, asOf, todayInShanghai());
+  }
   renderQueryBox();
 }
 
@@ -505,7 +512,10 @@ function wire() {
       .then(() => state.unitId && state.tree.select(state.unitId))
       .catch(handleFailure);
   });
-  $("refresh").addEventListener("click", () => loadScreen());
+  $("refresh").addEventListener("click", () => {
+    state.panelsKey = null; // 刷新: every panel
+    loadScreen();
+  });
   $("export-xlsx").addEventListener("click", () => exportBriefing("xlsx"));
   $("export-print").addEventListener("click", () => exportBriefing("html"));
   $("token-toggle").addEventListener("click", () => openTokenPanel($("token-panel").hidden));

@@ -80,7 +80,7 @@ export class TaskDetail {
   render(task, asOf) {
     this.dialog.querySelector(".detail-title").textContent = `${task.label} ${task.title}`;
     const today = task.status !== task.statusAsOf && task.statusAsOf ? `（今天：${TASK_STATUS[task.status]}）` : "";
-    this.body.replaceChildren(
+    const parts = [
       h(
         "div",
         { class: "detail-head" },
@@ -159,7 +159,8 @@ export class TaskDetail {
             )
           : h("p", { class: "empty" }, "无督办"),
       ),
-    );
+    ];
+    this.body.replaceChildren(...parts.filter((part) => part !== null));
   }
 
   reportsSection(connection) {

@@ -190,7 +190,7 @@ export class RankingsPanel {
             `显示更多（已显示 ${entries.length}）`,
           )
         : null;
-    this.body.replaceChildren(
+    const nodes = [
       h(
         "div",
         { class: "scroll" },
@@ -213,7 +213,8 @@ export class RankingsPanel {
           h("tbody", {}, rows),
         ),
       ),
-      more,
-    );
+    ];
+    if (more) nodes.push(more);
+    this.body.replaceChildren(...nodes);
   }
 }
