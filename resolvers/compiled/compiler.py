@@ -64,11 +64,12 @@ from models import (
     enums,
 )
 from models.org_unit_tree import present
+from models.rules import rectification_state
 from models.rules.labels import task_label_sql
 from models.rules.names import normalize_doc_number
 from models.rules.responsibility import written_order
 from models.rules.scope import section_visible
-from models.rules.task_state import unit_scope
+from models.rules.task_state import state_as_of, status_of, unit_scope
 from resolvers import cursors, fields
 from resolvers.common import decode_global_id
 from resolvers.compiled import sql
@@ -492,6 +493,9 @@ ARGUMENTS: dict[tuple[str, str], frozenset[str]] = {
         ("OrgUnit", "rectifications", "includeDescendants filter first after"),
         ("OrgUnit", "targets", "year"),
         ("Task", "reports", "first after"),
+        ("Task", "statusAsOf", "asOf unit includeDescendants"),
+        ("Task", "progressAsOf", "asOf unit includeDescendants"),
+        ("Rectification", "statusAsOf", "asOf"),
         ("Target", "attainment", "asOf"),
     ]
 }
@@ -1088,6 +1092,41 @@ def finding_numbers(env: Env, f: Field, row: Row) -> Any:
     return json_list(env, fi.c.number, [fi.c.number], source)
 
 
+def task_as_of(value: str) -> Handler:
+    """Task.statusAsOf / progressAsOf: the task's state on a day as the rollups count it
+    (models/rules/task_state.py state_as_of, as resolvers/task/as_of.py reads it); null when
+    the task did not exist yet."""
+
+    def handler(env: Env, f: Field, row: Row) -> Any:
+        day, current = env.day(f.args["asOf"])
+        unit = f.args.get("unit")
+        states = state_as_of(
+            outer(row.c.id),
+            cutoff=None if current else end_of_day(day),
+            unit=None if unit is None else env.unit_id(unit, argument_node(f, "unit")),
+            include_descendants=f.args["includeDescendants"],
+            nesting=f"_{env.name('sa')}",
+        )
+        c = states.c
+        column = status_of(c.completed, c.started) if value == "status" else c.progress
+        return sa.select(column).select_from(states).scalar_subquery()
+
+    return handler
+
+
+def rectification_as_of(env: Env, f: Field, row: Row) -> Any:
+    """Rectification.statusAsOf (models/rules/rectification_state.py, as
+    resolvers/inspection/as_of.py reads it): null when the item did not exist yet."""
+    day, current = env.day(f.args["asOf"])
+    cutoff = None if current else end_of_day(day)
+    return sa.case(
+        (
+            rectification_state.existed(row, cutoff),
+            rectification_state.status_as_of(row, cutoff),
+        )
+    )
+
+
 def responsible_persons(env: Env, f: Field, row: Row) -> Any:
     """Internal: null for sharing partners."""
     hidden = env.hidden()
@@ -1393,6 +1432,8 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "leadUnits": task_units(enums.AssignmentRole.LEAD),
         "cooperatingUnits": task_units(enums.AssignmentRole.COOPERATING),
         "reports": task_reports,
+        "statusAsOf": task_as_of("status"),
+        "progressAsOf": task_as_of("progress"),
     },
     "Plan": {
         "id": node_id("Plan"),
@@ -1429,6 +1470,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "deadline": same_row,
         "findingNumbers": finding_numbers,
         "responsibleUnits": rectification_units,
+        "statusAsOf": rectification_as_of,
     },
     "Target": {
         "id": node_id("Target"),

@@ -52,15 +52,15 @@ class TaskStateAsOfLoader(DataLoader[uuid.UUID, StateAsOf | None]):
 
     async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[StateAsOf | None]:
         cutoff = None if self.day >= self.today else calendar.end_of_day(self.day)
-        root: sa.ColumnElement[object] = sa.literal(0)
-        units = None
-        if self.unit is not None:
-            root = sa.literal(self.unit, sa.Uuid())
-            units = rules.unit_scope([self.unit], self.include_descendants).cte("as_of_units")
-        scoped = sa.select(root.label("root_id"), task_t.c.id.label("task_id")).where(
-            task_t.c.id.in_(list(keys)), rules.task_existed(task_t.c.id, cutoff)
+        unit = None if self.unit is None else sa.literal(self.unit, sa.Uuid())
+        states = rules.state_as_of(
+            task_t.c.id,
+            cutoff=cutoff,
+            unit=unit,
+            include_descendants=self.include_descendants,
+            conditions=[task_t.c.id.in_(list(keys))],
+            nesting="_as_of",
         )
-        states = rules.task_states(scoped, cutoff=cutoff, units=units)
         rows = await self.db.fetch_all(
             sa.select(states.c.task_id, states.c.completed, states.c.started, states.c.progress)
         )

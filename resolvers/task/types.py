@@ -208,9 +208,15 @@ class Task(RowNode, relay.Node):
     async def status_as_of(
         self,
         info: Info,
-        as_of: date,
-        unit: strawberry.ID | None = None,
-        include_descendants: bool = True,
+        as_of: Annotated[date, strawberry.argument(description="The day (Asia/Shanghai).")],
+        unit: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Judge by this unit's lead shares (a list's unit)."),
+        ] = None,
+        include_descendants: Annotated[
+            bool,
+            strawberry.argument(description="With `unit`: its subtree's shares too."),
+        ] = True,
     ) -> enums.TaskStatus | None:
         from resolvers.task.as_of import task_state_as_of
 
@@ -226,9 +232,15 @@ class Task(RowNode, relay.Node):
     async def progress_as_of(
         self,
         info: Info,
-        as_of: date,
-        unit: strawberry.ID | None = None,
-        include_descendants: bool = True,
+        as_of: Annotated[date, strawberry.argument(description="The day (Asia/Shanghai).")],
+        unit: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Judge by this unit's lead shares (a list's unit)."),
+        ] = None,
+        include_descendants: Annotated[
+            bool,
+            strawberry.argument(description="With `unit`: its subtree's shares too."),
+        ] = True,
     ) -> float | None:
         from resolvers.task.as_of import task_state_as_of
 

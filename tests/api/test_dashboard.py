@@ -370,11 +370,39 @@ class TestStatesAsOfTheChosenDay:
         more = (
             await client.query(
                 _query("rectifications-page.graphql"),
-                {"unit": district, "first": 50, "after": rect["pageInfo"]["endCursor"]},
+                {
+                    "unit": district,
+                    "asOf": PAST,
+                    "first": 50,
+                    "after": rect["pageInfo"]["endCursor"],
+                },
             )
         )["unit"]["rectifications"]
         ids = [e["node"]["id"] for e in rect["edges"] + more["edges"]]
         assert len(ids) == len(set(ids)) == rect["totalCount"] == 17
+
+    @pytest.mark.parametrize("as_of", [PAST, "2024-06-30", "1990-01-01"])
+    async def test_rectification_badges_add_up_to_the_as_of_rollup(
+        self, client: GraphQLClient, as_of: str
+    ) -> None:
+        unit = await _unit_id(client, "城区")
+        screen = (await client.query(_query("screen.graphql"), {"unit": unit, "asOf": as_of}))[
+            "unit"
+        ]
+        rollup = screen["rectificationRollup"]
+        badges = [e["node"]["statusAsOf"] for e in screen["rectifications"]["edges"]]
+        assert len(badges) == screen["rectifications"]["totalCount"] == 17
+        fields = {
+            "NOT_STARTED": "notStarted",
+            "IN_PROGRESS": "inProgress",
+            "COMPLETED": "completed",
+            "VERIFIED": "verified",
+            "CLOSED": "closed",
+            "REOPENED": "reopened",
+        }
+        for status, field in fields.items():
+            assert badges.count(status) == rollup[field], status
+        assert len(badges) - badges.count(None) == rollup["total"]
 
     async def test_enterprises_are_children_of_their_own_kind(self, client: GraphQLClient) -> None:
         """The panel lists enterprises apart by `kind`: the screen must carry it."""

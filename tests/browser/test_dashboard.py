@@ -28,9 +28,7 @@ query Expected($unit: ID!, $asOf: Date!) {
     taskRollup(asOf: $asOf) {
       total completed inProgress notStarted overdue dueSoon ongoing completionRate
     }
-    children(asOf: $asOf) {
-      name taskRollup(asOf: $asOf) { total completed overdue completionRate }
-    }
+    children { name taskRollup(asOf: $asOf) { total completed overdue completionRate } }
     tasks(includeDescendants: true, filter: {overdueAsOf: $asOf}, first: 100) {
       totalCount edges { node { id } }
     }

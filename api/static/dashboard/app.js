@@ -243,7 +243,7 @@ function render() {
     onTask: openTask,
   });
   renderRectifications(unit.rectificationRollup, unit.rectifications, asOf, todayInShanghai(), {
-    onMore: (after) => nextPage("rectificationsPage", "rectifications", { first: 50 }, after),
+    onMore: (after) => nextPage("rectificationsPage", "rectifications", { asOf, first: 50 }, after),
   });
   renderIndicatorChoice();
   renderChart();
@@ -308,7 +308,7 @@ function tabVariables(tab) {
     case "tasksPage":
       return { unit: state.unitId, asOf: state.asOf, first: 20, after: "<上一页的 pageInfo.endCursor>" };
     case "rectificationsPage":
-      return { unit: state.unitId, first: 50, after: "<上一页的 pageInfo.endCursor>" };
+      return { unit: state.unitId, asOf: state.asOf, first: 50, after: "<上一页的 pageInfo.endCursor>" };
     case "rankings":
       return state.rankings.variables() || {};
     case "escalations":

@@ -348,11 +348,13 @@ export function renderOverdue(connection, _rollup, asOf, { onSelect, onMore, onT
 }
 
 function rectificationRow(item, asOf) {
-  const days = rectificationOverdueDays(item, asOf);
+  // The state on the chosen day (statusAsOf), as the counts above; "当日未立项" before the item.
+  const status = item.statusAsOf || null;
+  const days = status ? rectificationOverdueDays({ ...item, status }, asOf) : 0;
   const units = item.responsibleUnits.map((u) => u.name);
   return h(
     "tr",
-    { dataset: { testid: "rect-row", status: item.status } },
+    { dataset: { testid: "rect-row", status: status || "NONE" } },
     h("td", { class: "num" }, item.seq),
     h("td", { class: "problem", title: item.problem }, item.problem),
     h(
@@ -366,7 +368,13 @@ function rectificationRow(item, asOf) {
       h("div", {}, item.deadline.text),
       days > 0 ? h("span", { class: "days small" }, `逾期 ${days} 天`) : null,
     ),
-    h("td", {}, h("span", { class: `status r-${item.status}` }, RECTIFICATION_STATUS[item.status])),
+    h(
+      "td",
+      {},
+      status
+        ? h("span", { class: `status r-${status}` }, RECTIFICATION_STATUS[status])
+        : h("span", { class: "status s-NONE" }, "当日未立项"),
+    ),
   );
 }
 
@@ -375,7 +383,7 @@ function rectificationRow(item, asOf) {
 export function renderRectifications(rollup, connection, asOf, today, { onMore }) {
   document.getElementById("rect-sub").textContent =
     `共 ${rollup.total} 项 · 完成率 ${percent(rollup.completionRate)}` +
-    (asOf === today ? "" : `（统计截至 ${asOf}；下方列表为最新状态）`);
+    (asOf === today ? "" : `（统计截至 ${asOf}，列表状态同）`);
   replace(
     "rect-states",
     ...RECTIFICATION_STATES.map(([status, field, label]) =>
