@@ -80,6 +80,8 @@ from resolvers.inspection.types import RectificationFilter
 from resolvers.org_unit.queries import name_match_statement
 from resolvers.pagination import OrderKey, _arguments, after_predicate
 from resolvers.rollups.attainment import attainment_rows
+from resolvers.rollups.history import history_t as member_history_t
+from resolvers.rollups.history import member_state_on
 from resolvers.rollups.rectification import rectification_rollup_statement
 from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_plans, tasks_of_units
 from resolvers.scope import (
@@ -1100,6 +1102,16 @@ def task_as_of(value: str) -> Handler:
     def handler(env: Env, f: Field, row: Row) -> Any:
         day, current = env.day(f.args["asOf"])
         unit = f.args.get("unit")
+        if unit is not None and f.args["includeDescendants"]:
+            # A unit's list: the rollup member's span on that day (a flat seek, which SQLite
+            # parses where the nested history would not).
+            h = env.alias(member_history_t, "mh")
+            member = member_state_on(
+                env.unit_id(unit, argument_node(f, "unit")), outer(row.c.id), day, table=h
+            )
+            hc = h.c
+            value_of = status_of(hc.completed, hc.started) if value == "status" else hc.progress
+            return member.with_only_columns(value_of).scalar_subquery()
         states = state_as_of(
             outer(row.c.id),
             cutoff=None if current else end_of_day(day),
