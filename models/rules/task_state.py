@@ -79,6 +79,14 @@ def progress_from_shares(shares: Iterable[tuple[TaskStatus | str, float]]) -> fl
     return sum(100.0 if s is TaskStatus.COMPLETED else p for s, p in pairs) / len(pairs)
 
 
+def state_of(completed: bool, started: bool) -> TaskStatus:
+    """The state a `task_states` row names (completed, started), as rollups count it:
+    completed, else IN_PROGRESS when some in-scope lead has started, else NOT_STARTED."""
+    if completed:
+        return TaskStatus.COMPLETED
+    return TaskStatus.IN_PROGRESS if started else TaskStatus.NOT_STARTED
+
+
 def is_rated(kind: DeadlineKind | str) -> bool:
     """Counts toward completionRate and weightedProgress: every deadline but ONGOING."""
     return DeadlineKind(kind) is not DeadlineKind.ONGOING
@@ -201,6 +209,39 @@ def status_from(n: Any, done: Any, started: Any) -> Any:
         (started > 0, TaskStatus.IN_PROGRESS.value),
         else_=NOT_STARTED,
     )
+
+
+def status_of(completed: Any, started: Any) -> Any:
+    """SQL twin of `state_of`: the TaskStatus a `task_states` row names."""
+    return sa.case(
+        (completed, COMPLETED),
+        (started, TaskStatus.IN_PROGRESS.value),
+        else_=NOT_STARTED,
+    )
+
+
+def state_as_of(
+    task_id: Any,
+    *,
+    cutoff: datetime | None,
+    unit: Any = None,
+    include_descendants: bool = True,
+    conditions: Iterable[sa.ColumnElement[bool]] = (),
+    nesting: str,
+) -> sa.CTE:
+    """(task_id, completed, started, progress) of the tasks `task_id` names (a column, with
+    `conditions` picking the rows; a correlated column in a compiled plan) as of `cutoff`
+    (None: now), judged by `unit`'s lead shares (and its subtree's) or, without a unit, by
+    all lead shares, as the rollups count them; no row for a task that did not exist yet then
+    (Task.statusAsOf and progressAsOf, on both read paths)."""
+    root: Any = sa.literal(0) if unit is None else unit
+    units = None
+    if unit is not None:
+        units = unit_scope([unit], include_descendants).cte(f"as_of_units{nesting}", nesting=True)
+    scoped = sa.select(root.label("root_id"), task_id.label("task_id")).where(
+        *conditions, task_existed(task_id, cutoff)
+    )
+    return task_states(scoped, cutoff=cutoff, units=units, nesting=nesting)
 
 
 # -- the deadline in force at a moment -----------------------------------------------------

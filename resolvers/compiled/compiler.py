@@ -64,11 +64,12 @@ from models import (
     enums,
 )
 from models.org_unit_tree import present
+from models.rules import rectification_state
 from models.rules.labels import task_label_sql
 from models.rules.names import normalize_doc_number
 from models.rules.responsibility import written_order
 from models.rules.scope import section_visible
-from models.rules.task_state import unit_scope
+from models.rules.task_state import state_as_of, status_of, unit_scope
 from resolvers import cursors, fields
 from resolvers.common import decode_global_id
 from resolvers.compiled import sql
@@ -79,6 +80,8 @@ from resolvers.inspection.types import RectificationFilter
 from resolvers.org_unit.queries import name_match_statement
 from resolvers.pagination import OrderKey, _arguments, after_predicate
 from resolvers.rollups.attainment import attainment_rows
+from resolvers.rollups.history import history_t as member_history_t
+from resolvers.rollups.history import member_state_on
 from resolvers.rollups.rectification import rectification_rollup_statement
 from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_plans, tasks_of_units
 from resolvers.scope import (
@@ -492,6 +495,9 @@ ARGUMENTS: dict[tuple[str, str], frozenset[str]] = {
         ("OrgUnit", "rectifications", "includeDescendants filter first after"),
         ("OrgUnit", "targets", "year"),
         ("Task", "reports", "first after"),
+        ("Task", "statusAsOf", "asOf unit includeDescendants"),
+        ("Task", "progressAsOf", "asOf unit includeDescendants"),
+        ("Rectification", "statusAsOf", "asOf"),
         ("Target", "attainment", "asOf"),
     ]
 }
@@ -1090,6 +1096,51 @@ def finding_numbers(env: Env, f: Field, row: Row) -> Any:
     return json_list(env, fi.c.number, [fi.c.number], source)
 
 
+def task_as_of(value: str) -> Handler:
+    """Task.statusAsOf / progressAsOf: the task's state on a day as the rollups count it
+    (models/rules/task_state.py state_as_of, as resolvers/task/as_of.py reads it); null when
+    the task did not exist yet."""
+
+    def handler(env: Env, f: Field, row: Row) -> Any:
+        day, current = env.day(f.args["asOf"])
+        unit = f.args.get("unit")
+        if unit is not None and f.args["includeDescendants"]:
+            # A unit's list: the rollup member's span on that day (a flat seek, which SQLite
+            # parses where the nested history would not).
+            h = env.alias(member_history_t, "mh")
+            member = member_state_on(
+                env.unit_id(unit, argument_node(f, "unit")), outer(row.c.id), day, table=h
+            )
+            hc = h.c
+            value_of = status_of(hc.completed, hc.started) if value == "status" else hc.progress
+            return member.with_only_columns(value_of).scalar_subquery()
+        states = state_as_of(
+            outer(row.c.id),
+            cutoff=None if current else end_of_day(day),
+            unit=None if unit is None else env.unit_id(unit, argument_node(f, "unit")),
+            include_descendants=f.args["includeDescendants"],
+            nesting=f"_{env.name('sa')}",
+        )
+        c = states.c
+        column = status_of(c.completed, c.started) if value == "status" else c.progress
+        return sa.select(column).select_from(states).scalar_subquery()
+
+    return handler
+
+
+def rectification_as_of(env: Env, f: Field, row: Row) -> Any:
+    """Rectification.statusAsOf (models/rules/rectification_state.py, as
+    resolvers/inspection/as_of.py reads it): null when the item did not exist yet."""
+    day, current = env.day(f.args["asOf"])
+    cutoff = None if current else end_of_day(day)
+    return sa.case(
+        (
+            rectification_state.existed(row, cutoff),
+            rectification_state.status_as_of(row, cutoff),
+        )
+    )
+
+
 def responsible_persons(env: Env, f: Field, row: Row) -> Any:
     """Internal: null for sharing partners."""
     hidden = env.hidden()
@@ -1395,6 +1446,8 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "leadUnits": task_units(enums.AssignmentRole.LEAD),
         "cooperatingUnits": task_units(enums.AssignmentRole.COOPERATING),
         "reports": task_reports,
+        "statusAsOf": task_as_of("status"),
+        "progressAsOf": task_as_of("progress"),
     },
     "Plan": {
         "id": node_id("Plan"),
@@ -1431,6 +1484,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "deadline": same_row,
         "findingNumbers": finding_numbers,
         "responsibleUnits": rectification_units,
+        "statusAsOf": rectification_as_of,
     },
     "Target": {
         "id": node_id("Target"),

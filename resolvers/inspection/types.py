@@ -168,6 +168,22 @@ class Rectification(RowNode, relay.Node):
             inspection_id=row["inspection_id"],
         )
 
+    @strawberry.field(
+        description=(
+            "The workflow state as of the date (end of day), as rectificationRollup(asOf)"
+            " counts it: its latest event's by then, NOT_STARTED before any; null when the item"
+            " was created after that day. Lists beside an as-of rollup show this."
+        )
+    )
+    async def status_as_of(
+        self,
+        info: Info,
+        as_of: Annotated[date, strawberry.argument(description="The day (Asia/Shanghai).")],
+    ) -> enums.RectificationStatus | None:
+        from resolvers.inspection.as_of import rectification_state_as_of
+
+        return await rectification_state_as_of(info, uuid.UUID(self.id), as_of)
+
     @strawberry.field(description="责任人 (internal: null for sharing partners).")
     def responsible_persons(self, info: Info) -> str | None:
         return None if internal_hidden(info) else self.persons

@@ -73,6 +73,22 @@ def periods_up_to(
     )
 
 
+def member_state_on(
+    root: Any, task_id: Any, day: Any, *, table: sa.FromClause = history_t
+) -> sa.Select[Any]:
+    """(task_id, completed, started, progress) of the members of root's rollup that
+    `task_id` names (a column: a correlated one in a compiled plan, or with a WHERE added) on
+    `day`: the span holding then, exactly what the as-of rollups count (Task.statusAsOf in a
+    unit's list); no row when the task was not a member that day. One primary-key seek."""
+    c = table.c
+    return sa.select(c.task_id, c.completed, c.started, c.progress).where(
+        c.root_id == root,
+        c.task_id == task_id,
+        c.valid_from <= day,
+        sa.or_(c.valid_until.is_(None), c.valid_until > day),
+    )
+
+
 # -- the day of an instant -------------------------------------------------------------------
 
 _registered: weakref.WeakSet[Any] = weakref.WeakSet()

@@ -230,6 +230,57 @@ class Task(RowNode, relay.Node):
 
     @strawberry.field(
         description=(
+            "The state as of the date (end of day), as the rollups count it: with `unit`, judged"
+            " by the unit's lead shares (and its subtree's with includeDescendants, as"
+            " OrgUnit.taskRollup(asOf) counts), else by all lead shares (as Plan.taskRollup)."
+            " Null when the task did not exist yet that day. Lists beside an as-of rollup show"
+            " this, not `status` (today's)."
+        )
+    )
+    async def status_as_of(
+        self,
+        info: Info,
+        as_of: Annotated[date, strawberry.argument(description="The day (Asia/Shanghai).")],
+        unit: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Judge by this unit's lead shares (a list's unit)."),
+        ] = None,
+        include_descendants: Annotated[
+            bool,
+            strawberry.argument(description="With `unit`: its subtree's shares too."),
+        ] = True,
+    ) -> enums.TaskStatus | None:
+        from resolvers.task.as_of import task_state_as_of
+
+        state = await task_state_as_of(info, uuid.UUID(self.id), as_of, unit, include_descendants)
+        return None if state is None else state.status
+
+    @strawberry.field(
+        description=(
+            "Percent complete as of the date, judged like statusAsOf (the mean of the lead"
+            " shares in scope, 100 when completed). Null when the task did not exist yet."
+        )
+    )
+    async def progress_as_of(
+        self,
+        info: Info,
+        as_of: Annotated[date, strawberry.argument(description="The day (Asia/Shanghai).")],
+        unit: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Judge by this unit's lead shares (a list's unit)."),
+        ] = None,
+        include_descendants: Annotated[
+            bool,
+            strawberry.argument(description="With `unit`: its subtree's shares too."),
+        ] = True,
+    ) -> float | None:
+        from resolvers.task.as_of import task_state_as_of
+
+        state = await task_state_as_of(info, uuid.UUID(self.id), as_of, unit, include_descendants)
+        return None if state is None else state.progress
+
+    @strawberry.field(
+        description=(
             "The deadline the task was first given (考核): what its first deadline change"
             " replaced, or its deadline when it never changed."
         )

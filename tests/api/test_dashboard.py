@@ -196,3 +196,459 @@ class TestScreenQuery:
         over a WebSocket)."""
         errors = validate(schema._schema, parse(_query(name)))
         assert errors == [], errors
+
+
+PAST = "2023-10-20"
+
+
+async def _viewers(client: GraphQLClient) -> dict[str, tuple[GraphQLClient, str]]:
+    """ADMIN (of the district) and a town's VIEWER, each with the unit its screen opens."""
+    from resolvers.common import decode_global_id
+
+    district = await _unit_id(client, "城区")
+    town = await _unit_id(client, "南村镇")
+    return {
+        "admin": (client.as_viewer(decode_global_id(district), "ADMIN"), district),
+        "town": (client.as_viewer(decode_global_id(town), "VIEWER"), town),
+    }
+
+
+async def _all_tasks(viewer: GraphQLClient, unit: str, as_of: str) -> list[dict[str, Any]]:
+    """Every task of the unit (and below), page by page with UnitTasksPage's shape: each with
+    its badge as of `as_of` (statusAsOf in the unit's scope)."""
+    query = """
+    query ($unit: ID!, $asOf: Date!, $after: String) { orgUnit(id: $unit) {
+      tasks(includeDescendants: true, first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        edges { node { id status statusAsOf(asOf: $asOf, unit: $unit)
+                       progressAsOf(asOf: $asOf, unit: $unit) } } } } }
+    """
+    tasks: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = (await viewer.query(query, {"unit": unit, "asOf": as_of, "after": after}))[
+            "orgUnit"
+        ]["tasks"]
+        tasks += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return tasks
+        after = page["pageInfo"]["endCursor"]
+
+
+class TestStatesAsOfTheChosenDay:
+    """List badges show the state on the chosen day, the state the cards count."""
+
+    @pytest.mark.parametrize("who", ["admin", "town"])
+    async def test_badges_add_up_to_the_as_of_rollup(self, client: GraphQLClient, who: str) -> None:
+        viewer, unit = (await _viewers(client))[who]
+        screen = (await viewer.query(_query("screen.graphql"), {"unit": unit, "asOf": PAST}))[
+            "unit"
+        ]
+        rollup = screen["taskRollup"]
+        tasks = await _all_tasks(viewer, unit, PAST)
+        badges = [t["statusAsOf"] for t in tasks]
+        assert badges.count("COMPLETED") == rollup["completed"]
+        assert badges.count("IN_PROGRESS") == rollup["inProgress"]
+        assert badges.count("NOT_STARTED") == rollup["notStarted"]
+        assert len(tasks) - badges.count(None) == rollup["total"] > 0
+        # The screen's own rows carry the same badges as the full list.
+        by_id = {t["id"]: t for t in tasks}
+        for edge in screen["overdue"]["edges"]:
+            node = edge["node"]
+            assert node["statusAsOf"] == by_id[node["id"]]["statusAsOf"] != "COMPLETED"
+            assert node["progressAsOf"] == by_id[node["id"]]["progressAsOf"]
+
+    async def test_a_past_day_shows_that_days_state_not_todays(self, client: GraphQLClient) -> None:
+        """A share completed today: today's badge says 已完成, the past day's what it was."""
+        from resolvers.common import decode_global_id
+
+        town = await _unit_id(client, "南村镇")
+        reporter = client.as_viewer(decode_global_id(town), "REPORTER")
+        before = {t["id"]: t for t in await _all_tasks(reporter, town, PAST)}
+        data = await reporter.query(
+            """query ($unit: ID!) { orgUnit(id: $unit) { tasks(first: 100) { edges { node {
+                 id assignments { id role status version unit { id } } } } } } }""",
+            {"unit": town},
+        )
+
+        def leads(node: dict[str, Any]) -> list[dict[str, Any]]:
+            return [a for a in node["assignments"] if a["role"] == "LEAD"]
+
+        # The town's open lead share of a task given by the past day.
+        task, share = next(
+            (edge["node"]["id"], a)
+            for edge in data["orgUnit"]["tasks"]["edges"]
+            for a in leads(edge["node"])
+            if a["unit"]["id"] == town
+            and a["status"] != "COMPLETED"
+            and before[edge["node"]["id"]]["statusAsOf"] is not None
+        )
+        result = await reporter.query(
+            """mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+                 errors { code } } }""",
+            {
+                "input": {
+                    "assignment": share["id"],
+                    "percent": 100,
+                    "expectedVersion": share["version"],
+                }
+            },
+        )
+        assert result["reportProgress"]["errors"] == []
+        after = {t["id"]: t for t in await _all_tasks(reporter, town, PAST)}
+        assert after[task]["statusAsOf"] == before[task]["statusAsOf"] != "COMPLETED"
+        assert after[task]["progressAsOf"] == before[task]["progressAsOf"]
+        # Today, in the town's scope (its share): completed, as the town's card counts it.
+        today = {t["id"]: t for t in await _all_tasks(reporter, town, "2100-01-01")}
+        assert (today[task]["statusAsOf"], today[task]["progressAsOf"]) == ("COMPLETED", 100)
+        # Without a unit: the task as a whole, today's `status` (a co-lead may be at work).
+        whole = await reporter.query(
+            """query ($id: ID!) { node(id: $id) { ... on Task {
+                 status statusAsOf(asOf: "2100-01-01") } } }""",
+            {"id": task},
+        )
+        assert whole["node"]["statusAsOf"] == whole["node"]["status"]
+        early = await _all_tasks(reporter, town, "1990-01-01")
+        assert {t["statusAsOf"] for t in early} == {None}  # no task given yet
+
+    async def test_the_badges_cost_one_statement_per_list(self, client: GraphQLClient) -> None:
+        """statusAsOf and progressAsOf of a page of 100 are one batched statement."""
+        viewer, unit = (await _viewers(client))["admin"]
+        query = """
+        query ($unit: ID!, $asOf: Date!, $first: Int!, $badges: Boolean!) { orgUnit(id: $unit) {
+          tasks(includeDescendants: true, first: $first) { edges { node { id
+            statusAsOf(asOf: $asOf, unit: $unit) @include(if: $badges)
+            progressAsOf(asOf: $asOf, unit: $unit) @include(if: $badges) } } } } }
+        """
+        counts = {}
+        for first, badges in ((5, False), (5, True), (60, True)):
+            body = await viewer.execute(
+                query, {"unit": unit, "asOf": PAST, "first": first, "badges": badges}
+            )
+            assert "errors" not in body, body["errors"]
+            counts[(first, badges)] = body["extensions"]["sql"]["statements"]
+        assert counts[(5, True)] == counts[(5, False)] + 1
+        assert counts[(60, True)] == counts[(5, True)]
+
+    async def test_a_bad_unit_is_a_typed_error(self, client: GraphQLClient) -> None:
+        body = await client.execute(
+            '{ tasks(first: 1) { edges { node { statusAsOf(asOf: "2023-10-20", unit: "x") } } } }'
+        )
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+    async def test_the_tree_counts_as_of_the_day(self, client: GraphQLClient) -> None:
+        viewer, unit = (await _viewers(client))["admin"]
+        tree = await viewer.query(_query("unit-tree.graphql"), {"first": 100, "asOf": PAST})
+        node = next(e["node"] for e in tree["orgUnits"]["edges"] if e["node"]["id"] == unit)
+        rollup = (await viewer.query(_query("screen.graphql"), {"unit": unit, "asOf": PAST}))[
+            "unit"
+        ]["taskRollup"]
+        assert node["taskRollup"]["total"] == rollup["total"]
+
+    async def test_the_page_queries_continue_the_screen(self, client: GraphQLClient) -> None:
+        unit = await _unit_id(client, "城区生态环境分局")
+        variables = {"unit": unit, "asOf": PAST}
+        screen = (await client.query(_query("screen.graphql"), {**variables, "tasksFirst": 15}))[
+            "unit"
+        ]
+        first = screen["tasks"]
+        assert first["pageInfo"]["hasNextPage"]
+        rest = (
+            await client.query(
+                _query("unit-tasks-page.graphql"),
+                {**variables, "first": 100, "after": first["pageInfo"]["endCursor"]},
+            )
+        )["unit"]["tasks"]
+        ids = [e["node"]["id"] for e in first["edges"] + rest["edges"]]
+        assert len(ids) == len(set(ids)) == first["totalCount"]
+        district = await _unit_id(client, "城区")
+        rect = (
+            await client.query(
+                _query("screen.graphql"), {"unit": district, "asOf": PAST, "rectificationsFirst": 5}
+            )
+        )["unit"]["rectifications"]
+        more = (
+            await client.query(
+                _query("rectifications-page.graphql"),
+                {
+                    "unit": district,
+                    "asOf": PAST,
+                    "first": 50,
+                    "after": rect["pageInfo"]["endCursor"],
+                },
+            )
+        )["unit"]["rectifications"]
+        ids = [e["node"]["id"] for e in rect["edges"] + more["edges"]]
+        assert len(ids) == len(set(ids)) == rect["totalCount"] == 17
+
+    @pytest.mark.parametrize("as_of", [PAST, "2024-06-30", "1990-01-01"])
+    async def test_rectification_badges_add_up_to_the_as_of_rollup(
+        self, client: GraphQLClient, as_of: str
+    ) -> None:
+        unit = await _unit_id(client, "城区")
+        screen = (await client.query(_query("screen.graphql"), {"unit": unit, "asOf": as_of}))[
+            "unit"
+        ]
+        rollup = screen["rectificationRollup"]
+        badges = [e["node"]["statusAsOf"] for e in screen["rectifications"]["edges"]]
+        assert len(badges) == screen["rectifications"]["totalCount"] == 17
+        fields = {
+            "NOT_STARTED": "notStarted",
+            "IN_PROGRESS": "inProgress",
+            "COMPLETED": "completed",
+            "VERIFIED": "verified",
+            "CLOSED": "closed",
+            "REOPENED": "reopened",
+        }
+        for status, field in fields.items():
+            assert badges.count(status) == rollup[field], status
+        assert len(badges) - badges.count(None) == rollup["total"]
+
+    async def test_enterprises_are_children_of_their_own_kind(self, client: GraphQLClient) -> None:
+        """The panel lists enterprises apart by `kind`: the screen must carry it."""
+        unit = await _unit_id(client, "城区")
+        children = (await client.query(_query("screen.graphql"), {"unit": unit, "asOf": PAST}))[
+            "unit"
+        ]["children"]
+        kinds = {c["kind"] for c in children}
+        assert {"TOWN", "DEPARTMENT", "ENTERPRISE"} <= kinds
+
+
+class TestRankingsPanel:
+    async def test_the_city_ranks_its_districts_by_level(self, client: GraphQLClient) -> None:
+        city = await _unit_id(client, "晋城市")
+        variables = {"indicator": "PM25", "year": 2024, "kind": "DISTRICT", "within": city}
+        entries = (await client.query(_query("rankings.graphql"), variables))["rankings"]
+        assert [(e["rank"], e["unit"]["name"], e["value"]) for e in entries] == [(1, "阳城县", 38)]
+        improvement = await client.query(
+            _query("rankings.graphql"), {**variables, "by": "IMPROVEMENT"}
+        )
+        assert improvement["rankings"] == []  # no 2023 value, no baseline
+
+    async def test_a_district_ranks_its_towns_by_improvement(self, client: GraphQLClient) -> None:
+        from resolvers.common import decode_global_id
+
+        district = await _unit_id(client, "城区")
+        admin = client.as_viewer(decode_global_id(district), "ADMIN")
+        values = {"南村镇": (40, 50), "钟家庄街道": (45, 47), "西街街道": (35, 30)}
+        for name, (now, before) in values.items():
+            unit = await _unit_id(client, name)
+            for year, value in ((2023, now), (2022, before)):
+                result = await admin.query(
+                    """mutation ($input: RecordMeasurementInput!) {
+                         recordMeasurement(input: $input) { errors { code field } } }""",
+                    {"input": {"indicator": "PM25", "unit": unit, "year": year, "value": value}},
+                )
+                assert result["recordMeasurement"]["errors"] == []
+        variables = {"indicator": "PM25", "year": 2023, "kind": "TOWN", "within": district}
+        level = (await client.query(_query("rankings.graphql"), variables))["rankings"]
+        assert [e["unit"]["name"] for e in level] == ["西街街道", "南村镇", "钟家庄街道"]
+        better = (
+            await client.query(_query("rankings.graphql"), {**variables, "by": "IMPROVEMENT"})
+        )["rankings"]
+        assert [(e["unit"]["name"], e["change"]) for e in better] == [
+            ("南村镇", -10),
+            ("钟家庄街道", -2),
+            ("西街街道", 5),
+        ]
+
+
+ESCALATE = """
+mutation ($input: EscalateInput!) { escalate(input: $input) {
+  escalation { id status version } errors { code } } }
+"""
+
+
+async def _as(client: GraphQLClient, name: str, role: str) -> GraphQLClient:
+    from resolvers.common import decode_global_id
+
+    return client.as_viewer(decode_global_id(await _unit_id(client, name)), role)
+
+
+async def _town_share(client: GraphQLClient) -> tuple[str, str]:
+    """(task id, 南村镇's lead share id) of an overdue task on the past day."""
+    town = await _unit_id(client, "南村镇")
+    data = await client.query(
+        """query ($unit: ID!, $asOf: Date!) { orgUnit(id: $unit) {
+             tasks(filter: {overdueAsOf: $asOf}, first: 1) { edges { node {
+               id assignments { id role unit { id } } } } } } }""",
+        {"unit": town, "asOf": PAST},
+    )
+    node = data["orgUnit"]["tasks"]["edges"][0]["node"]
+    share = next(a for a in node["assignments"] if a["unit"]["id"] == town and a["role"] == "LEAD")
+    return node["id"], share["id"]
+
+
+class TestInboxPanel:
+    """The 督办 panel's operations: the lists both ways, 签收 / 回复 by the town, 办结 by the
+    district; the wrong role or the wrong side gets a payload error and writes nothing."""
+
+    async def test_issued_and_answered_through_the_panels_operations(
+        self, client: GraphQLClient
+    ) -> None:
+        task, share = await _town_share(client)
+        district = await _as(client, "城区", "COORDINATOR")
+        issued = await district.query(
+            ESCALATE,
+            {
+                "input": {
+                    "level": "URGE",
+                    "addressedTo": await _unit_id(client, "南村镇"),
+                    "assignment": share,
+                    "reason": "逾期未完成",
+                }
+            },
+        )
+        assert issued["escalate"]["errors"] == []
+        escalation = issued["escalate"]["escalation"]
+        town = await _as(client, "南村镇", "REPORTER")
+        town_viewer = await _as(client, "南村镇", "VIEWER")
+        inbox = (await town.query(_query("escalations.graphql"), {"addressedTo": "ME"}))[
+            "escalations"
+        ]
+        assert [e["node"]["id"] for e in inbox["edges"]] == [escalation["id"]]
+        assert inbox["edges"][0]["node"]["issuedBy"]["name"] == "城区"
+        sent = (await district.query(_query("escalations.graphql"), {"issuedBy": "ME"}))[
+            "escalations"
+        ]
+        assert [e["node"]["id"] for e in sent["edges"]] == [escalation["id"]]
+        # A VIEWER cannot sign for it; the issuer cannot either: nothing changes.
+        for who in (town_viewer, district):
+            refused = (
+                await who.query(
+                    _query("escalation-acknowledge.graphql"),
+                    {"escalation": escalation["id"], "expectedVersion": escalation["version"]},
+                )
+            )["acknowledgeEscalation"]
+            assert refused["escalation"] is None
+            assert refused["errors"][0]["code"] in ("FORBIDDEN", "NOT_FOUND")
+        ack = (
+            await town.query(
+                _query("escalation-acknowledge.graphql"),
+                {"escalation": escalation["id"], "expectedVersion": escalation["version"]},
+            )
+        )["acknowledgeEscalation"]
+        assert ack["errors"] == []
+        assert ack["escalation"]["status"] == "ACKNOWLEDGED"
+        reply = (
+            await town.query(
+                _query("escalation-reply.graphql"),
+                {
+                    "escalation": escalation["id"],
+                    "kind": "COMMITMENT",
+                    "text": "本月底前完成",
+                    "promisedBy": "2099-01-31",
+                    "expectedVersion": ack["escalation"]["version"],
+                },
+            )
+        )["replyToEscalation"]
+        assert reply["errors"] == []
+        assert reply["escalation"]["status"] == "REPLIED"
+        # The town cannot close it (the issuer's move).
+        refused = (
+            await town.query(_query("escalation-close.graphql"), {"escalation": escalation["id"]})
+        )["closeEscalation"]
+        assert refused["errors"][0]["code"] in ("FORBIDDEN", "NOT_FOUND")
+        closed = (
+            await district.query(
+                _query("escalation-close.graphql"),
+                {
+                    "escalation": escalation["id"],
+                    "note": "已整改",
+                    "expectedVersion": reply["escalation"]["version"],
+                },
+            )
+        )["closeEscalation"]
+        assert closed["errors"] == []
+        assert closed["escalation"]["status"] == "CLOSED"
+        # Filtered by state, as the panel's select asks.
+        open_ones = await town.query(
+            _query("escalations.graphql"),
+            {"addressedTo": "ME", "status": ["ISSUED", "ACKNOWLEDGED", "REPLIED"]},
+        )
+        assert open_ones["escalations"]["totalCount"] == 0
+        done = (
+            await town.query(
+                _query("escalations.graphql"), {"addressedTo": "ME", "status": ["CLOSED"]}
+            )
+        )["escalations"]["edges"][0]["node"]
+        assert [(r["kind"], r["promisedBy"]) for r in done["replies"]] == [
+            ("COMMITMENT", "2099-01-31")
+        ]
+        assert done["closingNote"] == "已整改"
+        # The drill-down shows it on the task.
+        detail = (
+            await district.query(
+                _query("task-detail.graphql"), {"id": task, "asOf": PAST, "unit": None}
+            )
+        )["task"]
+        assert [e["id"] for e in detail["escalations"]] == [escalation["id"]]
+
+    async def test_without_a_unit_the_inbox_is_empty(self, client: GraphQLClient) -> None:
+        data = await client.query(_query("escalations.graphql"), {"addressedTo": "ME"})
+        assert data["escalations"]["totalCount"] == 0
+
+
+class TestTaskDetail:
+    async def test_reports_files_and_deadline_history_as_of_a_day(
+        self, client: GraphQLClient
+    ) -> None:
+        import orjson
+
+        from tests.resolvers.evidence.conftest import ATTACH, PNG
+
+        task, share = await _town_share(client)
+        town = await _as(client, "南村镇", "REPORTER")
+        reports = []
+        for percent in (30, 60, 80):
+            result = await town.query(
+                """mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+                     report { id } errors { code } } }""",
+                {"input": {"assignment": share, "percent": percent, "narrative": f"{percent}%"}},
+            )
+            assert result["reportProgress"]["errors"] == []
+            reports.append(result["reportProgress"]["report"]["id"])
+        operations = {
+            "query": ATTACH,
+            "variables": {"input": {"report": reports[-1], "caption": "现场", "file": None}},
+        }
+        response = await town.http.post(
+            "/graphql",
+            data={
+                "operations": orjson.dumps(operations).decode(),
+                "map": orjson.dumps({"0": ["variables.input.file"]}).decode(),
+            },
+            files={"0": ("现场.png", PNG, "image/png")},
+            headers={"authorization": f"Bearer {town.token}"},
+        )
+        attached = response.json()["data"]["attachEvidence"]
+        assert attached["errors"] == []
+        variables = {
+            "id": task,
+            "asOf": PAST,
+            "unit": await _unit_id(client, "南村镇"),
+            "reportsFirst": 2,
+        }
+        viewer = await _as(client, "城区", "VIEWER")
+        first = (await viewer.query(_query("task-detail.graphql"), variables))["task"]
+        assert first["statusAsOf"] in ("NOT_STARTED", "IN_PROGRESS")  # the past day's
+        assert first["reports"]["totalCount"] >= 3
+        newest = first["reports"]["edges"][0]["node"]
+        assert newest["id"] == reports[-1]
+        assert [(f["name"], f["url"]) for f in newest["files"]] == [
+            ("现场.png", attached["file"]["url"])
+        ]
+        rest = (
+            await viewer.query(
+                _query("task-detail.graphql"),
+                {**variables, "reportsAfter": first["reports"]["pageInfo"]["endCursor"]},
+            )
+        )["task"]["reports"]
+        ids = [e["node"]["id"] for e in first["reports"]["edges"] + rest["edges"]]
+        assert ids[:3] == reports[::-1]
+        download = await viewer.http.get(
+            newest["files"][0]["url"], headers={"authorization": f"Bearer {viewer.token}"}
+        )
+        assert download.status_code == 200
+        assert download.content == PNG
+        assert isinstance(first["deadlineHistory"], list)

@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 QUERY = 'query Unit { orgUnit(name: "城区") { name kind } }'
 HASH = sha256_of(QUERY)
 EXPECTED = {"orgUnit": {"name": "城区", "kind": "DISTRICT"}}
-SCREEN = (ROOT / "api" / "static" / "dashboard" / "queries" / "screen.graphql").read_text()
+DASHBOARD_QUERIES = ROOT / "api" / "static" / "dashboard" / "queries"
+SCREEN = (DASHBOARD_QUERIES / "screen.graphql").read_text()
 
 
 def persisted(sha256: str = HASH) -> dict[str, Any]:
@@ -235,6 +236,12 @@ class TestTrustedDocuments:
                 (await conn.execute(sa.select(trusted_t.c.sha256, trusted_t.c.name))).all()
             )
         assert registered[sha256_of(SCREEN)] == "DashboardScreen"
+        # Every operation the dashboard sends (its queries/ folder: panels, pages, mutations).
+        for path in DASHBOARD_QUERIES.glob("*.graphql"):
+            assert sha256_of(path.read_text(encoding="utf-8")) in registered, path.name
+        assert {"Rankings", "Escalations", "EscalationClose", "TaskDetail"} <= set(
+            registered.values()
+        )
         assert registered[HASH] == "Unit"
 
         async for http in _client(seeded_db, persisted_queries="trusted"):

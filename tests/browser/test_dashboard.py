@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,7 +50,8 @@ PAGE_STATE = """() => {
     current: text(q('[data-testid=current-unit]')),
     cards: Object.fromEntries([...document.querySelectorAll('#cards [data-metric]')].map(
       (c) => [c.dataset.metric, text(c.querySelector('.card-value'))])),
-    children: [...document.querySelectorAll('[data-testid=child-row]')].map((row) => ({
+    children: [...document.querySelectorAll(
+        '[data-testid=child-row], [data-testid=enterprise-row]')].map((row) => ({
       name: row.dataset.name,
       total: text(row.querySelector('[data-col=total]')),
       completed: text(row.querySelector('[data-col=completed]')),
@@ -224,24 +226,32 @@ class TestDashboard:
         page = dashboard.page
         open_dashboard(dashboard, live_server)
         groups = page.evaluate(
-            "() => [...document.querySelectorAll('#children tbody tr')].map((tr) =>"
-            " tr.dataset.testid === 'child-group' ? 'group:' + tr.dataset.group : tr.dataset.name)"
+            "() => [...document.querySelectorAll('[data-testid=children-table] tbody tr')]"
+            ".map((tr) => tr.dataset.testid === 'child-group' ? 'group:' + tr.dataset.group"
+            " : tr.dataset.name)"
         )
         heads = [g.removeprefix("group:") for g in groups if g.startswith("group:")]
-        assert heads == ["镇（街道）", "部门", "企业"]
-        # Every row sits under its own kind's heading: enterprises are not among the bureaus.
-        enterprises = groups[groups.index("group:企业") + 1 :]
+        assert heads == ["镇（街道）", "部门"]
+        # Enterprises are never among 下级单位: they are listed apart.
+        enterprises = page.evaluate(
+            "() => [...document.querySelectorAll('[data-testid=enterprise-row]')]"
+            ".map((tr) => tr.dataset.name)"
+        )
         assert enterprises
         assert all("公司" in name or "厂" in name for name in enterprises)
-        # A bureau without child units lists its own 40 tasks, 20 at a time.
+        assert not set(enterprises) & set(groups)
+        # A bureau without child units lists its own 40 tasks, 20 at a time (the next page by
+        # its cursor: the screen is not asked again).
         page.locator('[data-testid=child-row][data-name="城区生态环境分局"] button.link').click()
         page.wait_for_selector(f'{READY}[data-unit-name="城区生态环境分局"]')
         assert state_of(dashboard)["ownTasks"] == 20
         loads = state_of(dashboard)["loads"]
         page.locator("[data-testid=own-tasks-more]").click()
-        page.wait_for_selector(f"{READY}[data-loads='{loads + 1}']")
-        assert state_of(dashboard)["ownTasks"] == 40
-        assert page.locator("[data-testid=own-tasks-more]").count() == 0  # all shown
+        page.wait_for_function(
+            "() => document.querySelectorAll('[data-testid=own-task-row]').length === 40"
+        )
+        assert state_of(dashboard)["loads"] == loads
+        assert page.locator("[data-testid=own-tasks-more]").is_hidden()  # all shown
         assert dashboard.errors == []
 
     def test_the_briefing_downloads_and_prints_with_the_apis_numbers(
@@ -419,3 +429,247 @@ def _open_share(server: LiveServer, unit: str, as_of: str) -> dict[str, Any]:
             share: dict[str, Any] = own[0]
             return share
     raise AssertionError(f"{unit} has no open share of a co-led overdue task")
+
+
+PAST = "2023-10-20"
+ESCALATE = """
+mutation ($input: EscalateInput!) { escalate(input: $input) {
+  escalation { id } errors { code } } }
+"""
+BADGES = """
+query ($unit: ID!, $asOf: Date!) { orgUnit(id: $unit) {
+  taskRollup(asOf: $asOf) { inProgress completed notStarted }
+  tasks(first: 100) { edges { node { id statusAsOf(asOf: $asOf, unit: $unit) } } } } }
+"""
+
+
+def _unit_id(server: LiveServer, name: str) -> str:
+    unit_id: str = server.query("query ($n: String!) { orgUnit(name: $n) { id } }", {"n": name})[
+        "orgUnit"
+    ]["id"]
+    return unit_id
+
+
+def _town_share(server: LiveServer) -> tuple[str, str]:
+    """(task id, 南村镇's lead share) of a task overdue on the past day."""
+    town = _unit_id(server, "南村镇")
+    node = server.query(
+        """query ($unit: ID!, $asOf: Date!) { orgUnit(id: $unit) {
+             tasks(filter: {overdueAsOf: $asOf}, first: 1) { edges { node {
+               id assignments { id role unit { id } } } } } } }""",
+        {"unit": town, "asOf": PAST},
+    )["orgUnit"]["tasks"]["edges"][0]["node"]
+    share = next(a for a in node["assignments"] if a["unit"]["id"] == town and a["role"] == "LEAD")
+    return node["id"], share["id"]
+
+
+def _open_as(dashboard: Page, server: LiveServer, token: str, query: str) -> None:
+    dashboard.page.goto(f"{server.base_url}/dashboard?token={token}&{query}")
+    dashboard.page.wait_for_selector(READY)
+
+
+@pytest.fixture(scope="module")
+def leader_data(live_server: LiveServer) -> dict[str, Any]:
+    """Town PM2.5 for 2023 and 2022 (for the rankings), 12 escalations from 城区 to 南村镇 (for
+    the 督办 panel's pages) and a progress report with an evidence file (for the drill-down)."""
+    admin = live_server.token("城区", "ADMIN")
+    for name, (now, before) in {
+        "南村镇": (40, 50),
+        "钟家庄街道": (45, 47),
+        "西街街道": (35, 30),
+    }.items():
+        unit = _unit_id(live_server, name)
+        for year, value in ((2023, now), (2022, before)):
+            result = live_server.query(
+                """mutation ($input: RecordMeasurementInput!) {
+                     recordMeasurement(input: $input) { errors { code } } }""",
+                {"input": {"indicator": "PM25", "unit": unit, "year": year, "value": value}},
+                admin,
+            )
+            assert result["recordMeasurement"]["errors"] == []
+    task, share = _town_share(live_server)
+    coordinator = live_server.token("城区", "COORDINATOR")
+    town = _unit_id(live_server, "南村镇")
+    for n in range(12):
+        result = live_server.query(
+            ESCALATE,
+            {
+                "input": {
+                    "level": "URGE" if n % 2 else "REMINDER",
+                    "addressedTo": town,
+                    "task": task,
+                    "reason": f"浏览器测试督办 {n + 1}",
+                }
+            },
+            coordinator,
+        )
+        assert result["escalate"]["errors"] == [], result
+    reporter = live_server.token("南村镇", "REPORTER")
+    report = live_server.query(
+        """mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+             report { id } errors { code } } }""",
+        {"input": {"assignment": share, "percent": 30, "narrative": "浏览器测试：已部署"}},
+        reporter,
+    )["reportProgress"]["report"]
+    from tests.resolvers.evidence.conftest import ATTACH, PNG
+
+    response = live_server.http.post(
+        "/graphql",
+        data={
+            "operations": json.dumps(
+                {"query": ATTACH, "variables": {"input": {"report": report["id"], "file": None}}}
+            ),
+            "map": json.dumps({"0": ["variables.input.file"]}),
+        },
+        files={"0": ("现场照片.png", PNG, "image/png")},
+        headers={"authorization": f"Bearer {reporter}"},
+    )
+    file = response.json()["data"]["attachEvidence"]["file"]
+    return {
+        "task": task,
+        "file": file,
+        "png": PNG,
+        "coordinator": coordinator,
+        "reporter": reporter,
+    }
+
+
+class TestLeaderPanels:
+    def test_rankings_by_level_and_improvement(
+        self, dashboard: Page, live_server: LiveServer, leader_data: dict[str, Any]
+    ) -> None:
+        page = dashboard.page
+        open_dashboard(dashboard, live_server, f"?asOf={PAST}")
+        panel = page.locator("[data-testid=rankings-panel]")
+        page.wait_for_selector("#rankings[data-loading=false][data-by=VALUE]")
+        rows = panel.locator("[data-testid=rank-row]")
+        assert rows.evaluate_all("rs => rs.map(r => r.dataset.name)") == [
+            "西街街道",
+            "南村镇",
+            "钟家庄街道",
+        ]
+        panel.locator("[data-testid=rank-by] [data-value=IMPROVEMENT]").click()
+        page.wait_for_selector("#rankings[data-loading=false][data-by=IMPROVEMENT]")
+        assert rows.evaluate_all("rs => rs.map(r => r.dataset.name)") == [
+            "南村镇",
+            "钟家庄街道",
+            "西街街道",
+        ]
+        panel.locator("[data-testid=rank-order] [data-value=WORST_FIRST]").click()
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=rank-row]').dataset.name === '西街街道'"
+        )
+        # A town sees its district's towns, itself highlighted.
+        page.locator('[data-testid=tree-unit][data-name="南村镇"] .tree-name').click()
+        page.wait_for_selector(f'{READY}[data-unit-name="南村镇"]')
+        page.wait_for_selector("[data-testid=rank-row].mine[data-name=南村镇]")
+        dashboard.screenshot("rankings")
+        assert dashboard.errors == []
+
+    def test_the_inbox_pages_and_each_side_acts(
+        self, dashboard: Page, live_server: LiveServer, leader_data: dict[str, Any]
+    ) -> None:
+        page = dashboard.page
+        # The district sees what it issued, 10 a page.
+        _open_as(dashboard, live_server, leader_data["coordinator"], f"asOf={PAST}")
+        panel = page.locator("[data-testid=inbox-panel]")
+        panel.locator("[data-testid=inbox-tab-issued]").click()
+        page.wait_for_selector("#inbox[data-box=issued][data-loading=false]")
+        items = panel.locator("[data-testid=inbox-item]")
+        assert items.count() == 10
+        assert panel.locator("[data-testid=inbox-ack]").count() == 0  # the addressee's move
+        panel.locator("[data-testid=inbox-more]").click()
+        page.wait_for_function(
+            "() => document.querySelectorAll('[data-testid=inbox-item]').length === 12"
+        )
+        assert panel.locator("[data-testid=inbox-more]").is_hidden()
+        # The town signs for the newest and replies.
+        _open_as(dashboard, live_server, leader_data["reporter"], f"asOf={PAST}")
+        page.wait_for_selector("#inbox[data-box=inbox][data-loading=false]")
+        first = items.first
+        escalation = first.get_attribute("data-escalation-id")
+        assert first.get_attribute("data-status") == "ISSUED"
+        assert panel.locator("[data-testid=inbox-close]").count() == 0  # the issuer's move
+        first.locator("[data-testid=inbox-ack]").click()
+        item = panel.locator(f'[data-testid=inbox-item][data-escalation-id="{escalation}"]')
+        page.wait_for_selector(
+            f'[data-testid=inbox-item][data-escalation-id="{escalation}"][data-status=ACKNOWLEDGED]'
+        )
+        item.locator("[data-testid=inbox-reply]").click()
+        item.locator("[data-testid=reply-kind]").select_option("COMMITMENT")
+        item.locator("[data-testid=reply-text]").fill("本周内完成整改")
+        item.locator("[data-testid=reply-submit]").click()
+        page.wait_for_selector(
+            f'[data-testid=inbox-item][data-escalation-id="{escalation}"][data-status=REPLIED]'
+        )
+        assert "本周内完成整改" in item.inner_text()
+        dashboard.screenshot("inbox-town")
+        # The district closes it.
+        _open_as(dashboard, live_server, leader_data["coordinator"], f"asOf={PAST}")
+        panel.locator("[data-testid=inbox-tab-issued]").click()
+        page.wait_for_selector("#inbox[data-box=issued][data-loading=false]")
+        item.locator("[data-testid=inbox-close]").click()
+        item.locator("[data-testid=close-note]").fill("已核实")
+        item.locator("[data-testid=close-submit]").click()
+        page.wait_for_selector(
+            f'[data-testid=inbox-item][data-escalation-id="{escalation}"][data-status=CLOSED]'
+        )
+        status = live_server.query(
+            """query { escalations(status: [CLOSED], first: 50) { edges { node { id } } } }""",
+            token=leader_data["coordinator"],
+        )
+        assert escalation in [e["node"]["id"] for e in status["escalations"]["edges"]]
+        assert all("401" in e or "403" in e for e in dashboard.errors), dashboard.errors
+
+    def test_drill_down_shows_reports_files_and_escalations(
+        self, dashboard: Page, live_server: LiveServer, leader_data: dict[str, Any], tmp_path: Path
+    ) -> None:
+        page = dashboard.page
+        _open_as(dashboard, live_server, leader_data["coordinator"], f"unit=南村镇&asOf={PAST}")
+        task = leader_data["task"]
+        page.locator(f'[data-task-id="{task}"] [data-testid=task-link]').first.click()
+        page.wait_for_selector("[data-testid=task-detail][data-state=ready]")
+        detail = page.locator("[data-testid=task-detail]")
+        assert detail.get_attribute("data-task-id") == task
+        assert f"统计日 {PAST}" in detail.locator("[data-testid=detail-as-of]").inner_text()
+        assert "浏览器测试：已部署" in detail.locator("[data-testid=detail-reports]").inner_text()
+        assert detail.locator("[data-testid=detail-escalation]").count() >= 12
+        with page.expect_download() as info:
+            detail.locator("[data-testid=evidence-file]").first.click()
+        assert info.value.suggested_filename == "现场照片.png"
+        saved = tmp_path / "file.png"
+        info.value.save_as(saved)
+        assert saved.read_bytes() == leader_data["png"]
+        dashboard.screenshot("drill-down")
+        detail.locator("[data-testid=detail-close]").click()
+        assert detail.is_hidden()
+        assert dashboard.errors == []
+
+    def test_badges_show_the_state_on_the_chosen_day(
+        self, dashboard: Page, live_server: LiveServer, leader_data: dict[str, Any]
+    ) -> None:
+        """The town's list as of the past day: each badge is statusAsOf (the report above
+        moved the task today), and the 推进中 card counts the 推进中 badges."""
+        page = dashboard.page
+        state = open_dashboard(dashboard, live_server, f"?unit=南村镇&asOf={PAST}")
+        unit = state["unitId"]
+        api = live_server.query(BADGES, {"unit": unit, "asOf": PAST})["orgUnit"]
+        expected = {
+            e["node"]["id"]: e["node"]["statusAsOf"] or "NONE" for e in api["tasks"]["edges"]
+        }
+        shown = page.evaluate(
+            "() => Object.fromEntries([...document.querySelectorAll('[data-testid=own-task-row]')]"
+            ".map((tr) => [tr.dataset.taskId, tr.dataset.status]))"
+        )
+        assert shown == expected
+        assert list(shown.values()).count("IN_PROGRESS") == api["taskRollup"]["inProgress"]
+        assert state["cards"]["inProgress"] == str(api["taskRollup"]["inProgress"])
+        assert list(shown.values()).count("COMPLETED") == api["taskRollup"]["completed"]
+        # The tree counts the chosen day's tasks too.
+        tree = page.locator('[data-testid=tree-unit][data-name="南村镇"] .count')
+        total = live_server.query(
+            "query ($u: ID!, $d: Date!) { orgUnit(id: $u) { taskRollup(asOf: $d) { total } } }",
+            {"u": unit, "d": PAST},
+        )["orgUnit"]["taskRollup"]["total"]
+        assert tree.inner_text() == str(total)
+        assert dashboard.errors == []

@@ -244,6 +244,18 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
                 dashboard_query("screen.graphql"),
                 {"unit": gid, "asOf": "2023-10-20", "rectificationsFirst": 3},
             ),
+            # The badges as of the day (statusAsOf / progressAsOf in the list's unit).
+            Case("dashboard overdue page, past", OVERDUE_PAGE, {"unit": gid, "asOf": "2023-10-20"}),
+            Case(
+                "dashboard unit tasks page, past",
+                dashboard_query("unit-tasks-page.graphql"),
+                {"unit": gid, "asOf": "2023-10-20", "first": 100},
+            ),
+            Case(
+                "dashboard rectifications page, past",
+                dashboard_query("rectifications-page.graphql"),
+                {"unit": gid, "asOf": "2023-06-30"},
+            ),
         ]
         for as_of in (None, "2023-06-30"):
             variables = {"unit": gid, "asOf": as_of, "year": 2023, "status": None}

@@ -86,3 +86,17 @@ def test_the_due_soon_window_stops_at_the_calendars_end() -> None:
     assert rules.is_due_soon(False, DeadlineKind.BY_DATE, last, last - timedelta(days=3))
     end = sa.literal(last, sa.Date())
     assert _sql(rules.due_soon(sa.literal(False), sa.literal("BY_DATE"), end, last))
+
+
+def test_the_state_of_a_rollup_row_twins_agree() -> None:
+    """state_of (Python) and status_of (SQL): the badge a (completed, started) row names."""
+    for completed in (False, True):
+        for started in (False, True):
+            expected = rules.state_of(completed, started)
+            assert TaskStatus(
+                _sql(rules.status_of(sa.literal(completed), sa.literal(started)))
+            ) is (expected)
+            if completed:
+                assert expected is TaskStatus.COMPLETED
+    assert rules.state_of(False, True) is TaskStatus.IN_PROGRESS
+    assert rules.state_of(False, False) is TaskStatus.NOT_STARTED

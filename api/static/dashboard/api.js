@@ -78,6 +78,16 @@ export async function graphql(query, variables = {}, { signal } = {}) {
 export async function download(path, params) {
   const url = new URL(`../export/${path}`, document.baseURI);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return fetchBlob(url);
+}
+
+/** An evidence file (EvidenceFile.url, e.g. /files/{id}), with the page's credentials: the
+ * server path is taken relative to the page's parent, so a path prefix works. */
+export async function downloadFile(path) {
+  return fetchBlob(new URL(`..${path.startsWith("/") ? path : `/${path}`}`, document.baseURI));
+}
+
+async function fetchBlob(url) {
   const headers = {};
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
@@ -86,6 +96,18 @@ export async function download(path, params) {
   const { body, text } = await readBody(response);
   const errors = (body && body.errors) || [{ message: messageOf(body, text) || `HTTP ${response.status}` }];
   throw new GraphQLRequestError(errors, response.status);
+}
+
+/** Saves a Blob under `name` (a temporary object URL and a download link). */
+export function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
 /** A response's text and its JSON (null when it is not JSON); AuthError on 401/403. */

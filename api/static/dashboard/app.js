@@ -4,13 +4,17 @@ import {
   AuthError,
   Subscription,
   download,
+  downloadFile,
   getToken,
   graphql,
+  saveBlob,
   setToken,
   takeTokenFromUrl,
 } from "./api.js";
 import { chartIndicators, monthlyTargetSource, renderTargetsChart, resizeChart } from "./chart.js";
+import { TaskDetail } from "./detail.js";
 import { clock, h, todayInShanghai } from "./format.js";
+import { InboxPanel } from "./inbox.js";
 import {
   renderCards,
   renderChildren,
@@ -18,12 +22,23 @@ import {
   renderOverdue,
   renderRectifications,
 } from "./panels.js";
+import { RankingsPanel } from "./rankings.js";
 import { UnitTree } from "./tree.js";
 
+// Every operation the page sends is one of these files, sent verbatim (so registering the
+// folder with `govgraph operations register` registers exactly what the page sends).
 const QUERY_FILES = {
   screen: "queries/screen.graphql",
   tree: "queries/unit-tree.graphql",
   overduePage: "queries/overdue-page.graphql",
+  tasksPage: "queries/unit-tasks-page.graphql",
+  rectificationsPage: "queries/rectifications-page.graphql",
+  rankings: "queries/rankings.graphql",
+  escalations: "queries/escalations.graphql",
+  acknowledge: "queries/escalation-acknowledge.graphql",
+  reply: "queries/escalation-reply.graphql",
+  close: "queries/escalation-close.graphql",
+  taskDetail: "queries/task-detail.graphql",
   rollupChanged: "queries/rollup-changed.graphql",
 };
 const params = new URLSearchParams(location.search);
@@ -48,7 +63,11 @@ const state = {
   queryTab: "screen",
   me: null,
   initialUnit: params.get("unit"),
-  tasksFirst: 20, // the unit's own tasks shown (显示更多: +20, at most 100)
+  treeAsOf: null, // the day the tree's counts are for
+  panelsKey: null, // unit|asOf|token the rankings and 督办 panels show
+  rankings: null,
+  inbox: null,
+  detail: null,
 };
 
 function setBodyState(value, detail = "") {
@@ -144,8 +163,9 @@ async function loadQueries() {
 async function loadTree() {
   const units = [];
   let after = null;
+  const asOf = state.asOf;
   for (;;) {
-    const data = await graphql(state.queries.tree, { first: 100, after });
+    const data = await graphql(state.queries.tree, { first: 100, after, asOf });
     state.me = data.me;
     const page = data.orgUnits;
     units.push(...page.edges.map((edge) => edge.node));
@@ -153,6 +173,7 @@ async function loadTree() {
     after = page.pageInfo.endCursor;
   }
   state.tree.load(units);
+  state.treeAsOf = asOf;
   refreshTokenState();
   $("foot").textContent = `单位 ${units.length} 个`;
 }
@@ -163,7 +184,7 @@ function screenVariables() {
     asOf: state.asOf,
     overdueFirst: 20,
     rectificationsFirst: 50,
-    tasksFirst: state.tasksFirst,
+    tasksFirst: 20,
   };
 }
 
@@ -196,30 +217,44 @@ async function loadScreen() {
   }
 }
 
+/** The next page of one of the screen's lists (the page query of the same list). */
+async function nextPage(query, field, extra, after) {
+  const data = await graphql(state.queries[query], { unit: state.screen.id, first: 20, after, ...extra });
+  return data.unit[field];
+}
+
+function openTask(id) {
+  state.detail.open(id, { asOf: state.asOf, unit: state.screen.id });
+}
+
 function render() {
   const unit = state.screen;
+  const asOf = state.asOf;
   const select = (id) => selectUnit(id);
   renderCrumbs(unit, select);
   renderCards(unit.taskRollup);
-  renderChildren(unit.children, unit.tasks, state.asOf, select, () => {
-    state.tasksFirst = Math.min(100, state.tasksFirst + 20);
-    loadScreen();
+  renderChildren(unit.children, unit.tasks, asOf, select, {
+    onMoreTasks: (after) => nextPage("tasksPage", "tasks", { asOf }, after),
+    onTask: openTask,
   });
-  renderOverdue(unit.overdue, unit.taskRollup, state.asOf, {
+  renderOverdue(unit.overdue, unit.taskRollup, asOf, {
     onSelect: select,
-    onMore: async (after) => {
-      const data = await graphql(state.queries.overduePage, {
-        unit: unit.id,
-        asOf: state.asOf,
-        first: 20,
-        after,
-      });
-      return data.unit.overdue;
-    },
+    onMore: (after) => nextPage("overduePage", "overdue", { asOf }, after),
+    onTask: openTask,
   });
-  renderRectifications(unit.rectificationRollup, unit.rectifications, state.asOf, todayInShanghai());
+  renderRectifications(unit.rectificationRollup, unit.rectifications, asOf, todayInShanghai(), {
+    onMore: (after) => nextPage("rectificationsPage", "rectifications", { asOf, first: 50 }, after),
+  });
   renderIndicatorChoice();
   renderChart();
+  // Rankings and 督办 are asked again when the unit, the day or the token changes, not on
+  // every live refresh (that would close a reply being typed).
+  const panelsKey = `${unit.id}|${asOf}|${getToken()}`;
+  if (panelsKey !== state.panelsKey) {
+    state.panelsKey = panelsKey;
+    state.rankings.show(unit, asOf, state.indicator);
+    state.inbox.show(state.me, asOf, todayInShanghai());
+  }
   renderQueryBox();
 }
 
@@ -252,6 +287,14 @@ const QUERY_TABS = [
   ["screen", "DashboardScreen（本屏）"],
   ["tree", "UnitTree（单位树，分页）"],
   ["overduePage", "OverdueTasksPage（逾期翻页）"],
+  ["tasksPage", "UnitTasksPage（牵头任务翻页）"],
+  ["rectificationsPage", "RectificationsPage（整改翻页）"],
+  ["rankings", "Rankings（排名）"],
+  ["escalations", "Escalations（督办件）"],
+  ["acknowledge", "EscalationAcknowledge（签收）"],
+  ["reply", "EscalationReply（回复）"],
+  ["close", "EscalationClose（办结）"],
+  ["taskDetail", "TaskDetail（任务详情）"],
   ["rollupChanged", "RollupChanged（实时订阅）"],
 ];
 
@@ -260,9 +303,24 @@ function tabVariables(tab) {
     case "screen":
       return screenVariables();
     case "tree":
-      return { first: 100, after: null };
+      return { first: 100, after: null, asOf: state.asOf };
     case "overduePage":
+    case "tasksPage":
       return { unit: state.unitId, asOf: state.asOf, first: 20, after: "<上一页的 pageInfo.endCursor>" };
+    case "rectificationsPage":
+      return { unit: state.unitId, asOf: state.asOf, first: 50, after: "<上一页的 pageInfo.endCursor>" };
+    case "rankings":
+      return state.rankings.variables() || {};
+    case "escalations":
+      return state.inbox.variables();
+    case "acknowledge":
+      return { escalation: "<Escalation.id>", expectedVersion: "<Escalation.version>" };
+    case "reply":
+      return { escalation: "<Escalation.id>", kind: "EXPLANATION", text: "…", promisedBy: null, expectedVersion: "<Escalation.version>" };
+    case "close":
+      return { escalation: "<Escalation.id>", note: "…", expectedVersion: "<Escalation.version>" };
+    case "taskDetail":
+      return { id: "<Task.id>", asOf: state.asOf, unit: state.unitId, reportsFirst: 10, reportsAfter: null };
     default:
       return { unit: state.unitId };
   }
@@ -365,14 +423,11 @@ async function exportBriefing(kind) {
     const url = URL.createObjectURL(blob);
     if (tab) {
       tab.location = url;
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
     } else {
-      const name = `${state.screen ? state.screen.name : "单位"}通报${state.asOf}.xlsx`;
-      const link = h("a", { href: url, download: name });
-      document.body.append(link);
-      link.click();
-      link.remove();
+      URL.revokeObjectURL(url);
+      saveBlob(blob, `${state.screen ? state.screen.name : "单位"}通报${state.asOf}.xlsx`);
     }
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
     document.body.dataset.exported = kind;
   } catch (error) {
     if (tab) tab.close();
@@ -388,7 +443,6 @@ async function exportBriefing(kind) {
 function selectUnit(id) {
   if (!id) return;
   const changed = id !== state.unitId;
-  if (changed) state.tasksFirst = 20;
   state.unitId = id;
   state.tree.select(id);
   const unit = state.tree.units.get(id);
@@ -430,6 +484,20 @@ async function start() {
 
 function wire() {
   state.tree = new UnitTree($("tree"), $("tree-search"), (id) => selectUnit(id));
+  state.rankings = new RankingsPanel($("rankings"), (variables) => graphql(state.queries.rankings, variables));
+  state.inbox = new InboxPanel($("inbox"), (name, variables) => graphql(state.queries[name], variables));
+  state.detail = new TaskDetail(
+    $("task-detail"),
+    (variables) => graphql(state.queries.taskDetail, variables),
+    async (file) => {
+      try {
+        saveBlob(await downloadFile(file.url), file.name);
+        document.body.dataset.downloaded = file.url;
+      } catch (error) {
+        handleFailure(error);
+      }
+    },
+  );
   const asOf = $("as-of");
   asOf.value = state.asOf;
   asOf.addEventListener("change", () => {
@@ -439,8 +507,15 @@ function wire() {
     url.searchParams.set("asOf", state.asOf);
     history.replaceState(history.state, "", url);
     loadScreen();
+    // The tree's counts (and the units in force) are for the chosen day too.
+    loadTree()
+      .then(() => state.unitId && state.tree.select(state.unitId))
+      .catch(handleFailure);
   });
-  $("refresh").addEventListener("click", () => loadScreen());
+  $("refresh").addEventListener("click", () => {
+    state.panelsKey = null; // 刷新: every panel
+    loadScreen();
+  });
   $("export-xlsx").addEventListener("click", () => exportBriefing("xlsx"));
   $("export-print").addEventListener("click", () => exportBriefing("html"));
   $("token-toggle").addEventListener("click", () => openTokenPanel($("token-panel").hidden));

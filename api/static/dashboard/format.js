@@ -28,6 +28,50 @@ export const RECTIFICATION_STATUS = Object.fromEntries(
 const RECTIFICATION_DONE = new Set(["COMPLETED", "VERIFIED", "CLOSED"]);
 
 
+export const ESCALATION_LEVEL = {
+  REMINDER: "提醒",
+  URGE: "催办",
+  WARNING_LETTER: "预警函",
+  INTERVIEW: "约谈",
+  PUBLIC_NOTICE: "通报",
+};
+
+export const ESCALATION_STATUS = {
+  ISSUED: "待签收",
+  ACKNOWLEDGED: "已签收",
+  REPLIED: "已回复",
+  CLOSED: "已办结",
+};
+
+export const REPLY_KIND = { EXPLANATION: "情况说明", COMMITMENT: "整改承诺" };
+
+export const ROLE_RANK = { VIEWER: 1, REPORTER: 2, COORDINATOR: 3, ADMIN: 4 };
+
+/** "2023-06-01T02:03:04+00:00" → "2023-06-01 10:03" (Asia/Shanghai). */
+export function dateTime(value) {
+  if (!value) return "—";
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return String(value);
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Asia/Shanghai",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+  }).formatToParts(d);
+  const get = (type) => (parts.find((p) => p.type === type) || {}).value;
+  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
+}
+
+/** 1536 → "1.5 KB". */
+export function bytes(size) {
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`;
+  return `${(size / 1024 / 1024).toFixed(1)} MB`;
+}
+
 export const ATTAINMENT = { MET: "达标", AT_RISK: "有风险", MISSED: "未达标", NO_DATA: "暂无数据" };
 
 /** Today in Asia/Shanghai, as YYYY-MM-DD (the API's default asOf). */

@@ -72,42 +72,77 @@ function stackedBar(rollup) {
   );
 }
 
-/** The unit's own LEAD tasks (for a unit whose children lead none), deadline first; "显示更多"
- * asks for the next 20 (onMore: the screen again with a larger page, at most 100). */
-function renderOwnTasks(tasks, asOf, onMore) {
-  document.getElementById("children-title").textContent = "本单位牵头任务";
-  document.getElementById("children-sub").textContent =
-    `共 ${tasks.totalCount} 项${tasks.totalCount > tasks.edges.length ? `，显示前 ${tasks.edges.length} 项` : ""}`;
-  const more =
-    tasks.totalCount > tasks.edges.length && tasks.edges.length < 100 && onMore
-      ? h(
-          "button",
-          { type: "button", class: "ghost more", dataset: { testid: "own-tasks-more" }, onclick: onMore },
-          `显示更多（还有 ${tasks.totalCount - tasks.edges.length} 项）`,
-        )
-      : null;
-  const rows = tasks.edges.map(({ node: task }) => {
-    const overdue =
-      task.status !== "COMPLETED" && task.deadline.end && daysBetween(task.deadline.end, asOf) > 0;
-    return h(
-      "tr",
-      { dataset: { testid: "own-task-row", taskId: task.id } },
-      h("td", { class: "nowrap" }, h("span", { class: "tag" }, task.label)),
-      h("td", { class: "problem", title: task.title }, task.title),
-      h("td", { class: `due ${overdue ? "bad-text" : ""}` }, task.deadline.text),
-      h("td", {}, h("span", { class: `status s-${task.status}` }, TASK_STATUS[task.status] || task.status)),
-      h(
-        "td",
-        { class: "bar-cell small" },
-        h(
-          "div",
-          { class: "bar" },
-          h("span", { class: `seg ${task.status === "COMPLETED" ? "done" : "doing"}`, style: `width:${task.progress}%` }),
-        ),
-        h("span", { class: "rate" }, `${Math.round(task.progress)}%`),
-      ),
-    );
+/** A task's badge as of the chosen day (statusAsOf: the state the cards count), "未下达"
+ * when the task did not exist yet that day. */
+export function statusBadge(task) {
+  const status = task.statusAsOf;
+  if (status === null || status === undefined) {
+    return h("span", { class: "status s-NONE", dataset: { status: "NONE" } }, "当日未下达");
+  }
+  return h("span", { class: `status s-${status}`, dataset: { status } }, TASK_STATUS[status] || status);
+}
+
+function progressOf(task) {
+  return task.progressAsOf === null || task.progressAsOf === undefined ? 0 : task.progressAsOf;
+}
+
+/** A "more" button under a list: onMore(after) resolves to the next page of the connection,
+ * append(page) adds its rows. Hidden when the list is complete. */
+export function pager(testid, onMore, append) {
+  const more = h("button", { type: "button", class: "ghost more", dataset: { testid } }, "加载更多");
+  const update = (page, shown) => {
+    more.hidden = !page.pageInfo.hasNextPage;
+    more.dataset.after = page.pageInfo.endCursor || "";
+    more.textContent = `加载更多（已显示 ${shown} / ${page.totalCount}）`;
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      const page = await onMore(more.dataset.after);
+      update(page, append(page));
+    } finally {
+      more.disabled = false;
+    }
   });
+  return { more, update };
+}
+
+function ownTaskRow(task, asOf, onTask) {
+  const overdue =
+    task.statusAsOf && task.statusAsOf !== "COMPLETED" && task.deadline.end && daysBetween(task.deadline.end, asOf) > 0;
+  const done = task.statusAsOf === "COMPLETED";
+  return h(
+    "tr",
+    { dataset: { testid: "own-task-row", taskId: task.id, status: task.statusAsOf || "NONE" } },
+    h("td", { class: "nowrap" }, h("span", { class: "tag" }, task.label)),
+    h(
+      "td",
+      { class: "problem", title: task.title },
+      h("button", { type: "button", class: "link task-link", dataset: { testid: "task-link" }, onclick: () => onTask(task.id) }, task.title),
+    ),
+    h("td", { class: `due ${overdue ? "bad-text" : ""}` }, task.deadline.text),
+    h("td", {}, statusBadge(task)),
+    h(
+      "td",
+      { class: "bar-cell small" },
+      h("div", { class: "bar" }, h("span", { class: `seg ${done ? "done" : "doing"}`, style: `width:${progressOf(task)}%` })),
+      h("span", { class: "rate" }, `${Math.round(progressOf(task))}%`),
+    ),
+  );
+}
+
+/** The unit's own LEAD tasks (for a unit whose children lead none), deadline first, with the
+ * state as of the chosen day; "加载更多" fetches the next page (onMore(after): UnitTasksPage). */
+function renderOwnTasks(tasks, asOf, { onMore, onTask }) {
+  document.getElementById("children-title").textContent = "本单位牵头任务";
+  document.getElementById("children-sub").textContent = `共 ${tasks.totalCount} 项，状态为统计日 ${asOf} 当天`;
+  const body = h("tbody", {});
+  const append = (page) => {
+    body.append(...page.edges.map(({ node }) => ownTaskRow(node, asOf, onTask)));
+    return body.children.length;
+  };
+  const { more, update } = pager("own-tasks-more", onMore, append);
+  update(tasks, append(tasks));
   replace(
     "children",
     h(
@@ -121,21 +156,22 @@ function renderOwnTasks(tasks, asOf, onMore) {
           {},
           h("tr", {}, h("th", {}, "序号"), h("th", {}, "任务"), h("th", {}, "完成时限"), h("th", {}, "状态"), h("th", {}, "进度")),
         ),
-        h("tbody", {}, rows),
+        body,
       ),
     ),
     more,
   );
 }
 
-// 下级单位 in groups, in this order (towns and streets, districts, departments, enterprises).
+// 下级单位 in groups, in this order (towns and streets, districts, cities, departments);
+// enterprises are never 下级单位: they are listed apart (辖区企业).
 const KIND_GROUPS = [
   ["镇（街道）", ["TOWN"]],
   ["区县", ["DISTRICT"]],
   ["市", ["CITY"]],
   ["部门", ["DEPARTMENT"]],
-  ["企业", ["ENTERPRISE"]],
 ];
+const ENTERPRISE = "ENTERPRISE";
 
 function groupOf(kind) {
   const index = KIND_GROUPS.findIndex(([, kinds]) => kinds.includes(kind));
@@ -169,30 +205,57 @@ function childRow(child, onSelect) {
   );
 }
 
-/** Child units with their own rollups and completion bars (a click selects the unit); a unit
- * whose children lead nothing shows its own tasks instead. */
-export function renderChildren(children, ownTasks, asOf, onSelect, onMoreTasks) {
-  const withTasks = children.filter((c) => c.taskRollup.total > 0);
-  const idle = children.length - withTasks.length;
-  document.getElementById("children-title").textContent = "下级单位任务进展";
-  document.getElementById("children-sub").textContent = children.length
-    ? `${withTasks.length} 个单位牵头任务${idle ? `，另 ${idle} 个单位暂无` : ""}`
-    : "";
-  if (!withTasks.length && ownTasks.totalCount) {
-    renderOwnTasks(ownTasks, asOf, onMoreTasks);
-    return;
-  }
-  if (!withTasks.length) {
-    replace("children", empty(children.length ? "下级单位暂无牵头任务" : "无下级单位，本单位无牵头任务"));
-    return;
-  }
-  withTasks.sort(
-    (a, b) =>
-      groupOf(a.kind) - groupOf(b.kind) ||
-      b.taskRollup.overdue - a.taskRollup.overdue ||
-      b.taskRollup.total - a.taskRollup.total ||
-      a.name.localeCompare(b.name, "zh-CN"),
+function childTable(testid, rows) {
+  return h(
+    "table",
+    { class: "table", dataset: { testid } },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", {}, "单位"),
+        h("th", { class: "num" }, "任务"),
+        h("th", { class: "num" }, "完成"),
+        h("th", { class: "num" }, "逾期"),
+        h("th", {}, "完成率"),
+      ),
+    ),
+    h("tbody", {}, rows),
   );
+}
+
+function byUrgency(a, b) {
+  return (
+    b.taskRollup.overdue - a.taskRollup.overdue ||
+    b.taskRollup.total - a.taskRollup.total ||
+    a.name.localeCompare(b.name, "zh-CN")
+  );
+}
+
+/** Child units (as of the chosen day) with their own rollups and completion bars, grouped by
+ * kind (a click selects the unit); enterprises apart, never among 下级单位; a unit whose
+ * children lead nothing shows its own tasks instead. */
+export function renderChildren(children, ownTasks, asOf, onSelect, { onMoreTasks, onTask }) {
+  const units = children.filter((c) => c.kind !== ENTERPRISE);
+  const enterprises = children.filter((c) => c.kind === ENTERPRISE && c.taskRollup.total > 0);
+  const withTasks = units.filter((c) => c.taskRollup.total > 0);
+  const idle = units.length - withTasks.length;
+  document.getElementById("children-title").textContent = "下级单位任务进展";
+  document.getElementById("children-sub").textContent = units.length
+    ? `${withTasks.length} 个单位牵头任务${idle ? `，另 ${idle} 个单位暂无` : ""}` +
+      (enterprises.length ? `；辖区企业 ${enterprises.length} 家另列` : "")
+    : "";
+  if (!withTasks.length && !enterprises.length && ownTasks.totalCount) {
+    renderOwnTasks(ownTasks, asOf, { onMore: onMoreTasks, onTask });
+    return;
+  }
+  if (!withTasks.length && !enterprises.length) {
+    replace("children", empty(units.length ? "下级单位暂无牵头任务" : "无下级单位，本单位无牵头任务"));
+    return;
+  }
+  withTasks.sort((a, b) => groupOf(a.kind) - groupOf(b.kind) || byUrgency(a, b));
   const rows = [];
   let group = null;
   for (const child of withTasks) {
@@ -211,34 +274,29 @@ export function renderChildren(children, ownTasks, asOf, onSelect, onMoreTasks) 
     }
     rows.push(childRow(child, onSelect));
   }
+  enterprises.sort(byUrgency);
+  const enterpriseRows = enterprises.map((child) => {
+    const row = childRow(child, onSelect);
+    row.dataset.testid = "enterprise-row";
+    return row;
+  });
   replace(
     "children",
-    h(
-      "div",
-      { class: "scroll tall" },
-      h(
-      "table",
-      { class: "table", dataset: { testid: "children-table" } },
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          h("th", {}, "单位"),
-          h("th", { class: "num" }, "任务"),
-          h("th", { class: "num" }, "完成"),
-          h("th", { class: "num" }, "逾期"),
-          h("th", {}, "完成率"),
-        ),
-      ),
-      h("tbody", {}, rows),
-      ),
-    ),
+    withTasks.length
+      ? h("div", { class: "scroll tall" }, childTable("children-table", rows))
+      : empty("下级单位暂无牵头任务"),
+    enterprises.length
+      ? h(
+          "details",
+          { class: "enterprises", dataset: { testid: "enterprises" } },
+          h("summary", {}, `辖区企业（${enterprises.length} 家，牵头任务按企业计，不计入下级单位）`),
+          h("div", { class: "scroll" }, childTable("enterprises-table", enterpriseRows)),
+        )
+      : null,
   );
 }
 
-function overdueRow(task, asOf, onSelect) {
+function overdueRow(task, asOf, onSelect, onTask) {
   const days = task.deadline.end ? daysBetween(task.deadline.end, asOf) : null;
   return h(
     "li",
@@ -249,9 +307,13 @@ function overdueRow(task, asOf, onSelect) {
       h("span", { class: "days", dataset: { days: String(days) } }, days === null ? "逾期" : `逾期 ${days} 天`),
       h("span", { class: "tag" }, task.label),
       h("span", { class: "deadline" }, `时限：${task.deadline.text}`),
-      h("span", { class: `status s-${task.status}` }, TASK_STATUS[task.status] || task.status),
+      statusBadge(task),
     ),
-    h("div", { class: "item-title", title: task.title }, task.title),
+    h(
+      "div",
+      { class: "item-title", title: task.title },
+      h("button", { type: "button", class: "link task-link", dataset: { testid: "task-link" }, onclick: () => onTask(task.id) }, task.title),
+    ),
     h(
       "div",
       { class: "item-units" },
@@ -265,7 +327,7 @@ function overdueRow(task, asOf, onSelect) {
 }
 
 /** The overdue list (deadline ascending) with a "more" button that pages with `after`. */
-export function renderOverdue(connection, _rollup, asOf, { onSelect, onMore }) {
+export function renderOverdue(connection, _rollup, asOf, { onSelect, onMore, onTask }) {
   // The list and the card judge alike: by this unit's own shares (OrgUnit.tasks overdueAsOf
   // = taskRollup.overdue), so a task whose shares here are done leaves both at once.
   document.getElementById("overdue-sub").textContent =
@@ -276,30 +338,52 @@ export function renderOverdue(connection, _rollup, asOf, { onSelect, onMore }) {
     return;
   }
   const list = h("ol", { class: "list", dataset: { testid: "overdue-list" } });
-  const more = h("button", { type: "button", class: "ghost more" }, "加载更多");
   const append = (page) => {
-    list.append(...page.edges.map((edge) => overdueRow(edge.node, asOf, onSelect)));
-    more.hidden = !page.pageInfo.hasNextPage;
-    more.dataset.after = page.pageInfo.endCursor || "";
-    more.textContent = `加载更多（已显示 ${list.children.length} / ${page.totalCount}）`;
+    list.append(...page.edges.map((edge) => overdueRow(edge.node, asOf, onSelect, onTask)));
+    return list.children.length;
   };
-  more.addEventListener("click", async () => {
-    more.disabled = true;
-    try {
-      append(await onMore(more.dataset.after));
-    } finally {
-      more.disabled = false;
-    }
-  });
-  append(connection);
+  const { more, update } = pager("overdue-more", onMore, append);
+  update(connection, append(connection));
   replace("overdue", h("div", { class: "scroll tall" }, list), more);
 }
 
-/** Rectification items by workflow state: counts along the workflow, then the items. */
-export function renderRectifications(rollup, connection, asOf, today) {
+function rectificationRow(item, asOf) {
+  // The state on the chosen day (statusAsOf), as the counts above; "当日未立项" before the item.
+  const status = item.statusAsOf || null;
+  const days = status ? rectificationOverdueDays({ ...item, status }, asOf) : 0;
+  const units = item.responsibleUnits.map((u) => u.name);
+  return h(
+    "tr",
+    { dataset: { testid: "rect-row", status: status || "NONE" } },
+    h("td", { class: "num" }, item.seq),
+    h("td", { class: "problem", title: item.problem }, item.problem),
+    h(
+      "td",
+      { class: "units", title: units.join("、") },
+      units.length > 2 ? `${units.slice(0, 2).join("、")} 等 ${units.length} 个` : units.join("、"),
+    ),
+    h(
+      "td",
+      { class: "due" },
+      h("div", {}, item.deadline.text),
+      days > 0 ? h("span", { class: "days small" }, `逾期 ${days} 天`) : null,
+    ),
+    h(
+      "td",
+      {},
+      status
+        ? h("span", { class: `status r-${status}` }, RECTIFICATION_STATUS[status])
+        : h("span", { class: "status s-NONE" }, "当日未立项"),
+    ),
+  );
+}
+
+/** Rectification items by workflow state: counts along the workflow (as of the chosen day),
+ * then the items (their latest state), page by page (onMore(after): RectificationsPage). */
+export function renderRectifications(rollup, connection, asOf, today, { onMore }) {
   document.getElementById("rect-sub").textContent =
     `共 ${rollup.total} 项 · 完成率 ${percent(rollup.completionRate)}` +
-    (asOf === today ? "" : `（统计截至 ${asOf}；下方列表为最新状态）`);
+    (asOf === today ? "" : `（统计截至 ${asOf}，列表状态同）`);
   replace(
     "rect-states",
     ...RECTIFICATION_STATES.map(([status, field, label]) =>
@@ -322,36 +406,13 @@ export function renderRectifications(rollup, connection, asOf, today) {
     replace("rectifications", empty("本单位及下级单位无整改事项"));
     return;
   }
-  const order = Object.fromEntries(RECTIFICATION_STATES.map(([status], i) => [status, i]));
-  const items = connection.edges
-    .map((edge) => edge.node)
-    .sort((a, b) => order[a.status] - order[b.status] || a.seq - b.seq);
-  const rows = items.map((item) => {
-    const days = rectificationOverdueDays(item, asOf);
-    const units = item.responsibleUnits.map((u) => u.name);
-    return h(
-      "tr",
-      { dataset: { testid: "rect-row", status: item.status } },
-      h("td", { class: "num" }, item.seq),
-      h("td", { class: "problem", title: item.problem }, item.problem),
-      h(
-        "td",
-        { class: "units", title: units.join("、") },
-        units.length > 2 ? `${units.slice(0, 2).join("、")} 等 ${units.length} 个` : units.join("、"),
-      ),
-      h(
-        "td",
-        { class: "due" },
-        h("div", {}, item.deadline.text),
-        days > 0 ? h("span", { class: "days small" }, `逾期 ${days} 天`) : null,
-      ),
-      h("td", {}, h("span", { class: `status r-${item.status}` }, RECTIFICATION_STATUS[item.status])),
-    );
-  });
-  const note =
-    connection.totalCount > items.length
-      ? h("p", { class: "hint" }, `显示前 ${items.length} 项，共 ${connection.totalCount} 项`)
-      : null;
+  const body = h("tbody", {});
+  const append = (page) => {
+    body.append(...page.edges.map((edge) => rectificationRow(edge.node, asOf)));
+    return body.children.length;
+  };
+  const { more, update } = pager("rect-more", onMore, append);
+  update(connection, append(connection));
   replace(
     "rectifications",
     h(
@@ -373,10 +434,10 @@ export function renderRectifications(rollup, connection, asOf, today) {
             h("th", {}, "状态"),
           ),
         ),
-        h("tbody", {}, rows),
+        body,
       ),
     ),
-    note,
+    more,
   );
 }
 
