@@ -31,6 +31,25 @@ export type AcknowledgeEscalationInput = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A comment or 批示 on a task, rectification or progress report. */
+export type AddCommentInput = {
+  /** What is written. */
+  body: Scalars['String']['input'];
+  /** COMMENT (REPORTER or higher, on what it sees) or INSTRUCTION (批示: COORDINATOR or higher of the target's issuer or a unit above it, or of a unit above the target's units). */
+  kind?: CommentKind;
+  /** The task, rectification or progress report commented on. */
+  target: Scalars['ID']['input'];
+};
+
+/** Result of addComment. */
+export type AddCommentPayload = {
+  __typename?: 'AddCommentPayload';
+  /** The comment written. */
+  comment: Maybe<Comment>;
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+};
+
 export type AssessmentLevel =
   | 'COUNTY'
   | 'MUNICIPAL'
@@ -65,6 +84,10 @@ export type AssignTaskPayload = {
 /** A unit's share of a task (牵头 or 配合), with its own state. */
 export type Assignment = Node & {
   __typename?: 'Assignment';
+  /** When the unit signed for its share (签收, signFor); null: not yet. */
+  acknowledgedAt: Maybe<Scalars['DateTime']['output']>;
+  /** This unit's own share's light (亮灯) as of the date (default today), from its own state and progress (models/rules/health.py); null before the share existed. */
+  health: Maybe<Health>;
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
   /** This unit's own share is overdue as of the date (default today): not completed by then, not 长期坚持, the task's deadline ended before it. What escalations judge. */
@@ -87,8 +110,34 @@ export type Assignment = Node & {
 
 
 /** A unit's share of a task (牵头 or 配合), with its own state. */
+export type AssignmentHealthArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** A unit's share of a task (牵头 or 配合), with its own state. */
 export type AssignmentOverdueArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** A page of items with keyset cursors. */
+export type AssignmentConnection = {
+  __typename?: 'AssignmentConnection';
+  /** The items of this page. */
+  edges: Array<AssignmentEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type AssignmentEdge = {
+  __typename?: 'AssignmentEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Assignment;
 };
 
 export type AssignmentRole =
@@ -96,10 +145,12 @@ export type AssignmentRole =
   | 'COOPERATING'
   | 'LEAD';
 
-/** An evidence file and what it goes on: a progress report or a rectification event (exactly one). */
+/** An evidence file and what it goes on: a progress report, a rectification event or an extension request (exactly one). */
 export type AttachEvidenceInput = {
   /** What it shows (at most 500 characters). */
   caption?: InputMaybe<Scalars['String']['input']>;
+  /** An extension request (延期申请) your unit made. */
+  extensionRequest?: InputMaybe<Scalars['ID']['input']>;
   /** The file (multipart upload): a photo, PDF, office document or zip archive, told by its content; at most GOVGRAPH_EVIDENCE_MAX_BYTES (10 MB by default). */
   file: Scalars['Upload']['input'];
   /** A rectification event (transition) your unit or a unit below it made. */
@@ -264,6 +315,147 @@ export type CloseEscalationInput = {
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A comment or 批示 on a task, rectification or progress report: who wrote it (unit, role), when. Whoever sees the target sees its comments. Append-only. */
+export type Comment = Node & {
+  __typename?: 'Comment';
+  /** Who wrote it (internal: null for sharing partners). */
+  author: Maybe<Scalars['String']['output']>;
+  /** The author's role then. */
+  authorRole: ViewerRole;
+  /** The author's unit. */
+  authorUnit: Maybe<OrgUnit>;
+  /** What was written. */
+  body: Scalars['String']['output'];
+  /** When it was written. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** COMMENT or INSTRUCTION (批示). */
+  kind: CommentKind;
+};
+
+/** A page of items with keyset cursors. */
+export type CommentConnection = {
+  __typename?: 'CommentConnection';
+  /** The items of this page. */
+  edges: Array<CommentEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type CommentEdge = {
+  __typename?: 'CommentEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Comment;
+};
+
+/** A comment (COMMENT, 留言 / 意见) or a leader's instruction (INSTRUCTION, 批示). */
+export type CommentKind =
+  | 'COMMENT'
+  | 'INSTRUCTION';
+
+/** A unit's contact: who is told of its events, how and when. */
+export type Contact = {
+  __typename?: 'Contact';
+  /** False: told nothing. */
+  active: Scalars['Boolean']['output'];
+  /** An email address, or the gateway's recipient (phone number, account id). */
+  address: Scalars['String']['output'];
+  /** EMAIL or HTTP_GATEWAY. */
+  channel: ContactChannel;
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Event types it hears of (task.due_soon …); empty: every type. */
+  eventTypes: Array<Scalars['String']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** IMMEDIATE or DAILY_DIGEST. */
+  mode: ContactMode;
+  /** Who (a person, a duty desk, a mailbox). */
+  name: Scalars['String']['output'];
+  /** Quiet hours until (HH:MM, local). */
+  quietEnd: Maybe<Scalars['String']['output']>;
+  /** Quiet hours from (HH:MM, local). */
+  quietStart: Maybe<Scalars['String']['output']>;
+  /** The OrgUnit whose events it hears of. */
+  unit: Scalars['ID']['output'];
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** For expectedVersion. */
+  version: Scalars['Int']['output'];
+};
+
+/** How a contact is reached: EMAIL (SMTP) or HTTP_GATEWAY. */
+export type ContactChannel =
+  | 'EMAIL'
+  | 'HTTP_GATEWAY';
+
+/** IMMEDIATE (each event, outside quiet hours) or DAILY_DIGEST. */
+export type ContactMode =
+  | 'DAILY_DIGEST'
+  | 'IMMEDIATE';
+
+/** One message to one contact: an event, or a daily digest. */
+export type ContactNotification = {
+  __typename?: 'ContactNotification';
+  /** Attempts made. */
+  attempts: Scalars['Int']['output'];
+  /** The text sent. */
+  body: Scalars['String']['output'];
+  /** The Contact. */
+  contact: Scalars['ID']['output'];
+  /** The outbox event's id (digest: null). */
+  eventId: Maybe<Scalars['String']['output']>;
+  /** task.due_soon …, or digest. */
+  eventType: Scalars['String']['output'];
+  /** Global id (the mail's Message-ID part). */
+  id: Scalars['ID']['output'];
+  /** Why the last attempt failed. */
+  lastError: Maybe<Scalars['String']['output']>;
+  /** When a PENDING one goes (after quiet hours). */
+  nextAttemptAt: Scalars['DateTime']['output'];
+  /** When it was sent. */
+  sentAt: Maybe<Scalars['DateTime']['output']>;
+  /** PENDING, SENT or DEAD. */
+  status: NotificationStatus;
+  /** The subject line. */
+  subject: Scalars['String']['output'];
+};
+
+/** Result of createContact and updateContact. */
+export type ContactPayload = {
+  __typename?: 'ContactPayload';
+  /** The contact after the write. */
+  contact: Maybe<Contact>;
+  /** Why it was refused, if it was. */
+  errors: Array<UserError>;
+};
+
+/** A new contact of a unit. */
+export type CreateContactInput = {
+  /** Email address, or the gateway's recipient. */
+  address: Scalars['String']['input'];
+  /** EMAIL or HTTP_GATEWAY. */
+  channel: ContactChannel;
+  /** task.due_soon, task.overdue, task.changed, rectification.changed, escalation.issued/acknowledged/replied/closed; empty: all of them. */
+  eventTypes?: Array<Scalars['String']['input']>;
+  /** IMMEDIATE (default) or DAILY_DIGEST. */
+  mode?: ContactMode;
+  /** Who (1 to 100 characters). */
+  name: Scalars['String']['input'];
+  /** Quiet hours until (HH:MM, local; before quietStart: overnight). */
+  quietEnd?: InputMaybe<Scalars['String']['input']>;
+  /** Quiet hours from (HH:MM, local; with quietEnd). */
+  quietStart?: InputMaybe<Scalars['String']['input']>;
+  /** The OrgUnit (COORDINATOR+ over it). */
+  unit: Scalars['ID']['input'];
+};
+
 /** A document (文件) to register. */
 export type CreateDocumentInput = {
   /** Superior document. */
@@ -296,10 +488,24 @@ export type CreatePlanInput = {
   objectives?: InputMaybe<Scalars['String']['input']>;
   /** The plan this one is an annex of. */
   parent?: InputMaybe<Scalars['ID']['input']>;
+  /** Which reports of its tasks wait for review (审核) before they count. */
+  reportReview?: ReportReviewPolicy;
   /** Title. */
   title: Scalars['String']['input'];
   /** Year covered. */
   year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A new 考核 rubric. */
+export type CreateScoreRubricInput = {
+  /** What it assesses. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name, unique. */
+  name: Scalars['String']['input'];
+  /** The assessing unit (required unless ADMIN). */
+  owner?: InputMaybe<Scalars['ID']['input']>;
+  /** Its lines, in order (1–50). */
+  rules: Array<ScoreRuleInput>;
 };
 
 /** A new target. */
@@ -421,6 +627,18 @@ export type DeadlineKind =
   | 'PERIOD'
   | 'UNSPECIFIED';
 
+/** The approver's decision on a pending extension request (审批). */
+export type DecideExtensionInput = {
+  /** APPROVE (the deadline moves) or REJECT. */
+  decision: ExtensionDecision;
+  /** The request's version the decision is based on. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** 审批意见: required to reject, optional to approve. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** The extension request. */
+  request: Scalars['ID']['input'];
+};
+
 /** Split the viewer's unit's share of a task into subtasks. */
 export type DecomposeTaskInput = {
   /** The subtasks. */
@@ -438,6 +656,23 @@ export type DecomposeTaskPayload = {
   subtasks: Array<Task>;
   /** The decomposed task. */
   task: Maybe<Task>;
+};
+
+/** Which contact to delete. */
+export type DeleteContactInput = {
+  /** The Contact. */
+  contact: Scalars['ID']['input'];
+  /** The contact's version the write is based on. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Result of deleteContact. */
+export type DeleteContactPayload = {
+  __typename?: 'DeleteContactPayload';
+  /** The deleted contact. */
+  deletedId: Maybe<Scalars['ID']['output']>;
+  /** Why it was refused, if it was. */
+  errors: Array<UserError>;
 };
 
 /** Result of deleteWebhookSubscription. */
@@ -695,6 +930,98 @@ export type EvidenceInput = {
   url: Scalars['String']['input'];
 };
 
+/** An approver's decision on an extension request. */
+export type ExtensionDecision =
+  /** 批准: the deadline moves. */
+  | 'APPROVE'
+  /** 不予批准, with a reason. */
+  | 'REJECT';
+
+/** An extension request (延期申请): a lead unit asks for a later deadline of a task, with a reason and evidence files; the plan's issuer (or a unit above it, or above the lead unit) approves or rejects it. An approval is a dated deadline change (Task.deadlineHistory): the original deadline stays, as-of views before it keep it. */
+export type ExtensionRequest = Node & {
+  __typename?: 'ExtensionRequest';
+  /** The approver it is addressed to: the plan's issuer (for a subtask, the unit whose share it splits), else the lead unit's parent. Units above it may decide too. */
+  addressedTo: Maybe<OrgUnit>;
+  /** The requesting unit's LEAD share. */
+  assignment: Maybe<Assignment>;
+  /** The deadline end in force when it was asked. */
+  currentDeadlineEnd: Maybe<Scalars['Date']['output']>;
+  /** When it was approved, rejected or withdrawn. */
+  decidedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who decided (internal: null for sharing partners). */
+  decidedBy: Maybe<Scalars['String']['output']>;
+  /** The unit that approved or rejected it. */
+  decidedByUnit: Maybe<OrgUnit>;
+  /** The approver's reason (审批意见); a rejection always gives one. */
+  decisionReason: Maybe<Scalars['String']['output']>;
+  /** Evidence files (佐证材料) of the request, oldest first. */
+  files: Array<EvidenceFile>;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** Why the lead unit asks (申请理由). */
+  reason: Scalars['String']['output'];
+  /** When it was asked. */
+  requestedAt: Scalars['DateTime']['output'];
+  /** Who asked (internal: null for sharing partners). */
+  requestedBy: Maybe<Scalars['String']['output']>;
+  /** The requesting lead unit. */
+  requestedByUnit: OrgUnit;
+  /** The deadline end asked for. */
+  requestedDeadlineEnd: Scalars['Date']['output'];
+  /** PENDING (待审批), APPROVED (已批准), REJECTED (未批准), WITHDRAWN (已撤回). */
+  status: ExtensionStatus;
+  /** The task whose deadline it asks to move. */
+  task: Maybe<Task>;
+  /** Row version for expectedVersion. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of items with keyset cursors. */
+export type ExtensionRequestConnection = {
+  __typename?: 'ExtensionRequestConnection';
+  /** The items of this page. */
+  edges: Array<ExtensionRequestEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type ExtensionRequestEdge = {
+  __typename?: 'ExtensionRequestEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: ExtensionRequest;
+};
+
+/** Filter for extension requests. */
+export type ExtensionRequestFilter = {
+  /** Addressed to the viewer's unit (ME: the approver's list) or to a unit in its subtree (MY_SUBTREE). */
+  addressedTo?: InputMaybe<UnitParty>;
+  /** Asked by this unit (an OrgUnit id). */
+  requestedBy?: InputMaybe<Scalars['ID']['input']>;
+  /** State in this set (PENDING: what waits for a decision). */
+  status?: InputMaybe<Array<ExtensionStatus>>;
+};
+
+/** Result of requestExtension, decideExtension and withdrawExtension. */
+export type ExtensionRequestPayload = {
+  __typename?: 'ExtensionRequestPayload';
+  /** Why it was refused, if it was. */
+  errors: Array<UserError>;
+  /** The request after the write. */
+  request: Maybe<ExtensionRequest>;
+};
+
+/** An extension request (延期申请): PENDING (待审批), APPROVED (已批准), REJECTED (未批准), WITHDRAWN (已撤回). */
+export type ExtensionStatus =
+  | 'APPROVED'
+  | 'PENDING'
+  | 'REJECTED'
+  | 'WITHDRAWN';
+
 /** A numbered problem of an inspection's feedback (反馈问题N). */
 export type Finding = {
   __typename?: 'Finding';
@@ -707,6 +1034,12 @@ export type Finding = {
   /** The problem as the feedback states it. */
   text: Scalars['String']['output'];
 };
+
+/** Traffic-light health (亮灯 / 三色督办) as of a date: GREEN on track (or completed, or 长期坚持), YELLOW behind 序时进度 beyond the plan's tolerance or due within 14 days, RED overdue. */
+export type Health =
+  | 'GREEN'
+  | 'RED'
+  | 'YELLOW';
 
 /** A 台账 file and the plan it goes into. */
 export type ImportLedgerInput = {
@@ -783,6 +1116,8 @@ export type Inspection = Node & {
   remarks: Maybe<Scalars['String']['output']>;
   /** The inspected unit. */
   subjectUnit: Maybe<OrgUnit>;
+  /** Units designated supervisor of this inspection's rectification list (e.g. 区环委办): they see its items and run 验收/销号 (VERIFIED, CLOSED, REOPENED) on them. */
+  supervisors: Array<OrgUnit>;
 };
 
 
@@ -983,55 +1318,92 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** The addressed unit signs for an escalation (签收; REPORTER). Again, or after a concurrent sign-for, is a no-op. */
   acknowledgeEscalation: EscalationInboxPayload;
+  /** Comment on a task, rectification item or progress report, or give a 批示 (INSTRUCTION). Whoever sees the target sees its comments. */
+  addComment: AddCommentPayload;
   /** Assign lead or cooperating units, by id, name or group. */
   assignTask: AssignTaskPayload;
-  /** Attach an evidence file (佐证材料) to a progress report or a rectification event (REPORTER; multipart upload). Refused files leave nothing behind. */
+  /** Attach an evidence file (佐证材料) to a progress report, a rectification event or an extension request (REPORTER; multipart upload). Refused files leave nothing behind. */
   attachEvidence: AttachEvidencePayload;
   /** The issuing unit (or one above it) closes an escalation (办结; COORDINATOR). */
   closeEscalation: EscalationInboxPayload;
+  /** A new contact of a unit (COORDINATOR or higher of it or a unit above it). */
+  createContact: ContactPayload;
   /** Register a document issued by the viewer's subtree. */
   createDocument: DocumentPayload;
   /** Add a plan to a document. */
   createPlan: PlanPayload;
+  /** A new 考核 rubric (ADMIN, or COORDINATOR over the owner). */
+  createScoreRubric: ScoreRubricPayload;
   /** Set a target for a unit or section. */
   createTarget: TargetPayload;
   /** Create a task in a plan with its lead and cooperating units. */
   createTask: TaskPayload;
   /** Subscribe a sharing partner's API key to events (ADMIN): signed CloudEvents POSTed to `url`, read at the key's disclosure tier within its subtree. The secret is returned once. */
   createWebhookSubscription: WebhookSecretPayload;
+  /** The plan's issuer (or a unit above it, or above the lead unit; COORDINATOR) approves or rejects a pending extension request. An approval moves the task's deadline end: a dated deadline change, the original stays (Task.originalDeadline). Of concurrent decisions one applies; the others are INVALID_TRANSITION. */
+  decideExtension: ExtensionRequestPayload;
   /** Split the viewer's unit's share into subtasks. */
   decomposeTask: DecomposeTaskPayload;
+  /** Delete a contact and its queued messages (COORDINATOR+ over its unit). */
+  deleteContact: DeleteContactPayload;
   /** Delete a webhook subscription and its delivery log (ADMIN). */
   deleteWebhookSubscription: DeleteWebhookSubscriptionPayload;
+  /** Designate a unit supervisor of a plan or an inspection's rectification list (ADMIN, or a COORDINATOR of the issuer or a unit above it; the unit must be in your scope). DUPLICATE when it already is. */
+  designateSupervisor: SupervisionPayload;
   /** A superior unit escalates to a unit (督办). */
   escalate: EscalatePayload;
   /** Import a 台账 (.xlsx/.csv) into a plan: all rows or none (COORDINATOR). */
   importLedger: ImportLedgerPayload;
-  /** Record interim progress (整改进展) on a rectification without moving it: a responsible unit (REPORTER or above) adds an event whose from and to are the current state, with a comment, links and files; refused on a CLOSED item. */
+  /** Record interim progress (整改进展) on a rectification without moving it: a responsible unit (REPORTER or above) adds an event to its own share whose from and to are the share's state, with a comment, links and files; refused on a CLOSED share. */
   noteRectificationProgress: TransitionRectificationPayload;
   /** Record (or correct) a measured value. */
   recordMeasurement: MeasurementPayload;
   /** ADMIN: record a rename, merge, split, establishment or abolition and apply it to the tree in one transaction: predecessors end on the date, a merged or renamed unit's children pass to its successor, and rollups follow (the successor and its ancestors count the predecessor's tasks; tasks keep their units). */
   recordOrgUnitEvent: RecordOrgUnitEventPayload;
+  /** Send a subscription's dead letters again (ADMIN, or the partner whose subscription it is), optionally only those that died since an instant; each keeps its event id. None dead: an empty list. */
+  replayDeadLetters: ReplayDeliveriesPayload;
+  /** Send a dead webhook delivery again (ADMIN, or the partner whose subscription it is): PENDING with a fresh attempt budget, the same CloudEvent and webhook-id. INVALID_TRANSITION when it is not dead. */
+  replayDelivery: ReplayDeliveriesPayload;
   /** The addressed unit replies: 情况说明 or 整改承诺 (REPORTER); signs for it too. */
   replyToEscalation: EscalationInboxPayload;
   /** Report progress on the viewer's unit's own assignment. */
   reportProgress: ReportProgressPayload;
+  /** A lead unit asks for a later deadline of its task (延期申请; REPORTER of the LEAD share's unit), with a reason and evidence files. One pending request per task. */
+  requestExtension: ExtensionRequestPayload;
+  /** The supervising unit (COORDINATOR or higher of the task's issuer or a unit above it) accepts a submitted report, which then counts from this moment, or returns it with a reason (退回). A repeated or concurrent equal review is a no-op. */
+  reviewProgressReport: ReviewProgressReportPayload;
+  /** Revoke a supervisor (who may designate may revoke); NOT_FOUND when it is not. */
+  revokeSupervisor: SupervisionPayload;
   /** A new signing secret for a subscription (ADMIN), returned once; the old one keeps signing beside it for GOVGRAPH_WEBHOOK_ROTATION_GRACE_HOURS (24 h). */
   rotateWebhookSecret: WebhookSecretPayload;
+  /** Set which progress reports of a plan's tasks wait for review (the plan's issuer, COORDINATOR or higher). Reports already made keep their review state. */
+  setReportReview: SetReportReviewPayload;
+  /** 签收: the assigned unit signs for its share of a task (REPORTER of that unit). Again, or after a concurrent signer, is a no-op. */
+  signFor: SignForPayload;
   /** Start, complete, verify, close (销号) or reopen a rectification. */
   transitionRectification: TransitionRectificationPayload;
+  /** Change a contact (COORDINATOR or higher over its unit). */
+  updateContact: ContactPayload;
+  /** Replace a rubric's lines (a new version; expectedVersion). */
+  updateScoreRubric: ScoreRubricPayload;
   /** Change a target's value (expectedVersion required). */
   updateTarget: TargetPayload;
   /** Edit a task (expectedVersion required). */
   updateTask: TaskPayload;
   /** Change a webhook subscription's URL, event types, unit or state (ADMIN). */
   updateWebhookSubscription: UpdateWebhookSubscriptionPayload;
+  /** The requesting lead unit withdraws its pending extension request (REPORTER). */
+  withdrawExtension: ExtensionRequestPayload;
 };
 
 
 export type MutationAcknowledgeEscalationArgs = {
   input: AcknowledgeEscalationInput;
+};
+
+
+export type MutationAddCommentArgs = {
+  input: AddCommentInput;
 };
 
 
@@ -1050,6 +1422,11 @@ export type MutationCloseEscalationArgs = {
 };
 
 
+export type MutationCreateContactArgs = {
+  input: CreateContactInput;
+};
+
+
 export type MutationCreateDocumentArgs = {
   input: CreateDocumentInput;
 };
@@ -1057,6 +1434,11 @@ export type MutationCreateDocumentArgs = {
 
 export type MutationCreatePlanArgs = {
   input: CreatePlanInput;
+};
+
+
+export type MutationCreateScoreRubricArgs = {
+  input: CreateScoreRubricInput;
 };
 
 
@@ -1075,13 +1457,28 @@ export type MutationCreateWebhookSubscriptionArgs = {
 };
 
 
+export type MutationDecideExtensionArgs = {
+  input: DecideExtensionInput;
+};
+
+
 export type MutationDecomposeTaskArgs = {
   input: DecomposeTaskInput;
 };
 
 
+export type MutationDeleteContactArgs = {
+  input: DeleteContactInput;
+};
+
+
 export type MutationDeleteWebhookSubscriptionArgs = {
   input: WebhookSubscriptionInput;
+};
+
+
+export type MutationDesignateSupervisorArgs = {
+  input: SupervisorInput;
 };
 
 
@@ -1110,6 +1507,16 @@ export type MutationRecordOrgUnitEventArgs = {
 };
 
 
+export type MutationReplayDeadLettersArgs = {
+  input: ReplayDeadLettersInput;
+};
+
+
+export type MutationReplayDeliveryArgs = {
+  input: ReplayDeliveryInput;
+};
+
+
 export type MutationReplyToEscalationArgs = {
   input: ReplyToEscalationInput;
 };
@@ -1120,13 +1527,48 @@ export type MutationReportProgressArgs = {
 };
 
 
+export type MutationRequestExtensionArgs = {
+  input: RequestExtensionInput;
+};
+
+
+export type MutationReviewProgressReportArgs = {
+  input: ReviewProgressReportInput;
+};
+
+
+export type MutationRevokeSupervisorArgs = {
+  input: SupervisorInput;
+};
+
+
 export type MutationRotateWebhookSecretArgs = {
   input: WebhookSubscriptionInput;
 };
 
 
+export type MutationSetReportReviewArgs = {
+  input: SetReportReviewInput;
+};
+
+
+export type MutationSignForArgs = {
+  assignment: Scalars['ID']['input'];
+};
+
+
 export type MutationTransitionRectificationArgs = {
   input: TransitionRectificationInput;
+};
+
+
+export type MutationUpdateContactArgs = {
+  input: UpdateContactInput;
+};
+
+
+export type MutationUpdateScoreRubricArgs = {
+  input: UpdateScoreRubricInput;
 };
 
 
@@ -1142,6 +1584,11 @@ export type MutationUpdateTaskArgs = {
 
 export type MutationUpdateWebhookSubscriptionArgs = {
   input: UpdateWebhookSubscriptionInput;
+};
+
+
+export type MutationWithdrawExtensionArgs = {
+  input: WithdrawExtensionInput;
 };
 
 /** A unit an event creates (a RENAME's new name, SPLIT's parts). */
@@ -1172,7 +1619,18 @@ export type NoteRectificationProgressInput = {
   files?: InputMaybe<Array<Scalars['Upload']['input']>>;
   /** The rectification. */
   rectification: Scalars['ID']['input'];
+  /** The responsible unit whose share it is about (default: the viewer's own). */
+  unit?: InputMaybe<Scalars['ID']['input']>;
 };
+
+/** Where a message to a contact stands. */
+export type NotificationStatus =
+  /** Every attempt failed. */
+  | 'DEAD'
+  /** Not yet sent; retried. */
+  | 'PENDING'
+  /** Handed to the SMTP server or gateway. */
+  | 'SENT';
 
 /** Any unit: government level, department, town, enterprise, team. */
 export type OrgUnit = Node & {
@@ -1401,6 +1859,8 @@ export type Plan = Node & {
   document: Document;
   /** Field: AIR, WATER, SOIL … */
   field: PlanField;
+  /** 亮灯: points below the pro-rata expected progress (序时进度) a task still shows green (default 10). */
+  healthTolerance: Scalars['Float']['output'];
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
   /** Action plan or project list. */
@@ -1413,14 +1873,22 @@ export type Plan = Node & {
   objectives: Maybe<Scalars['String']['output']>;
   /** The plan this one is an annex of (e.g. key projects). */
   parent: Maybe<Plan>;
+  /** Which progress reports of its tasks the supervising unit reviews (审核) before they count: NONE (every report counts when made), FINAL (a report of COMPLETED counts once accepted), ALL (every report counts once accepted). */
+  reportReview: ReportReviewPolicy;
+  /** 签收: calendar days a unit has to sign for a new share (default 3). */
+  signWithinDays: Scalars['Int']['output'];
   /** Where in the document the tasks are. */
   source: Maybe<Scalars['String']['output']>;
+  /** Units designated supervisor of this plan: they see its tasks and their rollups without being above the tasks' units in the tree. */
+  supervisors: Array<OrgUnit>;
   /** Task counts and progress of the plan, as of a date. */
   taskRollup: TaskRollup;
   /** The plan's top-level tasks, by 序号 unless ordered. */
   tasks: TaskConnection;
   /** Title. */
   title: Scalars['String']['output'];
+  /** Row version for expectedVersion. */
+  version: Scalars['Int']['output'];
   /** Year the plan covers. */
   year: Maybe<Scalars['Int']['output']>;
 };
@@ -1510,6 +1978,8 @@ export type PlanPayload = {
 /** A unit's dated report on its share of a task. Append-only. */
 export type ProgressReport = Node & {
   __typename?: 'ProgressReport';
+  /** Comments and 批示 on this report, oldest first. */
+  comments: CommentConnection;
   /** Supporting links. */
   evidence: Array<Evidence>;
   /** Evidence files (佐证材料) attached to it, oldest first. */
@@ -1526,10 +1996,30 @@ export type ProgressReport = Node & {
   reportedAt: Scalars['DateTime']['output'];
   /** Who reported (internal: null for sharing partners). */
   reportedBy: Maybe<Scalars['String']['output']>;
+  /** Why it was returned (退回原因), or the reviewer's note on acceptance. */
+  reviewReason: Maybe<Scalars['String']['output']>;
+  /** Review (审核): NOT_REQUIRED (its plan does not review it: counts when made), SUBMITTED (待审核: does not count yet), ACCEPTED (counts from reviewedAt), RETURNED (退回: never counts; reviewReason says why). */
+  reviewState: ReportReviewState;
+  /** When it was accepted or returned; an accepted report counts from then. */
+  reviewedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who reviewed it (internal: null for sharing partners). */
+  reviewedBy: Maybe<Scalars['String']['output']>;
+  /** The unit that accepted or returned it. */
+  reviewerUnit: Maybe<OrgUnit>;
   /** State reported. */
   status: TaskStatus;
   /** The reporting unit. */
   unit: Maybe<OrgUnit>;
+  /** Row version for expectedVersion (its review). */
+  version: Scalars['Int']['output'];
+};
+
+
+/** A unit's dated report on its share of a task. Append-only. */
+export type ProgressReportCommentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<CommentKind>;
 };
 
 /** A page of items with keyset cursors. */
@@ -1603,10 +2093,16 @@ export type Query = {
   auditEvents: AuditEventConnection;
   /** What changed after `since`, in commit order, for mirroring: null starts with every visible object, then follows the log. Scoped by the viewer, or by `unit`'s subtree within it; a cursor (a page's, or a snapshot's changesCursor) carries its unit and disclosure tier and continues that view: one made for another unit or tier is refused. Deletions and objects leaving the view come as tombstones. `first` 20, max 100. */
   changes: ChangeConnection;
+  /** Messages to the contacts of a unit (as `contacts`), optionally of one status; ordered by id, paged like `contacts`. */
+  contactNotifications: Array<ContactNotification>;
+  /** A unit's contacts (the viewer's subtree; sharing partners none); ordered by id, `after` the last id of the previous page; `first` 20 by default, at most 100. */
+  contacts: Array<Contact>;
   /** Documents, newest first; filter by 文号 or kind. */
   documents: DocumentConnection;
   /** Escalations (督办件) the viewer may see, newest first: `addressedTo: ME` is the unit's inbox, `issuedBy: ME` what it issued; `status` filters by state. Without a unit (ADMIN of none, the demo viewer), ME names nothing. */
   escalations: EscalationConnection;
+  /** Extension requests (延期申请) the viewer may see (with their tasks), newest first. `filter: {status: [PENDING], addressedTo: ME}` is what waits for the viewer's unit to decide. Without a unit (ADMIN of none, the demo viewer), ME names nothing. */
+  extensionRequests: ExtensionRequestConnection;
   /** Every indicator, by code. */
   indicators: Array<Indicator>;
   /** Inspections, by name. */
@@ -1631,10 +2127,20 @@ export type Query = {
   rankings: Array<RankingEntry>;
   /** Rectification items, filtered. */
   rectifications: RectificationConnection;
+  /** The reviewer's pending list (待审核): SUBMITTED progress reports the viewer may review (COORDINATOR or higher of their task's issuer or a unit above it) and sees, oldest first. Empty for other viewers. */
+  reportsToReview: ProgressReportConnection;
+  /** Units of a kind ranked by their 考核 score (best first: highest score), within a unit's subtree; units with nothing scored rank with 0. Only visible units. */
+  scoreRanking: Array<ScoreRankingEntry>;
+  /** 考核 rubrics, by name. */
+  scoreRubrics: ScoreRubricConnection;
   /** Targets, filtered; by indicator, year and month. */
   targets: TargetConnection;
   /** Tasks, filtered and ordered (default: document / plan / 序号). */
   tasks: TaskConnection;
+  /** A unit's 考核 score under a rubric for a period, as of a date, with every line's count and points; `items` lists what scored (null: the unit is not visible). */
+  unitScore: Maybe<UnitScore>;
+  /** Shares (assignments) nobody has signed for (签收), oldest first: `late: true` (the default) only those past their sign-by day (assigned day + the plan's signWithinDays, calendar days) as of today; `issuedBy: ME | MY_SUBTREE` only tasks the viewer's unit (or its subtree) issued: the issuer's list. */
+  unsignedAssignments: AssignmentConnection;
   /** The delivery log of the subscriptions the viewer sees (webhookSubscriptions), optionally of one subscription and one status; ordered by id, paged like webhookSubscriptions. */
   webhookDeliveries: Array<WebhookDelivery>;
   /** Webhook subscriptions: a partner's own (its API key's), or every one for ADMIN; ordered by id, `after` the last id of the previous page; `first` 20 by default, at most 100. */
@@ -1657,6 +2163,21 @@ export type QueryChangesArgs = {
 };
 
 
+export type QueryContactNotificationsArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<NotificationStatus>;
+  unit: Scalars['ID']['input'];
+};
+
+
+export type QueryContactsArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  unit: Scalars['ID']['input'];
+};
+
+
 export type QueryDocumentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   docNumber?: InputMaybe<Scalars['String']['input']>;
@@ -1671,6 +2192,13 @@ export type QueryEscalationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   issuedBy?: InputMaybe<EscalationParty>;
   status?: InputMaybe<Array<EscalationStatus>>;
+};
+
+
+export type QueryExtensionRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ExtensionRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1747,6 +2275,31 @@ export type QueryRectificationsArgs = {
 };
 
 
+export type QueryReportsToReviewArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryScoreRankingArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['Date']['input'];
+  includeDescendants?: Scalars['Boolean']['input'];
+  kind: OrgUnitKind;
+  order?: RankingOrder;
+  rubric: Scalars['ID']['input'];
+  to: Scalars['Date']['input'];
+  within?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryScoreRubricsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryTargetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TargetFilter>;
@@ -1759,6 +2312,24 @@ export type QueryTasksArgs = {
   filter?: InputMaybe<TaskFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<TaskOrder>>;
+};
+
+
+export type QueryUnitScoreArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  from: Scalars['Date']['input'];
+  includeDescendants?: Scalars['Boolean']['input'];
+  rubric: Scalars['ID']['input'];
+  to: Scalars['Date']['input'];
+  unit: Scalars['ID']['input'];
+};
+
+
+export type QueryUnsignedAssignmentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  issuedBy?: InputMaybe<UnitParty>;
+  late?: Scalars['Boolean']['input'];
 };
 
 
@@ -1861,11 +2432,13 @@ export type Rectification = Node & {
   __typename?: 'Rectification';
   /** Heading it sits under. */
   category: Maybe<Scalars['String']['output']>;
+  /** Comments and 批示 on this rectification item, oldest first. */
+  comments: CommentConnection;
   /** 整改期限. */
   deadline: Deadline;
   /** Escalations (督办) about it, newest first. */
   escalations: Array<Escalation>;
-  /** Workflow history, oldest first. */
+  /** Workflow history of every share and of the item as a whole, oldest first. */
   events: Array<RectificationEvent>;
   /** Numbers of the feedback problems this item answers. */
   findingNumbers: Array<Scalars['Int']['output']>;
@@ -1889,10 +2462,28 @@ export type Rectification = Node & {
   responsibleUnits: Array<OrgUnit>;
   /** 序号 in the rectification list. */
   seq: Scalars['Int']['output'];
-  /** Workflow state. */
+  /** Each responsible unit's own share (责任单位的份额): its state, version and events, first-named first. */
+  shares: Array<RectificationShare>;
+  /** Workflow state, derived from the shares: the least-advanced share's state, but IN_PROGRESS rather than NOT_STARTED once any share has started (order NOT_STARTED < REOPENED < IN_PROGRESS < COMPLETED < VERIFIED < CLOSED); COMPLETED only when every share is at least COMPLETED. */
   status: RectificationStatus;
-  /** Row version for expectedVersion. */
+  /** The workflow state as of the date (end of day), as rectificationRollup(asOf) counts it: its latest event's by then, NOT_STARTED before any; null when the item was created after that day. Lists beside an as-of rollup show this. */
+  statusAsOf: Maybe<RectificationStatus>;
+  /** Row version: expectedVersion of a move of the item as a whole (bumped by every move of a share too). */
   version: Scalars['Int']['output'];
+};
+
+
+/** A rectification item (整改事项) and its close-out state. */
+export type RectificationCommentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<CommentKind>;
+};
+
+
+/** A rectification item (整改事项) and its close-out state. */
+export type RectificationStatusAsOfArgs = {
+  asOf: Scalars['Date']['input'];
 };
 
 /** A page of items with keyset cursors. */
@@ -1936,6 +2527,8 @@ export type RectificationEvent = {
   occurredAt: Scalars['DateTime']['output'];
   /** State after. */
   toStatus: RectificationStatus;
+  /** The unit whose share it moved or noted; null for a move of the item as a whole (which moves every share) or where the unit is out of your scope. */
+  unit: Maybe<OrgUnit>;
 };
 
 /** Filter for rectification lists. */
@@ -1985,6 +2578,19 @@ export type RectificationRollup = {
   verified: Scalars['Int']['output'];
 };
 
+/** A responsible unit's share of a rectification item: its own workflow state, version and events (a unit moves and notes its own share; the item's state derives from the shares). */
+export type RectificationShare = {
+  __typename?: 'RectificationShare';
+  /** Its events and the moves of the item as a whole, oldest first. */
+  events: Array<RectificationEvent>;
+  /** The share's state. */
+  state: RectificationStatus;
+  /** The responsible unit (null where it is out of your scope). */
+  unit: Maybe<OrgUnit>;
+  /** expectedVersion of a move of this share. */
+  version: Scalars['Int']['output'];
+};
+
 export type RectificationStatus =
   | 'CLOSED'
   | 'COMPLETED'
@@ -1992,6 +2598,29 @@ export type RectificationStatus =
   | 'NOT_STARTED'
   | 'REOPENED'
   | 'VERIFIED';
+
+/** A subscription's dead letters to send again. */
+export type ReplayDeadLettersInput = {
+  /** Only those whose last attempt was at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The WebhookSubscription. */
+  subscription: Scalars['ID']['input'];
+};
+
+/** Result of replayDelivery and replayDeadLetters. */
+export type ReplayDeliveriesPayload = {
+  __typename?: 'ReplayDeliveriesPayload';
+  /** The deliveries re-queued (PENDING, due now; same event id). */
+  deliveries: Array<WebhookDelivery>;
+  /** Why it was refused, if it was. */
+  errors: Array<UserError>;
+};
+
+/** One dead webhook delivery to send again. */
+export type ReplayDeliveryInput = {
+  /** The WebhookDelivery (status DEAD). */
+  delivery: Scalars['ID']['input'];
+};
 
 export type ReplyCategory =
   | 'A'
@@ -2045,6 +2674,24 @@ export type ReportProgressPayload = {
   task: Maybe<Task>;
 };
 
+/** A reviewer's decision: ACCEPT (通过) or RETURN (退回). */
+export type ReportReviewDecision =
+  | 'ACCEPT'
+  | 'RETURN';
+
+/** Which progress reports of a plan's tasks wait for review (审核) before they count: NONE, FINAL (a report of COMPLETED), ALL. */
+export type ReportReviewPolicy =
+  | 'ALL'
+  | 'FINAL'
+  | 'NONE';
+
+/** A progress report's review: NOT_REQUIRED, SUBMITTED (待审核), ACCEPTED (通过), RETURNED (退回). */
+export type ReportReviewState =
+  | 'ACCEPTED'
+  | 'NOT_REQUIRED'
+  | 'RETURNED'
+  | 'SUBMITTED';
+
 /** A document's sentence about a unit (news), with its figures. */
 export type ReportedFact = {
   __typename?: 'ReportedFact';
@@ -2077,6 +2724,225 @@ export type ReportedFigure = {
   unitOfMeasure: Maybe<Scalars['String']['output']>;
   /** The number. */
   value: Scalars['Float']['output'];
+};
+
+/** A lead unit's request for a later deadline (延期申请). */
+export type RequestExtensionInput = {
+  /** The requesting unit's LEAD share of the task. */
+  assignment: Scalars['ID']['input'];
+  /** Evidence files (佐证材料, multipart uploads) attached to the request, as attachEvidence takes them; one refused file refuses the request. */
+  files?: InputMaybe<Array<Scalars['Upload']['input']>>;
+  /** The deadline end asked for: later than the one in force. */
+  newDeadline: Scalars['Date']['input'];
+  /** Why (申请理由; required, at most 5000). */
+  reason: Scalars['String']['input'];
+};
+
+/** A supervising unit's review (审核) of a submitted progress report. */
+export type ReviewProgressReportInput = {
+  /** ACCEPT (通过: it counts from now) or RETURN (退回: it never counts). */
+  decision: ReportReviewDecision;
+  /** The report's version the review is based on. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Why (退回原因): required to return, optional to accept. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** The progress report (SUBMITTED). */
+  report: Scalars['ID']['input'];
+};
+
+/** Result of reviewProgressReport. */
+export type ReviewProgressReportPayload = {
+  __typename?: 'ReviewProgressReportPayload';
+  /** The reporting unit's share after the review (its state, if it changed). */
+  assignment: Maybe<Assignment>;
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The report after the review. */
+  report: Maybe<ProgressReport>;
+};
+
+/** One item a rubric line scores: a share or an escalation. */
+export type ScoreItem = {
+  __typename?: 'ScoreItem';
+  /** Days late (shares; 0 when on time). */
+  daysLate: Scalars['Int']['output'];
+  /** The escalation (ESCALATION items). */
+  escalation: Maybe<Escalation>;
+  /** Share or escalation. */
+  kind: ScoreItemKind;
+  /** Its points under the line. */
+  points: Scalars['Float']['output'];
+  /** The returned report (REPORT items), with its reason. */
+  report: Maybe<ProgressReport>;
+  /** The rubric line (ScoreRule.seq). */
+  seq: Scalars['Int']['output'];
+  /** The task (of a share, or the escalation's task). */
+  task: Maybe<Task>;
+  /** The unit whose share or inbox it is. */
+  unit: Maybe<OrgUnit>;
+};
+
+/** A page of items with keyset cursors. */
+export type ScoreItemConnection = {
+  __typename?: 'ScoreItemConnection';
+  /** The items of this page. */
+  edges: Array<ScoreItemEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type ScoreItemEdge = {
+  __typename?: 'ScoreItemEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: ScoreItem;
+};
+
+/** What a scored item is. */
+export type ScoreItemKind =
+  /** An escalation addressed to the unit. */
+  | 'ESCALATION'
+  /** A progress report returned on review. */
+  | 'REPORT'
+  /** A unit's LEAD share of a task. */
+  | 'SHARE';
+
+/** A rubric line's part of a score: how many items, how many points. */
+export type ScoreLine = {
+  __typename?: 'ScoreLine';
+  /** Items it scored. */
+  count: Scalars['Int']['output'];
+  /** Their points (0 when none). */
+  points: Scalars['Float']['output'];
+  /** The line. */
+  rule: ScoreRule;
+};
+
+/** A unit's place in a 考核 ranking. */
+export type ScoreRankingEntry = {
+  __typename?: 'ScoreRankingEntry';
+  /** Place; ties share it and the next one skips. */
+  rank: Scalars['Int']['output'];
+  /** Its score. */
+  total: Scalars['Float']['output'];
+  /** The unit. */
+  unit: OrgUnit;
+};
+
+/** A 考核 rubric (考核细则): scoring lines as data. */
+export type ScoreRubric = Node & {
+  __typename?: 'ScoreRubric';
+  /** What it assesses. */
+  description: Maybe<Scalars['String']['output']>;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** Name, unique. */
+  name: Scalars['String']['output'];
+  /** The unit that assesses with it (null: shared). */
+  owner: Maybe<OrgUnit>;
+  /** Its lines, in order. */
+  rules: Array<ScoreRule>;
+  /** Row version for expectedVersion. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of items with keyset cursors. */
+export type ScoreRubricConnection = {
+  __typename?: 'ScoreRubricConnection';
+  /** The items of this page. */
+  edges: Array<ScoreRubricEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type ScoreRubricEdge = {
+  __typename?: 'ScoreRubricEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: ScoreRubric;
+};
+
+/** Result of createScoreRubric / updateScoreRubric. */
+export type ScoreRubricPayload = {
+  __typename?: 'ScoreRubricPayload';
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The rubric as written. */
+  rubric: Maybe<ScoreRubric>;
+};
+
+/** One line of a 考核 rubric: what it scores and how many points. */
+export type ScoreRule = {
+  __typename?: 'ScoreRule';
+  /** Bound on one item's points (absolute). */
+  cap: Maybe<Scalars['Float']['output']>;
+  /** The line as the rubric words it. */
+  description: Scalars['String']['output'];
+  /** What the line counts. */
+  kind: ScoreRuleKind;
+  /** ESCALATION lines: the rung counted (null: any). */
+  level: Maybe<EscalationLevel>;
+  /** Points per counted item (per day for OVERDUE_DAY); negative: a deduction. */
+  points: Scalars['Float']['output'];
+  /** Place in the rubric (1, 2, …). */
+  seq: Scalars['Int']['output'];
+};
+
+/** One line of a rubric. */
+export type ScoreRuleInput = {
+  /** Bound on one item's points in absolute value (> 0). */
+  cap?: InputMaybe<Scalars['Float']['input']>;
+  /** The line as the rubric words it. */
+  description: Scalars['String']['input'];
+  /** What the line counts. */
+  kind: ScoreRuleKind;
+  /** ESCALATION lines only: the rung counted (null: any). */
+  level?: InputMaybe<EscalationLevel>;
+  /** Points per item (per day for OVERDUE_DAY); negative: a deduction. */
+  points: Scalars['Float']['input'];
+};
+
+export type ScoreRuleKind =
+  | 'COMPLETED_LATE'
+  | 'COMPLETED_ON_TIME'
+  | 'ESCALATION'
+  | 'OVERDUE_DAY'
+  | 'RETURNED_REPORT';
+
+/** A plan's review policy for its tasks' progress reports. */
+export type SetReportReviewInput = {
+  /** The plan's version the write is based on. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** The plan. */
+  plan: Scalars['ID']['input'];
+  /** NONE, FINAL (reports of COMPLETED) or ALL. */
+  policy: ReportReviewPolicy;
+};
+
+/** Result of setReportReview. */
+export type SetReportReviewPayload = {
+  __typename?: 'SetReportReviewPayload';
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The plan after the write. */
+  plan: Maybe<Plan>;
+};
+
+/** Result of signFor. */
+export type SignForPayload = {
+  __typename?: 'SignForPayload';
+  /** The share, signed for. */
+  assignment: Maybe<Assignment>;
+  /** Why it was refused, if it was. */
+  errors: Array<UserError>;
 };
 
 export type Subscription = {
@@ -2112,6 +2978,36 @@ export type SubtaskInput = {
   title: Scalars['String']['input'];
   /** Weight. */
   weight?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** A unit designated supervisor (督办单位, e.g. 区环委办) of a plan or of an inspection's rectification list: it sees the plan's tasks or the inspection's items and their rollups, and runs 验收/销号 (VERIFIED, CLOSED, REOPENED) on the items, without being above their units in the tree. */
+export type Supervision = {
+  __typename?: 'Supervision';
+  /** When it was designated. */
+  designatedAt: Scalars['DateTime']['output'];
+  /** The inspection supervised (null for a plan). */
+  inspection: Maybe<Inspection>;
+  /** The plan supervised (null for an inspection). */
+  plan: Maybe<Plan>;
+  /** The supervising unit. */
+  unit: Maybe<OrgUnit>;
+};
+
+/** Result of designateSupervisor and revokeSupervisor. */
+export type SupervisionPayload = {
+  __typename?: 'SupervisionPayload';
+  /** Why it was rejected, if it was. */
+  errors: Array<UserError>;
+  /** The supervision designated (or revoked). */
+  supervision: Maybe<Supervision>;
+};
+
+/** A supervisor of a plan or of an inspection's rectification list. */
+export type SupervisorInput = {
+  /** The Plan or Inspection. */
+  target: Scalars['ID']['input'];
+  /** The supervising unit. */
+  unit: Scalars['ID']['input'];
 };
 
 /** A target for an indicator, unit or section, year and month. */
@@ -2216,6 +3112,8 @@ export type Task = Node & {
   category: Maybe<Scalars['String']['output']>;
   /** Stable code: document / plan / 序号. */
   code: Scalars['String']['output'];
+  /** Comments and 批示 on this task, oldest first. */
+  comments: CommentConnection;
   /** Cooperating units (配合单位). */
   cooperatingUnits: Array<OrgUnit>;
   /** 完成时限. */
@@ -2228,6 +3126,10 @@ export type Task = Node & {
   document: Document;
   /** Escalations (督办) about it, newest first. */
   escalations: Array<Escalation>;
+  /** Extension requests (延期申请) of this task, newest first; `status` filters (PENDING: the one waiting for a decision, at most one). */
+  extensionRequests: ExtensionRequestConnection;
+  /** The task's light (亮灯 / 三色督办) as of the date (default today), judged on all its lead shares: RED overdue; YELLOW due within 14 days, or progress below the pro-rata expected progress (序时进度: elapsed share of [deadline start or the document's issue date, deadline end] × 100) minus the plan's tolerance; GREEN otherwise (completed and 长期坚持 included). Null before it had a lead share. */
+  health: Maybe<Health>;
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
   /** Display label (2023水-1, 2023水-重点1, 2023城区大气-3.1: the plan's label stem, kind mark and 序号 path), unique among all tasks and never changed by later plans. */
@@ -2244,6 +3146,8 @@ export type Task = Node & {
   plan: Plan;
   /** Mean percent of the LEAD assignments. */
   progress: Scalars['Float']['output'];
+  /** Percent complete as of the date, judged like statusAsOf (the mean of the lead shares in scope, 100 when completed). Null when the task did not exist yet. */
+  progressAsOf: Maybe<Scalars['Float']['output']>;
   /** 备注. */
   remarks: Maybe<Scalars['String']['output']>;
   /** Progress reports on this task's assignments, newest first. */
@@ -2256,6 +3160,8 @@ export type Task = Node & {
   seq: Scalars['Int']['output'];
   /** Current state, derived from the LEAD assignments. */
   status: TaskStatus;
+  /** The state as of the date (end of day), as the rollups count it: with `unit`, judged by the unit's lead shares (and its subtree's with includeDescendants, as OrgUnit.taskRollup(asOf) counts), else by all lead shares (as Plan.taskRollup). Null when the task did not exist yet that day. Lists beside an as-of rollup show this, not `status` (today's). */
+  statusAsOf: Maybe<TaskStatus>;
   /** Subtasks decomposed from this task. */
   subtasks: Array<Task>;
   /** Short title. */
@@ -2268,8 +3174,38 @@ export type Task = Node & {
 
 
 /** One line of work (任务 / 措施 / 台账行). */
+export type TaskCommentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<CommentKind>;
+};
+
+
+/** One line of work (任务 / 措施 / 台账行). */
+export type TaskExtensionRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<ExtensionStatus>>;
+};
+
+
+/** One line of work (任务 / 措施 / 台账行). */
+export type TaskHealthArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** One line of work (任务 / 措施 / 台账行). */
 export type TaskOverdueArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** One line of work (任务 / 措施 / 台账行). */
+export type TaskProgressAsOfArgs = {
+  asOf: Scalars['Date']['input'];
+  includeDescendants?: Scalars['Boolean']['input'];
+  unit?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -2277,6 +3213,14 @@ export type TaskOverdueArgs = {
 export type TaskReportsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** One line of work (任务 / 措施 / 台账行). */
+export type TaskStatusAsOfArgs = {
+  asOf: Scalars['Date']['input'];
+  includeDescendants?: Scalars['Boolean']['input'];
+  unit?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** A page of tasks with keyset cursors. */
@@ -2327,6 +3271,8 @@ export type TaskFilter = {
   dueSoonAsOf?: InputMaybe<Scalars['Date']['input']>;
   /** Not completed, not overdue, the deadline ending within this many days from today (0: today; 14 is dueSoon: true). 0 to 3660. Judged in the list's scope. */
   dueWithin?: InputMaybe<Scalars['Int']['input']>;
+  /** The task's light (Task.health: the task as a whole, as of today) in this set, e.g. [YELLOW, RED] for what needs pushing (三色督办). */
+  health?: InputMaybe<Array<Health>>;
   /** Has a LEAD assignment to this unit. */
   leadUnit?: InputMaybe<Scalars['ID']['input']>;
   /** Overdue as of this date (end of day): not completed, not 长期坚持, and the deadline ended before it. Judged like the rollup beside the list: in OrgUnit.tasks by the shares of the unit (and its subtree with includeDescendants), so the count equals OrgUnit.taskRollup(asOf).overdue; elsewhere by all lead shares (the task as a whole, as Plan.taskRollup counts it). */
@@ -2370,6 +3316,8 @@ export type TaskRollup = {
   completionRate: Maybe<Scalars['Float']['output']>;
   /** Not completed, due within 14 days after asOf. */
   dueSoon: Scalars['Int']['output'];
+  /** Tasks whose light (亮灯, Task.health) is GREEN as of asOf: on track, completed or 长期坚持. green + yellow + red = total. */
+  green: Scalars['Int']['output'];
   /** Started, not completed. */
   inProgress: Scalars['Int']['output'];
   /** No in-scope lead has started. */
@@ -2378,10 +3326,14 @@ export type TaskRollup = {
   ongoing: Scalars['Int']['output'];
   /** Not completed and the deadline ended before asOf. */
   overdue: Scalars['Int']['output'];
+  /** Tasks whose light is RED: overdue as of asOf (= overdue). */
+  red: Scalars['Int']['output'];
   /** Tasks in scope, each counted once. */
   total: Scalars['Int']['output'];
   /** Σ weight·progress / Σ weight over non-ongoing tasks (percent). */
   weightedProgress: Maybe<Scalars['Float']['output']>;
+  /** Tasks whose light is YELLOW: behind 序时进度 by more than the plan's tolerance, or due within 14 days (dueSoon). */
+  yellow: Scalars['Int']['output'];
 };
 
 export type TaskStatus =
@@ -2395,7 +3347,7 @@ export type TransitionRectificationInput = {
   comment?: InputMaybe<Scalars['String']['input']>;
   /** Supporting links (整改佐证材料). */
   evidence?: InputMaybe<Array<EvidenceInput>>;
-  /** The version the move is based on. */
+  /** The version the move is based on: the share's (Rectification.shares.version) for a move of one unit's share, the item's for a move of the item as a whole. */
   expectedVersion: Scalars['Int']['input'];
   /** Evidence files (佐证材料, multipart uploads) attached to the transition, as attachEvidence takes them; one refused file refuses the move. */
   files?: InputMaybe<Array<Scalars['Upload']['input']>>;
@@ -2403,6 +3355,8 @@ export type TransitionRectificationInput = {
   rectification: Scalars['ID']['input'];
   /** The state to move to. */
   to: RectificationStatus;
+  /** The responsible unit whose share moves. Default: the viewer's unit's own share when it is a responsible unit; otherwise the item as a whole, which is how a supervising unit (the inspection team, a designated supervisor, a unit above every responsible unit) verifies (验收), closes (销号) or reopens every share at once (each share must be able to make the move). ADMIN may name any share or move the item as a whole. */
+  unit?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** Result of transitionRectification. */
@@ -2414,6 +3368,84 @@ export type TransitionRectificationPayload = {
   event: Maybe<RectificationEvent>;
   /** The item after the move. */
   rectification: Maybe<Rectification>;
+};
+
+/** Whose: the viewer's unit, or it and the units below it. */
+export type UnitParty =
+  /** The viewer's own unit. */
+  | 'ME'
+  /** The viewer's unit and every unit below it. */
+  | 'MY_SUBTREE';
+
+/** A unit's 考核 score for a period as of a date, line by line. */
+export type UnitScore = {
+  __typename?: 'UnitScore';
+  /** The day it is judged as of. */
+  asOf: Scalars['Date']['output'];
+  /** First day of the period. */
+  from: Scalars['Date']['output'];
+  /** Units below counted too. */
+  includeDescendants: Scalars['Boolean']['output'];
+  /** The scored items, by line, then item: the breakdown. */
+  items: ScoreItemConnection;
+  /** Every line of the rubric, in order. */
+  lines: Array<ScoreLine>;
+  /** The rubric. */
+  rubric: ScoreRubric;
+  /** Last day of the period. */
+  to: Scalars['Date']['output'];
+  /** Sum of the lines' points. */
+  total: Scalars['Float']['output'];
+  /** The unit scored. */
+  unit: OrgUnit;
+};
+
+
+/** A unit's 考核 score for a period as of a date, line by line. */
+export type UnitScoreItemsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  seq?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Changes to a contact (what is given). */
+export type UpdateContactInput = {
+  /** false: tell it nothing. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A new address. */
+  address?: InputMaybe<Scalars['String']['input']>;
+  /** A new channel. */
+  channel?: InputMaybe<ContactChannel>;
+  /** No quiet hours. */
+  clearQuietHours?: Scalars['Boolean']['input'];
+  /** The Contact. */
+  contact: Scalars['ID']['input'];
+  /** New types. */
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The contact's version the write is based on. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** A new mode. */
+  mode?: InputMaybe<ContactMode>;
+  /** A new name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New quiet hours until. */
+  quietEnd?: InputMaybe<Scalars['String']['input']>;
+  /** New quiet hours from. */
+  quietStart?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A rubric's new name, description and lines (a new version). */
+export type UpdateScoreRubricInput = {
+  /** What it assesses. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Its version as last read. */
+  expectedVersion: Scalars['Int']['input'];
+  /** Name, unique. */
+  name: Scalars['String']['input'];
+  /** The rubric. */
+  rubric: Scalars['ID']['input'];
+  /** Its lines, in order (1–50). */
+  rules: Array<ScoreRuleInput>;
 };
 
 /** A new value for a target. */
@@ -2593,6 +3625,53 @@ export type WebhookSubscriptionInput = {
   subscription: Scalars['ID']['input'];
 };
 
+/** The requesting unit withdraws its pending request (撤回). */
+export type WithdrawExtensionInput = {
+  /** The request's version the write is based on. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** The extension request. */
+  request: Scalars['ID']['input'];
+};
+
+export type EscalationAcknowledgeMutationVariables = Exact<{
+  escalation: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type EscalationAcknowledgeMutation = { __typename?: 'Mutation', acknowledgeEscalation: { __typename?: 'EscalationInboxPayload', escalation: { __typename?: 'Escalation', id: string, status: EscalationStatus, version: number } | null, errors: Array<{ __typename?: 'UserError', code: ErrorCode, field: string | null, message: string }> } };
+
+export type EscalationCloseMutationVariables = Exact<{
+  escalation: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type EscalationCloseMutation = { __typename?: 'Mutation', closeEscalation: { __typename?: 'EscalationInboxPayload', escalation: { __typename?: 'Escalation', id: string, status: EscalationStatus, version: number } | null, errors: Array<{ __typename?: 'UserError', code: ErrorCode, field: string | null, message: string }> } };
+
+export type EscalationReplyMutationVariables = Exact<{
+  escalation: Scalars['ID']['input'];
+  kind: EscalationReplyKind;
+  text: Scalars['String']['input'];
+  promisedBy?: InputMaybe<Scalars['Date']['input']>;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type EscalationReplyMutation = { __typename?: 'Mutation', replyToEscalation: { __typename?: 'EscalationInboxPayload', escalation: { __typename?: 'Escalation', id: string, status: EscalationStatus, version: number } | null, reply: { __typename?: 'EscalationReply', kind: EscalationReplyKind, text: string } | null, errors: Array<{ __typename?: 'UserError', code: ErrorCode, field: string | null, message: string }> } };
+
+export type EscalationsQueryVariables = Exact<{
+  addressedTo?: InputMaybe<EscalationParty>;
+  issuedBy?: InputMaybe<EscalationParty>;
+  status?: InputMaybe<Array<EscalationStatus> | EscalationStatus>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type EscalationsQuery = { __typename?: 'Query', escalations: { __typename?: 'EscalationConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'EscalationEdge', node: { __typename?: 'Escalation', id: string, level: EscalationLevel, issuedOn: string, reason: string | null, status: EscalationStatus, version: number, acknowledgedAt: string | null, closedAt: string | null, closingNote: string | null, issuedBy: { __typename?: 'OrgUnit', id: string, name: string }, addressedTo: { __typename?: 'OrgUnit', id: string, name: string }, replies: Array<{ __typename?: 'EscalationReply', kind: EscalationReplyKind, text: string, promisedBy: string | null, repliedAt: string, unit: { __typename?: 'OrgUnit', name: string } | null }> } }> } };
+
 export type OverdueTasksPageQueryVariables = Exact<{
   unit: Scalars['ID']['input'];
   asOf: Scalars['Date']['input'];
@@ -2601,7 +3680,31 @@ export type OverdueTasksPageQueryVariables = Exact<{
 }>;
 
 
-export type OverdueTasksPageQuery = { __typename?: 'Query', unit: { __typename?: 'OrgUnit', overdue: { __typename?: 'TaskConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'TaskEdge', node: { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> } } | null };
+export type OverdueTasksPageQuery = { __typename?: 'Query', unit: { __typename?: 'OrgUnit', overdue: { __typename?: 'TaskConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'TaskEdge', node: { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, statusAsOf: TaskStatus | null, progressAsOf: number | null, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> } } | null };
+
+export type RankingsQueryVariables = Exact<{
+  indicator: Scalars['String']['input'];
+  year: Scalars['Int']['input'];
+  month?: InputMaybe<Scalars['Int']['input']>;
+  kind: RankingKind;
+  within?: InputMaybe<Scalars['ID']['input']>;
+  by?: RankingBasis;
+  order?: RankingOrder;
+  first?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type RankingsQuery = { __typename?: 'Query', rankings: Array<{ __typename?: 'RankingEntry', rank: number, value: number, baseline: number | null, change: number | null, changeRate: number | null, unit: { __typename?: 'OrgUnit', id: string, name: string, kind: OrgUnitKind } }> };
+
+export type RectificationsPageQueryVariables = Exact<{
+  unit: Scalars['ID']['input'];
+  asOf: Scalars['Date']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type RectificationsPageQuery = { __typename?: 'Query', unit: { __typename?: 'OrgUnit', rectifications: { __typename?: 'RectificationConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'RectificationEdge', node: { __typename?: 'Rectification', id: string, seq: number, category: string | null, problem: string, status: RectificationStatus, statusAsOf: RectificationStatus | null, findingNumbers: Array<number>, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, responsibleUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> } } | null };
 
 export type DashboardScreenQueryVariables = Exact<{
   unit: Scalars['ID']['input'];
@@ -2612,17 +3715,41 @@ export type DashboardScreenQueryVariables = Exact<{
 }>;
 
 
-export type DashboardScreenQuery = { __typename?: 'Query', unit: { __typename?: 'OrgUnit', id: string, name: string, kind: OrgUnitKind, ancestors: Array<{ __typename?: 'OrgUnit', id: string, name: string, kind: OrgUnitKind, targets: Array<{ __typename?: 'Target', id: string, year: number, month: number | null, kind: TargetKind, value: number | null, baseline: number | null, baselineYear: number | null, indicator: { __typename?: 'Indicator', code: string, name: string, unit: string | null, direction: IndicatorDirection }, attainment: { __typename?: 'Attainment', status: AttainmentStatus, actual: number | null } }> }>, targets: Array<{ __typename?: 'Target', id: string, year: number, month: number | null, kind: TargetKind, value: number | null, baseline: number | null, baselineYear: number | null, indicator: { __typename?: 'Indicator', code: string, name: string, unit: string | null, direction: IndicatorDirection }, attainment: { __typename?: 'Attainment', status: AttainmentStatus, actual: number | null } }>, taskRollup: { __typename?: 'TaskRollup', asOf: string, total: number, completed: number, inProgress: number, notStarted: number, overdue: number, dueSoon: number, ongoing: number, completionRate: number | null, weightedProgress: number | null }, children: Array<{ __typename?: 'OrgUnit', id: string, name: string, kind: OrgUnitKind, taskRollup: { __typename?: 'TaskRollup', asOf: string, total: number, completed: number, inProgress: number, notStarted: number, overdue: number, dueSoon: number, ongoing: number, completionRate: number | null, weightedProgress: number | null } }>, tasks: { __typename?: 'TaskConnection', totalCount: number, edges: Array<{ __typename?: 'TaskEdge', node: { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> }, overdue: { __typename?: 'TaskConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'TaskEdge', node: { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> }, rectificationRollup: { __typename?: 'RectificationRollup', asOf: string, total: number, notStarted: number, inProgress: number, completed: number, verified: number, closed: number, reopened: number, overdue: number, dueSoon: number, ongoing: number, completionRate: number | null }, rectifications: { __typename?: 'RectificationConnection', totalCount: number, edges: Array<{ __typename?: 'RectificationEdge', node: { __typename?: 'Rectification', id: string, seq: number, category: string | null, problem: string, status: RectificationStatus, findingNumbers: Array<number>, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, responsibleUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> } } | null };
+export type DashboardScreenQuery = { __typename?: 'Query', unit: { __typename?: 'OrgUnit', id: string, name: string, kind: OrgUnitKind, ancestors: Array<{ __typename?: 'OrgUnit', id: string, name: string, kind: OrgUnitKind, targets: Array<{ __typename?: 'Target', id: string, year: number, month: number | null, kind: TargetKind, value: number | null, baseline: number | null, baselineYear: number | null, indicator: { __typename?: 'Indicator', code: string, name: string, unit: string | null, direction: IndicatorDirection }, attainment: { __typename?: 'Attainment', status: AttainmentStatus, actual: number | null } }> }>, targets: Array<{ __typename?: 'Target', id: string, year: number, month: number | null, kind: TargetKind, value: number | null, baseline: number | null, baselineYear: number | null, indicator: { __typename?: 'Indicator', code: string, name: string, unit: string | null, direction: IndicatorDirection }, attainment: { __typename?: 'Attainment', status: AttainmentStatus, actual: number | null } }>, taskRollup: { __typename?: 'TaskRollup', asOf: string, total: number, completed: number, inProgress: number, notStarted: number, overdue: number, dueSoon: number, ongoing: number, completionRate: number | null, weightedProgress: number | null }, children: Array<{ __typename?: 'OrgUnit', id: string, name: string, kind: OrgUnitKind, taskRollup: { __typename?: 'TaskRollup', asOf: string, total: number, completed: number, inProgress: number, notStarted: number, overdue: number, dueSoon: number, ongoing: number, completionRate: number | null, weightedProgress: number | null } }>, tasks: { __typename?: 'TaskConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'TaskEdge', node: { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, statusAsOf: TaskStatus | null, progressAsOf: number | null, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> }, overdue: { __typename?: 'TaskConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'TaskEdge', node: { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, statusAsOf: TaskStatus | null, progressAsOf: number | null, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> }, rectificationRollup: { __typename?: 'RectificationRollup', asOf: string, total: number, notStarted: number, inProgress: number, completed: number, verified: number, closed: number, reopened: number, overdue: number, dueSoon: number, ongoing: number, completionRate: number | null }, rectifications: { __typename?: 'RectificationConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'RectificationEdge', node: { __typename?: 'Rectification', id: string, seq: number, category: string | null, problem: string, status: RectificationStatus, statusAsOf: RectificationStatus | null, findingNumbers: Array<number>, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, responsibleUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> } } | null };
 
 export type RollupFragment = { __typename?: 'TaskRollup', asOf: string, total: number, completed: number, inProgress: number, notStarted: number, overdue: number, dueSoon: number, ongoing: number, completionRate: number | null, weightedProgress: number | null };
 
 export type TargetPointFragment = { __typename?: 'Target', id: string, year: number, month: number | null, kind: TargetKind, value: number | null, baseline: number | null, baselineYear: number | null, indicator: { __typename?: 'Indicator', code: string, name: string, unit: string | null, direction: IndicatorDirection }, attainment: { __typename?: 'Attainment', status: AttainmentStatus, actual: number | null } };
 
-export type TaskRowFragment = { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> };
+export type TaskRowFragment = { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, statusAsOf: TaskStatus | null, progressAsOf: number | null, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> };
+
+export type RectificationRowFragment = { __typename?: 'Rectification', id: string, seq: number, category: string | null, problem: string, status: RectificationStatus, statusAsOf: RectificationStatus | null, findingNumbers: Array<number>, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, responsibleUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> };
+
+export type TaskDetailQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  asOf: Scalars['Date']['input'];
+  unit?: InputMaybe<Scalars['ID']['input']>;
+  reportsFirst?: InputMaybe<Scalars['Int']['input']>;
+  reportsAfter?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type TaskDetailQuery = { __typename?: 'Query', task: { __typename?: 'Assignment' } | { __typename?: 'Comment' } | { __typename?: 'Document' } | { __typename?: 'ExtensionRequest' } | { __typename?: 'Inspection' } | { __typename?: 'MonitoringSection' } | { __typename?: 'OrgUnit' } | { __typename?: 'Plan' } | { __typename?: 'ProgressReport' } | { __typename?: 'Rectification' } | { __typename?: 'ScoreRubric' } | { __typename?: 'Target' } | { __typename?: 'Task', id: string, code: string, label: string, title: string, description: string | null, category: string | null, remarks: string | null, responsibilityText: string | null, status: TaskStatus, progress: number, statusAsOf: TaskStatus | null, progressAsOf: number | null, overdue: boolean, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, originalDeadline: { __typename?: 'Deadline', text: string }, deadlineHistory: Array<{ __typename?: 'DeadlineChange', changedAt: string, reason: string | null, deadline: { __typename?: 'Deadline', text: string }, previous: { __typename?: 'Deadline', text: string }, changedByUnit: { __typename?: 'OrgUnit', name: string } | null }>, plan: { __typename?: 'Plan', title: string }, assignments: Array<{ __typename?: 'Assignment', id: string, role: AssignmentRole, status: TaskStatus, progress: number, unit: { __typename?: 'OrgUnit', id: string, name: string } }>, reports: { __typename?: 'ProgressReportConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'ProgressReportEdge', node: { __typename?: 'ProgressReport', id: string, reportedAt: string, period: string | null, percent: number, status: TaskStatus, narrative: string | null, unit: { __typename?: 'OrgUnit', name: string } | null, evidence: Array<{ __typename?: 'Evidence', url: string, title: string | null }>, files: Array<{ __typename?: 'EvidenceFile', id: string, name: string, caption: string | null, size: number, contentType: string, url: string }> } }> }, escalations: Array<{ __typename?: 'Escalation', id: string, level: EscalationLevel, issuedOn: string, reason: string | null, status: EscalationStatus, issuedBy: { __typename?: 'OrgUnit', name: string }, addressedTo: { __typename?: 'OrgUnit', name: string }, replies: Array<{ __typename?: 'EscalationReply', kind: EscalationReplyKind, text: string, promisedBy: string | null, repliedAt: string }> }> } | null };
+
+export type UnitTasksPageQueryVariables = Exact<{
+  unit: Scalars['ID']['input'];
+  asOf: Scalars['Date']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type UnitTasksPageQuery = { __typename?: 'Query', unit: { __typename?: 'OrgUnit', tasks: { __typename?: 'TaskConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'TaskEdge', node: { __typename?: 'Task', id: string, code: string, seq: number, label: string, title: string, category: string | null, status: TaskStatus, progress: number, statusAsOf: TaskStatus | null, progressAsOf: number | null, deadline: { __typename?: 'Deadline', kind: DeadlineKind, end: string | null, text: string }, plan: { __typename?: 'Plan', field: PlanField }, leadUnits: Array<{ __typename?: 'OrgUnit', id: string, name: string }> } }> } } | null };
 
 export type UnitTreeQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['Date']['input']>;
 }>;
 
 
@@ -2702,10 +3829,19 @@ export type RollupChangedSubscription = { __typename?: 'Subscription', rollupCha
 
 export const RollupFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Rollup"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TaskRollup"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"inProgress"}},{"kind":"Field","name":{"kind":"Name","value":"notStarted"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueSoon"}},{"kind":"Field","name":{"kind":"Name","value":"ongoing"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}},{"kind":"Field","name":{"kind":"Name","value":"weightedProgress"}}]}}]} as unknown as DocumentNode<RollupFragment, unknown>;
 export const TargetPointFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TargetPoint"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Target"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"year"}},{"kind":"Field","name":{"kind":"Name","value":"month"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"baseline"}},{"kind":"Field","name":{"kind":"Name","value":"baselineYear"}},{"kind":"Field","name":{"kind":"Name","value":"indicator"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"unit"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}}]}},{"kind":"Field","name":{"kind":"Name","value":"attainment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}}]}}]}}]} as unknown as DocumentNode<TargetPointFragment, unknown>;
-export const TaskRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TaskRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Task"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"Field","name":{"kind":"Name","value":"leadUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<TaskRowFragment, unknown>;
-export const OverdueTasksPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OverdueTasksPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unit"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"unit"},"name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"overdue"},"name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":true}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"overdueAsOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"DEADLINE_ASC"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"Field","name":{"kind":"Name","value":"leadUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<OverdueTasksPageQuery, OverdueTasksPageQueryVariables>;
-export const DashboardScreenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardScreen"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unit"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"overdueFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"rectificationsFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"50"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tasksFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"unit"},"name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"ancestors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TargetPoint"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"targets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TargetPoint"}}]}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"Rollup"}}]}},{"kind":"Field","name":{"kind":"Name","value":"children"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"Rollup"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"DEADLINE_ASC"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tasksFirst"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TaskRow"}}]}}]}}]}},{"kind":"Field","alias":{"kind":"Name","value":"overdue"},"name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":true}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"overdueAsOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"DEADLINE_ASC"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"overdueFirst"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TaskRow"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"rectificationRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"notStarted"}},{"kind":"Field","name":{"kind":"Name","value":"inProgress"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"reopened"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueSoon"}},{"kind":"Field","name":{"kind":"Name","value":"ongoing"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rectifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":true}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"rectificationsFirst"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"problem"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"findingNumbers"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"responsibleUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TargetPoint"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Target"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"year"}},{"kind":"Field","name":{"kind":"Name","value":"month"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"baseline"}},{"kind":"Field","name":{"kind":"Name","value":"baselineYear"}},{"kind":"Field","name":{"kind":"Name","value":"indicator"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"unit"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}}]}},{"kind":"Field","name":{"kind":"Name","value":"attainment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Rollup"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TaskRollup"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"inProgress"}},{"kind":"Field","name":{"kind":"Name","value":"notStarted"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueSoon"}},{"kind":"Field","name":{"kind":"Name","value":"ongoing"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}},{"kind":"Field","name":{"kind":"Name","value":"weightedProgress"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TaskRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Task"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"Field","name":{"kind":"Name","value":"leadUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<DashboardScreenQuery, DashboardScreenQueryVariables>;
-export const UnitTreeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UnitTree"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"100"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"partner"}},{"kind":"Field","name":{"kind":"Name","value":"unrestricted"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"orgUnits"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"aliases"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<UnitTreeQuery, UnitTreeQueryVariables>;
+export const TaskRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TaskRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Task"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"statusAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"unit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}]},{"kind":"Field","name":{"kind":"Name","value":"progressAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"unit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}]},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"Field","name":{"kind":"Name","value":"leadUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<TaskRowFragment, unknown>;
+export const RectificationRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RectificationRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Rectification"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"problem"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]},{"kind":"Field","name":{"kind":"Name","value":"findingNumbers"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"responsibleUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<RectificationRowFragment, unknown>;
+export const EscalationAcknowledgeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EscalationAcknowledge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"escalation"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"acknowledgeEscalation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"escalation"},"value":{"kind":"Variable","name":{"kind":"Name","value":"escalation"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"expectedVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"escalation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<EscalationAcknowledgeMutation, EscalationAcknowledgeMutationVariables>;
+export const EscalationCloseDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EscalationClose"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"escalation"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"note"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"closeEscalation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"escalation"},"value":{"kind":"Variable","name":{"kind":"Name","value":"escalation"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"note"},"value":{"kind":"Variable","name":{"kind":"Name","value":"note"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"expectedVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"escalation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<EscalationCloseMutation, EscalationCloseMutationVariables>;
+export const EscalationReplyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EscalationReply"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"escalation"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kind"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EscalationReplyKind"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"text"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"promisedBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replyToEscalation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"escalation"},"value":{"kind":"Variable","name":{"kind":"Name","value":"escalation"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"kind"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kind"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"text"},"value":{"kind":"Variable","name":{"kind":"Name","value":"text"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"promisedBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"promisedBy"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"expectedVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"escalation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reply"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<EscalationReplyMutation, EscalationReplyMutationVariables>;
+export const EscalationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Escalations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"addressedTo"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"EscalationParty"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"issuedBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"EscalationParty"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EscalationStatus"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"10"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"escalations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"addressedTo"},"value":{"kind":"Variable","name":{"kind":"Name","value":"addressedTo"}}},{"kind":"Argument","name":{"kind":"Name","value":"issuedBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"issuedBy"}}},{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"issuedOn"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"acknowledgedAt"}},{"kind":"Field","name":{"kind":"Name","value":"closedAt"}},{"kind":"Field","name":{"kind":"Name","value":"closingNote"}},{"kind":"Field","name":{"kind":"Name","value":"issuedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"addressedTo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"replies"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"promisedBy"}},{"kind":"Field","name":{"kind":"Name","value":"repliedAt"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<EscalationsQuery, EscalationsQueryVariables>;
+export const OverdueTasksPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OverdueTasksPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unit"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"unit"},"name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"overdue"},"name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":true}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"overdueAsOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"DEADLINE_ASC"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"statusAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"unit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}]},{"kind":"Field","name":{"kind":"Name","value":"progressAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"unit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}]},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"Field","name":{"kind":"Name","value":"leadUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<OverdueTasksPageQuery, OverdueTasksPageQueryVariables>;
+export const RankingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Rankings"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"indicator"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"year"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"month"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kind"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RankingKind"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"within"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"by"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RankingBasis"}}},"defaultValue":{"kind":"EnumValue","value":"VALUE"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"order"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RankingOrder"}}},"defaultValue":{"kind":"EnumValue","value":"BEST_FIRST"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rankings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"indicator"},"value":{"kind":"Variable","name":{"kind":"Name","value":"indicator"}}},{"kind":"Argument","name":{"kind":"Name","value":"year"},"value":{"kind":"Variable","name":{"kind":"Name","value":"year"}}},{"kind":"Argument","name":{"kind":"Name","value":"month"},"value":{"kind":"Variable","name":{"kind":"Name","value":"month"}}},{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kind"}}},{"kind":"Argument","name":{"kind":"Name","value":"within"},"value":{"kind":"Variable","name":{"kind":"Name","value":"within"}}},{"kind":"Argument","name":{"kind":"Name","value":"by"},"value":{"kind":"Variable","name":{"kind":"Name","value":"by"}}},{"kind":"Argument","name":{"kind":"Name","value":"order"},"value":{"kind":"Variable","name":{"kind":"Name","value":"order"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rank"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"baseline"}},{"kind":"Field","name":{"kind":"Name","value":"change"}},{"kind":"Field","name":{"kind":"Name","value":"changeRate"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}}]} as unknown as DocumentNode<RankingsQuery, RankingsQueryVariables>;
+export const RectificationsPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RectificationsPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unit"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"50"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"unit"},"name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rectifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":true}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"problem"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]},{"kind":"Field","name":{"kind":"Name","value":"findingNumbers"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"responsibleUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<RectificationsPageQuery, RectificationsPageQueryVariables>;
+export const DashboardScreenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardScreen"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unit"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"overdueFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"rectificationsFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"50"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tasksFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"unit"},"name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"ancestors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TargetPoint"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"targets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TargetPoint"}}]}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"Rollup"}}]}},{"kind":"Field","name":{"kind":"Name","value":"children"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"Rollup"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"DEADLINE_ASC"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tasksFirst"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TaskRow"}}]}}]}}]}},{"kind":"Field","alias":{"kind":"Name","value":"overdue"},"name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":true}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"overdueAsOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"DEADLINE_ASC"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"overdueFirst"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TaskRow"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"rectificationRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"notStarted"}},{"kind":"Field","name":{"kind":"Name","value":"inProgress"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"closed"}},{"kind":"Field","name":{"kind":"Name","value":"reopened"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueSoon"}},{"kind":"Field","name":{"kind":"Name","value":"ongoing"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rectifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":true}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"rectificationsFirst"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RectificationRow"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TargetPoint"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Target"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"year"}},{"kind":"Field","name":{"kind":"Name","value":"month"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"baseline"}},{"kind":"Field","name":{"kind":"Name","value":"baselineYear"}},{"kind":"Field","name":{"kind":"Name","value":"indicator"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"unit"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}}]}},{"kind":"Field","name":{"kind":"Name","value":"attainment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Rollup"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TaskRollup"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"inProgress"}},{"kind":"Field","name":{"kind":"Name","value":"notStarted"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueSoon"}},{"kind":"Field","name":{"kind":"Name","value":"ongoing"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}},{"kind":"Field","name":{"kind":"Name","value":"weightedProgress"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TaskRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Task"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"statusAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"unit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}]},{"kind":"Field","name":{"kind":"Name","value":"progressAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"unit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}]},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"Field","name":{"kind":"Name","value":"leadUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RectificationRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Rectification"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"problem"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]},{"kind":"Field","name":{"kind":"Name","value":"findingNumbers"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"responsibleUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<DashboardScreenQuery, DashboardScreenQueryVariables>;
+export const TaskDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TaskDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reportsFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"10"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reportsAfter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"task"},"name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Task"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"remarks"}},{"kind":"Field","name":{"kind":"Name","value":"responsibilityText"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"statusAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"unit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}]},{"kind":"Field","name":{"kind":"Name","value":"progressAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"unit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}]},{"kind":"Field","name":{"kind":"Name","value":"overdue"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"originalDeadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"deadlineHistory"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"changedAt"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"previous"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"changedByUnit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}}]}},{"kind":"Field","name":{"kind":"Name","value":"assignments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"reports"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reportsFirst"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reportsAfter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reportedAt"}},{"kind":"Field","name":{"kind":"Name","value":"period"}},{"kind":"Field","name":{"kind":"Name","value":"percent"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"narrative"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"evidence"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"title"}}]}},{"kind":"Field","name":{"kind":"Name","value":"files"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"caption"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"contentType"}},{"kind":"Field","name":{"kind":"Name","value":"url"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"escalations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"issuedOn"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"issuedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"addressedTo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"replies"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"promisedBy"}},{"kind":"Field","name":{"kind":"Name","value":"repliedAt"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<TaskDetailQuery, TaskDetailQueryVariables>;
+export const UnitTasksPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UnitTasksPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unit"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"unit"},"name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"DEADLINE_ASC"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"statusAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"unit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}]},{"kind":"Field","name":{"kind":"Name","value":"progressAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"unit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unit"}}}]},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"Field","name":{"kind":"Name","value":"leadUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<UnitTasksPageQuery, UnitTasksPageQueryVariables>;
+export const UnitTreeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UnitTree"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"100"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"partner"}},{"kind":"Field","name":{"kind":"Name","value":"unrestricted"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"orgUnits"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"aliases"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<UnitTreeQuery, UnitTreeQueryVariables>;
 export const UnitOverviewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UnitOverview"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"ancestors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"inProgress"}},{"kind":"Field","name":{"kind":"Name","value":"notStarted"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueSoon"}},{"kind":"Field","name":{"kind":"Name","value":"ongoing"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}},{"kind":"Field","name":{"kind":"Name","value":"weightedProgress"}}]}},{"kind":"Field","name":{"kind":"Name","value":"children"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"EnumValue","value":"TOWN"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}}]}}]}}]}}]}}]} as unknown as DocumentNode<UnitOverviewQuery, UnitOverviewQueryVariables>;
 export const RollupScopesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RollupScopes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orgUnit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","alias":{"kind":"Name","value":"lead"},"name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"completed"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"ongoing"}},{"kind":"Field","name":{"kind":"Name","value":"completionRate"}}]}},{"kind":"Field","alias":{"kind":"Name","value":"leadOrCooperating"},"name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"role"},"value":{"kind":"EnumValue","value":"ANY"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}}]}},{"kind":"Field","alias":{"kind":"Name","value":"ownOnly"},"name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"includeDescendants"},"value":{"kind":"BooleanValue","value":false}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}}]}},{"kind":"Field","alias":{"kind":"Name","value":"datedOnly"},"name":{"kind":"Name","value":"taskRollup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"deadlineKind"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"BY_DATE"},{"kind":"EnumValue","value":"PERIOD"}]}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueSoon"}}]}}]}}]}}]} as unknown as DocumentNode<RollupScopesQuery, RollupScopesQueryVariables>;
 export const OverdueTasksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OverdueTasks"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"overdueAsOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"DEADLINE_ASC"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"deadline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"leadUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<OverdueTasksQuery, OverdueTasksQueryVariables>;
