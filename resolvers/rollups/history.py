@@ -73,6 +73,12 @@ def periods_up_to(
     )
 
 
+def holds_on(table: sa.FromClause, day: Any) -> list[sa.ColumnElement[bool]]:
+    """The span of a rollup_member_history row holds on `day`."""
+    c = table.c
+    return [c.valid_from <= day, sa.or_(c.valid_until.is_(None), c.valid_until > day)]
+
+
 # -- the day of an instant -------------------------------------------------------------------
 
 _registered: weakref.WeakSet[Any] = weakref.WeakSet()

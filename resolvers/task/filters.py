@@ -15,6 +15,7 @@ from models.rules.names import normalize_doc_number
 from models.rules.task_state import StateTest, judged_pairs
 from resolvers.common import decode_global_id
 from resolvers.errors import InvalidArgument
+from resolvers.rollups.maintained import single_root, whole_tasks_passing
 from resolvers.task.predicates import (
     assigned_to,
     assignment_t,
@@ -110,12 +111,23 @@ def _suffix(i: int) -> str:
     return f"_{i}" if i else ""
 
 
-def whole_task_state(flt: TaskFilter | None, today: date) -> list[sa.ColumnElement[bool]]:
-    """The state tests judged on the task as a whole (lists outside a unit)."""
+def whole_task_state(
+    flt: TaskFilter | None, today: date, *, members: bool = False
+) -> list[sa.ColumnElement[bool]]:
+    """The state tests judged on the task as a whole (lists outside a unit).
+
+    `members`: a test of a past day reads the tree root's maintained members then
+    (resolvers/rollups/maintained.py `whole_tasks_passing`) where the tree has one root,
+    instead of judging every candidate's shares from the status history (compiled reads;
+    the resolvers judge live, so the differential test compares the two)."""
     out: list[sa.ColumnElement[bool]] = []
     for i, test in enumerate(state_tests(flt, today)):
         pairs = judged_pairs(test, name=_suffix(i)).subquery(f"whole_{test.name}{_suffix(i)}")
-        judged = sa.select(pairs.c.task_id)
+        judged: Any = sa.select(pairs.c.task_id)
+        kept = whole_tasks_passing(test, name=f"whole{_suffix(i)}") if members else None
+        if kept is not None:
+            _root, only = single_root()
+            judged = sa.union_all(kept, judged.where(sa.not_(only)))
         out.append(task_t.c.id.not_in(judged) if test.negated else task_t.c.id.in_(judged))
     return out
 
