@@ -292,6 +292,27 @@ def single_root() -> tuple[sa.ColumnElement[Any], sa.ColumnElement[bool]]:
     return first, only
 
 
+def whole_task_passes(
+    test: rules.StateTest, task_id: sa.ColumnElement[Any], *, name: str
+) -> sa.ColumnElement[bool] | None:
+    """`whole_tasks_passing` as a test of one task (`task_id`, a column of the enclosing
+    row): its span at the root holding on the day, found by the history's key (task, root,
+    first day), one index probe per task judged: for a short list of candidates (a
+    restricted viewer's tasks) instead of every task passing the test."""
+    if test.cutoff is None or test.negated:
+        return None
+    root, only = single_root()
+    h = history.history_t.alias(f"whole_span_{name}")
+    span = (
+        sa.select(test.holds_pending(h.c.dated, h.c.due_on))
+        .where(h.c.task_id == task_id, h.c.root_id == root, *history.holds_on(h, test.as_of))
+        .order_by(h.c.valid_from.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.and_(only, sa.func.coalesce(span, sa.false()))
+
+
 def whole_tasks_passing(test: rules.StateTest, *, name: str) -> sa.Select[Any] | None:
     """Ids of the tasks that, as a whole (all their lead shares), pass a state test of a past
     day, from the root's members then, when the tree has a single root (else no row: see
