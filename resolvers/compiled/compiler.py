@@ -1293,23 +1293,21 @@ def unit_targets(env: Env, f: Field, row: Row) -> Any:
     t, sec = env.alias(target_t, "tg"), env.alias(section_t, "sec")
     unit = unit_row_id(env, row)
     sections = sa.select(sec.c.id).where(sec.c.org_unit_id == unit)
-    # Its own or its sections': two index reads (as one OR, PostgreSQL read every target in
-    # the order's index to test it).
-    own = env.alias(target_t, "tgo")
-    mine = sa.union_all(
-        sa.select(own.c.id).where(own.c.org_unit_id == unit),
-        sa.select(own.c.id).where(own.c.section_id.in_(sections)),
-    )
-    where = [
-        t.c.id.in_(mine),
-        subject_visible(env.scope, t.c.org_unit_id, t.c.section_id),
-    ]
-    if f.args.get("year") is not None:
-        where.append(t.c.year == f.args["year"])
-    order = adapted(target_order(), t)
-    rows = (
-        sa.select(t).where(*where).order_by(*order).limit(TARGETS_OF_UNIT).subquery(env.name("tr"))
-    )
+    # Its own, then its sections' that are not its own: two index reads of disjoint rows
+    # (as one OR, PostgreSQL read every target in the order's index to test it).
+    year = [] if f.args.get("year") is None else [t.c.year == f.args["year"]]
+    visible = subject_visible(env.scope, t.c.org_unit_id, t.c.section_id)
+    both = sa.union_all(
+        sa.select(t).where(t.c.org_unit_id == unit, visible, *year),
+        sa.select(t).where(
+            t.c.section_id.in_(sections),
+            sa.or_(t.c.org_unit_id.is_(None), t.c.org_unit_id != unit),
+            visible,
+            *year,
+        ),
+    ).subquery(env.name("tg_mine"))
+    order = adapted(target_order(), both)
+    rows = sa.select(both).order_by(*order).limit(TARGETS_OF_UNIT).subquery(env.name("tr"))
     obj = build_object(env, f.type, f.nodes, rows)
     return json_list(env, obj, adapted(target_order(), rows), sa.select().select_from(rows))
 
