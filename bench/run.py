@@ -557,7 +557,8 @@ def write_report(
     loads = " / ".join(f"{x:.1f}" for x in out.loads)
     differ = [f"- {k}: {v}" for k, v in out.checks.items() if v]
     section = [
-        f"## Benchmark run: {cfg.scale} dataset (issue 15)",
+        f"## Benchmark run: {cfg.scale} dataset (issue 15)"
+        + (f", rows {os.environ.get('BENCH_ROWS')} ({cfg.section})" if cfg.section else ""),
         "",
         f"- date: {datetime.now(ZoneInfo('UTC')).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- command: `{command}` (took {seconds / 60:.1f} min)",
