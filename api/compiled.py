@@ -249,6 +249,7 @@ class CompiledReads(SchemaExtension):
                 today,
                 ROLLUPS_RLS if context.settings.rls else ROLLUPS,
                 viewer=context.viewer,
+                members=not context.settings.rls,
                 bound=bound,
                 dialect=compiled_sql.dialect(context.db.dialect),
             )

@@ -4,7 +4,12 @@ unit's own VIEWER, through the app in-process (its plan cache gives the SQL and 
     .venv/bin/python -m bench.explain postgresql://…/db Q1 [--unit <uuid>] [--viewer] [--runs 5]
         [--sql] [--plan]
 
-Without --unit: the first district (Q1, Q2), the province (Q3) or the first city (Q4). Prints
+Queries: Q1–Q4, the dashboard's (screen, unit-tree, overdue-page: api/static/dashboard/queries)
+and the docs/ examples that read (02-rollup-scopes, 03-overdue-tasks, …) with the variables
+bench/rows.py gives them (a past date where the example has asOf; the unit's name in 02).
+Without --unit: the first district (Q1, Q2, docs: the first with a name of its own), the
+province (Q3, screen, overdue-page) or the first city (Q4); with --viewer, the first town
+(with a name of its own for the docs). Prints
 the execution times of `--runs` EXPLAIN ANALYZE runs (the median too), and with --plan the
 last plan, with --sql the statement. Read-only: a shared database is safe.
 """
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import re
 import statistics
 import uuid
@@ -40,26 +46,64 @@ DEFAULT_UNIT = {
     "Q4": "SELECT id FROM org_unit WHERE kind = 'CITY' ORDER BY code LIMIT 1",
     # The dashboard's unit tree (first page), as the first town's viewer sees it.
     "unit-tree": "SELECT id FROM org_unit WHERE kind = 'TOWN' ORDER BY code LIMIT 1",
+    "screen": "SELECT id FROM org_unit WHERE depth = 0",
+    "overdue-page": "SELECT id FROM org_unit WHERE depth = 0",
 }
+TOWN = "SELECT id FROM org_unit WHERE kind = 'TOWN' ORDER BY code LIMIT 1"
+# A unit whose name is its own (the docs' examples find their unit by name).
+NAMED = """SELECT u.id FROM org_unit u WHERE u.kind = $1
+           AND (SELECT count(*) FROM org_unit o WHERE o.name = u.name) = 1
+           ORDER BY u.code LIMIT 1"""
 DASHBOARD = Path(__file__).parents[1] / "api" / "static" / "dashboard" / "queries"
+EXAMPLES = Path(__file__).parents[1] / "docs" / "examples"
+READING_EXAMPLES = sorted(
+    p.stem for p in EXAMPLES.glob("*.graphql") if "expect: data" in p.read_text()
+)
+
+
+async def query_of(
+    url: str, conn: asyncpg.Connection, name: str, unit: uuid.UUID, today: str
+) -> tuple[str, dict[str, Any]]:
+    """The query text and variables the benchmark sends for `name` about `unit`."""
+    variables: dict[str, Any] = {"unit": str(global_id("OrgUnit", unit))}
+    if name == "Q1":
+        variables["today"] = today
+    if name in GOVGRAPH:
+        return GOVGRAPH[name], variables
+    if name in ("screen", "overdue-page"):
+        return (DASHBOARD / f"{name}.graphql").read_text(), variables | {"asOf": today}
+    if name in DASHBOARD_ONLY:
+        return (DASHBOARD / f"{name}.graphql").read_text(), {}
+    from bench.rows import dataset
+
+    ds = await dataset(url, 1)
+    text = (EXAMPLES / f"{name}.graphql").read_text()
+    example = EXAMPLES / f"{name}.json"
+    base: dict[str, Any] = json.loads(example.read_text()) if example.exists() else {}
+    if "name" in base:
+        base["name"] = await conn.fetchval("SELECT name FROM org_unit WHERE id = $1", unit)
+    if "unit" in base:
+        base["unit"] = variables["unit"]
+    if "asOf" in base:
+        base["asOf"] = ds.past.isoformat()
+    if "year" in base and ds.target_year:
+        base |= {"year": ds.target_year, "baselineYear": ds.target_year - 1}
+        base["asOf"] = f"{ds.target_year}-12-31"
+    return text, base
+
+
+DASHBOARD_ONLY = ("unit-tree",)
 
 
 async def plan_of(
-    url: str, name: str, unit: uuid.UUID, viewer: bool, today: str
+    url: str, query: str, variables: dict[str, Any], unit: uuid.UUID, viewer: bool
 ) -> tuple[str, list[Any]]:
-    """The SQL and arguments of the compiled plan that answers `name` about `unit`."""
+    """The SQL and arguments of the compiled plan that answers `query` about `unit`."""
     settings = Settings(database_url=url, debug=True, secret=SECRET, compiled=True)
     engine = create_engine(url)
     app = create_app(settings, engine=engine)
     role = ViewerRole.VIEWER if viewer else ViewerRole.ADMIN
     token = mint_token(SECRET, unit_id=unit, role=role)
-    variables: dict[str, Any] = {"unit": str(global_id("OrgUnit", unit))}
-    if name == "Q1":
-        variables["today"] = today
-    if name in GOVGRAPH:
-        query = GOVGRAPH[name]
-    else:
-        query, variables = (DASHBOARD / f"{name}.graphql").read_text(), {}
     compiled.PLANS._plans.clear()
     try:
         async with httpx.AsyncClient(
@@ -98,7 +142,7 @@ def _scope(unit: uuid.UUID, viewer: bool) -> Any:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("database")
-    parser.add_argument("query", choices=sorted(DEFAULT_UNIT))
+    parser.add_argument("query", choices=sorted(DEFAULT_UNIT) + READING_EXAMPLES)
     parser.add_argument("--unit")
     parser.add_argument("--viewer", action="store_true")
     parser.add_argument("--runs", type=int, default=5)
@@ -108,10 +152,19 @@ async def main() -> None:
     raw = args.database.replace("postgresql+asyncpg://", "postgresql://")
     conn = await asyncpg.connect(raw)
     try:
-        unit = uuid.UUID(args.unit) if args.unit else await conn.fetchval(DEFAULT_UNIT[args.query])
+        docs = args.query in READING_EXAMPLES
+        if args.unit:
+            unit = uuid.UUID(args.unit)
+        elif docs:
+            unit = await conn.fetchval(NAMED, "TOWN" if args.viewer else "DISTRICT")
+        elif args.viewer and args.query != "unit-tree":
+            unit = await conn.fetchval(TOWN)
+        else:
+            unit = await conn.fetchval(DEFAULT_UNIT[args.query])
         today = calendar.today().isoformat()
+        query, variables = await query_of(raw, conn, args.query, unit, today)
         sql, arguments = await plan_of(
-            normalize_database_url(raw), args.query, unit, args.viewer, today
+            normalize_database_url(raw), query, variables, unit, args.viewer
         )
         if args.sql:
             print(sql, arguments)

@@ -226,7 +226,11 @@ def dashboard_rows(ds: Dataset, admin: str, viewer: Callable[[str], str]) -> lis
             requests = []
             for unit in units[:50]:
                 _status, body = await load.fetch(port, request(unit, None))
-                info = json.loads(body)["data"]["unit"]["overdue"]["pageInfo"]
+                data = json.loads(body).get("data") or {}
+                if data.get("unit") is None:  # an error (a timeout on a loaded machine)
+                    requests.append(request(unit, None))
+                    continue
+                info = data["unit"]["overdue"]["pageInfo"]
                 requests.append(request(unit, info["endCursor"] if info["hasNextPage"] else None))
             row.requests["govgraph"] = requests
 

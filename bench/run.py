@@ -76,6 +76,9 @@ class Config:
     concurrency: int = env_int("BENCH_CONCURRENCY", 8)
     viewers: int = env_int("BENCH_VIEWERS", 1000)
     port: int = env_int("BENCH_PORT", 8750)
+    # The RESULTS.md section written (default: the scale's); a partial run (BENCH_ROWS)
+    # names its own so the full run's section stays.
+    section: str = os.environ.get("BENCH_SECTION", "")
     units: int = 0
     tasks: int = 0
     reports: int = 0
@@ -422,7 +425,9 @@ async def measure(
 ) -> Outcome:
     out = Outcome()
     ports = {peer: cfg.port + k for k, peer in enumerate(PEERS)}
-    processes = {peer: start(peer, cfg, ports[peer], cfg.url, cfg.workers) for peer in PEERS}
+    # Only the peers the rows ask (BENCH_ROWS may pick govgraph-only rows).
+    peers = [peer for peer in PEERS if any(peer in r.requests for r in rows)]
+    processes = {peer: start(peer, cfg, ports[peer], cfg.url, cfg.workers) for peer in peers}
     try:
         for peer, process in processes.items():
             probe = next(r.requests[peer][0] for r in rows if peer in r.requests)
@@ -544,15 +549,18 @@ def goals(cfg: Config, rows: list[Row], out: Outcome) -> list[str]:
 def write_report(
     cfg: Config, dataset: str, rows: list[Row], out: Outcome, seconds: float, past: str
 ) -> None:
+    only = os.environ.get("BENCH_ROWS")
+    picked = f"BENCH_ROWS={only} BENCH_SECTION={cfg.section} " if only else ""
     command = (
-        f"BENCH_SCALE={cfg.scale} BENCH_WORKERS={cfg.workers} BENCH_CONCURRENCY="
+        f"{picked}BENCH_SCALE={cfg.scale} BENCH_WORKERS={cfg.workers} BENCH_CONCURRENCY="
         f"{cfg.concurrency} BENCH_SECONDS={cfg.seconds:g} BENCH_ROUNDS={cfg.rounds} "
-        f"BENCH_VIEWERS={cfg.viewers} make bench"
+        f"BENCH_VIEWERS={cfg.viewers} " + ("python -m bench.run" if only else "make bench")
     )
     loads = " / ".join(f"{x:.1f}" for x in out.loads)
     differ = [f"- {k}: {v}" for k, v in out.checks.items() if v]
     section = [
-        f"## Benchmark run: {cfg.scale} dataset (issue 15)",
+        f"## Benchmark run: {cfg.scale} dataset (issue 15)"
+        + (f", rows {os.environ.get('BENCH_ROWS')} ({cfg.section})" if cfg.section else ""),
         "",
         f"- date: {datetime.now(ZoneInfo('UTC')).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- command: `{command}` (took {seconds / 60:.1f} min)",
@@ -588,7 +596,8 @@ def write_report(
         *goals(cfg, rows, out),
         *(["", "Answers that differ:", "", *differ] if differ else []),
     ]
-    write_section(f"<!-- bench:{cfg.scale}:begin -->", f"<!-- bench:{cfg.scale}:end -->", section)
+    label = cfg.section or cfg.scale
+    write_section(f"<!-- bench:{label}:begin -->", f"<!-- bench:{label}:end -->", section)
 
 
 def write_section(begin: str, end: str, lines: list[str]) -> None:
@@ -614,8 +623,6 @@ async def main() -> None:
         asyncio.get_running_loop().add_signal_handler(signum, task.cancel)
     cfg = Config()
     wrk.binary()
-    if not NODE.exists():
-        raise SystemExit("bench/node_modules is missing: run `npm ci` in bench/ (make bench does)")
     started = time.perf_counter()
     dataset = await prepare(cfg)
     log(f"dataset: {dataset}")
@@ -623,6 +630,8 @@ async def main() -> None:
     only = os.environ.get("BENCH_ROWS")
     if only:
         rows = [r for r in rows if any(r.key.startswith(p) for p in only.split(","))]
+    if any("postgraphile" in r.requests for r in rows) and not NODE.exists():
+        raise SystemExit("bench/node_modules is missing: run `npm ci` in bench/ (make bench does)")
     log(f"{len(rows)} rows: {', '.join(r.key for r in rows)}")
 
     def report(out: Outcome) -> None:

@@ -18,12 +18,29 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+# rollup_member's rows that can be overdue or due soon: rated, not completed, with an end
+# (models/rules/task_state.py `pending`; the partial index's predicate, as SQL text).
+PENDING = "rated AND NOT completed AND deadline_end IS NOT NULL"
+
 
 class RollupMember(SQLModel, table=True):
     """A task in the rollup of a unit and its subtree (role LEAD), with its state there."""
 
     __tablename__ = "rollup_member"
-    __table_args__ = (sa.Index("ix_rollup_member_task_id", "task_id"),)
+    __table_args__ = (
+        sa.Index("ix_rollup_member_task_id", "task_id"),
+        # The members that can be overdue or due soon (the rules' `pending`), by deadline:
+        # a unit's overdue list and its first page are index reads (models/rules/
+        # task_state.py, resolvers/rollups/maintained.py `members_passing`).
+        sa.Index(
+            "ix_rollup_member_pending",
+            "root_id",
+            "deadline_end",
+            "task_id",
+            sqlite_where=sa.text(PENDING),
+            postgresql_where=sa.text(PENDING),
+        ),
+    )
 
     root_id: uuid.UUID = Field(foreign_key="org_unit.id", primary_key=True, ondelete="CASCADE")
     task_id: uuid.UUID = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
@@ -70,7 +87,11 @@ class RollupMemberHistory(SQLModel, table=True):
     """
 
     __tablename__ = "rollup_member_history"
-    __table_args__ = (sa.Index("ix_rollup_member_history_task_id", "task_id"),)
+    __table_args__ = (
+        sa.Index("ix_rollup_member_history_task_id", "task_id"),
+        # A unit's members as of a day: its spans that end after it (or never).
+        sa.Index("ix_rollup_member_history_root", "root_id", "valid_until"),
+    )
 
     task_id: uuid.UUID = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
     root_id: uuid.UUID = Field(foreign_key="org_unit.id", primary_key=True, ondelete="CASCADE")

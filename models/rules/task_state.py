@@ -456,6 +456,11 @@ class StateTest:
         """The rule (`overdue` or `due_soon`) on a task's state and deadline."""
         return sa.and_(pending(completed, kind, end), self.deadline(end))
 
+    def holds_pending(self, pending: Any, end: Any) -> sa.ColumnElement[bool]:
+        """The rule where `pending` is already judged (a maintained member's `dated`, with
+        `end` its deadline's end then): pending and the deadline part."""
+        return sa.and_(pending, self.deadline(end))
+
     def window(self, kind: Any, end: Any) -> sa.ColumnElement[bool]:
         """What the deadline must satisfy whatever the state (narrows the tasks to judge)."""
         return sa.and_(pending(sa.false(), kind, end), self.deadline(end))

@@ -68,7 +68,7 @@ from models.rules import rectification_state
 from models.rules.labels import task_label_sql
 from models.rules.names import normalize_doc_number
 from models.rules.responsibility import written_order
-from models.rules.scope import section_visible
+from models.rules.scope import section_visible, visible_task_ids
 from models.rules.task_state import state_as_of, status_of, unit_scope
 from resolvers import cursors, fields
 from resolvers.common import decode_global_id
@@ -82,6 +82,12 @@ from resolvers.pagination import OrderKey, _arguments, after_predicate
 from resolvers.rollups.attainment import attainment_rows
 from resolvers.rollups.history import history_t as member_history_t
 from resolvers.rollups.history import member_state_on
+from resolvers.rollups.maintained import (
+    bucket_count,
+    filtered_member_rollup,
+    member_list,
+    members_passing,
+)
 from resolvers.rollups.rectification import rectification_rollup_statement
 from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_plans, tasks_of_units
 from resolvers.scope import (
@@ -102,7 +108,7 @@ from resolvers.task.filters import (
     task_filter_conditions,
     whole_task_state,
 )
-from resolvers.task.order import task_order
+from resolvers.task.order import deadline_sort_key, is_deadline, task_order
 from resolvers.task.types import TaskFilter
 
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
@@ -155,6 +161,9 @@ class Env:
     today: date
     rollups: RollupSource
     viewer: Any = None  # models.viewer.Viewer: Query.me's values are bind parameters
+    # Whether the maintained members (rollup_member, rollup_member_history) may be read: not
+    # under row-level security, which hides the rows of units outside the viewer's subtree.
+    members: bool = True
     # How JSON and rendered values are written (PostgreSQL or SQLite).
     dialect: sql.Dialect = sql.POSTGRESQL
     # Variables compiled as bind parameters (unit ids): the statement serves any value.
@@ -598,8 +607,16 @@ def connection(
     owner: str,
     parent: sa.ColumnElement[str] | None,
     known: str | None,
+    id_column: sa.ColumnElement[Any] | None = None,
+    share: bool = True,
+    count: sa.ColumnElement[Any] | None = None,
 ) -> Any:
     """A Relay connection over `base` (rows of `table`) as resolvers/pagination.py pages it.
+
+    `id_column`: the rows' id in `base` when it is not `table.c.id` (a set read from another
+    table, joined to `table` for the page only). `share` False: the count and the page each
+    read `base` (for a set an index serves in order: the page stops after its rows).
+    `count`: totalCount read elsewhere (a maintained count of the same set).
 
     The matching set is computed once, narrow (id and sort keys): a CTE when totalCount is
     counted from it too. The page (size + 1 rows, for hasNextPage) is cut from it and only
@@ -625,11 +642,11 @@ def connection(
     wanted = {w.nodes[0].name.value for w in fields_of(env, conn_type, f.nodes)}
     arity = len(order)
     narrow = base.with_only_columns(
-        table.c.id.label("_id"),
+        (table.c.id if id_column is None else id_column).label("_id"),
         *(k.column.label(f"_o{i}") for i, k in enumerate(order)),
         maintain_column_froms=True,
     ).order_by(None)
-    shared = "totalCount" in wanted and bool(wanted & {"edges", "pageInfo"})
+    shared = share and "totalCount" in wanted and bool(wanted & {"edges", "pageInfo"})
     matching: Any = (
         narrow.cte(env.name("set"), nesting=True) if shared else narrow.subquery(env.name("set"))
     )
@@ -658,6 +675,8 @@ def connection(
 
     def value(name: str, w: Field) -> Any:
         if name == "totalCount":
+            if count is not None:
+                return count
             return sa.select(sa.func.count()).select_from(matching).scalar_subquery()
         if name == "edges":
             return _edges(env, w, page, size, sign)
@@ -749,6 +768,7 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
     include_descendants: bool = f.args["includeDescendants"]
     a = env.alias(assignment_t, "a")
     unit = unit_row_id(env, row)
+    in_scope: Any
     if include_descendants:
         c = env.alias(closure_t, "c")
         in_scope = sa.select(a.c.task_id).join(c, c.c.descendant_id == a.c.org_unit_id)
@@ -763,18 +783,45 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
         tests = env.state_tests(flt)
     except ValueError as exc:  # a malformed id in the filter: the resolvers report it
         raise NotCompilable(str(exc)) from exc
-    if tests:
-        # Judged by the unit's shares, as the resolvers judge them (resolvers/task/filters.py);
-        # each date read as present state or history is a day check of the plan.
+    if tests and include_descendants and role is enums.RoleScope.LEAD and env.members:
+        # The unit's rollup members (rollup_member and its history) are exactly these tasks
+        # with their state in the unit's scope: the tests become index reads of them, for a
+        # unit the viewer's scope covers (all its members are visible tasks); each date read
+        # as present state or history is a day check of the plan.
+        if env.scope.unrestricted:
+            return member_tasks(env, f, row, unit, tests, filtered)
         name = env.name("j")
         units = unit_scope([unit], include_descendants).cte(f"units_{name}", nesting=True)
-        filtered = [
-            *filtered,
+        inside = unit.in_(subtree(env.scope))
+        live = in_scope.where(
+            sa.not_(inside),
+            task_visible(env.scope, a.c.task_id),
             *shares_state(
-                flt, units=units, role=role, root=unit, task=task_t.c.id, name=name, today=env.today
+                flt, units=units, role=role, root=unit, task=a.c.task_id, name=name, today=env.today
             ),
-        ]
-    in_scope = assigned_visible(env.scope, unit, in_scope, a.c.task_id)
+        )
+        members = members_passing(unit, tests, name=env.name("m"))
+        in_scope = sa.union_all(members.where(inside), live)
+    else:
+        if tests:
+            # Judged by the unit's shares, as the resolvers judge them
+            # (resolvers/task/filters.py); each date read as present state or history is a
+            # day check of the plan.
+            name = env.name("j")
+            units = unit_scope([unit], include_descendants).cte(f"units_{name}", nesting=True)
+            filtered = [
+                *filtered,
+                *shares_state(
+                    flt,
+                    units=units,
+                    role=role,
+                    root=unit,
+                    task=task_t.c.id,
+                    name=name,
+                    today=env.today,
+                ),
+            ]
+        in_scope = assigned_visible(env.scope, unit, in_scope, a.c.task_id)
     base = sa.select(task_t).where(task_t.c.id.in_(in_scope), *filtered)
     known = env.known_ids.get(row.name)
     return connection(
@@ -787,6 +834,61 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
         parent=env.dialect.id_text(outer(row.c.id)),
         known=None if known is None else str(known),
     )
+
+
+def member_tasks(
+    env: Env,
+    f: Field,
+    row: Row,
+    unit: sa.ColumnElement[Any],
+    tests: list[Any],
+    filtered: list[sa.ColumnElement[bool]],
+) -> Any:
+    """OrgUnit.tasks(includeDescendants, role LEAD) with state tests, for a viewer who sees
+    every task: the unit's rollup members passing the tests (resolvers/rollups/maintained.py
+    `member_list`). Ordered by deadline (and id) with no other filter, the list never reads
+    the task table but for its page: the members' own deadline (the task row's, kept with
+    it) orders it, so the count and the first page are reads of ix_rollup_member_pending."""
+    m, conditions, pending = member_list(unit, tests, name=env.name("m"))
+    order = task_order(f.args.get("orderBy"))
+    own = [member_order_key(k, m, pending) for k in order]
+    # Every test of today, nothing else: the count is the buckets' (the members grouped).
+    count = None if filtered or not pending else bucket_count(unit, tests)
+    if not filtered and all(k is not None for k in own):
+        base = sa.select(m.c.task_id).where(*conditions)
+        order = [k for k in own if k is not None]
+    else:
+        base = (
+            sa.select(task_t)
+            .select_from(m.join(task_t, task_t.c.id == m.c.task_id))
+            .where(*conditions, *filtered)
+        )
+    known = env.known_ids.get(row.name)
+    return connection(
+        env,
+        f,
+        base,
+        order,
+        task_t,
+        owner="OrgUnit",
+        parent=env.dialect.id_text(outer(row.c.id)),
+        known=None if known is None else str(known),
+        id_column=m.c.task_id,
+        share=False,
+        count=count,
+    )
+
+
+def member_order_key(key: OrderKey, m: Any, pending: bool) -> OrderKey | None:
+    """A task order key read from a rollup_member row (`m`), or None when the task row is
+    needed: the deadline (its end, kept with the member: `pending` rows all have one, so
+    the bare column, which the index orders) and the id."""
+    if key.column is task_t.c.id:
+        return OrderKey(m.c.task_id, key.descending)
+    if is_deadline(key.column):
+        column = m.c.deadline_end if pending else deadline_sort_key(m.c.deadline_end)
+        return OrderKey(column, key.descending)
+    return None
 
 
 def assigned_visible(
@@ -825,7 +927,7 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
     if f.args.get("filter") is not None:
         try:
             flt = task_filter(f.args["filter"])
-            env.state_tests(flt)  # present state or history: a day check of the plan
+            tests = env.state_tests(flt)  # present state or history: a day check of the plan
             statement = filtered_rollup_statement(
                 unit_row_id(env, row),
                 flt,
@@ -837,6 +939,27 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
                 name=env.name("r"),
                 today=env.today,
             )
+            if (
+                not tests
+                and env.members
+                and f.args["includeDescendants"]
+                and f.args["role"] is enums.RoleScope.LEAD
+            ):
+                # The unit's members as of the day (rollup_member or its history), each in
+                # its state there: the filter only picks which (task columns alone).
+                statement = members_or_live(
+                    env,
+                    unit_row_id(env, row),
+                    filtered_member_rollup(
+                        unit_row_id(env, row),
+                        task_filter_conditions(flt),
+                        as_of=day,
+                        current=current,
+                        name=env.name("fm"),
+                    ),
+                    statement,
+                    env.name("r"),
+                )
         except ValueError as exc:  # a malformed id in the filter: the resolvers report it
             raise NotCompilable(str(exc)) from exc
         return rollup_object(env, f, statement.subquery(env.name("r")), day)
@@ -889,6 +1012,23 @@ def filtered_rollup_statement(
         conditions=[*task_filter_conditions(flt), task_visible(scope)],
         nesting=f"_{name}",
     )
+
+
+def members_or_live(
+    env: Env,
+    root: sa.ColumnElement[Any],
+    members: sa.Select[Any],
+    live: sa.Select[Any],
+    name: str,
+) -> sa.Select[Any]:
+    """`members` (a statement over the maintained members of `root`) for a root the viewer's
+    scope covers (all its members visible), `live` for any other: two branches gated by
+    that test alone, so only one of them runs."""
+    if env.scope.unrestricted:
+        return members
+    inside = root.in_(subtree(env.scope))
+    either = sa.union_all(members.where(inside), live.where(sa.not_(inside)))
+    return either.subquery(f"either_{name}").select()
 
 
 def rollup_object(env: Env, f: Field, r: Any, day: Any) -> Any:
@@ -1206,16 +1346,21 @@ def unit_targets(env: Env, f: Field, row: Row) -> Any:
     t, sec = env.alias(target_t, "tg"), env.alias(section_t, "sec")
     unit = unit_row_id(env, row)
     sections = sa.select(sec.c.id).where(sec.c.org_unit_id == unit)
-    where = [
-        sa.or_(t.c.org_unit_id == unit, t.c.section_id.in_(sections)),
-        subject_visible(env.scope, t.c.org_unit_id, t.c.section_id),
-    ]
-    if f.args.get("year") is not None:
-        where.append(t.c.year == f.args["year"])
-    order = adapted(target_order(), t)
-    rows = (
-        sa.select(t).where(*where).order_by(*order).limit(TARGETS_OF_UNIT).subquery(env.name("tr"))
-    )
+    # Its own, then its sections' that are not its own: two index reads of disjoint rows
+    # (as one OR, PostgreSQL read every target in the order's index to test it).
+    year = [] if f.args.get("year") is None else [t.c.year == f.args["year"]]
+    visible = subject_visible(env.scope, t.c.org_unit_id, t.c.section_id)
+    both = sa.union_all(
+        sa.select(t).where(t.c.org_unit_id == unit, visible, *year),
+        sa.select(t).where(
+            t.c.section_id.in_(sections),
+            sa.or_(t.c.org_unit_id.is_(None), t.c.org_unit_id != unit),
+            visible,
+            *year,
+        ),
+    ).subquery(env.name("tg_mine"))
+    order = adapted(target_order(), both)
+    rows = sa.select(both).order_by(*order).limit(TARGETS_OF_UNIT).subquery(env.name("tr"))
     obj = build_object(env, f.type, f.nodes, rows)
     return json_list(env, obj, adapted(target_order(), rows), sa.select().select_from(rows))
 
@@ -1639,11 +1784,21 @@ def _id_text(env: Env, value: sa.ColumnElement[Any] | None) -> sa.ColumnElement[
 def query_tasks(env: Env, f: Field) -> Any:
     try:
         flt = task_filter(f.args.get("filter"))
-        conditions = [*task_filter_conditions(flt), *whole_task_state(flt, env.today)]
+        conditions = task_filter_conditions(flt)
+        if env.scope.unrestricted:
+            conditions += whole_task_state(flt, env.today, members=env.members)
+            visible: sa.ColumnElement[bool] = sa.true()
+        else:
+            # A restricted viewer's tasks found from their anchors, and the state tests
+            # judged on those alone (one probe of the members' history each, or live).
+            anchored = visible_task_ids(env.scope).subquery(env.name("visible"))
+            anchor = next(iter(anchored.c))
+            judged = whole_task_state(flt, env.today, members=env.members, few=True, task=anchor)
+            visible = task_t.c.id.in_(sa.select(anchor).where(*judged))
         env.state_tests(flt)  # present state or history: a day check of the plan
     except ValueError as exc:
         raise NotCompilable(str(exc)) from exc
-    base = sa.select(task_t).where(*conditions, task_visible(env.scope))
+    base = sa.select(task_t).where(*conditions, visible)
     order = task_order(f.args.get("orderBy"))
     return connection(env, f, base, order, task_t, owner="Query", parent=None, known="")
 

@@ -84,9 +84,14 @@ def member_state_on(
     return sa.select(c.task_id, c.completed, c.started, c.progress).where(
         c.root_id == root,
         c.task_id == task_id,
-        c.valid_from <= day,
-        sa.or_(c.valid_until.is_(None), c.valid_until > day),
+        *holds_on(table, day),
     )
+
+
+def holds_on(table: sa.FromClause, day: Any) -> list[sa.ColumnElement[bool]]:
+    """The span of a rollup_member_history row holds on `day`."""
+    c = table.c
+    return [c.valid_from <= day, sa.or_(c.valid_until.is_(None), c.valid_until > day)]
 
 
 # -- the day of an instant -------------------------------------------------------------------

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from models import Assignment, OrgUnitClosure, RollupBucket, RollupMember, Task
+from models import Assignment, OrgUnit, OrgUnitClosure, RollupBucket, RollupMember, Task
 from models.enums import AssignmentRole, RoleScope
 from models.rules import task_state as rules
 from resolvers.changes.log import lock_tail
@@ -44,6 +44,7 @@ bucket_t: sa.Table = RollupBucket.__table__  # type: ignore[attr-defined]
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
 closure_t: sa.Table = OrgUnitClosure.__table__  # type: ignore[attr-defined]
+unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 
 # `due_on` of the buckets that are not dated (never compared with a date).
 UNDATED = date(1970, 1, 1)
@@ -171,6 +172,158 @@ def maintained_rollup_in_subtree(
         .select_from(inside.outerjoin(bucket, rows(bucket.c.root_id == inside.c.root_id)))
         .group_by(inside.c.root_id)
     )
+
+
+def member_rows(
+    root: sa.ColumnElement[Any], as_of: Any, *, current: bool, name: str
+) -> sa.Subquery:
+    """The members of `root`'s rollup (LEAD, whole subtree) as of the day, one row per task:
+    root_id, rated, completed, started, dated, due_on (rollup_bucket's key), task_id,
+    progress, weight. Today or later (`current`): rollup_member; a past day: the
+    rollup_member_history span holding on it (`as_of` then a date). `dated` is the rules'
+    `pending` and `due_on` the deadline's end in force that day when dated."""
+    if current:
+        m = member_t.alias(f"member_{name}")
+        return (
+            sa.select(*_bucket_key(m), m.c.task_id, m.c.progress, m.c.weight)
+            .where(m.c.root_id == root)
+            .subquery(f"members_{name}")
+        )
+    h = history.history_t.alias(f"member_history_{name}")
+    return (
+        sa.select(
+            h.c.root_id,
+            *(h.c[column] for column in history.BUCKET_KEY),
+            h.c.task_id,
+            h.c.progress,
+            h.c.weight,
+        )
+        .where(h.c.root_id == root, *history.holds_on(h, as_of))
+        .subquery(f"members_{name}")
+    )
+
+
+def filtered_member_rollup(
+    root: sa.ColumnElement[Any],
+    conditions: Sequence[sa.ColumnElement[bool]],
+    *,
+    as_of: Any,
+    current: bool,
+    name: str,
+) -> sa.Select[Any]:
+    """taskRollup(filter:) of `root` (LEAD, whole subtree) where the filter tests task columns
+    only (no state test: TaskFilter's `task_filter_conditions` over `task`): the members as of
+    the day whose task passes, summed as the buckets are (root_id and the columns of
+    `rollup_statement`; no row when none passes)."""
+    m = member_rows(root, as_of, current=current, name=name)
+    picked = (
+        sa.select(
+            *(m.c[column] for column in KEY),
+            sa.literal(1).label("tasks"),
+            m.c.weight.label("weight_sum"),
+            (m.c.weight * m.c.progress).label("weighted_progress_sum"),
+        )
+        .select_from(m.join(task_t, task_t.c.id == m.c.task_id))
+        .where(*conditions)
+        .subquery(f"picked_{name}")
+    )
+    return sa.select(picked.c.root_id, *rollup_columns(picked, as_of)).group_by(picked.c.root_id)
+
+
+def member_list(
+    root: sa.ColumnElement[Any], tests: Sequence[rules.StateTest], *, name: str
+) -> tuple[sa.FromClause, list[sa.ColumnElement[bool]], bool]:
+    """The tasks of `root`'s rollup (LEAD, whole subtree: today's members) passing every state
+    test (overdueAsOf, dueSoonAsOf, dueSoon, dueWithin), each judged as of its own day by
+    the members' state then: what `judged_pairs` finds for the root's scope, read from the
+    maintained members instead of the shares and their history.
+
+    Returns the rollup_member alias, the conditions on it, and whether every row passing
+    them is pending today (then it has a deadline end: ix_rollup_member_pending holds it)."""
+    m = member_t.alias(f"member_{name}")
+    pending_now = rules.pending_rated(m.c.completed, m.c.rated, m.c.deadline_end)
+    conditions: list[sa.ColumnElement[bool]] = [m.c.root_id == root]
+    all_pending = bool(tests)
+    for i, test in enumerate(tests):
+        if test.cutoff is None:
+            # As the index's predicate is written (models/rollup.py PENDING).
+            passing: sa.ColumnElement[bool] = test.holds_pending(pending_now, m.c.deadline_end)
+        else:
+            then = member_rows(root, test.as_of, current=False, name=f"{name}_{i}")
+            passing = m.c.task_id.in_(
+                sa.select(then.c.task_id).where(test.holds_pending(then.c.dated, then.c.due_on))
+            )
+        conditions.append(sa.not_(passing) if test.negated else passing)
+        all_pending = all_pending and test.cutoff is None and not test.negated
+    return m, conditions, all_pending
+
+
+def bucket_count(
+    root: sa.ColumnElement[Any], tests: Sequence[rules.StateTest]
+) -> sa.ColumnElement[Any]:
+    """How many of `root`'s members pass every state test of today or later (none negated):
+    `member_list`'s count, summed from rollup_bucket (whose rows group the members by
+    `dated` and `due_on`, all the tests read)."""
+    assert all(t.cutoff is None and not t.negated for t in tests)
+    b = bucket_t.alias("counted_bucket")
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(b.c.tasks), 0))
+        .where(b.c.root_id == root, *(t.holds_pending(b.c.dated, b.c.due_on) for t in tests))
+        .scalar_subquery()
+    )
+
+
+def members_passing(
+    root: sa.ColumnElement[Any], tests: Sequence[rules.StateTest], *, name: str
+) -> sa.Select[Any]:
+    """Ids of the tasks of `member_list`."""
+    m, conditions, _pending = member_list(root, tests, name=name)
+    return sa.select(m.c.task_id).where(*conditions)
+
+
+def single_root() -> tuple[sa.ColumnElement[Any], sa.ColumnElement[bool]]:
+    """The tree's root unit and whether it is the only one: then every unit lies in its
+    subtree, and a task's members there (rollup_member and its history) are the task as a
+    whole (all its lead shares)."""
+    roots = sa.select(unit_t.c.id).where(unit_t.c.parent_id.is_(None))
+    first = roots.order_by(unit_t.c.id).limit(1).scalar_subquery()
+    two = roots.limit(2).subquery("tree_roots")
+    only = sa.select(sa.func.count()).select_from(two).scalar_subquery() == 1
+    return first, only
+
+
+def whole_task_passes(
+    test: rules.StateTest, task_id: sa.ColumnElement[Any], *, name: str
+) -> sa.ColumnElement[bool] | None:
+    """`whole_tasks_passing` as a test of one task (`task_id`, a column of the enclosing
+    row): its span at the root holding on the day, found by the history's key (task, root,
+    first day), one index probe per task judged: for a short list of candidates (a
+    restricted viewer's tasks) instead of every task passing the test."""
+    if test.cutoff is None or test.negated:
+        return None
+    root, only = single_root()
+    h = history.history_t.alias(f"whole_span_{name}")
+    span = (
+        sa.select(test.holds_pending(h.c.dated, h.c.due_on))
+        .where(h.c.task_id == task_id, h.c.root_id == root, *history.holds_on(h, test.as_of))
+        .order_by(h.c.valid_from.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.and_(only, sa.func.coalesce(span, sa.false()))
+
+
+def whole_tasks_passing(test: rules.StateTest, *, name: str) -> sa.Select[Any] | None:
+    """Ids of the tasks that, as a whole (all their lead shares), pass a state test of a past
+    day, from the root's members then, when the tree has a single root (else no row: see
+    `single_root`); None for a test of today or later (a task exists from its first lead's
+    event, so as of a past day the root's members are every task that existed; today a task
+    without a lead share would be judged too, which no member holds)."""
+    if test.cutoff is None or test.negated:
+        return None
+    root, only = single_root()
+    then = member_rows(root, test.as_of, current=False, name=name)
+    return sa.select(then.c.task_id).where(only, test.holds_pending(then.c.dated, then.c.due_on))
 
 
 # -- maintaining -----------------------------------------------------------------------------

@@ -16,6 +16,11 @@ from models.rules.names import normalize_doc_number
 from models.rules.task_state import StateTest, judged_pairs, task_states
 from resolvers.common import decode_global_id
 from resolvers.errors import InvalidArgument
+from resolvers.rollups.maintained import (
+    single_root,
+    whole_task_passes,
+    whole_tasks_passing,
+)
 from resolvers.task.predicates import (
     assigned_to,
     assignment_t,
@@ -128,13 +133,40 @@ def _suffix(i: int) -> str:
     return f"_{i}" if i else ""
 
 
-def whole_task_state(flt: TaskFilter | None, today: date) -> list[sa.ColumnElement[bool]]:
-    """The state tests judged on the task as a whole (lists outside a unit)."""
+def whole_task_state(
+    flt: TaskFilter | None,
+    today: date,
+    *,
+    members: bool = False,
+    few: bool = False,
+    task: sa.ColumnElement[Any] | None = None,
+) -> list[sa.ColumnElement[bool]]:
+    """The state tests judged on the task as a whole (lists outside a unit).
+
+    `members`: a test of a past day reads the tree root's maintained members then
+    (resolvers/rollups/maintained.py `whole_tasks_passing`) where the tree has one root,
+    instead of judging every candidate's shares from the status history (compiled reads;
+    the resolvers judge live, so the differential test compares the two). `few`: the list's
+    other conditions leave few tasks (a restricted viewer's): each is probed on its own
+    (`whole_task_passes`) instead of listing every task that passes. `task`: the task id
+    column judged (default `task.id`)."""
+    task_id = task_t.c.id if task is None else task
     out: list[sa.ColumnElement[bool]] = []
     for i, test in enumerate(state_tests(flt, today)):
         pairs = judged_pairs(test, name=_suffix(i)).subquery(f"whole_{test.name}{_suffix(i)}")
-        judged = sa.select(pairs.c.task_id)
-        out.append(task_t.c.id.not_in(judged) if test.negated else task_t.c.id.in_(judged))
+        judged: Any = sa.select(pairs.c.task_id)
+        name = f"whole{_suffix(i)}"
+        probe = whole_task_passes(test, task_id, name=name) if members and few else None
+        kept = whole_tasks_passing(test, name=name) if members and not few else None
+        if probe is not None:
+            _root, only = single_root()
+            # In this order: the live judgement is never built while the tree has one root.
+            out.append(sa.or_(probe, sa.and_(sa.not_(only), task_id.in_(judged))))
+            continue
+        if kept is not None:
+            _root, only = single_root()
+            judged = sa.union_all(kept, judged.where(sa.not_(only)))
+        out.append(task_id.not_in(judged) if test.negated else task_id.in_(judged))
     return out
 
 

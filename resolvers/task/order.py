@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 import strawberry
@@ -25,8 +26,20 @@ class TaskOrder(StrEnum):
     UPDATED_DESC = "UPDATED_DESC"
 
 
-# Tasks without an end date (长期坚持, X起) sort after every dated one.
-_deadline = sa.func.coalesce(task_t.c.deadline_end, sa.literal(date(9999, 12, 31), sa.Date()))
+def deadline_sort_key(end: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """The DEADLINE sort key of a deadline end: tasks without one (长期坚持, X起) sort after
+    every dated one."""
+    return sa.func.coalesce(end, sa.literal(date(9999, 12, 31), sa.Date()))
+
+
+_deadline = deadline_sort_key(task_t.c.deadline_end)
+
+
+def is_deadline(column: sa.ColumnElement[Any]) -> bool:
+    """Whether an order key's column is the DEADLINE key over the task row."""
+    return column is _deadline
+
+
 _status = sa.case(
     (task_t.c.status == TaskStatus.NOT_STARTED.value, 0),
     (task_t.c.status == TaskStatus.IN_PROGRESS.value, 1),

@@ -186,6 +186,28 @@ SUBJECTS = f"""query S($unit: ID!, $asOf: Date, $year: Int, $status: [Rectificat
 }}"""
 
 
+# Unit lists with state tests over the subtree: read from the rollup members (today: the
+# pending index, ordered by deadline or through the task rows; past days: their history),
+# negated and combined tests, filters beside them; filtered rollups from the members.
+MEMBER_LISTS = """query M($unit: ID!, $today: Date!, $past: Date!) { orgUnit(id: $unit) {
+  late: tasks(includeDescendants: true, filter: {overdueAsOf: $today},
+              orderBy: [DEADLINE_DESC], first: 5) {
+    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id code } } }
+  lateThen: tasks(includeDescendants: true, filter: {overdueAsOf: $past}, first: 5) {
+    totalCount edges { cursor node { id code status } } }
+  soon: tasks(includeDescendants: true, orderBy: [STATUS_ASC], first: 5,
+              filter: {dueSoonAsOf: $today, status: [NOT_STARTED, IN_PROGRESS]}) {
+    totalCount edges { cursor node { id status } } }
+  notSoon: tasks(includeDescendants: true, filter: {dueSoon: false}, orderBy: [DEADLINE_ASC],
+                 first: 5) { totalCount edges { cursor node { id deadline { end } } } }
+  within: tasks(includeDescendants: true, filter: {dueWithin: 400, overdueAsOf: $past},
+                first: 3) { totalCount edges { node { id } } }
+  own: tasks(filter: {overdueAsOf: $today}, first: 3) { totalCount edges { node { id } } }
+  byKind: taskRollup(asOf: $past, filter: {deadlineKind: [BY_DATE]}) { ROLLUP_FIELDS }
+  byStatus: taskRollup(filter: {status: [IN_PROGRESS], text: "整治"}) { ROLLUP_FIELDS }
+} }""".replace("ROLLUP_FIELDS", ROLLUP)
+
+
 @dataclass
 class Case:
     name: str
@@ -228,6 +250,11 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
             Case("dashboard", DASHBOARD, {"unit": gid, "today": str(today)}),
             Case("rollups", ROLLUPS, {"unit": gid, "past": "2023-06-30", "future": "2030-01-01"}),
             Case("fragments", FRAGMENTS, {"unit": gid}),
+            Case(
+                "member lists",
+                MEMBER_LISTS,
+                {"unit": gid, "today": str(today), "past": "2023-10-20"},
+            ),
             Case("fallback", FALLBACK, {"unit": gid}, compiles=False),
             Case("same id twice", SAME_ID_TWICE, {"unit": gid}),
             Case("children of", CHILDREN_OF, {"parent": gid, "kinds": None}),
