@@ -1,7 +1,7 @@
 """rollup member indexes: overdue lists and past members as index reads
 
 Revision ID: 0038
-Revises: 0028
+Revises: 0034
 Create Date: 2026-12-07
 
 Issue 15 (every dashboard and docs query fast at province scale): a unit's overdue (or due
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision: str = '0038'
-down_revision: str | None = '0028'
+down_revision: str | None = '0034'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """考核 rubrics as data: score_rubric and its lines, score_rule
 
 Revision ID: 0039
-Revises: 0034
+Revises: 0038
 Create Date: 2026-12-07
 
 Issue 17, point 9: a scoring rubric is data (lines of a kind, points, an optional per-item
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = '0039'
-down_revision: str | None = '0034'
+down_revision: str | None = '0038'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
