@@ -78,6 +78,8 @@ PLAN: Registry = {
     "objectives": Column("objectives"),
     "source": Column("source"),
     "reportReview": Column("report_review", enums.ReportReviewPolicy),
+    "healthTolerance": Column("health_tolerance"),
+    "signWithinDays": Column("sign_within_days"),
     "version": Column("version"),
 }
 

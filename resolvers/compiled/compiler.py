@@ -1124,6 +1124,11 @@ def reported_at(env: Env, f: Field, row: Row) -> Any:
     return env.dialect.datetime(row.c.reported_at)
 
 
+def reviewed_at(env: Env, f: Field, row: Row) -> Any:
+    """ProgressReport.reviewedAt: null until a review (审核) decides."""
+    return env.dialect.datetime(row.c.reviewed_at)
+
+
 def unit_ancestors(env: Env, f: Field, row: Row) -> Any:
     """OrgUnit.ancestors: root first, the unit itself excluded."""
     u, c = env.alias(unit_t, "u"), env.alias(closure_t, "c")
@@ -1689,6 +1694,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "ProgressReport": {
         "id": node_id("ProgressReport"),
         "reportedAt": reported_at,
+        "reviewedAt": reviewed_at,
         **registered(fields.PROGRESS_REPORT),
         "reportedBy": reported_by,
         "unit": related_unit("reported_by_unit_id"),

@@ -94,14 +94,12 @@ class Plan(RowNode, relay.Node):
     document_id: strawberry.Private[uuid.UUID]
     parent_id: strawberry.Private[uuid.UUID | None]
     health_tolerance: float = strawberry.field(
-        default=10.0,
         description=(
             "亮灯: points below the pro-rata expected progress (序时进度) a task still shows"
             " green (default 10)."
         ),
     )
     sign_within_days: int = strawberry.field(
-        default=3,
         description="签收: calendar days a unit has to sign for a new share (default 3).",
     )
 
@@ -109,8 +107,6 @@ class Plan(RowNode, relay.Node):
     def from_row(cls, row: RowMapping | dict[str, Any]) -> Plan:
         """From a `plan` row."""
         return cls(
-            health_tolerance=row.get("health_tolerance", 10.0),
-            sign_within_days=row.get("sign_within_days", 3),
             id=str(row["id"]),
             **fields.from_row(fields.PLAN, row),
             document_id=row["document_id"],

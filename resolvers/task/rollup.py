@@ -62,7 +62,10 @@ class TaskRollup:
         description="Σ weight·progress / Σ weight over non-ongoing tasks (percent)."
     )
     # The light counts, computed when asked for (one grouped SELECT per batch of scopes).
-    health_source: strawberry.Private[Callable[[], Awaitable[HealthCounts]] | None] = None
+    # Not part of the rollup's value: subscriptions compare rollups (resolvers/subscriptions.py).
+    health_source: strawberry.Private[Callable[[], Awaitable[HealthCounts]] | None] = (
+        dataclasses.field(default=None, compare=False)
+    )
 
     async def _health(self) -> HealthCounts:
         return HealthCounts() if self.health_source is None else await self.health_source()

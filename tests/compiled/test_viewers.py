@@ -50,15 +50,18 @@ ROLLUP = (
 TASK = """id code seq label category title description remarks responsibilityText
   responsibilityUnresolved status progress
   weight version deadline { kind start end text }
-  plan { id title kind field year objectives source document { id docNumber } }
+  statusAsOf(asOf: "2023-10-20") progressAsOf(asOf: "2023-10-20")
+  plan { id title kind field year objectives source reportReview healthTolerance signWithinDays
+    version document { id docNumber } }
   document { id docNumber title kind issuedOn basedOn summary remarks issuer { id name } }
   leadUnits { id name kind } cooperatingUnits { id name }
   reports(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { id reportedAt period percent status narrative reportedBy
-      unit { id name } } } }"""
+      reviewState reviewReason reviewedAt version unit { id name } } } }"""
 PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
 RECTIFICATION = """id seq category problem goal measures responsibilityText
-  responsibilityUnresolved responsiblePersons status version findingNumbers
+  responsibilityUnresolved responsiblePersons status statusAsOf(asOf: "2023-10-20") version
+  findingNumbers
   deadline { kind start end text } responsibleUnits { id name }"""
 TARGET = """id year month kind value valueText baseline baselineYear source remarks version
   indicator { code name unit direction kind description } orgUnit { id name }

@@ -119,6 +119,7 @@ NOT_WRITES = {
     "operations list": "reads",
     "deliver": "delivers committed outbox events (delivery state, no domain data)",
     "digest": "builds and sends the daily digests (delivery state, no domain data)",
+    "partitions": "creates, lists and drops history partitions (catalogue work, retention)",
     "webhook create": "configures a partner's webhook subscription (not domain data)",
     "webhook rotate-secret": "configures a subscription's signing secret",
     "webhook enable": "configures a subscription",
