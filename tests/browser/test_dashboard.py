@@ -760,6 +760,7 @@ def test_the_todo_panel_accepts_a_report_and_shows_the_servers_refusal(
     assert "浏览器测试：待审核" in report.inner_text()
     request = panel.locator(f'[data-testid=todo-extension][data-request-id="{waiting["request"]}"]')
     assert "2099-06-30 → 2099-12-31" in request.inner_text()
+    assert "null" not in panel.inner_text()
     # Rejecting without a reason: the server refuses, its message shows under the item.
     request.locator("[data-testid=todo-extension-no]").click()
     request.locator("[data-testid=todo-extension-confirm]").click()

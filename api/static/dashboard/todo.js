@@ -58,7 +58,7 @@ export class TodoPanel {
     this.sub.textContent = `${this.me.unit.name}：待审核报告 ${reports.totalCount} 份，待审批延期 ${extensions.totalCount} 件（当前状态）`;
     const more = (page) =>
       page.pageInfo.hasNextPage ? h("p", { class: "hint" }, `仅显示前 ${page.edges.length} 件，共 ${page.totalCount} 件`) : null;
-    this.body.replaceChildren(
+    const parts = [
       h("h3", {}, "待审核的进展报告"),
       reports.totalCount
         ? h("ol", { class: "list", dataset: { testid: "todo-reports" } }, reports.edges.map(({ node }) => this.reportItem(node)))
@@ -69,7 +69,8 @@ export class TodoPanel {
         ? h("ol", { class: "list", dataset: { testid: "todo-extensions" } }, extensions.edges.map(({ node }) => this.extensionItem(node)))
         : h("p", { class: "empty" }, "没有待审批的延期申请"),
       more(extensions),
-    );
+    ];
+    this.body.replaceChildren(...parts.filter((part) => part !== null));
   }
 
   /** Buttons for a decision; the second asks for a reason first. */
