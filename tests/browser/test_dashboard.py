@@ -781,4 +781,21 @@ def test_the_todo_panel_accepts_a_report_and_shows_the_servers_refusal(
         coordinator,
     )["node"]
     assert state["reviewState"] == "ACCEPTED"
+    # The drill-down (from the request's task): the light, the report's review, the request.
+    request.locator("[data-testid=task-link]").click()
+    page.wait_for_selector("[data-testid=task-detail][data-state=ready]")
+    detail = page.locator("[data-testid=task-detail]")
+    assert detail.get_attribute("data-task-id") == waiting["task"]
+    health = live_server.query(
+        "query ($id: ID!, $d: Date!) { node(id: $id) { ... on Task { health(asOf: $d) } } }",
+        {"id": waiting["task"], "d": page.evaluate("() => document.body.dataset.asOf")},
+    )["node"]["health"]
+    assert detail.locator("[data-testid=detail-health]").get_attribute("data-health") == health
+    review = detail.locator("[data-testid=report-review]")
+    assert review.get_attribute("data-state") == "ACCEPTED"
+    assert "已通过" in review.inner_text()
+    extension = detail.locator("[data-testid=detail-extension]")
+    assert extension.get_attribute("data-status") == "PENDING"
+    assert "设备到货延迟" in extension.inner_text()
+    dashboard.screenshot("todo-drill-down")
     assert dashboard.errors == []

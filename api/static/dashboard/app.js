@@ -501,7 +501,7 @@ function wire() {
   state.tree = new UnitTree($("tree"), $("tree-search"), (id) => selectUnit(id));
   state.rankings = new RankingsPanel($("rankings"), (variables) => graphql(state.queries.rankings, variables));
   state.inbox = new InboxPanel($("inbox"), (name, variables) => graphql(state.queries[name], variables));
-  state.todo = new TodoPanel($("todo"), (name, variables) => graphql(state.queries[name], variables));
+  state.todo = new TodoPanel($("todo"), (name, variables) => graphql(state.queries[name], variables), openTask);
   state.detail = new TaskDetail(
     $("task-detail"),
     (variables) => graphql(state.queries.taskDetail, variables),

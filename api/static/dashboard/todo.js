@@ -11,9 +11,10 @@ export { EXTENSION_STATUS };
 
 export class TodoPanel {
   /** run(name, variables) runs one of the dashboard's operations and resolves to its data. */
-  constructor(root, run) {
+  constructor(root, run, onTask) {
     this.root = root;
     this.run = run;
+    this.onTask = onTask;
     this.me = null;
     this.seq = 0;
     this.body = root.querySelector(".todo-body");
@@ -146,7 +147,14 @@ export class TodoPanel {
         h("span", { class: "status e-ISSUED" }, EXTENSION_STATUS[e.status] || e.status),
         h("span", { class: "deadline" }, `${dateTime(e.requestedAt)} · ${e.requestedByUnit.name}`),
       ),
-      e.task ? h("div", { class: "item-title", title: e.task.title }, `${e.task.label} ${e.task.title}`) : null,
+      e.task
+        ? h(
+            "div",
+            { class: "item-title", title: e.task.title },
+            `${e.task.label} `,
+            h("button", { type: "button", class: "link task-link", dataset: { testid: "task-link" }, onclick: () => this.onTask(e.task.id) }, e.task.title),
+          )
+        : null,
       h("div", {}, `完成时限 ${e.currentDeadlineEnd || "—"} → ${e.requestedDeadlineEnd}`),
       h("div", { class: "hint" }, `理由：${e.reason}`),
       ...this.decide("decideExtension", { request: e.id, expectedVersion: e.version }, ["批准", "APPROVE"], ["不予批准", "REJECT"], "todo-extension"),
