@@ -652,3 +652,208 @@ class TestTaskDetail:
         assert download.status_code == 200
         assert download.content == PNG
         assert isinstance(first["deadlineHistory"], list)
+
+
+TODO_LEAD = "城区生态环境分局"
+
+
+async def _reviewed_plan_with_work(client: GraphQLClient) -> dict[str, Any]:
+    """A 城区 plan reviewing ALL reports, one task led by TODO_LEAD: a submitted report and a
+    pending extension request, both waiting for 城区 (the plan's issuer)."""
+    district = await _unit_id(client, "城区")
+    admin = await _as(client, "城区", "ADMIN")
+    doc = await admin.query(
+        """mutation ($i: CreateDocumentInput!) { createDocument(input: $i) {
+             document { id } errors { code } } }""",
+        {
+            "i": {
+                "title": "城区大气污染防治督办方案",
+                "kind": "NOTICE",
+                "docNumber": "城政办发〔2024〕99号",
+                "issuer": district,
+                "issuedOn": "2024-01-10",
+            }
+        },
+    )
+    assert doc["createDocument"]["errors"] == []
+    plan = await admin.query(
+        """mutation ($i: CreatePlanInput!) { createPlan(input: $i) {
+             plan { id reportReview } errors { code } } }""",
+        {
+            "i": {
+                "document": doc["createDocument"]["document"]["id"],
+                "title": "督办方案",
+                "kind": "ACTION_PLAN",
+                "field": "AIR",
+                "year": 2024,
+                "reportReview": "ALL",
+            }
+        },
+    )
+    assert plan["createPlan"]["errors"] == []
+    assert plan["createPlan"]["plan"]["reportReview"] == "ALL"
+    made = await admin.query(
+        """mutation ($i: CreateTaskInput!) { createTask(input: $i) {
+             task { id assignments { id role unit { name } } } errors { code } } }""",
+        {
+            "i": {
+                "plan": plan["createPlan"]["plan"]["id"],
+                "title": "工地扬尘在线监测全覆盖",
+                "deadline": {"kind": "BY_DATE", "end": "2099-06-30"},
+                "leadNames": [TODO_LEAD],
+            }
+        },
+    )
+    assert made["createTask"]["errors"] == []
+    task = made["createTask"]["task"]
+    share = next(a["id"] for a in task["assignments"] if a["role"] == "LEAD")
+    lead = await _as(client, TODO_LEAD, "REPORTER")
+    reported = await lead.query(
+        """mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+             report { id reviewState } errors { code } } }""",
+        {"input": {"assignment": share, "percent": 40, "narrative": "已安装 12 套"}},
+    )
+    assert reported["reportProgress"]["errors"] == []
+    assert reported["reportProgress"]["report"]["reviewState"] == "SUBMITTED"
+    asked = await lead.query(
+        """mutation ($input: RequestExtensionInput!) { requestExtension(input: $input) {
+             request { id status addressedTo { name } } errors { code } } }""",
+        {"input": {"assignment": share, "newDeadline": "2099-12-31", "reason": "设备到货延迟"}},
+    )
+    assert asked["requestExtension"]["errors"] == []
+    assert asked["requestExtension"]["request"]["addressedTo"]["name"] == "城区"
+    return {
+        "task": task["id"],
+        "report": reported["reportProgress"]["report"]["id"],
+        "request": asked["requestExtension"]["request"]["id"],
+    }
+
+
+class TestTodoPanel:
+    """The 待办 panel's operations for a district COORDINATOR: what waits for its review or
+    decision, the decisions through the panel's mutations (refusals are payload errors that
+    write nothing), and the drill-down showing review state, extensions and the light."""
+
+    async def test_the_district_reviews_and_decides_through_the_panels_operations(
+        self, client: GraphQLClient
+    ) -> None:
+        work = await _reviewed_plan_with_work(client)
+        district = await _as(client, "城区", "COORDINATOR")
+        todo = await district.query(_query("todo.graphql"), {})
+        reports = {e["node"]["id"]: e["node"] for e in todo["reportsToReview"]["edges"]}
+        assert reports[work["report"]]["reviewState"] == "SUBMITTED"
+        assert reports[work["report"]]["unit"]["name"] == TODO_LEAD
+        assert reports[work["report"]]["percent"] == 40
+        requests = {e["node"]["id"]: e["node"] for e in todo["extensionRequests"]["edges"]}
+        request = requests[work["request"]]
+        assert (request["status"], request["requestedDeadlineEnd"]) == ("PENDING", "2099-12-31")
+        assert request["currentDeadlineEnd"] == "2099-06-30"
+        assert request["task"]["id"] == work["task"]
+        assert request["requestedByUnit"]["name"] == TODO_LEAD
+
+        # Refused: a VIEWER of the district, the lead itself, a return or reject without reason.
+        viewer = await _as(client, "城区", "VIEWER")
+        lead = await _as(client, TODO_LEAD, "COORDINATOR")
+        codes: list[str] = []
+        for who, decision, reason in (
+            (viewer, "ACCEPT", None),
+            (lead, "ACCEPT", None),
+            (district, "RETURN", None),
+        ):
+            refused = (
+                await who.query(
+                    _query("report-review.graphql"),
+                    {"report": work["report"], "decision": decision, "reason": reason},
+                )
+            )["reviewProgressReport"]
+            assert refused["report"] is None
+            codes.append(refused["errors"][0]["code"])
+            assert refused["errors"][0]["message"]
+        for who, decision, reason in (
+            (viewer, "APPROVE", None),
+            (lead, "APPROVE", None),
+            (district, "REJECT", None),
+        ):
+            refused = (
+                await who.query(
+                    _query("extension-decide.graphql"),
+                    {"request": work["request"], "decision": decision, "reason": reason},
+                )
+            )["decideExtension"]
+            assert refused["request"] is None
+            codes.append(refused["errors"][0]["code"])
+            assert refused["errors"][0]["message"]
+        assert codes == ["FORBIDDEN", "FORBIDDEN", "INVALID_INPUT"] * 2
+        still = await district.query(_query("todo.graphql"), {})
+        assert still["reportsToReview"]["totalCount"] == todo["reportsToReview"]["totalCount"]
+        assert still["extensionRequests"]["totalCount"] == todo["extensionRequests"]["totalCount"]
+
+        accepted = (
+            await district.query(
+                _query("report-review.graphql"),
+                {
+                    "report": work["report"],
+                    "decision": "ACCEPT",
+                    "expectedVersion": reports[work["report"]]["version"],
+                },
+            )
+        )["reviewProgressReport"]
+        assert accepted["errors"] == []
+        assert accepted["report"]["reviewState"] == "ACCEPTED"
+        rejected = (
+            await district.query(
+                _query("extension-decide.graphql"),
+                {
+                    "request": work["request"],
+                    "decision": "REJECT",
+                    "reason": "理由不充分",
+                    "expectedVersion": request["version"],
+                },
+            )
+        )["decideExtension"]
+        assert rejected["errors"] == []
+        assert rejected["request"]["status"] == "REJECTED"
+        after = await district.query(_query("todo.graphql"), {})
+        assert work["report"] not in {e["node"]["id"] for e in after["reportsToReview"]["edges"]}
+        assert work["request"] not in {e["node"]["id"] for e in after["extensionRequests"]["edges"]}
+
+        # The drill-down: the report's review, the request's decision, the task's light.
+        detail = (
+            await district.query(
+                _query("task-detail.graphql"),
+                {"id": work["task"], "asOf": "2099-01-01", "unit": None},
+            )
+        )["task"]
+        report = detail["reports"]["edges"][0]["node"]
+        assert (report["reviewState"], report["reviewerUnit"]["name"]) == ("ACCEPTED", "城区")
+        extension = detail["extensionRequests"]["edges"][0]["node"]
+        assert (extension["status"], extension["decisionReason"]) == ("REJECTED", "理由不充分")
+        assert extension["decidedByUnit"]["name"] == "城区"
+        assert detail["health"] in ("GREEN", "YELLOW", "RED")
+
+    async def test_a_returned_report_shows_its_reason_in_the_drill_down(
+        self, client: GraphQLClient
+    ) -> None:
+        work = await _reviewed_plan_with_work(client)
+        district = await _as(client, "城区", "COORDINATOR")
+        returned = (
+            await district.query(
+                _query("report-review.graphql"),
+                {"report": work["report"], "decision": "RETURN", "reason": "缺少佐证材料"},
+            )
+        )["reviewProgressReport"]
+        assert returned["errors"] == []
+        assert returned["report"]["reviewState"] == "RETURNED"
+        detail = (
+            await district.query(
+                _query("task-detail.graphql"),
+                {"id": work["task"], "asOf": "2099-01-01", "unit": None},
+            )
+        )["task"]
+        report = detail["reports"]["edges"][0]["node"]
+        assert (report["reviewState"], report["reviewReason"]) == ("RETURNED", "缺少佐证材料")
+
+    async def test_without_a_unit_nothing_waits(self, client: GraphQLClient) -> None:
+        data = await client.query(_query("todo.graphql"), {})
+        assert data["extensionRequests"]["totalCount"] == 0
+        assert data["reportsToReview"]["totalCount"] == 0

@@ -673,3 +673,129 @@ class TestLeaderPanels:
         )["orgUnit"]["taskRollup"]["total"]
         assert tree.inner_text() == str(total)
         assert dashboard.errors == []
+
+
+def _waiting_for_the_district(server: LiveServer) -> dict[str, str]:
+    """A 城区 plan reviewing ALL reports, its task led by 城区生态环境分局 with a submitted
+    report and a pending extension request: both wait for 城区 (the plan's issuer)."""
+    admin = server.token("城区", "ADMIN")
+    doc = server.query(
+        """mutation ($i: CreateDocumentInput!) { createDocument(input: $i) {
+             document { id } errors { code } } }""",
+        {
+            "i": {
+                "title": "浏览器测试督办方案",
+                "kind": "NOTICE",
+                "docNumber": "城政办发〔2024〕98号",
+                "issuer": _unit_id(server, "城区"),
+                "issuedOn": "2024-01-10",
+            }
+        },
+        admin,
+    )["createDocument"]
+    assert doc["errors"] == []
+    plan = server.query(
+        """mutation ($i: CreatePlanInput!) { createPlan(input: $i) {
+             plan { id } errors { code } } }""",
+        {
+            "i": {
+                "document": doc["document"]["id"],
+                "title": "浏览器测试方案",
+                "kind": "ACTION_PLAN",
+                "field": "AIR",
+                "year": 2024,
+                "reportReview": "ALL",
+            }
+        },
+        admin,
+    )["createPlan"]
+    assert plan["errors"] == []
+    task = server.query(
+        """mutation ($i: CreateTaskInput!) { createTask(input: $i) {
+             task { id assignments { id role } } errors { code } } }""",
+        {
+            "i": {
+                "plan": plan["plan"]["id"],
+                "title": "浏览器测试：工地扬尘监测",
+                "deadline": {"kind": "BY_DATE", "end": "2099-06-30"},
+                "leadNames": ["城区生态环境分局"],
+            }
+        },
+        admin,
+    )["createTask"]
+    assert task["errors"] == []
+    share = next(a["id"] for a in task["task"]["assignments"] if a["role"] == "LEAD")
+    lead = server.token("城区生态环境分局", "REPORTER")
+    report = server.query(
+        """mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+             report { id reviewState } errors { code } } }""",
+        {"input": {"assignment": share, "percent": 40, "narrative": "浏览器测试：待审核"}},
+        lead,
+    )["reportProgress"]
+    assert report["report"]["reviewState"] == "SUBMITTED"
+    request = server.query(
+        """mutation ($input: RequestExtensionInput!) { requestExtension(input: $input) {
+             request { id } errors { code } } }""",
+        {"input": {"assignment": share, "newDeadline": "2099-12-31", "reason": "设备到货延迟"}},
+        lead,
+    )["requestExtension"]
+    assert request["errors"] == []
+    return {
+        "task": task["task"]["id"],
+        "report": report["report"]["id"],
+        "request": request["request"]["id"],
+    }
+
+
+def test_the_todo_panel_accepts_a_report_and_shows_the_servers_refusal(
+    dashboard: Page, live_server: LiveServer
+) -> None:
+    waiting = _waiting_for_the_district(live_server)
+    coordinator = live_server.token("城区", "COORDINATOR")
+    page = dashboard.page
+    _open_as(dashboard, live_server, coordinator, "unit=城区")
+    page.wait_for_selector("#todo[data-loading=false]")
+    panel = page.locator("[data-testid=todo-panel]")
+    report = panel.locator(f'[data-testid=todo-report][data-report-id="{waiting["report"]}"]')
+    assert "浏览器测试：待审核" in report.inner_text()
+    request = panel.locator(f'[data-testid=todo-extension][data-request-id="{waiting["request"]}"]')
+    assert "2099-06-30 → 2099-12-31" in request.inner_text()
+    assert "null" not in panel.inner_text()
+    # Rejecting without a reason: the server refuses, its message shows under the item.
+    request.locator("[data-testid=todo-extension-no]").click()
+    request.locator("[data-testid=todo-extension-confirm]").click()
+    error = request.locator("[data-testid=todo-error]")
+    page.wait_for_selector(
+        f'[data-request-id="{waiting["request"]}"] [data-testid=todo-error][data-code]'
+    )
+    assert error.get_attribute("data-code") == "INVALID_INPUT"
+    assert error.inner_text().strip()
+    dashboard.screenshot("todo")
+    # Accepting the report: it leaves the list and counts.
+    report.locator("[data-testid=todo-review-ok]").click()
+    page.wait_for_selector('#todo[data-acted="review:ACCEPTED"][data-loading=false]')
+    assert report.count() == 0
+    state = live_server.query(
+        "query ($id: ID!) { node(id: $id) { ... on ProgressReport { reviewState } } }",
+        {"id": waiting["report"]},
+        coordinator,
+    )["node"]
+    assert state["reviewState"] == "ACCEPTED"
+    # The drill-down (from the request's task): the light, the report's review, the request.
+    request.locator("[data-testid=task-link]").click()
+    page.wait_for_selector("[data-testid=task-detail][data-state=ready]")
+    detail = page.locator("[data-testid=task-detail]")
+    assert detail.get_attribute("data-task-id") == waiting["task"]
+    health = live_server.query(
+        "query ($id: ID!, $d: Date!) { node(id: $id) { ... on Task { health(asOf: $d) } } }",
+        {"id": waiting["task"], "d": page.evaluate("() => document.body.dataset.asOf")},
+    )["node"]["health"]
+    assert detail.locator("[data-testid=detail-health]").get_attribute("data-health") == health
+    review = detail.locator("[data-testid=report-review]")
+    assert review.get_attribute("data-state") == "ACCEPTED"
+    assert "已通过" in review.inner_text()
+    extension = detail.locator("[data-testid=detail-extension]")
+    assert extension.get_attribute("data-status") == "PENDING"
+    assert "设备到货延迟" in extension.inner_text()
+    dashboard.screenshot("todo-drill-down")
+    assert dashboard.errors == []

@@ -23,6 +23,7 @@ import {
   renderRectifications,
 } from "./panels.js";
 import { RankingsPanel } from "./rankings.js";
+import { TodoPanel } from "./todo.js";
 import { UnitTree } from "./tree.js";
 
 // Every operation the page sends is one of these files, sent verbatim (so registering the
@@ -38,6 +39,9 @@ const QUERY_FILES = {
   acknowledge: "queries/escalation-acknowledge.graphql",
   reply: "queries/escalation-reply.graphql",
   close: "queries/escalation-close.graphql",
+  todo: "queries/todo.graphql",
+  review: "queries/report-review.graphql",
+  decideExtension: "queries/extension-decide.graphql",
   taskDetail: "queries/task-detail.graphql",
   rollupChanged: "queries/rollup-changed.graphql",
 };
@@ -67,6 +71,7 @@ const state = {
   panelsKey: null, // unit|asOf|token the rankings and 督办 panels show
   rankings: null,
   inbox: null,
+  todo: null,
   detail: null,
 };
 
@@ -254,6 +259,7 @@ function render() {
     state.panelsKey = panelsKey;
     state.rankings.show(unit, asOf, state.indicator);
     state.inbox.show(state.me, asOf, todayInShanghai());
+    state.todo.show(state.me);
   }
   renderQueryBox();
 }
@@ -294,6 +300,9 @@ const QUERY_TABS = [
   ["acknowledge", "EscalationAcknowledge（签收）"],
   ["reply", "EscalationReply（回复）"],
   ["close", "EscalationClose（办结）"],
+  ["todo", "Todo（待办：待审核报告、待审批延期）"],
+  ["review", "ReportReview（审核报告）"],
+  ["decideExtension", "ExtensionDecide（审批延期）"],
   ["taskDetail", "TaskDetail（任务详情）"],
   ["rollupChanged", "RollupChanged（实时订阅）"],
 ];
@@ -319,6 +328,12 @@ function tabVariables(tab) {
       return { escalation: "<Escalation.id>", kind: "EXPLANATION", text: "…", promisedBy: null, expectedVersion: "<Escalation.version>" };
     case "close":
       return { escalation: "<Escalation.id>", note: "…", expectedVersion: "<Escalation.version>" };
+    case "todo":
+      return state.todo.variables();
+    case "review":
+      return { report: "<ProgressReport.id>", decision: "ACCEPT", reason: null, expectedVersion: "<ProgressReport.version>" };
+    case "decideExtension":
+      return { request: "<ExtensionRequest.id>", decision: "REJECT", reason: "…", expectedVersion: "<ExtensionRequest.version>" };
     case "taskDetail":
       return { id: "<Task.id>", asOf: state.asOf, unit: state.unitId, reportsFirst: 10, reportsAfter: null };
     default:
@@ -486,6 +501,7 @@ function wire() {
   state.tree = new UnitTree($("tree"), $("tree-search"), (id) => selectUnit(id));
   state.rankings = new RankingsPanel($("rankings"), (variables) => graphql(state.queries.rankings, variables));
   state.inbox = new InboxPanel($("inbox"), (name, variables) => graphql(state.queries[name], variables));
+  state.todo = new TodoPanel($("todo"), (name, variables) => graphql(state.queries[name], variables), openTask);
   state.detail = new TaskDetail(
     $("task-detail"),
     (variables) => graphql(state.queries.taskDetail, variables),

@@ -23,14 +23,32 @@ function section(title, testid, ...content) {
  * requests): rendered when the query asks for them, so adding a field to
  * queries/task-detail.graphql is all a new feature needs. Each entry: [field, label, format].
  */
-export const OPTIONAL_TASK_FIELDS = [
-  ["health", "亮灯", (v) => ({ GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯" })[v] || v],
-  ["signedAt", "签收时间", dateTime],
-];
-export const OPTIONAL_REPORT_FIELDS = [
-  ["reviewStatus", "审核", (v) => ({ SUBMITTED: "待审核", ACCEPTED: "已通过", RETURNED: "已退回" })[v] || v],
-  ["returnReason", "退回原因", String],
-];
+export const OPTIONAL_TASK_FIELDS = [["signedAt", "签收时间", dateTime]];
+export const OPTIONAL_REPORT_FIELDS = [["reviewedAt", "审核时间", dateTime]];
+
+const HEALTH = { GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯" };
+const EXTENSION_STATUS = { PENDING: "待审批", APPROVED: "已批准", REJECTED: "未批准", WITHDRAWN: "已撤回" };
+// NOT_REQUIRED (its plan does not review reports) shows nothing.
+const REVIEW_STATE = { SUBMITTED: "待审核", ACCEPTED: "已通过", RETURNED: "退回" };
+
+/** The task's light (亮灯) as of the day, a coloured badge; null before it had a lead share. */
+function healthBadge(health) {
+  if (!health) return null;
+  return h("span", { class: `light h-${health}`, dataset: { testid: "detail-health", health } }, `亮灯：${HEALTH[health] || health}`);
+}
+
+function reviewBadge(r) {
+  const label = REVIEW_STATE[r.reviewState];
+  if (!label) return null;
+  const reason = r.reviewReason ? `（${r.reviewState === "RETURNED" ? "退回原因" : "审核意见"}：${r.reviewReason}）` : "";
+  const by = r.reviewerUnit ? ` · ${r.reviewerUnit.name}` : "";
+  return h(
+    "div",
+    { class: "review", dataset: { testid: "report-review", state: r.reviewState } },
+    h("span", { class: `status v-${r.reviewState}` }, label),
+    h("span", { class: "hint" }, `${by}${reason}`),
+  );
+}
 
 function optionalFields(object, fields) {
   const shown = fields.filter(([key]) => object[key] !== undefined && object[key] !== null);
@@ -85,6 +103,7 @@ export class TaskDetail {
         "div",
         { class: "detail-head" },
         statusBadge(task),
+        healthBadge(task.health),
         h("span", { class: "hint", dataset: { testid: "detail-as-of" } }, `统计日 ${asOf} · 进度 ${Math.round(task.progressAsOf || 0)}%${today}`),
         task.overdue ? h("span", { class: "days" }, "已逾期") : null,
       ),
@@ -139,6 +158,7 @@ export class TaskDetail {
             )
           : h("p", { class: "empty" }, "未调整过完成时限"),
       ),
+      task.extensionRequests ? this.extensionsSection(task.extensionRequests) : null,
       section(
         "督办",
         "detail-escalations",
@@ -161,6 +181,37 @@ export class TaskDetail {
       ),
     ];
     this.body.replaceChildren(...parts.filter((part) => part !== null));
+  }
+
+  extensionsSection(connection) {
+    return section(
+      `延期申请（${connection.totalCount}）`,
+      "detail-extensions",
+      connection.totalCount
+        ? h(
+            "ol",
+            { class: "timeline" },
+            connection.edges.map(({ node: e }) =>
+              h(
+                "li",
+                { dataset: { testid: "detail-extension", status: e.status } },
+                h("span", { class: `status x-${e.status}` }, EXTENSION_STATUS[e.status] || e.status),
+                h("b", {}, ` 完成时限 ${e.currentDeadlineEnd || "—"} → ${e.requestedDeadlineEnd}`),
+                h("span", { class: "hint" }, ` ${dateTime(e.requestedAt)} · ${e.requestedByUnit.name}${e.addressedTo ? ` → ${e.addressedTo.name}` : ""}`),
+                h("div", {}, `理由：${e.reason}`),
+                e.decidedAt
+                  ? h(
+                      "div",
+                      { class: "hint" },
+                      `${dateTime(e.decidedAt)}${e.decidedByUnit ? ` · ${e.decidedByUnit.name}` : ""}${e.decisionReason ? `：${e.decisionReason}` : ""}`,
+                    )
+                  : null,
+              ),
+            ),
+          )
+        : h("p", { class: "empty" }, "无延期申请"),
+      connection.totalCount > connection.edges.length ? h("p", { class: "hint" }, `仅显示最近 ${connection.edges.length} 件`) : null,
+    );
   }
 
   reportsSection(connection) {
@@ -202,6 +253,7 @@ export class TaskDetail {
         h("span", { class: "hint" }, ` ${dateTime(r.reportedAt)}${r.unit ? ` · ${r.unit.name}` : ""}${r.period ? ` · ${r.period}` : ""}`),
       ),
       r.narrative ? h("div", { class: "pre" }, r.narrative) : null,
+      reviewBadge(r),
       optionalFields(r, OPTIONAL_REPORT_FIELDS),
       r.evidence.length
         ? h(
