@@ -105,7 +105,8 @@ class Plan(RowNode, relay.Node):
 
     @classmethod
     def from_row(cls, row: RowMapping | dict[str, Any]) -> Plan:
-        """From a `plan` row."""
+        """From a `plan` row (a row a writer built lacks the server-defaulted columns)."""
+        row = {"health_tolerance": 10.0, "sign_within_days": 3, **row}
         return cls(
             id=str(row["id"]),
             **fields.from_row(fields.PLAN, row),
