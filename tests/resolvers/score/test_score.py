@@ -3,6 +3,8 @@ who may write rubrics (refused writes leave nothing)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
@@ -330,3 +332,75 @@ async def test_updating_a_rubric_rescored_by_its_new_lines(
     score = await _score(empty_client, world["T1"], rubric, "2023-12-31")
     assert score["total"] == 5.0
     assert [line["count"] for line in score["lines"]] == [1]
+
+
+async def test_hostile_rubric_inputs_are_refused_with_codes_and_write_nothing(
+    empty_client: GraphQLClient, world: dict[str, Any], empty_db: TestDatabase
+) -> None:
+    """What a careless or hostile client sends: a NUL, a 5,000-character name, absurd points,
+    an overlong line description, a period that ends before it starts. Each is refused with a
+    code (never a server error) and nothing is written."""
+    rubric = await _rubric(empty_client, world)
+    before = await _rubric_rows(empty_db)
+    coordinator = empty_client.as_viewer(world["D"]["id"], "COORDINATOR")
+    owner = _id(world["D"])
+    cases: list[tuple[dict[str, Any], str, str | None]] = [
+        ({"name": "考核\x00", "owner": owner, "rules": RULES}, "BAD_USER_INPUT", None),
+        ({"name": "长" * 5000, "owner": owner, "rules": RULES}, "INVALID_INPUT", "name"),
+        (
+            {"name": "新", "owner": owner, "rules": [{**RULES[0], "points": 1e12}]},
+            "INVALID_INPUT",
+            "rules.0.points",
+        ),
+        (
+            {"name": "新", "owner": owner, "rules": [{**RULES[0], "description": "说" * 600}]},
+            "INVALID_INPUT",
+            "rules.0.description",
+        ),
+    ]
+    for variables, code, field in cases:
+        body = await coordinator.execute(RUBRIC, {"input": variables})
+        if code == "BAD_USER_INPUT":
+            assert [e["extensions"]["code"] for e in body["errors"]] == [code]
+            assert "SQL" not in json.dumps(body)
+            assert "Traceback" not in json.dumps(body)
+            continue
+        payload = body["data"]["createScoreRubric"]
+        assert payload["rubric"] is None
+        assert [(e["code"], e["field"]) for e in payload["errors"]] == [(code, field)]
+    inverted = await coordinator.execute(
+        SCORE, {"u": owner, "r": rubric, "from": "2023-12-31", "to": "2023-01-01", "asOf": None}
+    )
+    errors = inverted["errors"]
+    assert [e["extensions"]["code"] for e in errors] == ["BAD_USER_INPUT"]
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in e["message"]) for e in errors)
+    assert await _rubric_rows(empty_db) == before
+
+
+@pytest.mark.private_db
+@pytest.mark.parametrize("empty_db", ["postgresql"], indirect=True)
+async def test_twenty_concurrent_creates_of_one_name_leave_one_rubric(
+    empty_client: GraphQLClient, world: dict[str, Any], empty_db: TestDatabase
+) -> None:
+    """The unique name is held by the database (INSERT … ON CONFLICT), not a Python check:
+    of twenty writers racing for one name, one wins and nineteen get DUPLICATE."""
+    coordinator = empty_client.as_viewer(world["D"]["id"], "COORDINATOR")
+    variables = {"input": {"name": "并发考核", "owner": _id(world["D"]), "rules": RULES}}
+    results = await asyncio.gather(*(coordinator.query(RUBRIC, variables) for _ in range(20)))
+    payloads = [r["createScoreRubric"] for r in results]
+    assert sum(1 for p in payloads if p["rubric"]) == 1
+    assert all(
+        [(e["code"], e["field"]) for e in p["errors"]] == [("DUPLICATE", "name")]
+        for p in payloads
+        if not p["rubric"]
+    )
+    async with empty_db.engine.connect() as conn:
+        rubrics, rules = (
+            await conn.execute(
+                sa.text(
+                    "SELECT (SELECT count(*) FROM score_rubric WHERE name = '并发考核'),"
+                    " (SELECT count(*) FROM score_rule)"
+                )
+            )
+        ).one()
+    assert (rubrics, rules) == (1, len(RULES))
