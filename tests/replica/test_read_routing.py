@@ -96,6 +96,46 @@ async def _retitle_on_primary(pair: Pair, task_id: uuid.UUID, title: str) -> Non
     await pair.on_primary("UPDATE task SET title = $2 WHERE id = $1", task_id, title)
 
 
+async def _retitle_via(
+    http: httpx.AsyncClient,
+    token: str,
+    task_id: uuid.UUID,
+    version: int,
+    title: str,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    """updateTask through the app (a write to the primary); its errors asserted empty."""
+    response = await http.post(
+        "/graphql",
+        json={
+            "query": UPDATE,
+            "variables": {
+                "input": {
+                    "task": encode_global_id("Task", task_id),
+                    "expectedVersion": version,
+                    "title": title,
+                }
+            },
+        },
+        headers={"authorization": f"Bearer {token}", **(headers or {})},
+    )
+    assert response.json()["data"]["updateTask"]["errors"] == [], response.text
+    return response
+
+
+async def _until(
+    http: httpx.AsyncClient, ok: Any, seconds: float, message: str, step: float = 0.1
+) -> dict[str, Any]:
+    """Polls /healthz until `ok(health)` holds; fails after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        health: dict[str, Any] = (await http.get("/healthz")).json()
+        if ok(health):
+            return health
+        assert time.monotonic() < deadline, f"{message}: {health}"
+        await asyncio.sleep(step)
+
+
 class TestRouting:
     async def test_queries_read_from_the_standby_on_both_read_paths(
         self, healthy: Pair, task: tuple[uuid.UUID, str]
@@ -134,21 +174,7 @@ class TestRouting:
         async with serving(pair) as (_app, http):
             version = await pair.on_primary("SELECT version FROM task WHERE id = $1", task_id)
             replica = _reads("replica0")
-            response = await http.post(
-                "/graphql",
-                json={
-                    "query": UPDATE,
-                    "variables": {
-                        "input": {
-                            "task": encode_global_id("Task", task_id),
-                            "expectedVersion": version,
-                            "title": title + "（改）",
-                        }
-                    },
-                },
-                headers={"authorization": f"Bearer {token}"},
-            )
-            assert response.json()["data"]["updateTask"]["errors"] == []
+            response = await _retitle_via(http, token, task_id, version, title + "（改）")
             assert _reads("replica0") == replica  # nothing of the mutation on the standby
             lsn = response.headers[LSN_HEADER]
             assert re.fullmatch(r"[0-9A-F]+/[0-9A-F]+", lsn)
@@ -166,24 +192,14 @@ class TestRouting:
             assert LSN_HEADER not in refused.headers
             # An idempotent mutation (its transaction held until the response is stored) too;
             # its replay writes nothing and carries no token.
-            body = {
-                "query": UPDATE,
-                "variables": {
-                    "input": {
-                        "task": encode_global_id("Task", task_id),
-                        "expectedVersion": version + 1,
-                        "title": title + "（再改）",
-                    }
-                },
-            }
-            keyed = {"authorization": f"Bearer {token}", "idempotency-key": f"k-{uuid.uuid4()}"}
-            first = await http.post("/graphql", json=body, headers=keyed)
-            assert first.json()["data"]["updateTask"]["errors"] == []
+            keyed = {"idempotency-key": f"k-{uuid.uuid4()}"}
+            again = (http, token, task_id, version + 1, title + "（再改）")
+            first = await _retitle_via(*again, headers=keyed)
             later, earlier = parse_lsn(first.headers[LSN_HEADER]), parse_lsn(lsn)
             assert later is not None
             assert earlier is not None
             assert later >= earlier
-            replay = await http.post("/graphql", json=body, headers=keyed)
+            replay = await _retitle_via(*again, headers=keyed)
             assert replay.json() == first.json()
             assert LSN_HEADER not in replay.headers
 
@@ -198,21 +214,7 @@ class TestReadYourWrites:
         async with serving(pair, read_wait_ms=200) as (_app, http):
             await pair.pause_replay()
             version = await pair.on_primary("SELECT version FROM task WHERE id = $1", task_id)
-            written = await http.post(
-                "/graphql",
-                json={
-                    "query": UPDATE,
-                    "variables": {
-                        "input": {
-                            "task": encode_global_id("Task", task_id),
-                            "expectedVersion": version,
-                            "title": title + "（新）",
-                        }
-                    },
-                },
-                headers={"authorization": f"Bearer {token}"},
-            )
-            assert written.json()["data"]["updateTask"]["errors"] == []
+            written = await _retitle_via(http, token, task_id, version, title + "（新）")
             lsn = written.headers[LSN_HEADER]
             assert await pair.on_standby("SELECT title FROM task WHERE id = $1", task_id) == title
 
@@ -278,14 +280,13 @@ class TestLagAndFailover:
         async with serving(pair, read_max_lag_seconds=0.5) as (_app, http):
             await pair.pause_replay()
             await _retitle_on_primary(pair, task_id, title + "（滞后）")
-            deadline = time.monotonic() + 10
-            while True:
-                health = (await http.get("/healthz")).json()
-                standby = health["replicas"][0]
-                if standby["lagSeconds"] and standby["lagSeconds"] > 0.5:
-                    break
-                assert time.monotonic() < deadline, health
-                await asyncio.sleep(0.1)
+            health = await _until(
+                http,
+                lambda h: (h["replicas"][0]["lagSeconds"] or 0) > 0.5,
+                10,
+                "the paused standby never lagged",
+            )
+            standby = health["replicas"][0]
             assert standby["status"] == "ok"
             assert standby["replayPaused"] is True
             assert standby["lagBytes"] > 0
@@ -297,10 +298,7 @@ class TestLagAndFailover:
             assert _fallbacks("no_replica") == skipped + 1
             # Caught up: back to the standby.
             await pair.resume_and_catch_up()
-            deadline = time.monotonic() + 10
-            while (await http.get("/healthz")).json()["replicas"][0]["lagSeconds"] != 0:
-                assert time.monotonic() < deadline
-                await asyncio.sleep(0.1)
+            await _until(http, lambda h: h["replicas"][0]["lagSeconds"] == 0, 10, "never caught up")
             replica = _reads("replica0")
             assert await _title_via(http, token, task_id) == title + "（滞后）"
             assert _reads("replica0") == replica + 1
@@ -365,15 +363,15 @@ class TestLagAndFailover:
         pair = healthy
         async with serving(pair) as (_app, http):  # a check every 0.2 s
             await asyncio.to_thread(pair.cluster.standby.stop, "fast")
-            deadline = time.monotonic() + 10
-            while (await http.get("/healthz")).json()["replicas"][0]["status"] != "down":
-                assert time.monotonic() < deadline, "the stopped standby still counted as up"
-                await asyncio.sleep(0.05)
+            await _until(
+                http,
+                lambda h: h["replicas"][0]["status"] == "down",
+                10,
+                "the stopped standby still counted as up",
+                step=0.05,
+            )
             await asyncio.to_thread(pair.cluster.standby.start)
-            deadline = time.monotonic() + 20
-            while (await http.get("/healthz")).json()["replicas"][0]["status"] != "ok":
-                assert time.monotonic() < deadline, "the standby was not taken back"
-                await asyncio.sleep(0.1)
+            await _until(http, lambda h: h["replicas"][0]["status"] == "ok", 20, "not taken back")
 
 
 class TestExports:
