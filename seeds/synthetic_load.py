@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 import models
 from models.rules.search import FOLDED, folded_values
 from resolvers.document.label_stems import insert_plans
+from resolvers.partitions import bulk_key_checks
 from resolvers.rollups.maintained import rebuild_task_rollups
 from seeds.synthetic import DEFAULT_AS_OF, Province, Row, Sizes
 from seeds.synthetic_extras import extra_tables
@@ -127,7 +128,7 @@ async def generate(
             f"planned {len(province.units)} units, {len(province.tasks)} tasks, "
             f"{len(province.fates)} assignments in {time.perf_counter() - started:.1f} s"
         )
-    async with engine.begin() as conn:
+    async with engine.begin() as conn, bulk_key_checks(conn):
         counts = await write_province(conn, province, log)
     if engine.dialect.name == "postgresql":
         async with engine.connect() as conn:

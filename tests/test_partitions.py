@@ -444,3 +444,62 @@ async def test_sqlite_tables_stay_plain(seeded_db: TestDatabase) -> None:
         else:
             for table in PARTITIONED:
                 assert await partitions.is_partitioned(conn, table)
+
+
+async def _enabled_key_checks(db: TestDatabase) -> list[tuple[str, str]]:
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            sa.text(
+                "SELECT tgname, tgenabled::text FROM pg_trigger"
+                " WHERE tgname LIKE 'gg_fk_check_%' AND NOT tgisinternal ORDER BY 1"
+            )
+        )
+        return [(r.tgname, r.tgenabled) for r in rows]
+
+
+async def test_a_bulk_load_checks_its_keys_set_based_and_rolls_back_an_orphan(
+    pg_seeded: TestDatabase,
+) -> None:
+    """`govgraph generate`'s bulk load: the per-row key checks are off while it writes and one
+    anti-join per key runs before commit. A load with a dangling reference rolls back whole;
+    either way every check trigger is enabled again afterwards."""
+    before = await _enabled_key_checks(pg_seeded)
+    assert before
+    assert {state for _, state in before} == {"O"}  # enabled (origin and local)
+    async with pg_seeded.engine.connect() as conn:
+        found = await partitions.key_checks(conn)
+    assert {(c.child, c.column, c.table) for c in found} >= {
+        ("assignment_status_event", "report_id", "progress_report"),
+        ("evidence_file", "progress_report_id", "progress_report"),
+    }
+    assert all(c.parent_column in ("id", "seq") for c in found)
+
+    async with pg_seeded.engine.begin() as conn, partitions.bulk_key_checks(conn):
+        written = await _write_history(conn, [RECENT])
+        states = await conn.execute(
+            sa.text(
+                "SELECT DISTINCT tgenabled::text FROM pg_trigger WHERE tgname LIKE 'gg_fk_check_%'"
+            )
+        )
+        assert {r[0] for r in states} == {"D"}  # off while loading
+    assert (
+        await _scalar(
+            pg_seeded, f"SELECT count(*) FROM progress_report WHERE id = '{written['reports'][0]}'"
+        )
+        == 1
+    )
+    assert await _enabled_key_checks(pg_seeded) == before
+
+    assignment = await _scalar(pg_seeded, "SELECT assignment_id FROM progress_report LIMIT 1")
+    files = await _scalar(pg_seeded, "SELECT count(*) FROM evidence_file")
+    with pytest.raises(RuntimeError, match="is not present in table"):
+        async with pg_seeded.engine.begin() as conn, partitions.bulk_key_checks(conn):
+            await conn.execute(
+                evidence_t.insert().values(
+                    id=uuid.uuid4(), progress_report_id=uuid.uuid4(), assignment_id=assignment,
+                    name="o.pdf", content_type="application/pdf", size=3, sha256="o" * 64,
+                    storage_key="ko", uploaded_at=NOW,
+                )
+            )  # fmt: skip
+    assert await _scalar(pg_seeded, "SELECT count(*) FROM evidence_file") == files
+    assert await _enabled_key_checks(pg_seeded) == before
