@@ -1392,7 +1392,9 @@ def target_attainment(env: Env, f: Field, row: Row) -> Any:
     # The date only (no present state to read): an explicit asOf needs no day check.
     as_of = f.args.get("asOf")
     day = env.today_value() if as_of is None else as_of
-    a = attainment_rows(target_t.c.id == outer(row.c.id), day).subquery(env.name("at"))
+    which = target_t.c.id == outer(row.c.id)
+    rows = attainment_rows(which, day, split_places=env.dialect.split_or_joins)
+    a = rows.subquery(env.name("at"))
     formulas: dict[str, Any] = {
         "asOf": day if isinstance(day, sa.ColumnElement) else sa.literal(day, sa.Date),
         "status": a.c.status,

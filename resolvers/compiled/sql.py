@@ -158,6 +158,10 @@ class Dialect:
     # does, rather than aggregating every share below the root live (SQLite has no hash
     # joins: resolvers/compiled/rollups.py, compiler.unit_tasks).
     outside_members = False
+    # Whether a join on either of two conditions is written as two joins (UNION ALL), each
+    # read by its own index (SQLite picks one index per join; PostgreSQL's BitmapOr reads
+    # both): resolvers/rollups/attainment.py `split_places`.
+    split_or_joins = False
 
     def too_complex(self, error: BaseException | None) -> bool:
         """Whether a statement failed for its shape alone (then the resolvers answer it)."""
@@ -299,6 +303,7 @@ class SQLiteDialect(Dialect):
     date_parameters = False  # dates are ISO text: `? + 14 days` is not a date
     scope_sets = True
     outside_members = True
+    split_or_joins = True
 
     def too_complex(self, error: BaseException | None) -> bool:
         # A statement nested deeper than SQLite's parser stack (a compile-time limit of
