@@ -369,9 +369,9 @@ def unit_visible(scope: Scope, column: Column) -> Predicate:
     """
     if scope.unrestricted:
         return sa.true()
-    known = _set(scope, "units")
-    if known is not None:
-        return column.in_(known)
+    listed = _set(scope, "units")
+    if listed is not None:
+        return column.in_(listed)
     # From the visible tasks' ids to their assignments (by task id): as a task_visible filter
     # on the assignment table, PostgreSQL read every assignment to test it.
     co_assigned = [

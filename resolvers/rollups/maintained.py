@@ -146,6 +146,9 @@ def member_rollup_statement(
     (rollup_member_history, as `member_rows` reads them), whose sums are the buckets'
     history.
     """
+    task_id: sa.ColumnElement[Any]
+    weight: sa.ColumnElement[Any]
+    progress: sa.ColumnElement[Any]
     if current:
         m = member_t.alias("visible_member")
         key = _bucket_key(m)
