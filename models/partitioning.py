@@ -190,6 +190,11 @@ def include_in_comparison(
     trigger there (see above)."""
     if type_ == "table" and name is not None and partition_of(name) is not None:
         return False
+    if type_ == "index" and not reflected and compare_to is None:
+        # An index of one dialect only (Index.ddl_if: SQLite's in models/rollup.py) is absent
+        # from the other's schema by design (its migration creates it on that dialect only).
+        if getattr(getattr(obj, "_ddl_if", None), "dialect", None) is not None:
+            return False
     if type_ == "foreign_key_constraint" and not reflected and compare_to is None:
         referred = getattr(obj, "referred_table", None)
         if referred is not None and referred.name in PARTITIONED:

@@ -91,6 +91,19 @@ class RollupMemberHistory(SQLModel, table=True):
         sa.Index("ix_rollup_member_history_task_id", "task_id"),
         # A unit's members as of a day: its spans that end after it (or never).
         sa.Index("ix_rollup_member_history_root", "root_id", "valid_until"),
+        # SQLite only (migration 0046): a unit's members that were overdue or due soon on a
+        # past day (dated, by deadline) as a covering index read, instead of every span of
+        # the unit (resolvers/rollups/maintained.py `member_list`; PostgreSQL's bitmap scans
+        # of the index above do without).
+        sa.Index(
+            "ix_rollup_member_history_due",
+            "root_id",
+            "dated",
+            "due_on",
+            "valid_from",
+            "valid_until",
+            "task_id",
+        ).ddl_if(dialect="sqlite"),
     )
 
     task_id: uuid.UUID = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")

@@ -74,10 +74,10 @@ Writes (NOT_FOUND when the object is invisible, FORBIDDEN when visible but not w
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -152,11 +152,16 @@ class Scope:
     `parameter` names a bind parameter that holds the root in the SQL instead of the value
     (the compiled read path: one plan serves every viewer of a query shape; a plan run
     without the parameter sees nothing).
+
+    `sets`: the id sets below as named FROM clauses of one column `id` (`with_sets`: CTEs
+    of one statement, each computed once), which the predicates then read instead of
+    repeating their definitions in every subquery.
     """
 
     root: uuid.UUID | None
     disclosure: Disclosure = Disclosure.INTERNAL
     parameter: str | None = None
+    sets: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
 
     @property
     def unrestricted(self) -> bool:
@@ -188,14 +193,60 @@ def root_of(scope: Scope) -> Any:
     return sa.bindparam(scope.parameter, None, type_=sa.Uuid())
 
 
+def _set(scope: Scope, name: str) -> sa.Select[Any] | None:
+    """The ids of the scope's named set when it carries them (`with_sets`)."""
+    if scope.sets is None or name not in scope.sets:
+        return None
+    return sa.select(scope.sets[name].c.id)
+
+
 def subtree(scope: Scope) -> sa.Select[Any]:
     """Ids of the units in the scope's subtree."""
+    known = _set(scope, "subtree")
+    if known is not None:
+        return known
     return sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == root_of(scope))
 
 
 def ancestors(scope: Scope) -> sa.Select[Any]:
     """Ids of the scope root's ancestors (and itself)."""
+    known = _set(scope, "ancestors")
+    if known is not None:
+        return known
     return sa.select(closure_t.c.ancestor_id).where(closure_t.c.descendant_id == root_of(scope))
+
+
+def with_sets(scope: Scope, prefix: str = "scope_") -> Scope:
+    """The scope whose predicates read its id sets (subtree, ancestors, visible tasks,
+    rectifications and units) from CTEs of the statement they go into, defined here by the
+    same predicates and each computed once (MATERIALIZED), instead of their definitions
+    nested in every subquery that tests a row: SQLite (which has no hash joins and parses
+    only so deep) runs such a statement in a fraction of the time, and parses it at all.
+    An unrestricted scope has no sets."""
+    if scope.unrestricted:
+        return scope
+    sets: dict[str, Any] = {}
+
+    def add(name: str, ids: sa.Select[Any] | sa.CompoundSelect[Any]) -> None:
+        # Built from the sets added before it (a CTE may read an earlier one).
+        column = next(iter(ids.selected_columns))
+        if isinstance(ids, sa.Select):
+            ids = ids.with_only_columns(column.label("id"), maintain_column_froms=True)
+        else:
+            ids = ids.subquery(f"{prefix}{name}_ids").select()
+            ids = ids.with_only_columns(next(iter(ids.selected_columns)).label("id"))
+        sets[name] = ids.cte(f"{prefix}{name}").prefix_with("MATERIALIZED")
+
+    def current() -> Scope:
+        return Scope(scope.root, scope.disclosure, scope.parameter, dict(sets))
+
+    add("subtree", subtree(scope))
+    add("ancestors", ancestors(scope))
+    add("tasks", visible_task_ids(current()))
+    add("rectifications", visible_rectification_ids(current()))
+    unit = unit_t.alias(f"{prefix}unit")
+    add("units", sa.select(unit.c.id).where(unit_visible(current(), unit.c.id)))
+    return current()
 
 
 def in_subtree(scope: Scope, column: Column) -> Predicate:
@@ -272,11 +323,17 @@ def task_visible(scope: Scope, task_id: Column | None = None) -> Predicate:
     """The task (default: `task.id`) is assigned into the subtree or issued inside it."""
     if scope.unrestricted:
         return sa.true()
+    known = _set(scope, "tasks")
+    if known is not None:
+        return (task_id if task_id is not None else task_t.c.id).in_(known)
     return _anchored(scope, task_anchors(), task_id if task_id is not None else task_t.c.id)
 
 
-def visible_task_ids(scope: Scope) -> sa.CompoundSelect[Any]:
+def visible_task_ids(scope: Scope) -> sa.Select[Any] | sa.CompoundSelect[Any]:
     """Ids of the visible tasks (task_visible's), one branch per anchor (with repeats)."""
+    known = _set(scope, "tasks")
+    if known is not None:
+        return known
     return sa.union_all(
         *(
             anchor.with_only_columns(anchor.selected_columns[0]).where(
@@ -287,8 +344,11 @@ def visible_task_ids(scope: Scope) -> sa.CompoundSelect[Any]:
     )
 
 
-def visible_rectification_ids(scope: Scope) -> sa.CompoundSelect[Any]:
+def visible_rectification_ids(scope: Scope) -> sa.Select[Any] | sa.CompoundSelect[Any]:
     """Ids of the visible rectifications (rectification_visible's), one branch per anchor."""
+    known = _set(scope, "rectifications")
+    if known is not None:
+        return known
     return sa.union_all(
         *(
             anchor.with_only_columns(anchor.selected_columns[0]).where(
@@ -309,6 +369,9 @@ def unit_visible(scope: Scope, column: Column) -> Predicate:
     """
     if scope.unrestricted:
         return sa.true()
+    listed = _set(scope, "units")
+    if listed is not None:
+        return column.in_(listed)
     # From the visible tasks' ids to their assignments (by task id): as a task_visible filter
     # on the assignment table, PostgreSQL read every assignment to test it.
     co_assigned = [

@@ -68,7 +68,7 @@ from models.rules import rectification_state
 from models.rules.labels import task_label_sql
 from models.rules.names import normalize_doc_number
 from models.rules.responsibility import written_order
-from models.rules.scope import section_visible, visible_task_ids
+from models.rules.scope import section_visible, visible_task_ids, with_sets
 from models.rules.task_state import state_as_of, status_of, unit_scope
 from resolvers import cursors, fields
 from resolvers.common import decode_global_id
@@ -189,6 +189,8 @@ class Env:
         self.params |= request_params(self.scope, self.today, self.viewer)
         if not self.scope.unrestricted:
             self.scope = Scope(root=NO_ROOT, disclosure=Disclosure.INTERNAL, parameter=SCOPE_ROOT)
+            if self.dialect.scope_sets:
+                self.scope = with_sets(self.scope)
 
     def day(self, as_of: date | None) -> tuple[Any, bool]:
         """An asOf argument in SQL and whether it is today or later (the present state).
@@ -790,6 +792,13 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
         # as present state or history is a day check of the plan.
         if env.scope.unrestricted:
             return member_tasks(env, f, row, unit, tests, filtered)
+        if env.dialect.outside_members:
+            # Inside the subtree all members are visible; outside it, the visible ones are
+            # the live branch's tasks (each judged by its state in the unit's scope).
+            members = members_passing(unit, tests, name=env.name("m"))
+            task_id = members.selected_columns[0]
+            in_scope = members.where(task_visible(env.scope, task_id))
+            return _unit_task_page(env, f, row, in_scope, filtered)
         name = env.name("j")
         units = unit_scope([unit], include_descendants).cte(f"units_{name}", nesting=True)
         inside = unit.in_(subtree(env.scope))
@@ -822,6 +831,13 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
                 ),
             ]
         in_scope = assigned_visible(env.scope, unit, in_scope, a.c.task_id)
+    return _unit_task_page(env, f, row, in_scope, filtered)
+
+
+def _unit_task_page(
+    env: Env, f: Field, row: Row, in_scope: Any, filtered: list[sa.ColumnElement[bool]]
+) -> Any:
+    """OrgUnit.tasks: the page of the tasks of `in_scope` (ids) passing `filtered`."""
     base = sa.select(task_t).where(task_t.c.id.in_(in_scope), *filtered)
     known = env.known_ids.get(row.name)
     return connection(
@@ -971,6 +987,7 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
         role=f.args["role"],
         scope=env.scope,
         name=env.name("r"),
+        outside_members=env.dialect.outside_members,
     )
     return rollup_object(env, f, statement.subquery(env.name("r")), day)
 
@@ -1375,7 +1392,9 @@ def target_attainment(env: Env, f: Field, row: Row) -> Any:
     # The date only (no present state to read): an explicit asOf needs no day check.
     as_of = f.args.get("asOf")
     day = env.today_value() if as_of is None else as_of
-    a = attainment_rows(target_t.c.id == outer(row.c.id), day).subquery(env.name("at"))
+    which = target_t.c.id == outer(row.c.id)
+    rows = attainment_rows(which, day, split_places=env.dialect.split_or_joins)
+    a = rows.subquery(env.name("at"))
     formulas: dict[str, Any] = {
         "asOf": day if isinstance(day, sa.ColumnElement) else sa.literal(day, sa.Date),
         "status": a.c.status,

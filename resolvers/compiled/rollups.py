@@ -27,6 +27,7 @@ def rollup_statement_for(
     scope: Scope,
     name: str,
     members: bool = True,
+    outside_members: bool = False,
 ) -> sa.Select[Any]:
     """The rollup of the unit `root`, as the resolvers compute it (resolvers/task/rollup.py).
 
@@ -37,7 +38,9 @@ def rollup_statement_for(
     ancestors, co-assigned units) today's members of the visible tasks (rollup_member, each
     task's state in that root), a past day live; every other shape aggregates live.
     `members` False: live there too (row-level security hides the rollup_member rows of
-    units outside the viewer's subtree).
+    units outside the viewer's subtree). `outside_members` (SQLite: Dialect.outside_members):
+    a past day of such a root from its members' history (rollup_member_history) instead of
+    live, as today from rollup_member.
     """
     maintained = buckets_answer(current=current, include_descendants=include_descendants, role=role)
     if maintained and scope.unrestricted:
@@ -45,14 +48,18 @@ def rollup_statement_for(
     live_only: list[sa.ColumnElement[bool]] = []
     if maintained:
         live_only = [root.not_in(subtree(scope))]
-        if current and members:
+        if members and (current or outside_members):
             # A root outside the subtree (an ancestor, a co-assigned unit): its members that
             # are visible tasks, instead of aggregating every task below it live.
-            bucketed = maintained_rollup_statement(root, as_of, current=True).where(
+            bucketed = maintained_rollup_statement(root, as_of, current=current).where(
                 root.in_(subtree(scope))
             )
             visible_members = member_rollup_statement(
-                root, as_of, lambda task_id: task_visible(scope, task_id)
+                root,
+                as_of,
+                lambda task_id: task_visible(scope, task_id),
+                current=current,
+                name=f"visible_{name}",
             ).where(*live_only)
             either = sa.union_all(bucketed, visible_members)
             return either.subquery(f"either_{name}").select()

@@ -147,6 +147,21 @@ class Dialect:
     # Whether SQL may compute on the TODAY parameter (date arithmetic: a due-soon window, a
     # month); else today is a constant of the plan (Env.today_value).
     date_parameters = True
+    # Whether a restricted viewer's id sets (visible tasks, units, …) are CTEs of the
+    # statement, each computed once (models/rules/scope.py with_sets), rather than nested
+    # in every subquery that tests a row: SQLite parses the latter only so deep and
+    # re-evaluates them; PostgreSQL plans them well where they are.
+    scope_sets = False
+    # Whether a restricted viewer's rollup (as of a past day) or state-tested task list
+    # (overdueAsOf, …) of a root outside its subtree reads the root's maintained members
+    # (their history for a past day) restricted to the visible tasks, as its rollup of today
+    # does, rather than aggregating every share below the root live (SQLite has no hash
+    # joins: resolvers/compiled/rollups.py, compiler.unit_tasks).
+    outside_members = False
+    # Whether a join on either of two conditions is written as two joins (UNION ALL), each
+    # read by its own index (SQLite picks one index per join; PostgreSQL's BitmapOr reads
+    # both): resolvers/rollups/attainment.py `split_places`.
+    split_or_joins = False
 
     def too_complex(self, error: BaseException | None) -> bool:
         """Whether a statement failed for its shape alone (then the resolvers answer it)."""
@@ -286,6 +301,9 @@ class SQLiteDialect(Dialect):
     name = "sqlite"
     inline_root_ids = True
     date_parameters = False  # dates are ISO text: `? + 14 days` is not a date
+    scope_sets = True
+    outside_members = True
+    split_or_joins = True
 
     def too_complex(self, error: BaseException | None) -> bool:
         # A statement nested deeper than SQLite's parser stack (a compile-time limit of

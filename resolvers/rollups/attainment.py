@@ -188,15 +188,22 @@ def first_open_month_sql(as_of: Any) -> sa.ColumnElement[int]:
     )
 
 
-def attainment_rows(which: sa.ColumnElement[bool], as_of: Any) -> sa.Select[Any]:
+def attainment_rows(
+    which: sa.ColumnElement[bool], as_of: Any, *, split_places: bool = False
+) -> sa.Select[Any]:
     """One row per target matching `which` (a condition on the `target` table): its terms,
     aggregated measurements and attainment as of a date (`as_of`: a date, or a SQL date).
 
     Columns: target_id, year, month, value, direction, kind, month_value, annual_value,
     year_to_date_mean, months_measured (the year-to-date count), and the classification
     (classified): status, basis, actual, measured (monthsMeasured).
+
+    `split_places`: the measurements of a section's target and of a unit's own target are
+    two joins (UNION ALL) instead of one join on either condition, so that each reads its
+    own index (SQLite picks one index per join: with the OR it read every unit's
+    measurements of the indicator and year).
     """
-    t, m, i = target_t, measurement_t, indicator_t
+    t, m = target_t, measurement_t
     same_place = sa.or_(
         sa.and_(t.c.section_id.is_not(None), m.c.section_id == t.c.section_id),
         # A unit's own value, not one of its sections'.
@@ -207,6 +214,43 @@ def attainment_rows(which: sa.ColumnElement[bool], as_of: Any) -> sa.Select[Any]
         ),
     )
     # Corrections are appended, not rewritten: the latest recorded value of a period counts.
+    if split_places:
+        same_period = sa.and_(m.c.indicator_id == t.c.indicator_id, m.c.year == t.c.year)
+        columns = (t.c.id.label("target_id"), m.c.year, m.c.month, m.c.value)
+        order = (m.c.recorded_at.label("recorded_at"), m.c.id.label("measurement_id"))
+        places = sa.union_all(
+            *(
+                sa.select(*columns, *order)
+                .select_from(t.join(m, sa.and_(same_period, *place)))
+                .where(which)
+                for place in (
+                    [t.c.section_id.is_not(None), m.c.section_id == t.c.section_id],
+                    [
+                        t.c.section_id.is_(None),
+                        m.c.org_unit_id == t.c.org_unit_id,
+                        m.c.section_id.is_(None),
+                    ],
+                )
+            )
+        ).subquery("place_measurement")
+        p = places.c
+        latest = (
+            sa.select(
+                p.target_id,
+                p.year,
+                p.month,
+                p.value,
+                sa.func.row_number()
+                .over(
+                    partition_by=(p.target_id, p.month),
+                    order_by=(p.recorded_at.desc(), p.measurement_id.desc()),
+                )
+                .label("recency"),
+            )
+            .select_from(places)
+            .subquery("latest_measurement")
+        )
+        return _observed(which, latest, as_of)
     latest = (
         sa.select(
             t.c.id.label("target_id"),
@@ -229,6 +273,12 @@ def attainment_rows(which: sa.ColumnElement[bool], as_of: Any) -> sa.Select[Any]
         .where(which)
         .subquery("latest_measurement")
     )
+    return _observed(which, latest, as_of)
+
+
+def _observed(which: sa.ColumnElement[bool], latest: Any, as_of: Any) -> sa.Select[Any]:
+    """attainment_rows from the latest measurement of each target's periods."""
+    t, i = target_t, indicator_t
     ended_month = sa.and_(
         latest.c.month.is_not(None),
         latest.c.year * 12 + latest.c.month - 1 < first_open_month_sql(as_of),

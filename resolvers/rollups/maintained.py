@@ -129,26 +129,45 @@ def maintained_rollup_statement(
 
 
 def member_rollup_statement(
-    root: sa.ColumnElement[Any], as_of: Any, visible: Callable[[Any], sa.ColumnElement[bool]]
+    root: sa.ColumnElement[Any],
+    as_of: Any,
+    visible: Callable[[Any], sa.ColumnElement[bool]],
+    *,
+    current: bool = True,
+    name: str = "visible",
 ) -> sa.Select[Any]:
     """The rollup of `root` as of today or later over the members whose task is `visible`
     (a predicate on a task id column): root_id and the columns of `rollup_statement`.
 
     A root outside a restricted viewer's subtree (its ancestors, co-assigned units) counts
     the visible tasks only, each in its state in the root: that is its rollup_member row, so
-    the sums are the buckets' own, over those tasks instead of all of them.
+    the sums are the buckets' own, over those tasks instead of all of them. Not `current`
+    (a past day, `as_of` a date): the members' spans holding on that day
+    (rollup_member_history, as `member_rows` reads them), whose sums are the buckets'
+    history.
     """
-    m = member_t.alias("visible_member")
-    key = _bucket_key(m)
+    task_id: sa.ColumnElement[Any]
+    weight: sa.ColumnElement[Any]
+    progress: sa.ColumnElement[Any]
+    if current:
+        m = member_t.alias("visible_member")
+        key = _bucket_key(m)
+        task_id, weight, progress = m.c.task_id, m.c.weight, m.c.progress
+        where = [m.c.root_id == root]
+    else:
+        then = member_rows(root, as_of, current=False, name=f"{name}_then")
+        key = [then.c[column] for column in KEY]
+        task_id, weight, progress = then.c.task_id, then.c.weight, then.c.progress
+        where = []
     rows = (
         sa.select(
             *key,
             sa.literal(1).label("tasks"),
-            m.c.weight.label("weight_sum"),
-            (m.c.weight * m.c.progress).label("weighted_progress_sum"),
+            weight.label("weight_sum"),
+            (weight * progress).label("weighted_progress_sum"),
         )
-        .where(m.c.root_id == root, visible(m.c.task_id))
-        .subquery("visible_members")
+        .where(*where, visible(task_id))
+        .subquery(f"{name}_members")
     )
     return sa.select(rows.c.root_id, *rollup_columns(rows, as_of)).group_by(rows.c.root_id)
 
