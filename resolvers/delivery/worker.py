@@ -62,6 +62,7 @@ from resolvers.delivery import people
 from resolvers.delivery.channels import Channel, channels_from_env
 from resolvers.delivery.deadlines import emit_deadline_events
 from resolvers.delivery.digest import build_digests
+from resolvers.delivery.items import ITEM_EVENTS, item_id, owners, visible_items
 from resolvers.delivery.replay import requeue
 from resolvers.delivery.stream import Publisher
 from resolvers.delivery.transactions import write_transaction
@@ -99,8 +100,14 @@ DELIVERABLE_EVENTS = frozenset(
         "escalation.closed",
         "task.due_soon",  # the scheduler's (resolvers/delivery/deadlines.py)
         "task.overdue",
+        "rectification.due_soon",
+        "rectification.overdue",
     }
+    | ITEM_EVENTS.keys()  # workflow events about an item (resolvers/delivery/items.py)
 )
+# Not for partners: api_key.*, webhook_subscription.*, webhook_delivery.replayed, contact.*,
+# score_rubric.* (the deployment's own administration) and org_unit_event.recorded (the unit
+# tree reaches partners through the change feed's ORG_UNIT records).
 
 
 @dataclass(frozen=True)
@@ -268,27 +275,41 @@ async def _deliveries(
     subscription and change type)."""
     reader = ConnectionReader(conn)
     rows: list[dict[str, Any]] = []
+    item_owners = await owners(conn, events)
     for sub in subs:
         wanted = _types(sub["event_types"])
         scope = Scope(root=sub["org_unit_id"], disclosure=Disclosure(sub["disclosure"]))
-        by_type: dict[ChangeType, list[Any]] = defaultdict(list)
+        # (event, owner id, item row) per change type; the item row only for workflow events
+        by_type: dict[ChangeType, list[tuple[Any, uuid.UUID, Any]]] = defaultdict(list)
+        item_events = []
         for event in events:
+            if wanted and event["event_type"] not in wanted:
+                continue
+            if event["event_type"] in ITEM_EVENTS:
+                item_events.append(event)
+                continue
             change_type = DELIVERABLE.get(str(event["object_type"]).lower())
             if change_type is None or event["object_id"] is None:
                 continue
-            if wanted and event["event_type"] not in wanted:
-                continue
-            by_type[change_type].append(event)
+            by_type[change_type].append((event, event["object_id"], None))
+        seen = await visible_items(conn, scope, item_events) if item_events else {}
+        for event in item_events:
+            found = item_id(event)
+            if found is None or found not in seen or found not in item_owners:
+                continue  # the item is not (or no longer) in this partner's scope
+            change_type, owner = item_owners[found]
+            item = ITEM_EVENTS[event["event_type"]]
+            by_type[change_type].append((event, owner, {"type": item.node, "row": seen[found]}))
         for change_type, chosen in by_type.items():
             records = await read_records(
-                reader, scope, change_type, [e["object_id"] for e in chosen]
+                reader, scope, change_type, sorted({owner for _, owner, _ in chosen})
             )
-            for event in chosen:
-                data = records[event["object_id"]]
+            for event, owner, item_row in chosen:
+                data = records[owner]
                 if is_tombstone(change_type, data):
                     continue  # not (or no longer) in this partner's scope: nothing to say
-                key = object_key(change_type, event["object_id"])
-                body = cloud_event(config, event, change_type, key, data)
+                key = object_key(change_type, owner)
+                body = cloud_event(config, event, change_type, key, data, item_row)
                 rows.append(
                     {
                         "id": uuid.uuid4(),
@@ -313,9 +334,11 @@ def cloud_event(
     change_type: ChangeType,
     key: str,
     records: dict[str, list[dict[str, Any]]],
+    item: dict[str, Any] | None = None,
 ) -> str:
     """The event as a CloudEvent (structured JSON mode); `data` holds the object's rows as the
-    change feed carries them for this scope (snapshot collections)."""
+    change feed carries them for this scope (snapshot collections), and a workflow event's
+    `item` (its type and row, resolvers/delivery/items.py)."""
     created = _utc(event["created_at"])
     assert created is not None
     document = {
@@ -328,6 +351,8 @@ def cloud_event(
         "datacontenttype": "application/json",
         "data": {"objectType": change_type.value, "objectId": key, "records": records},
     }
+    if item is not None:
+        document["data"]["item"] = item
     return orjson.dumps(document).decode()
 
 
