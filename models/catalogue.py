@@ -661,6 +661,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  · {level}：{title}（{issued} 下发）",
         "  · {level}: {title} (issued {issued})",
     ),
+    "DIGEST_RETURNED": (
+        "四、被退回的报告（{count} 份待重新报送）",
+        "Returned reports awaiting a new report ({count})",
+    ),
+    "DIGEST_RETURNED_LINE": (
+        "  · {unit}：{title}（{reported} 报送，退回理由：{reason}）",
+        "  · {unit}: {title} (reported {reported}; returned because: {reason})",
+    ),
     "DIGEST_MORE": ("  …… 另有 {count} 项", "  … and {count} more"),
     "DIGEST_NONE": ("  无", "  none"),
     "CONTACT_NOT_FOUND": ("找不到该联系人", "no such contact"),
