@@ -32,18 +32,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import ipaddress
 import logging
 import os
 import random
 import secrets
-import socket
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import orjson
@@ -65,6 +62,7 @@ from resolvers.delivery.digest import build_digests
 from resolvers.delivery.items import ITEM_EVENTS, item_id, owners, visible_items
 from resolvers.delivery.replay import requeue
 from resolvers.delivery.stream import Publisher
+from resolvers.delivery.targets import Network, Refused, TargetPolicy, parse_networks, resolve
 from resolvers.delivery.transactions import write_transaction
 
 logger = logging.getLogger("govgraph.delivery")
@@ -122,6 +120,7 @@ class DeliveryConfig:
     batch: int = 100
     concurrency: int = 16
     allow_private: bool = False  # private/loopback targets (tests, closed networks)
+    allowed_networks: tuple[Network, ...] = ()  # or only these (resolvers/delivery/targets.py)
     disable_after_dead: int = 20  # consecutive dead letters that disable a subscription
     disable_after: timedelta = timedelta(hours=24)  # failing with no success that long
     rotation_grace: timedelta = timedelta(hours=24)
@@ -149,6 +148,7 @@ class DeliveryConfig:
             timeout=float(env("GOVGRAPH_WEBHOOK_TIMEOUT_SECONDS", "10")),
             batch=int(env("GOVGRAPH_DELIVER_BATCH", "100")),
             allow_private=_flag("GOVGRAPH_WEBHOOK_ALLOW_PRIVATE"),
+            allowed_networks=parse_networks(env("GOVGRAPH_WEBHOOK_ALLOWED_CIDRS", "")),
             disable_after_dead=int(env("GOVGRAPH_WEBHOOK_DISABLE_AFTER_DEAD", "20")),
             disable_after=timedelta(hours=float(env("GOVGRAPH_WEBHOOK_DISABLE_AFTER_HOURS", "24"))),
             rotation_grace=timedelta(
@@ -169,6 +169,12 @@ class DeliveryConfig:
             nats_stream=env("GOVGRAPH_NATS_STREAM", "GOVGRAPH"),
             nats_prefix=env("GOVGRAPH_NATS_SUBJECT_PREFIX", "govgraph"),
         )
+
+
+    @property
+    def policy(self) -> TargetPolicy:
+        """Where webhooks may be sent (resolvers/delivery/targets.py)."""
+        return TargetPolicy(self.allow_private, self.allowed_networks)
 
 
 def _flag(name: str) -> bool:
@@ -450,28 +456,6 @@ async def claim(engine: AsyncEngine, config: DeliveryConfig, now: datetime) -> l
     return out
 
 
-class Refused(Exception):
-    """A target the worker will not call (scheme, private address)."""
-
-
-async def check_target(url: str, allow_private: bool) -> None:
-    """Refuse non-http(s) URLs and, unless allowed, hosts resolving to private addresses."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Refused("only http and https URLs")
-    if allow_private:
-        return
-    infos = await asyncio.get_running_loop().getaddrinfo(
-        parts.hostname,
-        parts.port or (443 if parts.scheme == "https" else 80),
-        type=socket.SOCK_STREAM,
-    )
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise Refused(f"{parts.hostname} resolves to a non-public address")
-
-
 def backoff(config: DeliveryConfig, attempts: int) -> float:
     """Seconds before attempt `attempts + 1`: exponential, capped, ±20 % jitter."""
     delay = min(config.backoff_max, config.backoff_base * 2.0 ** max(0, attempts - 1))
@@ -483,18 +467,22 @@ async def send(
 ) -> tuple[int | None, str | None]:
     """POST the signed CloudEvent; (status code, error) — error None on 2xx."""
     try:
-        await check_target(item.url, config.allow_private)
+        # resolved once, connected to by address (resolvers/delivery/targets.py)
+        target = await resolve(item.url, config.policy)
         now = datetime.now(UTC)
         msg_id = str(item.event_id)
         headers = {
+            **target.headers,
             "content-type": "application/cloudevents+json",
             "webhook-id": msg_id,
             "webhook-timestamp": str(int(now.timestamp())),
             "webhook-signature": sign(item.secrets, msg_id, now, item.body),
         }
-        response = await client.post(item.url, content=item.body.encode(), headers=headers)
+        response = await client.post(
+            target.url, content=item.body.encode(), headers=headers, extensions=target.extensions
+        )
     except Refused as exc:
-        return None, f"refused: {exc}"
+        return None, f"refused {exc}"[:500]
     except httpx.HTTPError as exc:
         return None, f"{type(exc).__name__}: {exc}"[:500]
     if 200 <= response.status_code < 300:
