@@ -135,6 +135,8 @@ class DeliveryConfig:
     nats_url: str | None = None
     nats_stream: str = "GOVGRAPH"
     nats_prefix: str = "govgraph"  # subjects <prefix>.<event type>.<unit>
+    # The first start publishes only the events younger than this (None: the whole backlog).
+    nats_backlog: timedelta | None = timedelta(hours=24)
 
     @classmethod
     def from_env(cls) -> DeliveryConfig:
@@ -168,6 +170,11 @@ class DeliveryConfig:
             nats_url=env("GOVGRAPH_NATS_URL") or None,
             nats_stream=env("GOVGRAPH_NATS_STREAM", "GOVGRAPH"),
             nats_prefix=env("GOVGRAPH_NATS_SUBJECT_PREFIX", "govgraph"),
+            nats_backlog=(
+                None
+                if env("GOVGRAPH_NATS_BACKLOG_HOURS", "24").strip().lower() in ("all", "")
+                else timedelta(hours=float(env("GOVGRAPH_NATS_BACKLOG_HOURS", "24")))
+            ),
         )
 
 
@@ -674,7 +681,11 @@ async def run_forever(
     channels = channels_from_env()
     publisher = (
         Publisher(
-            config.nats_url, config.nats_stream, source=config.source, prefix=config.nats_prefix
+            config.nats_url,
+            config.nats_stream,
+            source=config.source,
+            prefix=config.nats_prefix,
+            horizon=config.nats_backlog,
         )
         if config.nats_url
         else None
