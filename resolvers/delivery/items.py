@@ -73,9 +73,11 @@ def _owners_statement(table: str, ids: list[uuid.UUID]) -> sa.Select[Any]:
     t = models.metadata.tables[table]
     null = sa.literal(None, sa.Uuid())
     if table == "progress_report":
-        return sa.select(t.c.id, assignment_t.c.task_id, null, null).join(
-            assignment_t, assignment_t.c.id == t.c.assignment_id
-        ).where(t.c.id.in_(ids))
+        return (
+            sa.select(t.c.id, assignment_t.c.task_id, null, null)
+            .join(assignment_t, assignment_t.c.id == t.c.assignment_id)
+            .where(t.c.id.in_(ids))
+        )
     if table in ("comment", "evidence_file"):
         return (
             sa.select(

@@ -128,7 +128,9 @@ async def resolve(url: str, policy: TargetPolicy) -> Pinned:
     chosen = addresses[0]
     literal = f"[{chosen}]" if chosen.version == 6 else str(chosen)
     userinfo = parts.netloc.rpartition("@")[0]
-    netloc = (f"{userinfo}@" if userinfo else "") + literal + (f":{parts.port}" if parts.port else "")
+    netloc = (
+        (f"{userinfo}@" if userinfo else "") + literal + (f":{parts.port}" if parts.port else "")
+    )
     host = parts.netloc.rpartition("@")[2]
     named = parts.hostname != str(chosen)  # not an IP literal already
     return Pinned(

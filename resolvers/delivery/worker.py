@@ -38,6 +38,7 @@ import random
 import secrets
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -71,6 +72,8 @@ outbox_t = models.metadata.tables["outbox_event"]
 sub_t = models.metadata.tables["webhook_subscription"]
 delivery_t = models.metadata.tables["webhook_delivery"]
 api_key_t = models.metadata.tables["api_key"]
+audit_t = models.metadata.tables["audit_event"]
+WORKER_ACTOR = "govgraph deliver"  # the actor of the worker's own writes
 
 PENDING, DELIVERED, DEAD = "PENDING", "DELIVERED", "DEAD"
 FANOUT_LOCK = 0x676F7667_00000018  # pg advisory lock key of the fan-out step
@@ -108,6 +111,11 @@ DELIVERABLE_EVENTS = frozenset(
 # tree reaches partners through the change feed's ORG_UNIT records).
 
 
+def wall_clock() -> datetime:
+    """The present (the worker's default clock)."""
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class DeliveryConfig:
     """How the worker retries, leases and refuses (README "Webhooks" documents each)."""
@@ -124,6 +132,9 @@ class DeliveryConfig:
     disable_after_dead: int = 20  # consecutive dead letters that disable a subscription
     disable_after: timedelta = timedelta(hours=24)  # failing with no success that long
     rotation_grace: timedelta = timedelta(hours=24)
+    # What "now" is for leases, backoff, failure streaks and disabling (tests drive it; the
+    # signatures' webhook-timestamp is always the wall clock: receivers check it).
+    clock: Callable[[], datetime] = field(default=wall_clock, compare=False, repr=False)
     source: str = "urn:govgraph"  # the CloudEvents `source`
     # Seconds between the scheduler's due-soon/overdue passes (resolvers/delivery/deadlines.py);
     # None: no scheduling (the dataclass default: tests and callers turn it on).
@@ -176,7 +187,6 @@ class DeliveryConfig:
                 else timedelta(hours=float(env("GOVGRAPH_NATS_BACKLOG_HOURS", "24")))
             ),
         )
-
 
     @property
     def policy(self) -> TargetPolicy:
@@ -505,7 +515,7 @@ async def record(
     error: str | None,
 ) -> str | None:
     """Write the outcome if the lease is still ours; the new status (None: lease lost)."""
-    now = datetime.now(UTC)
+    now = config.clock()
     values: dict[str, Any] = {"last_status_code": status_code, "last_error": error}
     if error is None:
         status = DELIVERED
@@ -571,7 +581,52 @@ async def _health(
             .where(sub_t.c.id == subscription)
             .values(active=False, disabled_at=now, disabled_reason=reason, updated_at=now)
         )
+        await _record_disable(conn, subscription, reason, now)
         logger.warning("webhook subscription %s disabled: %s", subscription, reason)
+
+
+async def _record_disable(
+    conn: AsyncConnection, subscription: uuid.UUID, reason: str, now: datetime
+) -> None:
+    """The automatic disable's traces, in its transaction: an audit event (action
+    `disableWebhookSubscription`, actor `govgraph deliver`) and the outbox event
+    `webhook_subscription.disabled` (for the deployment's own bus; not for partners)."""
+    unit = await conn.scalar(sa.select(sub_t.c.org_unit_id).where(sub_t.c.id == subscription))
+    audit_id = uuid.uuid4()
+    after = {"active": False, "disabledReason": reason, "disabledAt": now.isoformat()}
+    await conn.execute(
+        audit_t.insert().values(
+            id=audit_id,
+            actor=WORKER_ACTOR,
+            actor_unit_id=None,
+            scope_unit_id=unit,
+            action="disableWebhookSubscription",
+            target_type="WebhookSubscription",
+            target_id=subscription,
+            before={"active": True},
+            after=after,
+            occurred_at=now,
+            request_id=None,
+        )
+    )
+    await conn.execute(
+        outbox_t.insert().values(
+            id=uuid.uuid4(),
+            event_type="webhook_subscription.disabled",
+            object_type="WebhookSubscription",
+            object_id=subscription,
+            units=[str(unit)] if unit else [],
+            payload={
+                "action": "disableWebhookSubscription",
+                "auditEventId": str(audit_id),
+                "after": after,
+            },
+            actor=WORKER_ACTOR,
+            request_id=None,
+            created_at=now,
+            delivered_at=None,
+        )
+    )
 
 
 @dataclass
@@ -612,7 +667,7 @@ async def run_once(
     With `deadlines`, emit the due-soon/overdue events first; with `digests`, build today's
     digests when the digest hour has come."""
     done = Round()
-    now = datetime.now(UTC)
+    now = config.clock()
     if deadlines:
         done.deadline_events = await emit_deadline_events(engine, now)
     if digests and digest_due(config, now):
@@ -633,7 +688,7 @@ async def run_once(
         max_attempts=config.max_attempts,
         backoff=lambda attempts: backoff(config, attempts),
     )
-    items = await claim(engine, config, datetime.now(UTC))
+    items = await claim(engine, config, config.clock())
     if not items:
         return done
     own = client is None

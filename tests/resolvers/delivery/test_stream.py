@@ -213,9 +213,7 @@ async def test_first_start_bounded_by_the_horizon(
         # An outage after the first publication: its backlog, old or not, is published whole.
         async with seeded_db.engine.begin() as conn:
             await conn.execute(
-                outbox_t.update()
-                .where(outbox_t.c.id == before[0]["id"])
-                .values(streamed_at=None)
+                outbox_t.update().where(outbox_t.c.id == before[0]["id"]).values(streamed_at=None)
             )
         assert await publisher.publish_pending(seeded_db.engine) == 1
         assert publisher.skipped == len(await _events(seeded_db)) - len(fresh)

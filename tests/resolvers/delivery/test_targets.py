@@ -63,7 +63,11 @@ async def test_refused(url: str, policy: TargetPolicy, code: str) -> None:
 
 async def test_pinned_to_the_address_with_the_name_kept() -> None:
     public = await resolve("https://93.184.216.34/x", STRICT)  # a public literal: allowed
-    assert (public.url, public.sni, public.host) == ("https://93.184.216.34/x", None, "93.184.216.34")
+    assert (public.url, public.sni, public.host) == (
+        "https://93.184.216.34/x",
+        None,
+        "93.184.216.34",
+    )
     local = _localhost()
     literal = f"[{local}]" if ":" in local else local
     pinned = await resolve("https://u:p@LocalHost:8443/p/a?q=1#f", LOOPBACK)

@@ -118,9 +118,7 @@ async def _workflow(client: GraphQLClient) -> None:
         {"input": {"report": first["report"]["id"], "decision": "RETURN", "reason": "佐证不全"}},
     )
     second = await _ok(town, REPORT, {"input": {**report, "percent": 60}})
-    await _ok(
-        district, REVIEW, {"input": {"report": second["report"]["id"], "decision": "ACCEPT"}}
-    )
+    await _ok(district, REVIEW, {"input": {"report": second["report"]["id"], "decision": "ACCEPT"}})
     await _ok(
         district,
         COMMENT,
@@ -140,9 +138,7 @@ async def test_workflow_events_per_tier_and_scope(
     with running(Receiver()) as shared, running(Receiver()) as internal:
         with running(Receiver()) as other:
             shared.secrets = [await _subscribe(seeded_db, client, TOWN, shared.url, "SHARED")]
-            internal.secrets = [
-                await _subscribe(seeded_db, client, TOWN, internal.url, "INTERNAL")
-            ]
+            internal.secrets = [await _subscribe(seeded_db, client, TOWN, internal.url, "INTERNAL")]
             other.secrets = [await _subscribe(seeded_db, client, OTHER, other.url, "SHARED")]
             await _workflow(client)
             for _ in range(10):
