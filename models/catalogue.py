@@ -617,6 +617,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "NOTIFY_TASK_OVERDUE": ("【已逾期】{title}", "Overdue: {title}"),
     "NOTIFY_TASK_CHANGED": ("【任务更新】{title}", "Task updated: {title}"),
     "NOTIFY_RECTIFICATION_CHANGED": ("【整改事项更新】{title}", "Rectification updated: {title}"),
+    "NOTIFY_RECTIFICATION_DUE_SOON": (
+        "【整改即将到期】{title}",
+        "Rectification due soon: {title}",
+    ),
+    "NOTIFY_RECTIFICATION_OVERDUE": ("【整改已逾期】{title}", "Rectification overdue: {title}"),
     "NOTIFY_ESCALATION_ISSUED": ("【督办】{level}：{title}", "Escalation ({level}): {title}"),
     "NOTIFY_ESCALATION_ACKNOWLEDGED": (
         "【督办已签收】{level}：{title}",

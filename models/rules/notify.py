@@ -19,6 +19,8 @@ PERSON_EVENTS = frozenset(
         "task.overdue",
         "task.changed",
         "rectification.changed",
+        "rectification.due_soon",
+        "rectification.overdue",
         "escalation.issued",
         "escalation.acknowledged",
         "escalation.replied",

@@ -50,6 +50,8 @@ SUBJECTS = {
     "task.overdue": "NOTIFY_TASK_OVERDUE",
     "task.changed": "NOTIFY_TASK_CHANGED",
     "rectification.changed": "NOTIFY_RECTIFICATION_CHANGED",
+    "rectification.due_soon": "NOTIFY_RECTIFICATION_DUE_SOON",
+    "rectification.overdue": "NOTIFY_RECTIFICATION_OVERDUE",
     "escalation.issued": "NOTIFY_ESCALATION_ISSUED",
     "escalation.acknowledged": "NOTIFY_ESCALATION_ACKNOWLEDGED",
     "escalation.replied": "NOTIFY_ESCALATION_REPLIED",
