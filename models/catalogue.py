@@ -635,6 +635,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "【督办已办结】{level}：{title}",
         "Escalation closed ({level}): {title}",
     ),
+    "NOTIFY_REPORT_RETURNED": ("【报告被退回】{title}", "Report returned: {title}"),
+    "NOTIFY_EXTENSION_APPROVED": ("【延期申请已批准】{title}", "Extension approved: {title}"),
+    "NOTIFY_EXTENSION_REJECTED": ("【延期申请未获批准】{title}", "Extension rejected: {title}"),
+    "NOTIFY_INSTRUCTION": ("【批示】{title}", "Instruction: {title}"),
+    "NOTIFY_INSTRUCTION_LINE": ("批示内容：{body}", "Instruction: {body}"),
     "NOTIFY_DEADLINE_LINE": ("完成时限：{deadline}", "Deadline: {deadline}"),
     "NOTIFY_REASON_LINE": ("事由：{reason}", "Reason: {reason}"),
     "NOTIFY_FOOTER": (

@@ -176,3 +176,46 @@ async def test_workflow_events_per_tier_and_scope(
         assert by_type["govgraph.assignment.acknowledged"]["acknowledgedAt"] is not None
     internal_rows = {r.body["type"]: r.body["data"]["item"]["row"] for r in internal.delivered()}
     assert internal_rows["govgraph.comment.added"]["author"].startswith("coordinator@")
+
+
+async def test_people_hear_what_is_for_them(seeded_db: TestDatabase, client: GraphQLClient) -> None:
+    """By email through a real SMTP server: the returned report and the extension decision
+    go to the reporting / requesting unit (南村镇), the 批示 to both lead units, nothing to
+    the district that wrote them; no message names a person."""
+    from resolvers.delivery.channels import EmailChannel
+    from tests.resolvers.delivery.smtp import smtp_server
+    from tests.resolvers.delivery.test_people import _contact
+
+    told = ["report.returned", "extension.decided", "comment.added"]
+    await _contact(client, TOWN, channel="EMAIL", address="duty@nancun.example", eventTypes=told)
+    await _contact(
+        client, "城区生态环境分局", channel="EMAIL", address="duty@fenju.example", eventTypes=told
+    )
+    await _contact(client, "城区", channel="EMAIL", address="duty@chengqu.example", eventTypes=told)
+    await _workflow(client)
+    with smtp_server() as box:
+        email = EmailChannel(host=box.host, port=box.port)
+        for _ in range(5):
+            done = await run_once(seeded_db.engine, CONFIG, channels={"EMAIL": email})
+            if not done.fanned_out and not done.messages:
+                break
+        mails: dict[str, list[tuple[str, str]]] = {}
+        for to, mail in box.mails():
+            mails.setdefault(to[0], []).append((str(mail["Subject"]), mail.get_content()))
+    town = sorted(mails["duty@nancun.example"])
+    assert [subject.split("】")[0] + "】" for subject, _ in town] == [
+        "【延期申请未获批准】",
+        "【批示】",
+        "【报告被退回】",
+    ]
+    texts = dict((subject.split("】")[0] + "】", text) for subject, text in town)
+    assert "事由：佐证不全" in texts["【报告被退回】"]
+    assert "事由：理由不足" in texts["【延期申请未获批准】"]
+    assert "批示内容：请加快推进" in texts["【批示】"]
+    assert all(TITLE in subject for subject, _ in town)
+    (fenju,) = mails["duty@fenju.example"]
+    assert fenju[0].startswith("【批示】")
+    assert "duty@chengqu.example" not in mails
+    for got in mails.values():
+        for subject, text in got:
+            assert "@" not in subject and "reporter@" not in text and "coordinator@" not in text
