@@ -26,8 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models
-from models.rules import calendar
-from models.rules import rectification_state
+from models.rules import calendar, rectification_state
 from models.rules.task_state import due_soon, overdue, rated, soon_end, task_states
 from resolvers.delivery.transactions import write_transaction
 

@@ -31,8 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import models
 from models.contact import ContactMode
-from models.messages import Message, message
 from models.enums import AssignmentRole, CommentKind
+from models.messages import Message, message
 from models.rules.notify import PERSON_EVENTS, RECIPIENTS, quiet_until
 from models.rules.scope import Scope, visibility
 from resolvers.delivery.channels import Channel, ChannelError, Outgoing
@@ -141,13 +141,13 @@ async def _recipients(
     by_type: dict[str, dict[uuid.UUID, Any]] = defaultdict(dict)
     for event in events:
         if event["event_type"] == "comment.added":
-            found = item_id(event)
-            if found is not None:
-                by_type["comment.added"][found] = event
+            comment_id = item_id(event)
+            if comment_id is not None:
+                by_type["comment.added"][comment_id] = event
         elif event["object_id"] is not None:
             by_type[event["event_type"]][event["object_id"]] = event
     if chosen := by_type.get("report.returned"):
-        rows = await conn.execute(
+        returned = await conn.execute(
             sa.select(
                 report_t.c.id, share_t.c.org_unit_id, task_t.c.title, report_t.c.review_reason
             )
@@ -155,12 +155,12 @@ async def _recipients(
             .join(task_t, task_t.c.id == share_t.c.task_id)
             .where(report_t.c.id.in_(list(chosen)))
         )
-        for found, unit, title, reason in rows:
+        for found, unit, title, reason in returned.tuples():
             lines = [message("NOTIFY_REASON_LINE", reason=reason).render()] if reason else []
             subject = message("NOTIFY_REPORT_RETURNED", title=title).render()
             out.append((chosen[found], unit, subject, lines))
     if chosen := by_type.get("extension.decided"):
-        rows = await conn.execute(
+        decided = await conn.execute(
             sa.select(
                 request_t.c.id,
                 request_t.c.requested_by_unit_id,
@@ -172,7 +172,7 @@ async def _recipients(
             .join(task_t, task_t.c.id == request_t.c.task_id)
             .where(request_t.c.id.in_(list(chosen)))
         )
-        for found, unit, title, status, end, reason in rows:
+        for found, unit, title, status, end, reason in decided.tuples():
             approved = str(getattr(status, "value", status)) == "APPROVED"
             key = "NOTIFY_EXTENSION_APPROVED" if approved else "NOTIFY_EXTENSION_REJECTED"
             lines = [message("NOTIFY_DEADLINE_LINE", deadline=end).render()] if approved else []

@@ -364,6 +364,9 @@ def cloud_event(
     `item` (its type and row, resolvers/delivery/items.py)."""
     created = _utc(event["created_at"])
     assert created is not None
+    data: dict[str, Any] = {"objectType": change_type.value, "objectId": key, "records": records}
+    if item is not None:
+        data["item"] = item
     document = {
         "specversion": "1.0",
         "id": str(event["id"]),
@@ -372,10 +375,8 @@ def cloud_event(
         "subject": f"{change_type.value}/{key}",
         "time": created.isoformat(),
         "datacontenttype": "application/json",
-        "data": {"objectType": change_type.value, "objectId": key, "records": records},
+        "data": data,
     }
-    if item is not None:
-        document["data"]["item"] = item
     return orjson.dumps(document).decode()
 
 

@@ -107,7 +107,7 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
             serialization.NoEncryption(),
         )
     )
-    yield folder / "cert.pem", folder / "key.pem", pem
+    return folder / "cert.pem", folder / "key.pem", pem
 
 
 @pytest.mark.private_db
