@@ -155,10 +155,11 @@ async def _recipients(
             .join(task_t, task_t.c.id == share_t.c.task_id)
             .where(report_t.c.id.in_(list(chosen)))
         )
-        for found, unit, title, reason in returned.tuples():
+        for row in returned.mappings():
+            reason = row["review_reason"]
             lines = [message("NOTIFY_REASON_LINE", reason=reason).render()] if reason else []
-            subject = message("NOTIFY_REPORT_RETURNED", title=title).render()
-            out.append((chosen[found], unit, subject, lines))
+            subject = message("NOTIFY_REPORT_RETURNED", title=row["title"]).render()
+            out.append((chosen[row["id"]], row["org_unit_id"], subject, lines))
     if chosen := by_type.get("extension.decided"):
         decided = await conn.execute(
             sa.select(
@@ -172,13 +173,16 @@ async def _recipients(
             .join(task_t, task_t.c.id == request_t.c.task_id)
             .where(request_t.c.id.in_(list(chosen)))
         )
-        for found, unit, title, status, end, reason in decided.tuples():
+        for row in decided.mappings():
+            status, end = row["status"], row["requested_end"]
             approved = str(getattr(status, "value", status)) == "APPROVED"
             key = "NOTIFY_EXTENSION_APPROVED" if approved else "NOTIFY_EXTENSION_REJECTED"
             lines = [message("NOTIFY_DEADLINE_LINE", deadline=end).render()] if approved else []
-            if reason:
-                lines.append(message("NOTIFY_REASON_LINE", reason=reason).render())
-            out.append((chosen[found], unit, message(key, title=title).render(), lines))
+            if row["decision_reason"]:
+                reason_line = message("NOTIFY_REASON_LINE", reason=row["decision_reason"])
+                lines.append(reason_line.render())
+            subject = message(key, title=row["title"]).render()
+            out.append((chosen[row["id"]], row["requested_by_unit_id"], subject, lines))
     if chosen := by_type.get("comment.added"):
         lead = AssignmentRole.LEAD.value
         report_share = share_t.alias("report_share")
