@@ -46,6 +46,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
                         config.nats_stream,
                         source=config.source,
                         prefix=config.nats_prefix,
+                        horizon=config.nats_backlog,
                     )
                     if config.nats_url
                     else None

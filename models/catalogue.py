@@ -617,6 +617,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "NOTIFY_TASK_OVERDUE": ("【已逾期】{title}", "Overdue: {title}"),
     "NOTIFY_TASK_CHANGED": ("【任务更新】{title}", "Task updated: {title}"),
     "NOTIFY_RECTIFICATION_CHANGED": ("【整改事项更新】{title}", "Rectification updated: {title}"),
+    "NOTIFY_RECTIFICATION_DUE_SOON": (
+        "【整改即将到期】{title}",
+        "Rectification due soon: {title}",
+    ),
+    "NOTIFY_RECTIFICATION_OVERDUE": ("【整改已逾期】{title}", "Rectification overdue: {title}"),
     "NOTIFY_ESCALATION_ISSUED": ("【督办】{level}：{title}", "Escalation ({level}): {title}"),
     "NOTIFY_ESCALATION_ACKNOWLEDGED": (
         "【督办已签收】{level}：{title}",
@@ -630,6 +635,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "【督办已办结】{level}：{title}",
         "Escalation closed ({level}): {title}",
     ),
+    "NOTIFY_REPORT_RETURNED": ("【报告被退回】{title}", "Report returned: {title}"),
+    "NOTIFY_EXTENSION_APPROVED": ("【延期申请已批准】{title}", "Extension approved: {title}"),
+    "NOTIFY_EXTENSION_REJECTED": ("【延期申请未获批准】{title}", "Extension rejected: {title}"),
+    "NOTIFY_INSTRUCTION": ("【批示】{title}", "Instruction: {title}"),
+    "NOTIFY_INSTRUCTION_LINE": ("批示内容：{body}", "Instruction: {body}"),
     "NOTIFY_DEADLINE_LINE": ("完成时限：{deadline}", "Deadline: {deadline}"),
     "NOTIFY_REASON_LINE": ("事由：{reason}", "Reason: {reason}"),
     "NOTIFY_FOOTER": (
@@ -660,6 +670,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "DIGEST_ESCALATION_LINE": (
         "  · {level}：{title}（{issued} 下发）",
         "  · {level}: {title} (issued {issued})",
+    ),
+    "DIGEST_RETURNED": (
+        "四、被退回的报告（{count} 份待重新报送）",
+        "Returned reports awaiting a new report ({count})",
+    ),
+    "DIGEST_RETURNED_LINE": (
+        "  · {unit}：{title}（{reported} 报送，退回理由：{reason}）",
+        "  · {unit}: {title} (reported {reported}; returned because: {reason})",
     ),
     "DIGEST_MORE": ("  …… 另有 {count} 项", "  … and {count} more"),
     "DIGEST_NONE": ("  无", "  none"),

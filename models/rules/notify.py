@@ -19,12 +19,27 @@ PERSON_EVENTS = frozenset(
         "task.overdue",
         "task.changed",
         "rectification.changed",
+        "rectification.due_soon",
+        "rectification.overdue",
         "escalation.issued",
         "escalation.acknowledged",
         "escalation.replied",
         "escalation.closed",
+        # told to the units concerned only (resolvers/delivery/people.py RECIPIENTS)
+        "report.returned",
+        "extension.decided",
+        "comment.added",
     }
 )
+# Who hears of a workflow event (not every unit that sees the object: the one it is for):
+# a returned report its reporting unit (the share's unit); an extension decision the unit
+# that asked; a 批示 (an INSTRUCTION comment) the lead units of its task or rectification (on
+# a report: the report's unit). A plain comment is told to nobody.
+RECIPIENTS = {
+    "report.returned": "the report's share's unit",
+    "extension.decided": "the requesting unit",
+    "comment.added": "the lead units (INSTRUCTION only)",
+}
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 

@@ -172,3 +172,15 @@ def share_overdue(
         existed(rect, cutoff),
         task_state.overdue(done(state), rect.c.deadline_kind, rect.c.deadline_end, as_of),
     )
+
+
+def share_due_soon(
+    share: Any, rect: Any, as_of: date, cutoff: datetime | None
+) -> sa.ColumnElement[bool]:
+    """The share's item existed and its deadline is near as of `as_of` while the share itself
+    is not done (the twin of `share_overdue`; the deadline scheduler's due-soon per share)."""
+    state = share_status_as_of(share, cutoff)
+    return sa.and_(
+        existed(rect, cutoff),
+        task_state.due_soon(done(state), rect.c.deadline_kind, rect.c.deadline_end, as_of),
+    )

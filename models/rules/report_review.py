@@ -92,3 +92,23 @@ def latest_counting(report: Any, assignment_id: Any) -> sa.Select[Any]:
         .order_by(report.c.reported_at.desc(), report.c.id.desc())
         .limit(1)
     )
+
+
+def still_returned(report: Any, later: Any, cutoff: Any = None) -> sa.ColumnElement[bool]:
+    """A RETURNED report (退回) its unit has not answered yet: no later report on its share
+    (`later`: another alias of progress_report). With `cutoff` (a datetime), as of then:
+    returned before it, and no later report made before it. The digest's "returned reports"."""
+    answered = sa.exists().where(
+        later.c.assignment_id == report.c.assignment_id,
+        sa.or_(
+            later.c.reported_at > report.c.reported_at,
+            sa.and_(later.c.reported_at == report.c.reported_at, later.c.id > report.c.id),
+        ),
+        *([later.c.reported_at < cutoff] if cutoff is not None else []),
+    )
+    condition = sa.and_(
+        report.c.review_state == ReportReviewState.RETURNED.value,
+        *([report.c.reviewed_at < cutoff] if cutoff is not None else []),
+        ~answered,
+    )
+    return condition

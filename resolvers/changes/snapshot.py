@@ -44,11 +44,20 @@ NODE_TYPES = {
     "monitoring_section": "MonitoringSection",
 }
 # Internal fields a sharing partner (Disclosure.SHARED) does not get.
+# Persons' names: every column GraphQL hides from a partner (resolvers/scope.py
+# internal_hidden) is here too, so the snapshot, the change feed and webhook payloads
+# (resolvers/delivery/worker.py) hide the same ones.
 INTERNAL = {
-    "progress_report": {"reported_by"},
+    "progress_report": {"reported_by", "reviewed_by"},
+    "assignment": {"acknowledged_by"},  # 签收: who signed
     "rectification": {"responsible_persons"},
     "rectification_event": {"actor"},
     "task_deadline_change": {"changed_by"},  # as Task.deadlineHistory's changedBy
+    "escalation": {"acknowledged_by", "closed_by"},
+    "escalation_reply": {"replied_by"},
+    "comment": {"author"},
+    "extension_request": {"requested_by", "decided_by"},
+    "evidence_file": {"uploaded_by"},
 }
 
 

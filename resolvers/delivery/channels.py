@@ -12,6 +12,8 @@ DEAD like a webhook delivery. `channels_from_env` builds the configured ones:
   GOVGRAPH_GATEWAY_BODY a JSON template whose string values may hold {address}, {subject},
   {text} and {id} (substituted inside the parsed JSON, so values are escaped correctly), and
   GOVGRAPH_GATEWAY_HEADERS a JSON object of extra headers (a token). A 2xx answer is success.
+  The URL is guarded like a webhook's (resolvers/delivery/targets.py: resolved once, no
+  private address unless configured, connected to by address).
 
 Another gateway is another class with `send`: register it in `channels_from_env`.
 """
@@ -31,6 +33,7 @@ import httpx
 import orjson
 
 from models.contact import ContactChannel
+from resolvers.delivery.targets import Refused, TargetPolicy, resolve
 
 DEFAULT_GATEWAY_BODY = '{"to": "{address}", "title": "{subject}", "text": "{text}", "id": "{id}"}'
 
@@ -137,6 +140,8 @@ class HttpGatewayChannel:
     body: str = DEFAULT_GATEWAY_BODY
     headers: dict[str, str] = field(default_factory=dict)
     timeout: float = 10.0
+    # where the URL may point: the webhooks' guard (resolvers/delivery/targets.py)
+    policy: TargetPolicy = field(default_factory=TargetPolicy.from_env)
 
     def __post_init__(self) -> None:
         self.template = orjson.loads(self.body)  # a bad template fails at start, not per send
@@ -156,12 +161,18 @@ class HttpGatewayChannel:
     async def send(self, message: Outgoing) -> None:
         """POST it; a non-2xx answer or a transport error is a ChannelError."""
         url, body = self.request(message)
-        headers = {"content-type": "application/json", **self.headers}
+        try:
+            target = await resolve(url, self.policy)  # once; connected to by address
+        except Refused as exc:
+            raise ChannelError(f"gateway: refused {exc}"[:500]) from exc
+        headers = {"content-type": "application/json", **self.headers, **target.headers}
         try:
             async with httpx.AsyncClient(
                 timeout=httpx.Timeout(self.timeout), follow_redirects=False, trust_env=False
             ) as client:
-                response = await client.post(url, content=body, headers=headers)
+                response = await client.post(
+                    target.url, content=body, headers=headers, extensions=target.extensions
+                )
         except httpx.HTTPError as exc:
             raise ChannelError(f"gateway: {type(exc).__name__}: {exc}"[:500]) from exc
         if not 200 <= response.status_code < 300:

@@ -3,8 +3,9 @@
 For every unit with an active DAILY_DIGEST contact, once per day: what is due soon and what
 is overdue in the unit's subtree (tasks with a lead share there, judged as taskRollup judges
 them: models/rules/task_state.py's task_states, deadline_at, due_soon, overdue as of the
-day), and the escalations addressed to the unit that are not closed. (Reports are not
-reviewed or returned in this model yet, so there is no "returned reports" section.) Each
+day), the escalations addressed to the unit that are not closed, and the reports returned
+(退回) to the unit or a unit below it that the unit has not answered with a later report
+(models/rules/report_review.py `still_returned`), per reporting unit, with the reason. Each
 section is one grouped SQL statement over all the units at once.
 
 Once per unit and day across workers and restarts: `digest_run` is unique per (unit, day);
@@ -33,6 +34,7 @@ from models.enums import EscalationStatus, RoleScope
 from models.messages import message
 from models.rules import calendar
 from models.rules import task_state as rules
+from models.rules.report_review import still_returned
 from resolvers.delivery.people import PENDING, insert_ignoring_duplicates, level_word
 from resolvers.delivery.transactions import write_transaction
 
@@ -42,6 +44,8 @@ task_t = models.metadata.tables["task"]
 rect_t = models.metadata.tables["rectification"]
 escalation_t = models.metadata.tables["escalation"]
 unit_t = models.metadata.tables["org_unit"]
+report_t = models.metadata.tables["progress_report"]
+assignment_t = models.metadata.tables["assignment"]
 
 LINES = 10  # items listed per section (the count is always whole)
 
@@ -56,6 +60,7 @@ class Digest:
     due_soon: list[dict[str, Any]] = field(default_factory=list)
     overdue: list[dict[str, Any]] = field(default_factory=list)
     escalations: list[dict[str, Any]] = field(default_factory=list)
+    returned: list[dict[str, Any]] = field(default_factory=list)  # 被退回的报告
 
     @property
     def subject(self) -> str:
@@ -97,6 +102,17 @@ class Digest:
                 level=level_word(e["level"]),
                 title=e["title"] or "",
                 issued=e["issued_on"],
+            ).render(),
+        )
+        section(
+            "DIGEST_RETURNED",
+            self.returned,
+            lambda r: message(
+                "DIGEST_RETURNED_LINE",
+                unit=r["unit"],
+                title=r["title"],
+                reported=calendar.local_date(r["reported_at"]).isoformat(),
+                reason=r["reason"] or "",
             ).render(),
         )
         return "\n".join(out)
@@ -154,6 +170,27 @@ async def read_digests(conn: AsyncConnection, units: list[uuid.UUID], day: date)
     )
     for row in escalations.mappings():
         digests[row["addressed_to_id"]].escalations.append(dict(row))
+    later = report_t.alias("later_report")
+    reporter = unit_t.alias("reporting_unit")
+    returned = await conn.execute(
+        sa.select(
+            scope.c.root_id,
+            reporter.c.name.label("unit"),
+            task_t.c.title,
+            report_t.c.reported_at,
+            report_t.c.review_reason.label("reason"),
+        )
+        .select_from(
+            report_t.join(assignment_t, assignment_t.c.id == report_t.c.assignment_id)
+            .join(scope, scope.c.unit_id == assignment_t.c.org_unit_id)
+            .join(task_t, task_t.c.id == assignment_t.c.task_id)
+            .join(reporter, reporter.c.id == assignment_t.c.org_unit_id)
+        )
+        .where(still_returned(report_t, later, cutoff))
+        .order_by(scope.c.root_id, reporter.c.name, report_t.c.reviewed_at, report_t.c.id)
+    )
+    for row in returned.mappings():
+        digests[row["root_id"]].returned.append(dict(row))
     return [digests[u] for u in units]
 
 

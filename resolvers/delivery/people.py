@@ -31,10 +31,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import models
 from models.contact import ContactMode
+from models.enums import AssignmentRole, CommentKind
 from models.messages import Message, message
-from models.rules.notify import PERSON_EVENTS, quiet_until
+from models.rules.notify import PERSON_EVENTS, RECIPIENTS, quiet_until
 from models.rules.scope import Scope, visibility
 from resolvers.delivery.channels import Channel, ChannelError, Outgoing
+from resolvers.delivery.items import item_id
 from resolvers.delivery.transactions import write_transaction
 
 contact_t = models.metadata.tables["contact"]
@@ -50,6 +52,8 @@ SUBJECTS = {
     "task.overdue": "NOTIFY_TASK_OVERDUE",
     "task.changed": "NOTIFY_TASK_CHANGED",
     "rectification.changed": "NOTIFY_RECTIFICATION_CHANGED",
+    "rectification.due_soon": "NOTIFY_RECTIFICATION_DUE_SOON",
+    "rectification.overdue": "NOTIFY_RECTIFICATION_OVERDUE",
     "escalation.issued": "NOTIFY_ESCALATION_ISSUED",
     "escalation.acknowledged": "NOTIFY_ESCALATION_ACKNOWLEDGED",
     "escalation.replied": "NOTIFY_ESCALATION_REPLIED",
@@ -119,6 +123,171 @@ def compose(event_type: str, details: dict[str, Any], unit: str, event_id: Any) 
     return subject[:300], "\n".join(lines)
 
 
+# -- workflow events told to the units they are for (models/rules/notify.py RECIPIENTS) -----
+
+report_t = models.metadata.tables["progress_report"]
+share_t = models.metadata.tables["assignment"]
+request_t = models.metadata.tables["extension_request"]
+comment_t = models.metadata.tables["comment"]
+rect_share_t = models.metadata.tables["rectification_assignment"]
+
+
+async def _recipients(
+    conn: AsyncConnection, events: list[Any]
+) -> list[tuple[Any, uuid.UUID, str, list[str]]]:
+    """(event, unit, subject, lines) per unit a workflow event is for; set-based: one query
+    per event type."""
+    out: list[tuple[Any, uuid.UUID, str, list[str]]] = []
+    by_type: dict[str, dict[uuid.UUID, Any]] = defaultdict(dict)
+    for event in events:
+        if event["event_type"] == "comment.added":
+            comment_id = item_id(event)
+            if comment_id is not None:
+                by_type["comment.added"][comment_id] = event
+        elif event["object_id"] is not None:
+            by_type[event["event_type"]][event["object_id"]] = event
+    if chosen := by_type.get("report.returned"):
+        returned = await conn.execute(
+            sa.select(
+                report_t.c.id, share_t.c.org_unit_id, task_t.c.title, report_t.c.review_reason
+            )
+            .join(share_t, share_t.c.id == report_t.c.assignment_id)
+            .join(task_t, task_t.c.id == share_t.c.task_id)
+            .where(report_t.c.id.in_(list(chosen)))
+        )
+        for row in returned.mappings():
+            reason = row["review_reason"]
+            lines = [message("NOTIFY_REASON_LINE", reason=reason).render()] if reason else []
+            subject = message("NOTIFY_REPORT_RETURNED", title=row["title"]).render()
+            out.append((chosen[row["id"]], row["org_unit_id"], subject, lines))
+    if chosen := by_type.get("extension.decided"):
+        decided = await conn.execute(
+            sa.select(
+                request_t.c.id,
+                request_t.c.requested_by_unit_id,
+                task_t.c.title,
+                request_t.c.status,
+                request_t.c.requested_end,
+                request_t.c.decision_reason,
+            )
+            .join(task_t, task_t.c.id == request_t.c.task_id)
+            .where(request_t.c.id.in_(list(chosen)))
+        )
+        for row in decided.mappings():
+            status, end = row["status"], row["requested_end"]
+            approved = str(getattr(status, "value", status)) == "APPROVED"
+            key = "NOTIFY_EXTENSION_APPROVED" if approved else "NOTIFY_EXTENSION_REJECTED"
+            lines = [message("NOTIFY_DEADLINE_LINE", deadline=end).render()] if approved else []
+            if row["decision_reason"]:
+                reason_line = message("NOTIFY_REASON_LINE", reason=row["decision_reason"])
+                lines.append(reason_line.render())
+            subject = message(key, title=row["title"]).render()
+            out.append((chosen[row["id"]], row["requested_by_unit_id"], subject, lines))
+    if chosen := by_type.get("comment.added"):
+        lead = AssignmentRole.LEAD.value
+        report_share = share_t.alias("report_share")
+        rows = await conn.execute(
+            sa.select(
+                comment_t.c.id,
+                comment_t.c.body,
+                sa.func.coalesce(
+                    share_t.c.org_unit_id,
+                    rect_share_t.c.org_unit_id,
+                    report_share.c.org_unit_id,
+                ).label("unit"),
+                sa.func.coalesce(task_t.c.title, rect_t.c.problem).label("title"),
+            )
+            .select_from(
+                comment_t.outerjoin(
+                    share_t,
+                    sa.and_(share_t.c.task_id == comment_t.c.task_id, share_t.c.role == lead),
+                )
+                .outerjoin(
+                    rect_share_t,
+                    sa.and_(
+                        rect_share_t.c.rectification_id == comment_t.c.rectification_id,
+                        rect_share_t.c.role == lead,
+                    ),
+                )
+                .outerjoin(report_share, report_share.c.id == comment_t.c.assignment_id)
+                .outerjoin(
+                    task_t,
+                    task_t.c.id == sa.func.coalesce(comment_t.c.task_id, report_share.c.task_id),
+                )
+                .outerjoin(rect_t, rect_t.c.id == comment_t.c.rectification_id)
+            )
+            .where(
+                comment_t.c.id.in_(list(chosen)),
+                comment_t.c.kind == CommentKind.INSTRUCTION.value,
+            )
+        )
+        for found, body, unit, title in rows:
+            if unit is None:
+                continue
+            lines = [message("NOTIFY_INSTRUCTION_LINE", body=body).render()]
+            subject = message("NOTIFY_INSTRUCTION", title=title or "").render()
+            out.append((chosen[found], unit, subject, lines))
+    return out
+
+
+async def fan_out_recipients(conn: AsyncConnection, events: Any, now: datetime) -> int:
+    """The immediate notifications of workflow events to the units they are for."""
+    wanted = [e for e in events if e["event_type"] in RECIPIENTS]
+    if not wanted:
+        return 0
+    targets = await _recipients(conn, wanted)
+    units = sorted({unit for _, unit, _, _ in targets})
+    if not units:
+        return 0
+    contacts = (
+        (
+            await conn.execute(
+                sa.select(contact_t, unit_t.c.name.label("unit_name"))
+                .join(unit_t, unit_t.c.id == contact_t.c.org_unit_id)
+                .where(
+                    contact_t.c.org_unit_id.in_(units),
+                    contact_t.c.active.is_(True),
+                    contact_t.c.mode == ContactMode.IMMEDIATE.value,
+                )
+            )
+        )
+        .mappings()
+        .all()
+    )
+    by_unit: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for contact in contacts:
+        by_unit[contact["org_unit_id"]].append(contact)
+    rows: list[dict[str, Any]] = []
+    for event, unit, subject, lines in targets:
+        for contact in by_unit.get(unit, []):
+            if event["event_type"] not in _types(contact["event_types"]):
+                continue
+            footer = message("NOTIFY_FOOTER", unit=contact["unit_name"], event=str(event["id"]))
+            text = "\n".join([subject, *lines, "", footer.render()])
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "contact_id": contact["id"],
+                    "dedup_key": str(event["id"]),
+                    "event_id": event["id"],
+                    "event_type": event["event_type"],
+                    "channel": contact["channel"],
+                    "address": contact["address"],
+                    "subject": subject[:300],
+                    "body": text,
+                    "status": PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": quiet_until(
+                        now, contact["quiet_start"], contact["quiet_end"]
+                    ),
+                    "created_at": now,
+                }
+            )
+    for start in range(0, len(rows), 500):
+        await conn.execute(insert_ignoring_duplicates(conn, rows[start : start + 500]))
+    return len(rows)
+
+
 def insert_ignoring_duplicates(conn: AsyncConnection, rows: list[dict[str, Any]]) -> Any:
     """INSERT … ON CONFLICT DO NOTHING into notification (unique per contact and key)."""
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
@@ -127,6 +296,7 @@ def insert_ignoring_duplicates(conn: AsyncConnection, rows: list[dict[str, Any]]
 
 async def fan_out_contacts(conn: AsyncConnection, events: Any, now: datetime) -> int:
     """The immediate notifications of these outbox events (in the fan-out's transaction)."""
+    told = await fan_out_recipients(conn, events, now)
     wanted = [
         e
         for e in events
@@ -135,7 +305,7 @@ async def fan_out_contacts(conn: AsyncConnection, events: Any, now: datetime) ->
         and str(e["object_type"]).lower() in ("task", "rectification", "escalation")
     ]
     if not wanted:
-        return 0
+        return told
     contacts = (
         (
             await conn.execute(
@@ -192,7 +362,7 @@ async def fan_out_contacts(conn: AsyncConnection, events: Any, now: datetime) ->
                     )
     for start in range(0, len(rows), 500):
         await conn.execute(insert_ignoring_duplicates(conn, rows[start : start + 500]))
-    return len(rows)
+    return told + len(rows)
 
 
 # -- sending -----------------------------------------------------------------------------------

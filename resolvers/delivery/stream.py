@@ -15,6 +15,14 @@ publishes them again with the same Nats-Msg-Id (at least once; deduplicated by t
 One worker publishes at a time (PostgreSQL: an advisory lock; SQLite has one writer), so
 the stream holds each object's events in the outbox's order.
 
+The first start is bounded: while no outbox event has ever been published (a new deployment
+of the stream, or an old database), the events older than the backlog horizon
+(GOVGRAPH_NATS_BACKLOG_HOURS, default 24; `all`: no bound) are marked as published without
+being published, in the same locked transaction, so turning the stream on does not flood it
+with years of history (consumers that need the past read it from `changes(since:)` or the
+snapshot). After the first publication the horizon no longer applies: an outage's backlog is
+published whole.
+
 The stream is the deployment's own bus (the INTERNAL tier, like the database): it carries
 the outbox's payload as written. Partners are told through webhooks, in their scope.
 """
@@ -22,7 +30,7 @@ the outbox's payload as written. Partners are told through webhooks, in their sc
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import nats
@@ -31,7 +39,7 @@ import sqlalchemy as sa
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import models
 from resolvers.delivery.transactions import write_transaction
@@ -79,7 +87,10 @@ class Publisher:
         *,
         source: str = SOURCE,
         prefix: str = "govgraph",
+        horizon: timedelta | None = timedelta(hours=24),
     ) -> None:
+        self.horizon = horizon
+        self.skipped = 0  # events left out by the first start's horizon
         self.url = url
         self.stream = stream
         self.source = source
@@ -112,6 +123,7 @@ class Publisher:
                 )
                 if not locked:
                     return 0
+            await self._first_start(conn)
             events = (
                 (
                     await conn.execute(
@@ -140,6 +152,29 @@ class Publisher:
                 .values(streamed_at=datetime.now(UTC))
             )
             return len(events)
+
+    async def _first_start(self, conn: AsyncConnection) -> None:
+        """Before anything was ever published: mark the events older than the horizon."""
+        if self.horizon is None:
+            return
+        published = await conn.scalar(
+            sa.select(outbox_t.c.seq).where(outbox_t.c.streamed_at.is_not(None)).limit(1)
+        )
+        if published is not None:
+            return
+        now = datetime.now(UTC)
+        result = await conn.execute(
+            outbox_t.update()
+            .where(outbox_t.c.streamed_at.is_(None), outbox_t.c.created_at < now - self.horizon)
+            .values(streamed_at=now)
+        )
+        if result.rowcount:
+            self.skipped += result.rowcount
+            logger.info(
+                "NATS first start: %d outbox events older than %s left unpublished",
+                result.rowcount,
+                self.horizon,
+            )
 
     async def close(self) -> None:
         """Drain and close the connection (if any)."""

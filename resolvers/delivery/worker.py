@@ -32,18 +32,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import ipaddress
 import logging
 import os
 import random
 import secrets
-import socket
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import orjson
@@ -62,8 +60,10 @@ from resolvers.delivery import people
 from resolvers.delivery.channels import Channel, channels_from_env
 from resolvers.delivery.deadlines import emit_deadline_events
 from resolvers.delivery.digest import build_digests
+from resolvers.delivery.items import ITEM_EVENTS, item_id, owners, visible_items
 from resolvers.delivery.replay import requeue
 from resolvers.delivery.stream import Publisher
+from resolvers.delivery.targets import Network, Refused, TargetPolicy, parse_networks, resolve
 from resolvers.delivery.transactions import write_transaction
 
 logger = logging.getLogger("govgraph.delivery")
@@ -72,6 +72,8 @@ outbox_t = models.metadata.tables["outbox_event"]
 sub_t = models.metadata.tables["webhook_subscription"]
 delivery_t = models.metadata.tables["webhook_delivery"]
 api_key_t = models.metadata.tables["api_key"]
+audit_t = models.metadata.tables["audit_event"]
+WORKER_ACTOR = "govgraph deliver"  # the actor of the worker's own writes
 
 PENDING, DELIVERED, DEAD = "PENDING", "DELIVERED", "DEAD"
 FANOUT_LOCK = 0x676F7667_00000018  # pg advisory lock key of the fan-out step
@@ -99,8 +101,19 @@ DELIVERABLE_EVENTS = frozenset(
         "escalation.closed",
         "task.due_soon",  # the scheduler's (resolvers/delivery/deadlines.py)
         "task.overdue",
+        "rectification.due_soon",
+        "rectification.overdue",
     }
+    | ITEM_EVENTS.keys()  # workflow events about an item (resolvers/delivery/items.py)
 )
+# Not for partners: api_key.*, webhook_subscription.*, webhook_delivery.replayed, contact.*,
+# score_rubric.* (the deployment's own administration) and org_unit_event.recorded (the unit
+# tree reaches partners through the change feed's ORG_UNIT records).
+
+
+def wall_clock() -> datetime:
+    """The present (the worker's default clock)."""
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -115,9 +128,13 @@ class DeliveryConfig:
     batch: int = 100
     concurrency: int = 16
     allow_private: bool = False  # private/loopback targets (tests, closed networks)
+    allowed_networks: tuple[Network, ...] = ()  # or only these (resolvers/delivery/targets.py)
     disable_after_dead: int = 20  # consecutive dead letters that disable a subscription
     disable_after: timedelta = timedelta(hours=24)  # failing with no success that long
     rotation_grace: timedelta = timedelta(hours=24)
+    # What "now" is for leases, backoff, failure streaks and disabling (tests drive it; the
+    # signatures' webhook-timestamp is always the wall clock: receivers check it).
+    clock: Callable[[], datetime] = field(default=wall_clock, compare=False, repr=False)
     source: str = "urn:govgraph"  # the CloudEvents `source`
     # Seconds between the scheduler's due-soon/overdue passes (resolvers/delivery/deadlines.py);
     # None: no scheduling (the dataclass default: tests and callers turn it on).
@@ -129,6 +146,8 @@ class DeliveryConfig:
     nats_url: str | None = None
     nats_stream: str = "GOVGRAPH"
     nats_prefix: str = "govgraph"  # subjects <prefix>.<event type>.<unit>
+    # The first start publishes only the events younger than this (None: the whole backlog).
+    nats_backlog: timedelta | None = timedelta(hours=24)
 
     @classmethod
     def from_env(cls) -> DeliveryConfig:
@@ -142,6 +161,7 @@ class DeliveryConfig:
             timeout=float(env("GOVGRAPH_WEBHOOK_TIMEOUT_SECONDS", "10")),
             batch=int(env("GOVGRAPH_DELIVER_BATCH", "100")),
             allow_private=_flag("GOVGRAPH_WEBHOOK_ALLOW_PRIVATE"),
+            allowed_networks=parse_networks(env("GOVGRAPH_WEBHOOK_ALLOWED_CIDRS", "")),
             disable_after_dead=int(env("GOVGRAPH_WEBHOOK_DISABLE_AFTER_DEAD", "20")),
             disable_after=timedelta(hours=float(env("GOVGRAPH_WEBHOOK_DISABLE_AFTER_HOURS", "24"))),
             rotation_grace=timedelta(
@@ -161,7 +181,17 @@ class DeliveryConfig:
             nats_url=env("GOVGRAPH_NATS_URL") or None,
             nats_stream=env("GOVGRAPH_NATS_STREAM", "GOVGRAPH"),
             nats_prefix=env("GOVGRAPH_NATS_SUBJECT_PREFIX", "govgraph"),
+            nats_backlog=(
+                None
+                if env("GOVGRAPH_NATS_BACKLOG_HOURS", "24").strip().lower() in ("all", "")
+                else timedelta(hours=float(env("GOVGRAPH_NATS_BACKLOG_HOURS", "24")))
+            ),
         )
+
+    @property
+    def policy(self) -> TargetPolicy:
+        """Where webhooks may be sent (resolvers/delivery/targets.py)."""
+        return TargetPolicy(self.allow_private, self.allowed_networks)
 
 
 def _flag(name: str) -> bool:
@@ -268,27 +298,41 @@ async def _deliveries(
     subscription and change type)."""
     reader = ConnectionReader(conn)
     rows: list[dict[str, Any]] = []
+    item_owners = await owners(conn, events)
     for sub in subs:
         wanted = _types(sub["event_types"])
         scope = Scope(root=sub["org_unit_id"], disclosure=Disclosure(sub["disclosure"]))
-        by_type: dict[ChangeType, list[Any]] = defaultdict(list)
+        # (event, owner id, item row) per change type; the item row only for workflow events
+        by_type: dict[ChangeType, list[tuple[Any, uuid.UUID, Any]]] = defaultdict(list)
+        item_events = []
         for event in events:
+            if wanted and event["event_type"] not in wanted:
+                continue
+            if event["event_type"] in ITEM_EVENTS:
+                item_events.append(event)
+                continue
             change_type = DELIVERABLE.get(str(event["object_type"]).lower())
             if change_type is None or event["object_id"] is None:
                 continue
-            if wanted and event["event_type"] not in wanted:
-                continue
-            by_type[change_type].append(event)
+            by_type[change_type].append((event, event["object_id"], None))
+        seen = await visible_items(conn, scope, item_events) if item_events else {}
+        for event in item_events:
+            found = item_id(event)
+            if found is None or found not in seen or found not in item_owners:
+                continue  # the item is not (or no longer) in this partner's scope
+            change_type, owner = item_owners[found]
+            item = ITEM_EVENTS[event["event_type"]]
+            by_type[change_type].append((event, owner, {"type": item.node, "row": seen[found]}))
         for change_type, chosen in by_type.items():
             records = await read_records(
-                reader, scope, change_type, [e["object_id"] for e in chosen]
+                reader, scope, change_type, sorted({owner for _, owner, _ in chosen})
             )
-            for event in chosen:
-                data = records[event["object_id"]]
+            for event, owner, item_row in chosen:
+                data = records[owner]
                 if is_tombstone(change_type, data):
                     continue  # not (or no longer) in this partner's scope: nothing to say
-                key = object_key(change_type, event["object_id"])
-                body = cloud_event(config, event, change_type, key, data)
+                key = object_key(change_type, owner)
+                body = cloud_event(config, event, change_type, key, data, item_row)
                 rows.append(
                     {
                         "id": uuid.uuid4(),
@@ -313,11 +357,16 @@ def cloud_event(
     change_type: ChangeType,
     key: str,
     records: dict[str, list[dict[str, Any]]],
+    item: dict[str, Any] | None = None,
 ) -> str:
     """The event as a CloudEvent (structured JSON mode); `data` holds the object's rows as the
-    change feed carries them for this scope (snapshot collections)."""
+    change feed carries them for this scope (snapshot collections), and a workflow event's
+    `item` (its type and row, resolvers/delivery/items.py)."""
     created = _utc(event["created_at"])
     assert created is not None
+    data: dict[str, Any] = {"objectType": change_type.value, "objectId": key, "records": records}
+    if item is not None:
+        data["item"] = item
     document = {
         "specversion": "1.0",
         "id": str(event["id"]),
@@ -326,7 +375,7 @@ def cloud_event(
         "subject": f"{change_type.value}/{key}",
         "time": created.isoformat(),
         "datacontenttype": "application/json",
-        "data": {"objectType": change_type.value, "objectId": key, "records": records},
+        "data": data,
     }
     return orjson.dumps(document).decode()
 
@@ -425,28 +474,6 @@ async def claim(engine: AsyncEngine, config: DeliveryConfig, now: datetime) -> l
     return out
 
 
-class Refused(Exception):
-    """A target the worker will not call (scheme, private address)."""
-
-
-async def check_target(url: str, allow_private: bool) -> None:
-    """Refuse non-http(s) URLs and, unless allowed, hosts resolving to private addresses."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Refused("only http and https URLs")
-    if allow_private:
-        return
-    infos = await asyncio.get_running_loop().getaddrinfo(
-        parts.hostname,
-        parts.port or (443 if parts.scheme == "https" else 80),
-        type=socket.SOCK_STREAM,
-    )
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise Refused(f"{parts.hostname} resolves to a non-public address")
-
-
 def backoff(config: DeliveryConfig, attempts: int) -> float:
     """Seconds before attempt `attempts + 1`: exponential, capped, ±20 % jitter."""
     delay = min(config.backoff_max, config.backoff_base * 2.0 ** max(0, attempts - 1))
@@ -458,18 +485,22 @@ async def send(
 ) -> tuple[int | None, str | None]:
     """POST the signed CloudEvent; (status code, error) — error None on 2xx."""
     try:
-        await check_target(item.url, config.allow_private)
+        # resolved once, connected to by address (resolvers/delivery/targets.py)
+        target = await resolve(item.url, config.policy)
         now = datetime.now(UTC)
         msg_id = str(item.event_id)
         headers = {
+            **target.headers,
             "content-type": "application/cloudevents+json",
             "webhook-id": msg_id,
             "webhook-timestamp": str(int(now.timestamp())),
             "webhook-signature": sign(item.secrets, msg_id, now, item.body),
         }
-        response = await client.post(item.url, content=item.body.encode(), headers=headers)
+        response = await client.post(
+            target.url, content=item.body.encode(), headers=headers, extensions=target.extensions
+        )
     except Refused as exc:
-        return None, f"refused: {exc}"
+        return None, f"refused {exc}"[:500]
     except httpx.HTTPError as exc:
         return None, f"{type(exc).__name__}: {exc}"[:500]
     if 200 <= response.status_code < 300:
@@ -485,7 +516,7 @@ async def record(
     error: str | None,
 ) -> str | None:
     """Write the outcome if the lease is still ours; the new status (None: lease lost)."""
-    now = datetime.now(UTC)
+    now = config.clock()
     values: dict[str, Any] = {"last_status_code": status_code, "last_error": error}
     if error is None:
         status = DELIVERED
@@ -551,7 +582,52 @@ async def _health(
             .where(sub_t.c.id == subscription)
             .values(active=False, disabled_at=now, disabled_reason=reason, updated_at=now)
         )
+        await _record_disable(conn, subscription, reason, now)
         logger.warning("webhook subscription %s disabled: %s", subscription, reason)
+
+
+async def _record_disable(
+    conn: AsyncConnection, subscription: uuid.UUID, reason: str, now: datetime
+) -> None:
+    """The automatic disable's traces, in its transaction: an audit event (action
+    `disableWebhookSubscription`, actor `govgraph deliver`) and the outbox event
+    `webhook_subscription.disabled` (for the deployment's own bus; not for partners)."""
+    unit = await conn.scalar(sa.select(sub_t.c.org_unit_id).where(sub_t.c.id == subscription))
+    audit_id = uuid.uuid4()
+    after = {"active": False, "disabledReason": reason, "disabledAt": now.isoformat()}
+    await conn.execute(
+        audit_t.insert().values(
+            id=audit_id,
+            actor=WORKER_ACTOR,
+            actor_unit_id=None,
+            scope_unit_id=unit,
+            action="disableWebhookSubscription",
+            target_type="WebhookSubscription",
+            target_id=subscription,
+            before={"active": True},
+            after=after,
+            occurred_at=now,
+            request_id=None,
+        )
+    )
+    await conn.execute(
+        outbox_t.insert().values(
+            id=uuid.uuid4(),
+            event_type="webhook_subscription.disabled",
+            object_type="WebhookSubscription",
+            object_id=subscription,
+            units=[str(unit)] if unit else [],
+            payload={
+                "action": "disableWebhookSubscription",
+                "auditEventId": str(audit_id),
+                "after": after,
+            },
+            actor=WORKER_ACTOR,
+            request_id=None,
+            created_at=now,
+            delivered_at=None,
+        )
+    )
 
 
 @dataclass
@@ -592,7 +668,7 @@ async def run_once(
     With `deadlines`, emit the due-soon/overdue events first; with `digests`, build today's
     digests when the digest hour has come."""
     done = Round()
-    now = datetime.now(UTC)
+    now = config.clock()
     if deadlines:
         done.deadline_events = await emit_deadline_events(engine, now)
     if digests and digest_due(config, now):
@@ -613,7 +689,7 @@ async def run_once(
         max_attempts=config.max_attempts,
         backoff=lambda attempts: backoff(config, attempts),
     )
-    items = await claim(engine, config, datetime.now(UTC))
+    items = await claim(engine, config, config.clock())
     if not items:
         return done
     own = client is None
@@ -661,7 +737,11 @@ async def run_forever(
     channels = channels_from_env()
     publisher = (
         Publisher(
-            config.nats_url, config.nats_stream, source=config.source, prefix=config.nats_prefix
+            config.nats_url,
+            config.nats_stream,
+            source=config.source,
+            prefix=config.nats_prefix,
+            horizon=config.nats_backlog,
         )
         if config.nats_url
         else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -39,6 +41,7 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     url: str = ""
+    sni: str | None = None
 
     def verify(self, raw: bytes, headers: dict[str, str]) -> bool:
         for secret in self.secrets:
@@ -59,8 +62,15 @@ class Receiver:
 
 
 @contextlib.contextmanager
-def running(receiver: Receiver) -> Iterator[Receiver]:
-    """Serve `receiver` on 127.0.0.1 (a free port) in a thread."""
+def running(
+    receiver: Receiver,
+    *,
+    bind: str = "127.0.0.1",
+    name: str | None = None,
+    tls: ssl.SSLContext | None = None,
+) -> Iterator[Receiver]:
+    """Serve `receiver` on `bind` (a free port) in a thread; its URL names `name` (default:
+    the address), https with `tls`. The last request's TLS server name (SNI) is `sni`."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -95,9 +105,21 @@ def running(receiver: Receiver) -> Iterator[Receiver]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        address_family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+
+    server = Server((bind, 0), Handler)
     server.daemon_threads = True
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    if tls is not None:
+
+        def remember(_sock: Any, server_name: str | None, _ctx: Any) -> None:
+            receiver.sni = server_name
+
+        tls.sni_callback = remember
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    host = name or (f"[{bind}]" if ":" in bind else bind)
+    scheme = "https" if tls is not None else "http"
+    receiver.url = f"{scheme}://{host}:{server.server_address[1]}/hook"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

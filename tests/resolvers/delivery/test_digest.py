@@ -182,3 +182,52 @@ async def test_worker_at_its_hour_and_the_command(
     async with seeded_db.engine.connect() as conn:
         runs = (await conn.execute(sa.select(run_t.c.day).order_by(run_t.c.day))).scalars().all()
     assert [d.isoformat() for d in runs] == ["2023-07-15", today]
+
+
+async def test_returned_reports_section(seeded_db: TestDatabase, client: GraphQLClient) -> None:
+    """四、被退回的报告: a report returned to 南村镇 and not answered yet is listed, with the
+    unit and the reason, in its digest and in 城区's (the unit above); one answered by a later
+    report is not; as of yesterday nothing had been returned."""
+    from tests.resolvers.delivery.test_workflow_events import (
+        POLICY,
+        REPORT,
+        REVIEW,
+        TASK,
+        TITLE,
+        _ok,
+    )
+    from tests.resolvers.delivery.test_workflow_events import _as as _viewer
+
+    task = (await client.query(TASK, {"t": TITLE}))["tasks"]["edges"][0]["node"]
+    share = next(a["id"] for a in task["assignments"] if a["unit"]["name"] == "南村镇")
+    town = await _viewer(client, "南村镇", "REPORTER")
+    district = await _viewer(client, "城区", "COORDINATOR")
+    await _ok(district, POLICY, {"input": {"plan": task["plan"]["id"], "policy": "ALL"}})
+    for percent, reason in ((30, "数据有误"), (40, "佐证不全，请补充巡查记录")):
+        made = await _ok(
+            town, REPORT, {"input": {"assignment": share, "percent": percent, "narrative": "进展"}}
+        )
+        decision = {"report": made["report"]["id"], "decision": "RETURN", "reason": reason}
+        await _ok(district, REVIEW, {"input": decision})
+    digest = {"channel": "EMAIL", "mode": "DAILY_DIGEST"}
+    await _contact(client, "南村镇", address="duty@nancun.example", **digest)
+    await _contact(client, "城区", address="duban@chengqu.example", **digest)
+    now = datetime.now(UTC)
+    today = calendar.today(now)
+    units = [decode_global_id(await _unit(client, name)) for name in ("南村镇", "城区")]
+    async with seeded_db.engine.connect() as conn:
+        past = await read_digests(conn, units, date.fromordinal(today.toordinal() - 1))
+    assert [d.returned for d in past] == [[], []]
+    assert await build_digests(seeded_db.engine, today, now) == 2
+    with smtp_server() as box:
+        email = EmailChannel(host=box.host, port=box.port)
+        await run_once(seeded_db.engine, CONFIG, channels={"EMAIL": email})
+        mails = {to[0]: mail.get_content() for to, mail in box.mails()}
+    for address in ("duty@nancun.example", "duban@chengqu.example"):
+        text = mails[address]
+        assert "四、被退回的报告（1 份待重新报送）" in text, text
+        (line,) = [x for x in text.splitlines() if "退回理由" in x]
+        assert line.startswith("  · 南村镇：")
+        assert TITLE in line
+        assert line.endswith(f"（{today.isoformat()} 报送，退回理由：佐证不全，请补充巡查记录）")
+        assert "数据有误" not in text  # answered by the later report

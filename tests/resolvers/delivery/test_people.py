@@ -20,6 +20,7 @@ from models.rules.notify import in_quiet_hours, parse_clock, quiet_until
 from resolvers.common import decode_global_id
 from resolvers.delivery import people
 from resolvers.delivery.channels import EmailChannel, HttpGatewayChannel
+from resolvers.delivery.targets import TargetPolicy, parse_networks
 from resolvers.delivery.worker import fan_out, run_once
 from tests.conftest import GraphQLClient, TestDatabase
 from tests.resolvers.delivery.receiver import Receiver, running
@@ -254,6 +255,7 @@ async def test_gateway_escalation_and_dead_letter(
             url=receiver.url + "?to={address}",
             body='{"mobile": "{address}", "content": "{text}", "msgid": "{id}", "sign": "督办"}',
             headers={"authorization": "Bearer gateway-token"},
+            policy=TargetPolicy(allowed=parse_networks("127.0.0.0/8")),
         )
         district = await _as(client, "城区", "COORDINATOR")
         data = await client.query(

@@ -172,3 +172,52 @@ async def test_no_stream_without_configuration(
     assert events
     assert all(e["streamed_at"] is None for e in events)
     assert all(e["delivered_at"] is not None for e in events)  # delivered all the same
+
+
+async def test_first_start_bounded_by_the_horizon(
+    seeded_db: TestDatabase, client: GraphQLClient, stream: tuple[str, JetStreamContext]
+) -> None:
+    """Turned on over an old outbox: only the events younger than the horizon are published
+    (the older ones are marked and counted); after that, an outage's backlog goes whole."""
+    from datetime import UTC, datetime, timedelta
+
+    name, js = stream
+    prefix = name.lower()
+    old = datetime.now(UTC) - timedelta(days=3)
+
+    def row(created: datetime) -> dict[str, object]:
+        return {
+            "id": uuid.uuid4(),
+            "event_type": "task.changed",
+            "object_type": "task",
+            "object_id": uuid.uuid4(),
+            "units": [],
+            "payload": {},
+            "actor": "test",
+            "created_at": created,
+        }
+
+    async with seeded_db.engine.begin() as conn:
+        await conn.execute(outbox_t.insert(), [row(old), row(old)])
+    await _report(client, "新事件", 30)
+    fresh = [e for e in await _events(seeded_db) if e["created_at"] and e["actor"] != "test"]
+    publisher = Publisher(NATS_URL, name, prefix=prefix, horizon=timedelta(hours=24))
+    try:
+        published = await publisher.publish_pending(seeded_db.engine)
+        before = [e for e in await _events(seeded_db) if e["actor"] == "test"]
+        assert publisher.skipped == len(await _events(seeded_db)) - len(fresh) >= 2
+        assert published == len(fresh)
+        assert all(e["streamed_at"] is not None for e in await _events(seeded_db))
+        ids = [h["Nats-Msg-Id"] for _, h, _ in await _messages(js, name)]
+        assert ids == [str(e["id"]) for e in fresh]
+        # An outage after the first publication: its backlog, old or not, is published whole.
+        async with seeded_db.engine.begin() as conn:
+            await conn.execute(
+                outbox_t.update().where(outbox_t.c.id == before[0]["id"]).values(streamed_at=None)
+            )
+        assert await publisher.publish_pending(seeded_db.engine) == 1
+        assert publisher.skipped == len(await _events(seeded_db)) - len(fresh)
+        ids = [h["Nats-Msg-Id"] for _, h, _ in await _messages(js, name)]
+        assert ids[-1] == str(before[0]["id"])
+    finally:
+        await publisher.close()

@@ -346,3 +346,91 @@ async def test_shared_partner_never_receives_persons(seeded_db: TestDatabase) ->
                 assert ("responsiblePersons" in row) is internal_fields
             for row in records["rectificationEvents"]:
                 assert ("actor" in row) is internal_fields
+
+
+async def test_sustained_failure_disables_after_24_hours(
+    seeded_db: TestDatabase, client: GraphQLClient
+) -> None:
+    """A receiver that always fails, on the worker's clock: still active after 23 h of
+    failures, disabled once 24 h have passed (an audit event and an outbox event record it);
+    nothing is tried while disabled; ADMIN re-enables it through GraphQL and it delivers."""
+    from datetime import timedelta
+
+    audit_t = models.metadata.tables["audit_event"]
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    moment = [start]
+    config = replace(
+        CONFIG,
+        max_attempts=1000,
+        disable_after_dead=1000,
+        disable_after=timedelta(hours=24),
+        clock=lambda: moment[0],
+    )
+    receiver = Receiver(default=500)
+    with running(receiver):
+        sub = await _subscribe(seeded_db, client, receiver.url)
+        receiver.secrets = [sub["secret"]]
+        await _report(client, "一直失败")
+
+        async def at(hours: float) -> dict[str, Any]:
+            moment[0] = start + timedelta(hours=hours)
+            await run_once(seeded_db.engine, config)
+            async with seeded_db.engine.connect() as conn:
+                row = (await conn.execute(sa.select(sub_t))).mappings().one()
+            return dict(row)
+
+        first = await at(0)
+        assert first["active"] is True
+        assert first["failing_since"].replace(tzinfo=UTC) == start
+        assert (await at(23))["active"] is True
+        assert len(receiver.received) == 2
+        disabled = await at(24)
+        assert disabled["active"] is False
+        assert disabled["disabled_at"].replace(tzinfo=UTC) == start + timedelta(hours=24)
+        assert disabled["disabled_reason"].startswith("every attempt failed since")
+        assert len(receiver.received) == 3
+        await at(30)  # disabled: nothing is tried
+        assert len(receiver.received) == 3
+        async with seeded_db.engine.connect() as conn:
+            (audit,) = (
+                (
+                    await conn.execute(
+                        sa.select(audit_t).where(audit_t.c.action == "disableWebhookSubscription")
+                    )
+                )
+                .mappings()
+                .all()
+            )
+            events = (
+                await conn.execute(
+                    sa.select(outbox_t.c.event_type, outbox_t.c.object_id).where(
+                        outbox_t.c.event_type == "webhook_subscription.disabled"
+                    )
+                )
+            ).all()
+        assert audit["target_id"] == sub["id"]
+        assert audit["actor"] == "govgraph deliver"
+        assert audit["after"]["active"] is False
+        assert events == [("webhook_subscription.disabled", sub["id"])]
+        # ADMIN re-enables it (the one write pipeline: audited); the receiver has recovered.
+        receiver.default = 200
+        admin = client.as_viewer(decode_global_id(await _unit(client, "南村镇")), "ADMIN")
+        from resolvers.ids import encode_global_id
+
+        enabled = await admin.query(
+            UPDATE,
+            {
+                "input": {
+                    "subscription": encode_global_id("WebhookSubscription", sub["id"]),
+                    "active": True,
+                }
+            },
+        )
+        assert enabled["updateWebhookSubscription"]["errors"] == []
+        assert enabled["updateWebhookSubscription"]["subscription"]["active"] is True
+        again = await at(31)
+    assert again["active"] is True
+    assert again["failing_since"] is None
+    assert again["disabled_reason"] is None
+    assert receiver.delivered()
+    assert {d["status"] for d in await _deliveries(seeded_db)} == {"DELIVERED"}
