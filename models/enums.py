@@ -102,6 +102,14 @@ class ScoreRuleKind(StrEnum):
     RETURNED_REPORT = "RETURNED_REPORT"  # 报告被退回: per progress report returned on review
 
 
+class EscalationCause(StrEnum):
+    """Why an escalation was issued."""
+
+    MANUAL = "MANUAL"  # 督办 issued by hand (escalate)
+    OVERDUE = "OVERDUE"  # 逾期: the overdue ladder of `govgraph escalate-overdue`
+    UNSIGNED = "UNSIGNED"  # 逾期未签收: a share nobody signed for within its sign-for days
+
+
 class EscalationStatus(StrEnum):
     """Where an escalation (督办件) stands in its addressee's inbox
     (models/rules/escalation_state.py holds the transitions)."""

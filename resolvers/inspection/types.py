@@ -106,10 +106,21 @@ class Inspection(RowNode, relay.Node):
         description=(
             "Units designated supervisor of this inspection's rectification list (e.g. 区环委办):"
             " they see its items and run 验收/销号 (VERIFIED, CLOSED, REOPENED) on them."
+            " Dated (督办单位的任期): `asOf` gives those designated by the end of that day and"
+            " not yet revoked then; default: the current ones (revokeSupervisor ends a"
+            " supervision, the history stays)."
         )
     )
-    async def supervisors(self, info: Info) -> list[OrgUnit]:
-        rows = await info.context.loaders.supervisors_of("inspection_id").load(uuid.UUID(self.id))
+    async def supervisors(
+        self,
+        info: Info,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(description="The day (end of day); default: today (current)."),
+        ] = None,
+    ) -> list[OrgUnit]:
+        loader = info.context.loaders.supervisors_of("inspection_id", as_of)
+        rows = await loader.load(uuid.UUID(self.id))
         return [OrgUnit.from_row(r) for r in rows]
 
 
