@@ -33,6 +33,13 @@ EscalationStatus = strawberry.enum(
         " REPLIED (回复), CLOSED (办结)."
     ),
 )
+EscalationCause = strawberry.enum(
+    enums.EscalationCause,
+    description=(
+        "Why an escalation was issued: MANUAL (督办 by hand), OVERDUE (逾期), UNSIGNED"
+        " (逾期未签收: nobody signed for a share in time)."
+    ),
+)
 EscalationReplyKind = strawberry.enum(
     enums.EscalationReplyKind,
     description="A reply to an escalation: EXPLANATION (情况说明) or COMMITMENT (整改承诺).",
