@@ -29,14 +29,33 @@ class Escalation(SQLModel, table=True):
         # The inbox: a unit's escalations by state, newest first (keyset on created_at, id).
         sa.Index("ix_escalation_inbox", "addressed_to_id", "status", "created_at", "id"),
         sa.Index("ix_escalation_issued_by", "issued_by_id", "status", "created_at", "id"),
-        # 逾期未签收: one 催办 per unsigned share, ever (concurrent escalate-overdue runs insert
-        # with ON CONFLICT DO NOTHING against these).
+        # What `govgraph escalate-overdue` issues, once, held by the database: concurrent runs
+        # insert with ON CONFLICT DO NOTHING against these partial unique indexes.
+        # 逾期未签收: one 催办 per unsigned share, ever.
         sa.Index(
             "ux_escalation_unsigned_assignment",
             "assignment_id",
             unique=True,
             sqlite_where=sa.text("cause = 'UNSIGNED' AND assignment_id IS NOT NULL"),
             postgresql_where=sa.text("cause = 'UNSIGNED' AND assignment_id IS NOT NULL"),
+        ),
+        # The overdue ladder: each rung once per task share, and once per (item, unit).
+        sa.Index(
+            "ux_escalation_overdue_assignment",
+            "assignment_id",
+            "level",
+            unique=True,
+            sqlite_where=sa.text("cause = 'OVERDUE' AND assignment_id IS NOT NULL"),
+            postgresql_where=sa.text("cause = 'OVERDUE' AND assignment_id IS NOT NULL"),
+        ),
+        sa.Index(
+            "ux_escalation_overdue_rectification",
+            "rectification_id",
+            "addressed_to_id",
+            "level",
+            unique=True,
+            sqlite_where=sa.text("cause = 'OVERDUE' AND rectification_id IS NOT NULL"),
+            postgresql_where=sa.text("cause = 'OVERDUE' AND rectification_id IS NOT NULL"),
         ),
         sa.Index(
             "ux_escalation_unsigned_share",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from collections.abc import Callable, Hashable, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 import sqlalchemy as sa

@@ -8,8 +8,8 @@ Issue 17. `rectification_assignment.assigned_at` (backfilled from its item's cre
 `acknowledged_at/by`: a responsible unit signs for its share (signFor(share:)).
 `escalation.cause` (MANUAL / OVERDUE / UNSIGNED; NULL for older rows) and
 `escalation.rectification_assignment_id`; partial unique indexes allow one UNSIGNED 催办 per
-task share and per rectification share, so concurrent `govgraph escalate-overdue` runs issue
-it once. `supervision.ended_at/by`: revoking ends a supervision instead of deleting it; the
+task share and per rectification share, and each OVERDUE rung once per share (item and
+unit), so concurrent `govgraph escalate-overdue` runs issue each once. `supervision.ended_at/by`: revoking ends a supervision instead of deleting it; the
 unique (target, unit) constraints become partial unique indexes over the current rows.
 PostgreSQL: the scope functions (which read only current supervisions now) are installed
 again from models/rules/scope.py.
@@ -77,6 +77,20 @@ def upgrade() -> None:
             postgresql_where=sa.text("cause = 'UNSIGNED' AND assignment_id IS NOT NULL"),
         )
         batch_op.create_index(
+            'ux_escalation_overdue_assignment',
+            ['assignment_id', 'level'],
+            unique=True,
+            sqlite_where=sa.text("cause = 'OVERDUE' AND assignment_id IS NOT NULL"),
+            postgresql_where=sa.text("cause = 'OVERDUE' AND assignment_id IS NOT NULL"),
+        )
+        batch_op.create_index(
+            'ux_escalation_overdue_rectification',
+            ['rectification_id', 'addressed_to_id', 'level'],
+            unique=True,
+            sqlite_where=sa.text("cause = 'OVERDUE' AND rectification_id IS NOT NULL"),
+            postgresql_where=sa.text("cause = 'OVERDUE' AND rectification_id IS NOT NULL"),
+        )
+        batch_op.create_index(
             'ux_escalation_unsigned_share',
             ['rectification_assignment_id'],
             unique=True,
@@ -125,6 +139,8 @@ def downgrade() -> None:
     with op.batch_alter_table('escalation', schema=None) as batch_op:
         batch_op.drop_index('ux_escalation_unsigned_share')
         batch_op.drop_index('ux_escalation_unsigned_assignment')
+        batch_op.drop_index('ux_escalation_overdue_rectification')
+        batch_op.drop_index('ux_escalation_overdue_assignment')
         batch_op.drop_constraint(
             batch_op.f('fk_escalation_rectification_assignment_id_rectification_assignment'),
             type_='foreignkey',

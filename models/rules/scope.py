@@ -673,9 +673,7 @@ def can_escalate_to(viewer: Viewer, unit: Column) -> Predicate:
     )
 
 
-def can_review_report(
-    viewer: Viewer, task_issuer: Column, plan: Column | None = None
-) -> Predicate:
+def can_review_report(viewer: Viewer, task_issuer: Column, plan: Column | None = None) -> Predicate:
     """reviewProgressReport (审核 / 退回): the task's supervising unit, that is COORDINATOR or
     higher whose unit is the task's issuer or above it (`task_issuer`: its document's issuer,
     or for a subtask the unit whose share it splits) — the units that assigned the work and
@@ -687,7 +685,8 @@ def can_review_report(
         return by_issuer
     unit = viewer.unit_id
     return sa.or_(
-        by_issuer, _writes(viewer, ViewerRole.COORDINATOR, lambda scope: supervises(unit, plan=plan))
+        by_issuer,
+        _writes(viewer, ViewerRole.COORDINATOR, lambda scope: supervises(unit, plan=plan)),
     )
 
 

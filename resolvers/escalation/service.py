@@ -8,9 +8,8 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import (
     Assignment,
@@ -32,9 +31,8 @@ from models.enums import (
     ViewerRole,
 )
 from models.messages import message
-from models.rules import calendar
+from models.rules import calendar, signing
 from models.rules import rectification_state as rect_rules
-from models.rules import signing
 from models.rules import task_state as task_rules
 from models.rules.scope import can_escalate_to, scope_for, unit_visible
 from resolvers.errors import DomainError, ErrorCode
@@ -54,8 +52,6 @@ unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 plan_t: sa.Table = Plan.__table__  # type: ignore[attr-defined]
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
 inspection_t: sa.Table = Inspection.__table__  # type: ignore[attr-defined]
-
-CHUNK = 1000
 
 
 async def escalate(
@@ -287,9 +283,10 @@ async def escalate_overdue(
     signed for (签收) past its sign-by day; idempotent.
 
     An item that already received an escalation on `as_of` gets nothing more that day, so
-    running the command twice (or from two cron hosts) issues each step once. A late 签收 is
-    urged once per share ever (cause UNSIGNED), which the database holds: concurrent runs
-    insert with ON CONFLICT DO NOTHING against a partial unique index. Runs in a unit
+    running the command twice issues each step once; a rung is issued once per share, and a
+    late 签收 is urged once per share ever (cause UNSIGNED). The database holds both: runs
+    (concurrent ones from two cron hosts too) insert with ON CONFLICT DO NOTHING against
+    partial unique indexes, and only the rows that went in are audited. Runs in a unit
     of work (resolvers/unit_of_work.py): each escalation is audited, changes its task or
     rectification (change log, rollups) and gives an `escalation.issued` outbox event.
     """
@@ -318,23 +315,19 @@ async def escalate_overdue(
     unsigned = [_unsigned_row(ctx, item, as_of) for item in await unsigned_items(conn, as_of)]
     if dry_run:
         return issued + unsigned
-    if issued:
-        for start in range(0, len(issued), CHUNK):
-            await conn.execute(escalation_t.insert(), issued[start : start + CHUNK])
-    # 逾期未签收: once per share, held by the partial unique indexes (models/escalation.py):
-    # a concurrent run's rows make these DO NOTHING, and only the rows that went in count.
+    # Each rung once per share and each 逾期未签收 催办 once per share, held by the partial
+    # unique indexes (models/escalation.py): a concurrent run's rows make these DO NOTHING,
+    # and only the rows that went in are audited and returned.
+    candidates = issued + unsigned
     inserted: set[uuid.UUID] = set()
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    for start in range(0, len(unsigned), UNSIGNED_CHUNK):
-        chunk = unsigned[start : start + UNSIGNED_CHUNK]
+    for start in range(0, len(candidates), INSERT_CHUNK):
+        chunk = candidates[start : start + INSERT_CHUNK]
         result = await conn.execute(
-            insert(escalation_t)
-            .values(chunk)
-            .on_conflict_do_nothing()
-            .returning(escalation_t.c.id)
+            insert(escalation_t).values(chunk).on_conflict_do_nothing().returning(escalation_t.c.id)
         )
         inserted |= {row.id for row in result}
-    issued += [row for row in unsigned if row["id"] in inserted]
+    issued = [row for row in candidates if row["id"] in inserted]
     if issued:
         work = current_work(ctx)
         for row in issued:
@@ -352,7 +345,7 @@ async def escalate_overdue(
     return issued
 
 
-UNSIGNED_CHUNK = 200  # rows per multi-row INSERT … ON CONFLICT DO NOTHING
+INSERT_CHUNK = 200  # rows per multi-row INSERT … ON CONFLICT DO NOTHING
 
 
 @dataclass(frozen=True)
@@ -394,7 +387,9 @@ async def unsigned_items(conn: AsyncConnection, as_of: date) -> list[Unsigned]:
     a, t, u = assignment_t, task_t, unit_t
     days = sa.select(plan_t.c.sign_within_days).where(plan_t.c.id == t.c.plan_id).scalar_subquery()
     task_issuer = (
-        sa.select(document_t.c.issuer_id).where(document_t.c.id == t.c.document_id).scalar_subquery()
+        sa.select(document_t.c.issuer_id)
+        .where(document_t.c.id == t.c.document_id)
+        .scalar_subquery()
     )
     by = _issuer_or_parent(task_issuer, a.c.org_unit_id, u.c.parent_id)
     tasks = await conn.execute(
@@ -441,9 +436,7 @@ async def unsigned_items(conn: AsyncConnection, as_of: date) -> list[Unsigned]:
             ra.join(r, r.c.id == ra.c.rectification_id).join(u, u.c.id == ra.c.org_unit_id)
         )
         .where(
-            signing.unsigned_late(
-                ra.c.acknowledged_at, assigned, signing.INSPECTION_DAYS, as_of
-            ),
+            signing.unsigned_late(ra.c.acknowledged_at, assigned, signing.INSPECTION_DAYS, as_of),
             ra.c.status.not_in(rect_rules.DONE_STATES),
             by.is_not(None),
             _not_urged(escalation_t.c.rectification_assignment_id == ra.c.id),

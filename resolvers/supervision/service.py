@@ -18,10 +18,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Document, Inspection, Plan, Rectification, Supervision, Task
-from models.supervision import current_supervision
 from models.enums import ViewerRole
 from models.messages import message
 from models.rules.scope import can_edit_plan, inspection_visible, plan_visible, scope_for
+from models.supervision import current_supervision
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import rectification_changed, task_changed
 from resolvers.ids import decode_global_id, split_global_id

@@ -237,9 +237,7 @@ def _task_shares(info: Info, late: bool, issued_by: UnitParty | None) -> sa.Sele
     return statement
 
 
-def _rectification_shares(
-    info: Info, late: bool, issued_by: UnitParty | None
-) -> sa.Select[Any]:
+def _rectification_shares(info: Info, late: bool, issued_by: UnitParty | None) -> sa.Select[Any]:
     """Unsigned rectification shares the viewer sees (late ones only with `late`)."""
     ctx = info.context
     ra, r = share_t, rect_t
@@ -342,7 +340,9 @@ class SigningQuery:
         db = info.context.db
         rows: dict[Any, Any] = {}
         if task_ids:
-            found = await db.fetch_all(sa.select(assignment_t).where(assignment_t.c.id.in_(task_ids)))
+            found = await db.fetch_all(
+                sa.select(assignment_t).where(assignment_t.c.id.in_(task_ids))
+            )
             rows |= {r["id"]: Assignment.from_row(r) for r in found}
         if share_ids:
             found = await db.fetch_all(sa.select(share_t).where(share_t.c.id.in_(share_ids)))

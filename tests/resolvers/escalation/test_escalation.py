@@ -156,7 +156,10 @@ async def test_escalate_overdue_climbs_one_step_a_day_and_is_idempotent(
         )
         assert audits.scalar() == first + second + unsigned[0]
         urged = await conn.execute(
-            sa.text("SELECT level, count(*) AS n FROM escalation WHERE cause = 'UNSIGNED' GROUP BY level")
+            sa.text(
+                "SELECT level, count(*) AS n FROM escalation WHERE cause = 'UNSIGNED'"
+                " GROUP BY level"
+            )
         )
         assert {row.level: row.n for row in urged} == {"URGE": unsigned[0]}
     assert counts == {"REMINDER": first, "URGE": second}
