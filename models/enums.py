@@ -100,6 +100,10 @@ class ScoreRuleKind(StrEnum):
     OVERDUE_DAY = "OVERDUE_DAY"  # 逾期天数: per day a share is or was late
     ESCALATION = "ESCALATION"  # 被督办: per escalation addressed to the unit (of a level)
     RETURNED_REPORT = "RETURNED_REPORT"  # 报告被退回: per progress report returned on review
+    # 整改考核: a responsible unit's own LEAD share of a rectification item (issue 17).
+    RECTIFICATION_COMPLETED_ON_TIME = "RECTIFICATION_COMPLETED_ON_TIME"  # 整改按时完成
+    RECTIFICATION_COMPLETED_LATE = "RECTIFICATION_COMPLETED_LATE"  # 整改逾期完成
+    RECTIFICATION_OVERDUE_DAY = "RECTIFICATION_OVERDUE_DAY"  # 整改逾期天数
 
 
 class EscalationCause(StrEnum):

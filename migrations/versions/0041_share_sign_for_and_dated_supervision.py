@@ -9,7 +9,8 @@ Issue 17. `rectification_assignment.assigned_at` (backfilled from its item's cre
 `escalation.cause` (MANUAL / OVERDUE / UNSIGNED; NULL for older rows) and
 `escalation.rectification_assignment_id`; partial unique indexes allow one UNSIGNED 催办 per
 task share and per rectification share, and each OVERDUE rung once per share (item and
-unit), so concurrent `govgraph escalate-overdue` runs issue each once. `supervision.ended_at/by`: revoking ends a supervision instead of deleting it; the
+unit), so concurrent `govgraph escalate-overdue` runs issue each once. `score_rule.kind`
+admits RECTIFICATION_COMPLETED_ON_TIME / _COMPLETED_LATE / _OVERDUE_DAY (整改考核). `supervision.ended_at/by`: revoking ends a supervision instead of deleting it; the
 unique (target, unit) constraints become partial unique indexes over the current rows.
 PostgreSQL: the scope functions (which read only current supervisions now) are installed
 again from models/rules/scope.py.
@@ -30,6 +31,21 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 CAUSES = ('MANUAL', 'OVERDUE', 'UNSIGNED')
+KINDS = ('COMPLETED_ON_TIME', 'COMPLETED_LATE', 'OVERDUE_DAY', 'ESCALATION', 'RETURNED_REPORT')
+RECTIFICATION_KINDS = (
+    'RECTIFICATION_COMPLETED_ON_TIME',
+    'RECTIFICATION_COMPLETED_LATE',
+    'RECTIFICATION_OVERDUE_DAY',
+)
+
+
+def _kinds_check(kinds: Sequence[str]) -> None:
+    """score_rule.kind's CHECK (an enum stored as VARCHAR) with `kinds`."""
+    with op.batch_alter_table('score_rule', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_score_rule_scorerulekind'), type_='check')
+        batch_op.create_check_constraint(
+            batch_op.f('ck_score_rule_scorerulekind'), 'kind IN (' + ', '.join(f"'{k}'" for k in kinds) + ')'
+        )
 
 
 def _reinstall_rls(dated: bool) -> None:
@@ -121,15 +137,26 @@ def upgrade() -> None:
             sqlite_where=sa.text('ended_at IS NULL AND inspection_id IS NOT NULL'),
             postgresql_where=sa.text('ended_at IS NULL AND inspection_id IS NOT NULL'),
         )
+    # 整改考核: three rubric line kinds for rectification shares.
+    _kinds_check(KINDS + RECTIFICATION_KINDS)
     _reinstall_rls(dated=True)
 
 
 def downgrade() -> None:
+    op.execute(
+        'DELETE FROM score_rule WHERE kind IN ('
+        + ', '.join(f"'{k}'" for k in RECTIFICATION_KINDS)
+        + ')'
+    )
+    _kinds_check(KINDS)
     # Ended supervisions did not exist before: they go (the audit log keeps them).
     op.execute('DELETE FROM supervision WHERE ended_at IS NOT NULL')
+    # Indexes first, in their own batches: SQLite's copy of a table keeps an index whose
+    # WHERE names a column the same batch drops.
     with op.batch_alter_table('supervision', schema=None) as batch_op:
         batch_op.drop_index('ux_supervision_inspection_current')
         batch_op.drop_index('ux_supervision_plan_current')
+    with op.batch_alter_table('supervision', schema=None) as batch_op:
         batch_op.create_unique_constraint(
             'uq_supervision_inspection_id_org_unit_id', ['inspection_id', 'org_unit_id']
         )
@@ -141,10 +168,12 @@ def downgrade() -> None:
         batch_op.drop_index('ux_escalation_unsigned_assignment')
         batch_op.drop_index('ux_escalation_overdue_rectification')
         batch_op.drop_index('ux_escalation_overdue_assignment')
+    with op.batch_alter_table('escalation', schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f('fk_escalation_rectification_assignment_id_rectification_assignment'),
             type_='foreignkey',
         )
+        batch_op.drop_constraint(batch_op.f('ck_escalation_escalationcause'), type_='check')
         batch_op.drop_column('cause')
         batch_op.drop_column('rectification_assignment_id')
     with op.batch_alter_table('rectification_assignment', schema=None) as batch_op:
