@@ -327,11 +327,9 @@ class Loaders:
         """Supervisors (units) by plan_id or inspection_id, current ones (as_of None) or those
         in force at the end of `as_of` (models/supervision.py): SupervisorsBy<column>Loader."""
         sv, u = _table(Supervision), org_unit_t
-        valid = (
-            current_supervision(sv)
-            if as_of is None
-            else supervision_valid_at(sv, calendar.cutoff(as_of))
-        )
+        # No cutoff (today, or no day): the current ones.
+        cutoff = calendar.cutoff(as_of) if as_of is not None else None
+        valid = current_supervision(sv) if cutoff is None else supervision_valid_at(sv, cutoff)
         stmt = (
             sa.select(u)
             .join(sv, sv.c.org_unit_id == u.c.id)

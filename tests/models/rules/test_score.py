@@ -151,6 +151,9 @@ def test_rectification_kinds_judge_a_share_as_their_task_twins() -> None:
                 assert rules.share_points(rect_kind, -1.5, cap, found) == rules.share_points(
                     task_kind, -1.5, cap, found
                 )
-    assert rules.share_points(
-        ScoreRuleKind.RECTIFICATION_OVERDUE_DAY, -0.5, None, rules.Assessment(False, 6)
-    ) == -3.0
+    assert (
+        rules.share_points(
+            ScoreRuleKind.RECTIFICATION_OVERDUE_DAY, -0.5, None, rules.Assessment(False, 6)
+        )
+        == -3.0
+    )

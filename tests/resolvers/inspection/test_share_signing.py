@@ -188,7 +188,7 @@ async def test_wrong_signers_and_inputs_write_nothing(
         ("南村镇", "REPORTER", {"s": xi}, "NOT_FOUND"),
         (XI, "REPORTER", {}, "INVALID_INPUT"),  # neither
         (XI, "REPORTER", {"s": xi, "a": a_task_share}, "INVALID_INPUT"),  # both
-        (XI, "REPORTER", {"s": a_task_share}, "INVALID_INPUT"),  # a task share as `share`
+        (XI, "REPORTER", {"s": a_task_share}, "NOT_FOUND"),  # a task share as `share`
         (XI, "REPORTER", {"s": global_id("RectificationShare", uuid.uuid4())}, "NOT_FOUND"),
     ]
     for unit, role, variables, code in cases:
@@ -217,9 +217,7 @@ async def test_a_late_signature_is_urged_once_per_share(
     xi = decode_global_id(shares[XI]["id"], "RectificationShare")
     zhong = decode_global_id(shares[ZHONG]["id"], "RectificationShare")
     signer = await _viewer(client, ZHONG, "REPORTER")
-    assert (await signer.query(SIGN, {"s": shares[ZHONG]["id"]}))["signFor"][
-        "errors"
-    ] == []
+    assert (await signer.query(SIGN, {"s": shares[ZHONG]["id"]}))["signFor"]["errors"] == []
     today = calendar.today()
 
     before = await _counts(seeded_db)
@@ -257,9 +255,7 @@ async def test_a_late_signature_is_urged_once_per_share(
     causes = [e["node"]["cause"] for e in inbox["escalations"]["edges"]]
     assert "UNSIGNED" in causes
     # Signing later does not undo the urge; a new run issues nothing more for it.
-    assert (await town.query(SIGN, {"s": shares[XI]["id"]}))["signFor"][
-        "errors"
-    ] == []
+    assert (await town.query(SIGN, {"s": shares[XI]["id"]}))["signFor"]["errors"] == []
 
 
 async def test_the_dry_run_prints_the_item_and_the_unit(
