@@ -249,8 +249,7 @@ async def test_a_late_signature_is_urged_once_per_share(
     # The addressee finds it in its 督办 inbox, with its cause.
     town = await _viewer(client, XI, "REPORTER")
     inbox = await town.query(
-        "{ escalations(filter: {addressedTo: ME}, first: 100) { edges { node {"
-        " level cause reason } } } }"
+        "{ escalations(addressedTo: ME, first: 100) { edges { node { level cause reason } } } }"
     )
     causes = [e["node"]["cause"] for e in inbox["escalations"]["edges"]]
     assert "UNSIGNED" in causes
