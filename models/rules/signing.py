@@ -97,15 +97,21 @@ def share_assigned_at(share: Any, item: Any) -> sa.ColumnElement[Any]:
     return sa.func.coalesce(share.c.assigned_at, item.c.created_at)
 
 
-def rectification_issuer(item: Any, document: Any, inspection: Any) -> sa.ScalarSelect[Any]:
+def rectification_issuer(item: Any, document: Any, inspection: Any) -> sa.ColumnElement[Any]:
     """SQL: who issued a rectification item (its `unsignedShares(issuedBy:)` party): its
-    document's issuer (the 整改方案's, e.g. 城区人民政府), else its inspection's document's."""
-    own = sa.select(document.c.issuer_id).where(document.c.id == item.c.document_id)
+    document's issuer (the 整改方案's, e.g. 城区人民政府), else its inspection's document's.
+    Both lookups correlate to `item` in the enclosing statement."""
+    own = (
+        sa.select(document.c.issuer_id)
+        .where(document.c.id == item.c.document_id)
+        .correlate(item)
+        .scalar_subquery()
+    )
     via_inspection = (
         sa.select(document.c.issuer_id)
         .select_from(inspection.join(document, document.c.id == inspection.c.document_id))
         .where(inspection.c.id == item.c.inspection_id)
+        .correlate(item)
+        .scalar_subquery()
     )
-    return sa.select(
-        sa.func.coalesce(own.scalar_subquery(), via_inspection.scalar_subquery())
-    ).scalar_subquery()
+    return sa.func.coalesce(own, via_inspection)
