@@ -1104,7 +1104,7 @@ def task_reports(env: Env, f: Field, row: Row) -> Any:
     # unit's test, made once per share instead of once per report through another read of
     # the assignment; reviewed_task is the same test for every report of the task.
     visible = sa.or_(
-        in_subtree(env.scope, a.c.org_unit_id), reviewed_task(env.scope, outer(row.c.id))
+        in_subtree(env.scope, a.c.org_unit_id), reviewed_task(env.scope, a.c.task_id)
     )
     base = (
         sa.select(*r.c)
