@@ -1103,9 +1103,7 @@ def task_reports(env: Env, f: Field, row: Row) -> Any:
     # scope.py report_share): `a` is the report's share, so own_share(r.assignment_id) is its
     # unit's test, made once per share instead of once per report through another read of
     # the assignment; reviewed_task is the same test for every report of the task.
-    visible = sa.or_(
-        in_subtree(env.scope, a.c.org_unit_id), reviewed_task(env.scope, a.c.task_id)
-    )
+    visible = sa.or_(in_subtree(env.scope, a.c.org_unit_id), reviewed_task(env.scope, a.c.task_id))
     base = (
         sa.select(*r.c)
         .select_from(r.join(a, a.c.id == r.c.assignment_id))
