@@ -161,15 +161,22 @@ async def _escalate(url: str, as_of: date, policy_path: Path | None, dry_run: bo
     finally:
         await engine.dispose()
     by_level: dict[str, int] = {}
+    unsigned = 0
     for row in issued:
-        by_level[row["level"]] = by_level.get(row["level"], 0) + 1
+        if row.get("cause") == "UNSIGNED":  # a late 签收: one 催办 per share, no ladder rung
+            unsigned += 1
+        else:
+            by_level[row["level"]] = by_level.get(row["level"], 0) + 1
         subject = subjects.get(row["task_id"] or row["rectification_id"], "")
         print(
             f"{row['level']:15} → {names.get(row['addressed_to_id'], row['addressed_to_id'])}"
             f"  {subject}  {row['reason']}"
         )
     verb = "would issue" if dry_run else "issued"
-    summary = ", ".join(f"{k} {v}" for k, v in sorted(by_level.items())) or "nothing"
+    parts = [f"{k} {v}" for k, v in sorted(by_level.items())]
+    if unsigned:
+        parts.append(f"UNSIGNED (逾期未签收) URGE {unsigned}")
+    summary = ", ".join(parts) or "nothing"
     print(f"{verb} as of {as_of}: {summary}")
     return 0
 
@@ -407,7 +414,9 @@ def add_commands(sub: Any) -> None:
     key.set_defaults(func=cmd_key)
 
     escalate = sub.add_parser(
-        "escalate-overdue", help="issue the next 督办 step for overdue items (daily cron)"
+        "escalate-overdue",
+        help="issue the next 督办 step for overdue items, and a 催办 for shares not signed for"
+        " (签收) in time, once per share (daily cron)",
     )
     escalate.add_argument("--as-of", default=None, help="date (default: today, Asia/Shanghai)")
     escalate.add_argument("--policy", default=None, help="YAML/JSON ladder (default built in)")

@@ -15,6 +15,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "NOUN_ASSIGNMENT": ("责任分工", "assignment"),
     "NOUN_REPORT": ("进展报告", "report"),
     "NOUN_RECTIFICATION": ("整改事项", "rectification"),
+    "NOUN_SHARE": ("整改责任单位的份额", "rectification share"),
     "NOUN_FINDING": ("问题", "finding"),
     "NOUN_INSPECTION": ("督察", "inspection"),
     "NOUN_ESCALATION": ("督办", "escalation"),
@@ -338,6 +339,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ESCALATE_NOT_RESPONSIBLE": (
         "被督办单位不是其责任单位",
         "the addressed unit is not responsible for it",
+    ),
+    "SIGN_FOR_ONE": (
+        "请恰好指定一项任务分工（assignment）或整改事项的份额（share）",
+        "name exactly one task share (assignment) or rectification share (share)",
     ),
     "FORBIDDEN_SIGN_FOR": (
         "只有被分工的单位本身才能签收",
@@ -727,6 +732,8 @@ NOUNS = {
     "ProgressReport": "NOUN_REPORT",
     "rectification": "NOUN_RECTIFICATION",
     "Rectification": "NOUN_RECTIFICATION",
+    "rectification_assignment": "NOUN_SHARE",
+    "RectificationShare": "NOUN_SHARE",
     "finding": "NOUN_FINDING",
     "Finding": "NOUN_FINDING",
     "inspection": "NOUN_INSPECTION",

@@ -100,6 +100,18 @@ class ScoreRuleKind(StrEnum):
     OVERDUE_DAY = "OVERDUE_DAY"  # 逾期天数: per day a share is or was late
     ESCALATION = "ESCALATION"  # 被督办: per escalation addressed to the unit (of a level)
     RETURNED_REPORT = "RETURNED_REPORT"  # 报告被退回: per progress report returned on review
+    # 整改考核: a responsible unit's own LEAD share of a rectification item (issue 17).
+    RECTIFICATION_COMPLETED_ON_TIME = "RECTIFICATION_COMPLETED_ON_TIME"  # 整改按时完成
+    RECTIFICATION_COMPLETED_LATE = "RECTIFICATION_COMPLETED_LATE"  # 整改逾期完成
+    RECTIFICATION_OVERDUE_DAY = "RECTIFICATION_OVERDUE_DAY"  # 整改逾期天数
+
+
+class EscalationCause(StrEnum):
+    """Why an escalation was issued."""
+
+    MANUAL = "MANUAL"  # 督办 issued by hand (escalate)
+    OVERDUE = "OVERDUE"  # 逾期: the overdue ladder of `govgraph escalate-overdue`
+    UNSIGNED = "UNSIGNED"  # 逾期未签收: a share nobody signed for within its sign-for days
 
 
 class EscalationStatus(StrEnum):

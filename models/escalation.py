@@ -9,7 +9,12 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.base import created_field, enum_type, id_field
-from models.enums import EscalationLevel, EscalationReplyKind, EscalationStatus
+from models.enums import (
+    EscalationCause,
+    EscalationLevel,
+    EscalationReplyKind,
+    EscalationStatus,
+)
 
 
 class Escalation(SQLModel, table=True):
@@ -24,6 +29,43 @@ class Escalation(SQLModel, table=True):
         # The inbox: a unit's escalations by state, newest first (keyset on created_at, id).
         sa.Index("ix_escalation_inbox", "addressed_to_id", "status", "created_at", "id"),
         sa.Index("ix_escalation_issued_by", "issued_by_id", "status", "created_at", "id"),
+        # What `govgraph escalate-overdue` issues, once, held by the database: concurrent runs
+        # insert with ON CONFLICT DO NOTHING against these partial unique indexes.
+        # 逾期未签收: one 催办 per unsigned share, ever.
+        sa.Index(
+            "ux_escalation_unsigned_assignment",
+            "assignment_id",
+            unique=True,
+            sqlite_where=sa.text("cause = 'UNSIGNED' AND assignment_id IS NOT NULL"),
+            postgresql_where=sa.text("cause = 'UNSIGNED' AND assignment_id IS NOT NULL"),
+        ),
+        # The overdue ladder: each rung once per task share, and once per (item, unit).
+        sa.Index(
+            "ux_escalation_overdue_assignment",
+            "assignment_id",
+            "level",
+            unique=True,
+            sqlite_where=sa.text("cause = 'OVERDUE' AND assignment_id IS NOT NULL"),
+            postgresql_where=sa.text("cause = 'OVERDUE' AND assignment_id IS NOT NULL"),
+        ),
+        sa.Index(
+            "ux_escalation_overdue_rectification",
+            "rectification_id",
+            "addressed_to_id",
+            "level",
+            unique=True,
+            sqlite_where=sa.text("cause = 'OVERDUE' AND rectification_id IS NOT NULL"),
+            postgresql_where=sa.text("cause = 'OVERDUE' AND rectification_id IS NOT NULL"),
+        ),
+        sa.Index(
+            "ux_escalation_unsigned_share",
+            "rectification_assignment_id",
+            unique=True,
+            sqlite_where=sa.text("cause = 'UNSIGNED' AND rectification_assignment_id IS NOT NULL"),
+            postgresql_where=sa.text(
+                "cause = 'UNSIGNED' AND rectification_assignment_id IS NOT NULL"
+            ),
+        ),
     )
 
     id: uuid.UUID = id_field()
@@ -32,6 +74,14 @@ class Escalation(SQLModel, table=True):
     assignment_id: uuid.UUID | None = Field(default=None, foreign_key="assignment.id", index=True)
     rectification_id: uuid.UUID | None = Field(
         default=None, foreign_key="rectification.id", index=True
+    )
+    # A responsible unit's share of the rectification (the 签收 催办 of that share).
+    rectification_assignment_id: uuid.UUID | None = Field(
+        default=None, foreign_key="rectification_assignment.id", ondelete="CASCADE"
+    )
+    # Why it was issued; NULL: issued before causes were recorded (migration 0041).
+    cause: EscalationCause | None = Field(
+        default=None, sa_type=enum_type(EscalationCause), nullable=True
     )
     issued_by_id: uuid.UUID = Field(foreign_key="org_unit.id")
     addressed_to_id: uuid.UUID = Field(foreign_key="org_unit.id")

@@ -15,6 +15,7 @@ from models.base import (
     id_field,
     json_field,
     updated_field,
+    utcnow,
     version_field,
 )
 from models.enums import AssignmentRole, DeadlineKind, RectificationStatus
@@ -129,6 +130,13 @@ class RectificationAssignment(SQLModel, table=True):
         default=RectificationStatus.NOT_STARTED, sa_type=enum_type(RectificationStatus)
     )
     version: int = version_field()
+    # 签收 (issue 17): when the share was assigned (its sign-by day counts from then) and when
+    # the unit signed for it, by whom (models/rules/signing.py).
+    assigned_at: datetime | None = Field(
+        default=None, sa_type=sa.DateTime(timezone=True), sa_column_kwargs={"default": utcnow}
+    )
+    acknowledged_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    acknowledged_by: str | None = Field(default=None, max_length=200)
 
 
 class RectificationEvent(SQLModel, table=True):

@@ -33,6 +33,24 @@ EscalationStatus = strawberry.enum(
         " REPLIED (回复), CLOSED (办结)."
     ),
 )
+EscalationCause = strawberry.enum(
+    enums.EscalationCause,
+    description=(
+        "Why an escalation was issued: MANUAL (督办 by hand), OVERDUE (逾期), UNSIGNED"
+        " (逾期未签收: nobody signed for a share in time)."
+    ),
+)
+ScoreRuleKind = strawberry.enum(
+    enums.ScoreRuleKind,
+    description=(
+        "What a 考核 rubric line counts: a unit's LEAD task shares COMPLETED_ON_TIME (按时完成),"
+        " COMPLETED_LATE (逾期完成), OVERDUE_DAY (per day late); ESCALATION (被督办, per"
+        " escalation); RETURNED_REPORT (报告被退回); and its own LEAD shares of rectification"
+        " items RECTIFICATION_COMPLETED_ON_TIME (整改按时完成: done — COMPLETED, VERIFIED or"
+        " CLOSED — by the item's deadline), RECTIFICATION_COMPLETED_LATE (整改逾期完成),"
+        " RECTIFICATION_OVERDUE_DAY (整改逾期, per day late)."
+    ),
+)
 EscalationReplyKind = strawberry.enum(
     enums.EscalationReplyKind,
     description="A reply to an escalation: EXPLANATION (情况说明) or COMMITMENT (整改承诺).",

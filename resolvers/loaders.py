@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -29,7 +30,9 @@ from models import (
     Task,
 )
 from models.org_unit_tree import present
+from models.rules import calendar
 from models.rules.responsibility import written_order
+from models.supervision import current_supervision, supervision_valid_at
 from resolvers.database import MAX_BATCH, Database
 from resolvers.scope import EVERYTHING, Scope, visibility
 
@@ -320,16 +323,20 @@ class Loaders:
             lambda: RowsByKeyLoader(self.db, stmt, ra.c.id, [e.c.occurred_at, e.c.id]),
         )
 
-    def supervisors_of(self, column: str) -> RowsByKeyLoader:
-        """Supervisors (units) by plan_id or inspection_id: SupervisorsBy<column>Loader."""
+    def supervisors_of(self, column: str, as_of: date | None = None) -> RowsByKeyLoader:
+        """Supervisors (units) by plan_id or inspection_id, current ones (as_of None) or those
+        in force at the end of `as_of` (models/supervision.py): SupervisorsBy<column>Loader."""
         sv, u = _table(Supervision), org_unit_t
+        # No cutoff (today, or no day): the current ones.
+        cutoff = calendar.cutoff(as_of) if as_of is not None else None
+        valid = current_supervision(sv) if cutoff is None else supervision_valid_at(sv, cutoff)
         stmt = (
             sa.select(u)
             .join(sv, sv.c.org_unit_id == u.c.id)
-            .where(visibility(self.scope, sv), visibility(self.scope, u))
+            .where(valid, visibility(self.scope, sv), visibility(self.scope, u))
         )
         return self._get(  # type: ignore[no-any-return]
-            f"SupervisorsBy{column}",
+            f"SupervisorsBy{column}{as_of or ''}",
             lambda: RowsByKeyLoader(self.db, stmt, sv.c[column], [u.c.sort_order, u.c.name]),
         )
 

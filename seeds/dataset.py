@@ -749,6 +749,7 @@ class Builder:
                         # Each share starts where the document puts the item.
                         "status": status.value,
                         "version": 1,
+                        "assigned_at": self.now,  # 签收 counts from the document
                     },
                 )
 

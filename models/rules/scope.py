@@ -15,7 +15,9 @@ Reads. A viewer sees its unit's subtree and what is assigned to it, never other 
   and the responsible units of a visible rectification (likewise, with their shares' state);
   and the 条 superior (`line_parent`) of each of those;
 - assignments (shares): every share of a visible task, with its status and progress;
-  progress reports (narratives): only those of shares in the subtree;
+  progress reports (narratives): those of shares in the subtree, and those of tasks the
+  subtree reviews (their issuer, or a current supervisor of their plan, is in the subtree:
+  a reviewer sees what it accepts or returns, `report_share`);
 - evidence files: a report's with the report, a rectification event's with the rectification,
   an extension request's with the request;
 - extension requests (延期申请): with their task;
@@ -25,7 +27,8 @@ Reads. A viewer sees its unit's subtree and what is assigned to it, never other 
   rectifications, so its subtree sees them, their rollups, and what hangs on them (their
   document, plan, inspection, co-assigned units), without being above their units in the
   tree and without seeing anything else of those units; supervision rows are read with
-  their plan or inspection;
+  their plan or inspection. Only current supervisions count (a revoked one keeps its dated
+  row, models/supervision.py, and gives nothing);
 - documents and plans: issued in the subtree, or holding a visible task;
 - plan measures: of a visible plan, or naming a unit in the subtree;
 - targets, measurements, sections, reported facts, proposals, escalations, audit events,
@@ -62,7 +65,8 @@ Writes (NOT_FOUND when the object is invisible, FORBIDDEN when visible but not w
   supervisor of the inspection (`supervises`) or a unit above the share's unit; ADMIN may
   act as either; resolvers/inspection/workflow.py);
 - reviewing a progress report (`can_review_report`, 审核 / 退回): COORDINATOR or higher of
-  the task's issuer or a unit above it;
+  the task's issuer or a unit above it, or of a current designated supervisor of its plan
+  (neither need be above the lead unit in the tree);
 - comments (`can_comment`): REPORTER or higher on a target it sees; 批示 (`can_instruct`):
   COORDINATOR or higher of the target's issuer or a unit above it, or of a unit strictly
   above one of the target's units. Comments are read with their target (row_condition);
@@ -132,6 +136,20 @@ def without_tables(absent: frozenset[str]) -> Iterator[None]:
 
 def _has(table: sa.Table) -> bool:
     return table.name not in _ABSENT.get()
+
+
+# A feature of a later migration that is not a table: row-level security of a migration
+# before 0041 compiles `current_supervision` as true (supervision had no ended_at then).
+DATED_SUPERVISION = "supervision.ended_at"
+FEATURES = frozenset({DATED_SUPERVISION})
+
+
+def current_supervision(table: sa.Table | None = None) -> Predicate:
+    """A supervision in force (not revoked, models/supervision.py): what visibility and the
+    supervising rights follow."""
+    if DATED_SUPERVISION in _ABSENT.get():
+        return sa.true()
+    return (table if table is not None else supervision_t).c.ended_at.is_(None)
 
 
 Column = sa.ColumnElement[Any]
@@ -274,9 +292,9 @@ def task_anchors() -> list[sa.Select[Any]]:
     ]
     if _has(supervision_t):
         anchors.append(
-            sa.select(task_t.c.id.label("object_id"), supervision_t.c.org_unit_id).join(
-                supervision_t, supervision_t.c.plan_id == task_t.c.plan_id
-            )
+            sa.select(task_t.c.id.label("object_id"), supervision_t.c.org_unit_id)
+            .join(supervision_t, supervision_t.c.plan_id == task_t.c.plan_id)
+            .where(current_supervision())
         )
     return anchors
 
@@ -295,9 +313,34 @@ def rectification_anchors() -> list[sa.Select[Any]]:
     ]
     if _has(supervision_t):
         anchors.append(
-            sa.select(rect_t.c.id.label("object_id"), supervision_t.c.org_unit_id).join(
-                supervision_t, supervision_t.c.inspection_id == rect_t.c.inspection_id
+            sa.select(rect_t.c.id.label("object_id"), supervision_t.c.org_unit_id)
+            .join(supervision_t, supervision_t.c.inspection_id == rect_t.c.inspection_id)
+            .where(current_supervision())
+        )
+    return anchors
+
+
+def review_anchors() -> list[sa.Select[Any]]:
+    """(task_id, unit_id): the units that review a task's progress reports (审核) and so read
+    them: its issuer (its document's; a subtask's is the unit whose share it splits) and the
+    current designated supervisors of its plan. Their subtrees read the reports."""
+    origin = assignment_t.alias("review_origin")
+    document = document_t.alias("review_document")
+    issuer = sa.func.coalesce(origin.c.org_unit_id, document.c.issuer_id)
+    anchors = [
+        sa.select(task_t.c.id.label("object_id"), issuer.label("org_unit_id"))
+        .select_from(
+            task_t.outerjoin(document, document.c.id == task_t.c.document_id).outerjoin(
+                origin, origin.c.id == task_t.c.origin_assignment_id
             )
+        )
+        .where(issuer.is_not(None)),
+    ]
+    if _has(supervision_t):
+        anchors.append(
+            sa.select(task_t.c.id.label("object_id"), supervision_t.c.org_unit_id)
+            .join(supervision_t, supervision_t.c.plan_id == task_t.c.plan_id)
+            .where(current_supervision())
         )
     return anchors
 
@@ -416,6 +459,24 @@ def own_share(scope: Scope, assignment_id: Column) -> Predicate:
     )
 
 
+def reviewed_task(scope: Scope, task_id: Column) -> Predicate:
+    """A task whose reports the subtree reviews (its issuer or a current supervisor of its
+    plan is in the subtree: `review_anchors`)."""
+    if scope.unrestricted:
+        return sa.true()
+    return _anchored(scope, review_anchors(), task_id)
+
+
+def report_share(scope: Scope, assignment_id: Column) -> Predicate:
+    """An assignment whose progress reports (narratives, their evidence files and comments)
+    the viewer reads: its own share (`own_share`), or a share of a task the subtree reviews
+    (`reviewed_task`) — the reviewer must see what it accepts or returns."""
+    if scope.unrestricted:
+        return sa.true()
+    reviewed = sa.select(assignment_t.c.id).where(reviewed_task(scope, assignment_t.c.task_id))
+    return sa.or_(own_share(scope, assignment_id), assignment_id.in_(reviewed))
+
+
 def rectification_visible(scope: Scope, rectification_id: Column) -> Predicate:
     """A responsible unit of the rectification, or its inspection team, is in the subtree."""
     if scope.unrestricted:
@@ -490,6 +551,7 @@ SETS: dict[str, tuple[sa.Table, Callable[[Scope, Column], Predicate]]] = {
     "tasks": (task_t, lambda scope, column: task_visible(scope, column)),
     "shares": (assignment_t, share_visible),
     "own_shares": (assignment_t, own_share),
+    "report_shares": (assignment_t, report_share),
     "documents": (document_t, document_visible),
     "plans": (plan_t, plan_visible),
     "measures": (measure_t, measure_visible),
@@ -524,7 +586,7 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
         case "assignment_status_event":
             return member(c.assignment_id, "shares")
         case "progress_report":
-            return member(c.assignment_id, "own_shares")
+            return member(c.assignment_id, "report_shares")
         case "plan":
             return member(c.id, "plans")
         case "document":
@@ -535,7 +597,7 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
             # A report's files with its narrative (own shares); an event's with its item; an
             # extension request's with the request (its task).
             return sa.or_(
-                member(c.assignment_id, "own_shares"),
+                member(c.assignment_id, "report_shares"),
                 member(c.rectification_id, "rectifications"),
                 member(c.task_id, "tasks"),
             )
@@ -545,7 +607,7 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
             return sa.or_(
                 member(c.task_id, "tasks"),
                 member(c.rectification_id, "rectifications"),
-                member(c.assignment_id, "own_shares"),
+                member(c.assignment_id, "report_shares"),
             )
         case "supervision":
             return sa.or_(member(c.plan_id, "plans"), member(c.inspection_id, "inspections"))
@@ -674,13 +736,21 @@ def can_escalate_to(viewer: Viewer, unit: Column) -> Predicate:
     )
 
 
-def can_review_report(viewer: Viewer, task_issuer: Column) -> Predicate:
+def can_review_report(viewer: Viewer, task_issuer: Column, plan: Column | None = None) -> Predicate:
     """reviewProgressReport (审核 / 退回): the task's supervising unit, that is COORDINATOR or
     higher whose unit is the task's issuer or above it (`task_issuer`: its document's issuer,
     or for a subtask the unit whose share it splits) — the units that assigned the work and
-    may edit the task (`can_edit_task`). A lead unit does not review its own reports unless
-    it issued the task itself."""
-    return can_edit_task(viewer, task_issuer)
+    may edit the task (`can_edit_task`) — or of a unit currently designated supervisor of the
+    task's `plan` (`supervises`), whether or not it is above the lead unit in the tree. A lead
+    unit does not review its own reports unless it issued the task itself."""
+    by_issuer = can_edit_task(viewer, task_issuer)
+    if plan is None or viewer.unit_id is None:
+        return by_issuer
+    unit = viewer.unit_id
+    return sa.or_(
+        by_issuer,
+        _writes(viewer, ViewerRole.COORDINATOR, lambda scope: supervises(unit, plan=plan)),
+    )
 
 
 def can_comment(viewer: Viewer) -> Predicate:
@@ -724,7 +794,11 @@ def supervises(
         if plan is not None
         else (supervision_t.c.inspection_id == inspection)
     )
-    return sa.exists(sa.select(sa.literal(1)).where(target, supervision_t.c.org_unit_id == unit))
+    return sa.exists(
+        sa.select(sa.literal(1)).where(
+            target, supervision_t.c.org_unit_id == unit, current_supervision()
+        )
+    )
 
 
 def can_request_extension(viewer: Viewer, lead_unit: Column) -> Predicate:

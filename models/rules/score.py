@@ -14,7 +14,12 @@ with descendants, those of the units below it) and the escalations addressed to 
   days_overdue of task_state: 1 on the day after E);
 - an escalation counts in the period when it was issued within [start, min(end, D)];
 - a returned progress report (退回, models/rules/report_review.py) of one of the unit's LEAD
-  shares counts in the period when it was returned within [start, min(end, D)].
+  shares counts in the period when it was returned within [start, min(end, D)];
+- a LEAD share of a rectification item (整改, models/rules/rectification_state.py: the unit's
+  own share, never its co-responsible units') is assessed like a task share, with the item's
+  deadline (not 长期坚持), *done* for completed (COMPLETED, VERIFIED or CLOSED as of D: the
+  unit finished its part, 验收/销号 follow) and its *done day* the first done event (its
+  own, or a move of the item as a whole) after its last not-done one.
 
 A rubric line (models/score.py) of kind
 - COMPLETED_ON_TIME scores `points` per completed share with 0 days late,
@@ -22,6 +27,8 @@ A rubric line (models/score.py) of kind
 - OVERDUE_DAY scores `points` × days late per share with days late > 0 (open or done),
 - ESCALATION scores `points` per escalation of its `level` (any level when null),
 - RETURNED_REPORT scores `points` per returned report,
+- RECTIFICATION_COMPLETED_ON_TIME, RECTIFICATION_COMPLETED_LATE, RECTIFICATION_OVERDUE_DAY
+  score a rectification share as the three share kinds score a task share,
 and `cap` bounds one item's points in absolute value. A unit's score is the sum of its
 items' points: every point of it is one (line, item) row, so the breakdown explains it.
 
@@ -46,6 +53,16 @@ OVERDUE_DAY = ScoreRuleKind.OVERDUE_DAY.value
 ESCALATION = ScoreRuleKind.ESCALATION.value
 RETURNED_REPORT = ScoreRuleKind.RETURNED_REPORT.value
 SHARE_KINDS = (ON_TIME, LATE, OVERDUE_DAY)
+RECT_ON_TIME = ScoreRuleKind.RECTIFICATION_COMPLETED_ON_TIME.value
+RECT_LATE = ScoreRuleKind.RECTIFICATION_COMPLETED_LATE.value
+RECT_OVERDUE_DAY = ScoreRuleKind.RECTIFICATION_OVERDUE_DAY.value
+RECTIFICATION_KINDS = (RECT_ON_TIME, RECT_LATE, RECT_OVERDUE_DAY)
+# A rectification kind judges its share as the task kind judges a task share.
+AS_SHARE_KIND = {
+    ScoreRuleKind.RECTIFICATION_COMPLETED_ON_TIME: ScoreRuleKind.COMPLETED_ON_TIME,
+    ScoreRuleKind.RECTIFICATION_COMPLETED_LATE: ScoreRuleKind.COMPLETED_LATE,
+    ScoreRuleKind.RECTIFICATION_OVERDUE_DAY: ScoreRuleKind.OVERDUE_DAY,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +105,10 @@ def capped(points: float, cap: float | None) -> float:
 def share_points(
     kind: ScoreRuleKind | str, points: float, cap: float | None, assessment: Assessment
 ) -> float | None:
-    """What a share-kind line scores for one assessed share, or None when it does not count."""
+    """What a share-kind line scores for one assessed share (of a task, or of a rectification
+    item for the RECTIFICATION_ kinds), or None when it does not count."""
     kind = ScoreRuleKind(kind)
+    kind = AS_SHARE_KIND.get(kind, kind)
     if kind is ScoreRuleKind.COMPLETED_ON_TIME:
         counts, raw = assessment.completed and assessment.days_late == 0, points
     elif kind is ScoreRuleKind.COMPLETED_LATE:
@@ -156,9 +175,9 @@ def share_points_sql(
 ) -> sa.ColumnElement[float]:
     """SQL twin of `share_points` (NULL where the line does not count the share)."""
     raw = sa.case(
-        (sa.and_(kind == ON_TIME, completed, days_late == 0), points),
-        (sa.and_(kind == LATE, completed, days_late > 0), points),
-        (sa.and_(kind == OVERDUE_DAY, days_late > 0), points * days_late),
+        (sa.and_(kind.in_((ON_TIME, RECT_ON_TIME)), completed, days_late == 0), points),
+        (sa.and_(kind.in_((LATE, RECT_LATE)), completed, days_late > 0), points),
+        (sa.and_(kind.in_((OVERDUE_DAY, RECT_OVERDUE_DAY)), days_late > 0), points * days_late),
     )
     return sa.case((raw.is_not(None), capped_sql(raw, cap)))
 

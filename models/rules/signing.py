@@ -7,6 +7,13 @@ A share (assignment) is *unsigned and late* as of day D when nobody has signed f
 keeps no working-day calendar (节假日 would need one per year), so 3 days is 3 calendar days.
 `is_unsigned_late` is the rule in Python, `unsigned_late` its SQL twin (tests check they
 agree); signFor is resolvers/task/signing.py.
+
+Rectification shares (责任单位的份额, `rectification_assignment`) are signed for the same way:
+assigned at `rectification_assignment.assigned_at` (rows from before migration 0041: the
+item's creation, `share_assigned_at`), within INSPECTION_DAYS (an inspection holds no
+per-list setting; the plans' default). A share unsigned and late is issued one 催办 by
+`govgraph escalate-overdue` (resolvers/escalation/service.py `unsigned_items`; the database
+holds "once per share" with a partial unique index, models/escalation.py).
 """
 
 from __future__ import annotations
@@ -18,10 +25,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from models.enums import EscalationLevel
 from models.rules import calendar
 from models.rules.health import day_number
 
 DEFAULT_DAYS = 3
+# Sign-for days of an inspection's rectification shares (calendar days, as plans' default).
+INSPECTION_DAYS = DEFAULT_DAYS
+# The rung a late 签收 is escalated with (once per share): 催办.
+UNSIGNED_LEVEL = EscalationLevel.URGE
 
 
 def sign_by(assigned_at: datetime, days: int = DEFAULT_DAYS) -> date:
@@ -77,3 +89,29 @@ def unsigned_late(
     return sa.and_(
         acknowledged_at.is_(None), LocalDayNumber(assigned_at) + days < day_number(as_of)
     )
+
+
+def share_assigned_at(share: Any, item: Any) -> sa.ColumnElement[Any]:
+    """SQL: when a rectification share was assigned (`share`: rectification_assignment,
+    `item`: its rectification): its own stamp, else its item's creation."""
+    return sa.func.coalesce(share.c.assigned_at, item.c.created_at)
+
+
+def rectification_issuer(item: Any, document: Any, inspection: Any) -> sa.ColumnElement[Any]:
+    """SQL: who issued a rectification item (its `unsignedShares(issuedBy:)` party): its
+    document's issuer (the 整改方案's, e.g. 城区人民政府), else its inspection's document's.
+    Both lookups correlate to `item` in the enclosing statement."""
+    own = (
+        sa.select(document.c.issuer_id)
+        .where(document.c.id == item.c.document_id)
+        .correlate(item)
+        .scalar_subquery()
+    )
+    via_inspection = (
+        sa.select(document.c.issuer_id)
+        .select_from(inspection.join(document, document.c.id == inspection.c.document_id))
+        .where(inspection.c.id == item.c.inspection_id)
+        .correlate(item)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(own, via_inspection)

@@ -68,7 +68,7 @@ from models.rules import rectification_state
 from models.rules.labels import task_label_sql
 from models.rules.names import normalize_doc_number
 from models.rules.responsibility import written_order
-from models.rules.scope import section_visible, visible_task_ids, with_sets
+from models.rules.scope import reviewed_task, section_visible, visible_task_ids, with_sets
 from models.rules.task_state import state_as_of, status_of, unit_scope
 from resolvers import cursors, fields
 from resolvers.common import decode_global_id
@@ -1116,10 +1116,11 @@ def task_label(env: Env, f: Field, row: Row) -> Any:
 
 def task_reports(env: Env, f: Field, row: Row) -> Any:
     r, a = env.alias(report_t, "r"), env.alias(assignment_t, "a")
-    # Reports (narratives) of the viewer's own shares only (models/rules/scope.py own_share):
-    # `a` is the report's share, so own_share(r.assignment_id) is its unit's test, made once
-    # per share instead of once per report through another read of the assignment.
-    visible = in_subtree(env.scope, a.c.org_unit_id)
+    # Reports (narratives) of the viewer's own shares, or of a task it reviews (models/rules/
+    # scope.py report_share): `a` is the report's share, so own_share(r.assignment_id) is its
+    # unit's test, made once per share instead of once per report through another read of
+    # the assignment; reviewed_task is the same test for every report of the task.
+    visible = sa.or_(in_subtree(env.scope, a.c.org_unit_id), reviewed_task(env.scope, a.c.task_id))
     base = (
         sa.select(*r.c)
         .select_from(r.join(a, a.c.id == r.c.assignment_id))

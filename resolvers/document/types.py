@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import sqlalchemy as sa
 import strawberry
@@ -181,10 +181,21 @@ class Plan(RowNode, relay.Node):
         description=(
             "Units designated supervisor of this plan: they see its tasks and their rollups"
             " without being above the tasks' units in the tree."
+            " Dated (督办单位的任期): `asOf` gives those designated by the end of that day and"
+            " not yet revoked then; default: the current ones (revokeSupervisor ends a"
+            " supervision, the history stays)."
         )
     )
-    async def supervisors(self, info: Info) -> list[OrgUnit]:
-        rows = await info.context.loaders.supervisors_of("plan_id").load(uuid.UUID(self.id))
+    async def supervisors(
+        self,
+        info: Info,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(description="The day (end of day); default: today (current)."),
+        ] = None,
+    ) -> list[OrgUnit]:
+        loader = info.context.loaders.supervisors_of("plan_id", as_of)
+        rows = await loader.load(uuid.UUID(self.id))
         return [OrgUnit.from_row(r) for r in rows]
 
     @strawberry.field(description="Task counts and progress of the plan, as of a date.")

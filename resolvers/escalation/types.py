@@ -76,6 +76,14 @@ class Escalation:
     closed_at: datetime | None = strawberry.field(description="When the issuer closed it.")
     closing_note: str | None = strawberry.field(description="The issuer's note on closing.")
     version: int = strawberry.field(description="Row version for expectedVersion.")
+    cause: enums.EscalationCause | None = strawberry.field(
+        default=None,
+        description=(
+            "Why it was issued: MANUAL (督办 by hand), OVERDUE (逾期, the ladder of `govgraph"
+            " escalate-overdue`), UNSIGNED (逾期未签收: a share nobody signed for in time, urged"
+            " once per share); null for escalations issued before causes were recorded."
+        ),
+    )
     issued_by_id: strawberry.Private[uuid.UUID]
     addressed_to_id: strawberry.Private[uuid.UUID]
 
@@ -94,6 +102,7 @@ class Escalation:
             version=row["version"],
             issued_by_id=row["issued_by_id"],
             addressed_to_id=row["addressed_to_id"],
+            cause=enums.EscalationCause(row["cause"]) if row.get("cause") else None,
         )
 
     @strawberry.field(description="Global id (the inbox's mutations take it).")

@@ -13,7 +13,9 @@ from strawberry import relay
 from models import Inspection as InspectionModel
 from models import Rectification as RectificationModel
 from models import enums
+from models.rules import signing
 from resolvers.common import Connection, Deadline, Info, RowNode, global_id
+from resolvers.ids import encode_global_id
 from resolvers.org_unit.types import OrgUnit
 from resolvers.scope import internal_hidden
 
@@ -106,10 +108,21 @@ class Inspection(RowNode, relay.Node):
         description=(
             "Units designated supervisor of this inspection's rectification list (e.g. 区环委办):"
             " they see its items and run 验收/销号 (VERIFIED, CLOSED, REOPENED) on them."
+            " Dated (督办单位的任期): `asOf` gives those designated by the end of that day and"
+            " not yet revoked then; default: the current ones (revokeSupervisor ends a"
+            " supervision, the history stays)."
         )
     )
-    async def supervisors(self, info: Info) -> list[OrgUnit]:
-        rows = await info.context.loaders.supervisors_of("inspection_id").load(uuid.UUID(self.id))
+    async def supervisors(
+        self,
+        info: Info,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(description="The day (end of day); default: today (current)."),
+        ] = None,
+    ) -> list[OrgUnit]:
+        loader = info.context.loaders.supervisors_of("inspection_id", as_of)
+        rows = await loader.load(uuid.UUID(self.id))
         return [OrgUnit.from_row(r) for r in rows]
 
 
@@ -253,20 +266,50 @@ class Rectification(RowNode, relay.Node):
     )
 )
 class RectificationShare:
+    id: strawberry.ID = strawberry.field(
+        description="Global id of the share (RectificationShare): signFor(share:) takes it."
+    )
     state: enums.RectificationStatus = strawberry.field(description="The share's state.")
     version: int = strawberry.field(description="expectedVersion of a move of this share.")
+    assigned_at: datetime | None = strawberry.field(
+        description="When the unit was made responsible (its sign-for days count from then)."
+    )
+    acknowledged_at: datetime | None = strawberry.field(
+        description="When the unit signed for its share (签收, signFor(share:)); null: not yet."
+    )
     unit_id: strawberry.Private[uuid.UUID]
     row_id: strawberry.Private[uuid.UUID]
+    rectification_id: strawberry.Private[uuid.UUID]
 
     @classmethod
     def from_row(cls, row: RowMapping | dict[str, Any]) -> RectificationShare:
         """From a `rectification_assignment` row."""
         return cls(
+            id=strawberry.ID(encode_global_id("RectificationShare", row["id"])),
             state=enums.RectificationStatus(row["status"]),
             version=row["version"],
+            assigned_at=row.get("assigned_at"),
+            acknowledged_at=row.get("acknowledged_at"),
             unit_id=row["org_unit_id"],
             row_id=row["id"],
+            rectification_id=row["rectification_id"],
         )
+
+    @strawberry.field(
+        description=(
+            "The last day to sign for it (签收期限): the day it was assigned plus the"
+            " inspection's sign-for days (3 calendar days, as a plan's default)."
+        )
+    )
+    def sign_by(self) -> date | None:
+        if self.assigned_at is None:
+            return None
+        return signing.sign_by(self.assigned_at, signing.INSPECTION_DAYS)
+
+    @strawberry.field(description="The rectification item this is a share of.")
+    async def rectification(self, info: Info) -> Rectification | None:
+        row = await info.context.loaders.by_id(RectificationModel).load(self.rectification_id)
+        return Rectification.from_row(row) if row else None
 
     @strawberry.field(description="The responsible unit (null where it is out of your scope).")
     async def unit(self, info: Info) -> OrgUnit | None:

@@ -73,7 +73,7 @@ def reviewable(viewer: Viewer) -> tuple[sa.Select[Any], sa.ColumnElement[bool]]:
         .join(document_t, document_t.c.id == task_t.c.document_id)
         .outerjoin(origin, origin.c.id == task_t.c.origin_assignment_id)
     )
-    return statement, can_review_report(viewer, issuer)
+    return statement, can_review_report(viewer, issuer, task_t.c.plan_id)
 
 
 def _word(state: ReportReviewState) -> Message | str:

@@ -25,6 +25,9 @@ from models import (
     Escalation,
     OrgUnit,
     ProgressReport,
+    Rectification,
+    RectificationAssignment,
+    RectificationEvent,
     ScoreRubric,
     ScoreRule,
     Task,
@@ -38,6 +41,7 @@ from models.enums import (
 )
 from models.messages import message
 from models.rules import calendar, task_state
+from models.rules import rectification_state as rect_rules
 from models.rules import score as rules
 from models.rules.scope import can_manage_rubric
 from resolvers.errors import DomainError, ErrorCode, InvalidArgument
@@ -62,6 +66,9 @@ event_t: sa.Table = AssignmentStatusEvent.__table__  # type: ignore[attr-defined
 escalation_t: sa.Table = Escalation.__table__  # type: ignore[attr-defined]
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
 report_t: sa.Table = ProgressReport.__table__  # type: ignore[attr-defined]
+rect_t: sa.Table = Rectification.__table__  # type: ignore[attr-defined]
+rect_share_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
+rect_event_t: sa.Table = RectificationEvent.__table__  # type: ignore[attr-defined]
 
 COMPLETED = task_state.COMPLETED
 MAX_RULES = 50
@@ -118,6 +125,36 @@ def _completion_moment(share: Any, cutoff: Any) -> Any:
     )
 
 
+def _done_moment(share: Any, cutoff: Any) -> Any:
+    """The moment a rectification share last became done (COMPLETED, VERIFIED or CLOSED)
+    before `cutoff`: its first done event (its own, or a move of the item as a whole) after
+    its last not-done one (None when it never was)."""
+    undone = rect_event_t.alias("score_rect_undone")
+    done = rect_event_t.alias("score_rect_done")
+
+    def applies(event: Any) -> Any:
+        return sa.and_(
+            event.c.rectification_id == share.c.rectification_id,
+            sa.or_(event.c.assignment_id == share.c.id, event.c.assignment_id.is_(None)),
+            event.c.occurred_at < cutoff,
+        )
+
+    last_undone = (
+        sa.select(sa.func.max(undone.c.occurred_at))
+        .where(applies(undone), undone.c.to_status.not_in(rect_rules.DONE_STATES))
+        .scalar_subquery()
+    )
+    return (
+        sa.select(sa.func.min(done.c.occurred_at))
+        .where(
+            applies(done),
+            done.c.to_status.in_(rect_rules.DONE_STATES),
+            sa.or_(last_undone.is_(None), done.c.occurred_at > last_undone),
+        )
+        .scalar_subquery()
+    )
+
+
 def items_statement(
     dialect: str,
     rubric_id: uuid.UUID,
@@ -125,9 +162,9 @@ def items_statement(
     include_descendants: bool,
     period: Period,
 ) -> sa.Select[Any]:
-    """(root_id, rule_id, seq, kind, item, task_id, assignment_id, escalation_id, unit_id,
-    days_late, points) of every item a line of the rubric scores for each root in `roots`
-    (a list of ids or a SELECT of them)."""
+    """(root_id, rule_id, seq, kind, item, task_id, assignment_id, escalation_id, report_id,
+    rectification_id, share_id, unit_id, days_late, points) of every item a line of the
+    rubric scores for each root in `roots` (a list of ids or a SELECT of them)."""
     as_of = period.as_of
     cutoff = calendar.cutoff(as_of)  # None: today's present state, as every surface reads it
     end_of_day = calendar.end_of_day(as_of)
@@ -189,6 +226,8 @@ def items_statement(
             a.assignment_id,
             sa.cast(sa.null(), sa.Uuid()).label("escalation_id"),
             sa.cast(sa.null(), sa.Uuid()).label("report_id"),
+            sa.cast(sa.null(), sa.Uuid()).label("rectification_id"),
+            sa.cast(sa.null(), sa.Uuid()).label("share_id"),
             a.unit_id,
             a.days_late,
             share_points.label("points"),
@@ -208,6 +247,8 @@ def items_statement(
             e.c.assignment_id,
             e.c.id.label("escalation_id"),
             sa.cast(sa.null(), sa.Uuid()).label("report_id"),
+            e.c.rectification_id,
+            sa.cast(sa.null(), sa.Uuid()).label("share_id"),
             e.c.addressed_to_id.label("unit_id"),
             sa.literal(0).label("days_late"),
             rules.capped_sql(r.points, r.cap).label("points"),
@@ -238,6 +279,8 @@ def items_statement(
             assignment_t.c.id.label("assignment_id"),
             sa.cast(sa.null(), sa.Uuid()).label("escalation_id"),
             p.c.id.label("report_id"),
+            sa.cast(sa.null(), sa.Uuid()).label("rectification_id"),
+            sa.cast(sa.null(), sa.Uuid()).label("share_id"),
             assignment_t.c.org_unit_id.label("unit_id"),
             sa.literal(0).label("days_late"),
             rules.capped_sql(r.points, r.cap).label("points"),
@@ -254,8 +297,71 @@ def items_statement(
             returned_at < calendar.end_of_day(min(period.end, as_of)),
         )
     )
+    # 整改考核: each responsible unit's own LEAD share of a rectification item, judged as a
+    # task share is (models/rules/score.py), with the item's deadline.
+    ra, rc = rect_share_t, rect_t
+    rect_status = rect_rules.share_status_as_of(ra, cutoff)
+    rect_shares = (
+        sa.select(
+            units.c.root_id,
+            ra.c.id.label("share_id"),
+            ra.c.rectification_id,
+            ra.c.org_unit_id.label("unit_id"),
+            task_state.rated(rc.c.deadline_kind).label("rated"),
+            rc.c.deadline_end,
+            rect_rules.done(rect_status).label("completed"),
+            _done_moment(ra, end_of_day).label("completed_at"),
+        )
+        .select_from(
+            units.join(ra, ra.c.org_unit_id == units.c.unit_id).join(
+                rc, rc.c.id == ra.c.rectification_id
+            )
+        )
+        .where(ra.c.role == AssignmentRole.LEAD.value, rc.c.created_at < end_of_day)
+    ).cte("score_rect_shares")
+    q = rect_shares.c
+    rect_assessed = (
+        sa.select(
+            q.root_id,
+            q.share_id,
+            q.rectification_id,
+            q.unit_id,
+            q.completed,
+            rules.days_late_sql(
+                dialect, q.deadline_end, q.completed, local_day(dialect, q.completed_at), as_of
+            ).label("days_late"),
+        ).where(
+            rules.assessed_sql(
+                q.rated, q.deadline_end, q.completed, as_of, period.start, period.end
+            )
+        )
+    ).cte("score_rect_assessed")
+    ra_ = rect_assessed.c
+    rect_points = rules.share_points_sql(r.kind, r.points, r.cap, ra_.completed, ra_.days_late)
+    rect_items = (
+        sa.select(
+            ra_.root_id,
+            r.id.label("rule_id"),
+            r.seq,
+            r.kind,
+            sa.literal("RECTIFICATION").label("item"),
+            sa.cast(sa.null(), sa.Uuid()).label("task_id"),
+            sa.cast(sa.null(), sa.Uuid()).label("assignment_id"),
+            sa.cast(sa.null(), sa.Uuid()).label("escalation_id"),
+            sa.cast(sa.null(), sa.Uuid()).label("report_id"),
+            ra_.rectification_id,
+            ra_.share_id,
+            ra_.unit_id,
+            ra_.days_late,
+            rect_points.label("points"),
+        )
+        .select_from(rect_assessed.join(lines, r.kind.in_(rules.RECTIFICATION_KINDS)))
+        .where(rect_points.is_not(None))
+    )
     return (
-        sa.union_all(share_items, escalation_items, report_items).subquery("score_items").select()
+        sa.union_all(share_items, escalation_items, report_items, rect_items)
+        .subquery("score_items")
+        .select()
     )
 
 

@@ -15,11 +15,14 @@ from strawberry import relay
 from models import Escalation as EscalationModel
 from models import OrgUnit as OrgUnitModel
 from models import ProgressReport as ReportModel
+from models import Rectification as RectificationModel
+from models import RectificationAssignment as RectificationAssignmentModel
 from models import ScoreRubric as RubricModel
 from models import Task as TaskModel
 from models import enums
 from resolvers.common import Connection, Info, RowNode, paginate
 from resolvers.escalation.types import Escalation
+from resolvers.inspection.types import Rectification, RectificationShare
 from resolvers.org_unit.types import OrgUnit
 from resolvers.score import service
 from resolvers.task.report import ProgressReport
@@ -100,18 +103,31 @@ class ScoreItemKind(Enum):
         "ESCALATION", description="An escalation addressed to the unit."
     )
     REPORT = strawberry.enum_value("REPORT", description="A progress report returned on review.")
+    RECTIFICATION = strawberry.enum_value(
+        "RECTIFICATION",
+        description="A unit's own LEAD share of a rectification item (整改事项的份额).",
+    )
 
 
-@strawberry.type(description="One item a rubric line scores: a share or an escalation.")
+@strawberry.type(
+    description=(
+        "One item a rubric line scores: a task share, a rectification share, an escalation or"
+        " a returned report."
+    )
+)
 class ScoreItem:
     seq: int = strawberry.field(description="The rubric line (ScoreRule.seq).")
-    kind: ScoreItemKind = strawberry.field(description="Share or escalation.")
+    kind: ScoreItemKind = strawberry.field(
+        description="Task share, rectification share, escalation or returned report."
+    )
     days_late: int = strawberry.field(description="Days late (shares; 0 when on time).")
     points: float = strawberry.field(description="Its points under the line.")
     unit_id: strawberry.Private[uuid.UUID]
     task_id: strawberry.Private[uuid.UUID | None]
     escalation_id: strawberry.Private[uuid.UUID | None]
     report_id: strawberry.Private[uuid.UUID | None]
+    rectification_id: strawberry.Private[uuid.UUID | None]
+    share_id: strawberry.Private[uuid.UUID | None]
     key: strawberry.Private[str]
 
     @classmethod
@@ -125,6 +141,8 @@ class ScoreItem:
             task_id=row["task_id"],
             escalation_id=row["escalation_id"],
             report_id=row["report_id"],
+            rectification_id=row["rectification_id"],
+            share_id=row["share_id"],
             key=str(row["item_key"]),
         )
 
@@ -139,6 +157,25 @@ class ScoreItem:
             return None
         row = await info.context.loaders.by_id(TaskModel).load(self.task_id)
         return Task.from_row(row) if row else None
+
+    @strawberry.field(
+        description=(
+            "The rectification item (RECTIFICATION items: the unit's share of it; ESCALATION"
+            " items about an item)."
+        )
+    )
+    async def rectification(self, info: Info) -> Rectification | None:
+        if self.rectification_id is None:
+            return None
+        row = await info.context.loaders.by_id(RectificationModel).load(self.rectification_id)
+        return Rectification.from_row(row) if row else None
+
+    @strawberry.field(description="The unit's share of the item (RECTIFICATION items).")
+    async def share(self, info: Info) -> RectificationShare | None:
+        if self.share_id is None:
+            return None
+        row = await info.context.loaders.by_id(RectificationAssignmentModel).load(self.share_id)
+        return RectificationShare.from_row(row) if row else None
 
     @strawberry.field(description="The escalation (ESCALATION items).")
     async def escalation(self, info: Info) -> Escalation | None:
@@ -190,7 +227,9 @@ class UnitScore:
             self.include_descendants,
             service.Period(self.start, self.end, self.as_of),
         ).subquery("scored")
-        key = sa.func.coalesce(items.c.escalation_id, items.c.report_id, items.c.assignment_id)
+        key = sa.func.coalesce(
+            items.c.escalation_id, items.c.report_id, items.c.assignment_id, items.c.share_id
+        )
         statement = sa.select(items, key.label("item_key"))
         if seq is not None:
             statement = statement.where(items.c.seq == seq)

@@ -31,6 +31,12 @@ from resolvers.writes import run_mutation
 )
 class Supervision:
     designated_at: datetime = strawberry.field(description="When it was designated.")
+    ended_at: datetime | None = strawberry.field(
+        description=(
+            "When it was revoked (the end of its valid period, 任期截止); null: in force."
+            " A revoked supervision gives neither visibility nor rights."
+        )
+    )
     unit_id: strawberry.Private[uuid.UUID]
     plan_id: strawberry.Private[uuid.UUID | None]
     inspection_id: strawberry.Private[uuid.UUID | None]
@@ -40,6 +46,7 @@ class Supervision:
         """From a `supervision` row."""
         return cls(
             designated_at=row["created_at"],
+            ended_at=row.get("ended_at"),
             unit_id=row["org_unit_id"],
             plan_id=row["plan_id"],
             inspection_id=row["inspection_id"],
@@ -109,7 +116,11 @@ class SupervisionMutation:
         return await _write(info, input, service.designate_supervisor)
 
     @strawberry.mutation(
-        description="Revoke a supervisor (who may designate may revoke); NOT_FOUND when it is not."
+        description=(
+            "Revoke a supervisor (who may designate may revoke): ends the supervision (endedAt)"
+            " instead of deleting it, so Plan.supervisors(asOf:) still answers for earlier"
+            " days; NOT_FOUND when the unit is not a current supervisor."
+        )
     )
     async def revoke_supervisor(self, info: Info, input: SupervisorInput) -> SupervisionPayload:
         return await _write(info, input, service.revoke_supervisor)

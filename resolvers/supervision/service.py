@@ -21,6 +21,7 @@ from models import Document, Inspection, Plan, Rectification, Supervision, Task
 from models.enums import ViewerRole
 from models.messages import message
 from models.rules.scope import can_edit_plan, inspection_visible, plan_visible, scope_for
+from models.supervision import current_supervision
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.events import rectification_changed, task_changed
 from resolvers.ids import decode_global_id, split_global_id
@@ -106,7 +107,8 @@ async def _note_objects(
 async def designate_supervisor(
     ctx: ServiceContext, conn: AsyncConnection, *, target: str, unit: uuid.UUID
 ) -> dict[str, Any]:
-    """The new supervision row; DUPLICATE when the unit already supervises the target."""
+    """The new supervision row; DUPLICATE when the unit already supervises the target (a
+    revoked supervision does not count: designating again starts a new valid period)."""
     viewer_unit = require_role(ctx, ViewerRole.COORDINATOR)
     column, target_id = _target(target)
     await _checked_target(ctx, conn, column, target_id)
@@ -140,15 +142,22 @@ async def designate_supervisor(
 async def revoke_supervisor(
     ctx: ServiceContext, conn: AsyncConnection, *, target: str, unit: uuid.UUID
 ) -> dict[str, Any]:
-    """The supervision row removed; NOT_FOUND when the unit does not supervise the target."""
+    """The supervision ended (its row keeps `created_at`..`ended_at`); NOT_FOUND when the unit
+    does not currently supervise the target (a second revoke, or a concurrent one)."""
     require_role(ctx, ViewerRole.COORDINATOR)
     column, target_id = _target(target)
     await _checked_target(ctx, conn, column, target_id)
+    # Ends the current supervision (dated history: the row stays, valid until now).
     deleted = (
         (
             await conn.execute(
-                supervision_t.delete()
-                .where(supervision_t.c[column] == target_id, supervision_t.c.org_unit_id == unit)
+                supervision_t.update()
+                .where(
+                    supervision_t.c[column] == target_id,
+                    supervision_t.c.org_unit_id == unit,
+                    current_supervision(supervision_t),
+                )
+                .values(ended_at=ctx.now(), ended_by=ctx.viewer.subject)
                 .returning(*supervision_t.c)
             )
         )
@@ -163,8 +172,8 @@ async def revoke_supervisor(
         action="revokeSupervisor",
         target_type="Plan" if column == "plan_id" else "Inspection",
         target_id=target_id,
-        before={"supervisor": str(unit)},
-        after=None,
+        before={"supervisor": str(unit), "since": deleted["created_at"]},
+        after={"supervisor": str(unit), "endedAt": deleted["ended_at"]},
     )
     await _note_objects(ctx, conn, column, target_id, [unit])
     return dict(deleted)

@@ -8,11 +8,13 @@ answers both ways, with the scope in SQL and under row-level security.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+import models
 from api.auth import mint_token
 from models.enums import ViewerRole
 from resolvers.common import global_id
@@ -27,6 +29,10 @@ SUPERVISED = """query ($unit: ID!) {
     rectifications(includeDescendants: true, first: 50) { totalCount
       edges { node { id seq status responsibleUnits { id name } } } } }
 }"""
+# The supervised plan's tasks and their reports: a supervisor reviews them, so it reads them
+# (models/rules/scope.py report_share; the compiled Task.reports applies the same rule).
+PLAN_REPORTS = """query ($plan: ID!) { tasks(first: 50, filter: {plan: $plan}) { totalCount
+  edges { node { id reports(first: 5) { totalCount edges { node { id percent } } } } } } }"""
 # Not compiled (a root the compiled path does not know): the resolvers answer both.
 ALL_ITEMS = """query { rectifications(first: 50) { totalCount
   edges { node { id seq status shares { unit { name } state } } } } }"""
@@ -62,7 +68,46 @@ async def _designate(db: TestDatabase) -> uuid.UUID:
                 ),
                 {"id": uuid.uuid4(), "target": target, "unit": office},
             )
+        # A report on a share of the supervised plan's first task (the seed has none).
+        share = (
+            await conn.execute(
+                sa.text(
+                    "SELECT a.id, a.org_unit_id FROM assignment a JOIN task t ON t.id = a.task_id"
+                    " WHERE t.plan_id = :plan ORDER BY t.seq_path, a.id LIMIT 1"
+                )
+                .bindparams(sa.bindparam("plan", plan, type_=sa.Uuid()))
+                .columns(id=sa.Uuid(), org_unit_id=sa.Uuid())
+            )
+        ).one()
+        report_t = models.metadata.tables["progress_report"]
+        await conn.execute(
+            report_t.insert().values(
+                id=uuid.uuid4(),
+                assignment_id=share.id,
+                reported_by_unit_id=share.org_unit_id,
+                reported_by="测试",
+                reported_at=datetime(2023, 5, 1, tzinfo=UTC),
+                percent=30.0,
+                status="IN_PROGRESS",
+                narrative="进展",
+                evidence=[],
+                period=None,
+                review_state="NOT_REQUIRED",
+                created_at=datetime(2023, 5, 1, tzinfo=UTC),
+                version=1,
+            )
+        )
     return uuid.UUID(str(office))
+
+
+async def _supervised_plan(db: TestDatabase) -> str:
+    async with db.engine.connect() as conn:
+        plan = (
+            await conn.execute(
+                sa.text("SELECT id FROM plan ORDER BY title LIMIT 1").columns(id=sa.Uuid())
+            )
+        ).scalar_one()
+    return str(global_id("Plan", plan))
 
 
 @pytest.mark.parametrize(
@@ -95,6 +140,8 @@ async def test_compiled_equals_resolvers_for_a_supervisor(
     ]
     cases += [Case("supervised", SUPERVISED, {"unit": unit}) for unit in units]
     cases.append(Case("all items", ALL_ITEMS, {}, compiles=False))
+    plan = await _supervised_plan(seeded_db)
+    cases.append(Case("supervised reports", PLAN_REPORTS, {"plan": plan}))
     token = mint_token(TEST_SECRET, unit_id=office, role=ViewerRole.REPORTER)
     headers = {"authorization": f"Bearer {token}"}
     strict = seeded_db.dialect == "postgresql"
@@ -103,3 +150,9 @@ async def test_compiled_equals_resolvers_for_a_supervisor(
     # It sees the supervised items through both paths.
     response = await clients.compiled.post("/graphql", json={"query": ALL_ITEMS}, headers=headers)
     assert response.json()["data"]["rectifications"]["totalCount"] == 17
+    # And the supervised plan's reports (it reviews them), through the compiled path too.
+    response = await clients.compiled.post(
+        "/graphql", json={"query": PLAN_REPORTS, "variables": {"plan": plan}}, headers=headers
+    )
+    tasks = response.json()["data"]["tasks"]["edges"]
+    assert sum(t["node"]["reports"]["totalCount"] for t in tasks) == 1

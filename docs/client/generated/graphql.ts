@@ -794,6 +794,8 @@ export type Escalation = {
   acknowledgedAt: Maybe<Scalars['DateTime']['output']>;
   /** The unit escalated to. */
   addressedTo: OrgUnit;
+  /** Why it was issued: MANUAL (督办 by hand), OVERDUE (逾期, the ladder of `govgraph escalate-overdue`), UNSIGNED (逾期未签收: a share nobody signed for in time, urged once per share); null for escalations issued before causes were recorded. */
+  cause: Maybe<EscalationCause>;
   /** When the issuer closed it. */
   closedAt: Maybe<Scalars['DateTime']['output']>;
   /** The issuer's note on closing. */
@@ -815,6 +817,12 @@ export type Escalation = {
   /** Row version for expectedVersion. */
   version: Scalars['Int']['output'];
 };
+
+/** Why an escalation was issued: MANUAL (督办 by hand), OVERDUE (逾期), UNSIGNED (逾期未签收: nobody signed for a share in time). */
+export type EscalationCause =
+  | 'MANUAL'
+  | 'OVERDUE'
+  | 'UNSIGNED';
 
 /** A page of items with keyset cursors. */
 export type EscalationConnection = {
@@ -1116,7 +1124,7 @@ export type Inspection = Node & {
   remarks: Maybe<Scalars['String']['output']>;
   /** The inspected unit. */
   subjectUnit: Maybe<OrgUnit>;
-  /** Units designated supervisor of this inspection's rectification list (e.g. 区环委办): they see its items and run 验收/销号 (VERIFIED, CLOSED, REOPENED) on them. */
+  /** Units designated supervisor of this inspection's rectification list (e.g. 区环委办): they see its items and run 验收/销号 (VERIFIED, CLOSED, REOPENED) on them. Dated (督办单位的任期): `asOf` gives those designated by the end of that day and not yet revoked then; default: the current ones (revokeSupervisor ends a supervision, the history stays). */
   supervisors: Array<OrgUnit>;
 };
 
@@ -1126,6 +1134,12 @@ export type InspectionRectificationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<RectificationFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An inspection (督察) of a unit by an inspection team. */
+export type InspectionSupervisorsArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /** A page of items with keyset cursors. */
@@ -1372,13 +1386,13 @@ export type Mutation = {
   requestExtension: ExtensionRequestPayload;
   /** The supervising unit (COORDINATOR or higher of the task's issuer or a unit above it) accepts a submitted report, which then counts from this moment, or returns it with a reason (退回). A repeated or concurrent equal review is a no-op. */
   reviewProgressReport: ReviewProgressReportPayload;
-  /** Revoke a supervisor (who may designate may revoke); NOT_FOUND when it is not. */
+  /** Revoke a supervisor (who may designate may revoke): ends the supervision (endedAt) instead of deleting it, so Plan.supervisors(asOf:) still answers for earlier days; NOT_FOUND when the unit is not a current supervisor. */
   revokeSupervisor: SupervisionPayload;
   /** A new signing secret for a subscription (ADMIN), returned once; the old one keeps signing beside it for GOVGRAPH_WEBHOOK_ROTATION_GRACE_HOURS (24 h). */
   rotateWebhookSecret: WebhookSecretPayload;
   /** Set which progress reports of a plan's tasks wait for review (the plan's issuer, COORDINATOR or higher). Reports already made keep their review state. */
   setReportReview: SetReportReviewPayload;
-  /** 签收: the assigned unit signs for its share of a task (REPORTER of that unit). Again, or after a concurrent signer, is a no-op. */
+  /** 签收: the assigned unit signs for its share of a task (`assignment`) or of a rectification item (`share`: RectificationShare.id); name exactly one. REPORTER of that unit itself. Again, or after a concurrent signer, is a no-op. */
   signFor: SignForPayload;
   /** Start, complete, verify, close (销号) or reopen a rectification. */
   transitionRectification: TransitionRectificationPayload;
@@ -1553,7 +1567,8 @@ export type MutationSetReportReviewArgs = {
 
 
 export type MutationSignForArgs = {
-  assignment: Scalars['ID']['input'];
+  assignment?: InputMaybe<Scalars['ID']['input']>;
+  share?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -1879,7 +1894,7 @@ export type Plan = Node & {
   signWithinDays: Scalars['Int']['output'];
   /** Where in the document the tasks are. */
   source: Maybe<Scalars['String']['output']>;
-  /** Units designated supervisor of this plan: they see its tasks and their rollups without being above the tasks' units in the tree. */
+  /** Units designated supervisor of this plan: they see its tasks and their rollups without being above the tasks' units in the tree. Dated (督办单位的任期): `asOf` gives those designated by the end of that day and not yet revoked then; default: the current ones (revokeSupervisor ends a supervision, the history stays). */
   supervisors: Array<OrgUnit>;
   /** Task counts and progress of the plan, as of a date. */
   taskRollup: TaskRollup;
@@ -1891,6 +1906,12 @@ export type Plan = Node & {
   version: Scalars['Int']['output'];
   /** Year the plan covers. */
   year: Maybe<Scalars['Int']['output']>;
+};
+
+
+/** A plan inside a document (行动计划 / 方案 / 重点工程). */
+export type PlanSupervisorsArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -2139,8 +2160,10 @@ export type Query = {
   tasks: TaskConnection;
   /** A unit's 考核 score under a rubric for a period, as of a date, with every line's count and points; `items` lists what scored (null: the unit is not visible). */
   unitScore: Maybe<UnitScore>;
-  /** Shares (assignments) nobody has signed for (签收), oldest first: `late: true` (the default) only those past their sign-by day (assigned day + the plan's signWithinDays, calendar days) as of today; `issuedBy: ME | MY_SUBTREE` only tasks the viewer's unit (or its subtree) issued: the issuer's list. */
+  /** Task shares (assignments) nobody has signed for (签收), oldest first: `late: true` (the default) only those past their sign-by day (assigned day + the plan's signWithinDays, calendar days) as of today; `issuedBy: ME | MY_SUBTREE` only tasks the viewer's unit (or its subtree) issued: the issuer's list. unsignedShares lists rectification shares too. */
   unsignedAssignments: AssignmentConnection;
+  /** Shares nobody has signed for (签收) — of tasks (Assignment) and of rectification items (RectificationShare) together — oldest assignment first. `late: true` (the default): only those past their sign-by day as of today (a task's: the plan's signWithinDays; an item's: 3 calendar days); `issuedBy: ME | MY_SUBTREE`: only work the viewer's unit (or its subtree) issued (a task's document; an item's 整改方案, else its inspection's document); `kinds`: default both. */
+  unsignedShares: SignableShareConnection;
   /** The delivery log of the subscriptions the viewer sees (webhookSubscriptions), optionally of one subscription and one status; ordered by id, paged like webhookSubscriptions. */
   webhookDeliveries: Array<WebhookDelivery>;
   /** Webhook subscriptions: a partner's own (its API key's), or every one for ADMIN; ordered by id, `after` the last id of the previous page; `first` 20 by default, at most 100. */
@@ -2329,6 +2352,15 @@ export type QueryUnsignedAssignmentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   issuedBy?: InputMaybe<UnitParty>;
+  late?: Scalars['Boolean']['input'];
+};
+
+
+export type QueryUnsignedSharesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  issuedBy?: InputMaybe<UnitParty>;
+  kinds?: InputMaybe<Array<SignableKind>>;
   late?: Scalars['Boolean']['input'];
 };
 
@@ -2581,8 +2613,18 @@ export type RectificationRollup = {
 /** A responsible unit's share of a rectification item: its own workflow state, version and events (a unit moves and notes its own share; the item's state derives from the shares). */
 export type RectificationShare = {
   __typename?: 'RectificationShare';
+  /** When the unit signed for its share (签收, signFor(share:)); null: not yet. */
+  acknowledgedAt: Maybe<Scalars['DateTime']['output']>;
+  /** When the unit was made responsible (its sign-for days count from then). */
+  assignedAt: Maybe<Scalars['DateTime']['output']>;
   /** Its events and the moves of the item as a whole, oldest first. */
   events: Array<RectificationEvent>;
+  /** Global id of the share (RectificationShare): signFor(share:) takes it. */
+  id: Scalars['ID']['output'];
+  /** The rectification item this is a share of. */
+  rectification: Maybe<Rectification>;
+  /** The last day to sign for it (签收期限): the day it was assigned plus the inspection's sign-for days (3 calendar days, as a plan's default). */
+  signBy: Maybe<Scalars['Date']['output']>;
   /** The share's state. */
   state: RectificationStatus;
   /** The responsible unit (null where it is out of your scope). */
@@ -2761,21 +2803,25 @@ export type ReviewProgressReportPayload = {
   report: Maybe<ProgressReport>;
 };
 
-/** One item a rubric line scores: a share or an escalation. */
+/** One item a rubric line scores: a task share, a rectification share, an escalation or a returned report. */
 export type ScoreItem = {
   __typename?: 'ScoreItem';
   /** Days late (shares; 0 when on time). */
   daysLate: Scalars['Int']['output'];
   /** The escalation (ESCALATION items). */
   escalation: Maybe<Escalation>;
-  /** Share or escalation. */
+  /** Task share, rectification share, escalation or returned report. */
   kind: ScoreItemKind;
   /** Its points under the line. */
   points: Scalars['Float']['output'];
+  /** The rectification item (RECTIFICATION items: the unit's share of it; ESCALATION items about an item). */
+  rectification: Maybe<Rectification>;
   /** The returned report (REPORT items), with its reason. */
   report: Maybe<ProgressReport>;
   /** The rubric line (ScoreRule.seq). */
   seq: Scalars['Int']['output'];
+  /** The unit's share of the item (RECTIFICATION items). */
+  share: Maybe<RectificationShare>;
   /** The task (of a share, or the escalation's task). */
   task: Maybe<Task>;
   /** The unit whose share or inbox it is. */
@@ -2806,6 +2852,8 @@ export type ScoreItemEdge = {
 export type ScoreItemKind =
   /** An escalation addressed to the unit. */
   | 'ESCALATION'
+  /** A unit's own LEAD share of a rectification item (整改事项的份额). */
+  | 'RECTIFICATION'
   /** A progress report returned on review. */
   | 'REPORT'
   /** A unit's LEAD share of a task. */
@@ -2910,11 +2958,15 @@ export type ScoreRuleInput = {
   points: Scalars['Float']['input'];
 };
 
+/** What a 考核 rubric line counts: a unit's LEAD task shares COMPLETED_ON_TIME (按时完成), COMPLETED_LATE (逾期完成), OVERDUE_DAY (per day late); ESCALATION (被督办, per escalation); RETURNED_REPORT (报告被退回); and its own LEAD shares of rectification items RECTIFICATION_COMPLETED_ON_TIME (整改按时完成: done — COMPLETED, VERIFIED or CLOSED — by the item's deadline), RECTIFICATION_COMPLETED_LATE (整改逾期完成), RECTIFICATION_OVERDUE_DAY (整改逾期, per day late). */
 export type ScoreRuleKind =
   | 'COMPLETED_LATE'
   | 'COMPLETED_ON_TIME'
   | 'ESCALATION'
   | 'OVERDUE_DAY'
+  | 'RECTIFICATION_COMPLETED_LATE'
+  | 'RECTIFICATION_COMPLETED_ON_TIME'
+  | 'RECTIFICATION_OVERDUE_DAY'
   | 'RETURNED_REPORT';
 
 /** A plan's review policy for its tasks' progress reports. */
@@ -2939,10 +2991,42 @@ export type SetReportReviewPayload = {
 /** Result of signFor. */
 export type SignForPayload = {
   __typename?: 'SignForPayload';
-  /** The share, signed for. */
+  /** The task share, signed for (null when a rectification share was named). */
   assignment: Maybe<Assignment>;
   /** Why it was refused, if it was. */
   errors: Array<UserError>;
+  /** The rectification share (整改责任单位的份额), signed for. */
+  share: Maybe<RectificationShare>;
+};
+
+/** What a unit signs for (签收): a share of a task or of an item. */
+export type SignableKind =
+  /** A responsible unit's share of a rectification item (RectificationShare). */
+  | 'RECTIFICATION'
+  /** A unit's share of a task (Assignment). */
+  | 'TASK';
+
+/** A share a unit signs for (签收): of a task, or of a rectification item. */
+export type SignableShare = Assignment | RectificationShare;
+
+/** A page of items with keyset cursors. */
+export type SignableShareConnection = {
+  __typename?: 'SignableShareConnection';
+  /** The items of this page. */
+  edges: Array<SignableShareEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Number of items over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a connection. */
+export type SignableShareEdge = {
+  __typename?: 'SignableShareEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: SignableShare;
 };
 
 export type Subscription = {
@@ -2985,6 +3069,8 @@ export type Supervision = {
   __typename?: 'Supervision';
   /** When it was designated. */
   designatedAt: Scalars['DateTime']['output'];
+  /** When it was revoked (the end of its valid period, 任期截止); null: in force. A revoked supervision gives neither visibility nor rights. */
+  endedAt: Maybe<Scalars['DateTime']['output']>;
   /** The inspection supervised (null for a plan). */
   inspection: Maybe<Inspection>;
   /** The plan supervised (null for an inspection). */

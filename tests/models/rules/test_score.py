@@ -135,3 +135,25 @@ def test_capped_and_escalation_lines() -> None:
     assert rules.escalation_counts(None, "URGE")
     assert rules.escalation_counts("URGE", "URGE")
     assert not rules.escalation_counts("URGE", "INTERVIEW")
+
+
+def test_rectification_kinds_judge_a_share_as_their_task_twins() -> None:
+    """Each RECTIFICATION_ kind scores an assessed share exactly as its task kind does, and
+    the SAMPLED kinds of the twin tests above include them."""
+    assert set(rules.AS_SHARE_KIND) <= set(SHARE_KINDS)
+    for rect_kind, task_kind in rules.AS_SHARE_KIND.items():
+        for found in (
+            rules.Assessment(True, 0),
+            rules.Assessment(True, 4),
+            rules.Assessment(False, 9),
+        ):
+            for cap in (None, 5.0):
+                assert rules.share_points(rect_kind, -1.5, cap, found) == rules.share_points(
+                    task_kind, -1.5, cap, found
+                )
+    assert (
+        rules.share_points(
+            ScoreRuleKind.RECTIFICATION_OVERDUE_DAY, -0.5, None, rules.Assessment(False, 6)
+        )
+        == -3.0
+    )

@@ -123,34 +123,53 @@ async def test_escalate_overdue_climbs_one_step_a_day_and_is_idempotent(
 ) -> None:
     now = datetime(2023, 7, 15, tzinfo=UTC)
 
+    unsigned: list[int] = []
+
     async def run(day: date) -> int:
+        """Runs the command; the overdue rungs it issued (the late 签收 urges apart)."""
+
         async def body(ctx: ServiceContext, work: UnitOfWork) -> list[dict[str, Any]]:
             return await escalate_overdue(ctx, work.conn, as_of=day, policy=DEFAULT_POLICY)
 
         issued = await run_command(seeded_db.engine, "test", body, clock=now)
-        return len(issued)
+        unsigned.append(sum(row["cause"] == "UNSIGNED" for row in issued))
+        return sum(row["cause"] == "OVERDUE" for row in issued)
 
     first = await run(date(2023, 7, 15))
     assert first > 0
     assert await run(date(2023, 7, 15)) == 0  # the same day again: nothing more
     second = await run(date(2023, 7, 16))
     assert second == first  # every item is ≥ 7 days overdue: URGE is due the next day
+    # The seed's shares nobody signed for: one 催办 each, on the first run only (no rung of
+    # the ladder: the overdue REMINDER → URGE steps above are not disturbed by them).
+    assert unsigned[0] > 0
+    assert unsigned[1:] == [0, 0]
     async with seeded_db.engine.connect() as conn:
         levels = await conn.execute(
-            sa.text("SELECT level, count(*) AS n FROM escalation GROUP BY level")
+            sa.text(
+                "SELECT level, count(*) AS n FROM escalation WHERE cause = 'OVERDUE' GROUP BY level"
+            )
         )
         counts = {row.level: row.n for row in levels}
         audits = await conn.execute(
             sa.text("SELECT count(*) FROM audit_event WHERE action = 'escalate'")
         )
-        assert audits.scalar() == first + second
+        assert audits.scalar() == first + second + unsigned[0]
+        urged = await conn.execute(
+            sa.text(
+                "SELECT level, count(*) AS n FROM escalation WHERE cause = 'UNSIGNED'"
+                " GROUP BY level"
+            )
+        )
+        assert {row.level: row.n for row in urged} == {"URGE": unsigned[0]}
     assert counts == {"REMINDER": first, "URGE": second}
-    # Ongoing tasks and tasks due later are never escalated.
+    # Ongoing tasks and tasks due later are never escalated as overdue.
     async with seeded_db.engine.connect() as conn:
         wrong = await conn.execute(
             sa.text(
                 "SELECT count(*) FROM escalation e JOIN task t ON t.id = e.task_id "
-                "WHERE t.deadline_kind = 'ONGOING' OR t.deadline_end >= '2023-07-15'"
+                "WHERE e.cause = 'OVERDUE' AND "
+                "(t.deadline_kind = 'ONGOING' OR t.deadline_end >= '2023-07-15')"
             )
         )
         assert wrong.scalar() == 0
