@@ -26,7 +26,7 @@ from models.rules import scope_rls
 from models.rules.scope import DATED_SUPERVISION
 
 revision: str = '0041'
-down_revision: str | None = '0040'
+down_revision: str | None = "0040"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

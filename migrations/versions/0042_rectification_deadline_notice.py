@@ -1,7 +1,7 @@
 """rectification deadline notices: due-soon/overdue once per share and threshold
 
 Revision ID: 0042
-Revises: 0040
+Revises: 0041
 Create Date: 2026-12-07
 
 Issue 18, point 5 for rectifications: the delivery worker's scheduler emits
@@ -18,7 +18,7 @@ from alembic import op
 
 
 revision: str = "0042"
-down_revision: str | None = "0040"
+down_revision: str | None = "0041"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
