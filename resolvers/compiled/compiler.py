@@ -1120,6 +1120,18 @@ def reported_by(env: Env, f: Field, row: Row) -> Any:
     return sa.case((hidden, sa.null()), else_=row.c.reported_by)
 
 
+def report_task(env: Env, f: Field, row: Row) -> Any:
+    """ProgressReport.task: the task of the report's share, null when not visible."""
+    t, a = env.alias(task_t, "t"), env.alias(assignment_t, "a")
+    obj = build_object(env, f.type, f.nodes, t)
+    return (
+        sa.select(obj)
+        .select_from(t.join(a, a.c.task_id == t.c.id))
+        .where(a.c.id == outer(row.c.assignment_id), task_visible(env.scope, t.c.id))
+        .scalar_subquery()
+    )
+
+
 def reported_at(env: Env, f: Field, row: Row) -> Any:
     return env.dialect.datetime(row.c.reported_at)
 
@@ -1698,6 +1710,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         **registered(fields.PROGRESS_REPORT),
         "reportedBy": reported_by,
         "unit": related_unit("reported_by_unit_id"),
+        "task": report_task,
     },
 }
 
