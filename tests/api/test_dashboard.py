@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from api.settings import Settings
 from tests.conftest import GraphQLClient, TestDatabase
 
 QUERIES = STATIC_DIR / "queries"
+BEIJING = timezone(timedelta(hours=8))
 VENDOR = STATIC_DIR / "vendor"
 
 
@@ -459,6 +461,36 @@ mutation ($input: EscalateInput!) { escalate(input: $input) {
 """
 
 
+async def _backdate_escalation(db: TestDatabase, escalation: str) -> None:
+    """Dates an escalation's moves into March 2024 (given in Beijing time, stored as the
+    application stores times)."""
+    from models import Escalation, EscalationReply
+    from resolvers.common import decode_global_id
+
+    esc_t = Escalation.__table__  # type: ignore[attr-defined]
+    reply_t = EscalationReply.__table__  # type: ignore[attr-defined]
+    key = decode_global_id(escalation)
+
+    def at(*parts: int) -> datetime:
+        return datetime(*parts, tzinfo=BEIJING).astimezone(timezone.utc)
+
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            esc_t.update()
+            .where(esc_t.c.id == key)
+            .values(
+                issued_on=date(2024, 3, 1),
+                acknowledged_at=at(2024, 3, 5, 9, 0),
+                closed_at=at(2024, 3, 20, 23, 30),
+            )
+        )
+        await conn.execute(
+            reply_t.update()
+            .where(reply_t.c.escalation_id == key)
+            .values(replied_at=at(2024, 3, 10, 0, 30))
+        )
+
+
 async def _as(client: GraphQLClient, name: str, role: str) -> GraphQLClient:
     from resolvers.common import decode_global_id
 
@@ -484,7 +516,7 @@ class TestInboxPanel:
     district; the wrong role or the wrong side gets a payload error and writes nothing."""
 
     async def test_issued_and_answered_through_the_panels_operations(
-        self, client: GraphQLClient
+        self, client: GraphQLClient, seeded_db: TestDatabase
     ) -> None:
         task, share = await _town_share(client)
         district = await _as(client, "城区", "COORDINATOR")
@@ -503,15 +535,22 @@ class TestInboxPanel:
         escalation = issued["escalate"]["escalation"]
         town = await _as(client, "南村镇", "REPORTER")
         town_viewer = await _as(client, "南村镇", "VIEWER")
-        inbox = (await town.query(_query("escalations.graphql"), {"addressedTo": "ME"}))[
-            "escalations"
-        ]
+        today = str(Settings().today())
+        inbox = (
+            await town.query(_query("escalations.graphql"), {"addressedTo": "ME", "asOf": today})
+        )["escalations"]
         assert [e["node"]["id"] for e in inbox["edges"]] == [escalation["id"]]
         assert inbox["edges"][0]["node"]["issuedBy"]["name"] == "城区"
-        sent = (await district.query(_query("escalations.graphql"), {"issuedBy": "ME"}))[
-            "escalations"
-        ]
+        # The item names its task (the panel opens the drill-down with it).
+        assert inbox["edges"][0]["node"]["task"]["id"] == task
+        assert inbox["edges"][0]["node"]["rectification"] is None
+        assert inbox["edges"][0]["node"]["statusAsOf"] == "ISSUED"
+        sent = (
+            await district.query(_query("escalations.graphql"), {"issuedBy": "ME", "asOf": PAST})
+        )["escalations"]
         assert [e["node"]["id"] for e in sent["edges"]] == [escalation["id"]]
+        assert sent["edges"][0]["node"]["task"]["id"] == task
+        assert sent["edges"][0]["node"]["statusAsOf"] is None  # not issued yet on that day
         # A VIEWER cannot sign for it; the issuer cannot either: nothing changes.
         for who in (town_viewer, district):
             refused = (
@@ -564,12 +603,13 @@ class TestInboxPanel:
         # Filtered by state, as the panel's select asks.
         open_ones = await town.query(
             _query("escalations.graphql"),
-            {"addressedTo": "ME", "status": ["ISSUED", "ACKNOWLEDGED", "REPLIED"]},
+            {"addressedTo": "ME", "status": ["ISSUED", "ACKNOWLEDGED", "REPLIED"], "asOf": today},
         )
         assert open_ones["escalations"]["totalCount"] == 0
         done = (
             await town.query(
-                _query("escalations.graphql"), {"addressedTo": "ME", "status": ["CLOSED"]}
+                _query("escalations.graphql"),
+                {"addressedTo": "ME", "status": ["CLOSED"], "asOf": today},
             )
         )["escalations"]["edges"][0]["node"]
         assert [(r["kind"], r["promisedBy"]) for r in done["replies"]] == [
@@ -584,8 +624,37 @@ class TestInboxPanel:
         )["task"]
         assert [e["id"] for e in detail["escalations"]] == [escalation["id"]]
 
+        # As of past days: the moves dated into 2024 (issued 03-01, signed for 03-05, answered
+        # 03-10, closed 03-20, Beijing time), each day shows the furthest move made by then.
+        await _backdate_escalation(seeded_db, escalation["id"])
+        expected = {
+            "2024-02-29": None,
+            "2024-03-04": "ISSUED",
+            "2024-03-05": "ACKNOWLEDGED",
+            "2024-03-09": "ACKNOWLEDGED",
+            "2024-03-10": "REPLIED",
+            "2024-03-19": "REPLIED",
+            "2024-03-20": "CLOSED",
+            today: "CLOSED",
+        }
+        admin = await _as(client, "山西省", "ADMIN")
+        for who, variables in (
+            (town, {"addressedTo": "ME"}),
+            (district, {"issuedBy": "ME"}),
+            (admin, {}),
+        ):
+            for day, state in expected.items():
+                page = (
+                    await who.query(_query("escalations.graphql"), {**variables, "asOf": day})
+                )["escalations"]
+                node = next(e["node"] for e in page["edges"] if e["node"]["id"] == escalation["id"])
+                assert node["statusAsOf"] == state, (day, variables)
+                assert node["status"] == "CLOSED"
+
     async def test_without_a_unit_the_inbox_is_empty(self, client: GraphQLClient) -> None:
-        data = await client.query(_query("escalations.graphql"), {"addressedTo": "ME"})
+        data = await client.query(
+            _query("escalations.graphql"), {"addressedTo": "ME", "asOf": PAST}
+        )
         assert data["escalations"]["totalCount"] == 0
 
 
@@ -724,6 +793,7 @@ async def _reviewed_plan_with_work(client: GraphQLClient) -> dict[str, Any]:
     assert asked["requestExtension"]["request"]["addressedTo"]["name"] == "城区"
     return {
         "task": task["id"],
+        "share": share,
         "report": reported["reportProgress"]["report"]["id"],
         "request": asked["requestExtension"]["request"]["id"],
     }
@@ -744,6 +814,7 @@ class TestTodoPanel:
         assert reports[work["report"]]["reviewState"] == "SUBMITTED"
         assert reports[work["report"]]["unit"]["name"] == TODO_LEAD
         assert reports[work["report"]]["percent"] == 40
+        assert reports[work["report"]]["task"]["id"] == work["task"]  # opens the drill-down
         requests = {e["node"]["id"]: e["node"] for e in todo["extensionRequests"]["edges"]}
         request = requests[work["request"]]
         assert (request["status"], request["requestedDeadlineEnd"]) == ("PENDING", "2099-12-31")
@@ -830,6 +901,51 @@ class TestTodoPanel:
         assert (extension["status"], extension["decisionReason"]) == ("REJECTED", "理由不充分")
         assert extension["decidedByUnit"]["name"] == "城区"
         assert detail["health"] in ("GREEN", "YELLOW", "RED")
+
+    async def test_the_lists_page_by_cursor_and_name_their_task(
+        self, client: GraphQLClient
+    ) -> None:
+        """显示更多: each list pages by its own cursor, the other asked for no rows; every
+        report names its task, for the district COORDINATOR and for ADMIN."""
+        work = await _reviewed_plan_with_work(client)
+        lead = await _as(client, TODO_LEAD, "REPORTER")
+        share = work["share"]
+        for percent in (50, 60, 70, 80):
+            more = await lead.query(
+                """mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+                     report { id } errors { code } } }""",
+                {"input": {"assignment": share, "percent": percent}},
+            )
+            assert more["reportProgress"]["errors"] == []
+        for who in (await _as(client, "城区", "COORDINATOR"), await _as(client, "城区", "ADMIN")):
+            whole = (await who.query(_query("todo.graphql"), {"reportsFirst": 100}))[
+                "reportsToReview"
+            ]
+            assert whole["totalCount"] >= 5
+            paged: list[dict[str, Any]] = []
+            after = None
+            while True:
+                page = await who.query(
+                    _query("todo.graphql"),
+                    {"reportsFirst": 2, "reportsAfter": after, "extensionsFirst": 0},
+                )
+                assert page["extensionRequests"]["edges"] == []
+                assert page["extensionRequests"]["totalCount"] >= 1  # still counted
+                reports = page["reportsToReview"]
+                assert len(reports["edges"]) <= 2
+                paged += [e["node"] for e in reports["edges"]]
+                if not reports["pageInfo"]["hasNextPage"]:
+                    break
+                after = reports["pageInfo"]["endCursor"]
+            assert [r["id"] for r in paged] == [e["node"]["id"] for e in whole["edges"]]
+            ours = [r for r in paged if r["task"] and r["task"]["id"] == work["task"]]
+            assert len(ours) == 5
+            assert {r["task"]["title"] for r in ours} == {"工地扬尘在线监测全覆盖"}
+            extensions = (
+                await who.query(_query("todo.graphql"), {"reportsFirst": 0, "extensionsFirst": 1})
+            )["extensionRequests"]
+            assert len(extensions["edges"]) == 1
+            assert extensions["edges"][0]["node"]["task"]["id"]
 
     async def test_a_returned_report_shows_its_reason_in_the_drill_down(
         self, client: GraphQLClient
