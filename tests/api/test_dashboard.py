@@ -644,9 +644,9 @@ class TestInboxPanel:
             (admin, {}),
         ):
             for day, state in expected.items():
-                page = (
-                    await who.query(_query("escalations.graphql"), {**variables, "asOf": day})
-                )["escalations"]
+                page = (await who.query(_query("escalations.graphql"), {**variables, "asOf": day}))[
+                    "escalations"
+                ]
                 node = next(e["node"] for e in page["edges"] if e["node"]["id"] == escalation["id"])
                 assert node["statusAsOf"] == state, (day, variables)
                 assert node["status"] == "CLOSED"
