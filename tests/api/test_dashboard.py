@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -472,7 +472,7 @@ async def _backdate_escalation(db: TestDatabase, escalation: str) -> None:
     key = decode_global_id(escalation)
 
     def at(*parts: int) -> datetime:
-        return datetime(*parts, tzinfo=BEIJING).astimezone(timezone.utc)
+        return datetime(*parts, tzinfo=BEIJING).astimezone(UTC)
 
     async with db.engine.begin() as conn:
         await conn.execute(
