@@ -347,6 +347,75 @@ class TestStatesAsOfTheChosenDay:
         ]["taskRollup"]
         assert node["taskRollup"]["total"] == rollup["total"]
 
+    async def test_the_tree_is_the_days_tree(self, client: GraphQLClient) -> None:
+        """UnitTree and the screen's 下级单位 list the units in force on the day under their
+        parent that day: a town established on 2024-01-01 is not in the 2023 tree, a town
+        renamed on 2024-03-01 shows its old unit before and the new one after."""
+        admin = await _as(client, "山西省", "ADMIN")
+        district = await _unit_id(client, "城区")
+        for event in (
+            {
+                "kind": "ESTABLISH",
+                "occurredOn": "2024-01-01",
+                "newUnits": [
+                    {
+                        "name": "城区新设街道",
+                        "code": "140502-T96",
+                        "kind": "TOWN",
+                        "parent": district,
+                    }
+                ],
+            },
+            {
+                "kind": "RENAME",
+                "occurredOn": "2024-03-01",
+                "predecessors": [await _unit_id(client, "钟家庄街道")],
+                "newUnits": [{"name": "钟家庄街道（更名）", "code": "140502-T95"}],
+            },
+        ):
+            recorded = await admin.query(
+                """mutation ($input: RecordOrgUnitEventInput!) {
+                     recordOrgUnitEvent(input: $input) { errors { code message } } }""",
+                {"input": event},
+            )
+            assert recorded["recordOrgUnitEvent"]["errors"] == []
+        days = {
+            PAST: ({"钟家庄街道"}, {"城区新设街道", "钟家庄街道（更名）"}),
+            "2024-02-01": ({"钟家庄街道", "城区新设街道"}, {"钟家庄街道（更名）"}),
+            "2024-06-30": ({"城区新设街道", "钟家庄街道（更名）"}, {"钟家庄街道"}),
+        }
+        for who, (viewer, _unit) in (await _viewers(client)).items():
+            for day, (present, absent) in days.items():
+                nodes: list[dict[str, Any]] = []
+                after = None
+                while True:
+                    page = (
+                        await viewer.query(
+                            _query("unit-tree.graphql"), {"asOf": day, "after": after}
+                        )
+                    )["orgUnits"]
+                    nodes += [edge["node"] for edge in page["edges"]]
+                    if not page["pageInfo"]["hasNextPage"]:
+                        break
+                    after = page["pageInfo"]["endCursor"]
+                names = {n["name"] for n in nodes}
+                label = (who, day)
+                if who == "admin":
+                    assert present <= names, label
+                else:  # the town sees its own subtree and its ancestors only
+                    assert {"南村镇", "城区"} <= names, label
+                assert not absent & names, label
+                # Each unit hangs under its parent of that day, and the parent's children
+                # that day are exactly the units hanging under it.
+                screen = (
+                    await viewer.query(_query("screen.graphql"), {"unit": district, "asOf": day})
+                )["unit"]
+                under = {n["name"] for n in nodes if (n["parent"] or {}).get("id") == district}
+                assert {c["name"] for c in screen["children"]} == under, label
+                assert not absent & under, label
+                if who == "admin":
+                    assert present <= under, label
+
     async def test_the_page_queries_continue_the_screen(self, client: GraphQLClient) -> None:
         unit = await _unit_id(client, "城区生态环境分局")
         variables = {"unit": unit, "asOf": PAST}
