@@ -540,8 +540,8 @@ async def _backdate_escalation(db: TestDatabase, escalation: str) -> None:
     reply_t = EscalationReply.__table__  # type: ignore[attr-defined]
     key = decode_global_id(escalation)
 
-    def at(*parts: int) -> datetime:
-        return datetime(*parts, tzinfo=BEIJING).astimezone(UTC)
+    def at(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+        return datetime(year, month, day, hour, minute, tzinfo=BEIJING).astimezone(UTC)
 
     async with db.engine.begin() as conn:
         await conn.execute(
