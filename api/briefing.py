@@ -58,9 +58,11 @@ query BriefingOverdue($unit: ID!, $asOf: Date!, $first: Int!, $after: String) {
       totalCount
       pageInfo { hasNextPage endCursor }
       edges { node {
-        label title status progress deadline { end text }
+        label title deadline { end text }
+        statusAsOf(asOf: $asOf, unit: $unit) progressAsOf(asOf: $asOf, unit: $unit)
         leadUnits { name }
-        escalations { level issuedOn reason issuedBy { name } addressedTo { name } }
+        escalations { level issuedOn reason statusAsOf(asOf: $asOf) issuedBy { name }
+                      addressedTo { name } }
       } }
     }
   }
@@ -151,8 +153,13 @@ class Briefing:
 
     def escalations(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """(task, escalation) for every 督办 on the overdue tasks, newest first."""
-        pairs = [(t, e) for t in self.overdue for e in t["escalations"]]
+        pairs = [(t, e) for t in self.overdue for e in issued(t)]
         return sorted(pairs, key=lambda pair: pair[1]["issuedOn"], reverse=True)
+
+
+def issued(task: dict[str, Any]) -> list[dict[str, Any]]:
+    """A task's escalations issued by the briefing's day (statusAsOf null: not yet)."""
+    return [e for e in task["escalations"] if e["statusAsOf"] is not None]
 
 
 async def gather(execute: Any, unit_id: str, as_of: date) -> Briefing:
@@ -231,7 +238,7 @@ def overdue_row(task: dict[str, Any], as_of: date) -> list[Any]:
     end = task["deadline"]["end"]
     days = days_overdue(date.fromisoformat(end), as_of) if end else None
     leads = "、".join(u["name"] for u in task["leadUnits"])
-    latest = max(task["escalations"], key=lambda e: e["issuedOn"], default=None)
+    latest = max(issued(task), key=lambda e: e["issuedOn"], default=None)
     last = (
         f"{LEVEL_WORDS.get(latest['level'], latest['level'])} {latest['issuedOn']}"
         if latest
@@ -243,14 +250,23 @@ def overdue_row(task: dict[str, Any], as_of: date) -> list[Any]:
         leads,
         task["deadline"]["text"],
         days,
-        status_word(task["status"]),
-        progress(task["progress"]),
+        # As of the day and in the unit's scope, as the list is judged (Task.statusAsOf):
+        # the state the 逾期 count and the dashboard's overdue list show for that day.
+        status_word(task["statusAsOf"]) if task["statusAsOf"] else "",
+        progress(task["progressAsOf"]),
         last,
     ]
 
 
 OVERDUE_HEADINGS = ["编号", "任务", "牵头单位", "完成时限", "逾期天数", "状态", "进度", "最近督办"]
-ESCALATION_HEADINGS = ["日期", "级别", "事项", "督办单位", "被督办单位", "事由"]
+ESCALATION_HEADINGS = ["日期", "级别", "事项", "督办单位", "被督办单位", "事由", "办理状态"]
+# The 督办 panel's words (api/static/dashboard/format.js ESCALATION_STATUS).
+ESCALATION_STATUS_WORDS = {
+    "ISSUED": "待签收",
+    "ACKNOWLEDGED": "已签收",
+    "REPLIED": "已回复",
+    "CLOSED": "已办结",
+}
 
 
 def escalation_row(task: dict[str, Any], escalation: dict[str, Any]) -> list[Any]:
@@ -261,6 +277,7 @@ def escalation_row(task: dict[str, Any], escalation: dict[str, Any]) -> list[Any
         escalation["issuedBy"]["name"],
         escalation["addressedTo"]["name"],
         escalation["reason"] or "",
+        ESCALATION_STATUS_WORDS.get(escalation["statusAsOf"], escalation["statusAsOf"]),
     ]
 
 

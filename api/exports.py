@@ -278,7 +278,10 @@ def routes(graphql: GovGraphQL) -> list[Route]:
                 )
                 raise ExportError(status, result.errors[0].message)
             assert result.data is not None
-            return result.data
+            # The compiled path answers an HTTP request's operation with its JSON text
+            # (orjson.Fragment, api/compiled.py), written into a response as is: read it.
+            data: dict[str, Any] = orjson.loads(orjson.dumps(result.data))
+            return data
 
         try:
             return await briefing.gather(execute, encode_global_id("OrgUnit", unit["id"]), as_of)

@@ -63,8 +63,8 @@ from models import (
     Task,
     enums,
 )
-from models.org_unit_tree import present
-from models.rules import rectification_state
+from models.org_unit_tree import in_force_at, parent_links, present
+from models.rules import calendar, rectification_state
 from models.rules.labels import task_label_sql
 from models.rules.names import normalize_doc_number
 from models.rules.responsibility import written_order
@@ -491,7 +491,7 @@ ARGUMENTS: dict[tuple[str, str], frozenset[str]] = {
     (owner, name): frozenset(args.split())
     for owner, name, args in [
         ("Query", "orgUnit", "id name"),
-        ("Query", "orgUnits", "first after filter"),
+        ("Query", "orgUnits", "first after filter asOf"),
         ("Query", "tasks", "first after filter orderBy"),
         ("Query", "targets", "first after filter"),
         ("Query", "measurements", "first after filter"),
@@ -499,7 +499,8 @@ ARGUMENTS: dict[tuple[str, str], frozenset[str]] = {
         ("Query", "plans", "first after document field year"),
         ("Plan", "tasks", "filter first after orderBy"),
         ("Plan", "taskRollup", "asOf filter"),
-        ("OrgUnit", "children", "kind"),
+        ("OrgUnit", "children", "kind asOf"),
+        ("OrgUnit", "parent", "asOf"),
         ("OrgUnit", "tasks", "role includeDescendants filter first after orderBy"),
         ("OrgUnit", "taskRollup", "asOf includeDescendants role filter"),
         ("OrgUnit", "rectificationRollup", "asOf includeDescendants"),
@@ -755,11 +756,49 @@ def related_unit(fk: str) -> Handler:
     return handler
 
 
-def unit_children(env: Env, f: Field, row: Row) -> Any:
-    if f.args.get("asOf") is not None:  # the dated tree: the resolvers answer it
-        raise NotCompilable("children(asOf:)")
+def tree_day(f: Field) -> date | None:
+    """The asOf of a dated-tree field (models/org_unit_tree.py), a constant of the plan: the
+    tree on a day reads the validity and parent links, never today's state, so it needs no
+    day check. Out of range: the resolvers report it."""
+    as_of = f.args.get("asOf")
+    if as_of is None:
+        return None
+    try:
+        return calendar.check_date(as_of)
+    except calendar.DateOutOfRange as exc:
+        raise NotCompilable(str(exc)) from exc
+
+
+def unit_parent(env: Env, f: Field, row: Row) -> Any:
+    """OrgUnit.parent: today's, or with asOf the parent whose link covers that day."""
+    on = tree_day(f)
     u = env.alias(unit_t, "u")
-    where = [u.c.parent_id == unit_row_id(env, row), present(u)]
+    if on is None:
+        return unit_object(env, f, [u.c.id == outer(row.c.parent_id)], u)
+    link = parent_links().alias(env.name("link"))
+    parent_then = (
+        sa.select(link.c.parent_id)
+        .where(link.c.org_unit_id == unit_row_id(env, row), in_force_at(link, on))
+        .order_by(link.c.parent_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return unit_object(env, f, [u.c.id == parent_then], u)
+
+
+def unit_children(env: Env, f: Field, row: Row) -> Any:
+    """OrgUnit.children: today's (not ended), or with asOf those in force on that day whose
+    link to this unit covers it (as resolvers/org_unit/history.py children_on)."""
+    on = tree_day(f)
+    u = env.alias(unit_t, "u")
+    if on is None:
+        where = [u.c.parent_id == unit_row_id(env, row), present(u)]
+    else:
+        link = parent_links().alias(env.name("link"))
+        linked = sa.select(link.c.org_unit_id).where(
+            link.c.parent_id == unit_row_id(env, row), in_force_at(link, on)
+        )
+        where = [u.c.id.in_(linked), in_force_at(u, on)]
     if f.args.get("kind") is not None:
         where.append(u.c.kind == f.args["kind"].value)
     return unit_list(env, f, where, [u.c.sort_order, u.c.name, u.c.id], u)
@@ -1136,6 +1175,18 @@ def reported_by(env: Env, f: Field, row: Row) -> Any:
     if isinstance(hidden, sa.sql.elements.False_):
         return row.c.reported_by
     return sa.case((hidden, sa.null()), else_=row.c.reported_by)
+
+
+def report_task(env: Env, f: Field, row: Row) -> Any:
+    """ProgressReport.task: the task of the report's share, null when not visible."""
+    t, a = env.alias(task_t, "t"), env.alias(assignment_t, "a")
+    obj = build_object(env, f.type, f.nodes, t)
+    return (
+        sa.select(obj)
+        .select_from(t.join(a, a.c.task_id == t.c.id))
+        .where(a.c.id == outer(row.c.assignment_id), task_visible(env.scope, t.c.id))
+        .scalar_subquery()
+    )
 
 
 def reported_at(env: Env, f: Field, row: Row) -> Any:
@@ -1595,7 +1646,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "OrgUnit": {
         "id": node_id("OrgUnit"),
         **registered(fields.ORG_UNIT),
-        "parent": related_unit("parent_id"),
+        "parent": unit_parent,
         "lineParent": related_unit("line_parent_id"),
         "children": unit_children,
         "ancestors": unit_ancestors,
@@ -1718,6 +1769,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         **registered(fields.PROGRESS_REPORT),
         "reportedBy": reported_by,
         "unit": related_unit("reported_by_unit_id"),
+        "task": report_task,
     },
 }
 
@@ -1753,16 +1805,25 @@ def query_org_units(env: Env, f: Field) -> Any:
     flt = known_filter(f, "OrgUnitFilter")
     if flt.get("name"):
         raise NotCompilable("orgUnits(filter: {name})")
-    if f.args.get("asOf") is not None:
-        raise NotCompilable("orgUnits(asOf:)")
+    on = tree_day(f)  # the tree of that day (resolvers/org_unit/queries.py)
     u = env.alias(unit_t, "u")
-    base = sa.select(*u.c).where(present(u))
+    base = sa.select(*u.c).where(present(u) if on is None else in_force_at(u, on))
     if flt.get("kind"):
         base = base.where(u.c.kind.in_([k.value for k in flt["kind"]]))
     parent_id = root_id = None
     if flt.get("parent") is not None:
         parent_id = env.unit_id(flt["parent"], argument_node(f, "filter", "parent"))
-        base = base.where(u.c.parent_id == parent_id)
+        if on is None:
+            base = base.where(u.c.parent_id == parent_id)
+        else:  # the parent that day
+            link = parent_links().alias(env.name("link"))
+            base = base.where(
+                u.c.id.in_(
+                    sa.select(link.c.org_unit_id).where(
+                        link.c.parent_id == parent_id, in_force_at(link, on)
+                    )
+                )
+            )
     if flt.get("ancestor") is not None:
         root_id = root = env.unit_id(flt["ancestor"], argument_node(f, "filter", "ancestor"))
         below = sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == root)

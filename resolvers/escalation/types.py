@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import sqlalchemy as sa
 import strawberry
@@ -14,11 +14,16 @@ from sqlalchemy.engine import RowMapping
 from models import Escalation as EscalationModel
 from models import EscalationReply as EscalationReplyModel
 from models import enums
+from models.rules import calendar, escalation_state
 from resolvers.common import Info, global_id
 from resolvers.database import Database
 from resolvers.loaders import RowsByKeyLoader
 from resolvers.org_unit.types import OrgUnit
 from resolvers.scope import EVERYTHING, Scope, internal_hidden, visibility
+
+if TYPE_CHECKING:
+    from resolvers.inspection.types import Rectification
+    from resolvers.task.types import Task
 
 escalation_t: sa.Table = EscalationModel.__table__  # type: ignore[attr-defined]
 reply_t: sa.Table = EscalationReplyModel.__table__  # type: ignore[attr-defined]
@@ -86,6 +91,8 @@ class Escalation:
     )
     issued_by_id: strawberry.Private[uuid.UUID]
     addressed_to_id: strawberry.Private[uuid.UUID]
+    task_id: strawberry.Private[uuid.UUID | None]
+    rectification_id: strawberry.Private[uuid.UUID | None]
 
     @classmethod
     def from_row(cls, row: RowMapping | dict[str, Any]) -> Escalation:
@@ -103,6 +110,8 @@ class Escalation:
             issued_by_id=row["issued_by_id"],
             addressed_to_id=row["addressed_to_id"],
             cause=enums.EscalationCause(row["cause"]) if row.get("cause") else None,
+            task_id=row["task_id"],
+            rectification_id=row["rectification_id"],
         )
 
     @strawberry.field(description="Global id (the inbox's mutations take it).")
@@ -133,6 +142,68 @@ class Escalation:
     @strawberry.field(description="The unit escalated to.")
     async def addressed_to(self, info: Info) -> OrgUnit:
         return OrgUnit.from_row(await info.context.loaders.org_unit_by_id.get(self.addressed_to_id))
+
+    @strawberry.field(
+        description="The task it is about (督办 of a task's share); null for a rectification"
+        " item's, or when the task is not visible."
+    )
+    async def task(
+        self, info: Info
+    ) -> Annotated[Task, strawberry.lazy("resolvers.task.types")] | None:
+        from resolvers.task.types import Task
+
+        if self.task_id is None:
+            return None
+        row = await info.context.loaders.task_by_id.load(self.task_id)
+        return Task.from_row(row) if row else None
+
+    @strawberry.field(
+        description="The rectification item (整改事项) it is about; null for a task's, or when"
+        " the item is not visible."
+    )
+    async def rectification(
+        self, info: Info
+    ) -> Annotated[Rectification, strawberry.lazy("resolvers.inspection.types")] | None:
+        from resolvers.inspection.types import Rectification
+
+        if self.rectification_id is None:
+            return None
+        row = await info.context.loaders.rectification_by_id.load(self.rectification_id)
+        return Rectification.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Where it stood in the inbox as of the date (end of day): the furthest move"
+        " made by then (CLOSED, REPLIED, ACKNOWLEDGED, else ISSUED); null when it was issued"
+        " after that day. Today and later: `status`."
+    )
+    async def status_as_of(self, info: Info, as_of: date) -> enums.EscalationStatus | None:
+        from resolvers.org_unit.types import check_as_of
+
+        day = check_as_of(as_of)
+        loader = info.context.loaders.get(
+            ("EscalationStatusAsOf", day), lambda: EscalationStatusAsOfLoader(info, day)
+        )
+        result: enums.EscalationStatus | None = await loader.load(self.row_id)
+        return result
+
+
+class EscalationStatusAsOfLoader(DataLoader[uuid.UUID, enums.EscalationStatus | None]):
+    """Escalation.statusAsOf for one day: one statement per batch (models/rules/
+    escalation_state.py status_as_of)."""
+
+    def __init__(self, info: Info, day: date) -> None:
+        super().__init__(max_batch_size=500)
+        self.db, self.day, self.today = info.context.db, day, info.context.today()
+
+    async def batch_load_fn(self, keys: Any) -> list[enums.EscalationStatus | None]:
+        cutoff = None if self.day >= self.today else calendar.end_of_day(self.day)
+        rows = await self.db.fetch_all(
+            sa.select(
+                escalation_t.c.id, escalation_state.status_as_of(cutoff).label("state")
+            ).where(escalation_t.c.id.in_(list(keys)), escalation_state.issued_by(self.day))
+        )
+        found = {row["id"]: enums.EscalationStatus(row["state"]) for row in rows}
+        return [found.get(key) for key in keys]
 
 
 class EscalationsByLoader(DataLoader[Any, list[RowMapping]]):

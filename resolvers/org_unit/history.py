@@ -61,6 +61,21 @@ def children_on(info: Info, on: date) -> RowsByKeyLoader:
     )
 
 
+def parent_on(info: Info, on: date) -> RowsByKeyLoader:
+    """ParentByOrgUnitOnLoader: the (visible) parent whose link to the unit covers `on`."""
+    loaders = info.context.loaders
+    link = parent_links()
+    stmt = (
+        sa.select(unit_t)
+        .join(link, link.c.parent_id == unit_t.c.id)
+        .where(in_force_at(link, on), visibility(loaders.scope, unit_t))
+    )
+    return loaders.get(
+        ("ParentByOrgUnitOn", on),
+        lambda: RowsByKeyLoader(loaders.db, stmt, link.c.org_unit_id, [unit_t.c.id]),
+    )
+
+
 def linked_units(info: Info, own_role: str) -> RowsByKeyLoader:
     """Units on the other side of the events where the key unit has `own_role`:
     predecessors of a successor (own_role SUCCESSOR) or successors of a predecessor."""

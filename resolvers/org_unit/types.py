@@ -66,8 +66,14 @@ class OrgUnit(RowNode, relay.Node):
         rows = await info.context.loaders.aliases_by_org_unit.load(self.row_id)
         return [r["alias"] for r in rows]
 
-    @strawberry.field(description="The government or unit it belongs to (块).")
-    async def parent(self, info: Info) -> OrgUnit | None:
+    @strawberry.field(
+        description="The government or unit it belongs to (块): today's, or with asOf the one"
+        " it belonged to on that day (null when no link of it covers the day)."
+    )
+    async def parent(self, info: Info, as_of: date | None = None) -> OrgUnit | None:
+        if as_of is not None:
+            rows = await history.parent_on(info, check_as_of(as_of)).load(self.row_id)
+            return OrgUnit.from_row(rows[0]) if rows else None
         if self.parent_id is None:
             return None
         row = await info.context.loaders.org_unit_by_id.load(self.parent_id)

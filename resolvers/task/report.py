@@ -13,9 +13,11 @@ from strawberry import relay
 
 from models import Assignment as AssignmentModel
 from models import ProgressReport as ProgressReportModel
+from models import Task as TaskModel
 from models import enums
 from resolvers import fields
 from resolvers.common import Connection, Info, RowNode
+from resolvers.loaders import RowsByKeyLoader
 from resolvers.org_unit.types import OrgUnit
 from resolvers.pagination import OrderKey, page_loader
 from resolvers.scope import internal_hidden, visibility
@@ -23,9 +25,11 @@ from resolvers.scope import internal_hidden, visibility
 if TYPE_CHECKING:
     from resolvers.comment.types import Comment
     from resolvers.evidence.types import EvidenceFile
+    from resolvers.task.types import Task
 
 report_t: sa.Table = ProgressReportModel.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = AssignmentModel.__table__  # type: ignore[attr-defined]
+task_t: sa.Table = TaskModel.__table__  # type: ignore[attr-defined]
 
 
 @strawberry.type(description="A link to supporting material of a report.")
@@ -124,6 +128,30 @@ class ProgressReport(RowNode, relay.Node):
             return None
         row = await info.context.loaders.org_unit_by_id.load(self.unit_id)
         return OrgUnit.from_row(row) if row else None
+
+    @strawberry.field(
+        description="The task it reports on (through its share); null when not visible."
+    )
+    async def task(
+        self, info: Info
+    ) -> Annotated[Task, strawberry.lazy("resolvers.task.types")] | None:
+        from resolvers.task.types import Task
+
+        rows = await task_by_assignment(info).load(self.assignment_id)
+        return Task.from_row(rows[0]) if rows else None
+
+
+def task_by_assignment(info: Info) -> RowsByKeyLoader:
+    """TaskByAssignmentLoader: the (visible) task of each share, one statement per batch."""
+    loaders = info.context.loaders
+    stmt = (
+        sa.select(task_t)
+        .select_from(task_t.join(assignment_t, assignment_t.c.task_id == task_t.c.id))
+        .where(visibility(loaders.scope, task_t))
+    )
+    return loaders.get(
+        "TaskByAssignment", lambda: RowsByKeyLoader(loaders.db, stmt, assignment_t.c.id)
+    )
 
 
 async def task_reports(

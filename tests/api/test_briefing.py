@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from api.app import create_app
 from api.auth import mint_token
-from api.briefing import ROLLUP_HEADINGS, rate
+from api.briefing import ROLLUP_HEADINGS, progress, rate, status_word
 from api.settings import Settings
 from models.enums import ViewerRole
 from resolvers.ids import decode_global_id
@@ -35,6 +35,15 @@ query ($name: String!, $asOf: Date!) { orgUnit(name: $name) {
                           rectificationRollup(asOf: $asOf) { total closed overdue } }
   tasks(includeDescendants: true, filter: {overdueAsOf: $asOf}, first: 100) {
     totalCount edges { node { label } } }
+} }
+"""
+
+
+OVERDUE_API = """
+query ($unit: ID!, $asOf: Date!) { orgUnit(id: $unit) {
+  tasks(includeDescendants: true, filter: {overdueAsOf: $asOf}, first: 100) { edges { node {
+    label status statusAsOf(asOf: $asOf, unit: $unit) progressAsOf(asOf: $asOf, unit: $unit)
+    escalations { issuedOn statusAsOf(asOf: $asOf) } } } }
 } }
 """
 
@@ -109,6 +118,66 @@ async def test_the_workbook_holds_the_apis_numbers(http: httpx.AsyncClient) -> N
             assert api["tasks"]["totalCount"] == len(expected)  # the seed: one page
             assert sorted(listed) == sorted(expected), label
             assert overdue[0][0] == f"逾期事项 {len(expected)} 项（按牵头单位）", label
+
+
+async def _report_on_an_overdue_task(http: httpx.AsyncClient, name: str, as_of: str) -> None:
+    """A report today on a task of `name` overdue on `as_of`: today it is 推进中, that day not."""
+    query = """query ($n: String!, $d: Date!) { orgUnit(name: $n) {
+      tasks(includeDescendants: true, filter: {overdueAsOf: $d}, first: 1) { edges { node {
+        assignments { id role unit { id } } } } } } }"""
+    response = await http.post(
+        "/graphql", json={"query": query, "variables": {"n": name, "d": as_of}}
+    )
+    task = response.json()["data"]["orgUnit"]["tasks"]["edges"][0]["node"]
+    share = next(a for a in task["assignments"] if a["role"] == "LEAD")
+    token = mint_token(
+        TEST_SECRET, unit_id=decode_global_id(share["unit"]["id"]), role=ViewerRole.REPORTER
+    )
+    report = """mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+      report { id } errors { code } } }"""
+    response = await http.post(
+        "/graphql",
+        json={"query": report, "variables": {"input": {"assignment": share["id"], "percent": 50}}},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert response.json()["data"]["reportProgress"]["errors"] == [], response.text
+
+
+async def test_overdue_rows_show_the_states_of_the_day(http: httpx.AsyncClient) -> None:
+    """Each overdue row's 状态 and 进度 are the API's statusAsOf / progressAsOf for the same day
+    and unit (not today's status), and its 最近督办 only what was issued by then."""
+    await _report_on_an_overdue_task(http, "城区", DATES[1])
+    differs = 0
+    for who, name, headers in await _viewers(http):
+        unit = (await _api(http, name, DATES[0], headers))["id"]
+        for as_of in DATES[1:3]:
+            response = await http.post(
+                "/graphql",
+                json={"query": OVERDUE_API, "variables": {"unit": unit, "asOf": as_of}},
+                headers=headers,
+            )
+            body = response.json()
+            assert "errors" not in body, body
+            api = {e["node"]["label"]: e["node"] for e in body["data"]["orgUnit"]["tasks"]["edges"]}
+            exported = await http.get(
+                "/export/briefing.xlsx", params={"unit": name, "asOf": as_of}, headers=headers
+            )
+            book = load_workbook(io.BytesIO(exported.content), read_only=True)
+            overdue = _sheet(book, "逾期事项")
+            heads = overdue[1]
+            rows = [dict(zip(heads, r, strict=True)) for r in overdue[2:] if r[1] is not None]
+            assert sorted(r["编号"] for r in rows) == sorted(api), (who, as_of)
+            for row in rows:
+                task = api[row["编号"]]
+                label = (who, as_of, row["编号"])
+                assert row["状态"] == (
+                    status_word(task["statusAsOf"]) if task["statusAsOf"] else ""
+                )
+                assert row["进度"] == progress(task["progressAsOf"]), label
+                issued = [e["issuedOn"] for e in task["escalations"] if e["statusAsOf"]]
+                assert (row["最近督办"] or "").endswith(max(issued, default="")), label
+                differs += task["statusAsOf"] != task["status"]
+    assert differs  # some row's state that day is not today's: the test can tell them apart
 
 
 async def test_the_dates_change_the_numbers(http: httpx.AsyncClient) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from api.settings import Settings
 from tests.conftest import GraphQLClient, TestDatabase
 
 QUERIES = STATIC_DIR / "queries"
+BEIJING = timezone(timedelta(hours=8))
 VENDOR = STATIC_DIR / "vendor"
 
 
@@ -345,6 +347,75 @@ class TestStatesAsOfTheChosenDay:
         ]["taskRollup"]
         assert node["taskRollup"]["total"] == rollup["total"]
 
+    async def test_the_tree_is_the_days_tree(self, client: GraphQLClient) -> None:
+        """UnitTree and the screen's 下级单位 list the units in force on the day under their
+        parent that day: a town established on 2024-01-01 is not in the 2023 tree, a town
+        renamed on 2024-03-01 shows its old unit before and the new one after."""
+        admin = await _as(client, "山西省", "ADMIN")
+        district = await _unit_id(client, "城区")
+        for event in (
+            {
+                "kind": "ESTABLISH",
+                "occurredOn": "2024-01-01",
+                "newUnits": [
+                    {
+                        "name": "城区新设街道",
+                        "code": "140502-T96",
+                        "kind": "TOWN",
+                        "parent": district,
+                    }
+                ],
+            },
+            {
+                "kind": "RENAME",
+                "occurredOn": "2024-03-01",
+                "predecessors": [await _unit_id(client, "钟家庄街道")],
+                "newUnits": [{"name": "钟家庄街道（更名）", "code": "140502-T95"}],
+            },
+        ):
+            recorded = await admin.query(
+                """mutation ($input: RecordOrgUnitEventInput!) {
+                     recordOrgUnitEvent(input: $input) { errors { code message } } }""",
+                {"input": event},
+            )
+            assert recorded["recordOrgUnitEvent"]["errors"] == []
+        days = {
+            PAST: ({"钟家庄街道"}, {"城区新设街道", "钟家庄街道（更名）"}),
+            "2024-02-01": ({"钟家庄街道", "城区新设街道"}, {"钟家庄街道（更名）"}),
+            "2024-06-30": ({"城区新设街道", "钟家庄街道（更名）"}, {"钟家庄街道"}),
+        }
+        for who, (viewer, _unit) in (await _viewers(client)).items():
+            for day, (present, absent) in days.items():
+                nodes: list[dict[str, Any]] = []
+                after = None
+                while True:
+                    page = (
+                        await viewer.query(
+                            _query("unit-tree.graphql"), {"asOf": day, "after": after}
+                        )
+                    )["orgUnits"]
+                    nodes += [edge["node"] for edge in page["edges"]]
+                    if not page["pageInfo"]["hasNextPage"]:
+                        break
+                    after = page["pageInfo"]["endCursor"]
+                names = {n["name"] for n in nodes}
+                label = (who, day)
+                if who == "admin":
+                    assert present <= names, label
+                else:  # the town sees its own subtree and its ancestors only
+                    assert {"南村镇", "城区"} <= names, label
+                assert not absent & names, label
+                # Each unit hangs under its parent of that day, and the parent's children
+                # that day are exactly the units hanging under it.
+                screen = (
+                    await viewer.query(_query("screen.graphql"), {"unit": district, "asOf": day})
+                )["unit"]
+                under = {n["name"] for n in nodes if (n["parent"] or {}).get("id") == district}
+                assert {c["name"] for c in screen["children"]} == under, label
+                assert not absent & under, label
+                if who == "admin":
+                    assert present <= under, label
+
     async def test_the_page_queries_continue_the_screen(self, client: GraphQLClient) -> None:
         unit = await _unit_id(client, "城区生态环境分局")
         variables = {"unit": unit, "asOf": PAST}
@@ -459,6 +530,36 @@ mutation ($input: EscalateInput!) { escalate(input: $input) {
 """
 
 
+async def _backdate_escalation(db: TestDatabase, escalation: str) -> None:
+    """Dates an escalation's moves into March 2024 (given in Beijing time, stored as the
+    application stores times)."""
+    from models import Escalation, EscalationReply
+    from resolvers.common import decode_global_id
+
+    esc_t = Escalation.__table__  # type: ignore[attr-defined]
+    reply_t = EscalationReply.__table__  # type: ignore[attr-defined]
+    key = decode_global_id(escalation)
+
+    def at(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+        return datetime(year, month, day, hour, minute, tzinfo=BEIJING).astimezone(UTC)
+
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            esc_t.update()
+            .where(esc_t.c.id == key)
+            .values(
+                issued_on=date(2024, 3, 1),
+                acknowledged_at=at(2024, 3, 5, 9, 0),
+                closed_at=at(2024, 3, 20, 23, 30),
+            )
+        )
+        await conn.execute(
+            reply_t.update()
+            .where(reply_t.c.escalation_id == key)
+            .values(replied_at=at(2024, 3, 10, 0, 30))
+        )
+
+
 async def _as(client: GraphQLClient, name: str, role: str) -> GraphQLClient:
     from resolvers.common import decode_global_id
 
@@ -484,7 +585,7 @@ class TestInboxPanel:
     district; the wrong role or the wrong side gets a payload error and writes nothing."""
 
     async def test_issued_and_answered_through_the_panels_operations(
-        self, client: GraphQLClient
+        self, client: GraphQLClient, seeded_db: TestDatabase
     ) -> None:
         task, share = await _town_share(client)
         district = await _as(client, "城区", "COORDINATOR")
@@ -503,15 +604,22 @@ class TestInboxPanel:
         escalation = issued["escalate"]["escalation"]
         town = await _as(client, "南村镇", "REPORTER")
         town_viewer = await _as(client, "南村镇", "VIEWER")
-        inbox = (await town.query(_query("escalations.graphql"), {"addressedTo": "ME"}))[
-            "escalations"
-        ]
+        today = str(Settings().today())
+        inbox = (
+            await town.query(_query("escalations.graphql"), {"addressedTo": "ME", "asOf": today})
+        )["escalations"]
         assert [e["node"]["id"] for e in inbox["edges"]] == [escalation["id"]]
         assert inbox["edges"][0]["node"]["issuedBy"]["name"] == "城区"
-        sent = (await district.query(_query("escalations.graphql"), {"issuedBy": "ME"}))[
-            "escalations"
-        ]
+        # The item names its task (the panel opens the drill-down with it).
+        assert inbox["edges"][0]["node"]["task"]["id"] == task
+        assert inbox["edges"][0]["node"]["rectification"] is None
+        assert inbox["edges"][0]["node"]["statusAsOf"] == "ISSUED"
+        sent = (
+            await district.query(_query("escalations.graphql"), {"issuedBy": "ME", "asOf": PAST})
+        )["escalations"]
         assert [e["node"]["id"] for e in sent["edges"]] == [escalation["id"]]
+        assert sent["edges"][0]["node"]["task"]["id"] == task
+        assert sent["edges"][0]["node"]["statusAsOf"] is None  # not issued yet on that day
         # A VIEWER cannot sign for it; the issuer cannot either: nothing changes.
         for who in (town_viewer, district):
             refused = (
@@ -564,12 +672,13 @@ class TestInboxPanel:
         # Filtered by state, as the panel's select asks.
         open_ones = await town.query(
             _query("escalations.graphql"),
-            {"addressedTo": "ME", "status": ["ISSUED", "ACKNOWLEDGED", "REPLIED"]},
+            {"addressedTo": "ME", "status": ["ISSUED", "ACKNOWLEDGED", "REPLIED"], "asOf": today},
         )
         assert open_ones["escalations"]["totalCount"] == 0
         done = (
             await town.query(
-                _query("escalations.graphql"), {"addressedTo": "ME", "status": ["CLOSED"]}
+                _query("escalations.graphql"),
+                {"addressedTo": "ME", "status": ["CLOSED"], "asOf": today},
             )
         )["escalations"]["edges"][0]["node"]
         assert [(r["kind"], r["promisedBy"]) for r in done["replies"]] == [
@@ -584,8 +693,37 @@ class TestInboxPanel:
         )["task"]
         assert [e["id"] for e in detail["escalations"]] == [escalation["id"]]
 
+        # As of past days: the moves dated into 2024 (issued 03-01, signed for 03-05, answered
+        # 03-10, closed 03-20, Beijing time), each day shows the furthest move made by then.
+        await _backdate_escalation(seeded_db, escalation["id"])
+        expected = {
+            "2024-02-29": None,
+            "2024-03-04": "ISSUED",
+            "2024-03-05": "ACKNOWLEDGED",
+            "2024-03-09": "ACKNOWLEDGED",
+            "2024-03-10": "REPLIED",
+            "2024-03-19": "REPLIED",
+            "2024-03-20": "CLOSED",
+            today: "CLOSED",
+        }
+        admin = await _as(client, "山西省", "ADMIN")
+        for who, variables in (
+            (town, {"addressedTo": "ME"}),
+            (district, {"issuedBy": "ME"}),
+            (admin, {}),
+        ):
+            for day, state in expected.items():
+                page = (await who.query(_query("escalations.graphql"), {**variables, "asOf": day}))[
+                    "escalations"
+                ]
+                node = next(e["node"] for e in page["edges"] if e["node"]["id"] == escalation["id"])
+                assert node["statusAsOf"] == state, (day, variables)
+                assert node["status"] == "CLOSED"
+
     async def test_without_a_unit_the_inbox_is_empty(self, client: GraphQLClient) -> None:
-        data = await client.query(_query("escalations.graphql"), {"addressedTo": "ME"})
+        data = await client.query(
+            _query("escalations.graphql"), {"addressedTo": "ME", "asOf": PAST}
+        )
         assert data["escalations"]["totalCount"] == 0
 
 
@@ -724,6 +862,7 @@ async def _reviewed_plan_with_work(client: GraphQLClient) -> dict[str, Any]:
     assert asked["requestExtension"]["request"]["addressedTo"]["name"] == "城区"
     return {
         "task": task["id"],
+        "share": share,
         "report": reported["reportProgress"]["report"]["id"],
         "request": asked["requestExtension"]["request"]["id"],
     }
@@ -744,6 +883,7 @@ class TestTodoPanel:
         assert reports[work["report"]]["reviewState"] == "SUBMITTED"
         assert reports[work["report"]]["unit"]["name"] == TODO_LEAD
         assert reports[work["report"]]["percent"] == 40
+        assert reports[work["report"]]["task"]["id"] == work["task"]  # opens the drill-down
         requests = {e["node"]["id"]: e["node"] for e in todo["extensionRequests"]["edges"]}
         request = requests[work["request"]]
         assert (request["status"], request["requestedDeadlineEnd"]) == ("PENDING", "2099-12-31")
@@ -830,6 +970,51 @@ class TestTodoPanel:
         assert (extension["status"], extension["decisionReason"]) == ("REJECTED", "理由不充分")
         assert extension["decidedByUnit"]["name"] == "城区"
         assert detail["health"] in ("GREEN", "YELLOW", "RED")
+
+    async def test_the_lists_page_by_cursor_and_name_their_task(
+        self, client: GraphQLClient
+    ) -> None:
+        """显示更多: each list pages by its own cursor, the other asked for no rows; every
+        report names its task, for the district COORDINATOR and for ADMIN."""
+        work = await _reviewed_plan_with_work(client)
+        lead = await _as(client, TODO_LEAD, "REPORTER")
+        share = work["share"]
+        for percent in (50, 60, 70, 80):
+            more = await lead.query(
+                """mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+                     report { id } errors { code } } }""",
+                {"input": {"assignment": share, "percent": percent}},
+            )
+            assert more["reportProgress"]["errors"] == []
+        for who in (await _as(client, "城区", "COORDINATOR"), await _as(client, "城区", "ADMIN")):
+            whole = (await who.query(_query("todo.graphql"), {"reportsFirst": 100}))[
+                "reportsToReview"
+            ]
+            assert whole["totalCount"] >= 5
+            paged: list[dict[str, Any]] = []
+            after = None
+            while True:
+                page = await who.query(
+                    _query("todo.graphql"),
+                    {"reportsFirst": 2, "reportsAfter": after, "extensionsFirst": 0},
+                )
+                assert page["extensionRequests"]["edges"] == []
+                assert page["extensionRequests"]["totalCount"] >= 1  # still counted
+                reports = page["reportsToReview"]
+                assert len(reports["edges"]) <= 2
+                paged += [e["node"] for e in reports["edges"]]
+                if not reports["pageInfo"]["hasNextPage"]:
+                    break
+                after = reports["pageInfo"]["endCursor"]
+            assert [r["id"] for r in paged] == [e["node"]["id"] for e in whole["edges"]]
+            ours = [r for r in paged if r["task"] and r["task"]["id"] == work["task"]]
+            assert len(ours) == 5
+            assert {r["task"]["title"] for r in ours} == {"工地扬尘在线监测全覆盖"}
+            extensions = (
+                await who.query(_query("todo.graphql"), {"reportsFirst": 0, "extensionsFirst": 1})
+            )["extensionRequests"]
+            assert len(extensions["edges"]) == 1
+            assert extensions["edges"][0]["node"]["task"]["id"]
 
     async def test_a_returned_report_shows_its_reason_in_the_drill_down(
         self, client: GraphQLClient

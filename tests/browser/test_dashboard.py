@@ -28,7 +28,8 @@ query Expected($unit: ID!, $asOf: Date!) {
     taskRollup(asOf: $asOf) {
       total completed inProgress notStarted overdue dueSoon ongoing completionRate
     }
-    children { name taskRollup(asOf: $asOf) { total completed overdue completionRate } }
+    children(asOf: $asOf) {
+      name taskRollup(asOf: $asOf) { total completed overdue completionRate } }
     tasks(includeDescendants: true, filter: {overdueAsOf: $asOf}, first: 100) {
       totalCount edges { node { id } }
     }
@@ -621,6 +622,34 @@ class TestLeaderPanels:
         assert escalation in [e["node"]["id"] for e in status["escalations"]["edges"]]
         assert all("401" in e or "403" in e for e in dashboard.errors), dashboard.errors
 
+    def test_an_inbox_item_opens_its_task_and_shows_the_days_state(
+        self, dashboard: Page, live_server: LiveServer, leader_data: dict[str, Any]
+    ) -> None:
+        """On the past day the escalations (issued today) were not issued yet; today's shows
+        their state; the item's task opens the drill-down."""
+        page = dashboard.page
+        panel = page.locator("[data-testid=inbox-panel]")
+        items = panel.locator("[data-testid=inbox-item]")
+        _open_as(dashboard, live_server, leader_data["reporter"], f"asOf={PAST}")
+        page.wait_for_selector("#inbox[data-box=inbox][data-loading=false]")
+        assert items.count() == 10
+        assert items.evaluate_all("rs => rs.map(r => r.dataset.statusAsOf)") == [""] * 10
+        badge = items.first.locator("[data-testid=inbox-status-badge]")
+        assert badge.inner_text() == "统计日尚未下发"
+        assert f"状态为统计日 {PAST} 当天的" in panel.inner_text()
+        items.first.locator("[data-testid=task-link]").click()
+        page.wait_for_selector("[data-testid=task-detail][data-state=ready]")
+        detail = page.locator("[data-testid=task-detail]")
+        assert detail.get_attribute("data-task-id") == leader_data["task"]
+        detail.locator("[data-testid=detail-close]").click()
+        _open_as(dashboard, live_server, leader_data["reporter"], "")
+        page.wait_for_selector("#inbox[data-box=inbox][data-loading=false]")
+        states = items.evaluate_all("rs => rs.map(r => [r.dataset.status, r.dataset.statusAsOf])")
+        assert states
+        assert all(now == then for now, then in states)
+        dashboard.screenshot("inbox-task-link")
+        assert all("401" in e or "403" in e for e in dashboard.errors), dashboard.errors
+
     def test_drill_down_shows_reports_files_and_escalations(
         self, dashboard: Page, live_server: LiveServer, leader_data: dict[str, Any], tmp_path: Path
     ) -> None:
@@ -744,6 +773,8 @@ def _waiting_for_the_district(server: LiveServer) -> dict[str, str]:
         "task": task["task"]["id"],
         "report": report["report"]["id"],
         "request": request["request"]["id"],
+        "share": share,
+        "lead": lead,
     }
 
 
@@ -798,4 +829,86 @@ def test_the_todo_panel_accepts_a_report_and_shows_the_servers_refusal(
     assert extension.get_attribute("data-status") == "PENDING"
     assert "设备到货延迟" in extension.inner_text()
     dashboard.screenshot("todo-drill-down")
+    detail.locator("[data-testid=detail-close]").click()
+
+    # 显示更多: 21 more reports wait; the list shows 20, the button the next page by cursor.
+    for n in range(21):
+        made = live_server.query(
+            """mutation ($input: ReportProgressInput!) { reportProgress(input: $input) {
+                 report { id } errors { code } } }""",
+            {"input": {"assignment": waiting["share"], "percent": 41 + n}},
+            waiting["lead"],
+        )["reportProgress"]
+        assert made["errors"] == []
+    _open_as(dashboard, live_server, coordinator, "unit=城区")
+    page.wait_for_selector("#todo[data-loading=false]")
+    total = int(panel.get_attribute("data-reports"))
+    assert total >= 21
+    items = panel.locator("[data-testid=todo-report]")
+    assert items.count() == 20
+    more = panel.locator("[data-testid=todo-reports-more]")
+    assert f"显示更多（已显示 20 / {total}）" == more.inner_text()
+    more.click()
+    page.wait_for_function(
+        f"() => document.querySelectorAll('[data-testid=todo-report]').length === {min(total, 40)}"
+    )
+    ids = items.evaluate_all("rs => rs.map(r => r.dataset.reportId)")
+    assert len(set(ids)) == len(ids)  # the next page, not the first again
+    # Each report names its task; the name opens the drill-down.
+    ours = panel.locator(
+        '[data-testid=todo-report]:has-text("浏览器测试：工地扬尘监测") [data-testid=task-link]'
+    )
+    assert ours.count() == 21
+    ours.last.click()
+    page.wait_for_selector("[data-testid=task-detail][data-state=ready]")
+    assert detail.get_attribute("data-task-id") == waiting["task"]
+    dashboard.screenshot("todo-paged")
+    assert dashboard.errors == []
+
+
+RECORD = """mutation ($input: RecordOrgUnitEventInput!) { recordOrgUnitEvent(input: $input) {
+  event { id } errors { code message } } }"""
+NEW_TOWN = "浏览器测试新设街道"
+
+
+def test_the_tree_of_a_past_day_leaves_out_a_unit_established_later(
+    dashboard: Page, live_server: LiveServer
+) -> None:
+    """A town established on 2024-01-01 under 城区: on the past day neither the tree nor
+    城区's 下级单位 list it (they follow children(asOf) / orgUnits(asOf)); later they do."""
+    admin = live_server.token("山西省", "ADMIN")
+    district = _unit_id(live_server, "城区")
+    recorded = live_server.query(
+        RECORD,
+        {
+            "input": {
+                "kind": "ESTABLISH",
+                "occurredOn": "2024-01-01",
+                "newUnits": [
+                    {"name": NEW_TOWN, "code": "140502-T97", "kind": "TOWN", "parent": district}
+                ],
+            }
+        },
+        admin,
+    )["recordOrgUnitEvent"]
+    assert recorded["errors"] == []
+    page = dashboard.page
+    tree_row = page.locator(f'[data-testid=tree-unit][data-name="{NEW_TOWN}"]')
+    for as_of, shown in ((PAST, False), ("2024-06-30", True)):
+        open_dashboard(dashboard, live_server, f"?unit=城区&asOf={as_of}")
+        api = live_server.query(
+            """query ($u: ID!, $d: Date!) { orgUnit(id: $u) {
+                 children(asOf: $d) { name kind taskRollup(asOf: $d) { total } } } }""",
+            {"u": district, "d": as_of},
+        )["orgUnit"]["children"]
+        assert (NEW_TOWN in {c["name"] for c in api}) is shown
+        units = [c for c in api if c["kind"] != "ENTERPRISE"]
+        idle = sum(1 for c in units if c["taskRollup"]["total"] == 0)
+        # 下级单位 counts the day's children: the new town is one more idle unit.
+        sub = page.locator("#children-sub").inner_text()
+        assert f"{len(units) - idle} 个单位牵头任务" in sub
+        assert (f"另 {idle} 个单位暂无" in sub) if idle else ("暂无" not in sub)
+        assert (tree_row.count() == 1) is shown
+        assert page.locator('[data-testid=tree-unit][data-name="南村镇"]').count() == 1
+        dashboard.screenshot(f"tree-{as_of}")
     assert dashboard.errors == []

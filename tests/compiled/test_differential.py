@@ -134,6 +134,17 @@ CHILDREN_OF = """query C($parent: ID, $kinds: [OrgUnitKind!]) {
   orgUnits(filter: {parent: $parent, kind: $kinds}, first: 6) { totalCount
     edges { cursor node { id name kind parent { name } } } pageInfo { endCursor } } }"""
 
+# The tree of a day (models/org_unit_tree.py): units in force then, under their parent then.
+DATED_TREE = """query D($unit: ID!, $asOf: Date) {
+  orgUnit(id: $unit) { id name parent(asOf: $asOf) { id name }
+    children(asOf: $asOf) { id name validFrom validTo parent(asOf: $asOf) { id }
+      children(asOf: $asOf) { id name } }
+    towns: children(kind: TOWN, asOf: $asOf) { id } now: children { id } }
+  orgUnits(first: 40, asOf: $asOf) { totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { id name parent(asOf: $asOf) { id } then: parent { id } } } }
+  under: orgUnits(first: 40, asOf: $asOf, filter: {parent: $unit}) { totalCount
+    edges { node { id name } } } }"""
+
 FALLBACK = """query N($unit: ID!) { orgUnit(id: $unit) { id name rectificationRollup { total }
   tasks(first: 3) { edges { node { id escalations { id level } } } } } }"""
 
@@ -258,6 +269,8 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
             Case("fallback", FALLBACK, {"unit": gid}, compiles=False),
             Case("same id twice", SAME_ID_TWICE, {"unit": gid}),
             Case("children of", CHILDREN_OF, {"parent": gid, "kinds": None}),
+            Case("dated tree", DATED_TREE, {"unit": gid, "asOf": "2023-10-20"}),
+            Case("dated tree, today's", DATED_TREE, {"unit": gid, "asOf": None}),
             Case("towns of", CHILDREN_OF, {"parent": gid, "kinds": ["TOWN", "DEPARTMENT"]}),
             # The dashboard's own documents, as app.js sends them: all compile (issue 15).
             Case("dashboard overdue page", OVERDUE_PAGE, {"unit": gid, "asOf": str(today)}),
@@ -348,6 +361,7 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
     cases += [
         Case("dashboard unit tree", UNIT_TREE, {}),
         Case("dashboard unit tree", UNIT_TREE, {"first": 7}),
+        Case("dashboard unit tree, past", UNIT_TREE, {"first": 7, "asOf": "2023-10-20"}),
         Case("every unit", CHILDREN_OF, {"parent": None, "kinds": None}),
         Case(
             "bad lead unit",
@@ -606,3 +620,112 @@ async def test_compiled_equals_resolvers_on_a_generated_province(
         assert any(not re.match(r"\d{4}(大气|水|土壤|生态|其他)-", label) for label in labels)
     finally:
         await db.engine.dispose()
+
+
+async def test_the_dated_tree_compiles_as_the_resolvers_answer(
+    seeded_db: TestDatabase, clients_for: Any
+) -> None:
+    """children(asOf), parent(asOf) and orgUnits(asOf) on both paths over a tree that
+    changed: a town established after the past day, 城区 renamed (its children move to the
+    successor), so each day shows the units and parents of that day."""
+    from datetime import timedelta
+
+    clients = await clients_for(seeded_db)
+    today = calendar.today()
+    renamed, established = today - timedelta(days=30), today - timedelta(days=60)
+    async with seeded_db.engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                sa.text(
+                    "SELECT id, name FROM org_unit WHERE name IN ('山西省', '城区', '晋城市',"
+                    " '南村镇')"
+                ).columns(id=sa.Uuid())
+            )
+        ).all()
+    ids = {r.name: str(global_id("OrgUnit", r.id)) for r in rows}
+    admin = {
+        "authorization": "Bearer "
+        + mint_token(
+            TEST_SECRET, unit_id=uuid.UUID(str(decode(ids["山西省"]))), role=ViewerRole.ADMIN
+        )
+    }
+    record = """mutation ($input: RecordOrgUnitEventInput!) { recordOrgUnitEvent(input: $input) {
+      event { id } errors { code message } } }"""
+    for event in (
+        {
+            "kind": "ESTABLISH",
+            "occurredOn": established.isoformat(),
+            "newUnits": [
+                {
+                    "name": "城区新设街道（测试）",
+                    "code": "140502-T98",
+                    "kind": "TOWN",
+                    "parent": ids["城区"],
+                }
+            ],
+        },
+        {
+            "kind": "RENAME",
+            "occurredOn": renamed.isoformat(),
+            "predecessors": [ids["城区"]],
+            "newUnits": [{"name": "晋城市城区（改名）", "code": "140502-R9"}],
+        },
+    ):
+        response = await clients.resolvers.post(
+            "/graphql", json={"query": record, "variables": {"input": event}}, headers=admin
+        )
+        assert response.json()["data"]["recordOrgUnitEvent"]["errors"] == [], response.text
+    town = {
+        "authorization": "Bearer "
+        + mint_token(
+            TEST_SECRET, unit_id=uuid.UUID(str(decode(ids["南村镇"]))), role=ViewerRole.VIEWER
+        )
+    }
+    days = [
+        None,
+        "2023-10-20",
+        (established - timedelta(days=1)).isoformat(),
+        established.isoformat(),
+        (renamed - timedelta(days=1)).isoformat(),
+        renamed.isoformat(),
+        today.isoformat(),
+    ]
+    cases = [
+        Case(f"dated tree of {name}", DATED_TREE, {"unit": ids[name], "asOf": day})
+        for name in ("城区", "晋城市")
+        for day in days
+    ]
+    cases += [Case("dashboard unit tree", UNIT_TREE, {"first": 100, "asOf": d}) for d in days]
+    cases += [
+        Case(
+            "dashboard screen",
+            dashboard_query("screen.graphql"),
+            {"unit": ids["城区"], "asOf": d or today.isoformat()},
+        )
+        for d in days
+    ]
+    strict = seeded_db.dialect == "postgresql"
+    for who, headers in (("ADMIN", admin), ("town VIEWER", town), ("demo", {})):
+        await compare(clients, cases, headers, who, strict=strict)
+    # What the day's tree holds, by the compiled path.
+
+    async def children(day: str | None, unit: str = "城区") -> set[str]:
+        body = {"query": DATED_TREE, "variables": {"unit": ids[unit], "asOf": day}}
+        data = (await clients.compiled.post("/graphql", json=body, headers=admin)).json()
+        return {c["name"] for c in data["data"]["orgUnit"]["children"]}
+
+    before = await children((established - timedelta(days=1)).isoformat())
+    assert "城区新设街道（测试）" not in before
+    assert "南村镇" in before
+    assert "城区新设街道（测试）" in await children(established.isoformat())
+    assert await children(renamed.isoformat()) == set()  # ended: its children moved
+    city = await children((renamed - timedelta(days=1)).isoformat(), "晋城市")
+    assert "城区" in city
+    assert "晋城市城区（改名）" not in city
+    assert "晋城市城区（改名）" in await children(renamed.isoformat(), "晋城市")
+
+
+def decode(gid: str) -> uuid.UUID:
+    from resolvers.common import decode_global_id
+
+    return decode_global_id(gid)

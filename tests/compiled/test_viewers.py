@@ -57,7 +57,7 @@ TASK = """id code seq label category title description remarks responsibilityTex
   leadUnits { id name kind } cooperatingUnits { id name }
   reports(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { id reportedAt period percent status narrative reportedBy
-      reviewState reviewReason reviewedAt version unit { id name } } } }"""
+      reviewState reviewReason reviewedAt version unit { id name } task { id code } } } }"""
 PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
 RECTIFICATION = """id seq category problem goal measures responsibilityText
   responsibilityUnresolved responsiblePersons status statusAsOf(asOf: "2023-10-20") version
@@ -74,7 +74,9 @@ EVERY_FIELD = f"""query Everything($unit: ID!, $asOf: Date) {{
     parent {{ id name kind parent {{ id name }}
       tasks(includeDescendants: true, first: 3) {{ totalCount edges {{ node {{ id }} }} }} }}
     lineParent {{ id name }}
-    children {{ id name kind }} ancestors {{ id name now: taskRollup {{ {ROLLUP} }} }}
+    children {{ id name kind }}
+    datedKids: children(asOf: $asOf) {{ id name then: parent(asOf: $asOf) {{ id }} }}
+    ancestors {{ id name now: taskRollup {{ {ROLLUP} }} }}
     now: taskRollup {{ {ROLLUP} }}
     dated: taskRollup(asOf: $asOf) {{ {ROLLUP} }}
     own: taskRollup(asOf: $asOf, includeDescendants: false, role: ANY) {{ {ROLLUP} }}
@@ -85,6 +87,8 @@ EVERY_FIELD = f"""query Everything($unit: ID!, $asOf: Date) {{
   }}
   orgUnits(first: 8, filter: {{ancestor: $unit}}) {{ totalCount {PAGE_INFO}
     edges {{ cursor node {{ id name kind lineParent {{ id }} }} }} }}
+  datedUnits: orgUnits(first: 8, asOf: $asOf) {{ totalCount {PAGE_INFO}
+    edges {{ cursor node {{ id name parent(asOf: $asOf) {{ id }} }} }} }}
   tasks(first: 5, orderBy: [UPDATED_DESC]) {{ totalCount
     edges {{ cursor node {{ id code cooperatingUnits {{ id }} }} }} }}
   me {{ subject role partner unrestricted unit {{ id name }} }}

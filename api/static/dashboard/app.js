@@ -500,7 +500,7 @@ async function start() {
 function wire() {
   state.tree = new UnitTree($("tree"), $("tree-search"), (id) => selectUnit(id));
   state.rankings = new RankingsPanel($("rankings"), (variables) => graphql(state.queries.rankings, variables));
-  state.inbox = new InboxPanel($("inbox"), (name, variables) => graphql(state.queries[name], variables));
+  state.inbox = new InboxPanel($("inbox"), (name, variables) => graphql(state.queries[name], variables), openTask);
   state.todo = new TodoPanel($("todo"), (name, variables) => graphql(state.queries[name], variables), openTask);
   state.detail = new TaskDetail(
     $("task-detail"),

@@ -26,9 +26,10 @@ function statusVariable(filter) {
 
 export class InboxPanel {
   /** run(name, variables) runs one of the dashboard's operations and resolves to its data. */
-  constructor(root, run) {
+  constructor(root, run, onTask) {
     this.root = root;
     this.run = run;
+    this.onTask = onTask;
     this.box = "inbox";
     this.filter = "";
     this.me = null;
@@ -87,7 +88,7 @@ export class InboxPanel {
 
   variables(after = null) {
     const party = BOXES.find(([key]) => key === this.box)[2];
-    return { ...party, status: statusVariable(this.filter), first: PAGE, after };
+    return { ...party, status: statusVariable(this.filter), first: PAGE, after, asOf: this.asOf || this.today };
   }
 
   async load() {
@@ -116,7 +117,7 @@ export class InboxPanel {
     const who = this.me.unit.name;
     this.sub.textContent =
       `${who}${this.box === "inbox" ? "收到" : "发出"} ${connection.totalCount} 件` +
-      (this.asOf !== this.today ? "（督办件为当前状态）" : "");
+      (this.asOf !== this.today ? `（状态为统计日 ${this.asOf} 当天的；筛选与操作按当前状态）` : "");
     this.root.dataset.total = String(connection.totalCount);
     this.root.dataset.box = this.box;
     if (!connection.totalCount) {
@@ -192,17 +193,35 @@ export class InboxPanel {
         ),
       );
     }
+    // On a past day the badge shows that day's state (statusAsOf; null: not issued yet).
+    const past = this.asOf && this.asOf !== this.today;
+    const shown = past ? e.statusAsOf : e.status;
+    const target = e.task
+      ? h(
+          "div",
+          { class: "item-title", title: e.task.title },
+          `${e.task.label} `,
+          h("button", { type: "button", class: "link task-link", dataset: { testid: "task-link" }, onclick: () => this.onTask(e.task.id) }, e.task.title),
+        )
+      : e.rectification
+        ? h("div", { class: "item-title", title: e.rectification.problem }, `整改事项 ${e.rectification.seq}：${e.rectification.problem}`)
+        : null;
     return h(
       "li",
-      { class: "item", dataset: { testid: "inbox-item", status: e.status, escalationId: e.id } },
+      { class: "item", dataset: { testid: "inbox-item", status: e.status, statusAsOf: shown || "", escalationId: e.id } },
       h(
         "div",
         { class: "item-head" },
         h("span", { class: `level l-${e.level}` }, ESCALATION_LEVEL[e.level] || e.level),
-        h("span", { class: `status e-${e.status}`, dataset: { testid: "inbox-status-badge" } }, ESCALATION_STATUS[e.status] || e.status),
+        h(
+          "span",
+          { class: `status e-${shown || "ISSUED"}`, dataset: { testid: "inbox-status-badge" } },
+          shown ? ESCALATION_STATUS[shown] || shown : "统计日尚未下发",
+        ),
         h("span", { class: "deadline" }, `${e.issuedOn} · ${e.issuedBy.name} → ${e.addressedTo.name}`),
       ),
-      e.reason ? h("div", { class: "item-title", title: e.reason }, e.reason) : null,
+      target,
+      e.reason ? h("div", { class: "hint", title: e.reason }, e.reason) : null,
       e.replies.length
         ? h(
             "ul",

@@ -88,12 +88,12 @@ function progressOf(task) {
 
 /** A "more" button under a list: onMore(after) resolves to the next page of the connection,
  * append(page) adds its rows. Hidden when the list is complete. */
-export function pager(testid, onMore, append) {
-  const more = h("button", { type: "button", class: "ghost more", dataset: { testid } }, "加载更多");
+export function pager(testid, onMore, append, label = "加载更多") {
+  const more = h("button", { type: "button", class: "ghost more", dataset: { testid } }, label);
   const update = (page, shown) => {
     more.hidden = !page.pageInfo.hasNextPage;
     more.dataset.after = page.pageInfo.endCursor || "";
-    more.textContent = `加载更多（已显示 ${shown} / ${page.totalCount}）`;
+    more.textContent = `${label}（已显示 ${shown} / ${page.totalCount}）`;
   };
   more.addEventListener("click", async () => {
     more.disabled = true;

@@ -3,6 +3,7 @@
 // may act; its error message is shown under the item.
 
 import { dateTime, h, TASK_STATUS } from "./format.js";
+import { pager } from "./panels.js";
 
 const PAGE = 20;
 const EXTENSION_STATUS = { PENDING: "待审批", APPROVED: "已批准", REJECTED: "未批准", WITHDRAWN: "已撤回" };
@@ -57,21 +58,42 @@ export class TodoPanel {
     this.root.dataset.extensions = String(extensions.totalCount);
     this.root.dataset.total = String(reports.totalCount + extensions.totalCount);
     this.sub.textContent = `${this.me.unit.name}：待审核报告 ${reports.totalCount} 份，待审批延期 ${extensions.totalCount} 件（当前状态）`;
-    const more = (page) =>
-      page.pageInfo.hasNextPage ? h("p", { class: "hint" }, `仅显示前 ${page.edges.length} 件，共 ${page.totalCount} 件`) : null;
-    const parts = [
+    // Each list pages by its own cursor (显示更多): the same Todo operation, the other list
+    // asked for no rows.
+    const paged = (page, key, testid, item, empty) => {
+      if (!page.totalCount) return [h("p", { class: "empty" }, empty)];
+      const list = h("ol", { class: "list", dataset: { testid } }, page.edges.map(({ node }) => item(node)));
+      const append = (next) => {
+        list.append(...next.edges.map(({ node }) => item(node)));
+        return list.children.length;
+      };
+      const onMore = async (after) => {
+        const variables = key === "reportsToReview"
+          ? { ...this.variables(), reportsAfter: after, extensionsFirst: 0 }
+          : { ...this.variables(), extensionsAfter: after, reportsFirst: 0 };
+        return (await this.run("todo", variables))[key];
+      };
+      const { more, update } = pager(`${testid}-more`, onMore, append, "显示更多");
+      update(page, list.children.length);
+      return [list, more];
+    };
+    this.body.replaceChildren(
       h("h3", {}, "待审核的进展报告"),
-      reports.totalCount
-        ? h("ol", { class: "list", dataset: { testid: "todo-reports" } }, reports.edges.map(({ node }) => this.reportItem(node)))
-        : h("p", { class: "empty" }, "没有待审核的进展报告"),
-      more(reports),
+      ...paged(reports, "reportsToReview", "todo-reports", (node) => this.reportItem(node), "没有待审核的进展报告"),
       h("h3", {}, "待审批的延期申请"),
-      extensions.totalCount
-        ? h("ol", { class: "list", dataset: { testid: "todo-extensions" } }, extensions.edges.map(({ node }) => this.extensionItem(node)))
-        : h("p", { class: "empty" }, "没有待审批的延期申请"),
-      more(extensions),
-    ];
-    this.body.replaceChildren(...parts.filter((part) => part !== null));
+      ...paged(extensions, "extensionRequests", "todo-extensions", (node) => this.extensionItem(node), "没有待审批的延期申请"),
+    );
+  }
+
+  /** The task a report or request is about, as a link opening its drill-down. */
+  taskLink(task) {
+    if (!task) return null;
+    return h(
+      "div",
+      { class: "item-title", title: task.title },
+      `${task.label} `,
+      h("button", { type: "button", class: "link task-link", dataset: { testid: "task-link" }, onclick: () => this.onTask(task.id) }, task.title),
+    );
   }
 
   /** Buttons for a decision; the second asks for a reason first. */
@@ -131,7 +153,8 @@ export class TodoPanel {
         h("span", { class: "status e-ISSUED" }, REVIEW_STATE[r.reviewState] || r.reviewState),
         h("span", { class: "deadline" }, `${dateTime(r.reportedAt)}${r.unit ? ` · ${r.unit.name}` : ""}${r.period ? ` · ${r.period}` : ""}`),
       ),
-      h("div", { class: "item-title" }, `${TASK_STATUS[r.status] || r.status} ${Math.round(r.percent)}%`),
+      this.taskLink(r.task),
+      h("div", { class: r.task ? "" : "item-title" }, `报告：${TASK_STATUS[r.status] || r.status} ${Math.round(r.percent)}%`),
       r.narrative ? h("div", { class: "hint pre" }, r.narrative) : null,
       ...this.decide("review", { report: r.id, expectedVersion: r.version }, ["通过", "ACCEPT"], ["退回", "RETURN"], "todo-review"),
     );
@@ -147,14 +170,7 @@ export class TodoPanel {
         h("span", { class: "status e-ISSUED" }, EXTENSION_STATUS[e.status] || e.status),
         h("span", { class: "deadline" }, `${dateTime(e.requestedAt)} · ${e.requestedByUnit.name}`),
       ),
-      e.task
-        ? h(
-            "div",
-            { class: "item-title", title: e.task.title },
-            `${e.task.label} `,
-            h("button", { type: "button", class: "link task-link", dataset: { testid: "task-link" }, onclick: () => this.onTask(e.task.id) }, e.task.title),
-          )
-        : null,
+      this.taskLink(e.task),
       h("div", {}, `完成时限 ${e.currentDeadlineEnd || "—"} → ${e.requestedDeadlineEnd}`),
       h("div", { class: "hint" }, `理由：${e.reason}`),
       ...this.decide("decideExtension", { request: e.id, expectedVersion: e.version }, ["批准", "APPROVE"], ["不予批准", "REJECT"], "todo-extension"),

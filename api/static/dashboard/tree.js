@@ -1,4 +1,5 @@
-// The unit tree picker (块 tree), built from the UnitTree query's pages.
+// The unit tree picker (块 tree), built from the UnitTree query's pages: the tree as it stood on
+// the chosen day (units in force then, under the parent they had then).
 
 import { UNIT_KIND, h } from "./format.js";
 
@@ -87,7 +88,7 @@ export class UnitTree {
     this.container.replaceChildren(...(nodes.length ? nodes : [h("p", { class: "empty" }, "没有匹配的单位")]));
   }
 
-  node(unit, visible) {
+  node(unit, visible, level = 0) {
     const kids = (this.children.get(unit.id) || []).filter((u) => !visible || visible.has(u.id));
     const open = visible !== null || this.expanded.has(unit.id);
     const total = unit.taskRollup.total;
@@ -99,7 +100,8 @@ export class UnitTree {
         "aria-selected": unit.id === this.selected ? "true" : "false",
         "aria-expanded": kids.length ? String(open) : null,
         dataset: { unitId: unit.id, name: unit.name, testid: "tree-unit" },
-        style: `padding-left:${unit.depth * 14 + 6}px`,
+        // The level in the day's tree (a unit moved since may sit at another depth today).
+        style: `padding-left:${level * 14 + 6}px`,
       },
       h(
         "button",
@@ -127,6 +129,6 @@ export class UnitTree {
       total ? h("span", { class: "count", title: "牵头任务数（含下级）" }, total) : null,
     );
     if (!kids.length || !open) return row;
-    return h("div", { role: "group" }, row, ...kids.map((k) => this.node(k, visible)));
+    return h("div", { role: "group" }, row, ...kids.map((k) => this.node(k, visible, level + 1)));
   }
 }

@@ -207,6 +207,13 @@ def test_cli_dry_run_writes_nothing_and_policy_files_are_checked(tmp_path: Path)
         text=True,
     )
     assert "would issue as of 2023-07-15: REMINDER" in dry.stdout
+    # Each line names the unit and what it is about: the task's code and title (issue 19).
+    lines = [line for line in dry.stdout.splitlines() if " → " in line]
+    assert lines
+    for line in lines:
+        unit, subject, *_ = line.split(" → ", 1)[1].split("  ")
+        assert unit.strip()
+        assert len(subject.split(" ", 1)) == 2, line  # "<code> <title>"
     real = subprocess.run(
         [*run, "escalate-overdue", "--as-of", "2023-07-15", "--database-url", url],
         check=True,
