@@ -450,14 +450,28 @@ def variants(
         return (False,)
     inside = INSIDE.get(hint)
     if inside is None:
-        root = context.scope.root
-        try:
-            inside = bool(bound) and all(
-                raw.get(k) is not None and unit_id(raw[k]) == root for k in bound
-            )
-        except ValueError:
-            inside = False  # the resolvers report the malformed id
+        inside = own_unit(context, raw, bound)
     return (True, False) if inside else (False,)
+
+
+def own_unit(context: RequestContext, raw: dict[str, Any], bound: frozenset[str]) -> bool:
+    """Whether the request asks about the viewer's own unit only, as far as its variables
+    say: every bound unit id is it, or (nothing bound: ids used elsewhere too, such as the
+    dashboard's statusAsOf(unit: $unit)) every variable holding an OrgUnit id is it."""
+    root = context.scope.root
+    if bound:
+        try:
+            return all(raw.get(k) is not None and unit_id(raw[k]) == root for k in bound)
+        except ValueError:
+            return False  # the resolvers report the malformed id
+    ids = []
+    for value in raw.values():
+        if isinstance(value, str) and len(value) < 100:
+            try:
+                ids.append(unit_id(value))
+            except ValueError:
+                continue  # not a unit's id
+    return bool(ids) and all(found == root for found in ids)
 
 
 def bound_params(raw: dict[str, Any], bound: frozenset[str]) -> dict[str, Any]:
