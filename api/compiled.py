@@ -110,6 +110,21 @@ class Plan:
     # The driver's conversions of the parameters that need one (SQLite: uuids, dates,
     # booleans), by position: applied to the request's values too.
     processors: tuple[tuple[int, Any], ...] = ()
+    # Whether the text starts with one character reporting a covered plan's guard ('1': the
+    # units asked about lie in the viewer's subtree, '0': not): a restricted viewer's
+    # general plan of a query that has a covered variant (compiler.py Env.reports_guards).
+    reports: bool = False
+
+    def answer(self, text: Any, hint: Hashable | None) -> Any:
+        """The response text of the statement's `text`, noting in INSIDE what it says of its
+        guard: a general plan's report, or a covered plan's NULL (the guard failed)."""
+        if hint is not None:
+            if self.reports and text is not None:
+                INSIDE.put(hint, text[0] == "1")
+                return text[1:]
+            if text is None:
+                INSIDE.put(hint, False)
+        return text
 
     def fresh(self, today: date) -> bool:
         """Whether the plan still answers for `today`, with the cursors it was made for still
@@ -131,6 +146,7 @@ class Plan:
         day_checks: tuple[Any, ...] = (),
         cursor_checks: tuple[Any, ...] = (),
         root: str = "",
+        reports: bool = False,
     ) -> Plan:
         compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
         params = compiled.construct_params()
@@ -152,6 +168,7 @@ class Plan:
             tuple(cursor_checks),
             root,
             tuple(converting),
+            reports,
         )
 
     def arguments(self, params: dict[str, Any]) -> list[Any]:
@@ -226,16 +243,45 @@ class CompiledReads(SchemaExtension):
         if bound is None:
             bound = bound_variables(operation)
             BOUND.put((ec.query, requested), bound)
+        query = ec.query or ""
+        hint = hint_key(context, query, requested, raw, bound)
+        for covered in variants(context, hint, raw, bound):
+            key = plan_key(context, query, requested, raw, bound, covered=covered)
+            plan, text = await self._variant(context, key, covered, operation, raw, bound)
+            if plan is None:
+                if covered:
+                    continue  # no unit asked about: the general plan
+                return None
+            text = plan.answer(text, hint)
+            if text is None and covered:  # an asked unit outside the subtree (the guard)
+                continue
+            return self._answer(context, text)
+        return None
+
+    async def _variant(
+        self,
+        context: RequestContext,
+        key: Hashable,
+        covered: bool,
+        operation: Any,
+        raw: dict[str, Any],
+        bound: frozenset[str],
+    ) -> tuple[Plan | None, Any]:
+        """(the plan of `key`, its statement's text): compiled first when it is not cached
+        (or stale); (None, None) when the resolvers must answer."""
+        ec = self.execution_context
+        document = ec.graphql_document
+        assert document is not None
+        requested = ec._provided_operation_name
         today = context.today()
-        key = plan_key(context, ec.query or "", requested, raw, bound)
         plan = PLANS.get(key)
         if plan is UNCOMPILABLE:
-            return None
+            return None, None
         if plan is None or not plan.fresh(today):
             schema = ec.schema._schema
             variables = get_variable_values(schema, operation.variable_definitions or (), raw)
             if isinstance(variables, list):  # bad variables: the resolvers report them
-                return None
+                return None, None
             fragments = {
                 d.name.value: d
                 for d in document.definitions
@@ -252,17 +298,18 @@ class CompiledReads(SchemaExtension):
                 members=not context.settings.rls,
                 bound=bound,
                 dialect=compiled_sql.dialect(context.db.dialect),
+                covered=covered,
             )
             try:
                 statement = compile_operation(env, operation)
             except NotCompilable:
                 if not bound:  # with bound ids it may be just this value (a malformed id)
                     PLANS.put(key, UNCOMPILABLE)
-                return None
+                return None, None
             except Exception:  # a compiler bug must not fail the query: resolvers answer
                 logger.exception("request %s: compiling failed", context.request_id)
                 PLANS.put(key, UNCOMPILABLE)
-                return None
+                return None, None
             root = first_field(operation.selection_set, fragments)
             plan = Plan.of(
                 statement,
@@ -270,6 +317,7 @@ class CompiledReads(SchemaExtension):
                 tuple(env.day_checks),
                 tuple(env.cursor_checks),
                 root.alias.value if root and root.alias else root.name.value if root else "",
+                reports=env.reports_guards,
             )
             params = env.params
             try:
@@ -281,19 +329,15 @@ class CompiledReads(SchemaExtension):
                 # answer this query shape from now on.
                 logger.info("request %s: %s", context.request_id, failed.__cause__)
                 PLANS.put(key, UNCOMPILABLE)
-                return None
+                return None, None
             PLANS.put(key, plan)
             ANSWERABLE.put((ec.query, requested), True)
-            return self._answer(context, text)
-        else:
-            try:
-                params = bound_params(raw, bound) | request_params(
-                    context.scope, today, context.viewer
-                )
-            except ValueError:
-                return None  # the resolvers report the malformed id
-        text = await run_plan(context, plan, params)
-        return self._answer(context, text)
+            return plan, text
+        try:
+            params = bound_params(raw, bound) | request_params(context.scope, today, context.viewer)
+        except ValueError:
+            return None, None  # the resolvers report the malformed id
+        return plan, await run_plan(context, plan, params)
 
     @staticmethod
     def _answer(context: RequestContext, text: str) -> Any:
@@ -345,13 +389,14 @@ def plan_key(
     operation_name: str | None,
     raw: dict[str, Any],
     bound: frozenset[str],
+    covered: bool = False,
 ) -> Hashable:
     """A plan's cache key: what shapes its SQL (bound variables only by being null or not).
 
     Of the viewer only whether its scope is restricted: its root and disclosure are bind
     parameters. Today is not in it either (Plan.fresh). Whether row-level security is on
     (the rollups differ: ROLLUPS_RLS). The database's dialect is (a process may serve both,
-    as the tests do).
+    as the tests do). Whether it is the covered variant (`variants`).
     """
     shaping = {k: v for k, v in raw.items() if k not in bound}
     return (
@@ -362,7 +407,71 @@ def plan_key(
         context.settings.rls,  # its plans read no rollup_member rows (ROLLUPS_RLS)
         orjson.dumps(shaping, option=orjson.OPT_SORT_KEYS) if shaping else b"",
         tuple(sorted((k, raw.get(k) is None) for k in bound)) if bound else (),
+        covered,
     )
+
+
+# Whether the units a restricted viewer's request asks about lie in its subtree, by
+# hint_key: what the last statement of the same question said (a covered plan's guard, or
+# the general plan's report of it). A hint only, never trusted for an answer: the covered
+# plan tests its guard itself (NULL when it fails: the general plan answers then), and the
+# general plan answers every case.
+INSIDE = LruCache(8192)
+
+
+def hint_key(
+    context: RequestContext,
+    query: str,
+    operation_name: str | None,
+    raw: dict[str, Any],
+    bound: frozenset[str],
+) -> Hashable | None:
+    """INSIDE's key of a request (None for an unrestricted viewer): the query and its shaping
+    variables (a unit's name among them), the viewer's root and the bound unit ids."""
+    if context.scope.unrestricted:
+        return None
+    key = plan_key(context, query, operation_name, raw, bound)
+    return (key, context.scope.root, tuple(sorted((k, str(raw.get(k))) for k in bound)))
+
+
+def variants(
+    context: RequestContext, hint: Hashable | None, raw: dict[str, Any], bound: frozenset[str]
+) -> tuple[bool, ...]:
+    """The plans tried for a request, in order (True: the covered one).
+
+    A restricted viewer's request runs the covered plan (resolvers/compiled/compiler.py
+    Env.covered: below the units asked about, read as ADMIN reads, with ADMIN's planning
+    cost) when they lie in its subtree, as far as is known here: each bound unit id is the
+    viewer's own unit (the usual case), or the last statement of this question said so
+    (INSIDE). Else the general plan, which reports the guard for next time; the general
+    plan also answers when the covered one's guard fails or it has none (no unit asked
+    about: UNCOMPILABLE)."""
+    if hint is None:
+        return (False,)
+    inside = INSIDE.get(hint)
+    if inside is None:
+        inside = own_unit(context, raw, bound)
+    return (True, False) if inside else (False,)
+
+
+def own_unit(context: RequestContext, raw: dict[str, Any], bound: frozenset[str]) -> bool:
+    """Whether the request asks about the viewer's own unit only, as far as its variables
+    say: every bound unit id is it, or (nothing bound: ids used elsewhere too, such as the
+    dashboard's statusAsOf(unit: $unit)) every variable holding an OrgUnit id is it."""
+    root = context.scope.root
+    if bound:
+        try:
+            return all(raw.get(k) is not None and unit_id(raw[k]) == root for k in bound)
+        except ValueError:
+            return False  # the resolvers report the malformed id
+    ids = []
+    for value in raw.values():
+        if isinstance(value, str) and len(value) < 100:
+            try:
+                ids.append(unit_id(value))
+            except ValueError:
+                continue  # not a unit's id
+    return bool(ids) and all(found == root for found in ids)
 
 
 def bound_params(raw: dict[str, Any], bound: frozenset[str]) -> dict[str, Any]:
@@ -404,16 +513,26 @@ async def answer_from_plan(
     if bound is None:
         return None
     today = context.today()
-    plan = PLANS.get(plan_key(context, query, operation_name, raw, bound))
-    if not isinstance(plan, Plan) or not plan.fresh(today):
-        return None
-    try:
-        params = bound_params(raw, bound) | request_params(context.scope, today, context.viewer)
-    except ValueError:
-        return None
     body: dict[str, Any]
+    hint = hint_key(context, query, operation_name, raw, bound)
     try:
-        text = await run_plan(context, plan, params)
+        for covered in variants(context, hint, raw, bound):
+            plan = PLANS.get(plan_key(context, query, operation_name, raw, bound, covered=covered))
+            if covered and plan is UNCOMPILABLE:
+                continue  # no unit asked about: the general plan
+            if not isinstance(plan, Plan) or not plan.fresh(today):
+                return None  # the full path compiles it
+            try:
+                params = bound_params(raw, bound)
+                params |= request_params(context.scope, today, context.viewer)
+            except ValueError:
+                return None
+            text = plan.answer(await run_plan(context, plan, params), hint)
+            if text is None and covered:  # an asked unit outside the subtree: general plan
+                continue
+            break
+        else:
+            return None
     except StatementFailed as failed:
         # The boundary every path shares: logged once, coded and masked; an execution error.
         errors.report([failed.error], context.request_id)

@@ -80,14 +80,17 @@ def create_engine(
     # it caches (above it every run would be parsed again).
     connect_args.setdefault("max_cacheable_statement_size", 256 * 1024)
     server_settings = connect_args.setdefault("server_settings", {})
+    # No JIT on any connection (the server's, the CLI's, the tests'): its compile time
+    # outweighs these short analytical statements, and for a large compiled statement it
+    # took longer than the statement itself by orders of magnitude (a covered plan of the
+    # differential test's every-field query: over a minute of compiling, 1 s to run).
+    server_settings.setdefault("jit", "off")
     if statement_timeout_ms:
         server_settings["statement_timeout"] = str(statement_timeout_ms)
         # The server's statements are prepared once per connection; after five runs
         # PostgreSQL may switch to a generic plan that assumes a tiny subtree and turns a
-        # province rollup from 0.5 s into a timeout (bench/RESULTS.md). Plan per execution,
-        # and skip JIT, whose compile time outweighs these short analytical statements.
+        # province rollup from 0.5 s into a timeout (bench/RESULTS.md). Plan per execution.
         server_settings.setdefault("plan_cache_mode", "force_custom_plan")
-        server_settings.setdefault("jit", "off")
     if rls_role:
         server_settings["role"] = rls_role  # as SET ROLE, from the connection's start
     return create_async_engine(url, **kwargs)

@@ -109,17 +109,25 @@ async def plan_of(
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://t"
         ) as client:
-            response = await client.post(
-                "/graphql",
-                json={"query": query, "variables": variables},
-                headers={"Authorization": f"Bearer {token}"},
-            )
-            body = response.json()
-            assert "errors" not in body, body
-            assert body.get("extensions", {}).get("sql", {}).get("compiled"), body
+            # Twice: a restricted viewer's first question about a unit found by name runs
+            # the general plan, which says whether the unit lies in its subtree; the second
+            # then runs the covered plan (api/compiled.py variants), the one measured.
+            for _ in range(2 if viewer else 1):
+                response = await client.post(
+                    "/graphql",
+                    json={"query": query, "variables": variables},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                body = response.json()
+                assert "errors" not in body, body
+                assert body.get("extensions", {}).get("sql", {}).get("compiled"), body
     finally:
         await engine.dispose()
-    (plan,) = [p for p in compiled.PLANS._plans.values() if isinstance(p, compiled.Plan)]
+    plans = [(k, p) for k, p in compiled.PLANS._plans.items() if isinstance(p, compiled.Plan)]
+    covered = [p for k, p in plans if k[-1]]
+    plan = covered[0] if covered else plans[-1][1]
+    if plan.reports:  # the general plan's text starts with the guards' outcome
+        print("(the general plan: the unit is not in the viewer's subtree)")
     bound = frozenset({"unit"} & variables.keys())
     params = compiled.bound_params(variables, bound) | compiled.request_params(
         _scope(unit, viewer), calendar.today(), _viewer(unit, role)

@@ -274,6 +274,31 @@ def in_subtree(scope: Scope, column: Column) -> Predicate:
     return column.in_(subtree(scope))
 
 
+def covered(scope: Scope, unit: Column) -> Predicate:
+    """`unit` lies in the subtree: the scope *covers* it, and what a read of that unit's
+    subtree finds needs no further scope predicate. From the read rules above, for a unit U
+    in the subtree:
+
+    - every unit below U is in the subtree (the closure is transitive), so visible;
+    - U's ancestors are visible: each is in the subtree (between the root and U) or an
+      ancestor of the root (a tree's ancestors of U form one chain through the root);
+    - a task assigned (any role) to U or a unit below it is visible (an assignment anchor in
+      the subtree), so is every rollup over U's units (all their tasks are visible);
+    - a rectification with a responsible unit at or below U is visible (its anchor), so is
+      every rectification rollup over U's units;
+    - a target or section of U is visible (its unit in the subtree);
+    - of a visible task, its assigned units (co-assigned), its document and plan (holding a
+      visible task) are visible; of a visible rectification, its responsible units.
+
+    It does not extend to what a visible task's other shares hold (their reports: own shares
+    only), to U's parent's other children, or to the tasks of an ancestor or a co-assigned
+    unit: those keep the predicates. The compiled read path tests this once per statement
+    (a guard) and reads below U as for a viewer who sees everything (covered plans,
+    resolvers/compiled/compiler.py Env.covered); anyone may test it here.
+    """
+    return in_subtree(scope, unit)
+
+
 # -- anchors: the units whose subtrees see an object -----------------------------------------
 
 

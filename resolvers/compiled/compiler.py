@@ -68,7 +68,14 @@ from models.rules import calendar, rectification_state
 from models.rules.labels import task_label_sql
 from models.rules.names import normalize_doc_number
 from models.rules.responsibility import written_order
-from models.rules.scope import reviewed_task, section_visible, visible_task_ids, with_sets
+from models.rules.scope import (
+    EVERYTHING,
+    covered,
+    reviewed_task,
+    section_visible,
+    visible_task_ids,
+    with_sets,
+)
 from models.rules.task_state import state_as_of, status_of, unit_scope
 from resolvers import cursors, fields
 from resolvers.common import decode_global_id
@@ -182,6 +189,17 @@ class Env:
     # The cursors checked while compiling, (cursor, list digest, parent): a cached plan
     # answers only while they still verify (the signing key may have changed).
     cursor_checks: list[tuple[str, str, str]] = field(default_factory=list)
+    # A covered plan (restricted viewers only; models/rules/scope.py `covered`): the units the
+    # operation asks about (orgUnit(id:), orgUnit(name:), orgUnits(filter: {ancestor|parent}))
+    # are taken to lie in the viewer's subtree, each a guard of the statement (it answers
+    # NULL when one fails: api/compiled.py runs the general plan then), and what lies below
+    # them is read without scope predicates, as ADMIN reads it. A restricted viewer's general
+    # plan reports the guards instead (`reports_guards`), so the next request knows.
+    covered: bool = False
+    guards: list[sa.ColumnElement[bool]] = field(default_factory=list)
+    # Rows (by alias name) a covered plan knows about: unit rows in the viewer's subtree,
+    # task and rectification rows of their lists (visible: scope.py `covered`).
+    known: set[str] = field(default_factory=set)
     _names: itertools.count[int] = field(default_factory=itertools.count)
 
     def __post_init__(self) -> None:
@@ -191,6 +209,26 @@ class Env:
             self.scope = Scope(root=NO_ROOT, disclosure=Disclosure.INTERNAL, parameter=SCOPE_ROOT)
             if self.dialect.scope_sets:
                 self.scope = with_sets(self.scope)
+
+    def scope_at(self, row: Row) -> Scope:
+        """The scope a field of `row` is read with: everything for a row a covered plan knows
+        (a unit in the viewer's subtree, a visible task or rectification: what the field's
+        rule then reads is visible by models/rules/scope.py `covered`), else the viewer's."""
+        return EVERYTHING if row.name in self.known else self.scope
+
+    def cover(self, unit: sa.ColumnElement[Any]) -> bool:
+        """`unit` (an asked unit's id) becomes a guard of a restricted viewer's plan; True in
+        a covered plan, whose rows of that unit (or below it) are then known."""
+        if self.scope.unrestricted:
+            return False
+        self.guards.append(covered(self.scope, unit))
+        return self.covered
+
+    @property
+    def reports_guards(self) -> bool:
+        """Whether the statement's text starts with the guards' outcome ('1' or '0'): a
+        general plan of a restricted viewer that asks about units (api/compiled.py Plan)."""
+        return bool(self.guards) and not self.covered
 
     def day(self, as_of: date | None) -> tuple[Any, bool]:
         """An asOf argument in SQL and whether it is today or later (the present state).
@@ -613,8 +651,11 @@ def connection(
     id_column: sa.ColumnElement[Any] | None = None,
     share: bool = True,
     count: sa.ColumnElement[Any] | None = None,
+    known_rows: bool = False,
 ) -> Any:
     """A Relay connection over `base` (rows of `table`) as resolvers/pagination.py pages it.
+
+    `known_rows`: the nodes are rows a covered plan knows (Env.known).
 
     `id_column`: the rows' id in `base` when it is not `table.c.id` (a set read from another
     table, joined to `table` for the page only). `share` False: the count and the page each
@@ -675,6 +716,8 @@ def connection(
             *rows.c, *(top_rows.c[f"_k{i}"] for i in range(arity)), top_rows.c._rn
         ).select_from(top_rows.join(rows, rows.c.id == top_rows.c._id))
         page = env.dialect.ordered_rows(page_rows, top_rows.c._rn).subquery(env.name("page"))
+        if known_rows:
+            env.known.add(page.name)
 
     def value(name: str, w: Field) -> Any:
         if name == "totalCount":
@@ -727,24 +770,37 @@ def _page_info(env: Env, f: Field, page: Any, size: int, sign: Signer, has_previ
 # -- OrgUnit ----------------------------------------------------------------------------------
 
 
-def unit_object(env: Env, f: Field, where: list[sa.ColumnElement[bool]], alias: Any) -> Any:
-    """One visible unit (or null) as an object."""
+def unit_object(
+    env: Env, f: Field, where: list[sa.ColumnElement[bool]], alias: Any, inside: bool = False
+) -> Any:
+    """One visible unit (or null) as an object; `inside`: one a covered plan knows lies in the
+    viewer's subtree (visible, and so is what lies below it)."""
+    if inside:
+        env.known.add(alias.name)
     obj = build_object(env, f.type, f.nodes, alias)
     return (
         sa.select(obj)
         .select_from(alias)
-        .where(*where, unit_visible(env.scope, alias.c.id))
+        .where(*where, unit_visible(EVERYTHING if inside else env.scope, alias.c.id))
         .limit(1)
         .scalar_subquery()
     )
 
 
 def unit_list(
-    env: Env, f: Field, where: list[sa.ColumnElement[bool]], order: list[Any], alias: Any
+    env: Env,
+    f: Field,
+    where: list[sa.ColumnElement[bool]],
+    order: list[Any],
+    alias: Any,
+    inside: bool = False,
 ) -> Any:
-    """Visible units as a list, in `order`."""
+    """Visible units as a list, in `order` (`inside`: as unit_object's)."""
+    if inside:
+        env.known.add(alias.name)
     obj = build_object(env, f.type, f.nodes, alias)
-    source = sa.select().select_from(alias).where(*where, unit_visible(env.scope, alias.c.id))
+    scope = EVERYTHING if inside else env.scope
+    source = sa.select().select_from(alias).where(*where, unit_visible(scope, alias.c.id))
     return json_list(env, obj, order, source)
 
 
@@ -801,7 +857,9 @@ def unit_children(env: Env, f: Field, row: Row) -> Any:
         where = [u.c.id.in_(linked), in_force_at(u, on)]
     if f.args.get("kind") is not None:
         where.append(u.c.kind == f.args["kind"].value)
-    return unit_list(env, f, where, [u.c.sort_order, u.c.name, u.c.id], u)
+    # A known unit's children lie in the subtree too.
+    inside = row.name in env.known
+    return unit_list(env, f, where, [u.c.sort_order, u.c.name, u.c.id], u, inside=inside)
 
 
 def unit_tasks(env: Env, f: Field, row: Row) -> Any:
@@ -809,6 +867,8 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
     include_descendants: bool = f.args["includeDescendants"]
     a = env.alias(assignment_t, "a")
     unit = unit_row_id(env, row)
+    scope = env.scope_at(row)  # a known unit's tasks are all visible (scope.py `covered`)
+    known_rows = scope.unrestricted and not env.scope.unrestricted
     in_scope: Any
     if include_descendants:
         c = env.alias(closure_t, "c")
@@ -829,21 +889,21 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
         # with their state in the unit's scope: the tests become index reads of them, for a
         # unit the viewer's scope covers (all its members are visible tasks); each date read
         # as present state or history is a day check of the plan.
-        if env.scope.unrestricted:
-            return member_tasks(env, f, row, unit, tests, filtered)
+        if scope.unrestricted:
+            return member_tasks(env, f, row, unit, tests, filtered, known_rows=known_rows)
         if env.dialect.outside_members:
             # Inside the subtree all members are visible; outside it, the visible ones are
             # the live branch's tasks (each judged by its state in the unit's scope).
             members = members_passing(unit, tests, name=env.name("m"))
             task_id = members.selected_columns[0]
-            in_scope = members.where(task_visible(env.scope, task_id))
-            return _unit_task_page(env, f, row, in_scope, filtered)
+            in_scope = members.where(task_visible(scope, task_id))
+            return _unit_task_page(env, f, row, in_scope, filtered, known_rows)
         name = env.name("j")
         units = unit_scope([unit], include_descendants).cte(f"units_{name}", nesting=True)
-        inside = unit.in_(subtree(env.scope))
+        inside = unit.in_(subtree(scope))
         live = in_scope.where(
             sa.not_(inside),
-            task_visible(env.scope, a.c.task_id),
+            task_visible(scope, a.c.task_id),
             *shares_state(
                 flt, units=units, role=role, root=unit, task=a.c.task_id, name=name, today=env.today
             ),
@@ -869,12 +929,17 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
                     today=env.today,
                 ),
             ]
-        in_scope = assigned_visible(env.scope, unit, in_scope, a.c.task_id)
-    return _unit_task_page(env, f, row, in_scope, filtered)
+        in_scope = assigned_visible(scope, unit, in_scope, a.c.task_id)
+    return _unit_task_page(env, f, row, in_scope, filtered, known_rows)
 
 
 def _unit_task_page(
-    env: Env, f: Field, row: Row, in_scope: Any, filtered: list[sa.ColumnElement[bool]]
+    env: Env,
+    f: Field,
+    row: Row,
+    in_scope: Any,
+    filtered: list[sa.ColumnElement[bool]],
+    known_rows: bool = False,
 ) -> Any:
     """OrgUnit.tasks: the page of the tasks of `in_scope` (ids) passing `filtered`."""
     base = sa.select(task_t).where(task_t.c.id.in_(in_scope), *filtered)
@@ -888,6 +953,7 @@ def _unit_task_page(
         owner="OrgUnit",
         parent=env.dialect.id_text(outer(row.c.id)),
         known=None if known is None else str(known),
+        known_rows=known_rows,
     )
 
 
@@ -898,12 +964,14 @@ def member_tasks(
     unit: sa.ColumnElement[Any],
     tests: list[Any],
     filtered: list[sa.ColumnElement[bool]],
+    known_rows: bool = False,
 ) -> Any:
     """OrgUnit.tasks(includeDescendants, role LEAD) with state tests, for a viewer who sees
-    every task: the unit's rollup members passing the tests (resolvers/rollups/maintained.py
-    `member_list`). Ordered by deadline (and id) with no other filter, the list never reads
-    the task table but for its page: the members' own deadline (the task row's, kept with
-    it) orders it, so the count and the first page are reads of ix_rollup_member_pending."""
+    every task of the unit (`known_rows`: a covered plan's, whose task rows are known): the
+    unit's rollup members passing the tests (resolvers/rollups/maintained.py `member_list`).
+    Ordered by deadline (and id) with no other filter, the list never reads the task table
+    but for its page: the members' own deadline (the task row's, kept with it) orders it,
+    so the count and the first page are reads of ix_rollup_member_pending."""
     m, conditions, pending = member_list(unit, tests, name=env.name("m"))
     order = task_order(f.args.get("orderBy"))
     own = [member_order_key(k, m, pending) for k in order]
@@ -931,6 +999,7 @@ def member_tasks(
         id_column=m.c.task_id,
         share=False,
         count=count,
+        known_rows=known_rows,
     )
 
 
@@ -990,7 +1059,7 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
                 current=current,
                 include_descendants=f.args["includeDescendants"],
                 role=f.args["role"],
-                scope=env.scope,
+                scope=env.scope_at(row),
                 name=env.name("r"),
                 today=env.today,
             )
@@ -1004,6 +1073,7 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
                 # its state there: the filter only picks which (task columns alone).
                 statement = members_or_live(
                     env,
+                    env.scope_at(row),
                     unit_row_id(env, row),
                     filtered_member_rollup(
                         unit_row_id(env, row),
@@ -1024,7 +1094,7 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
         current=current,
         include_descendants=f.args["includeDescendants"],
         role=f.args["role"],
-        scope=env.scope,
+        scope=env.scope_at(row),
         name=env.name("r"),
         outside_members=env.dialect.outside_members,
     )
@@ -1072,6 +1142,7 @@ def filtered_rollup_statement(
 
 def members_or_live(
     env: Env,
+    scope: Scope,
     root: sa.ColumnElement[Any],
     members: sa.Select[Any],
     live: sa.Select[Any],
@@ -1080,9 +1151,9 @@ def members_or_live(
     """`members` (a statement over the maintained members of `root`) for a root the viewer's
     scope covers (all its members visible), `live` for any other: two branches gated by
     that test alone, so only one of them runs."""
-    if env.scope.unrestricted:
+    if scope.unrestricted:
         return members
-    inside = root.in_(subtree(env.scope))
+    inside = root.in_(subtree(scope))
     either = sa.union_all(members.where(inside), live.where(sa.not_(inside)))
     return either.subquery(f"either_{name}").select()
 
@@ -1136,7 +1207,7 @@ def task_units(role: enums.AssignmentRole) -> Handler:
                 # A unit assigned to a visible task is visible (co-assigned: unit_visible),
                 # so unit_visible(a.org_unit_id) would only repeat this test, over every
                 # assignment of the visible tasks.
-                task_visible(env.scope, a.c.task_id),
+                task_visible(env.scope_at(row), a.c.task_id),
             )
         )
         order = [a.c.role, written_order(a.c.position), u.c.sort_order, u.c.name]
@@ -1202,13 +1273,15 @@ def unit_ancestors(env: Env, f: Field, row: Row) -> Any:
     """OrgUnit.ancestors: root first, the unit itself excluded."""
     u, c = env.alias(unit_t, "u"), env.alias(closure_t, "c")
     obj = build_object(env, f.type, f.nodes, u)
+    # A known unit's ancestors are visible (in the subtree or above its root: `covered`),
+    # though not known themselves.
     source = (
         sa.select()
         .select_from(u.join(c, c.c.ancestor_id == u.c.id))
         .where(
             c.c.descendant_id == unit_row_id(env, row),
             c.c.depth > 0,
-            unit_visible(env.scope, u.c.id),
+            unit_visible(env.scope_at(row), u.c.id),
         )
     )
     return json_list(env, obj, [c.c.depth.desc()], source)
@@ -1220,7 +1293,7 @@ def unit_aliases(env: Env, f: Field, row: Row) -> Any:
     source = (
         sa.select()
         .select_from(a)
-        .where(a.c.org_unit_id == outer(row.c.id), unit_visible(env.scope, a.c.org_unit_id))
+        .where(a.c.org_unit_id == outer(row.c.id), unit_visible(env.scope_at(row), a.c.org_unit_id))
     )
     return json_list(env, a.c.alias, [a.c.alias], source)
 
@@ -1231,9 +1304,10 @@ def related(table: sa.Table, prefix: str, fk: str, visible: Callable[..., Any]) 
     def handler(env: Env, f: Field, row: Row) -> Any:
         t = env.alias(table, prefix)
         obj = build_object(env, f.type, f.nodes, t)
+        # A known task's plan and document are visible (they hold it: `covered`).
         return (
             sa.select(obj)
-            .where(t.c.id == outer(row.c[fk]), visible(env.scope, t.c.id))
+            .where(t.c.id == outer(row.c[fk]), visible(env.scope_at(row), t.c.id))
             .scalar_subquery()
         )
 
@@ -1269,8 +1343,9 @@ def unit_rectifications(env: Env, f: Field, row: Row) -> Any:
                 env.day(as_of)  # present state or history (calendar.cutoff): a day check
     except ValueError as exc:  # a malformed id in the filter: the resolvers report it
         raise NotCompilable(str(exc)) from exc
+    scope = env.scope_at(row)  # a known unit's rectifications are visible (`covered`)
     base = sa.select(rect_t).where(
-        rect_t.c.id.in_(in_scope), *conditions, rectification_visible(env.scope, rect_t.c.id)
+        rect_t.c.id.in_(in_scope), *conditions, rectification_visible(scope, rect_t.c.id)
     )
     order = rectification_order()
     known = env.known_ids.get(row.name)
@@ -1283,6 +1358,7 @@ def unit_rectifications(env: Env, f: Field, row: Row) -> Any:
         owner="OrgUnit",
         parent=env.dialect.id_text(outer(row.c.id)),
         known=None if known is None else str(known),
+        known_rows=scope.unrestricted and not env.scope.unrestricted,
     )
 
 
@@ -1294,7 +1370,7 @@ def rectification_units(env: Env, f: Field, row: Row) -> Any:
     source = (
         sa.select()
         .select_from(ra.join(u, u.c.id == ra.c.org_unit_id))
-        .where(ra.c.rectification_id == outer(row.c.id), unit_visible(env.scope, u.c.id))
+        .where(ra.c.rectification_id == outer(row.c.id), unit_visible(env.scope_at(row), u.c.id))
     )
     return json_list(env, obj, order, source)
 
@@ -1377,7 +1453,7 @@ def unit_rectification_rollup(env: Env, f: Field, row: Row) -> Any:
         include_descendants=f.args["includeDescendants"],
         as_of=day,
         current=current,
-        visible=rectification_visible(env.scope, rect_t.c.id),
+        visible=rectification_visible(env.scope_at(row), rect_t.c.id),
         nesting=name,
     )
     r = statement.subquery(env.name("rr"))
@@ -1423,7 +1499,7 @@ def unit_targets(env: Env, f: Field, row: Row) -> Any:
     # Its own, then its sections' that are not its own: two index reads of disjoint rows
     # (as one OR, PostgreSQL read every target in the order's index to test it).
     year = [] if f.args.get("year") is None else [t.c.year == f.args["year"]]
-    visible = subject_visible(env.scope, t.c.org_unit_id, t.c.section_id)
+    visible = subject_visible(env.scope_at(row), t.c.org_unit_id, t.c.section_id)
     both = sa.union_all(
         sa.select(t).where(t.c.org_unit_id == unit, visible, *year),
         sa.select(t).where(
@@ -1787,7 +1863,7 @@ def query_org_unit(env: Env, f: Field) -> Any:
     if not env.bound:  # a constant: its connections can check a cursor
         env.known_ids[u.name] = decode_global_id(f.args["id"], "OrgUnit")
     env.root_ids[u.name] = unit_id
-    return unit_object(env, f, [u.c.id == unit_id], u)
+    return unit_object(env, f, [u.c.id == unit_id], u, inside=env.cover(unit_id))
 
 
 def org_unit_by_name(env: Env, f: Field, name: str | None) -> Any:
@@ -1795,6 +1871,14 @@ def org_unit_by_name(env: Env, f: Field, name: str | None) -> Any:
     (the name is a constant of the plan: variables other than ids shape its key)."""
     if name is None or not name.strip():
         return sa.null()
+    if not env.scope.unrestricted:
+        # The first unit of the match among all units: when it lies in the subtree (the
+        # guard) it is visible, so the first visible one too.
+        match = name_match_statement(name)
+        first = match.with_only_columns(unit_t.c.id).limit(1).scalar_subquery()
+        if env.cover(first):
+            u = env.alias(unit_t, "u")
+            return unit_object(env, f, [u.c.id == first], u, inside=True)
     match = name_match_statement(name).where(unit_visible(env.scope, unit_t.c.id))
     first = match.with_only_columns(unit_t.c.id).limit(1).scalar_subquery()
     u = env.alias(unit_t, "u")
@@ -1811,6 +1895,7 @@ def query_org_units(env: Env, f: Field) -> Any:
     if flt.get("kind"):
         base = base.where(u.c.kind.in_([k.value for k in flt["kind"]]))
     parent_id = root_id = None
+    inside = False  # a covered plan's list of units in the subtree (below a guarded unit)
     if flt.get("parent") is not None:
         parent_id = env.unit_id(flt["parent"], argument_node(f, "filter", "parent"))
         if on is None:
@@ -1827,7 +1912,11 @@ def query_org_units(env: Env, f: Field) -> Any:
     if flt.get("ancestor") is not None:
         root_id = root = env.unit_id(flt["ancestor"], argument_node(f, "filter", "ancestor"))
         below = sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == root)
-        base = base.where(u.c.id.in_(units_below_visible(env.scope, root, below)))
+        inside = env.cover(root)
+        scope = EVERYTHING if inside else env.scope
+        base = base.where(u.c.id.in_(units_below_visible(scope, root, below)))
+    elif parent_id is not None and env.cover(parent_id):
+        inside = True
     else:
         base = base.where(unit_visible(env.scope, u.c.id))
     order = [OrderKey(u.c.depth), OrderKey(u.c.sort_order), OrderKey(u.c.code), OrderKey(u.c.id)]
@@ -1843,7 +1932,9 @@ def query_org_units(env: Env, f: Field) -> Any:
                 for k in ("parent", "ancestor")
             ]
         )
-    return connection(env, f, base, order, u, owner="Query", parent=parent, known=known)
+    return connection(
+        env, f, base, order, u, owner="Query", parent=parent, known=known, known_rows=inside
+    )
 
 
 def units_below_visible(scope: Scope, root: sa.ColumnElement[Any], below: sa.Select[Any]) -> Any:
@@ -1931,4 +2022,13 @@ def compile_operation(env: Env, operation: OperationDefinitionNode) -> sa.Select
         [operation.selection_set],
         lambda name, f: rule(QUERY_FIELDS, root.name, name)(env, f),
     )
-    return sa.select(env.dialect.document(data))
+    document = env.dialect.document(data)
+    if env.covered:
+        if not env.guards:
+            raise NotCompilable("covered plan: no unit asked about")
+        # NULL (never a response) when an asked unit lies outside the viewer's subtree.
+        return sa.select(sa.case((sa.and_(*env.guards), document)))
+    if env.reports_guards:
+        inside = sa.case((sa.and_(*env.guards), sa.literal("1")), else_=sa.literal("0"))
+        return sa.select(inside.concat(document))
+    return sa.select(document)

@@ -64,7 +64,8 @@ async def test_a_repeated_query_is_answered_from_its_plan(
 ) -> None:
     """The second time a query comes (same kind of scope, shaping variables), the HTTP layer
     answers from the cached plan, before GraphQL; a restricted viewer never runs the plan of
-    an unrestricted one, but the next restricted viewer runs the first one's."""
+    an unrestricted one, but the next restricted viewer runs the first one's (of the same
+    variant: asking about its own unit, the covered plan)."""
     from api.app import GovGraphQL
 
     answers: list[bool] = []
@@ -85,8 +86,13 @@ async def test_a_repeated_query_is_answered_from_its_plan(
         town = client.as_viewer(decode_global_id(ids[2]), "REPORTER")
         scoped = await town.execute(query, {"u": ids[1]})
         other = client.as_viewer(decode_global_id(ids[1]), "VIEWER")
+        # Its own unit: the covered plan (api/compiled.py variants), compiled now...
         own = await other.execute(query, {"u": ids[1]})
-    assert answers[-4:] == [False, True, False, True]
+        # ...and run for the next viewer asking about its own unit.
+        third = client.as_viewer(decode_global_id(ids[0]), "VIEWER")
+        mine = await third.execute(query, {"u": ids[0]})
+    assert answers[-5:] == [False, True, False, False, True]
+    assert mine["data"]["orgUnit"]["name"] == units["orgUnits"]["edges"][0]["node"]["name"]
     assert own["data"]["orgUnit"]["name"] == units["orgUnits"]["edges"][1]["node"]["name"]
     assert first["data"]["orgUnit"]["name"] == units["orgUnits"]["edges"][0]["node"]["name"]
     assert second["data"]["orgUnit"]["name"] == units["orgUnits"]["edges"][1]["node"]["name"]
@@ -178,7 +184,9 @@ async def test_one_plan_serves_every_viewer_of_a_query_shape(seeded_db: TestData
         other = await _both(fast, slow, _bearer(towns[0]), VIEWER_SHAPE, towns[1])
         shared = await _both(fast, slow, {"x-api-key": partner.secret}, VIEWER_SHAPE, district)
         after = plan_cache_size()
-    assert after - before == 1  # one plan for every restricted viewer of this shape
+    # One covered plan for every restricted viewer asking about its own unit, one general
+    # plan for another's (api/compiled.py variants).
+    assert after - before == 2
     totals = [o["orgUnit"]["tasks"]["totalCount"] for o in own]
     assert all(totals)
     assert len(set(totals)) > 1  # each its own branch, not the first one's
@@ -269,3 +277,115 @@ async def test_metrics_report_the_plan_cache_size(seeded_db: TestDatabase) -> No
     found = re.search(r"^govgraph_compiled_plans (\S+)$", text, re.MULTILINE)
     assert found is not None
     assert float(found.group(1)) == plan_cache_size()
+
+
+COVERED_SHAPE = """query C($u: ID!) { orgUnit(id: $u) { id name
+  parent { id name tasks(first: 3) { totalCount } }
+  ancestors { id name taskRollup { total } targets { id } }
+  children { id name taskRollup { total overdue } tasks(first: 2) { totalCount } }
+  taskRollup { asOf total overdue completed weightedProgress }
+  any: taskRollup(role: ANY, includeDescendants: false) { total }
+  filtered: taskRollup(filter: {deadlineKind: [BY_DATE]}) { total }
+  rectificationRollup { total overdue }
+  rectifications(includeDescendants: true, first: 5) { totalCount
+    edges { node { id responsibleUnits { id name } } } }
+  targets { id orgUnit { id } }
+  overdue: tasks(includeDescendants: true, filter: {overdueAsOf: "2026-01-01"}, first: 5) {
+    totalCount edges { node { id leadUnits { id } } } }
+  tasks(includeDescendants: true, role: ANY, first: 20, orderBy: [DEADLINE_ASC]) { totalCount
+    edges { node { id code plan { id } document { id issuer { id } }
+      leadUnits { id name } cooperatingUnits { id name }
+      reports(first: 3) { edges { node { percent reportedBy unit { name } } } } } } } }
+  orgUnits(first: 10, filter: {ancestor: $u}) { totalCount
+    edges { node { id name aliases lineParent { id } taskRollup { total } } } } }"""
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("rls", [False, pytest.param(True, marks=pytest.mark.private_db)])
+async def test_covered_plans_answer_as_the_general_ones(seeded_db: TestDatabase, rls: bool) -> None:
+    """A restricted viewer asking about a unit in its subtree runs the covered plan (read
+    below the unit as ADMIN reads: models/rules/scope.py `covered`), about any other unit the
+    general one, which says whether the unit lies in the subtree: a unit below the viewer's
+    is covered from the second request on. Every answer equals the resolvers', in one
+    statement; a stale hint (a unit said to be inside that is not) costs a second statement,
+    never a wrong answer. Under row-level security too."""
+    from api import compiled
+
+    (district, town) = (
+        await _ids(
+            seeded_db,
+            "SELECT ARRAY[u.parent_id, u.id] FROM org_unit u WHERE u.kind = 'TOWN' AND EXISTS "
+            "(SELECT 1 FROM assignment a WHERE a.org_unit_id = u.id) ORDER BY u.code LIMIT 1",
+        )
+    )[0]
+    (elsewhere,) = await _ids(
+        seeded_db,
+        "SELECT u.id FROM org_unit u WHERE NOT EXISTS (SELECT 1 FROM org_unit_closure c "
+        f"WHERE (c.ancestor_id = u.id AND c.descendant_id = '{district}') "
+        f"OR (c.ancestor_id = '{district}' AND c.descendant_id = u.id)) "
+        "ORDER BY u.code LIMIT 1",
+    )
+    (above,) = await _ids(seeded_db, f"SELECT parent_id FROM org_unit WHERE id = '{district}'")
+    viewer = _bearer(district)
+    statements: list[int] = []
+
+    async def ask(unit: Any) -> Any:
+        from resolvers.common import global_id
+
+        body = {"query": COVERED_SHAPE, "variables": {"u": str(global_id("OrgUnit", unit))}}
+        got = (await fast.http.post("/graphql", json=body, headers=viewer)).json()
+        want = (await slow.http.post("/graphql", json=body, headers=viewer)).json()
+        extensions = got.pop("extensions")["sql"]
+        want.pop("extensions")
+        assert extensions["compiled"] is True
+        assert got == want, unit
+        assert "errors" not in got
+        statements.append(extensions["statements"])
+        return got["data"]
+
+    def hints(unit: Any) -> list[Any]:
+        """INSIDE's keys of the district viewer asking about `unit`."""
+        from resolvers.common import global_id
+
+        asked = str(global_id("OrgUnit", unit))
+        return [k for k in compiled.INSIDE._plans if k[1] == district and asked in str(k)]
+
+    def inside(unit: Any) -> Any:
+        """What INSIDE says of the district viewer asking about `unit`."""
+        found = hints(unit)
+        return compiled.INSIDE.get(found[0]) if found else None
+
+    def covered_plans() -> int:
+        return sum(
+            1
+            for k, v in compiled.PLANS._plans.items()
+            if isinstance(v, compiled.Plan) and k[1] == COVERED_SHAPE and k[-1]
+        )
+
+    compiled.INSIDE._plans.clear()
+    async with (
+        graphql_client(seeded_db, rls=rls) as fast,
+        graphql_client(seeded_db, compiled=False) as slow,
+    ):
+        own = await ask(district)  # its own unit: the covered plan at once
+        assert own["orgUnit"]["tasks"]["totalCount"] > 0
+        assert own["orgUnit"]["ancestors"]
+        assert covered_plans() == 1
+        assert inside(district) is None
+        first = await ask(town)  # below it: the general plan says so
+        assert inside(town) is True
+        again = await ask(town)  # then the covered plan answers
+        assert first == again
+        await ask(elsewhere)  # outside: the general plan
+        assert inside(elsewhere) is False
+        above_answer = await ask(above)  # an ancestor: visible, not covered
+        assert above_answer["orgUnit"] is not None
+        assert inside(above) is False
+        # A stale hint: the unit above said to be inside. The covered plan's guard fails
+        # (NULL), the general plan answers: two statements, the same answer.
+        (hint,) = hints(above)
+        compiled.INSIDE.put(hint, True)
+        assert await ask(above) == above_answer
+        assert inside(above) is False
+    assert statements == [1, 1, 1, 1, 1, 2]

@@ -316,8 +316,9 @@ async def test_random_viewers_share_plans_and_see_only_their_scope(
                             elif type_name == "Task":
                                 assert row_id in tasks, f"{where}: task {row_id} out of scope"
             made = plan_cache_size() - before
-        # One plan per (asOf value, restricted or not): the rest ran plans made for others.
-        assert made <= 2 * len(days)
-        assert asked >= 4 * made
+        # One plan per (asOf value, restricted or not, and for restricted viewers covered or
+        # not: api/compiled.py variants): the rest ran plans made for others.
+        assert made <= 3 * len(days)
+        assert asked >= 2 * made
     finally:
         await engine.dispose()
