@@ -26,7 +26,13 @@ from tests.conftest import (
     graphql_client,
     open_database,
 )
-from tests.resolvers.rollups.check import as_of_dates, history_dates, mismatches, snapshot
+from tests.resolvers.rollups.check import (
+    as_of_dates,
+    history_dates,
+    mismatches,
+    overdue_mismatches,
+    snapshot,
+)
 
 TODAY = Settings().today()
 DATES = as_of_dates(TODAY)
@@ -59,6 +65,7 @@ async def _check(db: TestDatabase) -> None:
         assert await mismatches(conn, DATES) == []
         past = await history_dates(conn, TODAY)
         assert await mismatches(conn, past, current=False) == []
+        assert await overdue_mismatches(conn, past) == []
 
 
 class TestAfterBulkLoads:
