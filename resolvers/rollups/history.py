@@ -379,9 +379,7 @@ def overdue_select(dialect: str, task_ids: Sequence[uuid.UUID] | None = None) ->
         return {"partition_by": (rows.c.root_id, rows.c.task_id), "order_by": rows.c.o_from}
 
     joined = sa.func.lag(d.c.o_until).over(**member(d)) == d.c.o_from
-    starts = sa.select(*d.c, sa.case((joined, 0), else_=1).label("o_starts")).subquery(
-        "o_starts"
-    )
+    starts = sa.select(*d.c, sa.case((joined, 0), else_=1).label("o_starts")).subquery("o_starts")
     islands = sa.select(
         *starts.c, sa.func.sum(starts.c.o_starts).over(**member(starts)).label("o_island")
     ).subquery("o_islands")
@@ -392,9 +390,7 @@ def overdue_select(dialect: str, task_ids: Sequence[uuid.UUID] | None = None) ->
             i.root_id,
             i.task_id,
             sa.func.min(i.o_from).label("overdue_from"),
-            sa.case((open_ended, sa.null()), else_=sa.func.max(i.o_until)).label(
-                "overdue_until"
-            ),
+            sa.case((open_ended, sa.null()), else_=sa.func.max(i.o_until)).label("overdue_until"),
             rules.deadline_sort_key(task_t.c.deadline_end).label("deadline_sort"),
         )
         .select_from(islands.join(task_t, task_t.c.id == i.task_id))

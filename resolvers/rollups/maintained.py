@@ -326,6 +326,39 @@ def whole_tasks_passing(test: rules.StateTest, *, name: str) -> sa.Select[Any] |
     return sa.select(then.c.task_id).where(only, test.holds_pending(then.c.dated, then.c.due_on))
 
 
+def whole_tasks_overdue(
+    test: rules.StateTest, *, name: str
+) -> tuple[sa.Subquery, sa.ColumnElement[Any], sa.ColumnElement[bool]] | None:
+    """The tasks overdue as a whole on a past day (`test`: overdueAsOf, not negated), each
+    with its present DEADLINE sort key, as (task_id, deadline_sort) rows, their count, and
+    the condition under which they are right; None for a test of today or later.
+
+    Right where the tree has a single root (`single_root`): the root's rollup_overdue_span
+    rows holding on the day, which ix_rollup_overdue_span_walk serves in the list's order (a
+    page by deadline stops after its rows), counted from the root's overdue buckets as of
+    the day (rollup_bucket_history: the same member spans, grouped). Otherwise the reader
+    judges live (`whole_task_state`)."""
+    if test.name != "overdue" or test.cutoff is None or test.negated:
+        return None
+    root, only = single_root()
+    s = history.overdue_t.alias(f"overdue_{name}")
+    rows = (
+        sa.select(s.c.task_id, s.c.deadline_sort)
+        .where(s.c.root_id == root, *history.overdue_on(s, test.as_of))
+        .subquery(f"overdue_{name}")
+    )
+    changes = history.changes_t.alias(f"overdue_count_{name}")
+    count = (
+        sa.select(sa.func.coalesce(sa.func.sum(changes.c.tasks), 0))
+        .where(
+            history.periods_up_to(changes, test.as_of, changes.c.root_id == root),
+            test.holds_pending(changes.c.dated, changes.c.due_on),
+        )
+        .scalar_subquery()
+    )
+    return rows, count, only
+
+
 # -- maintaining -----------------------------------------------------------------------------
 
 

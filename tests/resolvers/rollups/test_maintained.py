@@ -98,6 +98,27 @@ class TestAfterBulkLoads:
             assert await mismatches(conn, DATES) != []
 
 
+    async def test_the_overdue_comparison_catches_a_missing_span(
+        self, seeded_db: TestDatabase
+    ) -> None:
+        spans_t = models.metadata.tables["rollup_overdue_span"]
+        async with seeded_db.engine.begin() as conn:
+            past = await history_dates(conn, TODAY)
+            # The seed has overdue members; the first day of a span is one of its days.
+            span = (await conn.execute(sa.select(spans_t).limit(1))).one()
+            day = span.overdue_from
+            await conn.execute(
+                spans_t.delete().where(
+                    spans_t.c.root_id == span.root_id,
+                    spans_t.c.task_id == span.task_id,
+                    spans_t.c.overdue_from == span.overdue_from,
+                )
+            )
+            assert await overdue_mismatches(conn, [day]) != []
+            await rebuild_task_rollups(conn)
+            assert await overdue_mismatches(conn, past) == []
+
+
 class TestRebuild:
     async def test_rebuild_is_idempotent(self, seeded_db: TestDatabase) -> None:
         async with seeded_db.engine.begin() as conn:
