@@ -371,8 +371,9 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
     for order in orders:
         cases.append(Case("task list", TASK_LIST, {"filter": {}, "order": order}))
     # Overdue as of a past day by deadline: the root's overdue spans walked, the count from
-    # the bucket history (the others judge live); pages after it too (next_pages).
-    for day in ("2023-06-30", "2023-10-20", str(today - timedelta(days=150))):
+    # the bucket history; today: the root's pending members; the others judge live; pages
+    # after them too (next_pages).
+    for day in ("2023-06-30", "2023-10-20", str(today - timedelta(days=150)), str(today)):
         for order in (["DEADLINE_ASC"], ["DEADLINE_DESC"], ["SEQ_ASC"]):
             variables = {"filter": {"overdueAsOf": day}, "order": order}
             cases.append(Case("task list, overdue then", TASK_LIST, variables))

@@ -97,7 +97,6 @@ class TestAfterBulkLoads:
             await conn.execute(bucket_t.update().values(weighted_progress_sum=1.5))
             assert await mismatches(conn, DATES) != []
 
-
     async def test_the_overdue_comparison_catches_a_missing_span(
         self, seeded_db: TestDatabase
     ) -> None:
