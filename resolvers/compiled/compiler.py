@@ -1134,7 +1134,8 @@ def rollup_object(env: Env, f: Field, r: Any, day: Any, lights: Any = None) -> A
         f.nodes,
         lambda name, w: lit(name) if name in LIGHTS else rule(formulas, f.type.name, name),
     )
-    return sa.select(obj).select_from(r).scalar_subquery()
+    # HAVING: one row even when the object aggregates nothing of `r` (lights alone).
+    return sa.select(obj).select_from(r).having(sa.true()).scalar_subquery()
 
 
 # -- Task -------------------------------------------------------------------------------------
