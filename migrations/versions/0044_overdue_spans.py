@@ -51,6 +51,8 @@ def upgrade() -> None:
     for statement in history.overdue_rebuild_statements(bind.dialect.name):
         bind.execute(statement)
     if bind.dialect.name == 'postgresql':
+        # Statistics now: the walk's plan depends on them, autovacuum would come later.
+        op.execute('ANALYZE rollup_overdue_span')
         schema = str(bind.execute(sa.text('SELECT current_schema()')).scalar_one())
         scope_rls.install(op.execute, schema, sa.inspect(bind).get_table_names())
 
