@@ -2,7 +2,7 @@
 unit's own VIEWER, through the app in-process (its plan cache gives the SQL and arguments):
 
     .venv/bin/python -m bench.explain postgresql://…/db Q1 [--unit <uuid>] [--viewer] [--runs 5]
-        [--sql] [--plan]
+        [--sql] [--plan] [--as-of today|<date>]
 
 Queries: Q1–Q4, the dashboard's (screen, unit-tree, overdue-page: api/static/dashboard/queries)
 and the docs/ examples that read (02-rollup-scopes, 03-overdue-tasks, …) with the variables
@@ -156,6 +156,8 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sql", action="store_true")
     parser.add_argument("--plan", action="store_true")
+    # The docs' asOf instead of the benchmark's past day: a date, or "today".
+    parser.add_argument("--as-of")
     args = parser.parse_args()
     raw = args.database.replace("postgresql+asyncpg://", "postgresql://")
     conn = await asyncpg.connect(raw)
@@ -171,6 +173,8 @@ async def main() -> None:
             unit = await conn.fetchval(DEFAULT_UNIT[args.query])
         today = calendar.today().isoformat()
         query, variables = await query_of(raw, conn, args.query, unit, today)
+        if args.as_of and "asOf" in variables:
+            variables["asOf"] = today if args.as_of == "today" else args.as_of
         sql, arguments = await plan_of(
             normalize_database_url(raw), query, variables, unit, args.viewer
         )

@@ -141,3 +141,35 @@ class RollupBucketHistory(SQLModel, table=True):
     tasks: int
     weight_sum: float
     weighted_progress_sum: float
+
+
+class RollupOverdueSpan(SQLModel, table=True):
+    """When a member of a unit's rollup (role LEAD) was overdue: its days as one span each.
+
+    Derived from rollup_member_history: a member is overdue on D when its span holding on D
+    is `dated` with `due_on` before D (models/rules/task_state.py `past_due`); consecutive
+    such days make one row, `overdue_from` ≤ D < `overdue_until` (open-ended when NULL).
+    `deadline_sort` is the task's present DEADLINE sort key (resolvers/task/order.py: its
+    deadline end, 9999-12-31 when it has none), so a unit's overdue list as of a past day is
+    walked in the list's own order by `ix_rollup_overdue_span_walk`, and each row's span
+    tested in the index. Kept with rollup_member_history (resolvers/rollups/history.py).
+    """
+
+    __tablename__ = "rollup_overdue_span"
+    __table_args__ = (
+        sa.Index("ix_rollup_overdue_span_task_id", "task_id"),
+        sa.Index(
+            "ix_rollup_overdue_span_walk",
+            "root_id",
+            "deadline_sort",
+            "task_id",
+            "overdue_from",
+            "overdue_until",
+        ),
+    )
+
+    root_id: uuid.UUID = Field(foreign_key="org_unit.id", primary_key=True, ondelete="CASCADE")
+    task_id: uuid.UUID = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    overdue_from: date = Field(primary_key=True)
+    overdue_until: date | None = Field(default=None)
+    deadline_sort: date

@@ -116,7 +116,9 @@ def behind_sql(
 ) -> sa.ColumnElement[bool]:
     """SQL twin of `is_behind` (`tolerance`: a number or a column)."""
     span = DayNumber(end) - DayNumber(start)
-    elapsed = day_number(as_of) - DayNumber(start)
+    # `as_of`: a date, or a SQL date (a compiled plan's today parameter).
+    today = day_number(as_of) if isinstance(as_of, date) else DayNumber(as_of)
+    elapsed = today - DayNumber(start)
     return sa.and_(
         rules.pending(completed, kind, end),
         start.is_not(None),

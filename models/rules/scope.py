@@ -666,7 +666,13 @@ def row_condition(table: sa.Table, member: Member) -> Predicate | None:
         case "audit_event":
             # auditEvents: writes scoped to a unit in the subtree.
             return member(c.scope_unit_id, "subtree")
-        case "rollup_member" | "rollup_bucket" | "rollup_member_history" | "rollup_bucket_history":
+        case (
+            "rollup_member"
+            | "rollup_bucket"
+            | "rollup_member_history"
+            | "rollup_bucket_history"
+            | "rollup_overdue_span"
+        ):
             return member(c.root_id, "subtree")
     return None
 

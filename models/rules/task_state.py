@@ -146,6 +146,16 @@ def past_due(end: sa.ColumnElement[Any], as_of: date | sa.ColumnElement[Any]) ->
     return end < as_of
 
 
+# The DEADLINE sort key of a task without a deadline end (长期坚持, X起): after every dated one.
+NO_DEADLINE_END = date(9999, 12, 31)
+
+
+def deadline_sort_key(end: Any) -> sa.ColumnElement[Any]:
+    """The DEADLINE sort key of a deadline end (task lists' order, and the maintained
+    overdue spans' `deadline_sort`, which the lists walk)."""
+    return sa.func.coalesce(end, sa.literal(NO_DEADLINE_END, sa.Date()))
+
+
 def due_within(
     end: sa.ColumnElement[Any], as_of: date, days: int = DUE_SOON_DAYS
 ) -> sa.ColumnElement[bool]:

@@ -93,10 +93,19 @@ from resolvers.rollups.maintained import (
     bucket_count,
     filtered_member_rollup,
     member_list,
+    member_rows,
     members_passing,
+    whole_tasks_overdue,
 )
 from resolvers.rollups.rectification import rectification_rollup_statement
-from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_plans, tasks_of_units
+from resolvers.rollups.task import (
+    end_of_day,
+    health_statement,
+    light_counts,
+    rollup_statement,
+    tasks_of_plans,
+    tasks_of_units,
+)
 from resolvers.scope import (
     Disclosure,
     Scope,
@@ -247,6 +256,7 @@ class Env:
         test as of today (dueSoon, dueWithin) pins the plan to today (today's date is in
         the SQL). ValueError for a dueWithin out of range (the resolvers report it)."""
         tests = state_tests(flt, self.today)
+        pin_lights(self, flt)
         for test in tests:
             self.day(test.as_of)
         if flt is not None and (flt.due_soon is not None or flt.due_within is not None):
@@ -1040,10 +1050,14 @@ def task_filter(raw: dict[str, Any] | None) -> Any:
     """A TaskFilter from coerced input (camelCase keys)."""
     if raw is None:
         return None
-    if raw.get("health"):
-        # 亮灯 is judged as of today in the resolvers (resolvers/task/filters.py): not compiled.
-        raise NotCompilable("TaskFilter.health")
     return TaskFilter(**{fields.python_name(k): v for k, v in raw.items()})
+
+
+def pin_lights(env: Env, flt: TaskFilter | None) -> None:
+    """TaskFilter.health is judged as of today (resolvers/task/filters.py `tasks_lit`, today's
+    date in the SQL): the plan then holds for today only (two day checks)."""
+    if flt is not None and flt.health:
+        env.day_checks += [(env.today, True), (env.today - timedelta(days=1), False)]
 
 
 def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
@@ -1085,9 +1099,10 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
                     statement,
                     env.name("r"),
                 )
+            lights = unit_lights(env, f, row, day, current) if wants_lights(env, f) else None
         except ValueError as exc:  # a malformed id in the filter: the resolvers report it
             raise NotCompilable(str(exc)) from exc
-        return rollup_object(env, f, statement.subquery(env.name("r")), day)
+        return rollup_object(env, f, statement.subquery(env.name("r")), day, lights)
     statement = env.rollups.statement(
         unit_row_id(env, row),
         as_of=day,
@@ -1098,7 +1113,8 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
         name=env.name("r"),
         outside_members=env.dialect.outside_members,
     )
-    return rollup_object(env, f, statement.subquery(env.name("r")), day)
+    lights = unit_lights(env, f, row, day, current) if wants_lights(env, f) else None
+    return rollup_object(env, f, statement.subquery(env.name("r")), day, lights)
 
 
 def filtered_rollup_statement(
@@ -1158,11 +1174,65 @@ def members_or_live(
     return either.subquery(f"either_{name}").select()
 
 
-def rollup_object(env: Env, f: Field, r: Any, day: Any) -> Any:
-    """TaskRollup fields from a rollup row (one or none: sums make none zeros)."""
+LIGHTS = ("green", "yellow", "red")
+
+
+def wants_lights(env: Env, f: Field) -> bool:
+    """Whether a TaskRollup selection asks for a light count (green, yellow, red)."""
+    return any(w.nodes[0].name.value in LIGHTS for w in fields_of(env, f.type, f.nodes))
+
+
+def unit_lights(env: Env, f: Field, row: Row, day: Any, current: bool) -> Any:
+    """OrgUnit.taskRollup's light counts (a row of root_id, green, yellow, red, or none), as
+    HealthRollupLoader counts them (resolvers/task/rollup.py): each task of the scope judged
+    by models/rules/health.py (`task_light`) on its state in the unit's scope as of the day.
+    LEAD over the whole subtree, unfiltered, for a unit the viewer's scope covers: those
+    states are the maintained members' (rollup_member, or the history span holding then), so
+    only the lights are computed; any other shape aggregates the shares live."""
+    root = unit_row_id(env, row)
+    include, role = f.args["includeDescendants"], f.args["role"]
+    name = env.name("h")
+    flt = task_filter(f.args.get("filter"))
+    cutoff = None if current else end_of_day(day)
+    units = unit_scope([root], include).cte(f"light_scope_{name}", nesting=True)
+    scoped = tasks_of_units(units, role, cutoff).where(
+        *shares_state(
+            flt,
+            units=units,
+            role=role,
+            root=units.c.root_id,
+            task=assignment_t.c.task_id,
+            name=f"_{name}",
+            today=env.today,
+        )
+    )
+    live = health_statement(
+        scoped,
+        as_of=day,
+        current=current,
+        units=units,
+        conditions=[*task_filter_conditions(flt), task_visible(env.scope)],
+        nesting=f"_{name}",
+    )
+    if flt is None and include and role is enums.RoleScope.LEAD and env.members:
+        m = member_rows(root, day, current=current, name=name)
+        kept = light_counts(m, env.alias(task_t, "lit"), day, cutoff)
+        live = members_or_live(env, root, kept, live, name)
+    return live.subquery(env.name("h"))
+
+
+def rollup_object(env: Env, f: Field, r: Any, day: Any, lights: Any = None) -> Any:
+    """TaskRollup fields from a rollup row (one or none: sums make none zeros), the light
+    counts from `lights` (a row of green, yellow, red, or none)."""
 
     def total(name: str) -> Any:
         return sa.func.coalesce(sa.func.sum(r.c[name]), 0)
+
+    def lit(name: str) -> Any:
+        if lights is None:
+            raise NotCompilable(f"TaskRollup.{name}")
+        count = sa.func.coalesce(sa.func.sum(lights.c[name]), 0)
+        return sa.select(count).select_from(lights).scalar_subquery()
 
     rated = total("total") - total("ongoing")
     weight = total("weight_sum")
@@ -1185,8 +1255,14 @@ def rollup_object(env: Env, f: Field, r: Any, day: Any) -> Any:
             )
         ),
     }
-    obj = json_object(env, f.type, f.nodes, lambda name, w: rule(formulas, f.type.name, name))
-    return sa.select(obj).select_from(r).scalar_subquery()
+    obj = json_object(
+        env,
+        f.type,
+        f.nodes,
+        lambda name, w: lit(name) if name in LIGHTS else rule(formulas, f.type.name, name),
+    )
+    # HAVING: one row even when the object aggregates nothing of `r` (lights alone).
+    return sa.select(obj).select_from(r).having(sa.true()).scalar_subquery()
 
 
 # -- Task -------------------------------------------------------------------------------------
@@ -1692,7 +1768,20 @@ def plan_task_rollup(env: Env, f: Field, row: Row) -> Any:
         conditions=[*filtered, task_visible(env.scope)],
         nesting=f"_{name}",
     )
-    return rollup_object(env, f, statement.subquery(env.name("pr")), day)
+    lights = None
+    if wants_lights(env, f):
+        # HealthRollupLoader's (kind "plan"): the same tasks, each judged as a whole.
+        lit_scoped = tasks_of_plans([outer(row.c.id)], cutoff).where(
+            *whole_task_state(flt, env.today)
+        )
+        lights = health_statement(
+            lit_scoped,
+            as_of=day,
+            current=current,
+            conditions=[*filtered, task_visible(env.scope)],
+            nesting=f"_{name}_lit",
+        ).subquery(env.name("h"))
+    return rollup_object(env, f, statement.subquery(env.name("pr")), day, lights)
 
 
 # -- Query.me ---------------------------------------------------------------------------------
@@ -1963,6 +2052,9 @@ def query_tasks(env: Env, f: Field) -> Any:
     try:
         flt = task_filter(f.args.get("filter"))
         conditions = task_filter_conditions(flt)
+        walked = None
+        if env.scope.unrestricted and env.members and not conditions:
+            walked = overdue_walk(env, f, flt)
         if env.scope.unrestricted:
             conditions += whole_task_state(flt, env.today, members=env.members)
             visible: sa.ColumnElement[bool] = sa.true()
@@ -1978,7 +2070,47 @@ def query_tasks(env: Env, f: Field) -> Any:
         raise NotCompilable(str(exc)) from exc
     base = sa.select(task_t).where(*conditions, visible)
     order = task_order(f.args.get("orderBy"))
-    return connection(env, f, base, order, task_t, owner="Query", parent=None, known="")
+    judged = connection(env, f, base, order, task_t, owner="Query", parent=None, known="")
+    if walked is None:
+        return judged
+    # Two whole answers, one chosen by the tree's shape alone: the judged one never runs
+    # while the tree has a single root (and the walk keeps its index order).
+    answer, only = walked
+    return sa.case((only, answer), else_=judged)
+
+
+def overdue_walk(env: Env, f: Field, flt: TaskFilter | None) -> Any:
+    """Query.tasks(filter: {overdueAsOf: <a past day>}) ordered by deadline (and id) with no
+    other filter, for a viewer who sees every task: the tree root's overdue spans holding on
+    the day walked in the list's order, the count from the bucket history
+    (resolvers/rollups/maintained.py `whole_tasks_overdue`), and the condition under which
+    that is the answer (a single root); None where it does not apply."""
+    tests = state_tests(flt, env.today)
+    order = task_order(f.args.get("orderBy"))
+    if len(tests) != 1 or not all(k.column is task_t.c.id or is_deadline(k.column) for k in order):
+        return None
+    found = whole_tasks_overdue(tests[0], name=env.name("o"))
+    if found is None:
+        return None
+    rows, count, only = found
+    keys = [
+        OrderKey(rows.c.task_id if k.column is task_t.c.id else rows.c.deadline_sort, k.descending)
+        for k in order
+    ]
+    answer = connection(
+        env,
+        f,
+        sa.select(rows.c.task_id),
+        keys,
+        task_t,
+        owner="Query",
+        parent=None,
+        known="",
+        id_column=rows.c.task_id,
+        share=False,
+        count=count,
+    )
+    return answer, only
 
 
 def argument_node(f: Field, argument: str, input_field: str | None = None) -> Any:

@@ -8,10 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import enums
+from models.rules.task_state import assignment_t
+from resolvers.rollups.history import history_t
 from resolvers.rollups.maintained import (
     buckets_answer,
     maintained_rollup_statement,
     member_rollup_statement,
+    member_t,
 )
 from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_units, unit_scope
 from resolvers.scope import Scope, subtree, task_visible
@@ -43,6 +46,8 @@ def rollup_statement_for(
     live, as today from rollup_member.
     """
     maintained = buckets_answer(current=current, include_descendants=include_descendants, role=role)
+    if include_descendants and role is enums.RoleScope.ANY and members:
+        return any_role_statement(root, as_of=as_of, current=current, scope=scope, name=name)
     if maintained and scope.unrestricted:
         return maintained_rollup_statement(root, as_of, current=current)
     live_only: list[sa.ColumnElement[bool]] = []
@@ -86,3 +91,68 @@ def rollup_statement_for(
         root.in_(subtree(scope))
     )
     return sa.union_all(bucketed, live).subquery(f"either_{name}").select()
+
+
+def was_member(root: Any, task_id: Any, as_of: Any, *, current: bool) -> sa.ColumnElement[bool]:
+    """The task is a member of root's rollup (role LEAD, whole subtree) as of the day: it has
+    an in-scope lead share (today), or had an in-scope lead share's event by the end of the
+    day (a member's spans start then and never end: one key probe of the history)."""
+    if current:
+        m = member_t.alias("lead_member")
+        return sa.exists(
+            sa.select(sa.literal(1)).where(m.c.root_id == root, m.c.task_id == task_id)
+        )
+    h = history_t.alias("lead_span")
+    return sa.exists(
+        sa.select(sa.literal(1)).where(
+            h.c.task_id == task_id, h.c.root_id == root, h.c.valid_from <= as_of
+        )
+    )
+
+
+def any_role_statement(
+    root: sa.ColumnElement[Any], *, as_of: Any, current: bool, scope: Scope, name: str
+) -> sa.Select[Any]:
+    """taskRollup(role: ANY) of `root` (whole subtree) as rows of rollup_statement's columns
+    to sum, exactly as the live aggregation counts it.
+
+    A task counts in ANY when it has a share of either role in the scope (existing by the
+    day); its state is its in-scope lead shares' when it has any (existing by the day), else
+    all its lead shares'. The first kind are the LEAD rollup's members, each in that same
+    state: the maintained buckets (or their history) hold them. The others, tasks with only
+    cooperating shares in the scope, are aggregated live, and only they: each cooperating
+    share in the subtree is tested against the members by one key probe. For a restricted
+    viewer this holds for roots its scope covers entirely; any other root is live whole."""
+    cutoff = None if current else end_of_day(as_of)
+    units = unit_scope([root], True).cte(f"any_scope_{name}", nesting=True)
+    cooperating_only = tasks_of_units(units, enums.RoleScope.COOPERATING, cutoff).where(
+        sa.not_(was_member(units.c.root_id, assignment_t.c.task_id, as_of, current=current))
+    )
+    others = rollup_statement(
+        cooperating_only,
+        as_of=as_of,
+        current=current,
+        units=units,
+        conditions=[],
+        nesting=f"_any_{name}",
+    )
+    leads = maintained_rollup_statement(root, as_of, current=current)
+    if scope.unrestricted:
+        return sa.union_all(leads, others).subquery(f"any_{name}").select()
+    inside = root.in_(subtree(scope))
+    live_units = (
+        unit_scope([root], True).where(sa.not_(inside)).cte(f"any_live_scope_{name}", nesting=True)
+    )
+    live = rollup_statement(
+        tasks_of_units(live_units, enums.RoleScope.ANY, cutoff),
+        as_of=as_of,
+        current=current,
+        units=live_units,
+        conditions=[task_visible(scope)],
+        nesting=f"_any_live_{name}",
+    ).where(sa.not_(inside))
+    return (
+        sa.union_all(leads.where(inside), others.where(inside), live)
+        .subquery(f"any_{name}")
+        .select()
+    )

@@ -34,12 +34,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Assignment, AssignmentStatusEvent, OrgUnitClosure, Task, TaskDeadlineChange
 from models.enums import AssignmentRole
-from models.rollup import RollupBucketHistory, RollupMemberHistory
+from models.rollup import RollupBucketHistory, RollupMemberHistory, RollupOverdueSpan
 from models.rules import calendar
 from models.rules import task_state as rules
 
 history_t: sa.Table = RollupMemberHistory.__table__  # type: ignore[attr-defined]
 changes_t: sa.Table = RollupBucketHistory.__table__  # type: ignore[attr-defined]
+overdue_t: sa.Table = RollupOverdueSpan.__table__  # type: ignore[attr-defined]
 task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
 assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
 event_t: sa.Table = AssignmentStatusEvent.__table__  # type: ignore[attr-defined]
@@ -92,6 +93,12 @@ def holds_on(table: sa.FromClause, day: Any) -> list[sa.ColumnElement[bool]]:
     """The span of a rollup_member_history row holds on `day`."""
     c = table.c
     return [c.valid_from <= day, sa.or_(c.valid_until.is_(None), c.valid_until > day)]
+
+
+def overdue_on(table: sa.FromClause, day: Any) -> list[sa.ColumnElement[bool]]:
+    """A rollup_overdue_span row holds on `day`: its member was overdue then."""
+    c = table.c
+    return [c.overdue_from <= day, sa.or_(c.overdue_until.is_(None), c.overdue_until > day)]
 
 
 # -- the day of an instant -------------------------------------------------------------------
@@ -333,6 +340,65 @@ def _deadline_spans(dialect: str, task_ids: Sequence[uuid.UUID] | None) -> sa.CT
     return sa.union_all(replaced, present).cte("h_deadline")
 
 
+# -- the overdue spans ------------------------------------------------------------------------
+
+
+def _day_after(dialect: str, day: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    if dialect == "postgresql":
+        return sa.cast(day + sa.literal_column("1", sa.Integer), sa.Date)
+    return sa.func.date(day, "+1 day", type_=sa.Date())
+
+
+def _later(dialect: str, a: Any, b: Any) -> sa.ColumnElement[Any]:
+    if dialect == "postgresql":
+        return sa.func.greatest(a, b, type_=sa.Date())
+    return sa.func.max(a, b, type_=sa.Date())  # SQLite's scalar max of two values
+
+
+def overdue_select(dialect: str, task_ids: Sequence[uuid.UUID] | None = None) -> sa.Select[Any]:
+    """The overdue spans of these tasks' members (all tasks: None) from their stored
+    rollup_member_history rows; columns in rollup_overdue_span's order.
+
+    A span is overdue on D when it holds on D, is `dated` and its `due_on` is before D
+    (`rules.past_due`, the rule the as-of rollups and lists apply to the same rows): from
+    the later of its first day and the day after `due_on`, until its own end. Spans of one
+    member that follow each other without a gap are merged (gaps and islands)."""
+    h = history_t
+    after_due = _day_after(dialect, h.c.due_on)
+    days = sa.select(
+        h.c.root_id,
+        h.c.task_id,
+        _later(dialect, h.c.valid_from, after_due).label("o_from"),
+        h.c.valid_until.label("o_until"),
+    ).where(h.c.dated, sa.or_(h.c.valid_until.is_(None), after_due < h.c.valid_until))
+    if task_ids is not None:
+        days = days.where(h.c.task_id.in_(task_ids))
+    d = days.subquery("o_days")
+
+    def member(rows: sa.Subquery) -> dict[str, Any]:
+        return {"partition_by": (rows.c.root_id, rows.c.task_id), "order_by": rows.c.o_from}
+
+    joined = sa.func.lag(d.c.o_until).over(**member(d)) == d.c.o_from
+    starts = sa.select(*d.c, sa.case((joined, 0), else_=1).label("o_starts")).subquery("o_starts")
+    islands = sa.select(
+        *starts.c, sa.func.sum(starts.c.o_starts).over(**member(starts)).label("o_island")
+    ).subquery("o_islands")
+    i = islands.c
+    open_ended = sa.func.count(i.o_until) < sa.func.count()
+    return (
+        sa.select(
+            i.root_id,
+            i.task_id,
+            sa.func.min(i.o_from).label("overdue_from"),
+            sa.case((open_ended, sa.null()), else_=sa.func.max(i.o_until)).label("overdue_until"),
+            rules.deadline_sort_key(task_t.c.deadline_end).label("deadline_sort"),
+        )
+        .select_from(islands.join(task_t, task_t.c.id == i.task_id))
+        .where(sa.true())
+        .group_by(i.root_id, i.task_id, i.o_island, task_t.c.deadline_end)
+    )
+
+
 # -- maintaining -----------------------------------------------------------------------------
 
 
@@ -430,6 +496,10 @@ async def refresh_history(conn: AsyncConnection, ids: list[uuid.UUID]) -> None:
     await conn.execute(
         history_t.insert().from_select(list(history_t.c.keys()), history_select(dialect, ids))
     )
+    await conn.execute(overdue_t.delete().where(overdue_t.c.task_id.in_(ids)))
+    await conn.execute(
+        overdue_t.insert().from_select(list(overdue_t.c.keys()), overdue_select(dialect, ids))
+    )
 
 
 def rebuild_statements(dialect: str) -> list[sa.Executable]:
@@ -454,13 +524,24 @@ def rebuild_statements(dialect: str) -> list[sa.Executable]:
     ]
 
 
+def overdue_rebuild_statements(dialect: str) -> list[sa.Executable]:
+    """Refill rollup_overdue_span from rollup_member_history (after rebuild_statements; also
+    the backfill of the migration that made it, which rebuild_statements' own migration
+    predates)."""
+    return [
+        overdue_t.delete(),
+        overdue_t.insert().from_select(list(overdue_t.c.keys()), overdue_select(dialect)),
+    ]
+
+
 async def rebuild_history(conn: AsyncConnection) -> dict[str, int]:
     """Recompute every span and every bucket change (inside rebuild_task_rollups)."""
     await prepare(conn)
-    for statement in rebuild_statements(conn.dialect.name):
+    dialect = conn.dialect.name
+    for statement in [*rebuild_statements(dialect), *overdue_rebuild_statements(dialect)]:
         await conn.execute(statement)
     counts: dict[str, int] = {}
-    for table in (history_t, changes_t):
+    for table in (history_t, changes_t, overdue_t):
         count = await conn.scalar(sa.select(sa.func.count()).select_from(table))
         counts[table.name] = int(count or 0)
     return counts

@@ -345,6 +345,66 @@ def whole_tasks_passing(test: rules.StateTest, *, name: str) -> sa.Select[Any] |
     return sa.select(then.c.task_id).where(only, test.holds_pending(then.c.dated, then.c.due_on))
 
 
+def whole_tasks_overdue(
+    test: rules.StateTest, *, name: str
+) -> tuple[sa.Subquery, sa.ColumnElement[Any], sa.ColumnElement[bool]] | None:
+    """The tasks overdue as a whole on a day (`test`: overdueAsOf, not negated), each with
+    its present DEADLINE sort key, as (task_id, deadline_sort) rows, their count, and the
+    condition under which they are right (today or later: `_whole_tasks_overdue_now`).
+
+    Right where the tree has a single root (`single_root`): the root's rollup_overdue_span
+    rows holding on the day, which ix_rollup_overdue_span_walk serves in the list's order (a
+    page by deadline stops after its rows), counted from the root's overdue buckets as of
+    the day (rollup_bucket_history: the same member spans, grouped). Otherwise the reader
+    judges live (`whole_task_state`)."""
+    if test.name != "overdue" or test.negated:
+        return None
+    root, only = single_root()
+    if test.cutoff is None:
+        return _whole_tasks_overdue_now(test, root, only, name=name)
+    s = history.overdue_t.alias(f"overdue_{name}")
+    rows = (
+        sa.select(s.c.task_id, s.c.deadline_sort)
+        .where(s.c.root_id == root, *history.overdue_on(s, test.as_of))
+        .subquery(f"overdue_{name}")
+    )
+    changes = history.changes_t.alias(f"overdue_count_{name}")
+    count = (
+        sa.select(sa.func.coalesce(sa.func.sum(changes.c.tasks), 0))
+        .where(
+            history.periods_up_to(changes, test.as_of, changes.c.root_id == root),
+            test.holds_pending(changes.c.dated, changes.c.due_on),
+        )
+        .scalar_subquery()
+    )
+    return rows, count, only
+
+
+def _whole_tasks_overdue_now(
+    test: rules.StateTest, root: Any, only: sa.ColumnElement[bool], *, name: str
+) -> tuple[sa.Subquery, sa.ColumnElement[Any], sa.ColumnElement[bool]]:
+    """`whole_tasks_overdue` as of today or later: the root's members pending and past due
+    in deadline order (ix_rollup_member_pending), counted from its buckets. The live
+    judgement also counts a task without any lead share (never a member) as overdue when
+    its deadline passed: so the members answer only while every task is a member of the
+    root (the task count equals the root's members, summed from its buckets)."""
+    m = member_t.alias(f"overdue_member_{name}")
+    pending_now = rules.pending_rated(m.c.completed, m.c.rated, m.c.deadline_end)
+    rows = (
+        sa.select(m.c.task_id, m.c.deadline_end.label("deadline_sort"))
+        .where(m.c.root_id == root, test.holds_pending(pending_now, m.c.deadline_end))
+        .subquery(f"overdue_{name}")
+    )
+    b = bucket_t.alias(f"member_count_{name}")
+    members = (
+        sa.select(sa.func.coalesce(sa.func.sum(b.c.tasks), 0))
+        .where(b.c.root_id == root)
+        .scalar_subquery()
+    )
+    tasks = sa.select(sa.func.count()).select_from(task_t).scalar_subquery()
+    return rows, bucket_count(root, [test]), sa.and_(only, tasks == members)
+
+
 # -- maintaining -----------------------------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "end_of_day",
     "health_counts_from_row",
     "health_statement",
+    "light_counts",
     "rollup_statement",
     "tasks_of_plans",
     "tasks_of_units",
@@ -158,26 +159,41 @@ def health_statement(
     current: bool,
     units: sa.CTE | None = None,
     conditions: list[sa.ColumnElement[bool]] | None = None,
+    nesting: str | None = None,
 ) -> sa.Select[Any]:
     """One row of light counts per root_id of `scoped`, each task judged by
-    models/rules/health.py on its state in the root's scope (as rollup_statement counts it)."""
+    models/rules/health.py on its state in the root's scope (as rollup_statement counts it).
+    `nesting`: as rollup_statement's (a compiled plan's correlated subquery)."""
     cutoff = None if current else end_of_day(as_of)
-    ts = task_states(scoped, cutoff=cutoff, units=units)
-    light = task_light(task_t, ts.c.completed, ts.c.progress, as_of, cutoff)
+    ts = task_states(scoped, cutoff=cutoff, units=units, nesting=nesting)
+    return light_counts(ts, task_t, as_of, cutoff, conditions)
+
+
+def light_counts(
+    states: sa.FromClause,
+    task: Any,
+    as_of: Any,
+    cutoff: Any,
+    conditions: list[sa.ColumnElement[bool]] | None = None,
+) -> sa.Select[Any]:
+    """Light counts (root_id, green, yellow, red) of `states` rows (root_id, task_id,
+    completed, progress: a task's state in the root's scope) joined to their `task` rows."""
+    s = states.c
+    light = task_light(task, s.completed, s.progress, as_of, cutoff)
 
     def count(value: Health) -> sa.ColumnElement[Any]:
         return sa.func.coalesce(sa.func.sum(sa.case((light == value.value, 1), else_=0)), 0)
 
     return (
         sa.select(
-            ts.c.root_id,
+            s.root_id,
             count(Health.GREEN).label("green"),
             count(Health.YELLOW).label("yellow"),
             count(Health.RED).label("red"),
         )
-        .select_from(ts.join(task_t, task_t.c.id == ts.c.task_id))
+        .select_from(states.join(task, task.c.id == s.task_id))
         .where(*(conditions or []))
-        .group_by(ts.c.root_id)
+        .group_by(s.root_id)
     )
 
 

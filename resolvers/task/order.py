@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -10,6 +9,7 @@ import sqlalchemy as sa
 import strawberry
 
 from models.enums import TaskStatus
+from models.rules import task_state as rules
 from resolvers.pagination import OrderKey
 from resolvers.task.filters import task_t
 
@@ -28,8 +28,8 @@ class TaskOrder(StrEnum):
 
 def deadline_sort_key(end: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """The DEADLINE sort key of a deadline end: tasks without one (长期坚持, X起) sort after
-    every dated one."""
-    return sa.func.coalesce(end, sa.literal(date(9999, 12, 31), sa.Date()))
+    every dated one (one home: models/rules/task_state.py)."""
+    return rules.deadline_sort_key(end)
 
 
 _deadline = deadline_sort_key(task_t.c.deadline_end)

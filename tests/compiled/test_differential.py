@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,26 @@ ROLLUPS = f"""query R($unit: ID!, $past: Date!, $future: Date!) {{ orgUnit(id: $
   any: taskRollup(role: ANY) {{ total inProgress completionRate }}
   cooperating: taskRollup(role: COOPERATING, asOf: $past) {{ total notStarted }}
 }} }}"""
+
+# Lights (亮灯: models/rules/health.py) in the one statement: from the members (LEAD over the
+# subtree) or live (other shapes, filters, plans); TaskFilter.health (as of today); role ANY
+# rollups from the LEAD buckets plus the cooperating-only tasks, today and a past day.
+LIGHTS = f"""query H($unit: ID!, $past: Date!, $future: Date!) {{ orgUnit(id: $unit) {{
+  now: taskRollup {{ green yellow red total }}
+  past: taskRollup(asOf: $past) {{ green yellow red }}
+  future: taskRollup(asOf: $future) {{ red yellow }}
+  any: taskRollup(role: ANY) {{ {ROLLUP} green red }}
+  anyPast: taskRollup(role: ANY, asOf: $past) {{ {ROLLUP} yellow }}
+  own: taskRollup(includeDescendants: false, asOf: $past) {{ green yellow red }}
+  red: taskRollup(filter: {{health: [RED]}}) {{ total overdue green red }}
+  filtered: taskRollup(asOf: $past, filter: {{deadlineKind: [BY_DATE]}}) {{ green yellow red }}
+  lit: tasks(includeDescendants: true, filter: {{health: [YELLOW, RED]}}, first: 5) {{
+    totalCount edges {{ node {{ id }} }} }}
+}}
+  plans(first: 3) {{ edges {{ node {{ taskRollup(asOf: $past) {{ green yellow red }} }} }} }}
+  tasks(filter: {{health: [GREEN]}}, first: 4, orderBy: [DEADLINE_ASC]) {{
+    totalCount edges {{ node {{ id }} }} }}
+}}"""
 
 NESTED = """query Q4($unit: ID!) {
   orgUnits(first: 50, filter: {ancestor: $unit}) { totalCount pageInfo { endCursor hasNextPage }
@@ -261,6 +282,12 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
             Case("dashboard", DASHBOARD, {"unit": gid, "today": str(today)}),
             Case("rollups", ROLLUPS, {"unit": gid, "past": "2023-06-30", "future": "2030-01-01"}),
             Case("fragments", FRAGMENTS, {"unit": gid}),
+            Case("lights", LIGHTS, {"unit": gid, "past": "2023-10-20", "future": "2030-01-01"}),
+            Case(
+                "lights, recent",
+                LIGHTS,
+                {"unit": gid, "past": str(today - timedelta(days=150)), "future": str(today)},
+            ),
             Case(
                 "member lists",
                 MEMBER_LISTS,
@@ -356,6 +383,13 @@ async def corpus(db: TestDatabase) -> tuple[list[Case], list[uuid.UUID]]:
         cases.append(Case("task list", TASK_LIST, {"filter": flt, "order": orders[i % 3]}))
     for order in orders:
         cases.append(Case("task list", TASK_LIST, {"filter": {}, "order": order}))
+    # Overdue as of a past day by deadline: the root's overdue spans walked, the count from
+    # the bucket history; today: the root's pending members; the others judge live; pages
+    # after them too (next_pages).
+    for day in ("2023-06-30", "2023-10-20", str(today - timedelta(days=150)), str(today)):
+        for order in (["DEADLINE_ASC"], ["DEADLINE_DESC"], ["SEQ_ASC"]):
+            variables = {"filter": {"overdueAsOf": day}, "order": order}
+            cases.append(Case("task list, overdue then", TASK_LIST, variables))
     for text in ("整治", "no task says this"):  # a page info aggregating nothing, empty too
         cases.append(Case("page info alone", PAGE_INFO_ALONE, {"text": text}))
     cases += [

@@ -45,7 +45,7 @@ LEVELS = ("PROVINCE", "CITY", "DISTRICT", "TOWN", "DEPARTMENT", "ENTERPRISE")
 
 ROLLUP = (
     "asOf total completed inProgress notStarted overdue dueSoon ongoing completionRate "
-    "weightedProgress"
+    "weightedProgress green yellow red"
 )
 TASK = """id code seq label category title description remarks responsibilityText
   responsibilityUnresolved status progress
@@ -138,7 +138,11 @@ def compiled_fields() -> set[tuple[str, str]]:
         out |= {(f"{node}Edge", "cursor"), (f"{node}Edge", "node")}
     out |= {("PageInfo", f) for f in ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor")}
     out |= {("TaskRollup", f) for f in ROLLUP.split()}
-    out |= {("RectificationRollup", f) for f in ROLLUP.split() if f != "weightedProgress"}
+    out |= {
+        ("RectificationRollup", f)
+        for f in ROLLUP.split()
+        if f not in ("weightedProgress", "green", "yellow", "red")
+    }
     return out
 
 

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 import models
 from models.enums import RoleScope
 from models.rules import calendar
+from models.rules.task_state import StateTest, judged_pairs
+from resolvers.rollups.history import overdue_on
 from resolvers.rollups.maintained import maintained_rollup_statement
 from resolvers.rollups.task import (
     RollupCounts,
@@ -87,6 +89,31 @@ async def mismatches(
     return out
 
 
+async def overdue_mismatches(
+    conn: AsyncConnection, dates: list[date]
+) -> list[tuple[date, set[tuple[uuid.UUID, uuid.UUID]], set[tuple[uuid.UUID, uuid.UUID]]]]:
+    """(day, live only, maintained only) for every day where the (unit, task) pairs overdue
+    as of it differ: rollup_overdue_span's rows holding on the day against the live judgement
+    (overdueAsOf over each unit's subtree, role LEAD: `judged_pairs` by the shares as of the
+    end of the day)."""
+    unit_t = models.metadata.tables["org_unit"]
+    spans_t = models.metadata.tables["rollup_overdue_span"]
+    units = [row.id for row in await conn.execute(sa.select(unit_t.c.id))]
+    out = []
+    for as_of in dates:
+        scope = unit_scope(units, True).cte("unit_scope")
+        pairs = judged_pairs(StateTest("overdue", as_of), units=scope, role=RoleScope.LEAD)
+        live = {(r[0], r[1]) for r in await conn.execute(pairs)}
+        kept_rows = await conn.execute(
+            sa.select(spans_t.c.root_id, spans_t.c.task_id).where(*overdue_on(spans_t, as_of))
+        )
+        kept = [(r[0], r[1]) for r in kept_rows]
+        assert len(kept) == len(set(kept)), "one span per member holds on a day"
+        if live != set(kept):
+            out.append((as_of, live - set(kept), set(kept) - live))
+    return out
+
+
 async def snapshot(conn: AsyncConnection) -> dict[str, list[tuple[Any, ...]]]:
     """Every member and bucket row, sorted (floats rounded: sums in another order)."""
 
@@ -97,6 +124,8 @@ async def snapshot(conn: AsyncConnection) -> dict[str, list[tuple[Any, ...]]]:
     bucket_t = models.metadata.tables["rollup_bucket"]
     spans_t = models.metadata.tables["rollup_member_history"]
     changes_t = models.metadata.tables["rollup_bucket_history"]
+    overdue_t = models.metadata.tables["rollup_overdue_span"]
+    overdue = await conn.execute(sa.select(overdue_t))
     members = await conn.execute(sa.select(member_t))
     # Buckets left at zero tasks stay; they count nothing, so snapshots leave them out.
     buckets = await conn.execute(sa.select(bucket_t).where(bucket_t.c.tasks != 0))
@@ -112,4 +141,5 @@ async def snapshot(conn: AsyncConnection) -> dict[str, list[tuple[Any, ...]]]:
         "rollup_bucket": sorted((rounded(r) for r in buckets), key=repr),
         "rollup_member_history": sorted((rounded(r) for r in spans), key=repr),
         "rollup_bucket_history": sorted(changes, key=repr),
+        "rollup_overdue_span": sorted(overdue, key=repr),
     }

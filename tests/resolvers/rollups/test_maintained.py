@@ -26,7 +26,13 @@ from tests.conftest import (
     graphql_client,
     open_database,
 )
-from tests.resolvers.rollups.check import as_of_dates, history_dates, mismatches, snapshot
+from tests.resolvers.rollups.check import (
+    as_of_dates,
+    history_dates,
+    mismatches,
+    overdue_mismatches,
+    snapshot,
+)
 
 TODAY = Settings().today()
 DATES = as_of_dates(TODAY)
@@ -59,6 +65,7 @@ async def _check(db: TestDatabase) -> None:
         assert await mismatches(conn, DATES) == []
         past = await history_dates(conn, TODAY)
         assert await mismatches(conn, past, current=False) == []
+        assert await overdue_mismatches(conn, past) == []
 
 
 class TestAfterBulkLoads:
@@ -89,6 +96,26 @@ class TestAfterBulkLoads:
             assert await mismatches(conn, DATES) == []
             await conn.execute(bucket_t.update().values(weighted_progress_sum=1.5))
             assert await mismatches(conn, DATES) != []
+
+    async def test_the_overdue_comparison_catches_a_missing_span(
+        self, seeded_db: TestDatabase
+    ) -> None:
+        spans_t = models.metadata.tables["rollup_overdue_span"]
+        async with seeded_db.engine.begin() as conn:
+            past = await history_dates(conn, TODAY)
+            # The seed has overdue members; the first day of a span is one of its days.
+            span = (await conn.execute(sa.select(spans_t).limit(1))).one()
+            day = span.overdue_from
+            await conn.execute(
+                spans_t.delete().where(
+                    spans_t.c.root_id == span.root_id,
+                    spans_t.c.task_id == span.task_id,
+                    spans_t.c.overdue_from == span.overdue_from,
+                )
+            )
+            assert await overdue_mismatches(conn, [day]) != []
+            await rebuild_task_rollups(conn)
+            assert await overdue_mismatches(conn, past) == []
 
 
 class TestRebuild:
