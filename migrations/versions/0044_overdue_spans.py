@@ -1,7 +1,7 @@
 """rollup overdue spans: a unit's overdue list as of a past day walked by deadline
 
 Revision ID: 0044
-Revises: 0040
+Revises: 0042
 Create Date: 2026-12-07
 
 Issue 15 (a past day as cheap as today): `rollup_overdue_span` holds, per member of a unit's
@@ -22,7 +22,7 @@ from models.rules import scope_rls
 
 
 revision: str = '0044'
-down_revision: str | None = '0040'
+down_revision: str | None = "0042"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -54,7 +54,7 @@ def upgrade() -> None:
         # Statistics now: the walk's plan depends on them, autovacuum would come later.
         op.execute('ANALYZE rollup_overdue_span')
         schema = str(bind.execute(sa.text('SELECT current_schema()')).scalar_one())
-        scope_rls.install(op.execute, schema, sa.inspect(bind).get_table_names())
+        scope_rls.install(op.execute, schema, scope_rls.present(bind))
 
 
 def downgrade() -> None:

@@ -1,7 +1,7 @@
 """SQLite: a unit's members overdue or due soon on a past day as a covering index read
 
 Revision ID: 0046
-Revises: 0042
+Revises: 0044
 Create Date: 2026-12-07
 
 Issue 15.4 (the embedded default as fast): the dashboard's overdue list as of a past day
@@ -19,7 +19,7 @@ from alembic import op
 
 
 revision: str = '0046'
-down_revision: str | None = "0042"
+down_revision: str | None = "0044"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -88,6 +88,20 @@ def policy_conditions(tables: Collection[str] | None = None) -> dict[str, str]:
     return out
 
 
+def present(bind: sa.Connection) -> list[str]:
+    """What a migration passes to `install` as `tables`: the database's tables and the
+    non-table FEATURES it has (a feature "table.column" is there when the column is), so a
+    later migration reinstalling the policies keeps every earlier migration's feature."""
+    inspector = sa.inspect(bind)
+    tables = list(inspector.get_table_names())
+    names = list(tables)
+    for feature in sorted(FEATURES):
+        table, column = feature.split(".", 1)
+        if table in tables and column in {c["name"] for c in inspector.get_columns(table)}:
+            names.append(feature)
+    return names
+
+
 def install(
     execute: Callable[[str], object], schema: str, tables: Collection[str] | None = None
 ) -> None:

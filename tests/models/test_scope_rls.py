@@ -105,3 +105,27 @@ async def test_every_scoped_table_has_the_generated_policy(seeded_db: TestDataba
     assert set(installed) == set(policy_conditions())
     for table, qual in installed.items():
         assert "govgraph_scope_" in qual, table
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_the_installed_scope_functions_are_todays(seeded_db: TestDatabase) -> None:
+    """After every migration, each scope function in the database is the one scope.py
+    compiles today: a later migration reinstalling row-level security must not drop a
+    feature an earlier one added (0044 once reinstalled without 0041's dated supervision,
+    and a revoked supervisor would have kept seeing the plan under RLS)."""
+    from models.rules.scope_rls import function_bodies
+
+    async with seeded_db.engine.connect() as conn:
+        rows = await conn.execute(
+            sa.text(
+                "SELECT p.proname, p.prosrc FROM pg_proc p"
+                " JOIN pg_namespace n ON n.oid = p.pronamespace"
+                " WHERE n.nspname = current_schema() AND p.proname LIKE 'govgraph_scope_%'"
+            )
+        )
+        installed = {r.proname: r.prosrc.strip() for r in rows}
+    expected = function_bodies()
+    assert expected
+    for name, body in expected.items():
+        assert installed.get(name) == body.strip(), name
