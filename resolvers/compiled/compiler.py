@@ -1190,6 +1190,7 @@ def unit_lights(env: Env, f: Field, row: Row, day: Any, current: bool) -> Any:
     states are the maintained members' (rollup_member, or the history span holding then), so
     only the lights are computed; any other shape aggregates the shares live."""
     root = unit_row_id(env, row)
+    scope = env.scope_at(row)
     include, role = f.args["includeDescendants"], f.args["role"]
     name = env.name("h")
     flt = task_filter(f.args.get("filter"))
@@ -1211,13 +1212,13 @@ def unit_lights(env: Env, f: Field, row: Row, day: Any, current: bool) -> Any:
         as_of=day,
         current=current,
         units=units,
-        conditions=[*task_filter_conditions(flt), task_visible(env.scope)],
+        conditions=[*task_filter_conditions(flt), task_visible(scope)],
         nesting=f"_{name}",
     )
     if flt is None and include and role is enums.RoleScope.LEAD and env.members:
         m = member_rows(root, day, current=current, name=name)
         kept = light_counts(m, env.alias(task_t, "lit"), day, cutoff)
-        live = members_or_live(env, root, kept, live, name)
+        live = members_or_live(env, scope, root, kept, live, name)
     return live.subquery(env.name("h"))
 
 
