@@ -1219,7 +1219,7 @@ def unit_lights(env: Env, f: Field, row: Row, day: Any, current: bool) -> Any:
     if flt is None and include and role is enums.RoleScope.LEAD and env.members:
         m = member_rows(root, day, current=current, name=name)
         kept = light_counts(m, env.alias(task_t, "lit"), day, cutoff)
-        live = members_or_live(env, root, kept, live, name)
+        live = members_or_live(env, env.scope_at(row), root, kept, live, name)
     return live.subquery(env.name("h"))
 
 
