@@ -38,8 +38,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from models.document import Document, Plan
-from models.enums import DeadlineKind, Health
-from models.enums import RectificationStatus
+from models.enums import DeadlineKind, Health, RectificationStatus
 from models.rules import rectification_state
 from models.rules import task_state as rules
 

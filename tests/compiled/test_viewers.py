@@ -138,11 +138,7 @@ def compiled_fields() -> set[tuple[str, str]]:
         out |= {(f"{node}Edge", "cursor"), (f"{node}Edge", "node")}
     out |= {("PageInfo", f) for f in ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor")}
     out |= {("TaskRollup", f) for f in ROLLUP.split()}
-    out |= {
-        ("RectificationRollup", f)
-        for f in ROLLUP.split()
-        if f != "weightedProgress"
-    }
+    out |= {("RectificationRollup", f) for f in ROLLUP.split() if f != "weightedProgress"}
     return out
 
 

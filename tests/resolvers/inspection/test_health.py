@@ -110,9 +110,10 @@ async def test_item_and_share_lights_as_of_past_days_and_today(
     assert await _lights(xi, item, None) == ("RED", {XI: "GREEN", ZHONG: "RED"})
     for day in DAYS:
         own = await _rollup(xi, XI, day, False)
-        assert own["rectificationRollup"] == (await _rollup(client, XI, day, False))[
-            "rectificationRollup"
-        ]
+        assert (
+            own["rectificationRollup"]
+            == (await _rollup(client, XI, day, False))["rectificationRollup"]
+        )
     # An item of neither of them: not visible to 西上庄, nor its light.
     other = next(
         e["node"]
