@@ -139,3 +139,24 @@ async def test_item_and_share_lights_as_of_past_days_and_today(
         whole = (await _rollup(client, parent, day, True))["rectificationRollup"]
         _adds_up(whole)
         assert whole["total"] > 0
+
+
+PAGE = """
+query ($first: Int!) { rectifications(first: $first) { edges { node {
+  health then: health(asOf: "2024-12-20")
+  shares { health then: health(asOf: "2024-12-20") }
+} } } }
+"""
+
+
+async def test_lights_cost_the_same_statements_for_2_and_17_items(client: GraphQLClient) -> None:
+    counts = []
+    for first in (2, 17):  # the seed list has 17 items
+        body = await client.execute(PAGE, {"first": first})
+        assert "errors" not in body, body.get("errors")
+        nodes = [e["node"] for e in body["data"]["rectifications"]["edges"]]
+        assert len(nodes) == first
+        assert all(n["health"] in ("GREEN", "YELLOW", "RED") for n in nodes)
+        assert all(s["then"] in ("GREEN", "YELLOW", "RED") for n in nodes for s in n["shares"])
+        counts.append(body["extensions"]["sql"]["statements"])
+    assert counts[0] == counts[1]
