@@ -1543,6 +1543,7 @@ def unit_rectification_rollup(env: Env, f: Field, row: Row) -> Any:
         current=current,
         visible=rectification_visible(env.scope_at(row), rect_t.c.id),
         nesting=name,
+        lights=wants_lights(env, f),  # the light counts only when asked (SQLite's depth)
     )
     r = statement.subquery(env.name("rr"))
 
@@ -1565,9 +1566,7 @@ def unit_rectification_rollup(env: Env, f: Field, row: Row) -> Any:
         "completionRate": sa.case(
             (rated > 0, sa.cast(total("done_rated"), sa.Float) / sa.cast(rated, sa.Float))
         ),
-        "green": total("green"),
-        "yellow": total("yellow"),
-        "red": total("red"),
+        **{light: total(light) for light in LIGHTS if light in r.c},
     }
     obj = json_object(env, f.type, f.nodes, lambda n, w: rule(formulas, f.type.name, n))
     return sa.select(obj).select_from(r).scalar_subquery()

@@ -66,8 +66,9 @@ def rectification_rollup_statement(
     current: bool,
     visible: sa.ColumnElement[bool] | None = None,
     nesting: str | None = None,
+    lights: bool = True,
 ) -> sa.Select[Any]:
-    """One row of counts per root unit.
+    """One row of counts per root unit (with the light counts unless not `lights`).
 
     `nesting` (a name suffix) renders the CTEs inside the statement, so it can be a
     correlated subquery (the compiled read path)."""
@@ -125,7 +126,7 @@ def rectification_rollup_statement(
         count_if(task_rules.due_soon(done, kind, end, as_of)).label("due_soon"),
         count_if(sa.not_(rated)).label("ongoing"),
         count_if(done, rated).label("done_rated"),
-        *(count_if(light == h.value).label(h.value.lower()) for h in Health),
+        *(count_if(light == h.value).label(h.value.lower()) for h in Health if lights),
     ).group_by(per_item.c.root_id)
 
 
