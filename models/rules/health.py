@@ -18,6 +18,14 @@ Python, `health_sql` the same rule as a SQL expression (one CASE over the column
 tests/models/rules/test_health.py checks on random inputs that both agree, on SQLite and
 PostgreSQL. "Behind" is decided in exact arithmetic on whole days:
 (progress + tolerance) × (end − start) < 100 × (D − start), with end > start.
+
+Rectification items (整改事项) and their per-unit shares (`rectification_health`, SQL twin
+`rectification_health_sql`): the same lights with "done" (models/rules/rectification_state.py:
+COMPLETED, VERIFIED or CLOSED) for "completed" and no pace (they have no progress): RED when
+overdue as of D (the rectification overdue rule: not done, not 长期坚持, the 整改时限 ended
+before D), YELLOW when due within DUE_SOON_DAYS days (the rollups' dueSoon), GREEN otherwise
+(done, 长期坚持, no deadline end). An item is judged on its derived state (`item_status`),
+a share on its own state.
 """
 
 from __future__ import annotations
@@ -30,7 +38,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from models.document import Document, Plan
-from models.enums import DeadlineKind, Health
+from models.enums import DeadlineKind, Health, RectificationStatus
+from models.rules import rectification_state
 from models.rules import task_state as rules
 
 document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
@@ -78,6 +87,22 @@ def health(
     if rules.is_due_soon(completed, kind, end, as_of) or is_behind(
         completed, kind, start, end, progress, as_of, tolerance
     ):
+        return Health.YELLOW
+    return Health.GREEN
+
+
+def rectification_health(
+    status: RectificationStatus | str,
+    kind: DeadlineKind | str,
+    end: date | None,
+    as_of: date,
+) -> Health:
+    """The light of a rectification item or share in `status` as of `as_of` (module
+    docstring): the rectification overdue and due-soon rules, no pace."""
+    done = rectification_state.is_done(status)
+    if rules.is_overdue(done, kind, end, as_of):
+        return Health.RED
+    if rules.is_due_soon(done, kind, end, as_of):
         return Health.YELLOW
     return Health.GREEN
 
@@ -206,3 +231,34 @@ def share_light(share: Any, task: Any, as_of: date, cutoff: Any) -> sa.ColumnEle
     completed = sa.func.coalesce(status, rules.NOT_STARTED) == rules.COMPLETED
     share_progress = rules.share_progress(status, sa.func.coalesce(progress, 0.0))
     return task_light(task, completed, share_progress, as_of, cutoff)
+
+
+# -- the light of a rectification item or share, as of a day --------------------------------
+
+
+def rectification_health_sql(
+    status: Any, kind: sa.ColumnElement[Any], end: sa.ColumnElement[Any], as_of: Any
+) -> sa.ColumnElement[str]:
+    """SQL twin of `rectification_health` (`as_of`: a date or a SQL date)."""
+    done = rectification_state.done(status)
+    return sa.case(
+        (rules.overdue(done, kind, end, as_of), Health.RED.value),
+        (rules.due_soon(done, kind, end, as_of), Health.YELLOW.value),
+        else_=Health.GREEN.value,
+    )
+
+
+def rectification_light(rect: Any, as_of: Any, cutoff: Any) -> sa.ColumnElement[str]:
+    """The light of a rectification row (the item as a whole: its state derived from all its
+    shares, as Rectification.statusAsOf reads it) as of the day."""
+    state = rectification_state.status_as_of(rect, cutoff)
+    return rectification_health_sql(state, rect.c.deadline_kind, rect.c.deadline_end, as_of)
+
+
+def rectification_share_light(
+    share: Any, rect: Any, as_of: Any, cutoff: Any
+) -> sa.ColumnElement[str]:
+    """The light of one unit's share (a rectification_assignment row joined to its item row)
+    from the share's own state as of the day (as the share's overdue is judged)."""
+    state = rectification_state.share_status_as_of(share, cutoff)
+    return rectification_health_sql(state, rect.c.deadline_kind, rect.c.deadline_end, as_of)

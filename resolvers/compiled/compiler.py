@@ -65,6 +65,7 @@ from models import (
 )
 from models.org_unit_tree import in_force_at, parent_links, present
 from models.rules import calendar, rectification_state
+from models.rules.health import rectification_light
 from models.rules.labels import task_label_sql
 from models.rules.names import normalize_doc_number
 from models.rules.responsibility import written_order
@@ -558,6 +559,7 @@ ARGUMENTS: dict[tuple[str, str], frozenset[str]] = {
         ("Task", "statusAsOf", "asOf unit includeDescendants"),
         ("Task", "progressAsOf", "asOf unit includeDescendants"),
         ("Rectification", "statusAsOf", "asOf"),
+        ("Rectification", "health", "asOf"),
         ("Target", "attainment", "asOf"),
     ]
 }
@@ -1508,6 +1510,16 @@ def rectification_as_of(env: Env, f: Field, row: Row) -> Any:
     )
 
 
+def rectification_health(env: Env, f: Field, row: Row) -> Any:
+    """Rectification.health (models/rules/health.py `rectification_light`, as
+    resolvers/inspection/health.py reads it): null when the item did not exist yet."""
+    day, current = env.day(f.args.get("asOf"))
+    cutoff = None if current else end_of_day(day)
+    return sa.case(
+        (rectification_state.existed(row, cutoff), rectification_light(row, day, cutoff))
+    )
+
+
 def responsible_persons(env: Env, f: Field, row: Row) -> Any:
     """Internal: null for sharing partners."""
     hidden = env.hidden()
@@ -1532,6 +1544,7 @@ def unit_rectification_rollup(env: Env, f: Field, row: Row) -> Any:
         current=current,
         visible=rectification_visible(env.scope_at(row), rect_t.c.id),
         nesting=name,
+        lights=wants_lights(env, f),  # the light counts only when asked (SQLite's depth)
     )
     r = statement.subquery(env.name("rr"))
 
@@ -1554,6 +1567,7 @@ def unit_rectification_rollup(env: Env, f: Field, row: Row) -> Any:
         "completionRate": sa.case(
             (rated > 0, sa.cast(total("done_rated"), sa.Float) / sa.cast(rated, sa.Float))
         ),
+        **{light: total(light) for light in LIGHTS if light in r.c},
     }
     obj = json_object(env, f.type, f.nodes, lambda n, w: rule(formulas, f.type.name, n))
     return sa.select(obj).select_from(r).scalar_subquery()
@@ -1872,6 +1886,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
         "findingNumbers": finding_numbers,
         "responsibleUnits": rectification_units,
         "statusAsOf": rectification_as_of,
+        "health": rectification_health,
     },
     "Target": {
         "id": node_id("Target"),

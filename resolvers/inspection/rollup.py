@@ -37,6 +37,19 @@ class RectificationRollup:
     completion_rate: float | None = strawberry.field(
         description="(completed + verified + closed) / (total − ongoing)."
     )
+    green: int = strawberry.field(
+        description=(
+            "Items whose light (亮灯, Rectification.health) on their state in scope is GREEN as"
+            " of asOf: done, 长期坚持, no deadline end or not due within 14 days."
+            " green + yellow + red = total."
+        )
+    )
+    yellow: int = strawberry.field(
+        description="Items whose light is YELLOW: not done in scope, due within 14 days (dueSoon)."
+    )
+    red: int = strawberry.field(
+        description="Items whose light is RED: overdue as of asOf in scope (= overdue)."
+    )
 
     @classmethod
     def from_counts(cls, c: RectificationCounts) -> RectificationRollup:
@@ -54,6 +67,9 @@ class RectificationRollup:
             due_soon=c.due_soon,
             ongoing=c.ongoing,
             completion_rate=c.completion_rate,
+            green=c.green,
+            yellow=c.yellow,
+            red=c.red,
         )
 
 

@@ -197,6 +197,20 @@ class Rectification(RowNode, relay.Node):
 
         return await rectification_state_as_of(info, uuid.UUID(self.id), as_of)
 
+    @strawberry.field(
+        description=(
+            "The item's light (亮灯 / 三色督办) as of the date (default today), judged on its"
+            " state derived from all its shares (statusAsOf): RED overdue (not COMPLETED,"
+            " VERIFIED or CLOSED, not 长期坚持, the 整改时限 ended before the date); YELLOW due"
+            " within 14 days; GREEN otherwise (done, 长期坚持 and no deadline end included)."
+            " Null when the item was created after that day."
+        )
+    )
+    async def health(self, info: Info, as_of: date | None = None) -> enums.Health | None:
+        from resolvers.inspection.health import rectification_health
+
+        return await rectification_health(info, uuid.UUID(self.id), as_of)
+
     @strawberry.field(description="责任人 (internal: null for sharing partners).")
     def responsible_persons(self, info: Info) -> str | None:
         return None if internal_hidden(info) else self.persons
@@ -305,6 +319,19 @@ class RectificationShare:
         if self.assigned_at is None:
             return None
         return signing.sign_by(self.assigned_at, signing.INSPECTION_DAYS)
+
+    @strawberry.field(
+        description=(
+            "This unit's own share's light (亮灯) as of the date (default today), from its own"
+            " state as of then (models/rules/health.py, as the item's light): RED overdue,"
+            " YELLOW due within 14 days, GREEN otherwise; null when the item was created after"
+            " that day."
+        )
+    )
+    async def health(self, info: Info, as_of: date | None = None) -> enums.Health | None:
+        from resolvers.inspection.health import rectification_share_health
+
+        return await rectification_share_health(info, self.row_id, as_of)
 
     @strawberry.field(description="The rectification item this is a share of.")
     async def rectification(self, info: Info) -> Rectification | None:

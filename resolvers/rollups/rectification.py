@@ -6,7 +6,8 @@ each counts once. Its state in scope derives from its in-scope shares by the ite
 district's the whole item. A share's state as of a day is its latest event's up to the end
 of that day (Asia/Shanghai); an item created after that day is out of scope. `overdue`: not
 yet COMPLETED, VERIFIED or CLOSED in scope and the deadline ended before asOf (ONGOING
-deadlines never do).
+deadlines never do). `green` / `yellow` / `red`: the items' lights (models/rules/health.py
+`rectification_health`) on the same state in scope, so they add up to `total`.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import OrgUnitClosure, Rectification, RectificationAssignment, RectificationEvent
-from models.enums import RectificationStatus
+from models.enums import Health, RectificationStatus
 from models.rules import rectification_state as rules
 from models.rules import task_state as task_rules
 from models.rules.calendar import end_of_day
+from models.rules.health import rectification_health_sql
 
 rect_t: sa.Table = Rectification.__table__  # type: ignore[attr-defined]
 rect_assignment_t: sa.Table = RectificationAssignment.__table__  # type: ignore[attr-defined]
@@ -45,6 +47,9 @@ class RectificationCounts:
     due_soon: int = 0
     ongoing: int = 0
     done_rated: int = 0
+    green: int = 0
+    yellow: int = 0
+    red: int = 0
 
     @property
     def completion_rate(self) -> float | None:
@@ -61,8 +66,9 @@ def rectification_rollup_statement(
     current: bool,
     visible: sa.ColumnElement[bool] | None = None,
     nesting: str | None = None,
+    lights: bool = True,
 ) -> sa.Select[Any]:
-    """One row of counts per root unit.
+    """One row of counts per root unit (with the light counts unless not `lights`).
 
     `nesting` (a name suffix) renders the CTEs inside the statement, so it can be a
     correlated subquery (the compiled read path)."""
@@ -108,6 +114,7 @@ def rectification_rollup_statement(
     done = rules.done(per_item.c.state)
     kind, end = per_item.c.deadline_kind, per_item.c.deadline_end
     rated = task_rules.rated(kind)
+    light = rectification_health_sql(per_item.c.state, kind, end, as_of)
     counts = [
         count_if(per_item.c.state == s.value).label(s.value.lower()) for s in RectificationStatus
     ]
@@ -119,6 +126,7 @@ def rectification_rollup_statement(
         count_if(task_rules.due_soon(done, kind, end, as_of)).label("due_soon"),
         count_if(sa.not_(rated)).label("ongoing"),
         count_if(done, rated).label("done_rated"),
+        *(count_if(light == h.value).label(h.value.lower()) for h in Health if lights),
     ).group_by(per_item.c.root_id)
 
 
@@ -139,4 +147,7 @@ def counts_from_row(row: Any, as_of: date) -> RectificationCounts:
         due_soon=int(row["due_soon"]),
         ongoing=int(row["ongoing"]),
         done_rated=int(row["done_rated"]),
+        green=int(row["green"]),
+        yellow=int(row["yellow"]),
+        red=int(row["red"]),
     )

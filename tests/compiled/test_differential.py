@@ -190,15 +190,16 @@ SUBJECTS = f"""query S($unit: ID!, $asOf: Date, $year: Int, $status: [Rectificat
   me {{ subject role partner unrestricted unit {{ id name kind }} __typename }}
   orgUnit(id: $unit) {{ name
     now: rectificationRollup {{ asOf total notStarted inProgress completed verified closed
-      reopened overdue dueSoon ongoing completionRate __typename }}
-    own: rectificationRollup(asOf: $asOf, includeDescendants: false) {{ total overdue }}
+      reopened overdue dueSoon ongoing completionRate green yellow red __typename }}
+    own: rectificationRollup(asOf: $asOf, includeDescendants: false) {{ total overdue
+      green yellow red }}
     mine: rectifications(first: 3) {{ totalCount edges {{ cursor node {{ id seq }} }} }}
     rectifications(includeDescendants: true, first: 4,
                    filter: {{status: $status, overdueAsOf: $asOf}}) {{
       totalCount pageInfo {{ hasNextPage endCursor }}
       edges {{ cursor node {{ __typename id seq category problem goal measures
         responsibilityText responsibilityUnresolved responsiblePersons status version
-        findingNumbers deadline {{ kind start end text }}
+        findingNumbers deadline {{ kind start end text }} health then: health(asOf: $asOf)
         responsibleUnits {{ id name }} }} }} }}
     targets(year: $year) {{ id year month kind value valueText baseline baselineYear source
       remarks version indicator {{ code name unit direction kind description }}

@@ -61,7 +61,7 @@ TASK = """id code seq label category title description remarks responsibilityTex
 PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
 RECTIFICATION = """id seq category problem goal measures responsibilityText
   responsibilityUnresolved responsiblePersons status statusAsOf(asOf: "2023-10-20") version
-  findingNumbers
+  findingNumbers health lightThen: health(asOf: "2023-10-20")
   deadline { kind start end text } responsibleUnits { id name }"""
 TARGET = """id year month kind value valueText baseline baselineYear source remarks version
   indicator { code name unit direction kind description } orgUnit { id name }
@@ -99,7 +99,7 @@ EVERY_FIELD = f"""query Everything($unit: ID!, $asOf: Date) {{
   plans(first: 3) {{ totalCount {PAGE_INFO} edges {{ cursor node {{ id title labelStem }} }} }}
   unit: orgUnit(id: $unit) {{
     rectificationRollup(asOf: $asOf) {{ asOf total notStarted inProgress completed verified
-      closed reopened overdue dueSoon ongoing completionRate }}
+      closed reopened overdue dueSoon ongoing completionRate green yellow red }}
     rectifications(includeDescendants: true, first: 5, filter: {{overdueAsOf: $asOf}}) {{
       totalCount {PAGE_INFO} edges {{ cursor node {{ {RECTIFICATION} }} }} }}
     targets {{ {TARGET} }}
@@ -138,11 +138,7 @@ def compiled_fields() -> set[tuple[str, str]]:
         out |= {(f"{node}Edge", "cursor"), (f"{node}Edge", "node")}
     out |= {("PageInfo", f) for f in ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor")}
     out |= {("TaskRollup", f) for f in ROLLUP.split()}
-    out |= {
-        ("RectificationRollup", f)
-        for f in ROLLUP.split()
-        if f not in ("weightedProgress", "green", "yellow", "red")
-    }
+    out |= {("RectificationRollup", f) for f in ROLLUP.split() if f != "weightedProgress"}
     return out
 
 

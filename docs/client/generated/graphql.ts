@@ -2496,6 +2496,8 @@ export type Rectification = Node & {
   findingNumbers: Array<Scalars['Int']['output']>;
   /** 整改目标. */
   goal: Maybe<Scalars['String']['output']>;
+  /** The item's light (亮灯 / 三色督办) as of the date (default today), judged on its state derived from all its shares (statusAsOf): RED overdue (not COMPLETED, VERIFIED or CLOSED, not 长期坚持, the 整改时限 ended before the date); YELLOW due within 14 days; GREEN otherwise (done, 长期坚持 and no deadline end included). Null when the item was created after that day. */
+  health: Maybe<Health>;
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
   /** The inspection this item answers. */
@@ -2530,6 +2532,12 @@ export type RectificationCommentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<CommentKind>;
+};
+
+
+/** A rectification item (整改事项) and its close-out state. */
+export type RectificationHealthArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -2614,6 +2622,8 @@ export type RectificationRollup = {
   completionRate: Maybe<Scalars['Float']['output']>;
   /** Not completed, due within 14 days. */
   dueSoon: Scalars['Int']['output'];
+  /** Items whose light (亮灯, Rectification.health) on their state in scope is GREEN as of asOf: done, 长期坚持, no deadline end or not due within 14 days. green + yellow + red = total. */
+  green: Scalars['Int']['output'];
   /** IN_PROGRESS. */
   inProgress: Scalars['Int']['output'];
   /** NOT_STARTED. */
@@ -2622,12 +2632,16 @@ export type RectificationRollup = {
   ongoing: Scalars['Int']['output'];
   /** Not completed and the deadline has passed. */
   overdue: Scalars['Int']['output'];
+  /** Items whose light is RED: overdue as of asOf in scope (= overdue). */
+  red: Scalars['Int']['output'];
   /** REOPENED. */
   reopened: Scalars['Int']['output'];
   /** Items in scope, each counted once. */
   total: Scalars['Int']['output'];
   /** VERIFIED, awaiting close-out. */
   verified: Scalars['Int']['output'];
+  /** Items whose light is YELLOW: not done in scope, due within 14 days (dueSoon). */
+  yellow: Scalars['Int']['output'];
 };
 
 /** A responsible unit's share of a rectification item: its own workflow state, version and events (a unit moves and notes its own share; the item's state derives from the shares). */
@@ -2639,6 +2653,8 @@ export type RectificationShare = {
   assignedAt: Maybe<Scalars['DateTime']['output']>;
   /** Its events and the moves of the item as a whole, oldest first. */
   events: Array<RectificationEvent>;
+  /** This unit's own share's light (亮灯) as of the date (default today), from its own state as of then (models/rules/health.py, as the item's light): RED overdue, YELLOW due within 14 days, GREEN otherwise; null when the item was created after that day. */
+  health: Maybe<Health>;
   /** Global id of the share (RectificationShare): signFor(share:) takes it. */
   id: Scalars['ID']['output'];
   /** The rectification item this is a share of. */
@@ -2651,6 +2667,12 @@ export type RectificationShare = {
   unit: Maybe<OrgUnit>;
   /** expectedVersion of a move of this share. */
   version: Scalars['Int']['output'];
+};
+
+
+/** A responsible unit's share of a rectification item: its own workflow state, version and events (a unit moves and notes its own share; the item's state derives from the shares). */
+export type RectificationShareHealthArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
 };
 
 export type RectificationStatus =
