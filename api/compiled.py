@@ -446,7 +446,7 @@ def variants(
     (INSIDE). Else the general plan, which reports the guard for next time; the general
     plan also answers when the covered one's guard fails or it has none (no unit asked
     about: UNCOMPILABLE)."""
-    if hint is None:
+    if hint is None or not compiled_sql.dialect(context.db.dialect).covered_plans:
         return (False,)
     inside = INSIDE.get(hint)
     if inside is None:

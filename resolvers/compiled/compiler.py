@@ -229,8 +229,8 @@ class Env:
     def cover(self, unit: sa.ColumnElement[Any]) -> bool:
         """`unit` (an asked unit's id) becomes a guard of a restricted viewer's plan; True in
         a covered plan, whose rows of that unit (or below it) are then known."""
-        if self.scope.unrestricted:
-            return False
+        if self.scope.unrestricted or not self.dialect.covered_plans:
+            return False  # no guards: no covered plan, and none to report (api/compiled.py)
         self.guards.append(covered(self.scope, unit))
         return self.covered
 

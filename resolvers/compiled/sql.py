@@ -162,6 +162,12 @@ class Dialect:
     # read by its own index (SQLite picks one index per join; PostgreSQL's BitmapOr reads
     # both): resolvers/rollups/attainment.py `split_places`.
     split_or_joins = False
+    # Whether a restricted viewer asking about units in its own branch gets a covered plan
+    # (api/compiled.py `variants`: read as ADMIN reads, with ADMIN's planning cost). Worth
+    # it where planning is the cost (PostgreSQL); on SQLite the guards nest the statement
+    # past the parser's stack for the dashboard's screen, whose id-set CTEs (scope_sets)
+    # already make the general plan cheap.
+    covered_plans = True
 
     def too_complex(self, error: BaseException | None) -> bool:
         """Whether a statement failed for its shape alone (then the resolvers answer it)."""
@@ -304,6 +310,7 @@ class SQLiteDialect(Dialect):
     scope_sets = True
     outside_members = True
     split_or_joins = True
+    covered_plans = False
 
     def too_complex(self, error: BaseException | None) -> bool:
         # A statement nested deeper than SQLite's parser stack (a compile-time limit of
