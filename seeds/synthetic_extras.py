@@ -294,6 +294,8 @@ def _inspection(
                     "org_unit_id": units[unit]["id"],
                     "role": "LEAD",
                     "via_group": None,
+                    # Assigned with the item (a fixed time: the same seed, the same rows).
+                    "assigned_at": start_of_day(feedback),
                     # The item's events move it as a whole: every share is where it is.
                     "status": final.value,
                     "version": 1 + len(events),
