@@ -42,6 +42,7 @@ from resolvers import cursors
 from resolvers.common import decode_global_id
 from resolvers.compiled import sql as compiled_sql
 from resolvers.compiled.compiler import (
+    Bound,
     Env,
     NotCompilable,
     RollupSource,
@@ -51,6 +52,7 @@ from resolvers.compiled.compiler import (
     request_params,
 )
 from resolvers.compiled.rollups import rollup_statement_for
+from resolvers.org_unit.queries import name_parameters, name_shape
 
 ROLLUPS = RollupSource(rollup_statement_for)
 # Row-level security (GOVGRAPH_RLS=1) hides the rollup_member rows of units outside the
@@ -241,7 +243,12 @@ class CompiledReads(SchemaExtension):
         requested = ec._provided_operation_name
         bound = BOUND.get((ec.query, requested))
         if bound is None:
-            bound = bound_variables(operation)
+            fragments = {
+                d.name.value: d
+                for d in document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            bound = bound_variables(operation, fragments)
             BOUND.put((ec.query, requested), bound)
         query = ec.query or ""
         hint = hint_key(context, query, requested, raw, bound)
@@ -265,7 +272,7 @@ class CompiledReads(SchemaExtension):
         covered: bool,
         operation: Any,
         raw: dict[str, Any],
-        bound: frozenset[str],
+        bound: Bound,
     ) -> tuple[Plan | None, Any]:
         """(the plan of `key`, its statement's text): compiled first when it is not cached
         (or stale); (None, None) when the resolvers must answer."""
@@ -388,10 +395,11 @@ def plan_key(
     query: str,
     operation_name: str | None,
     raw: dict[str, Any],
-    bound: frozenset[str],
+    bound: Bound,
     covered: bool = False,
 ) -> Hashable:
-    """A plan's cache key: what shapes its SQL (bound variables only by being null or not).
+    """A plan's cache key: what shapes its SQL (bound ids only by being null or not, bound
+    names by their shape: resolvers/org_unit/queries.py name_shape).
 
     Of the viewer only whether its scope is restricted: its root and disclosure are bind
     parameters. Today is not in it either (Plan.fresh). Whether row-level security is on
@@ -406,9 +414,19 @@ def plan_key(
         context.scope.unrestricted,
         context.settings.rls,  # its plans read no rollup_member rows (ROLLUPS_RLS)
         orjson.dumps(shaping, option=orjson.OPT_SORT_KEYS) if shaping else b"",
-        tuple(sorted((k, raw.get(k) is None) for k in bound)) if bound else (),
+        tuple(sorted((k, bound_shape(raw.get(k), k in bound.names)) for k in bound)),
         covered,
     )
+
+
+def bound_shape(value: Any, name: bool) -> Hashable:
+    """What a bound variable's value says of the plan's SQL: of an id, whether it is null;
+    of a name, its name_shape (None: no name, a plan answering null)."""
+    if not name:
+        return value is None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return name_shape(value)
 
 
 # Whether the units a restricted viewer's request asks about lie in its subtree, by
@@ -424,7 +442,7 @@ def hint_key(
     query: str,
     operation_name: str | None,
     raw: dict[str, Any],
-    bound: frozenset[str],
+    bound: Bound,
 ) -> Hashable | None:
     """INSIDE's key of a request (None for an unrestricted viewer): the query and its shaping
     variables (a unit's name among them), the viewer's root and the bound unit ids."""
@@ -435,7 +453,7 @@ def hint_key(
 
 
 def variants(
-    context: RequestContext, hint: Hashable | None, raw: dict[str, Any], bound: frozenset[str]
+    context: RequestContext, hint: Hashable | None, raw: dict[str, Any], bound: Bound
 ) -> tuple[bool, ...]:
     """The plans tried for a request, in order (True: the covered one).
 
@@ -454,14 +472,20 @@ def variants(
     return (True, False) if inside else (False,)
 
 
-def own_unit(context: RequestContext, raw: dict[str, Any], bound: frozenset[str]) -> bool:
+def own_unit(context: RequestContext, raw: dict[str, Any], bound: Bound) -> bool:
     """Whether the request asks about the viewer's own unit only, as far as its variables
-    say: every bound unit id is it, or (nothing bound: ids used elsewhere too, such as the
-    dashboard's statusAsOf(unit: $unit)) every variable holding an OrgUnit id is it."""
+    say: every bound unit id is it, or (nothing bound: ids used elsewhere too) every
+    variable holding an OrgUnit id is it. A bound name is taken to be (a viewer looks up its
+    own branch's units by name, and the covered plan's guard checks it; when it fails, the
+    general plan answers and INSIDE remembers)."""
     root = context.scope.root
     if bound:
         try:
-            return all(raw.get(k) is not None and unit_id(raw[k]) == root for k in bound)
+            return all(
+                raw.get(k) is not None and unit_id(raw[k]) == root
+                for k in bound
+                if k not in bound.names
+            )
         except ValueError:
             return False  # the resolvers report the malformed id
     ids = []
@@ -474,9 +498,18 @@ def own_unit(context: RequestContext, raw: dict[str, Any], bound: frozenset[str]
     return bool(ids) and all(found == root for found in ids)
 
 
-def bound_params(raw: dict[str, Any], bound: frozenset[str]) -> dict[str, Any]:
+def bound_params(raw: dict[str, Any], bound: Bound) -> dict[str, Any]:
     """The bind parameters of a request's bound variables; ValueError for a malformed id."""
-    return {param_key(k): unit_id(raw[k]) for k in bound if raw.get(k) is not None}
+    params: dict[str, Any] = {
+        param_key(k): unit_id(raw[k])
+        for k in bound
+        if raw.get(k) is not None and k not in bound.names
+    }
+    for k in bound.names:
+        value = raw.get(k)
+        if isinstance(value, str) and value.strip():
+            params |= name_parameters(param_key(k), value)
+    return params
 
 
 UNIT_IDS = LruCache(4096)  # OrgUnit global ids the plans were asked about -> their UUIDs

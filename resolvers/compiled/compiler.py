@@ -85,7 +85,7 @@ from resolvers.indicator.queries import TARGETS_OF_UNIT, target_order
 from resolvers.inspection.queries import _order as rectification_order
 from resolvers.inspection.queries import rectification_conditions
 from resolvers.inspection.types import RectificationFilter
-from resolvers.org_unit.queries import name_match_statement
+from resolvers.org_unit.queries import name_match_statement, name_parameters
 from resolvers.pagination import OrderKey, _arguments, after_predicate
 from resolvers.rollups.attainment import attainment_rows
 from resolvers.rollups.history import history_t as member_history_t
@@ -183,8 +183,9 @@ class Env:
     members: bool = True
     # How JSON and rendered values are written (PostgreSQL or SQLite).
     dialect: sql.Dialect = sql.POSTGRESQL
-    # Variables compiled as bind parameters (unit ids): the statement serves any value.
-    bound: frozenset[str] = frozenset()
+    # Variables compiled as bind parameters (unit ids and names): the statement serves any
+    # value (of a name: any name of its shape).
+    bound: Bound = field(default_factory=lambda: Bound())
     params: dict[str, Any] = field(default_factory=dict)
     # (explicit asOf, whether it counted as today or later): the plan holds while today
     # leaves every answer unchanged (Plan.fresh).
@@ -336,26 +337,52 @@ BINDABLE = {
     ("orgUnits", "filter", "ancestor"),
     ("orgUnits", "filter", "parent"),
 }
+# The same at any depth (field, argument): their handlers take the id through Env.unit_id.
+BINDABLE_ANYWHERE = {("statusAsOf", "unit"), ("progressAsOf", "unit")}
+# Where a String variable may be bound: a unit's name, whose plan is per name_shape.
+NAME_BINDABLE = {("orgUnit", "name")}
 
 
-def bound_variables(operation: OperationDefinitionNode) -> frozenset[str]:
-    """ID variables used only where the compiler binds them (BINDABLE), so one compiled
-    statement serves every value; any other use puts the variable in the plan's cache key.
+class Bound(frozenset[str]):
+    """The bound variables of an operation (bound_variables): `names` are unit names
+    (orgUnit(name:)), bound by their name_shape; the others unit ids."""
+
+    names: frozenset[str]
+
+    def __new__(
+        cls, ids: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()
+    ) -> Bound:
+        bound = super().__new__(cls, ids | names)
+        bound.names = names
+        return bound
+
+
+def bound_variables(
+    operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode] | None = None,
+) -> Bound:
+    """Variables used only where the compiler binds them (BINDABLE, BINDABLE_ANYWHERE:
+    unit ids; NAME_BINDABLE: unit names), so one compiled statement serves every value (of
+    a name: every name of its shape); any other use puts the variable in the plan's cache
+    key. Fragments are walked where they are spread (`fragments`: the document's; a spread
+    of an unknown fragment binds nothing).
 
     Cursors are bound to their list (resolvers/cursors.py): an operation passing `after`
     binds nothing, so the cursor is checked against the plan's constant parent. Bound ids
     of orgUnits(filter:) are that list's parent (cursors.PARENT_FILTERS), signed in SQL.
     """
+    fragments = fragments or {}
     if _uses(
-        operation.selection_set, lambda f: any(a.name.value == "after" for a in f.arguments or ())
+        operation.selection_set,
+        lambda f: any(a.name.value == "after" for a in f.arguments or ()),
+        fragments,
     ):
-        return frozenset()
-    ids = {
-        d.variable.name.value
-        for d in operation.variable_definitions or ()
-        if _type_name(d.type) == "ID"
+        return Bound()
+    types = {
+        d.variable.name.value: _type_name(d.type) for d in operation.variable_definitions or ()
     }
     safe: set[str] = set()
+    names: set[str] = set()
     unsafe: set[str] = set()
 
     def variables(value: Any) -> list[str]:
@@ -367,54 +394,75 @@ def bound_variables(operation: OperationDefinitionNode) -> frozenset[str]:
             return [v for item in value.values or () for v in variables(item)]
         return []
 
-    def walk(selection_set: SelectionSetNode | None, root: bool) -> None:
+    def walk(selection_set: SelectionSetNode | None, root: bool, seen: frozenset[str]) -> None:
         if selection_set is None:
             return
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
+                name = selection.name.value
                 for argument in selection.arguments or ():
                     value = argument.value
-                    if (
-                        root
-                        and isinstance(value, VariableNode)
-                        and ((selection.name.value, argument.name.value, None) in BINDABLE)
+                    site = (name, argument.name.value)
+                    if isinstance(value, VariableNode) and (
+                        (root and (*site, None) in BINDABLE) or site in BINDABLE_ANYWHERE
                     ):
                         safe.add(value.name.value)
                         continue
+                    if root and isinstance(value, VariableNode) and site in NAME_BINDABLE:
+                        names.add(value.name.value)
+                        continue
                     if root and isinstance(value, ObjectValueNode):
                         for f in value.fields or ():
-                            site = (selection.name.value, argument.name.value, f.name.value)
-                            if isinstance(f.value, VariableNode) and site in BINDABLE:
+                            if isinstance(f.value, VariableNode) and (*site, f.name.value) in (
+                                BINDABLE
+                            ):
                                 safe.add(f.value.name.value)
                             else:
                                 unsafe.update(variables(f.value))
                         continue
                     unsafe.update(variables(value))
-                walk(selection.selection_set, False)
+                walk(selection.selection_set, False, seen)
             elif isinstance(selection, InlineFragmentNode):
-                walk(selection.selection_set, root)
-            else:  # fragment spreads: their variables stay in the key
-                unsafe.add("*")
+                walk(selection.selection_set, root, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                spread = selection.name.value
+                fragment = fragments.get(spread)
+                if fragment is None or spread in seen:
+                    unsafe.add("*")
+                else:
+                    walk(fragment.selection_set, root, seen | {spread})
 
-    walk(operation.selection_set, True)
+    walk(operation.selection_set, True, frozenset())
     if "*" in unsafe:
-        return frozenset()
-    return frozenset((safe - unsafe) & ids)
+        return Bound()
+    ids = frozenset(k for k in safe - unsafe if types.get(k) == "ID")
+    return Bound(ids, frozenset(k for k in names - unsafe - safe if types.get(k) == "String"))
 
 
-def _uses(selection_set: SelectionSetNode | None, test: Callable[[FieldNode], bool]) -> bool:
-    """Whether a field of `selection_set` or below passes `test` (fragment spreads: yes)."""
+def _uses(
+    selection_set: SelectionSetNode | None,
+    test: Callable[[FieldNode], bool],
+    fragments: dict[str, FragmentDefinitionNode],
+    seen: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether a field of `selection_set` or below passes `test` (through the fragments
+    spread; a spread of an unknown fragment: yes)."""
     if selection_set is None:
         return False
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
-            if test(selection) or _uses(selection.selection_set, test):
+            if test(selection) or _uses(selection.selection_set, test, fragments, seen):
                 return True
         elif isinstance(selection, InlineFragmentNode):
-            if _uses(selection.selection_set, test):
+            if _uses(selection.selection_set, test, fragments, seen):
                 return True
-        else:
-            return True
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is None:
+                return True
+            if name not in seen and _uses(fragment.selection_set, test, fragments, seen | {name}):
+                return True
     return False
 
 
@@ -1972,19 +2020,25 @@ def query_org_unit(env: Env, f: Field) -> Any:
 
 
 def org_unit_by_name(env: Env, f: Field, name: str | None) -> Any:
-    """orgUnit(name:): the first visible unit of resolvers/org_unit/queries.py's name match
-    (the name is a constant of the plan: variables other than ids shape its key)."""
+    """orgUnit(name:): the first visible unit of resolvers/org_unit/queries.py's name match.
+    A bound name variable (Bound.names) is a set of bind parameters (name_parameters), so
+    one plan serves every name of its shape; else the name is a constant of the plan."""
     if name is None or not name.strip():
         return sa.null()
+    node = argument_node(f, "name")
+    bind = None
+    if isinstance(node, VariableNode) and node.name.value in env.bound.names:
+        bind = param_key(node.name.value)
+        env.params |= name_parameters(bind, name)
     if not env.scope.unrestricted:
         # The first unit of the match among all units: when it lies in the subtree (the
         # guard) it is visible, so the first visible one too.
-        match = name_match_statement(name)
+        match = name_match_statement(name, bind=bind)
         first = match.with_only_columns(unit_t.c.id).limit(1).scalar_subquery()
         if env.cover(first):
             u = env.alias(unit_t, "u")
             return unit_object(env, f, [u.c.id == first], u, inside=True)
-    match = name_match_statement(name).where(unit_visible(env.scope, unit_t.c.id))
+    match = name_match_statement(name, bind=bind).where(unit_visible(env.scope, unit_t.c.id))
     first = match.with_only_columns(unit_t.c.id).limit(1).scalar_subquery()
     u = env.alias(unit_t, "u")
     return unit_object(env, f, [u.c.id == first], u)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 import strawberry
@@ -28,21 +29,57 @@ def _named(units: sa.FromClause, spelling: str) -> sa.ColumnElement[bool]:
     return sa.or_(units.c.name == spelling, units.c.id.in_(by_alias))
 
 
-def name_match_statement(name: str, as_of: date | None = None) -> sa.Select[tuple[object, ...]]:
+def name_terms(name: str) -> list[str]:
+    """The strings name_match_statement compares, in the order it uses them: the name as
+    given (stripped), its normalised form, the other spellings, then per official form the
+    government and the spellings of the rest. Their count and grouping is name_shape."""
+    normalized = normalize_name(name)
+    terms = [name.strip(), normalized, *name_spellings(normalized)[1:]]
+    for prefix, rest in official_forms(normalized):
+        terms += [prefix, *name_spellings(rest)]
+    return terms
+
+
+def name_shape(name: str) -> tuple[int, ...]:
+    """What the SQL of name_match_statement depends on besides the strings themselves: the
+    number of spellings and, per official form, of the rest's spellings. Names of one shape
+    share a statement whose strings are bind parameters (the compiled plans': `bind`)."""
+    normalized = normalize_name(name)
+    forms = official_forms(normalized)
+    return (len(name_spellings(normalized)), *(len(name_spellings(rest)) for _, rest in forms))
+
+
+def name_match_statement(
+    name: str, as_of: date | None = None, bind: str | None = None
+) -> sa.Select[tuple[object, ...]]:
     """Units a name stands for: its canonical name or an alias after normalisation, then the
     forms it also goes by (城区人民政府 → 城区) and its full official form (晋城市城区人民政府:
     城区人民政府 under 晋城市), in that order of preference (models/rules/names.py).
 
     The units in force on `as_of` (None: today's, not ended) come first, as a document of
     that day reads the name: a unit renamed later still answers to its old name for an old
-    date; a name only an ended unit bore still finds it (models/org_unit_tree.py)."""
-    normalized = normalize_name(name)
+    date; a name only an ended unit bore still finds it (models/org_unit_tree.py).
+
+    `bind`: the strings (name_terms) are the bind parameters `<bind>_0`, `<bind>_1`, … so
+    one statement serves every name of the same name_shape (name_parameters gives their
+    values)."""
+    terms = name_terms(name)
+    shape = name_shape(name)
+    values: list[Any] = (
+        terms
+        if bind is None
+        else [sa.bindparam(f"{bind}_{i}", t, type_=sa.String()) for i, t in enumerate(terms)]
+    )
+    given, normalized, spellings = values[0], values[1], values[2 : 1 + shape[0]]
     ranked: list[tuple[sa.ColumnElement[bool], int]] = [
-        (sa.or_(unit_t.c.name == name.strip(), _named(unit_t, normalized)), 0)
+        (sa.or_(unit_t.c.name == given, _named(unit_t, normalized)), 0)
     ]
-    ranked += [(_named(unit_t, spelling), 1) for spelling in name_spellings(normalized)[1:]]
+    ranked += [(_named(unit_t, spelling), 1) for spelling in spellings]
     government = unit_t.alias("government")
-    for prefix, rest in official_forms(normalized):
+    at = 1 + shape[0]
+    for count in shape[1:]:
+        prefix, rests = values[at], values[at + 1 : at + 1 + count]
+        at += 1 + count
         under = sa.select(closure_t.c.descendant_id).where(
             closure_t.c.depth > 0,
             closure_t.c.ancestor_id.in_(
@@ -50,8 +87,7 @@ def name_match_statement(name: str, as_of: date | None = None) -> sa.Select[tupl
             ),
         )
         ranked += [
-            (sa.and_(_named(unit_t, spelling), unit_t.c.id.in_(under)), 2)
-            for spelling in name_spellings(rest)
+            (sa.and_(_named(unit_t, spelling), unit_t.c.id.in_(under)), 2) for spelling in rests
         ]
     rank = sa.case(*ranked, else_=3)
     current = present(unit_t) if as_of is None else in_force_at(unit_t, as_of)
@@ -63,11 +99,16 @@ def name_match_statement(name: str, as_of: date | None = None) -> sa.Select[tupl
         .order_by(
             sa.case((current, 0), else_=1),
             rank,
-            (unit_t.c.name != name.strip()),
+            (unit_t.c.name != given),
             unit_t.c.depth,
             unit_t.c.code,
         )
     )
+
+
+def name_parameters(bind: str, name: str) -> dict[str, str]:
+    """The values of name_match_statement(name, bind=bind)'s parameters."""
+    return {f"{bind}_{i}": term for i, term in enumerate(name_terms(name))}
 
 
 @strawberry.type

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from graphql import OperationDefinitionNode, parse
+from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
 
 from resolvers.common import decode_global_id
 from resolvers.compiled.compiler import bound_variables
@@ -15,9 +15,14 @@ from tests.conftest import TEST_SECRET, GraphQLClient, TestDatabase, graphql_cli
 
 
 def bound(query: str) -> set[str]:
-    operation = parse(query).definitions[0]
+    document = parse(query)
+    operation = document.definitions[0]
     assert isinstance(operation, OperationDefinitionNode)
-    return set(bound_variables(operation))
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    found = bound_variables(operation, fragments)
+    return set(found - found.names) | {f"name:{n}" for n in found.names}
 
 
 @pytest.mark.parametrize(
@@ -39,9 +44,36 @@ def bound(query: str) -> set[str]:
         ("query($u: ID!) { node(id: $u) { id } orgUnit(id: $u) { id } }", set()),
         ("query($f: OrgUnitFilter) { orgUnits(filter: $f) { totalCount } }", set()),
         ('query($d: Date!) { orgUnit(id: "x") { taskRollup(asOf: $d) { total } } }', set()),
-        # Fragments keep every variable in the key.
-        ("query($u: ID!) { ...Q } fragment Q on Query { orgUnit(id: $u) { id } }", set()),
+        # Fragments are walked where they are spread; an unknown one binds nothing.
+        ("query($u: ID!) { ...Q } fragment Q on Query { orgUnit(id: $u) { id } }", {"u"}),
+        ("query($u: ID!) { ...Q }", set()),
         ("query($u: ID!) { ... on Query { orgUnit(id: $u) { id } } }", {"u"}),
+        # A task's state in the asked unit's share (the dashboard's lists), through a fragment.
+        (
+            "query($u: ID!, $d: Date!) { orgUnit(id: $u) { tasks(first: 5) { edges { node {"
+            " ...Row } } } } } fragment Row on Task { statusAsOf(asOf: $d, unit: $u) }",
+            {"u"},
+        ),
+        # ...but not a fragment's other uses of the id.
+        (
+            "query($u: ID!) { orgUnit(id: $u) { ...U } }"
+            " fragment U on OrgUnit { tasks(filter: {leadUnit: $u}) { totalCount } }",
+            set(),
+        ),
+        # A unit's name: bound by its shape.
+        ("query($n: String!) { orgUnit(name: $n) { id } }", {"name:n"}),
+        ("query($n: String!) { orgUnit(name: $n) { id aliases name } }", {"name:n"}),
+        # Used elsewhere too: a constant of the plan.
+        (
+            "query($n: String!) { orgUnit(name: $n) { id } orgUnits(filter: {name: $n}) {"
+            " totalCount } }",
+            set(),
+        ),
+        # An operation passing a cursor binds nothing (the cursor is checked while compiling).
+        (
+            "query($u: ID!, $a: String) { orgUnit(id: $u) { tasks(after: $a) { totalCount } } }",
+            set(),
+        ),
     ],
 )
 def test_bound_variables(query: str, expected: set[str]) -> None:
@@ -389,3 +421,115 @@ async def test_covered_plans_answer_as_the_general_ones(seeded_db: TestDatabase,
         assert await ask(above) == above_answer
         assert inside(above) is False
     assert statements == [1, 1, 1, 1, 1, 2]
+
+
+NAME_SHAPE = """query N($n: String!) { orgUnit(name: $n) { id name kind
+  taskRollup { total overdue } children(kind: TOWN) { name taskRollup { total } } } }"""
+
+
+@pytest.mark.parametrize("seeded_db", ["sqlite", "postgresql"], indirect=True)
+async def test_one_plan_serves_every_name_of_a_shape(seeded_db: TestDatabase) -> None:
+    """orgUnit(name: $n) binds the name's strings (resolvers/org_unit/queries.py
+    name_parameters): one plan per name_shape, not per name, and every answer equals the
+    resolvers' (names, aliases, official forms, unknown names), for ADMIN and for a town
+    viewer asking about its own town (covered) and about the district above it."""
+    from api import compiled
+    from resolvers.org_unit.queries import name_shape
+
+    from collections import Counter
+
+    rows = await _ids(
+        seeded_db,
+        "SELECT u.name FROM org_unit u WHERE u.kind = 'TOWN' AND EXISTS "
+        "(SELECT 1 FROM assignment a WHERE a.org_unit_id = u.id) ORDER BY u.code",
+    )
+    ((common, _count),) = Counter(name_shape(n) for n in rows).most_common(1)
+    towns = [n for n in rows if name_shape(n) == common][:4]
+    assert len(towns) >= 3
+    (town,) = await _ids(seeded_db, f"SELECT id FROM org_unit WHERE name = '{towns[0]}'")
+    (district,) = await _ids(
+        seeded_db,
+        f"SELECT p.name FROM org_unit u JOIN org_unit p ON p.id = u.parent_id "
+        f"WHERE u.id = '{town}'",
+    )
+    others = [
+        district,
+        f" {district} ",
+        "晋城市城区人民政府",
+        "城区人民政府",
+        "没有这个单位",
+        "   ",
+    ]
+
+    async def ask(gql: GraphQLClient, headers: dict[str, str], name: str) -> Any:
+        body = {"query": NAME_SHAPE, "variables": {"n": name}}
+        return (await gql.http.post("/graphql", json=body, headers=headers)).json()
+
+    async with (
+        graphql_client(seeded_db) as fast,
+        graphql_client(seeded_db, compiled=False) as slow,
+    ):
+        before = plan_keys()
+        for headers in ({}, _bearer(town)):
+            for name in [*towns, *others]:
+                got, want = await ask(fast, headers, name), await ask(slow, headers, name)
+                assert got.pop("extensions")["sql"]["compiled"] is True, name
+                want.pop("extensions")
+                assert got == want, name
+                assert "errors" not in got
+                if name in towns:
+                    assert got["data"]["orgUnit"]["name"] == name
+        made = plan_keys() - before
+    shapes = {name_shape(n) for n in [*towns, *others] if n.strip()} | {None}
+    # ADMIN: one plan per shape; the town viewer: a general plan per shape, and a covered
+    # one for the names it looked up in its branch (its own town; the others' guards fail).
+    admin = [k for k in made if k[3]]
+    assert len(admin) == len(shapes)
+    assert len(made) <= 3 * len(shapes)
+    assert compiled.plan_cache_size() >= len(made)
+
+
+def plan_keys() -> set[Any]:
+    """The keys of the compiled plans this worker holds."""
+    from api import compiled
+
+    return {k for k, v in compiled.PLANS._plans.items() if isinstance(v, compiled.Plan)}
+
+
+@pytest.mark.parametrize("seeded_db", ["sqlite", "postgresql"], indirect=True)
+async def test_the_dashboard_screen_has_one_plan_for_every_unit(seeded_db: TestDatabase) -> None:
+    """The screen's $unit (orgUnit(id:), and statusAsOf(unit:) / progressAsOf(unit:) in its
+    TaskRow fragment) is a bind parameter: one plan answers every unit's screen, each answer
+    the resolvers'."""
+    import uuid
+    from pathlib import Path
+
+    from resolvers.common import global_id
+
+    query = (Path(__file__).parents[2] / "api/static/dashboard/queries/screen.graphql").read_text()
+    units = await _ids(
+        seeded_db,
+        "SELECT u.id FROM org_unit u WHERE EXISTS "
+        "(SELECT 1 FROM assignment a WHERE a.org_unit_id = u.id) ORDER BY u.depth, u.code LIMIT 4",
+    )
+    assert len(units) == 4
+    async with (
+        graphql_client(seeded_db) as fast,
+        graphql_client(seeded_db, compiled=False) as slow,
+    ):
+        before = plan_keys()
+        for unit in units:
+            body = {
+                "query": query,
+                "variables": {
+                    "unit": str(global_id("OrgUnit", uuid.UUID(str(unit)))),
+                    "asOf": "2023-10-20",
+                },
+            }
+            got = (await fast.http.post("/graphql", json=body)).json()
+            want = (await slow.http.post("/graphql", json=body)).json()
+            assert got.pop("extensions")["sql"]["compiled"] is True
+            want.pop("extensions")
+            assert got == want
+            assert got["data"]["unit"]["id"] == body["variables"]["unit"]
+        assert len(plan_keys() - before) == 1
