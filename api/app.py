@@ -93,7 +93,11 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             mode=settings.persisted_queries, apq_cache_size=settings.apq_cache_size
         )
 
-    async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
+    async def get_context(
+        self, request: Request | WebSocket, response: Any, *, defer_unit_check: bool = False
+    ) -> RequestContext:
+        """The operation's context. `defer_unit_check`: a token's unit not known to exist is
+        left for the caller to check (RequestContext.unit_check), in the statement it runs."""
         assert self.engine is not None, "engine is created by the app's lifespan"
         try:
             # A WebSocket authenticates at connection_init (on_ws_connect).
@@ -114,7 +118,10 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         db = idempotency.held_database(request) or Database(self.engine)
         if not isinstance(request, WebSocket):
             _request_databases(request).append(db)  # closed at the request's end at the latest
-        if not api_key:
+        unit_check = None
+        if not api_key and defer_unit_check and not self.known_units.known(viewer):
+            unit_check = viewer.unit_id
+        elif not api_key:
             try:
                 await self.known_units.require(db, viewer)  # a token names an existing unit
             except AuthenticationError as exc:
@@ -139,6 +146,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             broker=self.broker,
             persisted=self.persisted,
             reads=self.reads,
+            unit_check=unit_check,
         )
 
     async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
@@ -257,14 +265,17 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         if body.get("extensions") or not compiled.answerable(body["query"], operation_name):
             return None
         try:
-            context = await self.get_context(request, None)
+            # A token's unit is checked in the plan's statement, not in one of its own.
+            context = await self.get_context(request, None, defer_unit_check=True)
         except HTTPException:
             return None  # the full path answers with the refusal
         if context.db.dialect != "postgresql":
             await context.db.close()  # the token's unit check may have opened it
             return None
         await context.db.read_from(self.reads, read_token(request))  # only queries have plans
-        answer = await compiled.answer_from_plan(context, body["query"], operation_name, variables)
+        answer = await compiled.answer_from_plan(
+            context, body["query"], operation_name, variables, self.known_units.found
+        )
         if answer is None:
             await context.db.close()
             return None

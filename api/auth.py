@@ -145,6 +145,20 @@ class KnownUnits:
         self.ttl, self.size, self.clock = ttl, size, clock
         self._found: OrderedDict[uuid.UUID, float] = OrderedDict()  # unit id -> valid until
 
+    def known(self, viewer: Viewer) -> bool:
+        """Whether the viewer's unit needs no check now (none, or found within `ttl`)."""
+        if viewer.unit_id is None:
+            return True
+        until = self._found.get(viewer.unit_id)
+        return until is not None and until > self.clock()
+
+    def found(self, unit_id: uuid.UUID) -> None:
+        """`unit_id` was found to exist (by require, or by a statement that checked it)."""
+        self._found[unit_id] = self.clock() + self.ttl
+        self._found.move_to_end(unit_id)
+        if len(self._found) > self.size:
+            self._found.popitem(last=False)
+
     async def require(self, db: Database, viewer: Viewer) -> None:
         """AuthenticationError unless the unit of a token's viewer exists (the anonymous viewer
         has none: nothing to check; API keys reference theirs, callers skip them).
@@ -164,7 +178,4 @@ class KnownUnits:
         if found is None:
             self._found.pop(unit_id, None)
             raise AuthenticationError(message("TOKEN_UNKNOWN_UNIT", unit=unit_id))
-        self._found[unit_id] = now + self.ttl
-        self._found.move_to_end(unit_id)
-        if len(self._found) > self.size:
-            self._found.popitem(last=False)
+        self.found(unit_id)

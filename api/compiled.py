@@ -12,7 +12,7 @@ import functools
 import logging
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -117,15 +117,18 @@ class Plan:
     # general plan of a query that has a covered variant (compiler.py Env.reports_guards).
     reports: bool = False
 
-    def answer(self, text: Any, hint: Hashable | None) -> Any:
-        """The response text of the statement's `text`, noting in INSIDE what it says of its
-        guard: a general plan's report, or a covered plan's NULL (the guard failed)."""
-        if hint is not None:
+    def answer(self, text: Any, hints: tuple[Hashable, ...]) -> Any:
+        """The response text of the statement's `text`, noting in INSIDE under each of
+        `hints` what it says of its guard: a general plan's report, or a covered plan's NULL
+        (the guard failed)."""
+        if hints:
             if self.reports and text is not None:
-                INSIDE.put(hint, text[0] == "1")
+                for hint in hints:
+                    INSIDE.put(hint, text[0] == "1")
                 return text[1:]
             if text is None:
-                INSIDE.put(hint, False)
+                for hint in hints:
+                    INSIDE.put(hint, False)
         return text
 
     def fresh(self, today: date) -> bool:
@@ -251,15 +254,15 @@ class CompiledReads(SchemaExtension):
             bound = bound_variables(operation, fragments)
             BOUND.put((ec.query, requested), bound)
         query = ec.query or ""
-        hint = hint_key(context, query, requested, raw, bound)
-        for covered in variants(context, hint, raw, bound):
+        hints = hint_keys(context, query, requested, raw, bound)
+        for covered in variants(context, hints, raw, bound):
             key = plan_key(context, query, requested, raw, bound, covered=covered)
             plan, text = await self._variant(context, key, covered, operation, raw, bound)
             if plan is None:
                 if covered:
                     continue  # no unit asked about: the general plan
                 return None
-            text = plan.answer(text, hint)
+            text = plan.answer(text, hints)
             if text is None and covered:  # an asked unit outside the subtree (the guard)
                 continue
             return self._answer(context, text)
@@ -362,13 +365,40 @@ class StatementFailed(Exception):
         self.error = error
 
 
-async def run_plan(context: RequestContext, plan: Plan, params: dict[str, Any]) -> Any:
-    """The JSON text a plan's statement builds; StatementFailed when it fails."""
+class UnknownUnit(Exception):
+    """The token's unit, checked in the plan's statement (run_plan's `check`), is not there."""
+
+
+async def run_plan(
+    context: RequestContext, plan: Plan, params: dict[str, Any], check: uuid.UUID | None = None
+) -> Any:
+    """The JSON text a plan's statement builds; StatementFailed when it fails.
+
+    `check` (PostgreSQL): a token's unit whose existence the same statement checks
+    (api/auth.py KnownUnits, without a statement of its own); UnknownUnit when it is not
+    there, and nothing of the plan's answer is returned."""
     try:
-        return await context.db.scalar_sql(plan.sql, plan.arguments(params), single=True)
+        if check is None:
+            return await context.db.scalar_sql(plan.sql, plan.arguments(params), single=True)
+        text = await context.db.scalar_sql(
+            checked_sql(plan), [*plan.arguments(params), check], single=True
+        )
     except Exception as exc:
         path = [plan.root] if plan.root else None
         raise StatementFailed(located_error(exc, None, path)) from exc
+    if text is None:
+        raise UnknownUnit(str(check))
+    return None if text == "-" else text[1:]
+
+
+def checked_sql(plan: Plan) -> str:
+    """The plan's PostgreSQL statement that first checks that the unit (one more positional
+    parameter) exists: NULL when it does not, else '+' and the plan's text ('-' for NULL)."""
+    unit = f"${len(plan.names) + 1}::UUID"
+    return (
+        f"SELECT CASE WHEN EXISTS (SELECT 1 FROM org_unit WHERE org_unit.id = {unit})"
+        f" THEN coalesce('+' || ({plan.sql}), '-') END"
+    )
 
 
 def first_field(
@@ -437,23 +467,30 @@ def bound_shape(value: Any, name: bool) -> Hashable:
 INSIDE = LruCache(8192)
 
 
-def hint_key(
+def hint_keys(
     context: RequestContext,
     query: str,
     operation_name: str | None,
     raw: dict[str, Any],
     bound: Bound,
-) -> Hashable | None:
-    """INSIDE's key of a request (None for an unrestricted viewer): the query and its shaping
-    variables (a unit's name among them), the viewer's root and the bound unit ids."""
+) -> tuple[Hashable, ...]:
+    """INSIDE's keys of a request (none for an unrestricted viewer): first the query and its
+    shaping variables, the viewer's root and the bound values; then, when it binds unit
+    names, the viewer's root and those names alone, which other queries asking about the
+    same names read when they have no hint of their own yet (a name outside the branch
+    then costs its covered plan once per viewer, not once per query)."""
     if context.scope.unrestricted:
-        return None
+        return ()
     key = plan_key(context, query, operation_name, raw, bound)
-    return (key, context.scope.root, tuple(sorted((k, str(raw.get(k))) for k in bound)))
+    root = context.scope.root
+    exact = (key, root, tuple(sorted((k, str(raw.get(k))) for k in bound)))
+    if not bound.names or len(bound.names) != len(bound):
+        return (exact,)
+    return exact, ("names", root, tuple(sorted(str(raw.get(k)) for k in bound.names)))
 
 
 def variants(
-    context: RequestContext, hint: Hashable | None, raw: dict[str, Any], bound: Bound
+    context: RequestContext, hints: tuple[Hashable, ...], raw: dict[str, Any], bound: Bound
 ) -> tuple[bool, ...]:
     """The plans tried for a request, in order (True: the covered one).
 
@@ -464,9 +501,13 @@ def variants(
     (INSIDE). Else the general plan, which reports the guard for next time; the general
     plan also answers when the covered one's guard fails or it has none (no unit asked
     about: UNCOMPILABLE)."""
-    if hint is None or not compiled_sql.dialect(context.db.dialect).covered_plans:
+    if not hints or not compiled_sql.dialect(context.db.dialect).covered_plans:
         return (False,)
-    inside = INSIDE.get(hint)
+    inside = None
+    for hint in hints:
+        inside = INSIDE.get(hint)
+        if inside is not None:
+            break
     if inside is None:
         inside = own_unit(context, raw, bound)
     return (True, False) if inside else (False,)
@@ -534,22 +575,30 @@ def answerable(query: str, operation_name: str | None) -> bool:
 
 
 async def answer_from_plan(
-    context: RequestContext, query: str, operation_name: str | None, raw: dict[str, Any]
+    context: RequestContext,
+    query: str,
+    operation_name: str | None,
+    raw: dict[str, Any],
+    found: Callable[[uuid.UUID], None] | None = None,
 ) -> bytes | None:
     """The whole response body of a query a cached plan answers, before any GraphQL work.
 
     A plan exists only after the same query, operation, kind of scope and shaping variables went
     through parsing, validation, the query limits and compilation (CompiledReads): it is a
     persisted query, found by its text. None sends the request down the full path.
+
+    The token's unit, when not yet known to exist (RequestContext.unit_check), is checked
+    by the first statement (run_plan); `found` is told when it is there. When it is not,
+    None: the full path checks it again and refuses the token.
     """
     bound = BOUND.get((query, operation_name))
     if bound is None:
         return None
     today = context.today()
     body: dict[str, Any]
-    hint = hint_key(context, query, operation_name, raw, bound)
+    hints = hint_keys(context, query, operation_name, raw, bound)
     try:
-        for covered in variants(context, hint, raw, bound):
+        for covered in variants(context, hints, raw, bound):
             plan = PLANS.get(plan_key(context, query, operation_name, raw, bound, covered=covered))
             if covered and plan is UNCOMPILABLE:
                 continue  # no unit asked about: the general plan
@@ -560,7 +609,14 @@ async def answer_from_plan(
                 params |= request_params(context.scope, today, context.viewer)
             except ValueError:
                 return None
-            text = plan.answer(await run_plan(context, plan, params), hint)
+            check, context.unit_check = context.unit_check, None
+            try:
+                text = await run_plan(context, plan, params, check)
+            except UnknownUnit:
+                return None
+            if check is not None and found is not None:
+                found(check)
+            text = plan.answer(text, hints)
             if text is None and covered:  # an asked unit outside the subtree: general plan
                 continue
             break

@@ -51,3 +51,6 @@ class RequestContext(Context):
     persisted: Any = None
     # Read replicas (api/replicas.py's ReadRouter; None: every read on the primary).
     reads: Any = None
+    # The token's unit, when its existence (api/auth.py KnownUnits) is left to the cached
+    # plan's statement to check (api/compiled.py answer_from_plan); None: checked already.
+    unit_check: Any = None

@@ -433,10 +433,10 @@ async def test_one_plan_serves_every_name_of_a_shape(seeded_db: TestDatabase) ->
     name_parameters): one plan per name_shape, not per name, and every answer equals the
     resolvers' (names, aliases, official forms, unknown names), for ADMIN and for a town
     viewer asking about its own town (covered) and about the district above it."""
+    from collections import Counter
+
     from api import compiled
     from resolvers.org_unit.queries import name_shape
-
-    from collections import Counter
 
     rows = await _ids(
         seeded_db,
@@ -533,3 +533,66 @@ async def test_the_dashboard_screen_has_one_plan_for_every_unit(seeded_db: TestD
             assert got == want
             assert got["data"]["unit"]["id"] == body["variables"]["unit"]
         assert len(plan_keys() - before) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_the_plan_statement_checks_a_new_tokens_unit(
+    seeded_db: TestDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token whose unit is not yet known to exist (api/auth.py KnownUnits) costs no
+    statement of its own on the cached-plan path: the plan's statement checks it
+    (api/compiled.py run_plan). A token naming a unit that is not there is still refused
+    (401), with the plan cached, and its unit is not remembered."""
+    import uuid
+
+    from api.auth import KnownUnits
+
+    required: list[Any] = []
+    found: list[Any] = []
+    original_require, original_found = KnownUnits.require, KnownUnits.found
+
+    async def require(self: KnownUnits, db: Any, viewer: Any) -> None:
+        required.append(viewer.unit_id)
+        await original_require(self, db, viewer)
+
+    def remember(self: KnownUnits, unit: Any) -> None:
+        found.append(unit)
+        original_found(self, unit)
+
+    monkeypatch.setattr(KnownUnits, "require", require)
+    monkeypatch.setattr(KnownUnits, "found", remember)
+    towns = await _ids(
+        seeded_db,
+        "SELECT u.id FROM org_unit u WHERE u.kind = 'TOWN' AND EXISTS "
+        "(SELECT 1 FROM assignment a WHERE a.org_unit_id = u.id) ORDER BY u.code LIMIT 3",
+    )
+    query = "query P($u: ID!) { orgUnit(id: $u) { name taskRollup { total } } }"
+    from resolvers.common import global_id
+
+    def ask(unit: Any) -> dict[str, Any]:
+        return {"query": query, "variables": {"u": str(global_id("OrgUnit", unit))}}
+
+    async with graphql_client(seeded_db) as fast:
+        # The first town compiles the covered plan (the full path: its unit checked apart).
+        first = await fast.http.post("/graphql", json=ask(towns[0]), headers=_bearer(towns[0]))
+        assert first.json()["data"]["orgUnit"] is not None
+        assert required == [towns[0]]
+        # The next towns' tokens: the plan's one statement checks their units.
+        for town in towns[1:]:
+            response = await fast.http.post("/graphql", json=ask(town), headers=_bearer(town))
+            body = response.json()
+            assert body["extensions"]["sql"] == body["extensions"]["sql"] | {
+                "compiled": True,
+                "statements": 1,
+            }
+            assert body["data"]["orgUnit"]["name"]
+        assert required == [towns[0]]
+        assert found[-2:] == towns[1:]
+        # A unit that does not exist: refused as on the full path, never remembered.
+        ghost = uuid.uuid4()
+        refused = await fast.http.post("/graphql", json=ask(ghost), headers=_bearer(ghost))
+        assert refused.status_code == 401
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert ghost not in found
+        assert required[-1] == ghost

@@ -25,6 +25,7 @@ from tests.compiled.test_differential import (
     DOCS_QUERIES,
     OVERDUE_PAGE,
     UNIT_TREE,
+    binds_names,
     dashboard_query,
     docs_example,
 )
@@ -102,7 +103,10 @@ async def test_dashboard_and_docs_queries_run_in_one_statement(
                 assert "errors" not in response, where
                 sql = response["extensions"]["sql"]
                 assert sql["compiled"] is True, where
-                assert sql["statements"] <= BUDGET, f"{where}: {sql['statements']} statements"
+                # A restricted viewer's first lookup of a name outside its branch may take a
+                # second statement (the covered plan's guard fails: api/compiled.py variants).
+                limit = BUDGET + (attempt == "compiling" and binds_names(query))
+                assert sql["statements"] <= limit, f"{where}: {sql['statements']} statements"
                 # Then the next page, as the dashboard walks the unit tree.
                 connection = response["data"].get("orgUnits")
                 if (
