@@ -128,7 +128,7 @@ async def plan_of(
     plan = covered[0] if covered else plans[-1][1]
     if plan.reports:  # the general plan's text starts with the guards' outcome
         print("(the general plan: the unit is not in the viewer's subtree)")
-    bound = frozenset({"unit"} & variables.keys())
+    bound = compiled.BOUND.get((query, None))  # what the request bound (ids, names)
     params = compiled.bound_params(variables, bound) | compiled.request_params(
         _scope(unit, viewer), calendar.today(), _viewer(unit, role)
     )

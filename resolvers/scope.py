@@ -24,6 +24,7 @@ from models.rules.scope import (
     task_visible,
     unit_visible,
     visibility,
+    visible_task_ids,
 )
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "task_visible",
     "unit_visible",
     "visibility",
+    "visible_task_ids",
 ]
 
 

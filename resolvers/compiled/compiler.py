@@ -211,6 +211,8 @@ class Env:
     # Rows (by alias name) a covered plan knows about: unit rows in the viewer's subtree,
     # task and rectification rows of their lists (visible: scope.py `covered`).
     known: set[str] = field(default_factory=set)
+    # What the statement's parts build once and share (RollupSource's `shared`: CTEs).
+    shared: dict[str, Any] = field(default_factory=dict)
     _names: itertools.count[int] = field(default_factory=itertools.count)
 
     def __post_init__(self) -> None:
@@ -1162,6 +1164,7 @@ def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
         scope=env.scope_at(row),
         name=env.name("r"),
         outside_members=env.dialect.outside_members,
+        shared=env.shared,
     )
     lights = unit_lights(env, f, row, day, current) if wants_lights(env, f) else None
     return rollup_object(env, f, statement.subquery(env.name("r")), day, lights)

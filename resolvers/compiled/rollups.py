@@ -15,9 +15,13 @@ from resolvers.rollups.maintained import (
     maintained_rollup_statement,
     member_rollup_statement,
     member_t,
+    rollup_columns,
+    visible_member_buckets,
 )
 from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_units, unit_scope
-from resolvers.scope import Scope, subtree, task_visible
+from resolvers.scope import Scope, subtree, task_visible, visible_task_ids
+
+VISIBLE_BUCKETS = "visible_member_buckets"  # rollup_statement_for's entry in `shared`
 
 
 def rollup_statement_for(
@@ -31,6 +35,7 @@ def rollup_statement_for(
     name: str,
     members: bool = True,
     outside_members: bool = False,
+    shared: dict[str, Any] | None = None,
 ) -> sa.Select[Any]:
     """The rollup of the unit `root`, as the resolvers compute it (resolvers/task/rollup.py).
 
@@ -43,7 +48,9 @@ def rollup_statement_for(
     `members` False: live there too (row-level security hides the rollup_member rows of
     units outside the viewer's subtree). `outside_members` (SQLite: Dialect.outside_members):
     a past day of such a root from its members' history (rollup_member_history) instead of
-    live, as today from rollup_member.
+    live, as today from rollup_member. `shared`: what the statement's rollups share (the
+    caller's, one per statement): today's outside roots read one CTE of the visible tasks'
+    member buckets (visible_member_buckets) from it.
     """
     maintained = buckets_answer(current=current, include_descendants=include_descendants, role=role)
     if include_descendants and role is enums.RoleScope.ANY and members:
@@ -59,13 +66,27 @@ def rollup_statement_for(
             bucketed = maintained_rollup_statement(root, as_of, current=current).where(
                 root.in_(subtree(scope))
             )
-            visible_members = member_rollup_statement(
-                root,
-                as_of,
-                lambda task_id: task_visible(scope, task_id),
-                current=current,
-                name=f"visible_{name}",
-            ).where(*live_only)
+            visible_members: sa.Select[Any]
+            if current and shared is not None:
+                # Today: the visible tasks' member buckets of every root, once per statement.
+                buckets = shared.get(VISIBLE_BUCKETS)
+                if buckets is None:
+                    buckets = shared[VISIBLE_BUCKETS] = visible_member_buckets(
+                        visible_task_ids(scope)
+                    )
+                visible_members = (
+                    sa.select(buckets.c.root_id, *rollup_columns(buckets, as_of))
+                    .where(buckets.c.root_id == root, *live_only)
+                    .group_by(buckets.c.root_id)
+                )
+            else:
+                visible_members = member_rollup_statement(
+                    root,
+                    as_of,
+                    lambda task_id: task_visible(scope, task_id),
+                    current=current,
+                    name=f"visible_{name}",
+                ).where(*live_only)
             either = sa.union_all(bucketed, visible_members)
             return either.subquery(f"either_{name}").select()
     cutoff = None if current else end_of_day(as_of)

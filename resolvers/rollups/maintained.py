@@ -172,6 +172,29 @@ def member_rollup_statement(
     return sa.select(rows.c.root_id, *rollup_columns(rows, as_of)).group_by(rows.c.root_id)
 
 
+def visible_member_buckets(task_ids: Any, name: str = "visible_member_buckets") -> sa.CTE:
+    """rollup_bucket's rows (KEY, tasks, weight_sum, weighted_progress_sum) over today's
+    members whose task is among `task_ids` (a restricted viewer's visible tasks), for every
+    root at once: a CTE computed once per statement (MATERIALIZED), driven by the visible
+    tasks (rollup_member's task index), from which each root outside the viewer's subtree
+    reads its rollup as member_rollup_statement computes it, instead of filtering all of an
+    ancestor's members once per root."""
+    m = member_t.alias(f"{name}_member")
+    key = _bucket_key(m)
+    return (
+        sa.select(
+            *key,
+            sa.func.count().label("tasks"),
+            sa.func.sum(m.c.weight).label("weight_sum"),
+            sa.func.sum(m.c.weight * m.c.progress).label("weighted_progress_sum"),
+        )
+        .where(m.c.task_id.in_(task_ids))
+        .group_by(*(column.element for column in key))
+        .cte(name)
+        .prefix_with("MATERIALIZED")
+    )
+
+
 def maintained_rollup_in_subtree(
     roots: Sequence[uuid.UUID], as_of: date, subtree_root: uuid.UUID, *, current: bool = True
 ) -> sa.Select[Any]:
