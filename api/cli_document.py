@@ -16,13 +16,12 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.cli_ledger import CommandError, _notify, _root_of, _unit, _url
+from api.cli_ledger import CommandError, _day, _notify, _root_of, _unit, _url
 from api.db import create_engine
 from models import Document, Plan
 from models.enums import DocumentKind, PlanField, PlanKind, ViewerRole
@@ -200,13 +199,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
         f"{row['title']} (its tasks' labels: {first} …)"
     )
     return 0
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text}: a date as YYYY-MM-DD") from exc
 
 
 def add_document_commands(sub: Any) -> None:

@@ -122,6 +122,23 @@ def _attachment(name: str) -> str:
     )
 
 
+def _spooled_xlsx(spool: tempfile.SpooledTemporaryFile[bytes], name: str) -> StreamingResponse:
+    """The workbook written to `spool`, streamed from its start as attachment `name`; the
+    stream closes the spool when it ends."""
+    spool.seek(0)
+
+    def read() -> Iterator[bytes]:
+        try:
+            while chunk := spool.read(READ_BYTES):
+                yield chunk
+        finally:
+            spool.close()
+
+    return StreamingResponse(
+        read(), media_type=XLSX, headers={"content-disposition": _attachment(name)}
+    )
+
+
 def routes(graphql: GovGraphQL) -> list[Route]:
     """The download routes, sharing /graphql's authentication and engine."""
 
@@ -219,20 +236,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
             except BaseException:
                 spool.close()
                 raise
-            spool.seek(0)
-
-            def read() -> Iterator[bytes]:
-                try:
-                    while chunk := spool.read(READ_BYTES):
-                        yield chunk
-                finally:
-                    spool.close()
-
-            return StreamingResponse(
-                read(),
-                media_type=XLSX,
-                headers={"content-disposition": _attachment(f"{name}.xlsx")},
-            )
+            return _spooled_xlsx(spool, f"{name}.xlsx")
 
         return await guarded(request, handle)
 
@@ -293,19 +297,7 @@ def routes(graphql: GovGraphQL) -> list[Route]:
             data = await gather_briefing(ctx, request)
             spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
             briefing.write_xlsx(data, spool)
-            spool.seek(0)
-
-            def read() -> Iterator[bytes]:
-                try:
-                    while chunk := spool.read(READ_BYTES):
-                        yield chunk
-                finally:
-                    spool.close()
-
-            name = f"{data.unit['name']}通报{data.as_of.isoformat()}.xlsx"
-            return StreamingResponse(
-                read(), media_type=XLSX, headers={"content-disposition": _attachment(name)}
-            )
+            return _spooled_xlsx(spool, f"{data.unit['name']}通报{data.as_of.isoformat()}.xlsx")
 
         return await guarded(request, handle)
 

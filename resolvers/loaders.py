@@ -139,18 +139,26 @@ class Loaders:
         """OrgUnitByIdLoader."""
         return self.by_id(OrgUnit)
 
+    def _rows_by_key(
+        self,
+        name: str,
+        statement: Callable[[], sa.Select[Any]],
+        key: sa.ColumnElement[Any],
+        order_by: Sequence[sa.ColumnElement[Any]],
+    ) -> RowsByKeyLoader:
+        """The request's RowsByKeyLoader `name`; `statement` is built only when the loader is
+        (the properties are read once per node, the scope predicates are not free)."""
+        return self.get(name, lambda: RowsByKeyLoader(self.db, statement(), key, order_by))
+
     @property
     def aliases_by_org_unit(self) -> RowsByKeyLoader:
         """AliasesByOrgUnitLoader."""
         t = _table(OrgUnitAlias)
-        return self._get(  # type: ignore[no-any-return]
+        return self._rows_by_key(
             "AliasesByOrgUnit",
-            lambda: RowsByKeyLoader(
-                self.db,
-                sa.select(t.c.alias).where(visibility(self.scope, t)),
-                t.c.org_unit_id,
-                [t.c.alias],
-            ),
+            lambda: sa.select(t.c.alias).where(visibility(self.scope, t)),
+            t.c.org_unit_id,
+            [t.c.alias],
         )
 
     @property
@@ -158,143 +166,126 @@ class Loaders:
         """ChildrenByOrgUnitLoader: today's (not ended: org_unit_tree.present), in sort
         order then name."""
         t = org_unit_t
-        return self._get(  # type: ignore[no-any-return]
+        return self._rows_by_key(
             "ChildrenByOrgUnit",
-            lambda: RowsByKeyLoader(
-                self.db,
-                sa.select(t).where(visibility(self.scope, t), present(t)),
-                t.c.parent_id,
-                [t.c.sort_order, t.c.name, t.c.id],
-            ),
+            lambda: sa.select(t).where(visibility(self.scope, t), present(t)),
+            t.c.parent_id,
+            [t.c.sort_order, t.c.name, t.c.id],
         )
 
     @property
     def ancestors_by_org_unit(self) -> RowsByKeyLoader:
         """AncestorsByOrgUnitLoader: root first, the unit itself excluded."""
         t, c = org_unit_t, _table(OrgUnitClosure)
-        stmt = (
-            sa.select(t)
-            .join(c, c.c.ancestor_id == t.c.id)
-            .where(c.c.depth > 0, visibility(self.scope, t))
-        )
-        return self._get(  # type: ignore[no-any-return]
+        return self._rows_by_key(
             "AncestorsByOrgUnit",
-            lambda: RowsByKeyLoader(self.db, stmt, c.c.descendant_id, [c.c.depth.desc()]),
+            lambda: (
+                sa.select(t)
+                .join(c, c.c.ancestor_id == t.c.id)
+                .where(c.c.depth > 0, visibility(self.scope, t))
+            ),
+            c.c.descendant_id,
+            [c.c.depth.desc()],
         )
 
     @property
     def assignments_by_task(self) -> RowsByKeyLoader:
         """AssignmentsByTaskLoader: leads first, as the text names them, then by unit order."""
         a, u = _table(Assignment), org_unit_t
-        stmt = sa.select(a).join(u, u.c.id == a.c.org_unit_id).where(visibility(self.scope, a))
-        return self._get(  # type: ignore[no-any-return]
+        return self._rows_by_key(
             "AssignmentsByTask",
-            lambda: RowsByKeyLoader(
-                self.db,
-                stmt,
-                a.c.task_id,
-                [a.c.role, written_order(a.c.position), u.c.sort_order, u.c.name],
+            lambda: (
+                sa.select(a).join(u, u.c.id == a.c.org_unit_id).where(visibility(self.scope, a))
             ),
+            a.c.task_id,
+            [a.c.role, written_order(a.c.position), u.c.sort_order, u.c.name],
         )
 
     @property
     def subtasks_by_task(self) -> RowsByKeyLoader:
         """SubtasksByTaskLoader."""
         t = _table(Task)
-        return self._get(  # type: ignore[no-any-return]
+        return self._rows_by_key(
             "SubtasksByTask",
-            lambda: RowsByKeyLoader(
-                self.db,
-                sa.select(t).where(visibility(self.scope, t)),
-                t.c.parent_id,
-                [t.c.seq, t.c.id],
-            ),
+            lambda: sa.select(t).where(visibility(self.scope, t)),
+            t.c.parent_id,
+            [t.c.seq, t.c.id],
         )
 
     @property
     def plans_by_document(self) -> RowsByKeyLoader:
         """PlansByDocumentLoader."""
         p = _table(Plan)
-        return self._get(  # type: ignore[no-any-return]
+        return self._rows_by_key(
             "PlansByDocument",
-            lambda: RowsByKeyLoader(
-                self.db,
-                sa.select(p).where(visibility(self.scope, p)),
-                p.c.document_id,
-                [p.c.seq, p.c.id],
-            ),
+            lambda: sa.select(p).where(visibility(self.scope, p)),
+            p.c.document_id,
+            [p.c.seq, p.c.id],
         )
 
     @property
     def findings_by_inspection(self) -> RowsByKeyLoader:
         """FindingsByInspectionLoader, by number."""
         f = _table(Finding)
-        return self._get(  # type: ignore[no-any-return]
+        return self._rows_by_key(
             "FindingsByInspection",
-            lambda: RowsByKeyLoader(
-                self.db,
-                sa.select(f).where(visibility(self.scope, f)),
-                f.c.inspection_id,
-                [f.c.number],
-            ),
+            lambda: sa.select(f).where(visibility(self.scope, f)),
+            f.c.inspection_id,
+            [f.c.number],
         )
 
     @property
     def finding_numbers_by_rectification(self) -> RowsByKeyLoader:
         """FindingNumbersByRectificationLoader."""
         f, rf = _table(Finding), _table(RectificationFinding)
-        stmt = sa.select(f.c.number).join(rf, rf.c.finding_id == f.c.id)
-        return self._get(  # type: ignore[no-any-return]
+        return self._rows_by_key(
             "FindingNumbersByRectification",
-            lambda: RowsByKeyLoader(self.db, stmt, rf.c.rectification_id, [f.c.number]),
+            lambda: sa.select(f.c.number).join(rf, rf.c.finding_id == f.c.id),
+            rf.c.rectification_id,
+            [f.c.number],
         )
 
     @property
     def units_by_rectification(self) -> RowsByKeyLoader:
         """ResponsibleUnitsByRectificationLoader."""
         ra, u = _table(RectificationAssignment), org_unit_t
-        stmt = (
-            sa.select(u, ra.c.role, ra.c.via_group)
-            .join(ra, ra.c.org_unit_id == u.c.id)
-            .where(visibility(self.scope, u))
-        )
-        return self._get(  # type: ignore[no-any-return]
+        return self._rows_by_key(
             "UnitsByRectification",
-            lambda: RowsByKeyLoader(
-                self.db,
-                stmt,
-                ra.c.rectification_id,
-                [ra.c.role, written_order(ra.c.position), u.c.sort_order, u.c.name],
+            lambda: (
+                sa.select(u, ra.c.role, ra.c.via_group)
+                .join(ra, ra.c.org_unit_id == u.c.id)
+                .where(visibility(self.scope, u))
             ),
+            ra.c.rectification_id,
+            [ra.c.role, written_order(ra.c.position), u.c.sort_order, u.c.name],
         )
 
     @property
     def events_by_rectification(self) -> RowsByKeyLoader:
         """EventsByRectificationLoader, oldest first (with the unit of the share each moved)."""
         e, ra = _table(RectificationEvent), _table(RectificationAssignment)
-        stmt = (
-            sa.select(e, ra.c.org_unit_id.label("share_unit_id"))
-            .outerjoin(ra, ra.c.id == e.c.assignment_id)
-            .where(visibility(self.scope, e))
-        )
-        return self._get(  # type: ignore[no-any-return]
+        return self._rows_by_key(
             "EventsByRectification",
-            lambda: RowsByKeyLoader(self.db, stmt, e.c.rectification_id, [e.c.occurred_at, e.c.id]),
+            lambda: (
+                sa.select(e, ra.c.org_unit_id.label("share_unit_id"))
+                .outerjoin(ra, ra.c.id == e.c.assignment_id)
+                .where(visibility(self.scope, e))
+            ),
+            e.c.rectification_id,
+            [e.c.occurred_at, e.c.id],
         )
 
     @property
     def shares_by_rectification(self) -> RowsByKeyLoader:
         """SharesByRectificationLoader: each responsible unit's share, first-named first."""
         ra, u = _table(RectificationAssignment), org_unit_t
-        stmt = sa.select(ra).join(u, u.c.id == ra.c.org_unit_id).where(visibility(self.scope, ra))
-        return self._get(  # type: ignore[no-any-return]
+        return self._rows_by_key(
             "SharesByRectification",
-            lambda: RowsByKeyLoader(
-                self.db,
-                stmt,
-                ra.c.rectification_id,
-                [ra.c.role, written_order(ra.c.position), u.c.sort_order, u.c.name],
+            lambda: (
+                sa.select(ra).join(u, u.c.id == ra.c.org_unit_id).where(visibility(self.scope, ra))
             ),
+            ra.c.rectification_id,
+            [ra.c.role, written_order(ra.c.position), u.c.sort_order, u.c.name],
         )
 
     @property
@@ -302,42 +293,48 @@ class Loaders:
         """EventsByShareLoader: a share's own events and the moves of its item as a whole,
         oldest first (models/rules/rectification_state.py: what its state comes from)."""
         e, ra = _table(RectificationEvent), _table(RectificationAssignment)
-        stmt = (
-            sa.select(
-                e,
-                sa.case((e.c.assignment_id.is_(None), sa.null()), else_=ra.c.org_unit_id).label(
-                    "share_unit_id"
-                ),
-            )
-            .join(
-                ra,
-                sa.and_(
-                    ra.c.rectification_id == e.c.rectification_id,
-                    sa.or_(e.c.assignment_id == ra.c.id, e.c.assignment_id.is_(None)),
-                ),
-            )
-            .where(visibility(self.scope, e))
-        )
-        return self._get(  # type: ignore[no-any-return]
+        return self._rows_by_key(
             "EventsByShare",
-            lambda: RowsByKeyLoader(self.db, stmt, ra.c.id, [e.c.occurred_at, e.c.id]),
+            lambda: (
+                sa.select(
+                    e,
+                    sa.case((e.c.assignment_id.is_(None), sa.null()), else_=ra.c.org_unit_id).label(
+                        "share_unit_id"
+                    ),
+                )
+                .join(
+                    ra,
+                    sa.and_(
+                        ra.c.rectification_id == e.c.rectification_id,
+                        sa.or_(e.c.assignment_id == ra.c.id, e.c.assignment_id.is_(None)),
+                    ),
+                )
+                .where(visibility(self.scope, e))
+            ),
+            ra.c.id,
+            [e.c.occurred_at, e.c.id],
         )
 
     def supervisors_of(self, column: str, as_of: date | None = None) -> RowsByKeyLoader:
         """Supervisors (units) by plan_id or inspection_id, current ones (as_of None) or those
         in force at the end of `as_of` (models/supervision.py): SupervisorsBy<column>Loader."""
         sv, u = _table(Supervision), org_unit_t
-        # No cutoff (today, or no day): the current ones.
-        cutoff = calendar.cutoff(as_of) if as_of is not None else None
-        valid = current_supervision(sv) if cutoff is None else supervision_valid_at(sv, cutoff)
-        stmt = (
-            sa.select(u)
-            .join(sv, sv.c.org_unit_id == u.c.id)
-            .where(valid, visibility(self.scope, sv), visibility(self.scope, u))
-        )
-        return self._get(  # type: ignore[no-any-return]
+
+        def statement() -> sa.Select[Any]:
+            # No cutoff (today, or no day): the current ones.
+            cutoff = calendar.cutoff(as_of) if as_of is not None else None
+            valid = current_supervision(sv) if cutoff is None else supervision_valid_at(sv, cutoff)
+            return (
+                sa.select(u)
+                .join(sv, sv.c.org_unit_id == u.c.id)
+                .where(valid, visibility(self.scope, sv), visibility(self.scope, u))
+            )
+
+        return self._rows_by_key(
             f"SupervisorsBy{column}{as_of or ''}",
-            lambda: RowsByKeyLoader(self.db, stmt, sv.c[column], [u.c.sort_order, u.c.name]),
+            statement,
+            sv.c[column],
+            [u.c.sort_order, u.c.name],
         )
 
     @property

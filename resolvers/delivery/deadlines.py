@@ -46,6 +46,60 @@ def _insert(dialect: str, table: sa.Table = notice_t) -> Any:
     return sqlite.insert(table)
 
 
+def _unnoticed(
+    candidates: sa.Subquery,
+    subject: sa.ColumnElement[Any],
+    notice: sa.Table,
+    noticed: sa.ColumnElement[Any],
+    limit: int,
+) -> sa.Select[Any]:
+    """The first `limit` candidates (by deadline end, then `subject`) at a threshold with no
+    `notice` row yet (`noticed` = `subject`) for that threshold and deadline end."""
+    return (
+        sa.select(candidates)
+        .where(
+            candidates.c.threshold.is_not(None),
+            ~sa.exists().where(
+                noticed == subject,
+                notice.c.threshold == candidates.c.threshold,
+                notice.c.deadline_end == candidates.c.deadline_end,
+            ),
+        )
+        .order_by(candidates.c.deadline_end, subject)
+        .limit(limit)
+    )
+
+
+def _event(
+    object_type: str,
+    object_id: uuid.UUID,
+    units: list[str],
+    notice: Any,
+    day: date,
+    now: datetime,
+    **payload: str,
+) -> dict[str, Any]:
+    """The outbox row of a notice just inserted (`<object type>.<threshold>`); `payload` adds
+    to the threshold, deadline end and day."""
+    return {
+        "id": uuid.uuid4(),
+        "event_type": f"{object_type}.{notice.threshold}",
+        "object_type": object_type,
+        "object_id": object_id,
+        "units": units,
+        "payload": {
+            "threshold": notice.threshold,
+            "deadlineEnd": notice.deadline_end.isoformat(),
+            "asOf": day.isoformat(),
+            **payload,
+        },
+        "actor": ACTOR,
+        "request_id": None,
+        "created_at": now,
+        "delivered_at": None,
+    }
+
+
 async def emit_deadline_events(
     engine: AsyncEngine, now: datetime, *, as_of: date | None = None, limit: int = 1000
 ) -> int:
@@ -77,19 +131,7 @@ async def _task_events(engine: AsyncEngine, now: datetime, day: date, limit: int
         .join(states, states.c.task_id == task_t.c.id)
         .subquery()
     )
-    statement = (
-        sa.select(candidates)
-        .where(
-            candidates.c.threshold.is_not(None),
-            ~sa.exists().where(
-                notice_t.c.task_id == candidates.c.id,
-                notice_t.c.threshold == candidates.c.threshold,
-                notice_t.c.deadline_end == candidates.c.deadline_end,
-            ),
-        )
-        .order_by(candidates.c.deadline_end, candidates.c.id)
-        .limit(limit)
-    )
+    statement = _unnoticed(candidates, candidates.c.id, notice_t, notice_t.c.task_id, limit)
     async with write_transaction(engine) as conn:
         found = (await conn.execute(statement)).mappings().all()
         if not found:
@@ -125,22 +167,7 @@ async def _task_events(engine: AsyncEngine, now: datetime, day: date, limit: int
         await conn.execute(
             outbox_t.insert(),
             [
-                {
-                    "id": uuid.uuid4(),
-                    "event_type": f"task.{row.threshold}",
-                    "object_type": "task",
-                    "object_id": row.task_id,
-                    "units": sorted(units.get(row.task_id, [])),
-                    "payload": {
-                        "threshold": row.threshold,
-                        "deadlineEnd": row.deadline_end.isoformat(),
-                        "asOf": day.isoformat(),
-                    },
-                    "actor": ACTOR,
-                    "request_id": None,
-                    "created_at": now,
-                    "delivered_at": None,
-                }
+                _event("task", row.task_id, sorted(units.get(row.task_id, [])), row, day, now)
                 for row in inserted
             ],
         )
@@ -170,18 +197,8 @@ async def _rectification_events(engine: AsyncEngine, now: datetime, day: date, l
         )
         .subquery()
     )
-    statement = (
-        sa.select(candidates)
-        .where(
-            candidates.c.threshold.is_not(None),
-            ~sa.exists().where(
-                rect_notice_t.c.share_id == candidates.c.share_id,
-                rect_notice_t.c.threshold == candidates.c.threshold,
-                rect_notice_t.c.deadline_end == candidates.c.deadline_end,
-            ),
-        )
-        .order_by(candidates.c.deadline_end, candidates.c.share_id)
-        .limit(limit)
+    statement = _unnoticed(
+        candidates, candidates.c.share_id, rect_notice_t, rect_notice_t.c.share_id, limit
     )
     async with write_transaction(engine) as conn:
         found = (await conn.execute(statement)).mappings().all()
@@ -217,24 +234,16 @@ async def _rectification_events(engine: AsyncEngine, now: datetime, day: date, l
         await conn.execute(
             outbox_t.insert(),
             [
-                {
-                    "id": uuid.uuid4(),
-                    "event_type": f"rectification.{row.threshold}",
-                    "object_type": "rectification",
-                    "object_id": row.rectification_id,
-                    "units": [str(units[row.share_id])],
-                    "payload": {
-                        "threshold": row.threshold,
-                        "deadlineEnd": row.deadline_end.isoformat(),
-                        "asOf": day.isoformat(),
-                        "share": str(row.share_id),
-                        "unit": str(units[row.share_id]),
-                    },
-                    "actor": ACTOR,
-                    "request_id": None,
-                    "created_at": now,
-                    "delivered_at": None,
-                }
+                _event(
+                    "rectification",
+                    row.rectification_id,
+                    [str(units[row.share_id])],
+                    row,
+                    day,
+                    now,
+                    share=str(row.share_id),
+                    unit=str(units[row.share_id]),
+                )
                 for row in sorted(inserted, key=lambda r: (r.deadline_end, str(r.share_id)))
             ],
         )

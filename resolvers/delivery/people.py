@@ -230,22 +230,19 @@ async def _recipients(
     return out
 
 
-async def fan_out_recipients(conn: AsyncConnection, events: Any, now: datetime) -> int:
-    """The immediate notifications of workflow events to the units they are for."""
-    wanted = [e for e in events if e["event_type"] in RECIPIENTS]
-    if not wanted:
-        return 0
-    targets = await _recipients(conn, wanted)
-    units = sorted({unit for _, unit, _, _ in targets})
-    if not units:
-        return 0
+async def _immediate_contacts(
+    conn: AsyncConnection, units: list[uuid.UUID] | None = None
+) -> dict[uuid.UUID, list[Any]]:
+    """Active IMMEDIATE contacts (with their unit's name as unit_name) by unit: of `units`, or
+    of every unit."""
+    of_units = () if units is None else (contact_t.c.org_unit_id.in_(units),)
     contacts = (
         (
             await conn.execute(
                 sa.select(contact_t, unit_t.c.name.label("unit_name"))
                 .join(unit_t, unit_t.c.id == contact_t.c.org_unit_id)
                 .where(
-                    contact_t.c.org_unit_id.in_(units),
+                    *of_units,
                     contact_t.c.active.is_(True),
                     contact_t.c.mode == ContactMode.IMMEDIATE.value,
                 )
@@ -257,6 +254,41 @@ async def fan_out_recipients(conn: AsyncConnection, events: Any, now: datetime) 
     by_unit: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for contact in contacts:
         by_unit[contact["org_unit_id"]].append(contact)
+    return by_unit
+
+
+def _notification(
+    contact: Any, event: Any, subject: str, text: str, now: datetime
+) -> dict[str, Any]:
+    """The PENDING notification row of `event` for `contact` (deduplicated by the event's id),
+    due now or when the contact's quiet hours end."""
+    return {
+        "id": uuid.uuid4(),
+        "contact_id": contact["id"],
+        "dedup_key": str(event["id"]),
+        "event_id": event["id"],
+        "event_type": event["event_type"],
+        "channel": contact["channel"],
+        "address": contact["address"],
+        "subject": subject,
+        "body": text,
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": quiet_until(now, contact["quiet_start"], contact["quiet_end"]),
+        "created_at": now,
+    }
+
+
+async def fan_out_recipients(conn: AsyncConnection, events: Any, now: datetime) -> int:
+    """The immediate notifications of workflow events to the units they are for."""
+    wanted = [e for e in events if e["event_type"] in RECIPIENTS]
+    if not wanted:
+        return 0
+    targets = await _recipients(conn, wanted)
+    units = sorted({unit for _, unit, _, _ in targets})
+    if not units:
+        return 0
+    by_unit = await _immediate_contacts(conn, units)
     rows: list[dict[str, Any]] = []
     for event, unit, subject, lines in targets:
         for contact in by_unit.get(unit, []):
@@ -264,25 +296,7 @@ async def fan_out_recipients(conn: AsyncConnection, events: Any, now: datetime) 
                 continue
             footer = message("NOTIFY_FOOTER", unit=contact["unit_name"], event=str(event["id"]))
             text = "\n".join([subject, *lines, "", footer.render()])
-            rows.append(
-                {
-                    "id": uuid.uuid4(),
-                    "contact_id": contact["id"],
-                    "dedup_key": str(event["id"]),
-                    "event_id": event["id"],
-                    "event_type": event["event_type"],
-                    "channel": contact["channel"],
-                    "address": contact["address"],
-                    "subject": subject[:300],
-                    "body": text,
-                    "status": PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": quiet_until(
-                        now, contact["quiet_start"], contact["quiet_end"]
-                    ),
-                    "created_at": now,
-                }
-            )
+            rows.append(_notification(contact, event, subject[:300], text, now))
     for start in range(0, len(rows), 500):
         await conn.execute(insert_ignoring_duplicates(conn, rows[start : start + 500]))
     return len(rows)
@@ -306,23 +320,7 @@ async def fan_out_contacts(conn: AsyncConnection, events: Any, now: datetime) ->
     ]
     if not wanted:
         return told
-    contacts = (
-        (
-            await conn.execute(
-                sa.select(contact_t, unit_t.c.name.label("unit_name"))
-                .join(unit_t, unit_t.c.id == contact_t.c.org_unit_id)
-                .where(
-                    contact_t.c.active.is_(True),
-                    contact_t.c.mode == ContactMode.IMMEDIATE.value,
-                )
-            )
-        )
-        .mappings()
-        .all()
-    )
-    by_unit: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    for contact in contacts:
-        by_unit[contact["org_unit_id"]].append(contact)
+    by_unit = await _immediate_contacts(conn)
     by_type: dict[str, list[Any]] = defaultdict(list)
     for event in wanted:
         by_type[str(event["object_type"]).lower()].append(event)
@@ -341,25 +339,7 @@ async def fan_out_contacts(conn: AsyncConnection, events: Any, now: datetime) ->
                     subject, text = compose(
                         event["event_type"], details, contact["unit_name"], event["id"]
                     )
-                    rows.append(
-                        {
-                            "id": uuid.uuid4(),
-                            "contact_id": contact["id"],
-                            "dedup_key": str(event["id"]),
-                            "event_id": event["id"],
-                            "event_type": event["event_type"],
-                            "channel": contact["channel"],
-                            "address": contact["address"],
-                            "subject": subject,
-                            "body": text,
-                            "status": PENDING,
-                            "attempts": 0,
-                            "next_attempt_at": quiet_until(
-                                now, contact["quiet_start"], contact["quiet_end"]
-                            ),
-                            "created_at": now,
-                        }
-                    )
+                    rows.append(_notification(contact, event, subject, text, now))
     for start in range(0, len(rows), 500):
         await conn.execute(insert_ignoring_duplicates(conn, rows[start : start + 500]))
     return told + len(rows)

@@ -257,6 +257,29 @@ async def _extend(
     )
 
 
+async def _record_move(
+    ctx: ServiceContext,
+    conn: AsyncConnection,
+    move: rules.Move,
+    row: dict[str, Any],
+    updated: dict[str, Any],
+) -> dict[str, Any]:
+    """Audit a decision or withdrawal of the request `row` (now `updated`) and mark its task
+    changed; `updated`."""
+    await audit(
+        ctx,
+        conn,
+        action=ACTIONS[move],
+        target_type="ExtensionRequest",
+        target_id=row["id"],
+        before=_state(row),
+        after=_state(updated) | {"task_id": row["task_id"]},
+        scope_unit=row["requested_by_unit_id"],
+    )
+    task_changed(ctx, row["task_id"])
+    return updated
+
+
 async def decide(
     ctx: ServiceContext,
     conn: AsyncConnection,
@@ -289,18 +312,7 @@ async def decide(
             .values(deadline_change_id=change_id)
         )
         updated["deadline_change_id"] = change_id
-    await audit(
-        ctx,
-        conn,
-        action=ACTIONS[move],
-        target_type="ExtensionRequest",
-        target_id=request_id,
-        before=_state(row),
-        after=_state(updated) | {"task_id": row["task_id"]},
-        scope_unit=row["requested_by_unit_id"],
-    )
-    task_changed(ctx, row["task_id"])
-    return updated
+    return await _record_move(ctx, conn, move, row, updated)
 
 
 async def withdraw(
@@ -315,15 +327,4 @@ async def withdraw(
     move = rules.Move.WITHDRAW
     row = await _checked(ctx, conn, request_id, move)
     updated = await _move(ctx, conn, request_id, move, {}, expected_version)
-    await audit(
-        ctx,
-        conn,
-        action=ACTIONS[move],
-        target_type="ExtensionRequest",
-        target_id=request_id,
-        before=_state(row),
-        after=_state(updated) | {"task_id": row["task_id"]},
-        scope_unit=row["requested_by_unit_id"],
-    )
-    task_changed(ctx, row["task_id"])
-    return updated
+    return await _record_move(ctx, conn, move, row, updated)

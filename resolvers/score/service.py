@@ -155,6 +155,35 @@ def _done_moment(share: Any, cutoff: Any) -> Any:
     )
 
 
+def _assessed_items(
+    assessed: sa.CTE,
+    lines: sa.CTE,
+    item: str,
+    kinds: Sequence[str],
+    ids: Sequence[sa.ColumnElement[Any]],
+) -> sa.Select[Any]:
+    """The `item` rows of assessed shares (`assessed`: root_id, …, unit_id, completed,
+    days_late; a task's or a rectification item's) on each rubric line of `kinds` that gives
+    them points; `ids` are task_id … share_id, in the order of `items_statement`."""
+    a, r = assessed.c, lines.c
+    points = rules.share_points_sql(r.kind, r.points, r.cap, a.completed, a.days_late)
+    return (
+        sa.select(
+            a.root_id,
+            r.id.label("rule_id"),
+            r.seq,
+            r.kind,
+            sa.literal(item).label("item"),
+            *ids,
+            a.unit_id,
+            a.days_late,
+            points.label("points"),
+        )
+        .select_from(assessed.join(lines, r.kind.in_(kinds)))
+        .where(points.is_not(None))
+    )
+
+
 def items_statement(
     dialect: str,
     rubric_id: uuid.UUID,
@@ -214,26 +243,19 @@ def items_statement(
     a = assessed.c
     lines = sa.select(rule_t).where(rule_t.c.rubric_id == rubric_id).cte("score_lines")
     r = lines.c
-    share_points = rules.share_points_sql(r.kind, r.points, r.cap, a.completed, a.days_late)
-    share_items = (
-        sa.select(
-            a.root_id,
-            r.id.label("rule_id"),
-            r.seq,
-            r.kind,
-            sa.literal("SHARE").label("item"),
+    share_items = _assessed_items(
+        assessed,
+        lines,
+        "SHARE",
+        rules.SHARE_KINDS,
+        [
             a.task_id,
             a.assignment_id,
             sa.cast(sa.null(), sa.Uuid()).label("escalation_id"),
             sa.cast(sa.null(), sa.Uuid()).label("report_id"),
             sa.cast(sa.null(), sa.Uuid()).label("rectification_id"),
             sa.cast(sa.null(), sa.Uuid()).label("share_id"),
-            a.unit_id,
-            a.days_late,
-            share_points.label("points"),
-        )
-        .select_from(assessed.join(lines, r.kind.in_(rules.SHARE_KINDS)))
-        .where(share_points.is_not(None))
+        ],
     )
     e = escalation_t
     escalation_items = (
@@ -336,27 +358,19 @@ def items_statement(
             )
         )
     ).cte("score_rect_assessed")
-    ra_ = rect_assessed.c
-    rect_points = rules.share_points_sql(r.kind, r.points, r.cap, ra_.completed, ra_.days_late)
-    rect_items = (
-        sa.select(
-            ra_.root_id,
-            r.id.label("rule_id"),
-            r.seq,
-            r.kind,
-            sa.literal("RECTIFICATION").label("item"),
+    rect_items = _assessed_items(
+        rect_assessed,
+        lines,
+        "RECTIFICATION",
+        rules.RECTIFICATION_KINDS,
+        [
             sa.cast(sa.null(), sa.Uuid()).label("task_id"),
             sa.cast(sa.null(), sa.Uuid()).label("assignment_id"),
             sa.cast(sa.null(), sa.Uuid()).label("escalation_id"),
             sa.cast(sa.null(), sa.Uuid()).label("report_id"),
-            ra_.rectification_id,
-            ra_.share_id,
-            ra_.unit_id,
-            ra_.days_late,
-            rect_points.label("points"),
-        )
-        .select_from(rect_assessed.join(lines, r.kind.in_(rules.RECTIFICATION_KINDS)))
-        .where(rect_points.is_not(None))
+            rect_assessed.c.rectification_id,
+            rect_assessed.c.share_id,
+        ],
     )
     return (
         sa.union_all(share_items, escalation_items, report_items, rect_items)

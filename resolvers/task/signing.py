@@ -15,6 +15,7 @@ change-log entry of the task or the rectification item.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any
 
@@ -62,6 +63,37 @@ async def _sign(
     return dict(updated) if updated is not None else None
 
 
+async def _sign_for(
+    ctx: ServiceContext,
+    conn: AsyncConnection,
+    table: sa.Table,
+    share: dict[str, Any],
+    *,
+    target_type: str,
+    parent: str,
+    changed: Callable[[ServiceContext, uuid.UUID], None],
+) -> dict[str, Any]:
+    """Sign for `share` (a row of `table`) and record it: audit `signFor` naming the share's
+    `parent` (task_id, rectification_id), then `changed` of that parent. Signed already (or by
+    a concurrent signer): the share as it is, nothing recorded."""
+    updated = await _sign(ctx, conn, table, share)
+    if updated is None:
+        now = await conn.execute(sa.select(table).where(table.c.id == share["id"]))
+        return dict(now.mappings().one())
+    await audit(
+        ctx,
+        conn,
+        action="signFor",
+        target_type=target_type,
+        target_id=share["id"],
+        before={"acknowledged_at": None},
+        after={"acknowledged_at": updated["acknowledged_at"], parent: share[parent]},
+        scope_unit=share["org_unit_id"],
+    )
+    changed(ctx, share[parent])
+    return updated
+
+
 async def sign_for(
     ctx: ServiceContext, conn: AsyncConnection, *, assignment_id: uuid.UUID
 ) -> dict[str, Any]:
@@ -77,22 +109,15 @@ async def sign_for(
         noun="assignment",
         forbidden=message("FORBIDDEN_SIGN_FOR"),
     )
-    updated = await _sign(ctx, conn, assignment_t, share)
-    if updated is None:  # signed already (or by a concurrent signer): the share as it is
-        now = await conn.execute(sa.select(assignment_t).where(assignment_t.c.id == assignment_id))
-        return dict(now.mappings().one())
-    await audit(
+    return await _sign_for(
         ctx,
         conn,
-        action="signFor",
+        assignment_t,
+        share,
         target_type="Assignment",
-        target_id=assignment_id,
-        before={"acknowledged_at": None},
-        after={"acknowledged_at": updated["acknowledged_at"], "task_id": share["task_id"]},
-        scope_unit=share["org_unit_id"],
+        parent="task_id",
+        changed=task_changed,
     )
-    task_changed(ctx, share["task_id"])
-    return updated
 
 
 async def sign_for_share(
@@ -111,25 +136,15 @@ async def sign_for_share(
         noun="rectification_assignment",
         forbidden=message("FORBIDDEN_SIGN_FOR"),
     )
-    updated = await _sign(ctx, conn, share_t, share)
-    if updated is None:
-        now = await conn.execute(sa.select(share_t).where(share_t.c.id == share_id))
-        return dict(now.mappings().one())
-    await audit(
+    return await _sign_for(
         ctx,
         conn,
-        action="signFor",
+        share_t,
+        share,
         target_type="RectificationShare",
-        target_id=share_id,
-        before={"acknowledged_at": None},
-        after={
-            "acknowledged_at": updated["acknowledged_at"],
-            "rectification_id": share["rectification_id"],
-        },
-        scope_unit=share["org_unit_id"],
+        parent="rectification_id",
+        changed=rectification_changed,
     )
-    rectification_changed(ctx, share["rectification_id"])
-    return updated
 
 
 @strawberry.type(description="Result of signFor.")
