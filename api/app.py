@@ -88,6 +88,8 @@ class GovGraphQL(GraphQL[RequestContext, None]):
         self.reads: ReadRouter | None = None
         self.broker: events.Broker | None = None  # created by the app's lifespan
         self.known_units = KnownUnits()  # the units tokens name exist (api/auth.py)
+        # The compiled path's key reads' connections (generic_engine; None: the engine's).
+        self.generic_engine: AsyncEngine | None = None
         self.storage = storage_from_url(settings.storage_url)  # evidence files
         self.persisted = persisted.PersistedOperations(
             mode=settings.persisted_queries, apq_cache_size=settings.apq_cache_size
@@ -115,7 +117,9 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             raise RequestError(401, exc.text, Code.UNAUTHENTICATED) from exc
         if viewer.anonymous and not self.settings.anonymous and not isinstance(request, WebSocket):
             raise RequestError(401, message("AUTH_REQUIRED"), Code.UNAUTHENTICATED)
-        db = idempotency.held_database(request) or Database(self.engine)
+        db = idempotency.held_database(request) or Database(
+            self.engine, generic_engine=self.generic_engine
+        )
         if not isinstance(request, WebSocket):
             _request_databases(request).append(db)  # closed at the request's end at the latest
         unit_check = None
@@ -396,6 +400,22 @@ def _start_delivery(settings: Settings) -> _Delivery | None:
     return _Delivery(settings) if settings.deliver else None
 
 
+def generic_engine(settings: Settings) -> AsyncEngine | None:
+    """The connections of the compiled path's key reads (api/compiled.py Plan.generic), on
+    which PostgreSQL keeps a generic plan (api/db.py `generic_plans`); None on SQLite."""
+    if not settings.database_url.startswith("postgresql"):
+        return None
+    return create_engine(
+        settings.database_url,
+        statement_timeout_ms=settings.statement_timeout_ms,
+        generic_plans=True,
+        # As many as the engine keeps (api/db.py): a connection beyond the pool is closed on
+        # return, and with it the plans PostgreSQL kept.
+        pool_size=10,
+        max_overflow=10,
+    )
+
+
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
     """The ASGI app. Tests pass an engine; otherwise the lifespan creates one from settings."""
     settings = settings or Settings.from_env()
@@ -417,6 +437,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             rls_role=settings.rls_role if settings.rls else None,
         )
         graphql.persisted.engine = graphql.engine  # the trusted list's table
+        if own and settings.generic_plans and settings.compiled and not settings.rls:
+            # The compiled path's key reads (api/compiled.py Plan.generic): connections
+            # where PostgreSQL keeps a generic plan, a pool of their own.
+            graphql.generic_engine = generic_engine(settings)
         graphql.broker = events.create_broker(graphql.engine)
         graphql.reads = ReadRouter.from_urls(
             graphql.engine,
@@ -444,6 +468,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             await graphql.broker.close()
             graphql.broker = None
             await limiter.close()
+            if graphql.generic_engine is not None:
+                await graphql.generic_engine.dispose()
+                graphql.generic_engine = None
             if own:
                 await graphql.engine.dispose()
 

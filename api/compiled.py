@@ -116,6 +116,9 @@ class Plan:
     # units asked about lie in the viewer's subtree, '0': not): a restricted viewer's
     # general plan of a query that has a covered variant (compiler.py Env.reports_guards).
     reports: bool = False
+    # Whether the statement reads by keys only (compiler.py Env.generic, PostgreSQL): it
+    # runs on the connections that let PostgreSQL keep a generic plan (api/db.py).
+    generic: bool = False
 
     def answer(self, text: Any, hints: tuple[Hashable, ...]) -> Any:
         """The response text of the statement's `text`, noting in INSIDE under each of
@@ -152,6 +155,7 @@ class Plan:
         cursor_checks: tuple[Any, ...] = (),
         root: str = "",
         reports: bool = False,
+        generic: bool = False,
     ) -> Plan:
         compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
         params = compiled.construct_params()
@@ -174,6 +178,7 @@ class Plan:
             root,
             tuple(converting),
             reports,
+            generic,
         )
 
     def arguments(self, params: dict[str, Any]) -> list[Any]:
@@ -328,6 +333,7 @@ class CompiledReads(SchemaExtension):
                 tuple(env.cursor_checks),
                 root.alias.value if root and root.alias else root.name.value if root else "",
                 reports=env.reports_guards,
+                generic=env.generic,
             )
             params = env.params
             try:
@@ -379,9 +385,11 @@ async def run_plan(
     there, and nothing of the plan's answer is returned."""
     try:
         if check is None:
-            return await context.db.scalar_sql(plan.sql, plan.arguments(params), single=True)
+            return await context.db.scalar_sql(
+                plan.sql, plan.arguments(params), single=True, generic=plan.generic
+            )
         text = await context.db.scalar_sql(
-            checked_sql(plan), [*plan.arguments(params), check], single=True
+            checked_sql(plan), [*plan.arguments(params), check], single=True, generic=plan.generic
         )
     except Exception as exc:
         path = [plan.root] if plan.root else None

@@ -53,6 +53,7 @@ def create_engine(
     *,
     statement_timeout_ms: int | None = None,
     rls_role: str | None = None,
+    generic_plans: bool = False,
     **kwargs: Any,
 ) -> AsyncEngine:
     """An AsyncEngine; SQLite gets foreign keys, WAL, a busy timeout and writers that lock at
@@ -90,7 +91,11 @@ def create_engine(
         # The server's statements are prepared once per connection; after five runs
         # PostgreSQL may switch to a generic plan that assumes a tiny subtree and turns a
         # province rollup from 0.5 s into a timeout (bench/RESULTS.md). Plan per execution.
-        server_settings.setdefault("plan_cache_mode", "force_custom_plan")
+        # `generic_plans`: connections for the statements that read by keys only (the
+        # compiled path's Plan.generic), whose one plan is right for every unit: PostgreSQL's
+        # own choice (auto) then keeps a generic plan and skips planning each execution.
+        mode = "auto" if generic_plans else "force_custom_plan"
+        server_settings.setdefault("plan_cache_mode", mode)
     if rls_role:
         server_settings["role"] = rls_role  # as SET ROLE, from the connection's start
     return create_async_engine(url, **kwargs)

@@ -188,6 +188,9 @@ class Settings:
     introspection: bool = True
     # The compiled read path (PostgreSQL): compilable queries run as one SQL statement.
     compiled: bool = True
+    # GOVGRAPH_GENERIC_PLANS=0: every compiled statement planned afresh, the key reads too
+    # (a second, small pool of connections serves those otherwise: api/app.py).
+    generic_plans: bool = True
     # Row-level security (PostgreSQL): the database enforces the viewer's scope too, the
     # server's statements running as `rls_role` (migration 0006).
     rls: bool = False
@@ -257,6 +260,8 @@ class Settings:
             rls=_flag("GOVGRAPH_RLS"),
             rls_role=os.environ.get("GOVGRAPH_RLS_ROLE", "govgraph_app"),
             compiled=os.environ.get("GOVGRAPH_COMPILED", "1").strip().lower()
+            not in {"0", "false", "no", "off"},
+            generic_plans=os.environ.get("GOVGRAPH_GENERIC_PLANS", "1").strip().lower()
             not in {"0", "false", "no", "off"},
             rate_limit=_limit("GOVGRAPH_RATE_LIMIT", DEFAULT_RATE_LIMIT),
             rate_limit_key=_limit("GOVGRAPH_RATE_LIMIT_KEY", None),

@@ -145,8 +145,17 @@ class Database:
     pool opens a fresh one). After close() statements raise DatabaseClosed.
     """
 
-    def __init__(self, engine: AsyncEngine, *, rls_scope: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        rls_scope: str | None = None,
+        generic_engine: AsyncEngine | None = None,
+    ) -> None:
         self.engine = engine
+        # The primary's connections that let PostgreSQL keep generic plans (api/db.py
+        # create_engine(generic_plans=True)): scalar_sql(generic=True) reads there.
+        self.generic_engine = generic_engine
         # RLS mode: the transaction's govgraph.scope_root (rls_scope()); None: mode off.
         self.rls_scope = rls_scope
         self._connection: AsyncConnection | None = None
@@ -375,18 +384,25 @@ class Database:
 
         return await self._run(run)
 
-    async def scalar_sql(self, sql: str, args: Sequence[Any], *, single: bool = False) -> Any:
+    async def scalar_sql(
+        self, sql: str, args: Sequence[Any], *, single: bool = False, generic: bool = False
+    ) -> Any:
         """Run driver-level SQL (positional parameters) and return its first value: the
         compiled read path executes its cached statement text this way.
 
         `single`: the request's only statement, a read: when it opens the connection, no
         transaction is begun (autocommit; not in RLS mode, whose scope is transaction-local).
         On PostgreSQL it then runs on the pooled asyncpg connection itself (_fetchval_direct).
+        `generic`: a statement that reads by keys only, run (single, on the primary) on
+        `generic_engine`'s connections when there are, where PostgreSQL may keep a generic
+        plan of it instead of planning each execution.
         """
         if single and self.rls_scope is None and not self.held and self._direct:
             async with self._lock:
                 if self._connection is None and not self._closed:
                     engine = await self._read_engine()
+                    if generic and engine is self.engine and self.generic_engine is not None:
+                        return await self._fetchval_direct(self.generic_engine, sql, args)
                     try:
                         return await self._fetchval_direct(engine, sql, args)
                     except Exception as exc:

@@ -211,6 +211,10 @@ class Env:
     # Rows (by alias name) a covered plan knows about: unit rows in the viewer's subtree,
     # task and rectification rows of their lists (visible: scope.py `covered`).
     known: set[str] = field(default_factory=set)
+    # Whether the statement reads by keys only (GENERIC_SAFE): the same plan is right for
+    # every unit, so PostgreSQL may keep a generic plan of it (api/compiled.py Plan.generic)
+    # instead of planning each execution afresh.
+    generic: bool = True
     # What the statement's parts build once and share (RollupSource's `shared`: CTEs).
     shared: dict[str, Any] = field(default_factory=dict)
     _names: itertools.count[int] = field(default_factory=itertools.count)
@@ -331,6 +335,39 @@ def request_params(scope: Scope, today: date, viewer: Any = None) -> dict[str, A
             VIEWER_UNIT: viewer.unit_id,
         }
     return params
+
+
+# The fields whose SQL reads rows by key only, the same way for every unit asked about: a
+# statement of these alone (Env.generic) may run on a generic plan (api/compiled.py). A unit
+# and its own columns, its path up the tree (bounded by the depth), and a rollup from the
+# maintained buckets (unit_task_rollup checks the arguments: today, LEAD, whole subtree, no
+# filter, read as ADMIN reads). Lists and live aggregations are not: their best plan
+# depends on the size of the subtree asked about.
+GENERIC_SAFE = frozenset(
+    {
+        ("Query", "orgUnit"),
+        *(
+            ("OrgUnit", name)
+            for name in ("id", "name", "kind", "code", "depth", "aliases", "parent", "ancestors")
+        ),
+        ("OrgUnit", "taskRollup"),
+        *(
+            ("TaskRollup", name)
+            for name in (
+                "asOf",
+                "total",
+                "completed",
+                "inProgress",
+                "notStarted",
+                "overdue",
+                "dueSoon",
+                "ongoing",
+                "completionRate",
+                "weightedProgress",
+            )
+        ),
+    }
+)
 
 
 # Where a variable may be a bind parameter: (root field, argument, input field or None).
@@ -648,6 +685,8 @@ def json_object(
     pairs: list[tuple[str, Any]] = []
     for f in fields_of(env, type_, nodes):
         name = f.nodes[0].name.value
+        if (type_.name, name) not in GENERIC_SAFE and name != "__typename":
+            env.generic = False
         sql_value = env.dialect.text(type_.name) if name == "__typename" else value(name, f)
         pairs.append((f.key, sql_value))
     if not pairs or len(pairs) > MAX_PAIRS:
@@ -1114,6 +1153,14 @@ def pin_lights(env: Env, flt: TaskFilter | None) -> None:
 
 def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
     day, current = env.day(f.args.get("asOf"))
+    if not (
+        current
+        and f.args.get("filter") is None
+        and f.args["includeDescendants"]
+        and f.args["role"] is enums.RoleScope.LEAD
+        and env.scope_at(row).unrestricted
+    ):
+        env.generic = False  # not the maintained buckets' key read (GENERIC_SAFE)
     if f.args.get("filter") is not None:
         try:
             flt = task_filter(f.args["filter"])
@@ -2228,6 +2275,8 @@ def compile_operation(env: Env, operation: OperationDefinitionNode) -> sa.Select
         lambda name, f: rule(QUERY_FIELDS, root.name, name)(env, f),
     )
     document = env.dialect.document(data)
+    if not env.scope.unrestricted and not env.covered:
+        env.generic = False  # the viewer's visible sets: their sizes vary with the viewer
     if env.covered:
         if not env.guards:
             raise NotCompilable("covered plan: no unit asked about")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
@@ -596,3 +597,93 @@ async def test_the_plan_statement_checks_a_new_tokens_unit(
         assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         assert ghost not in found
         assert required[-1] == ghost
+
+
+GENERIC_SHAPE = "query G($u: ID!) { orgUnit(id: $u) { id name taskRollup { total overdue } } }"
+LIST_SHAPE = "query L($u: ID!) { orgUnit(id: $u) { tasks(first: 3) { totalCount } } }"
+
+
+@pytest.mark.postgres
+@pytest.mark.private_db
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)
+async def test_key_reads_run_where_postgresql_keeps_a_generic_plan(
+    seeded_db: TestDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan that reads by keys only (compiler.py GENERIC_SAFE: a unit, its columns, its
+    rollup from the maintained buckets) runs on the second pool, whose connections let
+    PostgreSQL keep a generic plan (plan_cache_mode auto); lists, live aggregations and a
+    restricted viewer's general plan stay on the connections that plan every execution.
+    The answers are the resolvers', before and after PostgreSQL switches to the generic plan
+    (its sixth run)."""
+    from api.app import create_app
+    from api.settings import Settings
+    from resolvers.common import global_id
+    from resolvers.database import Database
+
+    used: list[Any] = []
+    original = Database._fetchval_direct
+
+    async def spy(self: Database, engine: Any, sql: str, args: Any) -> Any:
+        used.append(engine is self.generic_engine)
+        return await original(self, engine, sql, args)
+
+    monkeypatch.setattr(Database, "_fetchval_direct", spy)
+    (district, town) = (
+        await _ids(
+            seeded_db,
+            "SELECT ARRAY[u.parent_id, u.id] FROM org_unit u WHERE u.kind = 'TOWN' AND EXISTS "
+            "(SELECT 1 FROM assignment a WHERE a.org_unit_id = u.id) ORDER BY u.code LIMIT 1",
+        )
+    )[0]
+    settings = Settings(
+        database_url=seeded_db.url,
+        secret=TEST_SECRET,
+        anonymous=True,
+        debug=True,
+        statement_timeout_ms=10_000,
+    )
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+
+    async def ask(gql: GraphQLClient, query: str, unit: Any, headers: dict[str, str]) -> Any:
+        body = {"query": query, "variables": {"u": str(global_id("OrgUnit", unit))}}
+        return (await gql.http.post("/graphql", json=body, headers=headers)).json()
+
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as http,
+        graphql_client(seeded_db, compiled=False) as slow,
+    ):
+        fast = GraphQLClient(http)
+        for unit in [district, town] * 4:  # past PostgreSQL's five custom plans
+            used.clear()
+            got, want = (
+                await ask(fast, GENERIC_SHAPE, unit, {}),
+                await ask(slow, GENERIC_SHAPE, unit, {}),
+            )
+            assert got.pop("extensions")["sql"]["compiled"] is True
+            want.pop("extensions")
+            assert got == want
+            assert used in ([], [True])  # the first run compiles on the request's handle
+        assert used == [True]
+        used.clear()
+        listed = await ask(fast, LIST_SHAPE, district, {})
+        listed = await ask(fast, LIST_SHAPE, district, {})
+        assert listed["extensions"]["sql"]["compiled"] is True
+        assert used[-1] is False
+        # A town viewer: its own unit (the covered plan) is a key read, an ancestor is not.
+        for unit, generic in ((town, True), (district, False)):
+            for _ in range(3):
+                used.clear()
+                got = await ask(fast, GENERIC_SHAPE, unit, _bearer(town))
+                want = await ask(slow, GENERIC_SHAPE, unit, _bearer(town))
+                got.pop("extensions"), want.pop("extensions")
+                assert got == want
+            assert used == [generic]
+        # The two pools' connections: PostgreSQL's choice on one, planning each run on the other.
+        gql_app = next(r.endpoint for r in app.routes if getattr(r, "path", "") == "/graphql")
+        modes = []
+        for engine in (gql_app.generic_engine, gql_app.engine):
+            async with engine.connect() as conn:
+                modes.append((await conn.execute(sa.text("SHOW plan_cache_mode"))).scalar())
+        assert modes == ["auto", "force_custom_plan"]
