@@ -110,16 +110,6 @@ SUBTREE_TASK_IDS = """SELECT a.task_id FROM org_unit_closure c
   WHERE c.ancestor_id = $1"""
 
 
-# Tasks led in the subtree whose in-scope lead shares are not all completed: per unit of the
-# subtree, its lead shares by the (org_unit_id, role, task_id) index (OFFSET 0 keeps the
-# nested loop: the planner otherwise hashes a scan of every lead assignment).
-OPEN_SUBTREE_TASK_IDS = """SELECT a.task_id FROM org_unit_closure c
-  CROSS JOIN LATERAL (SELECT l.task_id, l.status FROM assignment l
-    WHERE l.org_unit_id = c.descendant_id AND l.role = 'LEAD' OFFSET 0) a
-  WHERE c.ancestor_id = $1
-  GROUP BY a.task_id HAVING bool_or(a.status <> 'COMPLETED')"""
-
-
 def _units(role: str, task: str) -> str:
     return f"""(SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name)), '[]')
       FROM assignment a JOIN org_unit u ON u.id = a.org_unit_id
@@ -128,10 +118,16 @@ def _units(role: str, task: str) -> str:
 
 SQL: dict[str, str] = {
     "Q1": f"""WITH {bucket_rollup_ctes(CHILDREN_AND_SELF, "$2")},
-overdue AS (  -- the unit's shares overdue: some in-scope lead share not completed
-  SELECT t.* FROM ({OPEN_SUBTREE_TASK_IDS}) s
-  CROSS JOIN LATERAL (SELECT * FROM task x WHERE x.id = s.task_id OFFSET 0) t
-  WHERE t.deadline_kind <> 'ONGOING' AND t.deadline_end < $2
+-- The unit's shares overdue (some in-scope lead share not completed, rated, ended before
+-- the day): the maintained rollup members' pending index, read in deadline order, as
+-- govgraph reads it (the count: the buckets' overdue, as the rollup's).
+overdue AS (
+  SELECT t.* FROM (
+    SELECT m.task_id FROM rollup_member m
+    WHERE m.root_id = $1 AND m.rated AND NOT m.completed AND m.deadline_end IS NOT NULL
+      AND m.deadline_end < $2
+    ORDER BY m.deadline_end, m.task_id LIMIT 20) p
+  CROSS JOIN LATERAL (SELECT * FROM task x WHERE x.id = p.task_id OFFSET 0) t
 )
 SELECT json_build_object('data', json_build_object('orgUnit', json_build_object(
   'id', u.id, 'name', u.name,
@@ -140,13 +136,14 @@ SELECT json_build_object('data', json_build_object('orgUnit', json_build_object(
       'kind', c.kind, 'taskRollup', coalesce(r.r, {ZERO})) ORDER BY c.sort_order, c.code), '[]')
     FROM org_unit c LEFT JOIN rollup r ON r.root = c.id WHERE c.parent_id = u.id),
   'tasks', json_build_object(
-    'totalCount', (SELECT count(*) FROM overdue),
+    'totalCount', (SELECT coalesce(sum(b.tasks), 0) FROM rollup_bucket b
+                   WHERE b.root_id = u.id AND b.dated AND b.due_on < $2),
     'edges', (SELECT coalesce(json_agg(json_build_object('node', json_build_object(
         'id', o.id, 'code', o.code, 'title', o.title, 'status', o.status,
         'progress', o.progress,
         'deadline', json_build_object('end', o.deadline_end, 'text', o.deadline_text),
         'leadUnits', {_units("LEAD", "o.id")})) ORDER BY o.deadline_end, o.id), '[]')
-      FROM (SELECT * FROM overdue ORDER BY deadline_end, id LIMIT 20) o)))))::text
+      FROM overdue o)))))::text
 FROM org_unit u WHERE u.id = $1""",
     "Q2": f"""WITH tasks AS (SELECT t.* FROM task t WHERE t.id IN ({SUBTREE_TASK_IDS})),
 page AS (SELECT * FROM tasks ORDER BY coalesce(deadline_end, '9999-12-31'), id LIMIT 100)

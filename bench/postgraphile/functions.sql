@@ -103,17 +103,15 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The unit's shares overdue (as govgraph's OrgUnit.tasks(overdueAsOf)): tasks led in the
--- subtree whose in-scope lead shares are not all completed, rated, ended before as_of.
+-- subtree whose in-scope lead shares are not all completed, rated, ended before as_of. Read
+-- from the maintained rollup members' pending index (root, deadline, task), as govgraph reads
+-- them: each member row holds the task's state in that root.
 CREATE OR REPLACE FUNCTION org_unit_overdue_tasks(u org_unit, as_of date) RETURNS SETOF task
 LANGUAGE sql STABLE AS $$
-  SELECT t.* FROM task t
-  WHERE t.id IN (
-    SELECT a.task_id FROM org_unit_closure c
-    JOIN assignment a ON a.org_unit_id = c.descendant_id AND a.role = 'LEAD'
-    WHERE c.ancestor_id = u.id
-    GROUP BY a.task_id HAVING bool_or(a.status <> 'COMPLETED'))
-  AND t.deadline_kind <> 'ONGOING' AND t.deadline_end < as_of
-  ORDER BY t.deadline_end, t.id
+  SELECT t.* FROM rollup_member m JOIN task t ON t.id = m.task_id
+  WHERE m.root_id = u.id AND m.rated AND NOT m.completed AND m.deadline_end IS NOT NULL
+    AND m.deadline_end < as_of
+  ORDER BY m.deadline_end, m.task_id
 $$;
 
 -- Units of the subtree of a kind, in tree order.

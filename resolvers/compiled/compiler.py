@@ -351,6 +351,38 @@ GENERIC_SAFE = frozenset(
             for name in ("id", "name", "kind", "code", "depth", "aliases", "parent", "ancestors")
         ),
         ("OrgUnit", "taskRollup"),
+        # Lists read in index order, a page at a time: their handlers keep `generic` only for
+        # a unit's children today, its own tasks, its overdue members (the pending index),
+        # and the units below or under a unit (unit_children, unit_tasks, query_org_units).
+        ("OrgUnit", "children"),
+        ("OrgUnit", "tasks"),
+        ("Query", "orgUnits"),
+        *(
+            (connection, name)
+            for connection in ("OrgUnitConnection", "TaskConnection")
+            for name in ("totalCount", "edges", "pageInfo")
+        ),
+        *((edge, name) for edge in ("OrgUnitEdge", "TaskEdge") for name in ("node", "cursor")),
+        *(
+            ("PageInfo", name)
+            for name in ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor")
+        ),
+        *(
+            ("Task", name)
+            for name in (
+                "id",
+                "code",
+                "seq",
+                "title",
+                "category",
+                "status",
+                "progress",
+                "deadline",
+                "leadUnits",
+                "cooperatingUnits",
+            )
+        ),
+        *(("Deadline", name) for name in fields.DEADLINE),
         *(
             ("TaskRollup", name)
             for name in (
@@ -958,6 +990,8 @@ def unit_children(env: Env, f: Field, row: Row) -> Any:
         where = [u.c.id.in_(linked), in_force_at(u, on)]
     if f.args.get("kind") is not None:
         where.append(u.c.kind == f.args["kind"].value)
+    if on is not None:
+        env.generic = False  # the tree's history (GENERIC_SAFE: today's children only)
     # A known unit's children lie in the subtree too.
     inside = row.name in env.known
     return unit_list(env, f, where, [u.c.sort_order, u.c.name, u.c.id], u, inside=inside)
@@ -985,12 +1019,19 @@ def unit_tasks(env: Env, f: Field, row: Row) -> Any:
         tests = env.state_tests(flt)
     except ValueError as exc:  # a malformed id in the filter: the resolvers report it
         raise NotCompilable(str(exc)) from exc
+    if include_descendants or tests or filtered or not scope.unrestricted:
+        # GENERIC_SAFE: a unit's own tasks, as ADMIN reads them (or member_tasks' pending
+        # index, which keeps it for itself); a subtree's tasks vary in number by thousands.
+        generic, env.generic = env.generic, False
+    else:
+        generic = env.generic
     if tests and include_descendants and role is enums.RoleScope.LEAD and env.members:
         # The unit's rollup members (rollup_member and its history) are exactly these tasks
         # with their state in the unit's scope: the tests become index reads of them, for a
         # unit the viewer's scope covers (all its members are visible tasks); each date read
         # as present state or history is a day check of the plan.
         if scope.unrestricted:
+            env.generic = generic
             return member_tasks(env, f, row, unit, tests, filtered, known_rows=known_rows)
         if env.dialect.outside_members:
             # Inside the subtree all members are visible; outside it, the visible ones are
@@ -1078,6 +1119,8 @@ def member_tasks(
     own = [member_order_key(k, m, pending) for k in order]
     # Every test of today, nothing else: the count is the buckets' (the members grouped).
     count = None if filtered or not pending else bucket_count(unit, tests)
+    if count is None or not all(k is not None for k in own):
+        env.generic = False  # GENERIC_SAFE: the pending index in its order, and the buckets
     if not filtered and all(k is not None for k in own):
         base = sa.select(m.c.task_id).where(*conditions)
         order = [k for k in own if k is not None]
@@ -2099,6 +2142,8 @@ def query_org_units(env: Env, f: Field) -> Any:
     if flt.get("name"):
         raise NotCompilable("orgUnits(filter: {name})")
     on = tree_day(f)  # the tree of that day (resolvers/org_unit/queries.py)
+    if on is not None or (flt.get("parent") is None and flt.get("ancestor") is None):
+        env.generic = False  # GENERIC_SAFE: today's units below or under one unit
     u = env.alias(unit_t, "u")
     base = sa.select(*u.c).where(present(u) if on is None else in_force_at(u, on))
     if flt.get("kind"):

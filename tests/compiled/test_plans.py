@@ -600,7 +600,18 @@ async def test_the_plan_statement_checks_a_new_tokens_unit(
 
 
 GENERIC_SHAPE = "query G($u: ID!) { orgUnit(id: $u) { id name taskRollup { total overdue } } }"
-LIST_SHAPE = "query L($u: ID!) { orgUnit(id: $u) { tasks(first: 3) { totalCount } } }"
+LIST_SHAPE = """query L($u: ID!) { orgUnit(id: $u) {
+  tasks(first: 3, includeDescendants: true) { totalCount } } }"""
+SAFE_LISTS = (
+    """query C($u: ID!) { orgUnit(id: $u) { children { id name taskRollup { total } }
+      tasks(first: 5, orderBy: [DEADLINE_ASC]) { totalCount edges { node { id code title
+        status progress deadline { end text } leadUnits { id name } } } } } }""",
+    """query O($u: ID!) { orgUnit(id: $u) { tasks(includeDescendants: true, first: 5,
+      filter: {overdueAsOf: "2100-01-01"}, orderBy: [DEADLINE_ASC]) { totalCount
+      pageInfo { hasNextPage endCursor } edges { node { id } } } } }""",
+    """query T($u: ID!) { orgUnits(first: 5, filter: {kind: [TOWN], ancestor: $u}) {
+      edges { node { id name tasks(first: 5) { totalCount edges { node { id } } } } } } }""",
+)
 
 
 @pytest.mark.postgres
@@ -666,11 +677,17 @@ async def test_key_reads_run_where_postgresql_keeps_a_generic_plan(
             assert got == want
             assert used in ([], [True])  # the first run compiles on the request's handle
         assert used == [True]
-        used.clear()
-        listed = await ask(fast, LIST_SHAPE, district, {})
-        listed = await ask(fast, LIST_SHAPE, district, {})
-        assert listed["extensions"]["sql"]["compiled"] is True
-        assert used[-1] is False
+        # Lists: a unit's children and own tasks, its overdue members in deadline order, the
+        # towns under it (a page each) are key reads too; a subtree's task list is not.
+        for query, generic in (*((q, True) for q in SAFE_LISTS), (LIST_SHAPE, False)):
+            for _ in range(2):
+                used.clear()
+                got = await ask(fast, query, district, {})
+                want = await ask(slow, query, district, {})
+                assert got.pop("extensions")["sql"]["compiled"] is True
+                want.pop("extensions")
+                assert got == want
+            assert used == [generic], query
         # A town viewer: its own unit (the covered plan) is a key read, an ancestor is not.
         for unit, generic in ((town, True), (district, False)):
             for _ in range(3):
