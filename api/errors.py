@@ -41,10 +41,11 @@ def language(request: HTTPConnection | None) -> str:
     zh without a request or a header."""
     if request is None:
         return DEFAULT
-    known: str | None = getattr(request.state, _LANGUAGE, None)
+    state = request_state(request)
+    known: str | None = state.get(_LANGUAGE)
     if known is None:
         known = negotiate(request.headers.get("accept-language"))
-        setattr(request.state, _LANGUAGE, known)
+        state[_LANGUAGE] = known
     return known
 
 
