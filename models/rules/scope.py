@@ -351,15 +351,16 @@ def review_anchors() -> list[sa.Select[Any]]:
     current designated supervisors of its plan. Their subtrees read the reports."""
     origin = assignment_t.alias("review_origin")
     document = document_t.alias("review_document")
-    issuer = sa.func.coalesce(origin.c.org_unit_id, document.c.issuer_id)
+    # The issuer is the origin share's unit for a subtask, else the document's issuer: one
+    # anchor each, so that the unit column is a plain one and the subtree's units find their
+    # tasks by index (as coalesce() of the two, every task was read to test it).
     anchors = [
-        sa.select(task_t.c.id.label("object_id"), issuer.label("org_unit_id"))
-        .select_from(
-            task_t.outerjoin(document, document.c.id == task_t.c.document_id).outerjoin(
-                origin, origin.c.id == task_t.c.origin_assignment_id
-            )
-        )
-        .where(issuer.is_not(None)),
+        sa.select(
+            task_t.c.id.label("object_id"), origin.c.org_unit_id.label("org_unit_id")
+        ).select_from(task_t.join(origin, origin.c.id == task_t.c.origin_assignment_id)),
+        sa.select(task_t.c.id.label("object_id"), document.c.issuer_id.label("org_unit_id"))
+        .select_from(task_t.join(document, document.c.id == task_t.c.document_id))
+        .where(task_t.c.origin_assignment_id.is_(None), document.c.issuer_id.is_not(None)),
     ]
     if _has(supervision_t):
         anchors.append(
