@@ -145,6 +145,16 @@ async def _ids(db: TestDatabase, sql: str) -> list[Any]:
         return list((await conn.execute(sa.text(sql))).scalars())
 
 
+async def _district_and_town(db: TestDatabase) -> tuple[Any, Any]:
+    """The first town with assignments (by code) and its parent district."""
+    ((district, town),) = await _ids(
+        db,
+        "SELECT ARRAY[u.parent_id, u.id] FROM org_unit u WHERE u.kind = 'TOWN' AND EXISTS "
+        "(SELECT 1 FROM assignment a WHERE a.org_unit_id = u.id) ORDER BY u.code LIMIT 1",
+    )
+    return district, town
+
+
 async def _both(
     fast: GraphQLClient, slow: GraphQLClient, headers: dict[str, str], query: str, unit: Any
 ) -> Any:
@@ -345,13 +355,7 @@ async def test_covered_plans_answer_as_the_general_ones(seeded_db: TestDatabase,
     never a wrong answer. Under row-level security too."""
     from api import compiled
 
-    (district, town) = (
-        await _ids(
-            seeded_db,
-            "SELECT ARRAY[u.parent_id, u.id] FROM org_unit u WHERE u.kind = 'TOWN' AND EXISTS "
-            "(SELECT 1 FROM assignment a WHERE a.org_unit_id = u.id) ORDER BY u.code LIMIT 1",
-        )
-    )[0]
+    (district, town) = await _district_and_town(seeded_db)
     (elsewhere,) = await _ids(
         seeded_db,
         "SELECT u.id FROM org_unit u WHERE NOT EXISTS (SELECT 1 FROM org_unit_closure c "
@@ -639,13 +643,7 @@ async def test_key_reads_run_where_postgresql_keeps_a_generic_plan(
         return await original(self, engine, sql, args)
 
     monkeypatch.setattr(Database, "_fetchval_direct", spy)
-    (district, town) = (
-        await _ids(
-            seeded_db,
-            "SELECT ARRAY[u.parent_id, u.id] FROM org_unit u WHERE u.kind = 'TOWN' AND EXISTS "
-            "(SELECT 1 FROM assignment a WHERE a.org_unit_id = u.id) ORDER BY u.code LIMIT 1",
-        )
-    )[0]
+    (district, town) = await _district_and_town(seeded_db)
     settings = Settings(
         database_url=seeded_db.url,
         secret=TEST_SECRET,
