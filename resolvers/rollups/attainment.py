@@ -18,7 +18,8 @@ Evaluated as of a date (`asOf`, the end of that day):
   that count (for a monthly target: 1 or 0).
 Concentrations are never summed: values are compared, or averaged over months, never added up.
 
-The aggregation is one grouped SELECT per batch of targets (`attainment_statement`); the
+The observation is a few correlated probes of the measurement slot indexes per target
+(`observed_columns`), one SELECT per batch of targets (`attainment_statement`); the
 classification is the pure function `classify` and its SQL twin `classified`, which every
 read path uses (the loader here and the compiled path), tested equal to `classify`.
 """
@@ -188,101 +189,15 @@ def first_open_month_sql(as_of: Any) -> sa.ColumnElement[int]:
     )
 
 
-def attainment_rows(
-    which: sa.ColumnElement[bool], as_of: Any, *, split_places: bool = False
-) -> sa.Select[Any]:
+def attainment_rows(which: sa.ColumnElement[bool], as_of: Any) -> sa.Select[Any]:
     """One row per target matching `which` (a condition on the `target` table): its terms,
-    aggregated measurements and attainment as of a date (`as_of`: a date, or a SQL date).
+    observed measurements and attainment as of a date (`as_of`: a date, or a SQL date).
 
     Columns: target_id, year, month, value, direction, kind, month_value, annual_value,
     year_to_date_mean, months_measured (the year-to-date count), and the classification
     (classified): status, basis, actual, measured (monthsMeasured).
-
-    `split_places`: the measurements of a section's target and of a unit's own target are
-    two joins (UNION ALL) instead of one join on either condition, so that each reads its
-    own index (SQLite picks one index per join: with the OR it read every unit's
-    measurements of the indicator and year).
     """
-    t, m = target_t, measurement_t
-    same_place = sa.or_(
-        sa.and_(t.c.section_id.is_not(None), m.c.section_id == t.c.section_id),
-        # A unit's own value, not one of its sections'.
-        sa.and_(
-            t.c.section_id.is_(None),
-            m.c.section_id.is_(None),
-            m.c.org_unit_id == t.c.org_unit_id,
-        ),
-    )
-    # Corrections are appended, not rewritten: the latest recorded value of a period counts.
-    if split_places:
-        same_period = sa.and_(m.c.indicator_id == t.c.indicator_id, m.c.year == t.c.year)
-        columns = (t.c.id.label("target_id"), m.c.year, m.c.month, m.c.value)
-        order = (m.c.recorded_at.label("recorded_at"), m.c.id.label("measurement_id"))
-        places = sa.union_all(
-            *(
-                sa.select(*columns, *order)
-                .select_from(t.join(m, sa.and_(same_period, *place)))
-                .where(which)
-                for place in (
-                    [t.c.section_id.is_not(None), m.c.section_id == t.c.section_id],
-                    [
-                        t.c.section_id.is_(None),
-                        m.c.org_unit_id == t.c.org_unit_id,
-                        m.c.section_id.is_(None),
-                    ],
-                )
-            )
-        ).subquery("place_measurement")
-        p = places.c
-        latest = (
-            sa.select(
-                p.target_id,
-                p.year,
-                p.month,
-                p.value,
-                sa.func.row_number()
-                .over(
-                    partition_by=(p.target_id, p.month),
-                    order_by=(p.recorded_at.desc(), p.measurement_id.desc()),
-                )
-                .label("recency"),
-            )
-            .select_from(places)
-            .subquery("latest_measurement")
-        )
-        return _observed(which, latest, as_of)
-    latest = (
-        sa.select(
-            t.c.id.label("target_id"),
-            m.c.year,
-            m.c.month,
-            m.c.value,
-            sa.func.row_number()
-            .over(
-                partition_by=(t.c.id, m.c.month),
-                order_by=(m.c.recorded_at.desc(), m.c.id.desc()),
-            )
-            .label("recency"),
-        )
-        .select_from(
-            t.join(
-                m,
-                sa.and_(m.c.indicator_id == t.c.indicator_id, m.c.year == t.c.year, same_place),
-            )
-        )
-        .where(which)
-        .subquery("latest_measurement")
-    )
-    return _observed(which, latest, as_of)
-
-
-def _observed(which: sa.ColumnElement[bool], latest: Any, as_of: Any) -> sa.Select[Any]:
-    """attainment_rows from the latest measurement of each target's periods."""
     t, i = target_t, indicator_t
-    ended_month = sa.and_(
-        latest.c.month.is_not(None),
-        latest.c.year * 12 + latest.c.month - 1 < first_open_month_sql(as_of),
-    )
     observed = (
         sa.select(
             t.c.id.label("target_id"),
@@ -291,23 +206,59 @@ def _observed(which: sa.ColumnElement[bool], latest: Any, as_of: Any) -> sa.Sele
             t.c.value,
             i.c.direction,
             i.c.kind,
-            sa.func.max(sa.case((latest.c.month == t.c.month, latest.c.value))).label(
-                "month_value"
-            ),
-            sa.func.max(sa.case((latest.c.month.is_(None), latest.c.value))).label("annual_value"),
-            sa.func.avg(sa.case((ended_month, latest.c.value))).label("year_to_date_mean"),
-            sa.func.count(sa.case((ended_month, 1))).label("months_measured"),
+            *observed_columns(t.c, as_of),
         )
-        .select_from(
-            t.join(i, i.c.id == t.c.indicator_id).outerjoin(
-                latest, sa.and_(latest.c.target_id == t.c.id, latest.c.recency == 1)
-            )
-        )
+        .select_from(t.join(i, i.c.id == t.c.indicator_id))
         .where(which)
-        .group_by(t.c.id, t.c.year, t.c.month, t.c.value, i.c.direction, i.c.kind)
         .subquery("observed")
     )
     return sa.select(*observed.c, *classified(observed, as_of))
+
+
+def observed_columns(target: Any, as_of: Any) -> list[sa.ColumnElement[Any]]:
+    """What `classify` reads of a target's measurements, as correlated probes of the
+    measurement slot indexes: month_value, annual_value, year_to_date_mean, months_measured.
+
+    `target` holds the target's indicator_id, org_unit_id, section_id, year and month (the
+    `target` table's columns, or a parent level's on the compiled path). A period holds one
+    measurement (uq_measurement_unit_period, uq_measurement_section_period: recording it
+    again corrects it in place), so a monthly target reads one index entry; only an annual
+    target reads its year's months. A section's target reads the section's measurements; a
+    unit's own target the unit's own (not its sections').
+    """
+    c = target
+
+    def probe(*columns: Any, where: Any) -> sa.ColumnElement[Any]:
+        """A scalar read of the target's place (section or unit), the first that applies."""
+        m = measurement_t
+        period = [m.c.indicator_id == c.indicator_id, m.c.year == c.year, *where(m)]
+        section = sa.select(*columns).where(*period, m.c.section_id == c.section_id)
+        unit = sa.select(*columns).where(
+            *period, m.c.org_unit_id == c.org_unit_id, m.c.section_id.is_(None)
+        )
+        return sa.case(
+            (c.section_id.is_not(None), section.scalar_subquery()),
+            else_=unit.scalar_subquery(),
+        )
+
+    m = measurement_t
+    ended = m.c.year * 12 + m.c.month - 1 < first_open_month_sql(as_of)
+    months = [m.c.month.is_not(None), ended]
+    monthly, annual = c.month.is_not(None), c.month.is_(None)
+    return [
+        sa.case((monthly, probe(m.c.value, where=lambda m: [m.c.month == c.month]))).label(
+            "month_value"
+        ),
+        sa.case((annual, probe(m.c.value, where=lambda m: [m.c.month.is_(None)]))).label(
+            "annual_value"
+        ),
+        sa.case((annual, probe(sa.func.avg(m.c.value), where=lambda m: months))).label(
+            "year_to_date_mean"
+        ),
+        sa.func.coalesce(
+            sa.case((annual, probe(sa.func.count(), where=lambda m: months))), 0
+        ).label("months_measured"),
+    ]
 
 
 def classified(row: Any, as_of: Any) -> list[sa.ColumnElement[Any]]:
