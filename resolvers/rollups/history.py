@@ -25,7 +25,7 @@ from __future__ import annotations
 import uuid
 import weakref
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -62,16 +62,20 @@ def periods_up_to(
     table: sa.FromClause, as_of: date, root: sa.ColumnElement[bool]
 ) -> sa.ColumnElement[bool]:
     """The rows of `table` (rollup_bucket_history) of the roots `root` picks whose periods
-    add up to the state as of the end of `as_of`: every year before its year, every month of
-    its year before its month, every day of its month up to it (each change counted once).
-    `root` is repeated in each range so that both databases seek the key per range."""
-    year, month = date(as_of.year, 1, 1), date(as_of.year, as_of.month, 1)
+    add up to the state as of the end of `as_of`: every whole year before it, every whole
+    month of its year before it, every day of its month up to it (each change counted
+    once). A period is whole when it ends by `as_of`, so a month's last day reads no days
+    and 31 December no months. `root` is repeated in each range so that both databases seek
+    the key per range."""
+    after = as_of + timedelta(days=1)
+    year, month = date(after.year, 1, 1), date(after.year, after.month, 1)
     c = table.c
-    return sa.or_(
-        sa.and_(root, c.grain == "Y", c.period < year),
-        sa.and_(root, c.grain == "M", c.period >= year, c.period < month),
-        sa.and_(root, c.grain == "D", c.period >= month, c.period <= as_of),
-    )
+    ranges = [sa.and_(root, c.grain == "Y", c.period < year)]
+    if month > year:
+        ranges.append(sa.and_(root, c.grain == "M", c.period >= year, c.period < month))
+    if as_of >= month:
+        ranges.append(sa.and_(root, c.grain == "D", c.period >= month, c.period <= as_of))
+    return sa.or_(*ranges)
 
 
 def member_state_on(

@@ -55,6 +55,12 @@ async def history_dates(conn: AsyncConnection, today: date, most: int = 8) -> li
     days = sorted({calendar.local_date(m) for m in moments})
     picked = days[:: max(1, len(days) // most)][:most] + days[-1:]
     out = {d + timedelta(days=k) for d in picked for k in (-1, 0, 1)} | {today}
+    # Period ends read whole months or years and no days (history.periods_up_to): the last
+    # day of each picked day's month, of the month before, and of the year before.
+    for d in picked:
+        first = d.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        out |= {following - timedelta(days=1), first - timedelta(days=1), date(d.year - 1, 12, 31)}
     return sorted(d for d in out if d <= today)
 
 

@@ -19,6 +19,7 @@ import models
 from api.settings import Settings
 from models.rules import calendar
 from resolvers.common import global_id
+from resolvers.rollups.history import periods_up_to
 from resolvers.rollups.maintained import (
     maintained_rollup_statement,
     rebuild_task_rollups,
@@ -184,14 +185,31 @@ class TestHistory:
         async with seeded_db.engine.begin() as conn:
             days = await history_dates(conn, TODAY)
             assert await mismatches(conn, days, current=False) == []
-            row = (await conn.execute(sa.select(changes_t).limit(1))).mappings().one()
+            # A row that the last date reads (today's, or the last date's month's rows).
+            read = periods_up_to(changes_t, days[-1], sa.true())
+            row = (await conn.execute(sa.select(changes_t).where(read).limit(1))).mappings().one()
             await conn.execute(
                 changes_t.update()
                 .where(*(changes_t.c[k] == row[k] for k in ("root_id", "grain", "period")))
                 .values(tasks=changes_t.c.tasks + 1)
             )
-            # Every period counts: a day, month or year row moves the dates after it.
-            later = [d for d in days if d >= row["period"]]
+            # Every period counts: a day, month or year row moves the dates that read it
+            # (after it; a day's row not at its month's end, whose month row covers it).
+            key = [changes_t.c[k] == row[k] for k in ("grain", "period")]
+            later = [
+                d
+                for d in days
+                if d >= row["period"]
+                and (
+                    await conn.execute(
+                        sa.select(sa.func.count())
+                        .select_from(changes_t)
+                        .where(
+                            *key, periods_up_to(changes_t, d, changes_t.c.root_id == row["root_id"])
+                        )
+                    )
+                ).scalar_one()
+            ]
             assert later
             assert await mismatches(conn, later, current=False) != []
 
