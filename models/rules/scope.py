@@ -262,8 +262,8 @@ def with_sets(scope: Scope, prefix: str = "scope_") -> Scope:
     add("ancestors", ancestors(scope))
     add("tasks", visible_task_ids(current()))
     add("rectifications", visible_rectification_ids(current()))
-    unit = unit_t.alias(f"{prefix}unit")
-    add("units", sa.select(unit.c.id).where(unit_visible(current(), unit.c.id)))
+    add("known_units", sa.union_all(*_known_units(current())))
+    add("units", visible_unit_ids(current(), known=sets["known_units"]))
     return current()
 
 
@@ -428,22 +428,15 @@ def visible_rectification_ids(scope: Scope) -> sa.Select[Any] | sa.CompoundSelec
     )
 
 
-def unit_visible(scope: Scope, column: Column) -> Predicate:
-    """`column` (an org unit id) is in the subtree, an ancestor, co-assigned, or a 条 superior.
-
-    Co-assigned: assigned (any role) to a visible task, or responsible for a visible
-    rectification. 条 superior: the `line_parent` of a unit of the first three kinds. Seeing a
-    unit shows the unit itself (name, kind); what hangs below it or is assigned to it stays
-    under the other predicates.
-    """
-    if scope.unrestricted:
-        return sa.true()
-    listed = _set(scope, "units")
-    if listed is not None:
-        return column.in_(listed)
+def _known_units(scope: Scope) -> list[sa.Select[Any]]:
+    """The sets of units a viewer knows of itself (unit_visible's first three kinds): its
+    subtree, its ancestors, and the units co-assigned to its visible tasks and
+    rectifications."""
     # From the visible tasks' ids to their assignments (by task id): as a task_visible filter
     # on the assignment table, PostgreSQL read every assignment to test it.
-    co_assigned = [
+    return [
+        subtree(scope),
+        ancestors(scope),
         sa.select(assignment_t.c.org_unit_id).where(
             assignment_t.c.task_id.in_(visible_task_ids(scope))
         ),
@@ -452,19 +445,47 @@ def unit_visible(scope: Scope, column: Column) -> Predicate:
         ),
     ]
 
-    def known(unit: Column) -> Predicate:
-        return sa.or_(
-            unit.in_(subtree(scope)),
-            unit.in_(ancestors(scope)),
-            *(unit.in_(units) for units in co_assigned),
-        )
+
+def unit_visible(scope: Scope, column: Column) -> Predicate:
+    """`column` (an org unit id) is in the subtree, an ancestor, co-assigned, or a 条 superior.
+
+    Co-assigned: assigned (any role) to a visible task, or responsible for a visible
+    rectification. 条 superior: the `line_parent` of a unit of the first three kinds. Seeing a
+    unit shows the unit itself (name, kind); what hangs below it or is assigned to it stays
+    under the other predicates. `visible_unit_ids` is the same rule as a set.
+    """
+    if scope.unrestricted:
+        return sa.true()
+    listed = _set(scope, "units")
+    if listed is not None:
+        return column.in_(listed)
+    known = _known_units(scope)
+
+    def knows(unit: Column) -> Predicate:
+        return sa.or_(*(unit.in_(units) for units in known))
 
     line = unit_t.alias("line_of")
     line_parents = sa.select(line.c.line_parent_id).where(
-        line.c.line_parent_id.is_not(None), known(line.c.id)
+        line.c.line_parent_id.is_not(None), knows(line.c.id)
     )
-    base = known(column)
-    return sa.or_(base, column.in_(line_parents))
+    return sa.or_(knows(column), column.in_(line_parents))
+
+
+def visible_unit_ids(scope: Scope, known: Any = None) -> sa.CompoundSelect[Any]:
+    """Ids of the units unit_visible shows (with repeats), built from the known sets rather
+    than by testing every unit: the known units (`known`: a set of their ids, e.g. a CTE of
+    them; default _known_units'), and the 条 superiors of those, found by key."""
+    line = unit_t.alias("line_of")
+    sets = _known_units(scope) if known is None else [sa.select(known.c.id)]
+    return sa.union_all(
+        *sets,
+        *(
+            sa.select(line.c.line_parent_id).where(
+                line.c.id.in_(units), line.c.line_parent_id.is_not(None)
+            )
+            for units in sets
+        ),
+    )
 
 
 def share_visible(scope: Scope, assignment_id: Column) -> Predicate:

@@ -226,7 +226,13 @@ class Env:
         if not self.scope.unrestricted:
             self.scope = Scope(root=NO_ROOT, disclosure=Disclosure.INTERNAL, parameter=SCOPE_ROOT)
             if self.dialect.scope_sets:
-                self.scope = with_sets(self.scope)
+                self.use_scope_sets()
+
+    def use_scope_sets(self) -> None:
+        """A restricted viewer's predicates from here on read its id sets from CTEs of the
+        statement (models/rules/scope.py with_sets), each computed once."""
+        if not self.scope.unrestricted and self.scope.sets is None:
+            self.scope = with_sets(self.scope)
 
     def scope_at(self, row: Row) -> Scope:
         """The scope a field of `row` is read with: everything for a row a covered plan knows
@@ -1509,13 +1515,12 @@ def unit_ancestors(env: Env, f: Field, row: Row) -> Any:
 
 
 def unit_aliases(env: Env, f: Field, row: Row) -> Any:
-    """OrgUnit.aliases, alphabetical."""
+    """OrgUnit.aliases, alphabetical. A unit's aliases are the unit itself (scope.py
+    `unit_visible`: seeing a unit shows its names), and every unit row of a plan is one the
+    viewer sees (each list or link that yields one tests unit_visible, or holds only
+    co-assigned units), so they are read without testing the unit again."""
     a = env.alias(alias_t, "al")
-    source = (
-        sa.select()
-        .select_from(a)
-        .where(a.c.org_unit_id == outer(row.c.id), unit_visible(env.scope_at(row), a.c.org_unit_id))
-    )
+    source = sa.select().select_from(a).where(a.c.org_unit_id == outer(row.c.id))
     return json_list(env, a.c.alias, [a.c.alias], source)
 
 
@@ -2192,6 +2197,8 @@ def query_org_units(env: Env, f: Field) -> Any:
     elif parent_id is not None and env.cover(parent_id):
         inside = True
     else:
+        if env.dialect.unit_list_sets:
+            env.use_scope_sets()
         base = base.where(unit_visible(env.scope, u.c.id))
     order = [OrderKey(u.c.depth), OrderKey(u.c.sort_order), OrderKey(u.c.code), OrderKey(u.c.id)]
     # The filter's units are the list's parent (resolvers/cursors.py PARENT_FILTERS).

@@ -152,18 +152,19 @@ class Dialect:
     # in every subquery that tests a row: SQLite parses the latter only so deep and
     # re-evaluates them; PostgreSQL plans them well where they are.
     scope_sets = False
+    # Whether a restricted viewer's list of every unit it can see (orgUnits without a parent
+    # or ancestor: the unit tree) reads the id sets from CTEs all the same. Each of its rows
+    # tests the sets again (its parent, its rollup, its aliases): nested, they were planned
+    # and run once per test (a town's unit tree: 12 ms of planning and 21 of execution;
+    # with the CTEs 2 and 16). Elsewhere a restricted plan tests a few rows, and a CTE would
+    # compute a whole set (a city's visible tasks) where a nested test probes an index.
+    unit_list_sets = True
     # Whether a restricted viewer's rollup (as of a past day) or state-tested task list
     # (overdueAsOf, …) of a root outside its subtree reads the root's maintained members
     # (their history for a past day) restricted to the visible tasks, as its rollup of today
     # does, rather than aggregating every share below the root live (SQLite has no hash
     # joins: resolvers/compiled/rollups.py, compiler.unit_tasks).
     outside_members = False
-    # Whether a join on either of two conditions is written as two joins (UNION ALL), each
-    # read by its own index: resolvers/rollups/attainment.py `split_places`. SQLite picks
-    # one index per join; PostgreSQL ANDs a bitmap of either place's rows with one of the
-    # indicator's, where a split join reads one unique index per target (a district's
-    # screen, 182 targets' attainment: 15 -> 7 ms of its 28).
-    split_or_joins = True
     # Whether a restricted viewer asking about units in its own branch gets a covered plan
     # (api/compiled.py `variants`: read as ADMIN reads, with ADMIN's planning cost). Worth
     # it where planning is the cost (PostgreSQL); on SQLite the guards nest the statement
@@ -311,7 +312,6 @@ class SQLiteDialect(Dialect):
     date_parameters = False  # dates are ISO text: `? + 14 days` is not a date
     scope_sets = True
     outside_members = True
-    split_or_joins = True
     covered_plans = False
 
     def too_complex(self, error: BaseException | None) -> bool:
