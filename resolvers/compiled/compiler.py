@@ -88,7 +88,7 @@ from resolvers.inspection.queries import rectification_conditions
 from resolvers.inspection.types import RectificationFilter
 from resolvers.org_unit.queries import name_match_statement, name_parameters
 from resolvers.pagination import OrderKey, _arguments, after_predicate
-from resolvers.rollups.attainment import classified, observed_columns
+from resolvers.rollups.attainment import attainment_of
 from resolvers.rollups.history import history_t as member_history_t
 from resolvers.rollups.history import member_state_on
 from resolvers.rollups.maintained import (
@@ -1762,24 +1762,10 @@ def target_attainment(env: Env, f: Field, row: Row) -> Any:
     as_of = f.args.get("asOf")
     day = env.today_value() if as_of is None else as_of
     # The target's own columns are at hand: the measurements are probed from them (no second
-    # read of the target). OFFSET 0 keeps the probes in one place: merged into the
-    # classification, each would run once per use.
-    i = env.alias(indicator_t, "ind")
+    # read of the target).
     target = SimpleNamespace(**{k: outer(row.c[k]) for k in TARGET_TERMS})
-    observed = (
-        sa.select(
-            target.year.label("year"),
-            target.month.label("month"),
-            target.value.label("value"),
-            i.c.direction,
-            i.c.kind,
-            *observed_columns(target, day),
-        )
-        .where(i.c.id == target.indicator_id)
-        .offset(0)
-        .subquery(env.name("obs"))
-    )
-    a = sa.select(*observed.c, *classified(observed, day)).subquery(env.name("at"))
+    i = env.alias(indicator_t, "ind")
+    a = attainment_of(target, i, day, name=env.name("obs")).subquery(env.name("at"))
     formulas: dict[str, Any] = {
         "asOf": day if isinstance(day, sa.ColumnElement) else sa.literal(day, sa.Date),
         "status": a.c.status,

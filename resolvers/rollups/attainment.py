@@ -197,20 +197,39 @@ def attainment_rows(which: sa.ColumnElement[bool], as_of: Any) -> sa.Select[Any]
     year_to_date_mean, months_measured (the year-to-date count), and the classification
     (classified): status, basis, actual, measured (monthsMeasured).
     """
-    t, i = target_t, indicator_t
+    t = target_t
+    return attainment_of(t.c, indicator_t, as_of, key=[t.c.id.label("target_id")], where=[which])
+
+
+def attainment_of(
+    target: Any,
+    indicator: Any,
+    as_of: Any,
+    *,
+    key: Sequence[sa.ColumnElement[Any]] = (),
+    where: Sequence[sa.ColumnElement[bool]] = (),
+    name: str = "observed",
+) -> sa.Select[Any]:
+    """The attainment row of a target: `key`, its terms (year, month, value, the indicator's
+    direction and kind), what it observed (observed_columns) and their classification.
+
+    `target` holds the target's columns (the `target` table's, or a parent level's on the
+    compiled path); `indicator` is the indicator table or an alias of it. OFFSET 0 keeps the
+    observed probes in their subquery: merged into the classification, each would run once
+    per use."""
     observed = (
         sa.select(
-            t.c.id.label("target_id"),
-            t.c.year,
-            t.c.month,
-            t.c.value,
-            i.c.direction,
-            i.c.kind,
-            *observed_columns(t.c, as_of),
+            *key,
+            target.year.label("year"),
+            target.month.label("month"),
+            target.value.label("value"),
+            indicator.c.direction,
+            indicator.c.kind,
+            *observed_columns(target, as_of),
         )
-        .select_from(t.join(i, i.c.id == t.c.indicator_id))
-        .where(which)
-        .subquery("observed")
+        .where(indicator.c.id == target.indicator_id, *where)
+        .offset(0)
+        .subquery(name)
     )
     return sa.select(*observed.c, *classified(observed, as_of))
 
