@@ -129,6 +129,25 @@ class RollupBucketHistory(SQLModel, table=True):
     """
 
     __tablename__ = "rollup_bucket_history"
+    __table_args__ = (
+        # PostgreSQL (migration 0048): the key carries the counts and sums, so a unit's
+        # buckets as of a day are an index-only read of its ~45 periods' rows, which lie
+        # together in the index; from the table they were one page per row (the rows of a
+        # unit are written over all of its history), which a province's children as of a
+        # past day read by the ten thousand.
+        sa.PrimaryKeyConstraint(
+            "root_id",
+            "grain",
+            "period",
+            "rated",
+            "completed",
+            "started",
+            "dated",
+            "due_on",
+            name="pk_rollup_bucket_history",
+            postgresql_include=["tasks", "weight_sum", "weighted_progress_sum"],
+        ),
+    )
 
     root_id: uuid.UUID = Field(foreign_key="org_unit.id", primary_key=True, ondelete="CASCADE")
     grain: str = Field(primary_key=True, max_length=1)

@@ -92,7 +92,7 @@ from resolvers.rollups.attainment import attainment_of
 from resolvers.rollups.history import history_t as member_history_t
 from resolvers.rollups.history import member_state_on
 from resolvers.rollups.maintained import (
-    bucket_count,
+    MemberList,
     filtered_member_rollup,
     member_list,
     member_rows,
@@ -126,7 +126,7 @@ from resolvers.task.filters import (
     task_filter_conditions,
     whole_task_state,
 )
-from resolvers.task.order import deadline_sort_key, is_deadline, task_order
+from resolvers.task.order import is_deadline, task_order
 from resolvers.task.types import TaskFilter
 
 unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
@@ -1121,11 +1121,12 @@ def member_tasks(
     Ordered by deadline (and id) with no other filter, the list never reads the task table
     but for its page: the members' own deadline (the task row's, kept with it) orders it,
     so the count and the first page are reads of ix_rollup_member_pending."""
-    m, conditions, pending = member_list(unit, tests, name=env.name("m"))
+    members = member_list(unit, tests, name=env.name("m"))
+    m, conditions = members.rows, members.conditions
     order = task_order(f.args.get("orderBy"))
-    own = [member_order_key(k, m, pending) for k in order]
-    # Every test of today, nothing else: the count is the buckets' (the members grouped).
-    count = None if filtered or not pending else bucket_count(unit, tests)
+    own = [member_order_key(k, members) for k in order]
+    # The count is the buckets' (the members grouped) where no other filter applies.
+    count = None if filtered else members.count
     if count is None or not all(k is not None for k in own):
         env.generic = False  # GENERIC_SAFE: the pending index in its order, and the buckets
     if not filtered and all(k is not None for k in own):
@@ -1154,15 +1155,14 @@ def member_tasks(
     )
 
 
-def member_order_key(key: OrderKey, m: Any, pending: bool) -> OrderKey | None:
-    """A task order key read from a rollup_member row (`m`), or None when the task row is
-    needed: the deadline (its end, kept with the member: `pending` rows all have one, so
-    the bare column, which the index orders) and the id."""
+def member_order_key(key: OrderKey, members: MemberList) -> OrderKey | None:
+    """A task order key read from `member_list`'s rows, or None when the task row is needed:
+    the deadline (the members' own DEADLINE key: their deadline end, kept with them) and
+    the id."""
     if key.column is task_t.c.id:
-        return OrderKey(m.c.task_id, key.descending)
+        return OrderKey(members.rows.c.task_id, key.descending)
     if is_deadline(key.column):
-        column = m.c.deadline_end if pending else deadline_sort_key(m.c.deadline_end)
-        return OrderKey(column, key.descending)
+        return OrderKey(members.deadline_sort, key.descending)
     return None
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import uuid
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -58,24 +58,53 @@ LOCAL_DAY = "govgraph_local_day"
 # -- reading ---------------------------------------------------------------------------------
 
 
+def _period_ranges(as_of: date) -> list[tuple[str, date | None, date]]:
+    """(grain, first period or None, period before which it stops) of the periods that add up
+    to the state as of the end of `as_of`: every whole year before it, every whole month of
+    its year before it, every day of its month up to it (each change counted once). A period
+    is whole when it ends by `as_of`, so a month's last day reads no days and 31 December
+    no months."""
+    after = as_of + timedelta(days=1)
+    year, month = date(after.year, 1, 1), date(after.year, after.month, 1)
+    ranges: list[tuple[str, date | None, date]] = [("Y", None, year)]
+    if month > year:
+        ranges.append(("M", year, month))
+    if as_of >= month:
+        ranges.append(("D", month, after))
+    return ranges
+
+
+def _in_range(c: Any, grain: str, first: date | None, stop: date) -> list[sa.ColumnElement[bool]]:
+    found = [c.grain == grain, c.period < stop]
+    return found if first is None else [*found, c.period >= first]
+
+
 def periods_up_to(
     table: sa.FromClause, as_of: date, root: sa.ColumnElement[bool]
 ) -> sa.ColumnElement[bool]:
     """The rows of `table` (rollup_bucket_history) of the roots `root` picks whose periods
-    add up to the state as of the end of `as_of`: every whole year before it, every whole
-    month of its year before it, every day of its month up to it (each change counted
-    once). A period is whole when it ends by `as_of`, so a month's last day reads no days
-    and 31 December no months. `root` is repeated in each range so that both databases seek
-    the key per range."""
-    after = as_of + timedelta(days=1)
-    year, month = date(after.year, 1, 1), date(after.year, after.month, 1)
-    c = table.c
-    ranges = [sa.and_(root, c.grain == "Y", c.period < year)]
-    if month > year:
-        ranges.append(sa.and_(root, c.grain == "M", c.period >= year, c.period < month))
-    if as_of >= month:
-        ranges.append(sa.and_(root, c.grain == "D", c.period >= month, c.period <= as_of))
-    return sa.or_(*ranges)
+    add up to the state as of the end of `as_of` (`_period_ranges`), as one condition.
+    `root` is repeated in each range so that both databases seek the key per range."""
+    return sa.or_(*(sa.and_(root, *_in_range(table.c, *r)) for r in _period_ranges(as_of)))
+
+
+def period_rows(
+    as_of: date,
+    root: Callable[[sa.ColumnElement[Any]], sa.ColumnElement[bool]],
+    *,
+    name: str = "rollup_bucket_history",
+) -> sa.FromClause:
+    """`periods_up_to`'s rows of the roots `root` picks (a condition on a root_id column) as
+    one UNION ALL of a read per range: each is a range of the key, which PostgreSQL reads
+    index-only (the key carries the counts and sums: migration 0048); under one OR it read
+    every row of the root from the index, a province's thousands per past day."""
+    reads = []
+    for grain, first, stop in _period_ranges(as_of):
+        t = changes_t.alias(f"{name}_{grain.lower()}")
+        reads.append(sa.select(*t.c).where(root(t.c.root_id), *_in_range(t.c, grain, first, stop)))
+    if len(reads) == 1:
+        return reads[0].subquery(name)
+    return sa.union_all(*reads).subquery(name)
 
 
 def member_state_on(

@@ -27,7 +27,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -95,15 +95,20 @@ def buckets_answer(
 
 
 def bucket_rows(
-    as_of: date, *, current: bool
-) -> tuple[sa.FromClause, Callable[[sa.ColumnElement[bool]], sa.ColumnElement[bool]]]:
-    """The rows whose sums are the buckets as of `as_of`, and how to pick them given a
-    condition on their root_id: rollup_bucket for today or later, else the periods of
-    rollup_bucket_history up to the day."""
+    as_of: date,
+    root: Callable[[sa.ColumnElement[Any]], sa.ColumnElement[bool]],
+    *,
+    current: bool,
+    name: str = "rollup_bucket",
+) -> tuple[sa.FromClause, list[sa.ColumnElement[bool]]]:
+    """The rows whose sums are the buckets as of `as_of` of the roots `root` picks (a
+    condition on a root_id column), and the conditions left to apply to them: rollup_bucket
+    for today or later, else the periods of rollup_bucket_history up to the day
+    (history.period_rows)."""
     if current:
-        return bucket_t.alias("rollup_bucket"), lambda root: root
-    changes = history.changes_t.alias("rollup_bucket_history")
-    return changes, lambda root: history.periods_up_to(changes, as_of, root)
+        bucket = bucket_t.alias(name)
+        return bucket, [root(bucket.c.root_id)]
+    return history.period_rows(as_of, root, name=f"{name}_history"), []
 
 
 def maintained_rollup_statement(
@@ -116,14 +121,21 @@ def maintained_rollup_statement(
     history). `roots` is a list of unit ids, or a column (`outer.id`) to correlate with; a
     root without buckets has no row (zero counts).
     """
-    bucket, rows = bucket_rows(as_of, current=current)
     if isinstance(roots, sa.ColumnElement):
-        condition = bucket.c.root_id == roots
+        column = roots
+
+        def picked(root_id: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+            return root_id == column
     else:
-        condition = bucket.c.root_id.in_(list(roots))
+        ids = list(roots)
+
+        def picked(root_id: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+            return root_id.in_(ids)
+
+    bucket, conditions = bucket_rows(as_of, picked, current=current)
     return (
         sa.select(bucket.c.root_id, *rollup_columns(bucket, as_of))
-        .where(rows(condition))
+        .where(*conditions)
         .group_by(bucket.c.root_id)
     )
 
@@ -208,10 +220,12 @@ def maintained_rollup_in_subtree(
         .where(closure_t.c.ancestor_id == subtree_root, closure_t.c.descendant_id.in_(roots))
         .subquery("inside")
     )
-    bucket, rows = bucket_rows(as_of, current=current)
+    ids = list(roots)
+    bucket, conditions = bucket_rows(as_of, lambda root_id: root_id.in_(ids), current=current)
+    joined = sa.and_(bucket.c.root_id == inside.c.root_id, *conditions)
     return (
         sa.select(inside.c.root_id, *rollup_columns(bucket, as_of))
-        .select_from(inside.outerjoin(bucket, rows(bucket.c.root_id == inside.c.root_id)))
+        .select_from(inside.outerjoin(bucket, joined))
         .group_by(inside.c.root_id)
     )
 
@@ -272,16 +286,37 @@ def filtered_member_rollup(
     return sa.select(picked.c.root_id, *rollup_columns(picked, as_of)).group_by(picked.c.root_id)
 
 
+class MemberList(NamedTuple):
+    """`member_list`'s answer: the rows (a FromClause with `task_id`), the conditions on
+    them, whether every row passing is pending today (then it has a deadline end:
+    ix_rollup_member_pending holds it), the rows' DEADLINE sort key (the task's present
+    deadline end, resolvers/task/order.py), and their count where the buckets hold it."""
+
+    rows: sa.FromClause
+    conditions: list[sa.ColumnElement[bool]]
+    pending: bool
+    deadline_sort: sa.ColumnElement[Any]
+    # How many rows pass, summed from the buckets (`bucket_count`), or None: count them.
+    count: sa.ColumnElement[Any] | None
+
+
 def member_list(
     root: sa.ColumnElement[Any], tests: Sequence[rules.StateTest], *, name: str
-) -> tuple[sa.FromClause, list[sa.ColumnElement[bool]], bool]:
+) -> MemberList:
     """The tasks of `root`'s rollup (LEAD, whole subtree: today's members) passing every state
     test (overdueAsOf, dueSoonAsOf, dueSoon, dueWithin), each judged as of its own day by
     the members' state then: what `judged_pairs` finds for the root's scope, read from the
     maintained members instead of the shares and their history.
 
-    Returns the rollup_member alias, the conditions on it, and whether every row passing
-    them is pending today (then it has a deadline end: ix_rollup_member_pending holds it)."""
+    One test, overdueAsOf a past day: the root's rollup_overdue_span rows holding on the
+    day (the same member spans, judged by the same rule), which ix_rollup_overdue_span_walk
+    serves in the list's DEADLINE order (a page stops after its rows), counted from the
+    bucket history, instead of probing the history of every member of the root today. A
+    task has spans in a root only while it is a member there today: its history derives
+    from its present lead shares and the present tree (`refresh_history`)."""
+    spans = _overdue_then(root, tests, name=name)
+    if spans is not None:
+        return spans
     m = member_t.alias(f"member_{name}")
     pending_now = rules.pending_rated(m.c.completed, m.c.rated, m.c.deadline_end)
     conditions: list[sa.ColumnElement[bool]] = [m.c.root_id == root]
@@ -297,20 +332,44 @@ def member_list(
             )
         conditions.append(sa.not_(passing) if test.negated else passing)
         all_pending = all_pending and test.cutoff is None and not test.negated
-    return m, conditions, all_pending
+    # Pending rows all have a deadline end: the bare column, which the index orders.
+    deadline = m.c.deadline_end if all_pending else rules.deadline_sort_key(m.c.deadline_end)
+    count = bucket_count(root, tests) if all_pending else None
+    return MemberList(m, conditions, all_pending, deadline, count)
+
+
+def _overdue_then(
+    root: sa.ColumnElement[Any], tests: Sequence[rules.StateTest], *, name: str
+) -> MemberList | None:
+    """`member_list` for the one test overdueAsOf of a past day (else None): rollup_overdue_span
+    holds each member's overdue days, derived from its history spans by the same rule."""
+    if len(tests) != 1:
+        return None
+    test = tests[0]
+    if test.name != "overdue" or test.negated or test.cutoff is None:
+        return None
+    s = history.overdue_t.alias(f"overdue_span_{name}")
+    conditions = [s.c.root_id == root, *history.overdue_on(s, test.as_of)]
+    return MemberList(s, conditions, False, s.c.deadline_sort, bucket_count(root, tests))
 
 
 def bucket_count(
     root: sa.ColumnElement[Any], tests: Sequence[rules.StateTest]
 ) -> sa.ColumnElement[Any]:
-    """How many of `root`'s members pass every state test of today or later (none negated):
-    `member_list`'s count, summed from rollup_bucket (whose rows group the members by
-    `dated` and `due_on`, all the tests read)."""
-    assert all(t.cutoff is None and not t.negated for t in tests)
-    b = bucket_t.alias("counted_bucket")
+    """How many of `root`'s members pass every state test (none negated, all of one day):
+    `member_list`'s count, summed from the buckets as of that day (rollup_bucket today or
+    later, else its history), whose rows group the members by `dated` and `due_on`, all
+    the tests read."""
+    current = all(t.cutoff is None for t in tests)
+    assert tests
+    assert all(not t.negated for t in tests)
+    assert current or all(t.as_of == tests[0].as_of for t in tests)
+    b, conditions = bucket_rows(
+        tests[0].as_of, lambda root_id: root_id == root, current=current, name="counted_bucket"
+    )
     return (
         sa.select(sa.func.coalesce(sa.func.sum(b.c.tasks), 0))
-        .where(b.c.root_id == root, *(t.holds_pending(b.c.dated, b.c.due_on) for t in tests))
+        .where(*conditions, *(t.holds_pending(b.c.dated, b.c.due_on) for t in tests))
         .scalar_subquery()
     )
 
@@ -319,8 +378,8 @@ def members_passing(
     root: sa.ColumnElement[Any], tests: Sequence[rules.StateTest], *, name: str
 ) -> sa.Select[Any]:
     """Ids of the tasks of `member_list`."""
-    m, conditions, _pending = member_list(root, tests, name=name)
-    return sa.select(m.c.task_id).where(*conditions)
+    members = member_list(root, tests, name=name)
+    return sa.select(members.rows.c.task_id).where(*members.conditions)
 
 
 def single_root() -> tuple[sa.ColumnElement[Any], sa.ColumnElement[bool]]:
@@ -391,15 +450,7 @@ def whole_tasks_overdue(
         .where(s.c.root_id == root, *history.overdue_on(s, test.as_of))
         .subquery(f"overdue_{name}")
     )
-    changes = history.changes_t.alias(f"overdue_count_{name}")
-    count = (
-        sa.select(sa.func.coalesce(sa.func.sum(changes.c.tasks), 0))
-        .where(
-            history.periods_up_to(changes, test.as_of, changes.c.root_id == root),
-            test.holds_pending(changes.c.dated, changes.c.due_on),
-        )
-        .scalar_subquery()
-    )
+    count = bucket_count(root, [test])
     return rows, count, only
 
 
