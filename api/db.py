@@ -92,9 +92,11 @@ def create_engine(
         # PostgreSQL may switch to a generic plan that assumes a tiny subtree and turns a
         # province rollup from 0.5 s into a timeout (bench/RESULTS.md). Plan per execution.
         # `generic_plans`: connections for the statements that read by keys only (the
-        # compiled path's Plan.generic), whose one plan is right for every unit: PostgreSQL's
-        # own choice (auto) then keeps a generic plan and skips planning each execution.
-        mode = "auto" if generic_plans else "force_custom_plan"
+        # compiled path's Plan.generic), whose one plan is right for every unit: they run
+        # on the generic plan from the first execution and are never planned again. (With
+        # PostgreSQL's own choice, auto, a large statement such as the dashboard's screen
+        # kept being planned: its generic plan's estimate looks dearer than its custom ones.)
+        mode = "force_generic_plan" if generic_plans else "force_custom_plan"
         server_settings.setdefault("plan_cache_mode", mode)
     if rls_role:
         server_settings["role"] = rls_role  # as SET ROLE, from the connection's start

@@ -174,9 +174,9 @@ def dashboard_rows(ds: Dataset, admin: str, viewer: Callable[[str], str]) -> lis
     today = ds.today.isoformat()
     rows: list[Row] = []
 
-    def screen_row(label: str, audience: str, units: list[str], own: bool) -> Row:
+    def screen_row(label: str, audience: str, units: list[str], own: bool, day: str = today) -> Row:
         requests = [
-            graphql(screen, {"unit": gid("OrgUnit", u), "asOf": today}, viewer(u) if own else admin)
+            graphql(screen, {"unit": gid("OrgUnit", u), "asOf": day}, viewer(u) if own else admin)
             for u in units
         ]
         return Row(
@@ -186,6 +186,11 @@ def dashboard_rows(ds: Dataset, admin: str, viewer: Callable[[str], str]) -> lis
     rows.append(screen_row("ADMIN district", "ADMIN", ds.districts, own=False))
     rows.append(screen_row("ADMIN province", "ADMIN", [ds.province], own=False))
     rows.append(screen_row("town", "town", ds.towns, own=True))
+    # The screen as of a past day (the dashboard's date picker): the children's rollups from
+    # the bucket history, the overdue list from the overdue spans.
+    past = ds.past.isoformat()
+    rows.append(screen_row("ADMIN province past", "ADMIN", [ds.province], own=False, day=past))
+    rows.append(screen_row("town past", "town", ds.towns, own=True, day=past))
 
     def tree_row(audience: str, tokens: list[str], walk: bool) -> Row:
         row = Row(f"unit-tree:{audience}", "unit-tree", audience, "unit-tree", "dashboard")

@@ -3,6 +3,8 @@ shape the plan and so belong to its cache key."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -10,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
 
+from models.rules import calendar
 from resolvers.common import decode_global_id
 from resolvers.compiled.compiler import bound_variables
 from tests.conftest import TEST_SECRET, GraphQLClient, TestDatabase, graphql_client
@@ -603,6 +606,7 @@ async def test_the_plan_statement_checks_a_new_tokens_unit(
         assert required[-1] == ghost
 
 
+DASHBOARD = Path(__file__).parents[2] / "api" / "static" / "dashboard" / "queries"
 GENERIC_SHAPE = "query G($u: ID!) { orgUnit(id: $u) { id name taskRollup { total overdue } } }"
 LIST_SHAPE = """query L($u: ID!) { orgUnit(id: $u) {
   tasks(first: 3, includeDescendants: true) { totalCount } } }"""
@@ -626,10 +630,11 @@ async def test_key_reads_run_where_postgresql_keeps_a_generic_plan(
 ) -> None:
     """A plan that reads by keys only (compiler.py GENERIC_SAFE: a unit, its columns, its
     rollup from the maintained buckets) runs on the second pool, whose connections let
-    PostgreSQL keep a generic plan (plan_cache_mode auto); lists, live aggregations and a
-    restricted viewer's general plan stay on the connections that plan every execution.
-    The answers are the resolvers', before and after PostgreSQL switches to the generic plan
-    (its sixth run)."""
+    PostgreSQL keep a generic plan (plan_cache_mode force_generic_plan); lists, live
+    aggregations and a restricted viewer's general plan stay on the connections that plan
+    every execution. The dashboard's screen as of today is a key read; as of a past day,
+    or with a filtered rectification list, it is not. The answers are the resolvers',
+    on every run."""
     from api.app import create_app
     from api.settings import Settings
     from resolvers.common import global_id
@@ -686,6 +691,31 @@ async def test_key_reads_run_where_postgresql_keeps_a_generic_plan(
                 want.pop("extensions")
                 assert got == want
             assert used == [generic], query
+        # The dashboard's screen: today a key read; a past day (the tree's and the buckets'
+        # history) or a filtered rectification list is not.
+        screen = (DASHBOARD / "screen.graphql").read_text()
+        filtered = screen.replace(
+            "rectifications(includeDescendants: true,",
+            "rectifications(includeDescendants: true, filter: {status: [NOT_STARTED]},",
+        )
+        assert filtered != screen
+        today = calendar.today()
+        for query, day, generic in (
+            (screen, today, True),
+            (screen, today - timedelta(days=40), False),
+            (filtered, today, False),
+        ):
+            for unit in (district, town):
+                used.clear()
+                variables = {"unit": str(global_id("OrgUnit", unit)), "asOf": str(day)}
+                body = {"query": query, "variables": variables}
+                got = (await fast.http.post("/graphql", json=body)).json()
+                want = (await slow.http.post("/graphql", json=body)).json()
+                assert got.pop("extensions")["sql"]["compiled"] is True
+                want.pop("extensions")
+                assert got == want
+                assert "errors" not in got
+            assert used == [generic], (day, query is filtered)
         # A town viewer: its own unit (the covered plan) is a key read, an ancestor is not.
         for unit, generic in ((town, True), (district, False)):
             for _ in range(3):
@@ -701,4 +731,4 @@ async def test_key_reads_run_where_postgresql_keeps_a_generic_plan(
         for engine in (gql_app.generic_engine, gql_app.engine):
             async with engine.connect() as conn:
                 modes.append((await conn.execute(sa.text("SHOW plan_cache_mode"))).scalar())
-        assert modes == ["auto", "force_custom_plan"]
+        assert modes == ["force_generic_plan", "force_custom_plan"]
