@@ -1258,13 +1258,14 @@ def pin_lights(env: Env, flt: TaskFilter | None) -> None:
 def unit_task_rollup(env: Env, f: Field, row: Row) -> Any:
     day, current = env.day(f.args.get("asOf"))
     if not (
-        current
-        and f.args.get("filter") is None
+        f.args.get("filter") is None
         and f.args["includeDescendants"]
         and f.args["role"] is enums.RoleScope.LEAD
         and env.scope_at(row).unrestricted
     ):
-        env.generic = False  # not the maintained buckets' key read (GENERIC_SAFE)
+        # GENERIC_SAFE: the maintained buckets' key read, today, or their history's key
+        # ranges of a past day (history.period_rows; the day is a constant of the plan).
+        env.generic = False
     if f.args.get("filter") is not None:
         try:
             flt = task_filter(f.args["filter"])
@@ -1739,8 +1740,6 @@ def json_array_column(name: str) -> Handler:
 def unit_rectification_rollup(env: Env, f: Field, row: Row) -> Any:
     """OrgUnit.rectificationRollup: resolvers/rollups/rectification.py's statement."""
     day, current = env.day(f.args.get("asOf"))
-    if not current:
-        env.generic = False  # GENERIC_SAFE: today's states (a past day reads the history)
     name = env.name("rr")
     statement = rectification_rollup_statement(
         [unit_row_id(env, row)],
