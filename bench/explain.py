@@ -97,8 +97,9 @@ DASHBOARD_ONLY = ("unit-tree",)
 
 async def plan_of(
     url: str, query: str, variables: dict[str, Any], unit: uuid.UUID, viewer: bool
-) -> tuple[str, list[Any]]:
-    """The SQL and arguments of the compiled plan that answers `query` about `unit`."""
+) -> tuple[str, list[Any], bool]:
+    """The SQL and arguments of the compiled plan that answers `query` about `unit`, and
+    whether the server runs it on a generic plan (api/compiled.py Plan.generic)."""
     settings = Settings(database_url=url, debug=True, secret=SECRET, compiled=True)
     engine = create_engine(url)
     app = create_app(settings, engine=engine)
@@ -132,7 +133,25 @@ async def plan_of(
     params = compiled.bound_params(variables, bound) | compiled.request_params(
         _scope(unit, viewer), calendar.today(), _viewer(unit, role)
     )
-    return plan.sql, plan.arguments(params)
+    return plan.sql, plan.arguments(params), plan.generic
+
+
+def _literal(value: Any) -> str:
+    """An argument as an SQL literal of unknown type (EXECUTE's parameters take no binds):
+    PostgreSQL reads it as the prepared statement's parameter type."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, bytes):
+        return "'\\x" + value.hex() + "'"
+    if isinstance(value, list | tuple):
+        items = ",".join('"' + str(v).replace('"', '\\"') + '"' for v in value)
+        return "'{" + items.replace("'", "''") + "}'"
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _viewer(unit: uuid.UUID, role: ViewerRole) -> Any:
@@ -175,26 +194,37 @@ async def main() -> None:
         query, variables = await query_of(raw, conn, args.query, unit, today)
         if args.as_of and "asOf" in variables:
             variables["asOf"] = today if args.as_of == "today" else args.as_of
-        sql, arguments = await plan_of(
+        sql, arguments, generic = await plan_of(
             normalize_database_url(raw), query, variables, unit, args.viewer
         )
         if args.sql:
             print(sql, arguments)
-        await conn.execute("SET plan_cache_mode = force_custom_plan; SET jit = off")
+        # As the server runs it: a generic plan on the second pool (api/db.py), else planned
+        # for these arguments. A generic plan's planning is once per connection (EXPLAIN
+        # EXECUTE reports none after the first run).
+        mode = "force_generic_plan" if generic else "force_custom_plan"
+        await conn.execute(f"SET plan_cache_mode = {mode}; SET jit = off")
+        explained = f"EXPLAIN (ANALYZE, BUFFERS) {sql}"
+        if generic:
+            await conn.execute(f"PREPARE explained AS {sql}")
+            values = ", ".join(_literal(a) for a in arguments)
+            explained = "EXPLAIN (ANALYZE, BUFFERS) EXECUTE explained"
+            explained += f"({values})" if values else ""
+            arguments = []
         times, plan = [], ""
         for _ in range(args.runs):
-            rows = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *arguments)
+            rows = await conn.fetch(explained, *arguments)
             plan = "\n".join(r[0] for r in rows)
             found = re.search(r"Execution Time: ([\d.]+) ms", plan)
             planning = re.search(r"Planning Time: ([\d.]+) ms", plan)
             assert found
-            assert planning
-            times.append((float(planning.group(1)), float(found.group(1))))
+            times.append((float(planning.group(1)) if planning else 0.0, float(found.group(1))))
         if args.plan:
             print(plan)
         executions = [t[1] for t in times]
         print(
-            f"{args.query} {'viewer' if args.viewer else 'ADMIN'} {unit}: execution ms "
+            f"{args.query} {'viewer' if args.viewer else 'ADMIN'} {unit}"
+            f"{' (generic plan)' if generic else ''}: execution ms "
             f"{', '.join(f'{t:.1f}' for t in executions)}; median "
             f"{statistics.median(executions):.1f}; planning median "
             f"{statistics.median(t[0] for t in times):.1f}"

@@ -3,6 +3,7 @@ correlated to the enclosing unit row (several rows are summed by the caller)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from resolvers.rollups.task import end_of_day, rollup_statement, tasks_of_units,
 from resolvers.scope import Scope, subtree, task_visible, visible_task_ids
 
 VISIBLE_BUCKETS = "visible_member_buckets"  # rollup_statement_for's entry in `shared`
+VISIBLE_ROLLUPS = "visible_rollups"  # … and its sums per root, per day asked
 
 
 def rollup_statement_for(
@@ -68,16 +70,25 @@ def rollup_statement_for(
             )
             visible_members: sa.Select[Any]
             if current and shared is not None:
-                # Today: the visible tasks' member buckets of every root, once per statement.
+                # Today: the visible tasks' member buckets of every root, once per statement,
+                # summed per root once per day asked (a row per root: each unit's read scans
+                # those, not every bucket of every root).
                 buckets = shared.get(VISIBLE_BUCKETS)
                 if buckets is None:
                     buckets = shared[VISIBLE_BUCKETS] = visible_member_buckets(
                         visible_task_ids(scope)
                     )
-                visible_members = (
-                    sa.select(buckets.c.root_id, *rollup_columns(buckets, as_of))
-                    .where(buckets.c.root_id == root, *live_only)
-                    .group_by(buckets.c.root_id)
+                key = (VISIBLE_ROLLUPS, as_of if isinstance(as_of, date) else id(as_of))
+                per_root = shared.get(key)
+                if per_root is None:
+                    per_root = shared[key] = (
+                        sa.select(buckets.c.root_id, *rollup_columns(buckets, as_of))
+                        .group_by(buckets.c.root_id)
+                        .cte(f"visible_rollups_{name}")
+                        .prefix_with("MATERIALIZED")
+                    )
+                visible_members = sa.select(*per_root.c).where(
+                    per_root.c.root_id == root, *live_only
                 )
             else:
                 visible_members = member_rollup_statement(
