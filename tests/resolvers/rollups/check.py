@@ -105,6 +105,17 @@ async def overdue_mismatches(
     unit_t = models.metadata.tables["org_unit"]
     spans_t = models.metadata.tables["rollup_overdue_span"]
     units = [row.id for row in await conn.execute(sa.select(unit_t.c.id))]
+    # What the past-day overdue lists rely on (maintained.py `member_list`): a member's spans
+    # and overdue spans in a unit exist only while the task is a member there today.
+    member_t = models.metadata.tables["rollup_member"]
+    for table in (models.metadata.tables["rollup_member_history"], spans_t):
+        today = sa.select(member_t.c.task_id).where(
+            member_t.c.root_id == table.c.root_id, member_t.c.task_id == table.c.task_id
+        )
+        stray = await conn.execute(
+            sa.select(table.c.root_id, table.c.task_id).where(~sa.exists(today)).limit(3)
+        )
+        assert stray.all() == [], f"{table.name}: rows of tasks not members today"
     out = []
     for as_of in dates:
         scope = unit_scope(units, True).cte("unit_scope")

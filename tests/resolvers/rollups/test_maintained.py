@@ -117,6 +117,23 @@ class TestAfterBulkLoads:
             await rebuild_task_rollups(conn)
             assert await overdue_mismatches(conn, past) == []
 
+    async def test_the_overdue_comparison_catches_a_span_outside_todays_members(
+        self, seeded_db: TestDatabase
+    ) -> None:
+        """Past-day overdue lists read the spans as today's members (maintained.py
+        `member_list`): the check refuses a span whose task is not a member today."""
+        spans_t = models.metadata.tables["rollup_overdue_span"]
+        member_t = models.metadata.tables["rollup_member"]
+        async with seeded_db.engine.begin() as conn:
+            span = (await conn.execute(sa.select(spans_t).limit(1))).one()
+            await conn.execute(
+                member_t.delete().where(
+                    member_t.c.root_id == span.root_id, member_t.c.task_id == span.task_id
+                )
+            )
+            with pytest.raises(AssertionError, match="not members today"):
+                await overdue_mismatches(conn, [span.overdue_from])
+
 
 class TestRebuild:
     async def test_rebuild_is_idempotent(self, seeded_db: TestDatabase) -> None:
