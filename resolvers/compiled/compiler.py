@@ -1180,7 +1180,7 @@ def member_tasks(
     order = task_order(f.args.get("orderBy"))
     own = [member_order_key(k, members) for k in order]
     # The count is the buckets' (the members grouped) where no other filter applies.
-    count = None if filtered else members.count
+    count = None if filtered else members.counted
     if count is None or not all(k is not None for k in own):
         env.generic = False  # GENERIC_SAFE: the pending index in its order, and the buckets
     if not filtered and all(k is not None for k in own):

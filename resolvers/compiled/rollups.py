@@ -78,7 +78,8 @@ def rollup_statement_for(
                     buckets = shared[VISIBLE_BUCKETS] = visible_member_buckets(
                         visible_task_ids(scope)
                     )
-                key = (VISIBLE_ROLLUPS, as_of if isinstance(as_of, date) else id(as_of))
+                day = as_of.isoformat() if isinstance(as_of, date) else id(as_of)
+                key = f"{VISIBLE_ROLLUPS}:{day}"
                 per_root = shared.get(key)
                 if per_root is None:
                     per_root = shared[key] = (

@@ -297,7 +297,7 @@ class MemberList(NamedTuple):
     pending: bool
     deadline_sort: sa.ColumnElement[Any]
     # How many rows pass, summed from the buckets (`bucket_count`), or None: count them.
-    count: sa.ColumnElement[Any] | None
+    counted: sa.ColumnElement[Any] | None
 
 
 def member_list(
