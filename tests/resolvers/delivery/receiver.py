@@ -39,6 +39,8 @@ class Receiver:
     delay: float = 0.0  # seconds every request takes
     sleep: float = 3.0  # how long "timeout" sleeps
     received: list[Received] = field(default_factory=list)
+    # Requests that arrived, counted before the `delay` (`received` records them after it).
+    arrived: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     url: str = ""
     sni: str | None = None
@@ -77,6 +79,8 @@ def running(
             raw = self.rfile.read(int(self.headers.get("content-length", "0")))
             headers = {k.lower(): v for k, v in self.headers.items()}
             verified = receiver.verify(raw, headers)
+            with receiver.lock:
+                receiver.arrived += 1
             if receiver.delay:
                 time.sleep(receiver.delay)
             action = receiver.answer()

@@ -101,9 +101,12 @@ async def test_killed_worker_loses_nothing(seeded_db: TestDatabase) -> None:
             await conn.execute(outbox_t.insert(), events)
         first = _worker(db.url)
         try:
-            # Past the first batch, into the second: requests are in flight, unrecorded.
+            # Past the first batch, into the second: requests are in flight, unanswered.
+            # Counted on arrival: each is answered `delay` (1 s) later, so the kill lands
+            # before any of them is (counted once answered, the kill could come after the
+            # worker had recorded the whole batch, leaving nothing to send again).
             async def in_second_batch() -> bool:
-                return len(receiver.received) > BATCH + 2
+                return receiver.arrived > BATCH + 2
 
             await _wait(in_second_batch, "the worker reached its second batch")
         finally:
