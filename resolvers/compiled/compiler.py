@@ -401,9 +401,18 @@ GENERIC_SAFE = frozenset(
         ("OrgUnit", "targets"),
         *(
             ("Target", name)
-            for name in ("id", "year", "month", "kind", "value", "baseline", "baselineYear")
+            for name in (
+                "id",
+                "year",
+                "month",
+                "kind",
+                "value",
+                "baseline",
+                "baselineYear",
+                "indicator",
+                "attainment",
+            )
         ),
-        *(("Target", name) for name in ("indicator", "attainment")),
         *(("Indicator", name) for name in ("code", "name", "unit", "direction", "kind")),
         *(
             ("Attainment", name)
