@@ -151,6 +151,7 @@ class GovGraphQL(GraphQL[RequestContext, None]):
             persisted=self.persisted,
             reads=self.reads,
             unit_check=unit_check,
+            tree_root=self.known_units.tree_root(viewer.unit_id) and not scope.unrestricted,
         )
 
     async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:

@@ -137,24 +137,34 @@ class KnownUnits:
     Only what was found is remembered: a unit created after a refusal is accepted at once, a
     deleted one is refused within `ttl` seconds (an open WebSocket at its next check). One per
     app (its engine's database); `clock` is monotonic seconds.
+
+    With each unit, whether it has no parent (`tree_root`): a hint for the compiled read path
+    (api/compiled.py variants), whose whole-tree plan checks it again itself.
     """
 
     def __init__(
         self, ttl: float = 60.0, size: int = 4096, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.ttl, self.size, self.clock = ttl, size, clock
-        self._found: OrderedDict[uuid.UUID, float] = OrderedDict()  # unit id -> valid until
+        # unit id -> (valid until, whether it has no parent)
+        self._found: OrderedDict[uuid.UUID, tuple[float, bool]] = OrderedDict()
 
     def known(self, viewer: Viewer) -> bool:
         """Whether the viewer's unit needs no check now (none, or found within `ttl`)."""
         if viewer.unit_id is None:
             return True
-        until = self._found.get(viewer.unit_id)
-        return until is not None and until > self.clock()
+        entry = self._found.get(viewer.unit_id)
+        return entry is not None and entry[0] > self.clock()
 
-    def found(self, unit_id: uuid.UUID) -> None:
-        """`unit_id` was found to exist (by require, or by a statement that checked it)."""
-        self._found[unit_id] = self.clock() + self.ttl
+    def tree_root(self, unit_id: uuid.UUID | None) -> bool:
+        """Whether `unit_id` was found without a parent (False: not, or not known now)."""
+        entry = self._found.get(unit_id) if unit_id is not None else None
+        return entry is not None and entry[0] > self.clock() and entry[1]
+
+    def found(self, unit_id: uuid.UUID, tree_root: bool = False) -> None:
+        """`unit_id` was found to exist (by require, or by a statement that checked it), and
+        whether without a parent."""
+        self._found[unit_id] = (self.clock() + self.ttl, tree_root)
         self._found.move_to_end(unit_id)
         if len(self._found) > self.size:
             self._found.popitem(last=False)
@@ -170,12 +180,14 @@ class KnownUnits:
         if unit_id is None:
             return
         now = self.clock()
-        until = self._found.get(unit_id)
-        if until is not None and until > now:
+        entry = self._found.get(unit_id)
+        if entry is not None and entry[0] > now:
             return
         conn = await db.connection()
-        found = await conn.scalar(sa.select(unit_t.c.id).where(unit_t.c.id == unit_id))
+        found = await conn.scalar(
+            sa.select(unit_t.c.parent_id.is_(None)).where(unit_t.c.id == unit_id)
+        )
         if found is None:
             self._found.pop(unit_id, None)
             raise AuthenticationError(message("TOKEN_UNKNOWN_UNIT", unit=unit_id))
-        self.found(unit_id)
+        self.found(unit_id, bool(found))

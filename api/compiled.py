@@ -60,6 +60,11 @@ ROLLUPS = RollupSource(rollup_statement_for)
 ROLLUPS_RLS = RollupSource(functools.partial(rollup_statement_for, members=False))
 logger = logging.getLogger("govgraph")
 
+# The plans a request may run (`variants`): the general one; the covered one (below the units
+# asked about, read as ADMIN reads); the whole-tree one (a restricted viewer whose unit is the
+# tree's only root: compiler.py Env.whole).
+GENERAL, COVERED, WHOLE = "general", "covered", "whole"
+
 
 class LruCache:
     """A bounded mapping that forgets the least recently used entry."""
@@ -120,10 +125,14 @@ class Plan:
     # runs on the connections that let PostgreSQL keep a generic plan (api/db.py).
     generic: bool = False
 
-    def answer(self, text: Any, hints: tuple[Hashable, ...]) -> Any:
+    def answer(self, text: Any, hints: tuple[Hashable, ...], whole: Hashable | None = None) -> Any:
         """The response text of the statement's `text`, noting in INSIDE under each of
         `hints` what it says of its guard: a general plan's report, or a covered plan's NULL
-        (the guard failed)."""
+        (the guard failed); of a whole-tree plan (`whole`: its hint), only its NULL."""
+        if whole is not None:
+            if text is None:
+                INSIDE.put(whole, False)
+            return text
         if hints:
             if self.reports and text is not None:
                 for hint in hints:
@@ -260,15 +269,15 @@ class CompiledReads(SchemaExtension):
             BOUND.put((ec.query, requested), bound)
         query = ec.query or ""
         hints = hint_keys(context, query, requested, raw, bound)
-        for covered in variants(context, hints, raw, bound):
-            key = plan_key(context, query, requested, raw, bound, covered=covered)
-            plan, text = await self._variant(context, key, covered, operation, raw, bound)
+        for variant in variants(context, hints, raw, bound):
+            key = plan_key(context, query, requested, raw, bound, variant=variant)
+            plan, text = await self._variant(context, key, variant, operation, raw, bound)
             if plan is None:
-                if covered:
+                if variant != GENERAL:
                     continue  # no unit asked about: the general plan
                 return None
-            text = plan.answer(text, hints)
-            if text is None and covered:  # an asked unit outside the subtree (the guard)
+            text = plan.answer(text, hints, whole_hint(context) if variant == WHOLE else None)
+            if text is None and variant != GENERAL:  # its guard failed
                 continue
             return self._answer(context, text)
         return None
@@ -277,7 +286,7 @@ class CompiledReads(SchemaExtension):
         self,
         context: RequestContext,
         key: Hashable,
-        covered: bool,
+        variant: str,
         operation: Any,
         raw: dict[str, Any],
         bound: Bound,
@@ -313,7 +322,8 @@ class CompiledReads(SchemaExtension):
                 members=not context.settings.rls,
                 bound=bound,
                 dialect=compiled_sql.dialect(context.db.dialect),
-                covered=covered,
+                covered=variant == COVERED,
+                whole=variant == WHOLE,
             )
             try:
                 statement = compile_operation(env, operation)
@@ -396,16 +406,18 @@ async def run_plan(
         raise StatementFailed(located_error(exc, None, path)) from exc
     if text is None:
         raise UnknownUnit(str(check))
-    return None if text == "-" else text[1:]
+    context.tree_root = text[0] == "*"
+    return None if text[1:] == "-" else text[2:]
 
 
 def checked_sql(plan: Plan) -> str:
     """The plan's PostgreSQL statement that first checks that the unit (one more positional
-    parameter) exists: NULL when it does not, else '+' and the plan's text ('-' for NULL)."""
+    parameter) exists: NULL when it does not, else '*' when it has no parent ('+' when it
+    has), then '+' and the plan's text ('-' for NULL)."""
     unit = f"${len(plan.names) + 1}::UUID"
     return (
-        f"SELECT CASE WHEN EXISTS (SELECT 1 FROM org_unit WHERE org_unit.id = {unit})"
-        f" THEN coalesce('+' || ({plan.sql}), '-') END"
+        f"SELECT (SELECT CASE WHEN parent_id IS NULL THEN '*' ELSE '+' END FROM org_unit"
+        f" WHERE org_unit.id = {unit}) || coalesce('+' || ({plan.sql}), '-')"
     )
 
 
@@ -434,7 +446,7 @@ def plan_key(
     operation_name: str | None,
     raw: dict[str, Any],
     bound: Bound,
-    covered: bool = False,
+    variant: str = GENERAL,
 ) -> Hashable:
     """A plan's cache key: what shapes its SQL (bound ids only by being null or not, bound
     names by their shape: resolvers/org_unit/queries.py name_shape).
@@ -442,7 +454,8 @@ def plan_key(
     Of the viewer only whether its scope is restricted: its root and disclosure are bind
     parameters. Today is not in it either (Plan.fresh). Whether row-level security is on
     (the rollups differ: ROLLUPS_RLS). The database's dialect is (a process may serve both,
-    as the tests do). Whether it is the covered variant (`variants`).
+    as the tests do). Which variant it is (`variants`): whether the whole-tree one, then
+    whether the covered one (last).
     """
     shaping = {k: v for k, v in raw.items() if k not in bound}
     return (
@@ -453,7 +466,8 @@ def plan_key(
         context.settings.rls,  # its plans read no rollup_member rows (ROLLUPS_RLS)
         orjson.dumps(shaping, option=orjson.OPT_SORT_KEYS) if shaping else b"",
         tuple(sorted((k, bound_shape(raw.get(k), k in bound.names)) for k in bound)),
-        covered,
+        variant == WHOLE,
+        variant == COVERED,
     )
 
 
@@ -497,10 +511,21 @@ def hint_keys(
     return exact, ("names", root, tuple(sorted(str(raw.get(k)) for k in bound.names)))
 
 
+def whole_hint(context: RequestContext) -> Hashable:
+    """INSIDE's key of whether a restricted viewer's unit is the tree's only root (only a
+    failed whole-tree guard is noted: the unit is a root, but not the only one)."""
+    return ("whole", context.db.dialect, context.scope.root)
+
+
 def variants(
     context: RequestContext, hints: tuple[Hashable, ...], raw: dict[str, Any], bound: Bound
-) -> tuple[bool, ...]:
-    """The plans tried for a request, in order (True: the covered one).
+) -> tuple[str, ...]:
+    """The plans tried for a request, in order.
+
+    A restricted viewer whose unit has no parent (RequestContext.tree_root, learnt with the
+    token's unit: api/auth.py KnownUnits) runs the whole-tree plan first (compiler.py
+    Env.whole: every unit lies in its subtree, read as ADMIN reads; its guard checks that the
+    unit is the tree's only root), unless its guard failed before (INSIDE).
 
     A restricted viewer's request runs the covered plan (resolvers/compiled/compiler.py
     Env.covered: below the units asked about, read as ADMIN reads, with ADMIN's planning
@@ -510,7 +535,9 @@ def variants(
     plan also answers when the covered one's guard fails or it has none (no unit asked
     about: UNCOMPILABLE)."""
     if not hints or not compiled_sql.dialect(context.db.dialect).covered_plans:
-        return (False,)
+        return (GENERAL,)
+    if context.tree_root and INSIDE.get(whole_hint(context)) is None:
+        return (WHOLE, GENERAL)
     inside = None
     for hint in hints:
         inside = INSIDE.get(hint)
@@ -518,7 +545,7 @@ def variants(
             break
     if inside is None:
         inside = own_unit(context, raw, bound)
-    return (True, False) if inside else (False,)
+    return (COVERED, GENERAL) if inside else (GENERAL,)
 
 
 def own_unit(context: RequestContext, raw: dict[str, Any], bound: Bound) -> bool:
@@ -587,7 +614,7 @@ async def answer_from_plan(
     query: str,
     operation_name: str | None,
     raw: dict[str, Any],
-    found: Callable[[uuid.UUID], None] | None = None,
+    found: Callable[[uuid.UUID, bool], None] | None = None,
 ) -> bytes | None:
     """The whole response body of a query a cached plan answers, before any GraphQL work.
 
@@ -606,9 +633,9 @@ async def answer_from_plan(
     body: dict[str, Any]
     hints = hint_keys(context, query, operation_name, raw, bound)
     try:
-        for covered in variants(context, hints, raw, bound):
-            plan = PLANS.get(plan_key(context, query, operation_name, raw, bound, covered=covered))
-            if covered and plan is UNCOMPILABLE:
+        for variant in variants(context, hints, raw, bound):
+            plan = PLANS.get(plan_key(context, query, operation_name, raw, bound, variant=variant))
+            if variant != GENERAL and plan is UNCOMPILABLE:
                 continue  # no unit asked about: the general plan
             if not isinstance(plan, Plan) or not plan.fresh(today):
                 return None  # the full path compiles it
@@ -623,9 +650,9 @@ async def answer_from_plan(
             except UnknownUnit:
                 return None
             if check is not None and found is not None:
-                found(check)
-            text = plan.answer(text, hints)
-            if text is None and covered:  # an asked unit outside the subtree: general plan
+                found(check, context.tree_root)
+            text = plan.answer(text, hints, whole_hint(context) if variant == WHOLE else None)
+            if text is None and variant != GENERAL:  # its guard failed: the next plan
                 continue
             break
         else:

@@ -54,3 +54,6 @@ class RequestContext(Context):
     # The token's unit, when its existence (api/auth.py KnownUnits) is left to the cached
     # plan's statement to check (api/compiled.py answer_from_plan); None: checked already.
     unit_check: Any = None
+    # Whether the viewer's unit has no parent, as far as is known (api/auth.py KnownUnits):
+    # the compiled read path then tries the whole-tree plan first (api/compiled.py variants).
+    tree_root: bool = False

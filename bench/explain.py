@@ -125,8 +125,9 @@ async def plan_of(
     finally:
         await engine.dispose()
     plans = [(k, p) for k, p in compiled.PLANS._plans.items() if isinstance(p, compiled.Plan)]
-    covered = [p for k, p in plans if k[-1]]
-    plan = covered[0] if covered else plans[-1][1]
+    # The plan the request ran: the whole-tree one (key[-2]), else the covered (key[-1]).
+    ran = [p for k, p in plans if k[-2]] or [p for k, p in plans if k[-1]]
+    plan = ran[0] if ran else plans[-1][1]
     if plan.reports:  # the general plan's text starts with the guards' outcome
         print("(the general plan: the unit is not in the viewer's subtree)")
     bound = compiled.BOUND.get((query, None))  # what the request bound (ids, names)

@@ -174,12 +174,20 @@ class Scope:
     `sets`: the id sets below as named FROM clauses of one column `id` (`with_sets`: CTEs
     of one statement, each computed once), which the predicates then read instead of
     repeating their definitions in every subquery.
+
+    `whole`: the root is the tree's only root (`spans_tree`), so every unit lies in the
+    subtree, and the predicates below take that for granted: a unit is in the subtree when it
+    is a unit at all, an object is visible when it has an anchor at all (one probe of its
+    anchors, not the set of every anchored object). The same rows as the plain predicates
+    for such a root; valid only in a statement guarded by `spans_tree` (the compiled read
+    path's whole-tree plan, api/compiled.py).
     """
 
     root: uuid.UUID | None
     disclosure: Disclosure = Disclosure.INTERNAL
     parameter: str | None = None
     sets: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
+    whole: bool = False
 
     @property
     def unrestricted(self) -> bool:
@@ -211,6 +219,24 @@ def root_of(scope: Scope) -> Any:
     return sa.bindparam(scope.parameter, None, type_=sa.Uuid())
 
 
+def tree_root() -> tuple[sa.ColumnElement[Any], sa.ColumnElement[bool]]:
+    """The tree's root unit (the first without a parent) and whether it is the only one:
+    then every unit lies in its subtree (a unit's rollup parent is its successor or its
+    parent, never none but at a root: models/org_unit_tree.py rollup_parent)."""
+    roots = sa.select(unit_t.c.id).where(unit_t.c.parent_id.is_(None))
+    first = roots.order_by(unit_t.c.id).limit(1).scalar_subquery()
+    two = roots.limit(2).subquery("tree_roots")
+    only = sa.select(sa.func.count()).select_from(two).scalar_subquery() == 1
+    return first, only
+
+
+def spans_tree(scope: Scope) -> Predicate:
+    """The scope's root is the tree's only root: its subtree holds every unit (what a
+    `whole` scope takes for granted, checked once per statement)."""
+    first, only = tree_root()
+    return sa.and_(only, root_of(scope) == first)
+
+
 def _set(scope: Scope, name: str) -> sa.Select[Any] | None:
     """The ids of the scope's named set when it carries them (`with_sets`)."""
     if scope.sets is None or name not in scope.sets:
@@ -223,6 +249,8 @@ def subtree(scope: Scope) -> sa.Select[Any]:
     known = _set(scope, "subtree")
     if known is not None:
         return known
+    if scope.whole:
+        return sa.select(unit_t.c.id)
     return sa.select(closure_t.c.descendant_id).where(closure_t.c.ancestor_id == root_of(scope))
 
 
@@ -240,8 +268,8 @@ def with_sets(scope: Scope, prefix: str = "scope_") -> Scope:
     same predicates and each computed once (MATERIALIZED), instead of their definitions
     nested in every subquery that tests a row: SQLite (which has no hash joins and parses
     only so deep) runs such a statement in a fraction of the time, and parses it at all.
-    An unrestricted scope has no sets."""
-    if scope.unrestricted:
+    An unrestricted scope has no sets, nor a whole one (its predicates probe by key)."""
+    if scope.unrestricted or scope.whole:
         return scope
     sets: dict[str, Any] = {}
 
@@ -271,6 +299,8 @@ def in_subtree(scope: Scope, column: Column) -> Predicate:
     """`column` (an org unit id) is in the subtree (ancestors excluded)."""
     if scope.unrestricted:
         return sa.true()
+    if scope.whole:
+        return column.is_not(None)
     return column.in_(subtree(scope))
 
 
@@ -372,7 +402,15 @@ def review_anchors() -> list[sa.Select[Any]]:
 
 
 def _anchored(scope: Scope, anchors: list[sa.Select[Any]], column: Column) -> Predicate:
-    """`column` is an object with an anchor in the subtree."""
+    """`column` is an object with an anchor in the subtree (of a whole scope: an anchor at
+    all, probed by the object's key)."""
+    if scope.whole:
+        probes = []
+        for number, anchor in enumerate(anchors):
+            found = anchor.subquery(f"anchor_{number}")
+            object_id, unit = found.c
+            probes.append(sa.exists().where(object_id == column, unit.is_not(None)))
+        return sa.or_(*probes)
     return sa.or_(
         *(
             column.in_(
@@ -456,6 +494,8 @@ def unit_visible(scope: Scope, column: Column) -> Predicate:
     """
     if scope.unrestricted:
         return sa.true()
+    if scope.whole:
+        return column.is_not(None)
     listed = _set(scope, "units")
     if listed is not None:
         return column.in_(listed)
@@ -492,6 +532,8 @@ def share_visible(scope: Scope, assignment_id: Column) -> Predicate:
     """An assignment (a unit's share) of a visible task: its unit, status and progress."""
     if scope.unrestricted:
         return sa.true()
+    if scope.whole:  # a share anchors its own task (its unit is in the subtree)
+        return assignment_id.is_not(None)
     return assignment_id.in_(
         sa.select(assignment_t.c.id).where(task_visible(scope, assignment_t.c.task_id))
     )
@@ -501,6 +543,8 @@ def own_share(scope: Scope, assignment_id: Column) -> Predicate:
     """An assignment of a unit in the subtree: its progress reports (narratives) are visible."""
     if scope.unrestricted:
         return sa.true()
+    if scope.whole:  # every unit is in the subtree
+        return assignment_id.is_not(None)
     return assignment_id.in_(
         sa.select(assignment_t.c.id).where(assignment_t.c.org_unit_id.in_(subtree(scope)))
     )
@@ -520,6 +564,8 @@ def report_share(scope: Scope, assignment_id: Column) -> Predicate:
     (`reviewed_task`) — the reviewer must see what it accepts or returns."""
     if scope.unrestricted:
         return sa.true()
+    if scope.whole:  # every share is its own (own_share)
+        return own_share(scope, assignment_id)
     reviewed = sa.select(assignment_t.c.id).where(reviewed_task(scope, assignment_t.c.task_id))
     return sa.or_(own_share(scope, assignment_id), assignment_id.in_(reviewed))
 
@@ -535,6 +581,15 @@ def document_visible(scope: Scope, document_id: Column) -> Predicate:
     """Issued in the subtree, or holding a visible task."""
     if scope.unrestricted:
         return sa.true()
+    if scope.whole:  # probed by the document's key
+        issuer = document_t.alias("issued_document")
+        holder = task_t.alias("holding_task")
+        return sa.or_(
+            sa.exists().where(issuer.c.id == document_id, in_subtree(scope, issuer.c.issuer_id)),
+            sa.exists().where(
+                holder.c.document_id == document_id, task_visible(scope, holder.c.id)
+            ),
+        )
     issued = sa.select(document_t.c.id).where(document_t.c.issuer_id.in_(subtree(scope)))
     holding = sa.select(task_t.c.document_id).where(task_visible(scope))
     return sa.or_(document_id.in_(issued), document_id.in_(holding))

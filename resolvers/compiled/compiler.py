@@ -75,6 +75,7 @@ from models.rules.scope import (
     covered,
     reviewed_task,
     section_visible,
+    spans_tree,
     visible_task_ids,
     with_sets,
 )
@@ -209,6 +210,12 @@ class Env:
     # plan reports the guards instead (`reports_guards`), so the next request knows.
     covered: bool = False
     guards: list[sa.ColumnElement[bool]] = field(default_factory=list)
+    # A whole-tree plan (a covered plan of a restricted viewer whose unit is the tree's only
+    # root: models/rules/scope.py Scope.whole): every unit lies in the subtree, so every unit
+    # row is known and every unit asked about covered; its one guard is `spans_tree`. The
+    # lists that start from no unit (tasks, documents, plans) probe each candidate's anchors
+    # instead of building the set of every visible object.
+    whole: bool = False
     # Rows (by alias name) a covered plan knows about: unit rows in the viewer's subtree,
     # task and rectification rows of their lists (visible: scope.py `covered`).
     known: set[str] = field(default_factory=set)
@@ -224,8 +231,16 @@ class Env:
         """The viewer's scope becomes bind parameters (see SCOPE_ROOT)."""
         self.params |= request_params(self.scope, self.today, self.viewer)
         if not self.scope.unrestricted:
-            self.scope = Scope(root=NO_ROOT, disclosure=Disclosure.INTERNAL, parameter=SCOPE_ROOT)
-            if self.dialect.scope_sets:
+            self.scope = Scope(
+                root=NO_ROOT,
+                disclosure=Disclosure.INTERNAL,
+                parameter=SCOPE_ROOT,
+                whole=self.whole,
+            )
+            if self.whole:
+                self.covered = True
+                self.guards.append(spans_tree(self.scope))
+            elif self.dialect.scope_sets:
                 self.use_scope_sets()
 
     def use_scope_sets(self) -> None:
@@ -245,6 +260,8 @@ class Env:
         a covered plan, whose rows of that unit (or below it) are then known."""
         if self.scope.unrestricted or not self.dialect.covered_plans:
             return False  # no guards: no covered plan, and none to report (api/compiled.py)
+        if self.scope.whole:
+            return True  # every unit lies in the subtree (the plan's one guard)
         self.guards.append(covered(self.scope, unit))
         return self.covered
 
@@ -295,8 +312,12 @@ class Env:
         return sa.bindparam(SCOPE_SHARED, True, type_=sa.Boolean())
 
     def alias(self, table: sa.Table, prefix: str) -> Any:
-        """A fresh alias, so nested levels never share a name."""
-        return table.alias(f"{prefix}{next(self._names)}")
+        """A fresh alias, so nested levels never share a name. In a whole-tree plan a unit's
+        row is known (it lies in the subtree)."""
+        alias = table.alias(f"{prefix}{next(self._names)}")
+        if self.scope.whole and table is unit_t:
+            self.known.add(alias.name)
+        return alias
 
     def name(self, prefix: str) -> str:
         """A fresh name for a derived table."""
@@ -2297,11 +2318,17 @@ def query_tasks(env: Env, f: Field) -> Any:
         flt = task_filter(f.args.get("filter"))
         conditions = task_filter_conditions(flt)
         walked = None
-        if env.scope.unrestricted and env.members and not conditions:
+        # A whole-tree viewer's overdue tasks are ADMIN's: an overdue task has a lead share,
+        # an anchor in the subtree (models/rules/scope.py Scope.whole).
+        sees_all_members = env.scope.unrestricted or env.scope.whole
+        if sees_all_members and env.members and not conditions:
             walked = overdue_walk(env, f, flt)
         if env.scope.unrestricted:
             conditions += whole_task_state(flt, env.today, members=env.members)
             visible: sa.ColumnElement[bool] = sa.true()
+        elif env.scope.whole:  # each candidate's anchors probed (task_visible)
+            conditions += whole_task_state(flt, env.today, members=env.members)
+            visible = task_visible(env.scope)
         else:
             # A restricted viewer's tasks found from their anchors, and the state tests
             # judged on those alone (one probe of the members' history each, or live).

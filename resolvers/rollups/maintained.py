@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import Assignment, OrgUnit, OrgUnitClosure, RollupBucket, RollupMember, Task
 from models.enums import AssignmentRole, RoleScope
+from models.rules import scope as scope_rules
 from models.rules import task_state as rules
 from resolvers.changes.log import lock_tail
 from resolvers.rollups import history
@@ -385,12 +386,8 @@ def members_passing(
 def single_root() -> tuple[sa.ColumnElement[Any], sa.ColumnElement[bool]]:
     """The tree's root unit and whether it is the only one: then every unit lies in its
     subtree, and a task's members there (rollup_member and its history) are the task as a
-    whole (all its lead shares)."""
-    roots = sa.select(unit_t.c.id).where(unit_t.c.parent_id.is_(None))
-    first = roots.order_by(unit_t.c.id).limit(1).scalar_subquery()
-    two = roots.limit(2).subquery("tree_roots")
-    only = sa.select(sa.func.count()).select_from(two).scalar_subquery() == 1
-    return first, only
+    whole (all its lead shares). The tree's root is models/rules/scope.py `tree_root`."""
+    return scope_rules.tree_root()
 
 
 def whole_task_passes(

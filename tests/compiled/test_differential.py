@@ -611,12 +611,13 @@ async def run_corpus(db: TestDatabase, clients_for: Any, rls: bool = False) -> s
         ("partner", {"x-api-key": partner.secret}),
         ("ADMIN of a district (everything)", {"authorization": f"Bearer {admin}"}),
     ]
-    # The province sees everything (like ADMIN); the others their subtree and its ancestors.
-    for unit in viewers[1:]:
+    # Each its subtree and its ancestors; the tree's root (last) through the whole-tree plan
+    # on PostgreSQL (api/compiled.py variants), from its second request on.
+    for unit in [*viewers[1:], viewers[0]]:
         token = mint_token(TEST_SECRET, unit_id=unit, role=ViewerRole.REPORTER)
         audiences.append((f"REPORTER of {unit}", {"authorization": f"Bearer {token}"}))
     if rls:  # the database's policies on top: the restricted viewers are what matters
-        audiences = audiences[1:2] + audiences[3:4] + audiences[-1:]
+        audiences = audiences[1:2] + audiences[3:4] + audiences[-2:]
     compiled = 0
     labels: set[str] = set()
     strict = db.dialect == "postgresql"
@@ -626,6 +627,11 @@ async def run_corpus(db: TestDatabase, clients_for: Any, rls: bool = False) -> s
     # the dashboard's screen and overdue page for every viewer: SQLITE_COMPILES).
     assert compiled >= len(audiences) * 20 if strict else compiled >= 2 * 20
     assert labels  # Task.label compiled
+    if strict:  # the root's questions went through whole-tree plans (key[-2])
+        from api import compiled as compiled_module
+
+        whole = [k for k, v in compiled_module.PLANS._plans.items() if k[-2] and k[0] == db.dialect]
+        assert len(whole) >= 20, len(whole)
     return labels
 
 
@@ -785,3 +791,157 @@ def decode(gid: str) -> uuid.UUID:
     from resolvers.common import decode_global_id
 
     return decode_global_id(gid)
+
+
+WHOLE_TREE = """query Whole($root: ID!, $today: Date!) {
+  tasks(first: 100, orderBy: [DEADLINE_ASC]) { totalCount edges { node { id code } } }
+  overdue: tasks(filter: {overdueAsOf: $today}, orderBy: [DEADLINE_ASC], first: 5) {
+    totalCount edges { node { id leadUnits { name } } } }
+  documents(first: 100) { totalCount edges { node { id title } } }
+  plans(first: 100) { totalCount edges { node { id title } } }
+  orgUnits(first: 100) { totalCount edges { node { id taskRollup { total overdue } } } }
+  orgUnit(id: $root) { name taskRollup { total }
+    tasks(includeDescendants: true, first: 3) { totalCount } }
+}"""
+
+
+async def test_the_whole_tree_plan_answers_as_the_general_predicates(
+    seeded_db: TestDatabase, clients_for: Any
+) -> None:
+    """A restricted viewer whose unit is the tree's only root (the seed's province) runs the
+    whole-tree plan on PostgreSQL (api/compiled.py variants; models/rules/scope.py
+    Scope.whole): ADMIN's reads, each object probed for an anchor. It answers as the
+    resolvers do, so it still hides what has no anchor at all (a task nobody leads, of a
+    document nobody issued), which ADMIN sees. With a second root the guard fails and the
+    general plan answers, from then on at once."""
+    from api import compiled as compiled_module
+    from models import Document, OrgUnit, Task
+    from resolvers.common import decode_global_id
+
+    dialect = seeded_db.dialect
+
+    clients = await clients_for(seeded_db)
+    async with seeded_db.engine.connect() as conn:
+        root = (
+            await conn.execute(
+                sa.text("SELECT id FROM org_unit WHERE parent_id IS NULL").columns(id=sa.Uuid())
+            )
+        ).scalar_one()
+    admin = {
+        "authorization": f"Bearer {mint_token(TEST_SECRET, unit_id=root, role=ViewerRole.ADMIN)}"
+    }
+    token = mint_token(TEST_SECRET, unit_id=root, role=ViewerRole.REPORTER)
+    viewer = {"authorization": f"Bearer {token}"}
+
+    async def admin_call(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        response = await clients.resolvers.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=admin
+        )
+        body = response.json()
+        assert "errors" not in body, body
+        return body["data"]
+
+    # A task of no unit: a plan of a document nobody issued, a task without leads.
+    document = await admin_call(
+        "mutation($i: CreateDocumentInput!) {"
+        " createDocument(input: $i) { document { id } errors { code } } }",
+        {"i": {"title": "无发文单位的文件", "kind": "NOTICE"}},
+    )
+    document_id = document["createDocument"]["document"]["id"]
+    plan = await admin_call(
+        "mutation($i: CreatePlanInput!) { createPlan(input: $i) { plan { id } errors { code } } }",
+        {
+            "i": {
+                "document": document_id,
+                "title": "待分解的计划",
+                "kind": "OTHER",
+                "field": "OTHER",
+                "reportReview": "NONE",
+            }
+        },
+    )
+    plan_id = plan["createPlan"]["plan"]["id"]
+    # The API refuses a task without a lead; a ledger or another system's sync may write one
+    # (its responsibility unresolved): a copy of a task, in that plan, without assignments.
+    task_t: sa.Table = Task.__table__  # type: ignore[attr-defined]
+    async with seeded_db.engine.begin() as conn:
+        row = (
+            (await conn.execute(sa.select(task_t).where(task_t.c.parent_id.is_(None)).limit(1)))
+            .mappings()
+            .one()
+        )
+        document_t: sa.Table = Document.__table__  # type: ignore[attr-defined]
+        await conn.execute(  # nobody issued it (createDocument names the writer's unit)
+            sa.update(document_t)
+            .where(document_t.c.id == decode_global_id(document_id, "Document"))
+            .values(issuer_id=None)
+        )
+        orphan_id = uuid.uuid4()
+        await conn.execute(
+            sa.insert(task_t).values(
+                **dict(row)
+                | {
+                    "id": orphan_id,
+                    "code": "orphan-task",
+                    "plan_id": decode_global_id(plan_id, "Plan"),
+                    "document_id": decode_global_id(document_id, "Document"),
+                    "seq": 1,
+                    "seq_path": "1",
+                    "origin_assignment_id": None,
+                }
+            )
+        )
+    orphan = global_id("Task", orphan_id)
+
+    variables = {"root": global_id("OrgUnit", root), "today": str(calendar.today())}
+    body = {"query": WHOLE_TREE, "variables": variables}
+
+    async def both(headers: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+        fast = (await clients.compiled.post("/graphql", json=body, headers=headers)).json()
+        slow = (await clients.resolvers.post("/graphql", json=body, headers=headers)).json()
+        slow.pop("extensions", None)
+        ext = fast.pop("extensions")["sql"]
+        assert shape(fast) == shape(slow), difference(shape(fast), shape(slow))
+        assert "errors" not in fast, fast
+        return fast["data"], ext
+
+    def whole_plans() -> int:
+        return sum(
+            1
+            for k, v in compiled_module.PLANS._plans.items()
+            if isinstance(v, compiled_module.Plan) and k[1] == WHOLE_TREE and k[-2]
+        )
+
+    seen_by_admin = (await both(admin))[0]
+    assert orphan in {e["node"]["id"] for e in seen_by_admin["tasks"]["edges"]}
+    assert document_id in {e["node"]["id"] for e in seen_by_admin["documents"]["edges"]}
+    for _ in range(2):
+        data, ext = await both(viewer)
+        assert orphan not in {e["node"]["id"] for e in data["tasks"]["edges"]}
+        assert data["tasks"]["totalCount"] == seen_by_admin["tasks"]["totalCount"] - 1
+        assert document_id not in {e["node"]["id"] for e in data["documents"]["edges"]}
+        assert plan_id not in {e["node"]["id"] for e in data["plans"]["edges"]}
+        assert data["orgUnits"] == seen_by_admin["orgUnits"]  # every unit, as ADMIN's
+        assert data["overdue"] == seen_by_admin["overdue"]
+        assert ext["compiled"] is True
+        assert ext["statements"] == 1
+    # Only PostgreSQL has covered and whole-tree plans (SQLite: the general one).
+    assert whole_plans() == (1 if dialect == "postgresql" else 0)
+
+    # A second root: the guard fails once (the general plan answers), then the general plan
+    # at once.
+    unit_t: sa.Table = OrgUnit.__table__  # type: ignore[attr-defined]
+    async with seeded_db.engine.begin() as conn:
+        row = (await conn.execute(sa.select(unit_t).where(unit_t.c.id == root))).mappings().one()
+        second = dict(row) | {"id": uuid.uuid4(), "code": "second-root", "name": "另一省"}
+        await conn.execute(sa.insert(unit_t).values(**second))
+    statements = []
+    for _ in range(2):
+        data, ext = await both(viewer)
+        statements.append(ext["statements"])
+        assert orphan not in {e["node"]["id"] for e in data["tasks"]["edges"]}
+    assert statements[0] in (1, 2)
+    assert statements[1] == 1
+    # Noted: this root is not the only one (the whole-tree plan is not tried again).
+    hint = compiled_module.INSIDE.get(("whole", dialect, root))
+    assert hint is (False if dialect == "postgresql" else None)

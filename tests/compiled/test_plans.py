@@ -564,9 +564,9 @@ async def test_the_plan_statement_checks_a_new_tokens_unit(
         required.append(viewer.unit_id)
         await original_require(self, db, viewer)
 
-    def remember(self: KnownUnits, unit: Any) -> None:
+    def remember(self: KnownUnits, unit: Any, tree_root: bool = False) -> None:
         found.append(unit)
-        original_found(self, unit)
+        original_found(self, unit, tree_root)
 
     monkeypatch.setattr(KnownUnits, "require", require)
     monkeypatch.setattr(KnownUnits, "found", remember)
