@@ -157,9 +157,11 @@ class KnownUnits:
         return entry is not None and entry[0] > self.clock()
 
     def tree_root(self, unit_id: uuid.UUID | None) -> bool:
-        """Whether `unit_id` was found without a parent (False: not, or not known now)."""
+        """Whether `unit_id` was last found without a parent (False: not, or never found).
+        A hint only (the whole-tree plan checks it), so kept past `ttl`: the unit's next
+        request after its existence check expired still runs that plan."""
         entry = self._found.get(unit_id) if unit_id is not None else None
-        return entry is not None and entry[0] > self.clock() and entry[1]
+        return entry is not None and entry[1]
 
     def found(self, unit_id: uuid.UUID, tree_root: bool = False) -> None:
         """`unit_id` was found to exist (by require, or by a statement that checked it), and

@@ -191,6 +191,8 @@ def dashboard_rows(ds: Dataset, admin: str, viewer: Callable[[str], str]) -> lis
     past = ds.past.isoformat()
     rows.append(screen_row("ADMIN province past", "ADMIN", [ds.province], own=False, day=past))
     rows.append(screen_row("town past", "town", ds.towns, own=True, day=past))
+    # The province's own (restricted) viewer: the whole-tree plan (api/compiled.py variants).
+    rows.append(screen_row("province viewer", "province viewer", [ds.province], own=True))
 
     def tree_row(audience: str, tokens: list[str], walk: bool) -> Row:
         row = Row(f"unit-tree:{audience}", "unit-tree", audience, "unit-tree", "dashboard")
@@ -218,6 +220,7 @@ def dashboard_rows(ds: Dataset, admin: str, viewer: Callable[[str], str]) -> lis
 
     rows.append(tree_row("ADMIN", [admin], walk=True))
     rows.append(tree_row("town", [viewer(u) for u in ds.towns], walk=False))
+    rows.append(tree_row("province viewer", [viewer(ds.province)], walk=False))
 
     def overdue_row(audience: str, units: list[str], own: bool) -> Row:
         row = Row(f"overdue-page:{audience}", "overdue-page", audience, "overdue-page", "dashboard")
@@ -264,10 +267,13 @@ def docs_rows(ds: Dataset, admin: str, viewer: Callable[[str], str]) -> list[Row
         for audience, units, own in (
             ("ADMIN", named_districts, False),
             ("town", named_towns, True),
+            ("province viewer", [ds.province], True),
         ):
             requests = []
             for unit in units:
                 variables = dict(base)
+                if "name" in variables and unit not in ds.names:
+                    continue  # found by a name it shares with another unit
                 if "name" in variables:
                     variables["name"] = ds.names[unit]
                 if "unit" in variables:

@@ -580,8 +580,9 @@ def write_report(
         "- audiences: ADMIN (the province's token); restricted: round-robin over "
         f"{cfg.viewers:,} units' VIEWER tokens (or all units when fewer), each asking about "
         "its own unit; town: round-robin over the towns' VIEWER tokens, each about its own "
-        "town. PostGraphile and the floor have no viewers: they answer the same units' "
-        "questions (a viewer sees its whole subtree), and the answers are compared",
+        "town; province viewer: the province's own VIEWER token (restricted; its unit is the "
+        "tree's only root). PostGraphile and the floor have no viewers: they answer the same "
+        "units' questions (a viewer sees its whole subtree), and the answers are compared",
         f"- past asOf: {past} (history of the dataset); today's rollups read the maintained "
         "`rollup_bucket` in all three peers, past ones the status and deadline history",
         "- answers: before timing, the first requests of each multi-peer row are asked of "

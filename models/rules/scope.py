@@ -441,14 +441,7 @@ def visible_task_ids(scope: Scope) -> sa.Select[Any] | sa.CompoundSelect[Any]:
     known = _set(scope, "tasks")
     if known is not None:
         return known
-    return sa.union_all(
-        *(
-            anchor.with_only_columns(anchor.selected_columns[0]).where(
-                anchor.selected_columns[1].in_(subtree(scope))
-            )
-            for anchor in task_anchors()
-        )
-    )
+    return _anchored_ids(scope, task_anchors())
 
 
 def visible_rectification_ids(scope: Scope) -> sa.Select[Any] | sa.CompoundSelect[Any]:
@@ -456,14 +449,27 @@ def visible_rectification_ids(scope: Scope) -> sa.Select[Any] | sa.CompoundSelec
     known = _set(scope, "rectifications")
     if known is not None:
         return known
-    return sa.union_all(
-        *(
-            anchor.with_only_columns(anchor.selected_columns[0]).where(
-                anchor.selected_columns[1].in_(subtree(scope))
-            )
-            for anchor in rectification_anchors()
-        )
-    )
+    return _anchored_ids(scope, rectification_anchors())
+
+
+def _anchored_ids(scope: Scope, anchors: list[sa.Select[Any]]) -> sa.CompoundSelect[Any]:
+    """Ids of the objects with an anchor in the subtree, one branch per anchor (with repeats).
+
+    Each anchor's unit is joined to the closure rows of the root, not tested against the
+    subtree's set: PostgreSQL then knows how many units the root has below it, and how few
+    documents they issued, and finds those documents' tasks by index (tested against the
+    set, it guessed a third of all documents and read every task: 49 of a district viewer's
+    unit tree's 50 ms at province scale)."""
+
+    def branch(anchor: sa.Select[Any]) -> sa.Select[Any]:
+        object_id, unit = anchor.selected_columns[0], anchor.selected_columns[1]
+        ids = anchor.with_only_columns(object_id, maintain_column_froms=True)
+        if scope.whole:
+            return ids.where(unit.is_not(None))
+        c = closure_t.alias("anchor_subtree")
+        return ids.join(c, c.c.descendant_id == unit).where(c.c.ancestor_id == root_of(scope))
+
+    return sa.union_all(*(branch(anchor) for anchor in anchors))
 
 
 def _known_units(scope: Scope) -> list[sa.Select[Any]]:

@@ -632,3 +632,27 @@ async def test_server_connections_plan_per_execution(seeded_db: TestDatabase) ->
     finally:
         await engine.dispose()
     assert (mode, jit) == ("force_custom_plan", "off")
+
+
+def test_known_units_keep_the_tree_root_hint_past_their_ttl() -> None:
+    """KnownUnits (api/auth.py) remembers whether a token's unit has no parent: the hint
+    that sends its viewer to the whole-tree plan (api/compiled.py variants). Its existence
+    check expires after `ttl`; the hint does not (the plan's guard checks the tree itself),
+    and a later finding replaces it."""
+    from api.auth import KnownUnits
+    from models.viewer import Viewer
+
+    now = [0.0]
+    known = KnownUnits(ttl=60, clock=lambda: now[0])
+    root, town = uuid.uuid4(), uuid.uuid4()
+    assert known.tree_root(root) is False  # never found
+    known.found(root, True)
+    known.found(town, False)
+    assert known.tree_root(root) is True
+    assert known.tree_root(town) is False
+    assert known.tree_root(None) is False  # the anonymous viewer
+    now[0] = 61.0
+    assert not known.known(Viewer(subject="t", unit_id=root))  # checked again
+    assert known.tree_root(root) is True  # the hint stays
+    known.found(root, False)  # it moved under another unit
+    assert known.tree_root(root) is False
