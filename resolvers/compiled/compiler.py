@@ -2334,6 +2334,17 @@ def query_tasks(env: Env, f: Field) -> Any:
             # judged on those alone (one probe of the members' history each, or live).
             anchored = visible_task_ids(env.scope).subquery(env.name("visible"))
             anchor = next(iter(anchored.c))
+            if state_tests(flt, env.today):
+                # Each task judged once: its anchors repeat it (a city's 14,000 visible tasks
+                # came as 63,000 anchor rows, each probing the history); the CTE keeps
+                # the tests from being pushed below the DISTINCT into every anchor's rows.
+                once = (
+                    sa.select(anchor.label("id"))
+                    .distinct()
+                    .cte(env.name("visible_once"))
+                    .prefix_with("MATERIALIZED")
+                )
+                anchor = once.c.id
             judged = whole_task_state(flt, env.today, members=env.members, few=True, task=anchor)
             visible = task_t.c.id.in_(sa.select(anchor).where(*judged))
         env.state_tests(flt)  # present state or history: a day check of the plan
